@@ -126,6 +126,8 @@ type Report struct {
 	Token  *TokenInfo           `json:"token,omitempty"`
 	Claims *tokenview.Claims    `json:"claims,omitempty"`
 	Scopes *tokenview.ScopeDiff `json:"scopes,omitempty"`
+	// Access is the issued token, in memory only (never marshalled or printed).
+	Access *AccessToken `json:"-"`
 }
 
 // Options tune a run.

@@ -14,3 +14,11 @@ import (
 func Run(ctx context.Context, p profiles.Profile, secret string, opts Options, onStep func(Step)) Report {
 	return Report{Profile: p.Name, Verdict: Skipped}
 }
+
+// Call runs one API call with an issued token (the API console's custom calls) and
+// returns it as a Step of kind StepAPI with its exchange and findings.
+//
+// (Placeholder signature; being written.)
+func Call(ctx context.Context, p profiles.Profile, tok *AccessToken, c profiles.APICall, opts Options) Step {
+	return Step{Kind: StepAPI, Verdict: Skipped}
+}
