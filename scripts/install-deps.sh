@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs the system packages Trusted App Tester needs to build, test and run on
+# Debian/Ubuntu. Idempotent: packages already present are not touched, and apt-get
+# runs only when something is missing. Uses sudo when not root.
+set -euo pipefail
+
+# What each group is for:
+#  build:  cgo toolchain and the X11/GL/Wayland headers GLFW (Fyne's driver) compiles against
+#  test:   Xvfb + imagemagick for the end-to-end screenshot test, gnome-keyring + dbus
+#          for the real Secret Service tests, make
+#  icons:  rsvg-convert to render assets/icon.svg (only `make icon` uses it)
+PACKAGES=(
+  make git ca-certificates
+  gcc libc6-dev pkg-config
+  libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+  libwayland-dev libxkbcommon-dev
+  xvfb xauth x11-utils libgl1-mesa-dri imagemagick
+  dbus gnome-keyring
+  librsvg2-bin
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+      echo "install-deps: these packages are missing and you are not root (and there is no sudo): ${missing[*]}" >&2
+      exit 3
+    fi
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Go: the module asks for go 1.26; any Go >= 1.21 fetches that toolchain by itself
+# (GOTOOLCHAIN=auto). /usr/local/go is where the official tarball installs.
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+  export PATH="$PATH:/usr/local/go/bin"
+fi
+if ! command -v go >/dev/null 2>&1; then
+  echo "install-deps: Go is not installed; trying Debian's golang-go"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends golang-go >/dev/null || true
+fi
+if ! command -v go >/dev/null 2>&1; then
+  echo "install-deps: Go is missing. Install Go 1.21 or newer from https://go.dev/dl and run this again." >&2
+  exit 3
+fi
+minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
+if [ "${minor:-0}" -lt 21 ] 2>/dev/null; then
+  echo "install-deps: $(go env GOVERSION) is too old to fetch the toolchain this project needs; install Go 1.21 or newer from https://go.dev/dl." >&2
+  exit 3
+fi
