@@ -3,7 +3,23 @@
 // numbered fix steps, how to confirm the fix and the ERP.net docs page. It imports
 // nothing of ours: codes and evidence keys are plain strings (the contract is
 // check/codes.go).
+//
+// The catalogue (catalogue.go) is one data table of text templates. A template weaves
+// the finding's evidence in with two constructs:
+//
+//	{key}              the evidence value under key (see check/codes.go Ev* keys)
+//	[[text||fallback]] text, when every {key} inside it has a value; otherwise
+//	                   fallback (which may be empty: "[[ ... ]]" then drops out);
+//	                   a leading space in text also leads the fallback
+//
+// so an explanation reads naturally whether or not check found a given fact.
 package guide
+
+import (
+	"net/url"
+	"sort"
+	"strings"
+)
 
 // Field is one place to look, by its documented name.
 type Field struct {
@@ -29,11 +45,322 @@ type Explanation struct {
 	Generic bool `json:"generic,omitempty"`
 }
 
+// entry is one catalogue row; every string is a template (see the package comment).
+type entry struct {
+	title   string
+	what    string
+	causes  []string
+	fields  []Field
+	steps   []string
+	confirm string
+	doc     string
+}
+
+// maxValue caps one evidence value woven into text, so a huge server body cannot
+// swamp the explanation.
+const maxValue = 300
+
 // Explain returns the explanation for a finding code and its evidence.
-// (Placeholder: the catalogue is being written.)
 func Explain(code string, evidence map[string]string) Explanation {
-	return Explanation{Code: code, Title: code, Generic: true}
+	ev := derive(evidence)
+	e, ok := catalogue[code]
+	if !ok {
+		return generic(code, ev)
+	}
+	x := Explanation{
+		Code:    code,
+		Title:   render(e.title, ev),
+		What:    render(e.what, ev),
+		Causes:  renderAll(e.causes, ev),
+		Steps:   renderAll(e.steps, ev),
+		Confirm: render(e.confirm, ev),
+		DocURL:  e.doc,
+	}
+	for _, f := range e.fields {
+		x.Fields = append(x.Fields, Field{Where: f.Where, Name: render(f.Name, ev), Expect: render(f.Expect, ev)})
+	}
+	return x
 }
 
 // Has reports whether the catalogue has an entry for code.
-func Has(code string) bool { return false }
+func Has(code string) bool {
+	_, ok := catalogue[code]
+	return ok
+}
+
+// Codes lists the catalogue's codes, sorted.
+func Codes() []string {
+	out := make([]string, 0, len(catalogue))
+	for c := range catalogue {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// generic is the fallback for a code the catalogue does not know: it still shows the
+// raw evidence so nothing the engine found is hidden.
+func generic(code string, ev map[string]string) Explanation {
+	keys := make([]string, 0, len(ev))
+	for k, v := range ev {
+		if v != "" && !derivedKeys[k] {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	what := "This tool has no specific explanation for this finding yet."
+	if len(keys) > 0 {
+		parts := make([]string, 0, len(keys))
+		for _, k := range keys {
+			parts = append(parts, k+": "+ev[k])
+		}
+		what += " What it recorded: " + strings.Join(parts, "; ") + "."
+	} else {
+		what += " It recorded no further details."
+	}
+	if code == "" {
+		code = "(no code)"
+	}
+	return Explanation{
+		Code:  code,
+		Title: "Finding " + code,
+		What:  what,
+		Steps: []string{
+			"Read the step's request and response in the exchange view: the status, headers and body usually name the problem.",
+			"Compare the profile (instance URL, client_id, scopes, auth method) with the Trusted App record in Instance Manager -> Security -> Trusted Apps.",
+			"If it remains unclear, save a diagnostics report (trustedapp-check check PROFILE --report FILE.md) and attach it to a support ticket; it never contains the secret.",
+		},
+		Confirm: "Run the check again.",
+		DocURL:  docErrors,
+		Generic: true,
+	}
+}
+
+// derivedKeys are computed by derive, not sent by check.
+var derivedKeys = map[string]bool{
+	"missing_derived": true, "issuer_why": true, "auth_name": true, "auth_other": true,
+	"auth_other_name": true, "auth_hint": true, "scope_or_requested": true,
+	"status_text": true, "root_hint": true,
+}
+
+// derive copies the evidence, cleans values (one line, capped) and adds facts
+// computed from it: the missing scopes, why two issuers differ, the other auth method.
+func derive(in map[string]string) map[string]string {
+	ev := make(map[string]string, len(in)+8)
+	for k, v := range in {
+		if derivedKeys[k] {
+			continue
+		}
+		if v = clean(v); v != "" {
+			ev[k] = v
+		}
+	}
+	if ev["missing"] == "" && ev["requested"] != "" && ev["granted"] != "" {
+		granted := map[string]bool{}
+		for _, s := range strings.Fields(ev["granted"]) {
+			granted[s] = true
+		}
+		var miss []string
+		for _, s := range strings.Fields(ev["requested"]) {
+			if !granted[s] {
+				miss = append(miss, s)
+			}
+		}
+		if len(miss) > 0 {
+			ev["missing_derived"] = strings.Join(miss, " ")
+		}
+	} else if ev["missing"] != "" {
+		ev["missing_derived"] = ev["missing"]
+	}
+	if s := ev["scope"]; s != "" {
+		ev["scope_or_requested"] = s
+	} else if s := ev["requested"]; s != "" {
+		ev["scope_or_requested"] = s
+	}
+	if why := issuerWhy(first(ev, "expected", "authority"), first(ev, "actual", "issuer")); why != "" {
+		ev["issuer_why"] = why
+	}
+	switch strings.ToLower(ev["auth_method"]) {
+	case "basic":
+		ev["auth_name"] = "HTTP Basic (client_secret_basic)"
+		ev["auth_other"] = "post"
+		ev["auth_other_name"] = "form body (client_secret_post)"
+		ev["auth_hint"] = "The request sent client_id and client_secret in an HTTP Basic Authorization header. ERP.net's documentation shows them as form fields in the body; if the instance only accepts the documented style, Basic is refused with this same error."
+	case "post":
+		ev["auth_name"] = "form body (client_secret_post)"
+		ev["auth_other"] = "basic"
+		ev["auth_other_name"] = "HTTP Basic (client_secret_basic)"
+		ev["auth_hint"] = "The request sent client_id and client_secret as form fields, the style ERP.net's documentation shows."
+	}
+	if s := ev["status"]; s != "" {
+		ev["status_text"] = statusText(s)
+	}
+	if u := first(ev, "url", "path"); u != "" && !strings.Contains(u, "/api/domain/odata/") && strings.Contains(u, "/odata") {
+		ev["root_hint"] = "The URL does not use ERP.net's Domain API OData root (/api/domain/odata/)."
+	}
+	return ev
+}
+
+func first(ev map[string]string, keys ...string) string {
+	for _, k := range keys {
+		if v := ev[k]; v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// issuerWhy names the difference between the expected authority and the issuer seen.
+func issuerWhy(expected, actual string) string {
+	if expected == "" || actual == "" || expected == actual {
+		return ""
+	}
+	if strings.TrimRight(expected, "/") == strings.TrimRight(actual, "/") {
+		return "They differ only by a trailing slash; the issuer must match character for character, so remove (or add) the slash in the profile's instance URL or authority."
+	}
+	eu, err1 := url.Parse(expected)
+	au, err2 := url.Parse(actual)
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	if strings.EqualFold(eu.Host, au.Host) && eu.Scheme != au.Scheme {
+		return "They differ in scheme (" + eu.Scheme + " vs " + au.Scheme + "): use https:// in the profile, or, if the instance is behind a proxy that terminates TLS, have its public URL configured as https."
+	}
+	if !strings.EqualFold(eu.Host, au.Host) {
+		return "They name different hosts (" + eu.Host + " vs " + au.Host + "): the profile points at a different instance, an alias or custom URL of it, or a proxy in front of it."
+	}
+	if eu.Path != au.Path {
+		return "They differ in path (" + eu.Path + " vs " + au.Path + "): ERP.net's instance authority is the instance root followed by /id."
+	}
+	return ""
+}
+
+func statusText(s string) string {
+	switch s {
+	case "400":
+		return "400 Bad Request"
+	case "401":
+		return "401 Unauthorized"
+	case "403":
+		return "403 Forbidden"
+	case "404":
+		return "404 Not Found"
+	case "405":
+		return "405 Method Not Allowed"
+	case "429":
+		return "429 Too Many Requests"
+	case "500":
+		return "500 Internal Server Error"
+	case "502":
+		return "502 Bad Gateway"
+	case "503":
+		return "503 Service Unavailable"
+	case "504":
+		return "504 Gateway Timeout"
+	}
+	return s
+}
+
+// clean makes an evidence value fit in a sentence: one line, trimmed, capped.
+func clean(v string) string {
+	v = strings.Join(strings.Fields(v), " ")
+	if r := []rune(v); len(r) > maxValue {
+		v = string(r[:maxValue]) + "…"
+	}
+	return v
+}
+
+func renderAll(ts []string, ev map[string]string) []string {
+	var out []string
+	for _, t := range ts {
+		if s := render(t, ev); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// render expands a template: [[a||b]] segments first, then {key} placeholders. A
+// placeholder outside any segment whose key is missing becomes "(not recorded)"; the
+// catalogue test keeps that from ever happening by using segments.
+func render(t string, ev map[string]string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(t, "[[")
+		if i < 0 {
+			b.WriteString(subst(t, ev, "(not recorded)"))
+			break
+		}
+		b.WriteString(subst(t[:i], ev, "(not recorded)"))
+		rest := t[i+2:]
+		j := strings.Index(rest, "]]")
+		if j < 0 { // unbalanced: keep literally
+			b.WriteString(subst(rest, ev, "(not recorded)"))
+			break
+		}
+		seg, fallback, _ := strings.Cut(rest[:j], "||")
+		if allPresent(seg, ev) {
+			b.WriteString(subst(seg, ev, ""))
+		} else if fallback != "" {
+			// The segment's leading space belongs to the fallback too:
+			// "answered[[ {status}||with an error]]" reads "answered with an error".
+			if strings.HasPrefix(seg, " ") && !strings.HasPrefix(fallback, " ") {
+				fallback = " " + fallback
+			}
+			b.WriteString(subst(fallback, ev, ""))
+		}
+		t = rest[j+2:]
+	}
+	return tidy(b.String())
+}
+
+// allPresent reports whether every {key} in s has a value.
+func allPresent(s string, ev map[string]string) bool {
+	for {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			return true
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			return true
+		}
+		if ev[s[i+1:i+j]] == "" {
+			return false
+		}
+		s = s[i+j+1:]
+	}
+}
+
+func subst(s string, ev map[string]string, missing string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		key := s[i+1 : i+j]
+		if v := ev[key]; v != "" {
+			b.WriteString(v)
+		} else {
+			b.WriteString(missing)
+		}
+		s = s[i+j+1:]
+	}
+}
+
+// tidy collapses the double spaces and " ." a dropped segment can leave.
+func tidy(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	for _, p := range [][2]string{{" .", "."}, {" ,", ","}, {"( ", "("}, {" )", ")"}} {
+		s = strings.ReplaceAll(s, p[0], p[1])
+	}
+	return strings.TrimSpace(s)
+}
