@@ -62,7 +62,7 @@ type Profile struct {
 
 	Calls []APICall `json:"calls,omitempty"`
 
-	TLS TLSOptions `json:"tls,omitempty"`
+	TLS TLSOptions `json:"tls,omitzero"`
 	// Proxy is an explicit proxy URL; empty means the environment's (HTTPS_PROXY, ...).
 	Proxy string `json:"proxy,omitempty"`
 	// TimeoutSeconds bounds each network call; 0 means DefaultTimeout.
@@ -74,7 +74,7 @@ type Profile struct {
 
 	Created     time.Time `json:"created"`
 	Updated     time.Time `json:"updated"`
-	SecretSetAt time.Time `json:"secret_set_at,omitempty"`
+	SecretSetAt time.Time `json:"secret_set_at,omitzero"`
 }
 
 // DefaultTimeout bounds each network call when a profile sets none.
