@@ -487,7 +487,7 @@ func TestExportImport(t *testing.T) {
 	}
 	// not a bundle at all
 	for raw, want := range map[string]string{
-		`{"kind":"something/else","schema":1}`: `not a profile bundle ("trustedapp-tester/profiles")`,
+		`{"kind":"something/else","schema":1}`:                           `not a profile bundle ("trustedapp-tester/profiles")`,
 		`{"kind":"trustedapp-tester/profiles","schema":9,"profiles":[]}`: "schema 9",
 		`nonsense`: "cannot be used (invalid JSON",
 		`{"kind":`: "not a profile bundle",
