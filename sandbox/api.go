@@ -1,0 +1,378 @@
+package sandbox
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// OData error "type" values, as ERP.net reports them.
+const (
+	typeServerException = "Aloe.EnterpriseOne.Server.ServerAPI.Exceptions.EnterpriseOneServerException"
+	typeLicense         = "Aloe.EnterpriseOne.Server.ServerAPI.Exceptions.LicenseException"
+)
+
+// CodeLicenseExhausted is the OData error code of the licence-exhaustion answer
+// (HTTP 500).
+const CodeLicenseExhausted = "MaximumLicenseCountExceeded"
+
+// odataError writes {"error":{"code","message","type","info","messageFormat","parameters"}}.
+func odataError(w http.ResponseWriter, status int, code, message, typ string) {
+	if typ == "" {
+		typ = typeServerException
+	}
+	writeJSON(w, status, map[string]any{"error": map[string]any{
+		"code":          code,
+		"message":       message,
+		"type":          typ,
+		"info":          "",
+		"messageFormat": message,
+		"parameters":    []string{},
+	}})
+}
+
+// principal is who an API request acts as.
+type principal struct {
+	clientID   string
+	scopes     []string
+	sessionKey string
+	app        TrustedApp
+}
+
+// challenge401 answers 401 with a WWW-Authenticate header; an empty description
+// means no token was sent (a bare `Bearer` challenge, RFC 6750 3.1).
+func challenge401(w http.ResponseWriter, r *http.Request, description string) {
+	if description == "" {
+		w.Header().Set("WWW-Authenticate", "Bearer")
+		logInfo(r).note = "no token"
+		odataError(w, http.StatusUnauthorized, "Unauthorized", "Authentication is required: send Authorization: Bearer <access token>", "")
+		return
+	}
+	w.Header().Set("WWW-Authenticate", fmt.Sprintf("Bearer error=\"invalid_token\", error_description=%q", strings.ReplaceAll(description, `"`, `'`)))
+	logInfo(r).note = "invalid_token"
+	odataError(w, http.StatusUnauthorized, "Unauthorized", description, "")
+}
+
+// authenticate reads the token from Authorization: Bearer or an API-key header and
+// validates it. It writes the error answer itself and returns nil then.
+func (in *instance) authenticate(w http.ResponseWriter, r *http.Request) *principal {
+	authz := r.Header.Values("Authorization")
+	keys := append(r.Header.Values("X-Api-Key"), r.Header.Values("Api-Key")...) // X-API-KEY is the same header
+	if len(authz)+len(keys) > 1 {
+		logInfo(r).note = "credentials sent twice"
+		odataError(w, http.StatusBadRequest, "BadRequest",
+			"Send the token once: either Authorization: Bearer or one X-Api-Key / Api-Key header, never both", "")
+		return nil
+	}
+	var tok string
+	viaKey := false
+	switch {
+	case len(keys) == 1:
+		tok, viaKey = strings.TrimSpace(keys[0]), true
+	case len(authz) == 1:
+		scheme, rest, _ := strings.Cut(authz[0], " ")
+		if !strings.EqualFold(scheme, "Bearer") {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			logInfo(r).note = "scheme=" + scheme
+			odataError(w, http.StatusUnauthorized, "Unauthorized",
+				fmt.Sprintf("The Authorization scheme %q is not accepted here: send Authorization: Bearer <access token>", scheme), "")
+			return nil
+		}
+		tok = strings.TrimSpace(rest)
+	}
+	if tok == "" {
+		challenge401(w, r, "")
+		return nil
+	}
+	if strings.HasPrefix(tok, "enrt_") {
+		return in.authenticateReference(w, r, tok)
+	}
+	if viaKey {
+		challenge401(w, r, "The API key header accepts only reference tokens (enrt_...): send a JWT access token as Authorization: Bearer")
+		return nil
+	}
+	vt, err := in.verifyJWT(tok)
+	if err != nil {
+		var rej *tokenRejection
+		if errors.As(err, &rej) {
+			challenge401(w, r, rej.description)
+		} else {
+			challenge401(w, r, "The token is invalid")
+		}
+		return nil
+	}
+	c := vt.claims
+	l := logInfo(r)
+	l.clientID = c.ClientID
+	app, _ := in.app(c.ClientID)
+	return &principal{clientID: c.ClientID, scopes: c.Scope, sessionKey: "jwt:" + c.Jti, app: app}
+}
+
+var refTokenRE = func(s string) bool {
+	if len(s) != 5+64 {
+		return false
+	}
+	_, err := hex.DecodeString(s[5:])
+	return err == nil
+}
+
+func (in *instance) authenticateReference(w http.ResponseWriter, r *http.Request, tok string) *principal {
+	if !refTokenRE(tok) {
+		challenge401(w, r, "The reference token is malformed: expected enrt_ followed by 64 hex characters")
+		return nil
+	}
+	in.mu.Lock()
+	rt, ok := in.refTokens[tok]
+	in.mu.Unlock()
+	if !ok {
+		challenge401(w, r, "The reference token is unknown or has been revoked")
+		return nil
+	}
+	app, ok := in.app(rt.clientID)
+	logInfo(r).clientID = rt.clientID
+	if !ok || !app.IsEnabled || app.ReferenceTokens == "None" {
+		challenge401(w, r, "The reference token's Trusted App is disabled or no longer allows reference tokens")
+		return nil
+	}
+	sum := sha256.Sum256([]byte(tok))
+	return &principal{clientID: rt.clientID, scopes: rt.scopes, sessionKey: "ref:" + hex.EncodeToString(sum[:8]), app: app}
+}
+
+// session is one API session holding a licence slot.
+type session struct {
+	clientID string
+	created  time.Time
+	lastUsed time.Time
+	stamps   []time.Time   // accepted requests in the last minute
+	waiting  int           // requests running or queued
+	run      chan struct{} // SessionConcurrentRequests slots
+}
+
+func (s *session) expired(now time.Time) bool {
+	return now.Sub(s.lastUsed) >= SessionIdle || now.Sub(s.created) >= SessionAbsolute
+}
+
+// admit opens or reuses the principal's session, enforcing licence slots and rate
+// limits. On success the caller must call the returned release when done.
+func (in *instance) admit(w http.ResponseWriter, r *http.Request, p *principal) (release func(), ok bool) {
+	now := in.now()
+	in.mu.Lock()
+	for k, s := range in.sessions {
+		if s.expired(now) && s.waiting == 0 {
+			delete(in.sessions, k)
+		}
+	}
+	s, exists := in.sessions[p.sessionKey]
+	if exists && s.expired(now) {
+		delete(in.sessions, p.sessionKey)
+		exists = false
+	}
+	if !exists {
+		total, mine := 0, 0
+		for _, o := range in.sessions {
+			total++
+			if o.clientID == p.clientID {
+				mine++
+			}
+		}
+		limit, used, scope := in.cfg.LicenseSlots, total, "this instance's"
+		if p.app.LicenseSlots != nil && mine >= *p.app.LicenseSlots {
+			limit, used, scope = *p.app.LicenseSlots, mine, "this Trusted App's"
+		}
+		if used >= limit {
+			in.mu.Unlock()
+			logInfo(r).note = CodeLicenseExhausted
+			odataError(w, http.StatusInternalServerError, CodeLicenseExhausted,
+				fmt.Sprintf("MaximumLicenseCountExceeded: all %d of %s licence slots are in use by other sessions. A session frees its slot after %d minutes idle or %d minutes after it started.",
+					limit, scope, int(SessionIdle/time.Minute), int(SessionAbsolute/time.Minute)), typeLicense)
+			return nil, false
+		}
+		s = &session{clientID: p.clientID, created: now, lastUsed: now, run: make(chan struct{}, SessionConcurrentRequests)}
+		in.sessions[p.sessionKey] = s
+	}
+	rpm := p.app.SessionRPM
+	if rpm == 0 {
+		rpm = DefaultSessionRPM
+	}
+	keep := s.stamps[:0]
+	for _, t := range s.stamps {
+		if now.Sub(t) < time.Minute {
+			keep = append(keep, t)
+		}
+	}
+	s.stamps = keep
+	if len(s.stamps) >= rpm {
+		wait := int(math.Ceil(s.stamps[0].Add(time.Minute).Sub(now).Seconds()))
+		in.mu.Unlock()
+		in.tooMany(w, r, max(wait, 1), fmt.Sprintf("Too many requests: this session is limited to %d requests per minute (SessionRpm). Retry after %d seconds.", rpm, max(wait, 1)))
+		return nil, false
+	}
+	if s.waiting >= SessionConcurrentRequests+SessionQueue {
+		in.mu.Unlock()
+		in.tooMany(w, r, 1, fmt.Sprintf("Too many requests: this session already has %d requests running or queued (SessionConcurrentRequests %d, queue %d).", s.waiting, SessionConcurrentRequests, SessionQueue))
+		return nil, false
+	}
+	s.stamps = append(s.stamps, now)
+	s.lastUsed = now
+	s.waiting++
+	in.mu.Unlock()
+	done := func() {
+		in.mu.Lock()
+		s.waiting--
+		in.mu.Unlock()
+	}
+	select {
+	case s.run <- struct{}{}:
+	case <-r.Context().Done():
+		done()
+		return nil, false
+	}
+	return func() { <-s.run; done() }, true
+}
+
+func (in *instance) tooMany(w http.ResponseWriter, r *http.Request, retryAfter int, msg string) {
+	logInfo(r).note = "rate_limited"
+	w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+	odataError(w, http.StatusTooManyRequests, "TooManyRequests", msg, "")
+}
+
+// requireScope answers 403 when the method needs a scope the token lacks: writes need
+// update; reads need read or update.
+func requireScope(w http.ResponseWriter, r *http.Request, p *principal) bool {
+	write := r.Method == http.MethodPost || r.Method == http.MethodPatch || r.Method == http.MethodPut || r.Method == http.MethodDelete
+	switch {
+	case write && !contains(p.scopes, "update"):
+		w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="update"`)
+		logInfo(r).note = "forbidden: no update scope"
+		odataError(w, http.StatusForbidden, "Forbidden",
+			fmt.Sprintf("The access token does not have the 'update' scope required for %s. Granted scopes: %s. Add update to the Trusted App's Scope field and request it.", r.Method, scopeList(p.scopes)), "")
+		return false
+	case !write && !contains(p.scopes, "read") && !contains(p.scopes, "update"):
+		w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="read"`)
+		logInfo(r).note = "forbidden: no read scope"
+		odataError(w, http.StatusForbidden, "Forbidden",
+			fmt.Sprintf("The access token does not have the 'read' scope required to read data. Granted scopes: %s.", scopeList(p.scopes)), "")
+		return false
+	}
+	return true
+}
+
+func scopeList(s []string) string {
+	if len(s) == 0 {
+		return "(none)"
+	}
+	return strings.Join(s, " ")
+}
+
+// handleAPI serves every authenticated /api/ path.
+func (in *instance) handleAPI(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	known := path == "/api/domain/currentmodel" || strings.HasPrefix(path, "/api/domain/odata/") || path == "/api/domain/odata"
+	if !known {
+		odataError(w, http.StatusNotFound, "NotFound", fmt.Sprintf("No resource at %s: the OData root is %s/api/domain/odata/", path, in.root), "")
+		return
+	}
+	p := in.authenticate(w, r)
+	if p == nil {
+		return
+	}
+	release, ok := in.admit(w, r, p)
+	if !ok {
+		return
+	}
+	defer release()
+	if !requireScope(w, r, p) {
+		return
+	}
+	if path == "/api/domain/currentmodel" {
+		if r.Method != http.MethodGet {
+			methodNotAllowed(w, "GET")
+			return
+		}
+		in.writeModel(w, true)
+		return
+	}
+	in.handleOData(w, r, strings.TrimPrefix(strings.TrimPrefix(path, "/api/domain/odata"), "/"))
+}
+
+func methodNotAllowed(w http.ResponseWriter, allow string) {
+	w.Header().Set("Allow", allow)
+	odataError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "This resource accepts only "+allow, "")
+}
+
+func (in *instance) handleVer(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprint(w, in.cfg.Version)
+}
+
+func (in *instance) hostName() string {
+	u, _ := url.Parse(in.root)
+	h, _, _ := net.SplitHostPort(u.Host)
+	return h
+}
+
+func (in *instance) handleServerInfo(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"version":  in.cfg.Version,
+		"dbName":   in.cfg.Database,
+		"host":     in.hostName(),
+		"sandbox":  true,
+		"utcNow":   in.now().UTC().Format(time.RFC3339),
+		"instance": in.root,
+	})
+}
+
+func (in *instance) handleAutoDiscovery(w http.ResponseWriter, r *http.Request) {
+	site := func(typ, u string, props map[string]string) map[string]any {
+		if props == nil {
+			props = map[string]string{}
+		}
+		return map[string]any{"Type": typ, "Status": "Working", "StatusDescription": "", "Url": u, "System": true, "AdditionalProperties": props}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"Host":   in.hostName(),
+		"DbName": in.cfg.Database,
+		"WebSites": []any{
+			site("ID", in.issuer, nil),
+			site("DomainAPI", in.root+"/api/domain", map[string]string{"ODataServiceRoot": in.root + "/api/domain/odata/"}),
+		},
+	})
+}
+
+// handleSHA256 is the documented /tools/sha256?secret=X helper. The query is never
+// logged.
+func (in *instance) handleSHA256(w http.ResponseWriter, r *http.Request) {
+	secret := r.URL.Query().Get("secret")
+	if secret == "" {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Missing secret: call ?secret=X (better: hash locally, a URL is logged by proxies)"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"sha256": HashSecret(secret)})
+}
+
+func (in *instance) handleStandardModel(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		methodNotAllowed(w, "GET")
+		return
+	}
+	in.writeModel(w, false)
+}
+
+func (in *instance) handleRoot(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintf(w, `ERP.net sandbox (trustedapp-tester) %s, database %q
+
+Identity:  %s/.well-known/openid-configuration
+Token:     POST %s/connect/token
+Tools:     %s/tools/ver  %s/tools/auto-discovery  %s/tools/server-info
+Domain API %s/api/domain/odata/  (Crm_Sales_Customers, General_Products_Products, Systems_Security_TrustedApplications)
+`, in.cfg.Version, in.cfg.Database, in.issuer, in.issuer, in.root, in.root, in.root, in.root)
+}
