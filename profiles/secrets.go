@@ -73,7 +73,8 @@ func classify(err error, name string) error {
 	case strings.Contains(low, "org.freedesktop.secrets"):
 		m = "No system keychain is available (Secret Service is not running): install and unlock gnome-keyring or KeePassXC, " + sessionAdvice + "."
 	case strings.Contains(low, "dbus-launch"), strings.Contains(low, "dbus_session_bus_address"),
-		strings.Contains(low, "$display"), strings.Contains(low, "autolaunch"), strings.Contains(low, "session bus"):
+		strings.Contains(low, "$display"), strings.Contains(low, "autolaunch"), strings.Contains(low, "session bus"),
+		strings.Contains(low, "dial unix"):
 		m = "No system keychain is available (there is no D-Bus session, as on a server or over SSH): run inside a desktop session or dbus-run-session with gnome-keyring or KeePassXC, " + sessionAdvice + "."
 	case strings.Contains(low, "unlock"), strings.Contains(low, "locked"), strings.Contains(low, "prompt"), strings.Contains(low, "dismissed"):
 		m = "The system keychain is locked: unlock it (log in to the desktop session, or unlock the login keyring in your keychain app), " + sessionAdvice + "."
