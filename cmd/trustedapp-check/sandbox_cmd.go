@@ -1,9 +1,170 @@
 package main
 
-import "fmt"
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"strings"
+	"time"
 
-// runSandbox is being written (see the open issue for the sandbox command).
+	"trustedapp-tester/sandbox"
+)
+
+const sandboxUsage = `Usage: trustedapp-check sandbox [flags]
+
+Runs a local ERP.net instance emulator (identity server + Domain API) with one
+Trusted App per scenario, prints for every scenario the values to paste into a
+profile and what it demonstrates, then serves until Ctrl-C (SIGINT) or SIGTERM.
+The request log goes to stderr (never secrets or whole tokens).
+
+Flags:
+  --addr HOST:PORT       listen address (default 127.0.0.1:0, a free port)
+  --config FILE          extra Trusted App records and instance options (JSON, below)
+  --tls                  serve HTTPS with a generated local CA; prints the CA file to trust
+  --json                 print the scenarios as one JSON array on stdout, then serve
+  --token-lifetime DUR   access-token lifetime, e.g. 30s or 1h (default 1h)
+  --quiet                no request log
+
+Exit codes: 0 stopped cleanly, 2 bad flags, 3 bad --config file or cannot listen.
+
+`
+
 func runSandbox(e env) int {
-	fmt.Fprintln(e.stderr, "trustedapp-check sandbox: not available in this build yet")
-	return exitEnvironment
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	addr := fs.String("addr", sandbox.DefaultAddr, "")
+	configFile := fs.String("config", "", "")
+	useTLS := fs.Bool("tls", false, "")
+	asJSON := fs.Bool("json", false, "")
+	lifetime := fs.String("token-lifetime", "", "")
+	quiet := fs.Bool("quiet", false, "")
+	if err := fs.Parse(e.args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(e.stdout, sandboxUsage+sandbox.ConfigFileHelp+"\n")
+			return exitOK
+		}
+		fmt.Fprintf(e.stderr, "trustedapp-check sandbox: %v\n\n%s", err, sandboxUsage)
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "trustedapp-check sandbox: unexpected argument %q (the command takes flags only)\n\n%s", fs.Arg(0), sandboxUsage)
+		return exitUsage
+	}
+	var cfg sandbox.Config
+	if *configFile != "" {
+		c, err := sandbox.LoadConfigFile(*configFile)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "trustedapp-check sandbox: %v\n", err)
+			return exitEnvironment
+		}
+		cfg = c
+	}
+	if *lifetime != "" {
+		d, err := time.ParseDuration(*lifetime)
+		if err != nil || d < time.Second {
+			fmt.Fprintf(e.stderr, "trustedapp-check sandbox: --token-lifetime %q is not a duration of at least 1s: write e.g. 30s, 5m or 1h\n", *lifetime)
+			return exitUsage
+		}
+		cfg.TokenLifetime = d
+	}
+	cfg.Addr, cfg.TLS = *addr, *useTLS
+	if !*quiet {
+		cfg.Logger = log.New(e.stderr, "sandbox: ", log.LstdFlags)
+	}
+	srv, err := sandbox.Start(cfg)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "trustedapp-check sandbox: %v\n", err)
+		return exitEnvironment
+	}
+	defer srv.Close()
+
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(srv.Scenarios()); err != nil {
+			fmt.Fprintf(e.stderr, "trustedapp-check sandbox: cannot write the scenarios: %v\n", err)
+			return exitEnvironment
+		}
+		fmt.Fprintf(e.stderr, "sandbox serving at %s (authority %s)%s; Ctrl-C stops it\n", srv.URL(), srv.Authority(), caNote(srv))
+	} else {
+		printScenarios(e.stdout, srv, cfg.Apps)
+	}
+	<-e.ctx.Done()
+	if err := srv.Close(); err != nil {
+		fmt.Fprintf(e.stderr, "trustedapp-check sandbox: stopping: %v\n", err)
+		return exitEnvironment
+	}
+	fmt.Fprintln(e.stderr, "sandbox stopped")
+	return exitOK
+}
+
+func caNote(srv *sandbox.Server) string {
+	if srv.CAFile() == "" {
+		return ""
+	}
+	return ", TLS CA file " + srv.CAFile()
+}
+
+func printScenarios(w io.Writer, srv *sandbox.Server, extra []sandbox.TrustedApp) {
+	fmt.Fprintf(w, "ERP.net sandbox serving\n  instance   %s\n  authority  %s\n", srv.URL(), srv.Authority())
+	if ca := srv.CAFile(); ca != "" {
+		fmt.Fprintf(w, "  TLS CA     %s\n             trust it in the profile's TLS settings (CA file), or: curl --cacert %s\n", ca, ca)
+	}
+	fmt.Fprintf(w, "\nScenarios: paste these values into a profile (the secrets are public sandbox demo secrets).\n")
+	for _, sc := range srv.Scenarios() {
+		fmt.Fprintf(w, "\n%s: %s\n", sc.Name, sc.Description)
+		row := func(k, v string) {
+			if v != "" {
+				fmt.Fprintf(w, "  %-14s %s\n", k, v)
+			}
+		}
+		row("instance", sc.Instance)
+		row("authority", sc.Authority)
+		row("client_id", sc.ClientID)
+		row("client_secret", sc.ClientSecret)
+		scope := sc.Scope
+		if scope == "" {
+			scope = "(send none)"
+		}
+		row("scope", scope)
+		row("auth method", sc.AuthMethod)
+		row("system user", sc.SystemUser)
+		row("expect", sc.Expect)
+		for i, c := range sc.Calls {
+			k := ""
+			if i == 0 {
+				k = "calls"
+			}
+			line := c.Method + " " + c.Path
+			if c.Body != "" {
+				line += "  " + c.Body
+			}
+			fmt.Fprintf(w, "  %-14s %s\n", k, line)
+		}
+	}
+	if len(extra) > 0 {
+		fmt.Fprintf(w, "\nTrusted Apps from --config (authority %s; their secrets are the ones you hashed):\n", srv.Authority())
+		for _, a := range extra {
+			fmt.Fprintf(w, "  %s  scope %q\n", a.ApplicationURI, a.Scope)
+		}
+	}
+	if sc, ok := srv.Scenario("healthy"); ok {
+		ca := ""
+		if srv.CAFile() != "" {
+			ca = " --cacert " + srv.CAFile()
+		}
+		fmt.Fprintf(w, "\nTry it:\n  curl -s%s %s/connect/token -d grant_type=client_credentials -d client_id=%s -d client_secret=%s -d %s\n",
+			ca, sc.Authority, sc.ClientID, sc.ClientSecret, shellQuote("scope="+sc.Scope))
+	}
+	fmt.Fprintln(w, "\nCtrl-C stops the sandbox.")
+}
+
+func shellQuote(s string) string {
+	if !strings.ContainsAny(s, " '\"$`\\") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
