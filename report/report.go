@@ -1,14 +1,53 @@
 // Package report renders a check.Report for people and programs: the CLI's text and
 // versioned JSON, a Markdown diagnostics report for support tickets, and JUnit XML.
 // Secrets never appear; tokens only as last 6 characters plus a SHA-256 fingerprint.
+//
+// # JSON contract (Schema "trustedapp-tester/report/v1")
+//
+// The fields below are stable: they are only ever added to, never renamed or removed,
+// within one Schema value (docs/report-format.md has the same list with examples).
+//
+//	schema                          "trustedapp-tester/report/v1"
+//	tool{name,version,os,arch}      the program that wrote the document
+//	generated_at                    RFC 3339 time the document was written
+//	profile{name,environment,instance,authority,client_id,auth_method,scopes_requested}
+//	                                the profile as run; never its secret
+//	verdict                         "pass" | "warn" | "fail" | "skipped"
+//	cancelled                       true when the run was interrupted
+//	started_at, finished_at, duration_ms
+//	steps[]                         in the order they ran:
+//	  kind                          "reachability" | "discovery" | "token" | "inspect" | "api"
+//	  name, verdict, summary, duration_ms
+//	  findings[]                    code, severity ("info"|"warn"|"fail"), message, evidence{},
+//	                                explanation{code,title,what,causes[],fields[{where,name,expect}],
+//	                                steps[],confirm,doc_url,generic}
+//	  exchanges[]                   method, url, request_headers, request_body, status,
+//	                                response_headers, response_body, size, truncated,
+//	                                timings{dns,connect,tls,first_byte,total} (ns), error
+//	claims                          present once a token was issued:
+//	  system_user{login,type,id}, client_id, database, issuer, audiences[],
+//	  scopes_requested[], scopes_granted[], issued_at, expires_at,
+//	  signature_verified, signature, kid, kind ("jwt"|"reference"|"opaque"), all[]
+//	token{last6,fingerprint,token_type,expires_in,obtained_at,response_scope,from_cache,
+//	      has_refresh_token}
+//
+// Every string in every output passes through Scrub, a second line of defence after
+// check's own redaction at capture time.
 package report
 
 import (
+	"bytes"
+	"encoding/json"
 	"io"
+	"net/http"
+	"runtime"
+	"sort"
+	"strings"
 	"time"
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/guide"
+	"trustedapp-tester/internal/version"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/tokenview"
 )
@@ -30,6 +69,10 @@ type Document struct {
 	Steps       []Step           `json:"steps"`
 	Claims      *Claims          `json:"claims,omitempty"`
 	Token       *check.TokenInfo `json:"token,omitempty"`
+
+	// known are the exact credentials of this run (the issued token), replaced
+	// wherever they appear in any output, whatever shape they have. Never marshalled.
+	known []string
 }
 
 // Tool identifies the program and platform that produced the document.
@@ -96,20 +139,228 @@ type Claims struct {
 	All               []tokenview.Claim `json:"all,omitempty"`
 }
 
-// Build makes the document for one run of profile p.
-// (Placeholder: being written.)
+// now is the clock for GeneratedAt (tests replace it).
+var now = time.Now
+
+// Build makes the document for one run of profile p. Every finding gets its
+// explanation from guide; exchanges are copied with credentials scrubbed again.
 func Build(r check.Report, p profiles.Profile) Document {
-	return Document{Schema: Schema, Verdict: r.Verdict}
+	d := Document{
+		Schema:      Schema,
+		Tool:        Tool{Name: version.Name, Version: version.Version, OS: runtime.GOOS, Arch: runtime.GOARCH},
+		GeneratedAt: now().UTC().Truncate(time.Second),
+		Verdict:     r.Verdict,
+		Cancelled:   r.Cancelled,
+		StartedAt:   r.Started,
+		FinishedAt:  r.Finished,
+		Steps:       []Step{},
+	}
+	if !r.Started.IsZero() && !r.Finished.IsZero() {
+		d.DurationMS = r.Finished.Sub(r.Started).Milliseconds()
+	}
+	name := p.Name
+	if name == "" {
+		name = r.Profile
+	}
+	if name != "" || p.InstanceURL != "" || p.ClientID != "" {
+		d.Profile = &Profile{
+			Name:            Scrub(name),
+			Environment:     Scrub(p.Environment),
+			Instance:        ScrubURL(p.Root()),
+			Authority:       ScrubURL(p.AuthorityURL()),
+			ClientID:        Scrub(p.ClientID),
+			AuthMethod:      string(p.Method()),
+			ScopesRequested: append([]string(nil), p.Scopes...),
+		}
+	}
+	for _, s := range r.Steps {
+		d.Steps = append(d.Steps, buildStep(s))
+	}
+	if r.Claims != nil {
+		d.Claims = buildClaims(r.Claims, r.Scopes, p)
+	}
+	if r.Token != nil {
+		t := *r.Token
+		d.Token = &t
+	}
+	if raw := r.Access.Reveal(); len(raw) >= 8 {
+		d.known = append(d.known, raw)
+	}
+	return d
+}
+
+// Forget adds exact values (a secret the caller holds, a token) that must never
+// appear in this document's outputs; each is replaced by "[redacted]" on write.
+// Values shorter than 8 characters are ignored (they would mangle ordinary text).
+func (d *Document) Forget(values ...string) {
+	for _, v := range values {
+		if len(v) >= 8 {
+			d.known = append(d.known, v)
+		}
+	}
+}
+
+// scrubDoc is Scrub plus the document's exact known credentials.
+func (d Document) scrubDoc(b []byte) []byte {
+	s := string(b)
+	for _, k := range d.known {
+		s = strings.ReplaceAll(s, k, redacted)
+	}
+	return []byte(Scrub(s))
+}
+
+func buildStep(s check.Step) Step {
+	out := Step{
+		Kind:       s.Kind,
+		Name:       Scrub(s.Name),
+		Verdict:    s.Verdict,
+		Summary:    Scrub(s.Summary),
+		DurationMS: s.Duration.Milliseconds(),
+	}
+	for _, f := range s.Findings {
+		ev := make(map[string]string, len(f.Evidence))
+		for k, v := range f.Evidence {
+			ev[k] = Scrub(v)
+		}
+		x := guide.Explain(f.Code, ev)
+		out.Findings = append(out.Findings, Finding{
+			Code:        f.Code,
+			Severity:    f.Severity,
+			Message:     Scrub(f.Message),
+			Evidence:    nilIfEmpty(ev),
+			Explanation: &x,
+		})
+	}
+	for _, x := range s.Exchanges {
+		out.Exchanges = append(out.Exchanges, scrubExchange(x))
+	}
+	return out
+}
+
+func nilIfEmpty(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
+func scrubExchange(x check.Exchange) check.Exchange {
+	x.URL = ScrubURL(x.URL)
+	x.RequestHeaders = scrubHeaders(x.RequestHeaders)
+	x.ResponseHeaders = scrubHeaders(x.ResponseHeaders)
+	x.RequestBody = Scrub(x.RequestBody)
+	x.ResponseBody = Scrub(x.ResponseBody)
+	x.Error = Scrub(x.Error)
+	return x
+}
+
+func buildClaims(c *tokenview.Claims, sd *tokenview.ScopeDiff, p profiles.Profile) *Claims {
+	out := &Claims{
+		SystemUser:        SystemUser{Login: c.SystemUser, Type: c.SystemUserType, ID: c.SystemUserID},
+		ClientID:          c.ClientID,
+		Database:          c.Database,
+		Issuer:            c.Issuer,
+		Audiences:         c.Audiences,
+		ScopesRequested:   []string{},
+		ScopesGranted:     []string{},
+		SignatureVerified: c.Signature == tokenview.SigVerified,
+		Signature:         string(c.Signature),
+		Kid:               c.Kid,
+		Kind:              c.Kind,
+	}
+	if out.Signature == "" {
+		out.Signature = string(tokenview.SigNotChecked)
+	}
+	switch {
+	case sd != nil && len(sd.Requested) > 0:
+		out.ScopesRequested = append(out.ScopesRequested, sd.Requested...)
+	case len(p.Scopes) > 0:
+		out.ScopesRequested = append(out.ScopesRequested, p.Scopes...)
+	}
+	switch {
+	case sd != nil && len(sd.Granted) > 0:
+		out.ScopesGranted = append(out.ScopesGranted, sd.Granted...)
+	default:
+		out.ScopesGranted = append(out.ScopesGranted, c.Scopes...)
+	}
+	if !c.IssuedAt.IsZero() {
+		t := c.IssuedAt
+		out.IssuedAt = &t
+	}
+	if !c.Expires.IsZero() {
+		t := c.Expires
+		out.ExpiresAt = &t
+	}
+	for _, cl := range c.All {
+		cl.Value = Scrub(cl.Value)
+		out.All = append(out.All, cl)
+	}
+	return out
 }
 
 // WriteJSON writes d as indented JSON.
-func WriteJSON(w io.Writer, d Document) error { return nil }
+func WriteJSON(w io.Writer, d Document) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(d); err != nil {
+		return err
+	}
+	_, err := w.Write(d.scrubDoc(buf.Bytes()))
+	return err
+}
 
-// WriteText writes the human-readable report (explanations under failing steps).
-func WriteText(w io.Writer, d Document) error { return nil }
+// sensitiveHeaders never have their values shown, whatever check captured.
+var sensitiveHeaders = map[string]bool{
+	"authorization": true, "proxy-authorization": true, "x-api-key": true, "api-key": true,
+	"cookie": true, "set-cookie": true,
+}
 
-// WriteMarkdown writes the diagnostics report for a support ticket.
-func WriteMarkdown(w io.Writer, d Document) error { return nil }
+func scrubHeaders(h http.Header) http.Header {
+	if h == nil {
+		return nil
+	}
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		cp := make([]string, len(vs))
+		for i, v := range vs {
+			if sensitiveHeaders[strings.ToLower(k)] {
+				cp[i] = redactCredential(v)
+			} else {
+				cp[i] = Scrub(v)
+			}
+		}
+		out[k] = cp
+	}
+	return out
+}
 
-// WriteJUnit writes one testsuite per document, one testcase per step.
-func WriteJUnit(w io.Writer, docs []Document) error { return nil }
+// redactCredential keeps an already-redacted value (e.g. "Bearer …a1b2c3") and the
+// scheme name, and drops anything else.
+func redactCredential(v string) string {
+	v = strings.TrimSpace(v)
+	scheme, cred, found := strings.Cut(v, " ")
+	if !found {
+		cred, scheme = scheme, ""
+	}
+	cred = strings.TrimSpace(cred)
+	safe := cred == redacted || (strings.HasPrefix(cred, "…") && len([]rune(cred)) <= 7) || strings.HasPrefix(cred, "[redacted")
+	if !safe {
+		cred = redacted
+	}
+	if scheme == "" {
+		return cred
+	}
+	return scheme + " " + cred
+}
+
+// sortedKeys returns the map's keys, sorted.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

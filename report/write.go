@@ -1,0 +1,490 @@
+package report
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/guide"
+)
+
+func mark(v check.Verdict) string {
+	switch v {
+	case check.Pass:
+		return "PASS"
+	case check.Warn:
+		return "WARN"
+	case check.Fail:
+		return "FAIL"
+	case check.Skipped:
+		return "SKIP"
+	}
+	return strings.ToUpper(string(v))
+}
+
+func ms(d int64) string {
+	if d >= 10000 {
+		return fmt.Sprintf("%.1f s", float64(d)/1000)
+	}
+	return fmt.Sprintf("%d ms", d)
+}
+
+// WriteText writes the human-readable report: one line per step, and under each
+// failing or warning step its findings with their explanations; then who the token
+// acts as.
+func WriteText(w io.Writer, d Document) error {
+	var b bytes.Buffer
+	if d.Profile != nil {
+		fmt.Fprintf(&b, "Profile %s: %s (client_id %s, auth %s)\n", d.Profile.Name, d.Profile.Instance, d.Profile.ClientID, d.Profile.AuthMethod)
+	}
+	width := 0
+	for _, s := range d.Steps {
+		if n := len([]rune(s.Name)); n > width {
+			width = n
+		}
+	}
+	for _, s := range d.Steps {
+		fmt.Fprintf(&b, "%s  %-*s  %8s", mark(s.Verdict), width, s.Name, ms(s.DurationMS))
+		if s.Summary != "" {
+			fmt.Fprintf(&b, "  %s", s.Summary)
+		}
+		b.WriteByte('\n')
+		if s.Verdict != check.Fail && s.Verdict != check.Warn {
+			continue
+		}
+		for _, f := range s.Findings {
+			if f.Severity == check.SevInfo {
+				continue
+			}
+			fmt.Fprintf(&b, "      %s %s: %s\n", strings.ToUpper(string(f.Severity)), f.Code, f.Message)
+			if x := f.Explanation; x != nil {
+				writeExplanationText(&b, *x, "        ")
+			}
+		}
+	}
+	writeIdentityText(&b, d)
+	verdict := mark(d.Verdict)
+	if d.Cancelled {
+		verdict += " (cancelled)"
+	}
+	fmt.Fprintf(&b, "Verdict: %s\n", verdict)
+	_, err := w.Write(d.scrubDoc(b.Bytes()))
+	return err
+}
+
+func writeExplanationText(b *bytes.Buffer, x guide.Explanation, ind string) {
+	fmt.Fprintf(b, "%s%s\n", ind, x.Title)
+	fmt.Fprintf(b, "%s%s\n", ind, x.What)
+	if len(x.Causes) > 0 {
+		fmt.Fprintf(b, "%sLikely causes:\n", ind)
+		for _, c := range x.Causes {
+			fmt.Fprintf(b, "%s  - %s\n", ind, c)
+		}
+	}
+	if len(x.Fields) > 0 {
+		fmt.Fprintf(b, "%sCheck:\n", ind)
+		for _, f := range x.Fields {
+			fmt.Fprintf(b, "%s  - %s\n", ind, fieldText(f))
+		}
+	}
+	if len(x.Steps) > 0 {
+		fmt.Fprintf(b, "%sFix:\n", ind)
+		for i, s := range x.Steps {
+			fmt.Fprintf(b, "%s  %d. %s\n", ind, i+1, s)
+		}
+	}
+	if x.Confirm != "" {
+		fmt.Fprintf(b, "%sConfirm: %s\n", ind, x.Confirm)
+	}
+	if x.DocURL != "" {
+		fmt.Fprintf(b, "%sDocs: %s\n", ind, x.DocURL)
+	}
+}
+
+func fieldText(f guide.Field) string {
+	s := f.Where + " " + f.Name
+	if f.Expect != "" {
+		s += ": " + f.Expect
+	}
+	return s
+}
+
+func writeIdentityText(b *bytes.Buffer, d Document) {
+	c := d.Claims
+	if c == nil {
+		return
+	}
+	b.WriteByte('\n')
+	if c.SystemUser.Login != "" {
+		who := c.SystemUser.Login
+		if c.SystemUser.Type != "" {
+			who += " (" + c.SystemUser.Type + ")"
+		}
+		fmt.Fprintf(b, "Acts as:   %s\n", who)
+	} else if c.Kind == "jwt" {
+		fmt.Fprintf(b, "Acts as:   (no System User claim)\n")
+	}
+	if c.Database != "" {
+		fmt.Fprintf(b, "Database:  %s\n", c.Database)
+	}
+	if c.ClientID != "" {
+		fmt.Fprintf(b, "Client:    %s\n", c.ClientID)
+	}
+	if c.Issuer != "" {
+		fmt.Fprintf(b, "Issuer:    %s\n", c.Issuer)
+	}
+	fmt.Fprintf(b, "Scopes:    requested %s; granted %s\n", scopeList(c.ScopesRequested, "(none: the app's whole Scope field)"), scopeList(c.ScopesGranted, "(none)"))
+	if c.ExpiresAt != nil {
+		fmt.Fprintf(b, "Expires:   %s\n", c.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	fmt.Fprintf(b, "Signature: %s\n", c.Signature)
+	if d.Token != nil && d.Token.Fingerprint != "" {
+		fmt.Fprintf(b, "Token:     …%s (sha256 %s)\n", d.Token.Last6, d.Token.Fingerprint)
+	}
+}
+
+func scopeList(s []string, empty string) string {
+	if len(s) == 0 {
+		return empty
+	}
+	return strings.Join(s, " ")
+}
+
+// WriteMarkdown writes the diagnostics report for a support ticket: tool, OS and
+// time; the profile without its secret; a summary; every step with its findings,
+// explanations and exchanges; the decoded claims.
+func WriteMarkdown(w io.Writer, d Document) error {
+	var b bytes.Buffer
+	title := "Trusted App diagnostics report"
+	if d.Profile != nil && d.Profile.Name != "" {
+		title += ": " + d.Profile.Name
+	}
+	fmt.Fprintf(&b, "# %s\n\n", mdText(title))
+	fmt.Fprintf(&b, "| | |\n|---|---|\n")
+	row := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(&b, "| %s | %s |\n", k, mdCell(v))
+		}
+	}
+	row("Verdict", mark(d.Verdict)+map[bool]string{true: " (cancelled)"}[d.Cancelled])
+	row("Tool", d.Tool.Name+" "+d.Tool.Version)
+	row("OS", d.Tool.OS+"/"+d.Tool.Arch)
+	row("Generated", d.GeneratedAt.UTC().Format(time.RFC3339))
+	if !d.StartedAt.IsZero() {
+		row("Run started", d.StartedAt.UTC().Format(time.RFC3339))
+		row("Run took", ms(d.DurationMS))
+	}
+	b.WriteString("\nThis report contains no client secret. Tokens appear only as their last 6 characters and SHA-256 fingerprint.\n")
+
+	if p := d.Profile; p != nil {
+		b.WriteString("\n## Profile\n\n| | |\n|---|---|\n")
+		row("Name", p.Name)
+		row("Environment", p.Environment)
+		row("Instance", p.Instance)
+		row("Authority", p.Authority)
+		row("client_id", p.ClientID)
+		row("Auth method", p.AuthMethod)
+		row("Scopes requested", scopeList(p.ScopesRequested, "(none: the app's whole Scope field)"))
+	}
+
+	b.WriteString("\n## Summary\n\n| Step | Result | Time | Summary |\n|---|---|---|---|\n")
+	for _, s := range d.Steps {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdCell(s.Name), mark(s.Verdict), ms(s.DurationMS), mdCell(s.Summary))
+	}
+
+	if c := d.Claims; c != nil {
+		b.WriteString("\n## Token and claims\n\n| | |\n|---|---|\n")
+		row("Acts as (client_system_user)", c.SystemUser.Login)
+		row("System User type", c.SystemUser.Type)
+		row("System User id", c.SystemUser.ID)
+		row("Database (client_db)", c.Database)
+		row("client_id", c.ClientID)
+		row("Issuer", c.Issuer)
+		row("Audiences", strings.Join(c.Audiences, ", "))
+		row("Scopes requested", scopeList(c.ScopesRequested, "(none)"))
+		row("Scopes granted", scopeList(c.ScopesGranted, "(none)"))
+		if c.IssuedAt != nil {
+			row("Issued", c.IssuedAt.UTC().Format(time.RFC3339))
+		}
+		if c.ExpiresAt != nil {
+			row("Expires", c.ExpiresAt.UTC().Format(time.RFC3339))
+		}
+		row("Signature", c.Signature)
+		row("Key id", c.Kid)
+		row("Kind", string(c.Kind))
+		if t := d.Token; t != nil {
+			row("Token", "…"+t.Last6)
+			row("Token SHA-256", t.Fingerprint)
+		}
+		if len(c.All) > 0 {
+			b.WriteString("\nAll claims:\n\n| Claim | Value |\n|---|---|\n")
+			for _, cl := range c.All {
+				fmt.Fprintf(&b, "| %s | %s |\n", mdCell(cl.Name), mdCell(cl.Value))
+			}
+		}
+	} else if t := d.Token; t != nil {
+		b.WriteString("\n## Token\n\n| | |\n|---|---|\n")
+		row("Token", "…"+t.Last6)
+		row("Token SHA-256", t.Fingerprint)
+	}
+
+	b.WriteString("\n## Steps\n")
+	for _, s := range d.Steps {
+		fmt.Fprintf(&b, "\n### %s: %s\n\n", mark(s.Verdict), mdText(s.Name))
+		if s.Summary != "" {
+			fmt.Fprintf(&b, "%s (%s)\n", mdText(s.Summary), ms(s.DurationMS))
+		}
+		for _, f := range s.Findings {
+			fmt.Fprintf(&b, "\n#### %s `%s`\n\n%s\n", strings.ToUpper(string(f.Severity)), f.Code, mdText(f.Message))
+			if len(f.Evidence) > 0 {
+				b.WriteString("\nEvidence:\n\n")
+				for _, k := range sortedKeys(f.Evidence) {
+					fmt.Fprintf(&b, "- %s: %s\n", k, mdCode(f.Evidence[k]))
+				}
+			}
+			if x := f.Explanation; x != nil && f.Severity != check.SevInfo {
+				writeExplanationMarkdown(&b, *x)
+			}
+		}
+		for i, x := range s.Exchanges {
+			writeExchangeMarkdown(&b, i+1, x)
+		}
+	}
+	_, err := w.Write(d.scrubDoc(b.Bytes()))
+	return err
+}
+
+func writeExplanationMarkdown(b *bytes.Buffer, x guide.Explanation) {
+	fmt.Fprintf(b, "\n**%s**\n\n%s\n", mdText(x.Title), mdText(x.What))
+	if len(x.Causes) > 0 {
+		b.WriteString("\nLikely causes:\n\n")
+		for _, c := range x.Causes {
+			fmt.Fprintf(b, "- %s\n", mdText(c))
+		}
+	}
+	if len(x.Fields) > 0 {
+		b.WriteString("\nCheck:\n\n")
+		for _, f := range x.Fields {
+			fmt.Fprintf(b, "- %s\n", mdText(fieldText(f)))
+		}
+	}
+	if len(x.Steps) > 0 {
+		b.WriteString("\nFix:\n\n")
+		for i, s := range x.Steps {
+			fmt.Fprintf(b, "%d. %s\n", i+1, mdText(s))
+		}
+	}
+	if x.Confirm != "" {
+		fmt.Fprintf(b, "\nConfirm: %s\n", mdText(x.Confirm))
+	}
+	if x.DocURL != "" {
+		fmt.Fprintf(b, "\nDocs: <%s>\n", x.DocURL)
+	}
+}
+
+func writeExchangeMarkdown(b *bytes.Buffer, n int, x check.Exchange) {
+	status := "no response"
+	if x.Status != 0 {
+		status = fmt.Sprintf("%d", x.Status)
+	}
+	fmt.Fprintf(b, "\n<details><summary>Exchange %d: %s %s → %s (%s)</summary>\n\n", n, htmlText(x.Method), htmlText(x.URL), status, x.Timings.Total.Round(time.Millisecond))
+	var req strings.Builder
+	fmt.Fprintf(&req, "%s %s\n", x.Method, x.URL)
+	writeHeaders(&req, x.RequestHeaders)
+	if x.RequestBody != "" {
+		req.WriteString("\n" + x.RequestBody + "\n")
+	}
+	b.WriteString("Request:\n\n" + fence(req.String()))
+	if x.Status != 0 {
+		var resp strings.Builder
+		fmt.Fprintf(&resp, "%d\n", x.Status)
+		writeHeaders(&resp, x.ResponseHeaders)
+		if x.ResponseBody != "" {
+			resp.WriteString("\n" + x.ResponseBody + "\n")
+		}
+		if x.Truncated {
+			fmt.Fprintf(&resp, "\n[body truncated; %d bytes received]\n", x.Size)
+		}
+		b.WriteString("\nResponse:\n\n" + fence(resp.String()))
+	}
+	if x.Error != "" {
+		fmt.Fprintf(b, "\nError: %s\n", mdCode(x.Error))
+	}
+	t := x.Timings
+	fmt.Fprintf(b, "\nTimings: DNS %s, connect %s, TLS %s, first byte %s, total %s\n\n</details>\n",
+		t.DNS.Round(time.Microsecond), t.Connect.Round(time.Microsecond), t.TLS.Round(time.Microsecond),
+		t.FirstByte.Round(time.Microsecond), t.Total.Round(time.Microsecond))
+}
+
+func writeHeaders(b *strings.Builder, h map[string][]string) {
+	for _, k := range sortedKeys(h) {
+		for _, v := range h[k] {
+			fmt.Fprintf(b, "%s: %s\n", k, v)
+		}
+	}
+}
+
+// fence wraps s in a code fence longer than any backtick run inside it.
+func fence(s string) string {
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			if run > longest {
+				longest = run
+			}
+		} else {
+			run = 0
+		}
+	}
+	f := strings.Repeat("`", max(3, longest+1))
+	return f + "\n" + strings.TrimRight(s, "\n") + "\n" + f + "\n"
+}
+
+var mdEscaper = strings.NewReplacer("\\", "\\\\", "*", "\\*", "_", "\\_", "`", "\\`", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "#", "\\#", "|", "\\|")
+
+// mdText escapes prose for Markdown so server-provided text cannot inject markup.
+func mdText(s string) string { return mdEscaper.Replace(strings.Join(strings.Fields(s), " ")) }
+
+func mdCell(s string) string { return mdText(s) }
+
+// mdCode shows a value as inline code.
+func mdCode(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s = strings.ReplaceAll(s, "|", "\\|")
+	if strings.Contains(s, "`") {
+		return "``" + " " + s + " " + "``"
+	}
+	return "`" + s + "`"
+}
+
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+
+func htmlText(s string) string { return htmlEscaper.Replace(s) }
+
+// JUnit XML.
+
+type junitSuites struct {
+	XMLName xml.Name     `xml:"testsuites"`
+	Suites  []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name      string          `xml:"name,attr"`
+	Tests     int             `xml:"tests,attr"`
+	Failures  int             `xml:"failures,attr"`
+	Skipped   int             `xml:"skipped,attr"`
+	Time      string          `xml:"time,attr"`
+	Timestamp string          `xml:"timestamp,attr,omitempty"`
+	Props     *junitProps     `xml:"properties,omitempty"`
+	Cases     []junitTestCase `xml:"testcase"`
+}
+
+type junitProps struct {
+	Props []junitProp `xml:"property"`
+}
+
+type junitProp struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitTestCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+	Skipped   *struct{}     `xml:"skipped,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+func secs(msec int64) string { return fmt.Sprintf("%.3f", float64(msec)/1000) }
+
+// WriteJUnit writes one testsuite per document, one testcase per step. A failing step
+// is a <failure> carrying its findings' messages (type = the first failing code) and
+// their fix steps; a skipped step is <skipped/>; warnings go to <system-out>.
+func WriteJUnit(w io.Writer, docs []Document) error {
+	var out junitSuites
+	for _, d := range docs {
+		name := "trustedapp-check"
+		if d.Profile != nil && d.Profile.Name != "" {
+			name = d.Profile.Name
+		}
+		s := junitSuite{Name: name, Time: secs(d.DurationMS)}
+		if !d.StartedAt.IsZero() {
+			s.Timestamp = d.StartedAt.UTC().Format("2006-01-02T15:04:05")
+		}
+		s.Props = &junitProps{Props: []junitProp{{"tool", d.Tool.Name + " " + d.Tool.Version}, {"verdict", string(d.Verdict)}}}
+		if d.Profile != nil {
+			s.Props.Props = append(s.Props.Props, junitProp{"instance", d.Profile.Instance}, junitProp{"client_id", d.Profile.ClientID})
+		}
+		for _, st := range d.Steps {
+			tc := junitTestCase{Name: st.Name, Classname: "trustedapp-check." + name + "." + string(st.Kind), Time: secs(st.DurationMS)}
+			var msgs, details, warns []string
+			typ := ""
+			for _, f := range st.Findings {
+				switch f.Severity {
+				case check.SevFail:
+					if typ == "" {
+						typ = f.Code
+					}
+					msgs = append(msgs, f.Code+": "+f.Message)
+					details = append(details, f.Code+": "+f.Message)
+					if x := f.Explanation; x != nil {
+						details = append(details, "  "+x.What)
+						for i, step := range x.Steps {
+							details = append(details, fmt.Sprintf("  %d. %s", i+1, step))
+						}
+						if x.DocURL != "" {
+							details = append(details, "  Docs: "+x.DocURL)
+						}
+					}
+				case check.SevWarn:
+					warns = append(warns, "WARN "+f.Code+": "+f.Message)
+				}
+			}
+			switch st.Verdict {
+			case check.Fail:
+				s.Failures++
+				if len(msgs) == 0 {
+					msgs = []string{st.Summary}
+					typ = "fail"
+				}
+				tc.Failure = &junitFailure{Message: strings.Join(msgs, "; "), Type: typ, Text: strings.Join(details, "\n")}
+			case check.Skipped:
+				s.Skipped++
+				tc.Skipped = &struct{}{}
+			}
+			if len(warns) > 0 {
+				tc.SystemOut = strings.Join(warns, "\n")
+			}
+			s.Tests++
+			s.Cases = append(s.Cases, tc)
+		}
+		out.Suites = append(out.Suites, s)
+	}
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	b.WriteByte('\n')
+	res := b.Bytes()
+	for _, d := range docs {
+		res = d.scrubDoc(res)
+	}
+	_, err := w.Write(ScrubBytes(res))
+	return err
+}
