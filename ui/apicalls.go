@@ -1,0 +1,145 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/profiles"
+	"trustedapp-tester/ui/widgets"
+)
+
+// callsTab is the API console: the run's sample calls, and custom calls with the
+// issued token.
+type callsTab struct {
+	u       *UI
+	p       profiles.Profile
+	access  *check.AccessToken
+	steps   []check.Step
+	list    *widget.List
+	detail  *fyne.Container
+	method  *widget.Select
+	path    *widget.Entry
+	body    *widget.Entry
+	send    *widget.Button
+	content fyne.CanvasObject
+}
+
+func newCallsTab(u *UI) *callsTab {
+	c := &callsTab{u: u}
+	c.detail = container.NewVBox()
+	c.list = widget.NewList(func() int { return len(c.steps) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("API GET /api/domain/currentmodel")
+			l.Truncation = fyne.TextTruncateEllipsis
+			badge := widgets.NewChip("200", "")
+			return container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(nil), container.NewCenter(badge)), nil, l)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			s := c.steps[id]
+			row := o.(*fyne.Container)
+			row.Objects[0].(*widget.Label).SetText(s.Name)
+			left := row.Objects[1].(*fyne.Container)
+			left.Objects[0].(*widget.Icon).SetResource(widgets.VerdictIcon(s.Verdict))
+			badge := left.Objects[1].(*fyne.Container).Objects[0].(*widgets.Chip)
+			badge.Text, badge.Color = statusBadge(s)
+			badge.Refresh()
+		})
+	c.list.OnSelected = func(id widget.ListItemID) {
+		c.detail.Objects = []fyne.CanvasObject{stepView(c.steps[id])}
+		c.detail.Refresh()
+	}
+	c.method = widget.NewSelect([]string{"GET", "POST", "PATCH", "PUT", "DELETE"}, nil)
+	c.method.SetSelected("GET")
+	c.path = widget.NewEntry()
+	c.path.SetPlaceHolder("/api/domain/odata/General_Products_Products?$top=3")
+	c.body = widget.NewMultiLineEntry()
+	c.body.SetPlaceHolder("Request body (JSON), for POST, PATCH and PUT")
+	c.body.SetMinRowsVisible(2)
+	c.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.runCustom)
+	custom := container.NewBorder(nil, nil, c.method, c.send, c.path)
+	form := container.NewVBox(widget.NewSeparator(), keyLabel("CUSTOM CALL WITH THIS TOKEN"), custom, c.body)
+	split := container.NewHSplit(c.list, container.NewVScroll(c.detail))
+	split.Offset = 0.4
+	c.content = container.NewBorder(nil, form, nil, nil, split)
+	c.set(profiles.Profile{}, check.Report{})
+	return c
+}
+
+func statusBadge(s check.Step) (string, fyne.ThemeColorName) {
+	st := 0
+	if n := len(s.Exchanges); n > 0 {
+		st = s.Exchanges[n-1].Status
+	}
+	txt := "—"
+	if st != 0 {
+		txt = strconv.Itoa(st)
+	}
+	return txt, widgets.VerdictColor(s.Verdict)
+}
+
+func (c *callsTab) set(p profiles.Profile, r check.Report) {
+	c.p, c.access = p, r.Access
+	c.steps = nil
+	for _, s := range r.Steps {
+		if s.Kind == check.StepAPI {
+			c.steps = append(c.steps, s)
+		}
+	}
+	c.list.UnselectAll()
+	c.list.Refresh()
+	msg := "Select a call to see its request and response."
+	if len(c.steps) == 0 {
+		msg = "No API calls yet. After a token is issued, the profile's sample calls run here, and you can send your own."
+	}
+	c.detail.Objects = []fyne.CanvasObject{wrapLabel(msg)}
+	c.detail.Refresh()
+	if c.access == nil {
+		c.send.Disable()
+	} else {
+		c.send.Enable()
+	}
+}
+
+// runCustom sends one call with the issued token on a goroutine.
+func (c *callsTab) runCustom() {
+	u := c.u
+	path := strings.TrimSpace(c.path.Text)
+	if path == "" {
+		u.showMessage("Path needed", "Type the path to call, e.g. /api/domain/odata/Crm_Sales_Customers?$top=5, or a full URL on this instance.")
+		return
+	}
+	if c.access == nil {
+		u.showMessage("No token", "Run the test first: custom calls use the token it obtains.")
+		return
+	}
+	call := profiles.APICall{Name: "Custom", Method: c.method.Selected, Path: path, Body: c.body.Text}
+	p, tok := c.p, c.access
+	opts := u.deps.Options
+	if opts.Now == nil {
+		opts.Now = u.deps.Now
+	}
+	c.send.Disable()
+	u.setStatus("Sending " + call.Method + " " + path + "…")
+	u.background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), p.Timeout())
+		defer cancel()
+		s := u.deps.Call(ctx, p, tok, call, opts)
+		fyne.Do(func() {
+			c.send.Enable()
+			if c.p.Name != p.Name {
+				return
+			}
+			c.steps = append(c.steps, s)
+			c.list.Refresh()
+			c.list.Select(len(c.steps) - 1)
+			u.setStatus(s.Name + ": " + s.Summary)
+		})
+	})
+}

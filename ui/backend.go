@@ -1,0 +1,159 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"trustedapp-tester/profiles"
+	"trustedapp-tester/sandbox"
+)
+
+// NewStore adapts a profiles.Store to the UI's ProfileStore.
+func NewStore(s *profiles.Store) ProfileStore { return storeAdapter{s} }
+
+type storeAdapter struct{ s *profiles.Store }
+
+func (a storeAdapter) List() ([]profiles.Profile, error) { return a.s.List(), nil }
+func (a storeAdapter) Add(p profiles.Profile) error      { return a.s.Add(p) }
+func (a storeAdapter) Update(oldName string, p profiles.Profile) error {
+	return a.s.Update(oldName, p)
+}
+func (a storeAdapter) Delete(name string) error { return a.s.Delete(name) }
+func (a storeAdapter) Export(w io.Writer, names []string) error {
+	return a.s.Export(names, w)
+}
+
+// Import adds the bundle's profiles; a name that already exists is imported as
+// "Name (2)". Profiles that fail validation are reported as an error when nothing
+// else could be imported.
+func (a storeAdapter) Import(r io.Reader) ([]string, error) {
+	res, err := a.s.Import(r, func(profiles.Profile) (profiles.ConflictAction, string) {
+		return profiles.ConflictRename, ""
+	})
+	if err != nil {
+		return nil, err
+	}
+	added := append([]string{}, res.Added...)
+	for _, rn := range res.Renamed {
+		added = append(added, rn.To)
+	}
+	if len(res.Rejected) > 0 {
+		var why []string
+		for _, rj := range res.Rejected {
+			var ps []string
+			for _, p := range rj.Problems {
+				ps = append(ps, p.Field+" "+p.Message)
+			}
+			why = append(why, fmt.Sprintf("“%s” (%s)", rj.Name, strings.Join(ps, "; ")))
+		}
+		msg := "not imported because they are invalid: " + strings.Join(why, ", ")
+		if len(added) == 0 {
+			return nil, errors.New(msg)
+		}
+	}
+	return added, nil
+}
+
+// NewSecrets adapts profiles.Secrets. When the keyring turns out to be unavailable,
+// secrets fall back to session-only memory (never a file) and Persistent reports false.
+func NewSecrets(s *profiles.Secrets) SecretStore { return &secretsAdapter{s: s} }
+
+type secretsAdapter struct {
+	s        *profiles.Secrets
+	mu       sync.Mutex
+	fellBack bool
+}
+
+func (a *secretsAdapter) Get(name string) (string, error) {
+	v, err := a.s.Get(name)
+	if errors.Is(err, profiles.ErrSecretNotSet) {
+		return "", nil
+	}
+	return v, err
+}
+
+func (a *secretsAdapter) Set(name, secret string) error {
+	err := a.s.Set(name, secret)
+	var ku *profiles.KeyringUnavailableError
+	if errors.As(err, &ku) {
+		a.mu.Lock()
+		a.fellBack = true
+		a.mu.Unlock()
+		return a.s.SetSession(name, secret)
+	}
+	return err
+}
+
+func (a *secretsAdapter) Delete(name string) error { return a.s.Delete(name) }
+
+func (a *secretsAdapter) Persistent() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return !a.s.SessionOnly() && !a.fellBack
+}
+
+// SandboxStarter returns a StartSandbox func that starts one in-process sandbox with
+// cfg on first use and returns its scenarios as profiles, and a stop func.
+func SandboxStarter(cfg sandbox.Config) (start func(context.Context) ([]SandboxProfile, error), stop func()) {
+	var (
+		mu  sync.Mutex
+		srv *sandbox.Server
+	)
+	start = func(context.Context) ([]SandboxProfile, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if srv == nil {
+			s, err := sandbox.Start(cfg)
+			if err != nil {
+				return nil, err
+			}
+			srv = s
+		}
+		return ScenarioProfiles(srv.Scenarios(), srv.CAFile()), nil
+	}
+	stop = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if srv != nil {
+			_ = srv.Close()
+			srv = nil
+		}
+	}
+	return start, stop
+}
+
+// ScenarioProfiles turns sandbox scenarios into profiles named "Sandbox: <name>".
+func ScenarioProfiles(list []sandbox.Scenario, caFile string) []SandboxProfile {
+	var out []SandboxProfile
+	for _, sc := range list {
+		p := profiles.Profile{
+			Name:        "Sandbox: " + sc.Name,
+			Environment: profiles.EnvSandbox,
+			InstanceURL: sc.Instance,
+			ClientID:    sc.ClientID,
+			AuthMethod:  profiles.AuthMethod(sc.AuthMethod),
+			Scopes:      strings.Fields(sc.Scope),
+			Notes:       sc.Description,
+			Sandbox:     true,
+		}
+		if sc.Authority != "" && strings.TrimRight(sc.Authority, "/") != strings.TrimRight(sc.Instance, "/")+"/id" {
+			p.Authority = sc.Authority
+		}
+		if p.AuthMethod == "" {
+			p.AuthMethod = profiles.AuthPost
+		}
+		p.TLS.CAFile = caFile
+		for _, c := range sc.Calls {
+			p.Calls = append(p.Calls, profiles.APICall{Method: c.Method, Path: c.Path, Body: c.Body})
+		}
+		if len(p.Calls) > 0 {
+			p.Calls = append(profiles.DefaultCalls(), p.Calls...)
+		}
+		out = append(out, SandboxProfile{Profile: p, Secret: sc.ClientSecret, Description: sc.Description, Expect: sc.Expect})
+	}
+	return out
+}

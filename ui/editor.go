@@ -1,0 +1,522 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/profiles"
+)
+
+// rotationAge is when the app starts suggesting a secret rotation.
+const rotationAge = 180 * 24 * time.Hour
+
+// knownScopes are the scopes offered as checkboxes (erpnet-reference.md section 2).
+var knownScopes = []string{"read", "update"}
+
+// advancedScopes are documented but rarely right for a service app.
+var advancedScopes = []string{"sec", "DomainApi"}
+
+var callMethods = map[string]bool{"GET": true, "POST": true, "PATCH": true, "PUT": true, "DELETE": true}
+
+// editor is the profile form, shown in place of the run view.
+type editor struct {
+	u        *UI
+	orig     *profiles.Profile // nil for a new profile
+	name     *widget.Entry
+	env      *widget.SelectEntry
+	instance *widget.Entry
+	clientID *widget.Entry
+	secret   *widget.Entry
+	secretSt *widget.Label
+	auth     *widget.RadioGroup
+	scopes   *widget.CheckGroup
+	extra    *widget.CheckGroup
+	other    *widget.Entry
+	calls    *widget.Entry
+	author   *widget.Entry
+	tokenEP  *widget.Entry
+	odata    *widget.Entry
+	caFile   *widget.Entry
+	insecure *widget.Check
+	proxy    *widget.Entry
+	timeout  *widget.Entry
+	notes    *widget.Entry
+	warn     *widget.Label
+	title    *widget.Label
+	save     *widget.Button
+	content  fyne.CanvasObject
+}
+
+const (
+	authPostLabel  = "Form body (client_secret_post, the ERP.net default)"
+	authBasicLabel = "HTTP Basic header (client_secret_basic)"
+)
+
+func newEditor(u *UI) *editor {
+	e := &editor{u: u}
+	e.name = widget.NewEntry()
+	e.name.SetPlaceHolder("Nightly import (Production)")
+	e.name.Validator = func(s string) error { return u.nameError(s, e.origName()) }
+	e.env = widget.NewSelectEntry([]string{profiles.EnvProduction, profiles.EnvTest, profiles.EnvSandbox})
+	e.env.SetPlaceHolder("Production, Test, Sandbox or your own label")
+	e.instance = widget.NewEntry()
+	e.instance.SetPlaceHolder("https://acme.my.erp.net")
+	e.instance.Validator = instanceError
+	e.clientID = widget.NewEntry()
+	e.clientID.SetPlaceHolder("the Trusted App's ApplicationUri, e.g. com.acme/nightly")
+	e.clientID.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New("enter the client_id: the Trusted App's Application URI")
+		}
+		if strings.ContainsAny(strings.TrimSpace(s), " \t") {
+			return errors.New("the client_id has spaces: copy the Application URI exactly")
+		}
+		return nil
+	}
+	e.secret = widget.NewPasswordEntry()
+	e.secretSt = widget.NewLabel("")
+	e.secretSt.Wrapping = fyne.TextWrapWord
+	e.secretSt.Importance = widget.LowImportance
+	e.auth = widget.NewRadioGroup([]string{authPostLabel, authBasicLabel}, nil)
+	e.auth.Required = true
+	e.scopes = widget.NewCheckGroup(knownScopes, func([]string) { e.checkWarnings() })
+	e.scopes.Horizontal = true
+	e.extra = widget.NewCheckGroup(advancedScopes, func([]string) { e.checkWarnings() })
+	e.extra.Horizontal = true
+	e.other = widget.NewEntry()
+	e.other.SetPlaceHolder("other scopes, space-separated (case-sensitive)")
+	e.other.OnChanged = func(string) { e.checkWarnings() }
+	e.calls = widget.NewMultiLineEntry()
+	e.calls.SetMinRowsVisible(3)
+	var ph []string
+	for _, c := range profiles.DefaultCalls() {
+		ph = append(ph, c.Method+" "+c.Path)
+	}
+	e.calls.SetPlaceHolder("One call per line, METHOD PATH. Empty runs the defaults:\n" + strings.Join(ph, "\n"))
+	e.calls.Validator = func(s string) error { _, err := parseCalls(s); return err }
+	e.author = widget.NewEntry()
+	e.author.SetPlaceHolder("derived: {instance}/id")
+	e.author.Validator = optionalURLError("Authority", true)
+	e.tokenEP = widget.NewEntry()
+	e.tokenEP.SetPlaceHolder("from discovery")
+	e.tokenEP.Validator = optionalURLError("Token endpoint", false)
+	e.odata = widget.NewEntry()
+	e.odata.SetPlaceHolder("derived: {instance}/api/domain/odata/")
+	e.odata.Validator = optionalURLError("OData root", false)
+	e.caFile = widget.NewEntry()
+	e.caFile.SetPlaceHolder("extra CA bundle (PEM file path), for a private certificate authority")
+	e.insecure = widget.NewCheck("Skip certificate checks (UNSAFE: anyone on the network can read the secret)", nil)
+	e.proxy = widget.NewEntry()
+	e.proxy.SetPlaceHolder("from the environment (HTTPS_PROXY); or http://proxy:3128")
+	e.proxy.Validator = optionalURLError("Proxy", false)
+	e.timeout = widget.NewEntry()
+	e.timeout.SetPlaceHolder(strconv.Itoa(int(profiles.DefaultTimeout.Seconds())))
+	e.timeout.Validator = func(s string) error {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 600 {
+			return errors.New("timeout: a whole number of seconds between 1 and 600, or empty for 30")
+		}
+		return nil
+	}
+	e.notes = widget.NewMultiLineEntry()
+	e.notes.SetMinRowsVisible(2)
+	e.warn = widget.NewLabel("")
+	e.warn.Wrapping = fyne.TextWrapWord
+	e.warn.Importance = widget.WarningImportance
+	e.warn.Hide()
+
+	form := widget.NewForm(
+		&widget.FormItem{Text: "Name", Widget: e.name, HintText: "unique; shown in the list"},
+		&widget.FormItem{Text: "Environment", Widget: e.env, HintText: "a colour tag so production stands out"},
+		&widget.FormItem{Text: "Instance", Widget: e.instance, HintText: "the instance root; the authority is {instance}/id"},
+		&widget.FormItem{Text: "Client ID", Widget: e.clientID, HintText: "Trusted App → Application URI (the OAuth client_id)"},
+		&widget.FormItem{Text: "Client secret", Widget: container.NewVBox(e.secret, e.secretSt)},
+		&widget.FormItem{Text: "Authentication", Widget: e.auth, HintText: "how client_id and secret reach the token endpoint; never guessed"},
+		&widget.FormItem{Text: "Scopes", Widget: container.NewVBox(e.scopes, e.extra, e.other), HintText: "none ticked sends no scope: the token gets all of the Trusted App's Scope field"},
+		&widget.FormItem{Text: "API calls", Widget: e.calls, HintText: "run with the token after it is issued"},
+	)
+	adv := widget.NewForm(
+		&widget.FormItem{Text: "Authority", Widget: e.author, HintText: "the identity server; never the global id.erp.net"},
+		&widget.FormItem{Text: "Token endpoint", Widget: e.tokenEP},
+		&widget.FormItem{Text: "OData root", Widget: e.odata},
+		&widget.FormItem{Text: "CA file", Widget: e.caFile},
+		&widget.FormItem{Text: "TLS", Widget: e.insecure},
+		&widget.FormItem{Text: "Proxy", Widget: e.proxy},
+		&widget.FormItem{Text: "Timeout (s)", Widget: e.timeout, HintText: "per network call"},
+		&widget.FormItem{Text: "Notes", Widget: e.notes},
+	)
+	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced: overrides, TLS, proxy, timeout, notes", adv))
+	e.title = widget.NewLabelWithStyle("New profile", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	e.title.SizeName = theme.SizeNameHeadingText
+	e.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.submit)
+	e.save.Importance = widget.HighImportance
+	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), e.close)
+	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(cancel, e.save), e.warn)
+	e.content = container.NewBorder(e.title, bottom, nil, nil, container.NewVScroll(container.NewVBox(form, acc)))
+	return e
+}
+
+func (e *editor) origName() string {
+	if e.orig == nil {
+		return ""
+	}
+	return e.orig.Name
+}
+
+// open shows the form for p (a new profile when nil).
+func (e *editor) open(p *profiles.Profile) {
+	u := e.u
+	if u.running {
+		return
+	}
+	e.orig = p
+	var q profiles.Profile
+	if p != nil {
+		q = *p
+		e.title.SetText("Edit “" + p.Name + "”")
+	} else {
+		q = profiles.Profile{AuthMethod: profiles.AuthPost, Scopes: []string{"read"}}
+		e.title.SetText("New profile")
+	}
+	e.name.SetText(q.Name)
+	e.env.SetText(q.Environment)
+	e.instance.SetText(q.InstanceURL)
+	e.clientID.SetText(q.ClientID)
+	e.secret.SetText("")
+	if q.Method() == profiles.AuthBasic {
+		e.auth.SetSelected(authBasicLabel)
+	} else {
+		e.auth.SetSelected(authPostLabel)
+	}
+	var known, extra, other []string
+	for _, s := range q.Scopes {
+		switch {
+		case contains(knownScopes, s):
+			known = append(known, s)
+		case contains(advancedScopes, s):
+			extra = append(extra, s)
+		default:
+			other = append(other, s)
+		}
+	}
+	e.scopes.SetSelected(known)
+	e.extra.SetSelected(extra)
+	e.other.SetText(strings.Join(other, " "))
+	var lines []string
+	for _, c := range q.Calls {
+		lines = append(lines, strings.TrimSpace(c.Method+" "+c.Path))
+	}
+	e.calls.SetText(strings.Join(lines, "\n"))
+	e.author.SetText(q.Authority)
+	e.tokenEP.SetText(q.TokenEndpoint)
+	e.odata.SetText(q.ODataRoot)
+	e.caFile.SetText(q.TLS.CAFile)
+	e.insecure.SetChecked(q.TLS.InsecureSkipVerify)
+	e.proxy.SetText(q.Proxy)
+	if q.TimeoutSeconds > 0 {
+		e.timeout.SetText(strconv.Itoa(q.TimeoutSeconds))
+	} else {
+		e.timeout.SetText("")
+	}
+	e.notes.SetText(q.Notes)
+	e.secretSt.SetText(e.secretStatus(q))
+	if q.SecretSetAt.IsZero() {
+		e.secret.SetPlaceHolder("paste the client secret shown when the Trusted App was created")
+	} else {
+		e.secret.SetPlaceHolder("stored; type a new one to replace it")
+	}
+	e.checkWarnings()
+	u.showRight(e.content)
+	u.win.Canvas().Focus(e.name)
+}
+
+func (e *editor) secretStatus(p profiles.Profile) string {
+	where := "saved in the system keychain, never in the profile file"
+	if !e.u.deps.Secrets.Persistent() {
+		where = "kept in memory for this session only: no system keychain is available (on Linux, start gnome-keyring or KeePassXC's Secret Service)"
+	}
+	if p.SecretSetAt.IsZero() {
+		return "No secret stored yet. It will be " + where + "."
+	}
+	age := e.u.deps.Now().Sub(p.SecretSetAt)
+	s := "Secret " + where + "; set " + roughAge(age) + " ago"
+	if age < 2*time.Minute {
+		s = "Secret " + where + "; set just now"
+	}
+	if age > rotationAge {
+		s += ". Consider rotating it: create a new secret on the Trusted App, paste it here, then remove the old one"
+	}
+	return s + "."
+}
+
+func (e *editor) close() {
+	u := e.u
+	if _, ok := u.Current(); ok {
+		u.showRight(u.runView)
+	} else {
+		u.showRight(u.welcome)
+	}
+}
+
+// selectedScopes is the scopes in the order ticked groups, then typed.
+func (e *editor) selectedScopes() []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, s := range knownScopes {
+		if contains(e.scopes.Selected, s) {
+			add(s)
+		}
+	}
+	for _, s := range advancedScopes {
+		if contains(e.extra.Selected, s) {
+			add(s)
+		}
+	}
+	for _, s := range strings.Fields(e.other.Text) {
+		add(s)
+	}
+	return out
+}
+
+// checkWarnings shows advice that does not block saving.
+func (e *editor) checkWarnings() {
+	var w []string
+	for _, s := range e.selectedScopes() {
+		switch s {
+		case "DomainApi":
+			w = append(w, "DomainApi is a legacy scope that current ERP.net versions no longer need: use read (and update to write).")
+		case "sec":
+			w = append(w, "sec is for ERP.net's internal security APIs; a service app rarely needs it.")
+		case "openid", "profile", "offline_access":
+			w = append(w, s+" is only for interactive sign-in: a client-credentials token never gets it.")
+		case "read", "update":
+		default:
+			w = append(w, "“"+s+"” is not a scope ERP.net documents (known: read, update, sec). Scopes are case-sensitive.")
+		}
+	}
+	if u, err := url.Parse(strings.TrimSpace(e.instance.Text)); err == nil && u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		w = append(w, "http:// sends the client secret unencrypted: use https:// for anything but a local test server.")
+	}
+	if e.insecure.Checked {
+		w = append(w, "Certificate checks are off: use this only to diagnose, never for production.")
+	}
+	if len(w) == 0 {
+		e.warn.Hide()
+		return
+	}
+	e.warn.SetText(strings.Join(w, "\n"))
+	e.warn.Show()
+}
+
+// profile builds the profile from the form.
+func (e *editor) profile() (profiles.Profile, error) {
+	var p profiles.Profile
+	if e.orig != nil {
+		p = *e.orig
+	}
+	p.Name = strings.TrimSpace(e.name.Text)
+	p.Environment = strings.TrimSpace(e.env.Text)
+	p.InstanceURL = strings.TrimSpace(e.instance.Text)
+	p.ClientID = strings.TrimSpace(e.clientID.Text)
+	p.AuthMethod = profiles.AuthPost
+	if e.auth.Selected == authBasicLabel {
+		p.AuthMethod = profiles.AuthBasic
+	}
+	p.Scopes = e.selectedScopes()
+	calls, err := parseCalls(e.calls.Text)
+	if err != nil {
+		return p, err
+	}
+	p.Calls = calls
+	p.Authority = strings.TrimSpace(e.author.Text)
+	p.TokenEndpoint = strings.TrimSpace(e.tokenEP.Text)
+	p.ODataRoot = strings.TrimSpace(e.odata.Text)
+	p.TLS.CAFile = strings.TrimSpace(e.caFile.Text)
+	p.TLS.InsecureSkipVerify = e.insecure.Checked
+	p.Proxy = strings.TrimSpace(e.proxy.Text)
+	p.TimeoutSeconds = 0
+	if t := strings.TrimSpace(e.timeout.Text); t != "" {
+		p.TimeoutSeconds, _ = strconv.Atoi(t)
+	}
+	p.Notes = e.notes.Text
+	return p, nil
+}
+
+// validate runs every field's check and returns the first problem.
+func (e *editor) validate() error {
+	for _, v := range []fyne.Validatable{e.name, e.instance, e.clientID, e.calls, e.author, e.tokenEP, e.odata, e.proxy, e.timeout} {
+		if err := v.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// submit validates and saves on a goroutine.
+func (e *editor) submit() {
+	u := e.u
+	if err := e.validate(); err != nil {
+		u.setStatus("Not saved: " + err.Error() + ".")
+		e.warn.SetText("Not saved: " + err.Error() + ".")
+		e.warn.Importance = widget.DangerImportance
+		e.warn.Show()
+		e.warn.Refresh()
+		return
+	}
+	e.warn.Importance = widget.WarningImportance
+	p, err := e.profile()
+	if err != nil {
+		return
+	}
+	now := u.deps.Now()
+	secret := e.secret.Text
+	orig := e.orig
+	if orig == nil {
+		p.Created = now
+	}
+	p.Updated = now
+	if secret != "" {
+		p.SecretSetAt = now
+	}
+	e.save.Disable()
+	u.setStatus("Saving “" + p.Name + "”…")
+	u.background(func() {
+		var serr, err error
+		if secret != "" {
+			serr = u.deps.Secrets.Set(p.Name, secret)
+		}
+		if serr == nil {
+			if orig == nil {
+				err = u.deps.Store.Add(p)
+			} else {
+				err = u.deps.Store.Update(orig.Name, p)
+				if err == nil && orig.Name != p.Name {
+					if secret != "" {
+						_ = u.deps.Secrets.Delete(orig.Name)
+					} else {
+						serr = moveSecret(u.deps.Secrets, orig.Name, p.Name)
+					}
+				}
+			}
+			if err != nil && secret != "" && (orig == nil || orig.Name != p.Name) {
+				_ = u.deps.Secrets.Delete(p.Name)
+			}
+		}
+		fyne.Do(func() {
+			e.save.Enable()
+			switch {
+			case serr != nil && err == nil && orig != nil && orig.Name != p.Name && secret == "":
+				u.showError("Saved, but the client secret could not be moved to the new name", serr, "Open Edit and paste the secret again.")
+			case serr != nil:
+				u.showError("Could not store the client secret", serr, secretFix(u.deps.Secrets)+" Nothing was saved.")
+				return
+			case err != nil:
+				u.showError("Could not save “"+p.Name+"”", err, "Check the fields; if another window changed the profiles, the list reloads: try again.")
+				return
+			}
+			if orig != nil && orig.Name != p.Name {
+				if r, ok := u.reports[orig.Name]; ok {
+					delete(u.reports, orig.Name)
+					u.reports[p.Name] = r
+				}
+			}
+			u.setStatus("Saved “" + p.Name + "”.")
+			u.showRight(u.runView)
+			u.Reload(p.Name)
+		})
+	})
+}
+
+// nameError checks a profile name for uniqueness (self is the name being edited).
+func (u *UI) nameError(s, self string) error {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return errors.New("enter a name for this profile, e.g. “Nightly import (Production)”")
+	}
+	if s == self {
+		return nil
+	}
+	for _, p := range u.profiles {
+		if strings.EqualFold(p.Name, s) {
+			return fmt.Errorf("a profile called “%s” already exists: choose another name", p.Name)
+		}
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	return host == "localhost" || host == "::1" || strings.HasPrefix(host, "127.")
+}
+
+// instanceError checks the instance root URL.
+func instanceError(s string) error {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return errors.New("enter the instance address, e.g. https://acme.my.erp.net")
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return errors.New("instance: a full address starting with https://, e.g. https://acme.my.erp.net")
+	}
+	if strings.EqualFold(u.Hostname(), "id.erp.net") {
+		return errors.New("instance: id.erp.net is the global sign-in, not an instance; enter your instance's address")
+	}
+	if p := strings.Trim(u.Path, "/"); p != "" {
+		return fmt.Errorf("instance: only the root, without /%s (the authority and API paths are derived)", p)
+	}
+	return nil
+}
+
+func optionalURLError(field string, authority bool) func(string) error {
+	return func(s string) error {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return nil
+		}
+		u, err := url.Parse(s)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("%s: a full address starting with https://, or empty for the default", field)
+		}
+		if authority && strings.EqualFold(u.Hostname(), "id.erp.net") {
+			return errors.New("authority: id.erp.net is the global identity provider and issues no instance tokens; use {instance}/id or leave it empty")
+		}
+		return nil
+	}
+}
+
+// parseCalls reads "METHOD PATH" lines.
+func parseCalls(s string) ([]profiles.APICall, error) {
+	var out []profiles.APICall
+	for i, line := range strings.Split(s, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		f := strings.Fields(line)
+		m := strings.ToUpper(f[0])
+		if len(f) != 2 || !callMethods[m] {
+			return nil, fmt.Errorf("API calls, line %d: write METHOD PATH, e.g. GET /api/domain/odata/Crm_Sales_Customers?$top=5", i+1)
+		}
+		out = append(out, profiles.APICall{Method: m, Path: f[1]})
+	}
+	return out, nil
+}

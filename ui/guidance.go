@@ -1,0 +1,183 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/profiles"
+	"trustedapp-tester/report"
+	"trustedapp-tester/ui/widgets"
+)
+
+// guidanceTab explains every failing or warning finding with its fix.
+type guidanceTab struct {
+	u       *UI
+	list    *fyne.Container
+	copyBtn *widget.Button
+	saveBtn *widget.Button
+	p       profiles.Profile
+	r       check.Report
+	content fyne.CanvasObject
+}
+
+func newGuidanceTab(u *UI) *guidanceTab {
+	g := &guidanceTab{u: u}
+	g.list = container.NewVBox()
+	g.copyBtn = widget.NewButtonWithIcon("Copy report", theme.ContentCopyIcon(), g.copyReport)
+	g.saveBtn = widget.NewButtonWithIcon("Save report…", theme.DocumentSaveIcon(), g.saveReport)
+	g.content = container.NewBorder(nil, container.NewHBox(g.copyBtn, g.saveBtn), nil, nil, container.NewVScroll(g.list))
+	g.set(profiles.Profile{}, check.Report{})
+	return g
+}
+
+// set shows r's explanations.
+func (g *guidanceTab) set(p profiles.Profile, r check.Report) {
+	g.p, g.r = p, r
+	g.list.Objects = nil
+	if len(r.Steps) == 0 {
+		g.copyBtn.Disable()
+		g.saveBtn.Disable()
+		g.list.Add(wrapLabel("Run a test to see guidance here: every failure or warning comes with what happened, which Trusted App fields to check, and numbered steps to fix it."))
+		g.list.Refresh()
+		return
+	}
+	g.copyBtn.Enable()
+	g.saveBtn.Enable()
+	n := 0
+	for _, s := range r.Steps {
+		for _, f := range s.Findings {
+			if f.Severity != check.SevFail && f.Severity != check.SevWarn {
+				continue
+			}
+			if n > 0 {
+				g.list.Add(widget.NewSeparator())
+			}
+			n++
+			g.list.Add(g.findingView(f))
+		}
+	}
+	if n == 0 {
+		msg := "Everything passed: the Trusted App issues a token, it acts as the System User shown above, and the API calls answer."
+		if r.Cancelled {
+			msg = "The run was cancelled before anything failed. Press “Test this Trusted App” to run it again."
+		}
+		row := container.NewBorder(nil, nil, widget.NewIcon(widgets.VerdictIcon(check.Pass)), nil, wrapLabel(msg))
+		g.list.Add(row)
+	}
+	g.list.Refresh()
+}
+
+func (g *guidanceTab) findingView(f check.Finding) fyne.CanvasObject {
+	ex := g.u.deps.Explain(f.Code, f.Evidence)
+	title := widget.NewLabelWithStyle(orText(ex.Title, f.Message), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	title.Wrapping = fyne.TextWrapWord
+	box := container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(widgets.VerdictIcon(severityVerdict(f.Severity))), nil, title))
+	what := ex.What
+	if what == "" || ex.Generic {
+		what = f.Message
+	}
+	box.Add(wrapLabel(what))
+	if len(ex.Causes) > 0 {
+		box.Add(wrapLabel("Likely causes: " + strings.Join(ex.Causes, "; ") + "."))
+	}
+	for _, fl := range ex.Fields {
+		line := "Check: " + fl.Where + " → " + fl.Name
+		if fl.Expect != "" {
+			line += " (should be " + fl.Expect + ")"
+		}
+		box.Add(wrapLabel(line))
+	}
+	for i, st := range ex.Steps {
+		box.Add(wrapLabel(fmt.Sprintf("  %d. %s", i+1, st)))
+	}
+	if ex.Confirm != "" {
+		box.Add(wrapLabel("To confirm: " + ex.Confirm))
+	}
+	code := widget.NewLabel(f.Code)
+	code.Importance = widget.LowImportance
+	code.TextStyle.Monospace = true
+	actions := container.NewHBox(code)
+	if ex.DocURL != "" {
+		if u, err := url.Parse(ex.DocURL); err == nil {
+			actions.Add(widget.NewButtonWithIcon("Open the docs", theme.HelpIcon(), func() {
+				if err := g.u.app.OpenURL(u); err != nil {
+					g.u.showError("Could not open the browser", err, "Open "+ex.DocURL+" yourself.")
+				}
+			}))
+		}
+	}
+	box.Add(actions)
+	return box
+}
+
+// markdown renders the report for a support ticket (no secrets, token fingerprint only).
+func (g *guidanceTab) markdown() ([]byte, error) {
+	var buf bytes.Buffer
+	err := report.WriteMarkdown(&buf, report.Build(g.r, g.p))
+	return buf.Bytes(), err
+}
+
+func (g *guidanceTab) copyReport() {
+	md, err := g.markdown()
+	if err != nil {
+		g.u.showError("Could not build the report", err, "Save it to a file instead, or copy the Exchanges tab.")
+		return
+	}
+	g.u.app.Clipboard().SetContent(string(md))
+	g.u.setStatus("Report copied: paste it into a support ticket. It holds no secret and no whole token.")
+}
+
+func (g *guidanceTab) saveReport() {
+	u := g.u
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			u.showError("Could not create the file", err, "Choose a folder you can write to.")
+			return
+		}
+		if wc == nil {
+			return
+		}
+		md, merr := g.markdown()
+		u.background(func() {
+			err := merr
+			if err == nil {
+				_, err = wc.Write(md)
+			}
+			if cerr := wc.Close(); err == nil {
+				err = cerr
+			}
+			fyne.Do(func() {
+				if err != nil {
+					u.showError("Could not save the report", err, "Choose another folder or file name and try again.")
+					return
+				}
+				u.setStatus("Report saved to " + wc.URI().Path() + ".")
+			})
+		})
+	}, u.win)
+	d.SetFileName(safeFileName(g.p.Name) + "-report.md")
+	d.Show()
+}
+
+func safeFileName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ':' || r < ' ' {
+			return '-'
+		}
+		return r
+	}, s)
+	if s == "" {
+		return "trustedapp"
+	}
+	return s
+}

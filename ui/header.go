@@ -1,0 +1,256 @@
+package ui
+
+import (
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/profiles"
+	"trustedapp-tester/ui/widgets"
+)
+
+// header is the profile's summary row with the Test button.
+type header struct {
+	u       *UI
+	name    *widget.Label
+	env     *widgets.Chip
+	line    *widget.Label
+	note    *widget.Label
+	test    *widget.Button
+	edit    *widget.Button
+	more    *widget.Button
+	content fyne.CanvasObject
+}
+
+func shortcutHint() string {
+	if runtime.GOOS == "darwin" {
+		return "⌘↩"
+	}
+	return "Ctrl+Enter"
+}
+
+func newHeader(u *UI) *header {
+	h := &header{u: u}
+	h.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	h.name.SizeName = theme.SizeNameHeadingText
+	h.name.Truncation = fyne.TextTruncateEllipsis
+	h.env = widgets.NewChip("", "")
+	h.line = widget.NewLabel("")
+	h.line.Truncation = fyne.TextTruncateEllipsis
+	h.note = widget.NewLabel("")
+	h.note.Importance = widget.LowImportance
+	h.note.Truncation = fyne.TextTruncateEllipsis
+	h.test = widget.NewButtonWithIcon("Test this Trusted App  ("+shortcutHint()+")", theme.MediaPlayIcon(), u.StartRun)
+	h.test.Importance = widget.HighImportance
+	h.edit = widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() {
+		if p, ok := u.Current(); ok {
+			u.editor.open(&p)
+		}
+	})
+	h.more = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), nil)
+	h.more.OnTapped = func() {
+		menu := fyne.NewMenu("",
+			fyne.NewMenuItem("Duplicate", u.duplicateCurrent),
+			fyne.NewMenuItem("Rename…", u.renameCurrent),
+			fyne.NewMenuItem("Export this profile…", func() {
+				if p, ok := u.Current(); ok {
+					u.sidebar.exportProfiles([]string{p.Name})
+				}
+			}),
+			fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem("Delete…", u.deleteCurrent),
+		)
+		c := u.win.Canvas()
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(h.more)
+		widget.ShowPopUpMenuAtPosition(menu, c, pos.Add(fyne.NewPos(0, h.more.Size().Height)))
+	}
+	title := container.NewBorder(nil, nil, nil, container.NewCenter(h.env), h.name)
+	buttons := container.NewHBox(h.edit, h.more, h.test)
+	h.content = container.NewBorder(nil, nil, nil, container.NewCenter(buttons),
+		container.NewVBox(title, h.line, h.note))
+	return h
+}
+
+func authText(m profiles.AuthMethod) string {
+	if m == profiles.AuthBasic {
+		return "HTTP Basic"
+	}
+	return "form body"
+}
+
+func scopesText(s []string) string {
+	if len(s) == 0 {
+		return "no scope sent (all of the app's scopes)"
+	}
+	return strings.Join(s, " ")
+}
+
+func (h *header) set(p profiles.Profile) {
+	h.name.SetText(p.Name)
+	env := p.Environment
+	if env == "" {
+		env = "No environment"
+	}
+	h.env.Text = env
+	h.env.Custom = widgets.EnvColor(p.Environment)
+	h.env.Refresh()
+	h.line.SetText(strings.Join([]string{p.Root(), p.ClientID, authText(p.Method()), scopesText(p.Scopes)}, "  ·  "))
+	note := ""
+	if sb, ok := h.u.sandbox[p.Name]; ok {
+		note = "Sandbox scenario: " + sb.Description
+		if sb.Expect != "" {
+			note += " Expected: " + sb.Expect
+		}
+	} else if p.SecretSetAt.IsZero() {
+		note = "No client secret stored yet: press Edit to add it."
+	} else if age := h.u.deps.Now().Sub(p.SecretSetAt); age > rotationAge {
+		note = "The client secret was set " + roughAge(age) + " ago: consider rotating it."
+	}
+	h.note.SetText(note)
+	if note == "" {
+		h.note.Hide()
+	} else {
+		h.note.Show()
+	}
+}
+
+func (h *header) setRunning(r bool) {
+	if r {
+		h.test.Disable()
+		h.edit.Disable()
+	} else {
+		h.test.Enable()
+		h.edit.Enable()
+	}
+}
+
+// duplicateCurrent stores a copy of the selected profile (without its secret).
+func (u *UI) duplicateCurrent() {
+	p, ok := u.Current()
+	if !ok {
+		return
+	}
+	cp := p
+	cp.Name = u.freeName(p.Name + " copy")
+	cp.SecretSetAt = time.Time{}
+	cp.Created, cp.Updated = u.deps.Now(), u.deps.Now()
+	cp.Sandbox = false
+	u.background(func() {
+		err := u.deps.Store.Add(cp)
+		fyne.Do(func() {
+			if err != nil {
+				u.showError("Could not duplicate “"+p.Name+"”", err, "Try again; if the store file changed on disk, the app reloads it first.")
+				return
+			}
+			u.setStatus("Duplicated as “" + cp.Name + "”. Its client secret was not copied: press Edit to add one.")
+			u.Reload(cp.Name)
+		})
+	})
+}
+
+func (u *UI) freeName(base string) string {
+	name := base
+	for i := 2; ; i++ {
+		if _, taken := u.find(name); !taken {
+			return name
+		}
+		name = base + " " + strconv.Itoa(i)
+	}
+}
+
+// renameCurrent asks for a new name, then renames the profile and moves its secret.
+func (u *UI) renameCurrent() {
+	p, ok := u.Current()
+	if !ok {
+		return
+	}
+	e := widget.NewEntry()
+	e.SetText(p.Name)
+	e.Validator = func(s string) error { return u.nameError(s, p.Name) }
+	dialog.ShowForm("Rename profile", "Rename", "Cancel", []*widget.FormItem{widget.NewFormItem("New name", e)}, func(ok bool) {
+		if !ok || strings.TrimSpace(e.Text) == p.Name {
+			return
+		}
+		u.renameProfile(p, strings.TrimSpace(e.Text))
+	}, u.win)
+}
+
+func (u *UI) renameProfile(p profiles.Profile, name string) {
+	np := p
+	np.Name = name
+	np.Updated = u.deps.Now()
+	u.background(func() {
+		err := u.deps.Store.Update(p.Name, np)
+		var serr error
+		if err == nil {
+			serr = moveSecret(u.deps.Secrets, p.Name, name)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				u.showError("Could not rename “"+p.Name+"”", err, "Choose a name no other profile uses.")
+				return
+			}
+			if sb, ok := u.sandbox[p.Name]; ok {
+				delete(u.sandbox, p.Name)
+				u.sandbox[name] = sb
+			}
+			if r, ok := u.reports[p.Name]; ok {
+				delete(u.reports, p.Name)
+				u.reports[name] = r
+			}
+			if serr != nil {
+				u.showError("Renamed, but the client secret could not be moved", serr, "Open Edit and paste the secret again.")
+			}
+			u.Reload(name)
+		})
+	})
+}
+
+func moveSecret(s SecretStore, from, to string) error {
+	sec, err := s.Get(from)
+	if err != nil || sec == "" {
+		return err
+	}
+	if err := s.Set(to, sec); err != nil {
+		return err
+	}
+	return s.Delete(from)
+}
+
+// deleteCurrent deletes the selected profile and its secret after a confirmation.
+func (u *UI) deleteCurrent() {
+	p, ok := u.Current()
+	if !ok {
+		return
+	}
+	dialog.ShowConfirm("Delete “"+p.Name+"”?",
+		"The profile and its client secret in the keychain are removed. The Trusted App on the server is not touched.",
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			u.background(func() {
+				err := u.deps.Store.Delete(p.Name)
+				if err == nil {
+					_ = u.deps.Secrets.Delete(p.Name)
+				}
+				fyne.Do(func() {
+					if err != nil {
+						u.showError("Could not delete “"+p.Name+"”", err, "Check that the store file is writable and try again.")
+						return
+					}
+					delete(u.reports, p.Name)
+					u.setStatus("Deleted “" + p.Name + "”.")
+					u.current = ""
+					u.Reload("")
+				})
+			})
+		}, u.win)
+}

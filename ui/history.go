@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/audit"
+)
+
+const allProfiles = "All profiles"
+
+// historyTab shows the audit log, filterable by profile and exportable.
+type historyTab struct {
+	u       *UI
+	filter  *widget.Select
+	entries []audit.Entry
+	table   *widget.Table
+	note    *widget.Label
+	content fyne.CanvasObject
+}
+
+var historyCols = []struct {
+	title string
+	width float32
+}{{"Time", 170}, {"Profile", 150}, {"Kind", 60}, {"Request", 420}, {"Status", 70}, {"Duration", 80}, {"Token", 110}}
+
+func newHistoryTab(u *UI) *historyTab {
+	h := &historyTab{u: u}
+	h.filter = widget.NewSelect([]string{allProfiles}, func(string) { h.reload() })
+	h.filter.Selected = allProfiles
+	h.note = widget.NewLabel("")
+	h.note.Importance = widget.LowImportance
+	h.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(h.entries), len(historyCols) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(historyCell(h.entries[id.Row], id.Col))
+		})
+	h.table.ShowHeaderColumn = false
+	h.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	h.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText(historyCols[id.Col].title)
+		}
+	}
+	for i, c := range historyCols {
+		h.table.SetColumnWidth(i, c.width)
+	}
+	export := widget.NewButtonWithIcon("Export…", theme.UploadIcon(), h.export)
+	refresh := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), h.reload)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(refresh, export), container.NewHBox(h.filter, h.note))
+	h.content = container.NewBorder(top, nil, nil, nil, h.table)
+	return h
+}
+
+func historyCell(e audit.Entry, col int) string {
+	switch col {
+	case 0:
+		return e.Time.Local().Format("2006-01-02 15:04:05")
+	case 1:
+		return e.Profile
+	case 2:
+		return e.Kind
+	case 3:
+		return e.Method + " " + e.Endpoint
+	case 4:
+		if e.Error != "" && e.Status == 0 {
+			return "error"
+		}
+		return fmt.Sprint(e.Status)
+	case 5:
+		return fmt.Sprintf("%d ms", e.DurationMS)
+	case 6:
+		if len(e.TokenFingerprint) > 8 {
+			return "sha256 " + e.TokenFingerprint[:8]
+		}
+		return e.TokenFingerprint
+	}
+	return ""
+}
+
+func (h *historyTab) currentFilter() audit.Filter {
+	if h.filter.Selected == allProfiles || h.filter.Selected == "" {
+		return audit.Filter{}
+	}
+	return audit.Filter{Profile: h.filter.Selected}
+}
+
+// reload reads the log on a goroutine.
+func (h *historyTab) reload() {
+	u := h.u
+	opts := []string{allProfiles}
+	for _, p := range u.profiles {
+		opts = append(opts, p.Name)
+	}
+	h.filter.Options = opts
+	if u.deps.History == nil {
+		h.note.SetText("The history log is not available in this session.")
+		return
+	}
+	f := h.currentFilter()
+	u.background(func() {
+		list, err := u.deps.History.Entries(f)
+		fyne.Do(func() {
+			if err != nil {
+				h.note.SetText("Could not read the history log: " + err.Error() + ". Check the log file's permissions.")
+				return
+			}
+			// Newest first.
+			for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
+				list[i], list[j] = list[j], list[i]
+			}
+			h.entries = list
+			h.note.SetText(fmt.Sprintf("%d requests logged (no secrets, tokens as fingerprints)", len(list)))
+			h.table.Refresh()
+		})
+	})
+}
+
+func (h *historyTab) export() {
+	u := h.u
+	if u.deps.History == nil {
+		return
+	}
+	f := h.currentFilter()
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			u.showError("Could not create the file", err, "Choose a folder you can write to.")
+			return
+		}
+		if wc == nil {
+			return
+		}
+		u.background(func() {
+			var buf bytes.Buffer
+			err := u.deps.History.Export(&buf, f)
+			if err == nil {
+				_, err = io.Copy(wc, &buf)
+			}
+			if cerr := wc.Close(); err == nil {
+				err = cerr
+			}
+			fyne.Do(func() {
+				if err != nil {
+					u.showError("Could not export the history", err, "Choose another folder or file name and try again.")
+					return
+				}
+				u.setStatus("History exported to " + wc.URI().Path() + ".")
+			})
+		})
+	}, u.win)
+	d.SetFileName("trustedapp-history.jsonl")
+	d.Show()
+}

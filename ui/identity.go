@@ -1,0 +1,237 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/profiles"
+	"trustedapp-tester/tokenview"
+	"trustedapp-tester/ui/widgets"
+)
+
+// maxLifetime is the scale of the expiry bar: ERP.net tokens live one hour.
+const maxLifetime = time.Hour
+
+// identityCard answers "as whom does this app act, with which scopes, until when".
+type identityCard struct {
+	u         *UI
+	quiet     *widget.Label
+	grid      fyne.CanvasObject
+	actsAs    *widget.Label
+	database  *widget.Label
+	client    *widget.Label
+	issuer    *widget.Label
+	scopes    *fyne.Container
+	expires   *widget.Label
+	expiryBar *widget.ProgressBar
+	refresh   *widget.Label
+	signature *widget.Label
+	sigIcon   *widget.Icon
+	claims    *tokenview.Claims
+	content   fyne.CanvasObject
+}
+
+func bigValue() *widget.Label {
+	l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	l.Truncation = fyne.TextTruncateEllipsis
+	l.Selectable = true
+	return l
+}
+
+func newIdentityCard(u *UI) *identityCard {
+	c := &identityCard{u: u}
+	c.quiet = wrapLabel("")
+	c.quiet.Importance = widget.LowImportance
+	c.actsAs = bigValue()
+	c.database = bigValue()
+	c.client = widget.NewLabel("")
+	c.client.Truncation = fyne.TextTruncateEllipsis
+	c.client.Selectable = true
+	c.issuer = widget.NewLabel("")
+	c.issuer.Truncation = fyne.TextTruncateEllipsis
+	c.issuer.Selectable = true
+	c.scopes = widgets.ChipRow()
+	c.expires = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	c.expiryBar = widget.NewProgressBar()
+	c.expiryBar.TextFormatter = func() string { return "" }
+	c.refresh = widget.NewLabel("")
+	c.refresh.Importance = widget.LowImportance
+	c.signature = widget.NewLabel("")
+	c.signature.Truncation = fyne.TextTruncateEllipsis
+	c.sigIcon = widget.NewIcon(nil)
+
+	left := container.New(layout.NewFormLayout(),
+		keyLabel("ACTS AS"), c.actsAs,
+		keyLabel("CLIENT"), c.client,
+		keyLabel("SCOPES"), c.scopes,
+	)
+	right := container.New(layout.NewFormLayout(),
+		keyLabel("DATABASE"), c.database,
+		keyLabel("ISSUER"), c.issuer,
+		keyLabel("EXPIRES"), container.NewBorder(nil, nil, c.expires, c.refresh, container.NewCenter(container.NewGridWrap(fyne.NewSize(160, 8), c.expiryBar))),
+		keyLabel("SIGNATURE"), container.NewBorder(nil, nil, c.sigIcon, nil, c.signature),
+	)
+	c.grid = container.NewGridWithColumns(2, left, right)
+	c.content = container.NewStack(c.grid, container.NewPadded(c.quiet))
+	c.set(profiles.Profile{}, check.Report{}, time.Time{})
+	return c
+}
+
+func (c *identityCard) showQuiet(s string) {
+	c.claims = nil
+	c.quiet.SetText(s)
+	c.quiet.Show()
+	c.grid.Hide()
+}
+
+func (c *identityCard) setWaiting() {
+	c.showQuiet("Requesting a token… the identity this Trusted App acts as appears here.")
+}
+
+// set shows r's token identity, or one quiet line when there is none.
+func (c *identityCard) set(p profiles.Profile, r check.Report, now time.Time) {
+	if r.Claims == nil {
+		switch {
+		case len(r.Steps) == 0 && !r.Cancelled:
+			c.showQuiet("No token yet. Press “Test this Trusted App” to see which System User this app acts as, with which scopes.")
+		case r.Cancelled:
+			c.showQuiet("The run was cancelled before a token was issued.")
+		default:
+			c.showQuiet("No token: " + failureReason(r) + " See Guidance for the fix.")
+		}
+		return
+	}
+	cl := *r.Claims
+	c.claims = &cl
+	c.quiet.Hide()
+	c.grid.Show()
+
+	who := cl.SystemUser
+	if who == "" {
+		who = "no System User"
+	}
+	if cl.SystemUserType != "" {
+		who += "  (" + cl.SystemUserType + ")"
+	}
+	if cl.SystemUserID != "" {
+		who += "  · id " + cl.SystemUserID
+	}
+	c.actsAs.SetText(who)
+	c.database.SetText(orDash(cl.Database))
+	c.client.SetText(orDash(cl.ClientID))
+	c.issuer.SetText(orDash(cl.Issuer))
+
+	c.scopes.Objects = nil
+	diff := r.Scopes
+	if diff == nil {
+		diff = &tokenview.ScopeDiff{Granted: cl.Scopes, RequestedAll: len(p.Scopes) == 0}
+	}
+	for _, s := range diff.Granted {
+		label, col := "✔ "+s, theme.ColorNameSuccess
+		if !diff.RequestedAll && contains(diff.Extra, s) {
+			label, col = s+" · not requested", theme.ColorNamePrimary
+		}
+		c.scopes.Add(widgets.NewChip(label, col))
+	}
+	for _, s := range diff.Missing {
+		c.scopes.Add(widgets.NewChip("✖ "+s+" · requested, not granted", theme.ColorNameError))
+	}
+	if len(diff.Granted) == 0 && len(diff.Missing) == 0 {
+		c.scopes.Add(widgets.NewChip("no scopes", theme.ColorNameWarning))
+	}
+	c.scopes.Refresh()
+
+	if r.Token != nil && r.Token.HasRefresh {
+		c.refresh.SetText("(has a refresh token)")
+	} else {
+		c.refresh.SetText("(no refresh token)")
+	}
+	switch cl.Signature {
+	case tokenview.SigVerified:
+		c.sigIcon.SetResource(widgets.VerdictIcon(check.Pass))
+		c.signature.SetText("verified with key " + shortKid(cl.Kid) + " (" + cl.Alg + ")")
+	case tokenview.SigNotChecked:
+		c.sigIcon.SetResource(widgets.VerdictIcon(check.Warn))
+		c.signature.SetText("not verified: " + orText(cl.SignatureNote, "no signing keys were available"))
+	default:
+		c.sigIcon.SetResource(widgets.VerdictIcon(check.Fail))
+		c.signature.SetText(strings.ReplaceAll(string(cl.Signature), "_", " ") + ": " + orText(cl.SignatureNote, "see Guidance"))
+	}
+	c.tick(now)
+}
+
+// tick updates the live expiry countdown.
+func (c *identityCard) tick(now time.Time) {
+	if c.claims == nil {
+		return
+	}
+	if c.claims.Expires.IsZero() {
+		c.expires.SetText("unknown")
+		c.expiryBar.SetValue(0)
+		return
+	}
+	left := c.claims.TimeLeft(now)
+	c.expires.SetText(countdown(left))
+	v := float64(left) / float64(maxLifetime)
+	if v < 0 {
+		v = 0
+	}
+	if v > 1 {
+		v = 1
+	}
+	c.expiryBar.SetValue(v)
+}
+
+// failureReason is the one-line reason a run produced no token.
+func failureReason(r check.Report) string {
+	for _, s := range r.Steps {
+		if s.Verdict != check.Fail {
+			continue
+		}
+		for _, f := range s.Findings {
+			if f.Severity == check.SevFail && f.Message != "" {
+				return strings.TrimRight(f.Message, ".") + "."
+			}
+		}
+		if s.Summary != "" {
+			return s.Name + " failed (" + s.Summary + ")."
+		}
+	}
+	return "the token request did not succeed."
+}
+
+func shortKid(k string) string {
+	if k == "" {
+		return "(no kid)"
+	}
+	if len(k) > 12 {
+		return k[:8] + "…"
+	}
+	return k
+}
+
+func orDash(s string) string { return orText(s, "—") }
+
+func orText(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return s
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,127 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+)
+
+// showError explains a failure: what we tried, what went wrong, and what to do. The
+// raw error is only ever the middle part.
+func (u *UI) showError(what string, err error, fix string) {
+	msg := what + "."
+	if err != nil {
+		msg = what + ": " + err.Error() + "."
+	}
+	u.setStatus(msg)
+	body := widget.NewLabel(msg + "\n\n" + fix)
+	body.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(what, "Close", container.NewPadded(body), u.win)
+	d.Resize(fyne.NewSize(520, 220))
+	d.Show()
+}
+
+// showMessage shows a plain information dialog.
+func (u *UI) showMessage(title, text string) {
+	u.setStatus(text)
+	body := widget.NewLabel(text)
+	body.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(title, "Close", container.NewPadded(body), u.win)
+	d.Resize(fyne.NewSize(520, 200))
+	d.Show()
+}
+
+// humanDuration is "42 ms", "1.3 s" or "2 min 5 s".
+func humanDuration(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "0 ms"
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	}
+	d = d.Round(time.Second)
+	return fmt.Sprintf("%d min %d s", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+// countdown is "in 57 min 12 s" or "expired 3 min ago".
+func countdown(left time.Duration) string {
+	if left <= 0 {
+		return "expired " + roughAge(-left) + " ago"
+	}
+	left = left.Round(time.Second)
+	h, m, s := int(left.Hours()), int(left.Minutes())%60, int(left.Seconds())%60
+	if h > 0 {
+		return fmt.Sprintf("in %d h %d min", h, m)
+	}
+	return fmt.Sprintf("in %d min %02d s", m, s)
+}
+
+// roughAge is "3 days", "5 hours", "12 minutes".
+func roughAge(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	case d >= 24*time.Hour:
+		return "1 day"
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()))
+	case d >= time.Hour:
+		return "1 hour"
+	case d >= 2*time.Minute:
+		return fmt.Sprintf("%d minutes", int(d.Minutes()))
+	}
+	return "a moment"
+}
+
+// prettyBody indents JSON bodies and leaves everything else as it is.
+func prettyBody(body string) string {
+	t := strings.TrimSpace(body)
+	if strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+		var v any
+		if json.Unmarshal([]byte(t), &v) == nil {
+			if b, err := json.MarshalIndent(v, "", "  "); err == nil {
+				return string(b)
+			}
+		}
+	}
+	return body
+}
+
+// maskToken shows the first 10 and last 6 characters of a token.
+func maskToken(raw string) string {
+	if len(raw) <= 20 {
+		return strings.Repeat("•", len(raw))
+	}
+	return raw[:10] + strings.Repeat("•", 12) + raw[len(raw)-6:]
+}
+
+// monoLabel is a selectable, wrapping, monospace label.
+func monoLabel(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.TextStyle = fyne.TextStyle{Monospace: true}
+	l.Wrapping = fyne.TextWrapBreak
+	l.Selectable = true
+	return l
+}
+
+// wrapLabel is a word-wrapping label.
+func wrapLabel(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// keyLabel is the small bold caption of an identity card row.
+func keyLabel(s string) *widget.Label {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Importance = widget.LowImportance
+	return l
+}

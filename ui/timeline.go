@@ -1,0 +1,194 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/profiles"
+	"trustedapp-tester/ui/widgets"
+)
+
+var timelineKinds = []struct {
+	kind  check.StepKind
+	label string
+}{
+	{check.StepReachability, "Reachability"},
+	{check.StepDiscovery, "Discovery"},
+	{check.StepToken, "Token"},
+	{check.StepInspect, "Signature"},
+	{check.StepAPI, "API calls"},
+}
+
+// timeline is the row of step results that fills live while a run streams.
+type timeline struct {
+	u        *UI
+	slots    map[check.StepKind]*widget.Button
+	steps    map[check.StepKind][]check.Step
+	expected int
+	count    int
+	apiTotal int
+	progress *widget.ProgressBar
+	state    *widget.Label
+	cancel   *widget.Button
+	content  fyne.CanvasObject
+}
+
+func newTimeline(u *UI) *timeline {
+	t := &timeline{u: u, slots: map[check.StepKind]*widget.Button{}, steps: map[check.StepKind][]check.Step{}}
+	row := container.NewHBox()
+	for _, k := range timelineKinds {
+		kind := k.kind
+		b := widget.NewButtonWithIcon(k.label, widgets.VerdictIcon(""), func() { t.open(kind) })
+		b.Importance = widget.LowImportance
+		t.slots[kind] = b
+		row.Add(b)
+	}
+	t.progress = widget.NewProgressBar()
+	t.progress.TextFormatter = func() string { return fmt.Sprintf("%d of %d steps", t.count, t.expected) }
+	t.state = widget.NewLabel("")
+	t.state.Truncation = fyne.TextTruncateEllipsis
+	t.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), u.CancelRun)
+	t.cancel.Disable()
+	bottom := container.NewBorder(nil, nil, nil, t.cancel, container.NewGridWithColumns(2, t.progress, t.state))
+	t.content = container.NewVBox(container.NewHScroll(row), bottom)
+	return t
+}
+
+// reset empties the row for a run of p.
+func (t *timeline) reset(p profiles.Profile) {
+	t.steps = map[check.StepKind][]check.Step{}
+	t.count = 0
+	t.apiTotal = len(p.EffectiveCalls())
+	t.expected = 4 + t.apiTotal
+	for _, k := range timelineKinds {
+		b := t.slots[k.kind]
+		b.SetIcon(widgets.VerdictIcon(""))
+		b.SetText(t.slotText(k.kind, k.label))
+	}
+	t.progress.SetValue(0)
+	t.state.SetText("")
+}
+
+func (t *timeline) idle() {
+	t.cancel.Disable()
+	t.state.SetText("Not tested yet.")
+}
+
+func (t *timeline) started() {
+	t.cancel.Enable()
+	t.state.SetText("Testing…")
+}
+
+func (t *timeline) cancelling() { t.state.SetText("Cancelling…") }
+
+func (t *timeline) slotText(kind check.StepKind, label string) string {
+	steps := t.steps[kind]
+	if len(steps) == 0 {
+		if kind == check.StepAPI {
+			return fmt.Sprintf("%s 0/%d", label, t.apiTotal)
+		}
+		return label
+	}
+	if kind == check.StepAPI {
+		ok := 0
+		for _, s := range steps {
+			if s.Verdict == check.Pass {
+				ok++
+			}
+		}
+		return fmt.Sprintf("%s %d/%d", label, ok, t.apiTotal)
+	}
+	s := steps[len(steps)-1]
+	if s.Verdict == check.Skipped {
+		return label + " skipped"
+	}
+	return label + "  " + humanDuration(s.Duration)
+}
+
+// add shows one finished step.
+func (t *timeline) add(s check.Step) {
+	t.steps[s.Kind] = append(t.steps[s.Kind], s)
+	t.count++
+	if s.Kind == check.StepAPI && len(t.steps[s.Kind]) > t.apiTotal {
+		t.apiTotal = len(t.steps[s.Kind])
+	}
+	if t.count > t.expected {
+		t.expected = t.count
+	}
+	for _, k := range timelineKinds {
+		if k.kind == s.Kind {
+			b := t.slots[s.Kind]
+			b.SetIcon(widgets.VerdictIcon(worst(t.steps[s.Kind])))
+			b.SetText(t.slotText(s.Kind, k.label))
+		}
+	}
+	t.progress.SetValue(float64(t.count) / float64(t.expected))
+	t.state.SetText(s.Name + ": " + s.Summary)
+}
+
+// done shows the run's outcome.
+func (t *timeline) done(r check.Report) {
+	t.cancel.Disable()
+	if !r.Cancelled {
+		t.progress.SetValue(1)
+	}
+	t.state.SetText(verdictSentence(r))
+}
+
+func worst(steps []check.Step) check.Verdict {
+	v := check.Verdict("")
+	rank := map[check.Verdict]int{"": 0, check.Skipped: 1, check.Pass: 2, check.Warn: 3, check.Fail: 4}
+	for _, s := range steps {
+		if rank[s.Verdict] > rank[v] {
+			v = s.Verdict
+		}
+	}
+	return v
+}
+
+// open shows the steps of one kind with their findings and exchanges.
+func (t *timeline) open(kind check.StepKind) {
+	steps := t.steps[kind]
+	if len(steps) == 0 {
+		return
+	}
+	box := container.NewVBox()
+	for _, s := range steps {
+		box.Add(stepView(s))
+	}
+	d := dialog.NewCustom(steps[0].Name, "Close", container.NewVScroll(box), t.u.win)
+	d.Resize(fyne.NewSize(860, 600))
+	d.Show()
+}
+
+// stepView shows one step: verdict, summary, findings and exchanges.
+func stepView(s check.Step) fyne.CanvasObject {
+	title := widget.NewLabelWithStyle(s.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	box := container.NewVBox(container.NewHBox(widget.NewIcon(widgets.VerdictIcon(s.Verdict)), title),
+		wrapLabel(s.Summary+" ("+humanDuration(s.Duration)+")"))
+	for _, f := range s.Findings {
+		box.Add(container.NewBorder(nil, nil, widget.NewIcon(widgets.VerdictIcon(severityVerdict(f.Severity))), nil,
+			wrapLabel(f.Message+"  ["+f.Code+"]")))
+	}
+	for _, ex := range s.Exchanges {
+		box.Add(widget.NewSeparator())
+		box.Add(exchangeView(ex))
+	}
+	return box
+}
+
+func severityVerdict(s check.Severity) check.Verdict {
+	switch s {
+	case check.SevFail:
+		return check.Fail
+	case check.SevWarn:
+		return check.Warn
+	}
+	return check.Pass
+}

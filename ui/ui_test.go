@@ -1,0 +1,184 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/profiles"
+	"trustedapp-tester/ui/widgets"
+)
+
+// texts collects every label, entry and button text under o (visible or not when all).
+func texts(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch w := o.(type) {
+		case *widget.Label:
+			b.WriteString(w.Text + "\n")
+		case *widget.Button:
+			b.WriteString(w.Text + "\n")
+		case *widget.Entry:
+			b.WriteString(w.Text + "\n")
+		case *widget.RichText:
+			b.WriteString(w.String() + "\n")
+		}
+		switch w := o.(type) {
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			if _, leaf := w.(*widget.Label); leaf {
+				return
+			}
+			r := test.WidgetRenderer(w)
+			for _, c := range r.Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return b.String()
+}
+
+func TestWelcomeWhenNoProfiles(t *testing.T) {
+	e := newEnv(t, Deps{})
+	if e.u.right.Objects[0] != e.u.welcome {
+		t.Fatal("with no profiles the welcome panel should show")
+	}
+	got := texts(e.u.welcome)
+	for _, want := range []string{"Try the sandbox", "New profile", "Trusted Application"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("welcome panel lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestHealthyRunShowsIdentity(t *testing.T) {
+	e := newEnv(t, Deps{Run: replayRun(healthyReport())}, acme())
+	u := e.u
+	if u.current != "Nightly import" {
+		t.Fatalf("selected %q, want the only profile", u.current)
+	}
+	test.Tap(u.header.test)
+	u.Wait()
+	if u.Running() {
+		t.Fatal("run should have finished")
+	}
+	if got := u.identity.actsAs.Text; !strings.Contains(got, "svc-import") || !strings.Contains(got, "ApplicationUserNoLogin") {
+		t.Errorf("ACTS AS = %q, want the System User and its type", got)
+	}
+	if got := u.identity.database.Text; got != "E1_DEV-1 Test" {
+		t.Errorf("DATABASE = %q", got)
+	}
+	var scopes []string
+	for _, o := range u.identity.scopes.Objects {
+		scopes = append(scopes, o.(*widgets.Chip).Text)
+	}
+	if strings.Join(scopes, ",") != "✔ read,✔ update" {
+		t.Errorf("scope chips = %v", scopes)
+	}
+	if got := u.identity.expires.Text; got != "in 57 min 00 s" {
+		t.Errorf("EXPIRES = %q, want a countdown from the fixed clock", got)
+	}
+	if !strings.Contains(u.identity.signature.Text, "verified with key 5B27A1C9") {
+		t.Errorf("SIGNATURE = %q", u.identity.signature.Text)
+	}
+	if u.tabs.Selected().Text != "Claims" {
+		t.Errorf("after a pass the Claims tab should lead, got %q", u.tabs.Selected().Text)
+	}
+	if !strings.Contains(u.status.Text, "Passed") {
+		t.Errorf("status = %q", u.status.Text)
+	}
+	if !strings.Contains(u.timeline.slots[check.StepAPI].Text, "3/3") {
+		t.Errorf("API slot = %q", u.timeline.slots[check.StepAPI].Text)
+	}
+}
+
+func TestFailingRunShowsGuidance(t *testing.T) {
+	e := newEnv(t, Deps{Run: replayRun(scopeFailReport())}, acme())
+	u := e.u
+	u.StartRun()
+	u.Wait()
+	if u.tabs.Selected().Text != "Guidance" {
+		t.Errorf("after a failure the Guidance tab should lead, got %q", u.tabs.Selected().Text)
+	}
+	quiet := u.identity.quiet.Text
+	if !strings.Contains(quiet, `refused the scope "update"`) || !strings.Contains(quiet, "Guidance") {
+		t.Errorf("identity card one-liner = %q", quiet)
+	}
+	g := texts(u.guidance.list)
+	ex := u.deps.Explain(check.TokInvalidScope, scopeFailReport().Steps[2].Findings[0].Evidence)
+	if !strings.Contains(g, ex.Title) {
+		t.Errorf("guidance lacks the explanation title %q:\n%s", ex.Title, g)
+	}
+	if len(ex.Steps) > 0 && !strings.Contains(g, "1. "+ex.Steps[0]) {
+		t.Errorf("guidance lacks the numbered fix step %q:\n%s", ex.Steps[0], g)
+	}
+}
+
+// blockingRun streams the first two steps, then waits for cancellation.
+func blockingRun(started chan<- struct{}) func(context.Context, profiles.Profile, string, check.Options, func(check.Step)) check.Report {
+	return func(ctx context.Context, p profiles.Profile, _ string, _ check.Options, onStep func(check.Step)) check.Report {
+		r := healthyReport()
+		onStep(r.Steps[0])
+		onStep(r.Steps[1])
+		close(started)
+		<-ctx.Done()
+		return check.Report{Profile: p.Name, Started: fixedNow, Finished: fixedNow.Add(1500 * time.Millisecond), Verdict: check.Fail, Cancelled: true, Steps: r.Steps[:2]}
+	}
+}
+
+func TestCancelKeepsUIResponsive(t *testing.T) {
+	started := make(chan struct{})
+	e := newEnv(t, Deps{Run: blockingRun(started)}, acme())
+	u := e.u
+	tapped := make(chan struct{})
+	go func() { test.Tap(u.header.test); close(tapped) }()
+	select {
+	case <-tapped:
+	case <-time.After(5 * time.Second):
+		t.Fatal("tapping Test blocked: the run must not happen on the UI goroutine")
+	}
+	select {
+	case <-started:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the run never started")
+	}
+	if !u.Running() || u.header.test.Disabled() == false || u.timeline.cancel.Disabled() {
+		t.Fatal("while running, Test is disabled and Cancel enabled")
+	}
+	// The UI goroutine still serves work while the engine waits.
+	done := make(chan struct{})
+	go func() { fyne.DoAndWait(func() { u.sidebar.search.SetText("night") }); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("fyne.Do work did not complete while a run was in flight")
+	}
+	if !strings.Contains(u.timeline.slots[check.StepDiscovery].Text, "18 ms") {
+		t.Errorf("streamed step not shown: %q", u.timeline.slots[check.StepDiscovery].Text)
+	}
+	test.Tap(u.timeline.cancel)
+	u.Wait()
+	if u.Running() {
+		t.Fatal("still running after Cancel")
+	}
+	if !strings.Contains(u.status.Text, "Cancelled") || !strings.Contains(u.timeline.state.Text, "Cancelled") {
+		t.Errorf("status %q / timeline %q should say it was cancelled", u.status.Text, u.timeline.state.Text)
+	}
+	if !strings.Contains(u.identity.quiet.Text, "cancelled") {
+		t.Errorf("identity card = %q", u.identity.quiet.Text)
+	}
+}

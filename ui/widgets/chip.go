@@ -1,0 +1,157 @@
+// Package widgets holds the small reusable pieces of the desktop app: chips for scopes
+// and environments, and verdict icons.
+package widgets
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Chip is a small rounded label with a coloured background, used for scopes and
+// environment tags.
+type Chip struct {
+	widget.BaseWidget
+	Text string
+	// Color is the theme colour of the background; the text uses the matching
+	// "on" colour (or the foreground colour for neutral chips).
+	Color fyne.ThemeColorName
+	// Custom overrides Color with a fixed colour (environment tags).
+	Custom color.Color
+}
+
+// NewChip returns a chip with text on the given theme colour.
+func NewChip(text string, c fyne.ThemeColorName) *Chip {
+	ch := &Chip{Text: text, Color: c}
+	ch.ExtendBaseWidget(ch)
+	return ch
+}
+
+// SetText changes the chip's text.
+func (c *Chip) SetText(s string) { c.Text = s; c.Refresh() }
+
+// CreateRenderer implements fyne.Widget.
+func (c *Chip) CreateRenderer() fyne.WidgetRenderer {
+	bg := canvas.NewRectangle(color.Transparent)
+	bg.CornerRadius = 10
+	txt := canvas.NewText(c.Text, color.Black)
+	txt.TextSize = theme.TextSize() * 0.92
+	r := &chipRenderer{c: c, bg: bg, txt: txt}
+	r.Refresh()
+	return r
+}
+
+type chipRenderer struct {
+	c   *Chip
+	bg  *canvas.Rectangle
+	txt *canvas.Text
+}
+
+func (r *chipRenderer) pad() fyne.Size { return fyne.NewSize(10, 3) }
+
+func (r *chipRenderer) MinSize() fyne.Size {
+	t := r.txt.MinSize()
+	p := r.pad()
+	return fyne.NewSize(t.Width+2*p.Width, t.Height+2*p.Height)
+}
+
+func (r *chipRenderer) Layout(s fyne.Size) {
+	r.bg.Resize(s)
+	t := r.txt.MinSize()
+	r.txt.Move(fyne.NewPos((s.Width-t.Width)/2, (s.Height-t.Height)/2))
+	r.txt.Resize(t)
+}
+
+func (r *chipRenderer) Refresh() {
+	th := r.c.Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	r.txt.Text = r.c.Text
+	switch {
+	case r.c.Custom != nil:
+		r.bg.FillColor = r.c.Custom
+		r.txt.Color = color.White
+	case r.c.Color == "" || r.c.Color == theme.ColorNameDisabledButton:
+		r.bg.FillColor = th.Color(theme.ColorNameDisabledButton, v)
+		r.txt.Color = th.Color(theme.ColorNameForeground, v)
+	default:
+		r.bg.FillColor = th.Color(r.c.Color, v)
+		r.txt.Color = th.Color(onColor(r.c.Color), v)
+	}
+	r.txt.TextSize = th.Size(theme.SizeNameText) * 0.92
+	r.bg.Refresh()
+	r.txt.Refresh()
+}
+
+func onColor(c fyne.ThemeColorName) fyne.ThemeColorName {
+	switch c {
+	case theme.ColorNameSuccess:
+		return theme.ColorNameForegroundOnSuccess
+	case theme.ColorNameWarning:
+		return theme.ColorNameForegroundOnWarning
+	case theme.ColorNameError:
+		return theme.ColorNameForegroundOnError
+	case theme.ColorNamePrimary:
+		return theme.ColorNameForegroundOnPrimary
+	}
+	return theme.ColorNameForeground
+}
+
+func (r *chipRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.txt} }
+func (r *chipRenderer) Destroy()                     {}
+
+// ChipRow lays chips out left to right, wrapping onto more lines when needed.
+func ChipRow(chips ...fyne.CanvasObject) *fyne.Container {
+	return container.New(&flowLayout{gap: 6}, chips...)
+}
+
+// flowLayout places objects in rows, wrapping at the container's width. Its minimum
+// height is that of the rows at the last width it was laid out with.
+type flowLayout struct {
+	gap       float32
+	lastWidth float32
+}
+
+func (f *flowLayout) rows(objs []fyne.CanvasObject, width float32, place bool) fyne.Size {
+	x, y, rowH, maxW := float32(0), float32(0), float32(0), float32(0)
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		if x > 0 && width > 0 && x+m.Width > width {
+			x, y, rowH = 0, y+rowH+f.gap, 0
+		}
+		if place {
+			o.Move(fyne.NewPos(x, y))
+			o.Resize(m)
+		}
+		x += m.Width + f.gap
+		if x-f.gap > maxW {
+			maxW = x - f.gap
+		}
+		if m.Height > rowH {
+			rowH = m.Height
+		}
+	}
+	return fyne.NewSize(maxW, y+rowH)
+}
+
+func (f *flowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	f.lastWidth = size.Width
+	f.rows(objs, size.Width, true)
+}
+
+func (f *flowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	w := float32(0)
+	for _, o := range objs {
+		if o.Visible() && o.MinSize().Width > w {
+			w = o.MinSize().Width
+		}
+	}
+	s := f.rows(objs, f.lastWidth, false)
+	return fyne.NewSize(w, s.Height)
+}

@@ -1,0 +1,55 @@
+package widgets
+
+import (
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/profiles"
+)
+
+// VerdictIcon is the icon for a step or run verdict: a green tick, an amber warning,
+// a red cross, or a grey "skipped" mark.
+func VerdictIcon(v check.Verdict) fyne.Resource {
+	switch v {
+	case check.Pass:
+		return theme.NewSuccessThemedResource(theme.ConfirmIcon())
+	case check.Warn:
+		return theme.NewWarningThemedResource(theme.WarningIcon())
+	case check.Fail:
+		return theme.NewErrorThemedResource(theme.CancelIcon())
+	case check.Skipped:
+		return theme.NewDisabledResource(theme.ContentRemoveIcon())
+	}
+	return theme.NewDisabledResource(theme.RadioButtonIcon())
+}
+
+// VerdictColor is the theme colour for a verdict.
+func VerdictColor(v check.Verdict) fyne.ThemeColorName {
+	switch v {
+	case check.Pass:
+		return theme.ColorNameSuccess
+	case check.Warn:
+		return theme.ColorNameWarning
+	case check.Fail:
+		return theme.ColorNameError
+	}
+	return theme.ColorNameDisabledButton
+}
+
+// EnvColor is the colour tag of an environment label: red for production, amber for
+// test, violet for the sandbox, grey-blue for anything else.
+func EnvColor(env string) color.Color {
+	switch strings.ToLower(strings.TrimSpace(env)) {
+	case strings.ToLower(profiles.EnvProduction), "prod", "live":
+		return color.NRGBA{R: 0xd3, G: 0x2f, B: 0x2f, A: 0xff}
+	case strings.ToLower(profiles.EnvTest), "staging", "dev", "development", "qa":
+		return color.NRGBA{R: 0xe0, G: 0x8a, B: 0x00, A: 0xff}
+	case strings.ToLower(profiles.EnvSandbox):
+		return color.NRGBA{R: 0x7b, G: 0x4d, B: 0xc4, A: 0xff}
+	}
+	return color.NRGBA{R: 0x54, G: 0x6e, B: 0x7a, A: 0xff}
+}
