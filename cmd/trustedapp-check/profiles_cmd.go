@@ -1,9 +1,867 @@
 package main
 
-import "fmt"
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
 
-// runProfiles is being written (see the open issue for the profiles command).
+	"golang.org/x/term"
+
+	"trustedapp-tester/profiles"
+)
+
+const profilesUsage = `Usage: trustedapp-check profiles <subcommand> [flags] [arguments]
+
+Subcommands:
+  list                      list the profiles (--json for JSON)
+  show NAME                 show a profile, its derived URLs and secret status (--json)
+  add NAME [profile flags]  add a profile
+  edit NAME [profile flags] change the given fields of a profile
+  rm NAME                   delete a profile and its secret
+  rename OLD NEW            rename a profile (its secret moves with it)
+  duplicate NAME NEW        copy a profile (and its secret)
+  import FILE|-             import a bundle [--on-conflict skip|rename|replace]
+  export [NAME...]          export profiles (all when no name) [-o FILE]; never secrets
+  set-secret NAME           store the client secret in the system keychain, read
+                            from stdin or a no-echo prompt (never an argument)
+  rm-secret NAME            remove the client secret from the keychain
+
+Every subcommand takes --store FILE (default: $TRUSTEDAPP_STORE, else the user
+config directory, shared with the desktop app).
+
+Profile flags (add, edit):
+  --instance URL            instance root, e.g. https://acme.my.erp.net
+  --client-id ID            the Trusted App's ApplicationUri
+  --scope "read update"     requested scopes (space or comma separated; "" for none)
+  --auth post|basic         client authentication: form body (default) or HTTP Basic
+  --env TEXT                environment label: Production, Test, Sandbox, ...
+  --authority URL           authority override (default {instance}/id)
+  --token-endpoint URL      token endpoint override (default: from discovery)
+  --odata-root URL          OData root override (default {instance}/api/domain/odata/)
+  --ca-file FILE            extra CA certificates (PEM)
+  --insecure-skip-verify    turn certificate verification OFF (dangerous)
+  --proxy URL               explicit proxy (default: HTTPS_PROXY etc.)
+  --timeout 30s             per-call timeout (at most 600s)
+  --notes TEXT              free text
+  --call "GET /path [BODY]" an API call to run after the token (repeatable;
+                            replaces the list; edit --clear-calls for the defaults)
+
+Exit codes: 0 ok, 2 usage or validation error, 3 store or keychain problem.
+`
+
+type profilesCmd struct {
+	e     env
+	store string
+}
+
 func runProfiles(e env) int {
-	fmt.Fprintln(e.stderr, "trustedapp-check profiles: not available in this build yet")
+	if len(e.args) == 0 {
+		fmt.Fprint(e.stderr, profilesUsage)
+		return exitUsage
+	}
+	sub, args := e.args[0], e.args[1:]
+	c := &profilesCmd{e: e}
+	switch sub {
+	case "-h", "--help", "help":
+		fmt.Fprint(e.stdout, profilesUsage)
+		return exitOK
+	case "list", "ls":
+		return c.list(args)
+	case "show":
+		return c.show(args)
+	case "add":
+		return c.add(args)
+	case "edit":
+		return c.edit(args)
+	case "rm", "remove", "delete":
+		return c.rm(args)
+	case "rename":
+		return c.rename(args)
+	case "duplicate":
+		return c.duplicate(args)
+	case "import":
+		return c.importCmd(args)
+	case "export":
+		return c.export(args)
+	case "set-secret":
+		return c.setSecret(args)
+	case "rm-secret":
+		return c.rmSecret(args)
+	}
+	fmt.Fprintf(e.stderr, "trustedapp-check profiles: unknown subcommand %q\n\n%s", sub, profilesUsage)
+	return exitUsage
+}
+
+// newSecrets is the keychain the CLI uses (tests keep the default over keyring.MockInit).
+var newSecrets = profiles.NewSecrets
+
+func (c *profilesCmd) errorf(format string, args ...any) {
+	fmt.Fprintf(c.e.stderr, "trustedapp-check profiles: "+format+"\n", args...)
+}
+
+func (c *profilesCmd) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("profiles "+name, flag.ContinueOnError)
+	fs.SetOutput(c.e.stderr)
+	fs.StringVar(&c.store, "store", "", "profile store `FILE` (default: $TRUSTEDAPP_STORE or the user config directory)")
+	return fs
+}
+
+// parse parses flags placed before, between or after the positional arguments and
+// checks their count. It returns ok=false with the exit code to use.
+func (c *profilesCmd) parse(fs *flag.FlagSet, args []string, min, max int, what string) ([]string, int, bool) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, exitOK, false
+			}
+			return nil, exitUsage, false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	if len(pos) < min || (max >= 0 && len(pos) > max) {
+		c.errorf("usage: trustedapp-check profiles %s", what)
+		return nil, exitUsage, false
+	}
+	return pos, 0, true
+}
+
+func (c *profilesCmd) open() (*profiles.Store, int) {
+	s, err := profiles.Open(c.store)
+	var ce *profiles.CorruptError
+	switch {
+	case errors.As(err, &ce) && s != nil:
+		fmt.Fprintf(c.e.stderr, "warning: %v\n", err)
+	case err != nil:
+		c.errorf("%v", err)
+		return nil, exitEnvironment
+	case s.Notice() != "":
+		fmt.Fprintf(c.e.stderr, "note: %s\n", s.Notice())
+	}
+	return s, 0
+}
+
+// fail prints an error from the store or keychain and returns its exit code.
+func (c *profilesCmd) fail(err error) int {
+	var ve *profiles.ValidationError
+	if errors.As(err, &ve) {
+		c.printProblems(ve.Problems)
+		return exitUsage
+	}
+	var tl *profiles.SecretTooLargeError
+	if errors.As(err, &tl) {
+		c.errorf("%v", err)
+		return exitUsage
+	}
+	c.errorf("%v", err)
+	if errors.Is(err, profiles.ErrChangedOnDisk) {
+		fmt.Fprintln(c.e.stderr, "Run the command again: it reads the file afresh.")
+	}
 	return exitEnvironment
+}
+
+var fieldFlags = []struct{ prefix, flag string }{
+	{"name", "NAME"}, {"instance_url", "--instance"}, {"client_id", "--client-id"},
+	{"scopes", "--scope"}, {"auth_method", "--auth"}, {"authority", "--authority"},
+	{"token_endpoint", "--token-endpoint"}, {"odata_root", "--odata-root"},
+	{"tls.ca_file", "--ca-file"}, {"tls.insecure_skip_verify", "--insecure-skip-verify"},
+	{"proxy", "--proxy"}, {"timeout_seconds", "--timeout"}, {"calls", "--call"},
+}
+
+func flagFor(field string) string {
+	for _, f := range fieldFlags {
+		if strings.HasPrefix(field, f.prefix) {
+			return f.flag
+		}
+	}
+	return ""
+}
+
+func (c *profilesCmd) printProblems(ps []profiles.Problem) {
+	for _, p := range ps {
+		field := p.Field
+		if f := flagFor(field); f != "" {
+			field += " (" + f + ")"
+		}
+		fmt.Fprintf(c.e.stderr, "%s: %s: %s\n", p.Severity, field, p.Message)
+	}
+}
+
+// profileFlags binds the profile flags; apply copies the ones given onto p.
+type profileFlags struct {
+	fs                                                      *flag.FlagSet
+	env, instance, clientID, scope, auth, authority         string
+	tokenEndpoint, odataRoot, caFile, proxy, timeout, notes string
+	insecure, clearCalls                                    bool
+	calls                                                   callList
+}
+
+type callList []string
+
+func (l *callList) String() string     { return strings.Join(*l, "; ") }
+func (l *callList) Set(v string) error { *l = append(*l, v); return nil }
+
+func bindProfileFlags(fs *flag.FlagSet, edit bool) *profileFlags {
+	f := &profileFlags{fs: fs}
+	fs.StringVar(&f.instance, "instance", "", "instance root `URL`")
+	fs.StringVar(&f.clientID, "client-id", "", "the Trusted App's ApplicationUri")
+	fs.StringVar(&f.scope, "scope", "", "requested scopes, e.g. \"read update\"")
+	fs.StringVar(&f.auth, "auth", "", "client authentication: post or basic")
+	fs.StringVar(&f.env, "env", "", "environment label")
+	fs.StringVar(&f.authority, "authority", "", "authority override `URL`")
+	fs.StringVar(&f.tokenEndpoint, "token-endpoint", "", "token endpoint override `URL`")
+	fs.StringVar(&f.odataRoot, "odata-root", "", "OData root override `URL`")
+	fs.StringVar(&f.caFile, "ca-file", "", "extra CA certificates (PEM `FILE`)")
+	fs.BoolVar(&f.insecure, "insecure-skip-verify", false, "turn certificate verification OFF")
+	fs.StringVar(&f.proxy, "proxy", "", "explicit proxy `URL`")
+	fs.StringVar(&f.timeout, "timeout", "", "per-call timeout, e.g. 30s")
+	fs.StringVar(&f.notes, "notes", "", "notes")
+	fs.Var(&f.calls, "call", "API call \"METHOD PATH [BODY]\" (repeatable)")
+	if edit {
+		fs.BoolVar(&f.clearCalls, "clear-calls", false, "go back to the default API calls")
+	}
+	return f
+}
+
+var scopeSplit = regexp.MustCompile(`[\s,]+`)
+
+// apply sets the given flags on p. It returns a usage message for malformed values.
+func (f *profileFlags) apply(p *profiles.Profile) string {
+	var bad string
+	f.fs.Visit(func(fl *flag.Flag) {
+		if bad != "" {
+			return
+		}
+		switch fl.Name {
+		case "instance":
+			p.InstanceURL = strings.TrimSpace(f.instance)
+		case "client-id":
+			p.ClientID = f.clientID
+		case "scope":
+			p.Scopes = nil
+			for _, s := range scopeSplit.Split(strings.TrimSpace(f.scope), -1) {
+				if s != "" {
+					p.Scopes = append(p.Scopes, s)
+				}
+			}
+		case "auth":
+			p.AuthMethod = profiles.AuthMethod(strings.ToLower(strings.TrimSpace(f.auth)))
+		case "env":
+			p.Environment = f.env
+		case "authority":
+			p.Authority = strings.TrimSpace(f.authority)
+		case "token-endpoint":
+			p.TokenEndpoint = strings.TrimSpace(f.tokenEndpoint)
+		case "odata-root":
+			p.ODataRoot = strings.TrimSpace(f.odataRoot)
+		case "ca-file":
+			p.TLS.CAFile = f.caFile
+			if f.caFile != "" {
+				if abs, err := filepath.Abs(f.caFile); err == nil {
+					p.TLS.CAFile = abs
+				}
+			}
+		case "insecure-skip-verify":
+			p.TLS.InsecureSkipVerify = f.insecure
+		case "proxy":
+			p.Proxy = strings.TrimSpace(f.proxy)
+		case "timeout":
+			secs, msg := parseTimeout(f.timeout)
+			if msg != "" {
+				bad = msg
+				return
+			}
+			p.TimeoutSeconds = secs
+		case "notes":
+			p.Notes = f.notes
+		case "clear-calls":
+			if f.clearCalls {
+				p.Calls = nil
+			}
+		case "call":
+			p.Calls = nil
+			for _, v := range f.calls {
+				parts := strings.SplitN(strings.TrimSpace(v), " ", 3)
+				if len(parts) < 2 {
+					bad = fmt.Sprintf("--call %q: write the method and the path, e.g. --call \"GET /api/domain/odata/Crm_Sales_Customers?$top=5\"", v)
+					return
+				}
+				call := profiles.APICall{Method: strings.ToUpper(parts[0]), Path: parts[1]}
+				if len(parts) == 3 {
+					call.Body = parts[2]
+				}
+				p.Calls = append(p.Calls, call)
+			}
+		}
+	})
+	return bad
+}
+
+func parseTimeout(s string) (int, string) {
+	s = strings.TrimSpace(s)
+	if n, err := strconv.Atoi(s); err == nil {
+		return n, ""
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Sprintf("--timeout %q: write a duration such as 30s or 2m", s)
+	}
+	if d%time.Second != 0 {
+		return 0, fmt.Sprintf("--timeout %q: use whole seconds, e.g. 30s", s)
+	}
+	return int(d / time.Second), ""
+}
+
+func (c *profilesCmd) list(args []string) int {
+	fs := c.flags("list")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, code, ok := c.parse(fs, args, 0, 0, "list [--json] [--store FILE]"); !ok {
+		return code
+	}
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	ps := s.List()
+	if *asJSON {
+		return c.writeJSON(ps)
+	}
+	if len(ps) == 0 {
+		fmt.Fprintf(c.e.stdout, "No profiles in %s.\nAdd one: trustedapp-check profiles add NAME --instance URL --client-id ID --scope \"read update\"\n", s.Path())
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(c.e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tENVIRONMENT\tINSTANCE\tCLIENT ID\tSCOPES\tSECRET")
+	now := time.Now()
+	for _, p := range ps {
+		scopes := strings.Join(p.Scopes, " ")
+		if scopes == "" {
+			scopes = "(none)"
+		}
+		secret := "not set"
+		if a := profiles.SecretAge(p, now); a.Set {
+			secret = strings.TrimPrefix(a.Message, "secret ")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, dash(p.Environment), p.InstanceURL, p.ClientID, scopes, secret)
+	}
+	tw.Flush()
+	return exitOK
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func (c *profilesCmd) writeJSON(v any) int {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		c.errorf("%v", err)
+		return exitEnvironment
+	}
+	c.e.stdout.Write(append(b, '\n'))
+	return exitOK
+}
+
+type secretJSON struct {
+	Status string `json:"status"` // keychain, session, not_set, keychain_unavailable
+	Detail string `json:"detail,omitempty"`
+	profiles.SecretAgeInfo
+	SetAt *time.Time `json:"set_at,omitempty"`
+}
+
+type showJSON struct {
+	Profile      profiles.Profile   `json:"profile"`
+	AuthorityURL string             `json:"authority_url"`
+	TokenURL     string             `json:"token_url,omitempty"`
+	ODataRootURL string             `json:"odata_root_url"`
+	Calls        []profiles.APICall `json:"effective_calls"`
+	Timeout      string             `json:"timeout"`
+	Secret       secretJSON         `json:"secret"`
+	Problems     []profiles.Problem `json:"problems"`
+}
+
+func (c *profilesCmd) show(args []string) int {
+	fs := c.flags("show")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, code, ok := c.parse(fs, args, 1, 1, "show NAME [--json] [--store FILE]")
+	if !ok {
+		return code
+	}
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	p, err := s.Get(pos[0])
+	if err != nil {
+		return c.fail(err)
+	}
+	var others []profiles.Profile
+	for _, o := range s.List() {
+		if o.Name != p.Name {
+			others = append(others, o)
+		}
+	}
+	problems := profiles.Validate(p, others)
+	if problems == nil {
+		problems = []profiles.Problem{}
+	}
+	sec := newSecrets()
+	sj := secretJSON{SecretAgeInfo: profiles.SecretAge(p, time.Now())}
+	if !p.SecretSetAt.IsZero() {
+		t := p.SecretSetAt
+		sj.SetAt = &t
+	}
+	switch sec.Status(p.Name) {
+	case profiles.SecretInKeychain:
+		sj.Status = "keychain"
+	case profiles.SecretSessionOnly:
+		sj.Status = "session"
+	case profiles.SecretNotSet:
+		sj.Status = "not_set"
+	default:
+		sj.Status = "keychain_unavailable"
+		if err := sec.Available(); err != nil {
+			sj.Detail = err.Error()
+		}
+	}
+	out := showJSON{Profile: p, AuthorityURL: p.AuthorityURL(), TokenURL: p.TokenURL(), ODataRootURL: p.ODataRootURL(),
+		Calls: p.EffectiveCalls(), Timeout: p.Timeout().String(), Secret: sj, Problems: problems}
+	if *asJSON {
+		return c.writeJSON(out)
+	}
+	w := tabwriter.NewWriter(c.e.stdout, 0, 0, 2, ' ', 0)
+	row := func(k, v string) { fmt.Fprintf(w, "%s:\t%s\n", k, v) }
+	derived := func(override, value string) string {
+		if strings.TrimSpace(override) == "" {
+			return value + " (derived)"
+		}
+		return value
+	}
+	row("Name", p.Name)
+	row("Environment", dash(p.Environment))
+	row("Instance", p.InstanceURL)
+	row("Authority", derived(p.Authority, p.AuthorityURL()))
+	if p.TokenURL() != "" {
+		row("Token endpoint", p.TokenURL())
+	} else {
+		row("Token endpoint", "(from discovery)")
+	}
+	row("OData root", derived(p.ODataRoot, p.ODataRootURL()))
+	row("Client ID", p.ClientID)
+	if p.Method() == profiles.AuthBasic {
+		row("Auth method", "basic (HTTP Basic header)")
+	} else {
+		row("Auth method", "post (client_secret in the form body)")
+	}
+	if len(p.Scopes) == 0 {
+		row("Scopes", "(none: the token request sends no scope parameter)")
+	} else {
+		row("Scopes", strings.Join(p.Scopes, " "))
+	}
+	for i, call := range p.EffectiveCalls() {
+		k := ""
+		if i == 0 {
+			k = "API calls"
+			if len(p.Calls) == 0 {
+				k = "API calls (default)"
+			}
+		}
+		v := call.Method + " " + call.Path
+		if call.Body != "" {
+			v += "  (with body)"
+		}
+		fmt.Fprintf(w, "%s\t%s\n", strings.TrimSpace(k+":"), v)
+	}
+	switch {
+	case p.TLS.InsecureSkipVerify:
+		row("TLS", "certificate verification OFF")
+	case p.TLS.CAFile != "":
+		row("TLS", "system roots + "+p.TLS.CAFile)
+	default:
+		row("TLS", "system roots")
+	}
+	row("Proxy", map[bool]string{true: "from the environment", false: p.Proxy}[p.Proxy == ""])
+	row("Timeout", p.Timeout().String())
+	if p.Notes != "" {
+		row("Notes", p.Notes)
+	}
+	row("Created", fmtTime(p.Created))
+	row("Updated", fmtTime(p.Updated))
+	secretLine := map[string]string{"keychain": "stored in the system keychain", "session": "session only", "not_set": "not set",
+		"keychain_unavailable": "keychain unavailable"}[sj.Status]
+	if sj.Set {
+		secretLine += "; " + sj.Message
+	}
+	if sj.Status == "not_set" {
+		secretLine += " (set it: trustedapp-check profiles set-secret " + quoteArg(p.Name) + ")"
+	}
+	row("Secret", secretLine)
+	w.Flush()
+	if sj.Detail != "" {
+		fmt.Fprintln(c.e.stdout, sj.Detail)
+	}
+	if len(problems) > 0 {
+		fmt.Fprintln(c.e.stdout, "\nProblems:")
+		for _, pr := range problems {
+			fmt.Fprintf(c.e.stdout, "  %s: %s: %s\n", pr.Severity, pr.Field, pr.Message)
+		}
+	}
+	return exitOK
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format("2006-01-02 15:04:05 MST")
+}
+
+func quoteArg(s string) string {
+	if regexp.MustCompile(`^[A-Za-z0-9._/-]+$`).MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func (c *profilesCmd) add(args []string) int {
+	fs := c.flags("add")
+	pf := bindProfileFlags(fs, false)
+	pos, code, ok := c.parse(fs, args, 1, 1, "add NAME --instance URL --client-id ID [profile flags]")
+	if !ok {
+		return code
+	}
+	p := profiles.Profile{Name: pos[0]}
+	if msg := pf.apply(&p); msg != "" {
+		c.errorf("%s", msg)
+		return exitUsage
+	}
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	problems := profiles.Validate(p, s.List())
+	c.printProblems(problems)
+	if profiles.HasErrors(problems) {
+		fmt.Fprintln(c.e.stderr, "The profile was not added.")
+		return exitUsage
+	}
+	if err := s.Add(p); err != nil {
+		return c.fail(err)
+	}
+	fmt.Fprintf(c.e.stdout, "Added profile %q to %s.\nSet its secret: trustedapp-check profiles set-secret %s\n", p.Name, s.Path(), quoteArg(p.Name))
+	return exitOK
+}
+
+func (c *profilesCmd) edit(args []string) int {
+	fs := c.flags("edit")
+	pf := bindProfileFlags(fs, true)
+	pos, code, ok := c.parse(fs, args, 1, 1, "edit NAME [profile flags]")
+	if !ok {
+		return code
+	}
+	changed := 0
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name != "store" {
+			changed++
+		}
+	})
+	if changed == 0 {
+		c.errorf("edit: give at least one profile flag to change, e.g. --scope \"read update\" (see 'trustedapp-check profiles --help')")
+		return exitUsage
+	}
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	p, err := s.Get(pos[0])
+	if err != nil {
+		return c.fail(err)
+	}
+	old := p.Name
+	if msg := pf.apply(&p); msg != "" {
+		c.errorf("%s", msg)
+		return exitUsage
+	}
+	var others []profiles.Profile
+	for _, o := range s.List() {
+		if o.Name != old {
+			others = append(others, o)
+		}
+	}
+	problems := profiles.Validate(p, others)
+	c.printProblems(problems)
+	if profiles.HasErrors(problems) {
+		fmt.Fprintln(c.e.stderr, "The profile was not changed.")
+		return exitUsage
+	}
+	if err := s.Update(old, p); err != nil {
+		return c.fail(err)
+	}
+	fmt.Fprintf(c.e.stdout, "Updated profile %q.\n", p.Name)
+	return exitOK
+}
+
+func (c *profilesCmd) rm(args []string) int {
+	fs := c.flags("rm")
+	pos, code, ok := c.parse(fs, args, 1, 1, "rm NAME [--store FILE]")
+	if !ok {
+		return code
+	}
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	p, err := s.Get(pos[0])
+	if err != nil {
+		return c.fail(err)
+	}
+	if err := profiles.DeleteProfile(s, newSecrets(), p.Name); err != nil {
+		return c.fail(err)
+	}
+	fmt.Fprintf(c.e.stdout, "Deleted profile %q and its secret.\n", p.Name)
+	return exitOK
+}
+
+func (c *profilesCmd) rename(args []string) int {
+	fs := c.flags("rename")
+	pos, code, ok := c.parse(fs, args, 2, 2, "rename OLD NEW [--store FILE]")
+	if !ok {
+		return code
+	}
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	if err := profiles.RenameProfile(s, newSecrets(), pos[0], pos[1]); err != nil {
+		return c.fail(err)
+	}
+	fmt.Fprintf(c.e.stdout, "Renamed profile %q to %q (its secret moved with it).\n", pos[0], pos[1])
+	return exitOK
+}
+
+func (c *profilesCmd) duplicate(args []string) int {
+	fs := c.flags("duplicate")
+	pos, code, ok := c.parse(fs, args, 2, 2, "duplicate NAME NEW [--store FILE]")
+	if !ok {
+		return code
+	}
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	p, err := profiles.DuplicateProfile(s, newSecrets(), pos[0], pos[1], time.Now())
+	if err != nil && p.Name == "" {
+		return c.fail(err)
+	}
+	fmt.Fprintf(c.e.stdout, "Created profile %q as a copy of %q.\n", p.Name, pos[0])
+	if err != nil {
+		return c.fail(err)
+	}
+	return exitOK
+}
+
+func (c *profilesCmd) importCmd(args []string) int {
+	fs := c.flags("import")
+	onConflict := fs.String("on-conflict", "skip", "what to do with a name that exists: skip, rename or replace")
+	pos, code, ok := c.parse(fs, args, 1, 1, "import FILE|- [--on-conflict skip|rename|replace] [--store FILE]")
+	if !ok {
+		return code
+	}
+	var action profiles.ConflictAction
+	switch *onConflict {
+	case "skip":
+		action = profiles.ConflictSkip
+	case "rename":
+		action = profiles.ConflictRename
+	case "replace":
+		action = profiles.ConflictReplace
+	default:
+		c.errorf("--on-conflict %q: use skip, rename or replace", *onConflict)
+		return exitUsage
+	}
+	var r io.Reader = c.e.stdin
+	if pos[0] != "-" {
+		f, err := os.Open(pos[0])
+		if err != nil {
+			c.errorf("cannot open the import file: %v", err)
+			return exitEnvironment
+		}
+		defer f.Close()
+		r = f
+	}
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	res, err := s.Import(r, func(profiles.Profile) (profiles.ConflictAction, string) { return action, "" })
+	if err != nil {
+		if errors.Is(err, profiles.ErrChangedOnDisk) {
+			return c.fail(err)
+		}
+		c.errorf("%v", err)
+		return exitUsage
+	}
+	for _, n := range res.Added {
+		fmt.Fprintf(c.e.stdout, "added     %s\n", n)
+	}
+	for _, r := range res.Renamed {
+		fmt.Fprintf(c.e.stdout, "renamed   %s -> %s (the name was taken)\n", r.From, r.To)
+	}
+	for _, n := range res.Replaced {
+		fmt.Fprintf(c.e.stdout, "replaced  %s\n", n)
+	}
+	for _, n := range res.Skipped {
+		fmt.Fprintf(c.e.stdout, "skipped   %s (a profile with this name exists; use --on-conflict rename or replace)\n", n)
+	}
+	for _, r := range res.Rejected {
+		fmt.Fprintf(c.e.stdout, "rejected  %s\n", r.Name)
+		for _, p := range r.Problems {
+			if p.Severity == profiles.SeverityError {
+				fmt.Fprintf(c.e.stdout, "          %s: %s\n", p.Field, p.Message)
+			}
+		}
+	}
+	fmt.Fprintf(c.e.stdout, "%d added, %d renamed, %d replaced, %d skipped, %d rejected. Secrets are never imported: set them with set-secret.\n",
+		len(res.Added), len(res.Renamed), len(res.Replaced), len(res.Skipped), len(res.Rejected))
+	if len(res.Rejected) > 0 {
+		return exitUsage
+	}
+	return exitOK
+}
+
+func (c *profilesCmd) export(args []string) int {
+	fs := c.flags("export")
+	out := fs.String("o", "", "write to `FILE` instead of stdout")
+	names, code, ok := c.parse(fs, args, 0, -1, "export [NAME...] [-o FILE] [--store FILE]")
+	if !ok {
+		return code
+	}
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	var buf bytes.Buffer
+	if err := s.Export(names, &buf); err != nil {
+		return c.fail(err)
+	}
+	if *out == "" || *out == "-" {
+		c.e.stdout.Write(buf.Bytes())
+		return exitOK
+	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o600); err != nil {
+		c.errorf("cannot write the export: %v", err)
+		return exitEnvironment
+	}
+	n := len(names)
+	if n == 0 {
+		n = len(s.List())
+	}
+	fmt.Fprintf(c.e.stderr, "Exported %d profiles to %s (secrets are never exported).\n", n, *out)
+	return exitOK
+}
+
+func (c *profilesCmd) setSecret(args []string) int {
+	fs := c.flags("set-secret")
+	pos, code, ok := c.parse(fs, args, 1, -1, "set-secret NAME [--store FILE] (the secret comes from stdin or a prompt)")
+	if !ok {
+		return code
+	}
+	if len(pos) > 1 {
+		c.errorf("set-secret takes only the profile name: the secret is read from stdin or a no-echo prompt, never from the command line (where it would stay in shell history and the process list)")
+		return exitUsage
+	}
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	p, err := s.Get(pos[0])
+	if err != nil {
+		return c.fail(err)
+	}
+	secret, err := c.readSecret(p.Name)
+	if err != nil {
+		c.errorf("%v", err)
+		return exitUsage
+	}
+	err = profiles.SetProfileSecret(s, newSecrets(), p.Name, secret, time.Now())
+	secret = ""
+	var ku *profiles.KeyringUnavailableError
+	if errors.As(err, &ku) {
+		c.errorf("%v", err)
+		fmt.Fprintln(c.e.stderr, "The command line cannot keep a session-only secret between commands; the secret was not stored anywhere.")
+		return exitEnvironment
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	fmt.Fprintf(c.e.stdout, "Stored the client secret for %q in the system keychain (service %q).\n", p.Name, profiles.KeyringService)
+	return exitOK
+}
+
+// readSecret reads the secret from a no-echo prompt when stdin is a terminal, else
+// from stdin (one trailing newline removed).
+func (c *profilesCmd) readSecret(name string) (string, error) {
+	if f, ok := c.e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprintf(c.e.stderr, "Client secret for %q (input hidden): ", name)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(c.e.stderr)
+		if err != nil {
+			return "", fmt.Errorf("cannot read the secret from the terminal: %v", err)
+		}
+		return string(b), nil
+	}
+	if c.e.stdin == nil {
+		return "", errors.New("no secret on stdin: pipe it in, e.g. trustedapp-check profiles set-secret NAME < secret.txt")
+	}
+	b, err := io.ReadAll(io.LimitReader(c.e.stdin, profiles.MaxSecretBytes+3))
+	if err != nil {
+		return "", fmt.Errorf("cannot read the secret from stdin: %v", err)
+	}
+	s := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
+	if len(s) > profiles.MaxSecretBytes {
+		return "", fmt.Errorf("the secret on stdin is longer than %d bytes, the most an OS keychain holds on every platform: it was not stored (nor truncated)", profiles.MaxSecretBytes)
+	}
+	if s == "" {
+		return "", errors.New("no secret on stdin (it was empty): pipe the secret in, e.g. trustedapp-check profiles set-secret NAME < secret.txt")
+	}
+	return s, nil
+}
+
+func (c *profilesCmd) rmSecret(args []string) int {
+	fs := c.flags("rm-secret")
+	pos, code, ok := c.parse(fs, args, 1, 1, "rm-secret NAME [--store FILE]")
+	if !ok {
+		return code
+	}
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	p, err := s.Get(pos[0])
+	if err != nil {
+		return c.fail(err)
+	}
+	if err := profiles.DeleteProfileSecret(s, newSecrets(), p.Name); err != nil {
+		return c.fail(err)
+	}
+	fmt.Fprintf(c.e.stdout, "Removed the client secret for %q from the system keychain.\n", p.Name)
+	return exitOK
 }
