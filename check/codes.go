@@ -21,6 +21,9 @@ const (
 	NetRedirectCrossHost = "net.redirect_cross_host" // redirect to another host; credentials not forwarded
 	NetBodyTruncated     = "net.body_truncated"      // info: response larger than the cap
 
+	// Configuration (the profile itself).
+	ConfigInvalid = "config.invalid" // fail: a profile setting cannot be used (instance URL, CA file, proxy)
+
 	// Reachability.
 	ReachOK               = "reach.ok"                    // info: server answered, version in evidence
 	ReachNotERPNet        = "reach.not_erpnet"            // /tools/ver and standardmodel don't look like ERP.net
@@ -138,6 +141,9 @@ const (
 	EvCertSubject     = "cert_subject"
 	EvCertExpiry      = "cert_expiry"
 	EvLifetime        = "lifetime"
+	EvField           = "field" // the profile field a config finding is about
+	EvKids            = "kids"  // key ids in the JWKS
+	EvDate            = "date"  // server Date header
 )
 
 // Codes lists every finding code with its default severity.
@@ -146,6 +152,7 @@ var Codes = map[string]Severity{
 	NetTLSUnknownAuth: SevFail, NetTLSHostname: SevFail, NetTLSExpired: SevFail, NetTLSOther: SevFail,
 	NetTLSInsecure: SevWarn, NetProxy: SevFail, NetCancelled: SevFail, NetOther: SevFail,
 	NetInsecureHTTP: SevWarn, NetRedirectCrossHost: SevWarn, NetBodyTruncated: SevInfo,
+	ConfigInvalid: SevFail,
 
 	ReachOK: SevInfo, ReachNotERPNet: SevWarn, ReachAutoDiscMissing: SevWarn,
 	ReachODataRootDiffers: SevWarn, ReachSiteNotWorking: SevWarn, ReachHTTPError: SevFail,

@@ -2,23 +2,582 @@ package check
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
 
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/tokenview"
 )
+
+// run holds one run's state as it moves through the steps.
+type run struct {
+	ctx    context.Context
+	p      profiles.Profile
+	secret string
+	opts   Options
+	hc     *http.Client
+	now    func() time.Time
+	onStep func(Step)
+	rep    *Report
+
+	// Results carried between steps.
+	odataRoot    string // effective OData root (profile override, discovered, or default)
+	rootDown     bool   // reachability failed at the transport level
+	tokenURL     string
+	issuer       string
+	jwks         []byte
+	skipToken    string // why the token step is skipped, when it is
+	access       *AccessToken
+	info         *TokenInfo
+	tokenDate    time.Time // token response Date header
+	tokenRecvAt  time.Time // local time the token response arrived
+	grantedScope []string
+	claims       *tokenview.Claims
+	cacheKey     CacheKey
+}
 
 // Run tests one profile's Trusted App with its secret and streams each finished Step
 // to onStep (which may be nil) before returning the whole Report. It honours ctx:
-// cancelling it ends the run promptly with Report.Cancelled set.
-//
-// (Placeholder signature; the engine is being written in this file.)
+// cancelling it ends the run promptly with Report.Cancelled set, and every step not
+// run is reported as Skipped.
 func Run(ctx context.Context, p profiles.Profile, secret string, opts Options, onStep func(Step)) Report {
-	return Report{Profile: p.Name, Verdict: Skipped}
+	r := &run{ctx: ctx, p: p, secret: secret, opts: opts, onStep: onStep}
+	r.now = opts.Now
+	if r.now == nil {
+		r.now = time.Now
+	}
+	if r.opts.Leeway <= 0 {
+		r.opts.Leeway = tokenview.DefaultLeeway
+	}
+	if r.opts.Cache == nil {
+		r.opts.Cache = defaultCache
+	}
+	rep := Report{Profile: p.Name, Started: r.now()}
+	r.rep = &rep
+
+	hc, closeIdle, err := r.configure()
+	if err != nil {
+		r.configFailure(err)
+		return r.finish()
+	}
+	defer closeIdle()
+	r.hc = hc
+
+	r.emit(r.reachability())
+	if r.rootDown && sameHostURL(p.Root(), p.AuthorityURL()) {
+		r.skipRest(StepDiscovery, "Skipped: the instance could not be reached.")
+		return r.finish()
+	}
+	if r.cancelled() {
+		r.skipRest(StepDiscovery, "Skipped: the run was cancelled.")
+		return r.finish()
+	}
+	r.emit(r.discovery())
+	if r.cancelled() {
+		r.skipRest(StepToken, "Skipped: the run was cancelled.")
+		return r.finish()
+	}
+	if r.skipToken != "" {
+		r.skipRest(StepToken, r.skipToken)
+		return r.finish()
+	}
+	r.emit(r.token())
+	if r.access == nil {
+		why := "Skipped: no token was issued."
+		if r.cancelled() {
+			why = "Skipped: the run was cancelled."
+		}
+		r.skipRest(StepInspect, why)
+		return r.finish()
+	}
+	r.emit(r.inspect())
+	if r.opts.SkipAPI {
+		return r.finish()
+	}
+	for _, c := range p.EffectiveCalls() {
+		if r.cancelled() {
+			r.emit(skippedStep(StepAPI, callName(c), "Skipped: the run was cancelled."))
+			continue
+		}
+		r.emit(r.apiCall(c, r.access, r.grantedScope))
+	}
+	return r.finish()
 }
 
 // Call runs one API call with an issued token (the API console's custom calls) and
 // returns it as a Step of kind StepAPI with its exchange and findings.
-//
-// (Placeholder signature; being written.)
 func Call(ctx context.Context, p profiles.Profile, tok *AccessToken, c profiles.APICall, opts Options) Step {
-	return Step{Kind: StepAPI, Verdict: Skipped}
+	r := &run{ctx: ctx, p: p, opts: opts, now: opts.Now}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	hc, closeIdle, err := r.configure()
+	if err != nil {
+		st := Step{Kind: StepAPI, Name: callName(c)}
+		st.Findings = append(st.Findings, classifyNetErr(ctx, err, p.Root(), p.Timeout()))
+		return finishStep(st, "The profile cannot be used: "+err.Error())
+	}
+	defer closeIdle()
+	r.hc = hc
+	var granted []string
+	if cl, err := tokenview.Decode(tok.Reveal()); err == nil {
+		granted = cl.Scopes
+	}
+	return r.apiCall(c, tok, granted)
+}
+
+// configure validates the profile's addresses and builds the HTTP client.
+func (r *run) configure() (*http.Client, func(), error) {
+	u, err := url.Parse(r.p.Root())
+	if r.p.Root() == "" {
+		return nil, nil, &ConfigError{Field: "instance_url", Err: errors.New("is empty; set it to the instance root, e.g. https://acme.my.erp.net")}
+	}
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, nil, &ConfigError{Field: "instance_url", Err: fmt.Errorf("%q is not an http(s) URL; use e.g. https://acme.my.erp.net", r.p.Root())}
+	}
+	if a, err := url.Parse(r.p.AuthorityURL()); err != nil || a.Host == "" || (a.Scheme != "https" && a.Scheme != "http") {
+		return nil, nil, &ConfigError{Field: "authority", Err: fmt.Errorf("%q is not an http(s) URL; leave it empty to use {instance}/id", r.p.AuthorityURL())}
+	}
+	r.odataRoot = r.p.ODataRootURL()
+	return newClient(r.p, r.opts)
+}
+
+func (r *run) configFailure(err error) {
+	st := Step{Kind: StepReachability, Name: "Reachability"}
+	var cfg *ConfigError
+	field := "profile"
+	if errors.As(err, &cfg) {
+		field = cfg.Field
+	}
+	st.Findings = append(st.Findings, newFinding(ConfigInvalid, "The profile's "+field+" setting cannot be used: "+errText(err), map[string]string{EvField: field}))
+	r.emit(finishStep(st, "The profile cannot be used: "+field))
+	r.skipRest(StepDiscovery, "Skipped: fix the profile first.")
+}
+
+func errText(err error) string {
+	var cfg *ConfigError
+	if errors.As(err, &cfg) {
+		return cfg.Err.Error()
+	}
+	return err.Error()
+}
+
+func (r *run) cancelled() bool { return r.ctx.Err() != nil }
+
+func (r *run) emit(s Step) {
+	r.rep.Steps = append(r.rep.Steps, s)
+	if r.onStep != nil {
+		r.onStep(s)
+	}
+}
+
+var stepOrder = []StepKind{StepReachability, StepDiscovery, StepToken, StepInspect, StepAPI}
+
+var stepNames = map[StepKind]string{
+	StepReachability: "Reachability", StepDiscovery: "Discovery", StepToken: "Token", StepInspect: "Inspect token",
+}
+
+// skipRest emits a Skipped step for from and every later kind (one per API call).
+func (r *run) skipRest(from StepKind, why string) {
+	started := false
+	for _, k := range stepOrder {
+		if k == from {
+			started = true
+		}
+		if !started {
+			continue
+		}
+		if k == StepAPI {
+			if r.opts.SkipAPI {
+				continue
+			}
+			for _, c := range r.p.EffectiveCalls() {
+				r.emit(skippedStep(StepAPI, callName(c), why))
+			}
+			continue
+		}
+		r.emit(skippedStep(k, stepNames[k], why))
+	}
+}
+
+func skippedStep(k StepKind, name, why string) Step {
+	return Step{Kind: k, Name: name, Verdict: Skipped, Summary: why}
+}
+
+func callName(c profiles.APICall) string {
+	return "API " + strings.ToUpper(strings.TrimSpace(c.Method)) + " " + c.Path
+}
+
+func (r *run) finish() Report {
+	rep := r.rep
+	rep.Finished = r.now()
+	rep.Cancelled = r.ctx.Err() != nil && errors.Is(r.ctx.Err(), context.Canceled)
+	rep.Verdict = OverallVerdict(rep.Steps)
+	if rep.Cancelled && rep.Verdict != Fail {
+		rep.Verdict = Fail
+	}
+	rep.Access = r.access
+	rep.Token = r.info
+	rep.Claims = r.claims
+	for _, s := range rep.Steps {
+		if s.Scopes != nil {
+			rep.Scopes = s.Scopes
+		}
+	}
+	return *rep
+}
+
+// OverallVerdict is the worst step verdict; Skipped steps do not count unless every
+// step was skipped (then the run failed to test anything).
+func OverallVerdict(steps []Step) Verdict {
+	v := Skipped
+	for _, s := range steps {
+		switch s.Verdict {
+		case Fail:
+			return Fail
+		case Warn:
+			v = Warn
+		case Pass:
+			if v == Skipped {
+				v = Pass
+			}
+		}
+	}
+	if v == Skipped {
+		return Fail
+	}
+	return v
+}
+
+// StepVerdict is the worst severity among findings: fail, warn, else pass.
+func StepVerdict(fs []Finding) Verdict {
+	v := Pass
+	for _, f := range fs {
+		switch f.Severity {
+		case SevFail:
+			return Fail
+		case SevWarn:
+			v = Warn
+		}
+	}
+	return v
+}
+
+func finishStep(s Step, summary string) Step {
+	s.Verdict = StepVerdict(s.Findings)
+	s.Summary = summary
+	return s
+}
+
+// do performs one request with the profile's timeout, recording into col. The
+// response body is read (capped by the capturing transport) and returned.
+func (r *run) do(col *collector, method, target string, body io.Reader, hdr http.Header) (*http.Response, []byte, error) {
+	ctx, cancel := context.WithTimeout(withCollector(r.ctx, col), r.p.Timeout())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, target, body)
+	if err != nil {
+		return nil, nil, &ConfigError{Field: "url", Err: fmt.Errorf("%q cannot be requested: %v", target, err)}
+	}
+	for k, vs := range hdr {
+		req.Header[k] = vs
+	}
+	resp, err := r.hc.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp, b, err
+}
+
+func sameHostURL(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	return err1 == nil && err2 == nil && strings.EqualFold(ua.Host, ub.Host)
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+var versionRE = regexp.MustCompile(`^\d+(\.\d+){1,3}$`)
+
+// ---- 1. Reachability ----------------------------------------------------------
+
+type autoDiscovery struct {
+	Host     string `json:"Host"`
+	DbName   string `json:"DbName"`
+	WebSites []struct {
+		Type                 string         `json:"Type"`
+		Status               string         `json:"Status"`
+		StatusDescription    string         `json:"StatusDescription"`
+		URL                  string         `json:"Url"`
+		AdditionalProperties map[string]any `json:"AdditionalProperties"`
+	} `json:"WebSites"`
+}
+
+func (r *run) reachability() (st Step) {
+	start := time.Now()
+	st = Step{Kind: StepReachability, Name: "Reachability"}
+	col := &collector{}
+	root := r.p.Root()
+	defer func() { st.Exchanges = col.list(); st.Duration = time.Since(start) }()
+
+	if u, _ := url.Parse(root); u != nil && u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		st.Findings = append(st.Findings, newFinding(NetInsecureHTTP, "The instance URL uses plain http://, so the secret and tokens would cross the network unencrypted; use https://.", map[string]string{EvURL: root}))
+	}
+	if r.p.TLS.InsecureSkipVerify {
+		st.Findings = append(st.Findings, newFinding(NetTLSInsecure, "Certificate checks are turned off for this profile, so a man in the middle would go unnoticed.", map[string]string{EvHost: root}))
+	}
+
+	// /tools/ver: plain-text version.
+	verResp, verBody, err := r.do(col, http.MethodGet, root+"/tools/ver", nil, http.Header{"Accept": {"text/plain, */*"}})
+	if err != nil {
+		r.rootDown = true
+		st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, root+"/tools/ver", r.p.Timeout()))
+		st = finishStep(st, "Cannot reach "+hostOf(root))
+		return st
+	}
+	version := strings.TrimSpace(string(verBody))
+	verOK := verResp.StatusCode == http.StatusOK && versionRE.MatchString(version)
+	if !verOK {
+		version = ""
+	}
+	smResp, smBody, err := r.do(col, http.MethodGet, root+"/api/domain/standardmodel", nil, http.Header{"Accept": {"application/json"}})
+	if err != nil {
+		st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, root+"/api/domain/standardmodel", r.p.Timeout()))
+		return finishStep(st, "The instance stopped answering")
+	}
+	smOK := smResp.StatusCode == http.StatusOK && json.Valid(smBody) && !looksHTML(smResp.Header.Get("Content-Type"), smBody)
+	switch {
+	case verOK || smOK:
+		ev := map[string]string{EvURL: root, EvVersion: version}
+		msg := "The instance answered anonymous requests"
+		if version != "" {
+			msg += " and reports version " + version
+		}
+		st.Findings = append(st.Findings, newFinding(ReachOK, msg+".", ev))
+	case verResp.StatusCode >= 400 && smResp.StatusCode >= 400:
+		st.Findings = append(st.Findings, newFinding(ReachHTTPError,
+			fmt.Sprintf("The instance answers with errors (%d on /tools/ver, %d on /api/domain/standardmodel): the server is up but the ERP.net sites are not working.", verResp.StatusCode, smResp.StatusCode),
+			map[string]string{EvURL: root, EvStatus: fmt.Sprint(smResp.StatusCode)}))
+	default:
+		st.Findings = append(st.Findings, newFinding(ReachNotERPNet,
+			"The server answered, but neither /tools/ver nor /api/domain/standardmodel looks like ERP.net; check the instance URL.",
+			map[string]string{EvURL: root, EvStatus: fmt.Sprint(verResp.StatusCode), EvContentType: verResp.Header.Get("Content-Type")}))
+	}
+	if r.cancelled() {
+		return finishStep(st, "Cancelled")
+	}
+
+	// Site auto-discovery: the newer path first, then the older one.
+	var ad *autoDiscovery
+	var adURL string
+	for _, path := range []string{"/tools/auto-discovery", "/sys/auto-discovery"} {
+		resp, body, err := r.do(col, http.MethodGet, root+path, nil, http.Header{"Accept": {"application/json"}})
+		if err != nil {
+			if r.cancelled() {
+				st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, root+path, r.p.Timeout()))
+				return finishStep(st, "Cancelled")
+			}
+			continue
+		}
+		var d autoDiscovery
+		if resp.StatusCode == http.StatusOK && json.Unmarshal(body, &d) == nil && len(d.WebSites) > 0 {
+			ad, adURL = &d, root+path
+			break
+		}
+	}
+	if ad == nil {
+		st.Findings = append(st.Findings, newFinding(ReachAutoDiscMissing,
+			"Neither /tools/auto-discovery nor /sys/auto-discovery answered, so the OData root could not be confirmed; the default "+r.odataRoot+" is used.",
+			map[string]string{EvURL: root}))
+	} else {
+		for _, s := range ad.WebSites {
+			if strings.EqualFold(s.Status, "NotWorking") {
+				st.Findings = append(st.Findings, newFinding(ReachSiteNotWorking,
+					fmt.Sprintf("Auto-discovery lists the %s site as NotWorking%s.", s.Type, suffix(s.StatusDescription)),
+					map[string]string{EvURL: s.URL, EvActual: s.Type, EvDescription: s.StatusDescription}))
+			}
+			if strings.EqualFold(s.Type, "DomainAPI") {
+				if root, _ := s.AdditionalProperties["ODataServiceRoot"].(string); root != "" {
+					disc := strings.TrimRight(root, "/") + "/"
+					if disc != r.p.ODataRootURL() {
+						use := disc
+						msg := "Auto-discovery gives the OData root " + disc + ", not " + r.p.ODataRootURL() + "; the discovered root is used."
+						if strings.TrimSpace(r.p.ODataRoot) != "" {
+							use = r.p.ODataRootURL()
+							msg = "Auto-discovery gives the OData root " + disc + ", but the profile sets " + use + "; the profile's root is used."
+						}
+						st.Findings = append(st.Findings, newFinding(ReachODataRootDiffers, msg,
+							map[string]string{EvURL: adURL, EvExpected: r.p.ODataRootURL(), EvActual: disc}))
+						r.odataRoot = use
+					}
+				}
+			}
+		}
+	}
+	sum := "Reachable"
+	if version != "" {
+		sum = "Reachable, version " + version
+	}
+	if StepVerdict(st.Findings) == Fail {
+		sum = "The instance answers with errors"
+	}
+	return finishStep(st, sum)
+}
+
+func suffix(desc string) string {
+	if desc = strings.TrimSpace(desc); desc != "" {
+		return " (" + desc + ")"
+	}
+	return ""
+}
+
+func hostOf(u string) string {
+	if pu, err := url.Parse(u); err == nil && pu.Host != "" {
+		return pu.Host
+	}
+	return u
+}
+
+// ---- 2. Discovery -------------------------------------------------------------
+
+type oidcConfig struct {
+	Issuer        string   `json:"issuer"`
+	TokenEndpoint string   `json:"token_endpoint"`
+	JWKSURI       string   `json:"jwks_uri"`
+	GrantTypes    []string `json:"grant_types_supported"`
+	Scopes        []string `json:"scopes_supported"`
+}
+
+func (r *run) discovery() (st Step) {
+	start := time.Now()
+	st = Step{Kind: StepDiscovery, Name: "Discovery"}
+	col := &collector{}
+	defer func() { st.Exchanges = col.list(); st.Duration = time.Since(start) }()
+	authority := r.p.AuthorityURL()
+	fallback := r.p.TokenURL()
+	if fallback == "" {
+		fallback = authority + "/connect/token"
+	}
+	r.tokenURL = fallback
+	r.issuer = authority
+
+	if h := hostOf(authority); strings.EqualFold(strings.Split(h, ":")[0], "id.erp.net") {
+		st.Findings = append(st.Findings, newFinding(DiscGlobalIdP,
+			"The authority is ERP.net's global sign-in server (id.erp.net), which does not know Trusted Apps; use the instance's own authority, https://{instance}.my.erp.net/id.",
+			map[string]string{EvAuthority: authority}))
+		r.skipToken = "Skipped: the authority is id.erp.net, which issues no tokens for instance APIs."
+		return finishStep(st, "Wrong authority (id.erp.net)")
+	}
+
+	docURL := authority + "/.well-known/openid-configuration"
+	resp, body, err := r.do(col, http.MethodGet, docURL, nil, http.Header{"Accept": {"application/json"}})
+	if err != nil {
+		st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, docURL, r.p.Timeout()))
+		r.skipToken = "Skipped: the identity server could not be reached."
+		return finishStep(st, "Cannot reach "+hostOf(authority))
+	}
+	ct := resp.Header.Get("Content-Type")
+	var doc oidcConfig
+	switch {
+	case resp.StatusCode == http.StatusNotFound:
+		st.Findings = append(st.Findings, newFinding(DiscNotFound,
+			"There is no OpenID configuration at "+docURL+" (404); the authority is probably wrong.",
+			map[string]string{EvURL: docURL, EvStatus: "404", EvAuthority: authority}))
+		return finishStep(st, "No OpenID configuration (404)")
+	case resp.StatusCode != http.StatusOK || looksHTML(ct, body) || json.Unmarshal(body, &doc) != nil:
+		msg := fmt.Sprintf("The OpenID configuration at %s is not a JSON document (HTTP %d, %s).", docURL, resp.StatusCode, orUnknown(ct))
+		if looksHTML(ct, body) {
+			msg = fmt.Sprintf("The OpenID configuration address %s returned an HTML page (HTTP %d), not JSON: a proxy, login page or wrong authority is in the way.", docURL, resp.StatusCode)
+		}
+		st.Findings = append(st.Findings, newFinding(DiscBadDocument, msg,
+			map[string]string{EvURL: docURL, EvStatus: fmt.Sprint(resp.StatusCode), EvContentType: ct}))
+		return finishStep(st, "Unreadable OpenID configuration")
+	}
+	if doc.Issuer != "" {
+		r.issuer = doc.Issuer
+	}
+	if strings.TrimRight(doc.Issuer, "/") != authority {
+		st.Findings = append(st.Findings, newFinding(DiscIssuerMismatch,
+			fmt.Sprintf("The identity server calls itself %q, but the profile's authority is %q; tokens will not be accepted for this instance.", doc.Issuer, authority),
+			map[string]string{EvExpected: authority, EvActual: doc.Issuer, EvIssuer: doc.Issuer, EvAuthority: authority}))
+	}
+	if doc.GrantTypes != nil && !contains(doc.GrantTypes, "client_credentials") {
+		st.Findings = append(st.Findings, newFinding(DiscNoClientCreds,
+			"The identity server does not offer the client_credentials grant that Trusted Apps use.",
+			map[string]string{EvActual: strings.Join(doc.GrantTypes, " "), EvURL: docURL}))
+	}
+	switch {
+	case doc.TokenEndpoint == "" && r.p.TokenURL() == "":
+		st.Findings = append(st.Findings, newFinding(DiscNoTokenEndpoint,
+			"The OpenID configuration lists no token_endpoint; "+fallback+" is tried instead.",
+			map[string]string{EvURL: docURL}))
+	case doc.TokenEndpoint != "" && r.p.TokenURL() != "" && r.p.TokenURL() != doc.TokenEndpoint:
+		st.Findings = append(st.Findings, newFinding(DiscTokenEndpointOverride,
+			"The profile's token endpoint "+r.p.TokenURL()+" overrides the discovered "+doc.TokenEndpoint+".",
+			map[string]string{EvExpected: doc.TokenEndpoint, EvActual: r.p.TokenURL()}))
+	case doc.TokenEndpoint != "" && r.p.TokenURL() == "":
+		r.tokenURL = doc.TokenEndpoint
+	}
+	if doc.JWKSURI == "" {
+		st.Findings = append(st.Findings, newFinding(DiscNoJWKSURI,
+			"The OpenID configuration lists no jwks_uri, so token signatures cannot be checked.", map[string]string{EvURL: docURL}))
+	} else if !r.cancelled() {
+		jr, jb, err := r.do(col, http.MethodGet, doc.JWKSURI, nil, http.Header{"Accept": {"application/json"}})
+		switch {
+		case err != nil:
+			f := classifyNetErr(r.ctx, err, doc.JWKSURI, r.p.Timeout())
+			if f.Code == NetCancelled {
+				st.Findings = append(st.Findings, f)
+				break
+			}
+			st.Findings = append(st.Findings, newFinding(DiscJWKSUnavailable,
+				"The signing keys (JWKS) could not be fetched, so token signatures cannot be checked: "+f.Message,
+				map[string]string{EvURL: doc.JWKSURI, EvError: err.Error()}))
+		case jr.StatusCode != http.StatusOK:
+			st.Findings = append(st.Findings, newFinding(DiscJWKSUnavailable,
+				fmt.Sprintf("The signing keys (JWKS) answered HTTP %d, so token signatures cannot be checked.", jr.StatusCode),
+				map[string]string{EvURL: doc.JWKSURI, EvStatus: fmt.Sprint(jr.StatusCode)}))
+		default:
+			if kids, err := tokenview.ParseJWKS(jb); err != nil {
+				st.Findings = append(st.Findings, newFinding(DiscJWKSInvalid,
+					"The signing keys (JWKS) cannot be used, so token signatures cannot be checked: "+err.Error()+".",
+					map[string]string{EvURL: doc.JWKSURI, EvError: err.Error()}))
+			} else {
+				r.jwks = jb
+				_ = kids
+			}
+		}
+	}
+	return finishStep(st, "Token endpoint "+r.tokenURL)
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "no content type"
+	}
+	return s
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -293,3 +293,10 @@ func SortedScopes(in []string) string {
 	sort.Strings(u)
 	return strings.Join(u, " ")
 }
+
+// SortedScopesList returns the scopes sorted and de-duplicated.
+func SortedScopesList(in []string) []string {
+	u := uniq(in)
+	sort.Strings(u)
+	return u
+}

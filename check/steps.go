@@ -1,0 +1,430 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"trustedapp-tester/profiles"
+	"trustedapp-tester/tokenview"
+)
+
+// ---- 3. Token -----------------------------------------------------------------
+
+// Documented ERP.net scopes (erpnet-reference.md section 2).
+var (
+	userOnlyScopes = map[string]bool{"openid": true, "profile": true, "offline_access": true}
+	knownScopes    = map[string]bool{"read": true, "update": true, "sec": true, "DomainApi": true,
+		"openid": true, "profile": true, "offline_access": true}
+)
+
+var oauthCodes = map[string]string{
+	"invalid_client":         TokInvalidClient,
+	"unauthorized_client":    TokUnauthorizedClient,
+	"invalid_scope":          TokInvalidScope,
+	"invalid_grant":          TokInvalidGrant,
+	"unsupported_grant_type": TokUnsupportedGrantType,
+	"invalid_request":        TokInvalidRequest,
+}
+
+func authMethodText(m profiles.AuthMethod) string {
+	if m == profiles.AuthBasic {
+		return "in an HTTP Basic header (client_secret_basic)"
+	}
+	return "as form fields (client_secret_post)"
+}
+
+func (r *run) scopeRequestFindings() []Finding {
+	var fs []Finding
+	for _, s := range tokenview.SortedScopesList(r.p.Scopes) {
+		ev := map[string]string{EvScope: s, EvRequested: strings.Join(r.p.Scopes, " ")}
+		switch {
+		case s == "DomainApi":
+			fs = append(fs, newFinding(TokScopeLegacy, "The scope DomainApi is legacy and obsolete; request read and update instead.", ev))
+		case userOnlyScopes[s]:
+			fs = append(fs, newFinding(TokScopeUserOnly, fmt.Sprintf("The scope %q is for interactive sign-in and is never granted to a service app; remove it.", s), ev))
+		case s == "sec":
+			fs = append(fs, newFinding(TokScopeInternal, "The scope sec is for ERP.net's internal security APIs only.", ev))
+		case !knownScopes[s]:
+			fs = append(fs, newFinding(TokScopeUnknown, fmt.Sprintf("The scope %q is not one ERP.net documents (scope names are case-sensitive: read, update).", s), ev))
+		}
+	}
+	return fs
+}
+
+func (r *run) token() (st Step) {
+	start := time.Now()
+	st = Step{Kind: StepToken, Name: "Token"}
+	col := &collector{}
+	defer func() { st.Exchanges = col.list(); st.Duration = time.Since(start) }()
+	st.Findings = append(st.Findings, r.scopeRequestFindings()...)
+	r.cacheKey = NewCacheKey(r.tokenURL, r.p, r.secret)
+
+	if !r.opts.Fresh {
+		if tok, info, ok := r.opts.Cache.Get(r.cacheKey, r.now()); ok {
+			r.access, r.info = tok, &info
+			r.grantedScope = strings.Fields(info.ResponseScope)
+			st.Token = &info
+			st.Findings = append(st.Findings, newFinding(TokFromCache,
+				fmt.Sprintf("A token obtained at %s was reused from memory; ask for a fresh token to test the sign-in itself.", info.ObtainedAt.Format(time.RFC3339)),
+				map[string]string{EvExpires: info.ObtainedAt.Add(time.Duration(info.ExpiresIn) * time.Second).UTC().Format(time.RFC3339)}))
+			return finishStep(st, "Reused a cached token …"+info.Last6)
+		}
+	}
+	if strings.TrimSpace(r.p.ClientID) == "" {
+		st.Findings = append(st.Findings, newFinding(ConfigInvalid, "The profile has no client_id; set it to the Trusted App's Application URI.", map[string]string{EvField: "client_id"}))
+		return finishStep(st, "No client_id")
+	}
+
+	style := oauth2.AuthStyleInParams
+	if r.p.Method() == profiles.AuthBasic {
+		style = oauth2.AuthStyleInHeader
+	}
+	cfg := clientcredentials.Config{
+		ClientID: r.p.ClientID, ClientSecret: r.secret, TokenURL: r.tokenURL,
+		Scopes: r.p.Scopes, AuthStyle: style,
+	}
+	ctx, cancel := context.WithTimeout(withCollector(r.ctx, col), r.p.Timeout())
+	defer cancel()
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, r.hc)
+	tok, err := cfg.Token(ctx)
+	last := col.last()
+	baseEv := map[string]string{EvURL: r.tokenURL, EvClientID: r.p.ClientID, EvAuthMethod: string(r.p.Method()), EvRequested: strings.Join(r.p.Scopes, " ")}
+	if err != nil {
+		var re *oauth2.RetrieveError
+		switch {
+		case errors.As(err, &re):
+			st.Findings = append(st.Findings, r.retrieveErrorFinding(re, baseEv))
+			if re.ErrorCode == "invalid_client" && r.p.Method() == profiles.AuthBasic && (url.QueryEscape(r.p.ClientID) != r.p.ClientID || url.QueryEscape(r.secret) != r.secret) {
+				st.Findings = append(st.Findings, newFinding(TokBasicEncoding,
+					"The client_id or secret contains characters that HTTP Basic URL-encodes before sending (RFC 6749); some servers expect them raw, so try --auth post.",
+					map[string]string{EvAuthMethod: "basic", EvClientID: r.p.ClientID}))
+			}
+			code := re.ErrorCode
+			if code == "" {
+				code = fmt.Sprintf("HTTP %d", statusOf(re.Response))
+			}
+			return finishStep(st, "No token: "+code)
+		case last != nil && last.Status != 0 && last.Error == "":
+			ev := cloneEv(baseEv)
+			ev[EvStatus] = fmt.Sprint(last.Status)
+			ev[EvContentType] = last.ResponseHeaders.Get("Content-Type")
+			if looksHTML(last.ResponseHeaders.Get("Content-Type"), []byte(last.ResponseBody)) {
+				st.Findings = append(st.Findings, newFinding(TokHTMLResponse,
+					fmt.Sprintf("The token endpoint returned an HTML page (HTTP %d) instead of a token: a proxy, login page or wrong address is in the way.", last.Status), ev))
+				return finishStep(st, "No token: HTML page")
+			}
+			ev[EvError] = err.Error()
+			st.Findings = append(st.Findings, newFinding(TokBadResponse,
+				fmt.Sprintf("The token endpoint answered HTTP %d but not with a usable token response (%s).", last.Status, strings.TrimPrefix(err.Error(), "oauth2: ")), ev))
+			return finishStep(st, "No token: unusable response")
+		default:
+			f := classifyNetErr(r.ctx, err, r.tokenURL, r.p.Timeout())
+			st.Findings = append(st.Findings, f)
+			return finishStep(st, "No token: "+f.Code)
+		}
+	}
+
+	r.tokenRecvAt = r.now()
+	if last != nil {
+		if d, err := http.ParseTime(last.ResponseHeaders.Get("Date")); err == nil {
+			r.tokenDate = d
+		}
+	}
+	access := NewAccessToken(tok.AccessToken)
+	info := TokenInfo{
+		Last6: access.Last6(), Fingerprint: access.Fingerprint(), Type: tok.TokenType,
+		ExpiresIn: expiresIn(tok), ObtainedAt: r.tokenRecvAt, HasRefresh: tok.RefreshToken != "",
+	}
+	switch s := tok.Extra("scope").(type) {
+	case string:
+		info.ResponseScope = s
+	case []any:
+		var parts []string
+		for _, x := range s {
+			if v, ok := x.(string); ok {
+				parts = append(parts, v)
+			}
+		}
+		info.ResponseScope = strings.Join(parts, " ")
+	}
+	r.access, r.info = access, &info
+	r.grantedScope = strings.Fields(info.ResponseScope)
+	st.Token = &info
+	if !strings.EqualFold(tok.TokenType, "bearer") {
+		st.Findings = append(st.Findings, newFinding(TokNotBearer, fmt.Sprintf("The token type is %q, not Bearer; API calls expect a Bearer token.", tok.TokenType), map[string]string{EvActual: tok.TokenType}))
+	}
+	if info.HasRefresh {
+		st.Findings = append(st.Findings, newFinding(TokRefreshPresent, "The response carries a refresh token, which client credentials never needs.", nil))
+	}
+	if info.ExpiresIn > 0 {
+		r.opts.Cache.Put(r.cacheKey, access, info, r.tokenRecvAt.Add(time.Duration(info.ExpiresIn)*time.Second))
+	}
+	sum := fmt.Sprintf("Token …%s issued", info.Last6)
+	if info.ExpiresIn > 0 {
+		sum += fmt.Sprintf(", expires in %s", (time.Duration(info.ExpiresIn) * time.Second).String())
+	}
+	if last != nil {
+		sum += fmt.Sprintf(" (%d ms)", last.Timings.Total.Milliseconds())
+	}
+	return finishStep(st, sum)
+}
+
+func statusOf(r *http.Response) int {
+	if r == nil {
+		return 0
+	}
+	return r.StatusCode
+}
+
+func cloneEv(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m)+4)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func (r *run) retrieveErrorFinding(re *oauth2.RetrieveError, base map[string]string) Finding {
+	ev := cloneEv(base)
+	status := statusOf(re.Response)
+	ev[EvStatus] = fmt.Sprint(status)
+	ev[EvError] = re.ErrorCode
+	ev[EvDescription] = re.ErrorDescription
+	desc := ""
+	if re.ErrorDescription != "" {
+		desc = fmt.Sprintf(" The server says: %q.", re.ErrorDescription)
+	}
+	how := authMethodText(r.p.Method())
+	switch re.ErrorCode {
+	case "":
+		ct := ""
+		if re.Response != nil {
+			ct = re.Response.Header.Get("Content-Type")
+		}
+		ev[EvContentType] = ct
+		if looksHTML(ct, re.Body) {
+			return newFinding(TokHTMLResponse, fmt.Sprintf("The token endpoint returned an HTML page (HTTP %d) instead of a token: a proxy, login page or wrong address is in the way.", status), ev)
+		}
+		return newFinding(TokHTTPError, fmt.Sprintf("The token endpoint answered HTTP %d without an OAuth error code.", status), ev)
+	case "invalid_client":
+		other := "--auth basic"
+		if r.p.Method() == profiles.AuthBasic {
+			other = "--auth post"
+		}
+		return newFinding(TokInvalidClient, fmt.Sprintf(
+			"The identity server rejected the client credentials sent %s (invalid_client): the client_id %q is unknown or disabled, the secret is wrong, or the app does not accept this way of sending them (try %s).%s",
+			how, r.p.ClientID, other, desc), ev)
+	case "unauthorized_client":
+		return newFinding(TokUnauthorizedClient, "The Trusted App exists but may not use the client credentials grant (unauthorized_client): check that it is enabled, is not a public client, and allows a System User."+desc, ev)
+	case "invalid_scope":
+		return newFinding(TokInvalidScope, fmt.Sprintf("The app may not have the requested scopes %q (invalid_scope): add them to the Trusted App's Scope field or request fewer.%s", strings.Join(r.p.Scopes, " "), desc), ev)
+	case "invalid_grant":
+		return newFinding(TokInvalidGrant, "The identity server refused the grant (invalid_grant)."+desc, ev)
+	case "unsupported_grant_type":
+		return newFinding(TokUnsupportedGrantType, "The identity server does not support client_credentials for this request (unsupported_grant_type)."+desc, ev)
+	case "invalid_request":
+		return newFinding(TokInvalidRequest, "The identity server says the token request is malformed (invalid_request)."+desc, ev)
+	}
+	return newFinding(TokOtherError, fmt.Sprintf("The identity server refused the token with the error %q.%s", re.ErrorCode, desc), ev)
+}
+
+// ---- 4. Inspect ---------------------------------------------------------------
+
+var erpAudiences = map[string]bool{"domainapi": true, "tableapi": true, "olap": true, "appserver": true}
+
+func (r *run) inspect() (st Step) {
+	start := time.Now()
+	st = Step{Kind: StepInspect, Name: "Inspect token"}
+	defer func() { st.Duration = time.Since(start) }()
+	now := r.now()
+	leeway := r.opts.Leeway
+	raw := r.access.Reveal()
+
+	c, err := tokenview.Inspect(raw, tokenview.VerifyOptions{JWKS: r.jwks})
+	if err != nil {
+		st.Findings = append(st.Findings, newFinding(TokMalformed, "The token looks like a JWT but cannot be decoded: "+strings.TrimPrefix(err.Error(), "token is malformed: ")+".", map[string]string{EvError: err.Error()}))
+		return finishStep(st, "Malformed token")
+	}
+	st.Claims = &c
+	r.claims = &c
+	granted := r.grantedScope
+	switch c.Kind {
+	case tokenview.KindReference:
+		st.Findings = append(st.Findings, newFinding(TokReference, "This is an ERP.net reference token (enrt_): the instance checks it on every call, so its System User, scopes and expiry cannot be read here; the API calls show whether it works.", nil))
+	case tokenview.KindOpaque:
+		st.Findings = append(st.Findings, newFinding(TokOpaque, "The token is opaque (not a JWT): its System User, scopes and expiry cannot be read; ERP.net normally issues JWTs, so check the token endpoint.", nil))
+	case tokenview.KindJWT:
+		st.Findings = append(st.Findings, r.jwtFindings(c, now, leeway)...)
+		if len(c.Scopes) > 0 || len(granted) == 0 {
+			granted = c.Scopes
+		}
+	}
+	if c.Kind == tokenview.KindJWT || len(granted) > 0 || r.info != nil && r.info.ResponseScope != "" {
+		d := tokenview.DiffScopes(r.p.Scopes, granted)
+		st.Scopes = &d
+		r.grantedScope = d.Granted
+		ev := map[string]string{EvRequested: strings.Join(d.Requested, " "), EvGranted: strings.Join(d.Granted, " "), EvMissing: strings.Join(d.Missing, " ")}
+		switch {
+		case len(d.Granted) == 0:
+			st.Findings = append(st.Findings, newFinding(TokNoScopes, "The token carries no scopes, so every API call will be refused; set the Trusted App's Scope field (e.g. read update).", ev))
+		case len(d.Missing) > 0:
+			st.Findings = append(st.Findings, newFinding(TokScopeNarrowed, fmt.Sprintf("The server granted %s but not %s.", quoteList(d.Granted), quoteList(d.Missing)), ev))
+		case d.RequestedAll:
+			st.Findings = append(st.Findings, newFinding(TokScopeAllGranted, fmt.Sprintf("No scope was requested, so the app's whole Scope field was granted: %s.", quoteList(d.Granted)), ev))
+		}
+	}
+	r.skewFindings(&st, c, now, leeway)
+	return finishStep(st, inspectSummary(c))
+}
+
+func quoteList(s []string) string {
+	q := make([]string, len(s))
+	for i, x := range s {
+		q[i] = fmt.Sprintf("%q", x)
+	}
+	switch len(q) {
+	case 0:
+		return "nothing"
+	case 1:
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}
+
+func inspectSummary(c tokenview.Claims) string {
+	switch c.Kind {
+	case tokenview.KindReference:
+		return "Reference token (enrt_), not readable"
+	case tokenview.KindOpaque:
+		return "Opaque token, not readable"
+	}
+	who := c.SystemUser
+	if who == "" {
+		who = "no System User"
+	} else {
+		who = "System User " + who
+	}
+	sig := "signature " + string(c.Signature)
+	return fmt.Sprintf("%s, scopes [%s], %s", who, strings.Join(c.Scopes, " "), sig)
+}
+
+func (r *run) jwtFindings(c tokenview.Claims, now time.Time, leeway time.Duration) []Finding {
+	var fs []Finding
+	ev := func(kv ...string) map[string]string {
+		m := map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	switch c.Signature {
+	case tokenview.SigInvalid:
+		fs = append(fs, newFinding(TokSignatureInvalid, c.SignatureNote, ev(EvKid, c.Kid, EvAlg, c.Alg)))
+	case tokenview.SigUnknownKey:
+		fs = append(fs, newFinding(TokUnknownKid, c.SignatureNote+" The keys may have been rotated, or the token comes from another server.", ev(EvKid, c.Kid, EvAlg, c.Alg)))
+	case tokenview.SigAlgorithm:
+		fs = append(fs, newFinding(TokAlgNotAllowed, c.SignatureNote, ev(EvAlg, c.Alg, EvExpected, strings.Join(tokenview.DefaultAlgorithms, " "))))
+	case tokenview.SigNotChecked:
+		fs = append(fs, newFinding(TokNotVerified, c.SignatureNote, ev(EvKid, c.Kid)))
+	}
+	if c.Issuer != "" && strings.TrimRight(c.Issuer, "/") != strings.TrimRight(r.issuer, "/") {
+		fs = append(fs, newFinding(TokIssuerMismatch, fmt.Sprintf("The token was issued by %q, not by this instance's identity server %q; the API will refuse it.", c.Issuer, r.issuer),
+			ev(EvExpected, r.issuer, EvActual, c.Issuer, EvIssuer, c.Issuer)))
+	}
+	if len(c.Audiences) > 0 {
+		ok := false
+		for _, a := range c.Audiences {
+			if erpAudiences[strings.ToLower(a)] {
+				ok = true
+			}
+		}
+		if !ok {
+			fs = append(fs, newFinding(TokAudienceMismatch, fmt.Sprintf("The token is meant for %s, none of ERP.net's APIs (DomainAPI, TableAPI, OLAP, AppServer).", quoteList(c.Audiences)),
+				ev(EvActual, strings.Join(c.Audiences, " "), EvExpected, "DomainAPI")))
+		}
+	}
+	if c.Subject != "" {
+		fs = append(fs, newFinding(TokUserToken, "The token has a sub claim, like a user (sign-in) token; a Trusted App's client-credentials token acts as its System User instead.", ev(EvActual, c.Subject)))
+	}
+	if c.SystemUser == "" && c.Subject == "" {
+		fs = append(fs, newFinding(TokNoSystemUser, "The token names no System User (client_system_user), so API calls have no identity; set a System User on the Trusted App and allow it.", ev(EvClientID, c.ClientID)))
+	}
+	if c.Expired(now, leeway) {
+		fs = append(fs, newFinding(TokExpired, fmt.Sprintf("The token expired at %s.", c.Expires.UTC().Format(time.RFC3339)), ev(EvExpires, c.Expires.UTC().Format(time.RFC3339))))
+	} else if c.NotYetValid(now, leeway) {
+		start := c.NotBefore
+		if start.IsZero() {
+			start = c.IssuedAt
+		}
+		fs = append(fs, newFinding(TokNotYetValid, fmt.Sprintf("The token is not valid until %s, later than this computer's clock (%s).", start.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)),
+			ev(EvExpected, now.UTC().Format(time.RFC3339), EvActual, start.UTC().Format(time.RFC3339))))
+	}
+	if lt := c.Lifetime(); lt > 0 && lt != time.Hour {
+		fs = append(fs, newFinding(TokLifetimeUnusual, fmt.Sprintf("The token lives %s; ERP.net tokens normally live one hour.", lt), ev(EvLifetime, lt.String())))
+	}
+	return fs
+}
+
+// skewFindings estimates clock skew from the token response's Date header (1 s
+// resolution) and the token's iat, against the local clock when it arrived.
+func (r *run) skewFindings(st *Step, c tokenview.Claims, now time.Time, leeway time.Duration) {
+	if r.info != nil && r.info.FromCache {
+		return
+	}
+	threshold := leeway / 2
+	if threshold < 5*time.Second {
+		threshold = 5 * time.Second
+	}
+	var skew time.Duration
+	src := ""
+	switch {
+	case !r.tokenDate.IsZero() && !r.tokenRecvAt.IsZero():
+		skew = r.tokenDate.Sub(r.tokenRecvAt.Truncate(time.Second))
+		src = "the token endpoint's Date header"
+	case !c.IssuedAt.IsZero() && !r.tokenRecvAt.IsZero():
+		skew = c.IssuedAt.Sub(r.tokenRecvAt)
+		src = "the token's iat"
+	default:
+		return
+	}
+	if skew < 0 && -skew <= threshold || skew >= 0 && skew <= threshold {
+		return
+	}
+	dir := "ahead of"
+	if skew < 0 {
+		dir = "behind"
+	}
+	abs := skew
+	if abs < 0 {
+		abs = -abs
+	}
+	st.Findings = append(st.Findings, newFinding(TokClockSkew,
+		fmt.Sprintf("The server's clock is about %s %s this computer's (from %s); tokens may look expired or not yet valid.", abs.Round(time.Second), dir, src),
+		map[string]string{EvSkew: skew.Round(time.Second).String(), EvDate: r.tokenDate.UTC().Format(time.RFC3339), EvActual: r.tokenRecvAt.UTC().Format(time.RFC3339)}))
+}
+
+// expiresIn reads expires_in from the raw response (clientcredentials drops
+// Token.ExpiresIn), falling back to the computed expiry.
+func expiresIn(tok *oauth2.Token) int {
+	switch v := tok.Extra("expires_in").(type) {
+	case float64:
+		return int(v)
+	case string:
+		var n int
+		if _, err := fmt.Sscan(v, &n); err == nil {
+			return n
+		}
+	}
+	if !tok.Expiry.IsZero() {
+		return int(time.Until(tok.Expiry).Round(time.Second).Seconds())
+	}
+	return 0
+}

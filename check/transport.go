@@ -1,0 +1,247 @@
+package check
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"trustedapp-tester/profiles"
+)
+
+// DefaultBodyCap caps captured response bodies.
+const DefaultBodyCap int64 = 1 << 20
+
+// collector gathers the exchanges of one step; it travels in the request context.
+type collector struct {
+	mu        sync.Mutex
+	exchanges []Exchange
+}
+
+func (c *collector) add(x Exchange) {
+	c.mu.Lock()
+	c.exchanges = append(c.exchanges, x)
+	c.mu.Unlock()
+}
+
+func (c *collector) list() []Exchange {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]Exchange(nil), c.exchanges...)
+}
+
+func (c *collector) last() *Exchange {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.exchanges) == 0 {
+		return nil
+	}
+	x := c.exchanges[len(c.exchanges)-1]
+	return &x
+}
+
+type collectorKey struct{}
+
+func withCollector(ctx context.Context, c *collector) context.Context {
+	return context.WithValue(ctx, collectorKey{}, c)
+}
+
+// capture is the RoundTripper that records every round trip as a redacted Exchange,
+// with httptrace timings, and caps the response body.
+type capture struct {
+	base http.RoundTripper
+	cap  int64
+	now  func() time.Time
+}
+
+func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
+	col, _ := req.Context().Value(collectorKey{}).(*collector)
+	x := Exchange{
+		Started:        c.now(),
+		Method:         req.Method,
+		URL:            RedactURL(req.URL.String()),
+		RequestHeaders: RedactHeaders(req.Header),
+	}
+	if req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		body := string(b)
+		if isForm(req.Header.Get("Content-Type")) {
+			body = RedactForm(body)
+		}
+		x.RequestBody = body
+	}
+	var (
+		start                              = time.Now()
+		dnsStart, connStart, tlsStart      time.Time
+		dnsDur, connDur, tlsDur, firstByte time.Duration
+		mu                                 sync.Mutex
+	)
+	trace := &httptrace.ClientTrace{
+		DNSStart: func(httptrace.DNSStartInfo) { mu.Lock(); dnsStart = time.Now(); mu.Unlock() },
+		DNSDone: func(httptrace.DNSDoneInfo) {
+			mu.Lock()
+			if !dnsStart.IsZero() {
+				dnsDur = time.Since(dnsStart)
+			}
+			mu.Unlock()
+		},
+		ConnectStart: func(string, string) { mu.Lock(); connStart = time.Now(); mu.Unlock() },
+		ConnectDone: func(string, string, error) {
+			mu.Lock()
+			if !connStart.IsZero() {
+				connDur = time.Since(connStart)
+			}
+			mu.Unlock()
+		},
+		TLSHandshakeStart: func() { mu.Lock(); tlsStart = time.Now(); mu.Unlock() },
+		TLSHandshakeDone: func(tls.ConnectionState, error) {
+			mu.Lock()
+			if !tlsStart.IsZero() {
+				tlsDur = time.Since(tlsStart)
+			}
+			mu.Unlock()
+		},
+		GotFirstResponseByte: func() { mu.Lock(); firstByte = time.Since(start); mu.Unlock() },
+	}
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
+	resp, err := c.base.RoundTrip(req)
+	finish := func() {
+		mu.Lock()
+		x.Timings = Timings{DNS: dnsDur, Connect: connDur, TLS: tlsDur, FirstByte: firstByte, Total: time.Since(start)}
+		mu.Unlock()
+		if col != nil {
+			col.add(x)
+		}
+	}
+	if err != nil {
+		x.Error = err.Error()
+		finish()
+		return nil, err
+	}
+	x.Status = resp.StatusCode
+	x.ResponseHeaders = RedactHeaders(resp.Header)
+	b, rerr := io.ReadAll(io.LimitReader(resp.Body, c.cap+1))
+	resp.Body.Close()
+	x.Size = int64(len(b))
+	if int64(len(b)) > c.cap {
+		x.Truncated = true
+		b = b[:c.cap]
+	}
+	if rerr != nil {
+		x.Error = rerr.Error()
+		finish()
+		return nil, rerr
+	}
+	body := string(b)
+	if strings.Contains(body, "access_token") || strings.Contains(body, "refresh_token") || strings.Contains(body, "id_token") {
+		body = RedactTokenBody(body)
+	}
+	x.ResponseBody = body
+	finish()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	resp.ContentLength = int64(len(b))
+	return resp, nil
+}
+
+func isForm(ct string) bool {
+	mt, _, _ := mime.ParseMediaType(ct)
+	return mt == "application/x-www-form-urlencoded"
+}
+
+// ConfigError is a profile setting the engine cannot use (bad URL, CA file).
+type ConfigError struct {
+	Field string
+	Err   error
+}
+
+func (e *ConfigError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// newClient builds the run's HTTP client: proxy, TLS (extra CA file or checks off),
+// timeouts, and the capturing RoundTripper. Redirects are followed only within the
+// same host; a redirect to another host is returned as the response, never followed.
+func newClient(p profiles.Profile, opts Options) (*http.Client, func(), error) {
+	base := opts.Transport
+	closeIdle := func() {}
+	if base == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.ForceAttemptHTTP2 = true
+		tr.TLSHandshakeTimeout = p.Timeout()
+		tr.ResponseHeaderTimeout = p.Timeout()
+		tr.Proxy = http.ProxyFromEnvironment
+		if px := strings.TrimSpace(p.Proxy); px != "" {
+			u, err := url.Parse(px)
+			if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "socks5") {
+				return nil, nil, &ConfigError{Field: "proxy", Err: fmt.Errorf("%q is not a proxy URL; use http://host:port", px)}
+			}
+			tr.Proxy = http.ProxyURL(u)
+		}
+		tc := &tls.Config{MinVersion: tls.VersionTLS12}
+		if p.TLS.InsecureSkipVerify {
+			tc.InsecureSkipVerify = true // explicit user choice; reported as net.tls_insecure
+		}
+		if f := strings.TrimSpace(p.TLS.CAFile); f != "" {
+			pem, err := os.ReadFile(f)
+			if err != nil {
+				return nil, nil, &ConfigError{Field: "ca_file", Err: fmt.Errorf("cannot read the CA file: %v", err)}
+			}
+			pool, err := x509.SystemCertPool()
+			if err != nil || pool == nil {
+				pool = x509.NewCertPool()
+			}
+			if !pool.AppendCertsFromPEM(pem) {
+				return nil, nil, &ConfigError{Field: "ca_file", Err: fmt.Errorf("%s holds no PEM certificate", f)}
+			}
+			tc.RootCAs = pool
+		}
+		tr.TLSClientConfig = tc
+		base = tr
+		closeIdle = tr.CloseIdleConnections
+	}
+	bodyCap := opts.BodyCap
+	if bodyCap <= 0 {
+		bodyCap = DefaultBodyCap
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	hc := &http.Client{
+		Transport: &capture{base: base, cap: bodyCap, now: now},
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 5 {
+				return http.ErrUseLastResponse
+			}
+			if !sameHost(req.URL, via[0].URL) {
+				return http.ErrUseLastResponse
+			}
+			return nil
+		},
+	}
+	return hc, closeIdle, nil
+}
+
+func sameHost(a, b *url.URL) bool {
+	return strings.EqualFold(a.Hostname(), b.Hostname()) && a.Port() == b.Port() && a.Scheme == b.Scheme
+}
+
+// isCancelled reports whether err comes from the caller cancelling parent.
+func isCancelled(parent context.Context, err error) bool {
+	return parent.Err() != nil && errors.Is(parent.Err(), context.Canceled) && err != nil
+}
