@@ -222,17 +222,21 @@ func (s *Secrets) Rename(oldName, newName string) error {
 	if oldName == newName {
 		return nil
 	}
-	s.mu.Lock()
-	if v, ok := s.session[key(oldName)]; ok {
-		delete(s.session, key(oldName))
-		s.session[key(newName)] = v
+	moveSession := func() {
+		s.mu.Lock()
+		if v, ok := s.session[key(oldName)]; ok {
+			delete(s.session, key(oldName))
+			s.session[key(newName)] = v
+		}
+		s.mu.Unlock()
 	}
-	s.mu.Unlock()
 	if s.memOnly {
+		moveSession()
 		return nil
 	}
 	v, err := keyring.Get(KeyringService, oldName)
 	if errors.Is(err, keyring.ErrNotFound) {
+		moveSession()
 		return nil
 	}
 	if err != nil {
@@ -244,6 +248,7 @@ func (s *Secrets) Rename(oldName, newName string) error {
 	if err := keyring.Delete(KeyringService, oldName); err != nil && !errors.Is(err, keyring.ErrNotFound) {
 		return classify(err, oldName)
 	}
+	moveSession()
 	return nil
 }
 

@@ -325,3 +325,18 @@ func secretForms(secret string) []string {
 	}
 	return forms
 }
+
+func TestFailedRenameKeepsSessionSecret(t *testing.T) {
+	keyring.MockInitWithError(errors.New("failed to unlock correct collection '/x'"))
+	sec := NewSecrets()
+	if err := sec.SetSession("old", "mem"); err != nil {
+		t.Fatal(err)
+	}
+	var ku *KeyringUnavailableError
+	if err := sec.Rename("old", "new"); !errors.As(err, &ku) || !strings.HasPrefix(err.Error(), "The system keychain is locked") {
+		t.Fatalf("rename: %v", err)
+	}
+	if v, err := sec.Get("old"); err != nil || v != "mem" || sec.Status("new") == SecretSessionOnly {
+		t.Fatal("failed rename moved the session secret")
+	}
+}
