@@ -59,7 +59,7 @@ func (r *run) apiCall(c profiles.APICall, tok *AccessToken, granted []string) (s
 		resp, b, err = r.do(col, method, target, nil, hdr)
 	}
 	if err != nil {
-		f := classifyNetErr(r.ctx, err, target, r.p.Timeout())
+		f := classifyNetErr(r.ctx, err, target, r.timeout())
 		f.Evidence[EvMethod] = method
 		f.Evidence[EvPath] = c.Path
 		st.Findings = append(st.Findings, f)

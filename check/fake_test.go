@@ -177,3 +177,7 @@ func stepOf(r Report, kind StepKind) *Step {
 }
 
 func fresh() Options { return Options{Fresh: true, Cache: NewTokenCache()} }
+
+func profilesCall(method, path, body string) profiles.APICall {
+	return profiles.APICall{Method: method, Path: path, Body: body}
+}

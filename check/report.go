@@ -147,4 +147,6 @@ type Options struct {
 	// Transport, when set, is the base round tripper (tests); otherwise one is built
 	// from the profile's proxy and TLS options.
 	Transport http.RoundTripper
+	// Timeout, when set, overrides the profile's per-call timeout (tests, CLI --timeout).
+	Timeout time.Duration
 }

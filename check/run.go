@@ -280,7 +280,7 @@ func finishStep(s Step, summary string) Step {
 // do performs one request with the profile's timeout, recording into col. The
 // response body is read (capped by the capturing transport) and returned.
 func (r *run) do(col *collector, method, target string, body io.Reader, hdr http.Header) (*http.Response, []byte, error) {
-	ctx, cancel := context.WithTimeout(withCollector(r.ctx, col), r.p.Timeout())
+	ctx, cancel := context.WithTimeout(withCollector(r.ctx, col), r.timeout())
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, target, body)
 	if err != nil {
@@ -346,7 +346,7 @@ func (r *run) reachability() (st Step) {
 	verResp, verBody, err := r.do(col, http.MethodGet, root+"/tools/ver", nil, http.Header{"Accept": {"text/plain, */*"}})
 	if err != nil {
 		r.rootDown = true
-		st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, root+"/tools/ver", r.p.Timeout()))
+		st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, root+"/tools/ver", r.timeout()))
 		st = finishStep(st, "Cannot reach "+hostOf(root))
 		return st
 	}
@@ -357,7 +357,7 @@ func (r *run) reachability() (st Step) {
 	}
 	smResp, smBody, err := r.do(col, http.MethodGet, root+"/api/domain/standardmodel", nil, http.Header{"Accept": {"application/json"}})
 	if err != nil {
-		st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, root+"/api/domain/standardmodel", r.p.Timeout()))
+		st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, root+"/api/domain/standardmodel", r.timeout()))
 		return finishStep(st, "The instance stopped answering")
 	}
 	smOK := smResp.StatusCode == http.StatusOK && json.Valid(smBody) && !looksHTML(smResp.Header.Get("Content-Type"), smBody)
@@ -389,7 +389,7 @@ func (r *run) reachability() (st Step) {
 		resp, body, err := r.do(col, http.MethodGet, root+path, nil, http.Header{"Accept": {"application/json"}})
 		if err != nil {
 			if r.cancelled() {
-				st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, root+path, r.p.Timeout()))
+				st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, root+path, r.timeout()))
 				return finishStep(st, "Cancelled")
 			}
 			continue
@@ -487,7 +487,7 @@ func (r *run) discovery() (st Step) {
 	docURL := authority + "/.well-known/openid-configuration"
 	resp, body, err := r.do(col, http.MethodGet, docURL, nil, http.Header{"Accept": {"application/json"}})
 	if err != nil {
-		st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, docURL, r.p.Timeout()))
+		st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, docURL, r.timeout()))
 		r.skipToken = "Skipped: the identity server could not be reached."
 		return finishStep(st, "Cannot reach "+hostOf(authority))
 	}
@@ -540,7 +540,7 @@ func (r *run) discovery() (st Step) {
 		jr, jb, err := r.do(col, http.MethodGet, doc.JWKSURI, nil, http.Header{"Accept": {"application/json"}})
 		switch {
 		case err != nil:
-			f := classifyNetErr(r.ctx, err, doc.JWKSURI, r.p.Timeout())
+			f := classifyNetErr(r.ctx, err, doc.JWKSURI, r.timeout())
 			if f.Code == NetCancelled {
 				st.Findings = append(st.Findings, f)
 				break
@@ -580,4 +580,12 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// timeout is the per-call timeout: Options.Timeout, else the profile's.
+func (r *run) timeout() time.Duration {
+	if r.opts.Timeout > 0 {
+		return r.opts.Timeout
+	}
+	return r.p.Timeout()
 }

@@ -91,7 +91,7 @@ func (r *run) token() (st Step) {
 		ClientID: r.p.ClientID, ClientSecret: r.secret, TokenURL: r.tokenURL,
 		Scopes: r.p.Scopes, AuthStyle: style,
 	}
-	ctx, cancel := context.WithTimeout(withCollector(r.ctx, col), r.p.Timeout())
+	ctx, cancel := context.WithTimeout(withCollector(r.ctx, col), r.timeout())
 	defer cancel()
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, r.hc)
 	tok, err := cfg.Token(ctx)
@@ -126,7 +126,7 @@ func (r *run) token() (st Step) {
 				fmt.Sprintf("The token endpoint answered HTTP %d but not with a usable token response (%s).", last.Status, strings.TrimPrefix(err.Error(), "oauth2: ")), ev))
 			return finishStep(st, "No token: unusable response")
 		default:
-			f := classifyNetErr(r.ctx, err, r.tokenURL, r.p.Timeout())
+			f := classifyNetErr(r.ctx, err, r.tokenURL, r.timeout())
 			st.Findings = append(st.Findings, f)
 			return finishStep(st, "No token: "+f.Code)
 		}

@@ -182,8 +182,12 @@ func newClient(p profiles.Profile, opts Options) (*http.Client, func(), error) {
 	if base == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.ForceAttemptHTTP2 = true
-		tr.TLSHandshakeTimeout = p.Timeout()
-		tr.ResponseHeaderTimeout = p.Timeout()
+		timeout := p.Timeout()
+		if opts.Timeout > 0 {
+			timeout = opts.Timeout
+		}
+		tr.TLSHandshakeTimeout = timeout
+		tr.ResponseHeaderTimeout = timeout
 		tr.Proxy = http.ProxyFromEnvironment
 		if px := strings.TrimSpace(p.Proxy); px != "" {
 			u, err := url.Parse(px)

@@ -1,0 +1,352 @@
+package check
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"trustedapp-tester/profiles"
+)
+
+func onlyCall(p profiles.Profile, path string) profiles.Profile {
+	p.Calls = []profiles.APICall{{Method: "GET", Path: path}}
+	return p
+}
+
+func TestAPISlowTimeoutAndCancel(t *testing.T) {
+	f := newFakeERP(t)
+	arrived := make(chan struct{}, 4)
+	f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-r.Context().Done()
+	}
+	opts := fresh()
+	opts.Timeout = 300 * time.Millisecond
+	rep := Run(context.Background(), onlyCall(f.profile(), "/api/domain/currentmodel"), f.secret, opts, nil)
+	fd := finding(rep, NetTimeout)
+	if fd == nil || fd.Evidence[EvTimeout] != "300ms" || !strings.Contains(fd.Message, "did not answer within 300ms") || rep.Cancelled {
+		t.Fatalf("timeout: %v %+v", codes(rep, ""), fd)
+	}
+
+	// Cancel while the first of two calls is waiting: it reports net.cancelled, the
+	// next is skipped, and the run returns promptly.
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-arrived; time.Sleep(20 * time.Millisecond); cancel() }()
+	p := f.profile()
+	p.Calls = []profiles.APICall{{Method: "GET", Path: "/api/domain/currentmodel"}, {Method: "GET", Path: "/api/domain/odata/X"}}
+	start := time.Now()
+	rep = Run(ctx, p, f.secret, fresh(), nil)
+	if time.Since(start) > 4*time.Second {
+		t.Errorf("cancel took %s", time.Since(start))
+	}
+	if !rep.Cancelled || rep.Verdict != Fail || !hasCode(rep, NetCancelled) {
+		t.Fatalf("cancel: cancelled=%v %v", rep.Cancelled, codes(rep, ""))
+	}
+	last := rep.Steps[len(rep.Steps)-1]
+	if last.Verdict != Skipped || !strings.Contains(last.Summary, "cancelled") {
+		t.Errorf("last step %+v", last)
+	}
+}
+
+func TestCancelledBeforeStart(t *testing.T) {
+	f := newFakeERP(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rep := Run(ctx, f.profile(), f.secret, fresh(), nil)
+	if !rep.Cancelled || !hasCode(rep, NetCancelled) || len(rep.Steps) != 7 {
+		t.Fatalf("%v %d steps", codes(rep, ""), len(rep.Steps))
+	}
+	for _, s := range rep.Steps[1:] {
+		if s.Verdict != Skipped {
+			t.Errorf("%s not skipped", s.Name)
+		}
+	}
+}
+
+func TestAPIFaultyAnswers(t *testing.T) {
+	big := strings.Repeat("x", int(DefaultBodyCap)+10)
+	for _, tc := range []struct {
+		name    string
+		handler http.HandlerFunc
+		codes   []string
+		msg     string
+	}{
+		{"non-JSON", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			fmt.Fprint(w, "hello")
+		}, []string{APINotJSON}, "text/plain, not JSON"},
+		{"HTML login page", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, "<!DOCTYPE html><html>Sign in</html>")
+		}, []string{APILoginPage}, "HTML page"},
+		{"redirect to login on same host", func(w http.ResponseWriter, r *http.Request) {
+			if strings.Contains(r.URL.Path, "login") {
+				w.Header().Set("Content-Type", "text/html")
+				fmt.Fprint(w, "<html>login</html>")
+				return
+			}
+			http.Redirect(w, r, "/api/domain/account/login?ReturnUrl=x", http.StatusFound)
+		}, []string{APILoginPage}, "HTML page"},
+		{"oversized", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `"`+big+`"`)
+		}, []string{NetBodyTruncated, APIOK}, "only the first 1048576 bytes"},
+		{"reset", func(w http.ResponseWriter, r *http.Request) {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				if tc, ok := conn.(*net.TCPConn); ok {
+					tc.SetLinger(0)
+				}
+				conn.Close()
+			}
+		}, []string{NetReset}, "closed the connection"},
+		{"401 expired", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="The token expired at '11/26/2026 10:00:00'"`)
+			w.WriteHeader(401)
+		}, []string{APITokenExpired}, "expired"},
+		{"401 issuer", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="The issuer 'https://other/id' is invalid"`)
+			w.WriteHeader(401)
+		}, []string{APIForeignIssuer}, "another instance"},
+		{"401 signature", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="The signature is invalid"`)
+			w.WriteHeader(401)
+		}, []string{APIBadSignature}, "signature"},
+		{"401 bare", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("WWW-Authenticate", `Bearer`)
+			w.WriteHeader(401)
+		}, []string{APIUnauthorized}, "401 Unauthorized"},
+		{"403 insufficient scope", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="update"`)
+			w.WriteHeader(403)
+		}, []string{APIForbiddenScope}, `needs the "update" scope`},
+		{"403 permission", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(403)
+			fmt.Fprint(w, `{"error":{"message":"Access denied to Crm_Sales_Customers","code":"1","type":"Sec"}}`)
+		}, []string{APIForbidden}, `"Access denied to Crm_Sales_Customers"`},
+		{"404", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(404) }, []string{APINotFound}, "not found"},
+		{"405", func(w http.ResponseWriter, r *http.Request) { w.Header().Set("Allow", "POST"); w.WriteHeader(405) }, []string{APIMethodNotAllowed}, "does not accept GET"},
+		{"429", func(w http.ResponseWriter, r *http.Request) { w.Header().Set("Retry-After", "7"); w.WriteHeader(429) }, []string{APIRateLimited}, "wait 7s"},
+		{"licence", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(500)
+			fmt.Fprint(w, `{"error":{"message":"All 10 licences are in use.","code":"MaximumLicenseCountExceeded","type":"Lic"}}`)
+		}, []string{APILicenseExhausted}, "licence slot"},
+		{"odata business error (unwrapped)", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(500)
+			fmt.Fprint(w, `{"message":"Document is locked","code":2029,"type":"Aloe.EnterpriseOne.Server.ServerAPI.Exceptions.EnterpriseOneServerException"}`)
+		}, []string{APIODataError}, `"Document is locked"`},
+		{"500 bare", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) }, []string{APIServerError}, "HTTP 503"},
+		{"418", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(418) }, []string{APIClientError}, "HTTP 418"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeERP(t)
+			f.apiHandler = tc.handler
+			rep := Run(context.Background(), onlyCall(f.profile(), "/api/domain/odata/Crm_Sales_Customers"), f.secret, fresh(), nil)
+			api := stepOf(rep, StepAPI)
+			var got []string
+			msgs := ""
+			for _, fd := range api.Findings {
+				got = append(got, fd.Code)
+				msgs += fd.Message + "\n"
+			}
+			if strings.Join(got, ",") != strings.Join(tc.codes, ",") || !strings.Contains(msgs, tc.msg) {
+				t.Fatalf("got %v %q, want %v with %q", got, msgs, tc.codes, tc.msg)
+			}
+			if tc.name == "oversized" {
+				x := api.Exchanges[0]
+				if !x.Truncated || len(x.ResponseBody) != int(DefaultBodyCap) || x.Size != DefaultBodyCap+1 {
+					t.Errorf("truncation: %v %d %d", x.Truncated, len(x.ResponseBody), x.Size)
+				}
+			}
+			if tc.name == "429" && finding(rep, APIRateLimited).Evidence[EvRetryAfter] != "7s" {
+				t.Errorf("retry_after evidence %+v", finding(rep, APIRateLimited).Evidence)
+			}
+			if tc.name == "odata business error (unwrapped)" && finding(rep, APIODataError).Evidence[EvODataCode] != "2029" {
+				t.Errorf("odata evidence %+v", finding(rep, APIODataError).Evidence)
+			}
+		})
+	}
+}
+
+func TestRedirectToAnotherHostKeepsTheToken(t *testing.T) {
+	var hits, withAuth atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		if r.Header.Get("Authorization") != "" {
+			withAuth.Add(1)
+		}
+		fmt.Fprint(w, `{"value":[]}`)
+	}))
+	defer other.Close()
+	f := newFakeERP(t)
+	f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/steal", http.StatusTemporaryRedirect)
+	}
+	rep := Run(context.Background(), onlyCall(f.profile(), "/api/domain/odata/X"), f.secret, fresh(), nil)
+	if withAuth.Load() != 0 || hits.Load() != 0 {
+		t.Fatalf("the redirect was followed to another host (%d hits, %d with Authorization)", hits.Load(), withAuth.Load())
+	}
+	fd := finding(rep, NetRedirectCrossHost)
+	if fd == nil || !hasCode(rep, APIRedirect) || !strings.Contains(fd.Message, "the token was not sent there") || !strings.HasPrefix(fd.Evidence[EvLocation], other.URL) {
+		t.Fatalf("%v %+v", codes(rep, StepAPI), fd)
+	}
+}
+
+func TestNetworkClassification(t *testing.T) {
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	closed := "http://" + l.Addr().String()
+	l.Close()
+
+	rep := Run(context.Background(), profiles.Profile{InstanceURL: closed, ClientID: "x"}, "s", fresh(), nil)
+	if !hasCode(rep, NetRefused) || len(rep.Steps) != 7 || stepOf(rep, StepDiscovery).Verdict != Skipped {
+		t.Fatalf("refused: %v", codes(rep, ""))
+	}
+	if !strings.Contains(stepOf(rep, StepDiscovery).Summary, "could not be reached") {
+		t.Errorf("skip summary %q", stepOf(rep, StepDiscovery).Summary)
+	}
+
+	rep = Run(context.Background(), profiles.Profile{InstanceURL: "http://example.test", Proxy: closed, ClientID: "x"}, "s", fresh(), nil)
+	if fd := finding(rep, NetProxy); fd == nil || fd.Evidence[EvProxy] == "" {
+		t.Fatalf("proxy: %v", codes(rep, ""))
+	}
+
+	opts := fresh()
+	opts.Timeout = 3 * time.Second
+	rep = Run(context.Background(), profiles.Profile{InstanceURL: "http://nosuchhost.invalid", ClientID: "x"}, "s", opts, nil)
+	if hasCode(rep, NetTimeout) {
+		t.Skip("no resolver answers here")
+	}
+	if fd := finding(rep, NetDNS); fd == nil || !strings.Contains(fd.Message, `"nosuchhost.invalid" does not resolve`) {
+		t.Fatalf("dns: %v", codes(rep, ""))
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	notPEM := filepath.Join(dir, "ca.pem")
+	os.WriteFile(notPEM, []byte("not a certificate"), 0o600)
+	for _, tc := range []struct {
+		p     profiles.Profile
+		field string
+		msg   string
+	}{
+		{profiles.Profile{InstanceURL: ""}, "instance_url", "is empty"},
+		{profiles.Profile{InstanceURL: "acme.my.erp.net"}, "instance_url", "not an http(s) URL"},
+		{profiles.Profile{InstanceURL: "https://a", Authority: "ftp://x"}, "authority", "leave it empty"},
+		{profiles.Profile{InstanceURL: "https://a", TLS: profiles.TLSOptions{CAFile: filepath.Join(dir, "missing.pem")}}, "ca_file", "cannot read the CA file"},
+		{profiles.Profile{InstanceURL: "https://a", TLS: profiles.TLSOptions{CAFile: notPEM}}, "ca_file", "holds no PEM certificate"},
+		{profiles.Profile{InstanceURL: "https://a", Proxy: "::nope"}, "proxy", "not a proxy URL"},
+	} {
+		rep := Run(context.Background(), tc.p, "s", fresh(), nil)
+		fd := finding(rep, ConfigInvalid)
+		if fd == nil || fd.Evidence[EvField] != tc.field || !strings.Contains(fd.Message, tc.msg) || !strings.Contains(fd.Message, tc.field) || rep.Verdict != Fail {
+			t.Errorf("%s: %+v", tc.field, fd)
+		}
+	}
+	f := newFakeERP(t)
+	p := f.profile()
+	p.ClientID = ""
+	rep := Run(context.Background(), p, "s", fresh(), nil)
+	if fd := finding(rep, ConfigInvalid); fd == nil || fd.Evidence[EvField] != "client_id" {
+		t.Errorf("empty client_id: %v", codes(rep, ""))
+	}
+}
+
+// ---- TLS ----
+
+type testCA struct {
+	cert *x509.Certificate
+	key  *ecdsa.PrivateKey
+	pem  []byte
+}
+
+func newCA(t *testing.T) *testCA {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	return &testCA{cert, key, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
+}
+
+func (ca *testCA) leaf(t *testing.T, ips []net.IP, names []string, notAfter time.Time) tls.Certificate {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "leaf"},
+		NotBefore: time.Now().Add(-2 * time.Hour), NotAfter: notAfter, IPAddresses: ips, DNSNames: names,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+func TestTLSCertificates(t *testing.T) {
+	ca := newCA(t)
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	os.WriteFile(caFile, ca.pem, 0o600)
+	local := []net.IP{net.ParseIP("127.0.0.1")}
+	for _, tc := range []struct {
+		name   string
+		cert   tls.Certificate
+		caFile string
+		code   string
+	}{
+		{"unknown authority", ca.leaf(t, local, nil, time.Now().Add(time.Hour)), "", NetTLSUnknownAuth},
+		{"hostname mismatch", ca.leaf(t, nil, []string{"erp.example.com"}, time.Now().Add(time.Hour)), caFile, NetTLSHostname},
+		{"expired", ca.leaf(t, local, nil, time.Now().Add(-time.Minute)), caFile, NetTLSExpired},
+		{"trusted through the CA file", ca.leaf(t, local, nil, time.Now().Add(time.Hour)), caFile, ReachOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "26.2.0.76") }))
+			srv.TLS = &tls.Config{Certificates: []tls.Certificate{tc.cert}}
+			srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+			srv.StartTLS()
+			defer srv.Close()
+			p := profiles.Profile{InstanceURL: srv.URL, ClientID: "x", TLS: profiles.TLSOptions{CAFile: tc.caFile}}
+			rep := Run(context.Background(), p, "s", fresh(), nil)
+			fd := finding(rep, tc.code)
+			if fd == nil {
+				t.Fatalf("want %s, got %v", tc.code, codes(rep, ""))
+			}
+			if tc.code == NetTLSExpired && fd.Evidence[EvCertExpiry] == "" {
+				t.Errorf("expiry evidence missing: %+v", fd.Evidence)
+			}
+			if tc.code == NetTLSHostname && fd.Evidence[EvActual] != "erp.example.com" {
+				t.Errorf("hostname evidence: %+v", fd.Evidence)
+			}
+		})
+	}
+	// Certificate checks turned off: it works, with a warning.
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "26.2.0.76") }))
+	defer srv.Close()
+	rep := Run(context.Background(), profiles.Profile{InstanceURL: srv.URL, ClientID: "x", TLS: profiles.TLSOptions{InsecureSkipVerify: true}}, "s", fresh(), nil)
+	if !hasCode(rep, NetTLSInsecure) || !hasCode(rep, ReachOK) {
+		t.Errorf("insecure: %v", codes(rep, ""))
+	}
+}
