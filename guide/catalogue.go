@@ -40,6 +40,17 @@ const (
 
 // catalogue is the one table of explanations, keyed by the codes in check/codes.go.
 var catalogue = map[string]entry{
+	// ---------------------------------------------------------- configuration
+	"config.invalid": {
+		title:   "The profile's[[ {field}||]] setting cannot be used",
+		what:    "[[The profile's {field} setting||A profile setting]] is not usable, so the check stopped before talking to the server[[: {error}]].",
+		causes:  []string{"A typo or a missing value in the profile (instance URL, client_id, CA file, proxy).", "A file the profile names (CA bundle) that does not exist or is not PEM."},
+		fields:  []Field{pf("[[{field}||instance_url, client_id, tls.ca_file, proxy]]", "a valid value")},
+		steps:   []string{"Edit the profile and correct[[ {field}||the setting named in the message]].", "The instance URL is the instance root (https://<instance>.my.erp.net); client_id is the Trusted App's ApplicationUri."},
+		confirm: "Run the check again; the first step should now run.",
+		doc:     docStepByStep,
+	},
+
 	// ---------------------------------------------------------------- network
 	"net.dns": {
 		title:   "The host name[[ {host}]] does not resolve",
@@ -540,7 +551,7 @@ var catalogue = map[string]entry{
 	},
 	"token.clock_skew": {
 		title:   "The clocks differ[[ by {skew}]]",
-		what:    "The server's time (Date header or the token's iat) and this computer's clock differ[[ by {skew}]]. Large differences make fresh tokens look expired or not yet valid.",
+		what:    "The server's time[[ ({date})]] (Date header or the token's iat) and this computer's clock differ[[ by {skew}]]. Large differences make fresh tokens look expired or not yet valid.",
 		fields:  []Field{nw("Local clock", "correct (NTP)")},
 		steps:   []string{"Synchronise this computer's clock (NTP)."},
 		confirm: "Run the check again; this warning should be gone.",
@@ -557,7 +568,7 @@ var catalogue = map[string]entry{
 	},
 	"token.unknown_kid": {
 		title:   "The token's signing key[[ {kid}]] is not published",
-		what:    "The token header names key[[ {kid}||an id]] that the instance's JWKS does not contain.",
+		what:    "The token header names key[[ {kid}||an id]] that the instance's JWKS[[ (keys: {kids})]] does not contain.",
 		causes:  []string{"The token comes from another instance.", "The instance rotated its keys."},
 		fields:  []Field{pf("token_endpoint", "the same instance as the authority")},
 		steps:   []string{"Request a fresh token.", "Check the token endpoint override, if any, belongs to this instance."},

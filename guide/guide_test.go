@@ -24,7 +24,7 @@ var fullEvidence = map[string]string{
 	check.EvODataCode: "2029", check.EvODataType: "EnterpriseOneServerException", check.EvLocation: "https://login.example.com/",
 	check.EvContentType: "text/html", check.EvSize: "2000000", check.EvCap: "1048576", check.EvTimeout: "30s",
 	check.EvProxy: "http://proxy:3128", check.EvCertSubject: "CN=other.example.com", check.EvCertExpiry: "2025-01-01",
-	check.EvLifetime: "2h0m0s",
+	check.EvLifetime: "2h0m0s", check.EvField: "tls.ca_file", check.EvKids: "A1 B2", check.EvDate: "Sun, 01 Mar 2026 10:05:00 GMT",
 }
 
 var badText = regexp.MustCompile(`\{|\}|\[\[|\]\]|<no value>|\(not recorded\)|""|  |\(\)|%!`)

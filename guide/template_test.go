@@ -13,6 +13,7 @@ var knownKeys = map[string]bool{
 	"skew": true, "retry_after": true, "www_authenticate": true, "method": true, "path": true, "version": true,
 	"odata_code": true, "odata_type": true, "location": true, "content_type": true, "size": true, "cap": true,
 	"timeout": true, "proxy": true, "cert_subject": true, "cert_expiry": true, "lifetime": true,
+	"field": true, "kids": true, "date": true,
 }
 
 var placeholder = regexp.MustCompile(`\{([^{}]*)\}`)

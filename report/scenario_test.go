@@ -1,0 +1,216 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"trustedapp-tester/audit"
+	"trustedapp-tester/check"
+	"trustedapp-tester/guide"
+	"trustedapp-tester/profiles"
+	"trustedapp-tester/report"
+	"trustedapp-tester/sandbox"
+)
+
+// profileFor turns a sandbox scenario into the profile an admin would enter.
+func profileFor(sc sandbox.Scenario) profiles.Profile {
+	p := profiles.Profile{
+		Name: "sandbox-" + sc.Name, InstanceURL: sc.Instance, Authority: sc.Authority, ClientID: sc.ClientID,
+		AuthMethod: profiles.AuthMethod(sc.AuthMethod), Scopes: strings.Fields(sc.Scope), Sandbox: true, TimeoutSeconds: 10,
+	}
+	for _, c := range sc.Calls {
+		p.Calls = append(p.Calls, profiles.APICall{Method: c.Method, Path: c.Path, Body: c.Body})
+	}
+	return p
+}
+
+func startSandbox(t *testing.T) *sandbox.Server {
+	t.Helper()
+	s, err := sandbox.Start(sandbox.Config{})
+	if err != nil {
+		t.Fatalf("sandbox: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func runScenario(t *testing.T, s *sandbox.Server, name string) (sandbox.Scenario, profiles.Profile, check.Report) {
+	t.Helper()
+	sc, ok := s.Scenario(name)
+	if !ok {
+		t.Fatalf("no sandbox scenario %q", name)
+	}
+	p := profileFor(sc)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	r := check.Run(ctx, p, sc.ClientSecret, check.Options{Fresh: true, Cache: check.NewTokenCache()}, nil)
+	return sc, p, r
+}
+
+func findingOf(d report.Document, code string) *report.Finding {
+	for _, s := range d.Steps {
+		for i := range s.Findings {
+			if s.Findings[i].Code == code {
+				return &s.Findings[i]
+			}
+		}
+	}
+	return nil
+}
+
+func explanationText(x *guide.Explanation) string {
+	parts := []string{x.Title, x.What, x.Confirm}
+	parts = append(parts, x.Causes...)
+	parts = append(parts, x.Steps...)
+	for _, f := range x.Fields {
+		parts = append(parts, f.Where+" "+f.Name+" "+f.Expect)
+	}
+	return strings.Join(parts, "\n")
+}
+
+// TestExplanationsFromRealConditions drives each explanation family with the sandbox
+// scenario that produces it and checks what the user reads: the code, and the facts
+// of this case (the refused scope, the Trusted App field to change).
+func TestExplanationsFromRealConditions(t *testing.T) {
+	s := startSandbox(t)
+	cases := []struct {
+		scenario, code string
+		facts          []string
+	}{
+		{"scope-not-allowed", check.TokInvalidScope, []string{"Scope", "update", "Instance Manager -> Security -> Trusted Apps"}},
+		{"disabled", check.TokInvalidClient, []string{"IsEnabled", "ApplicationUri"}},
+		{"public-client", check.TokInvalidClient, []string{"ClientType", "Confidential"}},
+		{"rotated-secret", check.TokInvalidClient, []string{"ApplicationSecretHash", "rotated"}},
+		{"system-user-not-allowed", check.TokUnauthorizedClient, []string{"SystemUserAllowed", "true"}},
+		{"no-system-user", check.TokUnauthorizedClient, []string{"SystemUser", "Active"}},
+		{"read-only-write", check.APIForbiddenScope, []string{"update", "Scope"}},
+		{"user-scopes", check.TokScopeUserOnly, []string{"never grants", "Remove"}},
+		{"licence-exhausted", check.APILicenseExhausted, []string{"MaximumLicenseCountExceeded", "20 minutes"}},
+		{"rate-limited", check.APIRateLimited, []string{"429", "back off"}},
+		{"short-lived", check.TokLifetimeUnusual, []string{"one hour"}},
+	}
+	for _, c := range cases {
+		t.Run(c.scenario, func(t *testing.T) {
+			sc, p, r := runScenario(t, s, c.scenario)
+			if sc.Expect != c.code {
+				t.Logf("note: scenario %s expects %s", sc.Name, sc.Expect)
+			}
+			d := report.Build(r, p)
+			f := findingOf(d, c.code)
+			if f == nil {
+				var got []string
+				for _, st := range d.Steps {
+					for _, f := range st.Findings {
+						got = append(got, f.Code)
+					}
+				}
+				t.Fatalf("no %s finding; got %v", c.code, got)
+			}
+			if f.Explanation == nil || f.Explanation.Generic {
+				t.Fatalf("%s has no catalogue explanation", c.code)
+			}
+			text := explanationText(f.Explanation)
+			for _, fact := range c.facts {
+				if !strings.Contains(text, fact) {
+					t.Errorf("%s explanation lacks %q:\n%s", c.code, fact, text)
+				}
+			}
+			// The same explanation reaches the CLI's text output.
+			var b bytes.Buffer
+			if err := report.WriteText(&b, d); err != nil {
+				t.Fatal(err)
+			}
+			if f.Severity != check.SevInfo && !strings.Contains(b.String(), f.Explanation.Title) {
+				t.Errorf("text output lacks the explanation title %q:\n%s", f.Explanation.Title, b.String())
+			}
+		})
+	}
+}
+
+// TestScopeEvidenceNamesTheRefusedScope checks the refused scope from the server's
+// answer is woven into the explanation, not only the generic text.
+func TestScopeEvidenceNamesTheRefusedScope(t *testing.T) {
+	s := startSandbox(t)
+	_, p, r := runScenario(t, s, "scope-not-allowed")
+	d := report.Build(r, p)
+	f := findingOf(d, check.TokInvalidScope)
+	if f == nil {
+		t.Fatal("no invalid_scope finding")
+	}
+	if !strings.Contains(f.Explanation.What, `"read update"`) && !strings.Contains(f.Explanation.What, `"update"`) {
+		t.Errorf("explanation does not name the requested/refused scope: %q (evidence %v)", f.Explanation.What, f.Evidence)
+	}
+}
+
+// TestNothingSecretLeaks runs every sandbox scenario through check.Run, every report
+// format and the audit log, then scans every byte produced for the scenario secrets
+// and the full issued tokens.
+func TestNothingSecretLeaks(t *testing.T) {
+	s := startSandbox(t)
+	dir := t.TempDir()
+	log, err := audit.Open(dir + "/audit.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outputs [][]byte
+	var secrets []string
+	var docs []report.Document
+	for _, sc0 := range s.Scenarios() {
+		if testing.Short() && sc0.Name == "slow-identity" {
+			continue
+		}
+		sc, p, r := runScenario(t, s, sc0.Name)
+		secrets = append(secrets, sc.ClientSecret)
+		if tok := r.Access.Reveal(); tok != "" {
+			secrets = append(secrets, tok)
+		}
+		d := report.Build(r, p)
+		docs = append(docs, d)
+		for _, w := range []func(*bytes.Buffer, report.Document) error{
+			func(b *bytes.Buffer, d report.Document) error { return report.WriteJSON(b, d) },
+			func(b *bytes.Buffer, d report.Document) error { return report.WriteText(b, d) },
+			func(b *bytes.Buffer, d report.Document) error { return report.WriteMarkdown(b, d) },
+		} {
+			var b bytes.Buffer
+			if err := w(&b, d); err != nil {
+				t.Fatal(err)
+			}
+			outputs = append(outputs, b.Bytes())
+		}
+		if err := log.RecordReport(p.Name, p.ClientID, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var j bytes.Buffer
+	if err := report.WriteJUnit(&j, docs); err != nil {
+		t.Fatal(err)
+	}
+	outputs = append(outputs, j.Bytes())
+	raw, err := os.ReadFile(log.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs = append(outputs, raw)
+	var ex bytes.Buffer
+	if err := log.Export(&ex, audit.Filter{}); err != nil {
+		t.Fatal(err)
+	}
+	outputs = append(outputs, ex.Bytes())
+	if len(secrets) < 10 {
+		t.Fatalf("only %d secrets/tokens collected; the scenarios did not run", len(secrets))
+	}
+	for _, out := range outputs {
+		for _, sec := range secrets {
+			if bytes.Contains(out, []byte(sec)) {
+				t.Errorf("output contains a secret or token (%d chars, ends %q)", len(sec), sec[len(sec)-3:])
+			}
+		}
+	}
+	if es, _ := log.Entries(audit.Filter{}); len(es) == 0 {
+		t.Error("the audit log recorded nothing")
+	}
+}
