@@ -3,6 +3,9 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -92,6 +95,7 @@ func TestExplanationsFromRealConditions(t *testing.T) {
 		{"licence-exhausted", check.APILicenseExhausted, []string{"MaximumLicenseCountExceeded", "20 minutes"}},
 		{"rate-limited", check.APIRateLimited, []string{"429", "back off"}},
 		{"short-lived", check.TokLifetimeUnusual, []string{"one hour"}},
+		{"foreign-issuer", check.APIForeignIssuer, []string{"401", "own /id"}},
 	}
 	for _, c := range cases {
 		t.Run(c.scenario, func(t *testing.T) {
@@ -212,5 +216,44 @@ func TestNothingSecretLeaks(t *testing.T) {
 	}
 	if es, _ := log.Entries(audit.Filter{}); len(es) == 0 {
 		t.Error("the audit log recorded nothing")
+	}
+}
+
+// TestIssuerMismatchFromAFaultyServer serves a discovery document whose issuer says
+// https:// while the profile (and the server) use http://: the explanation must name
+// the issuer and say the schemes differ.
+func TestIssuerMismatchFromAFaultyServer(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/id/.well-known/openid-configuration":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"issuer":"%s/id","token_endpoint":"%s/id/connect/token","jwks_uri":"%s/id/jwks","grant_types_supported":["client_credentials"]}`, strings.Replace(srv.URL, "http://", "https://", 1), srv.URL, srv.URL)
+		case "/id/jwks":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"keys":[]}`)
+		case "/id/connect/token":
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(400)
+			fmt.Fprint(w, `{"error":"invalid_client"}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	p := profiles.Profile{Name: "faulty", InstanceURL: srv.URL, ClientID: "com.acme/sync", Scopes: []string{"read"}, TimeoutSeconds: 5}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r := check.Run(ctx, p, "faulty-secret-123", check.Options{Fresh: true, Cache: check.NewTokenCache()}, nil)
+	d := report.Build(r, p)
+	f := findingOf(d, check.DiscIssuerMismatch)
+	if f == nil {
+		t.Fatalf("no %s finding in %+v", check.DiscIssuerMismatch, d.Steps)
+	}
+	what := f.Explanation.What
+	for _, want := range []string{strings.Replace(srv.URL, "http://", "https://", 1) + "/id", "scheme (http vs https)"} {
+		if !strings.Contains(what, want) {
+			t.Errorf("issuer explanation lacks %q: %q (evidence %v)", want, what, f.Evidence)
+		}
 	}
 }
