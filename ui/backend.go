@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
@@ -23,6 +24,9 @@ func (a storeAdapter) Update(oldName string, p profiles.Profile) error {
 	return a.s.Update(oldName, p)
 }
 func (a storeAdapter) Delete(name string) error { return a.s.Delete(name) }
+func (a storeAdapter) MarkSecretSet(name string, at time.Time) error {
+	return a.s.MarkSecretSet(name, at)
+}
 func (a storeAdapter) Export(w io.Writer, names []string) error {
 	return a.s.Export(names, w)
 }

@@ -420,6 +420,9 @@ func (e *editor) submit() {
 			if err != nil && secret != "" && (orig == nil || orig.Name != p.Name) {
 				_ = u.deps.Secrets.Delete(p.Name)
 			}
+			if err == nil && secret != "" {
+				err = u.deps.Store.MarkSecretSet(p.Name, now)
+			}
 		}
 		fyne.Do(func() {
 			e.save.Enable()

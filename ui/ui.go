@@ -36,6 +36,8 @@ type ProfileStore interface {
 	// Update replaces the profile called oldName with p (a rename when the names differ).
 	Update(oldName string, p profiles.Profile) error
 	Delete(name string) error
+	// MarkSecretSet records when the profile's secret was last set.
+	MarkSecretSet(name string, at time.Time) error
 	// Export writes the named profiles (never their secrets) as a bundle.
 	Export(w io.Writer, names []string) error
 	// Import reads a bundle and returns the names it added.
@@ -363,8 +365,10 @@ func (u *UI) finishRun(p profiles.Profile, rep *check.Report) {
 // CancelRun cancels the run in flight, if any.
 func (u *UI) CancelRun() {
 	if u.cancel != nil {
-		u.cancel()
+		// Update the screen before cancelling: once cancelled, the run's goroutine
+		// finishes and touches widgets too.
 		u.timeline.cancelling()
+		u.cancel()
 	}
 }
 

@@ -70,6 +70,9 @@ func (u *UI) TrySandbox() {
 			if err == nil {
 				err = u.deps.Secrets.Set(p.Name, sb.Secret)
 			}
+			if err == nil {
+				err = u.deps.Store.MarkSecretSet(p.Name, u.deps.Now())
+			}
 			if err != nil && firstErr == nil {
 				firstErr = err
 			}

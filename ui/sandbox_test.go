@@ -1,0 +1,203 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/guide"
+	"trustedapp-tester/profiles"
+	"trustedapp-tester/sandbox"
+	"trustedapp-tester/ui/widgets"
+)
+
+func startSandbox(t *testing.T) *sandbox.Server {
+	t.Helper()
+	s, err := sandbox.Start(sandbox.Config{})
+	if err != nil {
+		t.Fatalf("sandbox: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func scenario(t *testing.T, s *sandbox.Server, name string) sandbox.Scenario {
+	t.Helper()
+	sc, ok := s.Scenario(name)
+	if !ok {
+		t.Fatalf("sandbox has no scenario %q", name)
+	}
+	return sc
+}
+
+func chipTexts(c *fyne.Container) []string {
+	var out []string
+	for _, o := range c.Objects {
+		out = append(out, o.(*widgets.Chip).Text)
+	}
+	return out
+}
+
+// Create a profile through the editor, store its secret, run the real engine against
+// the sandbox's healthy app and read the identity card.
+func TestEditorProfileAgainstHealthySandbox(t *testing.T) {
+	sb := startSandbox(t)
+	sc := scenario(t, sb, "healthy")
+	e := newEnv(t, Deps{Now: time.Now})
+	u := e.u
+
+	test.Tap(findButton(t, u.sidebar.content, "New"))
+	if u.right.Objects[0] != u.editor.content {
+		t.Fatal("New should open the editor")
+	}
+	ed := u.editor
+	test.Type(ed.name, "Healthy app")
+	test.Type(ed.instance, sc.Instance)
+	test.Type(ed.clientID, sc.ClientID)
+	test.Type(ed.secret, sc.ClientSecret)
+	ed.scopes.SetSelected([]string{"read", "update"})
+	test.Tap(ed.save)
+	u.Wait()
+	if u.right.Objects[0] != u.runView || u.current != "Healthy app" {
+		t.Fatalf("after Save the run view of the new profile should show (status %q)", u.status.Text)
+	}
+	p, err := e.store.Get("Healthy app")
+	if err != nil {
+		t.Fatalf("profile not stored: %v", err)
+	}
+	if p.SecretSetAt.IsZero() || p.ClientID != sc.ClientID || strings.Join(p.Scopes, " ") != "read update" {
+		t.Errorf("stored profile = %+v", p)
+	}
+	if got, err := e.secrets.Get("Healthy app"); err != nil || got != sc.ClientSecret {
+		t.Fatalf("secret in the keyring = %q, %v", got, err)
+	}
+	raw, err := os.ReadFile(e.store.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(raw), sc.ClientSecret) {
+		t.Fatal("the client secret was written to the profile file")
+	}
+
+	test.Tap(u.header.test)
+	u.Wait()
+	if got := u.identity.actsAs.Text; !strings.Contains(got, sc.SystemUser) {
+		t.Errorf("ACTS AS = %q, want %q (status %q)", got, sc.SystemUser, u.status.Text)
+	}
+	if got := strings.Join(chipTexts(u.identity.scopes), ","); got != "✔ read,✔ update" {
+		t.Errorf("scope chips = %q", got)
+	}
+	if !strings.HasPrefix(u.identity.expires.Text, "in ") {
+		t.Errorf("EXPIRES = %q", u.identity.expires.Text)
+	}
+	if !strings.Contains(u.status.Text, "Passed") {
+		t.Errorf("status = %q", u.status.Text)
+	}
+	if u.claims.access == nil || u.claims.token.Text == u.claims.access.Reveal() {
+		t.Error("the raw token must be masked until revealed")
+	}
+	test.Tap(u.claims.reveal)
+	if u.claims.token.Text != u.claims.access.Reveal() {
+		t.Error("Reveal should show the whole token")
+	}
+}
+
+func sandboxEnv(t *testing.T, deps Deps) *env {
+	t.Helper()
+	start, stop := SandboxStarter(sandbox.Config{})
+	t.Cleanup(stop)
+	deps.StartSandbox = start
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	e := newEnv(t, deps)
+	test.Tap(findButton(t, e.u.welcome, "Try the sandbox"))
+	e.u.Wait()
+	if len(e.u.profiles) < 5 {
+		t.Fatalf("Try the sandbox added %d profiles (status %q)", len(e.u.profiles), e.u.status.Text)
+	}
+	for _, p := range e.u.profiles {
+		if !p.Sandbox || p.Environment != profiles.EnvSandbox || p.SecretSetAt.IsZero() {
+			t.Fatalf("sandbox profile not marked: %+v", p)
+		}
+	}
+	return e
+}
+
+func TestSandboxFailingScenarioShowsGuidance(t *testing.T) {
+	e := sandboxEnv(t, Deps{})
+	u := e.u
+	u.selectProfile("Sandbox: scope-not-allowed")
+	u.StartRun()
+	u.Wait()
+	if u.tabs.Selected().Text != "Guidance" {
+		t.Errorf("tab = %q, want Guidance first after a failure", u.tabs.Selected().Text)
+	}
+	want := guide.Explain(check.TokInvalidScope, nil).Title
+	if g := texts(u.guidance.list); !strings.Contains(g, want) {
+		t.Errorf("guidance lacks %q:\n%s", want, g)
+	}
+	if q := u.identity.quiet.Text; !strings.HasPrefix(q, "No token: ") || !strings.Contains(q, "Guidance") {
+		t.Errorf("identity card = %q", q)
+	}
+	if strings.Contains(texts(u.content), "sandbox-scope-secret") {
+		t.Error("the client secret appears on screen")
+	}
+}
+
+// Cancel a run while the slow identity server holds the token request, and show the
+// UI goroutine keeps serving work meanwhile.
+func TestSandboxCancelSlowIdentity(t *testing.T) {
+	reached := make(chan struct{})
+	run := func(ctx context.Context, p profiles.Profile, secret string, o check.Options, onStep func(check.Step)) check.Report {
+		return check.Run(ctx, p, secret, o, func(s check.Step) {
+			onStep(s)
+			if s.Kind == check.StepDiscovery {
+				close(reached) // the token request (8 s in this scenario) comes next
+			}
+		})
+	}
+	e := sandboxEnv(t, Deps{Run: run})
+	u := e.u
+	u.selectProfile("Sandbox: slow-identity")
+	tapped := make(chan struct{})
+	go func() { test.Tap(u.header.test); close(tapped) }()
+	select {
+	case <-tapped:
+	case <-time.After(5 * time.Second):
+		t.Fatal("tapping Test blocked until the slow server answered: the run is on the UI goroutine")
+	}
+	select {
+	case <-reached:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the run never reached the token request")
+	}
+	done := make(chan struct{})
+	go func() {
+		fyne.DoAndWait(func() { u.sidebar.search.SetText("slow") })
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("UI work did not run while the token request was pending")
+	}
+	if !u.Running() {
+		t.Fatal("the run should still be waiting for the slow identity server")
+	}
+	test.Tap(u.timeline.cancel)
+	u.Wait()
+	r := u.reports["Sandbox: slow-identity"]
+	if r == nil || !r.Cancelled {
+		t.Fatalf("report after Cancel = %+v", r)
+	}
+	if !strings.Contains(u.status.Text, "Cancelled") || !strings.Contains(u.timeline.state.Text, "Cancelled") {
+		t.Errorf("status %q, timeline %q: want “Cancelled”", u.status.Text, u.timeline.state.Text)
+	}
+}
