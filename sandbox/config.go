@@ -13,29 +13,34 @@ import (
 
 // ConfigFileHelp documents the --config file format (shown by the CLI's --help).
 const ConfigFileHelp = `The --config FILE is JSON: instance options (all optional) and extra Trusted App
-records, named as in ERP.net's Systems_Security_TrustedApplications:
+records, named as in ERP.net's Systems_Security_TrustedApplications (the // notes
+are explanations, not part of the file):
 
   {
-    "Database": "E1_DEV-1 Test",             client_db claim
-    "Version": "26.2.0.76",                  /tools/ver
-    "TokenLifetime": "1h",                   Go duration; expires_in
-    "DisabledAppError": "invalid_client",    or "unauthorized_client"
-    "MissingCredentialsError": "invalid_request",   or "invalid_client"
-    "LicenseSlots": 10,                      concurrent API sessions
+    "Database": "E1_DEV-1 Test",             // client_db claim
+    "Version": "26.2.0.76",                  // /tools/ver
+    "TokenLifetime": "1h",                   // Go duration; expires_in
+    "DisabledAppError": "invalid_client",    // or "unauthorized_client"
+    "MissingCredentialsError": "invalid_request",   // or "invalid_client"
+    "LicenseSlots": 10,                      // concurrent API sessions
     "TrustedApplications": [{
       "Name": "Nightly import",
-      "ApplicationUri": "com.acme/import",   the client_id (required)
-      "ClientType": "Confidential",          or "Public", "None"
+      "ApplicationUri": "com.acme/import",   // the client_id (required)
+      "ClientType": "Confidential",          // or "Public", "None"
       "ApplicationSecretHash": "T/AGymuI51LwjLeIFxRQXOs9IHnupDKs/ajhWODR2C4=",
       "SystemUserAllowed": true,
       "SystemUser": {"Login": "svc-import", "Type": "ApplicationUserNoLogin",
                      "Id": "3f2c8a9e-6b1d-4e7a-9c55-0d1e2f3a4b5c", "Active": true},
       "Scope": "read update",
-      "IsEnabled": true,                     default true
-      "ReferenceTokens": "None",             or "AuthenticatedUsers", "AdministratorsOnly"
+      "IsEnabled": true,                     // default true
+      "ReferenceTokens": "None",             // or "AuthenticatedUsers", "AdministratorsOnly"
       "TokenLifetime": "30s", "TokenDelay": "8s", "LicenseSlots": 1, "SessionRPM": 600
     }]
   }
+
+Behaviour knobs per app: TokenDelay slows its token answers, LicenseSlots caps its
+concurrent API sessions (0 = every call fails with MaximumLicenseCountExceeded),
+SessionRPM is its per-session requests per minute (default 600, then 429).
 
 The file holds the secret's hash only, never the secret: base64(SHA-256(secret)), e.g.
   printf %s 'the-secret' | openssl dgst -sha256 -binary | base64

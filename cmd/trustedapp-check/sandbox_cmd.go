@@ -43,7 +43,7 @@ func runSandbox(e env) int {
 	quiet := fs.Bool("quiet", false, "")
 	if err := fs.Parse(e.args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(e.stdout, sandboxUsage+sandbox.ConfigFileHelp+"\n")
+			io.WriteString(e.stdout, sandboxUsage+sandbox.ConfigFileHelp+"\n")
 			return exitOK
 		}
 		fmt.Fprintf(e.stderr, "trustedapp-check sandbox: %v\n\n%s", err, sandboxUsage)
