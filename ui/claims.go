@@ -74,7 +74,7 @@ func claimGrid(list []tokenview.Claim) fyne.CanvasObject {
 		name := widget.NewLabelWithStyle(cl.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		val := cl.Value
 		if cl.Time != nil {
-			val += "   →  " + cl.Time.In(time.Local).Format("Mon 2 Jan 2006 15:04:05 MST")
+			val += "   (" + cl.Time.In(time.Local).Format("Mon 2 Jan 2006 15:04:05 MST") + ")"
 		}
 		g.Add(name)
 		g.Add(monoLabel(val))

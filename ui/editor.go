@@ -85,7 +85,7 @@ func newEditor(u *UI) *editor {
 	e.secret = widget.NewPasswordEntry()
 	e.secretSt = widget.NewLabel("")
 	e.secretSt.Wrapping = fyne.TextWrapWord
-	e.secretSt.Importance = widget.LowImportance
+	e.secretSt.SizeName = theme.SizeNameCaptionText
 	e.auth = widget.NewRadioGroup([]string{authPostLabel, authBasicLabel}, nil)
 	e.auth.Required = true
 	e.scopes = widget.NewCheckGroup(knownScopes, func([]string) { e.checkWarnings() })
@@ -142,7 +142,7 @@ func newEditor(u *UI) *editor {
 		&widget.FormItem{Text: "Name", Widget: e.name, HintText: "unique; shown in the list"},
 		&widget.FormItem{Text: "Environment", Widget: e.env, HintText: "a colour tag so production stands out"},
 		&widget.FormItem{Text: "Instance", Widget: e.instance, HintText: "the instance root; the authority is {instance}/id"},
-		&widget.FormItem{Text: "Client ID", Widget: e.clientID, HintText: "Trusted App → Application URI (the OAuth client_id)"},
+		&widget.FormItem{Text: "Client ID", Widget: e.clientID, HintText: "the Trusted App’s Application URI (the OAuth client_id)"},
 		&widget.FormItem{Text: "Client secret", Widget: container.NewVBox(e.secret, e.secretSt)},
 		&widget.FormItem{Text: "Authentication", Widget: e.auth, HintText: "how client_id and secret reach the token endpoint; never guessed"},
 		&widget.FormItem{Text: "Scopes", Widget: container.NewVBox(e.scopes, e.extra, e.other), HintText: "none ticked sends no scope: the token gets all of the Trusted App's Scope field"},

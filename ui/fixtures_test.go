@@ -134,6 +134,9 @@ func newEnv(t *testing.T, deps Deps, seed ...profiles.Profile) *env {
 		if err := sec.Set(p.Name, "seed-secret-"+p.Name); err != nil {
 			t.Fatal(err)
 		}
+		if err := store.MarkSecretSet(p.Name, p.SecretSetAt); err != nil {
+			t.Fatal(err)
+		}
 	}
 	deps.Store = NewStore(store)
 	deps.Secrets = NewSecrets(sec)

@@ -88,20 +88,30 @@ func (g *guidanceTab) findingView(f check.Finding) fyne.CanvasObject {
 	}
 	box.Add(wrapLabel(what))
 	if len(ex.Causes) > 0 {
-		box.Add(wrapLabel("Likely causes: " + strings.Join(ex.Causes, "; ") + "."))
+		box.Add(keyLabel("LIKELY CAUSES"))
+		for _, c := range ex.Causes {
+			box.Add(wrapLabel("•  " + c))
+		}
+	}
+	if len(ex.Fields) > 0 {
+		box.Add(keyLabel("CHECK"))
 	}
 	for _, fl := range ex.Fields {
-		line := "Check: " + fl.Where + " → " + fl.Name
+		line := fl.Where + " field “" + fl.Name + "”"
 		if fl.Expect != "" {
-			line += " (should be " + fl.Expect + ")"
+			line += ": " + fl.Expect
 		}
-		box.Add(wrapLabel(line))
+		box.Add(wrapLabel("•  " + line))
+	}
+	if len(ex.Steps) > 0 {
+		box.Add(keyLabel("FIX"))
 	}
 	for i, st := range ex.Steps {
 		box.Add(wrapLabel(fmt.Sprintf("  %d. %s", i+1, st)))
 	}
 	if ex.Confirm != "" {
-		box.Add(wrapLabel("To confirm: " + ex.Confirm))
+		box.Add(keyLabel("CONFIRM"))
+		box.Add(wrapLabel(ex.Confirm))
 	}
 	code := widget.NewLabel(f.Code)
 	code.Importance = widget.LowImportance

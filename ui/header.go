@@ -45,7 +45,7 @@ func newHeader(u *UI) *header {
 	h.line = widget.NewLabel("")
 	h.line.Truncation = fyne.TextTruncateEllipsis
 	h.note = widget.NewLabel("")
-	h.note.Importance = widget.LowImportance
+	h.note.TextStyle = fyne.TextStyle{Italic: true}
 	h.note.Truncation = fyne.TextTruncateEllipsis
 	h.test = widget.NewButtonWithIcon("Test this Trusted App  ("+shortcutHint()+")", theme.MediaPlayIcon(), u.StartRun)
 	h.test.Importance = widget.HighImportance

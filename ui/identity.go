@@ -21,21 +21,22 @@ const maxLifetime = time.Hour
 
 // identityCard answers "as whom does this app act, with which scopes, until when".
 type identityCard struct {
-	u         *UI
-	quiet     *widget.Label
-	grid      fyne.CanvasObject
-	actsAs    *widget.Label
-	database  *widget.Label
-	client    *widget.Label
-	issuer    *widget.Label
-	scopes    *fyne.Container
-	expires   *widget.Label
-	expiryBar *widget.ProgressBar
-	refresh   *widget.Label
-	signature *widget.Label
-	sigIcon   *widget.Icon
-	claims    *tokenview.Claims
-	content   fyne.CanvasObject
+	u            *UI
+	quiet        *widget.Label
+	grid         fyne.CanvasObject
+	actsAs       *widget.Label
+	actsAsDetail *widget.Label
+	database     *widget.Label
+	client       *widget.Label
+	issuer       *widget.Label
+	scopes       *fyne.Container
+	expires      *widget.Label
+	expiryBar    *widget.ProgressBar
+	refresh      *widget.Label
+	signature    *widget.Label
+	sigIcon      *widget.Icon
+	claims       *tokenview.Claims
+	content      fyne.CanvasObject
 }
 
 func bigValue() *widget.Label {
@@ -48,8 +49,9 @@ func bigValue() *widget.Label {
 
 func newIdentityCard(u *UI) *identityCard {
 	c := &identityCard{u: u}
-	c.quiet = wrapLabel("")
-	c.quiet.Importance = widget.LowImportance
+	c.quiet = widget.NewLabel("")
+	c.quiet.Truncation = fyne.TextTruncateEllipsis
+	c.quiet.TextStyle = fyne.TextStyle{Italic: true}
 	c.actsAs = bigValue()
 	c.database = bigValue()
 	c.client = widget.NewLabel("")
@@ -63,20 +65,23 @@ func newIdentityCard(u *UI) *identityCard {
 	c.expiryBar = widget.NewProgressBar()
 	c.expiryBar.TextFormatter = func() string { return "" }
 	c.refresh = widget.NewLabel("")
-	c.refresh.Importance = widget.LowImportance
+	c.refresh.SizeName = theme.SizeNameCaptionText
 	c.signature = widget.NewLabel("")
 	c.signature.Truncation = fyne.TextTruncateEllipsis
 	c.sigIcon = widget.NewIcon(nil)
 
+	c.actsAsDetail = widget.NewLabel("")
+	c.actsAsDetail.SizeName = theme.SizeNameCaptionText
+	c.actsAsDetail.Truncation = fyne.TextTruncateEllipsis
 	left := container.New(layout.NewFormLayout(),
-		keyLabel("ACTS AS"), c.actsAs,
+		keyLabel("ACTS AS"), container.New(layout.NewCustomPaddedVBoxLayout(-10), c.actsAs, c.actsAsDetail),
 		keyLabel("CLIENT"), c.client,
 		keyLabel("SCOPES"), c.scopes,
 	)
 	right := container.New(layout.NewFormLayout(),
 		keyLabel("DATABASE"), c.database,
 		keyLabel("ISSUER"), c.issuer,
-		keyLabel("EXPIRES"), container.NewBorder(nil, nil, c.expires, c.refresh, container.NewCenter(container.NewGridWrap(fyne.NewSize(160, 8), c.expiryBar))),
+		keyLabel("EXPIRES"), container.New(layout.NewCustomPaddedVBoxLayout(-6), container.NewHBox(c.expires, c.refresh), container.NewGridWrap(fyne.NewSize(220, 6), c.expiryBar)),
 		keyLabel("SIGNATURE"), container.NewBorder(nil, nil, c.sigIcon, nil, c.signature),
 	)
 	c.grid = container.NewGridWithColumns(2, left, right)
@@ -118,13 +123,15 @@ func (c *identityCard) set(p profiles.Profile, r check.Report, now time.Time) {
 	if who == "" {
 		who = "no System User"
 	}
+	c.actsAs.SetText(who)
+	var detail []string
 	if cl.SystemUserType != "" {
-		who += "  (" + cl.SystemUserType + ")"
+		detail = append(detail, cl.SystemUserType)
 	}
 	if cl.SystemUserID != "" {
-		who += "  · id " + cl.SystemUserID
+		detail = append(detail, "id "+cl.SystemUserID)
 	}
-	c.actsAs.SetText(who)
+	c.actsAsDetail.SetText(strings.Join(detail, "  ·  "))
 	c.database.SetText(orDash(cl.Database))
 	c.client.SetText(orDash(cl.ClientID))
 	c.issuer.SetText(orDash(cl.Issuer))
@@ -150,9 +157,9 @@ func (c *identityCard) set(p profiles.Profile, r check.Report, now time.Time) {
 	c.scopes.Refresh()
 
 	if r.Token != nil && r.Token.HasRefresh {
-		c.refresh.SetText("(has a refresh token)")
+		c.refresh.SetText("· has a refresh token")
 	} else {
-		c.refresh.SetText("(no refresh token)")
+		c.refresh.SetText("· no refresh token")
 	}
 	switch cl.Signature {
 	case tokenview.SigVerified:

@@ -42,7 +42,7 @@ func newSidebar(u *UI) *sidebar {
 			name := widget.NewLabelWithStyle("profile name", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			name.Truncation = fyne.TextTruncateEllipsis
 			env := widget.NewLabel("environment")
-			env.Importance = widget.LowImportance
+			env.SizeName = theme.SizeNameCaptionText
 			env.Truncation = fyne.TextTruncateEllipsis
 			return container.NewBorder(nil, nil, container.NewCenter(dotBox), nil,
 				container.New(layout.NewCustomPaddedVBoxLayout(-12), name, env))

@@ -106,7 +106,7 @@ func (t *timeline) slotText(kind check.StepKind, label string) string {
 	}
 	s := steps[len(steps)-1]
 	if s.Verdict == check.Skipped {
-		return label + " skipped"
+		return label + "  –"
 	}
 	return label + "  " + humanDuration(s.Duration)
 }

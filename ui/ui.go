@@ -201,7 +201,7 @@ func (u *UI) build() {
 	u.editor = newEditor(u)
 	u.right = container.NewStack(u.welcome)
 	split := container.NewHSplit(u.sidebar.content, container.NewBorder(nil, u.status, nil, nil, u.right))
-	split.Offset = 0.22
+	split.Offset = 0.2
 	u.content = split
 }
 

@@ -76,7 +76,7 @@ func TestHealthyRunShowsIdentity(t *testing.T) {
 	if u.Running() {
 		t.Fatal("run should have finished")
 	}
-	if got := u.identity.actsAs.Text; !strings.Contains(got, "svc-import") || !strings.Contains(got, "ApplicationUserNoLogin") {
+	if got := u.identity.actsAs.Text + " " + u.identity.actsAsDetail.Text; !strings.Contains(got, "svc-import") || !strings.Contains(got, "ApplicationUserNoLogin") {
 		t.Errorf("ACTS AS = %q, want the System User and its type", got)
 	}
 	if got := u.identity.database.Text; got != "E1_DEV-1 Test" {

@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"context"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+)
+
+func TestMain(m *testing.M) {
+	// Claims show local times: pin the zone so snapshots match on every machine.
+	time.Local = time.UTC
+	os.Exit(m.Run())
+}
+
+// screen renders one main screen at size with th and returns the capture.
+func screen(t *testing.T, name string, th fyne.Theme, size fyne.Size) image.Image {
+	t.Helper()
+	var e *env
+	switch name {
+	case "welcome":
+		e = newEnv(t, Deps{StartSandbox: func(context.Context) ([]SandboxProfile, error) { return nil, nil }})
+	case "healthy":
+		e = newEnv(t, Deps{Run: replayRun(healthyReport())}, acme())
+		e.u.StartRun()
+	case "failing":
+		e = newEnv(t, Deps{Run: replayRun(scopeFailReport())}, acme())
+		e.u.StartRun()
+	case "editor":
+		e = newEnv(t, Deps{}, acme())
+		p, _ := e.u.Current()
+		e.u.editor.open(&p)
+	default:
+		t.Fatalf("unknown screen %q", name)
+	}
+	e.u.Wait()
+	e.app.Settings().SetTheme(th)
+	w := e.u.Window()
+	w.Resize(size)
+	w.Canvas().Unfocus()
+	return w.Canvas().Capture()
+}
+
+// Image snapshots of the main screens in light and dark at the smallest supported
+// size. On a mismatch the actual image is written to testdata/failed/.
+func TestSnapshots(t *testing.T) {
+	size := fyne.NewSize(1024, 700)
+	for _, tc := range []struct {
+		screen string
+		theme  fyne.Theme
+		file   string
+	}{
+		{"welcome", theme.LightTheme(), "welcome_light.png"},
+		{"healthy", theme.LightTheme(), "healthy_light.png"},
+		{"healthy", theme.DarkTheme(), "healthy_dark.png"},
+		{"failing", theme.LightTheme(), "failing_light.png"},
+		{"failing", theme.DarkTheme(), "failing_dark.png"},
+		{"editor", theme.LightTheme(), "editor_light.png"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			test.AssertImageMatches(t, tc.file, screen(t, tc.screen, tc.theme, size))
+		})
+	}
+}
+
+// TestScreenshots writes the README's screenshots at 1280x800 when
+// TRUSTEDAPP_SCREENSHOTS names a directory (make screenshots):
+//
+//	TRUSTEDAPP_SCREENSHOTS=docs go test ./ui -run TestScreenshots
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("TRUSTEDAPP_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set TRUSTEDAPP_SCREENSHOTS=DIR to write the screenshots")
+	}
+	if !filepath.IsAbs(dir) {
+		// go test runs in the package directory; resolve against the module root.
+		dir = filepath.Join("..", dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	size := fyne.NewSize(1280, 800)
+	for _, s := range []struct {
+		screen string
+		theme  fyne.Theme
+		file   string
+	}{
+		{"welcome", theme.LightTheme(), "screenshot-welcome.png"},
+		{"healthy", theme.LightTheme(), "screenshot-healthy-light.png"},
+		{"healthy", theme.DarkTheme(), "screenshot-healthy-dark.png"},
+		{"failing", theme.LightTheme(), "screenshot-failing-light.png"},
+		{"failing", theme.DarkTheme(), "screenshot-failing-dark.png"},
+	} {
+		img := screen(t, s.screen, s.theme, size)
+		f, err := os.Create(filepath.Join(dir, s.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := png.Encode(f, img); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s", filepath.Join(dir, s.file))
+	}
+}
