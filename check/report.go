@@ -136,6 +136,9 @@ type Options struct {
 	Fresh bool
 	// SkipAPI stops after the inspect step.
 	SkipAPI bool
+	// TokenOnly runs discovery, the token request and inspection only: no
+	// reachability step, no API calls (the CLI's token command).
+	TokenOnly bool
 	// Leeway is the clock-skew tolerance for exp/nbf/iat (default 60 s).
 	Leeway time.Duration
 	// BodyCap caps captured response bodies (default 1 MiB).

@@ -71,7 +71,11 @@ func Run(ctx context.Context, p profiles.Profile, secret string, opts Options, o
 	defer closeIdle()
 	r.hc = hc
 
-	r.emit(r.reachability())
+	if r.opts.TokenOnly {
+		r.opts.SkipAPI = true
+	} else {
+		r.emit(r.reachability())
+	}
 	if r.rootDown && sameHostURL(p.Root(), p.AuthorityURL()) {
 		r.skipRest(StepDiscovery, "Skipped: the instance could not be reached.")
 		return r.finish()
@@ -189,6 +193,9 @@ var stepNames = map[StepKind]string{
 func (r *run) skipRest(from StepKind, why string) {
 	started := false
 	for _, k := range stepOrder {
+		if k == StepReachability && r.opts.TokenOnly {
+			continue
+		}
 		if k == from {
 			started = true
 		}

@@ -245,3 +245,24 @@ func TestRunTokenErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestRunTokenOnly(t *testing.T) {
+	f := newFakeERP(t)
+	rep := Run(context.Background(), f.profile(), f.secret, Options{TokenOnly: true, Fresh: true, Cache: NewTokenCache()}, nil)
+	var kinds []string
+	for _, s := range rep.Steps {
+		kinds = append(kinds, string(s.Kind))
+	}
+	if strings.Join(kinds, ",") != "discovery,token,inspect" || rep.Access == nil || rep.Verdict != Pass {
+		t.Fatalf("%v %s", kinds, rep.Verdict)
+	}
+	f.secret = "changed"
+	rep = Run(context.Background(), f.profile(), "wrong", Options{TokenOnly: true, Fresh: true, Cache: NewTokenCache()}, nil)
+	kinds = nil
+	for _, s := range rep.Steps {
+		kinds = append(kinds, string(s.Kind)+"="+string(s.Verdict))
+	}
+	if strings.Join(kinds, ",") != "discovery=pass,token=fail,inspect=skipped" {
+		t.Fatalf("%v", kinds)
+	}
+}

@@ -1,9 +1,592 @@
 package main
 
-import "fmt"
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
 
-// runCheck is being written (see the open issue for the check command).
+	"golang.org/x/term"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/profiles"
+	"trustedapp-tester/report"
+)
+
+const checkUsage = `Usage:
+  trustedapp-check check PROFILE [flags]
+  trustedapp-check check --instance URL --client-id ID [flags]
+  trustedapp-check check --all [--parallel N] [flags]
+
+Tests a Trusted App: reachability, discovery, token request, token claims and API
+calls. A human-readable report goes to stdout (a progress line per step on stderr
+when it is a terminal); --json prints the full versioned JSON document instead.
+
+The secret: for a stored profile, from the system keychain (set it with
+'trustedapp-check profiles set-secret NAME'); without a profile, from the
+TRUSTEDAPP_SECRET environment variable or --secret-stdin. --secret-stdin and
+TRUSTEDAPP_SECRET also override the keychain for a single stored profile.
+A secret is never accepted as an argument.
+
+Flags:
+  --store FILE              profile store (default: $TRUSTEDAPP_STORE or the user config directory)
+  --json                    print the full report as JSON (secrets redacted)
+  --report FILE.md          also save the diagnostics report as FILE.md and FILE.json
+  --junit FILE              also write JUnit XML (one testsuite per profile)
+  --strict                  warnings fail the check (exit 1)
+  --fresh                   get a fresh token (never reuse a cached one)
+  --no-api                  stop after the token is inspected
+  --all                     check every stored profile
+  --parallel N              with --all: profiles checked at once (default 4); never
+                            more than one at a time per host (ERP.net rate limits)
+  --secret-stdin            read the client secret from stdin
+
+Profile fields (without PROFILE they define the target; with it they override):
+  --instance URL            instance root, e.g. https://acme.my.erp.net
+  --client-id ID            the Trusted App's ApplicationUri
+  --scope "read update"     requested scopes (space or comma separated)
+  --auth post|basic         client authentication: form body (default) or HTTP Basic
+  --authority URL           authority override (default {instance}/id)
+  --token-endpoint URL      token endpoint override (default: from discovery)
+  --odata-root URL          OData root override
+  --ca-file FILE            extra CA certificates (PEM)
+  --insecure-skip-verify    turn certificate verification OFF (dangerous)
+  --proxy URL               explicit proxy (default: HTTPS_PROXY etc.)
+  --timeout DUR             per-call timeout, e.g. 10s (default 30s)
+  --call "GET /path [BODY]" an API call to run (repeatable; replaces the defaults)
+
+Exit codes: 0 passed (warnings allowed unless --strict), 1 a check failed,
+2 usage error, 3 store, profile, secret or keychain problem, 4 interrupted.
+`
+
+// SecretEnv is the environment variable holding a client secret for ad-hoc checks.
+const SecretEnv = "TRUSTEDAPP_SECRET"
+
+// checkFlags are the flags shared by check and token.
+type checkFlags struct {
+	store, instance, clientID, scope, auth, authority, tokenEndpoint, odataRoot string
+	caFile, proxy, timeout                                                      string
+	insecure, secretStdin, json, strict, fresh, noAPI, all                      bool
+	reportFile, junitFile                                                       string
+	parallel                                                                    int
+	calls                                                                       checkCallList
+	set                                                                         map[string]bool
+}
+
+type checkCallList []string
+
+func (c *checkCallList) String() string     { return strings.Join(*c, "; ") }
+func (c *checkCallList) Set(v string) error { *c = append(*c, v); return nil }
+
+func newCheckFlagSet(name string, f *checkFlags, full bool) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&f.store, "store", "", "")
+	fs.StringVar(&f.instance, "instance", "", "")
+	fs.StringVar(&f.clientID, "client-id", "", "")
+	fs.StringVar(&f.scope, "scope", "", "")
+	fs.StringVar(&f.auth, "auth", "", "")
+	fs.StringVar(&f.authority, "authority", "", "")
+	fs.StringVar(&f.tokenEndpoint, "token-endpoint", "", "")
+	fs.StringVar(&f.odataRoot, "odata-root", "", "")
+	fs.StringVar(&f.caFile, "ca-file", "", "")
+	fs.StringVar(&f.proxy, "proxy", "", "")
+	fs.StringVar(&f.timeout, "timeout", "", "")
+	fs.BoolVar(&f.insecure, "insecure-skip-verify", false, "")
+	fs.BoolVar(&f.secretStdin, "secret-stdin", false, "")
+	fs.BoolVar(&f.json, "json", false, "")
+	fs.BoolVar(&f.fresh, "fresh", false, "")
+	if full {
+		fs.BoolVar(&f.strict, "strict", false, "")
+		fs.BoolVar(&f.noAPI, "no-api", false, "")
+		fs.BoolVar(&f.all, "all", false, "")
+		fs.IntVar(&f.parallel, "parallel", 4, "")
+		fs.StringVar(&f.reportFile, "report", "", "")
+		fs.StringVar(&f.junitFile, "junit", "", "")
+		fs.Var(&f.calls, "call", "")
+	}
+	return fs
+}
+
+// parseInterleaved parses flags before, between and after positional arguments.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+type cliError struct {
+	code int
+	msg  string
+}
+
+func (e *cliError) Error() string { return e.msg }
+
+func usageErr(format string, a ...any) error {
+	return &cliError{exitUsage, fmt.Sprintf(format, a...)}
+}
+
+func envErr(format string, a ...any) error {
+	return &cliError{exitEnvironment, fmt.Sprintf(format, a...)}
+}
+
+// target is one profile to check, with its secret.
+type target struct {
+	p      profiles.Profile
+	secret string
+	err    error // the profile could not be prepared (missing secret ...)
+}
+
+// applyFlags builds or overrides a profile from the profile-field flags.
+func (f *checkFlags) applyFlags(p *profiles.Profile) error {
+	if f.set["instance"] {
+		p.InstanceURL = strings.TrimSpace(f.instance)
+	}
+	if f.set["client-id"] {
+		p.ClientID = strings.TrimSpace(f.clientID)
+	}
+	if f.set["scope"] {
+		p.Scopes = strings.Fields(strings.ReplaceAll(f.scope, ",", " "))
+	}
+	if f.set["auth"] {
+		switch strings.ToLower(strings.TrimSpace(f.auth)) {
+		case "post", "body":
+			p.AuthMethod = profiles.AuthPost
+		case "basic":
+			p.AuthMethod = profiles.AuthBasic
+		default:
+			return usageErr("--auth %q: use post (form body, the default) or basic (HTTP Basic header)", f.auth)
+		}
+	}
+	if f.set["authority"] {
+		p.Authority = f.authority
+	}
+	if f.set["token-endpoint"] {
+		p.TokenEndpoint = f.tokenEndpoint
+	}
+	if f.set["odata-root"] {
+		p.ODataRoot = f.odataRoot
+	}
+	if f.set["ca-file"] {
+		p.TLS.CAFile = f.caFile
+	}
+	if f.set["insecure-skip-verify"] {
+		p.TLS.InsecureSkipVerify = f.insecure
+	}
+	if f.set["proxy"] {
+		p.Proxy = f.proxy
+	}
+	if f.set["call"] {
+		p.Calls = nil
+		for _, c := range f.calls {
+			call, err := parseCall(c)
+			if err != nil {
+				return err
+			}
+			p.Calls = append(p.Calls, call)
+		}
+	}
+	return nil
+}
+
+// parseCall reads "GET /path [BODY]".
+func parseCall(s string) (profiles.APICall, error) {
+	parts := strings.SplitN(strings.TrimSpace(s), " ", 3)
+	if len(parts) < 2 || parts[1] == "" {
+		return profiles.APICall{}, usageErr("--call %q: write the method and the path, e.g. --call \"GET /api/domain/odata/Crm_Sales_Customers?$top=5\"", s)
+	}
+	m := strings.ToUpper(parts[0])
+	switch m {
+	case "GET", "POST", "PUT", "PATCH", "MERGE", "DELETE", "HEAD", "OPTIONS":
+	default:
+		return profiles.APICall{}, usageErr("--call %q: %q is not an HTTP method (GET, POST, PATCH, PUT, DELETE)", s, parts[0])
+	}
+	c := profiles.APICall{Method: m, Path: parts[1]}
+	if len(parts) == 3 {
+		c.Body = parts[2]
+	}
+	return c, nil
+}
+
+// timeoutOf parses --timeout (a duration, or whole seconds).
+func (f *checkFlags) timeoutOf() (time.Duration, error) {
+	if !f.set["timeout"] {
+		return 0, nil
+	}
+	s := strings.TrimSpace(f.timeout)
+	if d, err := time.ParseDuration(s); err == nil && d > 0 && d <= 10*time.Minute {
+		return d, nil
+	}
+	var n int
+	if _, err := fmt.Sscanf(s, "%d", &n); err == nil && fmt.Sprint(n) == s && n > 0 && n <= 600 {
+		return time.Duration(n) * time.Second, nil
+	}
+	return 0, usageErr("--timeout %q: write a duration between 1ms and 10m, such as 10s", f.timeout)
+}
+
+// readStdinSecret reads a secret from stdin (one trailing newline removed).
+func readStdinSecret(r io.Reader) (string, error) {
+	if r == nil {
+		return "", usageErr("--secret-stdin: nothing on stdin; pipe the secret in")
+	}
+	b, err := io.ReadAll(io.LimitReader(r, profiles.MaxSecretBytes+3))
+	if err != nil {
+		return "", envErr("--secret-stdin: cannot read stdin: %v", err)
+	}
+	s := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
+	if s == "" {
+		return "", usageErr("--secret-stdin: stdin was empty; pipe the client secret in, e.g. --secret-stdin < secret.txt")
+	}
+	if len(s) > profiles.MaxSecretBytes {
+		return "", usageErr("--secret-stdin: the secret is longer than %d bytes", profiles.MaxSecretBytes)
+	}
+	return s, nil
+}
+
+func openStore(path string) (*profiles.Store, error) {
+	s, err := profiles.Open(path)
+	var ce *profiles.CorruptError
+	if errors.As(err, &ce) && s != nil {
+		return s, nil
+	}
+	if err != nil {
+		return nil, envErr("%v", err)
+	}
+	return s, nil
+}
+
+// resolveTargets turns the command line into the profiles to check.
+func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
+	if len(pos) > 1 {
+		return nil, usageErr("give one profile name (or --all); got %d: %s", len(pos), strings.Join(pos, " "))
+	}
+	if f.all {
+		if len(pos) > 0 || f.set["instance"] {
+			return nil, usageErr("--all checks every stored profile: give no PROFILE and no --instance")
+		}
+		if f.secretStdin {
+			return nil, usageErr("--all reads each profile's secret from the keychain; --secret-stdin is for one profile")
+		}
+		s, err := openStore(f.store)
+		if err != nil {
+			return nil, err
+		}
+		list := s.List()
+		if len(list) == 0 {
+			return nil, envErr("the profile store %s has no profiles; add one with 'trustedapp-check profiles add'", s.Path())
+		}
+		secrets := newSecrets()
+		var out []target
+		for _, p := range list {
+			if err := f.applyFlags(&p); err != nil {
+				return nil, err
+			}
+			sec, err := secrets.Get(p.Name)
+			t := target{p: p, secret: sec}
+			if err != nil {
+				t.err = fmt.Errorf("profile %q: %v", p.Name, err)
+			}
+			out = append(out, t)
+		}
+		return out, nil
+	}
+	var p profiles.Profile
+	var secret string
+	switch {
+	case len(pos) == 1:
+		s, err := openStore(f.store)
+		if err != nil {
+			return nil, err
+		}
+		p, err = s.Get(pos[0])
+		if err != nil {
+			if errors.Is(err, profiles.ErrNotFound) {
+				return nil, envErr("%v (see 'trustedapp-check profiles list', or check without a profile: --instance URL --client-id ID)", err)
+			}
+			return nil, envErr("%v", err)
+		}
+	case f.set["instance"]:
+		p.Name = "ad-hoc"
+		if !f.set["client-id"] || strings.TrimSpace(f.clientID) == "" {
+			return nil, usageErr("--client-id is required with --instance: the Trusted App's ApplicationUri")
+		}
+		if u, err := url.Parse(strings.TrimSpace(f.instance)); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, usageErr("--instance %q: give the instance root with its scheme, e.g. https://acme.my.erp.net", f.instance)
+		}
+	default:
+		return nil, usageErr("name a stored PROFILE, or give --instance URL --client-id ID (or --all)")
+	}
+	if err := f.applyFlags(&p); err != nil {
+		return nil, err
+	}
+	switch {
+	case f.secretStdin:
+		s, err := readStdinSecret(e.stdin)
+		if err != nil {
+			return nil, err
+		}
+		secret = s
+	case os.Getenv(SecretEnv) != "":
+		secret = os.Getenv(SecretEnv)
+	case len(pos) == 1:
+		s, err := newSecrets().Get(p.Name)
+		if err != nil {
+			return nil, envErr("%v", err)
+		}
+		secret = s
+	default:
+		return nil, usageErr("no client secret: set %s or pipe it with --secret-stdin (never as an argument)", SecretEnv)
+	}
+	return []target{{p: p, secret: secret}}, nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func progress(w io.Writer, name string) func(check.Step) {
+	return func(s check.Step) {
+		prefix := ""
+		if name != "" {
+			prefix = name + ": "
+		}
+		fmt.Fprintf(w, "%s[%s] %s  %s\n", prefix, s.Verdict, s.Name, s.Summary)
+	}
+}
+
 func runCheck(e env) int {
-	fmt.Fprintln(e.stderr, "trustedapp-check check: not available in this build yet")
-	return exitEnvironment
+	f := &checkFlags{}
+	fs := newCheckFlagSet("check", f, true)
+	pos, err := parseInterleaved(fs, e.args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(e.stdout, checkUsage)
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "trustedapp-check check: %v\n\n%s", err, checkUsage)
+		return exitUsage
+	}
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	code, err := doCheck(e, f, pos)
+	if err != nil {
+		var ce *cliError
+		if errors.As(err, &ce) {
+			fmt.Fprintf(e.stderr, "trustedapp-check check: %s\n", ce.msg)
+			if ce.code == exitUsage {
+				fmt.Fprintln(e.stderr, "Run 'trustedapp-check check --help' for the flags.")
+			}
+			return ce.code
+		}
+		fmt.Fprintf(e.stderr, "trustedapp-check check: %v\n", err)
+		return exitEnvironment
+	}
+	return code
+}
+
+func doCheck(e env, f *checkFlags, pos []string) (int, error) {
+	timeout, err := f.timeoutOf()
+	if err != nil {
+		return 0, err
+	}
+	if f.parallel < 1 || f.parallel > 64 {
+		return 0, usageErr("--parallel %d: use 1 to 64", f.parallel)
+	}
+	if f.set["parallel"] && !f.all {
+		return 0, usageErr("--parallel only applies with --all")
+	}
+	if f.reportFile != "" && f.all {
+		return 0, usageErr("--report saves one profile's diagnostics report; with --all use --junit FILE or --json")
+	}
+	targets, err := resolveTargets(e, f, pos)
+	if err != nil {
+		return 0, err
+	}
+	opts := check.Options{Fresh: f.fresh, SkipAPI: f.noAPI, Timeout: timeout}
+	tty := isTerminal(e.stderr)
+
+	docs := make([]report.Document, len(targets))
+	reps := make([]check.Report, len(targets))
+	envProblem := false
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, f.parallel)
+	hostLocks := map[string]*sync.Mutex{}
+	for _, t := range targets {
+		h := strings.ToLower(hostKey(t.p))
+		if hostLocks[h] == nil {
+			hostLocks[h] = &sync.Mutex{}
+		}
+	}
+	var outMu sync.Mutex
+	for i, t := range targets {
+		if t.err != nil {
+			envProblem = true
+			fmt.Fprintf(e.stderr, "trustedapp-check check: %v; skipped\n", t.err)
+			continue
+		}
+		wg.Add(1)
+		go func(i int, t target) {
+			defer wg.Done()
+			lock := hostLocks[strings.ToLower(hostKey(t.p))]
+			lock.Lock() // one check at a time per host: ERP.net's per-session rate limits
+			defer lock.Unlock()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			var onStep func(check.Step)
+			if tty {
+				name := ""
+				if f.all {
+					name = t.p.Name
+				}
+				p := progress(e.stderr, name)
+				onStep = func(s check.Step) { outMu.Lock(); p(s); outMu.Unlock() }
+			}
+			rep := check.Run(e.ctx, t.p, t.secret, opts, onStep)
+			d := report.Build(rep, t.p)
+			d.Forget(t.secret)
+			reps[i], docs[i] = rep, d
+		}(i, t)
+	}
+	wg.Wait()
+
+	var ran []report.Document
+	var ranReps []check.Report
+	for i, t := range targets {
+		if t.err == nil {
+			ran = append(ran, docs[i])
+			ranReps = append(ranReps, reps[i])
+		}
+	}
+	if err := writeOutputs(e, f, ran); err != nil {
+		return 0, err
+	}
+	code := exitOK
+	for _, r := range ranReps {
+		if r.Cancelled || e.ctx.Err() != nil {
+			return exitInterrupted, nil
+		}
+		if r.Verdict == check.Fail || (f.strict && r.Verdict == check.Warn) {
+			code = exitFailed
+		}
+	}
+	if envProblem && code == exitOK {
+		code = exitEnvironment
+	}
+	return code, nil
+}
+
+func hostKey(p profiles.Profile) string {
+	if u, err := url.Parse(p.Root()); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return p.Root()
+}
+
+func writeOutputs(e env, f *checkFlags, docs []report.Document) error {
+	if f.json {
+		if f.all {
+			var parts []string
+			for _, d := range docs {
+				var b bytes.Buffer
+				if err := report.WriteJSON(&b, d); err != nil {
+					return envErr("cannot write JSON: %v", err)
+				}
+				parts = append(parts, strings.TrimSpace(b.String()))
+			}
+			fmt.Fprintf(e.stdout, "[%s]\n", strings.Join(parts, ",\n"))
+		} else if len(docs) == 1 {
+			if err := report.WriteJSON(e.stdout, docs[0]); err != nil {
+				return envErr("cannot write JSON: %v", err)
+			}
+		}
+	} else {
+		for i, d := range docs {
+			if i > 0 {
+				fmt.Fprintln(e.stdout)
+			}
+			if err := report.WriteText(e.stdout, d); err != nil {
+				return envErr("cannot write the report: %v", err)
+			}
+		}
+	}
+	if f.reportFile != "" && len(docs) == 1 {
+		md := f.reportFile
+		if strings.ToLower(filepath.Ext(md)) != ".md" {
+			md += ".md"
+		}
+		js := strings.TrimSuffix(md, filepath.Ext(md)) + ".json"
+		if err := writeFile(md, func(w io.Writer) error { return report.WriteMarkdown(w, docs[0]) }); err != nil {
+			return err
+		}
+		if err := writeFile(js, func(w io.Writer) error { return report.WriteJSON(w, docs[0]) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "Saved the diagnostics report to %s and %s\n", md, js)
+	}
+	if f.junitFile != "" {
+		sorted := append([]report.Document(nil), docs...)
+		sort.SliceStable(sorted, func(i, j int) bool { return profName(sorted[i]) < profName(sorted[j]) })
+		if err := writeFile(f.junitFile, func(w io.Writer) error { return report.WriteJUnit(w, sorted) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func profName(d report.Document) string {
+	if d.Profile != nil {
+		return d.Profile.Name
+	}
+	return ""
+}
+
+// writeFile writes through a temporary file and renames it into place.
+func writeFile(path string, write func(io.Writer) error) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".trustedapp-*.tmp")
+	if err != nil {
+		return envErr("cannot write %s: %v", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return envErr("cannot write %s: %v", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return envErr("cannot write %s: %v", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return envErr("cannot write %s: %v", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return envErr("cannot write %s: %v", path, err)
+	}
+	return nil
+}
+
+// ctxOrBackground keeps tests that build env without ctx working.
+func ctxOrBackground(c context.Context) context.Context {
+	if c == nil {
+		return context.Background()
+	}
+	return c
 }

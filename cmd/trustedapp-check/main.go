@@ -50,6 +50,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"check", "test a profile's Trusted App: reachability, discovery, token, claims, API calls", runCheck},
+		{"token", "print a profile's access token (for scripts: curl -H \"Authorization: Bearer $(...)\")", runToken},
 		{"profiles", "list, show, add, edit, remove, import and export connection profiles", runProfiles},
 		{"sandbox", "run a local ERP.net instance emulator with Trusted App scenarios", runSandbox},
 		{"version", "print the version", runVersion},

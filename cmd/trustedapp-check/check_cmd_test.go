@@ -1,0 +1,381 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+
+	"trustedapp-tester/profiles"
+	"trustedapp-tester/sandbox"
+)
+
+// runArgs runs the real dispatcher.
+func runArgs(t *testing.T, ctx context.Context, stdin string, args ...string) cliResult {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(env{ctx: ctx, args: args, stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb})
+	return cliResult{code, out.String(), errb.String()}
+}
+
+func startSandbox(t *testing.T) *sandbox.Server {
+	t.Helper()
+	s, err := sandbox.Start(sandbox.Config{TLS: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func scenarioArgs(t *testing.T, s *sandbox.Server, name string) ([]string, string) {
+	t.Helper()
+	sc, ok := s.Scenario(name)
+	if !ok {
+		t.Fatalf("no scenario %s", name)
+	}
+	args := []string{"--instance", sc.Instance, "--client-id", sc.ClientID, "--scope", sc.Scope, "--auth", sc.AuthMethod, "--ca-file", s.CAFile()}
+	if sc.Authority != sc.Instance+"/id" {
+		args = append(args, "--authority", sc.Authority)
+	}
+	for _, c := range sc.Calls {
+		args = append(args, "--call", strings.TrimSpace(c.Method+" "+c.Path+" "+c.Body))
+	}
+	return args, sc.ClientSecret
+}
+
+func noLeak(t *testing.T, secret string, outs ...string) {
+	t.Helper()
+	for _, o := range outs {
+		if strings.Contains(o, secret) {
+			t.Fatalf("the secret leaked into output:\n%s", o)
+		}
+	}
+}
+
+func TestCheckAdHocAgainstSandbox(t *testing.T) {
+	s := startSandbox(t)
+	args, secret := scenarioArgs(t, s, "healthy")
+	t.Setenv(SecretEnv, secret)
+
+	r := runArgs(t, context.Background(), "", append([]string{"check"}, args...)...)
+	expect(t, r, exitOK, []string{"svc-import", "Verdict"}, nil)
+	noLeak(t, secret, r.stdout, r.stderr)
+
+	r = runArgs(t, context.Background(), "", append([]string{"check", "--json"}, args...)...)
+	expect(t, r, exitOK, nil, nil)
+	noLeak(t, secret, r.stdout)
+	var doc struct {
+		Schema  string `json:"schema"`
+		Verdict string `json:"verdict"`
+		Steps   []struct {
+			Name       string `json:"name"`
+			Verdict    string `json:"verdict"`
+			DurationMS *int64 `json:"duration_ms"`
+			Findings   []struct {
+				Code     string            `json:"code"`
+				Severity string            `json:"severity"`
+				Evidence map[string]string `json:"evidence"`
+			} `json:"findings"`
+		} `json:"steps"`
+		Claims struct {
+			SystemUser struct {
+				Login, Type, ID string
+			} `json:"system_user"`
+			ClientID          string   `json:"client_id"`
+			Database          string   `json:"database"`
+			Issuer            string   `json:"issuer"`
+			Audiences         []string `json:"audiences"`
+			ScopesRequested   []string `json:"scopes_requested"`
+			ScopesGranted     []string `json:"scopes_granted"`
+			ExpiresAt         string   `json:"expires_at"`
+			SignatureVerified bool     `json:"signature_verified"`
+		} `json:"claims"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, r.stdout)
+	}
+	c := doc.Claims
+	if doc.Verdict != "pass" || len(doc.Steps) != 7 || doc.Steps[0].DurationMS == nil || doc.Steps[0].Name == "" ||
+		c.SystemUser.Login != "svc-import" || c.SystemUser.Type == "" || c.SystemUser.ID == "" || !c.SignatureVerified ||
+		c.ClientID != "com.sandbox/healthy" || c.Database == "" || c.Issuer != s.Authority() || len(c.Audiences) == 0 ||
+		strings.Join(c.ScopesRequested, " ") != "read update" || strings.Join(c.ScopesGranted, " ") != "read update" || c.ExpiresAt == "" {
+		t.Fatalf("JSON contract: %+v", doc)
+	}
+	if doc.Steps[6].Findings[0].Code != "api.ok" || doc.Steps[6].Findings[0].Severity != "info" {
+		t.Errorf("findings: %+v", doc.Steps[6])
+	}
+
+	// The secret from stdin instead, for a failing scenario: exit 1, the code named.
+	args, secret = scenarioArgs(t, s, "rotated-secret")
+	t.Setenv(SecretEnv, "")
+	r = runArgs(t, context.Background(), secret+"\n", append([]string{"check", "--secret-stdin"}, args...)...)
+	expect(t, r, exitFailed, []string{"token.invalid_client"}, nil)
+	noLeak(t, secret, r.stdout, r.stderr)
+}
+
+func TestCheckStrictAndNoAPI(t *testing.T) {
+	s := startSandbox(t)
+	args, secret := scenarioArgs(t, s, "user-scopes")
+	t.Setenv(SecretEnv, secret)
+	r := runArgs(t, context.Background(), "", append([]string{"check"}, args...)...)
+	expect(t, r, exitOK, []string{"token.scope_narrowed"}, nil)
+	r = runArgs(t, context.Background(), "", append([]string{"check", "--strict"}, args...)...)
+	expect(t, r, exitFailed, []string{"token.scope_narrowed"}, nil)
+
+	args, secret = scenarioArgs(t, s, "licence-exhausted")
+	t.Setenv(SecretEnv, secret)
+	r = runArgs(t, context.Background(), "", append([]string{"check", "--no-api"}, args...)...)
+	expect(t, r, exitOK, nil, nil)
+	if strings.Contains(r.stdout, "api.license_exhausted") {
+		t.Error("--no-api still called the API")
+	}
+	r = runArgs(t, context.Background(), "", append([]string{"check"}, args...)...)
+	expect(t, r, exitFailed, []string{"api.license_exhausted"}, nil)
+}
+
+func TestCheckUsageErrors(t *testing.T) {
+	t.Setenv(SecretEnv, "")
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"check"}, "name a stored PROFILE"},
+		{[]string{"check", "--instance", "https://a.example"}, "--client-id is required"},
+		{[]string{"check", "--instance", "a.example", "--client-id", "x"}, "give the instance root with its scheme"},
+		{[]string{"check", "--instance", "https://a.example", "--client-id", "x"}, "no client secret: set TRUSTEDAPP_SECRET"},
+		{[]string{"check", "--instance", "https://a.example", "--client-id", "x", "--auth", "jwt"}, "--auth \"jwt\""},
+		{[]string{"check", "--instance", "https://a.example", "--client-id", "x", "--timeout", "soon"}, "--timeout \"soon\""},
+		{[]string{"check", "--instance", "https://a.example", "--client-id", "x", "--call", "FETCH /x"}, "is not an HTTP method"},
+		{[]string{"check", "--instance", "https://a.example", "--client-id", "x", "--call", "GET"}, "write the method and the path"},
+		{[]string{"check", "--instance", "https://a.example", "--client-id", "x", "--secret-stdin"}, "stdin was empty"},
+		{[]string{"check", "--bogus"}, "flag provided but not defined"},
+		{[]string{"check", "a", "b"}, "give one profile name"},
+		{[]string{"check", "--all", "x"}, "give no PROFILE"},
+		{[]string{"check", "x", "--parallel", "2"}, "--parallel only applies with --all"},
+		{[]string{"check", "--all", "--report", "r.md"}, "--report saves one profile's"},
+		{[]string{"token"}, "name a stored PROFILE"},
+	} {
+		r := runArgs(t, context.Background(), "", tc.args...)
+		expect(t, r, exitUsage, nil, []string{tc.msg})
+	}
+}
+
+func storeWith(t *testing.T, s *sandbox.Server, names ...string) string {
+	t.Helper()
+	keyring.MockInit()
+	path := filepath.Join(t.TempDir(), "profiles.json")
+	st, err := profiles.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		sc, _ := s.Scenario(n)
+		p := profiles.Profile{Name: n, InstanceURL: sc.Instance, ClientID: sc.ClientID, Scopes: strings.Fields(sc.Scope),
+			AuthMethod: profiles.AuthMethod(sc.AuthMethod), TLS: profiles.TLSOptions{CAFile: s.CAFile()}}
+		for _, c := range sc.Calls {
+			p.Calls = append(p.Calls, profiles.APICall{Method: c.Method, Path: c.Path, Body: c.Body})
+		}
+		if err := st.Add(p); err != nil {
+			t.Fatal(err)
+		}
+		if err := newSecrets().Set(n, sc.ClientSecret); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path
+}
+
+func TestCheckStoredProfileAndReport(t *testing.T) {
+	s := startSandbox(t)
+	store := storeWith(t, s, "healthy", "basic-auth")
+	t.Setenv(SecretEnv, "")
+	sc, _ := s.Scenario("healthy")
+	dir := t.TempDir()
+	rep := filepath.Join(dir, "diag.md")
+	r := runArgs(t, context.Background(), "", "check", "healthy", "--store", store, "--report", rep)
+	expect(t, r, exitOK, []string{"svc-import"}, []string{"Saved the diagnostics report"})
+	md, err := os.ReadFile(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := os.ReadFile(filepath.Join(dir, "diag.json"))
+	if err != nil || !json.Valid(js) {
+		t.Fatalf("json report: %v", err)
+	}
+	if !strings.Contains(string(md), "svc-import") {
+		t.Errorf("markdown lacks the System User:\n%s", md)
+	}
+	noLeak(t, sc.ClientSecret, string(md), string(js), r.stdout)
+
+	// Missing profile and missing secret are environment errors.
+	r = runArgs(t, context.Background(), "", "check", "nope", "--store", store)
+	expect(t, r, exitEnvironment, nil, []string{"nope", "profiles list"})
+	newSecrets().Delete("basic-auth")
+	r = runArgs(t, context.Background(), "", "check", "basic-auth", "--store", store)
+	expect(t, r, exitEnvironment, nil, []string{"basic-auth"})
+	// Unreadable store.
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte("{not json"), 0o600)
+	r = runArgs(t, context.Background(), "", "check", "x", "--store", bad)
+	if r.code != exitEnvironment {
+		t.Errorf("corrupt store: %d %s", r.code, r.stderr)
+	}
+	// Report to an unwritable place.
+	r = runArgs(t, context.Background(), "", "check", "healthy", "--store", store, "--report", filepath.Join(dir, "no", "such", "dir", "r.md"))
+	expect(t, r, exitEnvironment, nil, []string{"cannot write"})
+}
+
+func TestCheckAllJUnitAndJSON(t *testing.T) {
+	s := startSandbox(t)
+	store := storeWith(t, s, "healthy", "disabled", "basic-auth")
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	r := runArgs(t, context.Background(), "", "check", "--all", "--parallel", "2", "--store", store, "--junit", junit, "--json")
+	expect(t, r, exitFailed, nil, nil)
+	var docs []struct {
+		Verdict string `json:"verdict"`
+		Profile struct {
+			Name string `json:"name"`
+		} `json:"profile"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &docs); err != nil || len(docs) != 3 {
+		t.Fatalf("--all --json: %v\n%s", err, r.stdout)
+	}
+	verdicts := map[string]string{}
+	for _, d := range docs {
+		verdicts[d.Profile.Name] = d.Verdict
+	}
+	if verdicts["healthy"] != "pass" || verdicts["disabled"] != "fail" || verdicts["basic-auth"] != "pass" {
+		t.Errorf("verdicts %v", verdicts)
+	}
+	b, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suites struct {
+		Suites []struct {
+			Name     string `xml:"name,attr"`
+			Failures int    `xml:"failures,attr"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(b, &suites); err != nil || len(suites.Suites) != 3 {
+		t.Fatalf("junit: %v\n%s", err, b)
+	}
+	// A profile without a secret is reported and makes --all an environment failure.
+	newSecrets().Delete("disabled")
+	r = runArgs(t, context.Background(), "", "check", "--all", "--store", store)
+	expect(t, r, exitEnvironment, nil, []string{`profile "disabled"`, "skipped"})
+}
+
+// TestCheckAllOneAtATimePerHost checks that --all never runs two checks against one
+// host at once, whatever --parallel says.
+func TestCheckAllOneAtATimePerHost(t *testing.T) {
+	var mu sync.Mutex
+	inFlight, maxInFlight := 0, 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		inFlight++
+		if inFlight > maxInFlight {
+			maxInFlight = inFlight
+		}
+		mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	keyring.MockInit()
+	path := filepath.Join(t.TempDir(), "p.json")
+	st, _ := profiles.Open(path)
+	for i := 0; i < 4; i++ {
+		n := fmt.Sprintf("p%d", i)
+		if err := st.Add(profiles.Profile{Name: n, InstanceURL: srv.URL, ClientID: "c" + n}); err != nil {
+			t.Fatal(err)
+		}
+		newSecrets().Set(n, "secret-"+n)
+	}
+	r := runArgs(t, context.Background(), "", "check", "--all", "--parallel", "4", "--store", path)
+	expect(t, r, exitFailed, nil, nil)
+	if maxInFlight != 1 {
+		t.Fatalf("%d requests to one host ran at once", maxInFlight)
+	}
+}
+
+func TestTokenCommand(t *testing.T) {
+	s := startSandbox(t)
+	store := storeWith(t, s, "healthy", "public-client")
+	t.Setenv(SecretEnv, "")
+	r := runArgs(t, context.Background(), "", "token", "healthy", "--store", store)
+	expect(t, r, exitOK, nil, nil)
+	tok := strings.TrimSpace(r.stdout)
+	if strings.Count(tok, ".") != 2 || strings.Count(r.stdout, "\n") != 1 || r.stderr != "" {
+		t.Fatalf("token output %q / %q", r.stdout, r.stderr)
+	}
+	// The printed token works as a Bearer token against the instance.
+	req, _ := http.NewRequest("GET", s.URL()+"/api/domain/odata/Crm_Sales_Customers?$top=1", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	pool := mustPool(t, s.CAFile())
+	resp, err := (&http.Client{Transport: &http.Transport{TLSClientConfig: pool}}).Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("token does not work: %v %v", err, resp)
+	}
+	resp.Body.Close()
+
+	r = runArgs(t, context.Background(), "", "token", "healthy", "--store", store, "--json", "--fresh")
+	expect(t, r, exitOK, nil, nil)
+	var tr tokenResponse
+	if err := json.Unmarshal([]byte(r.stdout), &tr); err != nil || strings.Count(tr.AccessToken, ".") != 2 || tr.TokenType != "Bearer" || tr.ExpiresIn != 3600 || tr.Scope != "read update" || tr.ExpiresAt.IsZero() {
+		t.Fatalf("token --json: %v %s", err, r.stdout)
+	}
+
+	sc, _ := s.Scenario("public-client")
+	r = runArgs(t, context.Background(), "", "token", "public-client", "--store", store)
+	expect(t, r, exitFailed, nil, []string{"no token was issued", "token.invalid_client"})
+	if r.stdout != "" {
+		t.Errorf("stdout must stay empty when no token: %q", r.stdout)
+	}
+	noLeak(t, sc.ClientSecret, r.stderr)
+}
+
+func TestCheckInterrupted(t *testing.T) {
+	s := startSandbox(t)
+	args, secret := scenarioArgs(t, s, "slow-identity")
+	t.Setenv(SecretEnv, secret)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	r := runArgs(t, ctx, "", append([]string{"check"}, args...)...)
+	expect(t, r, exitInterrupted, nil, nil)
+	if time.Since(start) > 5*time.Second {
+		t.Errorf("interrupt took %s", time.Since(start))
+	}
+	// A timeout shorter than the identity server's delay: a failed check, not an interrupt.
+	r = runArgs(t, context.Background(), "", append([]string{"check", "--timeout", "300ms"}, args...)...)
+	expect(t, r, exitFailed, []string{"net.timeout"}, nil)
+}
+
+func mustPool(t *testing.T, caFile string) *tls.Config {
+	t.Helper()
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	return &tls.Config{RootCAs: pool}
+}
