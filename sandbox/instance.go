@@ -10,6 +10,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"regexp"
@@ -78,7 +80,12 @@ func newInstance(cfg Config, addr string, tlsCfg *tls.Config, name string) (*ins
 	in.srv = &http.Server{
 		Handler:           in.logged(in.routes()),
 		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          nil,
+		// Server-level errors (e.g. a client that does not trust the local CA) go to the
+		// request log, or nowhere: never to the process's default logger.
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
+	if cfg.Logger != nil {
+		in.srv.ErrorLog = cfg.Logger
 	}
 	return in, nil
 }
