@@ -87,28 +87,29 @@ func (g *guidanceTab) findingView(f check.Finding) fyne.CanvasObject {
 		what = f.Message
 	}
 	box.Add(wrapLabel(what))
-	if len(ex.Causes) > 0 {
-		box.Add(keyLabel("LIKELY CAUSES"))
-		for _, c := range ex.Causes {
-			box.Add(wrapLabel("•  " + c))
+	section := func(title string, lines []string) {
+		if len(lines) > 0 {
+			box.Add(keyLabel(title))
+			box.Add(wrapLabel(strings.Join(lines, "\n")))
 		}
 	}
-	if len(ex.Fields) > 0 {
-		box.Add(keyLabel("CHECK"))
+	var causes, fields, steps []string
+	for _, c := range ex.Causes {
+		causes = append(causes, "•  "+c)
 	}
 	for _, fl := range ex.Fields {
-		line := fl.Where + " field “" + fl.Name + "”"
+		line := "•  " + fl.Where + " field “" + fl.Name + "”"
 		if fl.Expect != "" {
 			line += ": " + fl.Expect
 		}
-		box.Add(wrapLabel("•  " + line))
-	}
-	if len(ex.Steps) > 0 {
-		box.Add(keyLabel("FIX"))
+		fields = append(fields, line)
 	}
 	for i, st := range ex.Steps {
-		box.Add(wrapLabel(fmt.Sprintf("  %d. %s", i+1, st)))
+		steps = append(steps, fmt.Sprintf("%d.  %s", i+1, st))
 	}
+	section("LIKELY CAUSES", causes)
+	section("CHECK", fields)
+	section("FIX", steps)
 	if ex.Confirm != "" {
 		box.Add(keyLabel("CONFIRM"))
 		box.Add(wrapLabel(ex.Confirm))

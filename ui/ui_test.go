@@ -123,7 +123,7 @@ func TestFailingRunShowsGuidance(t *testing.T) {
 	if !strings.Contains(g, ex.Title) {
 		t.Errorf("guidance lacks the explanation title %q:\n%s", ex.Title, g)
 	}
-	if len(ex.Steps) > 0 && !strings.Contains(g, "1. "+ex.Steps[0]) {
+	if len(ex.Steps) > 0 && !strings.Contains(g, "1.  "+ex.Steps[0]) {
 		t.Errorf("guidance lacks the numbered fix step %q:\n%s", ex.Steps[0], g)
 	}
 }
