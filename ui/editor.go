@@ -101,7 +101,7 @@ func newEditor(u *UI) *editor {
 	for _, c := range profiles.DefaultCalls() {
 		ph = append(ph, c.Method+" "+c.Path)
 	}
-	e.calls.SetPlaceHolder("One call per line, METHOD PATH. Empty runs the defaults:\n" + strings.Join(ph, "\n"))
+	e.calls.SetPlaceHolder("One call per line, METHOD PATH [BODY]. Empty runs the defaults:\n" + strings.Join(ph, "\n"))
 	e.calls.Validator = func(s string) error { _, err := parseCalls(s); return err }
 	e.author = widget.NewEntry()
 	e.author.SetPlaceHolder("derived: {instance}/id")
@@ -217,7 +217,7 @@ func (e *editor) open(p *profiles.Profile) {
 	e.other.SetText(strings.Join(other, " "))
 	var lines []string
 	for _, c := range q.Calls {
-		lines = append(lines, strings.TrimSpace(c.Method+" "+c.Path))
+		lines = append(lines, strings.TrimSpace(c.Method+" "+c.Path+" "+c.Body))
 	}
 	e.calls.SetText(strings.Join(lines, "\n"))
 	e.author.SetText(q.Authority)
@@ -345,6 +345,16 @@ func (e *editor) profile() (profiles.Profile, error) {
 	calls, err := parseCalls(e.calls.Text)
 	if err != nil {
 		return p, err
+	}
+	// Keep the names of calls that are still there.
+	if e.orig != nil {
+		for i := range calls {
+			for _, oc := range e.orig.Calls {
+				if oc.Method == calls[i].Method && oc.Path == calls[i].Path {
+					calls[i].Name = oc.Name
+				}
+			}
+		}
 	}
 	p.Calls = calls
 	p.Authority = strings.TrimSpace(e.author.Text)
@@ -514,12 +524,15 @@ func parseCalls(s string) ([]profiles.APICall, error) {
 		if line == "" {
 			continue
 		}
-		f := strings.Fields(line)
+		// METHOD PATH [BODY]: the body is the rest of the line (one-line JSON).
+		f := strings.SplitN(line, " ", 2)
 		m := strings.ToUpper(f[0])
 		if len(f) != 2 || !callMethods[m] {
-			return nil, fmt.Errorf("API calls, line %d: write METHOD PATH, e.g. GET /api/domain/odata/Crm_Sales_Customers?$top=5", i+1)
+			return nil, fmt.Errorf("API calls, line %d: write METHOD PATH [BODY], e.g. GET /api/domain/odata/Crm_Sales_Customers?$top=5", i+1)
 		}
-		out = append(out, profiles.APICall{Method: m, Path: f[1]})
+		rest := strings.TrimSpace(f[1])
+		path, body, _ := strings.Cut(rest, " ")
+		out = append(out, profiles.APICall{Method: m, Path: path, Body: strings.TrimSpace(body)})
 	}
 	return out, nil
 }

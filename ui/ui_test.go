@@ -213,3 +213,50 @@ func findButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	}
 	return found
 }
+
+func TestParseCalls(t *testing.T) {
+	got, err := parseCalls("get /a\n\nPATCH /api/x(1) {\"Notes\":\"n o\"}\n")
+	if err != nil || len(got) != 2 || got[0].Method != "GET" || got[0].Path != "/a" || got[1].Body != `{"Notes":"n o"}` {
+		t.Fatalf("parseCalls = %+v, %v", got, err)
+	}
+	_, err = parseCalls("FETCH /a")
+	if err == nil || !strings.Contains(err.Error(), "line 1") || !strings.Contains(err.Error(), "METHOD PATH") {
+		t.Fatalf("bad method error = %v", err)
+	}
+}
+
+// Saving an edited profile keeps every field the form shows, call bodies included.
+func TestEditorRoundTripKeepsCalls(t *testing.T) {
+	p := acme()
+	p.Calls = []profiles.APICall{{Name: "Write", Method: "PATCH", Path: "/api/domain/odata/Crm_Sales_Customers(1)", Body: `{"Notes":"x"}`}}
+	e := newEnv(t, Deps{}, p)
+	u := e.u
+	test.Tap(u.header.edit)
+	test.Tap(u.editor.save)
+	u.Wait()
+	got, err := e.store.Get(p.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Calls) != 1 || got.Calls[0] != p.Calls[0] || got.InstanceURL != p.InstanceURL || got.ClientID != p.ClientID || strings.Join(got.Scopes, " ") != "read update" {
+		t.Fatalf("after Edit+Save: %+v", got)
+	}
+}
+
+// Invalid input is refused with a message naming the field and the fix.
+func TestEditorRejectsBadInstance(t *testing.T) {
+	e := newEnv(t, Deps{})
+	u := e.u
+	u.editor.open(nil)
+	test.Type(u.editor.name, "Bad")
+	test.Type(u.editor.instance, "https://id.erp.net")
+	test.Type(u.editor.clientID, "x")
+	test.Tap(u.editor.save)
+	u.Wait()
+	if len(e.store.List()) != 0 {
+		t.Fatal("an invalid profile was saved")
+	}
+	if w := u.editor.warn.Text; !strings.Contains(w, "instance") || !strings.Contains(w, "id.erp.net is the global sign-in") {
+		t.Fatalf("warning = %q", w)
+	}
+}
