@@ -351,10 +351,13 @@ func (r *run) jwtFindings(c tokenview.Claims, now time.Time, leeway time.Duratio
 				ev(EvActual, strings.Join(c.Audiences, " "), EvExpected, "DomainAPI")))
 		}
 	}
-	if c.Subject != "" {
-		fs = append(fs, newFinding(TokUserToken, "The token has a sub claim, like a user (sign-in) token; a Trusted App's client-credentials token acts as its System User instead.", ev(EvActual, c.Subject)))
+	// RFC 9068 client-credentials tokens may carry sub = client_id; only another
+	// subject without a System User marks a user (sign-in) token.
+	userToken := c.SystemUser == "" && c.Subject != "" && c.Subject != c.ClientID
+	if userToken {
+		fs = append(fs, newFinding(TokUserToken, "The token names a user (sub) and no System User, like a sign-in token; a Trusted App's client-credentials token acts as its System User instead.", ev(EvActual, c.Subject)))
 	}
-	if c.SystemUser == "" && c.Subject == "" {
+	if c.SystemUser == "" && !userToken {
 		fs = append(fs, newFinding(TokNoSystemUser, "The token names no System User (client_system_user), so API calls have no identity; set a System User on the Trusted App and allow it.", ev(EvClientID, c.ClientID)))
 	}
 	if c.Expired(now, leeway) {
