@@ -111,7 +111,12 @@ func Run(ctx context.Context, p profiles.Profile, secret string, opts Options, o
 			r.emit(skippedStep(StepAPI, callName(c), "Skipped: the run was cancelled."))
 			continue
 		}
-		r.emit(r.apiCall(c, r.access, r.grantedScope))
+		st := r.apiCall(c, r.access, r.grantedScope)
+		r.emit(st)
+		if rejectsToken(st) {
+			// The API refused this token: never hand it out from the cache again.
+			r.opts.Cache.Drop(r.cacheKey)
+		}
 	}
 	return r.finish()
 }
@@ -595,4 +600,15 @@ func (r *run) timeout() time.Duration {
 		return r.opts.Timeout
 	}
 	return r.p.Timeout()
+}
+
+// rejectsToken reports whether an API step says the token itself is no good.
+func rejectsToken(s Step) bool {
+	for _, f := range s.Findings {
+		switch f.Code {
+		case APIUnauthorized, APITokenExpired, APIForeignIssuer, APIBadSignature:
+			return true
+		}
+	}
+	return false
 }

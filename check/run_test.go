@@ -266,3 +266,26 @@ func TestRunTokenOnly(t *testing.T) {
 		t.Fatalf("%v", kinds)
 	}
 }
+
+func TestRejectedTokenLeavesTheCache(t *testing.T) {
+	f := newFakeERP(t)
+	cache := NewTokenCache()
+	opts := Options{Cache: cache}
+	p := onlyCall(f.profile(), "/api/domain/odata/X")
+	Run(context.Background(), p, f.secret, opts, nil)
+	if cache.Len() != 1 {
+		t.Fatal("token not cached")
+	}
+	f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="The token expired"`)
+		w.WriteHeader(401)
+	}
+	rep := Run(context.Background(), p, f.secret, opts, nil)
+	if !hasCode(rep, TokFromCache) || !hasCode(rep, APITokenExpired) || cache.Len() != 0 {
+		t.Fatalf("%v, %d cached", codes(rep, ""), cache.Len())
+	}
+	Run(context.Background(), p, f.secret, opts, nil)
+	if f.calls() != 2 {
+		t.Errorf("after a refused token the next run must ask for a new one: %d token calls", f.calls())
+	}
+}

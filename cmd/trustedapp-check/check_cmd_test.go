@@ -19,6 +19,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"trustedapp-tester/check"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
 )
@@ -378,4 +379,22 @@ func mustPool(t *testing.T, caFile string) *tls.Config {
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(pem)
 	return &tls.Config{RootCAs: pool}
+}
+
+func TestCheckHelpAndProgress(t *testing.T) {
+	r := runArgs(t, context.Background(), "", "check", "--help")
+	expect(t, r, exitOK, []string{"--secret-stdin", "TRUSTEDAPP_SECRET", "Exit codes"}, nil)
+	r = runArgs(t, context.Background(), "", "token", "-h")
+	expect(t, r, exitOK, []string{"Authorization: Bearer $(trustedapp-check token prod)"}, nil)
+	r = runArgs(t, context.Background(), "", "--help")
+	expect(t, r, exitOK, []string{"token", "print a profile's access token"}, nil)
+
+	var b bytes.Buffer
+	progress(&b, "prod")(check.Step{Name: "Token", Verdict: check.Fail, Summary: "No token: invalid_client"})
+	if b.String() != "prod: [fail] Token  No token: invalid_client\n" {
+		t.Errorf("progress line %q", b.String())
+	}
+	if isTerminal(&b) {
+		t.Error("a buffer is not a terminal")
+	}
 }
