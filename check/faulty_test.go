@@ -350,3 +350,24 @@ func TestTLSCertificates(t *testing.T) {
 		t.Errorf("insecure: %v", codes(rep, ""))
 	}
 }
+
+func TestTokenAndDiscoveryRedirectToAnotherHost(t *testing.T) {
+	var hits atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer other.Close()
+	f := newFakeERP(t)
+	f.tokenHandler = func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/connect/token", http.StatusTemporaryRedirect)
+	}
+	rep := Run(context.Background(), f.profile(), f.secret, fresh(), nil)
+	if !hasCode(rep, NetRedirectCrossHost) || !hasCode(rep, TokHTTPError) || hits.Load() != 0 {
+		t.Fatalf("token redirect: %v, %d hits", codes(rep, StepToken), hits.Load())
+	}
+	f.discovery = func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/.well-known/openid-configuration", http.StatusFound)
+	}
+	rep = Run(context.Background(), f.profile(), f.secret, fresh(), nil)
+	if fd := finding(rep, NetRedirectCrossHost); fd == nil || !strings.Contains(fd.Message, "the OpenID configuration") || hits.Load() != 0 {
+		t.Fatalf("discovery redirect: %v", codes(rep, StepDiscovery))
+	}
+}

@@ -504,6 +504,9 @@ func (r *run) discovery() (st Step) {
 		return finishStep(st, "Cannot reach "+hostOf(authority))
 	}
 	ct := resp.Header.Get("Content-Type")
+	if f, ok := crossHostRedirect(resp, "the OpenID configuration"); ok {
+		st.Findings = append(st.Findings, f)
+	}
 	var doc oidcConfig
 	switch {
 	case resp.StatusCode == http.StatusNotFound:
@@ -611,4 +614,18 @@ func rejectsToken(s Step) bool {
 		}
 	}
 	return false
+}
+
+// crossHostRedirect reports a 3xx answer pointing at another host (never followed).
+func crossHostRedirect(resp *http.Response, what string) (Finding, bool) {
+	if resp == nil || resp.StatusCode < 300 || resp.StatusCode >= 400 || resp.Request == nil {
+		return Finding{}, false
+	}
+	loc, err := resp.Request.URL.Parse(resp.Header.Get("Location"))
+	if err != nil || loc == nil || sameHost(loc, resp.Request.URL) {
+		return Finding{}, false
+	}
+	return newFinding(NetRedirectCrossHost,
+		fmt.Sprintf("The server redirected %s to another host (%s); the redirect was not followed, so no credentials were sent there.", what, loc.Host),
+		map[string]string{EvURL: RedactURL(resp.Request.URL.String()), EvLocation: RedactURL(loc.String()), EvStatus: fmt.Sprint(resp.StatusCode)}), true
 }

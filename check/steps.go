@@ -101,6 +101,9 @@ func (r *run) token() (st Step) {
 		var re *oauth2.RetrieveError
 		switch {
 		case errors.As(err, &re):
+			if f, ok := crossHostRedirect(re.Response, "the token request"); ok {
+				st.Findings = append(st.Findings, f)
+			}
 			st.Findings = append(st.Findings, r.retrieveErrorFinding(re, baseEv))
 			if re.ErrorCode == "invalid_client" && r.p.Method() == profiles.AuthBasic && (url.QueryEscape(r.p.ClientID) != r.p.ClientID || url.QueryEscape(r.secret) != r.secret) {
 				st.Findings = append(st.Findings, newFinding(TokBasicEncoding,
