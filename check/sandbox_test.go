@@ -126,6 +126,19 @@ func TestSandboxScenarios(t *testing.T) {
 	if f := finding(rep, TokScopeNarrowed); f == nil || f.Evidence[EvGranted] != "read" || !strings.Contains(f.Evidence[EvMissing], "openid") {
 		t.Errorf("user-scopes evidence: %+v", f)
 	}
+	// The sign-in scopes are reported once, together, not once per scope.
+	var userOnly []Finding
+	for _, st := range rep.Steps {
+		for _, f := range st.Findings {
+			if f.Code == TokScopeUserOnly {
+				userOnly = append(userOnly, f)
+			}
+		}
+	}
+	if len(userOnly) != 1 || userOnly[0].Evidence[EvScope] != "offline_access openid" ||
+		!strings.Contains(userOnly[0].Message, `The scopes "offline_access" and "openid" are for interactive sign-in`) {
+		t.Errorf("want one token.scope_user_only naming both scopes, got %+v", userOnly)
+	}
 	rep = get("scope-not-allowed")
 	if f := finding(rep, TokInvalidScope); f == nil || !strings.Contains(f.Evidence[EvDescription]+f.Message, "update") {
 		t.Errorf("invalid_scope should name update: %+v", f)

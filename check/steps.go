@@ -41,15 +41,31 @@ func authMethodText(m profiles.AuthMethod) string {
 	return "as form fields (client_secret_post)"
 }
 
+// scopeRequestFindings warns about requested scopes a service app should not ask for.
+// The sign-in scopes (openid, profile, offline_access) are reported together, once.
 func (r *run) scopeRequestFindings() []Finding {
 	var fs []Finding
+	var userOnly []string
+	for _, s := range tokenview.SortedScopesList(r.p.Scopes) {
+		if userOnlyScopes[s] {
+			userOnly = append(userOnly, s)
+		}
+	}
+	if len(userOnly) > 0 {
+		ev := map[string]string{EvScope: strings.Join(userOnly, " "), EvRequested: strings.Join(r.p.Scopes, " ")}
+		msg := fmt.Sprintf("The scope %s is for interactive sign-in and is never granted to a service app; remove it.", quoteList(userOnly))
+		if len(userOnly) > 1 {
+			msg = fmt.Sprintf("The scopes %s are for interactive sign-in and are never granted to a service app; remove them.", quoteList(userOnly))
+		}
+		fs = append(fs, newFinding(TokScopeUserOnly, msg, ev))
+	}
 	for _, s := range tokenview.SortedScopesList(r.p.Scopes) {
 		ev := map[string]string{EvScope: s, EvRequested: strings.Join(r.p.Scopes, " ")}
 		switch {
 		case s == "DomainApi":
 			fs = append(fs, newFinding(TokScopeLegacy, "The scope DomainApi is legacy and obsolete; request read and update instead.", ev))
 		case userOnlyScopes[s]:
-			fs = append(fs, newFinding(TokScopeUserOnly, fmt.Sprintf("The scope %q is for interactive sign-in and is never granted to a service app; remove it.", s), ev))
+			// reported above, together
 		case s == "sec":
 			fs = append(fs, newFinding(TokScopeInternal, "The scope sec is for ERP.net's internal security APIs only.", ev))
 		case !knownScopes[s]:

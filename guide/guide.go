@@ -140,8 +140,11 @@ func generic(code string, ev map[string]string) Explanation {
 var derivedKeys = map[string]bool{
 	"missing_derived": true, "issuer_why": true, "auth_name": true, "auth_other": true,
 	"auth_other_name": true, "auth_hint": true, "scope_or_requested": true,
-	"status_text": true, "root_hint": true,
+	"status_text": true, "root_hint": true, "missing_grantable": true, "missing_user_only": true,
 }
+
+// userOnlyScopes are sign-in scopes that ERP.net never grants to a service app.
+var userOnlyScopes = map[string]bool{"openid": true, "profile": true, "offline_access": true}
 
 // derive copies the evidence, cleans values (one line, capped) and adds facts
 // computed from it: the missing scopes, why two issuers differ, the other auth method.
@@ -171,6 +174,22 @@ func derive(in map[string]string) map[string]string {
 		}
 	} else if ev["missing"] != "" {
 		ev["missing_derived"] = ev["missing"]
+	}
+	// Split the missing scopes: sign-in scopes are never granted to a service app (the
+	// fix is to stop requesting them); any other missing scope needs the Scope field.
+	var grantable, userOnly []string
+	for _, s := range strings.Fields(ev["missing_derived"]) {
+		if userOnlyScopes[s] {
+			userOnly = append(userOnly, s)
+		} else {
+			grantable = append(grantable, s)
+		}
+	}
+	if len(grantable) > 0 {
+		ev["missing_grantable"] = strings.Join(grantable, " ")
+	}
+	if len(userOnly) > 0 {
+		ev["missing_user_only"] = strings.Join(userOnly, " ")
 	}
 	if s := ev["scope"]; s != "" {
 		ev["scope_or_requested"] = s

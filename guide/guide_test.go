@@ -163,3 +163,35 @@ func TestLongAndMultilineEvidenceIsTamed(t *testing.T) {
 		t.Errorf("long evidence not capped: %d chars", len(x.What))
 	}
 }
+
+// A narrowed grant caused only by sign-in scopes must not send the admin to the
+// Trusted App's Scope field: ERP.net never grants those scopes to a service app.
+func TestScopeNarrowedBySignInScopesOnly(t *testing.T) {
+	e := guide.Explain("token.scope_narrowed", map[string]string{
+		"requested": "read openid offline_access", "granted": "read", "missing": "openid offline_access",
+	})
+	text := e.What + " " + strings.Join(e.Causes, " ") + " " + strings.Join(e.Steps, " ")
+	for _, want := range []string{"Remove openid offline_access from the profile's scopes", "never grants to a service app", "Nothing needs to change in the Trusted App"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "add it to the Scope field") {
+		t.Errorf("explanation sends the admin to the Scope field for sign-in scopes:\n%s", text)
+	}
+}
+
+func TestScopeNarrowedByAppScope(t *testing.T) {
+	e := guide.Explain("token.scope_narrowed", map[string]string{
+		"requested": "read update", "granted": "read", "missing": "update",
+	})
+	text := e.What + " " + strings.Join(e.Steps, " ")
+	for _, want := range []string{"Calls that need update will be refused", "add it to the Scope field"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Nothing needs to change in the Trusted App") {
+		t.Errorf("explanation says nothing to change although update is missing:\n%s", text)
+	}
+}
