@@ -41,8 +41,9 @@ e2e: app cli
 	scripts/e2e-smoke.sh $(APP)
 
 # Speed and memory targets live here, never in the pass/fail suite (docs/benchmarks.md).
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+bench: app cli
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 $$($(GO) list ./... | grep -v '^trustedapp-tester$$')
+	scripts/bench-process.sh
 
 # Regenerates the screenshots in docs/ (test-driver renders + a real Xvfb capture).
 screenshots: app

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Whole-process measurements for docs/benchmarks.md (run by `make bench`, never by the
+# test suite): the CLI's full check and token commands against the sandbox compared with
+# a bare curl token request, and the desktop app's resident memory after start-up.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CLI=bin/trustedapp-check APP=bin/trustedapp-tester N=${N:-20}
+[ -x "$CLI" ] && [ -x "$APP" ] || { echo "bench-process: build first (make app cli)" >&2; exit 3; }
+tmp=$(mktemp -d); trap 'kill $sb 2>/dev/null || true; rm -rf "$tmp"' EXIT
+
+"$CLI" sandbox --json --quiet >"$tmp/sb.json" 2>/dev/null & sb=$!
+for _ in $(seq 50); do [ -s "$tmp/sb.json" ] && break; sleep 0.1; done
+# The healthy scenario's values, from the first object of the JSON array.
+field() { tr -d '\n' <"$tmp/sb.json" | sed -E 's/\},[[:space:]]*\{.*//' | sed -E "s/.*\"$1\": *\"([^\"]*)\".*/\1/"; }
+inst=$(field instance) cid=$(field client_id) secret=$(field client_secret)
+
+timeit() { # timeit LABEL CMD...: mean wall time of N runs
+  local start end; start=$(date +%s%N)
+  for _ in $(seq "$N"); do "${@:2}" >/dev/null 2>&1 || true; done
+  end=$(date +%s%N)
+  printf '%-44s %6d.%01d ms/run\n' "$1" $(((end - start) / N / 1000000)) $(((end - start) / N / 100000 % 10))
+}
+export TRUSTEDAPP_SECRET=$secret TRUSTEDAPP_STORE=$tmp/profiles.json TRUSTEDAPP_AUDIT=$tmp/audit.jsonl
+echo "whole-process, mean of $N runs, sandbox on loopback:"
+timeit "trustedapp-check check (7 steps, JSON)" "$CLI" check --instance "$inst" --client-id "$cid" --scope "read update" --json
+timeit "trustedapp-check token" "$CLI" token --instance "$inst" --client-id "$cid" --scope "read update"
+timeit "curl token request (no checks at all)" curl -s -d grant_type=client_credentials -d "client_id=$cid" -d "client_secret=$secret" -d "scope=read update" "$inst/id/connect/token"
+
+# The desktop app: resident memory 4 s after start with the sandbox and 17 profiles.
+rss=$(LANG=en_US.UTF-8 xvfb-run -a -s '-screen 0 1280x800x24' bash -c '
+  "$0" --sandbox >/dev/null 2>&1 & pid=$!; sleep 4
+  awk "/VmRSS/ {print \$2}" /proc/$pid/status; kill $pid' "$APP")
+echo "desktop app RSS after start (--sandbox):      $((rss / 1024)) MiB"
