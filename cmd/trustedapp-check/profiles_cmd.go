@@ -156,6 +156,20 @@ func (c *profilesCmd) open() (*profiles.Store, int) {
 	return s, 0
 }
 
+// openProfile opens the store and finds the named profile; on failure it has printed
+// why and returns a nil store with the exit code.
+func (c *profilesCmd) openProfile(name string) (*profiles.Store, profiles.Profile, int) {
+	s, code := c.open()
+	if s == nil {
+		return nil, profiles.Profile{}, code
+	}
+	p, err := s.Get(name)
+	if err != nil {
+		return nil, profiles.Profile{}, c.fail(err)
+	}
+	return s, p, 0
+}
+
 // fail prints an error from the store or keychain and returns its exit code.
 func (c *profilesCmd) fail(err error) int {
 	var ve *profiles.ValidationError
@@ -405,13 +419,9 @@ func (c *profilesCmd) show(args []string) int {
 	if !ok {
 		return code
 	}
-	s, code := c.open()
+	s, p, code := c.openProfile(pos[0])
 	if s == nil {
 		return code
-	}
-	p, err := s.Get(pos[0])
-	if err != nil {
-		return c.fail(err)
 	}
 	var others []profiles.Profile
 	for _, o := range s.List() {
@@ -587,13 +597,9 @@ func (c *profilesCmd) edit(args []string) int {
 		c.errorf("edit: give at least one profile flag to change, e.g. --scope \"read update\" (see 'trustedapp-check profiles --help')")
 		return exitUsage
 	}
-	s, code := c.open()
+	s, p, code := c.openProfile(pos[0])
 	if s == nil {
 		return code
-	}
-	p, err := s.Get(pos[0])
-	if err != nil {
-		return c.fail(err)
 	}
 	old := p.Name
 	if msg := pf.apply(&p); msg != "" {
@@ -625,13 +631,9 @@ func (c *profilesCmd) rm(args []string) int {
 	if !ok {
 		return code
 	}
-	s, code := c.open()
+	s, p, code := c.openProfile(pos[0])
 	if s == nil {
 		return code
-	}
-	p, err := s.Get(pos[0])
-	if err != nil {
-		return c.fail(err)
 	}
 	if err := profiles.DeleteProfile(s, newSecrets(), p.Name); err != nil {
 		return c.fail(err)
@@ -788,13 +790,9 @@ func (c *profilesCmd) setSecret(args []string) int {
 		c.errorf("set-secret takes only the profile name: the secret is read from stdin or a no-echo prompt, never from the command line (where it would stay in shell history and the process list)")
 		return exitUsage
 	}
-	s, code := c.open()
+	s, p, code := c.openProfile(pos[0])
 	if s == nil {
 		return code
-	}
-	p, err := s.Get(pos[0])
-	if err != nil {
-		return c.fail(err)
 	}
 	secret, err := c.readSecret(p.Name)
 	if err != nil {
@@ -851,13 +849,9 @@ func (c *profilesCmd) rmSecret(args []string) int {
 	if !ok {
 		return code
 	}
-	s, code := c.open()
+	s, p, code := c.openProfile(pos[0])
 	if s == nil {
 		return code
-	}
-	p, err := s.Get(pos[0])
-	if err != nil {
-		return c.fail(err)
 	}
 	if err := profiles.DeleteProfileSecret(s, newSecrets(), p.Name); err != nil {
 		return c.fail(err)
