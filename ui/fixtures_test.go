@@ -138,6 +138,11 @@ func newEnv(t *testing.T, deps Deps, seed ...profiles.Profile) *env {
 			t.Fatal(err)
 		}
 	}
+	if deps.Options.Cache == nil {
+		// A token cache per test: sandboxes of earlier tests may have used the same
+		// address, and their tokens are signed with other keys.
+		deps.Options.Cache = check.NewTokenCache()
+	}
 	deps.Store = NewStore(store)
 	deps.Secrets = NewSecrets(sec)
 	if deps.Now == nil {

@@ -158,23 +158,7 @@ func (g *guidanceTab) saveReport() {
 		if wc == nil {
 			return
 		}
-		md, merr := g.markdown()
-		u.background(func() {
-			err := merr
-			if err == nil {
-				_, err = wc.Write(md)
-			}
-			if cerr := wc.Close(); err == nil {
-				err = cerr
-			}
-			fyne.Do(func() {
-				if err != nil {
-					u.showError("Could not save the report", err, "Choose another folder or file name and try again.")
-					return
-				}
-				u.setStatus("Report saved to " + wc.URI().Path() + ".")
-			})
-		})
+		g.saveTo(wc)
 	}, u.win)
 	d.SetFileName(safeFileName(g.p.Name) + "-report.md")
 	d.Show()
@@ -191,4 +175,28 @@ func safeFileName(s string) string {
 		return "trustedapp"
 	}
 	return s
+}
+
+// saveTo writes the Markdown report to wc and closes it (the file dialog's callback;
+// tests call it with a file writer). The report is built on the UI goroutine, written
+// on a goroutine.
+func (g *guidanceTab) saveTo(wc fyne.URIWriteCloser) {
+	u := g.u
+	md, merr := g.markdown()
+	u.background(func() {
+		err := merr
+		if err == nil {
+			_, err = wc.Write(md)
+		}
+		if cerr := wc.Close(); err == nil {
+			err = cerr
+		}
+		fyne.Do(func() {
+			if err != nil {
+				u.showError("Could not save the report", err, "Choose another folder or file name and try again.")
+				return
+			}
+			u.setStatus("Report saved to " + wc.URI().Path() + ".")
+		})
+	})
 }

@@ -230,7 +230,7 @@ func (u *UI) deleteCurrent() {
 	if !ok {
 		return
 	}
-	dialog.ShowConfirm("Delete “"+p.Name+"”?",
+	d := dialog.NewConfirm("Delete “"+p.Name+"”?",
 		"The profile and its client secret in the keychain are removed. The Trusted App on the server is not touched.",
 		func(ok bool) {
 			if !ok {
@@ -253,4 +253,8 @@ func (u *UI) deleteCurrent() {
 				})
 			})
 		}, u.win)
+	d.SetConfirmText("Delete")
+	d.SetDismissText("Keep")
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
 }

@@ -144,24 +144,31 @@ func (h *historyTab) export() {
 		if wc == nil {
 			return
 		}
-		u.background(func() {
-			var buf bytes.Buffer
-			err := u.deps.History.Export(&buf, f)
-			if err == nil {
-				_, err = io.Copy(wc, &buf)
-			}
-			if cerr := wc.Close(); err == nil {
-				err = cerr
-			}
-			fyne.Do(func() {
-				if err != nil {
-					u.showError("Could not export the history", err, "Choose another folder or file name and try again.")
-					return
-				}
-				u.setStatus("History exported to " + wc.URI().Path() + ".")
-			})
-		})
+		h.exportTo(wc, f)
 	}, u.win)
 	d.SetFileName("trustedapp-history.jsonl")
 	d.Show()
+}
+
+// exportTo writes the entries matching f as JSON lines to wc on a goroutine and closes
+// it (the file dialog's callback; tests call it with a file writer).
+func (h *historyTab) exportTo(wc fyne.URIWriteCloser, f audit.Filter) {
+	u := h.u
+	u.background(func() {
+		var buf bytes.Buffer
+		err := u.deps.History.Export(&buf, f)
+		if err == nil {
+			_, err = io.Copy(wc, &buf)
+		}
+		if cerr := wc.Close(); err == nil {
+			err = cerr
+		}
+		fyne.Do(func() {
+			if err != nil {
+				u.showError("Could not export the history", err, "Choose another folder or file name and try again.")
+				return
+			}
+			u.setStatus("History exported to " + wc.URI().Path() + ".")
+		})
+	})
 }

@@ -124,23 +124,7 @@ func (s *sidebar) importProfiles() {
 		if rc == nil {
 			return
 		}
-		u.background(func() {
-			defer rc.Close()
-			added, err := u.deps.Store.Import(rc)
-			fyne.Do(func() {
-				if err != nil {
-					u.showError("Could not import "+rc.URI().Name(), err, "The file must be a profile bundle (JSON) exported by Trusted App Tester. Nothing was changed.")
-					return
-				}
-				if len(added) == 0 {
-					u.showMessage("Nothing imported", "Every profile in "+rc.URI().Name()+" already exists here. Rename or delete the local ones to import them again.")
-					u.Reload("")
-					return
-				}
-				u.showMessage("Profiles imported", fmt.Sprintf("Imported %d profile(s): %s. Their client secrets are not part of an export: open each one, press Edit and paste the secret.", len(added), strings.Join(added, ", ")))
-				u.Reload(added[0])
-			})
-		})
+		s.importFrom(rc)
 	}, u.win)
 	d.Show()
 }
@@ -165,24 +149,53 @@ func (s *sidebar) exportProfiles(names []string) {
 		if wc == nil {
 			return
 		}
-		u.background(func() {
-			var buf bytes.Buffer
-			err := u.deps.Store.Export(&buf, names)
-			if err == nil {
-				_, err = io.Copy(wc, &buf)
-			}
-			if cerr := wc.Close(); err == nil {
-				err = cerr
-			}
-			fyne.Do(func() {
-				if err != nil {
-					u.showError("Could not export the profiles", err, "Choose another folder or file name and try again.")
-					return
-				}
-				u.setStatus(fmt.Sprintf("Exported %d profile(s) to %s (client secrets are never exported).", len(names), wc.URI().Path()))
-			})
-		})
+		s.exportTo(wc, names)
 	}, u.win)
 	d.SetFileName("trustedapp-profiles.json")
 	d.Show()
+}
+
+// importFrom imports the bundle rc on a goroutine and closes it (the file dialog's
+// callback; tests call it with a file reader).
+func (s *sidebar) importFrom(rc fyne.URIReadCloser) {
+	u := s.u
+	u.background(func() {
+		defer rc.Close()
+		added, err := u.deps.Store.Import(rc)
+		fyne.Do(func() {
+			if err != nil {
+				u.showError("Could not import "+rc.URI().Name(), err, "The file must be a profile bundle (JSON) exported by Trusted App Tester. Nothing was changed.")
+				return
+			}
+			if len(added) == 0 {
+				u.showMessage("Nothing imported", "Every profile in "+rc.URI().Name()+" already exists here. Rename or delete the local ones to import them again.")
+				u.Reload("")
+				return
+			}
+			u.showMessage("Profiles imported", fmt.Sprintf("Imported %d profile(s): %s. Their client secrets are not part of an export: open each one, press Edit and paste the secret.", len(added), strings.Join(added, ", ")))
+			u.Reload(added[0])
+		})
+	})
+}
+
+// exportTo writes the names' bundle to wc on a goroutine and closes it.
+func (s *sidebar) exportTo(wc fyne.URIWriteCloser, names []string) {
+	u := s.u
+	u.background(func() {
+		var buf bytes.Buffer
+		err := u.deps.Store.Export(&buf, names)
+		if err == nil {
+			_, err = io.Copy(wc, &buf)
+		}
+		if cerr := wc.Close(); err == nil {
+			err = cerr
+		}
+		fyne.Do(func() {
+			if err != nil {
+				u.showError("Could not export the profiles", err, "Choose another folder or file name and try again.")
+				return
+			}
+			u.setStatus(fmt.Sprintf("Exported %d profile(s) to %s (client secrets are never exported).", len(names), wc.URI().Path()))
+		})
+	})
 }

@@ -1,0 +1,491 @@
+package ui
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/audit"
+	"trustedapp-tester/profiles"
+)
+
+// fileWriter opens path for writing the way a file-save dialog hands it over.
+func fileWriter(t *testing.T, path string) fyne.URIWriteCloser {
+	t.Helper()
+	wc, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatalf("writer %s: %v", path, err)
+	}
+	return wc
+}
+
+// fileReader opens path the way a file-open dialog hands it over.
+func fileReader(t *testing.T, path string) fyne.URIReadCloser {
+	t.Helper()
+	rc, err := storage.Reader(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatalf("reader %s: %v", path, err)
+	}
+	return rc
+}
+
+// topDialog is the text of the topmost overlay (a dialog), "" when none shows.
+func topDialog(u *UI) string {
+	o := u.win.Canvas().Overlays().Top()
+	if o == nil {
+		return ""
+	}
+	return texts(o)
+}
+
+// closeDialogs hides every overlay.
+func closeDialogs(u *UI) {
+	for o := u.win.Canvas().Overlays().Top(); o != nil; o = u.win.Canvas().Overlays().Top() {
+		u.win.Canvas().Overlays().Remove(o)
+	}
+}
+
+// findEntry finds the first entry under o.
+func findEntry(t *testing.T, o fyne.CanvasObject) *widget.Entry {
+	t.Helper()
+	var found *widget.Entry
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil || o == nil {
+			return
+		}
+		switch w := o.(type) {
+		case *widget.Entry:
+			found = w
+			return
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(w).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	if found == nil {
+		t.Fatal("no entry")
+	}
+	return found
+}
+
+// historyEnv is a sandbox env whose runs are logged to a real audit log in a temp dir.
+func historyEnv(t *testing.T) (*env, *audit.Log) {
+	t.Helper()
+	log, err := audit.Open(filepath.Join(t.TempDir(), "audit.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sandboxEnv(t, Deps{History: log}), log
+}
+
+func TestHistoryFromRealRuns(t *testing.T) {
+	e, _ := historyEnv(t)
+	u := e.u
+	for _, name := range []string{"Sandbox: healthy", "Sandbox: scope-not-allowed"} {
+		u.selectProfile(name)
+		u.StartRun()
+		u.Wait()
+	}
+	u.tabs.SelectIndex(4) // History: reloads on selection
+	u.Wait()
+	if u.tabs.Selected().Text != "History" {
+		t.Fatalf("tab %q", u.tabs.Selected().Text)
+	}
+	h := u.history
+	all := len(h.entries)
+	if all < 4 {
+		t.Fatalf("history shows %d entries after two runs (note %q)", all, h.note.Text)
+	}
+	seen := map[string]bool{}
+	for _, en := range h.entries {
+		seen[en.Profile] = true
+	}
+	if !seen["Sandbox: healthy"] || !seen["Sandbox: scope-not-allowed"] {
+		t.Fatalf("profiles in the history: %v", seen)
+	}
+	if !strings.Contains(h.note.Text, "requests logged") {
+		t.Errorf("note = %q", h.note.Text)
+	}
+	// The table shows a token request of the healthy run as a row.
+	var row string
+	for i, en := range h.entries {
+		if en.Profile == "Sandbox: healthy" && strings.Contains(en.Endpoint, "/connect/token") {
+			row = historyCell(h.entries[i], 3) + " " + historyCell(h.entries[i], 4)
+		}
+	}
+	if !strings.Contains(row, "POST") || !strings.Contains(row, "200") {
+		t.Errorf("token request row = %q", row)
+	}
+
+	// Filter by profile. (Choosing in the Select calls OnChanged; calling it directly
+	// keeps the test driver's inline fyne.Do from racing the Select's own refresh.)
+	h.filter.Selected = "Sandbox: healthy"
+	h.filter.OnChanged(h.filter.Selected)
+	u.Wait()
+	if len(h.entries) == 0 || len(h.entries) >= all {
+		t.Fatalf("filtered history has %d of %d entries", len(h.entries), all)
+	}
+	for _, en := range h.entries {
+		if en.Profile != "Sandbox: healthy" {
+			t.Fatalf("filter let through %q", en.Profile)
+		}
+	}
+
+	// Export writes the filtered entries as JSON lines, without secrets.
+	path := filepath.Join(t.TempDir(), "history.jsonl")
+	h.exportTo(fileWriter(t, path), h.currentFilter())
+	u.Wait()
+	if !strings.Contains(u.status.Text, "History exported to "+path) {
+		t.Errorf("status = %q", u.status.Text)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(strings.NewReader(string(raw)))
+	n := 0
+	for sc.Scan() {
+		var en audit.Entry
+		if err := json.Unmarshal(sc.Bytes(), &en); err != nil {
+			t.Fatalf("line %d is not JSON: %v: %s", n+1, err, sc.Text())
+		}
+		if en.Profile != "Sandbox: healthy" {
+			t.Fatalf("exported line for %q", en.Profile)
+		}
+		n++
+	}
+	if n != len(h.entries) {
+		t.Errorf("exported %d lines, the table shows %d", n, len(h.entries))
+	}
+	if strings.Contains(string(raw), "sandbox-healthy-secret") {
+		t.Fatal("the client secret is in the exported history")
+	}
+}
+
+// Exporting to a file that cannot be written tells the user what to do.
+func TestHistoryExportErrorExplained(t *testing.T) {
+	e, _ := historyEnv(t)
+	u := e.u
+	dir := t.TempDir()
+	wc := fileWriter(t, filepath.Join(dir, "h.jsonl"))
+	// Close the underlying file first: the export's write then fails for real.
+	if err := wc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	u.history.exportTo(wc, audit.Filter{})
+	u.Wait()
+	d := topDialog(u)
+	if !strings.Contains(d, "Could not export the history") || !strings.Contains(d, "Choose another folder") {
+		t.Fatalf("dialog = %q", d)
+	}
+}
+
+func TestHistoryUnavailable(t *testing.T) {
+	e := newEnv(t, Deps{}, acme())
+	e.u.tabs.SelectIndex(4)
+	e.u.Wait()
+	if got := e.u.history.note.Text; got != "The history log is not available in this session." {
+		t.Fatalf("note = %q", got)
+	}
+}
+
+func TestProfileExportImportRoundTrip(t *testing.T) {
+	p := acme()
+	q := acme()
+	q.Name, q.Environment, q.ClientID = "Reports (Test)", profiles.EnvTest, "com.acme/reports"
+	e := newEnv(t, Deps{}, p, q)
+	u := e.u
+	path := filepath.Join(t.TempDir(), "bundle.json")
+	u.sidebar.exportTo(fileWriter(t, path), []string{p.Name, q.Name})
+	u.Wait()
+	if !strings.Contains(u.status.Text, "Exported 2 profile(s) to "+path) || !strings.Contains(u.status.Text, "never exported") {
+		t.Errorf("status = %q", u.status.Text)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), "com.acme/reports") {
+		t.Fatalf("bundle lacks a profile:\n%s", raw)
+	}
+	if strings.Contains(string(raw), "seed-secret-") {
+		t.Fatal("a client secret was exported")
+	}
+
+	// Import into a fresh app: both arrive, and the user is told to add secrets.
+	f := newEnv(t, Deps{})
+	f.u.sidebar.importFrom(fileReader(t, path))
+	f.u.Wait()
+	if got := len(f.store.List()); got != 2 {
+		t.Fatalf("imported %d profiles", got)
+	}
+	d := topDialog(f.u)
+	if !strings.Contains(d, "Imported 2 profile(s)") || !strings.Contains(d, "paste the secret") {
+		t.Errorf("dialog = %q", d)
+	}
+	if f.u.current != "Nightly import" && f.u.current != "Reports (Test)" {
+		t.Errorf("selected %q after import", f.u.current)
+	}
+	closeDialogs(f.u)
+
+	// Importing the same bundle again renames instead of overwriting.
+	f.u.sidebar.importFrom(fileReader(t, path))
+	f.u.Wait()
+	if got := len(f.store.List()); got != 4 {
+		t.Fatalf("after a second import: %d profiles", got)
+	}
+	if _, err := f.store.Get("Nightly import (2)"); err != nil {
+		t.Errorf("renamed import missing: %v", err)
+	}
+}
+
+func TestProfileImportCorruptFile(t *testing.T) {
+	e := newEnv(t, Deps{}, acme())
+	u := e.u
+	path := filepath.Join(t.TempDir(), "broken.json")
+	if err := os.WriteFile(path, []byte(`{"profiles": [ {"name": "x", `), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	u.sidebar.importFrom(fileReader(t, path))
+	u.Wait()
+	d := topDialog(u)
+	if !strings.Contains(d, "Could not import broken.json") || !strings.Contains(d, "Nothing was changed") {
+		t.Fatalf("dialog = %q", d)
+	}
+	if len(e.store.List()) != 1 {
+		t.Fatal("a corrupt import changed the store")
+	}
+}
+
+func TestProfileExportNothing(t *testing.T) {
+	e := newEnv(t, Deps{})
+	e.u.sidebar.exportProfiles(nil)
+	if d := topDialog(e.u); !strings.Contains(d, "There are no profiles yet") {
+		t.Fatalf("dialog = %q", d)
+	}
+}
+
+func TestDuplicateRenameDelete(t *testing.T) {
+	e := newEnv(t, Deps{}, acme())
+	u := e.u
+
+	// Duplicate: a copy without the secret.
+	u.duplicateCurrent()
+	u.Wait()
+	cp, err := e.store.Get("Nightly import copy")
+	if err != nil {
+		t.Fatalf("duplicate not stored: %v (status %q)", err, u.status.Text)
+	}
+	if !cp.SecretSetAt.IsZero() || cp.ClientID != acme().ClientID {
+		t.Errorf("duplicate = %+v", cp)
+	}
+	if s, _ := u.deps.Secrets.Get(cp.Name); s != "" {
+		t.Error("the duplicate got the secret")
+	}
+	if u.current != cp.Name || !strings.Contains(u.status.Text, "secret was not copied") {
+		t.Errorf("current %q, status %q", u.current, u.status.Text)
+	}
+	u.selectProfile("Nightly import")
+	u.duplicateCurrent()
+	u.Wait()
+	if _, err := e.store.Get("Nightly import copy 2"); err != nil {
+		t.Errorf("second duplicate: %v", err)
+	}
+
+	// Rename through the dialog: a taken name is refused, a free one moves the secret.
+	u.selectProfile("Nightly import")
+	u.renameCurrent()
+	dlg := u.win.Canvas().Overlays().Top()
+	if dlg == nil {
+		t.Fatal("no rename dialog")
+	}
+	entry := findEntry(t, dlg)
+	rename := findButton(t, dlg, "Rename")
+	entry.SetText("")
+	test.Type(entry, "nightly import copy")
+	if err := entry.Validate(); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("taken name: %v", err)
+	}
+	entry.SetText("")
+	test.Type(entry, "Nightly import (Prod)")
+	if rename.Disabled() {
+		t.Fatal("Rename is disabled for a free name")
+	}
+	test.Tap(rename)
+	u.Wait()
+	if _, err := e.store.Get("Nightly import (Prod)"); err != nil {
+		t.Fatalf("renamed profile missing: %v", err)
+	}
+	if _, err := e.store.Get("Nightly import"); err == nil {
+		t.Error("the old name is still stored")
+	}
+	if s, _ := u.deps.Secrets.Get("Nightly import (Prod)"); s != "seed-secret-Nightly import" {
+		t.Errorf("secret after rename = %q", s)
+	}
+	if s, _ := u.deps.Secrets.Get("Nightly import"); s != "" {
+		t.Error("the secret stayed under the old name")
+	}
+	if u.current != "Nightly import (Prod)" {
+		t.Errorf("current = %q", u.current)
+	}
+
+	// Delete asks first; Keep changes nothing, Delete removes profile and secret.
+	u.deleteCurrent()
+	dlg = u.win.Canvas().Overlays().Top()
+	if d := texts(dlg); !strings.Contains(d, "Delete “Nightly import (Prod)”?") || !strings.Contains(d, "not touched") {
+		t.Fatalf("confirm dialog = %q", d)
+	}
+	test.Tap(findButton(t, dlg, "Keep"))
+	u.Wait()
+	if _, err := e.store.Get("Nightly import (Prod)"); err != nil {
+		t.Fatal("Keep deleted the profile")
+	}
+	u.deleteCurrent()
+	test.Tap(findButton(t, u.win.Canvas().Overlays().Top(), "Delete"))
+	u.Wait()
+	if _, err := e.store.Get("Nightly import (Prod)"); err == nil {
+		t.Fatal("Delete kept the profile")
+	}
+	if s, _ := u.deps.Secrets.Get("Nightly import (Prod)"); s != "" {
+		t.Error("Delete kept the secret")
+	}
+	if !strings.Contains(u.status.Text, "Deleted “Nightly import (Prod)”") || u.current == "Nightly import (Prod)" {
+		t.Errorf("status %q, current %q", u.status.Text, u.current)
+	}
+}
+
+// A store that fails on write shows why and what to do.
+func TestDuplicateStoreFailureExplained(t *testing.T) {
+	e := newEnv(t, Deps{}, acme())
+	u := e.u
+	// Make the store's folder read-only: the atomic write cannot create its temp file.
+	dir := filepath.Dir(e.store.Path())
+	if err := os.Chmod(dir, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.Chmod(dir, 0o700) })
+	if os.Geteuid() == 0 {
+		// root ignores directory permissions: break the store by replacing its folder
+		// path with a file.
+		_ = os.Chmod(dir, 0o700)
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dir, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = os.Remove(dir) })
+	}
+	u.duplicateCurrent()
+	u.Wait()
+	d := topDialog(u)
+	if !strings.Contains(d, "Could not duplicate “Nightly import”") || !strings.Contains(d, "Try again") {
+		t.Fatalf("dialog = %q (status %q)", d, u.status.Text)
+	}
+}
+
+func TestSaveReportMarkdown(t *testing.T) {
+	e := sandboxEnv(t, Deps{})
+	u := e.u
+	u.selectProfile("Sandbox: healthy")
+	u.StartRun()
+	u.Wait()
+	rep := u.reports["Sandbox: healthy"]
+	if rep == nil || rep.Access == nil {
+		t.Fatalf("no token from the healthy scenario (status %q)", u.status.Text)
+	}
+	path := filepath.Join(t.TempDir(), "report.md")
+	u.guidance.saveTo(fileWriter(t, path))
+	u.Wait()
+	if !strings.Contains(u.status.Text, "Report saved to "+path) {
+		t.Errorf("status = %q", u.status.Text)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(raw)
+	if !strings.Contains(md, "svc-import") || !strings.HasPrefix(strings.TrimSpace(md), "#") {
+		t.Errorf("report lacks the System User or is not Markdown:\n%s", md)
+	}
+	if strings.Contains(md, "sandbox-healthy-secret") {
+		t.Fatal("the client secret is in the saved report")
+	}
+	if tok := rep.Access.Reveal(); tok == "" || strings.Contains(md, tok) {
+		t.Fatal("the whole access token is in the saved report")
+	}
+}
+
+func TestSaveReportWriteFailure(t *testing.T) {
+	e := newEnv(t, Deps{Run: replayRun(healthyReport())}, acme())
+	u := e.u
+	u.StartRun()
+	u.Wait()
+	wc := fileWriter(t, filepath.Join(t.TempDir(), "r.md"))
+	if err := wc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	u.guidance.saveTo(wc)
+	u.Wait()
+	if d := topDialog(u); !strings.Contains(d, "Could not save the report") || !strings.Contains(d, "Choose another folder") {
+		t.Fatalf("dialog = %q", d)
+	}
+}
+
+// A custom call in the API calls tab uses the run's token against the sandbox and
+// shows the response pretty-printed.
+func TestCustomCallAgainstSandbox(t *testing.T) {
+	e := sandboxEnv(t, Deps{})
+	u := e.u
+	u.selectProfile("Sandbox: healthy")
+	c := u.calls
+	if !c.send.Disabled() {
+		t.Error("Send is enabled before a token exists")
+	}
+	u.StartRun()
+	u.Wait()
+	if c.send.Disabled() {
+		t.Fatalf("Send disabled after a passing run (status %q)", u.status.Text)
+	}
+	before := len(c.steps)
+	c.method.SetSelected("GET")
+	test.Type(c.path, "/api/domain/odata/Crm_Sales_Customers?$top=2")
+	test.Tap(c.send)
+	u.Wait()
+	if len(c.steps) != before+1 {
+		t.Fatalf("custom call not listed: %d steps (status %q)", len(c.steps), u.status.Text)
+	}
+	s := c.steps[len(c.steps)-1]
+	if len(s.Exchanges) == 0 || s.Exchanges[len(s.Exchanges)-1].Status != 200 {
+		t.Fatalf("custom call step = %+v", s)
+	}
+	shown := texts(c.detail)
+	if !strings.Contains(shown, "RESPONSE BODY") || !strings.Contains(shown, "\n  \"") {
+		t.Errorf("response not shown pretty-printed:\n%s", shown)
+	}
+	if !strings.Contains(shown, "Crm_Sales_Customers") {
+		t.Errorf("request line missing:\n%s", shown)
+	}
+
+	// An empty path is refused with the fix.
+	c.path.SetText("")
+	test.Tap(c.send)
+	if d := topDialog(u); !strings.Contains(d, "Type the path to call") {
+		t.Errorf("dialog = %q", d)
+	}
+}
