@@ -19,12 +19,6 @@ import (
 // rotationAge is when the app starts suggesting a secret rotation.
 const rotationAge = 180 * 24 * time.Hour
 
-// knownScopes are the scopes offered as checkboxes (erpnet-reference.md section 2).
-var knownScopes = []string{"read", "update"}
-
-// advancedScopes are documented but rarely right for a service app.
-var advancedScopes = []string{"sec", "DomainApi"}
-
 var callMethods = map[string]bool{"GET": true, "POST": true, "PATCH": true, "PUT": true, "DELETE": true}
 
 // editor is the profile form, shown in place of the run view.
@@ -38,9 +32,7 @@ type editor struct {
 	secret   *widget.Entry
 	secretSt *widget.Label
 	auth     *widget.RadioGroup
-	scopes   *widget.CheckGroup
-	extra    *widget.CheckGroup
-	other    *widget.Entry
+	scopes   *scopePicker
 	calls    *widget.Entry
 	author   *widget.Entry
 	tokenEP  *widget.Entry
@@ -88,13 +80,7 @@ func newEditor(u *UI) *editor {
 	e.secretSt.SizeName = theme.SizeNameCaptionText
 	e.auth = widget.NewRadioGroup([]string{authPostLabel, authBasicLabel}, nil)
 	e.auth.Required = true
-	e.scopes = widget.NewCheckGroup(knownScopes, func([]string) { e.checkWarnings() })
-	e.scopes.Horizontal = true
-	e.extra = widget.NewCheckGroup(advancedScopes, func([]string) { e.checkWarnings() })
-	e.extra.Horizontal = true
-	e.other = widget.NewEntry()
-	e.other.SetPlaceHolder("other scopes, space-separated (case-sensitive)")
-	e.other.OnChanged = func(string) { e.checkWarnings() }
+	e.scopes = newScopePicker(func() { e.checkWarnings() })
 	e.calls = widget.NewMultiLineEntry()
 	e.calls.SetMinRowsVisible(3)
 	var ph []string
@@ -145,7 +131,7 @@ func newEditor(u *UI) *editor {
 		&widget.FormItem{Text: "Client ID", Widget: e.clientID, HintText: "the Trusted App’s Application URI (the OAuth client_id)"},
 		&widget.FormItem{Text: "Client secret", Widget: container.NewVBox(e.secret, e.secretSt)},
 		&widget.FormItem{Text: "Authentication", Widget: e.auth, HintText: "how client_id and secret reach the token endpoint; never guessed"},
-		&widget.FormItem{Text: "Scopes", Widget: container.NewVBox(e.scopes, e.extra, e.other), HintText: "none ticked sends no scope: the token gets all of the Trusted App's Scope field"},
+		&widget.FormItem{Text: "Scopes", Widget: e.scopes.content, HintText: "none chosen sends no scope: the token gets all of the Trusted App's Scope field"},
 		&widget.FormItem{Text: "API calls", Widget: e.calls, HintText: "run with the token after it is issued"},
 	)
 	adv := widget.NewForm(
@@ -201,20 +187,7 @@ func (e *editor) open(p *profiles.Profile) {
 	} else {
 		e.auth.SetSelected(authPostLabel)
 	}
-	var known, extra, other []string
-	for _, s := range q.Scopes {
-		switch {
-		case contains(knownScopes, s):
-			known = append(known, s)
-		case contains(advancedScopes, s):
-			extra = append(extra, s)
-		default:
-			other = append(other, s)
-		}
-	}
-	e.scopes.SetSelected(known)
-	e.extra.SetSelected(extra)
-	e.other.SetText(strings.Join(other, " "))
+	e.scopes.set(q.Scopes)
 	var lines []string
 	for _, c := range q.Calls {
 		lines = append(lines, strings.TrimSpace(c.Method+" "+c.Path+" "+c.Body))
@@ -271,28 +244,14 @@ func (e *editor) close() {
 	}
 }
 
-// selectedScopes is the scopes in the order ticked groups, then typed.
+// selectedScopes is the chosen scopes in order, with a scope still typed in the
+// entry (not yet added with Enter) included.
 func (e *editor) selectedScopes() []string {
-	var out []string
-	seen := map[string]bool{}
-	add := func(s string) {
-		if s != "" && !seen[s] {
-			seen[s] = true
+	out := e.scopes.scopes()
+	for _, s := range strings.Fields(e.scopes.entry.Text) {
+		if !contains(out, s) {
 			out = append(out, s)
 		}
-	}
-	for _, s := range knownScopes {
-		if contains(e.scopes.Selected, s) {
-			add(s)
-		}
-	}
-	for _, s := range advancedScopes {
-		if contains(e.extra.Selected, s) {
-			add(s)
-		}
-	}
-	for _, s := range strings.Fields(e.other.Text) {
-		add(s)
 	}
 	return out
 }

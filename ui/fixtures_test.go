@@ -153,3 +153,41 @@ func newEnv(t *testing.T, deps Deps, seed ...profiles.Profile) *env {
 	t.Cleanup(func() { u.CancelRun(); u.Wait(); u.Window().Close() })
 	return &env{t: t, app: a, u: u, store: store, secrets: sec}
 }
+
+// userScopes is acme() asking for scopes a service app never gets.
+func userScopes() profiles.Profile {
+	p := acme()
+	p.Scopes = []string{"read", "openid", "offline_access"}
+	return p
+}
+
+// userScopesReport is a run where the token carries only read of the requested
+// "read openid offline_access" (the sandbox's user-scopes scenario, by hand).
+func userScopesReport() check.Report {
+	r := healthyReport()
+	cl := *r.Claims
+	cl.Scopes = []string{"read"}
+	cl.All = append([]tokenview.Claim(nil), cl.All...)
+	cl.All[len(cl.All)-1] = tokenview.Claim{Name: "scope", Value: `["read"]`}
+	diff := &tokenview.ScopeDiff{Requested: []string{"read", "openid", "offline_access"}, Granted: []string{"read"}, Missing: []string{"openid", "offline_access"}}
+	tok := *r.Token
+	tok.ResponseScope = "read"
+	r.Claims, r.Scopes, r.Token = &cl, diff, &tok
+	steps := append([]check.Step(nil), r.Steps...)
+	for i := range steps {
+		switch steps[i].Kind {
+		case check.StepToken:
+			steps[i].Token = &tok
+			steps[i].Verdict = check.Warn
+			steps[i].Summary = "200 OK, Bearer, 3600 s, fewer scopes than requested"
+			steps[i].Findings = []check.Finding{{Code: check.TokScopeNarrowed, Severity: check.SevWarn,
+				Message:  "The token was granted fewer scopes than requested: openid, offline_access are missing.",
+				Evidence: map[string]string{check.EvRequested: "read openid offline_access", check.EvGranted: "read", check.EvMissing: "openid offline_access"}}}
+		case check.StepInspect:
+			steps[i].Claims, steps[i].Scopes = &cl, diff
+		}
+	}
+	r.Steps = steps
+	r.Verdict = check.Warn
+	return r
+}

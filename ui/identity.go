@@ -141,18 +141,8 @@ func (c *identityCard) set(p profiles.Profile, r check.Report, now time.Time) {
 	if diff == nil {
 		diff = &tokenview.ScopeDiff{Granted: cl.Scopes, RequestedAll: len(p.Scopes) == 0}
 	}
-	for _, s := range diff.Granted {
-		label, col := "✔ "+s, theme.ColorNameSuccess
-		if !diff.RequestedAll && contains(diff.Extra, s) {
-			label, col = s+" · not requested", theme.ColorNamePrimary
-		}
-		c.scopes.Add(widgets.NewChip(label, col))
-	}
-	for _, s := range diff.Missing {
-		c.scopes.Add(widgets.NewChip("✖ "+s+" · requested, not granted", theme.ColorNameError))
-	}
-	if len(diff.Granted) == 0 && len(diff.Missing) == 0 {
-		c.scopes.Add(widgets.NewChip("no scopes", theme.ColorNameWarning))
+	for _, ch := range scopeChips(diff) {
+		c.scopes.Add(ch)
 	}
 	c.scopes.Refresh()
 
@@ -241,4 +231,41 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Texts of the scope chips that mark a difference between requested and granted.
+const (
+	notGrantedText   = "✖ requested, not granted"
+	notRequestedText = "· granted, not requested"
+	requestedAllText = "all of the app's scopes (no scope requested)"
+)
+
+// scopeChips shows granted scopes, and marks each difference from the request: a
+// requested scope the token lacks is red and struck through; a granted scope nobody
+// asked for is outlined. With no scope requested, every granted scope is expected and
+// a neutral chip says so.
+func scopeChips(diff *tokenview.ScopeDiff) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	for _, s := range diff.Granted {
+		ch := widgets.NewChip("✔ "+s, theme.ColorNameSuccess)
+		if !diff.RequestedAll && contains(diff.Extra, s) {
+			ch = widgets.NewChip(s+" "+notRequestedText, theme.ColorNamePrimary)
+			ch.Outlined = true
+		}
+		out = append(out, ch)
+	}
+	for _, s := range diff.Missing {
+		ch := widgets.NewChip(s+" "+notGrantedText, theme.ColorNameError)
+		ch.Strike = s
+		out = append(out, ch)
+	}
+	switch {
+	case len(diff.Granted) == 0 && len(diff.Missing) == 0:
+		out = append(out, widgets.NewChip("no scopes", theme.ColorNameWarning))
+	case diff.RequestedAll:
+		ch := widgets.NewChip(requestedAllText, "")
+		ch.Outlined = true
+		out = append(out, ch)
+	}
+	return out
 }

@@ -61,7 +61,8 @@ func TestEditorProfileAgainstHealthySandbox(t *testing.T) {
 	test.Type(ed.instance, sc.Instance)
 	test.Type(ed.clientID, sc.ClientID)
 	test.Type(ed.secret, sc.ClientSecret)
-	ed.scopes.SetSelected([]string{"read", "update"})
+	test.Tap(ed.scopes.chip("update")) // a new profile starts with read
+
 	test.Tap(ed.save)
 	u.Wait()
 	if u.right.Objects[0] != u.runView || u.current != "Healthy app" {

@@ -33,6 +33,9 @@ func screen(t *testing.T, name string, th fyne.Theme, size fyne.Size) image.Imag
 	case "failing":
 		e = newEnv(t, Deps{Run: replayRun(scopeFailReport())}, acme())
 		e.u.StartRun()
+	case "user-scopes":
+		e = newEnv(t, Deps{Run: replayRun(userScopesReport())}, userScopes())
+		e.u.StartRun()
 	case "editor":
 		e = newEnv(t, Deps{}, acme())
 		p, _ := e.u.Current()
@@ -63,6 +66,7 @@ func TestSnapshots(t *testing.T) {
 		{"failing", theme.LightTheme(), "failing_light.png"},
 		{"failing", theme.DarkTheme(), "failing_dark.png"},
 		{"editor", theme.LightTheme(), "editor_light.png"},
+		{"user-scopes", theme.LightTheme(), "user_scopes_light.png"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			test.AssertImageMatches(t, tc.file, screen(t, tc.screen, tc.theme, size))

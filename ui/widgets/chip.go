@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -22,6 +23,28 @@ type Chip struct {
 	Color fyne.ThemeColorName
 	// Custom overrides Color with a fixed colour (environment tags).
 	Custom color.Color
+	// Strike is the leading part of Text drawn struck through (a scope requested but
+	// not granted); empty for none.
+	Strike string
+	// Outlined draws an unselected chip: a border in Color on no fill.
+	Outlined bool
+	// OnTapped makes the chip a button (scope toggles, remove chips).
+	OnTapped func()
+}
+
+// Tapped implements fyne.Tappable.
+func (c *Chip) Tapped(*fyne.PointEvent) {
+	if c.OnTapped != nil {
+		c.OnTapped()
+	}
+}
+
+// Cursor shows a pointer over tappable chips.
+func (c *Chip) Cursor() desktop.Cursor {
+	if c.OnTapped != nil {
+		return desktop.PointerCursor
+	}
+	return desktop.DefaultCursor
 }
 
 // NewChip returns a chip with text on the given theme colour.
@@ -40,15 +63,18 @@ func (c *Chip) CreateRenderer() fyne.WidgetRenderer {
 	bg.CornerRadius = 10
 	txt := canvas.NewText(c.Text, color.Black)
 	txt.TextSize = theme.TextSize() * 0.92
-	r := &chipRenderer{c: c, bg: bg, txt: txt}
+	strike := canvas.NewLine(color.Black)
+	strike.StrokeWidth = 1.5
+	r := &chipRenderer{c: c, bg: bg, txt: txt, strike: strike}
 	r.Refresh()
 	return r
 }
 
 type chipRenderer struct {
-	c   *Chip
-	bg  *canvas.Rectangle
-	txt *canvas.Text
+	c      *Chip
+	bg     *canvas.Rectangle
+	txt    *canvas.Text
+	strike *canvas.Line
 }
 
 func (r *chipRenderer) pad() fyne.Size { return fyne.NewSize(10, 3) }
@@ -64,6 +90,10 @@ func (r *chipRenderer) Layout(s fyne.Size) {
 	t := r.txt.MinSize()
 	r.txt.Move(fyne.NewPos((s.Width-t.Width)/2, (s.Height-t.Height)/2))
 	r.txt.Resize(t)
+	y := s.Height / 2
+	w := fyne.MeasureText(r.c.Strike, r.txt.TextSize, r.txt.TextStyle).Width
+	r.strike.Position1 = fyne.NewPos(r.txt.Position().X-1, y)
+	r.strike.Position2 = fyne.NewPos(r.txt.Position().X+w+1, y)
 }
 
 func (r *chipRenderer) Refresh() {
@@ -77,13 +107,33 @@ func (r *chipRenderer) Refresh() {
 	case r.c.Color == "" || r.c.Color == theme.ColorNameDisabledButton:
 		r.bg.FillColor = th.Color(theme.ColorNameDisabledButton, v)
 		r.txt.Color = th.Color(theme.ColorNameForeground, v)
+	case r.c.Outlined:
+		r.bg.FillColor = color.Transparent
+		r.txt.Color = th.Color(theme.ColorNameForeground, v)
 	default:
 		r.bg.FillColor = th.Color(r.c.Color, v)
 		r.txt.Color = th.Color(onColor(r.c.Color), v)
 	}
+	r.bg.StrokeWidth = 0
+	if r.c.Outlined {
+		col := r.c.Color
+		if col == "" {
+			col = theme.ColorNameForeground
+		}
+		r.bg.StrokeColor = th.Color(col, v)
+		r.bg.StrokeWidth = 1.5
+	}
+	r.strike.StrokeColor = r.txt.Color
+	if r.c.Strike != "" {
+		r.strike.Show()
+	} else {
+		r.strike.Hide()
+	}
 	r.txt.TextSize = th.Size(theme.SizeNameText) * 0.92
 	r.bg.Refresh()
 	r.txt.Refresh()
+	r.strike.Refresh()
+	r.Layout(r.c.Size())
 }
 
 func onColor(c fyne.ThemeColorName) fyne.ThemeColorName {
@@ -100,8 +150,10 @@ func onColor(c fyne.ThemeColorName) fyne.ThemeColorName {
 	return theme.ColorNameForeground
 }
 
-func (r *chipRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.txt} }
-func (r *chipRenderer) Destroy()                     {}
+func (r *chipRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.bg, r.txt, r.strike}
+}
+func (r *chipRenderer) Destroy() {}
 
 // ChipRow lays chips out left to right, wrapping onto more lines when needed.
 func ChipRow(chips ...fyne.CanvasObject) *fyne.Container {

@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/theme"
+
+	"trustedapp-tester/tokenview"
+	"trustedapp-tester/ui/widgets"
+)
+
+func chips(t *testing.T, diff *tokenview.ScopeDiff) []*widgets.Chip {
+	t.Helper()
+	var out []*widgets.Chip
+	for _, o := range scopeChips(diff) {
+		out = append(out, o.(*widgets.Chip))
+	}
+	return out
+}
+
+func TestScopeChipsMarkDifferences(t *testing.T) {
+	// Requested but not granted: red, the scope struck through.
+	got := chips(t, &tokenview.ScopeDiff{Requested: []string{"read", "update"}, Granted: []string{"read"}, Missing: []string{"update"}})
+	if len(got) != 2 || got[0].Text != "✔ read" || got[0].Color != theme.ColorNameSuccess {
+		t.Fatalf("chips = %+v", got)
+	}
+	if c := got[1]; c.Text != "update ✖ requested, not granted" || c.Color != theme.ColorNameError || c.Strike != "update" {
+		t.Errorf("missing chip = %q color %s strike %q", c.Text, c.Color, c.Strike)
+	}
+
+	// Granted without being asked for, when scopes were requested: outlined, named.
+	got = chips(t, &tokenview.ScopeDiff{Requested: []string{"read"}, Granted: []string{"read", "sec"}, Extra: []string{"sec"}})
+	if len(got) != 2 || got[1].Text != "sec · granted, not requested" || !got[1].Outlined || got[1].Strike != "" {
+		t.Errorf("extra chip = %+v", got[1])
+	}
+
+	// No scope requested: every granted scope is expected, and a chip says why.
+	got = chips(t, &tokenview.ScopeDiff{RequestedAll: true, Granted: []string{"read", "update"}, Extra: []string{"read", "update"}})
+	var texts []string
+	for _, c := range got {
+		texts = append(texts, c.Text)
+	}
+	if strings.Join(texts, ",") != "✔ read,✔ update,all of the app's scopes (no scope requested)" {
+		t.Errorf("requested-all chips = %q", texts)
+	}
+
+	// Nothing at all.
+	got = chips(t, &tokenview.ScopeDiff{})
+	if len(got) != 1 || got[0].Text != "no scopes" {
+		t.Errorf("empty chips = %+v", got)
+	}
+}
+
+// The real engine against the sandbox's user-scopes app: openid and offline_access are
+// requested, never granted, and the card says so.
+func TestSandboxUserScopesIdentity(t *testing.T) {
+	e := sandboxEnv(t, Deps{})
+	u := e.u
+	u.selectProfile("Sandbox: user-scopes")
+	u.StartRun()
+	u.Wait()
+	got := strings.Join(chipTexts(u.identity.scopes), ",")
+	want := "✔ read,openid ✖ requested, not granted,offline_access ✖ requested, not granted"
+	if got != want {
+		t.Fatalf("scope chips = %q, want %q (status %q)", got, want, u.status.Text)
+	}
+}
