@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -14,10 +13,16 @@ import (
 	"trustedapp-tester/tokenview"
 )
 
-// claimsTab shows the token's header and every claim, and the raw token masked.
+// claimsTab shows the token's header and every claim in a table (name | value | local
+// time), and the raw token masked.
 type claimsTab struct {
 	u        *UI
-	body     *fyne.Container
+	rows     []claimRow
+	table    *widget.Table
+	detail   *widget.Label
+	copyVal  *widget.Button
+	selected int
+	empty    *widget.Label
 	token    *widget.Label
 	reveal   *widget.Button
 	copyBtn  *widget.Button
@@ -26,27 +31,133 @@ type claimsTab struct {
 	content  fyne.CanvasObject
 }
 
+// claimRow is one table row: a claim, or a section title (Header, Payload).
+type claimRow struct {
+	section string
+	note    string // shown in the value column of a section row (the token's kind)
+	claim   tokenview.Claim
+}
+
+const (
+	claimNameWidth = 190
+	claimTimeWidth = 235
+	claimMinValue  = 160
+	// claimRowHeight is tighter than a label's natural height: the table is a dense
+	// grid, not a form.
+	claimRowHeight = 28
+)
+
 func newClaimsTab(u *UI) *claimsTab {
-	c := &claimsTab{u: u}
-	c.body = container.NewVBox()
+	c := &claimsTab{u: u, selected: -1}
 	c.token = monoLabel("")
 	c.token.Selectable = false
 	c.reveal = widget.NewButtonWithIcon("Reveal", theme.VisibilityIcon(), c.toggleReveal)
 	c.copyBtn = widget.NewButtonWithIcon("Copy token…", theme.ContentCopyIcon(), c.copyToken)
 	tokenRow := container.NewBorder(nil, nil, keyLabel("ACCESS TOKEN"), container.NewHBox(c.reveal, c.copyBtn), c.token)
-	c.content = container.NewBorder(tokenRow, nil, nil, nil, container.NewVScroll(c.body))
+	c.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(c.rows), 3 },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			if id.Row >= len(c.rows) {
+				return
+			}
+			text, style := claimCell(c.rows[id.Row], id.Col)
+			l.TextStyle = style
+			l.SetText(text)
+		})
+	c.table.ShowHeaderColumn = false
+	c.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	c.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText([]string{"Claim", "Value", "Local time"}[id.Col])
+		}
+	}
+	c.table.SetColumnWidth(0, claimNameWidth)
+	c.table.SetColumnWidth(1, 300)
+	c.table.SetColumnWidth(2, claimTimeWidth)
+	c.table.OnSelected = func(id widget.TableCellID) { c.selectRow(id.Row) }
+	c.detail = widget.NewLabel("")
+	c.detail.Wrapping = fyne.TextWrapBreak
+	c.detail.Selectable = true
+	c.detail.TextStyle = fyne.TextStyle{Monospace: true}
+	c.copyVal = widget.NewButtonWithIcon("Copy value", theme.ContentCopyIcon(), c.copyValue)
+	c.empty = wrapLabel("")
+	detail := container.NewBorder(nil, nil, nil, container.NewVBox(c.copyVal), c.detail)
+	fit := container.New(&fitTableLayout{t: c.table}, c.table)
+	c.content = container.NewBorder(tokenRow, detail, nil, nil, container.NewStack(fit, c.empty))
 	c.set(check.Report{})
 	return c
+}
+
+// fitTableLayout gives the value column whatever width the name and time columns
+// leave, so the table never scrolls sideways.
+type fitTableLayout struct {
+	t     *widget.Table
+	width float32
+}
+
+func (l *fitTableLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if size.Width != l.width {
+		l.width = size.Width
+		v := size.Width - claimNameWidth - claimTimeWidth - 4*theme.Padding()
+		if v < claimMinValue {
+			v = claimMinValue
+		}
+		l.t.SetColumnWidth(1, v)
+	}
+	for _, o := range objs {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
+}
+
+func (l *fitTableLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
+
+// claimCell is the text and style of one cell.
+func claimCell(r claimRow, col int) (string, fyne.TextStyle) {
+	if r.section != "" {
+		switch col {
+		case 0:
+			return r.section, fyne.TextStyle{Bold: true, Italic: true}
+		case 1:
+			return r.note, fyne.TextStyle{Italic: true}
+		}
+		return "", fyne.TextStyle{}
+	}
+	switch col {
+	case 0:
+		return r.claim.Name, fyne.TextStyle{Bold: true}
+	case 1:
+		return r.claim.Value, fyne.TextStyle{Monospace: true}
+	case 2:
+		if r.claim.Time != nil {
+			return r.claim.Time.In(time.Local).Format("Mon 2 Jan 2006 15:04:05 MST"), fyne.TextStyle{}
+		}
+	}
+	return "", fyne.TextStyle{}
 }
 
 func (c *claimsTab) set(r check.Report) {
 	c.access = r.Access
 	c.revealed = false
 	c.showToken()
-	c.body.Objects = nil
+	c.rows = nil
+	c.selected = -1
+	c.table.UnselectAll()
+	c.detail.SetText("Select a claim to see its whole value here, ready to copy.")
+	c.copyVal.Disable()
 	if r.Claims == nil {
-		c.body.Add(wrapLabel("No token to show. The claims of the issued token appear here after a successful token request."))
-		c.body.Refresh()
+		c.table.Hide()
+		c.empty.SetText("No token to show. The claims of the issued token appear here after a successful token request.")
+		c.empty.Show()
+		c.table.Refresh()
 		return
 	}
 	cl := r.Claims
@@ -54,32 +165,62 @@ func (c *claimsTab) set(r check.Report) {
 	if cl.Kind == tokenview.KindJWT {
 		kind = "JWT (signed token)"
 	}
-	c.body.Add(keyLabel("KIND: " + kind))
+	// The token's kind rides on the first section row: no extra line above the table.
 	if len(cl.Header) > 0 {
-		c.body.Add(widget.NewLabelWithStyle("Header", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		c.body.Add(claimGrid(cl.Header))
+		c.rows = append(c.rows, claimRow{section: "Header", note: kind})
+		for _, h := range cl.Header {
+			c.rows = append(c.rows, claimRow{claim: h})
+		}
 	}
-	c.body.Add(widget.NewLabelWithStyle("Payload", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	payload := claimRow{section: "Payload"}
+	if len(cl.Header) == 0 {
+		payload.note = kind
+	}
+	c.rows = append(c.rows, payload)
+	for _, p := range cl.All {
+		c.rows = append(c.rows, claimRow{claim: p})
+	}
 	if len(cl.All) == 0 {
-		c.body.Add(wrapLabel("This token carries no readable claims (a reference or opaque token)."))
+		c.empty.SetText("This token carries no readable claims (a reference or opaque token).")
+		c.empty.Show()
+		c.table.Hide()
 	} else {
-		c.body.Add(claimGrid(cl.All))
+		c.empty.Hide()
+		c.table.Show()
 	}
-	c.body.Refresh()
+	for i := range c.rows {
+		c.table.SetRowHeight(i, claimRowHeight)
+	}
+	c.table.Refresh()
+	c.table.ScrollToTop()
 }
 
-func claimGrid(list []tokenview.Claim) fyne.CanvasObject {
-	g := container.New(layout.NewFormLayout())
-	for _, cl := range list {
-		name := widget.NewLabelWithStyle(cl.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		val := cl.Value
-		if cl.Time != nil {
-			val += "   (" + cl.Time.In(time.Local).Format("Mon 2 Jan 2006 15:04:05 MST") + ")"
-		}
-		g.Add(name)
-		g.Add(monoLabel(val))
+// selectRow shows the whole value of row i under the table.
+func (c *claimsTab) selectRow(i int) {
+	if i < 0 || i >= len(c.rows) || c.rows[i].section != "" {
+		c.selected = -1
+		c.copyVal.Disable()
+		return
 	}
-	return g
+	c.selected = i
+	cl := c.rows[i].claim
+	text := cl.Name + " = " + cl.Value
+	if cl.Time != nil {
+		text += "   (" + cl.Time.In(time.Local).Format("Mon 2 Jan 2006 15:04:05 MST") + ")"
+	}
+	c.detail.SetText(text)
+	c.copyVal.Enable()
+}
+
+// copyValue copies the selected claim's whole value (claims are not secret; the token
+// itself is copied only through Copy token, which warns).
+func (c *claimsTab) copyValue() {
+	if c.selected < 0 {
+		return
+	}
+	cl := c.rows[c.selected].claim
+	c.u.app.Clipboard().SetContent(cl.Value)
+	c.u.setStatus("Copied the value of " + cl.Name + ".")
 }
 
 func (c *claimsTab) showToken() {

@@ -71,10 +71,10 @@ func newHeader(u *UI) *header {
 		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(h.more)
 		widget.ShowPopUpMenuAtPosition(menu, c, pos.Add(fyne.NewPos(0, h.more.Size().Height)))
 	}
-	title := container.NewBorder(nil, nil, nil, container.NewCenter(h.env), h.name)
+	title := container.New(&nameTagLayout{name: h.name}, h.name, container.NewCenter(h.env))
 	buttons := container.NewHBox(h.edit, h.more, h.test)
-	h.content = container.NewBorder(nil, nil, nil, container.NewCenter(buttons),
-		container.NewVBox(title, h.line, h.note))
+	// The buttons share the name's row; the summary line below gets the full width.
+	h.content = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewCenter(buttons), title), h.line, h.note)
 	return h
 }
 
@@ -257,4 +257,38 @@ func (u *UI) deleteCurrent() {
 	d.SetDismissText("Keep")
 	d.SetConfirmImportance(widget.DangerImportance)
 	d.Show()
+}
+
+// nameTagLayout puts the environment tag right after the profile name: the name takes
+// its natural width, or what is left beside the tag (then it ends in an ellipsis).
+type nameTagLayout struct{ name *widget.Label }
+
+func (l *nameTagLayout) nameWidth() float32 {
+	th := l.name.Theme()
+	return fyne.MeasureText(l.name.Text, th.Size(l.name.SizeName), l.name.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding) + th.Size(theme.SizeNamePadding)
+}
+
+func (l *nameTagLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	name, tag := objs[0], objs[1]
+	tw := tag.MinSize().Width
+	w := l.nameWidth()
+	if max := size.Width - tw - theme.Padding(); w > max {
+		w = max
+	}
+	if w < 0 {
+		w = 0
+	}
+	name.Move(fyne.NewPos(0, 0))
+	name.Resize(fyne.NewSize(w, size.Height))
+	tag.Move(fyne.NewPos(w+theme.Padding(), 0))
+	tag.Resize(fyne.NewSize(tw, size.Height))
+}
+
+func (l *nameTagLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	n, t := objs[0].MinSize(), objs[1].MinSize()
+	h := n.Height
+	if t.Height > h {
+		h = t.Height
+	}
+	return fyne.NewSize(n.Width+theme.Padding()+t.Width, h)
 }

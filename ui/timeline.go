@@ -28,7 +28,7 @@ var timelineKinds = []struct {
 // timeline is the row of step results that fills live while a run streams.
 type timeline struct {
 	u        *UI
-	slots    map[check.StepKind]*widget.Button
+	slots    map[check.StepKind]*widgets.Slot
 	steps    map[check.StepKind][]check.Step
 	expected int
 	count    int
@@ -40,12 +40,12 @@ type timeline struct {
 }
 
 func newTimeline(u *UI) *timeline {
-	t := &timeline{u: u, slots: map[check.StepKind]*widget.Button{}, steps: map[check.StepKind][]check.Step{}}
-	row := container.NewHBox()
+	t := &timeline{u: u, slots: map[check.StepKind]*widgets.Slot{}, steps: map[check.StepKind][]check.Step{}}
+	// Five equal columns: the row always fits the window, titles shorten if they must.
+	row := container.NewGridWithColumns(len(timelineKinds))
 	for _, k := range timelineKinds {
 		kind := k.kind
-		b := widget.NewButtonWithIcon(k.label, widgets.VerdictIcon(""), func() { t.open(kind) })
-		b.Importance = widget.LowImportance
+		b := widgets.NewSlot(k.label, widgets.VerdictIcon(""), func() { t.open(kind) })
 		t.slots[kind] = b
 		row.Add(b)
 	}
@@ -55,8 +55,9 @@ func newTimeline(u *UI) *timeline {
 	t.state.Truncation = fyne.TextTruncateEllipsis
 	t.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), u.CancelRun)
 	t.cancel.Disable()
-	bottom := container.NewBorder(nil, nil, nil, t.cancel, container.NewGridWithColumns(2, t.progress, t.state))
-	t.content = container.NewVBox(container.NewHScroll(row), bottom)
+	bar := container.NewGridWrap(fyne.NewSize(190, t.progress.MinSize().Height), t.progress)
+	bottom := container.NewBorder(nil, nil, bar, t.cancel, t.state)
+	t.content = container.NewVBox(row, bottom)
 	return t
 }
 
@@ -69,7 +70,7 @@ func (t *timeline) reset(p profiles.Profile) {
 	for _, k := range timelineKinds {
 		b := t.slots[k.kind]
 		b.SetIcon(widgets.VerdictIcon(""))
-		b.SetText(t.slotText(k.kind, k.label))
+		b.Set(k.label, t.slotDetail(k.kind))
 	}
 	t.progress.SetValue(0)
 	t.state.SetText("")
@@ -87,14 +88,10 @@ func (t *timeline) started() {
 
 func (t *timeline) cancelling() { t.state.SetText("Cancelling…") }
 
-func (t *timeline) slotText(kind check.StepKind, label string) string {
+// slotDetail is the line under a step's name: its duration, "skipped", or for API
+// calls how many passed.
+func (t *timeline) slotDetail(kind check.StepKind) string {
 	steps := t.steps[kind]
-	if len(steps) == 0 {
-		if kind == check.StepAPI {
-			return fmt.Sprintf("%s 0/%d", label, t.apiTotal)
-		}
-		return label
-	}
 	if kind == check.StepAPI {
 		ok := 0
 		for _, s := range steps {
@@ -102,13 +99,16 @@ func (t *timeline) slotText(kind check.StepKind, label string) string {
 				ok++
 			}
 		}
-		return fmt.Sprintf("%s %d/%d", label, ok, t.apiTotal)
+		return fmt.Sprintf("%d/%d passed", ok, t.apiTotal)
+	}
+	if len(steps) == 0 {
+		return ""
 	}
 	s := steps[len(steps)-1]
 	if s.Verdict == check.Skipped {
-		return label + "  –"
+		return "skipped"
 	}
-	return label + "  " + humanDuration(s.Duration)
+	return humanDuration(s.Duration)
 }
 
 // add shows one finished step.
@@ -125,7 +125,7 @@ func (t *timeline) add(s check.Step) {
 		if k.kind == s.Kind {
 			b := t.slots[s.Kind]
 			b.SetIcon(widgets.VerdictIcon(worst(t.steps[s.Kind])))
-			b.SetText(t.slotText(s.Kind, k.label))
+			b.Set(k.label, t.slotDetail(s.Kind))
 		}
 	}
 	t.progress.SetValue(float64(t.count) / float64(t.expected))

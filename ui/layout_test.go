@@ -1,0 +1,91 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/check"
+)
+
+func TestClaimsTable(t *testing.T) {
+	e := newEnv(t, Deps{Run: replayRun(healthyReport())}, acme())
+	u := e.u
+	u.StartRun()
+	u.Wait()
+	c := u.claims
+	rows, cols := c.table.Length()
+	if cols != 3 || rows != 2+3+9 {
+		t.Fatalf("table %d×%d, want 14 rows (2 sections, 3 header, 9 payload) × 3", rows, cols)
+	}
+	cell := func(row, col int) string { s, _ := claimCell(c.rows[row], col); return s }
+	if cell(0, 0) != "Header" || cell(0, 1) != "JWT (signed token)" || cell(4, 0) != "Payload" {
+		t.Errorf("sections: %q %q %q", cell(0, 0), cell(0, 1), cell(4, 0))
+	}
+	// exp: name | raw value | local time (time.Local is UTC in these tests).
+	var exp int
+	for i, r := range c.rows {
+		if r.claim.Name == "exp" {
+			exp = i
+		}
+	}
+	if cell(exp, 1) != "1763634420" || cell(exp, 2) != "Fri 20 Nov 2026 10:27:00 UTC" {
+		t.Errorf("exp row = %q | %q", cell(exp, 1), cell(exp, 2))
+	}
+	if cell(1, 2) != "" {
+		t.Errorf("a claim without a time shows %q", cell(1, 2))
+	}
+	// The value column takes what the others leave: no sideways scrolling at 1024.
+	u.win.Resize(fyne.NewSize(1024, 700))
+	u.tabs.SelectIndex(1)
+	w := c.table.Size().Width
+	if w <= 0 {
+		t.Fatal("claims table not laid out")
+	}
+	// Selecting a claim shows its whole value, and Copy value copies it.
+	if !c.copyVal.Disabled() {
+		t.Error("Copy value enabled before a selection")
+	}
+	c.table.Select(widget.TableCellID{Row: exp - 1, Col: 1}) // iat
+	if !strings.HasPrefix(c.detail.Text, "iat = 1763630820") || !strings.Contains(c.detail.Text, "09:27:00 UTC") {
+		t.Errorf("detail = %q", c.detail.Text)
+	}
+	test.Tap(c.copyVal)
+	if got := e.app.Clipboard().Content(); got != "1763630820" {
+		t.Errorf("clipboard = %q", got)
+	}
+	c.table.Select(widget.TableCellID{Row: 0, Col: 0})
+	if !c.copyVal.Disabled() {
+		t.Error("Copy value enabled on a section row")
+	}
+}
+
+// At the smallest supported size the timeline row fits without scrolling, and the
+// environment tag sits right after the profile name.
+func TestLayoutAt1024(t *testing.T) {
+	e := newEnv(t, Deps{Run: replayRun(healthyReport())}, acme())
+	u := e.u
+	u.StartRun()
+	u.Wait()
+	u.win.Resize(fyne.NewSize(1024, 700))
+	row := u.timeline.slots[check.StepReachability]
+	last := u.timeline.slots[check.StepAPI]
+	driver := fyne.CurrentApp().Driver()
+	right := driver.AbsolutePositionForObject(last).X + last.Size().Width
+	tl := driver.AbsolutePositionForObject(u.timeline.content).X + u.timeline.content.Size().Width
+	if right > tl+0.5 || row.Size().Width <= 0 {
+		t.Errorf("timeline slots end at %.0f, the row at %.0f", right, tl)
+	}
+	if got := last.Text; got != "API calls  3/3 passed" {
+		t.Errorf("API slot = %q", got)
+	}
+	name, tag := u.header.name, u.header.env
+	nameEnd := driver.AbsolutePositionForObject(name).X + name.Size().Width
+	tagX := driver.AbsolutePositionForObject(tag).X
+	if gap := tagX - nameEnd; gap < 0 || gap > 20 {
+		t.Errorf("the environment tag is %.0f px from the name, want it right after", gap)
+	}
+}

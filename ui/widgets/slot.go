@@ -1,0 +1,122 @@
+package widgets
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Slot is one step of the run timeline: an icon, the step's name and, under it, a
+// short detail (a duration, "3/3"). It shrinks with an ellipsis instead of pushing the
+// row wider than the window, and is tappable.
+type Slot struct {
+	widget.BaseWidget
+	// Text is the whole slot text, "Title  detail" (what a screen reader or a test reads).
+	Text     string
+	title    string
+	detail   string
+	icon     fyne.Resource
+	hovered  bool
+	OnTapped func()
+}
+
+// NewSlot returns a slot with a title and icon.
+func NewSlot(title string, icon fyne.Resource, tapped func()) *Slot {
+	s := &Slot{title: title, Text: title, icon: icon, OnTapped: tapped}
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// Set changes the title and detail.
+func (s *Slot) Set(title, detail string) {
+	s.title, s.detail = title, detail
+	s.Text = title
+	if detail != "" {
+		s.Text += "  " + detail
+	}
+	s.Refresh()
+}
+
+// SetIcon changes the icon.
+func (s *Slot) SetIcon(r fyne.Resource) { s.icon = r; s.Refresh() }
+
+// Tapped implements fyne.Tappable.
+func (s *Slot) Tapped(*fyne.PointEvent) {
+	if s.OnTapped != nil {
+		s.OnTapped()
+	}
+}
+
+// Cursor implements desktop.Cursorable.
+func (s *Slot) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+// MouseIn implements desktop.Hoverable.
+func (s *Slot) MouseIn(*desktop.MouseEvent) { s.hovered = true; s.Refresh() }
+
+// MouseMoved implements desktop.Hoverable.
+func (s *Slot) MouseMoved(*desktop.MouseEvent) {}
+
+// MouseOut implements desktop.Hoverable.
+func (s *Slot) MouseOut() { s.hovered = false; s.Refresh() }
+
+// CreateRenderer implements fyne.Widget.
+func (s *Slot) CreateRenderer() fyne.WidgetRenderer {
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
+	bg.CornerRadius = theme.InputRadiusSize()
+	icon := widget.NewIcon(s.icon)
+	title := widget.NewLabelWithStyle(s.title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.Truncation = fyne.TextTruncateEllipsis
+	detail := widget.NewLabel(s.detail)
+	detail.SizeName = theme.SizeNameCaptionText
+	detail.Truncation = fyne.TextTruncateEllipsis
+	texts := container.New(layout.NewCustomPaddedVBoxLayout(-14), title, detail)
+	box := container.NewBorder(nil, nil, container.NewCenter(icon), nil, texts)
+	r := &slotRenderer{s: s, bg: bg, icon: icon, title: title, detail: detail, box: box}
+	r.Refresh()
+	return r
+}
+
+type slotRenderer struct {
+	s      *Slot
+	bg     *canvas.Rectangle
+	icon   *widget.Icon
+	title  *widget.Label
+	detail *widget.Label
+	box    *fyne.Container
+}
+
+func (r *slotRenderer) Layout(size fyne.Size) {
+	r.bg.Resize(size)
+	r.box.Resize(size)
+}
+
+func (r *slotRenderer) MinSize() fyne.Size {
+	m := r.box.MinSize()
+	// Room for the icon and a few letters: the title truncates below its full width.
+	return fyne.NewSize(m.Width, m.Height)
+}
+
+func (r *slotRenderer) Refresh() {
+	th := r.s.Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	r.bg.FillColor = th.Color(theme.ColorNameHover, v)
+	if r.s.hovered {
+		r.bg.Show()
+	} else {
+		r.bg.Hide()
+	}
+	r.icon.SetResource(r.s.icon)
+	r.title.SetText(r.s.title)
+	r.detail.SetText(r.s.detail)
+	if r.s.detail == "" {
+		r.detail.SetText(" ")
+	}
+	r.bg.Refresh()
+}
+
+func (r *slotRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.box} }
+func (r *slotRenderer) Destroy()                     {}
