@@ -58,10 +58,9 @@ func main() {
 	if n := store.Notice(); n != "" {
 		notices = append(notices, n)
 	}
-	secrets := profiles.NewSecrets()
-	if err := secrets.Available(); err != nil {
-		secrets = profiles.NewSessionSecrets()
-		notices = append(notices, "No system keychain is available, so client secrets are kept for this session only: "+err.Error())
+	secrets, keyringNotice := ui.OpenSecrets()
+	if keyringNotice != "" {
+		notices = append(notices, keyringNotice)
 	}
 	var history ui.HistoryLog
 	if p, err := audit.DefaultPath(); err == nil {
@@ -78,7 +77,7 @@ func main() {
 	defer stop()
 	u := ui.New(a, ui.Deps{
 		Store:        ui.NewStore(store),
-		Secrets:      ui.NewSecrets(secrets),
+		Secrets:      secrets,
 		History:      history,
 		StartSandbox: start,
 	})

@@ -66,10 +66,49 @@ func (a storeAdapter) Import(r io.Reader) ([]string, error) {
 // secrets fall back to session-only memory (never a file) and Persistent reports false.
 func NewSecrets(s *profiles.Secrets) SecretStore { return &secretsAdapter{s: s} }
 
+// OpenSecrets is the app's secret store: the OS keyring when it answers, else
+// session-only memory. notice is "" with a keyring, else the sentence to show the user
+// (the keyring problem's one-sentence fix).
+func OpenSecrets() (store SecretStore, notice string) {
+	s := profiles.NewSecrets()
+	err := s.Available()
+	if err == nil {
+		return NewSecrets(s), ""
+	}
+	return &secretsAdapter{s: profiles.NewSessionSecrets(), reason: err}, KeyringNotice(err)
+}
+
+// KeyringNotice is what the user reads when secrets cannot go to the OS keyring: that
+// they are kept for this session only, and the fix from the keyring error.
+func KeyringNotice(err error) string { return sessionOnlyLead + keyringFix(err) }
+
+const sessionOnlyLead = "Client secrets are kept in memory for this session only. "
+
+// keyringFix is the keyring error's one-sentence fix (never a raw library error).
+func keyringFix(err error) string {
+	var ku *profiles.KeyringUnavailableError
+	if errors.As(err, &ku) && ku.Message != "" {
+		return ku.Message
+	}
+	return "The system keychain could not be used: check that it is running and unlocked, then restart the app."
+}
+
 type secretsAdapter struct {
 	s        *profiles.Secrets
 	mu       sync.Mutex
 	fellBack bool
+	reason   error // why the keyring is not used (nil while it is)
+}
+
+// Unavailable is the keyring problem's one-sentence fix ("" while secrets go to the
+// keyring).
+func (a *secretsAdapter) Unavailable() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.reason == nil {
+		return ""
+	}
+	return keyringFix(a.reason)
 }
 
 func (a *secretsAdapter) Get(name string) (string, error) {
@@ -86,6 +125,7 @@ func (a *secretsAdapter) Set(name, secret string) error {
 	if errors.As(err, &ku) {
 		a.mu.Lock()
 		a.fellBack = true
+		a.reason = err
 		a.mu.Unlock()
 		return a.s.SetSession(name, secret)
 	}
@@ -160,4 +200,16 @@ func ScenarioProfiles(list []sandbox.Scenario, caFile string) []SandboxProfile {
 		out = append(out, SandboxProfile{Profile: p, Secret: sc.ClientSecret, Description: sc.Description, Expect: sc.Expect})
 	}
 	return out
+}
+
+// keyringNotice is what to tell the user about s: "" when secrets are persistent,
+// else that they are session-only and the keyring's fix.
+func keyringNotice(s SecretStore) string {
+	if s == nil || s.Persistent() {
+		return ""
+	}
+	if n, ok := s.(interface{ Unavailable() string }); ok && n.Unavailable() != "" {
+		return sessionOnlyLead + n.Unavailable()
+	}
+	return strings.TrimSpace(sessionOnlyLead)
 }

@@ -219,8 +219,16 @@ func (e *editor) open(p *profiles.Profile) {
 func (e *editor) secretStatus(p profiles.Profile) string {
 	where := "saved in the system keychain, never in the profile file"
 	if !e.u.deps.Secrets.Persistent() {
-		where = "kept in memory for this session only: no system keychain is available (on Linux, start gnome-keyring or KeePassXC's Secret Service)"
+		where = "kept in memory for this session only, never in the profile file"
+		if n, ok := e.u.deps.Secrets.(interface{ Unavailable() string }); ok && n.Unavailable() != "" {
+			// The keyring's own one-sentence fix follows on its own line.
+			return e.secretStatusWith(p, where) + "\n" + n.Unavailable()
+		}
 	}
+	return e.secretStatusWith(p, where)
+}
+
+func (e *editor) secretStatusWith(p profiles.Profile, where string) string {
 	if p.SecretSetAt.IsZero() {
 		return "No secret stored yet. It will be " + where + "."
 	}
@@ -411,7 +419,11 @@ func (e *editor) submit() {
 					u.reports[p.Name] = r
 				}
 			}
-			u.setStatus("Saved “" + p.Name + "”.")
+			saved := "Saved “" + p.Name + "”."
+			if n := keyringNotice(u.deps.Secrets); n != "" && secret != "" {
+				saved += " " + n
+			}
+			u.setStatus(saved)
 			u.showRight(u.runView)
 			u.Reload(p.Name)
 		})

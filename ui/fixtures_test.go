@@ -144,7 +144,9 @@ func newEnv(t *testing.T, deps Deps, seed ...profiles.Profile) *env {
 		deps.Options.Cache = check.NewTokenCache()
 	}
 	deps.Store = NewStore(store)
-	deps.Secrets = NewSecrets(sec)
+	if deps.Secrets == nil {
+		deps.Secrets = NewSecrets(sec)
+	}
 	if deps.Now == nil {
 		deps.Now = func() time.Time { return fixedNow }
 	}
