@@ -86,7 +86,6 @@ func newClaimsTab(u *UI) *claimsTab {
 	c.detail = widget.NewLabel("")
 	c.detail.Wrapping = fyne.TextWrapBreak
 	c.detail.Selectable = true
-	c.detail.TextStyle = fyne.TextStyle{Monospace: true}
 	c.copyVal = widget.NewButtonWithIcon("Copy value", theme.ContentCopyIcon(), c.copyValue)
 	c.empty = wrapLabel("")
 	detail := container.NewBorder(nil, nil, nil, container.NewVBox(c.copyVal), c.detail)
@@ -151,6 +150,7 @@ func (c *claimsTab) set(r check.Report) {
 	c.rows = nil
 	c.selected = -1
 	c.table.UnselectAll()
+	c.detail.TextStyle = fyne.TextStyle{}
 	c.detail.SetText("Select a claim to see its whole value here, ready to copy.")
 	c.copyVal.Disable()
 	if r.Claims == nil {
@@ -208,6 +208,7 @@ func (c *claimsTab) selectRow(i int) {
 	if cl.Time != nil {
 		text += "   (" + cl.Time.In(time.Local).Format("Mon 2 Jan 2006 15:04:05 MST") + ")"
 	}
+	c.detail.TextStyle = fyne.TextStyle{Monospace: true}
 	c.detail.SetText(text)
 	c.copyVal.Enable()
 }
