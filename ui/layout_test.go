@@ -89,3 +89,23 @@ func TestLayoutAt1024(t *testing.T) {
 		t.Errorf("the environment tag is %.0f px from the name, want it right after", gap)
 	}
 }
+
+// Tapping a timeline step opens its findings and exchanges.
+func TestTimelineSlotOpensStep(t *testing.T) {
+	e := newEnv(t, Deps{Run: replayRun(scopeFailReport())}, acme())
+	u := e.u
+	test.Tap(u.timeline.slots[check.StepToken]) // nothing yet: no dialog
+	if topDialog(u) != "" {
+		t.Fatal("a step without results opened a dialog")
+	}
+	u.StartRun()
+	u.Wait()
+	if got := u.timeline.slots[check.StepInspect].Text; got != "Signature  skipped" {
+		t.Errorf("skipped slot = %q", got)
+	}
+	test.Tap(u.timeline.slots[check.StepToken])
+	d := topDialog(u)
+	if !strings.Contains(d, `refused the scope "update"`) || !strings.Contains(d, "[token.invalid_scope]") || !strings.Contains(d, "RESPONSE BODY") {
+		t.Fatalf("step dialog = %q", d)
+	}
+}
