@@ -370,7 +370,7 @@ var catalogue = map[string]entry{
 	"token.invalid_scope": {
 		title:   "A requested scope is not allowed for this app (invalid_scope)",
 		what:    "The token endpoint refused the scope request[[ \"{requested}\"]][[ ({error_description})]]. ERP.net only grants scopes listed in the Trusted App's Scope field, which is case-sensitive.[[ The scope named in the error is \"{scope}\".]]",
-		causes:  []string{"[[\"{scope_or_requested}\"||A requested scope]] is not in the Trusted App's Scope field.", "A case difference (Read vs read).", "sec requested: it is for ERP.net internal use only."},
+		causes:  []string{"[[\"{scope_or_requested}\"||A requested scope]] is not in the Trusted App's Scope field.", "A case difference (Read vs read).", "[[{requested_sec} requested: it is for ERP.net internal use only.]]", "[[{requested_legacy} requested: the legacy scope is obsolete and usually no longer in the Scope field.]]"},
 		fields:  []Field{ta("Scope", "[[contains {scope_or_requested}||contains every requested scope]]"), pf("scopes", "only scopes listed in the app's Scope field")},
 		steps:   []string{whereToFix, "Either add[[ \"{scope_or_requested}\"||the scope]] to the Trusted App's Scope field (space-delimited, exact case), or remove it from the profile's scopes.", "Request only what the integration needs (usually read, plus update if it writes)."},
 		confirm: rerunFresh + " The granted scopes should then include what you asked for.",
@@ -452,8 +452,8 @@ var catalogue = map[string]entry{
 		title: "Fewer scopes were granted than requested",
 		what:  "The app asked for[[ \"{requested}\"||some scopes]] but the token carries[[ \"{granted}\"||fewer]].[[ Missing: {missing_derived}.]][[ {missing_user_only}: sign-in scopes, which ERP.net never grants to a service app; they need no entry in the Trusted App.]][[ Calls that need {missing_grantable} will be refused (for example writes without update get 403).]]",
 		causes: []string{
-			"[[\"{missing_grantable}\" is not in the Trusted App's Scope field, or the server narrowed the request.||The missing scopes are sign-in scopes (openid, profile, offline_access), never granted with client credentials.]]",
-			"[[{missing_user_only} requested: never granted to service apps.||A scope in a different case (Read vs read): the Scope field is case-sensitive.]]",
+			"[[\"{missing_grantable}\" is not in the Trusted App's Scope field (which is case-sensitive), or the server narrowed the request.]]",
+			"[[{missing_user_only} requested: sign-in scopes are never granted with client credentials.]]",
 		},
 		fields: []Field{pf("scopes", "[[without {missing_user_only}||only scopes the app's Scope field lists]]"), ta("Scope", "[[contains {missing_grantable}||the scopes the integration needs]]")},
 		steps: []string{

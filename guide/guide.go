@@ -141,6 +141,7 @@ var derivedKeys = map[string]bool{
 	"missing_derived": true, "issuer_why": true, "auth_name": true, "auth_other": true,
 	"auth_other_name": true, "auth_hint": true, "scope_or_requested": true,
 	"status_text": true, "root_hint": true, "missing_grantable": true, "missing_user_only": true,
+	"requested_sec": true, "requested_legacy": true,
 }
 
 // userOnlyScopes are sign-in scopes that ERP.net never grants to a service app.
@@ -190,6 +191,14 @@ func derive(in map[string]string) map[string]string {
 	}
 	if len(userOnly) > 0 {
 		ev["missing_user_only"] = strings.Join(userOnly, " ")
+	}
+	for _, s := range strings.Fields(ev["requested"]) {
+		switch s {
+		case "sec":
+			ev["requested_sec"] = s
+		case "DomainApi":
+			ev["requested_legacy"] = s
+		}
 	}
 	if s := ev["scope"]; s != "" {
 		ev["scope_or_requested"] = s

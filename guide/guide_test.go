@@ -195,3 +195,21 @@ func TestScopeNarrowedByAppScope(t *testing.T) {
 		t.Errorf("explanation says nothing to change although update is missing:\n%s", text)
 	}
 }
+
+// Causes that depend on what was requested appear only when it was requested.
+func TestInvalidScopeCausesFollowTheRequest(t *testing.T) {
+	plain := strings.Join(guide.Explain("token.invalid_scope", map[string]string{"requested": "read update", "scope": "update"}).Causes, " ")
+	if strings.Contains(plain, "sec requested") || strings.Contains(plain, "DomainApi requested") {
+		t.Errorf("causes name scopes that were not requested: %s", plain)
+	}
+	withSec := strings.Join(guide.Explain("token.invalid_scope", map[string]string{"requested": "read sec DomainApi"}).Causes, " ")
+	for _, want := range []string{"sec requested: it is for ERP.net internal use only", "DomainApi requested: the legacy scope"} {
+		if !strings.Contains(withSec, want) {
+			t.Errorf("causes lack %q: %s", want, withSec)
+		}
+	}
+	narrowed := guide.Explain("token.scope_narrowed", map[string]string{"requested": "read openid offline_access", "granted": "read"}).Causes
+	if len(narrowed) != 1 || !strings.Contains(narrowed[0], "openid offline_access requested") {
+		t.Errorf("narrowed by sign-in scopes: want one cause naming them, got %q", narrowed)
+	}
+}
