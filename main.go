@@ -83,7 +83,7 @@ func main() {
 	})
 	w := u.Window()
 	w.SetIcon(assets.Icon)
-	w.Resize(fyne.NewSize(1280, 800))
+	w.Resize(fyne.NewSize(1200, 720)) // fits a 1366x768 laptop with its panels
 	w.SetMaster()
 	w.CenterOnScreen()
 

@@ -36,6 +36,13 @@ func shortcutHint() string {
 	return "Ctrl+Enter"
 }
 
+func freshShortcutHint() string {
+	if runtime.GOOS == "darwin" {
+		return "⇧⌘↩"
+	}
+	return "Ctrl+Shift+Enter"
+}
+
 func newHeader(u *UI) *header {
 	h := &header{u: u}
 	h.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -56,7 +63,11 @@ func newHeader(u *UI) *header {
 	})
 	h.more = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), nil)
 	h.more.OnTapped = func() {
+		fresh := fyne.NewMenuItem("Test with a fresh token  ("+freshShortcutHint()+")", u.StartFreshRun)
+		fresh.Disabled = u.running
 		menu := fyne.NewMenu("",
+			fresh,
+			fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("Duplicate", u.duplicateCurrent),
 			fyne.NewMenuItem("Rename…", u.renameCurrent),
 			fyne.NewMenuItem("Export this profile…", func() {

@@ -146,11 +146,15 @@ func (c *identityCard) set(p profiles.Profile, r check.Report, now time.Time) {
 	}
 	c.scopes.Refresh()
 
+	refresh := "· no refresh token"
 	if r.Token != nil && r.Token.HasRefresh {
-		c.refresh.SetText("· has a refresh token")
-	} else {
-		c.refresh.SetText("· no refresh token")
+		refresh = "· has a refresh token"
 	}
+	if r.Token != nil && r.Token.FromCache {
+		// Say so: a reused token hides a changed Trusted App until it expires.
+		refresh += " · reused token (⋮ → Test with a fresh token)"
+	}
+	c.refresh.SetText(refresh)
 	switch cl.Signature {
 	case tokenview.SigVerified:
 		c.sigIcon.SetResource(widgets.VerdictIcon(check.Pass))

@@ -202,3 +202,40 @@ func TestSandboxCancelSlowIdentity(t *testing.T) {
 		t.Errorf("status %q, timeline %q: want “Cancelled”", u.status.Text, u.timeline.state.Text)
 	}
 }
+
+// A second run reuses the cached token and says so on the identity card; "Test with a
+// fresh token" asks the Identity Server again.
+func TestSandboxFreshTokenBypassesTheCache(t *testing.T) {
+	e := sandboxEnv(t, Deps{})
+	u := e.u
+	u.selectProfile("Sandbox: healthy")
+	run := func(fresh bool) check.Report {
+		t.Helper()
+		if fresh {
+			u.StartFreshRun()
+		} else {
+			u.StartRun()
+		}
+		u.Wait()
+		r := u.reports["Sandbox: healthy"]
+		if r == nil || r.Token == nil || r.Verdict != check.Pass {
+			t.Fatalf("run did not pass: %+v (status %q)", r, u.status.Text)
+		}
+		return *r
+	}
+	first := run(false)
+	second := run(false)
+	if first.Token.FromCache || !second.Token.FromCache || second.Token.Fingerprint != first.Token.Fingerprint {
+		t.Fatalf("second run should reuse the first token: first %+v, second %+v", first.Token, second.Token)
+	}
+	if !strings.Contains(u.identity.refresh.Text, "reused token") {
+		t.Errorf("identity card does not say the token was reused: %q", u.identity.refresh.Text)
+	}
+	fresh := run(true)
+	if fresh.Token.FromCache || fresh.Token.Fingerprint == first.Token.Fingerprint {
+		t.Errorf("a fresh run reused the cached token: %+v", fresh.Token)
+	}
+	if strings.Contains(u.identity.refresh.Text, "reused token") {
+		t.Errorf("identity card still says reused after a fresh token: %q", u.identity.refresh.Text)
+	}
+}

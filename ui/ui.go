@@ -147,6 +147,8 @@ func New(app fyne.App, deps Deps) *UI {
 		{KeyName: fyne.KeyEnter, Modifier: fyne.KeyModifierShortcutDefault},
 	} {
 		u.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { u.StartRun() })
+		fresh := &desktop.CustomShortcut{KeyName: sc.KeyName, Modifier: sc.Modifier | fyne.KeyModifierShift}
+		u.win.Canvas().AddShortcut(fresh, func(fyne.Shortcut) { u.StartFreshRun() })
 	}
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEscape}, func(fyne.Shortcut) { u.CancelRun() })
 	u.Reload("")
@@ -278,7 +280,13 @@ func (u *UI) showRight(o fyne.CanvasObject) {
 
 // StartRun tests the selected profile: it reads the secret and runs the engine on a
 // goroutine, streaming steps into the timeline. A second call while running is ignored.
-func (u *UI) StartRun() {
+func (u *UI) StartRun() { u.startRun(false) }
+
+// StartFreshRun runs the test with a new token from the Identity Server, bypassing the
+// in-memory token cache (after changing the Trusted App, for instance).
+func (u *UI) StartFreshRun() { u.startRun(true) }
+
+func (u *UI) startRun(fresh bool) {
 	p, ok := u.Current()
 	if !ok || u.running {
 		return
@@ -296,6 +304,7 @@ func (u *UI) StartRun() {
 	u.identity.setWaiting()
 	u.setStatus("Testing " + p.Name + "…")
 	opts := u.deps.Options
+	opts.Fresh = opts.Fresh || fresh
 	if opts.Now == nil {
 		opts.Now = u.deps.Now
 	}
