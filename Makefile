@@ -48,7 +48,7 @@ bench: app cli
 # Regenerates the screenshots in docs/ (test-driver renders + a real Xvfb capture).
 screenshots: app
 	TRUSTEDAPP_SCREENSHOTS=$(CURDIR)/docs $(GO) test -count=1 -run TestScreenshots ./ui
-	SHOT=docs/screenshot-xvfb.png scripts/e2e-smoke.sh $(APP)
+	scripts/e2e-smoke.sh $(APP) docs/screenshot-xvfb.png
 
 dist: dist-linux dist-windows
 
