@@ -59,6 +59,7 @@ dist-linux:
 	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -trimpath -ldflags "$(LDFLAGS) -s -w" -o dist/trustedapp-check-linux-amd64 ./cmd/trustedapp-check
 
 dist-windows:
+	@command -v x86_64-w64-mingw32-gcc >/dev/null || { echo "dist-windows cross-compiles with MinGW: sudo apt-get install gcc-mingw-w64-x86-64" >&2; exit 3; }
 	mkdir -p dist
 	CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 GOOS=windows GOARCH=amd64 $(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package -os windows -release -tags $(TAGS) -name "Trusted App Tester" -app-version $(VERSION)
 	mv -f "Trusted App Tester.exe" dist/trusted-app-tester-$(VERSION)-windows-amd64.exe
