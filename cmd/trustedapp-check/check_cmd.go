@@ -437,6 +437,7 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 		}
 	}
 	var outMu sync.Mutex
+	journal := newAuditRecorder(e)
 	for i, t := range targets {
 		if t.err != nil {
 			envProblem = true
@@ -461,6 +462,7 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 				onStep = func(s check.Step) { outMu.Lock(); p(s); outMu.Unlock() }
 			}
 			rep := check.Run(e.ctx, t.p, t.secret, opts, onStep)
+			journal.record(t.p, rep)
 			d := report.Build(rep, t.p)
 			d.Forget(t.secret)
 			reps[i], docs[i] = rep, d
