@@ -64,6 +64,11 @@ Profile fields (without PROFILE they define the target; with it they override):
   --timeout DUR             per-call timeout, e.g. 10s (default 30s)
   --call "GET /path [BODY]" an API call to run (repeatable; replaces the defaults)
 
+Every token request and API call is also appended to the audit log the desktop
+app shows under History (time, profile, endpoint, status, client_id, token
+fingerprint; never a secret or a whole token): $TRUSTEDAPP_AUDIT, or
+trustedapp-tester/audit.jsonl in the user data directory.
+
 Exit codes: 0 passed (warnings allowed unless --strict), 1 a check failed,
 2 usage error, 3 store, profile, secret or keychain problem, 4 interrupted.
 `

@@ -76,6 +76,9 @@ Exit codes:
 Environment:
   TRUSTEDAPP_STORE  profile store file (default: the user config directory);
                     the desktop app reads the same variable
+  TRUSTEDAPP_AUDIT  audit log of token requests and API calls (default: the
+                    user data directory); shared with the desktop app
+  TRUSTEDAPP_SECRET client secret for an ad-hoc check (never an argument)
 `
 
 func usage(w io.Writer) {
