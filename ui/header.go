@@ -22,8 +22,13 @@ type header struct {
 	name    *widget.Label
 	env     *widgets.Chip
 	line    *widget.Label
-	note    *widget.Label
-	test    *widget.Button
+	// note is a compact button at the end of the summary line (a sandbox scenario's
+	// description, a missing or old secret); tapping it shows the whole text.
+	note     *widget.Button
+	noteText string
+	test     *widget.Button
+	// cancel takes the Test button's place while a run is in flight.
+	cancel *widget.Button
 	edit    *widget.Button
 	more    *widget.Button
 	content fyne.CanvasObject
@@ -51,11 +56,12 @@ func newHeader(u *UI) *header {
 	h.env = widgets.NewChip("", "")
 	h.line = widget.NewLabel("")
 	h.line.Truncation = fyne.TextTruncateEllipsis
-	h.note = widget.NewLabel("")
-	h.note.TextStyle = fyne.TextStyle{Italic: true}
-	h.note.Truncation = fyne.TextTruncateEllipsis
+	h.note = widget.NewButtonWithIcon("", theme.InfoIcon(), h.showNote)
+	h.note.Importance = widget.LowImportance
 	h.test = widget.NewButtonWithIcon("Test this Trusted App  ("+shortcutHint()+")", theme.MediaPlayIcon(), u.StartRun)
 	h.test.Importance = widget.HighImportance
+	h.cancel = widget.NewButtonWithIcon("Cancel  (Esc)", theme.CancelIcon(), u.CancelRun)
+	h.cancel.Hide()
 	h.edit = widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() {
 		if p, ok := u.Current(); ok {
 			u.editor.open(&p)
@@ -83,10 +89,32 @@ func newHeader(u *UI) *header {
 		widget.ShowPopUpMenuAtPosition(menu, c, pos.Add(fyne.NewPos(0, h.more.Size().Height)))
 	}
 	title := container.New(&nameTagLayout{name: h.name}, h.name, container.NewCenter(h.env))
-	buttons := container.NewHBox(h.edit, h.more, h.test)
+	buttons := container.NewHBox(h.edit, h.more, h.test, h.cancel)
 	// The buttons share the name's row; the summary line below gets the full width.
-	h.content = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewCenter(buttons), title), h.line, h.note)
+	// The note folds into the summary line: one row less above the identity card.
+	h.content = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewCenter(buttons), title),
+		container.NewBorder(nil, nil, nil, h.note, h.line))
 	return h
+}
+
+// showNote shows the note's whole text in a pop-up under its button.
+func (h *header) showNote() {
+	if h.noteText == "" {
+		return
+	}
+	body := widget.NewLabel(h.noteText)
+	body.Wrapping = fyne.TextWrapWord
+	c := h.u.win.Canvas()
+	pop := widget.NewPopUp(container.NewPadded(body), c)
+	w := float32(460)
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(h.note)
+	x := pos.X + h.note.Size().Width - w
+	if x < 0 {
+		x = 0
+	}
+	pop.Resize(fyne.NewSize(w, body.MinSize().Height))
+	pop.Resize(fyne.NewSize(w, pop.MinSize().Height))
+	pop.ShowAtPosition(fyne.NewPos(x, pos.Y+h.note.Size().Height))
 }
 
 func authText(m profiles.AuthMethod) string {
@@ -113,31 +141,42 @@ func (h *header) set(p profiles.Profile) {
 	h.env.Custom = widgets.EnvColor(p.Environment)
 	h.env.Refresh()
 	h.line.SetText(strings.Join([]string{p.Root(), p.ClientID, authText(p.Method()), scopesText(p.Scopes)}, "  ·  "))
-	note := ""
+	note, short, icon, imp := "", "", theme.InfoIcon(), widget.LowImportance
 	if sb, ok := h.u.sandbox[p.Name]; ok {
-		note = "Sandbox scenario: " + sb.Description
+		note, short = "Sandbox scenario: "+sb.Description, "About this scenario"
 		if sb.Expect != "" {
 			note += " Expected: " + sb.Expect
 		}
 	} else if p.SecretSetAt.IsZero() {
-		note = "No client secret stored yet: press Edit to add it."
+		note, short = "No client secret stored yet: press Edit to add it.", "No client secret yet"
+		icon, imp = theme.WarningIcon(), widget.WarningImportance
 	} else if age := h.u.deps.Now().Sub(p.SecretSetAt); age > rotationAge {
-		note = "The client secret was set " + roughAge(age) + " ago: consider rotating it."
+		note, short = "The client secret was set "+roughAge(age)+" ago: consider rotating it.", "Secret set "+roughAge(age)+" ago"
+		icon, imp = theme.WarningIcon(), widget.WarningImportance
 	}
-	h.note.SetText(note)
+	h.noteText = note
+	h.note.SetText(short)
+	h.note.SetIcon(icon)
+	h.note.Importance = imp
 	if note == "" {
 		h.note.Hide()
 	} else {
 		h.note.Show()
 	}
+	h.note.Refresh()
 }
 
 func (h *header) setRunning(r bool) {
 	if r {
 		h.test.Disable()
+		h.test.Hide()
+		h.cancel.Enable()
+		h.cancel.Show()
 		h.edit.Disable()
 	} else {
 		h.test.Enable()
+		h.test.Show()
+		h.cancel.Hide()
 		h.edit.Enable()
 	}
 }

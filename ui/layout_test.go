@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -107,5 +108,73 @@ func TestTimelineSlotOpensStep(t *testing.T) {
 	d := topDialog(u)
 	if !strings.Contains(d, `refused the scope "update"`) || !strings.Contains(d, "[token.invalid_scope]") || !strings.Contains(d, "RESPONSE BODY") {
 		t.Fatalf("step dialog = %q", d)
+	}
+}
+
+// The identity card gets its natural height and the tabs the rest, at the window
+// sizes the app opens at and supports; dragging the divider gives the tabs more room
+// (the card then scrolls) and the drag survives a resize.
+func TestCardTabsSplit(t *testing.T) {
+	e := newEnv(t, Deps{Run: replayRun(healthyReport())}, acme())
+	u := e.u
+	u.StartRun()
+	u.Wait()
+	card := u.identity.content
+	for _, size := range []fyne.Size{fyne.NewSize(1200, 720), fyne.NewSize(1024, 700)} {
+		u.win.Resize(size)
+		lead := u.cardSplit.Leading.Size().Height
+		if min := card.MinSize().Height; lead < min || lead > min+4 {
+			t.Errorf("at %v the card area is %.0f px, want its natural %.0f", size, lead, min)
+		}
+		// The header, timeline and card leave the tabs more than half the window.
+		if tabs := u.tabs.Size().Height; tabs < size.Height-400 {
+			t.Errorf("at %v the tabs have %.0f px", size, tabs)
+		}
+	}
+	// The user drags the divider up: the card shrinks (and scrolls), the tabs grow.
+	before := u.tabs.Size().Height
+	u.cardSplit.SetOffset(0.05)
+	u.win.Resize(fyne.NewSize(1200, 720))
+	if u.cardSplit.Offset != 0.05 {
+		t.Fatalf("offset after a drag and a resize = %v, want the user's 0.05", u.cardSplit.Offset)
+	}
+	if got := u.tabs.Size().Height; got <= before {
+		t.Errorf("tabs %.0f px after the drag, %.0f before", got, before)
+	}
+	if u.cardSplit.Leading.Size().Height >= card.MinSize().Height {
+		t.Error("the card area did not shrink below the card")
+	}
+}
+
+// The sandbox scenario's description folds into a button on the summary line that
+// shows the whole text; a missing secret is a warning there.
+func TestHeaderNote(t *testing.T) {
+	e := sandboxEnv(t, Deps{})
+	u := e.u
+	u.selectProfile("Sandbox: healthy")
+	n := u.header.note
+	if !n.Visible() || n.Text != "About this scenario" {
+		t.Fatalf("note button %q visible=%v", n.Text, n.Visible())
+	}
+	test.Tap(n)
+	if d := topDialog(u); !strings.Contains(d, "Sandbox scenario: ") || !strings.Contains(d, "Expected: ") {
+		t.Errorf("note pop-up = %q", d)
+	}
+	closeDialogs(u)
+
+	p := acme()
+	p.Name, p.SecretSetAt = "No secret", time.Time{}
+	e2 := newEnv(t, Deps{}, p)
+	n = e2.u.header.note
+	if n.Text != "No client secret yet" || n.Importance != widget.WarningImportance {
+		t.Errorf("note = %q (importance %v)", n.Text, n.Importance)
+	}
+	test.Tap(n)
+	if d := topDialog(e2.u); !strings.Contains(d, "press Edit to add it") {
+		t.Errorf("note pop-up = %q", d)
+	}
+	e3 := newEnv(t, Deps{}, acme()) // secret set 12 days ago: nothing to say
+	if e3.u.header.note.Visible() {
+		t.Errorf("note shown for a fresh secret: %q", e3.u.header.note.Text)
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
@@ -33,9 +33,9 @@ type timeline struct {
 	expected int
 	count    int
 	apiTotal int
+	// progress is a thin bar under the slots; the live step and the outcome go to the
+	// window's status line, so the timeline takes one row.
 	progress *widget.ProgressBar
-	state    *widget.Label
-	cancel   *widget.Button
 	content  fyne.CanvasObject
 }
 
@@ -50,16 +50,26 @@ func newTimeline(u *UI) *timeline {
 		row.Add(b)
 	}
 	t.progress = widget.NewProgressBar()
-	t.progress.TextFormatter = func() string { return fmt.Sprintf("%d of %d steps", t.count, t.expected) }
-	t.state = widget.NewLabel("")
-	t.state.Truncation = fyne.TextTruncateEllipsis
-	t.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), u.CancelRun)
-	t.cancel.Disable()
-	bar := container.NewGridWrap(fyne.NewSize(190, t.progress.MinSize().Height), t.progress)
-	bottom := container.NewBorder(nil, nil, bar, t.cancel, t.state)
-	t.content = container.NewVBox(row, bottom)
+	t.progress.TextFormatter = func() string { return "" }
+	bar := container.New(&thinLayout{height: 4}, t.progress)
+	t.content = container.New(layout.NewCustomPaddedVBoxLayout(2), row, bar)
 	return t
 }
+
+// thinLayout gives its objects the full width and a fixed height (a thin progress bar).
+type thinLayout struct{ height float32 }
+
+func (l *thinLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, (size.Height-l.height)/2))
+		o.Resize(fyne.NewSize(size.Width, l.height))
+	}
+}
+
+func (l *thinLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(0, l.height) }
+
+// progressText is the run's progress in words, "3 of 7 steps".
+func (t *timeline) progressText() string { return fmt.Sprintf("%d of %d steps", t.count, t.expected) }
 
 // reset empties the row for a run of p.
 func (t *timeline) reset(p profiles.Profile) {
@@ -73,20 +83,9 @@ func (t *timeline) reset(p profiles.Profile) {
 		b.Set(k.label, t.slotDetail(k.kind))
 	}
 	t.progress.SetValue(0)
-	t.state.SetText("")
 }
 
-func (t *timeline) idle() {
-	t.cancel.Disable()
-	t.state.SetText("Not tested yet.")
-}
-
-func (t *timeline) started() {
-	t.cancel.Enable()
-	t.state.SetText("Testing…")
-}
-
-func (t *timeline) cancelling() { t.state.SetText("Cancelling…") }
+func (t *timeline) cancelling() { t.u.setStatus("Cancelling…") }
 
 // slotDetail is the line under a step's name: its duration, "skipped", or for API
 // calls how many passed.
@@ -129,16 +128,16 @@ func (t *timeline) add(s check.Step) {
 		}
 	}
 	t.progress.SetValue(float64(t.count) / float64(t.expected))
-	t.state.SetText(s.Name + ": " + s.Summary)
+	if t.u.running {
+		t.u.setStatus("Testing " + t.u.current + "… " + t.progressText() + "  ·  " + s.Name + ": " + s.Summary)
+	}
 }
 
 // done shows the run's outcome.
 func (t *timeline) done(r check.Report) {
-	t.cancel.Disable()
 	if !r.Cancelled {
 		t.progress.SetValue(1)
 	}
-	t.state.SetText(verdictSentence(r))
 }
 
 func worst(steps []check.Step) check.Verdict {

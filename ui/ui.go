@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/audit"
@@ -109,6 +110,8 @@ type UI struct {
 	timeline  *timeline
 	identity  *identityCard
 	tabs      *container.AppTabs
+	cardSplit *container.Split
+	cardArea  *fyne.Container
 	guidance  *guidanceTab
 	claims    *claimsTab
 	calls     *callsTab
@@ -197,8 +200,13 @@ func (u *UI) build() {
 			u.history.reload()
 		}
 	}
-	top := container.NewVBox(u.header.content, widget.NewSeparator(), u.timeline.content, widget.NewSeparator(), u.identity.content, widget.NewSeparator())
-	u.runView = container.NewBorder(top, nil, nil, nil, u.tabs)
+	top := container.NewVBox(u.header.content, widget.NewSeparator(), u.timeline.content, widget.NewSeparator())
+	// The identity card and the tabs share what is left, split where the card's
+	// natural height ends; dragging the divider up scrolls the card and gives the
+	// evidence more room.
+	u.cardSplit = container.NewVSplit(container.NewVScroll(u.identity.content), u.tabs)
+	u.cardArea = container.New(&cardSplitLayout{split: u.cardSplit, card: u.identity.content}, u.cardSplit)
+	u.runView = container.NewBorder(top, nil, nil, nil, u.cardArea)
 	u.welcome = newWelcome(u)
 	u.editor = newEditor(u)
 	u.right = container.NewStack(u.welcome)
@@ -267,7 +275,6 @@ func (u *UI) selectProfile(name string) {
 		u.showReport(p, *r)
 	} else {
 		u.timeline.reset(p)
-		u.timeline.idle()
 		u.showReport(p, check.Report{})
 	}
 	u.showRight(u.runView)
@@ -298,7 +305,6 @@ func (u *UI) startRun(fresh bool) {
 	u.running, u.cancel, u.runSteps = true, cancel, nil
 	delete(u.reports, p.Name)
 	u.timeline.reset(p)
-	u.timeline.started()
 	u.header.setRunning(true)
 	u.showReport(p, check.Report{})
 	u.identity.setWaiting()
@@ -357,7 +363,6 @@ func (u *UI) finishRun(p profiles.Profile, rep *check.Report) {
 	u.cancel = nil
 	u.header.setRunning(false)
 	if rep == nil {
-		u.timeline.idle()
 		u.identity.set(p, check.Report{}, u.deps.Now())
 		u.setStatus("")
 		return
@@ -377,6 +382,7 @@ func (u *UI) CancelRun() {
 		// Update the screen before cancelling: once cancelled, the run's goroutine
 		// finishes and touches widgets too.
 		u.timeline.cancelling()
+		u.header.cancel.Disable()
 		u.cancel()
 	}
 }
@@ -394,6 +400,7 @@ func (u *UI) showReport(p profiles.Profile, r check.Report) {
 		u.timeline.done(r)
 	}
 	u.identity.set(p, r, u.deps.Now())
+	u.cardArea.Refresh() // the card's natural height may have changed
 	u.guidance.set(p, r)
 	u.claims.set(r)
 	u.calls.set(p, r)
@@ -445,3 +452,42 @@ func verdictSentence(r check.Report) string {
 // Notify shows a start-up notice (a restored store, a missing keychain) in the status
 // line.
 func (u *UI) Notify(s string) { u.setStatus(s) }
+
+// cardSplitLayout sizes the split between the identity card and the tabs: until the
+// user drags the divider, the card gets its natural height (at most maxCardShare of the
+// room) and the tabs everything else; after a drag, the user's offset stays.
+type cardSplitLayout struct {
+	split *container.Split
+	card  fyne.CanvasObject
+	auto  float64 // the offset this layout last set; 0 before the first layout
+	moved bool    // the user dragged the divider
+}
+
+// maxCardShare is the most of the height the identity card takes by default.
+const maxCardShare = 0.6
+
+func (l *cardSplitLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if l.auto != 0 && l.split.Offset != l.auto {
+		l.moved = true
+	}
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+	if l.moved || size.Height <= 0 {
+		return
+	}
+	div := theme.Size(theme.SizeNameSplitThickness)
+	if div == 0 {
+		div = theme.Padding() // Fyne's default divider thickness
+	}
+	// One pixel of slack: rounding must never leave the card a scroll bar.
+	off := float64(l.card.MinSize().Height+1) / float64(size.Height-div)
+	if off > maxCardShare {
+		off = maxCardShare
+	}
+	l.auto = off
+	l.split.SetOffset(off) // lays the split out again only when the offset changed
+}
+
+func (l *cardSplitLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
