@@ -18,17 +18,17 @@ import (
 
 // header is the profile's summary row with the Test button.
 type header struct {
-	u       *UI
-	name    *widget.Label
-	env     *widgets.Chip
-	line    *widget.Label
+	u    *UI
+	name *widget.Label
+	env  *widgets.Chip
+	line *widget.Label
 	// note is a compact button at the end of the summary line (a sandbox scenario's
 	// description, a missing or old secret); tapping it shows the whole text.
 	note     *widget.Button
 	noteText string
 	test     *widget.Button
 	// cancel takes the Test button's place while a run is in flight.
-	cancel *widget.Button
+	cancel  *widget.Button
 	edit    *widget.Button
 	more    *widget.Button
 	content fyne.CanvasObject
