@@ -3,11 +3,13 @@ package ui
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
@@ -67,6 +69,8 @@ func headerText(h http.Header) string {
 // exchangesTab lists every HTTP round trip of the run.
 type exchangesTab struct {
 	u       *UI
+	host    string // scheme://host most requests went to; rows show only their path
+	hostLbl *widget.Label
 	items   []check.Exchange
 	verdict []check.Verdict
 	list    *widget.List
@@ -77,34 +81,95 @@ type exchangesTab struct {
 func newExchangesTab(u *UI) *exchangesTab {
 	e := &exchangesTab{u: u}
 	e.detail = container.NewVBox()
+	e.hostLbl = widget.NewLabel("")
+	e.hostLbl.Truncation = fyne.TextTruncateEllipsis
+	e.hostLbl.SizeName = theme.SizeNameCaptionText
 	e.list = widget.NewList(func() int { return len(e.items) },
 		func() fyne.CanvasObject {
-			l := widget.NewLabel("GET https://example")
+			l := widget.NewLabel("GET /path")
 			l.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, widget.NewIcon(nil), nil, l)
+			d := widget.NewLabel("999 ms")
+			d.Importance = widget.LowImportance
+			return container.NewBorder(nil, nil, widget.NewIcon(nil), d, l)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(e.items) {
+				return
+			}
 			ex := e.items[id]
 			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(exchangeTitle(ex))
+			c.Objects[0].(*widget.Label).SetText(exchangeTitle(ex, e.host))
 			c.Objects[1].(*widget.Icon).SetResource(widgets.VerdictIcon(e.verdict[id]))
+			c.Objects[2].(*widget.Label).SetText(humanDuration(ex.Timings.Total))
 		})
 	e.list.OnSelected = func(id widget.ListItemID) {
 		e.detail.Objects = []fyne.CanvasObject{exchangeView(e.items[id])}
 		e.detail.Refresh()
 	}
-	split := container.NewHSplit(e.list, container.NewVScroll(e.detail))
-	split.Offset = 0.35
+	split := container.NewHSplit(container.NewBorder(e.hostLbl, nil, nil, nil, e.list), container.NewVScroll(e.detail))
+	split.Offset = 0.42
 	e.content = split
 	return e
 }
 
-func exchangeTitle(ex check.Exchange) string {
+// exchangeTitle is a list row: status, method and the path (the whole URL when the
+// request went to another host than host).
+func exchangeTitle(ex check.Exchange, host string) string {
 	st := "—"
 	if ex.Status != 0 {
 		st = fmt.Sprint(ex.Status)
 	}
-	return st + "  " + ex.Method + " " + ex.URL
+	return st + "  " + ex.Method + " " + shortURL(ex.URL, host)
+}
+
+// hostOf is rawURL's scheme://host ("" when it does not parse).
+func hostOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// shortURL is rawURL without its scheme://host when that is host.
+func shortURL(rawURL, host string) string {
+	if host != "" && hostOf(rawURL) == host {
+		if rest := strings.TrimPrefix(rawURL, host); rest != "" {
+			return rest
+		}
+		return "/"
+	}
+	return rawURL
+}
+
+// commonHost is the scheme://host most of items went to (the first one on a tie), and
+// how many went elsewhere.
+func commonHost(items []check.Exchange) (string, int) {
+	count := map[string]int{}
+	best := ""
+	for _, ex := range items {
+		h := hostOf(ex.URL)
+		count[h]++
+		if h != "" && count[h] > count[best] {
+			best = h
+		}
+	}
+	if best == "" {
+		return "", len(items)
+	}
+	return best, len(items) - count[best]
+}
+
+func hostLine(host string, others int) string {
+	switch {
+	case host == "":
+		return ""
+	case others == 0:
+		return "All requests went to " + host
+	case others == 1:
+		return "Requests went to " + host + " (one went elsewhere: its row shows the whole address)"
+	}
+	return fmt.Sprintf("Requests went to %s (%d went elsewhere: their rows show the whole address)", host, others)
 }
 
 func (e *exchangesTab) set(r check.Report) {
@@ -114,6 +179,14 @@ func (e *exchangesTab) set(r check.Report) {
 			e.items = append(e.items, ex)
 			e.verdict = append(e.verdict, s.Verdict)
 		}
+	}
+	host, others := commonHost(e.items)
+	e.host = host
+	e.hostLbl.SetText(hostLine(host, others))
+	if host == "" {
+		e.hostLbl.Hide()
+	} else {
+		e.hostLbl.Show()
 	}
 	e.list.UnselectAll()
 	e.list.Refresh()
