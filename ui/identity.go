@@ -24,26 +24,54 @@ type identityCard struct {
 	u            *UI
 	quiet        *widget.Label
 	grid         fyne.CanvasObject
-	actsAs       *widget.Label
-	actsAsDetail *widget.Label
-	database     *widget.Label
-	client       *widget.Label
-	issuer       *widget.Label
+	// The values can be cut with "…": hovering shows the whole value in the status
+	// line, a click copies it.
+	actsAs       *widgets.CopyLabel
+	actsAsDetail *widgets.CopyLabel // copies the System User id
+	database     *widgets.CopyLabel
+	client       *widgets.CopyLabel
+	issuer       *widgets.CopyLabel
 	scopes       *fyne.Container
 	expires      *widget.Label
 	expiryBar    *widget.ProgressBar
 	refresh      *widget.Label
-	signature    *widget.Label
+	signature    *widgets.CopyLabel // copies the key id
 	sigIcon      *widget.Icon
 	claims       *tokenview.Claims
 	content      fyne.CanvasObject
 }
 
-func bigValue() *widget.Label {
-	l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+// copyable is a card value that shows its whole text on hover and copies it on a
+// click; what names the value in the status line ("System User id").
+func (c *identityCard) copyable(what string) *widgets.CopyLabel {
+	l := widgets.NewCopyLabel()
+	var saved string
+	hovering := false
+	l.OnHover = func(in bool) {
+		st := c.u.status
+		switch {
+		case in && l.CopyValue() != "":
+			saved, hovering = st.Text, true
+			c.u.setStatus(what + ": " + l.CopyValue() + "   (click to copy)")
+		case !in && hovering:
+			hovering = false
+			if strings.HasSuffix(st.Text, "(click to copy)") {
+				c.u.setStatus(saved)
+			}
+		}
+	}
+	l.OnCopy = func(v string) {
+		c.u.app.Clipboard().SetContent(v)
+		hovering = false
+		c.u.setStatus("Copied the " + what + " to the clipboard: " + v)
+	}
+	return l
+}
+
+func (c *identityCard) bigValue(what string) *widgets.CopyLabel {
+	l := c.copyable(what)
+	l.TextStyle = fyne.TextStyle{Bold: true}
 	l.SizeName = theme.SizeNameSubHeadingText
-	l.Truncation = fyne.TextTruncateEllipsis
-	l.Selectable = true
 	return l
 }
 
@@ -52,27 +80,21 @@ func newIdentityCard(u *UI) *identityCard {
 	c.quiet = widget.NewLabel("")
 	c.quiet.Truncation = fyne.TextTruncateEllipsis
 	c.quiet.TextStyle = fyne.TextStyle{Italic: true}
-	c.actsAs = bigValue()
-	c.database = bigValue()
-	c.client = widget.NewLabel("")
-	c.client.Truncation = fyne.TextTruncateEllipsis
-	c.client.Selectable = true
-	c.issuer = widget.NewLabel("")
-	c.issuer.Truncation = fyne.TextTruncateEllipsis
-	c.issuer.Selectable = true
+	c.actsAs = c.bigValue("System User")
+	c.database = c.bigValue("database")
+	c.client = c.copyable("client_id")
+	c.issuer = c.copyable("issuer")
 	c.scopes = widgets.ChipRow()
 	c.expires = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	c.expiryBar = widget.NewProgressBar()
 	c.expiryBar.TextFormatter = func() string { return "" }
 	c.refresh = widget.NewLabel("")
 	c.refresh.SizeName = theme.SizeNameCaptionText
-	c.signature = widget.NewLabel("")
-	c.signature.Truncation = fyne.TextTruncateEllipsis
+	c.signature = c.copyable("signing key id")
 	c.sigIcon = widget.NewIcon(nil)
 
-	c.actsAsDetail = widget.NewLabel("")
+	c.actsAsDetail = c.copyable("System User id")
 	c.actsAsDetail.SizeName = theme.SizeNameCaptionText
-	c.actsAsDetail.Truncation = fyne.TextTruncateEllipsis
 	left := container.New(layout.NewFormLayout(),
 		keyLabel("ACTS AS"), container.New(layout.NewCustomPaddedVBoxLayout(-10), c.actsAs, c.actsAsDetail),
 		keyLabel("CLIENT"), c.client,
@@ -123,7 +145,7 @@ func (c *identityCard) set(p profiles.Profile, r check.Report, now time.Time) {
 	if who == "" {
 		who = "no System User"
 	}
-	c.actsAs.SetText(who)
+	c.actsAs.Set(who, cl.SystemUser)
 	var detail []string
 	if cl.SystemUserType != "" {
 		detail = append(detail, cl.SystemUserType)
@@ -131,10 +153,10 @@ func (c *identityCard) set(p profiles.Profile, r check.Report, now time.Time) {
 	if cl.SystemUserID != "" {
 		detail = append(detail, "id "+cl.SystemUserID)
 	}
-	c.actsAsDetail.SetText(strings.Join(detail, "  ·  "))
-	c.database.SetText(orDash(cl.Database))
-	c.client.SetText(orDash(cl.ClientID))
-	c.issuer.SetText(orDash(cl.Issuer))
+	c.actsAsDetail.Set(strings.Join(detail, "  ·  "), cl.SystemUserID)
+	c.database.Set(orDash(cl.Database), cl.Database)
+	c.client.Set(orDash(cl.ClientID), cl.ClientID)
+	c.issuer.Set(orDash(cl.Issuer), cl.Issuer)
 
 	c.scopes.Objects = nil
 	diff := r.Scopes
@@ -158,13 +180,13 @@ func (c *identityCard) set(p profiles.Profile, r check.Report, now time.Time) {
 	switch cl.Signature {
 	case tokenview.SigVerified:
 		c.sigIcon.SetResource(widgets.VerdictIcon(check.Pass))
-		c.signature.SetText("verified with key " + shortKid(cl.Kid) + " (" + cl.Alg + ")")
+		c.signature.Set("verified with key "+shortKid(cl.Kid)+" ("+cl.Alg+")", cl.Kid)
 	case tokenview.SigNotChecked:
 		c.sigIcon.SetResource(widgets.VerdictIcon(check.Warn))
-		c.signature.SetText("not verified: " + orText(cl.SignatureNote, "no signing keys were available"))
+		c.signature.Set("not verified: "+orText(cl.SignatureNote, "no signing keys were available"), cl.Kid)
 	default:
 		c.sigIcon.SetResource(widgets.VerdictIcon(check.Fail))
-		c.signature.SetText(strings.ReplaceAll(string(cl.Signature), "_", " ") + ": " + orText(cl.SignatureNote, "see Guidance"))
+		c.signature.Set(strings.ReplaceAll(string(cl.Signature), "_", " ")+": "+orText(cl.SignatureNote, "see Guidance"), cl.Kid)
 	}
 	c.tick(now)
 }

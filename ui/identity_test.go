@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
 	"trustedapp-tester/tokenview"
@@ -64,5 +66,55 @@ func TestSandboxUserScopesIdentity(t *testing.T) {
 	want := "✔ read,openid ✖ requested, not granted,offline_access ✖ requested, not granted"
 	if got != want {
 		t.Fatalf("scope chips = %q, want %q (status %q)", got, want, u.status.Text)
+	}
+}
+
+// The card's values are cut with "…" when long: hovering shows the whole value in the
+// status line (and leaving puts the status back), a click copies it.
+func TestIdentityValuesCopy(t *testing.T) {
+	e := newEnv(t, Deps{Run: replayRun(healthyReport())}, acme())
+	u := e.u
+	u.StartRun()
+	u.Wait()
+	u.win.Resize(fyne.NewSize(1024, 700))
+	c := u.identity
+	const id = "3f2c8a9e-6b1d-4e7a-9c55-0d1e2f3a4b5c"
+	if !strings.Contains(c.actsAsDetail.Text, "id "+id) {
+		t.Fatalf("detail = %q", c.actsAsDetail.Text)
+	}
+	before := u.status.Text
+	c.actsAsDetail.MouseIn(nil)
+	if got := u.status.Text; got != "System User id: "+id+"   (click to copy)" {
+		t.Errorf("hover status = %q", got)
+	}
+	c.actsAsDetail.MouseOut()
+	if u.status.Text != before {
+		t.Errorf("status after hover = %q, want %q back", u.status.Text, before)
+	}
+	for _, tc := range []struct {
+		l          *widgets.CopyLabel
+		what, want string
+	}{
+		{c.actsAsDetail, "System User id", id},
+		{c.actsAs, "System User", "svc-import"},
+		{c.client, "client_id", "com.acme/nightly"},
+		{c.issuer, "issuer", "https://acme.my.erp.net/id"},
+		{c.database, "database", "E1_DEV-1 Test"},
+		{c.signature, "signing key id", "5B27A1C9D3E04F5A"},
+	} {
+		test.Tap(tc.l)
+		if got := e.app.Clipboard().Content(); got != tc.want {
+			t.Errorf("%s: clipboard = %q, want %q", tc.what, got, tc.want)
+		}
+		if got := u.status.Text; got != "Copied the "+tc.what+" to the clipboard: "+tc.want {
+			t.Errorf("%s: status = %q", tc.what, got)
+		}
+	}
+	// A missing value copies nothing.
+	e.app.Clipboard().SetContent("unchanged")
+	c.database.Set("—", "")
+	test.Tap(c.database)
+	if got := e.app.Clipboard().Content(); got != "unchanged" {
+		t.Errorf("tapping an empty value copied %q", got)
 	}
 }

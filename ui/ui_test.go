@@ -26,6 +26,8 @@ func texts(o fyne.CanvasObject) string {
 		switch w := o.(type) {
 		case *widget.Label:
 			b.WriteString(w.Text + "\n")
+		case *widgets.CopyLabel:
+			b.WriteString(w.Text + "\n")
 		case *widget.Button:
 			b.WriteString(w.Text + "\n")
 		case *widget.Entry:
@@ -39,7 +41,8 @@ func texts(o fyne.CanvasObject) string {
 				walk(c)
 			}
 		case fyne.Widget:
-			if _, leaf := w.(*widget.Label); leaf {
+			switch w.(type) {
+			case *widget.Label, *widgets.CopyLabel:
 				return
 			}
 			r := test.WidgetRenderer(w)
