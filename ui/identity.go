@@ -21,9 +21,9 @@ const maxLifetime = time.Hour
 
 // identityCard answers "as whom does this app act, with which scopes, until when".
 type identityCard struct {
-	u            *UI
-	quiet        *widget.Label
-	grid         fyne.CanvasObject
+	u     *UI
+	quiet *widget.Label
+	grid  fyne.CanvasObject
 	// The values can be cut with "…": hovering shows the whole value in the status
 	// line, a click copies it.
 	actsAs       *widgets.CopyLabel
