@@ -52,16 +52,25 @@ screenshots: app
 
 dist: dist-linux dist-windows
 
-dist-linux:
+# `fyne package -release` bumps Build in FyneApp.toml; keep the tracked file as it is.
+KEEP_TOML    := cp FyneApp.toml bin/FyneApp.toml.keep &&
+RESTORE_TOML := ; s=$$?; mv -f bin/FyneApp.toml.keep FyneApp.toml; exit $$s
+
+# The fyne packaging tool, built for this machine (never with the target's GOOS).
+FYNE := bin/fyne
+$(FYNE):
+	GOBIN=$(CURDIR)/bin GOOS= GOARCH= $(GO) install fyne.io/tools/cmd/fyne@v1.7.4
+
+dist-linux: $(FYNE)
 	mkdir -p dist
-	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package -os linux -release -tags $(TAGS) -name "Trusted App Tester" -app-version $(VERSION)
+	$(KEEP_TOML) $(FYNE) package -os linux -release -tags $(TAGS) -name "Trusted App Tester" -app-version $(VERSION) $(RESTORE_TOML)
 	mv -f "Trusted App Tester.tar.xz" dist/trusted-app-tester-$(VERSION)-linux-amd64.tar.xz
 	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -trimpath -ldflags "$(LDFLAGS) -s -w" -o dist/trustedapp-check-linux-amd64 ./cmd/trustedapp-check
 
-dist-windows:
+dist-windows: $(FYNE)
 	@command -v x86_64-w64-mingw32-gcc >/dev/null || { echo "dist-windows cross-compiles with MinGW: sudo apt-get install gcc-mingw-w64-x86-64" >&2; exit 3; }
 	mkdir -p dist
-	CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 GOOS=windows GOARCH=amd64 $(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package -os windows -release -tags $(TAGS) -name "Trusted App Tester" -app-version $(VERSION)
+	$(KEEP_TOML) CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 $(FYNE) package -os windows -release -tags $(TAGS) -name "Trusted App Tester" -app-version $(VERSION) $(RESTORE_TOML)
 	mv -f "Trusted App Tester.exe" dist/trusted-app-tester-$(VERSION)-windows-amd64.exe
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -trimpath -ldflags "$(LDFLAGS) -s -w" -o dist/trustedapp-check-windows-amd64.exe ./cmd/trustedapp-check
 
