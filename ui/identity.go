@@ -261,7 +261,7 @@ func contains(list []string, s string) bool {
 
 // Texts of the scope chips that mark a difference between requested and granted.
 const (
-	notGrantedText   = "✖ requested, not granted"
+	notGrantedText   = "requested, not granted"
 	notRequestedText = "· granted, not requested"
 	requestedAllText = "all of the app's scopes (no scope requested)"
 )
@@ -273,7 +273,7 @@ const (
 func scopeChips(diff *tokenview.ScopeDiff) []fyne.CanvasObject {
 	var out []fyne.CanvasObject
 	for _, s := range diff.Granted {
-		ch := widgets.NewChip("✔ "+s, theme.ColorNameSuccess)
+		ch := widgets.NewIconChip(theme.ConfirmIcon(), s, theme.ColorNameSuccess)
 		if !diff.RequestedAll && contains(diff.Extra, s) {
 			ch = widgets.NewChip(s+" "+notRequestedText, theme.ColorNamePrimary)
 			ch.Outlined = true
@@ -281,7 +281,7 @@ func scopeChips(diff *tokenview.ScopeDiff) []fyne.CanvasObject {
 		out = append(out, ch)
 	}
 	for _, s := range diff.Missing {
-		ch := widgets.NewChip(s+" "+notGrantedText, theme.ColorNameError)
+		ch := widgets.NewIconChip(theme.CancelIcon(), s+" "+notGrantedText, theme.ColorNameError)
 		ch.Strike = s
 		out = append(out, ch)
 	}

@@ -24,10 +24,10 @@ func chips(t *testing.T, diff *tokenview.ScopeDiff) []*widgets.Chip {
 func TestScopeChipsMarkDifferences(t *testing.T) {
 	// Requested but not granted: red, the scope struck through.
 	got := chips(t, &tokenview.ScopeDiff{Requested: []string{"read", "update"}, Granted: []string{"read"}, Missing: []string{"update"}})
-	if len(got) != 2 || got[0].Text != "✔ read" || got[0].Color != theme.ColorNameSuccess {
+	if len(got) != 2 || chipCaption(got[0]) != "✔ read" || got[0].Color != theme.ColorNameSuccess {
 		t.Fatalf("chips = %+v", got)
 	}
-	if c := got[1]; c.Text != "update ✖ requested, not granted" || c.Color != theme.ColorNameError || c.Strike != "update" {
+	if c := got[1]; chipCaption(c) != "✖ update requested, not granted" || c.Color != theme.ColorNameError || c.Strike != "update" {
 		t.Errorf("missing chip = %q color %s strike %q", c.Text, c.Color, c.Strike)
 	}
 
@@ -41,7 +41,7 @@ func TestScopeChipsMarkDifferences(t *testing.T) {
 	got = chips(t, &tokenview.ScopeDiff{RequestedAll: true, Granted: []string{"read", "update"}, Extra: []string{"read", "update"}})
 	var texts []string
 	for _, c := range got {
-		texts = append(texts, c.Text)
+		texts = append(texts, chipCaption(c))
 	}
 	if strings.Join(texts, ",") != "✔ read,✔ update,all of the app's scopes (no scope requested)" {
 		t.Errorf("requested-all chips = %q", texts)
@@ -63,7 +63,7 @@ func TestSandboxUserScopesIdentity(t *testing.T) {
 	u.StartRun()
 	u.Wait()
 	got := strings.Join(chipTexts(u.identity.scopes), ",")
-	want := "✔ read,openid ✖ requested, not granted,offline_access ✖ requested, not granted"
+	want := "✔ read,✖ openid requested, not granted,✖ offline_access requested, not granted"
 	if got != want {
 		t.Fatalf("scope chips = %q, want %q (status %q)", got, want, u.status.Text)
 	}

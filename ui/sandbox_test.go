@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/guide"
@@ -39,9 +40,22 @@ func scenario(t *testing.T, s *sandbox.Server, name string) sandbox.Scenario {
 func chipTexts(c *fyne.Container) []string {
 	var out []string
 	for _, o := range c.Objects {
-		out = append(out, o.(*widgets.Chip).Text)
+		out = append(out, chipCaption(o.(*widgets.Chip)))
 	}
 	return out
+}
+
+// chipCaption is a chip's text with its icon written as the glyph it stands for.
+func chipCaption(c *widgets.Chip) string {
+	switch {
+	case c.Icon == nil:
+		return c.Text
+	case c.Icon.Name() == theme.ConfirmIcon().Name():
+		return "✔ " + c.Text
+	case c.Icon.Name() == theme.CancelIcon().Name():
+		return "✖ " + c.Text
+	}
+	return "(" + c.Icon.Name() + ") " + c.Text
 }
 
 // Create a profile through the editor, store its secret, run the real engine against

@@ -170,12 +170,9 @@ func (p *scopePicker) changed() {
 	}
 }
 
-// chipLabel is what a known scope's chip says.
-func (c scopeChoice) chipLabel(on bool) string {
+// chipLabel is what a known scope's chip says (a selected one also shows a tick).
+func (c scopeChoice) chipLabel() string {
 	t := c.name
-	if on {
-		t = "✔ " + t
-	}
 	if c.mark != "" {
 		t += " · " + c.mark
 	}
@@ -191,7 +188,10 @@ func (p *scopePicker) refresh() {
 		if c.mark != "" {
 			col = theme.ColorNameWarning
 		}
-		ch := widgets.NewChip(c.chipLabel(on), col)
+		ch := widgets.NewChip(c.chipLabel(), col)
+		if on {
+			ch.Icon = theme.ConfirmIcon()
+		}
 		ch.Outlined = !on
 		ch.OnTapped = func() { p.toggle(c.name) }
 		p.known.Add(ch)

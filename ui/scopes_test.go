@@ -29,10 +29,10 @@ func TestScopeChipsToggleAndCustom(t *testing.T) {
 	if got := strings.Join(ed.selectedScopes(), " "); got != "read" {
 		t.Fatalf("new profile scopes = %q", got)
 	}
-	if c := sp.chip("read"); c.Outlined || !strings.HasPrefix(c.Text, "✔ ") {
+	if c := sp.chip("read"); c.Outlined || !strings.HasPrefix(chipCaption(c), "✔ ") {
 		t.Errorf("selected read chip = %q outlined %v", c.Text, c.Outlined)
 	}
-	if c := sp.chip("update"); !c.Outlined || strings.HasPrefix(c.Text, "✔") {
+	if c := sp.chip("update"); !c.Outlined || c.Icon != nil {
 		t.Errorf("unselected update chip = %q outlined %v", c.Text, c.Outlined)
 	}
 

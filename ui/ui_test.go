@@ -87,7 +87,7 @@ func TestHealthyRunShowsIdentity(t *testing.T) {
 	}
 	var scopes []string
 	for _, o := range u.identity.scopes.Objects {
-		scopes = append(scopes, o.(*widgets.Chip).Text)
+		scopes = append(scopes, chipCaption(o.(*widgets.Chip)))
 	}
 	if strings.Join(scopes, ",") != "✔ read,✔ update" {
 		t.Errorf("scope chips = %v", scopes)

@@ -28,8 +28,18 @@ type Chip struct {
 	Strike string
 	// Outlined draws an unselected chip: a border in Color on no fill.
 	Outlined bool
+	// Icon, when set, leads the text, drawn in the text's colour (a ✔ or ✖ typed as
+	// text comes from a fallback font in its own colour, dark on any chip).
+	Icon fyne.Resource
 	// OnTapped makes the chip a button (scope toggles, remove chips).
 	OnTapped func()
+}
+
+// NewIconChip returns a chip with an icon before its text.
+func NewIconChip(icon fyne.Resource, text string, c fyne.ThemeColorName) *Chip {
+	ch := NewChip(text, c)
+	ch.Icon = icon
+	return ch
 }
 
 // Tapped implements fyne.Tappable.
@@ -65,7 +75,9 @@ func (c *Chip) CreateRenderer() fyne.WidgetRenderer {
 	txt.TextSize = theme.TextSize() * 0.92
 	strike := canvas.NewLine(color.Black)
 	strike.StrokeWidth = 1.5
-	r := &chipRenderer{c: c, bg: bg, txt: txt, strike: strike}
+	icon := canvas.NewImageFromResource(nil)
+	icon.FillMode = canvas.ImageFillContain
+	r := &chipRenderer{c: c, bg: bg, txt: txt, strike: strike, icon: icon}
 	r.Refresh()
 	return r
 }
@@ -75,20 +87,36 @@ type chipRenderer struct {
 	bg     *canvas.Rectangle
 	txt    *canvas.Text
 	strike *canvas.Line
+	icon   *canvas.Image
 }
 
 func (r *chipRenderer) pad() fyne.Size { return fyne.NewSize(10, 3) }
 
+// iconWidth is the room the icon takes before the text (0 without one).
+func (r *chipRenderer) iconWidth() float32 {
+	if r.c.Icon == nil {
+		return 0
+	}
+	return r.txt.TextSize + 3
+}
+
 func (r *chipRenderer) MinSize() fyne.Size {
 	t := r.txt.MinSize()
 	p := r.pad()
-	return fyne.NewSize(t.Width+2*p.Width, t.Height+2*p.Height)
+	return fyne.NewSize(r.iconWidth()+t.Width+2*p.Width, t.Height+2*p.Height)
 }
 
 func (r *chipRenderer) Layout(s fyne.Size) {
 	r.bg.Resize(s)
 	t := r.txt.MinSize()
-	r.txt.Move(fyne.NewPos((s.Width-t.Width)/2, (s.Height-t.Height)/2))
+	iw := r.iconWidth()
+	x := (s.Width - t.Width - iw) / 2
+	if iw > 0 {
+		sz := r.txt.TextSize
+		r.icon.Move(fyne.NewPos(x, (s.Height-sz)/2))
+		r.icon.Resize(fyne.NewSize(sz, sz))
+	}
+	r.txt.Move(fyne.NewPos(x+iw, (s.Height-t.Height)/2))
 	r.txt.Resize(t)
 	y := s.Height / 2
 	w := fyne.MeasureText(r.c.Strike, r.txt.TextSize, r.txt.TextStyle).Width
@@ -100,19 +128,29 @@ func (r *chipRenderer) Refresh() {
 	th := r.c.Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	r.txt.Text = r.c.Text
+	fg := theme.ColorNameForeground // the text's colour, for the icon too
 	switch {
 	case r.c.Custom != nil:
 		r.bg.FillColor = r.c.Custom
 		r.txt.Color = color.White
+		fg = theme.ColorNameForegroundOnPrimary
 	case r.c.Color == "" || r.c.Color == theme.ColorNameDisabledButton:
 		r.bg.FillColor = th.Color(theme.ColorNameDisabledButton, v)
-		r.txt.Color = th.Color(theme.ColorNameForeground, v)
 	case r.c.Outlined:
 		r.bg.FillColor = color.Transparent
-		r.txt.Color = th.Color(theme.ColorNameForeground, v)
 	default:
 		r.bg.FillColor = th.Color(r.c.Color, v)
-		r.txt.Color = th.Color(onColor(r.c.Color), v)
+		fg = onColor(r.c.Color)
+	}
+	if r.c.Custom == nil {
+		r.txt.Color = th.Color(fg, v)
+	}
+	if r.c.Icon != nil {
+		r.icon.Resource = theme.NewColoredResource(r.c.Icon, fg)
+		r.icon.Show()
+	} else {
+		r.icon.Resource = nil
+		r.icon.Hide()
 	}
 	r.bg.StrokeWidth = 0
 	if r.c.Outlined {
@@ -133,6 +171,7 @@ func (r *chipRenderer) Refresh() {
 	r.bg.Refresh()
 	r.txt.Refresh()
 	r.strike.Refresh()
+	r.icon.Refresh()
 	r.Layout(r.c.Size())
 }
 
@@ -151,7 +190,7 @@ func onColor(c fyne.ThemeColorName) fyne.ThemeColorName {
 }
 
 func (r *chipRenderer) Objects() []fyne.CanvasObject {
-	return []fyne.CanvasObject{r.bg, r.txt, r.strike}
+	return []fyne.CanvasObject{r.bg, r.icon, r.txt, r.strike}
 }
 func (r *chipRenderer) Destroy() {}
 
