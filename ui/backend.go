@@ -18,15 +18,54 @@ func NewStore(s *profiles.Store) ProfileStore { return storeAdapter{s} }
 
 type storeAdapter struct{ s *profiles.Store }
 
-func (a storeAdapter) List() ([]profiles.Profile, error) { return a.s.List(), nil }
-func (a storeAdapter) Add(p profiles.Profile) error      { return a.s.Add(p) }
+// List re-reads the file first, so profiles that another window or the
+// trustedapp-check command added or changed show up.
+func (a storeAdapter) List() ([]profiles.Profile, error) {
+	if err := a.s.Reload(); err != nil {
+		var ce *profiles.CorruptError
+		if !errors.As(err, &ce) || !ce.Recovered {
+			return nil, err
+		}
+	}
+	return a.s.List(), nil
+}
+
+func (a storeAdapter) Add(p profiles.Profile) error {
+	return a.change(func() error { return a.s.Add(p) })
+}
 func (a storeAdapter) Update(oldName string, p profiles.Profile) error {
-	return a.s.Update(oldName, p)
+	return a.change(func() error { return a.s.Update(oldName, p) })
 }
-func (a storeAdapter) Delete(name string) error { return a.s.Delete(name) }
+func (a storeAdapter) Delete(name string) error {
+	return a.change(func() error { return a.s.Delete(name) })
+}
 func (a storeAdapter) MarkSecretSet(name string, at time.Time) error {
-	return a.s.MarkSecretSet(name, at)
+	return a.change(func() error { return a.s.MarkSecretSet(name, at) })
 }
+
+// ChangedElsewhereError is a change refused because the profile file was changed by
+// another window or the CLI since it was loaded. The store has been reloaded, so
+// making the change again works and keeps the other edit.
+type ChangedElsewhereError struct{ Err error }
+
+func (e *ChangedElsewhereError) Error() string {
+	return "Another Trusted App Tester window or the trustedapp-check command changed the profiles since they were loaded, so this change was not saved (nothing was lost). The current profiles have been loaded: make the change again."
+}
+
+func (e *ChangedElsewhereError) Unwrap() error { return e.Err }
+
+// change runs one store mutation; on a conflict with another writer it reloads the
+// store and says so, rather than overwriting the other edit.
+func (a storeAdapter) change(f func() error) error {
+	err := f()
+	if errors.Is(err, profiles.ErrChangedOnDisk) {
+		if rerr := a.s.Reload(); rerr == nil {
+			return &ChangedElsewhereError{Err: err}
+		}
+	}
+	return err
+}
+
 func (a storeAdapter) Export(w io.Writer, names []string) error {
 	return a.s.Export(names, w)
 }
