@@ -3,12 +3,12 @@ package ui
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/url"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -149,19 +149,7 @@ func (g *guidanceTab) copyReport() {
 }
 
 func (g *guidanceTab) saveReport() {
-	u := g.u
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			u.showError("Could not create the file", err, "Choose a folder you can write to.")
-			return
-		}
-		if wc == nil {
-			return
-		}
-		g.saveTo(wc)
-	}, u.win)
-	d.SetFileName(safeFileName(g.p.Name) + "-report.md")
-	d.Show()
+	g.u.saveFile(safeFileName(g.p.Name)+"-report.md", g.saveTo)
 }
 
 func safeFileName(s string) string {
@@ -181,22 +169,12 @@ func safeFileName(s string) string {
 // tests call it with a file writer). The report is built on the UI goroutine, written
 // on a goroutine.
 func (g *guidanceTab) saveTo(wc fyne.URIWriteCloser) {
-	u := g.u
 	md, merr := g.markdown()
-	u.background(func() {
-		err := merr
-		if err == nil {
-			_, err = wc.Write(md)
+	g.u.writeFile(wc, func(w io.Writer) error {
+		if merr != nil {
+			return merr
 		}
-		if cerr := wc.Close(); err == nil {
-			err = cerr
-		}
-		fyne.Do(func() {
-			if err != nil {
-				u.showError("Could not save the report", err, "Choose another folder or file name and try again.")
-				return
-			}
-			u.setStatus("Report saved to " + wc.URI().Path() + ".")
-		})
-	})
+		_, err := w.Write(md)
+		return err
+	}, "Could not save the report", func(path string) string { return "Report saved to " + path + "." })
 }

@@ -1,13 +1,11 @@
 package ui
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -136,39 +134,12 @@ func (h *historyTab) export() {
 		return
 	}
 	f := h.currentFilter()
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			u.showError("Could not create the file", err, "Choose a folder you can write to.")
-			return
-		}
-		if wc == nil {
-			return
-		}
-		h.exportTo(wc, f)
-	}, u.win)
-	d.SetFileName("trustedapp-history.jsonl")
-	d.Show()
+	u.saveFile("trustedapp-history.jsonl", func(wc fyne.URIWriteCloser) { h.exportTo(wc, f) })
 }
 
 // exportTo writes the entries matching f as JSON lines to wc on a goroutine and closes
 // it (the file dialog's callback; tests call it with a file writer).
 func (h *historyTab) exportTo(wc fyne.URIWriteCloser, f audit.Filter) {
-	u := h.u
-	u.background(func() {
-		var buf bytes.Buffer
-		err := u.deps.History.Export(&buf, f)
-		if err == nil {
-			_, err = io.Copy(wc, &buf)
-		}
-		if cerr := wc.Close(); err == nil {
-			err = cerr
-		}
-		fyne.Do(func() {
-			if err != nil {
-				u.showError("Could not export the history", err, "Choose another folder or file name and try again.")
-				return
-			}
-			u.setStatus("History exported to " + wc.URI().Path() + ".")
-		})
-	})
+	h.u.writeFile(wc, func(w io.Writer) error { return h.u.deps.History.Export(w, f) },
+		"Could not export the history", func(path string) string { return "History exported to " + path + "." })
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -141,18 +140,7 @@ func (s *sidebar) exportProfiles(names []string) {
 		u.showMessage("Nothing to export", "There are no profiles yet. Create one with New first.")
 		return
 	}
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			u.showError("Could not create the file", err, "Choose a folder you can write to.")
-			return
-		}
-		if wc == nil {
-			return
-		}
-		s.exportTo(wc, names)
-	}, u.win)
-	d.SetFileName("trustedapp-profiles.json")
-	d.Show()
+	u.saveFile("trustedapp-profiles.json", func(wc fyne.URIWriteCloser) { s.exportTo(wc, names) })
 }
 
 // importFrom imports the bundle rc on a goroutine and closes it (the file dialog's
@@ -180,22 +168,8 @@ func (s *sidebar) importFrom(rc fyne.URIReadCloser) {
 
 // exportTo writes the names' bundle to wc on a goroutine and closes it.
 func (s *sidebar) exportTo(wc fyne.URIWriteCloser, names []string) {
-	u := s.u
-	u.background(func() {
-		var buf bytes.Buffer
-		err := u.deps.Store.Export(&buf, names)
-		if err == nil {
-			_, err = io.Copy(wc, &buf)
-		}
-		if cerr := wc.Close(); err == nil {
-			err = cerr
-		}
-		fyne.Do(func() {
-			if err != nil {
-				u.showError("Could not export the profiles", err, "Choose another folder or file name and try again.")
-				return
-			}
-			u.setStatus(fmt.Sprintf("Exported %d profile(s) to %s (client secrets are never exported).", len(names), wc.URI().Path()))
+	s.u.writeFile(wc, func(w io.Writer) error { return s.u.deps.Store.Export(w, names) },
+		"Could not export the profiles", func(path string) string {
+			return fmt.Sprintf("Exported %d profile(s) to %s (client secrets are never exported).", len(names), path)
 		})
-	})
 }

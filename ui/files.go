@@ -1,0 +1,56 @@
+package ui
+
+import (
+	"bytes"
+	"io"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+)
+
+// saveFile asks where to save, suggesting name, and hands the chosen file to write
+// (the save and export actions of History, the sidebar and Guidance).
+func (u *UI) saveFile(name string, write func(fyne.URIWriteCloser)) {
+	d := dialog.NewFileSave(u.saveChosen(write), u.win)
+	d.SetFileName(name)
+	d.Show()
+}
+
+// saveChosen is the file-save dialog's callback: it explains an error, ignores a
+// cancel, and passes a chosen file on to write.
+func (u *UI) saveChosen(write func(fyne.URIWriteCloser)) func(fyne.URIWriteCloser, error) {
+	return func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			u.showError("Could not create the file", err, "Choose a folder you can write to.")
+			return
+		}
+		if wc == nil {
+			return // cancelled
+		}
+		write(wc)
+	}
+}
+
+// writeFile fills wc on a goroutine with what produce writes, closes it, and then, on
+// the UI goroutine, explains a failure (failWhat: "Could not save the report") or shows
+// ok(path) in the status line. produce writes to a buffer first, so a failing producer
+// leaves the file empty rather than half written.
+func (u *UI) writeFile(wc fyne.URIWriteCloser, produce func(io.Writer) error, failWhat string, ok func(path string) string) {
+	u.background(func() {
+		var buf bytes.Buffer
+		err := produce(&buf)
+		if err == nil {
+			_, err = io.Copy(wc, &buf)
+		}
+		if cerr := wc.Close(); err == nil {
+			err = cerr
+		}
+		fyne.Do(func() {
+			if err != nil {
+				u.showError(failWhat, err, "Choose another folder or file name and try again.")
+				return
+			}
+			u.setStatus(ok(wc.URI().Path()))
+		})
+	})
+}
