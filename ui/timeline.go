@@ -133,11 +133,10 @@ func (t *timeline) add(s check.Step) {
 	}
 }
 
-// done shows the run's outcome.
-func (t *timeline) done(r check.Report) {
-	if !r.Cancelled {
-		t.progress.SetValue(1)
-	}
+// done ends the run: the bar goes back to its quiet, empty state (a full bar would
+// read as "still busy"); the slots and the status line carry the outcome.
+func (t *timeline) done(check.Report) {
+	t.progress.SetValue(0)
 }
 
 func worst(steps []check.Step) check.Verdict {
