@@ -695,7 +695,7 @@ var catalogue = map[string]entry{
 		what:    "[[{method} {path}||The call]] answered 401 because the token's issuer[[ {issuer}]] is not this instance[[ ({www_authenticate})]]. Each instance only accepts tokens from its own /id.",
 		fields:  []Field{pf("authority", "<this instance>/id"), pf("token_endpoint", "empty")},
 		steps:   []string{"Point the profile's authority and token endpoint at the same instance as the API.", "Make sure the Trusted App exists in this instance."},
-		confirm: rerunFresh,
+		confirm: rerunFresh + " The API steps should pass too.",
 		doc:     docAuthorities,
 	},
 	"api.bad_signature": {

@@ -17,6 +17,7 @@ package guide
 
 import (
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -390,5 +391,10 @@ func tidy(s string) string {
 	for _, p := range [][2]string{{" .", "."}, {" ,", ","}, {"( ", "("}, {" )", ")"}} {
 		s = strings.ReplaceAll(s, p[0], p[1])
 	}
+	// Evidence that ends a sentence itself ("... 60 minutes after it started.")
+	// followed by the template's own full stop; an ellipsis stays.
+	s = doubleStop.ReplaceAllString(s, "$1.$2")
 	return strings.TrimSpace(s)
 }
+
+var doubleStop = regexp.MustCompile(`([^.])\.\.([^.]|$)`)

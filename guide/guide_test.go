@@ -213,3 +213,18 @@ func TestInvalidScopeCausesFollowTheRequest(t *testing.T) {
 		t.Errorf("narrowed by sign-in scopes: want one cause naming them, got %q", narrowed)
 	}
 }
+
+// Evidence that ends with its own full stop does not leave "..": the server's message
+// "... after it started." is followed by the template's sentence end.
+func TestNoDoubleFullStop(t *testing.T) {
+	e := guide.Explain("api.license_exhausted", map[string]string{
+		"method": "GET", "path": "/api/domain/currentmodel", "error": "MaximumLicenseCountExceeded",
+		"error_description": "All licence slots are in use. A session frees its slot after 20 minutes idle.",
+	})
+	if strings.Contains(strings.ReplaceAll(e.What, "...", ""), "..") {
+		t.Errorf("double full stop: %s", e.What)
+	}
+	if !strings.Contains(e.What, "after 20 minutes idle.") {
+		t.Errorf("the server's message is not quoted: %s", e.What)
+	}
+}

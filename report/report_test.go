@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/guide"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/tokenview"
 )
@@ -310,5 +311,25 @@ func TestFenceOutlastsBackticks(t *testing.T) {
 	f := fence("a ```` b")
 	if !strings.HasPrefix(f, "`````\n") {
 		t.Errorf("fence: %q", f)
+	}
+}
+
+// The CLI's text prints each code's explanation once; later steps with the same code
+// point back to it.
+func TestTextExplainsEachCodeOnce(t *testing.T) {
+	f := check.Finding{Code: check.APILicenseExhausted, Severity: check.SevFail, Message: "Every licence slot is taken.",
+		Evidence: map[string]string{check.EvError: "MaximumLicenseCountExceeded"}}
+	r := check.Report{Verdict: check.Fail, Steps: []check.Step{
+		{Kind: check.StepAPI, Name: "API GET /a", Verdict: check.Fail, Findings: []check.Finding{f}},
+		{Kind: check.StepAPI, Name: "API GET /b", Verdict: check.Fail, Findings: []check.Finding{f}},
+	}}
+	var buf bytes.Buffer
+	if err := WriteText(&buf, Build(r, testProfile())); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	title := guide.Explain(check.APILicenseExhausted, f.Evidence).Title
+	if strings.Count(out, title) != 1 || strings.Count(out, "(explained above)") != 1 || strings.Count(out, "Every licence slot is taken.") != 2 {
+		t.Errorf("want the explanation once and a pointer back once:\n%s", out)
 	}
 }

@@ -47,6 +47,7 @@ func WriteText(w io.Writer, d Document) error {
 			width = n
 		}
 	}
+	explained := map[string]bool{} // each code's explanation is printed once
 	for _, s := range d.Steps {
 		fmt.Fprintf(&b, "%s  %-*s  %8s", mark(s.Verdict), width, s.Name, ms(s.DurationMS))
 		if s.Summary != "" {
@@ -62,6 +63,11 @@ func WriteText(w io.Writer, d Document) error {
 			}
 			fmt.Fprintf(&b, "      %s %s: %s\n", strings.ToUpper(string(f.Severity)), f.Code, f.Message)
 			if x := f.Explanation; x != nil {
+				if explained[f.Code] {
+					fmt.Fprintf(&b, "        (explained above)\n")
+					continue
+				}
+				explained[f.Code] = true
 				writeExplanationText(&b, *x, "        ")
 			}
 		}

@@ -52,18 +52,34 @@ func (g *guidanceTab) set(p profiles.Profile, r check.Report) {
 	}
 	g.copyBtn.Enable()
 	g.saveBtn.Enable()
-	n := 0
+	// One explanation per finding code: the same refusal on three API calls is one
+	// problem with one fix, so it is explained once and the steps it hit are listed.
+	type group struct {
+		f     check.Finding
+		steps []string
+	}
+	var groups []*group
+	byCode := map[string]*group{}
 	for _, s := range r.Steps {
 		for _, f := range s.Findings {
 			if f.Severity != check.SevFail && f.Severity != check.SevWarn {
 				continue
 			}
-			if n > 0 {
-				g.list.Add(widget.NewSeparator())
+			if gr, ok := byCode[f.Code]; ok {
+				gr.steps = append(gr.steps, s.Name)
+				continue
 			}
-			n++
-			g.list.Add(g.findingView(f))
+			gr := &group{f: f, steps: []string{s.Name}}
+			byCode[f.Code] = gr
+			groups = append(groups, gr)
 		}
+	}
+	n := len(groups)
+	for i, gr := range groups {
+		if i > 0 {
+			g.list.Add(widget.NewSeparator())
+		}
+		g.list.Add(g.findingView(gr.f, gr.steps))
 	}
 	if n == 0 {
 		msg := "Everything passed: the Trusted App issues a token, it acts as the System User shown above, and the API calls answer."
@@ -76,12 +92,20 @@ func (g *guidanceTab) set(p profiles.Profile, r check.Report) {
 	g.list.Refresh()
 }
 
-func (g *guidanceTab) findingView(f check.Finding) fyne.CanvasObject {
+// findingView explains one finding; steps are the steps it was seen in, listed when
+// there is more than one.
+func (g *guidanceTab) findingView(f check.Finding, steps []string) fyne.CanvasObject {
 	ex := g.u.deps.Explain(f.Code, f.Evidence)
 	title := widget.NewLabelWithStyle(orText(ex.Title, f.Message), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	title.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(widgets.VerdictIcon(severityVerdict(f.Severity))), nil, title))
+	if len(steps) > 1 {
+		seen := widget.NewLabel(fmt.Sprintf("Seen in %d steps: %s.", len(steps), strings.Join(steps, ", ")))
+		seen.Wrapping = fyne.TextWrapWord
+		seen.Importance = widget.LowImportance
+		box.Add(seen)
+	}
 	what := ex.What
 	if what == "" || ex.Generic {
 		what = f.Message
@@ -93,7 +117,7 @@ func (g *guidanceTab) findingView(f check.Finding) fyne.CanvasObject {
 			box.Add(wrapLabel(strings.Join(lines, "\n")))
 		}
 	}
-	var causes, fields, steps []string
+	var causes, fields, fix []string
 	for _, c := range ex.Causes {
 		causes = append(causes, "•  "+c)
 	}
@@ -105,11 +129,11 @@ func (g *guidanceTab) findingView(f check.Finding) fyne.CanvasObject {
 		fields = append(fields, line)
 	}
 	for i, st := range ex.Steps {
-		steps = append(steps, fmt.Sprintf("%d.  %s", i+1, st))
+		fix = append(fix, fmt.Sprintf("%d.  %s", i+1, st))
 	}
 	section("LIKELY CAUSES", causes)
 	section("CHECK", fields)
-	section("FIX", steps)
+	section("FIX", fix)
 	if ex.Confirm != "" {
 		box.Add(keyLabel("CONFIRM"))
 		box.Add(wrapLabel(ex.Confirm))

@@ -253,3 +253,21 @@ func TestSandboxFreshTokenBypassesTheCache(t *testing.T) {
 		t.Errorf("identity card still says reused after a fresh token: %q", u.identity.refresh.Text)
 	}
 }
+
+// The same refusal on every API call is one problem: Guidance explains it once and
+// lists the steps it was seen in.
+func TestSandboxGuidanceGroupsRepeatedFindings(t *testing.T) {
+	e := sandboxEnv(t, Deps{})
+	u := e.u
+	u.selectProfile("Sandbox: licence-exhausted")
+	u.StartRun()
+	u.Wait()
+	g := texts(u.guidance.list)
+	title := guide.Explain(check.APILicenseExhausted, nil).Title
+	if n := strings.Count(g, title); n != 1 {
+		t.Errorf("the licence explanation appears %d times, want once:\n%s", n, g)
+	}
+	if !strings.Contains(g, "Seen in 3 steps: API GET /api/domain/currentmodel") {
+		t.Errorf("guidance does not list the steps the finding was seen in:\n%s", g)
+	}
+}
