@@ -271,3 +271,30 @@ func TestSandboxGuidanceGroupsRepeatedFindings(t *testing.T) {
 		t.Errorf("guidance does not list the steps the finding was seen in:\n%s", g)
 	}
 }
+
+// A sandbox profile saved by an earlier session points at a sandbox that is gone.
+// Running it starts the sandbox, moves the profile to the new address and runs.
+func TestStaleSandboxProfileStartsTheSandbox(t *testing.T) {
+	start, stop := SandboxStarter(sandbox.Config{})
+	t.Cleanup(stop)
+	stale := profiles.Profile{
+		Name: "Sandbox: healthy", Environment: profiles.EnvSandbox, Sandbox: true,
+		InstanceURL: "http://127.0.0.1:1", ClientID: "com.sandbox/healthy", Scopes: []string{"read", "update"},
+	}
+	e := newEnv(t, Deps{StartSandbox: start, Now: time.Now}, stale)
+	u := e.u
+	u.selectProfile("Sandbox: healthy")
+	u.StartRun()
+	u.Wait()
+	r := u.reports["Sandbox: healthy"]
+	if r == nil || r.Verdict != check.Pass || r.Claims == nil || r.Claims.SystemUser != "svc-import" {
+		t.Fatalf("the run against the restarted sandbox did not pass: %+v (status %q)", r, u.status.Text)
+	}
+	p, err := e.store.Get("Sandbox: healthy")
+	if err != nil || p.InstanceURL == stale.InstanceURL {
+		t.Errorf("the stored profile still points at the old sandbox: %+v, %v", p, err)
+	}
+	if len(u.profiles) < 5 {
+		t.Errorf("the other scenarios were not added: %d profiles", len(u.profiles))
+	}
+}

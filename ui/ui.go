@@ -220,6 +220,11 @@ func (u *UI) setStatus(s string) { u.status.SetText(s) }
 
 // Reload reads the profile list on a goroutine and then selects name (or keeps the
 // current selection, or picks the first profile).
+// sortProfiles orders profiles by name, ignoring case, as the sidebar lists them.
+func sortProfiles(ps []profiles.Profile) {
+	sort.SliceStable(ps, func(i, j int) bool { return strings.ToLower(ps[i].Name) < strings.ToLower(ps[j].Name) })
+}
+
 func (u *UI) Reload(name string) {
 	u.background(func() {
 		list, err := u.deps.Store.List()
@@ -228,7 +233,7 @@ func (u *UI) Reload(name string) {
 				u.showError("Could not read the profile store", err, "Check that the store file is readable; if it is damaged, the app keeps it aside and starts from the backup.")
 				return
 			}
-			sort.SliceStable(list, func(i, j int) bool { return strings.ToLower(list[i].Name) < strings.ToLower(list[j].Name) })
+			sortProfiles(list)
 			u.profiles = list
 			want := name
 			if want == "" {
@@ -296,6 +301,20 @@ func (u *UI) StartFreshRun() { u.startRun(true) }
 func (u *UI) startRun(fresh bool) {
 	p, ok := u.Current()
 	if !ok || u.running {
+		return
+	}
+	if p.Sandbox && !u.sandboxRunning() && u.deps.StartSandbox != nil {
+		// A sandbox profile from an earlier session points at a sandbox that is gone:
+		// start it (which refreshes the profiles' address), then run.
+		name := p.Name
+		u.setStatus("Starting the sandbox for “" + name + "”…")
+		u.startSandbox(name, func() {
+			u.selectProfile(name)
+			u.setStatus("The sandbox was not running: it is now, and its profiles point at it.")
+			if u.sandboxRunning() {
+				u.startRun(fresh)
+			}
+		})
 		return
 	}
 	if u.right.Objects[0] != u.runView {

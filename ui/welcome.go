@@ -30,7 +30,15 @@ func newWelcome(u *UI) fyne.CanvasObject {
 
 // TrySandbox starts the in-process sandbox and adds (or refreshes) its scenario
 // profiles, with their secrets, then selects the first one.
-func (u *UI) TrySandbox() {
+func (u *UI) TrySandbox() { u.startSandbox("", nil) }
+
+// sandboxRunning reports whether this process started the sandbox.
+func (u *UI) sandboxRunning() bool { return len(u.sandbox) > 0 }
+
+// startSandbox starts the sandbox and refreshes its profiles (their instance URL
+// changes with every start), selects selectName (or the first scenario), then calls
+// then on the UI goroutine once the refreshed profiles are in place.
+func (u *UI) startSandbox(selectName string, then func()) {
 	if u.deps.StartSandbox == nil {
 		return
 	}
@@ -89,7 +97,29 @@ func (u *UI) TrySandbox() {
 			} else {
 				u.setStatus("The sandbox is running: pick a scenario on the left and press “Test this Trusted App”.")
 			}
-			u.Reload(first)
+			if selectName == "" {
+				selectName = first
+			}
+			// The refreshed profiles (new port) replace the listed ones now, so a run
+			// started by then uses them; Reload brings the sidebar in line.
+			if then == nil || firstErr != nil {
+				u.Reload(selectName)
+				return
+			}
+			at := map[string]int{}
+			for i, p := range u.profiles {
+				at[p.Name] = i
+			}
+			for name, sb := range u.sandbox {
+				if i, ok := at[name]; ok {
+					u.profiles[i] = sb.Profile
+				} else {
+					u.profiles = append(u.profiles, sb.Profile)
+				}
+			}
+			sortProfiles(u.profiles)
+			u.sidebar.refresh()
+			then()
 		})
 	})
 }
