@@ -56,31 +56,11 @@ func closeDialogs(u *UI) {
 // findEntry finds the first entry under o.
 func findEntry(t *testing.T, o fyne.CanvasObject) *widget.Entry {
 	t.Helper()
-	var found *widget.Entry
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if found != nil || o == nil {
-			return
-		}
-		switch w := o.(type) {
-		case *widget.Entry:
-			found = w
-			return
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(w).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
-	if found == nil {
+	f := find(o, func(c fyne.CanvasObject) bool { _, ok := c.(*widget.Entry); return ok })
+	if f == nil {
 		t.Fatal("no entry")
 	}
-	return found
+	return f.(*widget.Entry)
 }
 
 // historyEnv is a sandbox env whose runs are logged to a real audit log in a temp dir.

@@ -187,34 +187,37 @@ func TestCancelKeepsUIResponsive(t *testing.T) {
 }
 
 // findButton finds the visible button labelled text under o.
+// find returns the first object under o (depth first, containers and widget
+// renderers alike) for which match is true.
+func find(o fyne.CanvasObject, match func(fyne.CanvasObject) bool) fyne.CanvasObject {
+	if o == nil {
+		return nil
+	}
+	if match(o) {
+		return o
+	}
+	var children []fyne.CanvasObject
+	switch w := o.(type) {
+	case *fyne.Container:
+		children = w.Objects
+	case fyne.Widget:
+		children = test.WidgetRenderer(w).Objects()
+	}
+	for _, c := range children {
+		if f := find(c, match); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
 func findButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	t.Helper()
-	var found *widget.Button
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if found != nil || o == nil {
-			return
-		}
-		switch w := o.(type) {
-		case *widget.Button:
-			if w.Text == text {
-				found = w
-			}
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(w).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
-	if found == nil {
+	f := find(o, func(c fyne.CanvasObject) bool { b, ok := c.(*widget.Button); return ok && b.Text == text })
+	if f == nil {
 		t.Fatalf("no button %q", text)
 	}
-	return found
+	return f.(*widget.Button)
 }
 
 func TestParseCalls(t *testing.T) {
