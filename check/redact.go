@@ -16,7 +16,8 @@ const Redacted = "[redacted]"
 // secretFormFields are form / query fields whose values are secrets.
 var secretFormFields = map[string]bool{
 	"client_secret": true, "client_assertion": true, "password": true,
-	"access_token": true, "refresh_token": true, "secret": true, "code": true,
+	"access_token": true, "refresh_token": true, "id_token": true, "secret": true, "code": true,
+	"token": true, "api_key": true, "apikey": true,
 }
 
 // RedactForm redacts secret fields (client_secret, client_assertion, password,

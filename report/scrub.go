@@ -6,9 +6,11 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"trustedapp-tester/check"
 )
 
-const redacted = "[redacted]"
+const redacted = check.Redacted
 
 var (
 	// A JWT: three base64url parts, the first two starting with {" (eyJ).
@@ -114,29 +116,13 @@ func isRedacted(v string) bool {
 // ScrubBytes is Scrub for a whole rendered document.
 func ScrubBytes(b []byte) []byte { return []byte(Scrub(string(b))) }
 
-// ScrubURL drops user:password and secret query parameters from a URL, then Scrubs it.
+// ScrubURL drops user:password from a URL, redacts its secret query parameters (the
+// same list check redacts at capture) and Scrubs the rest.
 func ScrubURL(raw string) string {
-	u, err := url.Parse(raw)
+	u, err := url.Parse(check.RedactURL(raw))
 	if err != nil || u.Scheme == "" {
 		return Scrub(raw)
 	}
-	if u.User != nil {
-		u.User = nil
-	}
-	if u.RawQuery != "" {
-		q := strings.Split(u.RawQuery, "&")
-		for i, kv := range q {
-			k, _, found := strings.Cut(kv, "=")
-			name, _ := url.QueryUnescape(k)
-			switch strings.ToLower(name) {
-			case "client_secret", "client_assertion", "password", "secret", "access_token",
-				"refresh_token", "id_token", "code", "api_key", "apikey", "token":
-				if found {
-					q[i] = k + "=" + redacted
-				}
-			}
-		}
-		u.RawQuery = strings.Join(q, "&")
-	}
+	u.User = nil
 	return Scrub(u.String())
 }
