@@ -371,3 +371,28 @@ func TestTokenAndDiscoveryRedirectToAnotherHost(t *testing.T) {
 		t.Fatalf("discovery redirect: %v", codes(rep, StepDiscovery))
 	}
 }
+
+// lateEmpty answers the token request only after the caller's deadline, with the
+// empty 200 a server that gives up on the request can race past the client's own
+// timeout (the HTTP/2 client may deliver it when both are ready).
+type lateEmpty struct{ base http.RoundTripper }
+
+func (l lateEmpty) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !strings.HasSuffix(req.URL.Path, "/connect/token") {
+		return l.base.RoundTrip(req)
+	}
+	<-req.Context().Done()
+	return &http.Response{StatusCode: 200, Status: "200 OK", Header: http.Header{}, Body: io.NopCloser(strings.NewReader("")), Request: req}, nil
+}
+
+func TestTokenAnswerAfterDeadlineIsATimeout(t *testing.T) {
+	f := newFakeERP(t)
+	opts := fresh()
+	opts.Timeout = 200 * time.Millisecond
+	opts.Transport = lateEmpty{base: http.DefaultTransport}
+	rep := Run(context.Background(), f.profile(), f.secret, opts, nil)
+	fd := finding(rep, NetTimeout)
+	if fd == nil || hasCode(rep, TokBadResponse) || stepOf(rep, StepToken).Verdict != Fail || !strings.Contains(fd.Message, "did not answer within 200ms") {
+		t.Fatalf("late empty answer: %v %+v", codes(rep, ""), fd)
+	}
+}

@@ -233,6 +233,7 @@ func (in *instance) admit(w http.ResponseWriter, r *http.Request, p *principal) 
 	case s.run <- struct{}{}:
 	case <-r.Context().Done():
 		done()
+		logInfo(r).abandoned = true
 		return nil, false
 	}
 	return func() { <-s.run; done() }, true

@@ -235,6 +235,7 @@ func (in *instance) handleToken(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			t.Stop()
 			l.note = "client went away during the token delay"
+			l.abandoned = true
 			return
 		}
 	}

@@ -139,6 +139,10 @@ func (in *instance) routes() http.Handler {
 type reqLog struct {
 	clientID string
 	note     string
+	// abandoned marks a request whose client went away before the answer was ready:
+	// it gets no response at all (returning without writing would send 200 with an
+	// empty body, which a client racing its own timeout can still read).
+	abandoned bool
 }
 
 type reqLogKey struct{}
@@ -177,10 +181,14 @@ func (in *instance) logged(h http.Handler) http.Handler {
 		l := &reqLog{}
 		sw := &statusWriter{ResponseWriter: w}
 		h.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), reqLogKey{}, l)))
-		if sw.status == 0 {
-			sw.status = http.StatusOK
+		status := fmt.Sprint(sw.status)
+		switch {
+		case l.abandoned && sw.status == 0:
+			status = "-"
+		case sw.status == 0:
+			status = "200"
 		}
-		line := fmt.Sprintf("%s %s %s %d", in.name, r.Method, r.URL.Path, sw.status)
+		line := fmt.Sprintf("%s %s %s %s", in.name, r.Method, r.URL.Path, status)
 		if l.clientID != "" {
 			line += " client_id=" + l.clientID
 		}
@@ -188,6 +196,9 @@ func (in *instance) logged(h http.Handler) http.Handler {
 			line += " " + l.note
 		}
 		in.logf("%s", line)
+		if l.abandoned && sw.status == 0 {
+			panic(http.ErrAbortHandler) // reset the stream or close the connection: no response
+		}
 	})
 }
 

@@ -2,10 +2,13 @@ package sandbox
 
 import (
 	"encoding/base64"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -321,5 +324,41 @@ func TestSlowIdentityHonoursCancel(t *testing.T) {
 			t.Fatalf("server did not log the abandoned request: %s", logs.String())
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// A client that gives up during the token delay gets no response at all: a handler
+// that simply returned would send "200 OK" with an empty body, which a client racing
+// its own timeout could still read as a broken token response (seen in CI).
+func TestSlowIdentityAbandonedGetsNoResponse(t *testing.T) {
+	logs := &syncBuffer{}
+	s := start(t, Config{Logger: newLogger(logs)})
+	sc := scenario(t, s, "slow-identity")
+	u, err := url.Parse(sc.Authority)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := scenarioForm(sc).Encode()
+	req := "POST " + u.Path + "/connect/token HTTP/1.1\r\nHost: " + u.Host +
+		"\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+	if _, err := io.WriteString(conn, req); err != nil {
+		t.Fatal(err)
+	}
+	// Half-close: the server sees the client leave but could still write to us.
+	if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	got, _ := io.ReadAll(conn)
+	if len(got) != 0 {
+		t.Fatalf("the abandoned request was answered: %q", got)
+	}
+	if !strings.Contains(logs.String(), "/id/connect/token - client_id="+sc.ClientID+" client went away") {
+		t.Errorf("log line: %s", logs.String())
 	}
 }
