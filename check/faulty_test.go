@@ -375,10 +375,13 @@ func TestTokenAndDiscoveryRedirectToAnotherHost(t *testing.T) {
 // lateEmpty answers the token request only after the caller's deadline, with the
 // empty 200 a server that gives up on the request can race past the client's own
 // timeout (the HTTP/2 client may deliver it when both are ready).
-type lateEmpty struct{ base http.RoundTripper }
+type lateEmpty struct {
+	base http.RoundTripper
+	path string
+}
 
 func (l lateEmpty) RoundTrip(req *http.Request) (*http.Response, error) {
-	if !strings.HasSuffix(req.URL.Path, "/connect/token") {
+	if !strings.HasSuffix(req.URL.Path, l.path) {
 		return l.base.RoundTrip(req)
 	}
 	<-req.Context().Done()
@@ -389,10 +392,19 @@ func TestTokenAnswerAfterDeadlineIsATimeout(t *testing.T) {
 	f := newFakeERP(t)
 	opts := fresh()
 	opts.Timeout = 200 * time.Millisecond
-	opts.Transport = lateEmpty{base: http.DefaultTransport}
+	opts.Transport = lateEmpty{base: http.DefaultTransport, path: "/connect/token"}
 	rep := Run(context.Background(), f.profile(), f.secret, opts, nil)
 	fd := finding(rep, NetTimeout)
 	if fd == nil || hasCode(rep, TokBadResponse) || stepOf(rep, StepToken).Verdict != Fail || !strings.Contains(fd.Message, "did not answer within 200ms") {
 		t.Fatalf("late empty answer: %v %+v", codes(rep, ""), fd)
+	}
+	// The same race on an API call.
+	opts = fresh()
+	opts.Timeout = 200 * time.Millisecond
+	opts.Transport = lateEmpty{base: http.DefaultTransport, path: "/currentmodel"}
+	rep = Run(context.Background(), onlyCall(f.profile(), "/api/domain/currentmodel"), f.secret, opts, nil)
+	fd = finding(rep, NetTimeout)
+	if fd == nil || len(codes(rep, StepAPI)) != 1 || !strings.Contains(fd.Message, "did not answer within 200ms") || fd.Evidence[EvPath] != "/api/domain/currentmodel" {
+		t.Fatalf("late empty API answer: %v %+v", codes(rep, StepAPI), fd)
 	}
 }
