@@ -208,6 +208,9 @@ func (c *claimsTab) selectRow(i int) {
 	if cl.Time != nil {
 		text += "   (" + cl.Time.In(time.Local).Format("Mon 2 Jan 2006 15:04:05 MST") + ")"
 	}
+	if tip := claimTip(cl.Name); tip != "" {
+		text += "\n" + tip
+	}
 	c.detail.TextStyle = fyne.TextStyle{Monospace: true}
 	c.detail.SetText(text)
 	c.copyVal.Enable()

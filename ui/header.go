@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	ttwidget "github.com/dweymouth/fyne-tooltip/widget"
 
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
@@ -21,16 +22,16 @@ type header struct {
 	u    *UI
 	name *widget.Label
 	env  *widgets.Chip
-	line *widget.Label
+	line *widgets.TipLabel
 	// note is a compact button at the end of the summary line (a sandbox scenario's
 	// description, a missing or old secret); tapping it shows the whole text.
-	note     *widget.Button
+	note     *ttwidget.Button
 	noteText string
 	test     *widget.Button
 	// cancel takes the Test button's place while a run is in flight.
 	cancel  *widget.Button
 	edit    *widget.Button
-	more    *widget.Button
+	more    *ttwidget.Button
 	content fyne.CanvasObject
 }
 
@@ -54,9 +55,9 @@ func newHeader(u *UI) *header {
 	h.name.SizeName = theme.SizeNameHeadingText
 	h.name.Truncation = fyne.TextTruncateEllipsis
 	h.env = widgets.NewChip("", "")
-	h.line = widget.NewLabel("")
+	h.line = widgets.NewTipLabel("", fyne.TextStyle{}, "")
 	h.line.Truncation = fyne.TextTruncateEllipsis
-	h.note = widget.NewButtonWithIcon("", theme.InfoIcon(), h.showNote)
+	h.note = widgets.NewTipButton("", theme.InfoIcon(), "", h.showNote)
 	h.note.Importance = widget.LowImportance
 	h.test = widget.NewButtonWithIcon("Test this Trusted App  ("+shortcutHint()+")", theme.MediaPlayIcon(), u.StartRun)
 	h.test.Importance = widget.HighImportance
@@ -67,7 +68,7 @@ func newHeader(u *UI) *header {
 			u.editor.open(&p)
 		}
 	})
-	h.more = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), nil)
+	h.more = widgets.NewTipButton("", theme.MoreVerticalIcon(), "More actions: test with a fresh token, duplicate, rename, export, delete", nil)
 	h.more.OnTapped = func() {
 		fresh := fyne.NewMenuItem("Test with a fresh token  ("+freshShortcutHint()+")", u.StartFreshRun)
 		fresh.Disabled = u.running
@@ -124,6 +125,19 @@ func authText(m profiles.AuthMethod) string {
 	return "form body"
 }
 
+// summaryTip names the parts of the summary line.
+func summaryTip(p profiles.Profile) string {
+	how := "form body: client_id and client_secret go in the POST body (ERP.net's documented default)"
+	if p.Method() == profiles.AuthBasic {
+		how = "HTTP Basic: client_id and client_secret go in the Authorization header"
+	}
+	scopes := "the scopes requested: the instance grants only those listed in the Trusted App's Scope field"
+	if len(p.Scopes) == 0 {
+		scopes = "no scope parameter is sent, so the token carries every scope in the Trusted App's Scope field"
+	}
+	return "Instance " + p.Root() + " · client_id (the Trusted App's Application URI) · " + how + " · " + scopes + "."
+}
+
 func scopesText(s []string) string {
 	if len(s) == 0 {
 		return "no scope sent (all of the app's scopes)"
@@ -141,6 +155,7 @@ func (h *header) set(p profiles.Profile) {
 	h.env.Custom = widgets.EnvColor(p.Environment)
 	h.env.Refresh()
 	h.line.SetText(strings.Join([]string{p.Root(), p.ClientID, authText(p.Method()), scopesText(p.Scopes)}, "  ·  "))
+	h.line.SetToolTip(summaryTip(p))
 	note, short, icon, imp := "", "", theme.InfoIcon(), widget.LowImportance
 	if sb, ok := h.u.sandbox[p.Name]; ok {
 		note, short = "Sandbox scenario: "+sb.Description, "About this scenario"

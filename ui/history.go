@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/audit"
+	"trustedapp-tester/ui/widgets"
 )
 
 const allProfiles = "All profiles"
@@ -58,7 +59,7 @@ func newHistoryTab(u *UI) *historyTab {
 		h.table.SetColumnWidth(i, c.width)
 	}
 	export := widget.NewButtonWithIcon("Export…", theme.UploadIcon(), h.export)
-	refresh := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), h.reload)
+	refresh := widgets.NewTipButton("", theme.ViewRefreshIcon(), "Read the history again (runs from the command line appear too)", h.reload)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(refresh, export), container.NewHBox(h.filter, h.note))
 	h.content = container.NewBorder(top, nil, nil, nil, h.table)
 	return h

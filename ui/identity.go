@@ -274,23 +274,29 @@ func scopeChips(diff *tokenview.ScopeDiff) []fyne.CanvasObject {
 	var out []fyne.CanvasObject
 	for _, s := range diff.Granted {
 		ch := widgets.NewIconChip(theme.ConfirmIcon(), s, theme.ColorNameSuccess)
+		ch.SetToolTip(scopeTip(s, "Granted."))
 		if !diff.RequestedAll && contains(diff.Extra, s) {
 			ch = widgets.NewChip(s+" "+notRequestedText, theme.ColorNamePrimary)
 			ch.Outlined = true
+			ch.SetToolTip(scopeTip(s, "Granted although the profile did not ask for it."))
 		}
 		out = append(out, ch)
 	}
 	for _, s := range diff.Missing {
 		ch := widgets.NewIconChip(theme.CancelIcon(), s+" "+notGrantedText, theme.ColorNameError)
 		ch.Strike = s
+		ch.SetToolTip(scopeTip(s, "Requested but not granted: add it to the Trusted App's Scope field (exact case), or stop requesting it."))
 		out = append(out, ch)
 	}
 	switch {
 	case len(diff.Granted) == 0 && len(diff.Missing) == 0:
-		out = append(out, widgets.NewChip("no scopes", theme.ColorNameWarning))
+		ch := widgets.NewChip("no scopes", theme.ColorNameWarning)
+		ch.SetToolTip("The token carries no scope: API calls will be refused. Fill the Trusted App's Scope field (e.g. read update).")
+		out = append(out, ch)
 	case diff.RequestedAll:
 		ch := widgets.NewChip(requestedAllText, "")
 		ch.Outlined = true
+		ch.SetToolTip("The profile sends no scope parameter, so the instance grants every scope in the Trusted App's Scope field.")
 		out = append(out, ch)
 	}
 	return out

@@ -194,6 +194,11 @@ func (p *scopePicker) refresh() {
 		}
 		ch.Outlined = !on
 		ch.OnTapped = func() { p.toggle(c.name) }
+		if on {
+			ch.SetToolTip(scopeTip(c.name, "Requested; click to stop requesting it."))
+		} else {
+			ch.SetToolTip(scopeTip(c.name, "Click to request it."))
+		}
 		p.known.Add(ch)
 	}
 	p.known.Refresh()
@@ -205,6 +210,7 @@ func (p *scopePicker) refresh() {
 		s := s
 		ch := widgets.NewChip(s+"  ×", theme.ColorNamePrimary)
 		ch.OnTapped = func() { p.remove(s) }
+		ch.SetToolTip(scopeTip(s, "Requested; click to remove it."))
 		p.custom.Add(ch)
 	}
 	if len(p.custom.Objects) == 0 {

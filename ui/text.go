@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/ui/widgets"
 )
 
 // showError explains a failure: what we tried, what went wrong, and what to do. The
@@ -121,8 +123,8 @@ func wrapLabel(s string) *widget.Label {
 }
 
 // keyLabel is the small bold caption of an identity card row.
-func keyLabel(s string) *widget.Label {
-	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+func keyLabel(s string) *widgets.TipLabel {
+	l := widgets.NewTipLabel(s, fyne.TextStyle{Bold: true}, fieldTips[s])
 	l.SizeName = theme.SizeNameCaptionText
 	return l
 }

@@ -46,6 +46,7 @@ func newTimeline(u *UI) *timeline {
 	for _, k := range timelineKinds {
 		kind := k.kind
 		b := widgets.NewSlot(k.label, widgets.VerdictIcon(""), func() { t.open(kind) })
+		b.SetToolTip(stepTips[k.label] + " After a run, click for its findings and exchanges.")
 		t.slots[kind] = b
 		row.Add(b)
 	}

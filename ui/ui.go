@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	fynetooltip "github.com/dweymouth/fyne-tooltip"
 
 	"trustedapp-tester/audit"
 	"trustedapp-tester/check"
@@ -143,7 +144,8 @@ func New(app fyne.App, deps Deps) *UI {
 	u := &UI{app: app, deps: deps, sandbox: map[string]SandboxProfile{}, reports: map[string]*check.Report{}}
 	u.win = app.NewWindow(Title)
 	u.build()
-	u.win.SetContent(u.content)
+	// Tooltips (fyne-tooltip) draw into a layer over the content.
+	u.win.SetContent(fynetooltip.AddWindowToolTipLayer(u.content, u.win.Canvas()))
 	u.win.Resize(fyne.NewSize(1280, 800))
 	for _, sc := range []*desktop.CustomShortcut{
 		{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault},

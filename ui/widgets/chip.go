@@ -11,12 +11,15 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	ttwidget "github.com/dweymouth/fyne-tooltip/widget"
 )
 
 // Chip is a small rounded label with a coloured background, used for scopes and
 // environment tags.
 type Chip struct {
 	widget.BaseWidget
+	// The chip shows a tooltip (SetToolTip) after the pointer rests on it.
+	ttwidget.ToolTipWidgetExtend
 	Text string
 	// Color is the theme colour of the background; the text uses the matching
 	// "on" colour (or the foreground colour for neutral chips).
@@ -63,6 +66,21 @@ func NewChip(text string, c fyne.ThemeColorName) *Chip {
 	ch.ExtendBaseWidget(ch)
 	return ch
 }
+
+// ExtendBaseWidget also wires the tooltip.
+func (c *Chip) ExtendBaseWidget(w fyne.Widget) {
+	c.ExtendToolTipWidget(w)
+	c.BaseWidget.ExtendBaseWidget(w)
+}
+
+// MouseIn implements desktop.Hoverable (the tooltip).
+func (c *Chip) MouseIn(e *desktop.MouseEvent) { tipIn(&c.ToolTipWidgetExtend, e) }
+
+// MouseMoved implements desktop.Hoverable.
+func (c *Chip) MouseMoved(e *desktop.MouseEvent) { tipMoved(&c.ToolTipWidgetExtend, e) }
+
+// MouseOut implements desktop.Hoverable.
+func (c *Chip) MouseOut() { c.ToolTipWidgetExtend.MouseOut() }
 
 // SetText changes the chip's text.
 func (c *Chip) SetText(s string) { c.Text = s; c.Refresh() }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	ttwidget "github.com/dweymouth/fyne-tooltip/widget"
 )
 
 // Slot is one step of the run timeline: an icon, the step's name and, under it, a
@@ -15,6 +16,8 @@ import (
 // row wider than the window, and is tappable.
 type Slot struct {
 	widget.BaseWidget
+	// The slot explains its step in a tooltip (SetToolTip).
+	ttwidget.ToolTipWidgetExtend
 	// Text is the whole slot text, "Title  detail" (what a screen reader or a test reads).
 	Text     string
 	title    string
@@ -54,14 +57,28 @@ func (s *Slot) Tapped(*fyne.PointEvent) {
 // Cursor implements desktop.Cursorable.
 func (s *Slot) Cursor() desktop.Cursor { return desktop.PointerCursor }
 
+// ExtendBaseWidget also wires the tooltip.
+func (s *Slot) ExtendBaseWidget(w fyne.Widget) {
+	s.ExtendToolTipWidget(w)
+	s.BaseWidget.ExtendBaseWidget(w)
+}
+
 // MouseIn implements desktop.Hoverable.
-func (s *Slot) MouseIn(*desktop.MouseEvent) { s.hovered = true; s.Refresh() }
+func (s *Slot) MouseIn(e *desktop.MouseEvent) {
+	s.hovered = true
+	s.Refresh()
+	tipIn(&s.ToolTipWidgetExtend, e)
+}
 
 // MouseMoved implements desktop.Hoverable.
-func (s *Slot) MouseMoved(*desktop.MouseEvent) {}
+func (s *Slot) MouseMoved(e *desktop.MouseEvent) { tipMoved(&s.ToolTipWidgetExtend, e) }
 
 // MouseOut implements desktop.Hoverable.
-func (s *Slot) MouseOut() { s.hovered = false; s.Refresh() }
+func (s *Slot) MouseOut() {
+	s.hovered = false
+	s.Refresh()
+	s.ToolTipWidgetExtend.MouseOut()
+}
 
 // CreateRenderer implements fyne.Widget.
 func (s *Slot) CreateRenderer() fyne.WidgetRenderer {

@@ -1,0 +1,89 @@
+//go:build !race
+
+package ui
+
+// The hover test runs without the race detector (make test runs it on its own): the
+// tooltip library shows a tooltip from its own goroutine through fyne.Do, which the
+// real driver runs on the main goroutine but the test driver runs right there, on the
+// library's goroutine, so -race reports the test driver, not the app.
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/ui/widgets"
+)
+
+// shownTip is the text of the tooltip drawn in the window's tooltip layer, "" for none.
+func shownTip(w fyne.Window) string {
+	f := find(w.Canvas().Content(), func(o fyne.CanvasObject) bool {
+		return reflect.TypeOf(o).String() == "*internal.ToolTip"
+	})
+	if f == nil {
+		return ""
+	}
+	return reflect.ValueOf(f).Elem().FieldByName("Text").String()
+}
+
+// hoverTip rests the pointer on o and waits for its tooltip (it appears after a delay).
+func hoverTip(t *testing.T, w fyne.Window, o fyne.CanvasObject) string {
+	t.Helper()
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(o).Add(fyne.NewPos(4, 4))
+	test.MoveMouse(w.Canvas(), pos)
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if got := shownTip(w); got != "" {
+			return got
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	return ""
+}
+
+func TestTooltipsShowOnHover(t *testing.T) {
+	e := newEnv(t, Deps{Run: replayRun(healthyReport())}, acme())
+	u := e.u
+	u.StartRun()
+	u.Wait()
+	w := u.Window()
+	w.Resize(fyne.NewSize(1200, 720))
+
+	scopes := find(u.identity.content, func(o fyne.CanvasObject) bool {
+		l, ok := o.(*widgets.TipLabel)
+		return ok && l.Text == "SCOPES"
+	})
+	if scopes == nil {
+		t.Fatal("no SCOPES label on the identity card")
+	}
+	if got := hoverTip(t, w, scopes); !strings.Contains(got, "Trusted App's Scope field") {
+		t.Fatalf("SCOPES tooltip = %q", got)
+	}
+	// Moving away hides it.
+	test.MoveMouse(w.Canvas(), fyne.NewPos(2, 2))
+	if got := shownTip(w); got != "" {
+		t.Errorf("tooltip still shown after the pointer left: %q", got)
+	}
+
+	if got := hoverTip(t, w, u.timeline.slots[check.StepToken]); !strings.Contains(got, "client credentials grant") || !strings.Contains(got, "SystemUserAllowed") {
+		t.Errorf("Token step tooltip = %q", got)
+	}
+	test.MoveMouse(w.Canvas(), fyne.NewPos(2, 2))
+	read := u.identity.scopes.Objects[0]
+	if got := hoverTip(t, w, read); got != "read: read-only data access. Granted." {
+		t.Errorf("read chip tooltip = %q", got)
+	}
+	test.MoveMouse(w.Canvas(), fyne.NewPos(2, 2))
+	if got := hoverTip(t, w, u.header.more); !strings.Contains(got, "More actions") {
+		t.Errorf("⋮ tooltip = %q", got)
+	}
+	test.MoveMouse(w.Canvas(), fyne.NewPos(2, 2))
+	if got := hoverTip(t, w, u.header.line); !strings.Contains(got, "form body: client_id and client_secret go in the POST body") {
+		t.Errorf("summary line tooltip = %q", got)
+	}
+}
