@@ -349,19 +349,16 @@ func TestDuplicateRenameDelete(t *testing.T) {
 	}
 }
 
-// A store that fails on write shows why and what to do.
-func TestDuplicateStoreFailureExplained(t *testing.T) {
-	e := newEnv(t, Deps{}, acme())
-	u := e.u
-	// Make the store's folder read-only: the atomic write cannot create its temp file.
-	dir := filepath.Dir(e.store.Path())
+// breakStore makes every write to the store at path fail: its folder becomes
+// read-only, or for root (who ignores permissions) a file takes the folder's place.
+func breakStore(t *testing.T, path string) {
+	t.Helper()
+	dir := filepath.Dir(path)
 	if err := os.Chmod(dir, 0o500); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = os.Chmod(dir, 0o700) })
 	if os.Geteuid() == 0 {
-		// root ignores directory permissions: break the store by replacing its folder
-		// path with a file.
 		_ = os.Chmod(dir, 0o700)
 		if err := os.RemoveAll(dir); err != nil {
 			t.Fatal(err)
@@ -371,6 +368,13 @@ func TestDuplicateStoreFailureExplained(t *testing.T) {
 		}
 		t.Cleanup(func() { _ = os.Remove(dir) })
 	}
+}
+
+// A store that fails on write shows why and what to do.
+func TestDuplicateStoreFailureExplained(t *testing.T) {
+	e := newEnv(t, Deps{}, acme())
+	u := e.u
+	breakStore(t, e.store.Path())
 	u.duplicateCurrent()
 	u.Wait()
 	d := topDialog(u)

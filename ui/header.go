@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"runtime"
 	"strconv"
 	"strings"
@@ -85,6 +86,9 @@ func newHeader(u *UI) *header {
 			fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("Delete…", u.deleteCurrent),
 		)
+		if n := len(u.sandboxProfiles()); n > 0 {
+			menu.Items = append(menu.Items, fyne.NewMenuItem(fmt.Sprintf("Remove the %d sandbox profiles…", n), u.removeSandboxProfiles))
+		}
 		c := u.win.Canvas()
 		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(h.more)
 		widget.ShowPopUpMenuAtPosition(menu, c, pos.Add(fyne.NewPos(0, h.more.Size().Height)))
@@ -319,6 +323,64 @@ func (u *UI) deleteCurrent() {
 			})
 		}, u.win)
 	d.SetConfirmText("Delete")
+	d.SetDismissText("Keep")
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
+// sandboxProfiles are the names of the stored profiles made for the sandbox.
+func (u *UI) sandboxProfiles() []string {
+	var names []string
+	for _, p := range u.profiles {
+		if p.Sandbox {
+			names = append(names, p.Name)
+		}
+	}
+	return names
+}
+
+// removeSandboxProfiles deletes every sandbox profile and its secret, after a
+// confirmation; the user's own profiles stay. "Try the sandbox" brings them back.
+func (u *UI) removeSandboxProfiles() {
+	names := u.sandboxProfiles()
+	if len(names) == 0 {
+		return
+	}
+	d := dialog.NewConfirm(fmt.Sprintf("Remove the %d sandbox profiles?", len(names)),
+		"The profiles made for the built-in sandbox and their secrets are removed. Your own profiles stay. “Try the sandbox” brings the scenarios back.",
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			u.background(func() {
+				var failed error
+				removed := 0
+				for _, n := range names {
+					if err := u.deps.Store.Delete(n); err != nil {
+						if failed == nil {
+							failed = err
+						}
+						continue
+					}
+					_ = u.deps.Secrets.Delete(n)
+					removed++
+				}
+				fyne.Do(func() {
+					for _, n := range names {
+						delete(u.reports, n)
+						delete(u.sandbox, n)
+					}
+					if failed != nil {
+						u.showError(fmt.Sprintf("Removed %d of %d sandbox profiles", removed, len(names)), failed, "Check that the store file is writable and try again.")
+					} else {
+						u.setStatus(fmt.Sprintf("Removed %d sandbox profiles.", removed))
+					}
+					u.current = ""
+					u.Reload("")
+				})
+			})
+		}, u.win)
+	d.SetConfirmText("Remove")
 	d.SetDismissText("Keep")
 	d.SetConfirmImportance(widget.DangerImportance)
 	d.Show()

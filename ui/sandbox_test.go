@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/guide"
@@ -297,4 +300,114 @@ func TestStaleSandboxProfileStartsTheSandbox(t *testing.T) {
 	if len(u.profiles) < 5 {
 		t.Errorf("the other scenarios were not added: %d profiles", len(u.profiles))
 	}
+}
+
+// The ⋮ menu removes every sandbox profile and its secret after a confirmation; the
+// user's own profiles stay, and a store that cannot be written says so.
+func TestRemoveSandboxProfiles(t *testing.T) {
+	e := sandboxEnv(t, Deps{})
+	u := e.u
+	own := acme()
+	if err := e.store.Add(own); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.secrets.Set(own.Name, "own-secret"); err != nil {
+		t.Fatal(err)
+	}
+	u.Reload("Sandbox: healthy")
+	u.Wait()
+	n := len(u.sandboxProfiles())
+	if n < 5 || n != len(u.profiles)-1 {
+		t.Fatalf("%d sandbox profiles of %d", n, len(u.profiles))
+	}
+
+	// The menu offers it.
+	test.Tap(u.header.more)
+	menu := u.win.Canvas().Overlays().Top()
+	want := fmt.Sprintf("Remove the %d sandbox profiles…", n)
+	if got := menuLabels(menu); !strings.Contains(got, want) {
+		t.Fatalf("⋮ menu lacks %q:\n%s", want, got)
+	}
+	u.win.Canvas().Overlays().Remove(menu)
+
+	u.removeSandboxProfiles()
+	dlg := u.win.Canvas().Overlays().Top()
+	if d := texts(dlg); !strings.Contains(d, fmt.Sprintf("Remove the %d sandbox profiles?", n)) || !strings.Contains(d, "Your own profiles stay") {
+		t.Fatalf("confirm dialog = %q", d)
+	}
+	test.Tap(findButton(t, dlg, "Keep"))
+	u.Wait()
+	if len(u.sandboxProfiles()) != n {
+		t.Fatal("Keep removed profiles")
+	}
+	u.removeSandboxProfiles()
+	test.Tap(findButton(t, u.win.Canvas().Overlays().Top(), "Remove"))
+	u.Wait()
+	list, err := u.deps.Store.List()
+	if err != nil || len(list) != 1 || list[0].Name != own.Name {
+		t.Fatalf("after removal the store holds %v (%v)", list, err)
+	}
+	if s, _ := u.deps.Secrets.Get("Sandbox: healthy"); s != "" {
+		t.Error("a sandbox secret stayed in the keychain")
+	}
+	if s, _ := u.deps.Secrets.Get(own.Name); s != "own-secret" {
+		t.Errorf("the user's own secret = %q", s)
+	}
+	if u.current != own.Name || !strings.Contains(u.status.Text, fmt.Sprintf("Removed %d sandbox profiles.", n)) {
+		t.Errorf("current %q, status %q", u.current, u.status.Text)
+	}
+	// Without sandbox profiles the menu no longer offers it.
+	test.Tap(u.header.more)
+	if got := menuLabels(u.win.Canvas().Overlays().Top()); strings.Contains(got, "sandbox profiles") || !strings.Contains(got, "Delete…") {
+		t.Errorf("the menu after removal: %q", got)
+	}
+}
+
+// A store that cannot be written: nothing is removed, and the message says how many
+// and what to check.
+func TestRemoveSandboxProfilesUnwritableStore(t *testing.T) {
+	e := sandboxEnv(t, Deps{})
+	u := e.u
+	n := len(u.sandboxProfiles())
+	breakStore(t, e.store.Path())
+	u.removeSandboxProfiles()
+	test.Tap(findButton(t, u.win.Canvas().Overlays().Top(), "Remove"))
+	u.Wait()
+	// (The profile list cannot be re-read either, so that error shows on top.)
+	var all string
+	for _, o := range u.win.Canvas().Overlays().List() {
+		all += texts(o)
+	}
+	if d := all; !strings.Contains(d, fmt.Sprintf("Removed 0 of %d sandbox profiles", n)) || !strings.Contains(d, "Check that the store file is writable") {
+		t.Errorf("unwritable store message = %q", d)
+	}
+	if s, _ := u.deps.Secrets.Get("Sandbox: healthy"); s == "" {
+		t.Error("the secret of a profile that stayed was removed")
+	}
+}
+
+// menuLabels lists the items of the pop-up menu under o, one per line.
+func menuLabels(o fyne.CanvasObject) string {
+	var m *widget.Menu
+	find(o, func(c fyne.CanvasObject) bool {
+		switch w := c.(type) {
+		case *widget.Menu:
+			m = w
+		case *widget.PopUpMenu:
+			m = w.Menu
+		}
+		return m != nil
+	})
+	if m == nil {
+		return ""
+	}
+	var out []string
+	for _, it := range m.Items {
+		// Menu items are unexported widgets holding their *fyne.MenuItem in Item.
+		v := reflect.ValueOf(it).Elem()
+		if f := v.FieldByName("Item"); f.IsValid() && !f.IsNil() {
+			out = append(out, f.Elem().FieldByName("Label").String())
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	ttwidget "github.com/dweymouth/fyne-tooltip/widget"
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/profiles"
@@ -28,6 +29,10 @@ func texts(o fyne.CanvasObject) string {
 			b.WriteString(w.Text + "\n")
 		case *widgets.CopyLabel:
 			b.WriteString(w.Text + "\n")
+		case *widgets.TipLabel:
+			b.WriteString(w.Text + "\n")
+		case *ttwidget.Button:
+			b.WriteString(w.Text + "\n")
 		case *widget.Button:
 			b.WriteString(w.Text + "\n")
 		case *widget.Entry:
@@ -42,7 +47,7 @@ func texts(o fyne.CanvasObject) string {
 			}
 		case fyne.Widget:
 			switch w.(type) {
-			case *widget.Label, *widgets.CopyLabel:
+			case *widget.Label, *widgets.CopyLabel, *widgets.TipLabel:
 				return
 			}
 			r := test.WidgetRenderer(w)

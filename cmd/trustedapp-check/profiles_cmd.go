@@ -28,6 +28,7 @@ Subcommands:
   add NAME [profile flags]  add a profile
   edit NAME [profile flags] change the given fields of a profile
   rm NAME                   delete a profile and its secret
+  rm --sandbox              delete every profile made for the built-in sandbox
   rename OLD NEW            rename a profile (its secret moves with it)
   duplicate NAME NEW        copy a profile (and its secret)
   import FILE|-             import a bundle [--on-conflict skip|rename|replace]
@@ -627,9 +628,17 @@ func (c *profilesCmd) edit(args []string) int {
 
 func (c *profilesCmd) rm(args []string) int {
 	fs := c.flags("rm")
-	pos, code, ok := c.parse(fs, args, 1, 1, "rm NAME [--store FILE]")
+	sandboxOnly := fs.Bool("sandbox", false, "delete every sandbox profile (and its secret) instead of one NAME")
+	pos, code, ok := c.parse(fs, args, 0, 1, "rm NAME|--sandbox [--store FILE]")
 	if !ok {
 		return code
+	}
+	if *sandboxOnly == (len(pos) == 1) {
+		c.errorf("give either one profile NAME or --sandbox (usage: rm NAME|--sandbox [--store FILE])")
+		return exitUsage
+	}
+	if *sandboxOnly {
+		return c.rmSandbox()
 	}
 	s, p, code := c.openProfile(pos[0])
 	if s == nil {
@@ -639,6 +648,35 @@ func (c *profilesCmd) rm(args []string) int {
 		return c.fail(err)
 	}
 	fmt.Fprintf(c.e.stdout, "Deleted profile %q and its secret.\n", p.Name)
+	return exitOK
+}
+
+// rmSandbox deletes the profiles the app's demo mode added (marked sandbox), leaving
+// the user's own profiles alone.
+func (c *profilesCmd) rmSandbox() int {
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	sec := newSecrets()
+	removed := 0
+	for _, p := range s.List() {
+		if !p.Sandbox {
+			continue
+		}
+		if err := profiles.DeleteProfile(s, sec, p.Name); err != nil {
+			if removed > 0 {
+				fmt.Fprintf(c.e.stdout, "Deleted %d sandbox profiles before the error.\n", removed)
+			}
+			return c.fail(err)
+		}
+		removed++
+	}
+	if removed == 0 {
+		fmt.Fprintln(c.e.stdout, "No sandbox profiles to delete.")
+		return exitOK
+	}
+	fmt.Fprintf(c.e.stdout, "Deleted %d sandbox profiles and their secrets; your own profiles are unchanged.\n", removed)
 	return exitOK
 }
 

@@ -220,3 +220,61 @@ func TestProfilesCLIKeyringUnavailable(t *testing.T) {
 		t.Fatal("a failed set-secret recorded a date")
 	}
 }
+
+// rm --sandbox deletes the demo mode's profiles and secrets, nothing else.
+func TestProfilesRmSandbox(t *testing.T) {
+	keyring.MockInit()
+	dir := t.TempDir()
+	store := filepath.Join(dir, "p.json")
+	s, err := profiles.Open(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := profiles.NewSecrets()
+	for _, p := range []profiles.Profile{
+		{Name: "Sandbox: healthy", Sandbox: true, Environment: profiles.EnvSandbox, InstanceURL: "http://127.0.0.1:1", ClientID: "com.sandbox/healthy"},
+		{Name: "Sandbox: disabled", Sandbox: true, Environment: profiles.EnvSandbox, InstanceURL: "http://127.0.0.1:1", ClientID: "com.sandbox/disabled"},
+		{Name: "Acme Prod", InstanceURL: "https://acme.my.erp.net", ClientID: "com.acme/nightly"},
+	} {
+		if err := s.Add(p); err != nil {
+			t.Fatal(err)
+		}
+		if err := sec.Set(p.Name, "secret-of-"+p.Name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := runCLI(t, store, nil, "rm")
+	expect(t, r, 2, nil, []string{"give either one profile NAME or --sandbox"})
+
+	// A store that cannot be written (its backup path is taken by a folder): the
+	// command stops at the first profile, says why, and deletes nothing.
+	_ = os.Remove(store + ".bak")
+	if err := os.MkdirAll(filepath.Join(store+".bak", "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	r = runCLI(t, store, nil, "rm", "--sandbox")
+	expect(t, r, 3, nil, []string{"trustedapp-check profiles:", ".bak"})
+	if v, _ := sec.Get("Sandbox: healthy"); v == "" {
+		t.Fatal("a failed rm --sandbox removed a secret")
+	}
+	if err := os.RemoveAll(store + ".bak"); err != nil {
+		t.Fatal(err)
+	}
+	r = runCLI(t, store, nil, "rm", "Acme Prod", "--sandbox")
+	expect(t, r, 2, nil, []string{"give either one profile NAME or --sandbox"})
+
+	r = runCLI(t, store, nil, "rm", "--sandbox")
+	expect(t, r, 0, []string{"Deleted 2 sandbox profiles and their secrets; your own profiles are unchanged."}, nil)
+	r = runCLI(t, store, nil, "list")
+	if !strings.Contains(r.stdout, "Acme Prod") || strings.Contains(r.stdout, "Sandbox:") {
+		t.Errorf("list after rm --sandbox:\n%s", r.stdout)
+	}
+	if v, _ := sec.Get("Sandbox: healthy"); v != "" {
+		t.Error("a sandbox secret stayed in the keychain")
+	}
+	if v, _ := sec.Get("Acme Prod"); v != "secret-of-Acme Prod" {
+		t.Errorf("the user's secret = %q", v)
+	}
+	r = runCLI(t, store, nil, "rm", "--sandbox")
+	expect(t, r, 0, []string{"No sandbox profiles to delete."}, nil)
+}
