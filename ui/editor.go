@@ -33,7 +33,7 @@ type editor struct {
 	secretSt *widget.Label
 	auth     *widget.RadioGroup
 	scopes   *scopePicker
-	calls    *widget.Entry
+	calls    *callList
 	author   *widget.Entry
 	tokenEP  *widget.Entry
 	odata    *widget.Entry
@@ -81,14 +81,7 @@ func newEditor(u *UI) *editor {
 	e.auth = widget.NewRadioGroup([]string{authPostLabel, authBasicLabel}, nil)
 	e.auth.Required = true
 	e.scopes = newScopePicker(func() { e.checkWarnings() })
-	e.calls = widget.NewMultiLineEntry()
-	e.calls.SetMinRowsVisible(3)
-	var ph []string
-	for _, c := range profiles.DefaultCalls() {
-		ph = append(ph, c.Method+" "+c.Path)
-	}
-	e.calls.SetPlaceHolder("One call per line, METHOD PATH [BODY]. Empty runs the defaults:\n" + strings.Join(ph, "\n"))
-	e.calls.Validator = func(s string) error { _, err := parseCalls(s); return err }
+	e.calls = newCallList()
 	e.author = widget.NewEntry()
 	e.author.SetPlaceHolder("derived: {instance}/id")
 	e.author.Validator = optionalURLError("Authority", true)
@@ -132,7 +125,7 @@ func newEditor(u *UI) *editor {
 		&widget.FormItem{Text: "Client secret", Widget: container.NewVBox(e.secret, e.secretSt)},
 		&widget.FormItem{Text: "Authentication", Widget: e.auth, HintText: "how client_id and secret reach the token endpoint; never guessed"},
 		&widget.FormItem{Text: "Scopes", Widget: e.scopes.content, HintText: "none chosen sends no scope: the token gets all of the Trusted App's Scope field"},
-		&widget.FormItem{Text: "API calls", Widget: e.calls, HintText: "run with the token after it is issued"},
+		&widget.FormItem{Text: "API calls", Widget: e.calls.content, HintText: "run in this order with the token after it is issued; paths are from the instance root"},
 	)
 	adv := widget.NewForm(
 		&widget.FormItem{Text: "Authority", Widget: e.author, HintText: "the identity server; never the global id.erp.net"},
@@ -188,11 +181,7 @@ func (e *editor) open(p *profiles.Profile) {
 		e.auth.SetSelected(authPostLabel)
 	}
 	e.scopes.set(q.Scopes)
-	var lines []string
-	for _, c := range q.Calls {
-		lines = append(lines, strings.TrimSpace(c.Method+" "+c.Path+" "+c.Body))
-	}
-	e.calls.SetText(strings.Join(lines, "\n"))
+	e.calls.set(q.Calls)
 	e.author.SetText(q.Authority)
 	e.tokenEP.SetText(q.TokenEndpoint)
 	e.odata.SetText(q.ODataRoot)
@@ -309,19 +298,9 @@ func (e *editor) profile() (profiles.Profile, error) {
 		p.AuthMethod = profiles.AuthBasic
 	}
 	p.Scopes = e.selectedScopes()
-	calls, err := parseCalls(e.calls.Text)
+	calls, err := e.calls.calls()
 	if err != nil {
 		return p, err
-	}
-	// Keep the names of calls that are still there.
-	if e.orig != nil {
-		for i := range calls {
-			for _, oc := range e.orig.Calls {
-				if oc.Method == calls[i].Method && oc.Path == calls[i].Path {
-					calls[i].Name = oc.Name
-				}
-			}
-		}
 	}
 	p.Calls = calls
 	p.Authority = strings.TrimSpace(e.author.Text)
@@ -340,7 +319,15 @@ func (e *editor) profile() (profiles.Profile, error) {
 
 // validate runs every field's check and returns the first problem.
 func (e *editor) validate() error {
-	for _, v := range []fyne.Validatable{e.name, e.instance, e.clientID, e.calls, e.author, e.tokenEP, e.odata, e.proxy, e.timeout} {
+	for _, v := range []fyne.Validatable{e.name, e.instance, e.clientID} {
+		if err := v.Validate(); err != nil {
+			return err
+		}
+	}
+	if err := e.calls.Validate(); err != nil {
+		return err
+	}
+	for _, v := range []fyne.Validatable{e.author, e.tokenEP, e.odata, e.proxy, e.timeout} {
 		if err := v.Validate(); err != nil {
 			return err
 		}
@@ -485,25 +472,4 @@ func optionalURLError(field string, authority bool) func(string) error {
 		}
 		return nil
 	}
-}
-
-// parseCalls reads "METHOD PATH" lines.
-func parseCalls(s string) ([]profiles.APICall, error) {
-	var out []profiles.APICall
-	for i, line := range strings.Split(s, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		// METHOD PATH [BODY]: the body is the rest of the line (one-line JSON).
-		f := strings.SplitN(line, " ", 2)
-		m := strings.ToUpper(f[0])
-		if len(f) != 2 || !callMethods[m] {
-			return nil, fmt.Errorf("API calls, line %d: write METHOD PATH [BODY], e.g. GET /api/domain/odata/Crm_Sales_Customers?$top=5", i+1)
-		}
-		rest := strings.TrimSpace(f[1])
-		path, body, _ := strings.Cut(rest, " ")
-		out = append(out, profiles.APICall{Method: m, Path: path, Body: strings.TrimSpace(body)})
-	}
-	return out, nil
 }

@@ -225,17 +225,6 @@ func findButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	return f.(*widget.Button)
 }
 
-func TestParseCalls(t *testing.T) {
-	got, err := parseCalls("get /a\n\nPATCH /api/x(1) {\"Notes\":\"n o\"}\n")
-	if err != nil || len(got) != 2 || got[0].Method != "GET" || got[0].Path != "/a" || got[1].Body != `{"Notes":"n o"}` {
-		t.Fatalf("parseCalls = %+v, %v", got, err)
-	}
-	_, err = parseCalls("FETCH /a")
-	if err == nil || !strings.Contains(err.Error(), "line 1") || !strings.Contains(err.Error(), "METHOD PATH") {
-		t.Fatalf("bad method error = %v", err)
-	}
-}
-
 // Saving an edited profile keeps every field the form shows, call bodies included.
 func TestEditorRoundTripKeepsCalls(t *testing.T) {
 	p := acme()
