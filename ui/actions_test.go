@@ -473,3 +473,63 @@ func TestCustomCallAgainstSandbox(t *testing.T) {
 		t.Errorf("dialog = %q", d)
 	}
 }
+
+// "Keep in profile" adds the custom call after the defaults the profile ran; a second
+// time says it is already there; a store that cannot be written says so.
+func TestKeepCustomCallInProfile(t *testing.T) {
+	e := sandboxEnv(t, Deps{})
+	u := e.u
+	u.selectProfile("Sandbox: healthy")
+	c := u.calls
+	c.method.SetSelected("PATCH")
+	c.path.SetText("/api/domain/odata/Crm_Sales_Customers(1)")
+	c.body.SetText(`{"Notes": `)
+	test.Tap(c.keep)
+	if d := topDialog(u); !strings.Contains(d, "The body is not JSON") || !strings.Contains(d, "fix it or clear it") {
+		t.Fatalf("bad body dialog = %q", d)
+	}
+	closeDialogs(u)
+	c.body.SetText(`{"Notes": "kept"}`)
+	test.Tap(c.keep)
+	u.Wait()
+	p, err := e.store.Get("Sandbox: healthy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs := profiles.DefaultCalls()
+	if len(p.Calls) != len(defs)+1 || p.Calls[0].Path != defs[0].Path {
+		t.Fatalf("stored calls = %+v", p.Calls)
+	}
+	last := p.Calls[len(p.Calls)-1]
+	if last.Method != "PATCH" || last.Path != "/api/domain/odata/Crm_Sales_Customers(1)" || last.Body != `{"Notes": "kept"}` {
+		t.Errorf("kept call = %+v", last)
+	}
+	if !strings.Contains(u.status.Text, "every test now runs its 4 calls") {
+		t.Errorf("status = %q", u.status.Text)
+	}
+	test.Tap(c.keep)
+	u.Wait()
+	if !strings.Contains(u.status.Text, "already one of the profile's calls") {
+		t.Errorf("second keep: status = %q", u.status.Text)
+	}
+	// The next run runs it.
+	u.StartRun()
+	u.Wait()
+	if n := len(c.steps); n != 4 || !strings.Contains(c.steps[3].Name, "PATCH") {
+		t.Errorf("the next run made %d API steps", n)
+	}
+
+	c.path.SetText("/api/domain/odata/Crm_Sales_Customers?$top=1")
+	c.method.SetSelected("GET")
+	c.body.SetText("")
+	breakStore(t, e.store.Path())
+	test.Tap(c.keep)
+	u.Wait()
+	var all string
+	for _, o := range u.win.Canvas().Overlays().List() {
+		all += texts(o)
+	}
+	if !strings.Contains(all, "Could not add the call to “Sandbox: healthy”") || !strings.Contains(all, "writable") {
+		t.Errorf("unwritable store: %q", all)
+	}
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,7 @@ type callsTab struct {
 	path    *widget.Entry
 	body    *widget.Entry
 	send    *widget.Button
+	keep    *widget.Button
 	content fyne.CanvasObject
 }
 
@@ -63,7 +65,8 @@ func newCallsTab(u *UI) *callsTab {
 	c.body.SetPlaceHolder("Request body (JSON), for POST, PATCH and PUT")
 	c.body.SetMinRowsVisible(2)
 	c.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.runCustom)
-	custom := container.NewBorder(nil, nil, c.method, c.send, c.path)
+	c.keep = widget.NewButtonWithIcon("Keep in profile", theme.ContentAddIcon(), c.keepCustom)
+	custom := container.NewBorder(nil, nil, c.method, container.NewHBox(c.send, c.keep), c.path)
 	form := container.NewVBox(widget.NewSeparator(), keyLabel("CUSTOM CALL WITH THIS TOKEN"), custom, c.body)
 	split := container.NewHSplit(c.list, container.NewVScroll(c.detail))
 	split.Offset = 0.4
@@ -105,6 +108,51 @@ func (c *callsTab) set(p profiles.Profile, r check.Report) {
 	} else {
 		c.send.Enable()
 	}
+}
+
+// keepCustom adds the custom call to the profile's calls, so every later test runs
+// it. A profile that ran the defaults keeps them and gets the new call after them.
+func (c *callsTab) keepCustom() {
+	u := c.u
+	path := strings.TrimSpace(c.path.Text)
+	if err := callPathError(1, path); err != nil {
+		u.showMessage("Nothing to keep", "Type the path of the call first, e.g. /api/domain/odata/Crm_Sales_Customers?$top=5.")
+		return
+	}
+	body := strings.TrimSpace(c.body.Text)
+	if err := callBodyError(1, body); err != nil {
+		u.showMessage("The body is not JSON", strings.TrimPrefix(err.Error(), "API call 1: "))
+		return
+	}
+	p, ok := u.find(c.p.Name)
+	if !ok {
+		return
+	}
+	call := profiles.APICall{Method: c.method.Selected, Path: path, Body: body}
+	calls := append([]profiles.APICall(nil), p.Calls...)
+	if len(calls) == 0 {
+		calls = profiles.DefaultCalls()
+	}
+	for _, x := range calls {
+		if strings.EqualFold(x.Method, call.Method) && x.Path == call.Path && x.Body == call.Body {
+			u.setStatus(call.Method + " " + path + " is already one of the profile's calls.")
+			return
+		}
+	}
+	np := p
+	np.Calls = append(calls, call)
+	np.Updated = u.deps.Now()
+	u.background(func() {
+		err := u.deps.Store.Update(p.Name, np)
+		fyne.Do(func() {
+			if err != nil {
+				u.showError("Could not add the call to “"+p.Name+"”", err, "Check that the store file is writable and try again.")
+				return
+			}
+			u.setStatus(fmt.Sprintf("Added %s %s to “%s”: every test now runs its %d calls.", call.Method, path, p.Name, len(np.Calls)))
+			u.Reload(p.Name)
+		})
+	})
 }
 
 // runCustom sends one call with the issued token on a goroutine.
