@@ -61,9 +61,18 @@ func challenge401(w http.ResponseWriter, r *http.Request, description string) {
 	odataError(w, http.StatusUnauthorized, "Unauthorized", description, "")
 }
 
+// apiSite is one of the instance's token-protected sites: the audience its JWTs must
+// carry and its name in messages.
+type apiSite struct{ audience, name string }
+
+var (
+	domainAPI = apiSite{audience: "DomainAPI", name: "the Domain API"}
+	tableAPI  = apiSite{audience: "TableAPI", name: "the Table API"}
+)
+
 // authenticate reads the token from Authorization: Bearer or an API-key header and
-// validates it. It writes the error answer itself and returns nil then.
-func (in *instance) authenticate(w http.ResponseWriter, r *http.Request) *principal {
+// validates it for the site. It writes the error answer itself and returns nil then.
+func (in *instance) authenticate(w http.ResponseWriter, r *http.Request, site apiSite) *principal {
 	authz := r.Header.Values("Authorization")
 	keys := append(r.Header.Values("X-Api-Key"), r.Header.Values("Api-Key")...) // X-API-KEY is the same header
 	if len(authz)+len(keys) > 1 {
@@ -99,7 +108,7 @@ func (in *instance) authenticate(w http.ResponseWriter, r *http.Request) *princi
 		challenge401(w, r, "The API key header accepts only reference tokens (enrt_...): send a JWT access token as Authorization: Bearer")
 		return nil
 	}
-	vt, err := in.verifyJWT(tok)
+	vt, err := in.verifyJWT(tok, site)
 	if err != nil {
 		var rej *tokenRejection
 		if errors.As(err, &rej) {
@@ -160,11 +169,11 @@ func (s *session) expired(now time.Time) bool {
 	return now.Sub(s.lastUsed) >= SessionIdle || now.Sub(s.created) >= SessionAbsolute
 }
 
-// admit opens or reuses the principal's session, enforcing licence slots and rate
-// limits. On success the caller must call the returned release when done.
-func (in *instance) admit(w http.ResponseWriter, r *http.Request, p *principal) (release func(), ok bool) {
-	now := in.now()
-	in.mu.Lock()
+// openSessionLocked returns the principal's live session, opening one when a licence
+// slot is free; in.mu is held. When every slot is taken it returns nil and the
+// MaximumLicenseCountExceeded message. Both APIs share it: a token holds one session
+// (one licence slot) whichever API it calls.
+func (in *instance) openSessionLocked(p *principal, now time.Time) (*session, string) {
 	for k, s := range in.sessions {
 		if s.expired(now) && s.waiting == 0 {
 			delete(in.sessions, k)
@@ -188,15 +197,32 @@ func (in *instance) admit(w http.ResponseWriter, r *http.Request, p *principal) 
 			limit, used, scope = *p.app.LicenseSlots, mine, "this Trusted App's"
 		}
 		if used >= limit {
-			in.mu.Unlock()
-			logInfo(r).note = CodeLicenseExhausted
-			odataError(w, http.StatusInternalServerError, CodeLicenseExhausted,
-				fmt.Sprintf("MaximumLicenseCountExceeded: all %d of %s licence slots are in use by other sessions. A session frees its slot after %d minutes idle or %d minutes after it started.",
-					limit, scope, int(SessionIdle/time.Minute), int(SessionAbsolute/time.Minute)), typeLicense)
-			return nil, false
+			return nil, fmt.Sprintf("MaximumLicenseCountExceeded: all %d of %s licence slots are in use by other sessions. A session frees its slot after %d minutes idle or %d minutes after it started.",
+				limit, scope, int(SessionIdle/time.Minute), int(SessionAbsolute/time.Minute))
 		}
 		s = &session{clientID: p.clientID, created: now, lastUsed: now, run: make(chan struct{}, SessionConcurrentRequests)}
 		in.sessions[p.sessionKey] = s
+	}
+	return s, ""
+}
+
+// licenceExhausted answers MaximumLicenseCountExceeded (HTTP 500, OData error).
+func licenceExhausted(w http.ResponseWriter, r *http.Request, msg string) {
+	logInfo(r).note = CodeLicenseExhausted
+	odataError(w, http.StatusInternalServerError, CodeLicenseExhausted, msg, typeLicense)
+}
+
+// admit opens or reuses the principal's session, enforcing licence slots and the
+// Domain API's rate limits. On success the caller must call the returned release when
+// done.
+func (in *instance) admit(w http.ResponseWriter, r *http.Request, p *principal) (release func(), ok bool) {
+	now := in.now()
+	in.mu.Lock()
+	s, msg := in.openSessionLocked(p, now)
+	if s == nil {
+		in.mu.Unlock()
+		licenceExhausted(w, r, msg)
+		return nil, false
 	}
 	rpm := p.app.SessionRPM
 	if rpm == 0 {
@@ -281,7 +307,7 @@ func (in *instance) handleAPI(w http.ResponseWriter, r *http.Request) {
 		odataError(w, http.StatusNotFound, "NotFound", fmt.Sprintf("No resource at %s: the OData root is %s/api/domain/odata/", path, in.root), "")
 		return
 	}
-	p := in.authenticate(w, r)
+	p := in.authenticate(w, r, domainAPI)
 	if p == nil {
 		return
 	}
@@ -344,6 +370,8 @@ func (in *instance) handleAutoDiscovery(w http.ResponseWriter, r *http.Request) 
 		"WebSites": []any{
 			site("ID", in.issuer, nil),
 			site("DomainAPI", in.root+"/api/domain", map[string]string{"ODataServiceRoot": in.root + "/api/domain/odata/"}),
+			// The Table API's Url is the site root: clients call {Url}/tableapi/odata/{Table}.
+			site("TableAPI", in.root, map[string]string{"ODataServiceRoot": in.tableRoot()}),
 		},
 	})
 }
@@ -375,5 +403,7 @@ Identity:  %s/.well-known/openid-configuration
 Token:     POST %s/connect/token
 Tools:     %s/tools/ver  %s/tools/auto-discovery  %s/tools/server-info
 Domain API %s/api/domain/odata/  (Crm_Sales_Customers, General_Products_Products, Systems_Security_TrustedApplications)
-`, in.cfg.Version, in.cfg.Database, in.issuer, in.issuer, in.root, in.root, in.root, in.root)
+Table API  %s  (%s; GET only, %d concurrent requests)
+`, in.cfg.Version, in.cfg.Database, in.issuer, in.issuer, in.root, in.root, in.root, in.root,
+		in.tableRoot(), strings.Join(tableNames, ", "), TableAPIConcurrentRequests)
 }

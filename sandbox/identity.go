@@ -371,8 +371,8 @@ func reject(format string, args ...any) error {
 
 // verifyJWT checks a bearer JWT: shape, algorithm, issuer (before the signature, so
 // another instance's token is named as such), key id, signature, lifetime (no skew)
-// and audience. Error messages follow ASP.NET's JwtBearer wording.
-func (in *instance) verifyJWT(tok string) (*verifiedToken, error) {
+// and the site's audience. Error messages follow ASP.NET's JwtBearer wording.
+func (in *instance) verifyJWT(tok string, site apiSite) (*verifiedToken, error) {
 	parts := strings.Split(tok, ".")
 	if len(parts) != 3 {
 		return nil, reject("The token is malformed: expected a JWT (three base64url parts) or an enrt_ reference token")
@@ -425,8 +425,8 @@ func (in *instance) verifyJWT(tok string) (*verifiedToken, error) {
 	if c.Nbf != 0 && now < c.Nbf {
 		return nil, reject("The token is not valid before '%s'", time.Unix(c.Nbf, 0).UTC().Format(time.RFC3339))
 	}
-	if !contains(c.Aud, "DomainAPI") {
-		return nil, reject("The audience '%s' is invalid: the Domain API needs 'DomainAPI'", strings.Join(c.Aud, ", "))
+	if !contains(c.Aud, site.audience) {
+		return nil, reject("The audience '%s' is invalid: %s needs '%s'", strings.Join(c.Aud, ", "), site.name, site.audience)
 	}
 	return &verifiedToken{claims: c}, nil
 }

@@ -39,8 +39,14 @@ type instance struct {
 	refTokens map[string]refToken
 	sessions  map[string]*session
 	sets      map[string]*entitySet
-	skipKey   []byte
-	done      chan struct{}
+	tables    map[string]*entitySet // Table API tables: read-only, never change after start
+	// tableActive counts Table API requests holding one of the
+	// TableAPIConcurrentRequests slots; tableHold, when set (tests only), runs while a
+	// request holds its slot. Both are guarded by mu.
+	tableActive int
+	tableHold   func(*http.Request)
+	skipKey     []byte
+	done        chan struct{}
 }
 
 type refToken struct {
@@ -67,6 +73,7 @@ func newInstance(cfg Config, addr string, tlsCfg *tls.Config, name string) (*ins
 		refTokens: map[string]refToken{},
 		sessions:  map[string]*session{},
 		sets:      seedData(),
+		tables:    seedTables(),
 		skipKey:   make([]byte, 16),
 		done:      make(chan struct{}),
 	}
@@ -131,6 +138,7 @@ func (in *instance) routes() http.Handler {
 	mux.HandleFunc("/sys/tools/sha256", in.handleSHA256)
 	mux.HandleFunc("/api/domain/standardmodel", in.handleStandardModel)
 	mux.HandleFunc("/api/", in.handleAPI)
+	mux.HandleFunc("/tableapi/", in.handleTableAPI)
 	mux.HandleFunc("/{$}", in.handleRoot)
 	return mux
 }

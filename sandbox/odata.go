@@ -27,6 +27,7 @@ const (
 	kInt      propKind = "Edm.Int32"
 	kNumber   propKind = "Edm.Decimal"
 	kDateTime propKind = "Edm.DateTimeOffset"
+	kDate     propKind = "Edm.Date"
 )
 
 type prop struct {
@@ -44,7 +45,16 @@ type entitySet struct {
 	entity   string // ERP.net entity name, e.g. Crm.Sales.Customers
 	props    []prop
 	rows     []row
-	readOnly bool // writes are a business error
+	readOnly bool   // writes are a business error
+	key      string // key property; "" means "Id"
+}
+
+// keyName is the key property (the @odata.id key), e.g. Id or Sales_Order_Id.
+func (s *entitySet) keyName() string {
+	if s.key == "" {
+		return "Id"
+	}
+	return s.key
 }
 
 func (s *entitySet) prop(name string) (prop, bool) {
@@ -196,7 +206,7 @@ func (in *instance) handleOData(w http.ResponseWriter, r *http.Request, rest str
 			return
 		}
 		w.Header().Set("Content-Type", "application/xml; charset=utf-8")
-		io.WriteString(w, in.metadataXML())
+		io.WriteString(w, metadataXML(setNames, in.sets))
 		return
 	}
 	name, key, hasKey := rest, "", false
@@ -216,7 +226,7 @@ func (in *instance) handleOData(w http.ResponseWriter, r *http.Request, rest str
 	if !hasKey {
 		switch r.Method {
 		case http.MethodGet:
-			in.getCollection(w, r, set)
+			in.getCollection(w, r, set, in.odataRoot())
 		case http.MethodPost:
 			in.create(w, r, set)
 		default:
@@ -263,7 +273,7 @@ func writeJSONValue(b *bytes.Buffer, v any) {
 // encodeRowFields writes "@odata.id":..., then the selected properties in model order.
 func encodeRowFields(b *bytes.Buffer, set *entitySet, rw row, sel []string) {
 	b.WriteString(`"@odata.id":`)
-	writeJSONValue(b, fmt.Sprintf("%s(%s)", set.name, rw["Id"]))
+	writeJSONValue(b, fmt.Sprintf("%s(%s)", set.name, rw[set.keyName()]))
 	for _, p := range set.props {
 		if sel != nil && !contains(sel, p.name) {
 			continue
@@ -370,7 +380,10 @@ func (in *instance) parseSkiptoken(s string) (int, bool) {
 
 var supportedOptions = []string{"$top", "$skip", "$select", "$skiptoken", "$filter"}
 
-func (in *instance) getCollection(w http.ResponseWriter, r *http.Request, set *entitySet) {
+// getCollection answers GET on a collection of the OData service at root (the Domain
+// API's or the Table API's, ending in "/"): $top, $skip, $select, $filter, and
+// @odata.nextLink with an opaque $skiptoken.
+func (in *instance) getCollection(w http.ResponseWriter, r *http.Request, set *entitySet, root string) {
 	q := r.URL.Query()
 	for k := range q {
 		if strings.HasPrefix(k, "$") && !contains(supportedOptions, k) {
@@ -431,7 +444,7 @@ func (in *instance) getCollection(w http.ResponseWriter, r *http.Request, set *e
 	if hasTop && top < len(page) {
 		page, more = page[:top], true
 	}
-	ctx := in.odataRoot() + "$metadata#" + set.name
+	ctx := root + "$metadata#" + set.name
 	if sel != nil {
 		ctx += "(" + strings.Join(sel, ",") + ")"
 	}
@@ -449,7 +462,7 @@ func (in *instance) getCollection(w http.ResponseWriter, r *http.Request, set *e
 	}
 	b.WriteByte(']')
 	if more {
-		next := in.odataRoot() + set.name + "?$top=" + strconv.Itoa(top)
+		next := root + set.name + "?$top=" + strconv.Itoa(top)
 		for _, k := range []string{"$select", "$filter"} {
 			if v := q.Get(k); v != "" {
 				next += "&" + k + "=" + url.QueryEscape(v)
@@ -622,22 +635,23 @@ func (in *instance) create(w http.ResponseWriter, r *http.Request, set *entitySe
 	w.Write(b.Bytes())
 }
 
-func (in *instance) metadataXML() string {
+// metadataXML is the CSDL of the named sets (props never change: no lock needed).
+func metadataXML(names []string, sets map[string]*entitySet) string {
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
 	b.WriteString(`<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">` + "\n")
 	b.WriteString(`<edmx:DataServices><Schema Namespace="Erp" xmlns="http://docs.oasis-open.org/odata/ns/edm">` + "\n")
-	for _, n := range setNames {
-		s := in.sets[n] // props never change; no lock needed
-		fmt.Fprintf(&b, `<EntityType Name="%s"><Key><PropertyRef Name="Id"/></Key>`, s.typeName)
+	for _, n := range names {
+		s := sets[n]
+		fmt.Fprintf(&b, `<EntityType Name="%s"><Key><PropertyRef Name="%s"/></Key>`, s.typeName, s.keyName())
 		for _, p := range s.props {
-			fmt.Fprintf(&b, `<Property Name="%s" Type="%s" Nullable="%t"/>`, p.name, p.kind, !(p.required || p.name == "Id"))
+			fmt.Fprintf(&b, `<Property Name="%s" Type="%s" Nullable="%t"/>`, p.name, p.kind, !(p.required || p.name == s.keyName()))
 		}
 		b.WriteString("</EntityType>\n")
 	}
 	b.WriteString(`<EntityContainer Name="Container">`)
-	for _, n := range setNames {
-		fmt.Fprintf(&b, `<EntitySet Name="%s" EntityType="Erp.%s"/>`, n, html.EscapeString(in.sets[n].typeName))
+	for _, n := range names {
+		fmt.Fprintf(&b, `<EntitySet Name="%s" EntityType="Erp.%s"/>`, n, html.EscapeString(sets[n].typeName))
 	}
 	b.WriteString("</EntityContainer></Schema></edmx:DataServices></edmx:Edmx>\n")
 	return b.String()

@@ -1,6 +1,8 @@
 // Package sandbox is a local ERP.net instance emulator: an identity server (OIDC
-// discovery, JWKS, client-credentials token endpoint) and a Domain API (OData entity
-// sets, instance tools), driven by Trusted App records. It is what the demo mode and
+// discovery, JWKS, client-credentials token endpoint), a Domain API (OData entity
+// sets under /api/domain/odata/, instance tools) and a read-only Table API (raw
+// tables Gen_Documents and Crm_Sales_Orders under /tableapi/odata/, listed by
+// auto-discovery as Type TableAPI), driven by Trusted App records. It is what the demo mode and
 // every test of the client run against, so it follows erpnet-reference.md closely and
 // imports nothing else of this module.
 //
@@ -29,6 +31,13 @@
 //     OData error; the message names the slot count and the 20-minute idle release).
 //   - Rate limits are 429 with Retry-After (whole seconds) and an OData error body.
 //   - Reference tokens act as the app's System User and need a System User.
+//   - The Table API validates tokens like the Domain API but needs 'TableAPI' in aud.
+//     A token has one session (one licence slot) across both APIs. The Table API's
+//     only rate limit is GlobalConcurrentRequests 2 per instance (429, Retry-After 1);
+//     SessionRpm and the per-session queue are the Domain API's. It is read-only: a
+//     write is 405 before the scope is looked at. Auto-discovery lists it with Url =
+//     the site root ({Url}/tableapi/odata/{Table}) and, like DomainAPI, an
+//     ODataServiceRoot.
 package sandbox
 
 import (
