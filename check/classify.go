@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"strings"
 	"syscall"
@@ -26,6 +27,16 @@ func classifyNetErr(parent context.Context, err error, target string, timeout ti
 
 	if parent.Err() != nil && errors.Is(parent.Err(), context.Canceled) {
 		return f(NetCancelled, "The run was cancelled before "+host+" answered.")
+	}
+	var pe *ProxyError
+	if errors.As(err, &pe) {
+		ev[EvProxy] = pe.Proxy
+		ev[EvError] = pe.Err.Error()
+		msg := fmt.Sprintf("The proxy %s did not pass the request on to %s; it answered %q.", pe.Proxy, host, pe.Err.Error())
+		if strings.EqualFold(pe.Err.Error(), http.StatusText(http.StatusProxyAuthRequired)) {
+			msg += " It wants credentials (HTTP 407) that this tool does not send."
+		}
+		return f(NetProxy, msg)
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "proxyconnect" {

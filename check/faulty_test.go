@@ -408,3 +408,45 @@ func TestTokenAnswerAfterDeadlineIsATimeout(t *testing.T) {
 		t.Fatalf("late empty API answer: %v %+v", codes(rep, StepAPI), fd)
 	}
 }
+
+// A proxy that will not pass the request on: 407 (wants a login) or 502, for an
+// https:// instance (CONNECT refused) and an http:// one (the proxy answers itself).
+func TestProxyRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		status   int
+		instance string
+		want     []string
+	}{
+		{407, "https://erp.example.test", []string{`it answered "Proxy Authentication Required"`, "wants credentials (HTTP 407)"}},
+		{407, "http://erp.example.test", []string{`it answered "Proxy Authentication Required"`, "wants credentials (HTTP 407)"}},
+		{502, "https://erp.example.test", []string{`it answered "Bad Gateway"`}},
+	} {
+		var seen atomic.Int32
+		px := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			seen.Add(1)
+			if tc.status == 407 {
+				w.Header().Set("Proxy-Authenticate", `Basic realm="corp"`)
+			}
+			w.WriteHeader(tc.status)
+		}))
+		p := profiles.Profile{InstanceURL: tc.instance, ClientID: "com.acme/nightly", Proxy: px.URL}
+		rep := Run(context.Background(), p, "s", fresh(), nil)
+		px.Close()
+		fd := finding(rep, NetProxy)
+		host := strings.TrimPrefix(px.URL, "http://")
+		if fd == nil || fd.Evidence[EvProxy] != host || seen.Load() == 0 {
+			t.Fatalf("%d %s: %v %+v", tc.status, tc.instance, codes(rep, ""), fd)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(fd.Message, w) {
+				t.Errorf("%d %s: message %q lacks %q", tc.status, tc.instance, fd.Message, w)
+			}
+		}
+		if !strings.Contains(fd.Message, "The proxy "+host+" did not pass the request on to erp.example.test") {
+			t.Errorf("message %q", fd.Message)
+		}
+		if stepOf(rep, StepReachability).Verdict != Fail {
+			t.Errorf("reachability verdict %s", stepOf(rep, StepReachability).Verdict)
+		}
+	}
+}

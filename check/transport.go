@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -63,6 +64,31 @@ type capture struct {
 	base http.RoundTripper
 	cap  int64
 	now  func() time.Time
+	// proxyFor is the transport's proxy choice (nil when the caller brought its own
+	// transport): a failure before any connection through a proxy is the proxy's.
+	proxyFor func(*http.Request) (*url.URL, error)
+}
+
+// ProxyError is a request the proxy did not pass on: the CONNECT was refused (Go
+// reports only the proxy's status text) or the proxy answered 407 itself.
+type ProxyError struct {
+	Proxy string // host:port of the proxy
+	Err   error
+}
+
+func (e *ProxyError) Error() string { return "proxy " + e.Proxy + ": " + e.Err.Error() }
+func (e *ProxyError) Unwrap() error { return e.Err }
+
+// viaProxy is the proxy req goes through, "" for none.
+func (c *capture) viaProxy(req *http.Request) string {
+	if c.proxyFor == nil {
+		return ""
+	}
+	u, err := c.proxyFor(req)
+	if err != nil || u == nil {
+		return ""
+	}
+	return u.Host
 }
 
 func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -91,6 +117,7 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 		dnsStart, connStart, tlsStart      time.Time
 		dnsDur, connDur, tlsDur, firstByte time.Duration
 		mu                                 sync.Mutex
+		gotConn                            bool
 	)
 	trace := &httptrace.ClientTrace{
 		DNSStart: func(httptrace.DNSStartInfo) { mu.Lock(); dnsStart = time.Now(); mu.Unlock() },
@@ -118,6 +145,7 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 			mu.Unlock()
 		},
 		GotFirstResponseByte: func() { mu.Lock(); firstByte = time.Since(start); mu.Unlock() },
+		GotConn:              func(httptrace.GotConnInfo) { mu.Lock(); gotConn = true; mu.Unlock() },
 	}
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
 	resp, err := c.base.RoundTrip(req)
@@ -130,9 +158,28 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	if err != nil {
+		mu.Lock()
+		connected := gotConn
+		mu.Unlock()
+		var op *net.OpError
+		if px := c.viaProxy(req); px != "" && !connected && !isTimeout(err) && !errors.Is(err, context.Canceled) && !errors.As(err, &op) {
+			err = &ProxyError{Proxy: px, Err: err}
+		}
 		x.Error = err.Error()
 		finish()
 		return nil, err
+	}
+	if resp.StatusCode == http.StatusProxyAuthRequired {
+		// Only a proxy answers 407 (here for a plain http:// request through it).
+		if px := c.viaProxy(req); px != "" {
+			resp.Body.Close()
+			x.Status = resp.StatusCode
+			x.ResponseHeaders = RedactHeaders(resp.Header)
+			err := &ProxyError{Proxy: px, Err: errors.New(http.StatusText(resp.StatusCode))}
+			x.Error = err.Error()
+			finish()
+			return nil, err
+		}
 	}
 	x.Status = resp.StatusCode
 	x.ResponseHeaders = RedactHeaders(resp.Header)
@@ -179,6 +226,7 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 func newClient(p profiles.Profile, opts Options) (*http.Client, func(), error) {
 	base := opts.Transport
 	closeIdle := func() {}
+	var proxyFor func(*http.Request) (*url.URL, error)
 	if base == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.ForceAttemptHTTP2 = true
@@ -215,6 +263,7 @@ func newClient(p profiles.Profile, opts Options) (*http.Client, func(), error) {
 			tc.RootCAs = pool
 		}
 		tr.TLSClientConfig = tc
+		proxyFor = tr.Proxy
 		base = tr
 		closeIdle = tr.CloseIdleConnections
 	}
@@ -227,7 +276,7 @@ func newClient(p profiles.Profile, opts Options) (*http.Client, func(), error) {
 		now = time.Now
 	}
 	hc := &http.Client{
-		Transport: &capture{base: base, cap: bodyCap, now: now},
+		Transport: &capture{base: base, cap: bodyCap, now: now, proxyFor: proxyFor},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 5 {
 				return http.ErrUseLastResponse

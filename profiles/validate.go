@@ -289,6 +289,8 @@ func validate(p Profile, others []Profile, checkFiles bool) []Problem {
 			errf("proxy", "uses the scheme %q: use http://, https:// or socks5://, e.g. http://proxy.example:3128", u.Scheme)
 		case u.Host == "":
 			errf("proxy", "has no host: use e.g. http://proxy.example:3128")
+		case u.User != nil:
+			errf("proxy", "holds a user name or password, which the profile file would keep in plain text: remove it and put the proxy login in the HTTPS_PROXY environment variable instead")
 		}
 	}
 

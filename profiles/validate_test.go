@@ -85,6 +85,7 @@ func TestValidateProblems(t *testing.T) {
 		{"proxy scheme", func(p *Profile) { p.Proxy = "proxy.example:3128" }, nil, "proxy", SeverityError, "use http://"},
 		{"proxy bad", func(p *Profile) { p.Proxy = "http://[::1" }, nil, "proxy", SeverityError, "not a valid URL"},
 		{"proxy host", func(p *Profile) { p.Proxy = "http://" }, nil, "proxy", SeverityError, "has no host"},
+		{"proxy login", func(p *Profile) { p.Proxy = "http://ops:hunter2@proxy.example:3128" }, nil, "proxy", SeverityError, "put the proxy login in the HTTPS_PROXY environment variable"},
 		{"negative timeout", func(p *Profile) { p.TimeoutSeconds = -1 }, nil, "timeout_seconds", SeverityError, "is negative"},
 		{"huge timeout", func(p *Profile) { p.TimeoutSeconds = 601 }, nil, "timeout_seconds", SeverityError, "at most 600"},
 	}
