@@ -215,7 +215,7 @@ func TestAPIStatuses(t *testing.T) {
 		{"bad $top", "GET", root + "Crm_Sales_Customers?$top=-1", rw, "", 400, "BadRequest", "$top"},
 		{"unsupported option", "GET", root + "Crm_Sales_Customers?$expand=Party", rw, "", 400, "BadRequest", "$expand is not supported"},
 		{"unknown $select", "GET", root + "Crm_Sales_Customers?$select=Colour", rw, "", 400, "BadRequest", "Could not find a property named 'Colour'"},
-		{"unsupported $filter", "GET", root + "Crm_Sales_Customers?$filter=" + url.QueryEscape("Name gt 'A'"), rw, "", 400, "BadRequest", "eq"},
+		{"unsupported $filter", "GET", root + "Crm_Sales_Customers?$filter=" + url.QueryEscape("Name has 'A'"), rw, "", 400, "BadRequest", "expected an operator after 'Name' (eq, ne, gt, ge, lt, le or in), got 'has'"},
 		{"bad $skiptoken", "GET", root + "Crm_Sales_Customers?$top=2&$skiptoken=AAAA", rw, "", 400, "BadRequest", "$skiptoken"},
 		{"method on collection", "DELETE", root + "Crm_Sales_Customers", rw, "", 405, "MethodNotAllowed", ""},
 		{"unknown API path", "GET", s.URL() + "/api/nothing", rw, "", 404, "NotFound", "OData root"},

@@ -12,7 +12,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -306,53 +305,6 @@ func propNames(set *entitySet) string {
 		n = append(n, p.name)
 	}
 	return strings.Join(n, ", ")
-}
-
-var filterRE = regexp.MustCompile(`^\s*(\w+)\s+eq\s+(.+?)\s*$`)
-
-// parseFilter supports the one form the tester uses: Property eq 'text' | true |
-// false | number | null.
-func parseFilter(set *entitySet, s string) (func(row) bool, error) {
-	if strings.TrimSpace(s) == "" {
-		return func(row) bool { return true }, nil
-	}
-	m := filterRE.FindStringSubmatch(s)
-	if m == nil {
-		return nil, fmt.Errorf("The sandbox supports only $filter=<Property> eq <value> (got %q)", s)
-	}
-	p, ok := set.prop(m[1])
-	if !ok {
-		return nil, fmt.Errorf("Could not find a property named '%s' on type '%s' ($filter). Properties: %s.", m[1], set.typeName, propNames(set))
-	}
-	lit := m[2]
-	var want any
-	switch {
-	case len(lit) >= 2 && lit[0] == '\'' && lit[len(lit)-1] == '\'':
-		want = strings.ReplaceAll(lit[1:len(lit)-1], "''", "'")
-	case lit == "true" || lit == "false":
-		want = lit == "true"
-	case lit == "null":
-		want = nil
-	default:
-		if _, err := strconv.ParseFloat(lit, 64); err != nil {
-			return nil, fmt.Errorf("The $filter value %s for %s is not a literal: quote text as 'text'", lit, p.name)
-		}
-		want = json.Number(lit)
-	}
-	return func(rw row) bool {
-		got := rw[p.name]
-		if ws, ok := want.(string); ok && p.kind == kGUID {
-			gs, _ := got.(string)
-			return strings.EqualFold(gs, ws)
-		}
-		if wn, ok := want.(json.Number); ok {
-			gn, _ := got.(json.Number)
-			a, _ := wn.Float64()
-			b, err := gn.Float64()
-			return err == nil && a == b
-		}
-		return got == want
-	}, nil
 }
 
 // skiptoken is opaque to clients: an offset with an HMAC, so a tampered or foreign

@@ -38,6 +38,12 @@
 //     write is 405 before the scope is looked at. Auto-discovery lists it with Url =
 //     the site root ({Url}/tableapi/odata/{Table}) and, like DomainAPI, an
 //     ODataServiceRoot.
+//   - $filter (both APIs) supports eq ne gt ge lt le, in (...), and/or/not,
+//     parentheses, contains/startswith/endswith; text compares case-sensitively,
+//     null equals only null (two-valued logic). Anything else is 400 with an OData
+//     error body naming the position and the problem. This is more than the Table API
+//     documents (and, eq, le, ge, in, like): the sandbox does not refuse what ERP.net
+//     might, and has no like.
 package sandbox
 
 import (

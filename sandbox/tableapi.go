@@ -61,7 +61,7 @@ func seedTables() map[string]*entitySet {
 	}
 	base := time.Date(2025, 3, 3, 8, 15, 0, 0, time.UTC)
 	states := []int{30, 40, 0, 30, 50, 30, 20, 40, 30, 0, 30, 40}
-	notes := []any{nil, "Urgent: ship before Friday", nil, "Partial delivery agreed", nil, "Voided: duplicate of SO00104",
+	notes := []any{nil, "Urgent: ship before Friday", nil, "Partial delivery agreed", nil, "Voided: entered twice",
 		nil, nil, "Urgent", nil, "Pallets, not boxes", nil}
 	for i := range 12 {
 		date := base.AddDate(0, 0, 4*i)
