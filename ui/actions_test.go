@@ -81,7 +81,7 @@ func TestHistoryFromRealRuns(t *testing.T) {
 		u.StartRun()
 		u.Wait()
 	}
-	u.tabs.SelectIndex(4) // History: reloads on selection
+	u.tabs.SelectIndex(5) // History: reloads on selection
 	u.Wait()
 	if u.tabs.Selected().Text != "History" {
 		t.Fatalf("tab %q", u.tabs.Selected().Text)
@@ -177,7 +177,7 @@ func TestHistoryExportErrorExplained(t *testing.T) {
 
 func TestHistoryUnavailable(t *testing.T) {
 	e := newEnv(t, Deps{}, acme())
-	e.u.tabs.SelectIndex(4)
+	e.u.tabs.SelectIndex(5)
 	e.u.Wait()
 	if got := e.u.history.note.Text; got != "The history log is not available in this session." {
 		t.Fatalf("note = %q", got)

@@ -151,6 +151,18 @@ func (g *guidanceTab) findingView(f check.Finding, steps []string) fyne.CanvasOb
 			}))
 		}
 	}
+	for _, fl := range ex.Fields {
+		if fl.Where == "Trusted App" {
+			actions.Add(widget.NewButtonWithIcon("Check the Trusted App record", theme.ListIcon(), func() {
+				for i, it := range g.u.tabs.Items {
+					if it.Text == "Record" {
+						g.u.tabs.SelectIndex(i)
+					}
+				}
+			}))
+			break
+		}
+	}
 	box.Add(actions)
 	return box
 }

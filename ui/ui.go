@@ -84,7 +84,9 @@ type Deps struct {
 	Run     func(ctx context.Context, p profiles.Profile, secret string, opts check.Options, onStep func(check.Step)) check.Report
 	Call    func(ctx context.Context, p profiles.Profile, tok *check.AccessToken, c profiles.APICall, opts check.Options) check.Step
 	Explain func(code string, evidence map[string]string) guide.Explanation
-	Now     func() time.Time
+	// ReadRecord reads a Trusted App record with a token (check.ReadRecord).
+	ReadRecord func(ctx context.Context, p profiles.Profile, tok *check.AccessToken, clientID string, opts check.Options) check.RecordResult
+	Now        func() time.Time
 	// Options are the base options of every run and call.
 	Options check.Options
 }
@@ -117,6 +119,7 @@ type UI struct {
 	claims    *claimsTab
 	calls     *callsTab
 	exchanges *exchangesTab
+	record    *recordTab
 	history   *historyTab
 	editor    *editor
 	welcome   fyne.CanvasObject
@@ -137,6 +140,9 @@ func New(app fyne.App, deps Deps) *UI {
 	}
 	if deps.Explain == nil {
 		deps.Explain = guide.Explain
+	}
+	if deps.ReadRecord == nil {
+		deps.ReadRecord = check.ReadRecord
 	}
 	if deps.Now == nil {
 		deps.Now = time.Now
@@ -190,16 +196,21 @@ func (u *UI) build() {
 	u.calls = newCallsTab(u)
 	u.exchanges = newExchangesTab(u)
 	u.history = newHistoryTab(u)
+	u.record = newRecordTab(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Guidance", u.guidance.content),
 		container.NewTabItem("Claims", u.claims.content),
 		container.NewTabItem("API calls", u.calls.content),
 		container.NewTabItem("Exchanges", u.exchanges.content),
+		container.NewTabItem("Record", u.record.content),
 		container.NewTabItem("History", u.history.content),
 	)
 	u.tabs.OnSelected = func(t *container.TabItem) {
-		if t.Text == "History" {
+		switch t.Text {
+		case "History":
 			u.history.reload()
+		case "Record":
+			u.record.opened()
 		}
 	}
 	top := container.NewVBox(u.header.content, widget.NewSeparator(), u.timeline.content, widget.NewSeparator())
@@ -426,6 +437,7 @@ func (u *UI) showReport(p profiles.Profile, r check.Report) {
 	u.claims.set(r)
 	u.calls.set(p, r)
 	u.exchanges.set(r)
+	u.record.set(p, r)
 	if len(r.Steps) == 0 {
 		return
 	}
