@@ -140,8 +140,9 @@ func TestSandboxScenarios(t *testing.T) {
 		t.Errorf("want one token.scope_user_only naming both scopes, got %+v", userOnly)
 	}
 	rep = get("scope-not-allowed")
-	if f := finding(rep, TokInvalidScope); f == nil || !strings.Contains(f.Evidence[EvDescription]+f.Message, "update") {
-		t.Errorf("invalid_scope should name update: %+v", f)
+	if f := finding(rep, TokInvalidScope); f == nil || f.Evidence[EvScope] != "update" ||
+		!strings.Contains(f.Message, `The app may not have the scope "update" of the requested "read update"`) {
+		t.Errorf("invalid_scope should name the refused scope update: %+v", f)
 	}
 	rep = get("read-only-write")
 	if f := finding(rep, APIForbiddenScope); f == nil || f.Evidence[EvScope] != "update" || f.Evidence[EvMethod] != "PATCH" {

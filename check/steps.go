@@ -251,6 +251,12 @@ func (r *run) retrieveErrorFinding(re *oauth2.RetrieveError, base map[string]str
 	case "unauthorized_client":
 		return newFinding(TokUnauthorizedClient, "The Trusted App exists but may not use the client credentials grant (unauthorized_client): check that it is enabled, is not a public client, and allows a System User."+desc, ev)
 	case "invalid_scope":
+		// ERP.net names the refused scope: "Invalid scope: update".
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(re.ErrorDescription), "Invalid scope:"); ok && strings.TrimSpace(rest) != "" {
+			refused := strings.TrimSpace(rest)
+			ev[EvScope] = refused
+			return newFinding(TokInvalidScope, fmt.Sprintf("The app may not have the scope %q of the requested %q (invalid_scope): add it to the Trusted App's Scope field or stop requesting it.%s", refused, strings.Join(r.p.Scopes, " "), desc), ev)
+		}
 		return newFinding(TokInvalidScope, fmt.Sprintf("The app may not have the requested scopes %q (invalid_scope): add them to the Trusted App's Scope field or request fewer.%s", strings.Join(r.p.Scopes, " "), desc), ev)
 	case "invalid_grant":
 		return newFinding(TokInvalidGrant, "The identity server refused the grant (invalid_grant)."+desc, ev)
