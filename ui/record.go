@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -171,6 +172,9 @@ func (t *recordTab) readRecord() {
 				return // another profile is shown now
 			}
 			t.readFor = tok.Fingerprint()
+			if res.Record != nil {
+				t.intro.SetText(fmt.Sprintf("The Trusted App record of %s as the instance holds it, read with %s: the fields client credentials depends on, fields to fix first.", p.ClientID, who))
+			}
 			if res.Problem != "" {
 				t.problem.SetText(res.Problem)
 				t.problem.Show()
@@ -199,8 +203,12 @@ func (t *recordTab) readRecord() {
 	})
 }
 
-// show lays out the checklist rows.
+// stateOrder puts what needs fixing first.
+var stateOrder = map[check.RecordState]int{check.RecordBad: 0, check.RecordWarn: 1, check.RecordUnknown: 2, check.RecordOK: 3}
+
+// show lays out the checklist rows, fields to fix first.
 func (t *recordTab) show(checks []check.RecordCheck) {
+	sort.SliceStable(checks, func(i, j int) bool { return stateOrder[checks[i].State] < stateOrder[checks[j].State] })
 	t.checks = checks
 	t.rows.Objects = nil
 	for _, c := range checks {
@@ -232,6 +240,29 @@ func recordRow(c check.RecordCheck) fyne.CanvasObject {
 	}
 	note := wrapLabel(detail)
 	note.SizeName = theme.SizeNameCaptionText
-	head := container.NewBorder(nil, nil, container.NewHBox(icon, field), nil, actual)
-	return container.NewVBox(head, note)
+	// The field names share one column width so the values line up.
+	name := container.New(&minWidthLayout{width: 190}, field)
+	head := container.NewBorder(nil, nil, container.NewHBox(icon, name), nil, actual)
+	indent := container.NewBorder(nil, nil, container.New(&minWidthLayout{width: theme.IconInlineSize() + theme.Padding()}), nil, note)
+	return container.New(layout.NewCustomPaddedVBoxLayout(-10), head, indent)
+}
+
+// minWidthLayout gives its object at least width (a column of labels).
+type minWidthLayout struct{ width float32 }
+
+func (l *minWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (l *minWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h, w float32
+	for _, o := range objs {
+		m := o.MinSize()
+		h = max(h, m.Height)
+		w = max(w, m.Width)
+	}
+	return fyne.NewSize(max(w, l.width), h)
 }
