@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"sort"
 	"strings"
 
 	"trustedapp-tester/profiles"
@@ -275,4 +276,13 @@ func RecordChecklist(p profiles.Profile, rec *TrustedAppRecord, systemUser strin
 		out = append(out, RecordCheck{Field: "BasicAuthenticationAllowed", Actual: "true", Want: "false", State: RecordWarn, Note: "Legacy Basic authentication is on; turn it off unless an old client needs it."})
 	}
 	return out
+}
+
+// recordOrder puts what needs fixing first.
+var recordOrder = map[RecordState]int{RecordBad: 0, RecordWarn: 1, RecordUnknown: 2, RecordOK: 3}
+
+// SortRecordChecks orders a checklist with the fields to fix first, keeping the
+// checklist's order within each state.
+func SortRecordChecks(rows []RecordCheck) {
+	sort.SliceStable(rows, func(i, j int) bool { return recordOrder[rows[i].State] < recordOrder[rows[j].State] })
 }

@@ -203,12 +203,9 @@ func (t *recordTab) readRecord() {
 	})
 }
 
-// stateOrder puts what needs fixing first.
-var stateOrder = map[check.RecordState]int{check.RecordBad: 0, check.RecordWarn: 1, check.RecordUnknown: 2, check.RecordOK: 3}
-
 // show lays out the checklist rows, fields to fix first.
 func (t *recordTab) show(checks []check.RecordCheck) {
-	sort.SliceStable(checks, func(i, j int) bool { return stateOrder[checks[i].State] < stateOrder[checks[j].State] })
+	check.SortRecordChecks(checks)
 	t.checks = checks
 	t.rows.Objects = nil
 	for _, c := range checks {

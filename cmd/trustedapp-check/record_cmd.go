@@ -1,0 +1,228 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"strings"
+	"text/tabwriter"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/profiles"
+	"trustedapp-tester/report"
+)
+
+const recordUsage = `Usage:
+  trustedapp-check record PROFILE [--with READER] [flags]
+  trustedapp-check record --with READER --client-id ID [flags]
+  trustedapp-check record --instance URL --client-id ID [flags]
+
+Reads a Trusted App record (Systems_Security_TrustedApplications, by ApplicationUri
+= client_id) with a token and checks the fields client credentials depends on:
+ApplicationUri, IsEnabled, ClientType, SystemUserAllowed, SystemUser, Scope (and
+warns about ReferenceTokens and Basic authentication).
+
+The token is PROFILE's own, or with --with READER the token of another stored
+profile on the same instance whose System User may read Trusted Applications: the
+way to inspect an app that gets no token at all. Fields that cannot be read are
+listed with what they must hold, to check by hand.
+
+Flags: the profile and secret flags of 'check' (--store, --instance, --client-id,
+--scope, --auth, --authority, --token-endpoint, --odata-root, --ca-file,
+--insecure-skip-verify, --proxy, --timeout, --secret-stdin), plus
+  --with READER  read with this stored profile's token (its secret from the
+                 keychain, TRUSTEDAPP_SECRET or --secret-stdin)
+  --json         print the checklist as JSON
+  --fresh        always request a new token
+
+Exit codes: 0 every field is right, 1 a field must be fixed or the record could
+not be read, 2 usage error, 3 store, profile, secret or keychain problem,
+4 interrupted.
+`
+
+// recordOutput is what record --json prints.
+type recordOutput struct {
+	ClientID string        `json:"client_id"`
+	Instance string        `json:"instance"`
+	ReadWith string        `json:"read_with,omitempty"`
+	Read     bool          `json:"read"`
+	Problem  string        `json:"problem,omitempty"`
+	Checks   []recordCheck `json:"checks"`
+}
+
+type recordCheck struct {
+	Field  string `json:"field"`
+	Actual string `json:"actual"`
+	Want   string `json:"want"`
+	State  string `json:"state"`
+	Note   string `json:"note,omitempty"`
+}
+
+func runRecord(e env) int {
+	f := &checkFlags{parallel: 1}
+	fs := newCheckFlagSet("record", f, false)
+	var with string
+	fs.StringVar(&with, "with", "", "")
+	pos, err := parseInterleaved(fs, e.args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(e.stdout, recordUsage)
+		return exitOK
+	}
+	fail := func(err error) int {
+		var ce *cliError
+		if errors.As(err, &ce) {
+			fmt.Fprintf(e.stderr, "trustedapp-check record: %s\n", ce.msg)
+			if ce.code == exitUsage {
+				fmt.Fprint(e.stderr, "\n"+recordUsage)
+			}
+			return ce.code
+		}
+		fmt.Fprintf(e.stderr, "trustedapp-check record: %v\n", err)
+		return exitEnvironment
+	}
+	if err != nil {
+		return fail(usageErr("%v", err))
+	}
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	timeout, err := f.timeoutOf()
+	if err != nil {
+		return fail(err)
+	}
+
+	// The subject (whose record) and the reader (whose token).
+	var subject profiles.Profile
+	var reader target
+	if with == "" {
+		targets, err := resolveTargets(e, f, pos)
+		if err != nil {
+			return fail(err)
+		}
+		reader = targets[0]
+		subject = reader.p
+	} else {
+		if f.set["instance"] {
+			return fail(usageErr("--with reads on READER's instance: give PROFILE or --client-id, not --instance"))
+		}
+		// --client-id names the subject here; READER keeps its own.
+		subjectID := strings.TrimSpace(f.clientID)
+		f.clientID = ""
+		delete(f.set, "client-id")
+		targets, err := resolveTargets(e, f, []string{with})
+		if err != nil {
+			return fail(err)
+		}
+		reader = targets[0]
+		switch {
+		case len(pos) == 1 && subjectID != "":
+			return fail(usageErr("give PROFILE or --client-id, not both"))
+		case len(pos) == 1:
+			s, err := openStore(f.store)
+			if err != nil {
+				return fail(err)
+			}
+			if subject, err = s.Get(pos[0]); err != nil {
+				return fail(envErr("%v", err))
+			}
+			if !strings.EqualFold(hostOf(subject.Root()), hostOf(reader.p.Root())) {
+				return fail(usageErr("%q is on %s but %q is on %s: a token only reads records of its own instance", subject.Name, hostOf(subject.Root()), reader.p.Name, hostOf(reader.p.Root())))
+			}
+		case len(pos) == 0 && subjectID != "":
+			subject = reader.p
+			subject.Name = "ad-hoc"
+			subject.ClientID = subjectID
+			subject.Scopes = nil
+		default:
+			return fail(usageErr("name the PROFILE whose record to read, or give --client-id ID"))
+		}
+	}
+
+	ctx := ctxOrBackground(e.ctx)
+	rep := check.Run(ctx, reader.p, reader.secret, check.Options{TokenOnly: true, Fresh: f.fresh, Timeout: timeout}, nil)
+	newAuditRecorder(e).record(reader.p, rep)
+	if rep.Cancelled {
+		fmt.Fprintln(e.stderr, "trustedapp-check record: interrupted")
+		return exitInterrupted
+	}
+	out := recordOutput{ClientID: subject.ClientID, Instance: subject.Root()}
+	systemUser := ""
+	var res check.RecordResult
+	if rep.Access == nil {
+		d := report.Build(rep, reader.p)
+		d.Forget(reader.secret)
+		fmt.Fprintf(e.stderr, "trustedapp-check record: %q got no token, so the record cannot be read:\n", reader.p.Name)
+		report.WriteText(e.stderr, d)
+		out.Problem = fmt.Sprintf("No token to read the record with (%q got none). Check the fields below by hand, or read them with another profile's token: --with READER.", reader.p.Name)
+	} else {
+		if rep.Claims != nil && reader.p.Name == subject.Name {
+			systemUser = rep.Claims.SystemUser
+		}
+		out.ReadWith = fmt.Sprintf("the token of %q", reader.p.Name)
+		if rep.Claims != nil && rep.Claims.SystemUser != "" {
+			out.ReadWith += " (System User " + rep.Claims.SystemUser + ")"
+		}
+		res = check.ReadRecord(ctx, subject, rep.Access, subject.ClientID, check.Options{Timeout: timeout})
+		out.Read = res.Record != nil
+		out.Problem = res.Problem
+	}
+	bad := 0
+	rows := check.RecordChecklist(subject, res.Record, systemUser)
+	check.SortRecordChecks(rows)
+	for _, c := range rows {
+		out.Checks = append(out.Checks, recordCheck{Field: c.Field, Actual: c.Actual, Want: c.Want, State: string(c.State), Note: c.Note})
+		if c.State == check.RecordBad {
+			bad++
+		}
+	}
+	if f.json {
+		b, _ := json.MarshalIndent(out, "", "  ")
+		fmt.Fprintf(e.stdout, "%s\n", b)
+	} else {
+		writeRecordText(e, out, bad)
+	}
+	if !out.Read || bad > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+var recordStateText = map[string]string{"ok": "OK", "bad": "FIX", "warn": "WARN", "unknown": "CHECK"}
+
+func writeRecordText(e env, out recordOutput, bad int) {
+	fmt.Fprintf(e.stdout, "Trusted App record %s on %s", out.ClientID, hostOf(out.Instance))
+	if out.ReadWith != "" {
+		fmt.Fprintf(e.stdout, ", read with %s", out.ReadWith)
+	}
+	fmt.Fprintln(e.stdout)
+	if out.Problem != "" {
+		fmt.Fprintf(e.stdout, "  %s\n", out.Problem)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	for _, c := range out.Checks {
+		line := "must be: " + c.Want
+		if c.Note != "" {
+			line += ". " + c.Note
+		}
+		fmt.Fprintf(tw, "  %-5s %s\t%s\t%s\n", recordStateText[c.State], c.Field, c.Actual, line)
+	}
+	tw.Flush()
+	switch {
+	case !out.Read:
+		fmt.Fprintln(e.stdout, "The record was not read: CHECK rows say what each field must hold.")
+	case bad == 0:
+		fmt.Fprintln(e.stdout, "Every field client credentials needs is right.")
+	case bad == 1:
+		fmt.Fprintln(e.stdout, "1 field to fix.")
+	default:
+		fmt.Fprintf(e.stdout, "%d fields to fix.\n", bad)
+	}
+}
+
+func hostOf(root string) string {
+	if u, err := url.Parse(root); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return root
+}
