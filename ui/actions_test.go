@@ -2,11 +2,13 @@ package ui
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
@@ -14,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/audit"
+	"trustedapp-tester/check"
 	"trustedapp-tester/profiles"
 )
 
@@ -531,5 +534,57 @@ func TestKeepCustomCallInProfile(t *testing.T) {
 	}
 	if !strings.Contains(all, "Could not add the call to “Sandbox: healthy”") || !strings.Contains(all, "writable") {
 		t.Errorf("unwritable store: %q", all)
+	}
+}
+
+// A custom call after the token expired asks for a new token first (client
+// credentials has no refresh token), then sends the call with it.
+func TestCustomCallRenewsAnExpiredToken(t *testing.T) {
+	old := healthyReport()
+	cl := *old.Claims
+	cl.Expires = fixedNow.Add(-3 * time.Minute)
+	old.Claims = &cl
+	old.Access = check.NewAccessToken("old.token.value-OLD111")
+	renewed := healthyReport()
+	renewed.Access = check.NewAccessToken("new.token.value-NEW222")
+
+	var runs []check.Options
+	reports := []check.Report{old, renewed}
+	var used []string
+	e := newEnv(t, Deps{
+		Run: func(ctx context.Context, p profiles.Profile, s string, o check.Options, on func(check.Step)) check.Report {
+			rep := reports[len(runs)]
+			runs = append(runs, o)
+			return replayRun(rep)(ctx, p, s, o, on)
+		},
+		Call: func(_ context.Context, _ profiles.Profile, tok *check.AccessToken, c profiles.APICall, _ check.Options) check.Step {
+			used = append(used, tok.Reveal())
+			return check.Step{Kind: check.StepAPI, Name: "API " + c.Method + " " + c.Path, Verdict: check.Pass, Summary: "200 OK"}
+		},
+	}, acme())
+	u := e.u
+	u.StartRun()
+	u.Wait()
+	if !strings.Contains(u.identity.expires.Text, "expired 3 minutes ago") {
+		t.Fatalf("expiry shown as %q", u.identity.expires.Text)
+	}
+	c := u.calls
+	c.path.SetText("/api/domain/currentmodel")
+	test.Tap(c.send)
+	u.Wait()
+	if len(runs) != 2 || !runs[1].Fresh {
+		t.Fatalf("runs %d (second fresh: %v)", len(runs), len(runs) == 2 && runs[1].Fresh)
+	}
+	if len(used) != 1 || used[0] != "new.token.value-NEW222" {
+		t.Fatalf("the call used %q, want the renewed token", used)
+	}
+	if last := c.steps[len(c.steps)-1]; !strings.Contains(last.Name, "/api/domain/currentmodel") {
+		t.Errorf("last step %q", last.Name)
+	}
+	// With a valid token, Send sends at once.
+	test.Tap(c.send)
+	u.Wait()
+	if len(runs) != 2 || len(used) != 2 {
+		t.Errorf("a valid token was renewed: %d runs, %d calls", len(runs), len(used))
 	}
 }

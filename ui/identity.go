@@ -38,7 +38,9 @@ type identityCard struct {
 	signature    *widgets.CopyLabel // copies the key id
 	sigIcon      *widget.Icon
 	claims       *tokenview.Claims
-	content      fyne.CanvasObject
+	// expiredSaid is set once the status line has said the token expired.
+	expiredSaid bool
+	content     fyne.CanvasObject
 }
 
 // copyable is a card value that shows its whole text on hover and copies it on a
@@ -138,6 +140,9 @@ func (c *identityCard) set(p profiles.Profile, r check.Report, now time.Time) {
 	}
 	cl := *r.Claims
 	c.claims = &cl
+	// A token already expired when shown is said on the card; the status line speaks
+	// up only when one expires while on screen.
+	c.expiredSaid = !cl.Expires.IsZero() && cl.TimeLeft(now) <= 0
 	c.quiet.Hide()
 	c.grid.Show()
 
@@ -203,6 +208,10 @@ func (c *identityCard) tick(now time.Time) {
 	}
 	left := c.claims.TimeLeft(now)
 	c.expires.SetText(countdown(left))
+	if left <= 0 && !c.expiredSaid {
+		c.expiredSaid = true
+		c.u.setStatus("The token has expired. Client credentials gets no refresh token: press “Test this Trusted App” for a new one (a custom call asks for one by itself).")
+	}
 	v := float64(left) / float64(maxLifetime)
 	if v < 0 {
 		v = 0

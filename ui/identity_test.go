@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -116,5 +117,28 @@ func TestIdentityValuesCopy(t *testing.T) {
 	test.Tap(c.database)
 	if got := e.app.Clipboard().Content(); got != "unchanged" {
 		t.Errorf("tapping an empty value copied %q", got)
+	}
+}
+
+// When the token expires on screen, the status line says what to do.
+func TestExpiryIsSaid(t *testing.T) {
+	now := fixedNow
+	e := newEnv(t, Deps{Run: replayRun(healthyReport()), Now: func() time.Time { return now }}, acme())
+	u := e.u
+	u.StartRun()
+	u.Wait()
+	u.Tick()
+	if strings.Contains(u.status.Text, "expired") {
+		t.Fatalf("status before expiry: %q", u.status.Text)
+	}
+	now = fixedNow.Add(58 * time.Minute)
+	u.Tick()
+	if !strings.Contains(u.status.Text, "The token has expired. Client credentials gets no refresh token") {
+		t.Fatalf("status after expiry: %q", u.status.Text)
+	}
+	u.setStatus("something else")
+	u.Tick()
+	if u.status.Text != "something else" {
+		t.Error("the expiry is said again on every tick")
 	}
 }

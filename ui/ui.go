@@ -104,8 +104,11 @@ type UI struct {
 	sandbox  map[string]SandboxProfile
 	reports  map[string]*check.Report // last finished run per profile
 
-	running  bool
-	cancel   context.CancelFunc
+	running bool
+	cancel  context.CancelFunc
+	// afterRun, when set, is called once with the next run's report (a custom call
+	// waiting for a renewed token).
+	afterRun func(check.Report)
 	runSteps []check.Step
 
 	sidebar   *sidebar
@@ -395,6 +398,7 @@ func (u *UI) finishRun(p profiles.Profile, rep *check.Report) {
 	u.cancel = nil
 	u.header.setRunning(false)
 	if rep == nil {
+		u.afterRun = nil
 		u.identity.set(p, check.Report{}, u.deps.Now())
 		u.setStatus("")
 		return
@@ -402,10 +406,15 @@ func (u *UI) finishRun(p profiles.Profile, rep *check.Report) {
 	r := *rep
 	u.reports[p.Name] = &r
 	if u.current != p.Name {
+		u.afterRun = nil
 		return
 	}
 	u.showReport(p, r)
 	u.setStatus(verdictSentence(r))
+	if then := u.afterRun; then != nil {
+		u.afterRun = nil
+		then(r)
+	}
 }
 
 // CancelRun cancels the run in flight, if any.
