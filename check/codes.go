@@ -66,6 +66,7 @@ const (
 	TokRefreshPresent       = "token.refresh_token_present" // info: unexpected for client credentials
 	TokNotBearer            = "token.not_bearer"            // warn: token_type is not Bearer
 	TokFromCache            = "token.from_cache"            // info: reused a cached token
+	TokSupplied             = "token.supplied"              // info: a token given to inspect, not requested
 
 	// Token inspection (tokenview via check).
 	TokExpired          = "token.expired"
@@ -166,7 +167,7 @@ var Codes = map[string]Severity{
 	TokOtherError: SevFail, TokHTTPError: SevFail, TokHTMLResponse: SevFail, TokBadResponse: SevFail,
 	TokBasicEncoding: SevWarn, TokScopeNarrowed: SevWarn, TokScopeAllGranted: SevInfo,
 	TokScopeLegacy: SevWarn, TokScopeUserOnly: SevWarn, TokScopeInternal: SevWarn, TokScopeUnknown: SevWarn,
-	TokNoScopes: SevWarn, TokRefreshPresent: SevInfo, TokNotBearer: SevWarn, TokFromCache: SevInfo,
+	TokNoScopes: SevWarn, TokRefreshPresent: SevInfo, TokNotBearer: SevWarn, TokFromCache: SevInfo, TokSupplied: SevInfo,
 
 	TokExpired: SevFail, TokNotYetValid: SevFail, TokClockSkew: SevWarn, TokSignatureInvalid: SevFail,
 	TokUnknownKid: SevFail, TokAlgNotAllowed: SevFail, TokNotVerified: SevWarn, TokIssuerMismatch: SevFail,

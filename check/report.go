@@ -93,6 +93,8 @@ type TokenInfo struct {
 	// ResponseScope is the response's "scope" field as sent (space-delimited).
 	ResponseScope string `json:"response_scope,omitempty"`
 	FromCache     bool   `json:"from_cache,omitempty"`
+	// Supplied is true for a token given to inspect, not requested by this run.
+	Supplied bool `json:"supplied,omitempty"`
 	HasRefresh    bool   `json:"has_refresh_token,omitempty"`
 }
 
@@ -152,4 +154,9 @@ type Options struct {
 	Transport http.RoundTripper
 	// Timeout, when set, overrides the profile's per-call timeout (tests, CLI --timeout).
 	Timeout time.Duration
+	// Supplied, when set, is a token to inspect instead of requesting one (pasted by
+	// the user, or piped to the CLI): the token step only describes it, then the run
+	// verifies it against the instance's keys and runs the API calls with it. It is
+	// never cached.
+	Supplied *AccessToken
 }

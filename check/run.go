@@ -93,7 +93,11 @@ func Run(ctx context.Context, p profiles.Profile, secret string, opts Options, o
 		r.skipRest(StepToken, r.skipToken)
 		return r.finish()
 	}
-	r.emit(r.token())
+	if r.opts.Supplied != nil {
+		r.emit(r.suppliedToken())
+	} else {
+		r.emit(r.token())
+	}
 	if r.access == nil {
 		why := "Skipped: no token was issued."
 		if r.cancelled() {

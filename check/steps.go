@@ -268,6 +268,24 @@ func (r *run) retrieveErrorFinding(re *oauth2.RetrieveError, base map[string]str
 	return newFinding(TokOtherError, fmt.Sprintf("The identity server refused the token with the error %q.%s", re.ErrorCode, desc), ev)
 }
 
+// suppliedToken stands in for the token request when the user gave a token to
+// inspect: nothing is requested; the step says where the token came from.
+func (r *run) suppliedToken() (st Step) {
+	st = Step{Kind: StepToken, Name: "Token"}
+	tok := r.opts.Supplied
+	if tok.Reveal() == "" {
+		st.Findings = append(st.Findings, newFinding(TokMalformed, "The supplied token is empty: paste the whole access token.", nil))
+		return finishStep(st, "No token supplied")
+	}
+	info := TokenInfo{Last6: tok.Last6(), Fingerprint: tok.Fingerprint(), Type: "Bearer", Supplied: true}
+	r.access, r.info = tok, &info
+	st.Token = &info
+	st.Findings = append(st.Findings, newFinding(TokSupplied,
+		fmt.Sprintf("This run inspects a token you supplied (…%s), not one requested from the identity server: its claims, signature and API calls are checked, the Trusted App's sign-in is not.", info.Last6),
+		nil))
+	return finishStep(st, "Supplied token …"+info.Last6+" (not requested)")
+}
+
 // ---- 4. Inspect ---------------------------------------------------------------
 
 var erpAudiences = map[string]bool{"domainapi": true, "tableapi": true, "olap": true, "appserver": true}
@@ -299,8 +317,12 @@ func (r *run) inspect() (st Step) {
 			granted = c.Scopes
 		}
 	}
+	requested := r.p.Scopes
+	if r.info != nil && r.info.Supplied {
+		requested = granted // nobody requested a supplied token's scopes: nothing to compare
+	}
 	if c.Kind == tokenview.KindJWT || len(granted) > 0 || r.info != nil && r.info.ResponseScope != "" {
-		d := tokenview.DiffScopes(r.p.Scopes, granted)
+		d := tokenview.DiffScopes(requested, granted)
 		st.Scopes = &d
 		r.grantedScope = d.Granted
 		ev := map[string]string{EvRequested: strings.Join(d.Requested, " "), EvGranted: strings.Join(d.Granted, " "), EvMissing: strings.Join(d.Missing, " ")}

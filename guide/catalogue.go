@@ -538,6 +538,15 @@ var catalogue = map[string]entry{
 		doc:     docLifetime,
 	},
 
+	"token.supplied": {
+		title:   "A supplied token was inspected",
+		what:    "This run did not ask the identity server for a token: it decoded the token you supplied, checked its signature against the instance's published keys, and ran the profile's API calls with it. The Trusted App's sign-in itself was not tested.",
+		fields:  []Field{pf("client_id", "the app the token was issued to, to test its sign-in")},
+		steps:   []string{"To test the Trusted App's sign-in, run the profile normally (Test this Trusted App, or trustedapp-check check PROFILE)."},
+		confirm: "A normal run shows the Token step talking to the token endpoint.",
+		doc:     docLifetime,
+	},
+
 	// ------------------------------------------------------ token inspection
 	"token.expired": {
 		title:   "The token has expired[[ ({expires})]]",

@@ -28,7 +28,7 @@
 //	  system_user{login,type,id}, client_id, database, issuer, audiences[],
 //	  scopes_requested[], scopes_granted[], issued_at, expires_at,
 //	  signature_verified, signature, kid, kind ("jwt"|"reference"|"opaque"), all[]
-//	token{last6,fingerprint,token_type,expires_in,obtained_at,response_scope,from_cache,
+//	token{last6,fingerprint,token_type,expires_in,obtained_at,response_scope,from_cache,supplied,
 //	      has_refresh_token}
 //
 // Every string in every output passes through Scrub, a second line of defence after
