@@ -94,8 +94,8 @@ type TokenInfo struct {
 	ResponseScope string `json:"response_scope,omitempty"`
 	FromCache     bool   `json:"from_cache,omitempty"`
 	// Supplied is true for a token given to inspect, not requested by this run.
-	Supplied bool `json:"supplied,omitempty"`
-	HasRefresh    bool   `json:"has_refresh_token,omitempty"`
+	Supplied   bool `json:"supplied,omitempty"`
+	HasRefresh bool `json:"has_refresh_token,omitempty"`
 }
 
 // Step is one finished step of a run. API calls are one Step each.
