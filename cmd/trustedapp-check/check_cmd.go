@@ -49,6 +49,10 @@ Flags:
   --parallel N              with --all: profiles checked at once (default 4); never
                             more than one at a time per host (ERP.net rate limits)
   --secret-stdin            read the client secret from stdin
+  --token-stdin             inspect the access token piped on stdin instead of
+                            requesting one (no secret needed): its claims, its
+                            signature against the instance's keys, and the API
+                            calls made with it
 
 Profile fields (without PROFILE they define the target; with it they override):
   --instance URL            instance root, e.g. https://acme.my.erp.net
@@ -80,7 +84,7 @@ const SecretEnv = "TRUSTEDAPP_SECRET"
 type checkFlags struct {
 	store, instance, clientID, scope, auth, authority, tokenEndpoint, odataRoot string
 	caFile, proxy, timeout                                                      string
-	insecure, secretStdin, json, strict, fresh, noAPI, all                      bool
+	insecure, secretStdin, tokenStdin, json, strict, fresh, noAPI, all          bool
 	reportFile, junitFile                                                       string
 	parallel                                                                    int
 	calls                                                                       checkCallList
@@ -117,6 +121,7 @@ func newCheckFlagSet(name string, f *checkFlags, full bool) *flag.FlagSet {
 		fs.IntVar(&f.parallel, "parallel", 4, "")
 		fs.StringVar(&f.reportFile, "report", "", "")
 		fs.StringVar(&f.junitFile, "junit", "", "")
+		fs.BoolVar(&f.tokenStdin, "token-stdin", false, "")
 		fs.Var(&f.calls, "call", "")
 	}
 	return fs
@@ -266,6 +271,32 @@ func readStdinSecret(r io.Reader) (string, error) {
 	return s, nil
 }
 
+// maxTokenBytes bounds a token read from stdin (ERP.net's JWTs are about 1 KB).
+const maxTokenBytes = 64 << 10
+
+// readStdinToken reads an access token piped in for --token-stdin; a leading
+// "Bearer " (as copied from a request header) is dropped.
+func readStdinToken(r io.Reader) (string, error) {
+	if r == nil {
+		return "", usageErr("--token-stdin: nothing on stdin; pipe the access token in")
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxTokenBytes+1))
+	if err != nil {
+		return "", envErr("--token-stdin: cannot read stdin: %v", err)
+	}
+	if len(b) > maxTokenBytes {
+		return "", usageErr("--token-stdin: more than %d KiB on stdin; pipe only the access token", maxTokenBytes>>10)
+	}
+	s := strings.TrimSpace(string(b))
+	if len(s) > 7 && strings.EqualFold(s[:7], "bearer ") {
+		s = strings.TrimSpace(s[7:])
+	}
+	if s == "" {
+		return "", usageErr("--token-stdin: stdin was empty; pipe the access token in, e.g. --token-stdin < token.txt")
+	}
+	return s, nil
+}
+
 func openStore(path string) (*profiles.Store, error) {
 	s, err := profiles.Open(path)
 	var ce *profiles.CorruptError
@@ -289,6 +320,9 @@ func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 		}
 		if f.secretStdin {
 			return nil, usageErr("--all reads each profile's secret from the keychain; --secret-stdin is for one profile")
+		}
+		if f.tokenStdin {
+			return nil, usageErr("--token-stdin inspects one token: give one PROFILE (or --instance), not --all")
 		}
 		s, err := openStore(f.store)
 		if err != nil {
@@ -343,6 +377,11 @@ func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 		return nil, err
 	}
 	switch {
+	case f.tokenStdin:
+		if f.secretStdin {
+			return nil, usageErr("--token-stdin and --secret-stdin both read stdin: a supplied token needs no secret")
+		}
+		secret = "" // the token is supplied: nothing is requested
 	case f.secretStdin:
 		s, err := readStdinSecret(e.stdin)
 		if err != nil {
@@ -427,6 +466,13 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 		return 0, err
 	}
 	opts := check.Options{Fresh: f.fresh, SkipAPI: f.noAPI, Timeout: timeout}
+	supplied := ""
+	if f.tokenStdin {
+		if supplied, err = readStdinToken(e.stdin); err != nil {
+			return 0, err
+		}
+		opts.Supplied = check.NewAccessToken(supplied)
+	}
 	tty := isTerminal(e.stderr)
 
 	docs := make([]report.Document, len(targets))
@@ -469,7 +515,7 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 			rep := check.Run(e.ctx, t.p, t.secret, opts, onStep)
 			journal.record(t.p, rep)
 			d := report.Build(rep, t.p)
-			d.Forget(t.secret)
+			d.Forget(t.secret, supplied)
 			reps[i], docs[i] = rep, d
 		}(i, t)
 	}

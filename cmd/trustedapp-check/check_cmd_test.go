@@ -398,3 +398,33 @@ func TestCheckHelpAndProgress(t *testing.T) {
 		t.Error("a buffer is not a terminal")
 	}
 }
+
+// --token-stdin inspects a piped token (from 'token', a log, a colleague) without a
+// secret, and never prints it whole.
+func TestCheckTokenStdin(t *testing.T) {
+	s := startSandbox(t)
+	store := storeWith(t, s, "healthy", "scope-not-allowed")
+	t.Setenv(SecretEnv, "")
+	r := runArgs(t, context.Background(), "", "token", "healthy", "--store", store)
+	expect(t, r, exitOK, nil, nil)
+	tok := strings.TrimSpace(r.stdout)
+
+	// Inspected under another app's profile on the same instance: no secret needed.
+	r = runArgs(t, context.Background(), "Bearer "+tok+"\n", "check", "scope-not-allowed", "--token-stdin", "--store", store)
+	expect(t, r, exitOK, []string{"Supplied token …" + tok[len(tok)-6:] + " (not requested)", "svc-import"}, nil)
+	noLeak(t, tok, r.stdout+r.stderr)
+	r = runArgs(t, context.Background(), tok, "check", "scope-not-allowed", "--token-stdin", "--json", "--store", store)
+	expect(t, r, exitOK, []string{`"supplied": true`, `"token.supplied"`}, nil)
+	noLeak(t, tok, r.stdout+r.stderr)
+
+	r = runArgs(t, context.Background(), "not-a-token", "check", "healthy", "--token-stdin", "--store", store)
+	expect(t, r, exitFailed, []string{"token.opaque"}, nil)
+	r = runArgs(t, context.Background(), "", "check", "healthy", "--token-stdin", "--store", store)
+	expect(t, r, exitUsage, nil, []string{"--token-stdin: stdin was empty"})
+	r = runArgs(t, context.Background(), tok, "check", "--all", "--token-stdin", "--store", store)
+	expect(t, r, exitUsage, nil, []string{"--token-stdin inspects one token"})
+	r = runArgs(t, context.Background(), tok, "check", "healthy", "--token-stdin", "--secret-stdin", "--store", store)
+	expect(t, r, exitUsage, nil, []string{"both read stdin"})
+	r = runArgs(t, context.Background(), strings.Repeat("x", maxTokenBytes+1), "check", "healthy", "--token-stdin", "--store", store)
+	expect(t, r, exitUsage, nil, []string{"more than 64 KiB on stdin"})
+}
