@@ -39,6 +39,19 @@ func newGuidanceTab(u *UI) *guidanceTab {
 	return g
 }
 
+// stepFindings are r's findings with code.
+func stepFindings(r check.Report, code string) []check.Finding {
+	var out []check.Finding
+	for _, s := range r.Steps {
+		for _, f := range s.Findings {
+			if f.Code == code {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
 // set shows r's explanations.
 func (g *guidanceTab) set(p profiles.Profile, r check.Report) {
 	g.p, g.r = p, r
@@ -81,13 +94,24 @@ func (g *guidanceTab) set(p profiles.Profile, r check.Report) {
 		}
 		g.list.Add(g.findingView(gr.f, gr.steps))
 	}
+	supplied := r.Token != nil && r.Token.Supplied
 	if n == 0 {
 		msg := "Everything passed: the Trusted App issues a token, it acts as the System User shown above, and the API calls answer."
+		if supplied {
+			msg = "The supplied token works: it acts as the System User shown above, its signature checks out and the API calls answer. The Trusted App's sign-in was not tested: press “Test this Trusted App” for that."
+		}
 		if r.Cancelled {
 			msg = "The run was cancelled before anything failed. Press “Test this Trusted App” to run it again."
 		}
 		row := container.NewBorder(nil, nil, widget.NewIcon(widgets.VerdictIcon(check.Pass)), nil, wrapLabel(msg))
 		g.list.Add(row)
+	}
+	if supplied {
+		// Say what an inspection does not test, whatever else is shown.
+		for _, f := range stepFindings(r, check.TokSupplied) {
+			g.list.Add(widget.NewSeparator())
+			g.list.Add(g.findingView(f, nil))
+		}
 	}
 	g.list.Refresh()
 }

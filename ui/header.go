@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -75,6 +76,7 @@ func newHeader(u *UI) *header {
 		fresh.Disabled = u.running
 		menu := fyne.NewMenu("",
 			fresh,
+			fyne.NewMenuItem("Inspect a token…", u.askToken),
 			fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("Duplicate", u.duplicateCurrent),
 			fyne.NewMenuItem("Rename…", u.renameCurrent),
@@ -326,6 +328,40 @@ func (u *UI) deleteCurrent() {
 	d.SetDismissText("Keep")
 	d.SetConfirmImportance(widget.DangerImportance)
 	d.Show()
+}
+
+// askToken asks for an access token to inspect with the current profile's instance.
+func (u *UI) askToken() {
+	p, ok := u.Current()
+	if !ok || u.running {
+		return
+	}
+	e := widget.NewPasswordEntry()
+	e.SetPlaceHolder("eyJhbGciOi… or enrt_…")
+	e.Validator = func(s string) error {
+		if strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "Bearer ")) == "" {
+			return errors.New("paste the access token")
+		}
+		return nil
+	}
+	intro := wrapLabel("Paste an access token (a JWT, or an enrt_ reference token) from a log, a script or a colleague. It is decoded, its signature is checked against " + p.Root() + "'s published keys, and " + p.Name + "'s API calls run with it. Nothing is requested from the identity server; the token stays in memory and is never saved.")
+	d := dialog.NewForm("Inspect a token", "Inspect", "Cancel", []*widget.FormItem{
+		{Widget: intro},
+		widget.NewFormItem("Access token", e),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		raw := strings.TrimSpace(e.Text)
+		if len(raw) > 7 && strings.EqualFold(raw[:7], "bearer ") {
+			raw = strings.TrimSpace(raw[7:])
+		}
+		e.SetText("")
+		u.InspectToken(raw)
+	}, u.win)
+	d.Resize(fyne.NewSize(620, 300))
+	d.Show()
+	u.win.Canvas().Focus(e)
 }
 
 // sandboxProfiles are the names of the stored profiles made for the sandbox.

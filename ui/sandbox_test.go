@@ -411,3 +411,41 @@ func menuLabels(o fyne.CanvasObject) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// "Inspect a token…": a pasted token is decoded, verified and used for the API calls
+// of the selected profile, whose own secret is not needed.
+func TestInspectPastedToken(t *testing.T) {
+	e := sandboxEnv(t, Deps{})
+	u := e.u
+	u.selectProfile("Sandbox: healthy")
+	u.StartRun()
+	u.Wait()
+	tok := u.reports["Sandbox: healthy"].Access.Reveal()
+
+	u.selectProfile("Sandbox: scope-not-allowed")
+	if err := u.deps.Secrets.Delete("Sandbox: scope-not-allowed"); err != nil {
+		t.Fatal(err)
+	}
+	u.askToken()
+	dlg := u.win.Canvas().Overlays().Top()
+	if d := texts(dlg); !strings.Contains(d, "never saved") || !strings.Contains(d, "Nothing is requested from the identity server") {
+		t.Fatalf("dialog: %q", d)
+	}
+	entry := find(dlg, func(o fyne.CanvasObject) bool { en, ok := o.(*widget.Entry); return ok && en.Password }).(*widget.Entry)
+	entry.SetText("Bearer " + tok)
+	test.Tap(findButton(t, dlg, "Inspect"))
+	u.Wait()
+	r := u.reports["Sandbox: scope-not-allowed"]
+	if r == nil || r.Verdict != check.Pass || r.Claims == nil || r.Claims.SystemUser != "svc-import" || r.Token == nil || !r.Token.Supplied {
+		t.Fatalf("inspected report: %+v (status %q)", r, u.status.Text)
+	}
+	if got := u.timeline.slots[check.StepToken].Text; !strings.Contains(got, "Token") {
+		t.Errorf("token slot %q", got)
+	}
+	if g := texts(u.guidance.list); !strings.Contains(g, "A supplied token was inspected") || !strings.Contains(g, "The supplied token works") {
+		t.Errorf("guidance does not say the token was supplied:\n%s", texts(u.guidance.list))
+	}
+	if entry.Text != "" {
+		t.Error("the pasted token stays in the entry")
+	}
+}

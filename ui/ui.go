@@ -314,7 +314,13 @@ func (u *UI) StartRun() { u.startRun(false) }
 // in-memory token cache (after changing the Trusted App, for instance).
 func (u *UI) StartFreshRun() { u.startRun(true) }
 
-func (u *UI) startRun(fresh bool) {
+// InspectToken runs the test on a token the user supplied instead of requesting one:
+// its claims, its signature against the instance's keys and the API calls with it.
+func (u *UI) InspectToken(raw string) { u.startRunWith(false, check.NewAccessToken(raw)) }
+
+func (u *UI) startRun(fresh bool) { u.startRunWith(fresh, nil) }
+
+func (u *UI) startRunWith(fresh bool, supplied *check.AccessToken) {
 	p, ok := u.Current()
 	if !ok || u.running {
 		return
@@ -328,7 +334,7 @@ func (u *UI) startRun(fresh bool) {
 			u.selectProfile(name)
 			u.setStatus("The sandbox was not running: it is now, and its profiles point at it.")
 			if u.sandboxRunning() {
-				u.startRun(fresh)
+				u.startRunWith(fresh, supplied)
 			}
 		})
 		return
@@ -346,13 +352,21 @@ func (u *UI) startRun(fresh bool) {
 	u.setStatus("Testing " + p.Name + "…")
 	opts := u.deps.Options
 	opts.Fresh = opts.Fresh || fresh
+	opts.Supplied = supplied
 	if opts.Now == nil {
 		opts.Now = u.deps.Now
 	}
+	if supplied != nil {
+		u.setStatus("Inspecting the supplied token against " + p.Name + "’s instance…")
+	}
 	u.background(func() {
 		defer cancel()
-		secret, err := u.deps.Secrets.Get(p.Name)
-		if err != nil || secret == "" {
+		var secret string
+		var err error
+		if supplied == nil {
+			secret, err = u.deps.Secrets.Get(p.Name)
+		}
+		if supplied == nil && (err != nil || secret == "") {
 			fyne.Do(func() {
 				u.finishRun(p, nil)
 				if err != nil {
