@@ -345,21 +345,25 @@ func (u *UI) askToken() {
 		return nil
 	}
 	intro := wrapLabel("Paste an access token (a JWT, or an enrt_ reference token) from a log, a script or a colleague. It is decoded, its signature is checked against " + p.Root() + "'s published keys, and " + p.Name + "'s API calls run with it. Nothing is requested from the identity server; the token stays in memory and is never saved.")
-	d := dialog.NewForm("Inspect a token", "Inspect", "Cancel", []*widget.FormItem{
-		{Widget: intro},
-		widget.NewFormItem("Access token", e),
-	}, func(ok bool) {
-		if !ok {
-			return
-		}
-		raw := strings.TrimSpace(e.Text)
-		if len(raw) > 7 && strings.EqualFold(raw[:7], "bearer ") {
-			raw = strings.TrimSpace(raw[7:])
-		}
-		e.SetText("")
-		u.InspectToken(raw)
-	}, u.win)
-	d.Resize(fyne.NewSize(620, 300))
+	var d *dialog.ConfirmDialog
+	d = dialog.NewCustomConfirm("Inspect a token", "Inspect", "Cancel",
+		container.NewVBox(intro, keyLabel("ACCESS TOKEN"), e), func(ok bool) {
+			raw := strings.TrimSpace(e.Text)
+			e.SetText("")
+			if !ok {
+				return
+			}
+			if len(raw) > 7 && strings.EqualFold(raw[:7], "bearer ") {
+				raw = strings.TrimSpace(raw[7:])
+			}
+			if raw == "" {
+				u.showMessage("No token pasted", "Paste the whole access token, then press Inspect.")
+				return
+			}
+			u.InspectToken(raw)
+		}, u.win)
+	e.OnSubmitted = func(string) { d.Confirm() }
+	d.Resize(fyne.NewSize(620, 280))
 	d.Show()
 	u.win.Canvas().Focus(e)
 }
