@@ -11,6 +11,24 @@ import (
 	"trustedapp-tester/sandbox"
 )
 
+// healthyToken starts a sandbox and runs its healthy scenario: the server, the
+// profile and the report with its token.
+func healthyToken(t *testing.T) (*sandbox.Server, profiles.Profile, Report) {
+	t.Helper()
+	s, err := sandbox.Start(sandbox.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	healthy, _ := s.Scenario("healthy")
+	hp := profileFor(s, healthy)
+	rep := Run(context.Background(), hp, healthy.ClientSecret, fresh(), nil)
+	if rep.Access == nil {
+		t.Fatalf("no token from the healthy scenario: %v", codes(rep, ""))
+	}
+	return s, hp, rep
+}
+
 func checklistRow(rows []RecordCheck, field string) RecordCheck {
 	for _, r := range rows {
 		if r.Field == field {
@@ -23,17 +41,7 @@ func checklistRow(rows []RecordCheck, field string) RecordCheck {
 // Reading Trusted App records from the sandbox: the app's own with its own token, and
 // other apps' with the healthy app's token (an "inspector").
 func TestReadRecordFromSandbox(t *testing.T) {
-	s, err := sandbox.Start(sandbox.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	healthy, _ := s.Scenario("healthy")
-	hp := profileFor(s, healthy)
-	rep := Run(context.Background(), hp, healthy.ClientSecret, fresh(), nil)
-	if rep.Access == nil {
-		t.Fatalf("no token: %v", codes(rep, ""))
-	}
+	s, hp, rep := healthyToken(t)
 
 	res := ReadRecord(context.Background(), hp, rep.Access, hp.ClientID, fresh())
 	if res.Record == nil || res.Problem != "" {

@@ -4,25 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"trustedapp-tester/sandbox"
 )
 
 // A supplied token is inspected and used, never requested: a good one passes with its
-// System User; another instance's token is refused by signature and issuer; an
-// expired one says so; garbage is malformed.
+// System User; another instance's token is refused by issuer and API; garbage is
+// malformed.
 func TestSuppliedToken(t *testing.T) {
-	s, err := sandbox.Start(sandbox.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	healthy, _ := s.Scenario("healthy")
-	hp := profileFor(s, healthy)
-	issued := Run(context.Background(), hp, healthy.ClientSecret, fresh(), nil)
-	if issued.Access == nil {
-		t.Fatalf("no token: %v", codes(issued, ""))
-	}
+	s, hp, issued := healthyToken(t)
 
 	// A profile of another app on the same instance, with no secret: the token
 	// decides, not the profile.

@@ -212,16 +212,26 @@ func licenceExhausted(w http.ResponseWriter, r *http.Request, msg string) {
 	odataError(w, http.StatusInternalServerError, CodeLicenseExhausted, msg, typeLicense)
 }
 
-// admit opens or reuses the principal's session, enforcing licence slots and the
-// Domain API's rate limits. On success the caller must call the returned release when
-// done.
-func (in *instance) admit(w http.ResponseWriter, r *http.Request, p *principal) (release func(), ok bool) {
-	now := in.now()
+// lockSession takes in.mu and returns the principal's session (opened or reused) with
+// the lock still held; when no licence slot is free it unlocks, answers
+// MaximumLicenseCountExceeded and returns nil.
+func (in *instance) lockSession(w http.ResponseWriter, r *http.Request, p *principal, now time.Time) *session {
 	in.mu.Lock()
 	s, msg := in.openSessionLocked(p, now)
 	if s == nil {
 		in.mu.Unlock()
 		licenceExhausted(w, r, msg)
+	}
+	return s
+}
+
+// admit opens or reuses the principal's session, enforcing licence slots and the
+// Domain API's rate limits. On success the caller must call the returned release when
+// done.
+func (in *instance) admit(w http.ResponseWriter, r *http.Request, p *principal) (release func(), ok bool) {
+	now := in.now()
+	s := in.lockSession(w, r, p, now)
+	if s == nil {
 		return nil, false
 	}
 	rpm := p.app.SessionRPM

@@ -157,11 +157,8 @@ func (in *instance) handleTableAPI(w http.ResponseWriter, r *http.Request) {
 // success the caller must call the returned release when done.
 func (in *instance) admitTable(w http.ResponseWriter, r *http.Request, p *principal) (release func(), ok bool) {
 	now := in.now()
-	in.mu.Lock()
-	s, msg := in.openSessionLocked(p, now)
+	s := in.lockSession(w, r, p, now)
 	if s == nil {
-		in.mu.Unlock()
-		licenceExhausted(w, r, msg)
 		return nil, false
 	}
 	if in.tableActive >= TableAPIConcurrentRequests {

@@ -301,33 +301,59 @@ func (u *UI) deleteCurrent() {
 	if !ok {
 		return
 	}
-	d := dialog.NewConfirm("Delete “"+p.Name+"”?",
+	u.confirmDanger("Delete “"+p.Name+"”?",
 		"The profile and its client secret in the keychain are removed. The Trusted App on the server is not touched.",
-		func(ok bool) {
-			if !ok {
-				return
-			}
-			u.background(func() {
-				err := u.deps.Store.Delete(p.Name)
-				if err == nil {
-					_ = u.deps.Secrets.Delete(p.Name)
+		"Delete", func() {
+			u.deleteProfiles([]string{p.Name}, func(_ int, err error) {
+				if err != nil {
+					u.showError("Could not delete “"+p.Name+"”", err, "Check that the store file is writable and try again.")
+					return
 				}
-				fyne.Do(func() {
-					if err != nil {
-						u.showError("Could not delete “"+p.Name+"”", err, "Check that the store file is writable and try again.")
-						return
-					}
-					delete(u.reports, p.Name)
-					u.setStatus("Deleted “" + p.Name + "”.")
-					u.current = ""
-					u.Reload("")
-				})
+				u.setStatus("Deleted “" + p.Name + "”.")
 			})
-		}, u.win)
-	d.SetConfirmText("Delete")
+		})
+}
+
+// confirmDanger asks before a destructive action; Keep is the safe default.
+func (u *UI) confirmDanger(title, msg, action string, do func()) {
+	d := dialog.NewConfirm(title, msg, func(ok bool) {
+		if ok {
+			do()
+		}
+	}, u.win)
+	d.SetConfirmText(action)
 	d.SetDismissText("Keep")
 	d.SetConfirmImportance(widget.DangerImportance)
 	d.Show()
+}
+
+// deleteProfiles deletes the named profiles and their secrets on a goroutine, then
+// calls done on the UI goroutine with how many went and the first failure, and
+// reloads the list.
+func (u *UI) deleteProfiles(names []string, done func(removed int, failed error)) {
+	u.background(func() {
+		var failed error
+		var gone []string
+		for _, n := range names {
+			if err := u.deps.Store.Delete(n); err != nil {
+				if failed == nil {
+					failed = err
+				}
+				continue
+			}
+			_ = u.deps.Secrets.Delete(n)
+			gone = append(gone, n)
+		}
+		fyne.Do(func() {
+			for _, n := range gone {
+				delete(u.reports, n)
+				delete(u.sandbox, n)
+			}
+			done(len(gone), failed)
+			u.current = ""
+			u.Reload("")
+		})
+	})
 }
 
 // askToken asks for an access token to inspect with the current profile's instance.
@@ -386,44 +412,17 @@ func (u *UI) removeSandboxProfiles() {
 	if len(names) == 0 {
 		return
 	}
-	d := dialog.NewConfirm(fmt.Sprintf("Remove the %d sandbox profiles?", len(names)),
+	u.confirmDanger(fmt.Sprintf("Remove the %d sandbox profiles?", len(names)),
 		"The profiles made for the built-in sandbox and their secrets are removed. Your own profiles stay. “Try the sandbox” brings the scenarios back.",
-		func(ok bool) {
-			if !ok {
-				return
-			}
-			u.background(func() {
-				var failed error
-				removed := 0
-				for _, n := range names {
-					if err := u.deps.Store.Delete(n); err != nil {
-						if failed == nil {
-							failed = err
-						}
-						continue
-					}
-					_ = u.deps.Secrets.Delete(n)
-					removed++
+		"Remove", func() {
+			u.deleteProfiles(names, func(removed int, err error) {
+				if err != nil {
+					u.showError(fmt.Sprintf("Removed %d of %d sandbox profiles", removed, len(names)), err, "Check that the store file is writable and try again.")
+					return
 				}
-				fyne.Do(func() {
-					for _, n := range names {
-						delete(u.reports, n)
-						delete(u.sandbox, n)
-					}
-					if failed != nil {
-						u.showError(fmt.Sprintf("Removed %d of %d sandbox profiles", removed, len(names)), failed, "Check that the store file is writable and try again.")
-					} else {
-						u.setStatus(fmt.Sprintf("Removed %d sandbox profiles.", removed))
-					}
-					u.current = ""
-					u.Reload("")
-				})
+				u.setStatus(fmt.Sprintf("Removed %d sandbox profiles.", removed))
 			})
-		}, u.win)
-	d.SetConfirmText("Remove")
-	d.SetDismissText("Keep")
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+		})
 }
 
 // nameTagLayout puts the environment tag right after the profile name: the name takes
