@@ -32,7 +32,7 @@ type header struct {
 	test     *widget.Button
 	// cancel takes the Test button's place while a run is in flight.
 	cancel  *widget.Button
-	edit    *widget.Button
+	edit    *ttwidget.Button
 	more    *ttwidget.Button
 	content fyne.CanvasObject
 }
@@ -42,6 +42,14 @@ func shortcutHint() string {
 		return "⌘↩"
 	}
 	return "Ctrl+Enter"
+}
+
+// keyHint names the platform's shortcut for key: "Ctrl+E", or "⌘E" on macOS.
+func keyHint(key string) string {
+	if runtime.GOOS == "darwin" {
+		return "⌘" + key
+	}
+	return "Ctrl+" + key
 }
 
 func freshShortcutHint() string {
@@ -65,18 +73,14 @@ func newHeader(u *UI) *header {
 	h.test.Importance = widget.HighImportance
 	h.cancel = widget.NewButtonWithIcon("Cancel  (Esc)", theme.CancelIcon(), u.CancelRun)
 	h.cancel.Hide()
-	h.edit = widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() {
-		if p, ok := u.Current(); ok {
-			u.editor.open(&p)
-		}
-	})
+	h.edit = widgets.NewTipButton("Edit", theme.DocumentCreateIcon(), "Edit this profile ("+keyHint("E")+")", u.EditCurrent)
 	h.more = widgets.NewTipButton("", theme.MoreVerticalIcon(), "More actions: test with a fresh token, duplicate, rename, export, delete", nil)
 	h.more.OnTapped = func() {
 		fresh := fyne.NewMenuItem("Test with a fresh token  ("+freshShortcutHint()+")", u.StartFreshRun)
 		fresh.Disabled = u.running
 		menu := fyne.NewMenu("",
 			fresh,
-			fyne.NewMenuItem("Inspect a token…", u.askToken),
+			fyne.NewMenuItem("Inspect a token…  ("+keyHint("I")+")", u.askToken),
 			fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("Duplicate", u.duplicateCurrent),
 			fyne.NewMenuItem("Rename…", u.renameCurrent),

@@ -30,7 +30,7 @@ type sidebar struct {
 func newSidebar(u *UI) *sidebar {
 	s := &sidebar{u: u}
 	s.search = widget.NewEntry()
-	s.search.SetPlaceHolder("Search profiles")
+	s.search.SetPlaceHolder("Search profiles (" + keyHint("F") + ")")
 	s.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	s.search.OnChanged = func(string) { s.refresh() }
 	s.list = widget.NewList(
@@ -77,7 +77,7 @@ func newSidebar(u *UI) *sidebar {
 	}
 	title := widget.NewLabelWithStyle(Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	newBtn := widget.NewButtonWithIcon("New", theme.ContentAddIcon(), func() { u.editor.open(nil) })
+	newBtn := widgets.NewTipButton("New", theme.ContentAddIcon(), "New profile ("+keyHint("N")+")", u.NewProfile)
 	newBtn.Importance = widget.HighImportance
 	importBtn := widget.NewButtonWithIcon("Import", theme.DownloadIcon(), s.importProfiles)
 	exportBtn := widget.NewButtonWithIcon("Export", theme.UploadIcon(), func() { s.exportProfiles(nil) })

@@ -165,8 +165,42 @@ func New(app fyne.App, deps Deps) *UI {
 		u.win.Canvas().AddShortcut(fresh, func(fyne.Shortcut) { u.StartFreshRun() })
 	}
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEscape}, func(fyne.Shortcut) { u.CancelRun() })
+	for key, do := range map[fyne.KeyName]func(){
+		fyne.KeyF: u.focusSearch, // find a profile
+		fyne.KeyN: u.NewProfile,  // new profile
+		fyne.KeyE: u.EditCurrent, // edit the selected profile
+		fyne.KeyS: u.SaveEditor,  // save the open editor
+		fyne.KeyI: u.askToken,    // inspect a token
+	} {
+		do := do
+		u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { do() })
+	}
 	u.Reload("")
 	return u
+}
+
+// focusSearch puts the cursor in the profile search.
+func (u *UI) focusSearch() { u.win.Canvas().Focus(u.sidebar.search) }
+
+// NewProfile opens the editor for a new profile (not while a run is going).
+func (u *UI) NewProfile() {
+	if !u.running {
+		u.editor.open(nil)
+	}
+}
+
+// EditCurrent opens the editor on the selected profile.
+func (u *UI) EditCurrent() {
+	if p, ok := u.Current(); ok && !u.running {
+		u.editor.open(&p)
+	}
+}
+
+// SaveEditor saves the editor's profile when the editor is open.
+func (u *UI) SaveEditor() {
+	if u.right.Objects[0] == u.editor.content {
+		u.editor.submit()
+	}
 }
 
 // Window is the main window.

@@ -2,11 +2,13 @@ package ui
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	ttwidget "github.com/dweymouth/fyne-tooltip/widget"
@@ -218,11 +220,25 @@ func find(o fyne.CanvasObject, match func(fyne.CanvasObject) bool) fyne.CanvasOb
 
 func findButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	t.Helper()
-	f := find(o, func(c fyne.CanvasObject) bool { b, ok := c.(*widget.Button); return ok && b.Text == text })
-	if f == nil {
+	var b *widget.Button
+	find(o, func(c fyne.CanvasObject) bool {
+		switch w := c.(type) {
+		case *widget.Button:
+			b = w
+		case *ttwidget.Button: // a button with a tooltip
+			b = &w.Button
+		default:
+			return false
+		}
+		if b.Text != text {
+			b = nil
+		}
+		return b != nil
+	})
+	if b == nil {
 		t.Fatalf("no button %q", text)
 	}
-	return f.(*widget.Button)
+	return b
 }
 
 // Saving an edited profile keeps every field the form shows, call bodies included.
@@ -258,5 +274,45 @@ func TestEditorRejectsBadInstance(t *testing.T) {
 	}
 	if w := u.editor.warn.Text; !strings.Contains(w, "instance") || !strings.Contains(w, "id.erp.net is the global sign-in") {
 		t.Fatalf("warning = %q", w)
+	}
+}
+
+// The keyboard: Ctrl+F finds, Ctrl+N creates, Ctrl+E edits, Ctrl+S saves, Ctrl+I
+// inspects a token.
+func TestKeyboardShortcuts(t *testing.T) {
+	e := newEnv(t, Deps{}, acme())
+	u := e.u
+	// The test canvas wraps the software canvas, which dispatches shortcuts.
+	inner := reflect.ValueOf(u.win.Canvas()).Elem().FieldByName("WindowlessCanvas").Interface()
+	c, ok := inner.(interface{ TypedShortcut(fyne.Shortcut) })
+	if !ok {
+		t.Fatalf("%T cannot take a shortcut", inner)
+	}
+	press := func(k fyne.KeyName) {
+		c.TypedShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault})
+		u.Wait()
+	}
+	press(fyne.KeyF)
+	if u.win.Canvas().Focused() != u.sidebar.search {
+		t.Error("Ctrl+F does not focus the search")
+	}
+	press(fyne.KeyE)
+	if u.right.Objects[0] != u.editor.content || u.editor.name.Text != "Nightly import" {
+		t.Fatal("Ctrl+E does not edit the selected profile")
+	}
+	u.editor.notes.SetText("saved with Ctrl+S")
+	press(fyne.KeyS)
+	if p, _ := e.store.Get("Nightly import"); p.Notes != "saved with Ctrl+S" {
+		t.Errorf("Ctrl+S did not save: notes %q", p.Notes)
+	}
+	press(fyne.KeyN)
+	if u.right.Objects[0] != u.editor.content || u.editor.name.Text != "" {
+		t.Error("Ctrl+N does not open a new profile")
+	}
+	u.editor.close()
+	u.Wait()
+	press(fyne.KeyI)
+	if d := topDialog(u); !strings.Contains(d, "Paste an access token") {
+		t.Errorf("Ctrl+I: %q", d)
 	}
 }
