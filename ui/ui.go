@@ -14,7 +14,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	fynetooltip "github.com/dweymouth/fyne-tooltip"
@@ -156,25 +155,7 @@ func New(app fyne.App, deps Deps) *UI {
 	// Tooltips (fyne-tooltip) draw into a layer over the content.
 	u.win.SetContent(fynetooltip.AddWindowToolTipLayer(u.content, u.win.Canvas()))
 	u.win.Resize(fyne.NewSize(1280, 800))
-	for _, sc := range []*desktop.CustomShortcut{
-		{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault},
-		{KeyName: fyne.KeyEnter, Modifier: fyne.KeyModifierShortcutDefault},
-	} {
-		u.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { u.StartRun() })
-		fresh := &desktop.CustomShortcut{KeyName: sc.KeyName, Modifier: sc.Modifier | fyne.KeyModifierShift}
-		u.win.Canvas().AddShortcut(fresh, func(fyne.Shortcut) { u.StartFreshRun() })
-	}
-	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEscape}, func(fyne.Shortcut) { u.CancelRun() })
-	for key, do := range map[fyne.KeyName]func(){
-		fyne.KeyF: u.focusSearch, // find a profile
-		fyne.KeyN: u.NewProfile,  // new profile
-		fyne.KeyE: u.EditCurrent, // edit the selected profile
-		fyne.KeyS: u.SaveEditor,  // save the open editor
-		fyne.KeyI: u.askToken,    // inspect a token
-	} {
-		do := do
-		u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { do() })
-	}
+	u.installCommands()
 	u.Reload("")
 	return u
 }

@@ -316,3 +316,38 @@ func TestKeyboardShortcuts(t *testing.T) {
 		t.Errorf("Ctrl+I: %q", d)
 	}
 }
+
+// The main menu carries the shortcuts (so they work while a field has the focus) and
+// the About dialog.
+func TestMainMenu(t *testing.T) {
+	e := newEnv(t, Deps{}, acme())
+	u := e.u
+	mm := u.win.MainMenu()
+	if mm == nil || len(mm.Items) != 2 || mm.Items[0].Label != "Profile" || mm.Items[1].Label != "Help" {
+		t.Fatalf("main menu %+v", mm)
+	}
+	short := map[string]string{}
+	var about *fyne.MenuItem
+	for _, m := range mm.Items {
+		for _, it := range m.Items {
+			if it.Shortcut != nil {
+				short[it.Label] = it.Shortcut.ShortcutName()
+			}
+			if strings.HasPrefix(it.Label, "About") {
+				about = it
+			}
+		}
+	}
+	for _, label := range []string{"Test this Trusted App", "Test with a fresh token", "Inspect a token…", "New profile", "Edit profile", "Save profile", "Find a profile"} {
+		if short[label] == "" {
+			t.Errorf("menu item %q has no shortcut (%v)", label, short)
+		}
+	}
+	if about == nil {
+		t.Fatal("no About item")
+	}
+	about.Action()
+	if d := topDialog(u); !strings.Contains(d, "Trusted App Tester 0.1.0") || !strings.Contains(d, "never hold a secret") {
+		t.Errorf("About: %q", d)
+	}
+}

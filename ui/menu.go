@@ -1,0 +1,102 @@
+package ui
+
+import (
+	"net/url"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"trustedapp-tester/internal/version"
+)
+
+// command is one keyboard-reachable action. The window's main menu carries the
+// shortcuts, so they work even while a text field has the focus (a focused entry
+// takes every shortcut it is given, and only main-menu shortcuts come first); the
+// same shortcuts are also registered on the canvas.
+type command struct {
+	label string
+	key   fyne.KeyName
+	mod   fyne.KeyModifier
+	do    func()
+}
+
+func (c command) shortcut() *desktop.CustomShortcut {
+	return &desktop.CustomShortcut{KeyName: c.key, Modifier: c.mod}
+}
+
+const docClientCredentials = "https://docs.erp.net/dev/building-apps/auth/flows/client-credentials/overview.html"
+
+// commands are the app's keyboard actions, in menu order (nil entries separate).
+func (u *UI) commands() []*command {
+	ctrl := fyne.KeyModifierShortcutDefault
+	return []*command{
+		{"Test this Trusted App", fyne.KeyReturn, ctrl, u.StartRun},
+		{"Test with a fresh token", fyne.KeyReturn, ctrl | fyne.KeyModifierShift, u.StartFreshRun},
+		{"Inspect a token…", fyne.KeyI, ctrl, u.askToken},
+		nil,
+		{"New profile", fyne.KeyN, ctrl, u.NewProfile},
+		{"Edit profile", fyne.KeyE, ctrl, u.EditCurrent},
+		{"Save profile", fyne.KeyS, ctrl, u.SaveEditor},
+		{"Find a profile", fyne.KeyF, ctrl, u.focusSearch},
+		nil,
+		{"Import profiles…", "", 0, u.sidebar.importProfiles},
+		{"Export profiles…", "", 0, func() { u.sidebar.exportProfiles(nil) }},
+	}
+}
+
+// installCommands sets the main menu and the canvas shortcuts.
+func (u *UI) installCommands() {
+	var items []*fyne.MenuItem
+	for _, c := range u.commands() {
+		if c == nil {
+			items = append(items, fyne.NewMenuItemSeparator())
+			continue
+		}
+		it := fyne.NewMenuItem(c.label, c.do)
+		if c.key != "" {
+			it.Shortcut = c.shortcut()
+			u.win.Canvas().AddShortcut(c.shortcut(), func(fyne.Shortcut) { c.do() })
+		}
+		items = append(items, it)
+	}
+	// The keypad's Enter runs the test too.
+	ctrl := fyne.KeyModifierShortcutDefault
+	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: ctrl}, func(fyne.Shortcut) { u.StartRun() })
+	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: ctrl | fyne.KeyModifierShift}, func(fyne.Shortcut) { u.StartFreshRun() })
+	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEscape}, func(fyne.Shortcut) { u.CancelRun() })
+
+	help := fyne.NewMenu("Help",
+		fyne.NewMenuItem("ERP.net docs: client credentials", func() { u.openURL(docClientCredentials) }),
+		fyne.NewMenuItem("About "+version.Name, u.showAbout),
+	)
+	u.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Profile", items...), help))
+}
+
+func (u *UI) openURL(s string) {
+	p, err := url.Parse(s)
+	if err == nil {
+		err = u.app.OpenURL(p)
+	}
+	if err != nil {
+		u.showError("Could not open the browser", err, "Open "+s+" yourself.")
+	}
+}
+
+// showAbout names the version and where data lives.
+func (u *UI) showAbout() {
+	v := version.Version
+	if c := version.Commit(); c != "" {
+		v += " (" + c + ")"
+	}
+	where := "Client secrets are kept in the system keychain"
+	if u.deps.Secrets != nil && !u.deps.Secrets.Persistent() {
+		where = "No system keychain is available: client secrets are kept in memory for this session only"
+	}
+	body := wrapLabel(version.Name + " " + v + "\n\nTests ERP.net Trusted Applications that sign in with OAuth2 client credentials. " +
+		where + "; profiles, reports and the history never hold a secret or a whole token.")
+	d := dialog.NewCustom("About "+version.Name, "Close", container.NewPadded(body), u.win)
+	d.Resize(fyne.NewSize(520, 240))
+	d.Show()
+}
