@@ -9,7 +9,7 @@ LDFLAGS := -X trustedapp-tester/internal/version.Version=$(VERSION)
 # Fyne logs a locale error under LANG=C.UTF-8; en_US.UTF-8 needs no locale package.
 export LANG := en_US.UTF-8
 
-.PHONY: build app cli demo test lint unit e2e bench screenshots dist dist-linux dist-windows icon clean
+.PHONY: build app cli demo test lint unit e2e deb bench screenshots dist dist-linux dist-windows dist-deb icon clean
 
 build: app cli
 
@@ -24,8 +24,9 @@ demo: app
 	./$(APP) --sandbox
 
 # The whole suite: formatting, vet, unit/interop/UI/fuzz-seed tests with the race
-# detector against a real gnome-keyring, then the real binary under Xvfb.
-test: lint unit e2e
+# detector against a real gnome-keyring, then the real binary under Xvfb, then the
+# Debian package built and checked as an installer.
+test: lint unit e2e deb
 
 lint:
 	@files=$$(git ls-files '*.go' 2>/dev/null); [ -n "$$files" ] || files=$$(find . -name '*.go' -not -path './.git/*'); \
@@ -54,7 +55,16 @@ screenshots: app
 	TRUSTEDAPP_SCREENSHOTS=$(CURDIR)/docs $(GO) test -count=1 -run TestScreenshots ./ui
 	scripts/e2e-smoke.sh $(APP) docs/screenshot-xvfb.png
 
-dist: dist-linux dist-windows
+dist: dist-linux dist-windows dist-deb
+
+DEB := dist/trusted-app-tester_$(VERSION)_amd64.deb
+
+# The Debian/Ubuntu installer (app + CLI + .desktop entry + icon).
+dist-deb: app cli
+	scripts/build-deb.sh $(APP) $(CLI) $(VERSION) $(DEB)
+
+deb: dist-deb
+	scripts/deb-check.sh $(DEB)
 
 # `fyne package -release` bumps Build in FyneApp.toml; keep the tracked file as it is.
 KEEP_TOML    := cp FyneApp.toml bin/FyneApp.toml.keep &&

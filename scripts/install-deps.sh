@@ -9,6 +9,7 @@ set -euo pipefail
 #  test:   Xvfb + imagemagick for the end-to-end screenshot test, gnome-keyring + dbus
 #          for the real Secret Service tests, make
 #  icons:  rsvg-convert to render assets/icon.svg (only `make icon` uses it)
+#  deb:    desktop-file-validate for the installer check
 PACKAGES=(
   make git ca-certificates
   gcc libc6-dev pkg-config
@@ -17,6 +18,7 @@ PACKAGES=(
   xvfb xauth x11-utils libgl1-mesa-dri imagemagick
   dbus gnome-keyring
   librsvg2-bin
+  desktop-file-utils
 )
 
 missing=()
