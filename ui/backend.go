@@ -1,9 +1,9 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -70,35 +70,18 @@ func (a storeAdapter) Export(w io.Writer, names []string) error {
 	return a.s.Export(names, w)
 }
 
-// Import adds the bundle's profiles; a name that already exists is imported as
-// "Name (2)". Profiles that fail validation are reported as an error when nothing
-// else could be imported.
-func (a storeAdapter) Import(r io.Reader) ([]string, error) {
-	res, err := a.s.Import(r, func(profiles.Profile) (profiles.ConflictAction, string) {
-		return profiles.ConflictRename, ""
+// Import adds the bundle's profiles in one write, asking decide about each name that
+// already exists ("Name (2)" for a copy).
+func (a storeAdapter) Import(bundle []byte, decide func(name string) profiles.ConflictAction) (profiles.ImportResult, error) {
+	var res profiles.ImportResult
+	err := a.change(func() error {
+		var err error
+		res, err = a.s.Import(bytes.NewReader(bundle), func(p profiles.Profile) (profiles.ConflictAction, string) {
+			return decide(p.Name), ""
+		})
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	added := append([]string{}, res.Added...)
-	for _, rn := range res.Renamed {
-		added = append(added, rn.To)
-	}
-	if len(res.Rejected) > 0 {
-		var why []string
-		for _, rj := range res.Rejected {
-			var ps []string
-			for _, p := range rj.Problems {
-				ps = append(ps, p.Field+" "+p.Message)
-			}
-			why = append(why, fmt.Sprintf("“%s” (%s)", rj.Name, strings.Join(ps, "; ")))
-		}
-		msg := "not imported because they are invalid: " + strings.Join(why, ", ")
-		if len(added) == 0 {
-			return nil, errors.New(msg)
-		}
-	}
-	return added, nil
+	return res, err
 }
 
 // NewSecrets adapts profiles.Secrets. When the keyring turns out to be unavailable,

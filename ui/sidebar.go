@@ -143,27 +143,142 @@ func (s *sidebar) exportProfiles(names []string) {
 	u.saveFile("trustedapp-profiles.json", func(wc fyne.URIWriteCloser) { s.exportTo(wc, names) })
 }
 
-// importFrom imports the bundle rc on a goroutine and closes it (the file dialog's
-// callback; tests call it with a file reader).
+// maxBundle bounds an import file (the store's own limit).
+const maxBundle = 16 << 20
+
+// importFrom imports the bundle rc (the file dialog's callback; tests call it with a
+// file reader). New names are added at once; when some already exist, the user
+// chooses whether to import them as copies, replace the local ones or skip them.
 func (s *sidebar) importFrom(rc fyne.URIReadCloser) {
 	u := s.u
+	name := rc.URI().Name()
 	u.background(func() {
-		defer rc.Close()
-		added, err := u.deps.Store.Import(rc)
+		data, err := io.ReadAll(io.LimitReader(rc, maxBundle+1))
+		rc.Close()
+		if err == nil && len(data) > maxBundle {
+			err = fmt.Errorf("the file is larger than %d MiB", maxBundle>>20)
+		}
+		var res profiles.ImportResult
+		var clash []string
+		if err == nil {
+			// First pass: everything new; names that exist are noted and skipped.
+			res, err = u.deps.Store.Import(data, func(n string) profiles.ConflictAction {
+				clash = append(clash, n)
+				return profiles.ConflictSkip
+			})
+		}
 		fyne.Do(func() {
 			if err != nil {
-				u.showError("Could not import "+rc.URI().Name(), err, "The file must be a profile bundle (JSON) exported by Trusted App Tester. Nothing was changed.")
+				u.showError("Could not import "+name, err, "The file must be a profile bundle (JSON) exported by Trusted App Tester. Nothing was changed.")
 				return
 			}
-			if len(added) == 0 {
-				u.showMessage("Nothing imported", "Every profile in "+rc.URI().Name()+" already exists here. Rename or delete the local ones to import them again.")
-				u.Reload("")
+			res.Skipped = nil // the clashes: decided next
+			if len(clash) == 0 {
+				s.importDone(name, res)
 				return
 			}
-			u.showMessage("Profiles imported", fmt.Sprintf("Imported %d profile(s): %s. Their client secrets are not part of an export: open each one, press Edit and paste the secret.", len(added), strings.Join(added, ", ")))
-			u.Reload(added[0])
+			s.askConflicts(name, data, res, clash)
 		})
 	})
+}
+
+// askConflicts asks what to do with the bundle's profiles whose names exist here.
+func (s *sidebar) askConflicts(name string, data []byte, first profiles.ImportResult, clash []string) {
+	u := s.u
+	msg := fmt.Sprintf("%d profile(s) in %s have the names of profiles you already have: %s.", len(clash), name, strings.Join(clash, ", "))
+	if n := len(first.Added); n > 0 {
+		msg = fmt.Sprintf("%d new profile(s) were imported. ", n) + msg
+	}
+	var d dialog.Dialog
+	choose := func(act profiles.ConflictAction) {
+		d.Hide()
+		if act == profiles.ConflictSkip {
+			first.Skipped = clash
+			s.importDone(name, first)
+			return
+		}
+		set := map[string]bool{}
+		for _, n := range clash {
+			set[n] = true
+		}
+		u.background(func() {
+			res, err := u.deps.Store.Import(data, func(n string) profiles.ConflictAction {
+				if set[n] {
+					return act
+				}
+				return profiles.ConflictSkip // imported by the first pass
+			})
+			fyne.Do(func() {
+				if err != nil {
+					u.showError("Could not import the profiles that clash", err, "Check that the store file is writable and try again.")
+					u.Reload("")
+					return
+				}
+				res.Added = append(first.Added, res.Added...)
+				res.Rejected = append(first.Rejected, res.Rejected...)
+				res.Skipped = nil
+				s.importDone(name, res)
+			})
+		})
+	}
+	copies := widget.NewButton("Import as copies", func() { choose(profiles.ConflictRename) })
+	copies.Importance = widget.HighImportance
+	replace := widget.NewButton("Replace mine", func() { choose(profiles.ConflictReplace) })
+	replace.Importance = widget.DangerImportance
+	skip := widget.NewButton("Skip them", func() { choose(profiles.ConflictSkip) })
+	body := wrapLabel(msg + " Copies get a name like “" + clash[0] + " (2)”; replacing keeps your client secret in the keychain.")
+	d = dialog.NewCustomWithoutButtons("Profiles with the same names", container.NewVBox(body, container.NewHBox(layout.NewSpacer(), skip, replace, copies)), u.win)
+	d.Resize(fyne.NewSize(560, 220))
+	d.Show()
+}
+
+// importDone says what an import did and selects the first profile it brought.
+func (s *sidebar) importDone(name string, res profiles.ImportResult) {
+	u := s.u
+	var lines []string
+	var first string
+	if n := len(res.Added); n > 0 {
+		lines = append(lines, fmt.Sprintf("Imported %d profile(s): %s.", n, strings.Join(res.Added, ", ")))
+		first = res.Added[0]
+	}
+	if len(res.Renamed) > 0 {
+		var rn []string
+		for _, r := range res.Renamed {
+			rn = append(rn, r.From+" → "+r.To)
+		}
+		lines = append(lines, "Imported as copies: "+strings.Join(rn, ", ")+".")
+		if first == "" {
+			first = res.Renamed[0].To
+		}
+	}
+	if len(res.Replaced) > 0 {
+		lines = append(lines, "Replaced: "+strings.Join(res.Replaced, ", ")+" (their client secrets stay in the keychain).")
+		if first == "" {
+			first = res.Replaced[0]
+		}
+	}
+	if len(res.Skipped) > 0 {
+		lines = append(lines, "Skipped (you have profiles with these names): "+strings.Join(res.Skipped, ", ")+".")
+	}
+	for _, rj := range res.Rejected {
+		var ps []string
+		for _, p := range rj.Problems {
+			ps = append(ps, p.Field+" "+p.Message)
+		}
+		lines = append(lines, fmt.Sprintf("Not imported, invalid: “%s” (%s).", rj.Name, strings.Join(ps, "; ")))
+	}
+	title := "Profiles imported"
+	switch {
+	case len(lines) == 0:
+		title = "Nothing imported"
+		lines = append(lines, name+" holds no profiles.")
+	case first == "":
+		title = "Nothing imported"
+	case len(res.Added)+len(res.Renamed) > 0:
+		lines = append(lines, "Client secrets are never part of an export: open each new profile, press Edit and paste its secret.")
+	}
+	u.showMessage(title, strings.Join(lines, "\n"))
+	u.Reload(first)
 }
 
 // exportTo writes the names' bundle to wc on a goroutine and closes it.

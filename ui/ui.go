@@ -41,8 +41,9 @@ type ProfileStore interface {
 	MarkSecretSet(name string, at time.Time) error
 	// Export writes the named profiles (never their secrets) as a bundle.
 	Export(w io.Writer, names []string) error
-	// Import reads a bundle and returns the names it added.
-	Import(r io.Reader) ([]string, error)
+	// Import adds a bundle's profiles; decide says what to do with a name that
+	// already exists (skip, import as a copy, replace).
+	Import(bundle []byte, decide func(name string) profiles.ConflictAction) (profiles.ImportResult, error)
 }
 
 // SecretStore keeps client secrets (the OS keyring, or memory for this session).
