@@ -228,7 +228,7 @@ func (s *sidebar) askConflicts(name string, data []byte, first profiles.ImportRe
 	skip := widget.NewButton("Skip them", func() { choose(profiles.ConflictSkip) })
 	body := wrapLabel(msg + " Copies get a name like “" + clash[0] + " (2)”; replacing keeps your client secret in the keychain.")
 	d = dialog.NewCustomWithoutButtons("Profiles with the same names", container.NewVBox(body, container.NewHBox(layout.NewSpacer(), skip, replace, copies)), u.win)
-	d.Resize(fyne.NewSize(560, 220))
+	d.Resize(fyne.NewSize(560, 1)) // its natural height
 	d.Show()
 }
 
