@@ -27,6 +27,9 @@ type TrustedAppRecord struct {
 	// object), else the reference (@odata.id) or "" when none is assigned.
 	SystemUser    string
 	SystemUserSet bool
+	// SystemUserKnown is false when the instance did not send SystemUser at all (a
+	// navigation property it would not expand).
+	SystemUserKnown bool
 	// SystemUserRef is true when SystemUser holds a reference, not a login.
 	SystemUserRef    bool
 	Scope            *string
@@ -64,11 +67,12 @@ type RecordResult struct {
 	Step Step
 }
 
-// RecordQuery is the OData request for the record of clientID, relative to nothing:
-// an absolute URL under the profile's OData root.
+// RecordQuery is the OData request for the record of clientID: an absolute URL
+// under the profile's OData root. SystemUser is a navigation property, so its login
+// comes only with $expand.
 func RecordQuery(p profiles.Profile, clientID string) string {
 	lit := "'" + strings.ReplaceAll(clientID, "'", "''") + "'"
-	return p.ODataRootURL() + "Systems_Security_TrustedApplications?$filter=" + url.QueryEscape("ApplicationUri eq "+lit) + "&$top=2"
+	return p.ODataRootURL() + "Systems_Security_TrustedApplications?$filter=" + url.QueryEscape("ApplicationUri eq "+lit) + "&$top=2&$expand=" + url.QueryEscape("SystemUser($select=Login)")
 }
 
 // ReadRecord reads the Trusted App record of clientID with tok, a token of p's
@@ -76,13 +80,15 @@ func RecordQuery(p profiles.Profile, clientID string) string {
 func ReadRecord(ctx context.Context, p profiles.Profile, tok *AccessToken, clientID string, opts Options) RecordResult {
 	call := profiles.APICall{Name: "Trusted App record", Method: "GET", Path: RecordQuery(p, clientID)}
 	st := Call(ctx, p, tok, call, opts)
-	res := RecordResult{Step: st}
-	status := 0
-	body := ""
-	if n := len(st.Exchanges); n > 0 {
-		status = st.Exchanges[n-1].Status
-		body = st.Exchanges[n-1].ResponseBody
+	status, body := lastAnswer(st)
+	if status == 400 {
+		// An instance that will not expand SystemUser: ask again without it (the
+		// SystemUser row then says to check it by hand).
+		call.Path = strings.TrimSuffix(call.Path, "&$expand="+url.QueryEscape("SystemUser($select=Login)"))
+		st = Call(ctx, p, tok, call, opts)
+		status, body = lastAnswer(st)
 	}
+	res := RecordResult{Step: st}
 	switch {
 	case status == 401:
 		res.Problem = "The instance refused the token (HTTP 401): run the test again for a fresh token."
@@ -130,6 +136,13 @@ func ReadRecord(ctx context.Context, p profiles.Profile, tok *AccessToken, clien
 	return res
 }
 
+func lastAnswer(st Step) (int, string) {
+	if n := len(st.Exchanges); n > 0 {
+		return st.Exchanges[n-1].Status, st.Exchanges[n-1].ResponseBody
+	}
+	return 0, ""
+}
+
 func recordFrom(v map[string]any) *TrustedAppRecord {
 	r := &TrustedAppRecord{}
 	r.Name, _ = v["Name"].(string)
@@ -151,6 +164,7 @@ func recordFrom(v map[string]any) *TrustedAppRecord {
 		empty := ""
 		r.Scope = &empty // null: no scopes
 	}
+	_, r.SystemUserKnown = v["SystemUser"]
 	switch u := v["SystemUser"].(type) {
 	case string:
 		r.SystemUser, r.SystemUserSet = u, u != ""
@@ -222,7 +236,7 @@ func RecordChecklist(p profiles.Profile, rec *TrustedAppRecord, systemUser strin
 
 	// SystemUser
 	switch {
-	case rec == nil:
+	case rec == nil || !rec.SystemUserKnown:
 		want := "a user the integration may act as"
 		if systemUser != "" {
 			want = systemUser + " (the token's System User)"

@@ -156,7 +156,7 @@ func TestRecordShapes(t *testing.T) {
 	if c := checklistRow(RecordChecklist(profiles.Profile{Scopes: []string{"read"}}, r, "svc-import"), "SystemUser"); c.State != RecordWarn || c.Actual != "svc-other" {
 		t.Errorf("another user: %+v", c)
 	}
-	if q := RecordQuery(profiles.Profile{InstanceURL: "https://acme.my.erp.net"}, "com.o'brien/app"); !strings.HasSuffix(q, "%27com.o%27%27brien%2Fapp%27&$top=2") {
+	if q := RecordQuery(profiles.Profile{InstanceURL: "https://acme.my.erp.net"}, "com.o'brien/app"); !strings.Contains(q, "%27com.o%27%27brien%2Fapp%27&$top=2&$expand=SystemUser") {
 		t.Errorf("query %s", q)
 	}
 }
@@ -188,5 +188,35 @@ func TestReadRecordRefusals(t *testing.T) {
 		if res.Record != nil || !strings.Contains(res.Problem, tc.want) {
 			t.Errorf("%d: %q", tc.status, res.Problem)
 		}
+	}
+}
+
+// An instance that will not expand SystemUser: the record is read again without the
+// expansion, and the SystemUser row asks to be checked by hand.
+func TestReadRecordWithoutExpand(t *testing.T) {
+	f := newFakeERP(t)
+	var paths []string
+	id := f.profile().ClientID
+	f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.URL.RawQuery)
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Query().Get("$expand") != "" {
+			w.WriteHeader(400)
+			io.WriteString(w, `{"error":{"code":"BadRequest","message":"$expand is not allowed"}}`)
+			return
+		}
+		io.WriteString(w, `{"value":[{"ApplicationUri":"`+id+`","ClientType":"Confidential","SystemUserAllowed":true,"Scope":"read update","IsEnabled":true}]}`)
+	}
+	p := f.profile()
+	res := ReadRecord(context.Background(), p, NewAccessToken("a.b.c"), p.ClientID, fresh())
+	if res.Record == nil || res.Problem != "" || len(paths) != 2 || strings.Contains(paths[1], "expand") {
+		t.Fatalf("record %+v, problem %q, queries %q", res.Record, res.Problem, paths)
+	}
+	rows := RecordChecklist(p, res.Record, "")
+	if c := checklistRow(rows, "SystemUser"); c.State != RecordUnknown || c.Actual != "not read" {
+		t.Errorf("SystemUser row %+v", c)
+	}
+	if c := checklistRow(rows, "Scope"); c.State != RecordOK {
+		t.Errorf("Scope row %+v", c)
 	}
 }

@@ -213,7 +213,11 @@ func TestAPIStatuses(t *testing.T) {
 		{"unknown id", "GET", root + "Crm_Sales_Customers(00000000-0000-4000-a000-000000000000)", rw, "", 404, "NotFound", "No Crm_Sales_Customers entity"},
 		{"bad key", "GET", root + "Crm_Sales_Customers(42)", rw, "", 400, "BadRequest", "not a valid Edm.Guid"},
 		{"bad $top", "GET", root + "Crm_Sales_Customers?$top=-1", rw, "", 400, "BadRequest", "$top"},
-		{"unsupported option", "GET", root + "Crm_Sales_Customers?$expand=Party", rw, "", 400, "BadRequest", "$expand is not supported"},
+		{"unsupported option", "GET", root + "Crm_Sales_Customers?$apply=groupby((Name))", rw, "", 400, "BadRequest", "$apply is not supported"},
+		{"unknown navigation", "GET", root + "Crm_Sales_Customers?$expand=Party", rw, "", 400, "BadRequest", "Could not find a navigation property named 'Party' on type 'Crm_Sales_Customer' ($expand)"},
+		{"expand option", "GET", root + "Systems_Security_TrustedApplications?$expand=SystemUser($top=1)", rw, "", 400, "BadRequest", "only $select inside $expand"},
+		{"expand select", "GET", root + "Systems_Security_TrustedApplications?$expand=SystemUser($select=Password)", rw, "", 400, "BadRequest", "Could not find a property named 'Password' on type 'Systems_Security_User'"},
+		{"expand unclosed", "GET", root + "Systems_Security_TrustedApplications?$expand=SystemUser($select=Login", rw, "", 400, "BadRequest", "unclosed"},
 		{"unknown $select", "GET", root + "Crm_Sales_Customers?$select=Colour", rw, "", 400, "BadRequest", "Could not find a property named 'Colour'"},
 		{"unsupported $filter", "GET", root + "Crm_Sales_Customers?$filter=" + url.QueryEscape("Name has 'A'"), rw, "", 400, "BadRequest", "expected an operator after 'Name' (eq, ne, gt, ge, lt, le or in), got 'has'"},
 		{"bad $skiptoken", "GET", root + "Crm_Sales_Customers?$top=2&$skiptoken=AAAA", rw, "", 400, "BadRequest", "$skiptoken"},
@@ -368,6 +372,28 @@ func TestInstanceEndpoints(t *testing.T) {
 	}
 	if strings.Contains(string(get("/api/domain/odata/Systems_Security_TrustedApplications", tok).body), "SecretHash") {
 		t.Error("Trusted Apps listing exposes the secret hash")
+	}
+	// SystemUser is a navigation property: sent only with $expand, as OData does.
+	if strings.Contains(string(get("/api/domain/odata/Systems_Security_TrustedApplications", tok).body), `"SystemUser"`) {
+		t.Error("SystemUser is sent without $expand")
+	}
+	if !strings.Contains(string(r.body), `<NavigationProperty Name="SystemUser" Type="Erp.Systems_Security_User"/>`) || !strings.Contains(string(r.body), `<EntityType Name="Systems_Security_User">`) {
+		t.Errorf("$metadata lacks the SystemUser navigation: %s", r.body)
+	}
+	byURI := map[string]any{}
+	for _, a := range get("/api/domain/odata/Systems_Security_TrustedApplications?$expand=SystemUser($select=Login)", tok).json(t)["value"].([]any) {
+		m := a.(map[string]any)
+		byURI[m["ApplicationUri"].(string)] = m["SystemUser"]
+	}
+	if u, _ := byURI["com.sandbox/healthy"].(map[string]any); u == nil || u["Login"] != "svc-import" || len(u) != 2 || !strings.HasPrefix(u["@odata.id"].(string), "Systems_Security_Users(") {
+		t.Errorf("expanded SystemUser of healthy = %v", byURI["com.sandbox/healthy"])
+	}
+	if u, ok := byURI["com.sandbox/no-system-user"]; !ok || u != nil {
+		t.Errorf("expanded SystemUser of no-system-user = %v (present %v), want null", u, ok)
+	}
+	full := get("/api/domain/odata/Systems_Security_TrustedApplications?$filter="+url.QueryEscape("ApplicationUri eq 'com.sandbox/inactive-system-user'")+"&$expand=SystemUser", tok).json(t)["value"].([]any)
+	if u := full[0].(map[string]any)["SystemUser"].(map[string]any); u["Login"] != "svc-retired" || u["Active"] != false || u["UserType"] == nil {
+		t.Errorf("fully expanded SystemUser = %v", u)
 	}
 }
 

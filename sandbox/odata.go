@@ -46,6 +46,106 @@ type entitySet struct {
 	rows     []row
 	readOnly bool   // writes are a business error
 	key      string // key property; "" means "Id"
+	// navs are single-valued navigation properties: a row holds the target as a
+	// row (or nil) under the nav's name, sent only when $expand asks for it.
+	navs []nav
+}
+
+// nav is a navigation property to one entity of another set (e.g. a Trusted App's
+// SystemUser), served inline only with $expand, as OData does.
+type nav struct {
+	name     string // e.g. SystemUser
+	set      string // the target's entity set, e.g. Systems_Security_Users
+	typeName string // e.g. Systems_Security_User
+	props    []prop // the target's structural properties; the first is its key
+}
+
+func (s *entitySet) nav(name string) (nav, bool) {
+	for _, n := range s.navs {
+		if n.name == name {
+			return n, true
+		}
+	}
+	return nav{}, false
+}
+
+// expansion is one parsed $expand item: a navigation and its $select (nil: all).
+type expansion struct {
+	nav nav
+	sel []string
+}
+
+// parseExpand reads "$expand=SystemUser" or "SystemUser($select=Login,Active)".
+func parseExpand(set *entitySet, s string) ([]expansion, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []expansion
+	for _, item := range splitTop(s) {
+		item = strings.TrimSpace(item)
+		name, opts := item, ""
+		if i := strings.IndexByte(item, '('); i > 0 {
+			if !strings.HasSuffix(item, ")") {
+				return nil, fmt.Errorf("The $expand item '%s' has an unclosed '(': write Nav($select=a,b)", item)
+			}
+			name, opts = strings.TrimSpace(item[:i]), strings.TrimSpace(item[i+1:len(item)-1])
+		}
+		n, ok := set.nav(name)
+		if !ok {
+			var names []string
+			for _, x := range set.navs {
+				names = append(names, x.name)
+			}
+			return nil, fmt.Errorf("Could not find a navigation property named '%s' on type '%s' ($expand). Navigation properties: %s.", name, set.typeName, orNone(names))
+		}
+		e := expansion{nav: n}
+		if opts != "" {
+			k, v, _ := strings.Cut(opts, "=")
+			if strings.TrimSpace(k) != "$select" {
+				return nil, fmt.Errorf("The sandbox supports only $select inside $expand, not '%s'", strings.TrimSpace(k))
+			}
+			for _, f := range strings.Split(v, ",") {
+				f = strings.TrimSpace(f)
+				found := false
+				for _, p := range n.props {
+					found = found || p.name == f
+				}
+				if !found {
+					return nil, fmt.Errorf("Could not find a property named '%s' on type '%s' ($expand=%s($select=...)).", f, n.typeName, n.name)
+				}
+				e.sel = append(e.sel, f)
+			}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// splitTop splits s at commas outside parentheses.
+func splitTop(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, c := range s {
+		switch c {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
+}
+
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
 }
 
 // keyName is the key property (the @odata.id key), e.g. Id or Sales_Order_Id.
@@ -139,11 +239,12 @@ func seedData() map[string]*entitySet {
 			{name: "ApplicationUri", kind: kString},
 			{name: "ClientType", kind: kString},
 			{name: "SystemUserAllowed", kind: kBool},
-			{name: "SystemUser", kind: kString},
 			{name: "Scope", kind: kString},
 			{name: "IsEnabled", kind: kBool},
 			{name: "ReferenceTokens", kind: kString},
 		},
+		navs: []nav{{name: "SystemUser", set: "Systems_Security_Users", typeName: "Systems_Security_User",
+			props: []prop{{name: "Id", kind: kGUID}, {name: "Login", kind: kString}, {name: "UserType", kind: kString}, {name: "Active", kind: kBool}}}},
 	}
 	return map[string]*entitySet{customers.name: customers, products.name: products, apps.name: apps}
 }
@@ -163,8 +264,8 @@ func (in *instance) setSnapshot(name string) (*entitySet, bool) {
 		for _, id := range in.appOrder {
 			a := in.apps[id]
 			var user any
-			if a.SystemUser != nil {
-				user = a.SystemUser.Login
+			if u := a.SystemUser; u != nil {
+				user = row{"Id": u.ID, "Login": u.Login, "UserType": u.Type, "Active": u.Active}
 			}
 			cp.rows = append(cp.rows, row{"Id": in.appIDs[id], "Name": a.Name, "ApplicationUri": a.ApplicationURI,
 				"ClientType": a.ClientType, "SystemUserAllowed": a.SystemUserAllowed, "SystemUser": user,
@@ -238,6 +339,10 @@ func (in *instance) handleOData(w http.ResponseWriter, r *http.Request, rest str
 		for _, rw := range set.rows {
 			if strings.EqualFold(rw["Id"].(string), key) {
 				sel, err := parseSelect(set, r.URL.Query().Get("$select"))
+				var exp []expansion
+				if err == nil {
+					exp, err = parseExpand(set, r.URL.Query().Get("$expand"))
+				}
 				if err != nil {
 					odataError(w, http.StatusBadRequest, "BadRequest", err.Error(), "")
 					return
@@ -246,7 +351,7 @@ func (in *instance) handleOData(w http.ResponseWriter, r *http.Request, rest str
 				b.WriteString(`{"@odata.context":`)
 				writeJSONValue(&b, in.odataRoot()+"$metadata#"+set.name+"/$entity")
 				b.WriteByte(',')
-				encodeRowFields(&b, set, rw, sel)
+				encodeRowFields(&b, set, rw, sel, exp)
 				b.WriteByte('}')
 				w.Header().Set("Content-Type", "application/json; charset=utf-8")
 				w.Write(b.Bytes())
@@ -269,8 +374,9 @@ func writeJSONValue(b *bytes.Buffer, v any) {
 	b.Write(bytes.TrimRight(j.Bytes(), "\n"))
 }
 
-// encodeRowFields writes "@odata.id":..., then the selected properties in model order.
-func encodeRowFields(b *bytes.Buffer, set *entitySet, rw row, sel []string) {
+// encodeRowFields writes "@odata.id":..., then the selected properties in model
+// order, then the expanded navigation properties (null when there is no target).
+func encodeRowFields(b *bytes.Buffer, set *entitySet, rw row, sel []string, exp []expansion) {
 	b.WriteString(`"@odata.id":`)
 	writeJSONValue(b, fmt.Sprintf("%s(%s)", set.name, rw[set.keyName()]))
 	for _, p := range set.props {
@@ -281,6 +387,28 @@ func encodeRowFields(b *bytes.Buffer, set *entitySet, rw row, sel []string) {
 		writeJSONValue(b, p.name)
 		b.WriteByte(':')
 		writeJSONValue(b, rw[p.name])
+	}
+	for _, e := range exp {
+		b.WriteByte(',')
+		writeJSONValue(b, e.nav.name)
+		b.WriteByte(':')
+		target, _ := rw[e.nav.name].(row)
+		if target == nil {
+			b.WriteString("null")
+			continue
+		}
+		b.WriteString(`{"@odata.id":`)
+		writeJSONValue(b, fmt.Sprintf("%s(%v)", e.nav.set, target[e.nav.props[0].name]))
+		for _, p := range e.nav.props {
+			if e.sel != nil && !contains(e.sel, p.name) {
+				continue
+			}
+			b.WriteByte(',')
+			writeJSONValue(b, p.name)
+			b.WriteByte(':')
+			writeJSONValue(b, target[p.name])
+		}
+		b.WriteByte('}')
 	}
 }
 
@@ -330,7 +458,7 @@ func (in *instance) parseSkiptoken(s string) (int, bool) {
 	return int(binary.BigEndian.Uint64(raw[:8])), true
 }
 
-var supportedOptions = []string{"$top", "$skip", "$select", "$skiptoken", "$filter"}
+var supportedOptions = []string{"$top", "$skip", "$select", "$skiptoken", "$filter", "$expand"}
 
 // getCollection answers GET on a collection of the OData service at root (the Domain
 // API's or the Table API's, ending in "/"): $top, $skip, $select, $filter, and
@@ -382,6 +510,11 @@ func (in *instance) getCollection(w http.ResponseWriter, r *http.Request, set *e
 		bad(err.Error())
 		return
 	}
+	exp, err := parseExpand(set, q.Get("$expand"))
+	if err != nil {
+		bad(err.Error())
+		return
+	}
 	var rows []row
 	for _, rw := range set.rows {
 		if match(rw) {
@@ -409,13 +542,13 @@ func (in *instance) getCollection(w http.ResponseWriter, r *http.Request, set *e
 			b.WriteByte(',')
 		}
 		b.WriteByte('{')
-		encodeRowFields(&b, set, rw, sel)
+		encodeRowFields(&b, set, rw, sel, exp)
 		b.WriteByte('}')
 	}
 	b.WriteByte(']')
 	if more {
 		next := root + set.name + "?$top=" + strconv.Itoa(top)
-		for _, k := range []string{"$select", "$filter"} {
+		for _, k := range []string{"$select", "$filter", "$expand"} {
 			if v := q.Get(k); v != "" {
 				next += "&" + k + "=" + url.QueryEscape(v)
 			}
@@ -579,7 +712,7 @@ func (in *instance) create(w http.ResponseWriter, r *http.Request, set *entitySe
 	b.WriteString(`{"@odata.context":`)
 	writeJSONValue(&b, in.odataRoot()+"$metadata#"+set.name+"/$entity")
 	b.WriteByte(',')
-	encodeRowFields(&b, set, rw, nil)
+	encodeRowFields(&b, set, rw, nil, nil)
 	b.WriteByte('}')
 	w.Header().Set("Location", fmt.Sprintf("%s%s(%s)", in.odataRoot(), set.name, rw["Id"]))
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -599,7 +732,17 @@ func metadataXML(names []string, sets map[string]*entitySet) string {
 		for _, p := range s.props {
 			fmt.Fprintf(&b, `<Property Name="%s" Type="%s" Nullable="%t"/>`, p.name, p.kind, !(p.required || p.name == s.keyName()))
 		}
+		for _, n := range s.navs {
+			fmt.Fprintf(&b, `<NavigationProperty Name="%s" Type="Erp.%s"/>`, n.name, n.typeName)
+		}
 		b.WriteString("</EntityType>\n")
+		for _, n := range s.navs {
+			fmt.Fprintf(&b, `<EntityType Name="%s"><Key><PropertyRef Name="%s"/></Key>`, n.typeName, n.props[0].name)
+			for _, p := range n.props {
+				fmt.Fprintf(&b, `<Property Name="%s" Type="%s" Nullable="%t"/>`, p.name, p.kind, p.name != n.props[0].name)
+			}
+			b.WriteString("</EntityType>\n")
+		}
 	}
 	b.WriteString(`<EntityContainer Name="Container">`)
 	for _, n := range names {

@@ -44,7 +44,9 @@ func screen(t *testing.T, name string, th fyne.Theme, size fyne.Size) image.Imag
 		t.Fatalf("unknown screen %q", name)
 	}
 	e.u.Wait()
-	e.app.Settings().SetTheme(th)
+	// The test app applies a theme on its own goroutine: wait for it, or the capture
+	// can catch the window half refreshed (seen under load).
+	test.ApplyTheme(t, th)
 	w := e.u.Window()
 	w.Resize(size)
 	w.Canvas().Unfocus()
