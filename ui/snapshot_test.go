@@ -71,9 +71,42 @@ func TestSnapshots(t *testing.T) {
 		{"user-scopes", theme.LightTheme(), "user_scopes_light.png"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			test.AssertImageMatches(t, tc.file, screen(t, tc.screen, tc.theme, size))
+			// Under heavy load the test driver has (rarely) captured a window with its
+			// rectangles and icons missing. A real regression differs on every try, so
+			// a capture is taken up to three times before the last one is judged.
+			img := screen(t, tc.screen, tc.theme, size)
+			for try := 1; try < 3 && !samePixels(t, tc.file, img); try++ {
+				t.Logf("%s: capture %d differs from the master; capturing again", tc.file, try)
+				img = screen(t, tc.screen, tc.theme, size)
+			}
+			test.AssertImageMatches(t, tc.file, img)
 		})
 	}
+}
+
+// samePixels reports whether img equals the master testdata/file pixel for pixel.
+func samePixels(t *testing.T, file string, img image.Image) bool {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", file))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	master, err := png.Decode(f)
+	if err != nil || master.Bounds() != img.Bounds() {
+		return false
+	}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r1, g1, b1, a1 := master.At(x, y).RGBA()
+			r2, g2, b2, a2 := img.At(x, y).RGBA()
+			if r1 != r2 || g1 != g2 || b1 != b2 || a1 != a2 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // TestScreenshots writes the README's screenshots at 1280x800 when
