@@ -65,6 +65,8 @@ type RecordResult struct {
 	Problem string
 	// Step is the API call made (its exchange, findings and timings).
 	Step Step
+	// Status is the HTTP status of the last answer (0 when none came).
+	Status int
 }
 
 // RecordQuery is the OData request for the record of clientID: an absolute URL
@@ -88,7 +90,7 @@ func ReadRecord(ctx context.Context, p profiles.Profile, tok *AccessToken, clien
 		st = Call(ctx, p, tok, call, opts)
 		status, body = lastAnswer(st)
 	}
-	res := RecordResult{Step: st}
+	res := RecordResult{Step: st, Status: status}
 	switch {
 	case status == 401:
 		res.Problem = "The instance refused the token (HTTP 401): run the test again for a fresh token."

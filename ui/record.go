@@ -172,6 +172,9 @@ func (t *recordTab) readRecord() {
 				return // another profile is shown now
 			}
 			t.readFor = tok.Fingerprint()
+			if res.Status == 401 && name != p.Name {
+				res.Problem = "The instance refused the token of “" + name + "” (HTTP 401): it may have expired. Test “" + name + "” again for a fresh token, then read again."
+			}
 			if res.Record != nil {
 				t.intro.SetText(fmt.Sprintf("The Trusted App record of %s as the instance holds it, read with %s: the fields client credentials depends on, fields to fix first.", p.ClientID, who))
 			}

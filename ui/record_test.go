@@ -127,3 +127,29 @@ func TestGuidanceOpensRecord(t *testing.T) {
 		t.Errorf("record rows: %s", texts(u.record.rows))
 	}
 }
+
+// Another profile's token that the instance refuses: the problem names that profile.
+func TestRecordTabOtherTokenRefused(t *testing.T) {
+	e := newEnv(t, Deps{Run: replayRun(healthyReport()), ReadRecord: func(context.Context, profiles.Profile, *check.AccessToken, string, check.Options) check.RecordResult {
+		return check.RecordResult{Status: 401, Problem: "The instance refused the token (HTTP 401): run the test again for a fresh token."}
+	}}, acme())
+	u := e.u
+	u.StartRun() // the reader
+	u.Wait()
+	other := acme()
+	other.Name, other.ClientID = "Price sync", "com.acme/prices"
+	if err := e.store.Add(other); err != nil {
+		t.Fatal(err)
+	}
+	u.Reload("Price sync")
+	u.Wait()
+	rt := u.record
+	if !strings.Contains(rt.source.Selected, "Nightly import") {
+		t.Fatalf("source %q", rt.source.Selected)
+	}
+	rt.readRecord()
+	u.Wait()
+	if !strings.Contains(rt.problem.Text, "refused the token of “Nightly import”") || !strings.Contains(rt.problem.Text, "Test “Nightly import” again") {
+		t.Errorf("problem %q", rt.problem.Text)
+	}
+}
