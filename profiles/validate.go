@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -79,6 +80,28 @@ func KnownScopes() []Scope {
 		{Name: "profile", Meaning: "basic user info (interactive only)"},
 		{Name: "sec", Meaning: "security-namespace APIs, internal use only", ServiceApp: true},
 	}
+}
+
+// CallPathError says what stops an API call's path from being sent, nil when it can
+// be: a path from the instance root, or an http(s) URL with a host.
+func CallPathError(path string) error {
+	const example = "/api/domain/odata/Crm_Sales_Customers?$top=5"
+	switch {
+	case strings.TrimSpace(path) == "":
+		return fmt.Errorf("enter a path such as %s", example)
+	case strings.IndexFunc(path, unicode.IsSpace) >= 0:
+		return errors.New("the path contains a space: write it as %20")
+	}
+	u, err := url.Parse(path)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a URL path (%v): enter a path such as %s", path, cleanURLErr(err), example)
+	case u.IsAbs() && u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("the scheme %q cannot be called: use a path from the instance root or an https:// URL", u.Scheme)
+	case u.IsAbs() && u.Host == "":
+		return errors.New("the URL has no host: use a path from the instance root or a full https:// URL")
+	}
+	return nil
 }
 
 func knownScopeNames() string {
@@ -243,20 +266,8 @@ func validate(p Profile, others []Profile, checkFiles bool) []Problem {
 		case m != strings.ToUpper(m):
 			warnf(field+".method", "%q should be upper case: use %q", c.Method, strings.ToUpper(m))
 		}
-		path := c.Path
-		switch {
-		case strings.TrimSpace(path) == "":
-			errf(field+".path", "is empty: enter a path such as /api/domain/odata/Crm_Sales_Customers?$top=5")
-		case strings.IndexFunc(path, unicode.IsSpace) >= 0:
-			errf(field+".path", "%q contains a space: encode it as %%20", path)
-		default:
-			if u, err := url.Parse(path); err != nil {
-				errf(field+".path", "is not a valid URL path (%v): enter a path such as /api/domain/odata/Crm_Sales_Customers?$top=5", cleanURLErr(err))
-			} else if u.IsAbs() && u.Scheme != "http" && u.Scheme != "https" {
-				errf(field+".path", "uses the scheme %q: use a path relative to the instance root or an https:// URL", u.Scheme)
-			} else if u.IsAbs() && u.Host == "" {
-				errf(field+".path", "has no host: use a path relative to the instance root or a full https:// URL")
-			}
+		if err := CallPathError(c.Path); err != nil {
+			errf(field+".path", "%v", err)
 		}
 		if c.Body != "" && (strings.EqualFold(m, "GET") || strings.EqualFold(m, "HEAD")) {
 			warnf(field+".body", "a %s request has a body, which servers ignore: remove the body or use POST", strings.ToUpper(m))

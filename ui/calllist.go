@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
-	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -179,21 +177,8 @@ func (l *callList) calls() ([]profiles.APICall, error) {
 
 // callPathError explains what is wrong with call n's path, nil when it can be sent.
 func callPathError(n int, s string) error {
-	s = strings.TrimSpace(s)
-	switch {
-	case s == "":
-		return fmt.Errorf("API call %d: enter a path such as /api/domain/odata/Crm_Sales_Customers?$top=5, or remove the call", n)
-	case strings.IndexFunc(s, unicode.IsSpace) >= 0:
-		return fmt.Errorf("API call %d: the path contains a space: write it as %%20", n)
-	}
-	u, err := url.Parse(s)
-	switch {
-	case err != nil:
-		return fmt.Errorf("API call %d: %q is not a URL path: enter a path such as /api/domain/currentmodel", n, s)
-	case u.IsAbs() && u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Errorf("API call %d: the scheme %q cannot be called: use a path from the instance root or an https:// URL", n, u.Scheme)
-	case u.IsAbs() && u.Host == "":
-		return fmt.Errorf("API call %d: the URL has no host: use a path from the instance root or a full https:// URL", n)
+	if err := profiles.CallPathError(strings.TrimSpace(s)); err != nil {
+		return fmt.Errorf("API call %d: %w", n, err)
 	}
 	return nil
 }
