@@ -98,6 +98,15 @@ type TokenInfo struct {
 	HasRefresh bool `json:"has_refresh_token,omitempty"`
 }
 
+// ExpiresAt is when the token response said the token ends (ObtainedAt plus
+// expires_in); zero when the response gave no lifetime.
+func (i TokenInfo) ExpiresAt() time.Time {
+	if i.ExpiresIn <= 0 || i.ObtainedAt.IsZero() {
+		return time.Time{}
+	}
+	return i.ObtainedAt.Add(time.Duration(i.ExpiresIn) * time.Second)
+}
+
 // Step is one finished step of a run. API calls are one Step each.
 type Step struct {
 	Kind     StepKind      `json:"kind"`

@@ -90,7 +90,7 @@ func (r *run) token() (st Step) {
 			st.Token = &info
 			st.Findings = append(st.Findings, newFinding(TokFromCache,
 				fmt.Sprintf("A token obtained at %s was reused from memory; ask for a fresh token to test the sign-in itself.", info.ObtainedAt.Format(time.RFC3339)),
-				map[string]string{EvExpires: info.ObtainedAt.Add(time.Duration(info.ExpiresIn) * time.Second).UTC().Format(time.RFC3339)}))
+				map[string]string{EvExpires: info.ExpiresAt().UTC().Format(time.RFC3339)}))
 			return finishStep(st, "Reused a cached token …"+info.Last6)
 		}
 	}
@@ -191,7 +191,7 @@ func (r *run) token() (st Step) {
 		st.Findings = append(st.Findings, newFinding(TokRefreshPresent, "The response carries a refresh token, which client credentials never needs.", nil))
 	}
 	if info.ExpiresIn > 0 {
-		r.opts.Cache.Put(r.cacheKey, access, info, r.tokenRecvAt.Add(time.Duration(info.ExpiresIn)*time.Second))
+		r.opts.Cache.Put(r.cacheKey, access, info, info.ExpiresAt())
 	}
 	sum := fmt.Sprintf("Token …%s issued", info.Last6)
 	if info.ExpiresIn > 0 {

@@ -196,8 +196,8 @@ func (c *callsTab) tokenExpired() (string, bool) {
 	switch {
 	case r.Claims != nil && !r.Claims.Expires.IsZero():
 		exp = r.Claims.Expires
-	case r.Token != nil && r.Token.ExpiresIn > 0:
-		exp = r.Token.ObtainedAt.Add(time.Duration(r.Token.ExpiresIn) * time.Second)
+	case r.Token != nil && !r.Token.ExpiresAt().IsZero():
+		exp = r.Token.ExpiresAt()
 	default:
 		return "", false
 	}

@@ -89,8 +89,8 @@ func runToken(e env) int {
 		tr := tokenResponse{AccessToken: rep.Access.Reveal()}
 		if i := rep.Token; i != nil {
 			tr.TokenType, tr.ExpiresIn, tr.Scope = i.Type, i.ExpiresIn, i.ResponseScope
-			if i.ExpiresIn > 0 {
-				tr.ExpiresAt = i.ObtainedAt.Add(time.Duration(i.ExpiresIn) * time.Second).UTC().Truncate(time.Second)
+			if e := i.ExpiresAt(); !e.IsZero() {
+				tr.ExpiresAt = e.UTC().Truncate(time.Second)
 			}
 		}
 		b, _ := json.MarshalIndent(tr, "", "  ")
