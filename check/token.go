@@ -3,11 +3,22 @@ package check
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 )
 
 // AccessToken holds an issued access token in memory only. Printing or marshalling it
 // never reveals it: only Reveal does, for "copy token" and the API console.
 type AccessToken struct{ raw string }
+
+// TrimBearer is a pasted token without surrounding space and without a leading
+// "Bearer " (as copied from an Authorization header).
+func TrimBearer(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 7 && strings.EqualFold(s[:7], "bearer ") {
+		s = strings.TrimSpace(s[7:])
+	}
+	return s
+}
 
 // NewAccessToken wraps a raw token.
 func NewAccessToken(raw string) *AccessToken { return &AccessToken{raw: raw} }

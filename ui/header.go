@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	ttwidget "github.com/dweymouth/fyne-tooltip/widget"
 
+	"trustedapp-tester/check"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
 )
@@ -369,7 +370,7 @@ func (u *UI) askToken() {
 	e := widget.NewPasswordEntry()
 	e.SetPlaceHolder("eyJhbGciOi… or enrt_…")
 	e.Validator = func(s string) error {
-		if strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "Bearer ")) == "" {
+		if check.TrimBearer(s) == "" {
 			return errors.New("paste the access token")
 		}
 		return nil
@@ -378,13 +379,10 @@ func (u *UI) askToken() {
 	var d *dialog.ConfirmDialog
 	d = dialog.NewCustomConfirm("Inspect a token", "Inspect", "Cancel",
 		container.NewVBox(intro, keyLabel("ACCESS TOKEN"), e), func(ok bool) {
-			raw := strings.TrimSpace(e.Text)
+			raw := check.TrimBearer(e.Text)
 			e.SetText("")
 			if !ok {
 				return
-			}
-			if len(raw) > 7 && strings.EqualFold(raw[:7], "bearer ") {
-				raw = strings.TrimSpace(raw[7:])
 			}
 			if raw == "" {
 				u.showMessage("No token pasted", "Paste the whole access token, then press Inspect.")

@@ -252,14 +252,24 @@ func (f *checkFlags) timeoutOf() (time.Duration, error) {
 	return 0, usageErr("--timeout %q: write a duration between 1ms and 10m, such as 10s", f.timeout)
 }
 
+// readStdin reads at most limit bytes piped in for flag (--secret-stdin,
+// --token-stdin); what names what to pipe in when nothing is there.
+func readStdin(r io.Reader, flag, what string, limit int) ([]byte, error) {
+	if r == nil {
+		return nil, usageErr("%s: nothing on stdin; pipe %s in", flag, what)
+	}
+	b, err := io.ReadAll(io.LimitReader(r, int64(limit)))
+	if err != nil {
+		return nil, envErr("%s: cannot read stdin: %v", flag, err)
+	}
+	return b, nil
+}
+
 // readStdinSecret reads a secret from stdin (one trailing newline removed).
 func readStdinSecret(r io.Reader) (string, error) {
-	if r == nil {
-		return "", usageErr("--secret-stdin: nothing on stdin; pipe the secret in")
-	}
-	b, err := io.ReadAll(io.LimitReader(r, profiles.MaxSecretBytes+3))
+	b, err := readStdin(r, "--secret-stdin", "the secret", profiles.MaxSecretBytes+3)
 	if err != nil {
-		return "", envErr("--secret-stdin: cannot read stdin: %v", err)
+		return "", err
 	}
 	s := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
 	if s == "" {
@@ -277,20 +287,14 @@ const maxTokenBytes = 64 << 10
 // readStdinToken reads an access token piped in for --token-stdin; a leading
 // "Bearer " (as copied from a request header) is dropped.
 func readStdinToken(r io.Reader) (string, error) {
-	if r == nil {
-		return "", usageErr("--token-stdin: nothing on stdin; pipe the access token in")
-	}
-	b, err := io.ReadAll(io.LimitReader(r, maxTokenBytes+1))
+	b, err := readStdin(r, "--token-stdin", "the access token", maxTokenBytes+1)
 	if err != nil {
-		return "", envErr("--token-stdin: cannot read stdin: %v", err)
+		return "", err
 	}
 	if len(b) > maxTokenBytes {
 		return "", usageErr("--token-stdin: more than %d KiB on stdin; pipe only the access token", maxTokenBytes>>10)
 	}
-	s := strings.TrimSpace(string(b))
-	if len(s) > 7 && strings.EqualFold(s[:7], "bearer ") {
-		s = strings.TrimSpace(s[7:])
-	}
+	s := check.TrimBearer(string(b))
 	if s == "" {
 		return "", usageErr("--token-stdin: stdin was empty; pipe the access token in, e.g. --token-stdin < token.txt")
 	}
