@@ -116,13 +116,6 @@ func (r *run) token() (st Step) {
 	if err != nil {
 		var re *oauth2.RetrieveError
 		switch {
-		case ctx.Err() == context.DeadlineExceeded && r.ctx.Err() == nil:
-			// The step's time ran out: whatever arrived at that instant (a server
-			// giving up on the request can still race an empty 200 past our own
-			// deadline) is a timeout, not a broken token response.
-			f := classifyNetErr(r.ctx, context.DeadlineExceeded, r.tokenURL, r.timeout())
-			st.Findings = append(st.Findings, f)
-			return finishStep(st, "No token: "+f.Code)
 		case errors.As(err, &re):
 			if f, ok := crossHostRedirect(re.Response, "the token request"); ok {
 				st.Findings = append(st.Findings, f)

@@ -190,6 +190,12 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 		x.Truncated = true
 		b = b[:c.cap]
 	}
+	if rerr == nil {
+		// An answer that came only as the request's time ran out (a server giving up
+		// on the request can race an empty 200 past the client's own deadline) is the
+		// deadline's: the step reports a timeout, not a broken answer.
+		rerr = req.Context().Err()
+	}
 	if rerr != nil {
 		x.Error = rerr.Error()
 		finish()
