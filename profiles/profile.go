@@ -93,6 +93,15 @@ func DefaultCalls() []APICall {
 // Root is the instance root without a trailing slash.
 func (p Profile) Root() string { return strings.TrimRight(strings.TrimSpace(p.InstanceURL), "/") }
 
+// Host is the instance's host[:port] (the whole root when it does not parse): what
+// rate limits and tokens are per.
+func (p Profile) Host() string {
+	if u, err := url.Parse(p.Root()); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return p.Root()
+}
+
 // AuthorityURL is the Identity Server authority: the override, or {root}/id.
 func (p Profile) AuthorityURL() string {
 	if a := strings.TrimSpace(p.Authority); a != "" {

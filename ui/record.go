@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"sort"
 	"strings"
 
@@ -63,10 +62,7 @@ func (t *recordTab) set(p profiles.Profile, r check.Report) {
 	t.readFor = ""
 	t.problem.Hide()
 	t.refreshSources()
-	host := p.Root()
-	if u, err := url.Parse(host); err == nil && u.Host != "" {
-		host = u.Host
-	}
+	host := p.Host()
 	switch {
 	case p.ClientID == "":
 		t.intro.SetText("Select a profile to see its Trusted App record.")

@@ -486,7 +486,7 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 	sem := make(chan struct{}, f.parallel)
 	hostLocks := map[string]*sync.Mutex{}
 	for _, t := range targets {
-		h := strings.ToLower(hostKey(t.p))
+		h := strings.ToLower(t.p.Host())
 		if hostLocks[h] == nil {
 			hostLocks[h] = &sync.Mutex{}
 		}
@@ -502,7 +502,7 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 		wg.Add(1)
 		go func(i int, t target) {
 			defer wg.Done()
-			lock := hostLocks[strings.ToLower(hostKey(t.p))]
+			lock := hostLocks[strings.ToLower(t.p.Host())]
 			lock.Lock() // one check at a time per host: ERP.net's per-session rate limits
 			defer lock.Unlock()
 			sem <- struct{}{}
@@ -549,13 +549,6 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 		code = exitEnvironment
 	}
 	return code, nil
-}
-
-func hostKey(p profiles.Profile) string {
-	if u, err := url.Parse(p.Root()); err == nil && u.Host != "" {
-		return u.Host
-	}
-	return p.Root()
 }
 
 func writeOutputs(e env, f *checkFlags, docs []report.Document) error {

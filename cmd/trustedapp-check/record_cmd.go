@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/url"
 	"strings"
 	"text/tabwriter"
 
@@ -50,6 +49,7 @@ type recordOutput struct {
 	Read     bool          `json:"read"`
 	Problem  string        `json:"problem,omitempty"`
 	Checks   []recordCheck `json:"checks"`
+	host     string        // for the text output
 }
 
 type recordCheck struct {
@@ -126,8 +126,8 @@ func runRecord(e env) int {
 			if subject, err = s.Get(pos[0]); err != nil {
 				return fail(envErr("%v", err))
 			}
-			if !strings.EqualFold(hostOf(subject.Root()), hostOf(reader.p.Root())) {
-				return fail(usageErr("%q is on %s but %q is on %s: a token only reads records of its own instance", subject.Name, hostOf(subject.Root()), reader.p.Name, hostOf(reader.p.Root())))
+			if !strings.EqualFold(subject.Host(), reader.p.Host()) {
+				return fail(usageErr("%q is on %s but %q is on %s: a token only reads records of its own instance", subject.Name, subject.Host(), reader.p.Name, reader.p.Host()))
 			}
 		case len(pos) == 0 && subjectID != "":
 			subject = reader.p
@@ -146,7 +146,7 @@ func runRecord(e env) int {
 		fmt.Fprintln(e.stderr, "trustedapp-check record: interrupted")
 		return exitInterrupted
 	}
-	out := recordOutput{ClientID: subject.ClientID, Instance: subject.Root()}
+	out := recordOutput{ClientID: subject.ClientID, Instance: subject.Root(), host: subject.Host()}
 	systemUser := ""
 	var res check.RecordResult
 	if rep.Access == nil {
@@ -191,7 +191,7 @@ func runRecord(e env) int {
 var recordStateText = map[string]string{"ok": "OK", "bad": "FIX", "warn": "WARN", "unknown": "CHECK"}
 
 func writeRecordText(e env, out recordOutput, bad int) {
-	fmt.Fprintf(e.stdout, "Trusted App record %s on %s", out.ClientID, hostOf(out.Instance))
+	fmt.Fprintf(e.stdout, "Trusted App record %s on %s", out.ClientID, out.host)
 	if out.ReadWith != "" {
 		fmt.Fprintf(e.stdout, ", read with %s", out.ReadWith)
 	}
@@ -218,11 +218,4 @@ func writeRecordText(e env, out recordOutput, bad int) {
 	default:
 		fmt.Fprintf(e.stdout, "%d fields to fix.\n", bad)
 	}
-}
-
-func hostOf(root string) string {
-	if u, err := url.Parse(root); err == nil && u.Host != "" {
-		return u.Host
-	}
-	return root
 }
