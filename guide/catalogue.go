@@ -1,5 +1,9 @@
 package guide
 
+// OverviewURL is ERP.net's page on client credentials for service apps (the app's
+// Help menu links it).
+const OverviewURL = docCCOverview
+
 // Public ERP.net documentation pages the explanations link to.
 const (
 	docErrors      = "https://docs.erp.net/dev/building-apps/auth/flows/client-credentials/service-apps-errors.html"

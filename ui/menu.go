@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 
+	"trustedapp-tester/guide"
 	"trustedapp-tester/internal/version"
 )
 
@@ -25,8 +26,6 @@ type command struct {
 func (c command) shortcut() *desktop.CustomShortcut {
 	return &desktop.CustomShortcut{KeyName: c.key, Modifier: c.mod}
 }
-
-const docClientCredentials = "https://docs.erp.net/dev/building-apps/auth/flows/client-credentials/overview.html"
 
 // commands are the app's keyboard actions, in menu order (nil entries separate).
 func (u *UI) commands() []*command {
@@ -68,7 +67,7 @@ func (u *UI) installCommands() {
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEscape}, func(fyne.Shortcut) { u.CancelRun() })
 
 	help := fyne.NewMenu("Help",
-		fyne.NewMenuItem("ERP.net docs: client credentials", func() { u.openURL(docClientCredentials) }),
+		fyne.NewMenuItem("ERP.net docs: client credentials", func() { u.openURL(guide.OverviewURL) }),
 		fyne.NewMenuItem("About "+version.Name, u.showAbout),
 	)
 	u.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Profile", items...), help))
