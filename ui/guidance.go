@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -167,13 +166,7 @@ func (g *guidanceTab) findingView(f check.Finding, steps []string) fyne.CanvasOb
 	code.TextStyle.Monospace = true
 	actions := container.NewHBox(code)
 	if ex.DocURL != "" {
-		if u, err := url.Parse(ex.DocURL); err == nil {
-			actions.Add(widget.NewButtonWithIcon("Open the docs", theme.HelpIcon(), func() {
-				if err := g.u.app.OpenURL(u); err != nil {
-					g.u.showError("Could not open the browser", err, "Open "+ex.DocURL+" yourself.")
-				}
-			}))
-		}
+		actions.Add(widget.NewButtonWithIcon("Open the docs", theme.HelpIcon(), func() { g.u.openURL(ex.DocURL) }))
 	}
 	for _, fl := range ex.Fields {
 		if fl.Where == "Trusted App" {

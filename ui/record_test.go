@@ -2,12 +2,16 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"net/url"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/guide"
 	"trustedapp-tester/profiles"
 )
 
@@ -151,5 +155,42 @@ func TestRecordTabOtherTokenRefused(t *testing.T) {
 	u.Wait()
 	if !strings.Contains(rt.problem.Text, "refused the token of “Nightly import”") || !strings.Contains(rt.problem.Text, "Test “Nightly import” again") {
 		t.Errorf("problem %q", rt.problem.Text)
+	}
+}
+
+// urlApp records the addresses the app asks the system to open, and can fail.
+type urlApp struct {
+	fyne.App
+	opened []string
+	err    error
+}
+
+func (a *urlApp) OpenURL(u *url.URL) error {
+	a.opened = append(a.opened, u.String())
+	return a.err
+}
+
+// "Open the docs" in Guidance and the Help menu open the page; a system that cannot
+// open a browser is told the address to open by hand.
+func TestOpenDocs(t *testing.T) {
+	e := newEnv(t, Deps{Run: replayRun(scopeFailReport())}, acme())
+	u := e.u
+	app := &urlApp{App: e.app}
+	u.app = app
+	u.StartRun()
+	u.Wait()
+	ex := u.deps.Explain(check.TokInvalidScope, nil)
+	test.Tap(findButton(t, u.guidance.list, "Open the docs"))
+	if len(app.opened) != 1 || app.opened[0] != ex.DocURL {
+		t.Fatalf("opened %v, want %s", app.opened, ex.DocURL)
+	}
+	app.err = errors.New("no browser")
+	for _, it := range u.win.MainMenu().Items[1].Items {
+		if strings.HasPrefix(it.Label, "ERP.net docs") {
+			it.Action()
+		}
+	}
+	if d := topDialog(u); !strings.Contains(d, "Could not open the browser") || !strings.Contains(d, "Open "+guide.OverviewURL+" yourself") {
+		t.Errorf("dialog %q", d)
 	}
 }
