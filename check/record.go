@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"trustedapp-tester/profiles"
 )
@@ -36,6 +37,17 @@ type TrustedAppRecord struct {
 	IsEnabled        *bool
 	BasicAuthAllowed *bool
 	ReferenceTokens  string
+	// ApplicationSecretHash as sent: nil when the instance did not send it, "" when
+	// null (no secret). Compare it with SecretHashRow, never show it as a secret.
+	ApplicationSecretHash *string
+	// The System User's UserType, IsAdmin and Active when the instance expanded them
+	// ("" / nil otherwise): for the least-privilege advice.
+	SystemUserType   string
+	SystemUserAdmin  *bool
+	SystemUserActive *bool
+	// LastUpdate is AggregateLastUpdateTimeUtc (else CreationTimeUtc) when sent: the
+	// hash cannot have changed since, so the secret is at least that old.
+	LastUpdate time.Time
 }
 
 // RecordState is how one checklist row stands.
@@ -73,8 +85,20 @@ type RecordResult struct {
 // under the profile's OData root. SystemUser is a navigation property, so its login
 // comes only with $expand.
 func RecordQuery(p profiles.Profile, clientID string) string {
+	return recordQuery(p, clientID, recordExpands[0])
+}
+
+// recordExpands are the $expand values tried in turn: an instance (or a System User)
+// that refuses one with 400 is asked again with the next; the last asks for none.
+var recordExpands = []string{"SystemUser($select=Login,UserType,IsAdmin,Active)", "SystemUser($select=Login)", ""}
+
+func recordQuery(p profiles.Profile, clientID, expand string) string {
 	lit := "'" + strings.ReplaceAll(clientID, "'", "''") + "'"
-	return p.ODataRootURL() + "Systems_Security_TrustedApplications?$filter=" + url.QueryEscape("ApplicationUri eq "+lit) + "&$top=2&$expand=" + url.QueryEscape("SystemUser($select=Login)")
+	q := p.ODataRootURL() + "Systems_Security_TrustedApplications?$filter=" + url.QueryEscape("ApplicationUri eq "+lit) + "&$top=2"
+	if expand != "" {
+		q += "&$expand=" + url.QueryEscape(expand)
+	}
+	return q
 }
 
 // ReadRecord reads the Trusted App record of clientID with tok, a token of p's
@@ -83,10 +107,13 @@ func ReadRecord(ctx context.Context, p profiles.Profile, tok *AccessToken, clien
 	call := profiles.APICall{Name: "Trusted App record", Method: "GET", Path: RecordQuery(p, clientID)}
 	st := Call(ctx, p, tok, call, opts)
 	status, body := lastAnswer(st)
-	if status == 400 {
-		// An instance that will not expand SystemUser: ask again without it (the
-		// SystemUser row then says to check it by hand).
-		call.Path = strings.TrimSuffix(call.Path, "&$expand="+url.QueryEscape("SystemUser($select=Login)"))
+	for _, expand := range recordExpands[1:] {
+		if status != 400 {
+			break
+		}
+		// An instance that will not expand (or select) these: ask again with less (at
+		// last without SystemUser; its row then says to check it by hand).
+		call.Path = recordQuery(p, clientID, expand)
 		st = Call(ctx, p, tok, call, opts)
 		status, body = lastAnswer(st)
 	}
@@ -160,6 +187,18 @@ func recordFrom(v map[string]any) *TrustedAppRecord {
 	r.SystemUserAllowed = boolp("SystemUserAllowed")
 	r.IsEnabled = boolp("IsEnabled")
 	r.BasicAuthAllowed = boolp("BasicAuthenticationAllowed")
+	if h, ok := v["ApplicationSecretHash"].(string); ok {
+		r.ApplicationSecretHash = &h
+	} else if _, present := v["ApplicationSecretHash"]; present {
+		empty := ""
+		r.ApplicationSecretHash = &empty // null: no secret
+	}
+	for _, k := range []string{"AggregateLastUpdateTimeUtc", "CreationTimeUtc"} {
+		if t, ok := odataTime(v[k]); ok {
+			r.LastUpdate = t
+			break
+		}
+	}
 	if s, ok := v["Scope"].(string); ok {
 		r.Scope = &s
 	} else if _, present := v["Scope"]; present {
@@ -177,8 +216,30 @@ func recordFrom(v map[string]any) *TrustedAppRecord {
 		} else if id, ok := u["@odata.id"].(string); ok {
 			r.SystemUser, r.SystemUserRef = id, true
 		}
+		r.SystemUserType, _ = u["UserType"].(string)
+		if b, ok := u["IsAdmin"].(bool); ok {
+			r.SystemUserAdmin = &b
+		}
+		if b, ok := u["Active"].(bool); ok {
+			r.SystemUserActive = &b
+		}
 	}
 	return r
+}
+
+// odataTime reads an OData DateTimeOffset (RFC 3339) or a DateTime without a zone
+// (taken as UTC, as the *Utc attributes are).
+func odataTime(v any) (time.Time, bool) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, false
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
 }
 
 // RecordChecklist compares rec (nil when not read) with what p asks for. systemUser

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
@@ -209,7 +210,7 @@ func TestReadRecordWithoutExpand(t *testing.T) {
 	}
 	p := f.profile()
 	res := ReadRecord(context.Background(), p, NewAccessToken("a.b.c"), p.ClientID, fresh())
-	if res.Record == nil || res.Problem != "" || len(paths) != 2 || strings.Contains(paths[1], "expand") {
+	if res.Record == nil || res.Problem != "" || len(paths) != 3 || !strings.Contains(paths[1], "expand") || strings.Contains(paths[2], "expand") {
 		t.Fatalf("record %+v, problem %q, queries %q", res.Record, res.Problem, paths)
 	}
 	rows := RecordChecklist(p, res.Record, "")
@@ -218,5 +219,37 @@ func TestReadRecordWithoutExpand(t *testing.T) {
 	}
 	if c := checklistRow(rows, "Scope"); c.State != RecordOK {
 		t.Errorf("Scope row %+v", c)
+	}
+}
+
+// An instance that expands SystemUser but refuses to select UserType, IsAdmin or
+// Active (an older version, or a reader without that permission): the login is read
+// with the narrower expansion, and the least-privilege facts stay unknown.
+func TestReadRecordNarrowerExpand(t *testing.T) {
+	f := newFakeERP(t)
+	var paths []string
+	id := f.profile().ClientID
+	f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.URL.RawQuery)
+		w.Header().Set("Content-Type", "application/json")
+		if strings.Contains(r.URL.Query().Get("$expand"), "IsAdmin") {
+			w.WriteHeader(400)
+			io.WriteString(w, `{"error":{"code":"BadRequest","message":"Could not find a property named 'IsAdmin'"}}`)
+			return
+		}
+		io.WriteString(w, `{"value":[{"ApplicationUri":"`+id+`","ClientType":"Confidential","SystemUserAllowed":true,"Scope":"read","IsEnabled":true,`+
+			`"ApplicationSecretHash":null,"AggregateLastUpdateTimeUtc":"2024-01-02T03:04:05.123Z","SystemUser":{"Login":"svc-x"}}]}`)
+	}
+	p := f.profile()
+	res := ReadRecord(context.Background(), p, NewAccessToken("a.b.c"), p.ClientID, fresh())
+	rec := res.Record
+	if rec == nil || len(paths) != 2 || rec.SystemUser != "svc-x" || rec.SystemUserAdmin != nil || rec.SystemUserType != "" {
+		t.Fatalf("record %+v, queries %q", rec, paths)
+	}
+	if rec.ApplicationSecretHash == nil || *rec.ApplicationSecretHash != "" {
+		t.Errorf("a null ApplicationSecretHash must read as empty, got %v", rec.ApplicationSecretHash)
+	}
+	if want := time.Date(2024, 1, 2, 3, 4, 5, 123e6, time.UTC); !rec.LastUpdate.Equal(want) {
+		t.Errorf("LastUpdate %v, want %v", rec.LastUpdate, want)
 	}
 }

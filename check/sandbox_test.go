@@ -58,6 +58,10 @@ func TestSandboxScenarios(t *testing.T) {
 		"inactive-system-user":    {verdict: Fail, noToken: true},
 		"foreign-issuer":          {verdict: Fail},
 		"reference-tokens":        {verdict: Pass},
+		"secret-newline":          {verdict: Fail, noToken: true},
+		"secret-crlf":             {verdict: Fail, noToken: true},
+		"secret-spaces":           {verdict: Fail, noToken: true},
+		"secret-hex":              {verdict: Fail, noToken: true},
 	}
 	seen := map[string]bool{}
 	for _, sc := range s.Scenarios() {

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -370,8 +371,27 @@ func TestInstanceEndpoints(t *testing.T) {
 	if len(apps) != len(s.Scenarios())-1 { // foreign-issuer lives on the other instance
 		t.Errorf("%d Trusted Apps listed", len(apps))
 	}
-	if strings.Contains(string(get("/api/domain/odata/Systems_Security_TrustedApplications", tok).body), "SecretHash") {
-		t.Error("Trusted Apps listing exposes the secret hash")
+	// ApplicationSecretHash is served as the data model describes it (string(250),
+	// nullable): the hash, never the secret.
+	listing := string(get("/api/domain/odata/Systems_Security_TrustedApplications", tok).body)
+	for _, sc := range s.Scenarios() {
+		if strings.Contains(listing, `"`+sc.ClientSecret+`"`) {
+			t.Errorf("the Trusted Apps listing holds the secret of %s", sc.Name)
+		}
+	}
+	hashes := map[string]any{}
+	for _, a := range apps {
+		m := a.(map[string]any)
+		hashes[m["ApplicationUri"].(string)] = m["ApplicationSecretHash"]
+	}
+	if h := scenario(t, s, "healthy"); hashes[h.ClientID] != HashSecret(h.ClientSecret) {
+		t.Errorf("healthy's ApplicationSecretHash = %v, want %s", hashes[h.ClientID], HashSecret(h.ClientSecret))
+	}
+	if h := scenario(t, s, "secret-newline"); hashes[h.ClientID] != HashSecret(h.ClientSecret+"\n") {
+		t.Errorf("secret-newline's ApplicationSecretHash = %v, want the hash of the secret plus a newline", hashes[h.ClientID])
+	}
+	if h := scenario(t, s, "secret-hex"); len(fmt.Sprint(hashes[h.ClientID])) != 64 || hashes[h.ClientID] == nil {
+		t.Errorf("secret-hex's ApplicationSecretHash = %v, want 64 hex digits", hashes[h.ClientID])
 	}
 	// SystemUser is a navigation property: sent only with $expand, as OData does.
 	if strings.Contains(string(get("/api/domain/odata/Systems_Security_TrustedApplications", tok).body), `"SystemUser"`) {

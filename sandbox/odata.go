@@ -242,9 +242,11 @@ func seedData() map[string]*entitySet {
 			{name: "Scope", kind: kString},
 			{name: "IsEnabled", kind: kBool},
 			{name: "ReferenceTokens", kind: kString},
+			{name: "ApplicationSecretHash", kind: kString}, // string(250), nullable: base64(SHA-256(secret))
 		},
 		navs: []nav{{name: "SystemUser", set: "Systems_Security_Users", typeName: "Systems_Security_User",
-			props: []prop{{name: "Id", kind: kGUID}, {name: "Login", kind: kString}, {name: "UserType", kind: kString}, {name: "Active", kind: kBool}}}},
+			props: []prop{{name: "Id", kind: kGUID}, {name: "Login", kind: kString}, {name: "UserType", kind: kString}, {name: "Active", kind: kBool},
+				{name: "IsAdmin", kind: kBool}}}},
 	}
 	return map[string]*entitySet{customers.name: customers, products.name: products, apps.name: apps}
 }
@@ -265,11 +267,15 @@ func (in *instance) setSnapshot(name string) (*entitySet, bool) {
 			a := in.apps[id]
 			var user any
 			if u := a.SystemUser; u != nil {
-				user = row{"Id": u.ID, "Login": u.Login, "UserType": u.Type, "Active": u.Active}
+				user = row{"Id": u.ID, "Login": u.Login, "UserType": u.Type, "Active": u.Active, "IsAdmin": u.IsAdmin}
+			}
+			var hash any // null when the app has no secret, as ERP.net sends it
+			if a.ApplicationSecretHash != "" {
+				hash = a.ApplicationSecretHash
 			}
 			cp.rows = append(cp.rows, row{"Id": in.appIDs[id], "Name": a.Name, "ApplicationUri": a.ApplicationURI,
 				"ClientType": a.ClientType, "SystemUserAllowed": a.SystemUserAllowed, "SystemUser": user,
-				"Scope": a.Scope, "IsEnabled": a.IsEnabled, "ReferenceTokens": a.ReferenceTokens})
+				"Scope": a.Scope, "IsEnabled": a.IsEnabled, "ReferenceTokens": a.ReferenceTokens, "ApplicationSecretHash": hash})
 		}
 		return &cp, true
 	}

@@ -173,6 +173,8 @@ type User struct {
 	Type   string // e.g. "InternalUser", "ApplicationUserNoLogin"
 	ID     string // GUID; "" = not set (no client_system_user_id claim)
 	Active bool
+	// IsAdmin marks an administrator (Systems_Security_Users.IsAdmin).
+	IsAdmin bool
 }
 
 // Server is a running sandbox: the main instance plus, for the foreign-issuer

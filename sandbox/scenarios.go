@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"time"
 )
@@ -22,6 +24,9 @@ type scenarioDef struct {
 	authMethod                string
 	calls                     []Call
 	foreign                   bool // the app lives on the second instance (another issuer)
+	// recordHash, when set, is what the record's ApplicationSecretHash holds instead of
+	// the secret's hash: a slip made when the hash was computed (see slipScenarios).
+	recordHash func(secret string) string
 }
 
 func intPtr(n int) *int { return &n }
@@ -43,7 +48,7 @@ func scenarioDefs(cfg Config) []scenarioDef {
 	with := func(a TrustedApp, f func(*TrustedApp)) TrustedApp { f(&a); return a }
 	customers := Call{Method: "GET", Path: "/api/domain/odata/Crm_Sales_Customers?$top=5"}
 	disabledExpect := "token." + cfg.DisabledAppError
-	return []scenarioDef{
+	return append([]scenarioDef{
 		{name: "healthy", expect: "api.ok", scope: "read update", secret: "sandbox-healthy-secret",
 			description: "A correctly set-up service app: Confidential, enabled, System User svc-import allowed, Scope \"read update\". Every step passes.",
 			app:         app("healthy", "read update")},
@@ -104,6 +109,27 @@ func scenarioDefs(cfg Config) []scenarioDef {
 				a.SystemUser = &u
 				a.ReferenceTokens = "AdministratorsOnly"
 			})},
+	}, slipScenarios(app)...)
+}
+
+// slipScenarios are apps whose ApplicationSecretHash was made from the right secret,
+// the wrong way: every token request gets invalid_client, and reading the record
+// names the slip.
+func slipScenarios(app func(slug, scope string) TrustedApp) []scenarioDef {
+	hex64 := func(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }
+	return []scenarioDef{
+		{name: "secret-newline", expect: "token.invalid_client", scope: "read", secret: "sandbox-newline-secret",
+			description: "ApplicationSecretHash was made with echo instead of printf: the hash of the secret plus a trailing newline, so invalid_client. Reading the record names the slip.",
+			app:         app("secret-newline", "read"), recordHash: func(s string) string { return HashSecret(s + "\n") }},
+		{name: "secret-crlf", expect: "token.invalid_client", scope: "read", secret: "sandbox-crlf-secret",
+			description: "ApplicationSecretHash was made from a file saved on Windows: the secret plus CRLF, so invalid_client. Reading the record names the slip.",
+			app:         app("secret-crlf", "read"), recordHash: func(s string) string { return HashSecret(s + "\r\n") }},
+		{name: "secret-spaces", expect: "token.invalid_client", scope: "read", secret: "sandbox-spaces-secret",
+			description: "ApplicationSecretHash was made from the secret copied with a space on each side, so invalid_client. Reading the record names the slip.",
+			app:         app("secret-spaces", "read"), recordHash: func(s string) string { return HashSecret(" " + s + " ") }},
+		{name: "secret-hex", expect: "token.invalid_client", scope: "read", secret: "sandbox-hex-secret",
+			description: "ApplicationSecretHash holds the SHA-256 in hex (sha256sum) instead of base64, so invalid_client. Reading the record names the slip.",
+			app:         app("secret-hex", "read"), recordHash: hex64},
 	}
 }
 
@@ -124,6 +150,13 @@ func (s *Server) addScenarios() error {
 		}
 		if err := target.addApp(a); err != nil {
 			return err
+		}
+		if d.recordHash != nil {
+			// ERP.net keeps whatever was typed into ApplicationSecretHash; a hex digest
+			// would not pass addApp's format check (meant for --config files).
+			target.mu.Lock()
+			target.apps[a.ApplicationURI].ApplicationSecretHash = d.recordHash(d.secret)
+			target.mu.Unlock()
 		}
 		sc := Scenario{
 			Name:         d.name,
