@@ -103,6 +103,16 @@ const (
 	APIRedirect         = "api.redirect"           // 3xx (not followed with the token)
 	APINotJSON          = "api.not_json"           // 2xx but not JSON where JSON was expected
 	APIClientError      = "api.client_error"       // other 4xx
+
+	// Least privilege: advice about what to narrow. Never part of a step, never
+	// changes a verdict (not even with --strict); see check/privilege.go.
+	PrivUpdateUnused    = "privilege.update_unused"    // update granted (or in Scope) while every call only reads
+	PrivSecScope        = "privilege.sec_scope"        // sec granted or in Scope
+	PrivInteractiveUser = "privilege.interactive_user" // the System User is an InternalUser (can sign in)
+	PrivAdminUser       = "privilege.admin_user"       // the System User is an administrator
+	PrivReferenceTokens = "privilege.reference_tokens" // ReferenceTokens is not None
+	PrivBasicAuth       = "privilege.basic_auth"       // BasicAuthenticationAllowed is on
+	PrivSecretOld       = "privilege.secret_old"       // the secret is older than the rotation age
 )
 
 // Evidence keys, shared by check and guide.
@@ -142,9 +152,16 @@ const (
 	EvCertSubject     = "cert_subject"
 	EvCertExpiry      = "cert_expiry"
 	EvLifetime        = "lifetime"
-	EvField           = "field" // the profile field a config finding is about
-	EvKids            = "kids"  // key ids in the JWKS
-	EvDate            = "date"  // server Date header
+	EvField           = "field"         // the profile field a config finding is about
+	EvKids            = "kids"          // key ids in the JWKS
+	EvDate            = "date"          // server Date header
+	EvCalls           = "calls"         // how many API calls the profile makes
+	EvSystemUser      = "system_user"   // the System User's login
+	EvUserType        = "user_type"     // the System User's UserType
+	EvAgeDays         = "age_days"      // how old something is, in whole days
+	EvSince           = "since"         // a date (YYYY-MM-DD) an age counts from
+	EvRotationDays    = "rotation_days" // the rotation age, in days
+	EvSource          = "source"        // where a fact was read: "token", "record" or "profile"
 )
 
 // Codes lists every finding code with its default severity.
@@ -179,4 +196,7 @@ var Codes = map[string]Severity{
 	APIMethodNotAllowed: SevFail, APIRateLimited: SevWarn, APILicenseExhausted: SevFail,
 	APIODataError: SevFail, APIServerError: SevFail, APILoginPage: SevFail, APIRedirect: SevFail,
 	APINotJSON: SevWarn, APIClientError: SevFail,
+
+	PrivUpdateUnused: SevInfo, PrivSecScope: SevInfo, PrivInteractiveUser: SevInfo, PrivAdminUser: SevInfo,
+	PrivReferenceTokens: SevInfo, PrivBasicAuth: SevInfo, PrivSecretOld: SevInfo,
 }

@@ -14,6 +14,7 @@ var knownKeys = map[string]bool{
 	"odata_code": true, "odata_type": true, "location": true, "content_type": true, "size": true, "cap": true,
 	"timeout": true, "proxy": true, "cert_subject": true, "cert_expiry": true, "lifetime": true,
 	"field": true, "kids": true, "date": true,
+	"calls": true, "system_user": true, "user_type": true, "age_days": true, "since": true, "rotation_days": true, "source": true,
 }
 
 var placeholder = regexp.MustCompile(`\{([^{}]*)\}`)

@@ -30,6 +30,8 @@
 //	  signature_verified, signature, kid, kind ("jwt"|"reference"|"opaque"), all[]
 //	token{last6,fingerprint,token_type,expires_in,obtained_at,response_scope,from_cache,supplied,
 //	      has_refresh_token}
+//	least_privilege[]               advice (codes privilege.*), shaped like findings[]; never
+//	                                changes the verdict
 //
 // Every string in every output passes through Scrub, a second line of defence after
 // check's own redaction at capture time.
@@ -69,6 +71,9 @@ type Document struct {
 	Steps       []Step           `json:"steps"`
 	Claims      *Claims          `json:"claims,omitempty"`
 	Token       *check.TokenInfo `json:"token,omitempty"`
+	// LeastPrivilege is advice on what to narrow (codes privilege.*), present once a
+	// token was issued; it never changes the verdict.
+	LeastPrivilege []Finding `json:"least_privilege,omitempty"`
 
 	// known are the exact credentials of this run (the issued token), replaced
 	// wherever they appear in any output, whatever shape they have. Never marshalled.
@@ -178,6 +183,7 @@ func Build(r check.Report, p profiles.Profile) Document {
 	}
 	if r.Claims != nil {
 		d.Claims = buildClaims(r.Claims, r.Scopes, p)
+		d.LeastPrivilege = Advice(check.LeastPrivilege(check.PrivilegeInputFor(p, r, nil)))
 	}
 	if r.Token != nil {
 		t := *r.Token
@@ -218,23 +224,28 @@ func buildStep(s check.Step) Step {
 		DurationMS: s.Duration.Milliseconds(),
 	}
 	for _, f := range s.Findings {
-		ev := make(map[string]string, len(f.Evidence))
-		for k, v := range f.Evidence {
-			ev[k] = Scrub(v)
-		}
-		x := guide.Explain(f.Code, ev)
-		out.Findings = append(out.Findings, Finding{
-			Code:        f.Code,
-			Severity:    f.Severity,
-			Message:     Scrub(f.Message),
-			Evidence:    nilIfEmpty(ev),
-			Explanation: &x,
-		})
+		out.Findings = append(out.Findings, buildFinding(f))
 	}
 	for _, x := range s.Exchanges {
 		out.Exchanges = append(out.Exchanges, scrubExchange(x))
 	}
 	return out
+}
+
+// buildFinding is f with its evidence scrubbed and its explanation.
+func buildFinding(f check.Finding) Finding {
+	ev := make(map[string]string, len(f.Evidence))
+	for k, v := range f.Evidence {
+		ev[k] = Scrub(v)
+	}
+	x := guide.Explain(f.Code, ev)
+	return Finding{
+		Code:        f.Code,
+		Severity:    f.Severity,
+		Message:     Scrub(f.Message),
+		Evidence:    nilIfEmpty(ev),
+		Explanation: &x,
+	}
 }
 
 func nilIfEmpty(m map[string]string) map[string]string {

@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -255,5 +256,53 @@ func TestIssuerMismatchFromAFaultyServer(t *testing.T) {
 		if !strings.Contains(what, want) {
 			t.Errorf("issuer explanation lacks %q: %q (evidence %v)", want, what, f.Evidence)
 		}
+	}
+}
+
+// The "Least privilege" section: the healthy scenario asks for update but only reads.
+// The advice appears in text, JSON and Markdown, and never changes the verdict.
+func TestLeastPrivilegeSection(t *testing.T) {
+	s := startSandbox(t)
+	_, p, r := runScenario(t, s, "healthy")
+	d := report.Build(r, p)
+	if d.Verdict != check.Pass || len(d.LeastPrivilege) != 1 || d.LeastPrivilege[0].Code != check.PrivUpdateUnused || d.LeastPrivilege[0].Explanation == nil {
+		t.Fatalf("verdict %s, advice %+v", d.Verdict, d.LeastPrivilege)
+	}
+	var txt, js, md bytes.Buffer
+	if err := report.WriteText(&txt, d); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Least privilege (advice on what to narrow; it never fails a check, not even with --strict):", "request read only", "Narrow: Profile scopes: read; Trusted App Scope:", "Verdict: PASS"} {
+		if !strings.Contains(txt.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, txt.String())
+		}
+	}
+	if err := report.WriteJSON(&js, d); err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(js.Bytes(), &raw); err != nil {
+		t.Fatal(err)
+	}
+	lp, _ := raw["least_privilege"].([]any)
+	if len(lp) != 1 {
+		t.Fatalf("least_privilege %v", raw["least_privilege"])
+	}
+	first := lp[0].(map[string]any)
+	if first["code"] != "privilege.update_unused" || first["severity"] != "info" || first["explanation"].(map[string]any)["title"] == "" {
+		t.Errorf("least_privilege[0] %v", first)
+	}
+	if err := report.WriteMarkdown(&md, d); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "## Least privilege") || !strings.Contains(md.String(), "`privilege.update_unused`") ||
+		strings.Index(md.String(), "## Least privilege") > strings.Index(md.String(), "## Steps") {
+		t.Errorf("markdown section missing or misplaced:\n%s", md.String())
+	}
+
+	// A run without a token has no section at all.
+	_, p, r = runScenario(t, s, "disabled")
+	if d := report.Build(r, p); len(d.LeastPrivilege) != 0 {
+		t.Errorf("advice without a token: %+v", d.LeastPrivilege)
 	}
 }

@@ -73,6 +73,7 @@ func WriteText(w io.Writer, d Document) error {
 		}
 	}
 	writeIdentityText(&b, d)
+	writeAdviceText(&b, d.LeastPrivilege)
 	verdict := mark(d.Verdict)
 	if d.Cancelled {
 		verdict += " (cancelled)"
@@ -237,6 +238,8 @@ func WriteMarkdown(w io.Writer, d Document) error {
 		row("Token", "…"+t.Last6)
 		row("Token SHA-256", t.Fingerprint)
 	}
+
+	writeAdviceMarkdown(&b, d.LeastPrivilege)
 
 	b.WriteString("\n## Steps\n")
 	for _, s := range d.Steps {

@@ -42,7 +42,8 @@ Flags:
   --json                    print the full report as JSON (secrets redacted)
   --report FILE.md          also save the diagnostics report as FILE.md and FILE.json
   --junit FILE              also write JUnit XML (one testsuite per profile)
-  --strict                  warnings fail the check (exit 1)
+  --strict                  warnings fail the check (exit 1); the "Least privilege"
+                            advice never does
   --fresh                   get a fresh token (never reuse a cached one)
   --no-api                  stop after the token is inspected
   --all                     check every stored profile

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/profiles"
@@ -58,7 +59,9 @@ type recordOutput struct {
 	// SecretHash compares the record's ApplicationSecretHash with the hash of the
 	// app's secret (absent when no comparison was made: see the checklist row).
 	SecretHash *check.SecretHashComparison `json:"secret_hash,omitempty"`
-	host       string                      // for the text output
+	// LeastPrivilege is advice on what to narrow (never a failure).
+	LeastPrivilege []report.Finding `json:"least_privilege,omitempty"`
+	host           string           // for the text output
 }
 
 type recordCheck struct {
@@ -186,6 +189,12 @@ func runRecord(e env) int {
 	hashRow, cmp := check.SecretHashRow(res.Record, subjectSecret)
 	rows = insertAfter(rows, "ClientType", hashRow)
 	out.SecretHash = cmp
+	// The advice: from the record, and from the token when it is the app's own.
+	adviceIn := check.PrivilegeInput{Profile: subject, Record: res.Record, Now: time.Now()}
+	if reader.p.Name == subject.Name {
+		adviceIn = check.PrivilegeInputFor(subject, rep, res.Record)
+	}
+	out.LeastPrivilege = report.Advice(check.LeastPrivilege(adviceIn))
 	check.SortRecordChecks(rows)
 	for _, c := range rows {
 		out.Checks = append(out.Checks, recordCheck{Field: c.Field, Actual: c.Actual, Want: c.Want, State: string(c.State), Note: c.Note})
@@ -251,4 +260,5 @@ func writeRecordText(e env, out recordOutput, bad int) {
 	default:
 		fmt.Fprintf(e.stdout, "%d fields to fix.\n", bad)
 	}
+	report.WriteAdviceText(e.stdout, out.LeastPrivilege)
 }
