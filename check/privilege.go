@@ -49,13 +49,10 @@ func PrivilegeInputFor(p profiles.Profile, r Report, rec *TrustedAppRecord) Priv
 	return in
 }
 
-// readMethods change nothing on the server.
-var readMethods = map[string]bool{"GET": true, "HEAD": true, "OPTIONS": true}
-
 // OnlyReads reports whether every call of calls only reads.
 func OnlyReads(calls []profiles.APICall) bool {
 	for _, c := range calls {
-		if !readMethods[strings.ToUpper(strings.TrimSpace(c.Method))] {
+		if isWrite(c.Method) {
 			return false
 		}
 	}

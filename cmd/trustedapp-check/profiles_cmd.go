@@ -15,8 +15,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"golang.org/x/term"
-
 	"trustedapp-tester/profiles"
 )
 
@@ -855,30 +853,11 @@ func (c *profilesCmd) setSecret(args []string) int {
 // readSecret reads the secret from a no-echo prompt when stdin is a terminal, else
 // from stdin (one trailing newline removed).
 func (c *profilesCmd) readSecret(name string) (string, error) {
-	if f, ok := c.e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprintf(c.e.stderr, "Client secret for %q (input hidden): ", name)
-		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(c.e.stderr)
-		if err != nil {
-			return "", fmt.Errorf("cannot read the secret from the terminal: %v", err)
-		}
-		return string(b), nil
+	s, err := readSecretInput(c.e, fmt.Sprintf("Client secret for %q (input hidden): ", name), "trustedapp-check profiles set-secret NAME < secret.txt")
+	if errors.Is(err, errSecretTooLong) {
+		return "", fmt.Errorf("%v: it was not stored (nor truncated)", err)
 	}
-	if c.e.stdin == nil {
-		return "", errors.New("no secret on stdin: pipe it in, e.g. trustedapp-check profiles set-secret NAME < secret.txt")
-	}
-	b, err := io.ReadAll(io.LimitReader(c.e.stdin, profiles.MaxSecretBytes+3))
-	if err != nil {
-		return "", fmt.Errorf("cannot read the secret from stdin: %v", err)
-	}
-	s := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
-	if len(s) > profiles.MaxSecretBytes {
-		return "", fmt.Errorf("the secret on stdin is longer than %d bytes, the most an OS keychain holds on every platform: it was not stored (nor truncated)", profiles.MaxSecretBytes)
-	}
-	if s == "" {
-		return "", errors.New("no secret on stdin (it was empty): pipe the secret in, e.g. trustedapp-check profiles set-secret NAME < secret.txt")
-	}
-	return s, nil
+	return s, err
 }
 
 func (c *profilesCmd) rmSecret(args []string) int {

@@ -1,0 +1,340 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/term"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/internal/safetext"
+	"trustedapp-tester/profiles"
+)
+
+const secretUsage = `Usage:
+  trustedapp-check secret new [--profile NAME [--replace]] [--json] [--export FILE]
+  trustedapp-check secret hash [--profile NAME] [--json]
+  trustedapp-check secret export --profile NAME [--json]
+
+secret new     makes a strong client secret (40 letters and digits from the system's
+               cryptographic random source) and shows it once, with its hash. With
+               --profile it is stored in the system keychain for that profile (an
+               existing secret is only replaced with --replace: the old one is lost).
+               Then it lists the values to enter in the Trusted App record:
+               ApplicationUri, ClientType Confidential, ApplicationSecretHash,
+               SystemUserAllowed true, a dedicated System User of type
+               ApplicationUserNoLogin, the narrowest Scope for what the profile's
+               calls do, IsEnabled, ReferenceTokens None, Basic authentication off.
+               --export FILE also writes those values WITHOUT the secret (only its
+               hash) for a support ticket: JSON when FILE ends in .json, else text.
+secret hash    prints ApplicationSecretHash, base64(SHA-256(secret)), of a secret read
+               from stdin (one trailing line break removed, as set-secret does) or a
+               no-echo prompt on a terminal; with --profile, of the profile's stored
+               secret. The secret never leaves this computer.
+secret export  prints the record values of a profile (with the hash of its stored
+               secret, never the secret) for a support ticket.
+
+Flags:
+  --profile NAME   the stored profile (its client_id, calls and keychain entry)
+  --store FILE     profile store (default: $TRUSTEDAPP_STORE or the user config directory)
+  --replace        with new --profile: replace the profile's existing secret
+  --json           print JSON (new: includes the secret, shown once; export and
+                   hash: never the secret)
+  --export FILE    with new: also write the record values, without the secret
+
+Exit codes: 0 done, 2 usage error, 3 store, profile, secret or keychain problem.
+`
+
+func runSecret(e env) int {
+	if len(e.args) == 0 {
+		fmt.Fprint(e.stderr, secretUsage)
+		return exitUsage
+	}
+	sub, args := e.args[0], e.args[1:]
+	fs := flag.NewFlagSet("secret "+sub, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var profile, store, export string
+	var asJSON, replace bool
+	fs.StringVar(&profile, "profile", "", "")
+	fs.StringVar(&store, "store", "", "")
+	fs.BoolVar(&asJSON, "json", false, "")
+	if sub == "new" {
+		fs.BoolVar(&replace, "replace", false, "")
+		fs.StringVar(&export, "export", "", "")
+	}
+	fail := func(err error) int {
+		var ce *cliError
+		if errors.As(err, &ce) {
+			fmt.Fprintf(e.stderr, "trustedapp-check secret %s: %s\n", sub, ce.msg)
+			if ce.code == exitUsage {
+				fmt.Fprint(e.stderr, "\n"+secretUsage)
+			}
+			return ce.code
+		}
+		fmt.Fprintf(e.stderr, "trustedapp-check secret %s: %v\n", sub, err)
+		return exitEnvironment
+	}
+	switch sub {
+	case "-h", "--help", "help":
+		fmt.Fprint(e.stdout, secretUsage)
+		return exitOK
+	case "new", "hash", "export":
+	default:
+		return fail(usageErr("unknown subcommand %q: use new, hash or export", sub))
+	}
+	pos, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(e.stdout, secretUsage)
+		return exitOK
+	}
+	if err != nil {
+		return fail(usageErr("%v", err))
+	}
+	if len(pos) > 0 {
+		return fail(usageErr("unexpected argument %q: name the profile with --profile NAME; a secret is never an argument (it would stay in shell history and the process list)", pos[0]))
+	}
+	var code int
+	switch sub {
+	case "new":
+		code, err = secretNew(e, store, profile, replace, asJSON, export)
+	case "hash":
+		code, err = secretHash(e, store, profile, asJSON)
+	case "export":
+		code, err = secretExport(e, store, profile, asJSON)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	return code
+}
+
+// storedProfile opens the store and returns the named profile.
+func storedProfile(store, name string) (*profiles.Store, profiles.Profile, error) {
+	s, err := openStore(store)
+	if err != nil {
+		return nil, profiles.Profile{}, err
+	}
+	p, err := s.Get(name)
+	if err != nil {
+		return nil, profiles.Profile{}, envErr("%v (see 'trustedapp-check profiles list')", err)
+	}
+	return s, p, nil
+}
+
+// newSecretOutput is what secret new --json prints: the secret, shown once.
+type newSecretOutput struct {
+	Secret string `json:"secret"`
+	// StoredFor is the profile whose keychain entry now holds the secret ("" when it
+	// was not stored: copy it now).
+	StoredFor string         `json:"stored_for,omitempty"`
+	Setup     check.AppSetup `json:"setup"`
+}
+
+func secretNew(e env, store, name string, replace, asJSON bool, export string) (int, error) {
+	var p profiles.Profile
+	var st *profiles.Store
+	secrets := newSecrets()
+	if name != "" {
+		var err error
+		if st, p, err = storedProfile(store, name); err != nil {
+			return 0, err
+		}
+		_, err = secrets.Get(p.Name)
+		switch {
+		case err == nil && !replace:
+			return 0, usageErr("profile %q already has a secret in the keychain; --replace makes a new one and the old one is lost (the Trusted App accepts the old one until its ApplicationSecretHash changes)", p.Name)
+		case err != nil && !errors.Is(err, profiles.ErrSecretNotSet):
+			return 0, envErr("%v", err)
+		}
+	} else if replace {
+		return 0, usageErr("--replace replaces a profile's secret: give --profile NAME")
+	}
+	secret, err := check.NewClientSecret()
+	if err != nil {
+		return 0, envErr("%v", err)
+	}
+	setup := check.NewAppSetup(p, check.ApplicationSecretHash(secret))
+	// The export first: a file that cannot be written leaves the keychain untouched.
+	if export != "" {
+		if err := writeSetupFile(export, setup); err != nil {
+			return 0, err
+		}
+	}
+	if st != nil {
+		err := profiles.SetProfileSecret(st, secrets, p.Name, secret, time.Now())
+		var ku *profiles.KeyringUnavailableError
+		if errors.As(err, &ku) {
+			return 0, envErr("%v The command line cannot keep a session-only secret between commands; no secret was stored or shown.", err)
+		}
+		if err != nil {
+			return 0, envErr("%v (no secret was stored or shown)", err)
+		}
+	}
+	if asJSON {
+		out := newSecretOutput{Secret: secret, Setup: setup}
+		if st != nil {
+			out.StoredFor = p.Name
+		}
+		return writeJSONOut(e, out)
+	}
+	var b bytes.Buffer
+	if st != nil {
+		fmt.Fprintf(&b, "New client secret for %q, stored in the system keychain (shown only this once):\n", safetext.Line(p.Name))
+	} else {
+		b.WriteString("New client secret (shown only this once and stored nowhere: copy it now, e.g. into 'trustedapp-check profiles set-secret NAME'):\n")
+	}
+	fmt.Fprintf(&b, "\n  %s\n\nApplicationSecretHash: %s\n\n", secret, setup.ApplicationSecretHash)
+	writeSetupText(&b, setup)
+	if export != "" {
+		fmt.Fprintf(&b, "\nWrote these values, without the secret, to %s.\n", export)
+	}
+	_, err = e.stdout.Write(b.Bytes())
+	secret = ""
+	if err != nil {
+		return 0, envErr("cannot write the output: %v", err)
+	}
+	return exitOK, nil
+}
+
+func secretHash(e env, store, name string, asJSON bool) (int, error) {
+	var secret string
+	if name != "" {
+		_, p, err := storedProfile(store, name)
+		if err != nil {
+			return 0, err
+		}
+		if secret, err = newSecrets().Get(p.Name); err != nil {
+			return 0, envErr("%v", err)
+		}
+	} else {
+		s, err := readSecretInput(e, "Secret to hash (input hidden): ", "trustedapp-check secret hash < secret.txt")
+		if err != nil {
+			return 0, usageErr("%v", err)
+		}
+		secret = s
+	}
+	if strings.TrimSpace(secret) != secret {
+		fmt.Fprintln(e.stderr, "warning: the secret starts or ends with a space or line break; the hash includes it. If that is not part of the secret, hash it again without.")
+	}
+	h := check.ApplicationSecretHash(secret)
+	secret = ""
+	if asJSON {
+		return writeJSONOut(e, map[string]string{"application_secret_hash": h})
+	}
+	fmt.Fprintln(e.stdout, h)
+	return exitOK, nil
+}
+
+func secretExport(e env, store, name string, asJSON bool) (int, error) {
+	if name == "" {
+		return 0, usageErr("name the profile: --profile NAME (its stored secret is hashed; the secret itself is never exported)")
+	}
+	_, p, err := storedProfile(store, name)
+	if err != nil {
+		return 0, err
+	}
+	secret, err := newSecrets().Get(p.Name)
+	if err != nil {
+		return 0, envErr("%v", err)
+	}
+	setup := check.NewAppSetup(p, check.ApplicationSecretHash(secret))
+	secret = ""
+	if asJSON {
+		return writeJSONOut(e, setup)
+	}
+	var b bytes.Buffer
+	writeSetupText(&b, setup)
+	if _, err := e.stdout.Write(b.Bytes()); err != nil {
+		return 0, envErr("cannot write the output: %v", err)
+	}
+	return exitOK, nil
+}
+
+func writeJSONOut(e env, v any) (int, error) {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return 0, envErr("cannot write JSON: %v", err)
+	}
+	return exitOK, nil
+}
+
+// writeSetupText writes the record values as a table, for the terminal or a ticket.
+func writeSetupText(b *bytes.Buffer, s check.AppSetup) {
+	head := "Trusted App record values"
+	if s.Profile != "" {
+		head += fmt.Sprintf(" for %q", safetext.Line(s.Profile))
+	}
+	if s.Instance != "" {
+		head += " on " + safetext.Line(s.Instance)
+	}
+	fmt.Fprintf(b, "%s\n(enter them in Instance Manager -> Security -> Trusted Apps; on the hosted service, send them in a support ticket: they hold the secret's hash, never the secret)\n\n", head)
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	for _, v := range s.Values {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", v.Field, safetext.Line(v.Value), v.Note)
+	}
+	tw.Flush()
+}
+
+// writeSetupFile writes the record values, without the secret, to path: JSON when it
+// ends in .json, else text.
+func writeSetupFile(path string, s check.AppSetup) error {
+	return writeFile(path, func(w io.Writer) error {
+		if strings.EqualFold(filepath.Ext(path), ".json") {
+			enc := json.NewEncoder(w)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			return enc.Encode(s)
+		}
+		var b bytes.Buffer
+		writeSetupText(&b, s)
+		_, err := w.Write(b.Bytes())
+		return err
+	})
+}
+
+// errSecretTooLong refuses a secret over profiles.MaxSecretBytes on stdin.
+var errSecretTooLong = fmt.Errorf("the secret on stdin is longer than %d bytes, the most an OS keychain holds on every platform", profiles.MaxSecretBytes)
+
+// readSecretInput reads a secret from a no-echo prompt when stdin is a terminal, else
+// from stdin (one trailing line break, LF or CRLF, removed). pipeHint shows how to
+// pipe one in.
+func readSecretInput(e env, prompt, pipeHint string) (string, error) {
+	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(e.stderr, prompt)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		if err != nil {
+			return "", fmt.Errorf("cannot read the secret from the terminal: %v", err)
+		}
+		if len(b) == 0 {
+			return "", errors.New("no secret was typed")
+		}
+		return string(b), nil
+	}
+	if e.stdin == nil {
+		return "", fmt.Errorf("no secret on stdin: pipe it in, e.g. %s", pipeHint)
+	}
+	b, err := io.ReadAll(io.LimitReader(e.stdin, profiles.MaxSecretBytes+3))
+	if err != nil {
+		return "", fmt.Errorf("cannot read the secret from stdin: %v", err)
+	}
+	s := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
+	if len(s) > profiles.MaxSecretBytes {
+		return "", errSecretTooLong
+	}
+	if s == "" {
+		return "", fmt.Errorf("no secret on stdin (it was empty): pipe the secret in, e.g. %s", pipeHint)
+	}
+	return s, nil
+}
