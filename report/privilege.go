@@ -5,19 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"trustedapp-tester/check"
 )
-
-// Advice turns least-privilege findings (check.LeastPrivilege) into the report's
-// findings, each with its explanation: the "Least privilege" section of every format.
-func Advice(fs []check.Finding) []Finding {
-	var out []Finding
-	for _, f := range fs {
-		out = append(out, buildFinding(f))
-	}
-	return out
-}
 
 // adviceHeading heads the section in text and Markdown.
 const adviceHeading = "Least privilege"

@@ -183,7 +183,7 @@ func Build(r check.Report, p profiles.Profile) Document {
 	}
 	if r.Claims != nil {
 		d.Claims = buildClaims(r.Claims, r.Scopes, p)
-		d.LeastPrivilege = Advice(check.LeastPrivilege(check.PrivilegeInputFor(p, r, nil)))
+		d.LeastPrivilege = Findings(check.LeastPrivilege(check.PrivilegeInputFor(p, r, nil)))
 	}
 	if r.Token != nil {
 		t := *r.Token

@@ -194,7 +194,7 @@ func runRecord(e env) int {
 	if reader.p.Name == subject.Name {
 		adviceIn = check.PrivilegeInputFor(subject, rep, res.Record)
 	}
-	out.LeastPrivilege = report.Advice(check.LeastPrivilege(adviceIn))
+	out.LeastPrivilege = report.Findings(check.LeastPrivilege(adviceIn))
 	check.SortRecordChecks(rows)
 	for _, c := range rows {
 		out.Checks = append(out.Checks, recordCheck{Field: c.Field, Actual: c.Actual, Want: c.Want, State: string(c.State), Note: c.Note})

@@ -1,0 +1,30 @@
+package report
+
+import (
+	"bytes"
+	"io"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/guide"
+)
+
+// Findings turns findings made outside a run (the least-privilege advice, an
+// explained paste) into the report's findings: evidence scrubbed, each with its
+// explanation from guide.
+func Findings(fs []check.Finding) []Finding {
+	var out []Finding
+	for _, f := range fs {
+		out = append(out, buildFinding(f))
+	}
+	return out
+}
+
+// WriteExplanationText writes one explanation as the text report shows it under a
+// failing step (title, what happened, likely causes, fields to check, fix steps,
+// confirm, docs), each line starting with indent.
+func WriteExplanationText(w io.Writer, x guide.Explanation, indent string) error {
+	var b bytes.Buffer
+	writeExplanationText(&b, x, indent)
+	_, err := w.Write(ScrubBytes(b.Bytes()))
+	return err
+}
