@@ -75,6 +75,9 @@ type Log struct {
 	maxBytes int64
 	files    int
 	corrupt  int
+	// runsLog is the sibling file of run summaries (runs.go), made on first use.
+	runsOnce sync.Once
+	runsLog  *Log
 }
 
 // DefaultPath is the log in the user's data directory, or $TRUSTEDAPP_AUDIT:
@@ -145,6 +148,9 @@ func (l *Log) SetLimits(maxBytes int64, files int) {
 	if files > 0 {
 		l.files = files
 	}
+	if r := l.runsLog; r != nil {
+		r.SetLimits(maxBytes, files)
+	}
 }
 
 // Path is the log file's path.
@@ -202,7 +208,13 @@ func (l *Log) RecordReport(profile, clientID string, r check.Report) error {
 			es = append(es, e)
 		}
 	}
-	return l.append(es, r.Access.Reveal())
+	if err := l.append(es, r.Access.Reveal()); err != nil {
+		return err
+	}
+	// What the run showed, for comparing runs later (History keeps both).
+	sum := check.Summarize(r)
+	sum.Profile, sum.ClientID = profile, clientID
+	return l.RecordRun(sum)
 }
 
 // Append adds entries as they are (after scrubbing), for callers that log a single
@@ -226,16 +238,20 @@ func (l *Log) append(es []Entry, rawToken string) error {
 		buf.WriteString(report.Scrub(line))
 		buf.WriteByte('\n')
 	}
+	return l.write(buf.Bytes())
+}
+
+// write appends whole JSON lines to the log, rotating it first when needed.
+func (l *Log) write(data []byte) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.rotateIfNeeded(int64(buf.Len())); err != nil {
+	if err := l.rotateIfNeeded(int64(len(data))); err != nil {
 		return err
 	}
 	f, err := os.OpenFile(l.path, os.O_CREATE|os.O_RDWR|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("audit log %s: %w", l.path, err)
 	}
-	data := buf.Bytes()
 	// A line cut short (a crash mid-write) must not swallow the next entry.
 	if st, err := f.Stat(); err == nil && st.Size() > 0 {
 		last := make([]byte, 1)
@@ -300,6 +316,19 @@ func (l *Log) Export(w io.Writer, f Filter) error {
 }
 
 func (l *Log) each(f Filter, fn func(Entry) error) error {
+	return l.eachLine(func(t []byte) error {
+		var e Entry
+		if jerr := json.Unmarshal(t, &e); jerr != nil || e.Time.IsZero() {
+			l.corrupt++
+		} else if f.match(e) {
+			return fn(e)
+		}
+		return nil
+	})
+}
+
+// eachLine calls fn with every non-empty line of the log, oldest file first.
+func (l *Log) eachLine(fn func([]byte) error) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.corrupt = 0
@@ -316,7 +345,7 @@ func (l *Log) each(f Filter, fn func(Entry) error) error {
 		if err != nil {
 			return fmt.Errorf("audit log %s: %w", p, err)
 		}
-		err = l.readFile(fh, f, fn)
+		err = l.readFile(fh, fn)
 		fh.Close()
 		if err != nil {
 			return err
@@ -325,18 +354,13 @@ func (l *Log) each(f Filter, fn func(Entry) error) error {
 	return nil
 }
 
-func (l *Log) readFile(r io.Reader, f Filter, fn func(Entry) error) error {
+func (l *Log) readFile(r io.Reader, fn func([]byte) error) error {
 	br := bufio.NewReader(r)
 	for {
 		line, err := br.ReadBytes('\n')
 		if t := bytes.TrimSpace(line); len(t) > 0 {
-			var e Entry
-			if jerr := json.Unmarshal(t, &e); jerr != nil || e.Time.IsZero() {
-				l.corrupt++
-			} else if f.match(e) {
-				if ferr := fn(e); ferr != nil {
-					return ferr
-				}
+			if ferr := fn(t); ferr != nil {
+				return ferr
 			}
 		}
 		if errors.Is(err, io.EOF) {

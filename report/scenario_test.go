@@ -200,6 +200,11 @@ func TestNothingSecretLeaks(t *testing.T) {
 		t.Fatal(err)
 	}
 	outputs = append(outputs, raw)
+	runs, err := os.ReadFile(audit.RunsPath(log.Path()))
+	if err != nil || len(runs) == 0 {
+		t.Fatalf("no run summaries were kept: %v", err)
+	}
+	outputs = append(outputs, runs)
 	var ex bytes.Buffer
 	if err := log.Export(&ex, audit.Filter{}); err != nil {
 		t.Fatal(err)
