@@ -23,6 +23,14 @@ type auditRecorder struct {
 func newAuditRecorder(e env) *auditRecorder { return &auditRecorder{e: e} }
 
 func (a *auditRecorder) record(p profiles.Profile, r check.Report) {
+	s := check.Summarize(r)
+	s.Profile, s.ClientID = p.Name, p.ClientID
+	a.recordSummary(r, s)
+}
+
+// recordSummary is record with the run's summary made by the caller (a fresh run of
+// diff, with the Trusted App record's checklist in it).
+func (a *auditRecorder) recordSummary(r check.Report, s check.RunSummary) {
 	a.once.Do(func() {
 		path, err := audit.DefaultPath()
 		if err == nil {
@@ -32,7 +40,7 @@ func (a *auditRecorder) record(p profiles.Profile, r check.Report) {
 	})
 	err := a.err
 	if err == nil {
-		err = a.log.RecordReport(p.Name, p.ClientID, r)
+		err = a.log.RecordReportSummary(r, s)
 	}
 	if err != nil {
 		a.warned.Do(func() {

@@ -54,6 +54,7 @@ func commands() []command {
 		{"record", "read a Trusted App record and check the fields client credentials needs", runRecord},
 		{"secret", "make a new client secret and the record values to enter; hash a secret", runSecret},
 		{"explain", "explain an error someone pasted (stdin): causes, Trusted App fields, fix", runExplain},
+		{"diff", "compare two profiles, or two runs of one from History, side by side", runDiff},
 		{"profiles", "list, show, add, edit, remove, import and export connection profiles", runProfiles},
 		{"sandbox", "run a local ERP.net instance emulator with Trusted App scenarios", runSandbox},
 		{"version", "print the version", runVersion},

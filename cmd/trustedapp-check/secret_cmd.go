@@ -76,7 +76,7 @@ func runSecret(e env) int {
 		if errors.As(err, &ce) {
 			fmt.Fprintf(e.stderr, "trustedapp-check secret %s: %s\n", sub, ce.msg)
 			if ce.code == exitUsage {
-				fmt.Fprint(e.stderr, "\n"+secretUsage)
+				fmt.Fprintln(e.stderr, "Run 'trustedapp-check secret --help' for the usage.")
 			}
 			return ce.code
 		}

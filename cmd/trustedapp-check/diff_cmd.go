@@ -1,0 +1,338 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"trustedapp-tester/audit"
+	"trustedapp-tester/check"
+	"trustedapp-tester/compare"
+	"trustedapp-tester/internal/safetext"
+	"trustedapp-tester/profiles"
+)
+
+const diffUsage = `Usage:
+  trustedapp-check diff A B [--all] [--json] [--no-record] [--timeout DUR] [--store FILE]
+  trustedapp-check diff --runs [PROFILE] [--json]
+
+Puts two runs side by side: two profiles (a Test and a Production app) or two runs of
+one profile (before and after a change). It compares the System User, database,
+scopes requested and granted, each step's and API call's result, the Trusted App
+record's fields, the findings and the timings. Differences come first; identical
+rows are folded (--all shows them; --json flags them with "same": true).
+
+A and B are each one of:
+  PROFILE      a fresh run of the stored profile now: a new token (never a cached
+               one), its API calls, and its Trusted App record read with that token
+               (skipped with --no-record; a System User that may not read records
+               leaves the record rows "not read"). Its secret comes from the keychain.
+               The run is kept in History like any check.
+  PROFILE@N    the profile's N-th latest run in History (PROFILE@1 is the latest),
+               as it was: History keeps each run's summary, never its token
+  @RUN         the run with that id in History (at least 4 of its hex digits)
+
+So 'diff Test Production' compares two apps now, and 'diff Test Test@1' compares the
+Test app now with its last run. 'diff --runs [PROFILE]' lists History's runs, newest
+first, with their ids and PROFILE@N names. Timings count as different only when one
+is more than twice the other and more than 250 ms apart.
+
+Exit codes: 0 no differences, 1 differences, 2 usage error, 3 store, profile, secret,
+keychain or History problem, 4 interrupted.
+`
+
+// diffOperand is one side: a fresh run of a profile, or a run from History.
+type diffOperand struct {
+	arg     string
+	fresh   bool
+	profile profiles.Profile
+	run     check.RunSummary
+}
+
+func runDiff(e env) int {
+	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var store, timeout string
+	var asJSON, all, noRecord, runs bool
+	fs.StringVar(&store, "store", "", "")
+	fs.StringVar(&timeout, "timeout", "", "")
+	fs.BoolVar(&asJSON, "json", false, "")
+	fs.BoolVar(&all, "all", false, "")
+	fs.BoolVar(&noRecord, "no-record", false, "")
+	fs.BoolVar(&runs, "runs", false, "")
+	pos, err := parseInterleaved(fs, e.args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(e.stdout, diffUsage)
+		return exitOK
+	}
+	fail := func(err error) int {
+		var ce *cliError
+		if errors.As(err, &ce) {
+			fmt.Fprintf(e.stderr, "trustedapp-check diff: %s\n", ce.msg)
+			if ce.code == exitUsage {
+				fmt.Fprintln(e.stderr, "Run 'trustedapp-check diff --help' for the usage.")
+			}
+			return ce.code
+		}
+		fmt.Fprintf(e.stderr, "trustedapp-check diff: %v\n", err)
+		return exitEnvironment
+	}
+	if err != nil {
+		return fail(usageErr("%v", err))
+	}
+	cf := &checkFlags{timeout: timeout, set: map[string]bool{"timeout": timeout != ""}}
+	to, err := cf.timeoutOf()
+	if err != nil {
+		return fail(err)
+	}
+	history, err := openHistory()
+	if err != nil {
+		return fail(err)
+	}
+	if runs {
+		if len(pos) > 1 {
+			return fail(usageErr("--runs lists the runs of one profile (or of all): give at most one PROFILE"))
+		}
+		return listRuns(e, history, pos, asJSON)
+	}
+	if len(pos) != 2 {
+		return fail(usageErr("give two things to compare (PROFILE, PROFILE@N or @RUN); got %d", len(pos)))
+	}
+	var st *profiles.Store
+	ops := make([]*diffOperand, 2)
+	for i, arg := range pos {
+		op, s, err := resolveOperand(arg, store, st, history)
+		if err != nil {
+			return fail(err)
+		}
+		st, ops[i] = s, op
+	}
+	if ops[0].fresh && ops[1].fresh && strings.EqualFold(ops[0].profile.Name, ops[1].profile.Name) {
+		return fail(usageErr("two fresh runs of %q compare nothing but noise: compare it with its last run instead (%s %s@1)", ops[0].profile.Name, pos[0], pos[0]))
+	}
+	// Fresh runs last, so PROFILE@1 means the run before this command.
+	ctx := ctxOrBackground(e.ctx)
+	journal := newAuditRecorder(e)
+	for _, op := range ops {
+		if !op.fresh {
+			continue
+		}
+		secret, err := newSecrets().Get(op.profile.Name)
+		if err != nil {
+			return fail(envErr("%v", err))
+		}
+		rep, sum := compare.Fresh(ctx, op.profile, secret, check.Options{Timeout: to}, !noRecord)
+		secret = ""
+		journal.recordSummary(rep, sum)
+		if rep.Cancelled || ctx.Err() != nil {
+			fmt.Fprintln(e.stderr, "trustedapp-check diff: interrupted")
+			return exitInterrupted
+		}
+		op.run = sum
+	}
+	c := compare.Runs(ops[0].run, ops[1].run, ops[0].label(), ops[1].label())
+	if asJSON {
+		if _, err := writeJSONOut(e, c); err != nil {
+			return fail(err)
+		}
+	} else {
+		var b bytes.Buffer
+		writeComparisonText(&b, c, all)
+		e.stdout.Write(b.Bytes())
+	}
+	if c.Differences > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+func (op *diffOperand) label() string {
+	if op.fresh {
+		return fmt.Sprintf("%q, fresh run %s", op.profile.Name, op.run.ID)
+	}
+	return fmt.Sprintf("%q, run %s of %s from History", op.run.Profile, op.run.ID, op.run.Started.Local().Format("2006-01-02 15:04:05"))
+}
+
+// openHistory opens the audit log the app and the CLI share.
+func openHistory() (*audit.Log, error) {
+	path, err := audit.DefaultPath()
+	if err != nil {
+		return nil, envErr("%v", err)
+	}
+	l, err := audit.Open(path)
+	if err != nil {
+		return nil, envErr("%v", err)
+	}
+	return l, nil
+}
+
+// resolveOperand reads PROFILE, PROFILE@N or @RUN. The store is opened on first need
+// and handed back for the next operand.
+func resolveOperand(arg, storePath string, st *profiles.Store, history *audit.Log) (*diffOperand, *profiles.Store, error) {
+	op := &diffOperand{arg: arg}
+	if id, ok := strings.CutPrefix(arg, "@"); ok {
+		run, err := history.Run(id)
+		if err != nil {
+			if errors.Is(err, audit.ErrRunNotFound) {
+				return nil, st, usageErr("%v; 'trustedapp-check diff --runs' lists them", err)
+			}
+			return nil, st, usageErr("%v", err)
+		}
+		op.run = run
+		return op, st, nil
+	}
+	if st == nil {
+		s, err := openStore(storePath)
+		if err != nil {
+			return nil, nil, err
+		}
+		st = s
+	}
+	if p, err := st.Get(arg); err == nil {
+		op.fresh, op.profile = true, p
+		return op, st, nil
+	}
+	if i := strings.LastIndexByte(arg, '@'); i > 0 {
+		name, nth := arg[:i], arg[i+1:]
+		n, err := strconv.Atoi(nth)
+		if err != nil || n < 1 {
+			return nil, st, usageErr("%q: after @ give N (1 is the latest run), e.g. %s@1", arg, name)
+		}
+		p, err := st.Get(name)
+		if err != nil {
+			return nil, st, envErr("%v (see 'trustedapp-check profiles list')", err)
+		}
+		runs, err := history.Runs(audit.Filter{Profile: p.Name})
+		if err != nil {
+			return nil, st, envErr("%v", err)
+		}
+		if n > len(runs) {
+			return nil, st, usageErr("%q: History has %d run(s) of %q; 'trustedapp-check diff --runs %s' lists them", arg, len(runs), p.Name, shellWord(p.Name))
+		}
+		op.run = runs[len(runs)-n]
+		return op, st, nil
+	}
+	_, err := st.Get(arg)
+	return nil, st, envErr("%v (see 'trustedapp-check profiles list'; History runs are PROFILE@N or @RUN)", err)
+}
+
+func shellWord(s string) string {
+	if strings.ContainsAny(s, " \t'\"$`\\") {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return s
+}
+
+// runListing is one line of diff --runs.
+type runListing struct {
+	Ref        string        `json:"ref"` // PROFILE@N
+	ID         string        `json:"id"`
+	Profile    string        `json:"profile"`
+	Started    time.Time     `json:"started"`
+	Verdict    check.Verdict `json:"verdict"`
+	SystemUser string        `json:"system_user,omitempty"`
+	RecordRead bool          `json:"record_read"`
+}
+
+func listRuns(e env, history *audit.Log, pos []string, asJSON bool) int {
+	f := audit.Filter{}
+	if len(pos) == 1 {
+		f.Profile = pos[0]
+	}
+	runs, err := history.Runs(f)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "trustedapp-check diff: %v\n", err)
+		return exitEnvironment
+	}
+	nth := map[string]int{}
+	list := []runListing{}
+	for i := len(runs) - 1; i >= 0; i-- {
+		r := runs[i]
+		nth[r.Profile]++
+		read := false
+		for _, rf := range r.Record {
+			read = read || rf.State != check.RecordUnknown
+		}
+		list = append(list, runListing{Ref: fmt.Sprintf("%s@%d", r.Profile, nth[r.Profile]), ID: r.ID, Profile: r.Profile,
+			Started: r.Started, Verdict: r.Verdict, SystemUser: r.SystemUser, RecordRead: read})
+	}
+	if asJSON {
+		if _, err := writeJSONOut(e, list); err != nil {
+			fmt.Fprintf(e.stderr, "trustedapp-check diff: %v\n", err)
+			return exitEnvironment
+		}
+		return exitOK
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(e.stdout, "History holds no runs yet: run 'trustedapp-check check PROFILE' (or test in the app) first.")
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "RUN\tSTARTED\tVERDICT\tSYSTEM USER\tREF")
+	for _, r := range list {
+		fmt.Fprintf(tw, "@%s\t%s\t%s\t%s\t%s\n", r.ID, r.Started.Local().Format("2006-01-02 15:04:05"), r.Verdict,
+			safetext.Line(dashIfEmpty(r.SystemUser)), safetext.Line(r.Ref))
+	}
+	tw.Flush()
+	return exitOK
+}
+
+func dashIfEmpty(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// writeComparisonText writes the comparison: the two sides, the differences, then the
+// identical rows folded into one line (or listed, with all).
+func writeComparisonText(b *bytes.Buffer, c compare.Comparison, all bool) {
+	fmt.Fprintf(b, "A: %s: %s\n", safetext.Line(c.A.Label), strings.ToUpper(string(c.A.Verdict)))
+	fmt.Fprintf(b, "B: %s: %s\n", safetext.Line(c.B.Label), strings.ToUpper(string(c.B.Verdict)))
+	same := len(c.Rows) - c.Differences
+	table := func(rows []compare.Row) {
+		tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  \tFIELD\tA\tB")
+		for _, r := range rows {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", r.Group, safetext.Line(r.Field), safetext.Line(r.A), safetext.Line(r.B))
+		}
+		tw.Flush()
+	}
+	switch c.Differences {
+	case 0:
+		b.WriteString("\nNo differences.\n")
+	case 1:
+		b.WriteString("\n1 difference:\n")
+	default:
+		fmt.Fprintf(b, "\n%d differences:\n", c.Differences)
+	}
+	if c.Differences > 0 {
+		table(c.Rows[:c.Differences])
+	}
+	switch {
+	case same == 0:
+	case all:
+		fmt.Fprintf(b, "\n%d identical:\n", same)
+		table(c.Rows[c.Differences:])
+	default:
+		fmt.Fprintf(b, "\n%d identical rows folded (--all shows them).\n", same)
+	}
+	if !c.A.RecordRead || !c.B.RecordRead {
+		b.WriteString("\nThe Trusted App record was not read for ")
+		switch {
+		case !c.A.RecordRead && !c.B.RecordRead:
+			b.WriteString("either side")
+		case !c.A.RecordRead:
+			b.WriteString("A")
+		default:
+			b.WriteString("B")
+		}
+		b.WriteString(": a run from History keeps the record only when it was read in that run, and a System User may be barred from reading Trusted Apps.\n")
+	}
+}
