@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -52,15 +53,31 @@ func (l *Log) RecordRun(s check.RunSummary) error {
 // profile name exactly; Since the run's start). Unreadable lines are skipped and
 // counted (Corrupt of the runs file).
 func (l *Log) Runs(f Filter) ([]check.RunSummary, error) {
+	return l.runsMatching(f, "")
+}
+
+// runsMatching is Runs, also limited to ids starting with idPrefix.
+func (l *Log) runsMatching(f Filter, idPrefix string) ([]check.RunSummary, error) {
 	var out []check.RunSummary
 	rl := l.runs()
+	// A line that does not hold the profile's name (as JSON writes it) cannot match:
+	// skip it without decoding it.
+	var want []byte
+	if f.Profile != "" {
+		b, _ := json.Marshal(f.Profile)
+		want = append([]byte(`"profile":`), b...)
+	}
+	wantID := []byte(`"id":"` + idPrefix)
 	err := rl.eachLine(func(t []byte) error {
+		if (want != nil && !bytes.Contains(t, want)) || !bytes.Contains(t, wantID) {
+			return nil
+		}
 		var s check.RunSummary
 		if err := json.Unmarshal(t, &s); err != nil || s.ID == "" || s.Started.IsZero() {
 			rl.corrupt++
 			return nil
 		}
-		if f.match(Entry{Profile: s.Profile, Time: s.Started}) {
+		if f.match(Entry{Profile: s.Profile, Time: s.Started}) && strings.HasPrefix(s.ID, idPrefix) {
 			out = append(out, s)
 		}
 		return nil
@@ -75,15 +92,9 @@ func (l *Log) Run(id string) (check.RunSummary, error) {
 	if len(id) < 4 {
 		return check.RunSummary{}, fmt.Errorf("run id %q: give at least 4 of its hex digits", id)
 	}
-	all, err := l.Runs(Filter{})
+	hits, err := l.runsMatching(Filter{}, id)
 	if err != nil {
 		return check.RunSummary{}, err
-	}
-	var hits []check.RunSummary
-	for _, s := range all {
-		if strings.HasPrefix(s.ID, id) {
-			hits = append(hits, s)
-		}
 	}
 	switch len(hits) {
 	case 0:

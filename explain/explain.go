@@ -132,7 +132,7 @@ var (
 	retryAfterRE  = regexp.MustCompile(`(?i)retry[- ]after\s*[:=]?\s*(\d+)`)
 	hostPortRE    = regexp.MustCompile(`\(([A-Za-z0-9.-]+\.[A-Za-z]{2,}|[0-9.]+)(?::\d+)?\)`)
 	challengeRE   = regexp.MustCompile(`(?im)^\s*www-authenticate\s*:\s*(.+)$`)
-	bearerStartRE = regexp.MustCompile(`(?i)^\s*Bearer\s+\w+\s*=`)
+	bearerStartRE = regexp.MustCompile(`^\s*(?:[Bb]earer|BEARER)\s+\w+\s*=`)
 	retryHeaderRE = regexp.MustCompile(`(?im)^\s*retry-after\s*:\s*(\S+)`)
 	contentTypeRE = regexp.MustCompile(`(?im)^\s*content-type\s*:\s*(\S+)`)
 	licenceRE     = regexp.MustCompile(`(?i)licen[cs]e.{0,60}(exceed|maximum|no free|slot|available|limit)|(exceed|maximum|no free).{0,60}licen[cs]e`)
@@ -143,25 +143,33 @@ var (
 // read recognises the text: the first reading that yields findings wins, most
 // specific first.
 func read(t string) (kind, readAs string, fs []check.Finding) {
-	status := statusOf(t)
+	lower := strings.ToLower(t)
+	status := statusOf(t, lower)
 	body, obj := jsonBody(t)
 	method, path := "", ""
-	if m := methodPathRE.FindStringSubmatch(t); m != nil {
-		method, path = m[1], report.ScrubURL(m[2])
+	// Each regexp runs only when the text holds a word it needs: a long log stays fast.
+	if mayMatch(t, ks("GET ", "POST ", "PUT ", "PATCH ", "MERGE ", "DELETE ", "HEAD ")) {
+		if m := methodPathRE.FindStringSubmatch(t); m != nil {
+			method, path = m[1], report.ScrubURL(m[2])
+		}
 	}
 	header := http.Header{}
-	if m := retryHeaderRE.FindStringSubmatch(t); m != nil {
-		header.Set("Retry-After", m[1])
-	} else if m := retryAfterRE.FindStringSubmatch(t); m != nil {
-		header.Set("Retry-After", m[1])
+	if strings.Contains(lower, "retry") {
+		if m := retryHeaderRE.FindStringSubmatch(t); m != nil {
+			header.Set("Retry-After", m[1])
+		} else if m := retryAfterRE.FindStringSubmatch(t); m != nil {
+			header.Set("Retry-After", m[1])
+		}
 	}
-	if m := contentTypeRE.FindStringSubmatch(t); m != nil {
-		header.Set("Content-Type", m[1])
+	if strings.Contains(lower, "content-type") {
+		if m := contentTypeRE.FindStringSubmatch(t); m != nil {
+			header.Set("Content-Type", m[1])
+		}
 	}
 
 	// 1. An OAuth error: a JSON or form body, x/oauth2's message, or IdentityModel's
 	// TokenResponse.Error in an exception or log line.
-	if code, desc := oauthError(t, obj); code != "" {
+	if code, desc := oauthError(t, lower, obj); code != "" {
 		b, _ := json.Marshal(check.OAuthError{Error: code, Description: desc})
 		tokStatus := status
 		if tokStatus == 0 || tokStatus >= 500 {
@@ -171,7 +179,7 @@ func read(t string) (kind, readAs string, fs []check.Finding) {
 		return KindOAuthError, "an OAuth error from the token endpoint (" + code + ")", []check.Finding{f}
 	}
 	// 2. A licence message, with or without an OData body.
-	if strings.Contains(t, "MaximumLicenseCountExceeded") || licenceRE.MatchString(t) {
+	if strings.Contains(t, "MaximumLicenseCountExceeded") || (strings.Contains(lower, "licen") && licenceRE.MatchString(t)) {
 		b := body
 		if !strings.Contains(string(b), "MaximumLicenseCountExceeded") {
 			b = []byte("MaximumLicenseCountExceeded: " + t)
@@ -204,15 +212,15 @@ func read(t string) (kind, readAs string, fs []check.Finding) {
 		}
 	}
 	// 5. .NET / IdentityModel exception messages.
-	if f, what, ok := dotNet(t); ok {
+	if f, what, ok := dotNet(t, lower); ok {
 		return KindDotNet, what, []check.Finding{f}
 	}
 	// 6. Rate limiting.
-	if status == http.StatusTooManyRequests || rateLimitRE.MatchString(t) {
+	if status == http.StatusTooManyRequests || (mayMatch(lower, ks("too many", "rate")) && rateLimitRE.MatchString(t)) {
 		return KindRateLimit, "a rate-limit answer (429 Too Many Requests)", check.ClassifyAPIAnswer(method, path, http.StatusTooManyRequests, header, body)
 	}
 	// 7. Network, TLS and proxy errors of .NET, Go, curl and Python clients.
-	if f, ok := network(t); ok {
+	if f, ok := network(t, lower); ok {
 		return KindNetwork, "a network error (" + f.Code + ")", []check.Finding{f}
 	}
 	// 8. An HTTP status on its own.
@@ -237,8 +245,11 @@ func orStatus(s, def int) int {
 }
 
 // statusOf finds an HTTP status code in the text (0 when none).
-func statusOf(t string) int {
+func statusOf(t, lower string) int {
 	for _, re := range []*regexp.Regexp{statusLineRE, statusTextRE, statusBareRE} {
+		if re == statusTextRE && !mayMatch(lower, ks("success", "returned an error", "status")) {
+			continue
+		}
 		if m := re.FindStringSubmatch(t); m != nil {
 			if n, err := strconv.Atoi(m[1]); err == nil && n >= 100 && n <= 599 {
 				return n
@@ -271,17 +282,22 @@ func jsonBody(t string) ([]byte, map[string]any) {
 }
 
 // oauthError finds an OAuth error code (and its description) in the text.
-func oauthError(t string, obj map[string]any) (code, desc string) {
+func oauthError(t, lower string, obj map[string]any) (code, desc string) {
 	if obj != nil {
 		if e, ok := obj["error"].(string); ok && e != "" && e != "invalid_token" && e != "insufficient_scope" {
 			d, _ := obj["error_description"].(string)
 			return e, d
 		}
 	}
-	for _, line := range strings.Split(t, "\n") {
-		if oe, ok := check.ParseOAuthError([]byte(strings.TrimSpace(line))); ok {
-			return oe.Error, oe.Description
+	if strings.Contains(t, "error=") {
+		for _, line := range strings.Split(t, "\n") {
+			if oe, ok := check.ParseOAuthError([]byte(strings.TrimSpace(line))); ok {
+				return oe.Error, oe.Description
+			}
 		}
+	}
+	if !mayMatch(lower, ks("invalid_", "unauthorized_client", "unsupported_grant_type", "oauth2:")) {
+		return "", ""
 	}
 	if m := goOAuthRE.FindStringSubmatch(t); m != nil && m[1] != "invalid_token" {
 		return m[1], m[2]
@@ -298,6 +314,9 @@ func oauthError(t string, obj map[string]any) (code, desc string) {
 // challenge finds a WWW-Authenticate value: the header line, or a pasted value that
 // starts with "Bearer name=".
 func challenge(t string) string {
+	if !strings.Contains(strings.ToLower(t), "www-authenticate") && !bearerStartRE.MatchString(t) {
+		return ""
+	}
 	if m := challengeRE.FindStringSubmatch(t); m != nil {
 		return strings.TrimSpace(m[1])
 	}

@@ -28,7 +28,30 @@ var (
 // from pasted text, and returns how many it removed.
 func Redact(s string) (string, int) {
 	before := len(redactedRE.FindAllStringIndex(s, -1))
-	s = authHeaderRE.ReplaceAllStringFunc(s, func(m string) string {
+	lower := strings.ToLower(s)
+	if strings.Contains(lower, "authorization") {
+		s = redactAuthHeaders(s)
+	}
+	if strings.Contains(s, "://") && strings.Contains(s, "@") {
+		s = userinfoRE.ReplaceAllString(s, "${1}"+check.Redacted+"${3}")
+	}
+	s = report.Scrub(s)
+	// The words secretKeyRE's keys contain: without one of them it cannot match.
+	if mayMatch(lower, ks("secret", "passw", "pwd", "api", "token", "assertion")) {
+		s = secretKeyRE.ReplaceAllStringFunc(s, func(m string) string {
+			sub := secretKeyRE.FindStringSubmatch(m)
+			if strings.HasPrefix(sub[2], "[redacted") || strings.HasPrefix(sub[2], "…") || strings.EqualFold(sub[2], "null") {
+				return m
+			}
+			return sub[1] + check.Redacted
+		})
+	}
+	after := len(redactedRE.FindAllStringIndex(s, -1))
+	return s, after - before
+}
+
+func redactAuthHeaders(s string) string {
+	return authHeaderRE.ReplaceAllStringFunc(s, func(m string) string {
 		sub := authHeaderRE.FindStringSubmatch(m)
 		if sub[4] == "" && sub[2] != "" && !strings.EqualFold(sub[2], "basic") && !strings.EqualFold(sub[2], "bearer") {
 			// "Authorization: <credential>" without a scheme (an API key).
@@ -39,15 +62,4 @@ func Redact(s string) (string, int) {
 		}
 		return sub[1] + sub[2] + sub[3] + check.Redacted
 	})
-	s = userinfoRE.ReplaceAllString(s, "${1}"+check.Redacted+"${3}")
-	s = report.Scrub(s)
-	s = secretKeyRE.ReplaceAllStringFunc(s, func(m string) string {
-		sub := secretKeyRE.FindStringSubmatch(m)
-		if strings.HasPrefix(sub[2], "[redacted") || strings.HasPrefix(sub[2], "…") || strings.EqualFold(sub[2], "null") {
-			return m
-		}
-		return sub[1] + check.Redacted
-	})
-	after := len(redactedRE.FindAllStringIndex(s, -1))
-	return s, after - before
 }

@@ -20,7 +20,7 @@ import (
 
 const diffUsage = `Usage:
   trustedapp-check diff A B [--all] [--json] [--no-record] [--timeout DUR] [--store FILE]
-  trustedapp-check diff --runs [PROFILE] [--json]
+  trustedapp-check diff --runs [PROFILE] [--limit N] [--json]
 
 Puts two runs side by side: two profiles (a Test and a Production app) or two runs of
 one profile (before and after a change). It compares the System User, database,
@@ -40,8 +40,9 @@ A and B are each one of:
 
 So 'diff Test Production' compares two apps now, and 'diff Test Test@1' compares the
 Test app now with its last run. 'diff --runs [PROFILE]' lists History's runs, newest
-first, with their ids and PROFILE@N names. Timings count as different only when one
-is more than twice the other and more than 250 ms apart.
+first, with their ids and PROFILE@N names (the newest 50; --limit N, 0 for all).
+Timings count as different only when one is more than twice the other and more than
+250 ms apart.
 
 Exit codes: 0 no differences, 1 differences, 2 usage error, 3 store, profile, secret,
 keychain or History problem, 4 interrupted.
@@ -60,6 +61,8 @@ func runDiff(e env) int {
 	fs.SetOutput(io.Discard)
 	var store, timeout string
 	var asJSON, all, noRecord, runs bool
+	limit := 50
+	fs.IntVar(&limit, "limit", 50, "")
 	fs.StringVar(&store, "store", "", "")
 	fs.StringVar(&timeout, "timeout", "", "")
 	fs.BoolVar(&asJSON, "json", false, "")
@@ -99,7 +102,10 @@ func runDiff(e env) int {
 		if len(pos) > 1 {
 			return fail(usageErr("--runs lists the runs of one profile (or of all): give at most one PROFILE"))
 		}
-		return listRuns(e, history, pos, asJSON)
+		if limit < 0 {
+			return fail(usageErr("--limit %d: give how many runs to list (0 lists them all)", limit))
+		}
+		return listRuns(e, history, pos, asJSON, limit)
 	}
 	if len(pos) != 2 {
 		return fail(usageErr("give two things to compare (PROFILE, PROFILE@N or @RUN); got %d", len(pos)))
@@ -240,7 +246,7 @@ type runListing struct {
 	RecordRead bool          `json:"record_read"`
 }
 
-func listRuns(e env, history *audit.Log, pos []string, asJSON bool) int {
+func listRuns(e env, history *audit.Log, pos []string, asJSON bool, limit int) int {
 	f := audit.Filter{}
 	if len(pos) == 1 {
 		f.Profile = pos[0]
@@ -252,7 +258,7 @@ func listRuns(e env, history *audit.Log, pos []string, asJSON bool) int {
 	}
 	nth := map[string]int{}
 	list := []runListing{}
-	for i := len(runs) - 1; i >= 0; i-- {
+	for i := len(runs) - 1; i >= 0 && (limit == 0 || len(list) < limit); i-- {
 		r := runs[i]
 		nth[r.Profile]++
 		read := false

@@ -71,6 +71,10 @@ func TestDiffTwoProfilesAndTwoRuns(t *testing.T) {
 	if len(ids) != 3 {
 		t.Fatalf("run ids in\n%s", r.stdout)
 	}
+	r = runArgs(t, context.Background(), "", "diff", "--runs", "--limit", "2")
+	if n := len(regexp.MustCompile(`(?m)^@[0-9a-f]{8}`).FindAllString(r.stdout, -1)); r.code != exitOK || n != 2 {
+		t.Errorf("--limit 2 listed %d runs:\n%s", n, r.stdout)
+	}
 	// The same run twice: nothing differs, exit 0.
 	r = runArgs(t, context.Background(), "", "diff", "@"+ids[0][1], "@"+ids[0][1][:5])
 	expect(t, r, exitOK, []string{"No differences."}, nil)
