@@ -14,6 +14,7 @@ package compare
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -249,7 +250,7 @@ func findingsByCode(fs []check.FindingSummary) map[string]string {
 	steps := map[string][]string{}
 	sev := map[string]check.Severity{}
 	for _, f := range fs {
-		if !contains(steps[f.Code], f.Step) {
+		if !slices.Contains(steps[f.Code], f.Step) {
 			steps[f.Code] = append(steps[f.Code], f.Step)
 		}
 		sev[f.Code] = f.Severity
@@ -263,15 +264,6 @@ func findingsByCode(fs []check.FindingSummary) map[string]string {
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -97,30 +97,41 @@ var idxRE = regexp.MustCompile(`IDX\d{5}`)
 // HTTP reason phrase as the error).
 var tokenReasonRE = regexp.MustCompile(`RequestClientCredentialsTokenAsync returned an error: ([A-Za-z][A-Za-z ]+)\.`)
 
-func dotNet(t, lower string) (check.Finding, string, bool) {
-	for _, p := range dotNetPatterns {
+// match finds the first of ps the text holds: the finding, with the line that
+// matched, the URL and host named in the text and the pattern's own evidence.
+func match(t, lower string, ps []pattern) (check.Finding, bool) {
+	for _, p := range ps {
 		if !mayMatch(lower, p.keys) {
 			continue
 		}
-		if loc := p.re.FindStringSubmatchIndex(t); loc != nil {
-			m := p.re.FindStringSubmatch(t)
-			ev := map[string]string{check.EvError: errorLine(t, loc)}
-			if p.ev != nil {
-				for k, v := range p.ev(m) {
-					ev[k] = v
-				}
-			}
-			if ev[check.EvURL] == "" {
-				if u := firstURL(t); u != "" {
-					ev[check.EvURL] = u
-				}
-			}
-			what := "a .NET exception message"
-			if id := idxRE.FindString(t); id != "" {
-				what += " (" + id + ")"
-			}
-			return check.NewFinding(p.code, p.msg, ev), what, true
+		loc := p.re.FindStringSubmatchIndex(t)
+		if loc == nil {
+			continue
 		}
+		ev := map[string]string{check.EvError: errorLine(t, loc)}
+		if h := hostOf(t); h != "" {
+			ev[check.EvHost] = h
+		}
+		if u := firstURL(t); u != "" {
+			ev[check.EvURL] = u
+		}
+		if p.ev != nil {
+			for k, v := range p.ev(p.re.FindStringSubmatch(t)) {
+				ev[k] = v
+			}
+		}
+		return check.NewFinding(p.code, p.msg, ev), true
+	}
+	return check.Finding{}, false
+}
+
+func dotNet(t, lower string) (check.Finding, string, bool) {
+	if f, ok := match(t, lower, dotNetPatterns); ok {
+		what := "a .NET exception message"
+		if id := idxRE.FindString(t); id != "" {
+			what += " (" + id + ")"
+		}
+		return f, what, true
 	}
 	if m := tokenReasonRE.FindStringSubmatch(t); strings.Contains(t, "RequestClientCredentialsTokenAsync") && m != nil {
 		for code := 300; code < 600; code++ {
@@ -155,27 +166,4 @@ var networkPatterns = []pattern{
 		"The connection was closed before the whole answer arrived.", nil},
 }
 
-func network(t, lower string) (check.Finding, bool) {
-	for _, p := range networkPatterns {
-		if !mayMatch(lower, p.keys) {
-			continue
-		}
-		if loc := p.re.FindStringSubmatchIndex(t); loc != nil {
-			m := p.re.FindStringSubmatch(t)
-			ev := map[string]string{check.EvError: errorLine(t, loc)}
-			if h := hostOf(t); h != "" {
-				ev[check.EvHost] = h
-			}
-			if u := firstURL(t); u != "" {
-				ev[check.EvURL] = u
-			}
-			if p.ev != nil {
-				for k, v := range p.ev(m) {
-					ev[k] = v
-				}
-			}
-			return check.NewFinding(p.code, p.msg, ev), true
-		}
-	}
-	return check.Finding{}, false
-}
+func network(t, lower string) (check.Finding, bool) { return match(t, lower, networkPatterns) }

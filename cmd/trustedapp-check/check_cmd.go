@@ -438,16 +438,7 @@ func runCheck(e env) int {
 	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
 	code, err := doCheck(e, f, pos)
 	if err != nil {
-		var ce *cliError
-		if errors.As(err, &ce) {
-			fmt.Fprintf(e.stderr, "trustedapp-check check: %s\n", ce.msg)
-			if ce.code == exitUsage {
-				fmt.Fprintln(e.stderr, "Run 'trustedapp-check check --help' for the flags.")
-			}
-			return ce.code
-		}
-		fmt.Fprintf(e.stderr, "trustedapp-check check: %v\n", err)
-		return exitEnvironment
+		return commandFailer(e, "check", "Run 'trustedapp-check check --help' for the flags.\n")(err)
 	}
 	return code
 }

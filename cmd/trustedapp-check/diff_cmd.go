@@ -74,18 +74,7 @@ func runDiff(e env) int {
 		fmt.Fprint(e.stdout, diffUsage)
 		return exitOK
 	}
-	fail := func(err error) int {
-		var ce *cliError
-		if errors.As(err, &ce) {
-			fmt.Fprintf(e.stderr, "trustedapp-check diff: %s\n", ce.msg)
-			if ce.code == exitUsage {
-				fmt.Fprintln(e.stderr, "Run 'trustedapp-check diff --help' for the usage.")
-			}
-			return ce.code
-		}
-		fmt.Fprintf(e.stderr, "trustedapp-check diff: %v\n", err)
-		return exitEnvironment
-	}
+	fail := commandFailer(e, "diff", "Run 'trustedapp-check diff --help' for the usage.\n")
 	if err != nil {
 		return fail(usageErr("%v", err))
 	}
@@ -283,17 +272,10 @@ func listRuns(e env, history *audit.Log, pos []string, asJSON bool, limit int) i
 	fmt.Fprintln(tw, "RUN\tSTARTED\tVERDICT\tSYSTEM USER\tREF")
 	for _, r := range list {
 		fmt.Fprintf(tw, "@%s\t%s\t%s\t%s\t%s\n", r.ID, r.Started.Local().Format("2006-01-02 15:04:05"), r.Verdict,
-			safetext.Line(dashIfEmpty(r.SystemUser)), safetext.Line(r.Ref))
+			safetext.Line(dash(r.SystemUser)), safetext.Line(r.Ref))
 	}
 	tw.Flush()
 	return exitOK
-}
-
-func dashIfEmpty(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // writeComparisonText writes the comparison: the two sides, the differences, then the

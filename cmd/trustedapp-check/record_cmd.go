@@ -82,18 +82,7 @@ func runRecord(e env) int {
 		fmt.Fprint(e.stdout, recordUsage)
 		return exitOK
 	}
-	fail := func(err error) int {
-		var ce *cliError
-		if errors.As(err, &ce) {
-			fmt.Fprintf(e.stderr, "trustedapp-check record: %s\n", ce.msg)
-			if ce.code == exitUsage {
-				fmt.Fprint(e.stderr, "\n"+recordUsage)
-			}
-			return ce.code
-		}
-		fmt.Fprintf(e.stderr, "trustedapp-check record: %v\n", err)
-		return exitEnvironment
-	}
+	fail := commandFailer(e, "record", "\n"+recordUsage)
 	if err != nil {
 		return fail(usageErr("%v", err))
 	}

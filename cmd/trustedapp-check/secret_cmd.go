@@ -71,18 +71,7 @@ func runSecret(e env) int {
 		fs.BoolVar(&replace, "replace", false, "")
 		fs.StringVar(&export, "export", "", "")
 	}
-	fail := func(err error) int {
-		var ce *cliError
-		if errors.As(err, &ce) {
-			fmt.Fprintf(e.stderr, "trustedapp-check secret %s: %s\n", sub, ce.msg)
-			if ce.code == exitUsage {
-				fmt.Fprintln(e.stderr, "Run 'trustedapp-check secret --help' for the usage.")
-			}
-			return ce.code
-		}
-		fmt.Fprintf(e.stderr, "trustedapp-check secret %s: %v\n", sub, err)
-		return exitEnvironment
-	}
+	fail := commandFailer(e, "secret "+sub, "Run 'trustedapp-check secret --help' for the usage.\n")
 	switch sub {
 	case "-h", "--help", "help":
 		fmt.Fprint(e.stdout, secretUsage)
