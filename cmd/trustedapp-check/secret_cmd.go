@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"golang.org/x/term"
@@ -18,6 +17,7 @@ import (
 	"trustedapp-tester/check"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/report"
 )
 
 const secretUsage = `Usage:
@@ -182,7 +182,7 @@ func secretNew(e env, store, name string, replace, asJSON bool, export string) (
 		b.WriteString("New client secret (shown only this once and stored nowhere: copy it now, e.g. into 'trustedapp-check profiles set-secret NAME'):\n")
 	}
 	fmt.Fprintf(&b, "\n  %s\n\nApplicationSecretHash: %s\n\n", secret, setup.ApplicationSecretHash)
-	writeSetupText(&b, setup)
+	report.WriteSetupText(&b, setup)
 	if export != "" {
 		fmt.Fprintf(&b, "\nWrote these values, without the secret, to %s.\n", export)
 	}
@@ -240,9 +240,7 @@ func secretExport(e env, store, name string, asJSON bool) (int, error) {
 	if asJSON {
 		return writeJSONOut(e, setup)
 	}
-	var b bytes.Buffer
-	writeSetupText(&b, setup)
-	if _, err := e.stdout.Write(b.Bytes()); err != nil {
+	if err := report.WriteSetupText(e.stdout, setup); err != nil {
 		return 0, envErr("cannot write the output: %v", err)
 	}
 	return exitOK, nil
@@ -258,37 +256,14 @@ func writeJSONOut(e env, v any) (int, error) {
 	return exitOK, nil
 }
 
-// writeSetupText writes the record values as a table, for the terminal or a ticket.
-func writeSetupText(b *bytes.Buffer, s check.AppSetup) {
-	head := "Trusted App record values"
-	if s.Profile != "" {
-		head += fmt.Sprintf(" for %q", safetext.Line(s.Profile))
-	}
-	if s.Instance != "" {
-		head += " on " + safetext.Line(s.Instance)
-	}
-	fmt.Fprintf(b, "%s\n(enter them in Instance Manager -> Security -> Trusted Apps; on the hosted service, send them in a support ticket: they hold the secret's hash, never the secret)\n\n", head)
-	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	for _, v := range s.Values {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", v.Field, safetext.Line(v.Value), v.Note)
-	}
-	tw.Flush()
-}
-
 // writeSetupFile writes the record values, without the secret, to path: JSON when it
 // ends in .json, else text.
 func writeSetupFile(path string, s check.AppSetup) error {
 	return writeFile(path, func(w io.Writer) error {
 		if strings.EqualFold(filepath.Ext(path), ".json") {
-			enc := json.NewEncoder(w)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			return enc.Encode(s)
+			return report.WriteSetupJSON(w, s)
 		}
-		var b bytes.Buffer
-		writeSetupText(&b, s)
-		_, err := w.Write(b.Bytes())
-		return err
+		return report.WriteSetupText(w, s)
 	})
 }
 
