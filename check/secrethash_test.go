@@ -79,7 +79,7 @@ func TestCompareSecretHashNamesTheSlip(t *testing.T) {
 
 	// The profile holds the record's hash as its "secret".
 	h := ApplicationSecretHash("real-secret")
-	if c := CompareSecretHash(h, h); c.State != SecretHashMatch && (c.Slip == nil || c.Slip.Code != "hash_as_secret") {
+	if c := CompareSecretHash(h, h); c.State != SecretHashSlip || c.Slip == nil || c.Slip.Code != "hash_as_secret" || c.Stored != h {
 		t.Errorf("hash as secret: %+v", c)
 	}
 	// The profile's secret carries a trailing newline the record's has not.
