@@ -152,14 +152,20 @@ func secretNew(e env, store, name string, replace, asJSON bool, export string) (
 		return 0, envErr("%v", err)
 	}
 	setup := check.NewAppSetup(p, check.ApplicationSecretHash(secret))
-	// The export first: a file that cannot be written leaves the keychain untouched.
+	// The export is written beside its place first and moved there only once the
+	// secret is stored: a file that cannot be written leaves the keychain untouched,
+	// and a keychain that refuses leaves no export of a secret nobody has.
+	commit, abort := func() error { return nil }, func() {}
 	if export != "" {
-		if err := writeSetupFile(export, setup); err != nil {
+		if commit, abort, err = stageSetupFile(export, setup); err != nil {
 			return 0, err
 		}
 	}
 	if st != nil {
 		err := profiles.SetProfileSecret(st, secrets, p.Name, secret, time.Now())
+		if err != nil {
+			abort()
+		}
 		var ku *profiles.KeyringUnavailableError
 		if errors.As(err, &ku) {
 			return 0, envErr("%v The command line cannot keep a session-only secret between commands; no secret was stored or shown.", err)
@@ -167,6 +173,11 @@ func secretNew(e env, store, name string, replace, asJSON bool, export string) (
 		if err != nil {
 			return 0, envErr("%v (no secret was stored or shown)", err)
 		}
+	}
+	if err := commit(); err != nil {
+		// The secret is stored: show it anyway, and say the export is missing.
+		fmt.Fprintf(e.stderr, "warning: %v; the secret was made and is shown below\n", err)
+		export = ""
 	}
 	if asJSON {
 		out := newSecretOutput{Secret: secret, Setup: setup}
@@ -256,15 +267,39 @@ func writeJSONOut(e env, v any) (int, error) {
 	return exitOK, nil
 }
 
-// writeSetupFile writes the record values, without the secret, to path: JSON when it
-// ends in .json, else text.
-func writeSetupFile(path string, s check.AppSetup) error {
-	return writeFile(path, func(w io.Writer) error {
-		if strings.EqualFold(filepath.Ext(path), ".json") {
-			return report.WriteSetupJSON(w, s)
+// stageSetupFile writes the record values, without the secret, to a temporary file
+// beside path (JSON when path ends in .json, else text); commit moves it into place,
+// abort removes it.
+func stageSetupFile(path string, s check.AppSetup) (commit func() error, abort func(), err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".trustedapp-*.tmp")
+	if err != nil {
+		return nil, nil, envErr("cannot write %s: %v (no secret was made)", path, err)
+	}
+	abort = func() { tmp.Close(); os.Remove(tmp.Name()) }
+	write := report.WriteSetupText
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		write = report.WriteSetupJSON
+	}
+	if err := write(tmp, s); err != nil {
+		abort()
+		return nil, nil, envErr("cannot write %s: %v (no secret was made)", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		abort()
+		return nil, nil, envErr("cannot write %s: %v (no secret was made)", path, err)
+	}
+	commit = func() error {
+		if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+			os.Remove(tmp.Name())
+			return fmt.Errorf("cannot write %s: %v", path, err)
 		}
-		return report.WriteSetupText(w, s)
-	})
+		if err := os.Rename(tmp.Name(), path); err != nil {
+			os.Remove(tmp.Name())
+			return fmt.Errorf("cannot write %s: %v", path, err)
+		}
+		return nil
+	}
+	return commit, abort, nil
 }
 
 // errSecretTooLong refuses a secret over profiles.MaxSecretBytes on stdin.

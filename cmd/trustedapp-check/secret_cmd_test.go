@@ -193,9 +193,13 @@ func TestSecretNewWithoutProfileAndMistakes(t *testing.T) {
 	// No keychain: nothing stored, nothing shown.
 	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
 	t.Cleanup(keyring.MockInit)
-	r = runArgs(t, context.Background(), "", "secret", "new", "--profile", "bare", "--store", store)
+	exportDir := t.TempDir()
+	r = runArgs(t, context.Background(), "", "secret", "new", "--profile", "bare", "--export", filepath.Join(exportDir, "ticket.txt"), "--store", store)
 	expect(t, r, exitEnvironment, nil, []string{"No system keychain is available"})
 	if aSecret.MatchString(r.stdout + r.stderr) {
 		t.Errorf("'secret new' without a keychain showed a secret:\n%s%s", r.stdout, r.stderr)
+	}
+	if left, _ := os.ReadDir(exportDir); len(left) != 0 {
+		t.Errorf("an export of a secret nobody has was left behind: %v", left)
 	}
 }
