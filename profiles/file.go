@@ -62,7 +62,8 @@ type decodeError struct {
 
 func (e *decodeError) Error() string { return e.msg }
 
-// schemaOf returns the document's schema version: 0 for a bare array.
+// schemaOf returns the document's schema version: 0 for a bare array. It reads only
+// the "schema" member (after one validity scan): the profiles are decoded once, later.
 func schemaOf(raw []byte) (int, error) {
 	trimmed := bytes.TrimSpace(raw)
 	if len(trimmed) == 0 {
@@ -74,8 +75,16 @@ func schemaOf(raw []byte) (int, error) {
 	var head struct {
 		Schema *int `json:"schema"`
 	}
-	if err := json.Unmarshal(trimmed, &head); err != nil {
-		return 0, jsonError(err)
+	if !json.Valid(trimmed) || trimmed[0] != '{' {
+		if err := json.Unmarshal(trimmed, &head); err != nil {
+			return 0, jsonError(err)
+		}
+		return 0, &decodeError{reason: ReasonInvalid, msg: "the file holds no JSON object"}
+	}
+	if v, ok := memberValue(trimmed, "schema"); ok {
+		if err := json.Unmarshal(v, &head.Schema); err != nil {
+			return 0, jsonError(err)
+		}
 	}
 	if head.Schema == nil {
 		return 0, &decodeError{reason: ReasonInvalid, msg: "the file has no \"schema\" field"}
@@ -123,9 +132,11 @@ func decodeStore(raw []byte) (f storeFile, from int, err error) {
 		}
 		v++
 	}
-	if err := json.Unmarshal(raw, &f); err != nil {
+	extra, err := decodeKeepingUnknown(raw, (*storeJSON)(&f))
+	if err != nil {
 		return storeFile{}, from, jsonError(err)
 	}
+	f.unknown = extra
 	seen := make(map[string]bool, len(f.Profiles))
 	for i, p := range f.Profiles {
 		if strings.TrimSpace(p.Name) == "" {

@@ -49,7 +49,12 @@ func decodeKeepingUnknown(data []byte, v any) (unknownFields, error) {
 	if err := json.Unmarshal(data, v); err != nil {
 		return "", err
 	}
-	known := keysOf(reflect.TypeOf(v).Elem())
+	return unknownMembers(data, keysOf(reflect.TypeOf(v).Elem()))
+}
+
+// unknownMembers returns the members of the JSON object in data (valid JSON) whose
+// names are not in known.
+func unknownMembers(data []byte, known map[string]bool) (unknownFields, error) {
 	if !hasUnknownMember(data, known) {
 		return "", nil // the usual case, found without decoding the object again
 	}
@@ -87,36 +92,92 @@ func decodeKeepingUnknown(data []byte, v any) (unknownFields, error) {
 	return unknownFields(out.String()), nil
 }
 
-// hasUnknownMember reports whether the JSON object in data (valid: json.Unmarshal
-// read it) has a member whose name is not in known, or one whose name has escapes.
-// It only steps over the values, so a profile is not decoded twice.
-func hasUnknownMember(data []byte, known map[string]bool) bool {
+// memberValue returns the raw value of the member called name (exactly) of the JSON
+// object in data (valid JSON), without decoding the others.
+func memberValue(data []byte, name string) ([]byte, bool) {
+	var found []byte
+	ok := false
+	eachMember(data, func(n []byte, value []byte) bool {
+		if string(n) == name {
+			found, ok = value, true
+			return false
+		}
+		return true
+	})
+	return found, ok
+}
+
+// eachElement calls f with each element of the JSON array in data (valid JSON).
+func eachElement(data []byte, f func(i int, elem []byte)) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '[' {
+		return
+	}
+	for n, i := 0, i+1; i < len(data); {
+		i = skipSpace(data, i)
+		switch {
+		case i >= len(data) || data[i] == ']':
+			return
+		case data[i] == ',':
+			i++
+			continue
+		}
+		next := skipValue(data, i)
+		f(n, data[i:next])
+		n++
+		i = next
+	}
+}
+
+// eachMember calls f with the raw name (without quotes, escapes undone only when it
+// has none) and the raw value of each member of the JSON object in data (valid JSON),
+// until f returns false.
+func eachMember(data []byte, f func(name, value []byte) bool) {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
-		return false
+		return
 	}
 	for i++; i < len(data); {
 		i = skipSpace(data, i)
 		switch {
 		case i >= len(data) || data[i] == '}':
-			return false
+			return
 		case data[i] == ',':
 			i++
 			continue
 		}
 		start := i + 1
-		end := bytes.IndexByte(data[start:], '"')
-		if end < 0 {
-			return true
+		end := start
+		for end < len(data) && data[end] != '"' {
+			if data[end] == '\\' {
+				end++
+			}
+			end++
 		}
-		name := data[start : start+end]
-		if bytes.IndexByte(name, '\\') >= 0 || (!known[string(name)] && !known[strings.ToLower(string(name))]) {
-			return true
+		if end >= len(data) {
+			return
 		}
-		i = skipSpace(data, start+end+1) + 1 // the colon
-		i = skipValue(data, skipSpace(data, i))
+		v := skipSpace(data, skipSpace(data, end+1)+1) // past the colon
+		next := skipValue(data, v)
+		if !f(data[start:end], data[v:next]) {
+			return
+		}
+		i = next
 	}
-	return false
+}
+
+// hasUnknownMember reports whether the JSON object in data (valid: json.Unmarshal
+// read it) has a member whose name is not in known, or one whose name has escapes.
+// It only steps over the values, so a profile is not decoded twice.
+func hasUnknownMember(data []byte, known map[string]bool) bool {
+	unknown := false
+	eachMember(data, func(name, _ []byte) bool {
+		if bytes.IndexByte(name, '\\') >= 0 || (!known[string(name)] && !known[strings.ToLower(string(name))]) {
+			unknown = true
+		}
+		return !unknown
+	})
+	return unknown
 }
 
 func skipSpace(data []byte, i int) int {
@@ -187,7 +248,10 @@ type (
 // MarshalJSON writes the profile with the members a newer version added to it.
 func (p Profile) MarshalJSON() ([]byte, error) { return encodeWithUnknown(profileJSON(p), p.unknown) }
 
-// UnmarshalJSON reads a profile, keeping the members this version does not know.
+// UnmarshalJSON reads a profile, keeping the members this version does not know: its
+// own, its TLS options' and its calls' (read here in one pass over the profile, rather
+// than by methods on TLSOptions and APICall that would make encoding/json scan each of
+// them three times more).
 func (p *Profile) UnmarshalJSON(data []byte) error {
 	var v profileJSON
 	extra, err := decodeKeepingUnknown(data, &v)
@@ -196,38 +260,28 @@ func (p *Profile) UnmarshalJSON(data []byte) error {
 	}
 	*p = Profile(v)
 	p.unknown = extra
-	return nil
+	var nestedErr error
+	eachMember(data, func(name, value []byte) bool {
+		switch {
+		case strings.EqualFold(string(name), "tls"):
+			p.TLS.unknown, nestedErr = unknownMembers(value, keysOf(reflect.TypeFor[tlsJSON]()))
+		case strings.EqualFold(string(name), "calls"):
+			eachElement(value, func(i int, elem []byte) {
+				if i < len(p.Calls) && nestedErr == nil {
+					p.Calls[i].unknown, nestedErr = unknownMembers(elem, keysOf(reflect.TypeFor[callJSON]()))
+				}
+			})
+		}
+		return nestedErr == nil
+	})
+	return nestedErr
 }
 
 // MarshalJSON writes the TLS options with the members a newer version added.
 func (t TLSOptions) MarshalJSON() ([]byte, error) { return encodeWithUnknown(tlsJSON(t), t.unknown) }
 
-// UnmarshalJSON reads the TLS options, keeping the members this version does not know.
-func (t *TLSOptions) UnmarshalJSON(data []byte) error {
-	var v tlsJSON
-	extra, err := decodeKeepingUnknown(data, &v)
-	if err != nil {
-		return err
-	}
-	*t = TLSOptions(v)
-	t.unknown = extra
-	return nil
-}
-
 // MarshalJSON writes the call with the members a newer version added.
 func (c APICall) MarshalJSON() ([]byte, error) { return encodeWithUnknown(callJSON(c), c.unknown) }
-
-// UnmarshalJSON reads a call, keeping the members this version does not know.
-func (c *APICall) UnmarshalJSON(data []byte) error {
-	var v callJSON
-	extra, err := decodeKeepingUnknown(data, &v)
-	if err != nil {
-		return err
-	}
-	*c = APICall(v)
-	c.unknown = extra
-	return nil
-}
 
 // MarshalJSON writes the store file with the top-level members a newer version added.
 func (f storeFile) MarshalJSON() ([]byte, error) { return encodeWithUnknown(storeJSON(f), f.unknown) }

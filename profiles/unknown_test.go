@@ -17,8 +17,8 @@ const futureStore = `{"schema":1,"sync":{"server":"https://sync.example","since"
   "calls":[{"method":"GET","path":"/api/domain/odata/X","expect_status":200},{"method":"GET","path":"/y"}],
   "created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}]}`
 
-// unknownMembers reads back what futureStore added, from any store file or bundle.
-func unknownMembers(t *testing.T, raw []byte) map[string]string {
+// unknownOfFile reads back what futureStore added, from any store file or bundle.
+func unknownOfFile(t *testing.T, raw []byte) map[string]string {
 	t.Helper()
 	var f struct {
 		Sync     json.RawMessage `json:"sync"`
@@ -65,7 +65,7 @@ var wantUnknown = map[string]string{
 
 func checkUnknown(t *testing.T, what string, raw []byte, top bool) {
 	t.Helper()
-	got := unknownMembers(t, raw)
+	got := unknownOfFile(t, raw)
 	for k, want := range wantUnknown {
 		if k == "sync" && !top {
 			continue
