@@ -23,7 +23,7 @@ import (
 	"trustedapp-tester/report"
 )
 
-const checkUsage = `Usage:
+var checkUsage = withMethods(`Usage:
   trustedapp-check check PROFILE [flags]
   trustedapp-check check --instance URL --client-id ID [flags]
   trustedapp-check check --all [--parallel N] [flags]
@@ -66,8 +66,11 @@ Profile fields (without PROFILE they define the target; with it they override):
   --ca-file FILE            extra CA certificates (PEM)
   --insecure-skip-verify    turn certificate verification OFF (dangerous)
   --proxy URL               explicit proxy (default: HTTPS_PROXY etc.)
-  --timeout DUR             per-call timeout, e.g. 10s (default 30s)
-  --call "GET /path [BODY]" an API call to run (repeatable; replaces the defaults)
+  --timeout DUR             per-call timeout, e.g. 10s or 1500ms (default 30s, at most 10m)
+  --call "GET /path [BODY]" an API call to run (repeatable; replaces the defaults);
+                            methods: {methods}
+
+Flags may come before or after PROFILE; after -- every argument is a profile name.
 
 Every token request and API call is also appended to the audit log the desktop
 app shows under History (time, profile, endpoint, status, client_id, token
@@ -76,7 +79,7 @@ trustedapp-tester/audit.jsonl in the user data directory.
 
 Exit codes: 0 passed (warnings allowed unless --strict), 1 a check failed,
 2 usage error, 3 store, profile, secret or keychain problem, 4 interrupted.
-`
+`)
 
 // SecretEnv is the environment variable holding a client secret for ad-hoc checks.
 const SecretEnv = "TRUSTEDAPP_SECRET"

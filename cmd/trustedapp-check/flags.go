@@ -182,3 +182,9 @@ func errorText(err error) string {
 	}
 	return fmt.Sprint(err)
 }
+
+// withMethods fills "{methods}" in a usage text with the methods an API call may use
+// (profiles.Methods, the one list).
+func withMethods(usage string) string {
+	return strings.ReplaceAll(usage, "{methods}", strings.Join(profiles.MethodNames(), ", "))
+}

@@ -20,7 +20,7 @@ import (
 	"trustedapp-tester/profiles"
 )
 
-const profilesUsage = `Usage: trustedapp-check profiles <subcommand> [flags] [arguments]
+var profilesUsage = withMethods(`Usage: trustedapp-check profiles <subcommand> [flags] [arguments]
 
 Subcommands:
   list                      list the profiles (--json for JSON)
@@ -59,13 +59,13 @@ Profile flags (add, edit):
   --notes TEXT              free text
   --call "GET /path [BODY]" an API call to run after the token (repeatable;
                             replaces the list; edit --clear-calls for the defaults);
-                            methods: GET, POST, PATCH, PUT, DELETE, HEAD, OPTIONS
+                            methods: {methods}
 
 Flags may come before or after the arguments; after -- every argument is a name.
 
 Exit codes: 0 ok, 2 usage or validation error, 3 store or keychain problem
 (including another window or command holding the store's lock for over 10s).
-`
+`)
 
 type profilesCmd struct {
 	e     env
