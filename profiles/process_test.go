@@ -180,6 +180,15 @@ func TestWriterThatCannotLockFailsClearly(t *testing.T) {
 	if _, err := s.Get("second"); err == nil {
 		t.Fatal("the refused change is in memory")
 	}
+	// A read does not wait for a stuck writer for long: it reads the file as it is.
+	start := time.Now()
+	reader, err := Open(path)
+	if err != nil || len(reader.List()) != 1 {
+		t.Fatalf("read while the lock is held: %v", err)
+	}
+	if waited := time.Since(start); waited > readLockWait+5*time.Second {
+		t.Fatalf("a read waited %v for the lock", waited)
+	}
 	holder.Process.Kill()
 	holder.Wait()
 	if err := s.Add(p); err != nil {

@@ -67,6 +67,9 @@ var ErrBusy = errors.New("the profile file is busy")
 // is stuck.
 const DefaultLockTimeout = 10 * time.Second
 
+// readLockWait is the longest a read waits for a change in progress elsewhere.
+const readLockWait = 2 * time.Second
+
 // ErrNotFound is matched (errors.Is) by *NotFoundError.
 var ErrNotFound = errors.New("profile not found")
 
@@ -253,8 +256,9 @@ func (s *Store) Reload() error {
 	defer s.mu.Unlock()
 	// The lock keeps a damaged file from being moved aside while another process
 	// replaces it, and (on Windows) a read from overlapping a rename. It is best effort:
-	// a read-only folder, or a stuck writer, must not stop a read.
-	if l, err := filelock.Exclusive(s.LockPath(), s.lockTimeout); err == nil {
+	// a read-only folder, or a stuck writer (a command suspended with Ctrl+Z), must not
+	// stop a read for long; the file is only ever replaced whole.
+	if l, err := filelock.Exclusive(s.LockPath(), min(s.lockTimeout, readLockWait)); err == nil {
 		defer l.Unlock()
 	}
 	return s.loadLocked()
