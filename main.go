@@ -47,15 +47,14 @@ func main() {
 
 	var notices []string
 	store, err := profiles.Open(*storePath)
+	var damage *profiles.CorruptError
 	if err != nil {
-		var ce *profiles.CorruptError
-		if !errors.As(err, &ce) || store == nil {
+		if !errors.As(err, &damage) || store == nil {
 			fmt.Fprintf(os.Stderr, "trustedapp-tester: cannot open the profile store: %v\nUse --store FILE (or %s) to point at another file.\n", err, profiles.StoreEnv)
 			os.Exit(3)
 		}
-		notices = append(notices, err.Error())
 	}
-	if n := store.Notice(); n != "" {
+	if n := store.Notice(); n != "" && damage == nil {
 		notices = append(notices, n)
 	}
 	secrets, keyringNotice := ui.OpenSecrets()
@@ -93,6 +92,9 @@ func main() {
 		u.StartTicker(ctx)
 		for _, n := range notices {
 			u.Notify(n)
+		}
+		if damage != nil {
+			u.ShowStoreDamage(damage) // what was restored, and an offer to recover the rest
 		}
 		if *withSandbox {
 			u.TrySandbox()

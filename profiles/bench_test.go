@@ -1,6 +1,8 @@
 package profiles
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -22,7 +24,7 @@ func benchStore(b *testing.B, n int) string {
 			Calls: DefaultCalls(), Notes: "nightly import of orders and prices",
 		})
 	}
-	if err := s.saveLocked(ps); err != nil {
+	if err := s.saveLocked(nil, ps); err != nil {
 		b.Fatal(err)
 	}
 	return path
@@ -58,5 +60,54 @@ func BenchmarkUpdate500(b *testing.B) {
 		if err := s.Update(p.Name, p); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// bundleOf is an export bundle of n realistic profiles (one in ten with API calls of
+// its own); 40,000 of them fit in the 16 MiB a bundle may have.
+func bundleOf(b *testing.B, n int) []byte {
+	var ps []Profile
+	for i := range n {
+		p := Profile{
+			Name: fmt.Sprintf("Integration %06d", i), Environment: EnvProduction,
+			InstanceURL: fmt.Sprintf("https://tenant%d.my.erp.net", i%50),
+			ClientID:    fmt.Sprintf("com.acme/integration-%d", i), Scopes: []string{"read", "update"},
+			Notes: "nightly import of orders and prices",
+		}
+		if i%10 == 0 {
+			p.Calls = DefaultCalls()
+		}
+		ps = append(ps, p)
+	}
+	raw, err := json.Marshal(bundle{Kind: BundleKind, Schema: SchemaVersion, Profiles: ps})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return raw
+}
+
+// BenchmarkImport imports a bundle of n profiles into an empty store (parse, validate,
+// one atomic write). The time per profile must not grow with n (issue 11, item 4: it
+// was quadratic, 10k profiles 6 s and 40k 107 s).
+func BenchmarkImport(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 40_000} {
+		b.Run(fmt.Sprintf("profiles=%d", n), func(b *testing.B) {
+			raw := bundleOf(b, n)
+			dir := b.TempDir()
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				i++
+				s, err := Open(filepath.Join(dir, fmt.Sprintf("p%d.json", i)))
+				if err != nil {
+					b.Fatal(err)
+				}
+				res, err := s.Import(bytes.NewReader(raw), nil)
+				if err != nil || len(res.Added) != n {
+					b.Fatalf("%v: %d added", err, len(res.Added))
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/profile")
+		})
 	}
 }

@@ -6,9 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 )
 
@@ -24,6 +21,8 @@ const SchemaVersion = 1
 type storeFile struct {
 	Schema   int       `json:"schema"`
 	Profiles []Profile `json:"profiles"`
+
+	unknown unknownFields // top-level members a newer version added (unknown.go)
 }
 
 // migrations[v] turns a schema-v document into a schema-(v+1) document.
@@ -63,7 +62,8 @@ type decodeError struct {
 
 func (e *decodeError) Error() string { return e.msg }
 
-// schemaOf returns the document's schema version: 0 for a bare array.
+// schemaOf returns the document's schema version: 0 for a bare array. It reads only
+// the "schema" member (after one validity scan): the profiles are decoded once, later.
 func schemaOf(raw []byte) (int, error) {
 	trimmed := bytes.TrimSpace(raw)
 	if len(trimmed) == 0 {
@@ -75,8 +75,16 @@ func schemaOf(raw []byte) (int, error) {
 	var head struct {
 		Schema *int `json:"schema"`
 	}
-	if err := json.Unmarshal(trimmed, &head); err != nil {
-		return 0, jsonError(err)
+	if !json.Valid(trimmed) || trimmed[0] != '{' {
+		if err := json.Unmarshal(trimmed, &head); err != nil {
+			return 0, jsonError(err)
+		}
+		return 0, &decodeError{reason: ReasonInvalid, msg: "the file holds no JSON object"}
+	}
+	if v, ok := memberValue(trimmed, "schema"); ok {
+		if err := json.Unmarshal(v, &head.Schema); err != nil {
+			return 0, jsonError(err)
+		}
 	}
 	if head.Schema == nil {
 		return 0, &decodeError{reason: ReasonInvalid, msg: "the file has no \"schema\" field"}
@@ -100,119 +108,107 @@ func jsonError(err error) error {
 }
 
 // decodeStore parses and migrates a store file. from is the file's schema version.
-func decodeStore(raw []byte) (profiles []Profile, from int, err error) {
+func decodeStore(raw []byte) (f storeFile, from int, err error) {
 	v, err := schemaOf(raw)
 	if err != nil {
-		return nil, 0, err
+		return f, 0, err
 	}
 	from = v
 	if v > SchemaVersion {
-		return nil, v, &decodeError{reason: ReasonFutureSchema, schema: v,
+		return f, v, &decodeError{reason: ReasonFutureSchema, schema: v,
 			msg: fmt.Sprintf("the file has schema %d, but this version of Trusted App Tester reads schema %d at most", v, SchemaVersion)}
 	}
 	if v < 0 {
-		return nil, v, &decodeError{reason: ReasonInvalid, msg: fmt.Sprintf("the file has schema %d, which never existed", v)}
+		return f, v, &decodeError{reason: ReasonInvalid, msg: fmt.Sprintf("the file has schema %d, which never existed", v)}
 	}
 	for v < SchemaVersion {
 		m, ok := migrations[v]
 		if !ok {
-			return nil, from, &decodeError{reason: ReasonInvalid, msg: fmt.Sprintf("no migration from schema %d", v)}
+			return f, from, &decodeError{reason: ReasonInvalid, msg: fmt.Sprintf("no migration from schema %d", v)}
 		}
 		raw, err = m(bytes.TrimSpace(raw))
 		if err != nil {
-			return nil, from, jsonError(err)
+			return f, from, jsonError(err)
 		}
 		v++
 	}
-	var f storeFile
-	if err := json.Unmarshal(raw, &f); err != nil {
-		return nil, from, jsonError(err)
+	extra, err := decodeKeepingUnknown(raw, (*storeJSON)(&f))
+	if err != nil {
+		return storeFile{}, from, jsonError(err)
 	}
-	seen := map[string]bool{}
+	f.unknown = extra
+	seen := make(map[string]bool, len(f.Profiles))
 	for i, p := range f.Profiles {
 		if strings.TrimSpace(p.Name) == "" {
-			return nil, from, &decodeError{reason: ReasonInvalid, msg: fmt.Sprintf("profile #%d has no name", i+1)}
+			return storeFile{}, from, &decodeError{reason: ReasonInvalid, msg: fmt.Sprintf("profile #%d has no name", i+1)}
 		}
 		k := key(p.Name)
 		if seen[k] {
-			return nil, from, &decodeError{reason: ReasonInvalid, msg: fmt.Sprintf("two profiles are named %q", p.Name)}
+			return storeFile{}, from, &decodeError{reason: ReasonInvalid, msg: fmt.Sprintf("two profiles are named %q", p.Name)}
 		}
 		seen[k] = true
 	}
 	if f.Profiles == nil {
 		f.Profiles = []Profile{}
 	}
-	return f.Profiles, from, nil
+	f.Schema = SchemaVersion
+	return f, from, nil
 }
 
-func encodeStore(ps []Profile) ([]byte, error) {
-	sorted := append([]Profile(nil), ps...)
-	sortProfiles(sorted)
-	b, err := json.MarshalIndent(storeFile{Schema: SchemaVersion, Profiles: sorted}, "", "  ")
+// encodeStore writes the store file: the current schema, the profiles sorted by name,
+// and the top-level members a newer version added.
+func encodeStore(f storeFile) ([]byte, error) {
+	f.Schema = SchemaVersion
+	f.Profiles = append([]Profile(nil), f.Profiles...)
+	SortByName(f.Profiles)
+	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return nil, err
 	}
 	return append(b, '\n'), nil
 }
 
-func key(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
-
-func sortProfiles(ps []Profile) {
-	sort.SliceStable(ps, func(i, j int) bool {
-		a, b := key(ps[i].Name), key(ps[j].Name)
-		if a != b {
-			return a < b
+// salvage finds the profiles that still parse in a damaged store file: every JSON
+// object that starts with a "name" member and has the members every profile is written
+// with (instance_url, client_id), whatever broke before, between or after them. The
+// first of two profiles with one name wins. It never fails; a file with nothing left
+// gives nothing.
+func salvage(raw []byte) []Profile {
+	var out []Profile
+	seen := map[string]bool{}
+	for i := 0; i < len(raw); {
+		j := bytes.IndexByte(raw[i:], '{')
+		if j < 0 {
+			break
 		}
-		return ps[i].Name < ps[j].Name
-	})
-}
-
-// writeFileAtomic writes data to path through a temporary file in the same directory:
-// write, fsync, rename over path, fsync the directory. The file mode is 0600.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(name)
+		i += j
+		rest := bytes.TrimLeft(raw[i+1:], " \t\r\n")
+		if !bytes.HasPrefix(rest, []byte(`"name"`)) {
+			i++
+			continue
 		}
-	}()
-	if err := tmp.Chmod(0o600); err != nil && !isUnsupported(err) {
-		return err
+		dec := json.NewDecoder(bytes.NewReader(raw[i:]))
+		var obj json.RawMessage
+		if err := dec.Decode(&obj); err != nil {
+			// Skip to where the object broke: no profile starts inside the part that
+			// parsed, since profiles are never nested in one another.
+			var se *json.SyntaxError
+			if errors.As(err, &se) && se.Offset > 1 {
+				i += int(se.Offset) - 1
+			} else {
+				i++
+			}
+			continue
+		}
+		i += int(dec.InputOffset())
+		var members map[string]json.RawMessage
+		var p Profile
+		if json.Unmarshal(obj, &members) != nil || members["instance_url"] == nil || members["client_id"] == nil ||
+			json.Unmarshal(obj, &p) != nil || strings.TrimSpace(p.Name) == "" || seen[key(p.Name)] {
+			continue
+		}
+		seen[key(p.Name)] = true
+		out = append(out, p)
 	}
-	if _, err := tmp.Write(data); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(name, path); err != nil {
-		return err
-	}
-	ok = true
-	syncDir(dir)
-	return nil
-}
-
-func isUnsupported(err error) bool {
-	return errors.Is(err, errors.ErrUnsupported)
-}
-
-// syncDir makes a rename durable. It is best effort: Windows cannot fsync a directory.
-func syncDir(dir string) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return
-	}
-	_ = d.Sync()
-	d.Close()
+	return out
 }

@@ -49,21 +49,17 @@ func RenameProfile(s *Store, sec *Secrets, oldName, newName string) error {
 		return err
 	}
 	from := p.Name
-	p.Name = newName
-	others := []Profile{}
-	for _, o := range s.List() {
-		if key(o.Name) != key(from) {
-			others = append(others, o)
-		}
-	}
-	if err := checkValid(p, others, false); err != nil {
+	p.Name = NormalizeName(newName)
+	all := s.List()
+	idx := indexNames(all)
+	if err := checkValid(p, all, idx, idx.find(from), false); err != nil {
 		return err
 	}
-	if err := sec.Rename(from, newName); err != nil {
+	if err := sec.Rename(from, p.Name); err != nil {
 		return fmt.Errorf("the profile was not renamed because its secret could not be moved: %w", err)
 	}
 	if err := s.Update(from, p); err != nil {
-		if rerr := sec.Rename(newName, from); rerr != nil {
+		if rerr := sec.Rename(p.Name, from); rerr != nil {
 			return errors.Join(err, fmt.Errorf("moving the secret back to %q also failed: %w", from, rerr))
 		}
 		return err

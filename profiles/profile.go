@@ -34,6 +34,8 @@ type APICall struct {
 	Method string `json:"method"`
 	Path   string `json:"path"`
 	Body   string `json:"body,omitempty"`
+
+	unknown unknownFields // members a newer version added (unknown.go)
 }
 
 // TLSOptions are the profile's TLS settings.
@@ -42,6 +44,8 @@ type TLSOptions struct {
 	CAFile string `json:"ca_file,omitempty"`
 	// InsecureSkipVerify turns certificate checks off. Only ever an explicit choice.
 	InsecureSkipVerify bool `json:"insecure_skip_verify,omitempty"`
+
+	unknown unknownFields // members a newer version added (unknown.go)
 }
 
 // Profile is one Trusted App on one instance. It holds no secret.
@@ -75,6 +79,8 @@ type Profile struct {
 	Created     time.Time `json:"created"`
 	Updated     time.Time `json:"updated"`
 	SecretSetAt time.Time `json:"secret_set_at,omitzero"`
+
+	unknown unknownFields // members a newer version added (unknown.go)
 }
 
 // DefaultTimeout bounds each network call when a profile sets none.

@@ -3,6 +3,7 @@ package profiles
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -11,9 +12,37 @@ import (
 )
 
 // KeyringService is the service name under which secrets are kept in the OS keyring.
-// The keyring "user" (account) is the profile name exactly as stored, so a secret is
-// found again under the same name; rename moves it, delete removes it.
+// The keyring "user" (account) is the profile name as stored (its NFC form,
+// NormalizeName), so a secret is found again under the same name however its accents
+// were typed; rename moves it, delete removes it.
 const KeyringService = "trustedapp-tester"
+
+// account is the keyring account of a profile name.
+func account(name string) string { return NormalizeName(name) }
+
+// keyringGet reads a secret: under the name's NFC form, or, for an entry written before
+// names were normalised, under the name exactly as given.
+func keyringGet(name string) (string, error) {
+	v, err := keyring.Get(KeyringService, account(name))
+	if errors.Is(err, keyring.ErrNotFound) && account(name) != name {
+		return keyring.Get(KeyringService, name)
+	}
+	return v, err
+}
+
+// keyringDelete removes a secret under both forms of the name (see keyringGet).
+func keyringDelete(name string) error {
+	err := keyring.Delete(KeyringService, account(name))
+	if errors.Is(err, keyring.ErrNotFound) {
+		err = nil
+	}
+	if account(name) != name {
+		if e := keyring.Delete(KeyringService, name); e != nil && !errors.Is(e, keyring.ErrNotFound) && err == nil {
+			err = e
+		}
+	}
+	return err
+}
 
 // MaxSecretBytes is the largest secret accepted: Windows Credential Manager's limit,
 // applied on every platform so a profile works everywhere. Longer secrets are refused,
@@ -27,7 +56,7 @@ var ErrSecretNotSet = errors.New("no client secret is set for this profile")
 type SecretNotSetError struct{ Name string }
 
 func (e *SecretNotSetError) Error() string {
-	return fmt.Sprintf("no client secret is set for profile %q: set it first (in the app, or with 'trustedapp-check profiles set-secret %s')", e.Name, shellQuote(e.Name))
+	return fmt.Sprintf("no client secret is set for profile %q: set it first (in the app, or with 'trustedapp-check profiles set-secret %s')", e.Name, ShellQuote(e.Name))
 }
 
 // Is makes errors.Is(err, ErrSecretNotSet) work.
@@ -159,7 +188,7 @@ func (s *Secrets) Get(name string) (string, error) {
 	if s.memOnly {
 		return "", &SecretNotSetError{Name: name}
 	}
-	v, err := keyring.Get(KeyringService, name)
+	v, err := keyringGet(name)
 	if err != nil {
 		return "", classify(err, name)
 	}
@@ -176,7 +205,7 @@ func (s *Secrets) Set(name, secret string) error {
 	if s.memOnly {
 		return s.SetSession(name, secret)
 	}
-	if err := keyring.Set(KeyringService, name, secret); err != nil {
+	if err := keyring.Set(KeyringService, account(name), secret); err != nil {
 		err = classify(err, name)
 		var tl *SecretTooLargeError
 		if errors.As(err, &tl) {
@@ -210,7 +239,7 @@ func (s *Secrets) Delete(name string) error {
 	if s.memOnly {
 		return nil
 	}
-	if err := keyring.Delete(KeyringService, name); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+	if err := keyringDelete(name); err != nil {
 		return classify(err, name)
 	}
 	return nil
@@ -234,7 +263,7 @@ func (s *Secrets) Rename(oldName, newName string) error {
 		moveSession()
 		return nil
 	}
-	v, err := keyring.Get(KeyringService, oldName)
+	v, err := keyringGet(oldName)
 	if errors.Is(err, keyring.ErrNotFound) {
 		moveSession()
 		return nil
@@ -242,10 +271,24 @@ func (s *Secrets) Rename(oldName, newName string) error {
 	if err != nil {
 		return classify(err, oldName)
 	}
-	if err := keyring.Set(KeyringService, newName, v); err != nil {
+	if strings.EqualFold(account(oldName), account(newName)) {
+		// A change of case or accent form only. Some keychains (Windows Credential
+		// Manager) compare accounts ignoring case: the old entry goes first, or deleting
+		// it after writing the new one would delete both.
+		if err := keyringDelete(oldName); err != nil {
+			return classify(err, oldName)
+		}
+		if err := keyring.Set(KeyringService, account(newName), v); err != nil {
+			_ = keyring.Set(KeyringService, account(oldName), v)
+			return classify(err, newName)
+		}
+		moveSession()
+		return nil
+	}
+	if err := keyring.Set(KeyringService, account(newName), v); err != nil {
 		return classify(err, newName)
 	}
-	if err := keyring.Delete(KeyringService, oldName); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+	if err := keyringDelete(oldName); err != nil {
 		return classify(err, oldName)
 	}
 	moveSession()
@@ -263,7 +306,7 @@ func (s *Secrets) Status(name string) SecretStatus {
 	if s.memOnly {
 		return SecretNotSet
 	}
-	_, err := keyring.Get(KeyringService, name)
+	_, err := keyringGet(name)
 	switch {
 	case err == nil:
 		return SecretInKeychain
@@ -311,7 +354,16 @@ func SecretAge(p Profile, now time.Time) SecretAgeInfo {
 	return info
 }
 
-func shellQuote(s string) string {
+// ShellQuote quotes s as one argument for the user's shell: POSIX single quotes, or on
+// Windows double quotes (which cmd.exe and PowerShell both read) when s has a space
+// or a character they treat specially; backslashes in Windows paths stay as they are.
+func ShellQuote(s string) string {
+	if runtime.GOOS == "windows" {
+		if s != "" && !strings.ContainsAny(s, " \t&|<>^%\"'`$;(),") {
+			return s
+		}
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r == '-' || r == '_' || r == '.' || r == '/' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
 	}) < 0 {

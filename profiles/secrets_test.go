@@ -211,9 +211,12 @@ func TestManageHelpersKeepSecretWithProfile(t *testing.T) {
 	if v, _ := sec.Get("Acme Prod"); v != "pw-1" {
 		t.Fatal("refused rename moved the secret")
 	}
-	// store refuses after the secret moved (file changed on disk): secret moves back
+	// store refuses after the secret moved (another window changed this very profile):
+	// the secret moves back
 	other := openAt(t, s.Path(), &clock)
-	if err := other.MarkSecretSet("B", t0); err != nil {
+	changed, _ := other.Get("Acme Prod")
+	changed.Notes = "changed in another window"
+	if err := other.Update(changed.Name, changed); err != nil {
 		t.Fatal(err)
 	}
 	if err := RenameProfile(s, sec, "Acme Prod", "Acme X"); !errors.Is(err, ErrChangedOnDisk) {
@@ -338,5 +341,52 @@ func TestFailedRenameKeepsSessionSecret(t *testing.T) {
 	}
 	if v, err := sec.Get("old"); err != nil || v != "mem" || sec.Status("new") == SecretSessionOnly {
 		t.Fatal("failed rename moved the session secret")
+	}
+}
+
+// The keychain account is the name's NFC form: a secret set under "café" typed one way
+// is found under the other, and one stored before names were normalised (under the
+// decomposed form) is still found, moved and removed.
+func TestSecretsUseTheNormalizedName(t *testing.T) {
+	keyring.MockInit()
+	sec := NewSecrets()
+	const nfd, nfc = "cafe\u0301", "caf\u00e9"
+	if err := sec.Set(nfd, "pw"); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := keyring.Get(KeyringService, nfc); err != nil || v != "pw" {
+		t.Fatalf("stored under %q: %v", nfc, err)
+	}
+	if v, err := sec.Get(nfc); err != nil || v != "pw" || sec.Status(nfd) != SecretInKeychain {
+		t.Fatalf("get: %q %v", v, err)
+	}
+	if err := sec.Delete(nfd); err != nil || sec.Status(nfc) != SecretNotSet {
+		t.Fatalf("delete: %v", err)
+	}
+	// an entry from before: under the decomposed name exactly
+	if err := keyring.Set(KeyringService, nfd, "old"); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := sec.Get(nfd); err != nil || v != "old" {
+		t.Fatalf("legacy entry: %q %v", v, err)
+	}
+	if err := sec.Rename(nfd, "Other"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keyring.Get(KeyringService, nfd); !errors.Is(err, keyring.ErrNotFound) {
+		t.Fatal("rename left the legacy entry")
+	}
+	if v, _ := sec.Get("Other"); v != "old" {
+		t.Fatal("rename lost the legacy secret")
+	}
+	// a change of case only moves the secret too
+	if err := sec.Rename("Other", "OTHER"); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := keyring.Get(KeyringService, "OTHER"); v != "old" {
+		t.Fatal("case-only rename lost the secret")
+	}
+	if _, err := keyring.Get(KeyringService, "Other"); !errors.Is(err, keyring.ErrNotFound) {
+		t.Fatal("case-only rename left the old entry")
 	}
 }

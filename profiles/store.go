@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
+
+	"trustedapp-tester/internal/atomicfile"
+	"trustedapp-tester/internal/filelock"
 )
 
 // StoreEnv names the environment variable that points the GUI and the CLI at another
@@ -31,10 +33,42 @@ func DefaultPath() (string, error) {
 	return filepath.Join(dir, "trustedapp-tester", "profiles.json"), nil
 }
 
-// ErrChangedOnDisk is returned (wrapped) by a change when the store file was changed by
-// another running Trusted App Tester (window or command) since this Store loaded it.
-// The change was not saved; call Reload and make it again.
+// ErrChangedOnDisk is matched (errors.Is) by a change that was refused because another
+// running Trusted App Tester (window or command) changed the same profile since this
+// Store read it, or deleted, moved or damaged the whole file. Changes to other profiles
+// never cause it: they are kept and this change is made on top of them. Call Reload
+// and make the change again.
 var ErrChangedOnDisk = errors.New("the profile file was changed by another Trusted App Tester window or command since it was loaded; your change was not saved: reload the profiles and make it again")
+
+// ConflictError is a change refused because another window or command changed or
+// deleted the same profile since this Store read it. It matches ErrChangedOnDisk.
+type ConflictError struct {
+	Name    string
+	Deleted bool
+}
+
+func (e *ConflictError) Error() string {
+	what := "changed"
+	if e.Deleted {
+		what = "deleted"
+	}
+	return fmt.Sprintf("profile %q was %s by another Trusted App Tester window or command since it was loaded; your change was not saved, and the other change was kept: reload the profiles and make it again", e.Name, what)
+}
+
+// Is makes errors.Is(err, ErrChangedOnDisk) work.
+func (e *ConflictError) Is(target error) bool { return target == ErrChangedOnDisk }
+
+// ErrBusy is matched (errors.Is) by a change that was refused because another window or
+// command held the store's lock for longer than the Store waits (DefaultLockTimeout).
+var ErrBusy = errors.New("the profile file is busy")
+
+// DefaultLockTimeout is how long a change waits for another process's change to the
+// same store to finish. Changes take milliseconds; waiting longer means that process
+// is stuck.
+const DefaultLockTimeout = 10 * time.Second
+
+// readLockWait is the longest a read waits for a change in progress elsewhere.
+const readLockWait = 2 * time.Second
 
 // ErrNotFound is matched (errors.Is) by *NotFoundError.
 var ErrNotFound = errors.New("profile not found")
@@ -51,19 +85,24 @@ func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
 
 // CorruptError reports a store file that could not be used. The bad file is never
 // overwritten. When Recovered is true, Open also returned a usable Store: the bad file
-// was moved to MovedTo and the store started from the backup (FromBackup, Restored
-// profiles) or empty. When Recovered is false (unreadable file, or a file written by a
+// was moved to MovedTo and the store started from the backup (FromBackup, with the
+// Restored profiles) or empty. Recoverable names the profiles that still parse in the
+// moved file and that the store lacks or holds in an older version: Store.Recover
+// brings them back. When Recovered is false (unreadable file, or a file written by a
 // newer version), the file was left in place and Open returned no Store.
 type CorruptError struct {
-	Path       string
-	Reason     string // one of the Reason* constants
-	Detail     string
-	Schema     int // for ReasonFutureSchema
-	MovedTo    string
-	Recovered  bool
-	FromBackup bool
-	Restored   int
-	Err        error
+	Path        string
+	Reason      string // one of the Reason* constants
+	Detail      string
+	Schema      int // for ReasonFutureSchema
+	MovedTo     string
+	Recovered   bool
+	FromBackup  bool
+	BackupPath  string
+	BackupSaved time.Time // when the backup was written: the version before the last change
+	Restored    []string  // the profiles restored from the backup
+	Recoverable []string  // in the moved file, missing here or newer than here
+	Err         error
 }
 
 func (e *CorruptError) Error() string {
@@ -79,33 +118,93 @@ func (e *CorruptError) Error() string {
 		fmt.Fprintf(&b, " and could not be moved aside; it was left untouched: move or repair it, or point %s / --store at another file", StoreEnv)
 		return b.String()
 	}
-	fmt.Fprintf(&b, "; it was moved aside to %s", e.MovedTo)
+	fmt.Fprintf(&b, "; it was moved aside to %s. ", e.MovedTo)
 	if e.FromBackup {
-		fmt.Fprintf(&b, " and the profiles were restored from the backup %s (%d profiles); check that none are missing", e.Path+".bak", e.Restored)
+		fmt.Fprintf(&b, "Restored %s from the backup %s (%s, the version before the last change)", countNames(e.Restored, "profile"), e.BackupPath, savedAt(e.BackupSaved))
+		if len(e.Restored) > 0 {
+			fmt.Fprintf(&b, ": %s", nameList(e.Restored))
+		}
+		b.WriteString(".")
 	} else {
-		b.WriteString(" and, with no usable backup, the store starts empty; repair the moved file or import an export")
+		b.WriteString("There is no usable backup, so the store starts empty.")
+	}
+	switch n := len(e.Recoverable); {
+	case n > 0:
+		fmt.Fprintf(&b, " The damaged file still holds %s that the store now lacks or holds in an older version: %s. To bring %s back, run: trustedapp-check profiles recover %s (the app offers a Recover button).",
+			countNames(e.Recoverable, "profile"), nameList(e.Recoverable), map[bool]string{true: "it", false: "them"}[n == 1], ShellQuote(e.MovedTo))
+	case e.FromBackup:
+		b.WriteString(" Nothing else could be read from the damaged file.")
+	default:
+		b.WriteString(" No profile could be read from the damaged file.")
 	}
 	return b.String()
 }
 
 func (e *CorruptError) Unwrap() error { return e.Err }
 
+// maxListed bounds the names a message lists.
+const maxListed = 20
+
+// nameList is `"A", "B" and "C"` (at most maxListed names, then "and N more").
+func nameList(names []string) string {
+	var q []string
+	for i, n := range names {
+		if i == maxListed {
+			break
+		}
+		q = append(q, fmt.Sprintf("%q", n))
+	}
+	switch more := len(names) - len(q); {
+	case more > 0:
+		return strings.Join(q, ", ") + fmt.Sprintf(" and %d more", more)
+	case len(q) > 1:
+		return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+	}
+	return strings.Join(q, "")
+}
+
+func countNames(names []string, noun string) string {
+	if len(names) == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", len(names), noun)
+}
+
+func savedAt(t time.Time) string {
+	if t.IsZero() {
+		return "saved at an unknown time"
+	}
+	return "saved " + t.UTC().Format("2006-01-02 15:04:05 UTC")
+}
+
+// stamp identifies the file's content as this Store last read or wrote it.
 type stamp struct {
 	exists bool
 	size   int64
-	mod    time.Time
 	sum    [32]byte
 }
 
-// Store is the JSON profile file. It is safe for concurrent use by goroutines; two
-// Stores (or processes) on one file detect each other's writes (ErrChangedOnDisk).
+func stampOf(raw []byte) stamp {
+	return stamp{exists: true, size: int64(len(raw)), sum: sha256.Sum256(raw)}
+}
+
+func (st stamp) matches(raw []byte) bool {
+	return st.exists && int64(len(raw)) == st.size && sha256.Sum256(raw) == st.sum
+}
+
+// Store is the JSON profile file. It is safe for concurrent use by goroutines, and by
+// processes: every change takes an inter-process lock (the file "<store>.lock", flock
+// on Unix, LockFileEx on Windows) for its whole read-modify-write, re-reads the file,
+// and makes the change on top of what other windows and commands saved meanwhile.
 type Store struct {
-	mu       sync.Mutex
-	path     string
-	profiles []Profile
-	disk     stamp
-	notice   string
-	now      func() time.Time
+	mu          sync.Mutex
+	path        string
+	profiles    []Profile
+	unknown     unknownFields // top-level members a newer version added
+	disk        stamp
+	notice      string
+	now         func() time.Time
+	lockTimeout time.Duration
 }
 
 // Open loads the store at path ("" means DefaultPath()). A missing file is an empty
@@ -123,8 +222,8 @@ func Open(path string) (*Store, error) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	s := &Store{path: path, now: time.Now}
-	if err := s.load(); err != nil {
+	s := &Store{path: path, now: time.Now, lockTimeout: DefaultLockTimeout}
+	if err := s.Reload(); err != nil {
 		var ce *CorruptError
 		if errors.As(err, &ce) && ce.Recovered {
 			return s, err
@@ -140,6 +239,9 @@ func (s *Store) Path() string { return s.path }
 // BackupPath is where the previous version of the file is kept.
 func (s *Store) BackupPath() string { return s.path + ".bak" }
 
+// LockPath is the file whose lock every change to the store holds.
+func (s *Store) LockPath() string { return s.path + ".lock" }
+
 // Notice is a one-line message about what Open or Reload did that the user should know
 // (a migration, a restore from backup), or "".
 func (s *Store) Notice() string {
@@ -152,12 +254,13 @@ func (s *Store) Notice() string {
 func (s *Store) Reload() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.loadLocked()
-}
-
-func (s *Store) load() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	// The lock keeps a damaged file from being moved aside while another process
+	// replaces it, and (on Windows) a read from overlapping a rename. It is best effort:
+	// a read-only folder, or a stuck writer (a command suspended with Ctrl+Z), must not
+	// stop a read for long; the file is only ever replaced whole.
+	if l, err := filelock.Exclusive(s.LockPath(), min(s.lockTimeout, readLockWait)); err == nil {
+		defer l.Unlock()
+	}
 	return s.loadLocked()
 }
 
@@ -165,23 +268,19 @@ func (s *Store) loadLocked() error {
 	s.notice = ""
 	raw, err := os.ReadFile(s.path)
 	if errors.Is(err, os.ErrNotExist) {
-		s.disk = stamp{}
-		s.profiles = []Profile{}
-		if bak, err := os.ReadFile(s.BackupPath()); err == nil {
-			if ps, _, err := decodeStore(bak); err == nil && len(ps) > 0 {
-				s.profiles = ps
-				s.notice = fmt.Sprintf("%s was missing; %d profiles were restored from the backup %s", s.path, len(ps), s.BackupPath())
-			}
+		s.disk, s.profiles, s.unknown = stamp{}, []Profile{}, ""
+		if f, saved, ok := s.readBackup(); ok && len(f.Profiles) > 0 {
+			s.profiles, s.unknown = f.Profiles, f.unknown
+			s.notice = fmt.Sprintf("%s was missing; restored %s from the backup %s (%s): %s", s.path, countNames(names(f.Profiles), "profile"), s.BackupPath(), savedAt(saved), nameList(names(f.Profiles)))
 		}
 		return nil
 	}
 	if err != nil {
 		return &CorruptError{Path: s.path, Reason: ReasonUnreadable, Detail: describeIOError(err), Err: err}
 	}
-	ps, from, err := decodeStore(raw)
+	f, from, err := decodeStore(raw)
 	if err == nil {
-		s.profiles = ps
-		s.disk = stampOf(s.path, raw)
+		s.profiles, s.unknown, s.disk = f.Profiles, f.unknown, stampOf(raw)
 		if from < SchemaVersion {
 			s.notice = fmt.Sprintf("%s uses the older schema %d; it will be saved as schema %d at the next change (the old file is kept as %s)", s.path, from, SchemaVersion, s.BackupPath())
 		}
@@ -203,20 +302,61 @@ func (s *Store) loadLocked() error {
 		ce.Detail += "; moving it aside failed: " + describeIOError(rerr)
 		return ce
 	}
-	syncDir(filepath.Dir(s.path))
-	ce.MovedTo = aside
-	ce.Recovered = true
-	s.disk = stamp{}
-	s.profiles = []Profile{}
-	if bak, err := os.ReadFile(s.BackupPath()); err == nil {
-		if ps, _, err := decodeStore(bak); err == nil {
-			s.profiles = ps
-			ce.FromBackup = true
-			ce.Restored = len(ps)
+	atomicfile.SyncDir(filepath.Dir(s.path))
+	ce.MovedTo, ce.Recovered = aside, true
+	s.disk, s.profiles, s.unknown = stamp{}, []Profile{}, ""
+	if f, saved, ok := s.readBackup(); ok {
+		s.profiles, s.unknown = f.Profiles, f.unknown
+		ce.FromBackup, ce.BackupPath, ce.BackupSaved, ce.Restored = true, s.BackupPath(), saved, names(f.Profiles)
+	}
+	for _, p := range salvage(raw) {
+		if newerThanHeld(p, s.profiles) {
+			ce.Recoverable = append(ce.Recoverable, p.Name)
 		}
 	}
 	s.notice = ce.Error()
 	return ce
+}
+
+// readBackup loads the backup file, if there is a usable one, and when it was saved.
+func (s *Store) readBackup() (storeFile, time.Time, bool) {
+	bak, err := os.ReadFile(s.BackupPath())
+	if err != nil {
+		return storeFile{}, time.Time{}, false
+	}
+	f, _, err := decodeStore(bak)
+	if err != nil {
+		return storeFile{}, time.Time{}, false
+	}
+	var saved time.Time
+	if fi, err := os.Stat(s.BackupPath()); err == nil {
+		saved = fi.ModTime()
+	}
+	return f, saved, true
+}
+
+func names(ps []Profile) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Name
+	}
+	return out
+}
+
+// newerThanHeld reports whether p (from a damaged file) is missing from held, or held
+// in another version that is not newer (by Updated): what recovering it brings back.
+// The damaged file was the store's last state, so at equal times its version wins.
+func newerThanHeld(p Profile, held []Profile) bool {
+	h, ok := findProfile(held, p.Name)
+	return !ok || (!h.Updated.After(p.Updated) && !sameProfile(h, p))
+}
+
+// sameProfile reports whether a and b are saved alike (every field, including what a
+// newer version added).
+func sameProfile(a, b Profile) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
 }
 
 func fileExists(p string) bool {
@@ -236,64 +376,133 @@ func describeIOError(err error) string {
 	return err.Error()
 }
 
-func stampOf(path string, raw []byte) stamp {
-	st := stamp{exists: true, size: int64(len(raw)), sum: sha256.Sum256(raw)}
-	if fi, err := os.Stat(path); err == nil {
-		st.mod = fi.ModTime()
-	}
-	return st
-}
-
-// current reads the file as it is now and reports whether it still matches what was
-// loaded. It returns the current bytes (nil when the file does not exist).
-func (s *Store) current() ([]byte, error) {
-	raw, err := os.ReadFile(s.path)
-	if errors.Is(err, os.ErrNotExist) {
-		if s.disk.exists {
-			return nil, fmt.Errorf("%s: %w", s.path, ErrChangedOnDisk)
-		}
-		return nil, nil
-	}
-	if err != nil {
-		return nil, s.writeError(err)
-	}
-	if !s.disk.exists || int64(len(raw)) != s.disk.size || sha256.Sum256(raw) != s.disk.sum {
-		return nil, fmt.Errorf("%s: %w", s.path, ErrChangedOnDisk)
-	}
-	return raw, nil
-}
-
 func (s *Store) writeError(err error) error {
 	return fmt.Errorf("cannot save the profile store %s (%s): nothing was changed; check that the folder is writable and the disk not full, or point %s / --store at another file: %w", s.path, describeIOError(err), StoreEnv, err)
 }
 
-// saveLocked writes next to disk (keeping the previous file as the backup) and, only
-// when that succeeded, makes it the in-memory state.
-func (s *Store) saveLocked(next []Profile) error {
+// lockForChange takes the store's inter-process lock for a read-modify-write.
+func (s *Store) lockForChange() (*filelock.Lock, error) {
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
-		return s.writeError(err)
+		return nil, s.writeError(err)
 	}
-	old, err := s.current()
+	l, err := filelock.Exclusive(s.LockPath(), s.lockTimeout)
+	if errors.Is(err, filelock.ErrTimeout) {
+		return nil, fmt.Errorf("%w: another Trusted App Tester window or command has been changing %s for more than %s (it holds %s), so your change was not saved: try again; if this keeps happening, close the other windows and commands (a process that crashed releases the lock by itself)", ErrBusy, s.path, s.lockTimeout, s.LockPath())
+	}
 	if err != nil {
-		return err
+		return nil, s.writeError(err)
 	}
-	data, err := encodeStore(next)
+	return l, nil
+}
+
+// syncLocked brings the in-memory profiles up to the file as it is now, under the lock.
+// It returns the file's bytes (nil when there is none) and whether another writer had
+// changed it since this Store last read or wrote it.
+func (s *Store) syncLocked() (raw []byte, changed bool, err error) {
+	raw, err = os.ReadFile(s.path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if s.disk.exists {
+			return nil, false, fmt.Errorf("%s was deleted or moved away by something else since it was loaded: %w", s.path, ErrChangedOnDisk)
+		}
+		return nil, false, nil
+	case err != nil:
+		return nil, false, s.writeError(err)
+	case s.disk.matches(raw):
+		return raw, false, nil
+	}
+	f, _, err := decodeStore(raw)
+	if err != nil {
+		return nil, false, fmt.Errorf("%s was changed by something else and cannot be read now (%v): %w", s.path, err, ErrChangedOnDisk)
+	}
+	s.profiles, s.unknown, s.disk = f.Profiles, f.unknown, stampOf(raw)
+	return raw, true, nil
+}
+
+// saveLocked writes next to disk (keeping the previous file, old, as the backup) and,
+// only when that succeeded, makes it the in-memory state.
+func (s *Store) saveLocked(old []byte, next []Profile) error {
+	data, err := encodeStore(storeFile{Profiles: next, unknown: s.unknown})
 	if err != nil {
 		return fmt.Errorf("cannot encode the profiles: %w", err)
 	}
 	if old != nil && !bytes.Equal(old, data) {
-		if err := writeFileAtomic(s.BackupPath(), old); err != nil {
+		if err := atomicfile.WriteFile(s.BackupPath(), old, 0o600); err != nil {
 			return s.writeError(err)
 		}
 	}
-	if err := writeFileAtomic(s.path, data); err != nil {
+	if err := atomicfile.WriteFile(s.path, data, 0o600); err != nil {
 		return s.writeError(err)
 	}
-	s.disk = stampOf(s.path, data)
-	sortProfiles(next)
+	s.disk = stampOf(data)
+	SortByName(next)
 	s.profiles = next
 	s.notice = ""
 	return nil
+}
+
+// change is one read-modify-write: the profiles as they are on disk now (copies, to
+// change), and what this Store had seen of them before, when another writer changed
+// the file meanwhile.
+type change struct {
+	ps    []Profile
+	now   time.Time
+	seen  []Profile // nil when the file was as this Store last saw it
+	fresh []Profile
+}
+
+// unchanged refuses (with a *ConflictError) a change to the profile called name when
+// another writer changed or deleted it since this Store last saw it.
+func (c *change) unchanged(name string) error {
+	if c.seen == nil {
+		return nil
+	}
+	before, ok := findProfile(c.seen, name)
+	if !ok {
+		return nil
+	}
+	now, ok := findProfile(c.fresh, name)
+	if !ok {
+		return &ConflictError{Name: before.Name, Deleted: true}
+	}
+	if !sameProfile(before, now) {
+		return &ConflictError{Name: now.Name}
+	}
+	return nil
+}
+
+func findProfile(ps []Profile, name string) (Profile, bool) {
+	k := key(name)
+	for _, p := range ps {
+		if key(p.Name) == k {
+			return p, true
+		}
+	}
+	return Profile{}, false
+}
+
+// mutate runs f as one read-modify-write under the store's inter-process lock.
+func (s *Store) mutate(f func(c *change) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, err := s.lockForChange()
+	if err != nil {
+		return err
+	}
+	defer l.Unlock()
+	before := s.profiles
+	old, changed, err := s.syncLocked()
+	if err != nil {
+		return err
+	}
+	c := &change{ps: cloneAll(s.profiles), now: s.now().UTC().Truncate(time.Second)}
+	if changed {
+		c.seen, c.fresh = before, s.profiles
+	}
+	if err := f(c); err != nil {
+		return err
+	}
+	return s.saveLocked(old, c.ps)
 }
 
 func cloneProfile(p Profile) Profile {
@@ -314,16 +523,6 @@ func cloneAll(ps []Profile) []Profile {
 	return out
 }
 
-func indexOf(ps []Profile, name string) int {
-	k := key(name)
-	for i, p := range ps {
-		if key(p.Name) == k {
-			return i
-		}
-	}
-	return -1
-}
-
 func without(ps []Profile, i int) []Profile {
 	out := make([]Profile, 0, len(ps))
 	out = append(out, ps[:i]...)
@@ -335,97 +534,117 @@ func (s *Store) List() []Profile {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := cloneAll(s.profiles)
-	sortProfiles(out)
+	SortByName(out)
 	return out
 }
 
-// Get returns the profile with this name (compared ignoring case).
+// Get returns the profile with this name (compared ignoring case and accent form).
 func (s *Store) Get(name string) (Profile, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i := indexOf(s.profiles, name)
-	if i < 0 {
+	p, ok := findProfile(s.profiles, name)
+	if !ok {
 		return Profile{}, &NotFoundError{Name: name}
 	}
-	return cloneProfile(s.profiles[i]), nil
+	return cloneProfile(p), nil
 }
 
-func (s *Store) mutate(f func(ps []Profile, now time.Time) ([]Profile, error)) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	next, err := f(cloneAll(s.profiles), s.now().UTC().Truncate(time.Second))
-	if err != nil {
-		return err
+// checkValid validates p against the names taken in idx (except the profile at index
+// except, the one p replaces; -1 for none).
+func checkValid(p Profile, ps []Profile, idx nameIndex, except int, checkFiles bool) error {
+	taken := func(name string) (string, bool) {
+		i := idx.find(name)
+		if i < 0 || i == except {
+			return "", false
+		}
+		return ps[i].Name, true
 	}
-	return s.saveLocked(next)
-}
-
-func checkValid(p Profile, others []Profile, checkFiles bool) error {
-	if ps := validate(p, others, checkFiles); HasErrors(ps) {
-		return &ValidationError{Name: p.Name, Problems: ps}
+	if problems := validate(p, taken, checkFiles); HasErrors(problems) {
+		return &ValidationError{Name: p.Name, Problems: problems}
 	}
 	return nil
 }
 
 // Add saves a new profile. It fails with *ValidationError when Validate finds an error
-// (a duplicate name included). Created and Updated are set by the store.
+// (a duplicate name included). Created and Updated are set by the store; the name is
+// stored in its NFC form (NormalizeName).
 func (s *Store) Add(p Profile) error {
 	p = cloneProfile(p)
-	return s.mutate(func(ps []Profile, now time.Time) ([]Profile, error) {
-		if err := checkValid(p, ps, true); err != nil {
-			return nil, err
+	p.Name = NormalizeName(p.Name)
+	return s.mutate(func(c *change) error {
+		if err := checkValid(p, c.ps, indexNames(c.ps), -1, true); err != nil {
+			return err
 		}
-		p.Created, p.Updated, p.SecretSetAt = now, now, time.Time{}
-		return append(ps, p), nil
+		p.Created, p.Updated, p.SecretSetAt = c.now, c.now, time.Time{}
+		c.ps = append(c.ps, p)
+		return nil
 	})
 }
 
 // Update replaces the profile named oldName with p; p.Name may differ (a rename).
-// Created and SecretSetAt are kept from the stored profile; Updated is set.
-// It does not move the secret: use RenameProfile for a rename with its secret.
+// Created and SecretSetAt are kept from the stored profile; Updated is set; what a
+// newer version added to the stored profile is kept. It is refused with a
+// *ConflictError when another window or command changed or deleted that profile since
+// this Store read it. It does not move the secret: use RenameProfile for a rename with
+// its secret.
 func (s *Store) Update(oldName string, p Profile) error {
 	p = cloneProfile(p)
-	return s.mutate(func(ps []Profile, now time.Time) ([]Profile, error) {
-		i := indexOf(ps, oldName)
+	p.Name = NormalizeName(p.Name)
+	return s.mutate(func(c *change) error {
+		if err := c.unchanged(oldName); err != nil {
+			return err
+		}
+		idx := indexNames(c.ps)
+		i := idx.find(oldName)
 		if i < 0 {
-			return nil, &NotFoundError{Name: oldName}
+			return &NotFoundError{Name: oldName}
 		}
-		if err := checkValid(p, without(ps, i), true); err != nil {
-			return nil, err
+		if err := checkValid(p, c.ps, idx, i, true); err != nil {
+			return err
 		}
-		p.Created, p.SecretSetAt, p.Updated = ps[i].Created, ps[i].SecretSetAt, now
-		ps[i] = p
-		return ps, nil
+		keepUnknown(c.ps[i], &p)
+		p.Created, p.SecretSetAt, p.Updated = c.ps[i].Created, c.ps[i].SecretSetAt, c.now
+		c.ps[i] = p
+		return nil
 	})
 }
 
-// Delete removes a profile. It does not remove the secret: use DeleteProfile for both.
+// Delete removes a profile. It is refused with a *ConflictError when another window or
+// command changed that profile since this Store read it. It does not remove the secret:
+// use DeleteProfile for both.
 func (s *Store) Delete(name string) error {
-	return s.mutate(func(ps []Profile, now time.Time) ([]Profile, error) {
-		i := indexOf(ps, name)
-		if i < 0 {
-			return nil, &NotFoundError{Name: name}
+	return s.mutate(func(c *change) error {
+		if err := c.unchanged(name); err != nil {
+			return err
 		}
-		return without(ps, i), nil
+		i := indexNames(c.ps).find(name)
+		if i < 0 {
+			return &NotFoundError{Name: name}
+		}
+		c.ps = without(c.ps, i)
+		return nil
 	})
 }
 
 // Duplicate copies a profile under newName (with fresh timestamps and no secret date).
 func (s *Store) Duplicate(name, newName string) (Profile, error) {
 	var out Profile
-	err := s.mutate(func(ps []Profile, now time.Time) ([]Profile, error) {
-		i := indexOf(ps, name)
+	newName = NormalizeName(newName)
+	err := s.mutate(func(c *change) error {
+		idx := indexNames(c.ps)
+		i := idx.find(name)
 		if i < 0 {
-			return nil, &NotFoundError{Name: name}
+			return &NotFoundError{Name: name}
 		}
-		p := cloneProfile(ps[i])
+		p := cloneProfile(c.ps[i])
 		p.Name = newName
-		if err := checkValid(p, ps, false); err != nil {
-			return nil, err
+		if err := checkValid(p, c.ps, idx, -1, false); err != nil {
+			return err
 		}
-		p.Created, p.Updated, p.SecretSetAt = now, now, time.Time{}
+		p.Created, p.Updated, p.SecretSetAt = c.now, c.now, time.Time{}
 		out = p
-		return append(ps, p), nil
+		c.ps = append(c.ps, p)
+		return nil
 	})
 	return out, err
 }
@@ -433,191 +652,15 @@ func (s *Store) Duplicate(name, newName string) (Profile, error) {
 // MarkSecretSet records when the profile's secret was last set (zero: not set).
 // Call it after Secrets.Set succeeded; the store never sees the secret itself.
 func (s *Store) MarkSecretSet(name string, at time.Time) error {
-	return s.mutate(func(ps []Profile, now time.Time) ([]Profile, error) {
-		i := indexOf(ps, name)
+	return s.mutate(func(c *change) error {
+		i := indexNames(c.ps).find(name)
 		if i < 0 {
-			return nil, &NotFoundError{Name: name}
+			return &NotFoundError{Name: name}
 		}
 		if !at.IsZero() {
 			at = at.UTC().Truncate(time.Second)
 		}
-		ps[i].SecretSetAt = at
-		return ps, nil
+		c.ps[i].SecretSetAt = at
+		return nil
 	})
-}
-
-// BundleKind identifies an export bundle.
-const BundleKind = "trustedapp-tester/profiles"
-
-type bundle struct {
-	Kind     string    `json:"kind"`
-	Schema   int       `json:"schema"`
-	Profiles []Profile `json:"profiles"`
-}
-
-// Export writes a bundle of the named profiles (all when names is empty) to w. A bundle
-// never holds a secret, nor the date the secret was set on this machine.
-func (s *Store) Export(names []string, w io.Writer) error {
-	s.mu.Lock()
-	var out []Profile
-	var err error
-	if len(names) == 0 {
-		out = cloneAll(s.profiles)
-	}
-	seen := map[string]bool{}
-	for _, n := range names {
-		i := indexOf(s.profiles, n)
-		if i < 0 {
-			err = &NotFoundError{Name: n}
-			break
-		}
-		if !seen[key(n)] {
-			seen[key(n)] = true
-			out = append(out, cloneProfile(s.profiles[i]))
-		}
-	}
-	s.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	sortProfiles(out)
-	for i := range out {
-		out[i].SecretSetAt = time.Time{}
-	}
-	if out == nil {
-		out = []Profile{}
-	}
-	b, err := json.MarshalIndent(bundle{Kind: BundleKind, Schema: SchemaVersion, Profiles: out}, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
-}
-
-// ConflictAction says what Import does with a profile whose name already exists.
-type ConflictAction int
-
-const (
-	// ConflictSkip keeps the existing profile and ignores the imported one.
-	ConflictSkip ConflictAction = iota
-	// ConflictRename imports the profile under a new name (given, or "Name (2)").
-	ConflictRename
-	// ConflictReplace overwrites the existing profile (its secret date is kept, since
-	// the secret stays in the keychain under the same name).
-	ConflictReplace
-)
-
-// Renamed is one profile imported under another name.
-type Renamed struct {
-	From string `json:"from"`
-	To   string `json:"to"`
-}
-
-// Rejected is one imported profile that failed validation and was not imported.
-type Rejected struct {
-	Name     string    `json:"name"`
-	Problems []Problem `json:"problems"`
-}
-
-// ImportResult says what Import did with each profile in the bundle.
-type ImportResult struct {
-	Added    []string   `json:"added"`
-	Renamed  []Renamed  `json:"renamed"`
-	Replaced []string   `json:"replaced"`
-	Skipped  []string   `json:"skipped"`
-	Rejected []Rejected `json:"rejected"`
-}
-
-// Import reads a bundle written by Export (a store file is accepted too) and adds its
-// profiles in one write. For each name that already exists, onConflict (nil: skip)
-// chooses what to do; for ConflictRename an empty newName picks "Name (2)", "Name (3)"...
-// Profiles with validation errors are rejected and reported, not imported. A missing
-// CA file is not an error here (it may live elsewhere on this machine).
-func (s *Store) Import(r io.Reader, onConflict func(p Profile) (ConflictAction, string)) (ImportResult, error) {
-	var res ImportResult
-	raw, err := io.ReadAll(io.LimitReader(r, 16<<20))
-	if err != nil {
-		return res, fmt.Errorf("cannot read the import file: %w", err)
-	}
-	var head struct {
-		Kind   string `json:"kind"`
-		Schema *int   `json:"schema"`
-	}
-	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '{' {
-		if err := json.Unmarshal(t, &head); err != nil {
-			return res, fmt.Errorf("the import file is not a profile bundle (%v): export one with 'profiles export' or the app's Export button", jsonError(err))
-		}
-		if head.Kind != "" && head.Kind != BundleKind {
-			return res, fmt.Errorf("the import file is a %q, not a profile bundle (%q): export one with 'profiles export'", head.Kind, BundleKind)
-		}
-	}
-	incoming, _, err := decodeStore(raw)
-	if err != nil {
-		return res, fmt.Errorf("the import file cannot be used (%v): export it again with 'profiles export'", err)
-	}
-	err = s.mutate(func(ps []Profile, now time.Time) ([]Profile, error) {
-		res = ImportResult{}
-		for _, p := range incoming {
-			p = cloneProfile(p)
-			p.SecretSetAt = time.Time{}
-			if p.Created.IsZero() {
-				p.Created = now
-			}
-			p.Updated = now
-			i := indexOf(ps, p.Name)
-			if i >= 0 {
-				action, newName := ConflictSkip, ""
-				if onConflict != nil {
-					action, newName = onConflict(cloneProfile(p))
-				}
-				switch action {
-				case ConflictReplace:
-					if err := checkValid(p, without(ps, i), false); err != nil {
-						res.Rejected = append(res.Rejected, Rejected{Name: p.Name, Problems: err.(*ValidationError).Problems})
-						continue
-					}
-					p.SecretSetAt = ps[i].SecretSetAt
-					ps[i] = p
-					res.Replaced = append(res.Replaced, p.Name)
-					continue
-				case ConflictRename:
-					from := p.Name
-					if strings.TrimSpace(newName) == "" {
-						newName = freeName(ps, p.Name)
-					}
-					p.Name = newName
-					if err := checkValid(p, ps, false); err != nil {
-						res.Rejected = append(res.Rejected, Rejected{Name: from, Problems: err.(*ValidationError).Problems})
-						continue
-					}
-					ps = append(ps, p)
-					res.Renamed = append(res.Renamed, Renamed{From: from, To: p.Name})
-					continue
-				default:
-					res.Skipped = append(res.Skipped, p.Name)
-					continue
-				}
-			}
-			if err := checkValid(p, ps, false); err != nil {
-				res.Rejected = append(res.Rejected, Rejected{Name: p.Name, Problems: err.(*ValidationError).Problems})
-				continue
-			}
-			ps = append(ps, p)
-			res.Added = append(res.Added, p.Name)
-		}
-		return ps, nil
-	})
-	return res, err
-}
-
-// freeName returns "name (2)", "name (3)", ... the first one not taken.
-func freeName(ps []Profile, name string) string {
-	base := strings.TrimSpace(name)
-	for n := 2; ; n++ {
-		c := fmt.Sprintf("%s (%d)", base, n)
-		if indexOf(ps, c) < 0 {
-			return c
-		}
-	}
 }

@@ -249,7 +249,7 @@ func TestCorruptFilesAreMovedAsideAndBackupUsed(t *testing.T) {
 					t.Fatalf("message: %s", msg)
 				}
 				if withBackup {
-					if !ce.FromBackup || len(s.List()) != 1 || s.List()[0].Name != "from-backup" || !strings.Contains(msg, "restored from the backup") {
+					if !ce.FromBackup || len(s.List()) != 1 || s.List()[0].Name != "from-backup" || !strings.Contains(msg, `Restored 1 profile from the backup `+path+`.bak (saved `) || !strings.Contains(msg, `: "from-backup".`) {
 						t.Fatalf("backup not used: %v %v", s.List(), msg)
 					}
 				} else if ce.FromBackup || len(s.List()) != 0 || !strings.Contains(msg, "starts empty") {
@@ -327,6 +327,9 @@ func TestWriteFailureKeepsState(t *testing.T) {
 	}
 }
 
+// Two Stores on one file (two windows, or the app and the CLI): a change made on top
+// of a stale view keeps the other writer's changes; a change to the very profile the
+// other writer changed or deleted is refused and names it; Reload makes it work.
 func TestChangedOnDiskByAnotherStore(t *testing.T) {
 	path := storePath(t)
 	clock := t0
@@ -342,29 +345,71 @@ func TestChangedOnDiskByAnotherStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Name = "from c"
-	err := c.Add(p)
-	if !errors.Is(err, ErrChangedOnDisk) || !strings.Contains(err.Error(), "changed by another Trusted App Tester window or command") {
-		t.Fatalf("want ErrChangedOnDisk, got %v", err)
+	if err := c.Add(p); err != nil { // c has not seen "from b": both are kept
+		t.Fatalf("a change on top of another writer's: %v", err)
 	}
-	if _, err := c.Get("from c"); err == nil {
-		t.Fatal("refused change is in memory")
+	if _, err := c.Get("from b"); err != nil {
+		t.Fatal("the other writer's profile is not in memory after the change")
 	}
-	if err := c.Reload(); err != nil {
+	// b edits "Acme Test"; a, which read it before, edits it too: refused, named.
+	edit := func(s *Store, notes string) error {
+		q := validProfile()
+		q.Notes = notes
+		return s.Update("Acme Test", q)
+	}
+	if err := edit(b, "by b"); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Add(p); err != nil {
+	err := edit(a, "by a")
+	var ce *ConflictError
+	if !errors.Is(err, ErrChangedOnDisk) || !errors.As(err, &ce) || ce.Name != "Acme Test" ||
+		!strings.Contains(err.Error(), `profile "Acme Test" was changed by another Trusted App Tester window or command since it was loaded; your change was not saved, and the other change was kept`) {
+		t.Fatalf("want a conflict on Acme Test, got %v", err)
+	}
+	if got, _ := openAt(t, path, &clock).Get("Acme Test"); got.Notes != "by b" {
+		t.Fatalf("the refused edit reached the file: %q", got.Notes)
+	}
+	if err := a.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if err := edit(a, "by a"); err != nil {
 		t.Fatalf("after Reload: %v", err)
 	}
+	// deleting a profile another writer changed, and changing one it deleted: refused
+	if err := edit(b, "by b again"); !errors.Is(err, ErrChangedOnDisk) {
+		t.Fatalf("b's stale edit: %v", err)
+	}
+	if err := b.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Delete("from c"); err != nil {
+		t.Fatal(err)
+	}
+	q := validProfile()
+	q.Name = "from c"
+	if err := b.Update("from c", q); !errors.As(err, &ce) || !ce.Deleted || !strings.Contains(err.Error(), `profile "from c" was deleted by another`) {
+		t.Fatalf("edit of a profile deleted elsewhere: %v", err)
+	}
 	final := openAt(t, path, &clock)
-	if len(final.List()) != 3 {
-		t.Fatalf("lost an edit: %v", final.List())
+	if got := fmt.Sprint(names(final.List())); got != "[Acme Test from b]" {
+		t.Fatalf("final profiles %s", got)
 	}
 	// a deleted file is a change too
 	if err := os.Remove(path); err != nil {
 		t.Fatal(err)
 	}
-	if err := final.Delete("from b"); !errors.Is(err, ErrChangedOnDisk) {
+	if err := final.Delete("from b"); !errors.Is(err, ErrChangedOnDisk) || !strings.Contains(err.Error(), "was deleted or moved away by something else") {
 		t.Fatalf("deleted file: %v", err)
+	}
+	// and so is a file damaged meanwhile: nothing is written over it
+	if err := os.WriteFile(path, []byte(`{"schema":1,"profiles":[`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := final.Delete("from b"); !errors.Is(err, ErrChangedOnDisk) || !strings.Contains(err.Error(), "cannot be read now") {
+		t.Fatalf("damaged file: %v", err)
+	}
+	if raw, _ := os.ReadFile(path); string(raw) != `{"schema":1,"profiles":[` {
+		t.Fatal("a damaged file was overwritten")
 	}
 }
 
@@ -377,7 +422,7 @@ func TestMissingFileRestoresFromBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, err := Open(path)
-	if err != nil || len(s.List()) != 1 || !strings.Contains(s.Notice(), "restored from the backup") {
+	if err != nil || len(s.List()) != 1 || !strings.Contains(s.Notice(), `was missing; restored 1 profile from the backup `+path+`.bak (saved `) || !strings.Contains(s.Notice(), `): "from-backup"`) {
 		t.Fatalf("%v %v %q", err, s.List(), s.Notice())
 	}
 }
@@ -405,8 +450,8 @@ func TestMigrationFromV0(t *testing.T) {
 	}
 	// a v0 empty array and a null migrate too
 	for _, raw := range []string{"[]", " null"} {
-		if ps, from, err := decodeStore([]byte(raw)); raw == "[]" && (err != nil || from != 0 || len(ps) != 0) {
-			t.Fatalf("%q: %v %v %v", raw, ps, from, err)
+		if f, from, err := decodeStore([]byte(raw)); raw == "[]" && (err != nil || from != 0 || len(f.Profiles) != 0) {
+			t.Fatalf("%q: %v %v %v", raw, f.Profiles, from, err)
 		}
 	}
 }
@@ -537,7 +582,8 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(goodBackup[:40]))
 	f.Add([]byte{0xff, 0xfe, '{'})
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		ps, _, err := decodeStore(raw)
+		f, _, err := decodeStore(raw)
+		ps := f.Profiles
 		if err != nil {
 			var de *decodeError
 			if !errors.As(err, &de) || de.reason == "" || de.msg == "" {
@@ -546,13 +592,18 @@ func FuzzLoad(f *testing.F) {
 			return
 		}
 		// whatever loads must save and load back to the same profiles
-		out, err := encodeStore(ps)
+		out, err := encodeStore(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		back, from, err := decodeStore(out)
-		if err != nil || from != SchemaVersion || len(back) != len(ps) {
-			t.Fatalf("round trip: %v %d %d/%d", err, from, len(back), len(ps))
+		if err != nil || from != SchemaVersion || len(back.Profiles) != len(ps) {
+			t.Fatalf("round trip: %v %d %d/%d", err, from, len(back.Profiles), len(ps))
+		}
+		// and once more: what a newer version added survives every save
+		again, err := encodeStore(back)
+		if err != nil || !bytes.Equal(again, out) {
+			t.Fatalf("second save differs: %v\n%s\n%s", err, out, again)
 		}
 		for _, p := range ps {
 			Validate(p, ps) // must not panic

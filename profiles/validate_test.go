@@ -1,10 +1,12 @@
 package profiles
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func validProfile() Profile {
@@ -88,6 +90,29 @@ func TestValidateProblems(t *testing.T) {
 		{"proxy login", func(p *Profile) { p.Proxy = "http://ops:hunter2@proxy.example:3128" }, nil, "proxy", SeverityError, "put the proxy login in the HTTPS_PROXY environment variable"},
 		{"negative timeout", func(p *Profile) { p.TimeoutSeconds = -1 }, nil, "timeout_seconds", SeverityError, "is negative"},
 		{"huge timeout", func(p *Profile) { p.TimeoutSeconds = 601 }, nil, "timeout_seconds", SeverityError, "at most 600"},
+		// issue 11: limits, and characters that hide or reorder text
+		{"100,000-character host", func(p *Profile) { p.InstanceURL = "https://" + strings.Repeat("a", 100_000) + ".example" }, nil, "instance_url", SeverityError, "the URL is 100016 bytes long; a URL has at most 2048"},
+		{"long host", func(p *Profile) { p.InstanceURL = "https://" + strings.Repeat("abcdefghi.", 30) + "example" }, nil, "instance_url", SeverityError, "the host name is 307 characters long; a host name has at most 253"},
+		{"long label", func(p *Profile) { p.Authority = "https://" + strings.Repeat("a", 64) + ".example/id" }, nil, "authority", SeverityError, "a part of 64 characters"},
+		{"empty label", func(p *Profile) { p.InstanceURL = "https://acme..example" }, nil, "instance_url", SeverityError, "empty part between dots"},
+		{"port 99999", func(p *Profile) { p.InstanceURL = "https://acme.my.erp.net:99999" }, nil, "instance_url", SeverityError, "the port 99999 does not exist: ports go from 1 to 65535"},
+		{"port 0", func(p *Profile) { p.TokenEndpoint = "https://acme.my.erp.net:0/id/connect/token" }, nil, "token_endpoint", SeverityError, "the port 0 does not exist"},
+		{"proxy port", func(p *Profile) { p.Proxy = "http://proxy.example:70000" }, nil, "proxy", SeverityError, "the port 70000 does not exist"},
+		{"call port", func(p *Profile) { p.Calls = []APICall{{Method: "GET", Path: "https://other.example:123456/x"}} }, nil, "calls[0].path", SeverityError, "the port 123456 does not exist"},
+		{"bidi name", func(p *Profile) { p.Name = "Invoice\u202etxt.exe" }, nil, "name", SeverityError, "contains U+202E, an invisible or direction-changing character"},
+		{"zero-width name", func(p *Profile) { p.Name = "Acme\u200bTest" }, nil, "name", SeverityError, "contains U+200B"},
+		{"invalid utf-8 name", func(p *Profile) { p.Name = "Acme \xff" }, nil, "name", SeverityError, "not valid UTF-8"},
+		{"long unicode name", func(p *Profile) { p.Name = strings.Repeat("é", 101) }, nil, "name", SeverityError, "is 101 characters long"},
+		{"decomposed duplicate", func(p *Profile) { p.Name = "cafe\u0301" }, []Profile{{Name: "Caf\u00e9"}}, "name", SeverityError, "a profile named \"Café\" already exists"},
+		{"hidden client id", func(p *Profile) { p.ClientID = "app\u200d" }, nil, "client_id", SeverityError, "contains U+200D"},
+		{"hidden scope", func(p *Profile) { p.Scopes = []string{"read\u2060"} }, nil, "scopes[0]", SeverityError, "contains U+2060"},
+		{"bidi url", func(p *Profile) { p.InstanceURL = "https://acme.my.erp.net/\u202e" }, nil, "instance_url", SeverityError, "contains U+202E"},
+		{"hidden path", func(p *Profile) { p.Calls = []APICall{{Method: "GET", Path: "/x\u202e"}} }, nil, "calls[0].path", SeverityError, "contains U+202E"},
+		{"long path", func(p *Profile) { p.Calls = []APICall{{Method: "GET", Path: "/" + strings.Repeat("x", 9000)}} }, nil, "calls[0].path", SeverityError, "at most 8192"},
+		{"merge", func(p *Profile) { p.Calls = []APICall{{Method: "MERGE", Path: "/x"}} }, nil, "calls[0].method", SeverityError, "updates with PATCH: use PATCH"},
+		{"method list", func(p *Profile) { p.Calls = []APICall{{Method: "FETCH", Path: "/x"}} }, nil, "calls[0].method", SeverityError, "use GET, POST, PATCH, PUT, DELETE, HEAD or OPTIONS"},
+		{"lower-case method", func(p *Profile) { p.Calls = []APICall{{Method: "head", Path: "/x"}} }, nil, "calls[0].method", SeverityWarning, `use "HEAD"`},
+		{"delete body", func(p *Profile) { p.Calls = []APICall{{Method: "DELETE", Path: "/x", Body: "{}"}} }, nil, "calls[0].body", SeverityWarning, "a DELETE request has a body"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -125,5 +150,86 @@ func TestValidationErrorListsOnlyErrors(t *testing.T) {
 	msg := err.Error()
 	if !strings.Contains(msg, "client_id: is empty") || strings.Contains(msg, "openid") {
 		t.Fatalf("message: %s", msg)
+	}
+}
+
+// Every rule reaches its message through one table of methods, one call parser and one
+// timeout parser: the CLI, the editor and validation cannot drift apart (issue 12).
+func TestMethodsCallsAndTimeouts(t *testing.T) {
+	if got := strings.Join(MethodNames(), " "); got != "GET POST PATCH PUT DELETE HEAD OPTIONS" {
+		t.Fatalf("methods %s", got)
+	}
+	for _, m := range Methods() {
+		p := validProfile()
+		p.Calls = []APICall{{Method: m.Name, Path: "/x"}}
+		if ps := Validate(p, nil); HasErrors(ps) {
+			t.Errorf("%s refused by validation: %v", m.Name, ps)
+		}
+		if _, err := ParseCall(m.Name + " /x"); err != nil {
+			t.Errorf("%s refused by ParseCall: %v", m.Name, err)
+		}
+	}
+	for in, want := range map[string]string{
+		"get /api/domain/odata/X?$top=1":    "GET /api/domain/odata/X?$top=1 ",
+		`POST /api/x {"a": 1}`:              `POST /api/x {"a": 1}`,
+		"  PATCH https://other.example/x  ": "PATCH https://other.example/x ",
+	} {
+		c, err := ParseCall(in)
+		if got := c.Method + " " + c.Path + " " + c.Body; err != nil || got != want {
+			t.Errorf("ParseCall(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"GET":          "write the method and the path",
+		"MERGE /x":     "use PATCH",
+		"FETCH /x":     `"FETCH" is not an HTTP method an API call can use: use GET, POST, PATCH, PUT, DELETE, HEAD or OPTIONS`,
+		"GET file:///": `the scheme "file" cannot be called`,
+		"GET /x\u202e": "contains U+202E",
+	} {
+		if _, err := ParseCall(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseCall(%q) = %v, want %q", in, err, want)
+		}
+	}
+	for in, want := range map[string]time.Duration{"30s": 30 * time.Second, "45": 45 * time.Second, "2m": 2 * time.Minute,
+		"1500ms": 1500 * time.Millisecond, "0": 0, " 600 ": 10 * time.Minute, "10m": 10 * time.Minute} {
+		if d, err := ParseTimeout(in); err != nil || d != want {
+			t.Errorf("ParseTimeout(%q) = %v, %v; want %v", in, d, err, want)
+		}
+	}
+	for in, want := range map[string]string{"601": "at most 600s", "11m": "at most 600s", "-1s": "is negative", "-5": "is negative",
+		"soon": "write a duration such as 30s", "99999999999999999999": "write a duration", "": "write a duration"} {
+		if _, err := ParseTimeout(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseTimeout(%q) = %v, want %q", in, err, want)
+		}
+	}
+}
+
+// A name is stored in NFC: "café" typed composed or decomposed is one profile, found
+// by either spelling, with one keychain entry.
+func TestNamesAreNormalized(t *testing.T) {
+	clock := t0
+	s := openAt(t, storePath(t), &clock)
+	p := validProfile()
+	p.Name = "Cafe\u0301 Prod" // decomposed, as some keyboards and file names give it
+	if err := s.Add(p); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.List()[0].Name; got != "Caf\u00e9 Prod" {
+		t.Fatalf("stored as %q, want the NFC form", got)
+	}
+	if _, err := s.Get("CAF\u00c9 prod"); err != nil {
+		t.Fatalf("composed lookup: %v", err)
+	}
+	p.Name = "Caf\u00e9 Prod"
+	if err := s.Add(p); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("the composed spelling was a second profile: %v", err)
+	}
+	if !SameName("cafe\u0301", "CAF\u00c9") || SameName("cafe", "café") {
+		t.Fatal("SameName")
+	}
+	ps := []Profile{{Name: "b"}, {Name: "\u00e9"}, {Name: "A"}, {Name: "e\u0301a"}, {Name: "a"}}
+	SortByName(ps)
+	if got := fmt.Sprint(names(ps)); got != "[A a b \u00e9 e\u0301a]" {
+		t.Fatalf("sorted %s", got)
 	}
 }

@@ -660,7 +660,7 @@ func TestProfileImportFailures(t *testing.T) {
 	e := newEnv(t, Deps{}, acme())
 	u := e.u
 	big := filepath.Join(t.TempDir(), "big.json")
-	if err := os.WriteFile(big, make([]byte, maxBundle+1), 0o600); err != nil {
+	if err := os.WriteFile(big, make([]byte, profiles.MaxBundleBytes+1), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	u.sidebar.importFrom(fileReader(t, big))

@@ -58,7 +58,7 @@ func newCallsTab(u *UI) *callsTab {
 		c.detail.Objects = []fyne.CanvasObject{stepView(c.steps[id])}
 		c.detail.Refresh()
 	}
-	c.method = widget.NewSelect([]string{"GET", "POST", "PATCH", "PUT", "DELETE"}, nil)
+	c.method = widget.NewSelect(profiles.MethodNames(), nil)
 	c.method.SetSelected("GET")
 	c.path = widget.NewEntry()
 	c.path.SetPlaceHolder("/api/domain/odata/General_Products_Products?$top=3")

@@ -84,6 +84,17 @@ func (a storeAdapter) Import(bundle []byte, decide func(name string) profiles.Co
 	return res, err
 }
 
+// Recover brings back what still parses in a damaged store file, in one write.
+func (a storeAdapter) Recover(damaged string) (profiles.ImportResult, error) {
+	var res profiles.ImportResult
+	err := a.change(func() error {
+		var err error
+		res, err = a.s.Recover(damaged)
+		return err
+	})
+	return res, err
+}
+
 // NewSecrets adapts profiles.Secrets. When the keyring turns out to be unavailable,
 // secrets fall back to session-only memory (never a file) and Persistent reports false.
 func NewSecrets(s *profiles.Secrets) SecretStore { return &secretsAdapter{s: s} }

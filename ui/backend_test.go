@@ -10,8 +10,9 @@ import (
 )
 
 // The app and the CLI (or a second window) share one profile file. A change made
-// elsewhere shows up in the app's list, and a save that would overwrite it is refused
-// with a clear message, then succeeds when made again, keeping both edits.
+// elsewhere shows up in the app's list; a change in the app on top of it keeps it; a
+// change to the very profile the other writer changed is refused with a clear message
+// (the store reloads), then succeeds when made again, keeping both edits.
 func TestStoreSharedWithAnotherWriter(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "profiles.json")
 	appStore, err := profiles.Open(path)
@@ -19,7 +20,8 @@ func TestStoreSharedWithAnotherWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	app := NewStore(appStore)
-	if err := app.Add(profiles.Profile{Name: "Mine", InstanceURL: "https://acme.my.erp.net", ClientID: "com.acme/a"}); err != nil {
+	mine := profiles.Profile{Name: "Mine", InstanceURL: "https://acme.my.erp.net", ClientID: "com.acme/a"}
+	if err := app.Add(mine); err != nil {
 		t.Fatal(err)
 	}
 
@@ -30,20 +32,28 @@ func TestStoreSharedWithAnotherWriter(t *testing.T) {
 	if err := cli.Add(profiles.Profile{Name: "From the CLI", InstanceURL: "https://acme.my.erp.net", ClientID: "com.acme/b"}); err != nil {
 		t.Fatal(err)
 	}
-
-	err = app.Add(profiles.Profile{Name: "Second", InstanceURL: "https://acme.my.erp.net", ClientID: "com.acme/c"})
+	// The app has not reloaded: its change is made on top of the CLI's.
+	if err := app.Add(profiles.Profile{Name: "Second", InstanceURL: "https://acme.my.erp.net", ClientID: "com.acme/c"}); err != nil {
+		t.Fatalf("a change on top of the CLI's: %v", err)
+	}
+	// The CLI edits "Mine"; the app, which read "Mine" before, edits it too: refused.
+	edited, _ := cli.Get("Mine")
+	edited.Notes = "from the CLI"
+	if err := cli.Update("Mine", edited); err != nil {
+		t.Fatal(err)
+	}
+	mine.Notes = "from the app"
+	err = app.Update("Mine", mine)
 	var ce *ChangedElsewhereError
 	if !errors.As(err, &ce) || !errors.Is(err, profiles.ErrChangedOnDisk) ||
 		!strings.Contains(err.Error(), "make the change again") {
 		t.Fatalf("want a ChangedElsewhereError, got %v", err)
 	}
-	if err := app.Add(profiles.Profile{Name: "Second", InstanceURL: "https://acme.my.erp.net", ClientID: "com.acme/c"}); err != nil {
-		t.Fatalf("the change made again failed: %v", err)
+	if got, _ := appStore.Get("Mine"); got.Notes != "from the CLI" {
+		t.Fatalf("the app did not reload: %q", got.Notes)
 	}
-
-	cli.Add(profiles.Profile{Name: "Later from the CLI", InstanceURL: "https://acme.my.erp.net", ClientID: "com.acme/d"}) // stale: refused
-	if err := cli.Reload(); err != nil {
-		t.Fatal(err)
+	if err := app.Update("Mine", mine); err != nil {
+		t.Fatalf("the change made again failed: %v", err)
 	}
 	if err := cli.Add(profiles.Profile{Name: "Later from the CLI", InstanceURL: "https://acme.my.erp.net", ClientID: "com.acme/d"}); err != nil {
 		t.Fatal(err)

@@ -16,9 +16,6 @@ import (
 	"trustedapp-tester/ui/widgets"
 )
 
-// callMethodList is the order the method picker offers.
-var callMethodList = []string{"GET", "POST", "PATCH", "PUT", "DELETE"}
-
 // callList edits the API calls a profile runs after its token: one row per call with
 // a method, a path (or full URL) and, for methods that send one, a JSON body. No rows
 // means the documented defaults run.
@@ -86,12 +83,12 @@ func (l *callList) addRow(c profiles.APICall) *callRow {
 	r.body.SetMinRowsVisible(2)
 	r.body.SetText(c.Body)
 	r.body.Validator = func(s string) error { return callBodyError(l.number(r), s) }
-	r.method = widget.NewSelect(callMethodList, func(m string) { r.showBody() })
-	m := strings.ToUpper(strings.TrimSpace(c.Method))
-	if !callMethods[m] {
-		m = "GET"
+	r.method = widget.NewSelect(profiles.MethodNames(), func(m string) { r.showBody() })
+	m, ok := profiles.LookupMethod(c.Method)
+	if !ok {
+		m, _ = profiles.LookupMethod("GET")
 	}
-	r.method.SetSelected(m)
+	r.method.SetSelected(m.Name)
 	r.remove = widgets.NewTipButton("", theme.DeleteIcon(), "Remove this call", func() { l.removeRow(r) })
 	r.line = container.NewVBox(container.NewBorder(nil, nil, r.method, r.remove, r.path), r.body)
 	r.showBody()
@@ -126,15 +123,10 @@ func (l *callList) removeRow(r *callRow) {
 // showBody shows the body field for methods that send one, and keeps it for a GET
 // or DELETE that already has a body (so nothing typed is hidden).
 func (r *callRow) showBody() {
-	switch r.method.Selected {
-	case "POST", "PATCH", "PUT":
+	if m, _ := profiles.LookupMethod(r.method.Selected); m.Body || strings.TrimSpace(r.body.Text) != "" {
 		r.body.Show()
-	default:
-		if strings.TrimSpace(r.body.Text) == "" {
-			r.body.Hide()
-		} else {
-			r.body.Show()
-		}
+	} else {
+		r.body.Hide()
 	}
 }
 

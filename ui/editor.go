@@ -19,8 +19,6 @@ import (
 // rotationAge is when the app starts suggesting a secret rotation.
 const rotationAge = 180 * 24 * time.Hour
 
-var callMethods = map[string]bool{"GET": true, "POST": true, "PATCH": true, "PUT": true, "DELETE": true}
-
 // editor is the profile form, shown in place of the run view.
 type editor struct {
 	u        *UI
@@ -289,7 +287,7 @@ func (e *editor) profile() (profiles.Profile, error) {
 	if e.orig != nil {
 		p = *e.orig
 	}
-	p.Name = strings.TrimSpace(e.name.Text)
+	p.Name = profiles.NormalizeName(strings.TrimSpace(e.name.Text))
 	p.Environment = strings.TrimSpace(e.env.Text)
 	p.InstanceURL = strings.TrimSpace(e.instance.Text)
 	p.ClientID = strings.TrimSpace(e.clientID.Text)

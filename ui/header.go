@@ -251,10 +251,11 @@ func (u *UI) renameCurrent() {
 	e.SetText(p.Name)
 	e.Validator = func(s string) error { return u.nameError(s, p.Name) }
 	dialog.ShowForm("Rename profile", "Rename", "Cancel", []*widget.FormItem{widget.NewFormItem("New name", e)}, func(ok bool) {
-		if !ok || strings.TrimSpace(e.Text) == p.Name {
+		name := profiles.NormalizeName(strings.TrimSpace(e.Text))
+		if !ok || name == p.Name {
 			return
 		}
-		u.renameProfile(p, strings.TrimSpace(e.Text))
+		u.renameProfile(p, name)
 	}, u.win)
 }
 

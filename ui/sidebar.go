@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
+	"image/color"
 	"io"
 	"strings"
 
@@ -13,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
 )
@@ -143,33 +146,87 @@ func (s *sidebar) exportProfiles(names []string) {
 	u.saveFile("trustedapp-profiles.json", func(wc fyne.URIWriteCloser) { s.exportTo(wc, names) })
 }
 
-// maxBundle bounds an import file (the store's own limit).
-const maxBundle = 16 << 20
-
 // importFrom imports the bundle rc (the file dialog's callback; tests call it with a
-// file reader). New names are added at once; when some already exist, the user
-// chooses whether to import them as copies, replace the local ones or skip them.
+// file reader). When the bundle carries security-relevant settings (TLS verification
+// off, a proxy, a token endpoint on another host, calls that write ...), the user sees
+// them first and decides; nothing is saved before. Then new names are added at once;
+// when some already exist, the user chooses whether to import them as copies, replace
+// the local ones or skip them.
 func (s *sidebar) importFrom(rc fyne.URIReadCloser) {
 	u := s.u
 	name := rc.URI().Name()
 	u.background(func() {
-		data, err := io.ReadAll(io.LimitReader(rc, maxBundle+1))
+		data, err := io.ReadAll(io.LimitReader(rc, profiles.MaxBundleBytes+1))
 		rc.Close()
-		if err == nil && len(data) > maxBundle {
-			err = fmt.Errorf("the file is larger than %d MiB", maxBundle>>20)
+		if err == nil && len(data) > profiles.MaxBundleBytes {
+			err = fmt.Errorf("the file is larger than %d MiB", profiles.MaxBundleBytes>>20)
 		}
-		var res profiles.ImportResult
-		var clash []string
+		var review []profiles.Review
 		if err == nil {
-			// First pass: everything new; names that exist are noted and skipped.
-			res, err = u.deps.Store.Import(data, func(n string) profiles.ConflictAction {
-				clash = append(clash, n)
-				return profiles.ConflictSkip
-			})
+			var ps []profiles.Profile
+			if ps, err = profiles.ReadBundle(bytes.NewReader(data)); err == nil {
+				review = profiles.ReviewProfiles(ps)
+			}
 		}
 		fyne.Do(func() {
 			if err != nil {
-				u.showError("Could not import "+name, err, "The file must be a profile bundle (JSON) exported by Trusted App Tester. Nothing was changed.")
+				u.showError("Could not import "+safetext.Line(name), err, "The file must be a profile bundle (JSON) exported by Trusted App Tester. Nothing was changed.")
+				return
+			}
+			if len(review) > 0 {
+				s.askReview(name, data, review)
+				return
+			}
+			s.importBundle(name, data)
+		})
+	})
+}
+
+// askReview lists the security-relevant settings a bundle brings in and imports it only
+// when the user agrees.
+func (s *sidebar) askReview(name string, data []byte, review []profiles.Review) {
+	u := s.u
+	list := container.NewVBox()
+	for _, r := range review {
+		list.Add(widget.NewLabelWithStyle("“"+safetext.Line(r.Name)+"”", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		for _, n := range r.Notes {
+			indent := canvas.NewRectangle(color.Transparent)
+			indent.SetMinSize(fyne.NewSize(theme.Padding()*4, 1))
+			list.Add(container.NewBorder(nil, nil, indent, nil, wrapLabel("• "+n.Field+": "+n.Message)))
+		}
+	}
+	intro := wrapLabel(fmt.Sprintf("%s holds %s with settings that decide where the client secret and tokens go, or that change data. Nothing is saved yet: import only if you expect every one of them.", safetext.Line(name), plural(len(review), "profile")))
+	var d dialog.Dialog
+	cancel := widget.NewButton("Cancel", func() {
+		d.Hide()
+		u.setStatus("Import of " + safetext.Line(name) + " cancelled: nothing was saved.")
+	})
+	ok := widget.NewButton("Import them", func() {
+		d.Hide()
+		s.importBundle(name, data)
+	})
+	ok.Importance = widget.WarningImportance
+	scroll := container.NewVScroll(list)
+	scroll.SetMinSize(fyne.NewSize(560, 200))
+	d = dialog.NewCustomWithoutButtons("Check these settings before importing", container.NewBorder(intro, container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, scroll), u.win)
+	d.Resize(fyne.NewSize(640, 440))
+	d.Show()
+}
+
+// importBundle imports data on a goroutine: first everything new, then (when names
+// clash) what the user chooses.
+func (s *sidebar) importBundle(name string, data []byte) {
+	u := s.u
+	u.background(func() {
+		var clash []string
+		// First pass: everything new; names that exist are noted and skipped.
+		res, err := u.deps.Store.Import(data, func(n string) profiles.ConflictAction {
+			clash = append(clash, n)
+			return profiles.ConflictSkip
+		})
+		fyne.Do(func() {
+			if err != nil {
+				u.showError("Could not import "+safetext.Line(name), err, "The file must be a profile bundle (JSON) exported by Trusted App Tester. Nothing was changed.")
 				return
 			}
 			res.Skipped = nil // the clashes: decided next
@@ -185,7 +242,7 @@ func (s *sidebar) importFrom(rc fyne.URIReadCloser) {
 // askConflicts asks what to do with the bundle's profiles whose names exist here.
 func (s *sidebar) askConflicts(name string, data []byte, first profiles.ImportResult, clash []string) {
 	u := s.u
-	msg := fmt.Sprintf("%d profile(s) in %s have the names of profiles you already have: %s.", len(clash), name, strings.Join(clash, ", "))
+	msg := fmt.Sprintf("%d profile(s) in %s have the names of profiles you already have: %s.", len(clash), safetext.Line(name), escapedList(clash))
 	if n := len(first.Added); n > 0 {
 		msg = fmt.Sprintf("%d new profile(s) were imported. ", n) + msg
 	}
@@ -226,25 +283,35 @@ func (s *sidebar) askConflicts(name string, data []byte, first profiles.ImportRe
 	replace := widget.NewButton("Replace mine", func() { choose(profiles.ConflictReplace) })
 	replace.Importance = widget.DangerImportance
 	skip := widget.NewButton("Skip them", func() { choose(profiles.ConflictSkip) })
-	body := wrapLabel(msg + " Copies get a name like “" + clash[0] + " (2)”; replacing keeps your client secret in the keychain.")
+	body := wrapLabel(msg + " Copies get a name like “" + safetext.Line(clash[0]) + " (2)”; replacing keeps your client secret in the keychain.")
 	d = dialog.NewCustomWithoutButtons("Profiles with the same names", container.NewVBox(body, container.NewHBox(layout.NewSpacer(), skip, replace, copies)), u.win)
 	d.Resize(fyne.NewSize(560, 1)) // its natural height
 	d.Show()
 }
 
-// importDone says what an import did and selects the first profile it brought.
+// escapedList joins names from a file for display, each escaped (safetext.Line).
+func escapedList(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = safetext.Line(n)
+	}
+	return strings.Join(out, ", ")
+}
+
+// importDone says what an import did and selects the first profile it brought. Every
+// name came from a file and is shown escaped.
 func (s *sidebar) importDone(name string, res profiles.ImportResult) {
 	u := s.u
 	var lines []string
 	var first string
 	if n := len(res.Added); n > 0 {
-		lines = append(lines, fmt.Sprintf("Imported %d profile(s): %s.", n, strings.Join(res.Added, ", ")))
+		lines = append(lines, fmt.Sprintf("Imported %d profile(s): %s.", n, escapedList(res.Added)))
 		first = res.Added[0]
 	}
 	if len(res.Renamed) > 0 {
 		var rn []string
 		for _, r := range res.Renamed {
-			rn = append(rn, r.From+" → "+r.To)
+			rn = append(rn, safetext.Line(r.From)+" → "+safetext.Line(r.To))
 		}
 		lines = append(lines, "Imported as copies: "+strings.Join(rn, ", ")+".")
 		if first == "" {
@@ -252,26 +319,26 @@ func (s *sidebar) importDone(name string, res profiles.ImportResult) {
 		}
 	}
 	if len(res.Replaced) > 0 {
-		lines = append(lines, "Replaced: "+strings.Join(res.Replaced, ", ")+" (their client secrets stay in the keychain).")
+		lines = append(lines, "Replaced: "+escapedList(res.Replaced)+" (their client secrets stay in the keychain).")
 		if first == "" {
 			first = res.Replaced[0]
 		}
 	}
 	if len(res.Skipped) > 0 {
-		lines = append(lines, "Skipped (you have profiles with these names): "+strings.Join(res.Skipped, ", ")+".")
+		lines = append(lines, "Skipped (you have profiles with these names): "+escapedList(res.Skipped)+".")
 	}
 	for _, rj := range res.Rejected {
 		var ps []string
 		for _, p := range rj.Problems {
-			ps = append(ps, p.Field+" "+p.Message)
+			ps = append(ps, p.Field+" "+safetext.Line(p.Message))
 		}
-		lines = append(lines, fmt.Sprintf("Not imported, invalid: “%s” (%s).", rj.Name, strings.Join(ps, "; ")))
+		lines = append(lines, fmt.Sprintf("Not imported, invalid: “%s” (%s).", safetext.Line(rj.Name), strings.Join(ps, "; ")))
 	}
 	title := "Profiles imported"
 	switch {
 	case len(lines) == 0:
 		title = "Nothing imported"
-		lines = append(lines, name+" holds no profiles.")
+		lines = append(lines, safetext.Line(name)+" holds no profiles.")
 	case first == "":
 		title = "Nothing imported"
 	case len(res.Added)+len(res.Renamed) > 0:

@@ -7,8 +7,6 @@ package ui
 import (
 	"context"
 	"io"
-	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -44,6 +42,9 @@ type ProfileStore interface {
 	// Import adds a bundle's profiles; decide says what to do with a name that
 	// already exists (skip, import as a copy, replace).
 	Import(bundle []byte, decide func(name string) profiles.ConflictAction) (profiles.ImportResult, error)
+	// Recover brings back the profiles that still parse in a damaged store file that
+	// was set aside (profiles.CorruptError.MovedTo).
+	Recover(damaged string) (profiles.ImportResult, error)
 }
 
 // SecretStore keeps client secrets (the OS keyring, or memory for this session).
@@ -252,11 +253,6 @@ func (u *UI) setStatus(s string) { u.status.SetText(s) }
 
 // Reload reads the profile list on a goroutine and then selects name (or keeps the
 // current selection, or picks the first profile).
-// sortProfiles orders profiles by name, ignoring case, as the sidebar lists them.
-func sortProfiles(ps []profiles.Profile) {
-	sort.SliceStable(ps, func(i, j int) bool { return strings.ToLower(ps[i].Name) < strings.ToLower(ps[j].Name) })
-}
-
 func (u *UI) Reload(name string) {
 	u.background(func() {
 		list, err := u.deps.Store.List()
@@ -265,7 +261,7 @@ func (u *UI) Reload(name string) {
 				u.showError("Could not read the profile store", err, "Check that the store file is readable; if it is damaged, the app keeps it aside and starts from the backup.")
 				return
 			}
-			sortProfiles(list)
+			profiles.SortByName(list)
 			u.profiles = list
 			want := name
 			if want == "" {

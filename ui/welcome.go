@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/profiles"
 )
 
 // newWelcome is the panel shown when there are no profiles.
@@ -117,7 +119,7 @@ func (u *UI) startSandbox(selectName string, then func()) {
 					u.profiles = append(u.profiles, sb.Profile)
 				}
 			}
-			sortProfiles(u.profiles)
+			profiles.SortByName(u.profiles)
 			u.sidebar.refresh()
 			then()
 		})

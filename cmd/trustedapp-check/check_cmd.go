@@ -18,11 +18,12 @@ import (
 	"golang.org/x/term"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/atomicfile"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/report"
 )
 
-const checkUsage = `Usage:
+var checkUsage = withMethods(`Usage:
   trustedapp-check check PROFILE [flags]
   trustedapp-check check --instance URL --client-id ID [flags]
   trustedapp-check check --all [--parallel N] [flags]
@@ -66,8 +67,11 @@ Profile fields (without PROFILE they define the target; with it they override):
   --ca-file FILE            extra CA certificates (PEM)
   --insecure-skip-verify    turn certificate verification OFF (dangerous)
   --proxy URL               explicit proxy (default: HTTPS_PROXY etc.)
-  --timeout DUR             per-call timeout, e.g. 10s (default 30s)
-  --call "GET /path [BODY]" an API call to run (repeatable; replaces the defaults)
+  --timeout DUR             per-call timeout, e.g. 10s or 1500ms (default 30s, at most 10m)
+  --call "GET /path [BODY]" an API call to run (repeatable; replaces the defaults);
+                            methods: {methods}
+
+Flags may come before or after PROFILE; after -- every argument is a profile name.
 
 Every token request and API call is also appended to the audit log the desktop
 app shows under History (time, profile, endpoint, status, client_id, token
@@ -76,42 +80,26 @@ trustedapp-tester/audit.jsonl in the user data directory.
 
 Exit codes: 0 passed (warnings allowed unless --strict), 1 a check failed,
 2 usage error, 3 store, profile, secret or keychain problem, 4 interrupted.
-`
+`)
 
 // SecretEnv is the environment variable holding a client secret for ad-hoc checks.
 const SecretEnv = "TRUSTEDAPP_SECRET"
 
-// checkFlags are the flags shared by check and token.
+// checkFlags are the flags shared by check, token and record.
 type checkFlags struct {
-	store, instance, clientID, scope, auth, authority, tokenEndpoint, odataRoot string
-	caFile, proxy, timeout                                                      string
-	insecure, secretStdin, tokenStdin, json, strict, fresh, noAPI, all          bool
-	reportFile, junitFile                                                       string
-	parallel                                                                    int
-	calls                                                                       checkCallList
-	set                                                                         map[string]bool
+	profileFields
+	store                                                    string
+	secretStdin, tokenStdin, json, strict, fresh, noAPI, all bool
+	reportFile, junitFile                                    string
+	parallel                                                 int
+	set                                                      map[string]bool
 }
-
-type checkCallList []string
-
-func (c *checkCallList) String() string     { return strings.Join(*c, "; ") }
-func (c *checkCallList) Set(v string) error { *c = append(*c, v); return nil }
 
 func newCheckFlagSet(name string, f *checkFlags, full bool) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&f.store, "store", "", "")
-	fs.StringVar(&f.instance, "instance", "", "")
-	fs.StringVar(&f.clientID, "client-id", "", "")
-	fs.StringVar(&f.scope, "scope", "", "")
-	fs.StringVar(&f.auth, "auth", "", "")
-	fs.StringVar(&f.authority, "authority", "", "")
-	fs.StringVar(&f.tokenEndpoint, "token-endpoint", "", "")
-	fs.StringVar(&f.odataRoot, "odata-root", "", "")
-	fs.StringVar(&f.caFile, "ca-file", "", "")
-	fs.StringVar(&f.proxy, "proxy", "", "")
-	fs.StringVar(&f.timeout, "timeout", "", "")
-	fs.BoolVar(&f.insecure, "insecure-skip-verify", false, "")
+	f.profileFields.bind(fs, full)
 	fs.BoolVar(&f.secretStdin, "secret-stdin", false, "")
 	fs.BoolVar(&f.json, "json", false, "")
 	fs.BoolVar(&f.fresh, "fresh", false, "")
@@ -123,25 +111,8 @@ func newCheckFlagSet(name string, f *checkFlags, full bool) *flag.FlagSet {
 		fs.StringVar(&f.reportFile, "report", "", "")
 		fs.StringVar(&f.junitFile, "junit", "", "")
 		fs.BoolVar(&f.tokenStdin, "token-stdin", false, "")
-		fs.Var(&f.calls, "call", "")
 	}
 	return fs
-}
-
-// parseInterleaved parses flags before, between and after positional arguments.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
 }
 
 type cliError struct {
@@ -167,91 +138,10 @@ type target struct {
 }
 
 // applyFlags builds or overrides a profile from the profile-field flags.
-func (f *checkFlags) applyFlags(p *profiles.Profile) error {
-	if f.set["instance"] {
-		p.InstanceURL = strings.TrimSpace(f.instance)
-	}
-	if f.set["client-id"] {
-		p.ClientID = strings.TrimSpace(f.clientID)
-	}
-	if f.set["scope"] {
-		p.Scopes = strings.Fields(strings.ReplaceAll(f.scope, ",", " "))
-	}
-	if f.set["auth"] {
-		switch strings.ToLower(strings.TrimSpace(f.auth)) {
-		case "post", "body":
-			p.AuthMethod = profiles.AuthPost
-		case "basic":
-			p.AuthMethod = profiles.AuthBasic
-		default:
-			return usageErr("--auth %q: use post (form body, the default) or basic (HTTP Basic header)", f.auth)
-		}
-	}
-	if f.set["authority"] {
-		p.Authority = f.authority
-	}
-	if f.set["token-endpoint"] {
-		p.TokenEndpoint = f.tokenEndpoint
-	}
-	if f.set["odata-root"] {
-		p.ODataRoot = f.odataRoot
-	}
-	if f.set["ca-file"] {
-		p.TLS.CAFile = f.caFile
-	}
-	if f.set["insecure-skip-verify"] {
-		p.TLS.InsecureSkipVerify = f.insecure
-	}
-	if f.set["proxy"] {
-		p.Proxy = f.proxy
-	}
-	if f.set["call"] {
-		p.Calls = nil
-		for _, c := range f.calls {
-			call, err := parseCall(c)
-			if err != nil {
-				return err
-			}
-			p.Calls = append(p.Calls, call)
-		}
-	}
-	return nil
-}
-
-// parseCall reads "GET /path [BODY]".
-func parseCall(s string) (profiles.APICall, error) {
-	parts := strings.SplitN(strings.TrimSpace(s), " ", 3)
-	if len(parts) < 2 || parts[1] == "" {
-		return profiles.APICall{}, usageErr("--call %q: write the method and the path, e.g. --call \"GET /api/domain/odata/Crm_Sales_Customers?$top=5\"", s)
-	}
-	m := strings.ToUpper(parts[0])
-	switch m {
-	case "GET", "POST", "PUT", "PATCH", "MERGE", "DELETE", "HEAD", "OPTIONS":
-	default:
-		return profiles.APICall{}, usageErr("--call %q: %q is not an HTTP method (GET, POST, PATCH, PUT, DELETE)", s, parts[0])
-	}
-	c := profiles.APICall{Method: m, Path: parts[1]}
-	if len(parts) == 3 {
-		c.Body = parts[2]
-	}
-	return c, nil
-}
+func (f *checkFlags) applyFlags(p *profiles.Profile) error { return f.profileFields.apply(p, f.set) }
 
 // timeoutOf parses --timeout (a duration, or whole seconds).
-func (f *checkFlags) timeoutOf() (time.Duration, error) {
-	if !f.set["timeout"] {
-		return 0, nil
-	}
-	s := strings.TrimSpace(f.timeout)
-	if d, err := time.ParseDuration(s); err == nil && d > 0 && d <= 10*time.Minute {
-		return d, nil
-	}
-	var n int
-	if _, err := fmt.Sscanf(s, "%d", &n); err == nil && fmt.Sprint(n) == s && n > 0 && n <= 600 {
-		return time.Duration(n) * time.Second, nil
-	}
-	return 0, usageErr("--timeout %q: write a duration between 1ms and 10m, such as 10s", f.timeout)
-}
+func (f *checkFlags) timeoutOf() (time.Duration, error) { return f.profileFields.timeoutFlag(f.set) }
 
 // readStdin reads at most limit bytes piped in for flag (--secret-stdin,
 // --token-stdin); what names what to pipe in when nothing is there.
@@ -601,25 +491,11 @@ func profName(d report.Document) string {
 	return ""
 }
 
-// writeFile writes through a temporary file and renames it into place.
+// writeFile writes a report atomically (atomicfile: temporary file, fsync, rename), as
+// private as the exports (0600): a report names the instance, the app and the System
+// User.
 func writeFile(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".trustedapp-*.tmp")
-	if err != nil {
-		return envErr("cannot write %s: %v", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return envErr("cannot write %s: %v", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return envErr("cannot write %s: %v", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return envErr("cannot write %s: %v", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Write(path, 0o600, write); err != nil {
 		return envErr("cannot write %s: %v", path, err)
 	}
 	return nil

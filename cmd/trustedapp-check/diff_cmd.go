@@ -78,8 +78,8 @@ func runDiff(e env) int {
 	if err != nil {
 		return fail(usageErr("%v", err))
 	}
-	cf := &checkFlags{timeout: timeout, set: map[string]bool{"timeout": timeout != ""}}
-	to, err := cf.timeoutOf()
+	pf := &profileFields{timeout: timeout}
+	to, err := pf.timeoutFlag(map[string]bool{"timeout": timeout != ""})
 	if err != nil {
 		return fail(err)
 	}

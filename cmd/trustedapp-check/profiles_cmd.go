@@ -9,16 +9,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"trustedapp-tester/internal/atomicfile"
+	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
 )
 
-const profilesUsage = `Usage: trustedapp-check profiles <subcommand> [flags] [arguments]
+var profilesUsage = withMethods(`Usage: trustedapp-check profiles <subcommand> [flags] [arguments]
 
 Subcommands:
   list                      list the profiles (--json for JSON)
@@ -29,7 +29,10 @@ Subcommands:
   rm --sandbox              delete every profile made for the built-in sandbox
   rename OLD NEW            rename a profile (its secret moves with it)
   duplicate NAME NEW        copy a profile (and its secret)
-  import FILE|-             import a bundle [--on-conflict skip|rename|replace]
+  import FILE|-             import a bundle [--on-conflict skip|rename|replace];
+                            lists the security-relevant settings it brought in
+  recover [FILE]            bring back the profiles that still parse in a damaged
+                            store file set aside (default: the newest beside the store)
   export [NAME...]          export profiles (all when no name) [-o FILE]; never secrets
   set-secret NAME           store the client secret in the system keychain, read
                             from stdin or a no-echo prompt (never an argument)
@@ -50,13 +53,17 @@ Profile flags (add, edit):
   --ca-file FILE            extra CA certificates (PEM)
   --insecure-skip-verify    turn certificate verification OFF (dangerous)
   --proxy URL               explicit proxy (default: HTTPS_PROXY etc.)
-  --timeout 30s             per-call timeout (at most 600s)
+  --timeout 30s             per-call timeout, whole seconds (at most 600s; 0: default)
   --notes TEXT              free text
   --call "GET /path [BODY]" an API call to run after the token (repeatable;
-                            replaces the list; edit --clear-calls for the defaults)
+                            replaces the list; edit --clear-calls for the defaults);
+                            methods: {methods}
 
-Exit codes: 0 ok, 2 usage or validation error, 3 store or keychain problem.
-`
+Flags may come before or after the arguments; after -- every argument is a name.
+
+Exit codes: 0 ok, 2 usage or validation error, 3 store or keychain problem
+(including another window or command holding the store's lock for over 10s).
+`)
 
 type profilesCmd struct {
 	e     env
@@ -90,6 +97,8 @@ func runProfiles(e env) int {
 		return c.duplicate(args)
 	case "import":
 		return c.importCmd(args)
+	case "recover":
+		return c.recover(args)
 	case "export":
 		return c.export(args)
 	case "set-secret":
@@ -115,23 +124,16 @@ func (c *profilesCmd) flags(name string) *flag.FlagSet {
 	return fs
 }
 
-// parse parses flags placed before, between or after the positional arguments and
-// checks their count. It returns ok=false with the exit code to use.
+// parse parses flags placed before, between or after the positional arguments (all
+// arguments after "--" are positional) and checks their count. It returns ok=false
+// with the exit code to use.
 func (c *profilesCmd) parse(fs *flag.FlagSet, args []string, min, max int, what string) ([]string, int, bool) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, exitOK, false
-			}
-			return nil, exitUsage, false
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			break
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
+	pos, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil, exitOK, false
+	}
+	if err != nil {
+		return nil, exitUsage, false
 	}
 	if len(pos) < min || (max >= 0 && len(pos) > max) {
 		c.errorf("usage: trustedapp-check profiles %s", what)
@@ -211,133 +213,56 @@ func (c *profilesCmd) printProblems(ps []profiles.Problem) {
 		if f := flagFor(field); f != "" {
 			field += " (" + f + ")"
 		}
-		fmt.Fprintf(c.e.stderr, "%s: %s: %s\n", p.Severity, field, p.Message)
+		fmt.Fprintf(c.e.stderr, "%s: %s: %s\n", p.Severity, field, safetext.Line(p.Message))
 	}
 }
 
-// profileFlags binds the profile flags; apply copies the ones given onto p.
+// profileFlags are the profile-field flags (shared with check) plus the ones only a
+// stored profile has.
 type profileFlags struct {
-	fs                                                      *flag.FlagSet
-	env, instance, clientID, scope, auth, authority         string
-	tokenEndpoint, odataRoot, caFile, proxy, timeout, notes string
-	insecure, clearCalls                                    bool
-	calls                                                   callList
+	profileFields
+	fs         *flag.FlagSet
+	env, notes string
+	clearCalls bool
 }
-
-type callList []string
-
-func (l *callList) String() string     { return strings.Join(*l, "; ") }
-func (l *callList) Set(v string) error { *l = append(*l, v); return nil }
 
 func bindProfileFlags(fs *flag.FlagSet, edit bool) *profileFlags {
 	f := &profileFlags{fs: fs}
-	fs.StringVar(&f.instance, "instance", "", "instance root `URL`")
-	fs.StringVar(&f.clientID, "client-id", "", "the Trusted App's ApplicationUri")
-	fs.StringVar(&f.scope, "scope", "", "requested scopes, e.g. \"read update\"")
-	fs.StringVar(&f.auth, "auth", "", "client authentication: post or basic")
+	f.profileFields.bind(fs, true)
 	fs.StringVar(&f.env, "env", "", "environment label")
-	fs.StringVar(&f.authority, "authority", "", "authority override `URL`")
-	fs.StringVar(&f.tokenEndpoint, "token-endpoint", "", "token endpoint override `URL`")
-	fs.StringVar(&f.odataRoot, "odata-root", "", "OData root override `URL`")
-	fs.StringVar(&f.caFile, "ca-file", "", "extra CA certificates (PEM `FILE`)")
-	fs.BoolVar(&f.insecure, "insecure-skip-verify", false, "turn certificate verification OFF")
-	fs.StringVar(&f.proxy, "proxy", "", "explicit proxy `URL`")
-	fs.StringVar(&f.timeout, "timeout", "", "per-call timeout, e.g. 30s")
 	fs.StringVar(&f.notes, "notes", "", "notes")
-	fs.Var(&f.calls, "call", "API call \"METHOD PATH [BODY]\" (repeatable)")
 	if edit {
 		fs.BoolVar(&f.clearCalls, "clear-calls", false, "go back to the default API calls")
 	}
 	return f
 }
 
-var scopeSplit = regexp.MustCompile(`[\s,]+`)
-
 // apply sets the given flags on p. It returns a usage message for malformed values.
 func (f *profileFlags) apply(p *profiles.Profile) string {
-	var bad string
-	f.fs.Visit(func(fl *flag.Flag) {
-		if bad != "" {
-			return
-		}
-		switch fl.Name {
-		case "instance":
-			p.InstanceURL = strings.TrimSpace(f.instance)
-		case "client-id":
-			p.ClientID = f.clientID
-		case "scope":
-			p.Scopes = nil
-			for _, s := range scopeSplit.Split(strings.TrimSpace(f.scope), -1) {
-				if s != "" {
-					p.Scopes = append(p.Scopes, s)
-				}
-			}
-		case "auth":
-			p.AuthMethod = profiles.AuthMethod(strings.ToLower(strings.TrimSpace(f.auth)))
-		case "env":
-			p.Environment = f.env
-		case "authority":
-			p.Authority = strings.TrimSpace(f.authority)
-		case "token-endpoint":
-			p.TokenEndpoint = strings.TrimSpace(f.tokenEndpoint)
-		case "odata-root":
-			p.ODataRoot = strings.TrimSpace(f.odataRoot)
-		case "ca-file":
-			p.TLS.CAFile = f.caFile
-			if f.caFile != "" {
-				if abs, err := filepath.Abs(f.caFile); err == nil {
-					p.TLS.CAFile = abs
-				}
-			}
-		case "insecure-skip-verify":
-			p.TLS.InsecureSkipVerify = f.insecure
-		case "proxy":
-			p.Proxy = strings.TrimSpace(f.proxy)
-		case "timeout":
-			secs, msg := parseTimeout(f.timeout)
-			if msg != "" {
-				bad = msg
-				return
-			}
-			p.TimeoutSeconds = secs
-		case "notes":
-			p.Notes = f.notes
-		case "clear-calls":
-			if f.clearCalls {
-				p.Calls = nil
-			}
-		case "call":
-			p.Calls = nil
-			for _, v := range f.calls {
-				parts := strings.SplitN(strings.TrimSpace(v), " ", 3)
-				if len(parts) < 2 {
-					bad = fmt.Sprintf("--call %q: write the method and the path, e.g. --call \"GET /api/domain/odata/Crm_Sales_Customers?$top=5\"", v)
-					return
-				}
-				call := profiles.APICall{Method: strings.ToUpper(parts[0]), Path: parts[1]}
-				if len(parts) == 3 {
-					call.Body = parts[2]
-				}
-				p.Calls = append(p.Calls, call)
-			}
-		}
-	})
-	return bad
-}
-
-func parseTimeout(s string) (int, string) {
-	s = strings.TrimSpace(s)
-	if n, err := strconv.Atoi(s); err == nil {
-		return n, ""
+	set := givenFlags(f.fs)
+	if err := f.profileFields.apply(p, set); err != nil {
+		return errorText(err)
 	}
-	d, err := time.ParseDuration(s)
+	d, err := f.timeoutFlag(set)
 	if err != nil {
-		return 0, fmt.Sprintf("--timeout %q: write a duration such as 30s or 2m", s)
+		return errorText(err)
 	}
-	if d%time.Second != 0 {
-		return 0, fmt.Sprintf("--timeout %q: use whole seconds, e.g. 30s", s)
+	if set["timeout"] {
+		if d%time.Second != 0 {
+			return fmt.Sprintf("--timeout %q: a profile keeps whole seconds: use e.g. %ds", f.timeout, int((d+time.Second-1)/time.Second))
+		}
+		p.TimeoutSeconds = int(d / time.Second)
 	}
-	return int(d / time.Second), ""
+	if set["env"] {
+		p.Environment = f.env
+	}
+	if set["notes"] {
+		p.Notes = f.notes
+	}
+	if set["clear-calls"] && f.clearCalls {
+		p.Calls = nil
+	}
+	return ""
 }
 
 func (c *profilesCmd) list(args []string) int {
@@ -370,7 +295,7 @@ func (c *profilesCmd) list(args []string) int {
 		if a := profiles.SecretAge(p, now); a.Set {
 			secret = strings.TrimPrefix(a.Message, "secret ")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, dash(p.Environment), p.InstanceURL, p.ClientID, scopes, secret)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", safetext.Line(p.Name), safetext.Line(dash(p.Environment)), safetext.Line(p.InstanceURL), safetext.Line(p.ClientID), safetext.Line(scopes), secret)
 	}
 	tw.Flush()
 	return exitOK
@@ -457,7 +382,7 @@ func (c *profilesCmd) show(args []string) int {
 		return c.writeJSON(out)
 	}
 	w := tabwriter.NewWriter(c.e.stdout, 0, 0, 2, ' ', 0)
-	row := func(k, v string) { fmt.Fprintf(w, "%s:\t%s\n", k, v) }
+	row := func(k, v string) { fmt.Fprintf(w, "%s:\t%s\n", k, safetext.Line(v)) }
 	derived := func(override, value string) string {
 		if strings.TrimSpace(override) == "" {
 			return value + " (derived)"
@@ -497,7 +422,7 @@ func (c *profilesCmd) show(args []string) int {
 		if call.Body != "" {
 			v += "  (with body)"
 		}
-		fmt.Fprintf(w, "%s\t%s\n", strings.TrimSpace(k+":"), v)
+		fmt.Fprintf(w, "%s\t%s\n", strings.TrimSpace(k+":"), safetext.Line(v))
 	}
 	switch {
 	case p.TLS.InsecureSkipVerify:
@@ -520,7 +445,7 @@ func (c *profilesCmd) show(args []string) int {
 		secretLine += "; " + sj.Message
 	}
 	if sj.Status == "not_set" {
-		secretLine += " (set it: trustedapp-check profiles set-secret " + quoteArg(p.Name) + ")"
+		secretLine += " (set it: trustedapp-check profiles set-secret " + profiles.ShellQuote(p.Name) + ")"
 	}
 	row("Secret", secretLine)
 	w.Flush()
@@ -530,7 +455,7 @@ func (c *profilesCmd) show(args []string) int {
 	if len(problems) > 0 {
 		fmt.Fprintln(c.e.stdout, "\nProblems:")
 		for _, pr := range problems {
-			fmt.Fprintf(c.e.stdout, "  %s: %s: %s\n", pr.Severity, pr.Field, pr.Message)
+			fmt.Fprintf(c.e.stdout, "  %s: %s: %s\n", pr.Severity, pr.Field, safetext.Line(pr.Message))
 		}
 	}
 	return exitOK
@@ -541,13 +466,6 @@ func fmtTime(t time.Time) string {
 		return "-"
 	}
 	return t.Local().Format("2006-01-02 15:04:05 MST")
-}
-
-func quoteArg(s string) string {
-	if regexp.MustCompile(`^[A-Za-z0-9._/-]+$`).MatchString(s) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func (c *profilesCmd) add(args []string) int {
@@ -575,7 +493,7 @@ func (c *profilesCmd) add(args []string) int {
 	if err := s.Add(p); err != nil {
 		return c.fail(err)
 	}
-	fmt.Fprintf(c.e.stdout, "Added profile %q to %s.\nSet its secret: trustedapp-check profiles set-secret %s\n", p.Name, s.Path(), quoteArg(p.Name))
+	fmt.Fprintf(c.e.stdout, "Added profile %q to %s.\nSet its secret: trustedapp-check profiles set-secret %s\n", p.Name, s.Path(), profiles.ShellQuote(p.Name))
 	return exitOK
 }
 
@@ -751,37 +669,92 @@ func (c *profilesCmd) importCmd(args []string) int {
 	}
 	res, err := s.Import(r, func(profiles.Profile) (profiles.ConflictAction, string) { return action, "" })
 	if err != nil {
-		if errors.Is(err, profiles.ErrChangedOnDisk) {
+		if errors.Is(err, profiles.ErrChangedOnDisk) || errors.Is(err, profiles.ErrBusy) {
 			return c.fail(err)
 		}
-		c.errorf("%v", err)
+		c.errorf("%s", safetext.Line(err.Error()))
 		return exitUsage
 	}
-	for _, n := range res.Added {
-		fmt.Fprintf(c.e.stdout, "added     %s\n", n)
-	}
-	for _, r := range res.Renamed {
-		fmt.Fprintf(c.e.stdout, "renamed   %s -> %s (the name was taken)\n", r.From, r.To)
-	}
-	for _, n := range res.Replaced {
-		fmt.Fprintf(c.e.stdout, "replaced  %s\n", n)
-	}
-	for _, n := range res.Skipped {
-		fmt.Fprintf(c.e.stdout, "skipped   %s (a profile with this name exists; use --on-conflict rename or replace)\n", n)
-	}
-	for _, r := range res.Rejected {
-		fmt.Fprintf(c.e.stdout, "rejected  %s\n", r.Name)
-		for _, p := range r.Problems {
-			if p.Severity == profiles.SeverityError {
-				fmt.Fprintf(c.e.stdout, "          %s: %s\n", p.Field, p.Message)
-			}
-		}
-	}
+	c.printResult(res, "added     %s\n", "skipped   %s (a profile with this name exists; use --on-conflict rename or replace)\n")
 	fmt.Fprintf(c.e.stdout, "%d added, %d renamed, %d replaced, %d skipped, %d rejected. Secrets are never imported: set them with set-secret.\n",
 		len(res.Added), len(res.Renamed), len(res.Replaced), len(res.Skipped), len(res.Rejected))
+	c.printReview(res.Review)
 	if len(res.Rejected) > 0 {
 		return exitUsage
 	}
+	return exitOK
+}
+
+// printResult lists what an import or a recovery did, one profile a line. Every name
+// comes from a file: it is escaped, so it cannot move the cursor or recolour the
+// terminal (safetext).
+func (c *profilesCmd) printResult(res profiles.ImportResult, added, skipped string) {
+	out := c.e.stdout
+	for _, n := range res.Added {
+		fmt.Fprintf(out, added, safetext.Line(n))
+	}
+	for _, r := range res.Renamed {
+		fmt.Fprintf(out, "renamed   %s -> %s (the name was taken)\n", safetext.Line(r.From), safetext.Line(r.To))
+	}
+	for _, n := range res.Replaced {
+		fmt.Fprintf(out, "replaced  %s\n", safetext.Line(n))
+	}
+	for _, n := range res.Skipped {
+		fmt.Fprintf(out, skipped, safetext.Line(n))
+	}
+	for _, r := range res.Rejected {
+		fmt.Fprintf(out, "rejected  %s\n", safetext.Line(r.Name))
+		for _, p := range r.Problems {
+			if p.Severity == profiles.SeverityError {
+				fmt.Fprintf(out, "          %s: %s\n", p.Field, safetext.Line(p.Message))
+			}
+		}
+	}
+}
+
+// printReview lists the security-relevant settings the imported profiles brought in,
+// for the user to check before using them.
+func (c *profilesCmd) printReview(rev []profiles.Review) {
+	if len(rev) == 0 {
+		return
+	}
+	out := c.e.stdout
+	fmt.Fprintln(out, "\nReview these settings the import brought in (edit or remove a profile if one is not what you expect):")
+	for _, r := range rev {
+		fmt.Fprintf(out, "  %s\n", safetext.Line(r.Name))
+		for _, n := range r.Notes {
+			fmt.Fprintf(out, "    %s: %s\n", n.Field, n.Message)
+		}
+	}
+}
+
+func (c *profilesCmd) recover(args []string) int {
+	fs := c.flags("recover")
+	pos, code, ok := c.parse(fs, args, 0, 1, "recover [DAMAGED-FILE] [--store FILE]")
+	if !ok {
+		return code
+	}
+	s, code := c.open()
+	if s == nil {
+		return code
+	}
+	var file string
+	if len(pos) == 1 {
+		file = pos[0]
+	} else if found := s.DamagedFiles(); len(found) > 0 {
+		file = found[0]
+	} else {
+		c.errorf("there is no damaged store file beside %s to recover from (they are named %s.corrupt-TIME): name the file to read", s.Path(), filepath.Base(s.Path()))
+		return exitUsage
+	}
+	res, err := s.Recover(file)
+	if err != nil {
+		return c.fail(err)
+	}
+	fmt.Fprintf(c.e.stdout, "From %s:\n", file)
+	c.printResult(res, "recovered %s (it was missing)\n", "kept      %s (the store has it as it was, or edited since)\n")
+	fmt.Fprintf(c.e.stdout, "%d recovered, %d replaced by the damaged file's newer version, %d kept. Their secrets stayed in the keychain.\n",
+		len(res.Added), len(res.Replaced), len(res.Skipped))
 	return exitOK
 }
 
@@ -804,7 +777,7 @@ func (c *profilesCmd) export(args []string) int {
 		c.e.stdout.Write(buf.Bytes())
 		return exitOK
 	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o600); err != nil {
+	if err := atomicfile.WriteFile(*out, buf.Bytes(), 0o600); err != nil {
 		c.errorf("cannot write the export: %v", err)
 		return exitEnvironment
 	}

@@ -125,7 +125,7 @@ func TestProfilesCLILifecycle(t *testing.T) {
 	if !strings.Contains(r.stdout, `"notes": "edited"`) || !strings.Contains(r.stdout, `"timeout_seconds": 45`) || strings.Contains(r.stdout, `"update"`) {
 		t.Fatalf("edit result:\n%s", r.stdout)
 	}
-	do(nil, 2, nil, []string{"error: auth_method (--auth)", "The profile was not changed."}, "edit", "Acme Test", "--auth", "jwt")
+	do(nil, 2, nil, []string{`--auth "jwt": use post (form body, the default) or basic (HTTP Basic header)`}, "edit", "Acme Test", "--auth", "jwt")
 
 	// rename moves the secret; duplicate copies it
 	do(nil, 0, []string{`Renamed profile "Acme Test" to "Acme Prod"`}, nil, "rename", "Acme Test", "Acme Prod")
@@ -194,7 +194,7 @@ func TestProfilesCLIStoreProblems(t *testing.T) {
 	store := filepath.Join(dir, "p.json")
 	os.WriteFile(store, []byte(`{"schema":1,"profiles":[{"name":"x"`), 0o600)
 	os.WriteFile(store+".bak", []byte(`{"schema":1,"profiles":[{"name":"from-backup","instance_url":"https://a.example","client_id":"c"}]}`), 0o600)
-	expect(t, runCLI(t, store, nil, "list"), 0, []string{"from-backup"}, []string{"warning: profile store " + store + " is damaged (truncated", "restored from the backup"})
+	expect(t, runCLI(t, store, nil, "list"), 0, []string{"from-backup"}, []string{"warning: profile store " + store + " is damaged (truncated", `Restored 1 profile from the backup ` + store + `.bak (saved `, `: "from-backup".`})
 	// newer schema: refused, exit 3, untouched
 	future := filepath.Join(dir, "f.json")
 	os.WriteFile(future, []byte(`{"schema":3,"profiles":[]}`), 0o600)

@@ -1,0 +1,303 @@
+package profiles
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// BundleKind identifies an export bundle.
+const BundleKind = "trustedapp-tester/profiles"
+
+// MaxBundleBytes bounds an import file (and a damaged store file read for recovery):
+// 16 MiB holds tens of thousands of profiles.
+const MaxBundleBytes = 16 << 20
+
+type bundle struct {
+	Kind     string    `json:"kind"`
+	Schema   int       `json:"schema"`
+	Profiles []Profile `json:"profiles"`
+}
+
+// Export writes a bundle of the named profiles (all when names is empty) to w. A bundle
+// never holds a secret, nor the date the secret was set on this machine.
+func (s *Store) Export(names []string, w io.Writer) error {
+	s.mu.Lock()
+	var out []Profile
+	var err error
+	if len(names) == 0 {
+		out = cloneAll(s.profiles)
+	}
+	idx := indexNames(s.profiles)
+	seen := map[string]bool{}
+	for _, n := range names {
+		i := idx.find(n)
+		if i < 0 {
+			err = &NotFoundError{Name: n}
+			break
+		}
+		if !seen[key(n)] {
+			seen[key(n)] = true
+			out = append(out, cloneProfile(s.profiles[i]))
+		}
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	SortByName(out)
+	for i := range out {
+		out[i].SecretSetAt = time.Time{}
+	}
+	if out == nil {
+		out = []Profile{}
+	}
+	b, err := json.MarshalIndent(bundle{Kind: BundleKind, Schema: SchemaVersion, Profiles: out}, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// ReadBundle reads the profiles of a bundle written by Export (a store file is accepted
+// too) without touching any store: what Import would bring in, for a review first.
+func ReadBundle(r io.Reader) ([]Profile, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, MaxBundleBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the import file: %w", err)
+	}
+	if len(raw) > MaxBundleBytes {
+		return nil, fmt.Errorf("the import file is larger than %d MiB, more than any profile bundle: check that it is an export of Trusted App Tester", MaxBundleBytes>>20)
+	}
+	var head struct {
+		Kind   string `json:"kind"`
+		Schema *int   `json:"schema"`
+	}
+	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '{' {
+		if err := json.Unmarshal(t, &head); err != nil {
+			return nil, fmt.Errorf("the import file is not a profile bundle (%v): export one with 'profiles export' or the app's Export button", jsonError(err))
+		}
+		if head.Kind != "" && head.Kind != BundleKind {
+			return nil, fmt.Errorf("the import file is a %q, not a profile bundle (%q): export one with 'profiles export'", head.Kind, BundleKind)
+		}
+	}
+	f, _, err := decodeStore(raw)
+	if err != nil {
+		return nil, fmt.Errorf("the import file cannot be used (%v): export it again with 'profiles export'", err)
+	}
+	return f.Profiles, nil
+}
+
+// ConflictAction says what Import does with a profile whose name already exists.
+type ConflictAction int
+
+const (
+	// ConflictSkip keeps the existing profile and ignores the imported one.
+	ConflictSkip ConflictAction = iota
+	// ConflictRename imports the profile under a new name (given, or "Name (2)").
+	ConflictRename
+	// ConflictReplace overwrites the existing profile (its secret date is kept, since
+	// the secret stays in the keychain under the same name).
+	ConflictReplace
+)
+
+// Renamed is one profile imported under another name.
+type Renamed struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// Rejected is one imported profile that failed validation and was not imported.
+type Rejected struct {
+	Name     string    `json:"name"`
+	Problems []Problem `json:"problems"`
+}
+
+// ImportResult says what Import (or Recover) did with each profile. Review lists the
+// security-relevant values of the profiles it saved (added, renamed or replaced), for
+// the user to check.
+type ImportResult struct {
+	Added    []string   `json:"added"`
+	Renamed  []Renamed  `json:"renamed"`
+	Replaced []string   `json:"replaced"`
+	Skipped  []string   `json:"skipped"`
+	Rejected []Rejected `json:"rejected"`
+	Review   []Review   `json:"review,omitempty"`
+}
+
+// Import reads a bundle written by Export (a store file is accepted too) and adds its
+// profiles in one write. For each name that already exists, onConflict (nil: skip)
+// chooses what to do; for ConflictRename an empty newName picks "Name (2)", "Name (3)"...
+// Profiles with validation errors are rejected and reported, not imported. A missing
+// CA file is not an error here (it may live elsewhere on this machine). Its time grows
+// linearly with the number of profiles in the bundle and the store.
+func (s *Store) Import(r io.Reader, onConflict func(p Profile) (ConflictAction, string)) (ImportResult, error) {
+	incoming, err := ReadBundle(r)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	var res ImportResult
+	err = s.mutate(func(c *change) error {
+		res = ImportResult{}
+		idx := indexNames(c.ps)
+		reject := func(name string, err error) {
+			res.Rejected = append(res.Rejected, Rejected{Name: name, Problems: err.(*ValidationError).Problems})
+		}
+		add := func(p Profile) {
+			idx[key(p.Name)] = len(c.ps)
+			c.ps = append(c.ps, p)
+		}
+		for _, p := range incoming {
+			p = cloneProfile(p)
+			p.Name = NormalizeName(p.Name)
+			p.SecretSetAt = time.Time{}
+			if p.Created.IsZero() {
+				p.Created = c.now
+			}
+			p.Updated = c.now
+			i := idx.find(p.Name)
+			if i < 0 {
+				if err := checkValid(p, c.ps, idx, -1, false); err != nil {
+					reject(p.Name, err)
+					continue
+				}
+				add(p)
+				res.Added = append(res.Added, p.Name)
+				res.review(p)
+				continue
+			}
+			action, newName := ConflictSkip, ""
+			if onConflict != nil {
+				action, newName = onConflict(cloneProfile(p))
+			}
+			switch action {
+			case ConflictReplace:
+				if err := checkValid(p, c.ps, idx, i, false); err != nil {
+					reject(p.Name, err)
+					continue
+				}
+				p.SecretSetAt = c.ps[i].SecretSetAt
+				delete(idx, key(c.ps[i].Name))
+				idx[key(p.Name)] = i
+				c.ps[i] = p
+				res.Replaced = append(res.Replaced, p.Name)
+				res.review(p)
+			case ConflictRename:
+				from := p.Name
+				if strings.TrimSpace(newName) == "" {
+					newName = freeName(idx, p.Name)
+				}
+				p.Name = NormalizeName(newName)
+				if err := checkValid(p, c.ps, idx, -1, false); err != nil {
+					reject(from, err)
+					continue
+				}
+				add(p)
+				res.Renamed = append(res.Renamed, Renamed{From: from, To: p.Name})
+				res.review(p)
+			default:
+				res.Skipped = append(res.Skipped, p.Name)
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
+func (res *ImportResult) review(p Profile) {
+	if notes := SecurityNotes(p); len(notes) > 0 {
+		res.Review = append(res.Review, Review{Name: p.Name, Notes: notes})
+	}
+}
+
+// freeName returns "name (2)", "name (3)", ... the first one not taken.
+func freeName(idx nameIndex, name string) string {
+	base := strings.TrimSpace(name)
+	for n := 2; ; n++ {
+		c := fmt.Sprintf("%s (%d)", base, n)
+		if idx.find(c) < 0 {
+			return c
+		}
+	}
+}
+
+// DamagedFiles lists the damaged store files Open moved aside beside the store
+// ("profiles.json.corrupt-<time>"), newest first.
+func (s *Store) DamagedFiles() []string {
+	matches, _ := filepath.Glob(s.path + ".corrupt-*")
+	type file struct {
+		path string
+		mod  time.Time
+	}
+	var fs []file
+	for _, m := range matches {
+		if fi, err := os.Stat(m); err == nil && fi.Mode().IsRegular() {
+			fs = append(fs, file{m, fi.ModTime()})
+		}
+	}
+	slices.SortStableFunc(fs, func(a, b file) int { return b.mod.Compare(a.mod) })
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.path
+	}
+	return out
+}
+
+// Recover brings back the profiles that still parse in a damaged store file (one Open
+// moved aside, see CorruptError). A profile this store lacks is added; one it holds in
+// another version that is not newer (by Updated) is replaced; one it holds alike, or
+// edited since, is skipped. Their timestamps and secret dates are kept: their secrets
+// never left this machine's keychain. Nothing is validated beyond the names: these
+// profiles were saved by this tool.
+func (s *Store) Recover(damaged string) (ImportResult, error) {
+	f, err := os.Open(damaged)
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("cannot open the damaged store file (%s): %w", describeIOError(err), err)
+	}
+	raw, err := io.ReadAll(io.LimitReader(f, MaxBundleBytes+1))
+	f.Close()
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("cannot read the damaged store file %s (%s): %w", damaged, describeIOError(err), err)
+	}
+	if len(raw) > MaxBundleBytes {
+		return ImportResult{}, fmt.Errorf("%s is larger than %d MiB, more than any profile store: it is not a damaged store file", damaged, MaxBundleBytes>>20)
+	}
+	found := salvage(raw)
+	if len(found) == 0 {
+		return ImportResult{}, fmt.Errorf("no profile could be read from %s: it holds nothing to recover", damaged)
+	}
+	var res ImportResult
+	err = s.mutate(func(c *change) error {
+		res = ImportResult{}
+		idx := indexNames(c.ps)
+		for _, p := range found {
+			p = cloneProfile(p)
+			i := idx.find(p.Name)
+			switch {
+			case i < 0:
+				if strings.TrimSpace(p.Name) == "" {
+					continue
+				}
+				idx[key(p.Name)] = len(c.ps)
+				c.ps = append(c.ps, p)
+				res.Added = append(res.Added, p.Name)
+			case newerThanHeld(p, c.ps[i:i+1]):
+				delete(idx, key(c.ps[i].Name))
+				idx[key(p.Name)] = i
+				c.ps[i] = p
+				res.Replaced = append(res.Replaced, p.Name)
+			default:
+				res.Skipped = append(res.Skipped, p.Name)
+			}
+		}
+		return nil
+	})
+	return res, err
+}
