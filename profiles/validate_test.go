@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"trustedapp-tester/internal/testdir"
 )
 
 func validProfile() Profile {
@@ -33,7 +35,7 @@ func TestValidateValidProfileHasNoProblems(t *testing.T) {
 }
 
 func TestValidateProblems(t *testing.T) {
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	notPEM := filepath.Join(dir, "ca.txt")
 	if err := os.WriteFile(notPEM, []byte("hello"), 0o600); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"trustedapp-tester/audit"
 	"trustedapp-tester/check"
 	"trustedapp-tester/guide"
+	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/report"
 	"trustedapp-tester/sandbox"
@@ -155,7 +156,7 @@ func TestScopeEvidenceNamesTheRefusedScope(t *testing.T) {
 // and the full issued tokens.
 func TestNothingSecretLeaks(t *testing.T) {
 	s := startSandbox(t)
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	log, err := audit.Open(dir + "/audit.jsonl")
 	if err != nil {
 		t.Fatal(err)

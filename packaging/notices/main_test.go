@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"trustedapp-tester/internal/testdir"
 )
 
 const mitText = `MIT License
@@ -35,7 +37,7 @@ func write(t *testing.T, dir, name, text string) {
 
 // fakeCache lays out module directories and returns a locator over them.
 func fakeCache(t *testing.T, files map[string]map[string]string) (locator, string) {
-	root := t.TempDir()
+	root := testdir.New(t)
 	dirs := map[string]string{}
 	for key, fs := range files {
 		d := filepath.Join(root, strings.NewReplacer("/", "_", "@", "_").Replace(key))
@@ -137,9 +139,9 @@ func TestALocalReplaceIsRefused(t *testing.T) {
 }
 
 func TestAFileThatIsNotAGoBinaryIsRefused(t *testing.T) {
-	f := filepath.Join(t.TempDir(), "notes.txt")
+	f := filepath.Join(testdir.New(t), "notes.txt")
 	write(t, filepath.Dir(f), "notes.txt", "hello")
-	if _, err := build([]string{f}, goModDownload, t.TempDir()); err == nil || !strings.Contains(err.Error(), "no Go build information") {
+	if _, err := build([]string{f}, goModDownload, testdir.New(t)); err == nil || !strings.Contains(err.Error(), "no Go build information") {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -147,7 +149,7 @@ func TestAFileThatIsNotAGoBinaryIsRefused(t *testing.T) {
 func TestTheGoStandardLibraryLicenceMustBeThere(t *testing.T) {
 	mods, gv, _ := merge(infos()[1:])
 	locate, _ := fakeCache(t, map[string]map[string]string{"example.com/b@v2.1.0": {"LICENSE": apacheText}})
-	if _, err := assemble([]string{"cli"}, gv, mods, locate, t.TempDir()); err == nil || !strings.Contains(err.Error(), "standard library") {
+	if _, err := assemble([]string{"cli"}, gv, mods, locate, testdir.New(t)); err == nil || !strings.Contains(err.Error(), "standard library") {
 		t.Fatalf("got %v", err)
 	}
 }
