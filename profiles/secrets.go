@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"trustedapp-tester/internal/shellquote"
 )
 
 // KeyringService is the service name under which secrets are kept in the OS keyring.
@@ -27,7 +29,7 @@ var ErrSecretNotSet = errors.New("no client secret is set for this profile")
 type SecretNotSetError struct{ Name string }
 
 func (e *SecretNotSetError) Error() string {
-	return fmt.Sprintf("no client secret is set for profile %q: set it first (in the app, or with 'trustedapp-check profiles set-secret %s')", e.Name, shellQuote(e.Name))
+	return fmt.Sprintf("no client secret is set for profile %q: set it first (in the app, or with 'trustedapp-check profiles set-secret %s')", e.Name, shellquote.Quote(e.Name))
 }
 
 // Is makes errors.Is(err, ErrSecretNotSet) work.
@@ -309,13 +311,4 @@ func SecretAge(p Profile, now time.Time) SecretAgeInfo {
 		info.Message += fmt.Sprintf(": rotate it (older than %d days)", int(SecretRotationAge/(24*time.Hour)))
 	}
 	return info
-}
-
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r == '-' || r == '_' || r == '.' || r == '/' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

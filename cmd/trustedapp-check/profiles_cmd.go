@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/term"
 
+	"trustedapp-tester/internal/shellquote"
 	"trustedapp-tester/profiles"
 )
 
@@ -522,7 +523,7 @@ func (c *profilesCmd) show(args []string) int {
 		secretLine += "; " + sj.Message
 	}
 	if sj.Status == "not_set" {
-		secretLine += " (set it: trustedapp-check profiles set-secret " + quoteArg(p.Name) + ")"
+		secretLine += " (set it: trustedapp-check profiles set-secret " + shellquote.Quote(p.Name) + ")"
 	}
 	row("Secret", secretLine)
 	w.Flush()
@@ -543,13 +544,6 @@ func fmtTime(t time.Time) string {
 		return "-"
 	}
 	return t.Local().Format("2006-01-02 15:04:05 MST")
-}
-
-func quoteArg(s string) string {
-	if regexp.MustCompile(`^[A-Za-z0-9._/-]+$`).MatchString(s) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func (c *profilesCmd) add(args []string) int {
@@ -577,7 +571,7 @@ func (c *profilesCmd) add(args []string) int {
 	if err := s.Add(p); err != nil {
 		return c.fail(err)
 	}
-	fmt.Fprintf(c.e.stdout, "Added profile %q to %s.\nSet its secret: trustedapp-check profiles set-secret %s\n", p.Name, s.Path(), quoteArg(p.Name))
+	fmt.Fprintf(c.e.stdout, "Added profile %q to %s.\nSet its secret: trustedapp-check profiles set-secret %s\n", p.Name, s.Path(), shellquote.Quote(p.Name))
 	return exitOK
 }
 

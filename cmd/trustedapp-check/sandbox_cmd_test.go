@@ -128,7 +128,7 @@ func TestSandboxTextAndTLS(t *testing.T) {
 	}
 	s := text.String()
 	for _, want := range []string{"instance   https://127.0.0.1:", "TLS CA     ", "healthy: A correctly set-up", "client_secret  sandbox-healthy-secret",
-		"read-only-write:", "calls          GET /api/domain/odata/Crm_Sales_Customers?$top=5", "PATCH /api/domain/odata/Crm_Sales_Customers(", "expect         token.invalid_scope", "curl -s --cacert "} {
+		"read-only-write:", "calls          GET /api/domain/odata/Crm_Sales_Customers?$top=5", "PATCH /api/domain/odata/Crm_Sales_Customers(", "expect         token.invalid_scope", "Try it:\n  curl", " -s --cacert "} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}
