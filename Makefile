@@ -119,9 +119,9 @@ $(WIN_CLI):
 dist-windows: release-windows-app $(WIN_CLI)
 	scripts/build-msi.sh $(VERSION) $(WIN_APP) $(WIN_CLI) $(MSI)
 
+# MinGW, wixl, Wine and xdotool: installed only for the Windows targets.
 windows-toolchain:
-	@command -v x86_64-w64-mingw32-gcc >/dev/null && command -v wixl >/dev/null || { \
-	  echo "Windows builds need MinGW and wixl: scripts/install-deps.sh --windows" >&2; exit 3; }
+	scripts/install-deps.sh --windows
 
 # Windows under Wine: the cgo-free packages' tests, the Windows CLI against the sandbox,
 # and the MSI installed, run (healthy scenario), upgraded and uninstalled.
