@@ -91,7 +91,8 @@ clean-dist:
 dist-cli:
 	scripts/dist-cli.sh $(VERSION) "$(LDFLAGS)" dist
 
-$(LINUX_CLI):
+# Always rebuilt (go build's cache makes that cheap): a stale binary once hid a change.
+$(LINUX_CLI): FORCE
 	mkdir -p $(@D)
 	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -trimpath -ldflags "$(LDFLAGS) -s -w" -o $@ ./cmd/trustedapp-check
 
@@ -111,7 +112,7 @@ release-windows-app: windows-toolchain
 	  $(GO) build -tags "$(REL_TAGS)" -trimpath -ldflags "$(LDFLAGS) -s -w -H windowsgui" -o $(WIN_APP) . \
 	  ; s=$$?; rm -f $(WIN_SYSO); exit $$s
 
-$(WIN_CLI):
+$(WIN_CLI): FORCE
 	mkdir -p $(@D)
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -trimpath -ldflags "$(LDFLAGS) -s -w" -o $@ ./cmd/trustedapp-check
 
@@ -134,6 +135,8 @@ dist-deb deb: dist-linux
 # The release workflow for the hosted CI (.github/workflows), checked here.
 lint-workflows: $(ACTIONLINT)
 	$(ACTIONLINT) -shellcheck= .github/workflows/*.yml
+
+FORCE:
 
 icon:
 	rsvg-convert -w 512 -h 512 assets/icon.svg -o assets/icon.png
