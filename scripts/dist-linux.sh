@@ -53,8 +53,10 @@ Profiles: ~/.config/trustedapp-tester/profiles.json; history:
 ~/.local/share/trustedapp-tester/. Removing the package leaves both, and the
 keychain entries, in place.
 DOC
+# nfpm expands ${VERSION} but not the paths in contents: fill in ${STAGE} here.
+sed "s|\${STAGE}|$stage|g" packaging/linux/nfpm.yaml >"$stage/nfpm.yaml"
 for fmt in deb rpm; do
-  VERSION=$version STAGE=$stage SOURCE_DATE_EPOCH=$epoch "$nfpm" package --config packaging/linux/nfpm.yaml --packager "$fmt" --target "$out/" >"$stage/nfpm.log" 2>&1 \
+  VERSION=$version SOURCE_DATE_EPOCH=$epoch "$nfpm" package --config "$stage/nfpm.yaml" --packager "$fmt" --target "$out/" >"$stage/nfpm.log" 2>&1 \
     || { cat "$stage/nfpm.log" >&2; echo "dist-linux: nfpm could not build the .$fmt" >&2; exit 1; }
 done
 echo "dist-linux: $(cd "$out" && ls -1 ./*"$version"*linux* ./*.deb ./*.rpm 2>/dev/null | sort -u | tr '\n' ' ')"
