@@ -9,7 +9,7 @@ LDFLAGS := -X trustedapp-tester/internal/version.Version=$(VERSION)
 # Fyne logs a locale error under LANG=C.UTF-8; en_US.UTF-8 needs no locale package.
 export LANG := en_US.UTF-8
 
-.PHONY: build app cli demo test lint unit e2e deb bench screenshots dist dist-linux dist-windows dist-deb icon clean
+.PHONY: build app cli demo test lint unit e2e deb bench screenshots dist clean-dist dist-cli dist-linux dist-windows dist-deb release-linux-app release-windows-app windows-toolchain test-windows lint-workflows icon clean
 
 build: app cli
 
@@ -25,8 +25,9 @@ demo: app
 
 # The whole suite: formatting, vet, unit/interop/UI/fuzz-seed tests with the race
 # detector against a real gnome-keyring, then the real binary under Xvfb, then the
-# Debian package built and checked as an installer.
-test: lint unit e2e deb
+# Linux tarball, .deb and .rpm built and checked as installers. `make test-windows`
+# (Windows under Wine) is a separate target: see docs/decisions.md for its times.
+test: lint unit e2e dist-linux
 
 lint:
 	@files=$$(git ls-files '*.go' 2>/dev/null); [ -n "$$files" ] || files=$$(find . -name '*.go' -not -path './.git/*'); \
@@ -55,38 +56,88 @@ screenshots: app
 	TRUSTEDAPP_SCREENSHOTS=$(CURDIR)/docs $(GO) test -count=1 -run TestScreenshots ./ui
 	scripts/e2e-smoke.sh $(APP) docs/screenshot-xvfb.png
 
-dist: dist-linux dist-windows dist-deb
+# ---- Release packages (docs/decisions.md, "installers") ------------------------------
+# One cgo build of the desktop app per target: the same flags as `make app` plus the
+# `release` tag, stripped, and the version stamped; everything else reuses it.
+REL        := bin/release
+LINUX_APP  := $(REL)/linux-amd64/trustedapp-tester
+LINUX_CLI  := $(REL)/cli/linux-amd64/trustedapp-check
+WIN_APP    := $(REL)/windows-amd64/trustedapp-tester.exe
+WIN_CLI    := $(REL)/cli/windows-amd64/trustedapp-check.exe
+WIN_SYSO   := rsrc_windows_amd64.syso
+MSI        := dist/trusted-app-tester-$(VERSION)-windows-amd64.msi
+DEB        := dist/trusted-app-tester_$(VERSION)-1_amd64.deb
+RPM        := dist/trusted-app-tester-$(VERSION)-1.x86_64.rpm
+TARBALL    := dist/trusted-app-tester-$(VERSION)-linux-amd64.tar.xz
+REL_TAGS   := $(TAGS) release
 
-DEB := dist/trusted-app-tester_$(VERSION)_amd64.deb
-
-# The Debian/Ubuntu installer (app + CLI + .desktop entry + icon).
-dist-deb: app cli
-	scripts/build-deb.sh $(APP) $(CLI) $(VERSION) $(DEB)
-
-deb: dist-deb
-	scripts/deb-check.sh $(DEB)
-
-# `fyne package -release` bumps Build in FyneApp.toml; keep the tracked file as it is.
-KEEP_TOML    := cp FyneApp.toml bin/FyneApp.toml.keep &&
-RESTORE_TOML := ; s=$$?; mv -f bin/FyneApp.toml.keep FyneApp.toml; exit $$s
-
-# The fyne packaging tool, built for this machine (never with the target's GOOS).
-FYNE := bin/fyne
+# Pinned build tools, installed into bin/ for this machine (never with a target's GOOS).
+FYNE       := bin/fyne
+NFPM       := bin/nfpm
+ACTIONLINT := bin/actionlint
 $(FYNE):
 	GOBIN=$(CURDIR)/bin GOOS= GOARCH= $(GO) install fyne.io/tools/cmd/fyne@v1.7.4
+$(NFPM):
+	GOBIN=$(CURDIR)/bin GOOS= GOARCH= $(GO) install github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
+$(ACTIONLINT):
+	GOBIN=$(CURDIR)/bin GOOS= GOARCH= $(GO) install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
-dist-linux: $(FYNE)
-	mkdir -p dist
-	$(KEEP_TOML) $(FYNE) package -os linux -release -tags $(TAGS) -name "Trusted App Tester" -app-version $(VERSION) $(RESTORE_TOML)
-	mv -f "Trusted App Tester.tar.xz" dist/trusted-app-tester-$(VERSION)-linux-amd64.tar.xz
-	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -trimpath -ldflags "$(LDFLAGS) -s -w" -o dist/trustedapp-check-linux-amd64 ./cmd/trustedapp-check
+# Everything in dist/: Windows MSI, Linux tarball + .deb + .rpm, six CLI archives, SHA256SUMS.
+dist: clean-dist dist-cli dist-linux dist-windows
+	scripts/sha256sums.sh dist
 
-dist-windows: $(FYNE)
-	@command -v x86_64-w64-mingw32-gcc >/dev/null || { echo "dist-windows cross-compiles with MinGW: sudo apt-get install gcc-mingw-w64-x86-64" >&2; exit 3; }
-	mkdir -p dist
-	$(KEEP_TOML) CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 $(FYNE) package -os windows -release -tags $(TAGS) -name "Trusted App Tester" -app-version $(VERSION) $(RESTORE_TOML)
-	mv -f "Trusted App Tester.exe" dist/trusted-app-tester-$(VERSION)-windows-amd64.exe
-	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -trimpath -ldflags "$(LDFLAGS) -s -w" -o dist/trustedapp-check-windows-amd64.exe ./cmd/trustedapp-check
+clean-dist:
+	rm -rf dist
+
+dist-cli:
+	scripts/dist-cli.sh $(VERSION) "$(LDFLAGS)" dist
+
+# Always rebuilt (go build's cache makes that cheap): a stale binary once hid a change.
+$(LINUX_CLI): FORCE
+	mkdir -p $(@D)
+	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -trimpath -ldflags "$(LDFLAGS) -s -w" -o $@ ./cmd/trustedapp-check
+
+release-linux-app:
+	$(GO) build -tags "$(REL_TAGS)" -trimpath -ldflags "$(LDFLAGS) -s -w" -o $(LINUX_APP) .
+
+# The Linux tarball (fyne package), .deb and .rpm, then their installer checks.
+dist-linux: release-linux-app $(LINUX_CLI) $(FYNE) $(NFPM)
+	FYNE=$(FYNE) NFPM=$(NFPM) scripts/dist-linux.sh $(VERSION) $(LINUX_APP) $(LINUX_CLI) dist
+	scripts/check-linux-packages.sh $(VERSION) dist
+
+# The Windows desktop app: cross-built with MinGW (6-11 minutes cold on 2 cores), GUI
+# subsystem (no console window), icon, manifest and version resource from windres.
+release-windows-app: windows-toolchain
+	scripts/windows-resources.sh $(VERSION) $(WIN_SYSO)
+	CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
+	  $(GO) build -tags "$(REL_TAGS)" -trimpath -ldflags "$(LDFLAGS) -s -w -H windowsgui" -o $(WIN_APP) . \
+	  ; s=$$?; rm -f $(WIN_SYSO); exit $$s
+
+$(WIN_CLI): FORCE
+	mkdir -p $(@D)
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -trimpath -ldflags "$(LDFLAGS) -s -w" -o $@ ./cmd/trustedapp-check
+
+# The per-user MSI (wixl).
+dist-windows: release-windows-app $(WIN_CLI)
+	scripts/build-msi.sh $(VERSION) $(WIN_APP) $(WIN_CLI) $(MSI)
+
+# MinGW, wixl, Wine and xdotool: installed only for the Windows targets.
+windows-toolchain:
+	scripts/install-deps.sh --windows
+
+# Windows under Wine: the cgo-free packages' tests, the Windows CLI against the sandbox,
+# and the MSI installed, run (healthy scenario), upgraded and uninstalled.
+test-windows: dist-windows
+	scripts/test-windows.sh $(VERSION) $(MSI) $(WIN_CLI)
+
+# The Debian package alone (kept for `make dist-deb` users) and its check.
+dist-deb deb: dist-linux
+
+# The release workflow for the hosted CI (.github/workflows), checked here.
+lint-workflows: $(ACTIONLINT)
+	$(ACTIONLINT) -shellcheck= .github/workflows/*.yml
+
+FORCE:
 
 icon:
 	rsvg-convert -w 512 -h 512 assets/icon.svg -o assets/icon.png

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -84,10 +85,10 @@ func classifyNetErr(parent context.Context, err error, target string, timeout ti
 		ev[EvTimeout] = timeout.String()
 		return f(NetTimeout, fmt.Sprintf("%s did not answer within %s.", host, timeout))
 	}
-	if errors.Is(err, syscall.ECONNREFUSED) {
+	if errors.Is(err, syscall.ECONNREFUSED) || isWinsock(err, wsaECONNREFUSED) {
 		return f(NetRefused, fmt.Sprintf("%s refused the connection: nothing is listening on that port.", host))
 	}
-	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) {
+	if errors.Is(err, syscall.ECONNRESET) || isWinsock(err, wsaECONNRESET, wsaECONNABORTED) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) {
 		return f(NetReset, fmt.Sprintf("%s closed the connection before the answer was complete.", host))
 	}
 	var cfg *ConfigError
@@ -95,6 +96,27 @@ func classifyNetErr(parent context.Context, err error, target string, timeout ti
 		return f(ConfigInvalid, "The profile's "+cfg.Field+" setting cannot be used: "+cfg.Err.Error())
 	}
 	return f(NetOther, fmt.Sprintf("The request to %s failed: %s.", host, err.Error()))
+}
+
+// Windows reports socket errors as Winsock codes, which errors.Is does not match
+// with syscall.ECONNREFUSED and friends (seen running the tests under Wine).
+const (
+	wsaECONNABORTED syscall.Errno = 10053
+	wsaECONNRESET   syscall.Errno = 10054
+	wsaECONNREFUSED syscall.Errno = 10061
+)
+
+func isWinsock(err error, codes ...syscall.Errno) bool {
+	var e syscall.Errno
+	if runtime.GOOS != "windows" || !errors.As(err, &e) {
+		return false
+	}
+	for _, c := range codes {
+		if e == c {
+			return true
+		}
+	}
+	return false
 }
 
 func isTimeout(err error) bool {

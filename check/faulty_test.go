@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 )
 
@@ -48,6 +49,12 @@ func TestAPISlowTimeoutAndCancel(t *testing.T) {
 
 	// Cancel while the first of two calls is waiting: it reports net.cancelled, the
 	// next is skipped, and the run returns promptly.
+	// The first run's request has signalled already: drop that, so the cancel waits
+	// for this run's own call (on a slow machine, such as Windows under Wine, the stale
+	// signal cancelled this run while it was still checking reachability).
+	for len(arrived) > 0 {
+		<-arrived
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-arrived; time.Sleep(20 * time.Millisecond); cancel() }()
 	p := f.profile()
@@ -243,7 +250,7 @@ func TestNetworkClassification(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	notPEM := filepath.Join(dir, "ca.pem")
 	os.WriteFile(notPEM, []byte("not a certificate"), 0o600)
 	for _, tc := range []struct {
@@ -308,7 +315,7 @@ func (ca *testCA) leaf(t *testing.T, ips []net.IP, names []string, notAfter time
 
 func TestTLSCertificates(t *testing.T) {
 	ca := newCA(t)
-	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	caFile := filepath.Join(testdir.New(t), "ca.pem")
 	os.WriteFile(caFile, ca.pem, 0o600)
 	local := []net.IP{net.ParseIP("127.0.0.1")}
 	for _, tc := range []struct {

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+
+	"trustedapp-tester/internal/testdir"
 )
 
 // benchStore writes a store of n realistic profiles and returns its path.
 func benchStore(b *testing.B, n int) string {
-	path := filepath.Join(b.TempDir(), "profiles.json")
+	path := filepath.Join(testdir.New(b), "profiles.json")
 	s, err := Open(path)
 	if err != nil {
 		b.Fatal(err)

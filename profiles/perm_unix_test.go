@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"trustedapp-tester/internal/testdir"
 )
 
 // TestPermissionDenied drives real EACCES errors: a read-only store folder and an
@@ -22,7 +24,7 @@ func TestPermissionDenied(t *testing.T) {
 		return
 	}
 	clock := t0
-	dir := filepath.Join(t.TempDir(), "store")
+	dir := filepath.Join(testdir.New(t), "store")
 	s := openAt(t, filepath.Join(dir, "profiles.json"), &clock)
 	if err := s.Add(validProfile()); err != nil {
 		t.Fatal(err)

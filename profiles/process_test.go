@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"trustedapp-tester/internal/filelock"
+	"trustedapp-tester/internal/testdir"
 )
 
 // helperEnv makes the test binary act as one writer process: see TestHelperProcess.
@@ -94,7 +95,7 @@ func helper(t *testing.T, mode, store string, env ...string) *exec.Cmd {
 func TestTenWriterProcessesLoseNothing(t *testing.T) {
 	const writers, trials = 10, 10
 	for trial := range trials {
-		path := filepath.Join(t.TempDir(), "profiles.json")
+		path := filepath.Join(testdir.New(t), "profiles.json")
 		seed, err := Open(path)
 		if err != nil {
 			t.Fatal(err)
@@ -147,7 +148,7 @@ func TestTenWriterProcessesLoseNothing(t *testing.T) {
 // middle of a change) fails with a message that says so and what to do, and writes
 // nothing; once the other process is gone, the change works.
 func TestWriterThatCannotLockFailsClearly(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "profiles.json")
+	path := filepath.Join(testdir.New(t), "profiles.json")
 	clock := t0
 	s := openAt(t, path, &clock)
 	if err := s.Add(validProfile()); err != nil {

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/internal/testdir"
 )
 
 // threeProfiles saves Alpha, Beta and Newest one after another (so the backup holds
@@ -64,7 +67,7 @@ func TestDamagedStoreSaysWhatWasRestoredAndRecovers(t *testing.T) {
 		"; it was moved aside to " + ce.MovedTo + ". ",
 		"Restored 2 profiles from the backup " + path + ".bak (saved ",
 		`, the version before the last change): "Alpha" and "Beta".`,
-		`The damaged file still holds 1 profile that the store now lacks or holds in an older version: "Newest". To bring it back, run: trustedapp-check profiles recover ` + ShellQuote(ce.MovedTo) + " (the app offers a Recover button).",
+		`The damaged file still holds 1 profile that the store now lacks or holds in an older version: "Newest". To bring it back, run: trustedapp-check profiles recover ` + shellquote.Quote(ce.MovedTo) + " (the app offers a Recover button).",
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message lacks %q:\n%s", want, msg)
@@ -117,7 +120,7 @@ func TestDamagedStoreWithoutBackup(t *testing.T) {
 		t.Fatalf("Recover: %+v %v", res, err)
 	}
 	// A file with nothing left in it.
-	empty := filepath.Join(t.TempDir(), "nothing.json")
+	empty := filepath.Join(testdir.New(t), "nothing.json")
 	if err := os.WriteFile(empty, []byte("\x00\x00 not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -3,12 +3,13 @@ package profiles
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"trustedapp-tester/internal/shellquote"
 )
 
 // KeyringService is the service name under which secrets are kept in the OS keyring.
@@ -56,7 +57,7 @@ var ErrSecretNotSet = errors.New("no client secret is set for this profile")
 type SecretNotSetError struct{ Name string }
 
 func (e *SecretNotSetError) Error() string {
-	return fmt.Sprintf("no client secret is set for profile %q: set it first (in the app, or with 'trustedapp-check profiles set-secret %s')", e.Name, ShellQuote(e.Name))
+	return fmt.Sprintf("no client secret is set for profile %q: set it first (in the app, or with 'trustedapp-check profiles set-secret %s')", e.Name, shellquote.Quote(e.Name))
 }
 
 // Is makes errors.Is(err, ErrSecretNotSet) work.
@@ -352,22 +353,4 @@ func SecretAge(p Profile, now time.Time) SecretAgeInfo {
 		info.Message += fmt.Sprintf(": rotate it (older than %d days)", int(SecretRotationAge/(24*time.Hour)))
 	}
 	return info
-}
-
-// ShellQuote quotes s as one argument for the user's shell: POSIX single quotes, or on
-// Windows double quotes (which cmd.exe and PowerShell both read) when s has a space
-// or a character they treat specially; backslashes in Windows paths stay as they are.
-func ShellQuote(s string) string {
-	if runtime.GOOS == "windows" {
-		if s != "" && !strings.ContainsAny(s, " \t&|<>^%\"'`$;(),") {
-			return s
-		}
-		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-	}
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r == '-' || r == '_' || r == '.' || r == '/' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

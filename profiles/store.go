@@ -14,6 +14,7 @@ import (
 
 	"trustedapp-tester/internal/atomicfile"
 	"trustedapp-tester/internal/filelock"
+	"trustedapp-tester/internal/shellquote"
 )
 
 // StoreEnv names the environment variable that points the GUI and the CLI at another
@@ -131,7 +132,7 @@ func (e *CorruptError) Error() string {
 	switch n := len(e.Recoverable); {
 	case n > 0:
 		fmt.Fprintf(&b, " The damaged file still holds %s that the store now lacks or holds in an older version: %s. To bring %s back, run: trustedapp-check profiles recover %s (the app offers a Recover button).",
-			countNames(e.Recoverable, "profile"), nameList(e.Recoverable), map[bool]string{true: "it", false: "them"}[n == 1], ShellQuote(e.MovedTo))
+			countNames(e.Recoverable, "profile"), nameList(e.Recoverable), map[bool]string{true: "it", false: "them"}[n == 1], shellquote.Quote(e.MovedTo))
 	case e.FromBackup:
 		b.WriteString(" Nothing else could be read from the damaged file.")
 	default:

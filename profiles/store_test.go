@@ -5,12 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"trustedapp-tester/internal/testdir"
 )
 
 var t0 = time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
@@ -27,7 +31,7 @@ func openAt(t *testing.T, path string, clock *time.Time) *Store {
 }
 
 func storePath(t *testing.T) string {
-	return filepath.Join(t.TempDir(), "cfg", "trustedapp-tester", "profiles.json")
+	return filepath.Join(testdir.New(t), "cfg", "trustedapp-tester", "profiles.json")
 }
 
 func TestStoreCRUDAndTimestamps(t *testing.T) {
@@ -136,12 +140,15 @@ func TestStoreFileModesAndBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	first, _ := os.ReadFile(path)
+	// Windows has no permission bits (Go reports -rw-rw-rw-): the privacy of the
+	// store there comes from the ACLs of the user's profile folder (%AppData%).
+	unixModes := runtime.GOOS != "windows"
 	fi, err := os.Stat(path)
-	if err != nil || fi.Mode().Perm() != 0o600 {
+	if err != nil || unixModes && fi.Mode().Perm() != 0o600 {
 		t.Fatalf("file mode %v %v", fi.Mode(), err)
 	}
 	di, _ := os.Stat(filepath.Dir(path))
-	if di.Mode().Perm() != 0o700 {
+	if unixModes && di.Mode().Perm() != 0o700 {
 		t.Fatalf("dir mode %v", di.Mode())
 	}
 	var f map[string]any
@@ -157,7 +164,7 @@ func TestStoreFileModesAndBackup(t *testing.T) {
 		t.Fatalf("backup is not the previous version: %v\n%s", err, bak)
 	}
 	bi, _ := os.Stat(path + ".bak")
-	if bi.Mode().Perm() != 0o600 {
+	if unixModes && bi.Mode().Perm() != 0o600 {
 		t.Fatalf("backup mode %v", bi.Mode())
 	}
 	// no temp files left behind
@@ -175,13 +182,23 @@ func TestDefaultPathUsesEnv(t *testing.T) {
 		t.Fatalf("DefaultPath with env = %q", p)
 	}
 	t.Setenv(StoreEnv, "")
+	// The user config directory: $XDG_CONFIG_HOME on Linux and BSD, %AppData% on
+	// Windows, ~/Library/Application Support on macOS.
 	t.Setenv("XDG_CONFIG_HOME", "/xdg")
 	t.Setenv("HOME", "/home/u")
-	p, err := DefaultPath()
-	if err != nil || p != filepath.Join("/xdg", "trustedapp-tester", "profiles.json") {
-		t.Fatalf("DefaultPath = %q %v", p, err)
+	t.Setenv("AppData", `C:\Users\u\AppData\Roaming`)
+	want := map[string]string{
+		"windows": filepath.Join(`C:\Users\u\AppData\Roaming`, "trustedapp-tester", "profiles.json"),
+		"darwin":  filepath.Join("/home/u", "Library", "Application Support", "trustedapp-tester", "profiles.json"),
+	}[runtime.GOOS]
+	if want == "" {
+		want = filepath.Join("/xdg", "trustedapp-tester", "profiles.json")
 	}
-	s, err := Open(filepath.Join(t.TempDir(), "x.json"))
+	p, err := DefaultPath()
+	if err != nil || p != want {
+		t.Fatalf("DefaultPath = %q %v, want %q", p, err, want)
+	}
+	s, err := Open(filepath.Join(testdir.New(t), "x.json"))
 	if err != nil || !filepath.IsAbs(s.Path()) {
 		t.Fatal(err)
 	}
@@ -299,7 +316,12 @@ func TestUnreadableStore(t *testing.T) {
 	if s != nil || !errors.As(err, &ce) || ce.Reason != ReasonUnreadable {
 		t.Fatalf("want unreadable, got %v %v", s, err)
 	}
-	if !strings.Contains(err.Error(), "cannot be read (read: is a directory): fix its permissions") {
+	// Reading a folder is "is a directory" on Unix, "Incorrect function" on Windows.
+	want := "cannot be read (read: is a directory): fix its permissions"
+	if runtime.GOOS == "windows" {
+		want = "cannot be read (read: "
+	}
+	if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "fix its permissions") {
 		t.Fatalf("message: %s", err)
 	}
 	if fi, err := os.Stat(path); err != nil || !fi.IsDir() {
@@ -310,7 +332,7 @@ func TestUnreadableStore(t *testing.T) {
 func TestWriteFailureKeepsState(t *testing.T) {
 	// After Open, the store's folder is replaced by a regular file: nothing can be
 	// written there (this works as root too, unlike a read-only folder).
-	dir := filepath.Join(t.TempDir(), "cfg")
+	dir := filepath.Join(testdir.New(t), "cfg")
 	s, err := Open(filepath.Join(dir, "profiles.json"))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
@@ -319,8 +341,12 @@ func TestWriteFailureKeepsState(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = s.Add(validProfile())
-	if err == nil || !strings.Contains(err.Error(), "cannot save the profile store") || !strings.Contains(err.Error(), "nothing was changed") || !strings.Contains(err.Error(), "not a directory") {
+	if err == nil || !strings.Contains(err.Error(), "cannot save the profile store") || !strings.Contains(err.Error(), "nothing was changed") {
 		t.Fatalf("want a save error, got %v", err)
+	}
+	// A file in the way of a folder: ENOTDIR on Unix; on Windows the path is not found.
+	if runtime.GOOS == "windows" && !errors.Is(err, fs.ErrNotExist) || runtime.GOOS != "windows" && !strings.Contains(err.Error(), "not a directory") {
+		t.Fatalf("want the system's reason in the save error, got %v", err)
 	}
 	if len(s.List()) != 0 {
 		t.Fatal("failed Add changed the in-memory store")

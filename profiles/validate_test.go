@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"trustedapp-tester/internal/testdir"
 )
 
 func validProfile() Profile {
@@ -35,7 +37,7 @@ func TestValidateValidProfileHasNoProblems(t *testing.T) {
 }
 
 func TestValidateProblems(t *testing.T) {
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	notPEM := filepath.Join(dir, "ca.txt")
 	if err := os.WriteFile(notPEM, []byte("hello"), 0o600); err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"trustedapp-tester/audit"
 	"trustedapp-tester/check"
 	"trustedapp-tester/guide"
+	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/report"
 	"trustedapp-tester/sandbox"
@@ -156,7 +157,7 @@ func TestScopeEvidenceNamesTheRefusedScope(t *testing.T) {
 // and the full issued tokens.
 func TestNothingSecretLeaks(t *testing.T) {
 	s := startSandbox(t)
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	log, err := audit.Open(dir + "/audit.jsonl")
 	if err != nil {
 		t.Fatal(err)

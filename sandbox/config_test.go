@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"trustedapp-tester/internal/testdir"
 )
 
 const goodConfig = `{
@@ -30,7 +32,7 @@ const goodConfig = `{
 }`
 
 func TestLoadConfigFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "sandbox.json")
+	path := filepath.Join(testdir.New(t), "sandbox.json")
 	if err := os.WriteFile(path, []byte(goodConfig), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +94,7 @@ func TestConfigFileErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := LoadConfigFile(filepath.Join(t.TempDir(), "missing.json")); err == nil || !strings.Contains(err.Error(), "missing.json") {
+	if _, err := LoadConfigFile(filepath.Join(testdir.New(t), "missing.json")); err == nil || !strings.Contains(err.Error(), "missing.json") {
 		t.Errorf("missing file: %v", err)
 	}
 }

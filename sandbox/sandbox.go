@@ -355,8 +355,11 @@ func (s *Server) Close() error {
 }
 
 func (s *Server) cleanup() {
-	if s.tmpDir != "" {
-		os.RemoveAll(s.tmpDir)
+	if s.tmpDir != "" && os.RemoveAll(s.tmpDir) != nil {
+		// Wine 8 lacks the delete call os.RemoveAll uses on Windows (Go 1.26); the
+		// folder holds only the CA file, which plain deletes remove.
+		os.Remove(s.caFile)
+		os.Remove(s.tmpDir)
 	}
 }
 

@@ -2,6 +2,11 @@
 # Installs the system packages Trusted App Tester needs to build, test and run on
 # Debian/Ubuntu. Idempotent: packages already present are not touched, and apt-get
 # runs only when something is missing. Uses sudo when not root.
+#   scripts/install-deps.sh                      what ./run demo and ./run test need
+#   scripts/install-deps.sh --windows            also the Windows cross-build, installer
+#                                                and Wine test tools (about 600 MB; only
+#                                                make dist-windows / test-windows use them)
+#   scripts/install-deps.sh --windows-resources  also MinGW's windres alone
 set -euo pipefail
 
 # What each group is for:
@@ -9,7 +14,7 @@ set -euo pipefail
 #  test:   Xvfb + imagemagick for the end-to-end screenshot test, gnome-keyring + dbus
 #          for the real Secret Service tests, make
 #  icons:  rsvg-convert to render assets/icon.svg (only `make icon` uses it)
-#  deb:    desktop-file-validate for the installer check
+#  linux packages: desktop-file-validate and appstreamcli for the installer checks
 PACKAGES=(
   make git ca-certificates
   gcc libc6-dev pkg-config
@@ -18,8 +23,16 @@ PACKAGES=(
   xvfb xauth x11-utils libgl1-mesa-dri imagemagick
   dbus gnome-keyring
   librsvg2-bin
-  desktop-file-utils
+  desktop-file-utils appstream xz-utils zip
 )
+case "${1:-}" in
+  --windows) # MinGW (cgo cross-build, windres), wixl (MSI), Wine + xdotool (make test-windows)
+    PACKAGES+=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wixl wine64 xdotool) ;;
+  --windows-resources)
+    PACKAGES+=(binutils-mingw-w64-x86-64) ;;
+  "") ;;
+  *) echo "install-deps: unknown option $1 (use --windows or --windows-resources)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"io"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -50,7 +51,8 @@ func (u *UI) writeFile(wc fyne.URIWriteCloser, produce func(io.Writer) error, fa
 				u.showError(failWhat, err, "Choose another folder or file name and try again.")
 				return
 			}
-			u.setStatus(ok(wc.URI().Path()))
+			// The URI's path has forward slashes; say C:\Users\... on Windows.
+			u.setStatus(ok(filepath.FromSlash(wc.URI().Path())))
 		})
 	})
 }

@@ -62,13 +62,13 @@ func TestSnapshots(t *testing.T) {
 		theme  fyne.Theme
 		file   string
 	}{
-		{"welcome", theme.LightTheme(), "welcome_light.png"},
-		{"healthy", theme.LightTheme(), "healthy_light.png"},
-		{"healthy", theme.DarkTheme(), "healthy_dark.png"},
-		{"failing", theme.LightTheme(), "failing_light.png"},
-		{"failing", theme.DarkTheme(), "failing_dark.png"},
-		{"editor", theme.LightTheme(), "editor_light.png"},
-		{"user-scopes", theme.LightTheme(), "user_scopes_light.png"},
+		{"welcome", themeVariant(theme.VariantLight), "welcome_light.png"},
+		{"healthy", themeVariant(theme.VariantLight), "healthy_light.png"},
+		{"healthy", themeVariant(theme.VariantDark), "healthy_dark.png"},
+		{"failing", themeVariant(theme.VariantLight), "failing_light.png"},
+		{"failing", themeVariant(theme.VariantDark), "failing_dark.png"},
+		{"editor", themeVariant(theme.VariantLight), "editor_light.png"},
+		{"user-scopes", themeVariant(theme.VariantLight), "user_scopes_light.png"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			// Under heavy load the test driver has (rarely) captured a window with its
@@ -131,11 +131,11 @@ func TestScreenshots(t *testing.T) {
 		theme  fyne.Theme
 		file   string
 	}{
-		{"welcome", theme.LightTheme(), "screenshot-welcome.png"},
-		{"healthy", theme.LightTheme(), "screenshot-healthy-light.png"},
-		{"healthy", theme.DarkTheme(), "screenshot-healthy-dark.png"},
-		{"failing", theme.LightTheme(), "screenshot-failing-light.png"},
-		{"failing", theme.DarkTheme(), "screenshot-failing-dark.png"},
+		{"welcome", themeVariant(theme.VariantLight), "screenshot-welcome.png"},
+		{"healthy", themeVariant(theme.VariantLight), "screenshot-healthy-light.png"},
+		{"healthy", themeVariant(theme.VariantDark), "screenshot-healthy-dark.png"},
+		{"failing", themeVariant(theme.VariantLight), "screenshot-failing-light.png"},
+		{"failing", themeVariant(theme.VariantDark), "screenshot-failing-dark.png"},
 	} {
 		img := screen(t, s.screen, s.theme, size)
 		f, err := os.Create(filepath.Join(dir, s.file))

@@ -136,6 +136,7 @@ type UI struct {
 // New builds the main window for app. Call Reload (done here on a goroutine) before
 // expecting profiles to show.
 func New(app fyne.App, deps Deps) *UI {
+	app.Settings().SetTheme(NewTheme())
 	if deps.Run == nil {
 		deps.Run = check.Run
 	}

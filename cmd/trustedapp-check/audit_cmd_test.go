@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"trustedapp-tester/audit"
+	"trustedapp-tester/internal/testdir"
 )
 
 // TestMain keeps every test of this package away from the user's real audit log.
@@ -25,7 +26,7 @@ func TestMain(m *testing.M) {
 // The CLI's runs land in the same audit log the desktop app shows under History:
 // token request and API calls, with the token's fingerprint, never the secret.
 func TestCheckWritesTheAuditLog(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	path := filepath.Join(testdir.New(t), "audit.jsonl")
 	t.Setenv(audit.EnvPath, path)
 	s := startSandbox(t)
 	args, secret := scenarioArgs(t, s, "healthy")
@@ -71,7 +72,7 @@ func TestCheckWritesTheAuditLog(t *testing.T) {
 
 // An audit log that cannot be written warns once and does not fail the check.
 func TestCheckWithUnwritableAuditLog(t *testing.T) {
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	blocker := filepath.Join(dir, "file")
 	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
 		t.Fatal(err)

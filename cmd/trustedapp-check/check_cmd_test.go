@@ -20,6 +20,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
 )
@@ -178,7 +179,7 @@ func TestCheckUsageErrors(t *testing.T) {
 func storeWith(t *testing.T, s *sandbox.Server, names ...string) string {
 	t.Helper()
 	keyring.MockInit()
-	path := filepath.Join(t.TempDir(), "profiles.json")
+	path := filepath.Join(testdir.New(t), "profiles.json")
 	st, err := profiles.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -205,7 +206,7 @@ func TestCheckStoredProfileAndReport(t *testing.T) {
 	store := storeWith(t, s, "healthy", "basic-auth")
 	t.Setenv(SecretEnv, "")
 	sc, _ := s.Scenario("healthy")
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	rep := filepath.Join(dir, "diag.md")
 	r := runArgs(t, context.Background(), "", "check", "healthy", "--store", store, "--report", rep)
 	expect(t, r, exitOK, []string{"svc-import"}, []string{"Saved the diagnostics report"})
@@ -243,7 +244,7 @@ func TestCheckStoredProfileAndReport(t *testing.T) {
 func TestCheckAllJUnitAndJSON(t *testing.T) {
 	s := startSandbox(t)
 	store := storeWith(t, s, "healthy", "disabled", "basic-auth")
-	junit := filepath.Join(t.TempDir(), "junit.xml")
+	junit := filepath.Join(testdir.New(t), "junit.xml")
 	r := runArgs(t, context.Background(), "", "check", "--all", "--parallel", "2", "--store", store, "--junit", junit, "--json")
 	expect(t, r, exitFailed, nil, nil)
 	var docs []struct {
@@ -301,7 +302,7 @@ func TestCheckAllOneAtATimePerHost(t *testing.T) {
 	}))
 	defer srv.Close()
 	keyring.MockInit()
-	path := filepath.Join(t.TempDir(), "p.json")
+	path := filepath.Join(testdir.New(t), "p.json")
 	st, _ := profiles.Open(path)
 	for i := 0; i < 4; i++ {
 		n := fmt.Sprintf("p%d", i)

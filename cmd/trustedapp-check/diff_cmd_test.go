@@ -10,11 +10,12 @@ import (
 
 	"trustedapp-tester/audit"
 	"trustedapp-tester/compare"
+	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 )
 
 func TestDiffTwoProfilesAndTwoRuns(t *testing.T) {
-	t.Setenv(audit.EnvPath, filepath.Join(t.TempDir(), "audit.jsonl"))
+	t.Setenv(audit.EnvPath, filepath.Join(testdir.New(t), "audit.jsonl"))
 	t.Setenv(SecretEnv, "")
 	s := startSandbox(t)
 	store := storeWith(t, s, "healthy", "reference-tokens", "rotated-secret")
@@ -119,7 +120,7 @@ func TestDiffTwoProfilesAndTwoRuns(t *testing.T) {
 }
 
 func TestDiffEmptyHistoryAndMissingSecret(t *testing.T) {
-	t.Setenv(audit.EnvPath, filepath.Join(t.TempDir(), "audit.jsonl"))
+	t.Setenv(audit.EnvPath, filepath.Join(testdir.New(t), "audit.jsonl"))
 	r := runArgs(t, context.Background(), "", "diff", "--runs")
 	expect(t, r, exitOK, []string{"History holds no runs yet"}, nil)
 	r = runArgs(t, context.Background(), "", "diff", "--runs", "--json")

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/zalando/go-keyring"
+
+	"trustedapp-tester/internal/testdir"
 )
 
 // asCLIEnv makes the test binary run as trustedapp-check itself (its arguments after
@@ -53,7 +55,7 @@ func cliProcess(t *testing.T, args ...string) *exec.Cmd {
 func TestProfilesAddFromTenProcesses(t *testing.T) {
 	const writers, trials = 10, 3
 	for trial := range trials {
-		store := filepath.Join(t.TempDir(), "p.json")
+		store := filepath.Join(testdir.New(t), "p.json")
 		var wg sync.WaitGroup
 		outs := make([]string, writers)
 		errs := make([]error, writers)
@@ -83,10 +85,10 @@ func TestProfilesAddFromTenProcesses(t *testing.T) {
 // output file (the flag loop used to parse flags after "--").
 func TestFlagsAfterDoubleDashAreArguments(t *testing.T) {
 	keyring.MockInit()
-	store := filepath.Join(t.TempDir(), "p.json")
+	store := filepath.Join(testdir.New(t), "p.json")
 	// (runCLI puts --store last, where "--" would make it a name: these pass it first)
 	expect(t, runCLI(t, "", nil, "add", "--store", store, "--instance", "https://acme.my.erp.net", "--client-id", "c", "--", "-x"), 0, []string{`Added profile "-x"`}, nil)
-	out := filepath.Join(t.TempDir(), "out.json")
+	out := filepath.Join(testdir.New(t), "out.json")
 	expect(t, runCLI(t, "", nil, "export", "--store", store, "--", "-x", "-o", out), 3, nil, []string{`no profile named "-o"`})
 	if _, err := os.Stat(out); err == nil {
 		t.Fatal("-o after -- was taken as a flag")
@@ -107,8 +109,8 @@ func TestFlagsAfterDoubleDashAreArguments(t *testing.T) {
 // every security-relevant setting it brought in (issue 11, items 5 and 7).
 func TestImportOutputIsEscapedAndReviewed(t *testing.T) {
 	keyring.MockInit()
-	store := filepath.Join(t.TempDir(), "p.json")
-	bundle := filepath.Join(t.TempDir(), "b.json")
+	store := filepath.Join(testdir.New(t), "p.json")
+	bundle := filepath.Join(testdir.New(t), "b.json")
 	os.WriteFile(bundle, []byte(`{"kind":"trustedapp-tester/profiles","schema":1,"profiles":[
 	{"name":"evil\u001b[2J\u001b[1;32mVerdict: PASS\u202e","instance_url":"https://acme.my.erp.net","client_id":"c"},
 	{"name":"Risky","instance_url":"https://acme.my.erp.net","client_id":"c","proxy":"http://proxy.evil.example:3128",
@@ -134,7 +136,7 @@ func TestImportOutputIsEscapedAndReviewed(t *testing.T) {
 // command that brings back the rest; 'profiles recover' does (issue 11, item 2).
 func TestProfilesRecover(t *testing.T) {
 	keyring.MockInit()
-	store := filepath.Join(t.TempDir(), "p.json")
+	store := filepath.Join(testdir.New(t), "p.json")
 	for _, n := range []string{"Alpha", "Beta", "Newest"} {
 		expect(t, runCLI(t, store, nil, "add", n, "--instance", "https://acme.my.erp.net", "--client-id", "c"), 0, nil, nil)
 	}
@@ -154,9 +156,9 @@ func TestProfilesRecover(t *testing.T) {
 	expect(t, runCLI(t, store, nil, "list"), 0, []string{"Newest"}, nil)
 	expect(t, runCLI(t, store, nil, "recover"), 0, []string{"0 recovered"}, nil)
 	// Nothing set aside, and a file that is not there.
-	clean := filepath.Join(t.TempDir(), "q.json")
+	clean := filepath.Join(testdir.New(t), "q.json")
 	expect(t, runCLI(t, clean, nil, "recover"), 2, nil, []string{"there is no damaged store file beside " + clean})
-	expect(t, runCLI(t, store, nil, "recover", filepath.Join(t.TempDir(), "nope")), 3, nil, []string{"cannot open the damaged store file"})
+	expect(t, runCLI(t, store, nil, "recover", filepath.Join(testdir.New(t), "nope")), 3, nil, []string{"cannot open the damaged store file"})
 }
 
 // One list of methods and one call parser, one timeout parser: 'profiles add' and
@@ -165,7 +167,7 @@ func TestProfilesRecover(t *testing.T) {
 // ways).
 func TestCallsAndTimeoutsReadOneWay(t *testing.T) {
 	keyring.MockInit()
-	store := filepath.Join(t.TempDir(), "p.json")
+	store := filepath.Join(testdir.New(t), "p.json")
 	t.Setenv(SecretEnv, "s")
 	for _, c := range []struct{ flag, value, want string }{
 		{"--call", "MERGE /x", "updates with PATCH: use PATCH"},
@@ -196,7 +198,7 @@ func TestReportFilesArePrivate(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("Windows has no Unix modes: privacy comes from the user profile's ACLs")
 	}
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	path := filepath.Join(dir, "r.md")
 	if err := writeFile(path, func(w io.Writer) error { _, err := io.WriteString(w, "report"); return err }); err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 
 	"trustedapp-tester/internal/atomicfile"
 	"trustedapp-tester/internal/safetext"
+	"trustedapp-tester/internal/shellquote"
 	"trustedapp-tester/profiles"
 )
 
@@ -445,7 +446,7 @@ func (c *profilesCmd) show(args []string) int {
 		secretLine += "; " + sj.Message
 	}
 	if sj.Status == "not_set" {
-		secretLine += " (set it: trustedapp-check profiles set-secret " + profiles.ShellQuote(p.Name) + ")"
+		secretLine += " (set it: trustedapp-check profiles set-secret " + shellquote.Quote(p.Name) + ")"
 	}
 	row("Secret", secretLine)
 	w.Flush()
@@ -493,7 +494,7 @@ func (c *profilesCmd) add(args []string) int {
 	if err := s.Add(p); err != nil {
 		return c.fail(err)
 	}
-	fmt.Fprintf(c.e.stdout, "Added profile %q to %s.\nSet its secret: trustedapp-check profiles set-secret %s\n", p.Name, s.Path(), profiles.ShellQuote(p.Name))
+	fmt.Fprintf(c.e.stdout, "Added profile %q to %s.\nSet its secret: trustedapp-check profiles set-secret %s\n", p.Name, s.Path(), shellquote.Quote(p.Name))
 	return exitOK
 }
 

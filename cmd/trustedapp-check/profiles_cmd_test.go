@@ -13,6 +13,8 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 )
 
@@ -55,7 +57,7 @@ func expect(t *testing.T, r cliResult, code int, wantOut, wantErr []string) {
 
 func TestProfilesCLILifecycle(t *testing.T) {
 	keyring.MockInit()
-	store := filepath.Join(t.TempDir(), "p.json")
+	store := filepath.Join(testdir.New(t), "p.json")
 	const secret = "cli-Secret-4f8a9c7e"
 	var outputs strings.Builder
 	do := func(stdin io.Reader, code int, wantOut, wantErr []string, args ...string) cliResult {
@@ -67,7 +69,7 @@ func TestProfilesCLILifecycle(t *testing.T) {
 	}
 
 	do(nil, 0, []string{"No profiles in " + store, "profiles add NAME"}, nil, "list")
-	do(nil, 0, []string{`Added profile "Acme Test"`, "set-secret 'Acme Test'"}, nil,
+	do(nil, 0, []string{`Added profile "Acme Test"`, "set-secret " + shellquote.Quote("Acme Test")}, nil,
 		"add", "Acme Test", "--instance", "https://acme.my.erp.net", "--client-id", "app://checker",
 		"--scope", "read update", "--env", "Test", "--timeout", "45s", "--call", "GET /api/domain/odata/X?$top=1", "--call", "POST /api/domain/odata/Y {\"a\":1}")
 	// a warning does not block
@@ -94,7 +96,7 @@ func TestProfilesCLILifecycle(t *testing.T) {
 		t.Fatalf("list --json: %v %+v", err, listed)
 	}
 	do(nil, 0, []string{"Authority:", "https://acme.my.erp.net/id (derived)", "Token endpoint:", "(from discovery)", "Auth method:", "post (client_secret in the form body)",
-		"POST /api/domain/odata/Y  (with body)", "Timeout:", "45s", "Secret:", "not set (set it: trustedapp-check profiles set-secret 'Acme Test')"}, nil, "show", "acme test")
+		"POST /api/domain/odata/Y  (with body)", "Timeout:", "45s", "Secret:", "not set (set it: trustedapp-check profiles set-secret " + shellquote.Quote("Acme Test") + ")"}, nil, "show", "acme test")
 
 	// secrets: never an argument; stdin; too long; then shown as stored
 	do(nil, 2, nil, []string{"never from the command line"}, "set-secret", "Acme Test", secret)
@@ -136,7 +138,7 @@ func TestProfilesCLILifecycle(t *testing.T) {
 	do(nil, 0, []string{`Created profile "Copy" as a copy of "Acme Prod"`}, nil, "duplicate", "Acme Prod", "Copy")
 
 	// export / import
-	exp := filepath.Join(t.TempDir(), "bundle.json")
+	exp := filepath.Join(testdir.New(t), "bundle.json")
 	do(nil, 0, nil, []string{"Exported 2 profiles to " + exp}, "export", "Acme Prod", "Copy", "-o", exp)
 	r = do(nil, 0, []string{`"kind": "trustedapp-tester/profiles"`}, nil, "export")
 	exportAll := r.stdout
@@ -145,10 +147,10 @@ func TestProfilesCLILifecycle(t *testing.T) {
 	do(nil, 0, []string{"renamed   Acme Prod -> Acme Prod (2)", "renamed   Copy -> Copy (2)"}, nil, "import", exp, "--on-conflict", "rename")
 	do(strings.NewReader(exportAll), 0, []string{"replaced  Acme Prod"}, nil, "import", "-", "--on-conflict", "replace")
 	do(nil, 2, nil, []string{`--on-conflict "merge": use skip, rename or replace`}, "import", exp, "--on-conflict", "merge")
-	bad := filepath.Join(t.TempDir(), "bad.json")
+	bad := filepath.Join(testdir.New(t), "bad.json")
 	os.WriteFile(bad, []byte(`{"kind":"trustedapp-tester/profiles","schema":1,"profiles":[{"name":"G","instance_url":"https://id.erp.net","client_id":"c"}]}`), 0o600)
 	do(nil, 2, []string{"rejected  G", "instance_url: id.erp.net is ERP.net's global identity server"}, nil, "import", bad)
-	do(nil, 3, nil, []string{"cannot open the import file"}, "import", filepath.Join(t.TempDir(), "missing.json"))
+	do(nil, 3, nil, []string{"cannot open the import file"}, "import", filepath.Join(testdir.New(t), "missing.json"))
 
 	// rm-secret, rm
 	do(nil, 0, []string{`Removed the client secret for "Copy"`}, nil, "rm-secret", "Copy")
@@ -176,7 +178,7 @@ func TestProfilesCLILifecycle(t *testing.T) {
 }
 
 func TestProfilesCLIUsage(t *testing.T) {
-	store := filepath.Join(t.TempDir(), "p.json")
+	store := filepath.Join(testdir.New(t), "p.json")
 	expect(t, runCLI(t, "", nil), 2, nil, []string{"Usage: trustedapp-check profiles <subcommand>"})
 	expect(t, runCLI(t, "", nil, "--help"), 0, []string{"set-secret NAME", "--on-conflict"}, nil)
 	expect(t, runCLI(t, "", nil, "frobnicate"), 2, nil, []string{`unknown subcommand "frobnicate"`})
@@ -189,7 +191,7 @@ func TestProfilesCLIUsage(t *testing.T) {
 
 func TestProfilesCLIStoreProblems(t *testing.T) {
 	keyring.MockInit()
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	// damaged store: warned about, moved aside, backup used, command still works
 	store := filepath.Join(dir, "p.json")
 	os.WriteFile(store, []byte(`{"schema":1,"profiles":[{"name":"x"`), 0o600)
@@ -206,7 +208,7 @@ func TestProfilesCLIStoreProblems(t *testing.T) {
 }
 
 func TestProfilesCLIKeyringUnavailable(t *testing.T) {
-	store := filepath.Join(t.TempDir(), "p.json")
+	store := filepath.Join(testdir.New(t), "p.json")
 	keyring.MockInit()
 	expect(t, runCLI(t, store, nil, "add", "K", "--instance", "https://k.example", "--client-id", "c"), 0, nil, nil)
 	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
@@ -224,7 +226,7 @@ func TestProfilesCLIKeyringUnavailable(t *testing.T) {
 // rm --sandbox deletes the demo mode's profiles and secrets, nothing else.
 func TestProfilesRmSandbox(t *testing.T) {
 	keyring.MockInit()
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	store := filepath.Join(dir, "p.json")
 	s, err := profiles.Open(store)
 	if err != nil {
@@ -257,7 +259,7 @@ func TestProfilesRmSandbox(t *testing.T) {
 	if v, _ := sec.Get("Sandbox: healthy"); v == "" {
 		t.Fatal("a failed rm --sandbox removed a secret")
 	}
-	if err := os.RemoveAll(store + ".bak"); err != nil {
+	if err := testdir.Remove(store + ".bak"); err != nil {
 		t.Fatal(err)
 	}
 	r = runCLI(t, store, nil, "rm", "Acme Prod", "--sandbox")

@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"strings"
+	"runtime"
 	"time"
 
+	"trustedapp-tester/internal/shellquote"
 	"trustedapp-tester/sandbox"
 )
 
@@ -154,17 +155,14 @@ func printScenarios(w io.Writer, srv *sandbox.Server, extra []sandbox.TrustedApp
 	if sc, ok := srv.Scenario("healthy"); ok {
 		ca := ""
 		if srv.CAFile() != "" {
-			ca = " --cacert " + srv.CAFile()
+			ca = " --cacert " + shellquote.Quote(srv.CAFile())
 		}
-		fmt.Fprintf(w, "\nTry it:\n  curl -s%s %s/connect/token -d grant_type=client_credentials -d client_id=%s -d client_secret=%s -d %s\n",
-			ca, sc.Authority, sc.ClientID, sc.ClientSecret, shellQuote("scope="+sc.Scope))
+		curl := "curl"
+		if runtime.GOOS == "windows" {
+			curl = "curl.exe" // Windows PowerShell 5 runs Invoke-WebRequest for "curl"
+		}
+		fmt.Fprintf(w, "\nTry it:\n  %s -s%s %s/connect/token -d grant_type=client_credentials -d client_id=%s -d client_secret=%s -d %s\n",
+			curl, ca, sc.Authority, shellquote.Quote(sc.ClientID), shellquote.Quote(sc.ClientSecret), shellquote.Quote("scope="+sc.Scope))
 	}
 	fmt.Fprintln(w, "\nCtrl-C stops the sandbox.")
-}
-
-func shellQuote(s string) string {
-	if !strings.ContainsAny(s, " '\"$`\\") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -12,11 +12,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/sandbox"
 )
 
@@ -126,7 +128,7 @@ func TestSandboxTextAndTLS(t *testing.T) {
 	}
 	s := text.String()
 	for _, want := range []string{"instance   https://127.0.0.1:", "TLS CA     ", "healthy: A correctly set-up", "client_secret  sandbox-healthy-secret",
-		"read-only-write:", "calls          GET /api/domain/odata/Crm_Sales_Customers?$top=5", "PATCH /api/domain/odata/Crm_Sales_Customers(", "expect         token.invalid_scope", "curl -s --cacert "} {
+		"read-only-write:", "calls          GET /api/domain/odata/Crm_Sales_Customers?$top=5", "PATCH /api/domain/odata/Crm_Sales_Customers(", "expect         token.invalid_scope", "Try it:\n  curl", " -s --cacert "} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}
@@ -162,7 +164,7 @@ func TestSandboxTextAndTLS(t *testing.T) {
 }
 
 func TestSandboxConfigFileApps(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "apps.json")
+	path := filepath.Join(testdir.New(t), "apps.json")
 	os.WriteFile(path, []byte(`{"TrustedApplications":[{"ApplicationUri":"com.acme/ci","ApplicationSecretHash":"`+sandbox.HashSecret("DEMO")+
 		`","SystemUserAllowed":true,"SystemUser":{"Login":"ci"},"Scope":"read"}]}`), 0o600)
 	out, _, _, _ := runServing(t, "--config", path, "--quiet")
@@ -180,7 +182,7 @@ func TestSandboxConfigFileApps(t *testing.T) {
 }
 
 func TestSandboxUsageAndConfigErrors(t *testing.T) {
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte(`{"TrustedApplications":[{"ApplicationUri":"a","ClientType":"Weird"}]}`), 0o600)
 	secret := filepath.Join(dir, "secret.json")
@@ -203,8 +205,8 @@ func TestSandboxUsageAndConfigErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if tc.name == "address in use" && os.Geteuid() == 0 {
-				// root may bind port 1; use a port that is really taken instead.
+			if tc.name == "address in use" && (os.Geteuid() == 0 || runtime.GOOS == "windows") {
+				// root (and anyone on Windows) may bind port 1; use a port that is really taken instead.
 				srv, err := sandbox.Start(sandbox.Config{NoScenarios: true})
 				if err != nil {
 					t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
 )
@@ -24,7 +25,7 @@ func TestSecretNewSetsUpATrustedAppThatWorks(t *testing.T) {
 	s := startSandbox(t)
 	keyring.MockInit()
 	t.Setenv(SecretEnv, "")
-	store := filepath.Join(t.TempDir(), "profiles.json")
+	store := filepath.Join(testdir.New(t), "profiles.json")
 	st, err := profiles.Open(store)
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +36,7 @@ func TestSecretNewSetsUpATrustedAppThatWorks(t *testing.T) {
 	if err := st.Add(p); err != nil {
 		t.Fatal(err)
 	}
-	export := filepath.Join(t.TempDir(), "ticket.json")
+	export := filepath.Join(testdir.New(t), "ticket.json")
 
 	r := runArgs(t, context.Background(), "", "secret", "new", "--profile", "Nightly import", "--json", "--export", export, "--store", store)
 	var out newSecretOutput
@@ -139,7 +140,7 @@ var aSecret = regexp.MustCompile(`(^|[^A-Za-z0-9])[A-Za-z0-9]{40}([^A-Za-z0-9]|$
 func TestSecretNewWithoutProfileAndMistakes(t *testing.T) {
 	keyring.MockInit()
 	t.Setenv(SecretEnv, "")
-	store := filepath.Join(t.TempDir(), "profiles.json")
+	store := filepath.Join(testdir.New(t), "profiles.json")
 
 	// No profile: the secret is shown, stored nowhere; the values have a placeholder id.
 	r := runArgs(t, context.Background(), "", "secret", "new", "--store", store)
@@ -181,7 +182,7 @@ func TestSecretNewWithoutProfileAndMistakes(t *testing.T) {
 	expect(t, r, exitEnvironment, nil, []string{"no client secret is set for profile \"bare\""})
 
 	// An export that cannot be written leaves the keychain as it was.
-	r = runArgs(t, context.Background(), "", "secret", "new", "--profile", "bare", "--export", filepath.Join(t.TempDir(), "missing-dir", "x.txt"), "--store", store)
+	r = runArgs(t, context.Background(), "", "secret", "new", "--profile", "bare", "--export", filepath.Join(testdir.New(t), "missing-dir", "x.txt"), "--store", store)
 	expect(t, r, exitEnvironment, nil, []string{"cannot write"})
 	if _, err := newSecrets().Get("bare"); !errors.Is(err, profiles.ErrSecretNotSet) {
 		t.Errorf("a failed export still stored a secret (%v)", err)
@@ -193,7 +194,7 @@ func TestSecretNewWithoutProfileAndMistakes(t *testing.T) {
 	// No keychain: nothing stored, nothing shown.
 	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
 	t.Cleanup(keyring.MockInit)
-	exportDir := t.TempDir()
+	exportDir := testdir.New(t)
 	r = runArgs(t, context.Background(), "", "secret", "new", "--profile", "bare", "--export", filepath.Join(exportDir, "ticket.txt"), "--store", store)
 	expect(t, r, exitEnvironment, nil, []string{"No system keychain is available"})
 	if aSecret.MatchString(r.stdout + r.stderr) {

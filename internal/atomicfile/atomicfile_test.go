@@ -8,10 +8,12 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"trustedapp-tester/internal/testdir"
 )
 
 func TestWriteReplacesWholeFileWithMode(t *testing.T) {
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	path := filepath.Join(dir, "out.json")
 	if err := os.WriteFile(path, []byte("old content that is longer"), 0o644); err != nil {
 		t.Fatal(err)
@@ -32,7 +34,7 @@ func TestWriteReplacesWholeFileWithMode(t *testing.T) {
 // A writer that fails half-way leaves the old file exactly as it was, and no temporary
 // file behind.
 func TestFailedWriteLeavesTheOldFile(t *testing.T) {
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	path := filepath.Join(dir, "out.json")
 	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
 		t.Fatal(err)

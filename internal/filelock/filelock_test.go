@@ -9,10 +9,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"trustedapp-tester/internal/testdir"
 )
 
 func TestExclusiveAndShared(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "x.lock")
+	path := filepath.Join(testdir.New(t), "x.lock")
 	a, err := Exclusive(path, time.Second)
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +60,7 @@ func TestExclusiveAndShared(t *testing.T) {
 	}
 	r1.Unlock()
 	r2.Unlock()
-	if _, err := Exclusive(filepath.Join(t.TempDir(), "missing", "x.lock"), time.Second); err == nil || !errors.Is(err, os.ErrNotExist) {
+	if _, err := Exclusive(filepath.Join(testdir.New(t), "missing", "x.lock"), time.Second); err == nil || !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("lock in a missing folder: %v", err)
 	}
 }
@@ -88,7 +90,7 @@ func TestLockDiesWithItsProcess(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
-	path := filepath.Join(t.TempDir(), "x.lock")
+	path := filepath.Join(testdir.New(t), "x.lock")
 	cmd := exec.Command(exe, "-test.run=^TestHelperHolder$", "-test.count=1")
 	cmd.Env = append(os.Environ(), holderEnv+"="+path)
 	out, err := cmd.StdoutPipe()

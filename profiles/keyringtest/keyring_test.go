@@ -18,12 +18,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/zalando/go-keyring"
 
+	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 )
 
@@ -78,6 +80,13 @@ func TestRealKeyringSecretLifecycle(t *testing.T) {
 	if err := sec.Set(a, big+"k"); err == nil || !strings.Contains(err.Error(), "2561 bytes") {
 		t.Fatalf("oversize: %v", err)
 	}
+	if runtime.GOOS == "windows" {
+		// The limit is Credential Manager's own: straight to the keyring, one byte
+		// more is refused too.
+		if err := keyring.Set(profiles.KeyringService, a, big+"k"); err == nil {
+			t.Fatal("Credential Manager took a 2,561-byte secret")
+		}
+	}
 	if err := sec.Set(a, secret); err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +109,7 @@ func TestRealKeyringSecretLifecycle(t *testing.T) {
 
 func TestRealKeyringWithStoreNeverWritesSecret(t *testing.T) {
 	sec := requireKeyring(t)
-	path := filepath.Join(t.TempDir(), "profiles.json")
+	path := filepath.Join(testdir.New(t), "profiles.json")
 	s, err := profiles.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -144,6 +153,9 @@ func TestRealKeyringWithStoreNeverWritesSecret(t *testing.T) {
 // TestNoSessionBus drives the real "no keyring" path: with no D-Bus session bus address
 // go-keyring fails, and the user sees one sentence with the fix.
 func TestNoSessionBus(t *testing.T) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		t.Skip("the Secret Service over a D-Bus session bus is the Linux and BSD keychain; Windows Credential Manager and the macOS Keychain need no bus")
+	}
 	if os.Getenv("TRUSTEDAPP_KEYRING_CHILD") == "1" {
 		err := profiles.NewSecrets().Set("x", "y")
 		var ku *profiles.KeyringUnavailableError
@@ -158,7 +170,7 @@ func TestNoSessionBus(t *testing.T) {
 		t.Skip(err)
 	}
 	cmd := exec.Command(self, "-test.run=^TestNoSessionBus$", "-test.v")
-	cmd.Env = []string{"TRUSTEDAPP_KEYRING_CHILD=1", "PATH=/nonexistent", "HOME=" + t.TempDir(), "DBUS_SESSION_BUS_ADDRESS=unix:path=" + filepath.Join(t.TempDir(), "no-bus")}
+	cmd.Env = []string{"TRUSTEDAPP_KEYRING_CHILD=1", "PATH=/nonexistent", "HOME=" + testdir.New(t), "DBUS_SESSION_BUS_ADDRESS=unix:path=" + filepath.Join(testdir.New(t), "no-bus")}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, out)

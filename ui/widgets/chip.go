@@ -158,7 +158,7 @@ func (r *chipRenderer) Refresh() {
 		r.bg.FillColor = color.Transparent
 	default:
 		r.bg.FillColor = th.Color(r.c.Color, v)
-		fg = onColor(r.c.Color)
+		fg = OnColor(r.c.Color)
 	}
 	if r.c.Custom == nil {
 		r.txt.Color = th.Color(fg, v)
@@ -193,7 +193,8 @@ func (r *chipRenderer) Refresh() {
 	r.Layout(r.c.Size())
 }
 
-func onColor(c fyne.ThemeColorName) fyne.ThemeColorName {
+// OnColor is the text colour for a chip filled with the theme colour c.
+func OnColor(c fyne.ThemeColorName) fyne.ThemeColorName {
 	switch c {
 	case theme.ColorNameSuccess:
 		return theme.ColorNameForegroundOnSuccess

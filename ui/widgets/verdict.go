@@ -41,13 +41,14 @@ func VerdictColor(v check.Verdict) fyne.ThemeColorName {
 }
 
 // EnvColor is the colour tag of an environment label: red for production, amber for
-// test, violet for the sandbox, grey-blue for anything else.
+// test, violet for the sandbox, grey-blue for anything else. Each carries white text
+// at 4.5:1 or more (WCAG AA; ui's TestThemeContrast checks them).
 func EnvColor(env string) color.Color {
 	switch strings.ToLower(strings.TrimSpace(env)) {
 	case strings.ToLower(profiles.EnvProduction), "prod", "live":
 		return color.NRGBA{R: 0xd3, G: 0x2f, B: 0x2f, A: 0xff}
 	case strings.ToLower(profiles.EnvTest), "staging", "dev", "development", "qa":
-		return color.NRGBA{R: 0xe0, G: 0x8a, B: 0x00, A: 0xff}
+		return color.NRGBA{R: 0x9a, G: 0x5b, B: 0x00, A: 0xff} // white text 5.4:1
 	case strings.ToLower(profiles.EnvSandbox):
 		return color.NRGBA{R: 0x7b, G: 0x4d, B: 0xc4, A: 0xff}
 	}
