@@ -17,6 +17,7 @@ import (
 
 	"trustedapp-tester/assets"
 	"trustedapp-tester/audit"
+	"trustedapp-tester/desk"
 	"trustedapp-tester/internal/version"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
@@ -57,11 +58,11 @@ func main() {
 	if n := store.Notice(); n != "" && damage == nil {
 		notices = append(notices, n)
 	}
-	secrets, keyringNotice := ui.OpenSecrets()
+	secrets, keyringNotice := desk.OpenSecrets()
 	if keyringNotice != "" {
 		notices = append(notices, keyringNotice)
 	}
-	var history ui.HistoryLog
+	var history desk.HistoryLog
 	if p, err := audit.DefaultPath(); err == nil {
 		if l, err := audit.Open(p); err == nil {
 			history = l
@@ -72,13 +73,13 @@ func main() {
 
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
-	start, stop := ui.SandboxStarter(sandbox.Config{})
-	defer stop()
-	u := ui.New(a, ui.Deps{
-		Store:        ui.NewStore(store),
-		Secrets:      secrets,
-		History:      history,
-		StartSandbox: start,
+	sb := desk.NewSandbox(sandbox.Config{})
+	defer sb.Stop()
+	u := ui.New(a, desk.Deps{
+		Store:   desk.NewStore(store),
+		Secrets: secrets,
+		History: history,
+		Sandbox: sb.Start,
 	})
 	w := u.Window()
 	w.SetIcon(assets.Icon)

@@ -163,20 +163,20 @@ func (l *Log) Corrupt() int {
 	return l.corrupt
 }
 
-// RecordReport appends one entry per token request and API call in r (the exchanges
+// AppendReport appends one entry per token request and API call in r (the exchanges
 // of its token and API steps), and the run's summary (see runs.go). The endpoint is
 // the URL with secret query parameters redacted; the token appears only as its
 // SHA-256 fingerprint.
-func (l *Log) RecordReport(profile, clientID string, r check.Report) error {
+func (l *Log) AppendReport(profile, clientID string, r check.Report) error {
 	sum := check.Summarize(r)
 	sum.Profile, sum.ClientID = profile, clientID
-	return l.RecordReportSummary(r, sum)
+	return l.AppendReportSummary(r, sum)
 }
 
-// RecordReportSummary is RecordReport with the run's summary made by the caller (with
+// AppendReportSummary is AppendReport with the run's summary made by the caller (with
 // the Trusted App record's checklist in it, say); the entries take the profile and
 // client_id from it.
-func (l *Log) RecordReportSummary(r check.Report, sum check.RunSummary) error {
+func (l *Log) AppendReportSummary(r check.Report, sum check.RunSummary) error {
 	profile, clientID := sum.Profile, sum.ClientID
 	fp := ""
 	if r.Token != nil {
@@ -223,7 +223,7 @@ func (l *Log) RecordReportSummary(r check.Report, sum check.RunSummary) error {
 		return err
 	}
 	// What the run showed, for comparing runs later (History keeps both).
-	return l.RecordRun(sum)
+	return l.AppendRun(sum)
 }
 
 // Append adds entries as they are (after scrubbing), for callers that log a single

@@ -52,9 +52,9 @@ func openTemp(t *testing.T) *Log {
 	return l
 }
 
-func TestRecordReport(t *testing.T) {
+func TestAppendReport(t *testing.T) {
 	l := openTemp(t)
-	if err := l.RecordReport("prod", "com.acme/sync", runReport()); err != nil {
+	if err := l.AppendReport("prod", "com.acme/sync", runReport()); err != nil {
 		t.Fatal(err)
 	}
 	es, err := l.Entries(Filter{})
@@ -179,7 +179,7 @@ func TestConcurrentAppends(t *testing.T) {
 		go func(g int) {
 			defer wg.Done()
 			for i := 0; i < 25; i++ {
-				if err := l.RecordReport(fmt.Sprintf("p%d", g), "c", runReport()); err != nil {
+				if err := l.AppendReport(fmt.Sprintf("p%d", g), "c", runReport()); err != nil {
 					t.Error(err)
 				}
 			}

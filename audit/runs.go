@@ -36,8 +36,8 @@ func (l *Log) runs() *Log {
 	return l.runsLog
 }
 
-// RecordRun appends a run's summary (scrubbed, like every line of the log).
-func (l *Log) RecordRun(s check.RunSummary) error {
+// AppendRun appends a run's summary (scrubbed, like every line of the log).
+func (l *Log) AppendRun(s check.RunSummary) error {
 	if s.ID == "" {
 		s.ID = check.NewRunID()
 	}

@@ -22,7 +22,7 @@ func BenchmarkRunsFullFile(b *testing.B) {
 	var n int
 	for st, _ := os.Stat(RunsPath(l.Path())); st == nil || st.Size() < DefaultMaxBytes-4096; st, _ = os.Stat(RunsPath(l.Path())) {
 		sum.ID, sum.Profile = fmt.Sprintf("%08x", n), fmt.Sprintf("profile-%d", n%20)
-		if err := l.RecordRun(sum); err != nil {
+		if err := l.AppendRun(sum); err != nil {
 			b.Fatal(err)
 		}
 		n++

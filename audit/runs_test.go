@@ -15,11 +15,11 @@ import (
 
 // Every recorded report leaves one run summary beside the request log: what the run
 // showed, never the secret or the token.
-func TestRecordReportKeepsARunSummary(t *testing.T) {
+func TestAppendReportKeepsARunSummary(t *testing.T) {
 	l := openTemp(t)
 	r := runReport()
 	r.Finished = t0.Add(3 * time.Second)
-	if err := l.RecordReport("prod", "com.acme/sync", r); err != nil {
+	if err := l.AppendReport("prod", "com.acme/sync", r); err != nil {
 		t.Fatal(err)
 	}
 	runs, err := l.Runs(Filter{})
@@ -58,7 +58,7 @@ func TestRunsByProfileAndID(t *testing.T) {
 	for i, p := range []string{"prod", "test", "prod"} {
 		s := check.RunSummary{ID: fmt.Sprintf("ab%02dcd%02d", i, i), Profile: p, Started: t0.Add(time.Duration(i) * time.Hour), Verdict: check.Pass}
 		ids = append(ids, s.ID)
-		if err := l.RecordRun(s); err != nil {
+		if err := l.AppendRun(s); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -75,14 +75,14 @@ func TestRunsByProfileAndID(t *testing.T) {
 	if _, err := l.Run("ffff"); !errors.Is(err, ErrRunNotFound) {
 		t.Errorf("unknown id: %v", err)
 	}
-	if err := l.RecordRun(check.RunSummary{ID: "ab01ffff", Profile: "x", Started: t0}); err != nil {
+	if err := l.AppendRun(check.RunSummary{ID: "ab01ffff", Profile: "x", Started: t0}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := l.Run("ab01"); err == nil || !strings.Contains(err.Error(), "fits 2 runs") {
 		t.Errorf("ambiguous prefix: %v", err)
 	}
 	// A run without an id gets one.
-	if err := l.RecordRun(check.RunSummary{Profile: "y", Started: t0}); err != nil {
+	if err := l.AppendRun(check.RunSummary{Profile: "y", Started: t0}); err != nil {
 		t.Fatal(err)
 	}
 	if runs, _ := l.Runs(Filter{Profile: "y"}); len(runs) != 1 || len(runs[0].ID) != 8 {
@@ -92,13 +92,13 @@ func TestRunsByProfileAndID(t *testing.T) {
 
 func TestRunsSkipCorruptLinesAndRotate(t *testing.T) {
 	l := openTemp(t)
-	if err := l.RecordRun(check.RunSummary{ID: "11111111", Profile: "a", Started: t0}); err != nil {
+	if err := l.AppendRun(check.RunSummary{ID: "11111111", Profile: "a", Started: t0}); err != nil {
 		t.Fatal(err)
 	}
 	f, _ := os.OpenFile(RunsPath(l.Path()), os.O_APPEND|os.O_WRONLY, 0)
 	f.WriteString("not json\n{\"id\":\"\"}\n{\"id\":\"22222222\",\"profile\":\"cut")
 	f.Close()
-	if err := l.RecordRun(check.RunSummary{ID: "33333333", Profile: "b", Started: t0}); err != nil {
+	if err := l.AppendRun(check.RunSummary{ID: "33333333", Profile: "b", Started: t0}); err != nil {
 		t.Fatal(err)
 	}
 	runs, err := l.Runs(Filter{})
@@ -107,7 +107,7 @@ func TestRunsSkipCorruptLinesAndRotate(t *testing.T) {
 	}
 	l.SetLimits(2000, 2)
 	for i := 0; i < 50; i++ {
-		if err := l.RecordRun(check.RunSummary{ID: fmt.Sprintf("%08x", i), Profile: "p", Started: t0.Add(time.Duration(i) * time.Second)}); err != nil {
+		if err := l.AppendRun(check.RunSummary{ID: fmt.Sprintf("%08x", i), Profile: "p", Started: t0.Add(time.Duration(i) * time.Second)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -142,7 +142,7 @@ func TestRunsFromManyWriters(t *testing.T) {
 			for i := 0; i < 20; i++ {
 				r := runReport()
 				r.Profile = fmt.Sprintf("p%d", g)
-				if err := l.RecordReport(r.Profile, "c", r); err != nil {
+				if err := l.AppendReport(r.Profile, "c", r); err != nil {
 					t.Error(err)
 				}
 			}

@@ -5,6 +5,7 @@ package check
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"trustedapp-tester/tokenview"
@@ -80,6 +81,15 @@ type Exchange struct {
 	Timings   Timings `json:"timings"`
 	// Error is the transport error, if the round trip failed.
 	Error string `json:"error,omitempty"`
+}
+
+// StatusLine is the answer's status as a person reads it ("404 Not Found"), or "no
+// response" when none arrived.
+func (x Exchange) StatusLine() string {
+	if x.Status == 0 {
+		return "no response"
+	}
+	return strconv.Itoa(x.Status) + " " + http.StatusText(x.Status)
 }
 
 // TokenInfo describes the issued token without revealing it.

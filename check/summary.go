@@ -12,7 +12,7 @@ import (
 // RunSummary is what a run showed, in the terms two runs are compared in: who the
 // token acts as, which database and scopes, each step's result and time, the finding
 // codes and, when it was read, the Trusted App record. History keeps one per run
-// (audit.Log.RecordRun) so runs can be compared later; it holds no secret, no token
+// (audit.Log.AppendRun) so runs can be compared later; it holds no secret, no token
 // and no server-provided message, only codes, names and values of our own reading.
 type RunSummary struct {
 	// ID names the run in History (8 hex digits, random).

@@ -66,15 +66,25 @@ func (s *Store) Export(names []string, w io.Writer) error {
 	return err
 }
 
-// ReadBundle reads the profiles of a bundle written by Export (a store file is accepted
-// too) without touching any store: what Import would bring in, for a review first.
-func ReadBundle(r io.Reader) ([]Profile, error) {
+// ReadBundleBytes reads an import file whole, refusing one over MaxBundleBytes (the one
+// place that limit is applied to an import).
+func ReadBundleBytes(r io.Reader) ([]byte, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, MaxBundleBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the import file: %w", err)
 	}
 	if len(raw) > MaxBundleBytes {
 		return nil, fmt.Errorf("the import file is larger than %d MiB, more than any profile bundle: check that it is an export of Trusted App Tester", MaxBundleBytes>>20)
+	}
+	return raw, nil
+}
+
+// ReadBundle reads the profiles of a bundle written by Export (a store file is accepted
+// too) without touching any store: what Import would bring in, for a review first.
+func ReadBundle(r io.Reader) ([]Profile, error) {
+	raw, err := ReadBundleBytes(r)
+	if err != nil {
+		return nil, err
 	}
 	var head struct {
 		Kind   string `json:"kind"`
@@ -183,9 +193,10 @@ func (s *Store) Import(r io.Reader, onConflict func(p Profile) (ConflictAction, 
 					reject(p.Name, err)
 					continue
 				}
+				// The profile keeps the name it has here (the bundle's may differ in
+				// case or accent form): its secret is kept under that name.
+				p.Name = c.ps[i].Name
 				p.SecretSetAt = c.ps[i].SecretSetAt
-				delete(idx, key(c.ps[i].Name))
-				idx[key(p.Name)] = i
 				c.ps[i] = p
 				res.Replaced = append(res.Replaced, p.Name)
 				res.review(p)

@@ -628,6 +628,8 @@ func (s *Store) Delete(name string) error {
 }
 
 // Duplicate copies a profile under newName (with fresh timestamps and no secret date).
+// The copy is the user's own: it is not marked as a sandbox profile. It does not copy
+// the secret: use DuplicateProfile for both.
 func (s *Store) Duplicate(name, newName string) (Profile, error) {
 	var out Profile
 	newName = NormalizeName(newName)
@@ -639,6 +641,7 @@ func (s *Store) Duplicate(name, newName string) (Profile, error) {
 		}
 		p := cloneProfile(c.ps[i])
 		p.Name = newName
+		p.Sandbox = false
 		if err := checkValid(p, c.ps, idx, -1, false); err != nil {
 			return err
 		}

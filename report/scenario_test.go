@@ -187,7 +187,7 @@ func TestNothingSecretLeaks(t *testing.T) {
 			}
 			outputs = append(outputs, b.Bytes())
 		}
-		if err := log.RecordReport(p.Name, p.ClientID, r); err != nil {
+		if err := log.AppendReport(p.Name, p.ClientID, r); err != nil {
 			t.Fatal(err)
 		}
 	}

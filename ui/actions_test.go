@@ -84,12 +84,12 @@ func TestHistoryFromRealRuns(t *testing.T) {
 		u.StartRun()
 		u.Wait()
 	}
-	u.tabs.SelectIndex(5) // History: reloads on selection
+	u.run.tabs.SelectIndex(5) // History: reloads on selection
 	u.Wait()
-	if u.tabs.Selected().Text != "History" {
-		t.Fatalf("tab %q", u.tabs.Selected().Text)
+	if u.run.tabs.Selected().Text != "History" {
+		t.Fatalf("tab %q", u.run.tabs.Selected().Text)
 	}
-	h := u.history
+	h := u.run.history
 	all := len(h.entries)
 	if all < 4 {
 		t.Fatalf("history shows %d entries after two runs (note %q)", all, h.note.Text)
@@ -170,7 +170,7 @@ func TestHistoryExportErrorExplained(t *testing.T) {
 	if err := wc.Close(); err != nil {
 		t.Fatal(err)
 	}
-	u.history.exportTo(wc, audit.Filter{})
+	u.run.history.exportTo(wc, audit.Filter{})
 	u.Wait()
 	d := topDialog(u)
 	if !strings.Contains(d, "Could not export the history") || !strings.Contains(d, "Choose another folder") {
@@ -180,9 +180,9 @@ func TestHistoryExportErrorExplained(t *testing.T) {
 
 func TestHistoryUnavailable(t *testing.T) {
 	e := newEnv(t, Deps{}, acme())
-	e.u.tabs.SelectIndex(5)
+	e.u.run.tabs.SelectIndex(5)
 	e.u.Wait()
-	if got := e.u.history.note.Text; got != "The history log is not available in this session." {
+	if got := e.u.run.history.note.Text; got != "The history log is not available in this session." {
 		t.Fatalf("note = %q", got)
 	}
 }
@@ -221,8 +221,8 @@ func TestProfileExportImportRoundTrip(t *testing.T) {
 	if !strings.Contains(d, "Imported 2 profile(s)") || !strings.Contains(d, "paste its secret") {
 		t.Errorf("dialog = %q", d)
 	}
-	if f.u.current != "Nightly import" && f.u.current != "Reports (Test)" {
-		t.Errorf("selected %q after import", f.u.current)
+	if f.u.desk.Selected() != "Nightly import" && f.u.desk.Selected() != "Reports (Test)" {
+		t.Errorf("selected %q after import", f.u.desk.Selected())
 	}
 	closeDialogs(f.u)
 
@@ -262,7 +262,7 @@ func TestProfileExportImportRoundTrip(t *testing.T) {
 	if got, _ := f.store.Get("Nightly import"); got.Notes == "local edit" {
 		t.Error("Replace kept the local profile")
 	}
-	if sec, _ := f.u.deps.Secrets.Get("Nightly import"); sec != "kept-secret" {
+	if sec, _ := f.u.desk.Secrets().Get("Nightly import"); sec != "kept-secret" {
 		t.Errorf("Replace lost the secret: %q", sec)
 	}
 }
@@ -332,24 +332,25 @@ func TestDuplicateRenameDelete(t *testing.T) {
 	e := newEnv(t, Deps{}, acme())
 	u := e.u
 
-	// Duplicate: a copy without the secret.
-	u.duplicateCurrent()
+	// Duplicate: a copy with the secret (docs/decisions.md: the usual reason to
+	// duplicate is trying other settings against the same Trusted App).
+	u.run.header.duplicateCurrent()
 	u.Wait()
 	cp, err := e.store.Get("Nightly import copy")
 	if err != nil {
 		t.Fatalf("duplicate not stored: %v (status %q)", err, u.status.Text)
 	}
-	if !cp.SecretSetAt.IsZero() || cp.ClientID != acme().ClientID {
+	if !cp.SecretSetAt.Equal(fixedNow) || cp.ClientID != acme().ClientID {
 		t.Errorf("duplicate = %+v", cp)
 	}
-	if s, _ := u.deps.Secrets.Get(cp.Name); s != "" {
-		t.Error("the duplicate got the secret")
+	if s, _ := u.desk.Secrets().Get(cp.Name); s != "seed-secret-Nightly import" {
+		t.Errorf("the duplicate's secret = %q, want the original's", s)
 	}
-	if u.current != cp.Name || !strings.Contains(u.status.Text, "secret was not copied") {
-		t.Errorf("current %q, status %q", u.current, u.status.Text)
+	if u.desk.Selected() != cp.Name || !strings.Contains(u.status.Text, "Duplicated as “Nightly import copy” with its client secret.") {
+		t.Errorf("current %q, status %q", u.desk.Selected(), u.status.Text)
 	}
 	u.selectProfile("Nightly import")
-	u.duplicateCurrent()
+	u.run.header.duplicateCurrent()
 	u.Wait()
 	if _, err := e.store.Get("Nightly import copy 2"); err != nil {
 		t.Errorf("second duplicate: %v", err)
@@ -357,7 +358,7 @@ func TestDuplicateRenameDelete(t *testing.T) {
 
 	// Rename through the dialog: a taken name is refused, a free one moves the secret.
 	u.selectProfile("Nightly import")
-	u.renameCurrent()
+	u.run.header.renameCurrent()
 	dlg := u.win.Canvas().Overlays().Top()
 	if dlg == nil {
 		t.Fatal("no rename dialog")
@@ -382,18 +383,18 @@ func TestDuplicateRenameDelete(t *testing.T) {
 	if _, err := e.store.Get("Nightly import"); err == nil {
 		t.Error("the old name is still stored")
 	}
-	if s, _ := u.deps.Secrets.Get("Nightly import (Prod)"); s != "seed-secret-Nightly import" {
+	if s, _ := u.desk.Secrets().Get("Nightly import (Prod)"); s != "seed-secret-Nightly import" {
 		t.Errorf("secret after rename = %q", s)
 	}
-	if s, _ := u.deps.Secrets.Get("Nightly import"); s != "" {
+	if s, _ := u.desk.Secrets().Get("Nightly import"); s != "" {
 		t.Error("the secret stayed under the old name")
 	}
-	if u.current != "Nightly import (Prod)" {
-		t.Errorf("current = %q", u.current)
+	if u.desk.Selected() != "Nightly import (Prod)" {
+		t.Errorf("current = %q", u.desk.Selected())
 	}
 
 	// Delete asks first; Keep changes nothing, Delete removes profile and secret.
-	u.deleteCurrent()
+	u.run.header.deleteCurrent()
 	dlg = u.win.Canvas().Overlays().Top()
 	if d := texts(dlg); !strings.Contains(d, "Delete “Nightly import (Prod)”?") || !strings.Contains(d, "not touched") {
 		t.Fatalf("confirm dialog = %q", d)
@@ -403,17 +404,17 @@ func TestDuplicateRenameDelete(t *testing.T) {
 	if _, err := e.store.Get("Nightly import (Prod)"); err != nil {
 		t.Fatal("Keep deleted the profile")
 	}
-	u.deleteCurrent()
+	u.run.header.deleteCurrent()
 	test.Tap(findButton(t, u.win.Canvas().Overlays().Top(), "Delete"))
 	u.Wait()
 	if _, err := e.store.Get("Nightly import (Prod)"); err == nil {
 		t.Fatal("Delete kept the profile")
 	}
-	if s, _ := u.deps.Secrets.Get("Nightly import (Prod)"); s != "" {
+	if s, _ := u.desk.Secrets().Get("Nightly import (Prod)"); s != "" {
 		t.Error("Delete kept the secret")
 	}
-	if !strings.Contains(u.status.Text, "Deleted “Nightly import (Prod)”") || u.current == "Nightly import (Prod)" {
-		t.Errorf("status %q, current %q", u.status.Text, u.current)
+	if !strings.Contains(u.status.Text, "Deleted “Nightly import (Prod)”") || u.desk.Selected() == "Nightly import (Prod)" {
+		t.Errorf("status %q, current %q", u.status.Text, u.desk.Selected())
 	}
 }
 
@@ -443,7 +444,7 @@ func TestDuplicateStoreFailureExplained(t *testing.T) {
 	e := newEnv(t, Deps{}, acme())
 	u := e.u
 	breakStore(t, e.store.Path())
-	u.duplicateCurrent()
+	u.run.header.duplicateCurrent()
 	u.Wait()
 	d := topDialog(u)
 	if !strings.Contains(d, "Could not duplicate “Nightly import”") || !strings.Contains(d, "Try again") {
@@ -457,12 +458,12 @@ func TestSaveReportMarkdown(t *testing.T) {
 	u.selectProfile("Sandbox: healthy")
 	u.StartRun()
 	u.Wait()
-	rep := u.reports["Sandbox: healthy"]
+	rep := u.desk.Report("Sandbox: healthy")
 	if rep == nil || rep.Access == nil {
 		t.Fatalf("no token from the healthy scenario (status %q)", u.status.Text)
 	}
 	path := filepath.Join(t.TempDir(), "report.md")
-	u.guidance.saveTo(fileWriter(t, path))
+	u.run.guidance.saveTo(fileWriter(t, path))
 	u.Wait()
 	if !strings.Contains(u.status.Text, "Report saved to "+path) {
 		t.Errorf("status = %q", u.status.Text)
@@ -492,7 +493,7 @@ func TestSaveReportWriteFailure(t *testing.T) {
 	if err := wc.Close(); err != nil {
 		t.Fatal(err)
 	}
-	u.guidance.saveTo(wc)
+	u.run.guidance.saveTo(wc)
 	u.Wait()
 	if d := topDialog(u); !strings.Contains(d, "Could not save the report") || !strings.Contains(d, "Choose another folder") {
 		t.Fatalf("dialog = %q", d)
@@ -505,7 +506,7 @@ func TestCustomCallAgainstSandbox(t *testing.T) {
 	e := sandboxEnv(t, Deps{})
 	u := e.u
 	u.selectProfile("Sandbox: healthy")
-	c := u.calls
+	c := u.run.calls
 	if !c.send.Disabled() {
 		t.Error("Send is enabled before a token exists")
 	}
@@ -548,7 +549,7 @@ func TestKeepCustomCallInProfile(t *testing.T) {
 	e := sandboxEnv(t, Deps{})
 	u := e.u
 	u.selectProfile("Sandbox: healthy")
-	c := u.calls
+	c := u.run.calls
 	c.method.SetSelected("PATCH")
 	c.path.SetText("/api/domain/odata/Crm_Sales_Customers(1)")
 	c.body.SetText(`{"Notes": `)
@@ -630,10 +631,10 @@ func TestCustomCallRenewsAnExpiredToken(t *testing.T) {
 	u := e.u
 	u.StartRun()
 	u.Wait()
-	if !strings.Contains(u.identity.expires.Text, "expired 3 minutes ago") {
-		t.Fatalf("expiry shown as %q", u.identity.expires.Text)
+	if !strings.Contains(u.run.identity.expires.Text, "expired 3 minutes ago") {
+		t.Fatalf("expiry shown as %q", u.run.identity.expires.Text)
 	}
-	c := u.calls
+	c := u.run.calls
 	c.path.SetText("/api/domain/currentmodel")
 	test.Tap(c.send)
 	u.Wait()

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/desk"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
 )
@@ -20,22 +20,40 @@ import (
 // callsTab is the API console: the run's sample calls, and custom calls with the
 // issued token.
 type callsTab struct {
-	u       *UI
-	p       profiles.Profile
-	access  *check.AccessToken
-	steps   []check.Step
-	list    *widget.List
-	detail  *fyne.Container
-	method  *widget.Select
-	path    *widget.Entry
-	body    *widget.Entry
-	send    *widget.Button
-	keep    *widget.Button
-	content fyne.CanvasObject
+	sh     callsShell
+	desk   callsDesk
+	p      profiles.Profile
+	run    *desk.Run // the run shown (nil: none)
+	access *check.AccessToken
+	steps  []check.Step
+	// pending is the custom call in flight (nil: none); a result of another operation is
+	// one the tab moved on from. renewing: it waits for a new token first.
+	pending  *desk.Op
+	renewing bool
+	list     *widget.List
+	detail   *fyne.Container
+	method   *widget.Select
+	path     *widget.Entry
+	body     *widget.Entry
+	send     *widget.Button
+	keep     *widget.Button
+	content  fyne.CanvasObject
 }
 
-func newCallsTab(u *UI) *callsTab {
-	c := &callsTab{u: u}
+// callsShell is what the API calls tab needs of the window.
+type callsShell interface {
+	notifier
+}
+
+// callsDesk is what the API calls tab asks of the desk.
+type callsDesk interface {
+	SendCall(run *desk.Run, call profiles.APICall, began func(op *desk.Op, renewing bool), done func(desk.CallResult))
+	KeepCall(name string, call profiles.APICall, done func(n int, err error)) (already bool)
+	TokenExpired(run *desk.Run) (time.Duration, bool)
+}
+
+func newCallsTab(sh callsShell, d callsDesk) *callsTab {
+	c := &callsTab{sh: sh, desk: d}
 	c.detail = container.NewVBox()
 	c.list = widget.NewList(func() int { return len(c.steps) },
 		func() fyne.CanvasObject {
@@ -65,14 +83,14 @@ func newCallsTab(u *UI) *callsTab {
 	c.body = widget.NewMultiLineEntry()
 	c.body.SetPlaceHolder("Request body (JSON), for POST, PATCH and PUT")
 	c.body.SetMinRowsVisible(2)
-	c.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.runCustom)
+	c.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.sendOrCancel)
 	c.keep = widget.NewButtonWithIcon("Keep in profile", theme.ContentAddIcon(), c.keepCustom)
 	custom := container.NewBorder(nil, nil, c.method, container.NewHBox(c.send, c.keep), c.path)
 	form := container.NewVBox(widget.NewSeparator(), keyLabel("CUSTOM CALL WITH THIS TOKEN"), custom, c.body)
 	split := container.NewHSplit(c.list, container.NewVScroll(c.detail))
 	split.Offset = 0.4
 	c.content = container.NewBorder(nil, form, nil, nil, split)
-	c.set(profiles.Profile{}, check.Report{})
+	c.set(profiles.Profile{}, nil)
 	return c
 }
 
@@ -88,10 +106,24 @@ func statusBadge(s check.Step) (string, fyne.ThemeColorName) {
 	return txt, widgets.VerdictColor(s.Verdict)
 }
 
-func (c *callsTab) set(p profiles.Profile, r check.Report) {
-	c.p, c.access = p, r.Access
+// set shows profile p's run r (nil: none). A custom call in flight stays pending only
+// for the same run, or for the fresh run that renews its token.
+func (c *callsTab) set(p profiles.Profile, r *desk.Run) {
+	same := c.run != nil && r != nil && c.run.ID == r.ID
+	renewal := c.renewing && r != nil && r.Profile.Name == c.p.Name
+	if !same && !renewal {
+		c.pending, c.renewing = nil, false
+	}
+	c.p, c.run, c.access = p, r, nil
+	var rep check.Report
+	if r != nil {
+		rep = r.Report
+		if r.Done {
+			c.access = r.Access()
+		}
+	}
 	c.steps = nil
-	for _, s := range r.Steps {
+	for _, s := range rep.Steps {
 		if s.Kind == check.StepAPI {
 			c.steps = append(c.steps, s)
 		}
@@ -104,6 +136,19 @@ func (c *callsTab) set(p profiles.Profile, r check.Report) {
 	}
 	c.detail.Objects = []fyne.CanvasObject{wrapLabel(msg)}
 	c.detail.Refresh()
+	c.showSend()
+}
+
+// showSend shows Send, or Cancel while a custom call is in flight; Send needs a token.
+func (c *callsTab) showSend() {
+	if c.pending != nil {
+		c.send.SetText("Cancel")
+		c.send.SetIcon(theme.CancelIcon())
+		c.send.Enable()
+		return
+	}
+	c.send.SetText("Send")
+	c.send.SetIcon(theme.MailSendIcon())
 	if c.access == nil {
 		c.send.Disable()
 	} else {
@@ -114,123 +159,85 @@ func (c *callsTab) set(p profiles.Profile, r check.Report) {
 // keepCustom adds the custom call to the profile's calls, so every later test runs
 // it. A profile that ran the defaults keeps them and gets the new call after them.
 func (c *callsTab) keepCustom() {
-	u := c.u
 	path := strings.TrimSpace(c.path.Text)
 	if err := callPathError(1, path); err != nil {
-		u.showMessage("Nothing to keep", "Type the path of the call first, e.g. /api/domain/odata/Crm_Sales_Customers?$top=5.")
+		c.sh.showMessage("Nothing to keep", "Type the path of the call first, e.g. /api/domain/odata/Crm_Sales_Customers?$top=5.")
 		return
 	}
 	body := strings.TrimSpace(c.body.Text)
 	if err := callBodyError(1, body); err != nil {
-		u.showMessage("The body is not JSON", strings.TrimPrefix(err.Error(), "API call 1: "))
+		c.sh.showMessage("The body is not JSON", strings.TrimPrefix(err.Error(), "API call 1: "))
 		return
 	}
-	p, ok := u.find(c.p.Name)
-	if !ok {
-		return
-	}
+	name := c.p.Name
 	call := profiles.APICall{Method: c.method.Selected, Path: path, Body: body}
-	calls := append([]profiles.APICall(nil), p.Calls...)
-	if len(calls) == 0 {
-		calls = profiles.DefaultCalls()
-	}
-	for _, x := range calls {
-		if strings.EqualFold(x.Method, call.Method) && x.Path == call.Path && x.Body == call.Body {
-			u.setStatus(call.Method + " " + path + " is already one of the profile's calls.")
+	already := c.desk.KeepCall(name, call, func(n int, err error) {
+		if err != nil {
+			c.sh.showError("Could not add the call to “"+name+"”", err, "Check that the store file is writable and try again.")
 			return
 		}
-	}
-	np := p
-	np.Calls = append(calls, call)
-	np.Updated = u.deps.Now()
-	u.background(func() {
-		err := u.deps.Store.Update(p.Name, np)
-		fyne.Do(func() {
-			if err != nil {
-				u.showError("Could not add the call to “"+p.Name+"”", err, "Check that the store file is writable and try again.")
-				return
-			}
-			u.setStatus(fmt.Sprintf("Added %s %s to “%s”: every test now runs its %d calls.", call.Method, path, p.Name, len(np.Calls)))
-			u.Reload(p.Name)
-		})
+		c.sh.setStatus(fmt.Sprintf("Added %s %s to “%s”: every test now runs its %d calls.", call.Method, path, name, n))
 	})
+	if already {
+		c.sh.setStatus(call.Method + " " + path + " is already one of the profile's calls.")
+	}
 }
 
-// runCustom sends one call with the issued token on a goroutine.
+// sendOrCancel sends the custom call, or cancels the one in flight.
+func (c *callsTab) sendOrCancel() {
+	if c.pending != nil {
+		c.pending.Cancel()
+		return
+	}
+	c.runCustom()
+}
+
+// runCustom sends one call with the run's token; an expired token is renewed first
+// (client credentials gets no refresh token: the desk asks again with a fresh test, so
+// the identity card shows the new token).
 func (c *callsTab) runCustom() {
-	u := c.u
 	path := strings.TrimSpace(c.path.Text)
 	if path == "" {
-		u.showMessage("Path needed", "Type the path to call, e.g. /api/domain/odata/Crm_Sales_Customers?$top=5, or a full URL on this instance.")
+		c.sh.showMessage("Path needed", "Type the path to call, e.g. /api/domain/odata/Crm_Sales_Customers?$top=5, or a full URL on this instance.")
 		return
 	}
 	if c.access == nil {
-		u.showMessage("No token", "Run the test first: custom calls use the token it obtains.")
+		c.sh.showMessage("No token", "Run the test first: custom calls use the token it obtains.")
 		return
 	}
 	call := profiles.APICall{Name: "Custom", Method: c.method.Selected, Path: path, Body: c.body.Text}
-	if ago, expired := c.tokenExpired(); expired {
-		// Client credentials gets no refresh token: renew by asking again (a fresh
-		// test, so the identity card shows the new token), then send the call.
-		name := c.p.Name
-		u.setStatus("The token expired " + ago + " ago: getting a new one, then sending " + call.Method + " " + path + "…")
-		u.afterRun = func(r check.Report) {
-			if r.Access != nil && u.current == name {
-				c.sendCall(call)
-			}
+	ago, _ := c.desk.TokenExpired(c.run)
+	c.desk.SendCall(c.run, call, func(op *desk.Op, renewing bool) {
+		c.pending, c.renewing = op, renewing
+		if renewing {
+			c.sh.setStatus("The token expired " + roughAge(ago) + " ago: getting a new one, then sending " + call.Method + " " + path + "…")
+		} else {
+			c.sh.setStatus("Sending " + call.Method + " " + path + "…")
 		}
-		u.StartFreshRun()
+		c.showSend()
+	}, c.called)
+}
+
+// called shows a custom call's answer when the tab still shows the run whose token it
+// used; an answer for another run is one the tab moved on from.
+func (c *callsTab) called(res desk.CallResult) {
+	if c.pending != nil && res.Op == c.pending.ID {
+		c.pending, c.renewing = nil, false
+		c.showSend()
+	}
+	if c.run == nil || res.Run != c.run.ID {
 		return
 	}
-	c.sendCall(call)
-}
-
-// tokenExpired reports whether the run's token has passed its expiry, and how long ago.
-func (c *callsTab) tokenExpired() (string, bool) {
-	r := c.u.reports[c.p.Name]
-	if r == nil || r.Access == nil {
-		return "", false
-	}
-	now := c.u.deps.Now()
-	var exp time.Time
 	switch {
-	case r.Claims != nil && !r.Claims.Expires.IsZero():
-		exp = r.Claims.Expires
-	case r.Token != nil && !r.Token.ExpiresAt().IsZero():
-		exp = r.Token.ExpiresAt()
-	default:
-		return "", false
+	case res.Cancelled:
+		c.sh.setStatus("Custom call cancelled.")
+		return
+	case res.NoToken:
+		c.sh.setStatus("No new token: the custom call was not sent. See Guidance.")
+		return
 	}
-	if now.Before(exp) {
-		return "", false
-	}
-	return roughAge(now.Sub(exp)), true
-}
-
-// sendCall makes one call with the run's token on a goroutine and lists it.
-func (c *callsTab) sendCall(call profiles.APICall) {
-	u := c.u
-	path := call.Path
-	p, tok := c.p, c.access
-	opts := u.deps.Options
-	if opts.Now == nil {
-		opts.Now = u.deps.Now
-	}
-	c.send.Disable()
-	u.setStatus("Sending " + call.Method + " " + path + "…")
-	u.background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), p.Timeout())
-		defer cancel()
-		s := u.deps.Call(ctx, p, tok, call, opts)
-		fyne.Do(func() {
-			c.send.Enable()
-			if c.p.Name != p.Name {
-				return
-			}
-			c.steps = append(c.steps, s)
-			c.list.Refresh()
-			c.list.Select(len(c.steps) - 1)
-			u.setStatus(s.Name + ": " + s.Summary)
-		})
-	})
+	c.steps = append(c.steps, res.Step)
+	c.list.Refresh()
+	c.list.Select(len(c.steps) - 1)
+	c.sh.setStatus(res.Step.Name + ": " + res.Step.Summary)
 }

@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	ttwidget "github.com/dweymouth/fyne-tooltip/widget"
 
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
@@ -33,7 +32,7 @@ type callRow struct {
 	method *widget.Select
 	path   *widget.Entry
 	body   *widget.Entry
-	remove *ttwidget.Button
+	remove *widgets.TipButton
 	line   *fyne.Container
 }
 

@@ -14,7 +14,7 @@ import (
 func TestEditorCallList(t *testing.T) {
 	e := newEnv(t, Deps{}, acme())
 	u := e.u
-	test.Tap(u.header.edit)
+	test.Tap(u.run.header.edit)
 	cl := u.editor.calls
 	if len(cl.rows) != 0 || !cl.empty.Visible() || !strings.Contains(cl.empty.Text, "GET /api/domain/currentmodel") {
 		t.Fatalf("a profile without calls: %d rows, empty note %q (visible %v)", len(cl.rows), cl.empty.Text, cl.empty.Visible())
@@ -72,7 +72,7 @@ func TestEditorCallList(t *testing.T) {
 	}
 
 	// Opening it again shows the rows; an empty row is dropped on save.
-	test.Tap(u.header.edit)
+	test.Tap(u.run.header.edit)
 	if len(cl.rows) != 3 || cl.rows[2].method.Selected != "PATCH" || cl.rows[2].body.Text != `{"Notes": "x"}` {
 		t.Fatalf("reopened rows: %d", len(cl.rows))
 	}

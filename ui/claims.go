@@ -16,7 +16,7 @@ import (
 // claimsTab shows the token's header and every claim in a table (name | value | local
 // time), and the raw token masked.
 type claimsTab struct {
-	u        *UI
+	sh       claimsShell
 	rows     []claimRow
 	table    *widget.Table
 	detail   *widget.Label
@@ -47,8 +47,15 @@ const (
 	claimRowHeight = 28
 )
 
-func newClaimsTab(u *UI) *claimsTab {
-	c := &claimsTab{u: u, selected: -1}
+// claimsShell is what the Claims tab needs of the window.
+type claimsShell interface {
+	setStatus(string)
+	clipboard() fyne.Clipboard
+	window() fyne.Window
+}
+
+func newClaimsTab(sh claimsShell) *claimsTab {
+	c := &claimsTab{sh: sh, selected: -1}
 	c.token = monoLabel("")
 	c.token.Selectable = false
 	c.reveal = widget.NewButtonWithIcon("Reveal", theme.VisibilityIcon(), c.toggleReveal)
@@ -223,8 +230,8 @@ func (c *claimsTab) copyValue() {
 		return
 	}
 	cl := c.rows[c.selected].claim
-	c.u.app.Clipboard().SetContent(cl.Value)
-	c.u.setStatus("Copied the value of " + cl.Name + ".")
+	c.sh.clipboard().SetContent(cl.Value)
+	c.sh.setStatus("Copied the value of " + cl.Name + ".")
 }
 
 func (c *claimsTab) showToken() {
@@ -263,7 +270,7 @@ func (c *claimsTab) copyToken() {
 			if !ok {
 				return
 			}
-			c.u.app.Clipboard().SetContent(c.access.Reveal())
-			c.u.setStatus("Access token copied. It stays valid until it expires.")
-		}, c.u.win)
+			c.sh.clipboard().SetContent(c.access.Reveal())
+			c.sh.setStatus("Access token copied. It stays valid until it expires.")
+		}, c.sh.window())
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"trustedapp-tester/desk"
 	"trustedapp-tester/profiles"
 )
 
@@ -21,7 +22,8 @@ const rotationAge = 180 * 24 * time.Hour
 
 // editor is the profile form, shown in place of the run view.
 type editor struct {
-	u        *UI
+	sh       editorShell
+	desk     editorDesk
 	orig     *profiles.Profile // nil for a new profile
 	name     *widget.Entry
 	env      *widget.SelectEntry
@@ -51,11 +53,28 @@ const (
 	authBasicLabel = "HTTP Basic header (client_secret_basic)"
 )
 
-func newEditor(u *UI) *editor {
-	e := &editor{u: u}
+// editorShell is what the editor needs of the window.
+type editorShell interface {
+	notifier
+	focus(fyne.Focusable)
+	showScreen(fyne.CanvasObject)
+	closeEditor()
+}
+
+// editorDesk is what the editor asks of the desk.
+type editorDesk interface {
+	Profiles() []profiles.Profile
+	Running() bool
+	Now() time.Time
+	Secrets() *desk.Secrets
+	SaveProfile(orig string, p profiles.Profile, secret string, done func(error)) *desk.Op
+}
+
+func newEditor(sh editorShell, d editorDesk) *editor {
+	e := &editor{sh: sh, desk: d}
 	e.name = widget.NewEntry()
 	e.name.SetPlaceHolder("Nightly import (Production)")
-	e.name.Validator = func(s string) error { return u.nameError(s, e.origName()) }
+	e.name.Validator = func(s string) error { return nameError(d.Profiles(), s, e.origName()) }
 	e.env = widget.NewSelectEntry([]string{profiles.EnvProduction, profiles.EnvTest, profiles.EnvSandbox})
 	e.env.SetPlaceHolder("Production, Test, Sandbox or your own label")
 	e.instance = widget.NewEntry()
@@ -140,7 +159,7 @@ func newEditor(u *UI) *editor {
 	e.title.SizeName = theme.SizeNameHeadingText
 	e.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.submit)
 	e.save.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), e.close)
+	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), sh.closeEditor)
 	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(cancel, e.save), e.warn)
 	e.content = container.NewBorder(e.title, bottom, nil, nil, container.NewVScroll(container.NewVBox(form, acc)))
 	return e
@@ -155,8 +174,7 @@ func (e *editor) origName() string {
 
 // open shows the form for p (a new profile when nil).
 func (e *editor) open(p *profiles.Profile) {
-	u := e.u
-	if u.running {
+	if e.desk.Running() {
 		return
 	}
 	e.orig = p
@@ -199,17 +217,17 @@ func (e *editor) open(p *profiles.Profile) {
 		e.secret.SetPlaceHolder("stored; type a new one to replace it")
 	}
 	e.checkWarnings()
-	u.showRight(e.content)
-	u.win.Canvas().Focus(e.name)
+	e.sh.showScreen(e.content)
+	e.sh.focus(e.name)
 }
 
 func (e *editor) secretStatus(p profiles.Profile) string {
 	where := "saved in the system keychain, never in the profile file"
-	if !e.u.deps.Secrets.Persistent() {
+	if sec := e.desk.Secrets(); !sec.Persistent() {
 		where = "kept in memory for this session only, never in the profile file"
-		if n, ok := e.u.deps.Secrets.(interface{ Unavailable() string }); ok && n.Unavailable() != "" {
+		if n := sec.Unavailable(); n != "" {
 			// The keyring's own one-sentence fix follows on its own line.
-			return e.secretStatusWith(p, where) + "\n" + n.Unavailable()
+			return e.secretStatusWith(p, where) + "\n" + n
 		}
 	}
 	return e.secretStatusWith(p, where)
@@ -219,7 +237,7 @@ func (e *editor) secretStatusWith(p profiles.Profile, where string) string {
 	if p.SecretSetAt.IsZero() {
 		return "No secret stored yet. It will be " + where + "."
 	}
-	age := e.u.deps.Now().Sub(p.SecretSetAt)
+	age := e.desk.Now().Sub(p.SecretSetAt)
 	s := "Secret " + where + "; set " + roughAge(age) + " ago"
 	if age < 2*time.Minute {
 		s = "Secret " + where + "; set just now"
@@ -228,15 +246,6 @@ func (e *editor) secretStatusWith(p profiles.Profile, where string) string {
 		s += ". Consider rotating it: create a new secret on the Trusted App, paste it here, then remove the old one"
 	}
 	return s + "."
-}
-
-func (e *editor) close() {
-	u := e.u
-	if _, ok := u.Current(); ok {
-		u.showRight(u.runView)
-	} else {
-		u.showRight(u.welcome)
-	}
 }
 
 // selectedScopes is the chosen scopes in order, with a scope still typed in the
@@ -335,9 +344,8 @@ func (e *editor) validate() error {
 
 // submit validates and saves on a goroutine.
 func (e *editor) submit() {
-	u := e.u
 	if err := e.validate(); err != nil {
-		u.setStatus("Not saved: " + err.Error() + ".")
+		e.sh.setStatus("Not saved: " + err.Error() + ".")
 		e.warn.SetText("Not saved: " + err.Error() + ".")
 		e.warn.Importance = widget.DangerImportance
 		e.warn.Show()
@@ -349,74 +357,45 @@ func (e *editor) submit() {
 	if err != nil {
 		return
 	}
-	now := u.deps.Now()
 	secret := e.secret.Text
-	orig := e.orig
-	if orig == nil {
-		p.Created = now
-	}
-	p.Updated = now
-	if secret != "" {
-		p.SecretSetAt = now
-	}
+	orig := e.origName()
 	e.save.Disable()
-	u.setStatus("Saving “" + p.Name + "”…")
-	u.background(func() {
-		var serr, err error
-		if secret != "" {
-			serr = u.deps.Secrets.Set(p.Name, secret)
-		}
-		if serr == nil {
-			if orig == nil {
-				err = u.deps.Store.Add(p)
-			} else {
-				err = u.deps.Store.Update(orig.Name, p)
-				if err == nil && orig.Name != p.Name {
-					if secret != "" {
-						_ = u.deps.Secrets.Delete(orig.Name)
-					} else {
-						serr = moveSecret(u.deps.Secrets, orig.Name, p.Name)
-					}
-				}
-			}
-			if err != nil && secret != "" && (orig == nil || orig.Name != p.Name) {
-				_ = u.deps.Secrets.Delete(p.Name)
-			}
-			if err == nil && secret != "" {
-				err = u.deps.Store.MarkSecretSet(p.Name, now)
-			}
-		}
-		fyne.Do(func() {
-			e.save.Enable()
-			switch {
-			case serr != nil && err == nil && orig != nil && orig.Name != p.Name && secret == "":
-				u.showError("Saved, but the client secret could not be moved to the new name", serr, "Open Edit and paste the secret again.")
-			case serr != nil:
-				u.showError("Could not store the client secret", serr, secretFix(u.deps.Secrets)+" Nothing was saved.")
-				return
-			case err != nil:
-				u.showError("Could not save “"+p.Name+"”", err, "Check the fields; if another window changed the profiles, the list reloads: try again.")
-				return
-			}
-			if orig != nil && orig.Name != p.Name {
-				if r, ok := u.reports[orig.Name]; ok {
-					delete(u.reports, orig.Name)
-					u.reports[p.Name] = r
-				}
-			}
-			saved := "Saved “" + p.Name + "”."
-			if n := keyringNotice(u.deps.Secrets); n != "" && secret != "" {
-				saved += " " + n
-			}
-			u.setStatus(saved)
-			u.showRight(u.runView)
-			u.Reload(p.Name)
-		})
-	})
+	e.sh.setStatus("Saving “" + p.Name + "”…")
+	e.desk.SaveProfile(orig, p, secret, func(err error) { e.saved(p, secret != "", err) })
 }
 
-// nameError checks a profile name for uniqueness (self is the name being edited).
-func (u *UI) nameError(s, self string) error {
+// saved ends a save of p (withSecret: a new secret was given).
+func (e *editor) saved(p profiles.Profile, withSecret bool, err error) {
+	e.save.Enable()
+	var later *profiles.SavedError
+	switch {
+	case errors.As(err, &later):
+		e.sh.showError("Saved “"+p.Name+"”, but not everything", err, "Open Edit and paste the secret again.")
+		return
+	case err != nil && withSecret && isSecretError(err):
+		e.sh.showError("Could not store the client secret", err, e.desk.Secrets().Fix()+" Nothing was saved.")
+		return
+	case err != nil:
+		e.sh.showError("Could not save “"+p.Name+"”", err, "Check the fields; if another window changed the profiles, the list reloads: try again.")
+		return
+	}
+	saved := "Saved “" + p.Name + "”."
+	if n := e.desk.Secrets().Notice(); n != "" && withSecret {
+		saved += " " + n
+	}
+	e.sh.setStatus(saved)
+}
+
+// isSecretError reports whether err came from the keychain (not the store).
+func isSecretError(err error) bool {
+	var ku *profiles.KeyringUnavailableError
+	var tl *profiles.SecretTooLargeError
+	return errors.As(err, &ku) || errors.As(err, &tl)
+}
+
+// nameError checks a profile name for uniqueness among list (self is the name being
+// edited).
+func nameError(list []profiles.Profile, s, self string) error {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return errors.New("enter a name for this profile, e.g. “Nightly import (Production)”")
@@ -424,7 +403,7 @@ func (u *UI) nameError(s, self string) error {
 	if s == self {
 		return nil
 	}
-	for _, p := range u.profiles {
+	for _, p := range list {
 		if strings.EqualFold(p.Name, s) {
 			return fmt.Errorf("a profile called “%s” already exists: choose another name", p.Name)
 		}

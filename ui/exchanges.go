@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -21,10 +20,7 @@ func exchangeView(ex check.Exchange) fyne.CanvasObject {
 	line := widget.NewLabelWithStyle(ex.Method+" "+ex.URL, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	line.Wrapping = fyne.TextWrapBreak
 	line.Selectable = true
-	status := "no response"
-	if ex.Status != 0 {
-		status = fmt.Sprintf("%d %s", ex.Status, http.StatusText(ex.Status))
-	}
+	status := ex.StatusLine()
 	t := ex.Timings
 	timing := fmt.Sprintf("%s · %s in total (DNS %s, connect %s, TLS %s, first byte %s) · %d bytes",
 		status, humanDuration(t.Total), humanDuration(t.DNS), humanDuration(t.Connect), humanDuration(t.TLS), humanDuration(t.FirstByte), ex.Size)
@@ -51,7 +47,7 @@ func exchangeView(ex check.Exchange) fyne.CanvasObject {
 	return box
 }
 
-func headerText(h http.Header) string {
+func headerText(h map[string][]string) string {
 	keys := make([]string, 0, len(h))
 	for k := range h {
 		keys = append(keys, k)
@@ -68,7 +64,6 @@ func headerText(h http.Header) string {
 
 // exchangesTab lists every HTTP round trip of the run.
 type exchangesTab struct {
-	u       *UI
 	host    string // scheme://host most requests went to; rows show only their path
 	hostLbl *widget.Label
 	items   []check.Exchange
@@ -78,8 +73,8 @@ type exchangesTab struct {
 	content fyne.CanvasObject
 }
 
-func newExchangesTab(u *UI) *exchangesTab {
-	e := &exchangesTab{u: u}
+func newExchangesTab() *exchangesTab {
+	e := &exchangesTab{}
 	e.detail = container.NewVBox()
 	e.hostLbl = widget.NewLabel("")
 	e.hostLbl.Truncation = fyne.TextTruncateEllipsis

@@ -22,8 +22,8 @@ func TestExchangesListHostOnce(t *testing.T) {
 	u.StartRun()
 	u.Wait()
 	u.win.Resize(fyne.NewSize(1200, 720))
-	u.tabs.SelectIndex(3)
-	x := u.exchanges
+	u.run.tabs.SelectIndex(3)
+	x := u.run.exchanges
 	if x.host != "https://acme.my.erp.net" || x.hostLbl.Text != "Requests went to https://acme.my.erp.net (one went elsewhere: its row shows the whole address)" {
 		t.Fatalf("host %q, line %q", x.host, x.hostLbl.Text)
 	}

@@ -1,12 +1,12 @@
 package ui
 
 import (
-	"bytes"
 	"io"
-	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+
+	"trustedapp-tester/desk"
 )
 
 // saveFile asks where to save, suggesting name, and hands the chosen file to write
@@ -32,27 +32,21 @@ func (u *UI) saveChosen(write func(fyne.URIWriteCloser)) func(fyne.URIWriteClose
 	}
 }
 
-// writeFile fills wc on a goroutine with what produce writes, closes it, and then, on
-// the UI goroutine, explains a failure (failWhat: "Could not save the report") or shows
-// ok(path) in the status line. produce writes to a buffer first, so a failing producer
-// leaves the file empty rather than half written.
+// writeFile has the desk fill wc with what produce writes and close it, then explains
+// a failure (failWhat: "Could not save the report") or shows ok(path) in the status
+// line.
 func (u *UI) writeFile(wc fyne.URIWriteCloser, produce func(io.Writer) error, failWhat string, ok func(path string) string) {
-	u.background(func() {
-		var buf bytes.Buffer
-		err := produce(&buf)
-		if err == nil {
-			_, err = io.Copy(wc, &buf)
+	u.desk.WriteFile(wc, produce, written(u, failWhat, ok))
+}
+
+// written is the end of a file write: a failure explained, or ok(path) in the status
+// line.
+func written(sh notifier, failWhat string, ok func(path string) string) func(desk.Written) {
+	return func(w desk.Written) {
+		if w.Err != nil {
+			sh.showError(failWhat, w.Err, "Choose another folder or file name and try again.")
+			return
 		}
-		if cerr := wc.Close(); err == nil {
-			err = cerr
-		}
-		fyne.Do(func() {
-			if err != nil {
-				u.showError(failWhat, err, "Choose another folder or file name and try again.")
-				return
-			}
-			// The URI's path has forward slashes; say C:\Users\... on Windows.
-			u.setStatus(ok(filepath.FromSlash(wc.URI().Path())))
-		})
-	})
+		sh.setStatus(ok(w.Path))
+	}
 }

@@ -21,7 +21,7 @@ func TestSaveFileFlow(t *testing.T) {
 
 	// Each action opens the save dialog.
 	for name, open := range map[string]func(){
-		"Save report":     u.guidance.saveReport,
+		"Save report":     u.run.guidance.saveReport,
 		"Export profiles": func() { u.sidebar.exportProfiles(nil) },
 		"Export this one": func() { u.sidebar.exportProfiles([]string{"Nightly import"}) },
 	} {

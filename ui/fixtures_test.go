@@ -12,6 +12,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/desk"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/tokenview"
 )
@@ -98,6 +99,9 @@ func scopeFailReport() check.Report {
 	return check.Report{Profile: "Nightly import", Started: r.Started, Finished: r.Started.Add(160 * time.Millisecond), Verdict: check.Fail, Steps: steps}
 }
 
+// Deps are the desk's collaborators, as the tests give them.
+type Deps = desk.Deps
+
 // replayRun is a Deps.Run that streams rep's steps and returns it.
 func replayRun(rep check.Report) func(context.Context, profiles.Profile, string, check.Options, func(check.Step)) check.Report {
 	return func(_ context.Context, p profiles.Profile, _ string, _ check.Options, onStep func(check.Step)) check.Report {
@@ -143,9 +147,9 @@ func newEnv(t *testing.T, deps Deps, seed ...profiles.Profile) *env {
 		// address, and their tokens are signed with other keys.
 		deps.Options.Cache = check.NewTokenCache()
 	}
-	deps.Store = NewStore(store)
+	deps.Store = desk.NewStore(store)
 	if deps.Secrets == nil {
-		deps.Secrets = NewSecrets(sec)
+		deps.Secrets = desk.NewSecrets(sec)
 	}
 	if deps.Now == nil {
 		deps.Now = func() time.Time { return fixedNow }

@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -12,14 +10,16 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/desk"
+	"trustedapp-tester/guide"
 	"trustedapp-tester/profiles"
-	"trustedapp-tester/report"
 	"trustedapp-tester/ui/widgets"
 )
 
 // guidanceTab explains every failing or warning finding with its fix.
 type guidanceTab struct {
-	u       *UI
+	sh      guidanceShell
+	desk    guidanceDesk
 	list    *fyne.Container
 	copyBtn *widget.Button
 	saveBtn *widget.Button
@@ -28,8 +28,23 @@ type guidanceTab struct {
 	content fyne.CanvasObject
 }
 
-func newGuidanceTab(u *UI) *guidanceTab {
-	g := &guidanceTab{u: u}
+// guidanceShell is what the Guidance tab needs of the window.
+type guidanceShell interface {
+	notifier
+	clipboard() fyne.Clipboard
+	openURL(string)
+	openTab(name string)
+	saveFile(name string, write func(fyne.URIWriteCloser))
+}
+
+// guidanceDesk is what the Guidance tab asks of the desk.
+type guidanceDesk interface {
+	Explain(code string, evidence map[string]string) guide.Explanation
+	SaveReport(wc fyne.URIWriteCloser, p profiles.Profile, r check.Report, done func(desk.Written)) *desk.Op
+}
+
+func newGuidanceTab(sh guidanceShell, d guidanceDesk) *guidanceTab {
+	g := &guidanceTab{sh: sh, desk: d}
 	g.list = container.NewVBox()
 	g.copyBtn = widget.NewButtonWithIcon("Copy report", theme.ContentCopyIcon(), g.copyReport)
 	g.saveBtn = widget.NewButtonWithIcon("Save report…", theme.DocumentSaveIcon(), g.saveReport)
@@ -118,7 +133,7 @@ func (g *guidanceTab) set(p profiles.Profile, r check.Report) {
 // findingView explains one finding; steps are the steps it was seen in, listed when
 // there is more than one.
 func (g *guidanceTab) findingView(f check.Finding, steps []string) fyne.CanvasObject {
-	ex := g.u.deps.Explain(f.Code, f.Evidence)
+	ex := g.desk.Explain(f.Code, f.Evidence)
 	title := widget.NewLabelWithStyle(orText(ex.Title, f.Message), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	title.Wrapping = fyne.TextWrapWord
@@ -166,17 +181,11 @@ func (g *guidanceTab) findingView(f check.Finding, steps []string) fyne.CanvasOb
 	code.TextStyle.Monospace = true
 	actions := container.NewHBox(code)
 	if ex.DocURL != "" {
-		actions.Add(widget.NewButtonWithIcon("Open the docs", theme.HelpIcon(), func() { g.u.openURL(ex.DocURL) }))
+		actions.Add(widget.NewButtonWithIcon("Open the docs", theme.HelpIcon(), func() { g.sh.openURL(ex.DocURL) }))
 	}
 	for _, fl := range ex.Fields {
 		if fl.Where == "Trusted App" {
-			actions.Add(widget.NewButtonWithIcon("Check the Trusted App record", theme.ListIcon(), func() {
-				for i, it := range g.u.tabs.Items {
-					if it.Text == "Record" {
-						g.u.tabs.SelectIndex(i)
-					}
-				}
-			}))
+			actions.Add(widget.NewButtonWithIcon("Check the Trusted App record", theme.ListIcon(), func() { g.sh.openTab("Record") }))
 			break
 		}
 	}
@@ -184,25 +193,18 @@ func (g *guidanceTab) findingView(f check.Finding, steps []string) fyne.CanvasOb
 	return box
 }
 
-// markdown renders the report for a support ticket (no secrets, token fingerprint only).
-func (g *guidanceTab) markdown() ([]byte, error) {
-	var buf bytes.Buffer
-	err := report.WriteMarkdown(&buf, report.Build(g.r, g.p))
-	return buf.Bytes(), err
-}
-
 func (g *guidanceTab) copyReport() {
-	md, err := g.markdown()
+	md, err := desk.Markdown(g.p, g.r)
 	if err != nil {
-		g.u.showError("Could not build the report", err, "Save it to a file instead, or copy the Exchanges tab.")
+		g.sh.showError("Could not build the report", err, "Save it to a file instead, or copy the Exchanges tab.")
 		return
 	}
-	g.u.app.Clipboard().SetContent(string(md))
-	g.u.setStatus("Report copied: paste it into a support ticket. It holds no secret and no whole token.")
+	g.sh.clipboard().SetContent(string(md))
+	g.sh.setStatus("Report copied: paste it into a support ticket. It holds no secret and no whole token.")
 }
 
 func (g *guidanceTab) saveReport() {
-	g.u.saveFile(safeFileName(g.p.Name)+"-report.md", g.saveTo)
+	g.sh.saveFile(safeFileName(g.p.Name)+"-report.md", g.saveTo)
 }
 
 func safeFileName(s string) string {
@@ -219,15 +221,7 @@ func safeFileName(s string) string {
 }
 
 // saveTo writes the Markdown report to wc and closes it (the file dialog's callback;
-// tests call it with a file writer). The report is built on the UI goroutine, written
-// on a goroutine.
+// tests call it with a file writer).
 func (g *guidanceTab) saveTo(wc fyne.URIWriteCloser) {
-	md, merr := g.markdown()
-	g.u.writeFile(wc, func(w io.Writer) error {
-		if merr != nil {
-			return merr
-		}
-		_, err := w.Write(md)
-		return err
-	}, "Could not save the report", func(path string) string { return "Report saved to " + path + "." })
+	g.desk.SaveReport(wc, g.p, g.r, written(g.sh, "Could not save the report", func(path string) string { return "Report saved to " + path + "." }))
 }

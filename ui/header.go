@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,29 +12,57 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	ttwidget "github.com/dweymouth/fyne-tooltip/widget"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/desk"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
 )
 
-// header is the profile's summary row with the Test button.
+// header is the profile's summary row with the Test button and the ⋮ menu of profile
+// operations.
 type header struct {
-	u    *UI
+	sh   headerShell
+	desk headerDesk
 	name *widget.Label
 	env  *widgets.Chip
 	line *widgets.TipLabel
 	// note is a compact button at the end of the summary line (a sandbox scenario's
 	// description, a missing or old secret); tapping it shows the whole text.
-	note     *ttwidget.Button
+	note     *widgets.TipButton
 	noteText string
 	test     *widget.Button
 	// cancel takes the Test button's place while a run is in flight.
 	cancel  *widget.Button
-	edit    *ttwidget.Button
-	more    *ttwidget.Button
+	edit    *widgets.TipButton
+	more    *widgets.TipButton
 	content fyne.CanvasObject
+}
+
+// headerShell is what the header needs of the window.
+type headerShell interface {
+	notifier
+	window() fyne.Window
+	focus(fyne.Focusable)
+	StartRun()
+	StartFreshRun()
+	CancelRun()
+	EditCurrent()
+	InspectToken(raw string)
+	exportProfiles(names []string)
+}
+
+// headerDesk is what the header asks of the desk.
+type headerDesk interface {
+	Current() (profiles.Profile, bool)
+	Running() bool
+	Profiles() []profiles.Profile
+	Scenario(name string) (desk.SandboxProfile, bool)
+	SandboxProfiles() []string
+	Now() time.Time
+	DuplicateProfile(name string, done func(desk.Duplicated)) *desk.Op
+	RenameProfile(from, name string, done func(error)) *desk.Op
+	DeleteProfiles(names []string, done func(desk.Deleted)) *desk.Op
 }
 
 func shortcutHint() string {
@@ -60,8 +87,8 @@ func freshShortcutHint() string {
 	return "Ctrl+Shift+Enter"
 }
 
-func newHeader(u *UI) *header {
-	h := &header{u: u}
+func newHeader(sh headerShell, d headerDesk) *header {
+	h := &header{sh: sh, desk: d}
 	h.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	h.name.SizeName = theme.SizeNameHeadingText
 	h.name.Truncation = fyne.TextTruncateEllipsis
@@ -70,36 +97,12 @@ func newHeader(u *UI) *header {
 	h.line.Truncation = fyne.TextTruncateEllipsis
 	h.note = widgets.NewTipButton("", theme.InfoIcon(), "", h.showNote)
 	h.note.Importance = widget.LowImportance
-	h.test = widget.NewButtonWithIcon("Test this Trusted App  ("+shortcutHint()+")", theme.MediaPlayIcon(), u.StartRun)
+	h.test = widget.NewButtonWithIcon("Test this Trusted App  ("+shortcutHint()+")", theme.MediaPlayIcon(), sh.StartRun)
 	h.test.Importance = widget.HighImportance
-	h.cancel = widget.NewButtonWithIcon("Cancel  (Esc)", theme.CancelIcon(), u.CancelRun)
+	h.cancel = widget.NewButtonWithIcon("Cancel  (Esc)", theme.CancelIcon(), sh.CancelRun)
 	h.cancel.Hide()
-	h.edit = widgets.NewTipButton("Edit", theme.DocumentCreateIcon(), "Edit this profile ("+keyHint("E")+")", u.EditCurrent)
-	h.more = widgets.NewTipButton("", theme.MoreVerticalIcon(), "More actions: test with a fresh token, duplicate, rename, export, delete", nil)
-	h.more.OnTapped = func() {
-		fresh := fyne.NewMenuItem("Test with a fresh token  ("+freshShortcutHint()+")", u.StartFreshRun)
-		fresh.Disabled = u.running
-		menu := fyne.NewMenu("",
-			fresh,
-			fyne.NewMenuItem("Inspect a token…  ("+keyHint("I")+")", u.askToken),
-			fyne.NewMenuItemSeparator(),
-			fyne.NewMenuItem("Duplicate", u.duplicateCurrent),
-			fyne.NewMenuItem("Rename…", u.renameCurrent),
-			fyne.NewMenuItem("Export this profile…", func() {
-				if p, ok := u.Current(); ok {
-					u.sidebar.exportProfiles([]string{p.Name})
-				}
-			}),
-			fyne.NewMenuItemSeparator(),
-			fyne.NewMenuItem("Delete…", u.deleteCurrent),
-		)
-		if n := len(u.sandboxProfiles()); n > 0 {
-			menu.Items = append(menu.Items, fyne.NewMenuItem(fmt.Sprintf("Remove the %d sandbox profiles…", n), u.removeSandboxProfiles))
-		}
-		c := u.win.Canvas()
-		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(h.more)
-		widget.ShowPopUpMenuAtPosition(menu, c, pos.Add(fyne.NewPos(0, h.more.Size().Height)))
-	}
+	h.edit = widgets.NewTipButton("Edit", theme.DocumentCreateIcon(), "Edit this profile ("+keyHint("E")+")", sh.EditCurrent)
+	h.more = widgets.NewTipButton("", theme.MoreVerticalIcon(), "More actions: test with a fresh token, duplicate, rename, export, delete", h.showMenu)
 	title := container.New(&nameTagLayout{name: h.name}, h.name, container.NewCenter(h.env))
 	buttons := container.NewHBox(h.edit, h.more, h.test, h.cancel)
 	// The buttons share the name's row; the summary line below gets the full width.
@@ -109,6 +112,32 @@ func newHeader(u *UI) *header {
 	return h
 }
 
+// showMenu opens the ⋮ menu under its button.
+func (h *header) showMenu() {
+	fresh := fyne.NewMenuItem("Test with a fresh token  ("+freshShortcutHint()+")", h.sh.StartFreshRun)
+	fresh.Disabled = h.desk.Running()
+	menu := fyne.NewMenu("",
+		fresh,
+		fyne.NewMenuItem("Inspect a token…  ("+keyHint("I")+")", h.askToken),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Duplicate", h.duplicateCurrent),
+		fyne.NewMenuItem("Rename…", h.renameCurrent),
+		fyne.NewMenuItem("Export this profile…", func() {
+			if p, ok := h.desk.Current(); ok {
+				h.sh.exportProfiles([]string{p.Name})
+			}
+		}),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Delete…", h.deleteCurrent),
+	)
+	if n := len(h.desk.SandboxProfiles()); n > 0 {
+		menu.Items = append(menu.Items, fyne.NewMenuItem(fmt.Sprintf("Remove the %d sandbox profiles…", n), h.removeSandboxProfiles))
+	}
+	c := h.sh.window().Canvas()
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(h.more)
+	widget.ShowPopUpMenuAtPosition(menu, c, pos.Add(fyne.NewPos(0, h.more.Size().Height)))
+}
+
 // showNote shows the note's whole text in a pop-up under its button.
 func (h *header) showNote() {
 	if h.noteText == "" {
@@ -116,7 +145,7 @@ func (h *header) showNote() {
 	}
 	body := widget.NewLabel(h.noteText)
 	body.Wrapping = fyne.TextWrapWord
-	c := h.u.win.Canvas()
+	c := h.sh.window().Canvas()
 	pop := widget.NewPopUp(container.NewPadded(body), c)
 	w := float32(460)
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(h.note)
@@ -168,7 +197,7 @@ func (h *header) set(p profiles.Profile) {
 	h.line.SetText(strings.Join([]string{p.Root(), p.ClientID, authText(p.Method()), scopesText(p.Scopes)}, "  ·  "))
 	h.line.SetToolTip(summaryTip(p))
 	note, short, icon, imp := "", "", theme.InfoIcon(), widget.LowImportance
-	if sb, ok := h.u.sandbox[p.Name]; ok {
+	if sb, ok := h.desk.Scenario(p.Name); ok {
 		note, short = "Sandbox scenario: "+sb.Description, "About this scenario"
 		if sb.Expect != "" {
 			note += " Expected: " + sb.Expect
@@ -176,7 +205,7 @@ func (h *header) set(p profiles.Profile) {
 	} else if p.SecretSetAt.IsZero() {
 		note, short = "No client secret stored yet: press Edit to add it.", "No client secret yet"
 		icon, imp = theme.WarningIcon(), widget.WarningImportance
-	} else if age := h.u.deps.Now().Sub(p.SecretSetAt); age > rotationAge {
+	} else if age := h.desk.Now().Sub(p.SecretSetAt); age > rotationAge {
 		note, short = "The client secret was set "+roughAge(age)+" ago: consider rotating it.", "Secret set "+roughAge(age)+" ago"
 		icon, imp = theme.WarningIcon(), widget.WarningImportance
 	}
@@ -207,165 +236,101 @@ func (h *header) setRunning(r bool) {
 	}
 }
 
-// duplicateCurrent stores a copy of the selected profile (without its secret).
-func (u *UI) duplicateCurrent() {
-	p, ok := u.Current()
+// cancelling shows that a cancel was asked for.
+func (h *header) cancelling() { h.cancel.Disable() }
+
+// duplicateCurrent stores a copy of the selected profile with its secret.
+func (h *header) duplicateCurrent() {
+	p, ok := h.desk.Current()
 	if !ok {
 		return
 	}
-	cp := p
-	cp.Name = u.freeName(p.Name + " copy")
-	cp.SecretSetAt = time.Time{}
-	cp.Created, cp.Updated = u.deps.Now(), u.deps.Now()
-	cp.Sandbox = false
-	u.background(func() {
-		err := u.deps.Store.Add(cp)
-		fyne.Do(func() {
-			if err != nil {
-				u.showError("Could not duplicate “"+p.Name+"”", err, "Try again; if the store file changed on disk, the app reloads it first.")
-				return
-			}
-			u.setStatus("Duplicated as “" + cp.Name + "”. Its client secret was not copied: press Edit to add one.")
-			u.Reload(cp.Name)
-		})
+	h.desk.DuplicateProfile(p.Name, func(res desk.Duplicated) {
+		if res.Err != nil {
+			h.sh.showError("Could not duplicate “"+p.Name+"”", res.Err, "Try again; if the store file changed on disk, the app reloads it first.")
+			return
+		}
+		msg := "Duplicated as “" + res.Copy.Name + "”"
+		if res.SecretCopied {
+			msg += " with its client secret."
+		} else {
+			msg += ". “" + p.Name + "” has no client secret: press Edit to add one."
+		}
+		h.sh.setStatus(msg)
 	})
 }
 
-func (u *UI) freeName(base string) string {
-	name := base
-	for i := 2; ; i++ {
-		if _, taken := u.find(name); !taken {
-			return name
-		}
-		name = base + " " + strconv.Itoa(i)
-	}
-}
-
 // renameCurrent asks for a new name, then renames the profile and moves its secret.
-func (u *UI) renameCurrent() {
-	p, ok := u.Current()
+func (h *header) renameCurrent() {
+	p, ok := h.desk.Current()
 	if !ok {
 		return
 	}
 	e := widget.NewEntry()
 	e.SetText(p.Name)
-	e.Validator = func(s string) error { return u.nameError(s, p.Name) }
+	e.Validator = func(s string) error { return nameError(h.desk.Profiles(), s, p.Name) }
 	dialog.ShowForm("Rename profile", "Rename", "Cancel", []*widget.FormItem{widget.NewFormItem("New name", e)}, func(ok bool) {
 		name := profiles.NormalizeName(strings.TrimSpace(e.Text))
 		if !ok || name == p.Name {
 			return
 		}
-		u.renameProfile(p, name)
-	}, u.win)
-}
-
-func (u *UI) renameProfile(p profiles.Profile, name string) {
-	np := p
-	np.Name = name
-	np.Updated = u.deps.Now()
-	u.background(func() {
-		err := u.deps.Store.Update(p.Name, np)
-		var serr error
-		if err == nil {
-			serr = moveSecret(u.deps.Secrets, p.Name, name)
-		}
-		fyne.Do(func() {
-			if err != nil {
-				u.showError("Could not rename “"+p.Name+"”", err, "Choose a name no other profile uses.")
-				return
+		h.desk.RenameProfile(p.Name, name, func(err error) {
+			var saved *profiles.SavedError
+			switch {
+			case errors.As(err, &saved):
+				h.sh.showError("Renamed, but not everything went with it", err, "Open Edit and paste the secret again.")
+			case err != nil:
+				h.sh.showError("Could not rename “"+p.Name+"”", err, "Choose a name no other profile uses. Nothing was changed.")
 			}
-			if sb, ok := u.sandbox[p.Name]; ok {
-				delete(u.sandbox, p.Name)
-				u.sandbox[name] = sb
-			}
-			if r, ok := u.reports[p.Name]; ok {
-				delete(u.reports, p.Name)
-				u.reports[name] = r
-			}
-			if serr != nil {
-				u.showError("Renamed, but the client secret could not be moved", serr, "Open Edit and paste the secret again.")
-			}
-			u.Reload(name)
 		})
-	})
-}
-
-func moveSecret(s SecretStore, from, to string) error {
-	sec, err := s.Get(from)
-	if err != nil || sec == "" {
-		return err
-	}
-	if err := s.Set(to, sec); err != nil {
-		return err
-	}
-	return s.Delete(from)
+	}, h.sh.window())
 }
 
 // deleteCurrent deletes the selected profile and its secret after a confirmation.
-func (u *UI) deleteCurrent() {
-	p, ok := u.Current()
+func (h *header) deleteCurrent() {
+	p, ok := h.desk.Current()
 	if !ok {
 		return
 	}
-	u.confirmDanger("Delete “"+p.Name+"”?",
+	confirmDanger(h.sh.window(), "Delete “"+p.Name+"”?",
 		"The profile and its client secret in the keychain are removed. The Trusted App on the server is not touched.",
 		"Delete", func() {
-			u.deleteProfiles([]string{p.Name}, func(_ int, err error) {
-				if err != nil {
-					u.showError("Could not delete “"+p.Name+"”", err, "Check that the store file is writable and try again.")
+			h.desk.DeleteProfiles([]string{p.Name}, func(res desk.Deleted) {
+				if res.Failed != nil {
+					h.sh.showError("Could not delete “"+p.Name+"”", res.Failed, deleteFix(res))
 					return
 				}
-				u.setStatus("Deleted “" + p.Name + "”.")
+				h.sh.setStatus("Deleted “" + p.Name + "”.")
 			})
 		})
 }
 
+// deleteFix is what to do after a delete that failed.
+func deleteFix(res desk.Deleted) string {
+	var saved *profiles.SavedError
+	if errors.As(res.Failed, &saved) {
+		return "The profile is gone; remove its keychain entry by hand, or leave it: a profile made later with this name replaces it when you paste its secret."
+	}
+	return "Check that the store file is writable and the keychain unlocked, then try again. Nothing was deleted."
+}
+
 // confirmDanger asks before a destructive action; Keep is the safe default.
-func (u *UI) confirmDanger(title, msg, action string, do func()) {
+func confirmDanger(w fyne.Window, title, msg, action string, do func()) {
 	d := dialog.NewConfirm(title, msg, func(ok bool) {
 		if ok {
 			do()
 		}
-	}, u.win)
+	}, w)
 	d.SetConfirmText(action)
 	d.SetDismissText("Keep")
 	d.SetConfirmImportance(widget.DangerImportance)
 	d.Show()
 }
 
-// deleteProfiles deletes the named profiles and their secrets on a goroutine, then
-// calls done on the UI goroutine with how many went and the first failure, and
-// reloads the list.
-func (u *UI) deleteProfiles(names []string, done func(removed int, failed error)) {
-	u.background(func() {
-		var failed error
-		var gone []string
-		for _, n := range names {
-			if err := u.deps.Store.Delete(n); err != nil {
-				if failed == nil {
-					failed = err
-				}
-				continue
-			}
-			_ = u.deps.Secrets.Delete(n)
-			gone = append(gone, n)
-		}
-		fyne.Do(func() {
-			for _, n := range gone {
-				delete(u.reports, n)
-				delete(u.sandbox, n)
-			}
-			done(len(gone), failed)
-			u.current = ""
-			u.Reload("")
-		})
-	})
-}
-
 // askToken asks for an access token to inspect with the current profile's instance.
-func (u *UI) askToken() {
-	p, ok := u.Current()
-	if !ok || u.running {
+func (h *header) askToken() {
+	p, ok := h.desk.Current()
+	if !ok || h.desk.Running() {
 		return
 	}
 	e := widget.NewPasswordEntry()
@@ -386,44 +351,33 @@ func (u *UI) askToken() {
 				return
 			}
 			if raw == "" {
-				u.showMessage("No token pasted", "Paste the whole access token, then press Inspect.")
+				h.sh.showMessage("No token pasted", "Paste the whole access token, then press Inspect.")
 				return
 			}
-			u.InspectToken(raw)
-		}, u.win)
+			h.sh.InspectToken(raw)
+		}, h.sh.window())
 	e.OnSubmitted = func(string) { d.Confirm() }
 	d.Resize(fyne.NewSize(620, 280))
 	d.Show()
-	u.win.Canvas().Focus(e)
-}
-
-// sandboxProfiles are the names of the stored profiles made for the sandbox.
-func (u *UI) sandboxProfiles() []string {
-	var names []string
-	for _, p := range u.profiles {
-		if p.Sandbox {
-			names = append(names, p.Name)
-		}
-	}
-	return names
+	h.sh.focus(e)
 }
 
 // removeSandboxProfiles deletes every sandbox profile and its secret, after a
 // confirmation; the user's own profiles stay. "Try the sandbox" brings them back.
-func (u *UI) removeSandboxProfiles() {
-	names := u.sandboxProfiles()
+func (h *header) removeSandboxProfiles() {
+	names := h.desk.SandboxProfiles()
 	if len(names) == 0 {
 		return
 	}
-	u.confirmDanger(fmt.Sprintf("Remove the %d sandbox profiles?", len(names)),
+	confirmDanger(h.sh.window(), fmt.Sprintf("Remove the %d sandbox profiles?", len(names)),
 		"The profiles made for the built-in sandbox and their secrets are removed. Your own profiles stay. “Try the sandbox” brings the scenarios back.",
 		"Remove", func() {
-			u.deleteProfiles(names, func(removed int, err error) {
-				if err != nil {
-					u.showError(fmt.Sprintf("Removed %d of %d sandbox profiles", removed, len(names)), err, "Check that the store file is writable and try again.")
+			h.desk.DeleteProfiles(names, func(res desk.Deleted) {
+				if res.Failed != nil {
+					h.sh.showError(fmt.Sprintf("Removed %d of %d sandbox profiles", len(res.Removed), len(names)), res.Failed, deleteFix(res))
 					return
 				}
-				u.setStatus(fmt.Sprintf("Removed %d sandbox profiles.", removed))
+				h.sh.setStatus(fmt.Sprintf("Removed %d sandbox profiles.", len(res.Removed)))
 			})
 		})
 }

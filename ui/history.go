@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"io"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -10,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/audit"
+	"trustedapp-tester/desk"
+	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
 )
 
@@ -17,7 +18,8 @@ const allProfiles = "All profiles"
 
 // historyTab shows the audit log, filterable by profile and exportable.
 type historyTab struct {
-	u       *UI
+	sh      historyShell
+	desk    historyDesk
 	filter  *widget.Select
 	entries []audit.Entry
 	table   *widget.Table
@@ -30,8 +32,22 @@ var historyCols = []struct {
 	width float32
 }{{"Time", 170}, {"Profile", 150}, {"Kind", 60}, {"Request", 420}, {"Status", 70}, {"Duration", 80}, {"Token", 110}}
 
-func newHistoryTab(u *UI) *historyTab {
-	h := &historyTab{u: u}
+// historyShell is what the History tab needs of the window.
+type historyShell interface {
+	notifier
+	saveFile(name string, write func(fyne.URIWriteCloser))
+}
+
+// historyDesk is what the History tab asks of the desk.
+type historyDesk interface {
+	Profiles() []profiles.Profile
+	HistoryAvailable() bool
+	ReadHistory(f audit.Filter, done func(desk.History)) *desk.Op
+	ExportHistory(wc fyne.URIWriteCloser, f audit.Filter, done func(desk.Written)) *desk.Op
+}
+
+func newHistoryTab(sh historyShell, d historyDesk) *historyTab {
+	h := &historyTab{sh: sh, desk: d}
 	h.filter = widget.NewSelect([]string{allProfiles}, func(string) { h.reload() })
 	h.filter.Selected = allProfiles
 	h.note = widget.NewLabel("")
@@ -100,47 +116,39 @@ func (h *historyTab) currentFilter() audit.Filter {
 
 // reload reads the log on a goroutine.
 func (h *historyTab) reload() {
-	u := h.u
 	opts := []string{allProfiles}
-	for _, p := range u.profiles {
+	for _, p := range h.desk.Profiles() {
 		opts = append(opts, p.Name)
 	}
 	h.filter.Options = opts
-	if u.deps.History == nil {
+	if !h.desk.HistoryAvailable() {
 		h.note.SetText("The history log is not available in this session.")
 		return
 	}
-	f := h.currentFilter()
-	u.background(func() {
-		list, err := u.deps.History.Entries(f)
-		fyne.Do(func() {
-			if err != nil {
-				h.note.SetText("Could not read the history log: " + err.Error() + ". Check the log file's permissions.")
-				return
-			}
-			// Newest first.
-			for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
-				list[i], list[j] = list[j], list[i]
-			}
-			h.entries = list
-			h.note.SetText(fmt.Sprintf("%d requests logged (no secrets, tokens as fingerprints)", len(list)))
-			h.table.Refresh()
-		})
-	})
+	h.desk.ReadHistory(h.currentFilter(), h.read)
+}
+
+// read shows what reload read.
+func (h *historyTab) read(res desk.History) {
+	if res.Err != nil {
+		h.note.SetText("Could not read the history log: " + res.Err.Error() + ". Check the log file's permissions.")
+		return
+	}
+	h.entries = res.Entries
+	h.note.SetText(fmt.Sprintf("%d requests logged (no secrets, tokens as fingerprints)", len(res.Entries)))
+	h.table.Refresh()
 }
 
 func (h *historyTab) export() {
-	u := h.u
-	if u.deps.History == nil {
+	if !h.desk.HistoryAvailable() {
 		return
 	}
 	f := h.currentFilter()
-	u.saveFile("trustedapp-history.jsonl", func(wc fyne.URIWriteCloser) { h.exportTo(wc, f) })
+	h.sh.saveFile("trustedapp-history.jsonl", func(wc fyne.URIWriteCloser) { h.exportTo(wc, f) })
 }
 
 // exportTo writes the entries matching f as JSON lines to wc on a goroutine and closes
 // it (the file dialog's callback; tests call it with a file writer).
 func (h *historyTab) exportTo(wc fyne.URIWriteCloser, f audit.Filter) {
-	h.u.writeFile(wc, func(w io.Writer) error { return h.u.deps.History.Export(w, f) },
-		"Could not export the history", func(path string) string { return "History exported to " + path + "." })
+	h.desk.ExportHistory(wc, f, written(h.sh, "Could not export the history", func(path string) string { return "History exported to " + path + "." }))
 }

@@ -21,7 +21,7 @@ const maxLifetime = time.Hour
 
 // identityCard answers "as whom does this app act, with which scopes, until when".
 type identityCard struct {
-	u     *UI
+	sh    identityShell
 	quiet *widget.Label
 	grid  fyne.CanvasObject
 	// The values can be cut with "…": hovering shows the whole value in the status
@@ -43,6 +43,14 @@ type identityCard struct {
 	content     fyne.CanvasObject
 }
 
+// identityShell is what the identity card needs of the window: the status line (a
+// hovered value shows there whole) and the clipboard.
+type identityShell interface {
+	setStatus(string)
+	statusText() string
+	clipboard() fyne.Clipboard
+}
+
 // copyable is a card value that shows its whole text on hover and copies it on a
 // click; what names the value in the status line ("System User id").
 func (c *identityCard) copyable(what string) *widgets.CopyLabel {
@@ -50,22 +58,21 @@ func (c *identityCard) copyable(what string) *widgets.CopyLabel {
 	var saved string
 	hovering := false
 	l.OnHover = func(in bool) {
-		st := c.u.status
 		switch {
 		case in && l.CopyValue() != "":
-			saved, hovering = st.Text, true
-			c.u.setStatus(what + ": " + l.CopyValue() + "   (click to copy)")
+			saved, hovering = c.sh.statusText(), true
+			c.sh.setStatus(what + ": " + l.CopyValue() + "   (click to copy)")
 		case !in && hovering:
 			hovering = false
-			if strings.HasSuffix(st.Text, "(click to copy)") {
-				c.u.setStatus(saved)
+			if strings.HasSuffix(c.sh.statusText(), "(click to copy)") {
+				c.sh.setStatus(saved)
 			}
 		}
 	}
 	l.OnCopy = func(v string) {
-		c.u.app.Clipboard().SetContent(v)
+		c.sh.clipboard().SetContent(v)
 		hovering = false
-		c.u.setStatus("Copied the " + what + " to the clipboard: " + v)
+		c.sh.setStatus("Copied the " + what + " to the clipboard: " + v)
 	}
 	return l
 }
@@ -77,8 +84,8 @@ func (c *identityCard) bigValue(what string) *widgets.CopyLabel {
 	return l
 }
 
-func newIdentityCard(u *UI) *identityCard {
-	c := &identityCard{u: u}
+func newIdentityCard(sh identityShell) *identityCard {
+	c := &identityCard{sh: sh}
 	c.quiet = widget.NewLabel("")
 	c.quiet.Truncation = fyne.TextTruncateEllipsis
 	c.quiet.TextStyle = fyne.TextStyle{Italic: true}
@@ -210,7 +217,7 @@ func (c *identityCard) tick(now time.Time) {
 	c.expires.SetText(countdown(left))
 	if left <= 0 && !c.expiredSaid {
 		c.expiredSaid = true
-		c.u.setStatus("The token has expired. Client credentials gets no refresh token: press “Test this Trusted App” for a new one (a custom call asks for one by itself).")
+		c.sh.setStatus("The token has expired. Client credentials gets no refresh token: press “Test this Trusted App” for a new one (a custom call asks for one by itself).")
 	}
 	v := float64(left) / float64(maxLifetime)
 	if v < 0 {

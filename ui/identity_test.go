@@ -63,7 +63,7 @@ func TestSandboxUserScopesIdentity(t *testing.T) {
 	u.selectProfile("Sandbox: user-scopes")
 	u.StartRun()
 	u.Wait()
-	got := strings.Join(chipTexts(u.identity.scopes), ",")
+	got := strings.Join(chipTexts(u.run.identity.scopes), ",")
 	want := "✔ read,✖ openid requested, not granted,✖ offline_access requested, not granted"
 	if got != want {
 		t.Fatalf("scope chips = %q, want %q (status %q)", got, want, u.status.Text)
@@ -78,7 +78,7 @@ func TestIdentityValuesCopy(t *testing.T) {
 	u.StartRun()
 	u.Wait()
 	u.win.Resize(fyne.NewSize(1024, 700))
-	c := u.identity
+	c := u.run.identity
 	const id = "3f2c8a9e-6b1d-4e7a-9c55-0d1e2f3a4b5c"
 	if !strings.Contains(c.actsAsDetail.Text, "id "+id) {
 		t.Fatalf("detail = %q", c.actsAsDetail.Text)
@@ -127,17 +127,17 @@ func TestExpiryIsSaid(t *testing.T) {
 	u := e.u
 	u.StartRun()
 	u.Wait()
-	u.Tick()
+	u.Tick(now)
 	if strings.Contains(u.status.Text, "expired") {
 		t.Fatalf("status before expiry: %q", u.status.Text)
 	}
 	now = fixedNow.Add(58 * time.Minute)
-	u.Tick()
+	u.Tick(now)
 	if !strings.Contains(u.status.Text, "The token has expired. Client credentials gets no refresh token") {
 		t.Fatalf("status after expiry: %q", u.status.Text)
 	}
 	u.setStatus("something else")
-	u.Tick()
+	u.Tick(now)
 	if u.status.Text != "something else" {
 		t.Error("the expiry is said again on every tick")
 	}

@@ -129,8 +129,8 @@ func TestStoreDamageOffersRecovery(t *testing.T) {
 	if _, err := e.store.Get("Newest"); err != nil {
 		t.Fatal("Newest was not recovered")
 	}
-	if u.current != "Newest" {
-		t.Errorf("selected %q", u.current)
+	if u.desk.Selected() != "Newest" {
+		t.Errorf("selected %q", u.desk.Selected())
 	}
 	// Nothing to recover: the dialog only informs.
 	closeDialogs(u)

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"github.com/zalando/go-keyring"
 
+	"trustedapp-tester/desk"
 	"trustedapp-tester/profiles"
 )
 
@@ -21,7 +22,7 @@ const dbusFix = "No system keychain is available (there is no D-Bus session, as 
 func TestKeyringUnavailableAtStart(t *testing.T) {
 	keyring.MockInitWithError(noDBus)
 	t.Cleanup(keyring.MockInit)
-	store, notice := OpenSecrets()
+	store, notice := desk.OpenSecrets()
 	if store.Persistent() {
 		t.Fatal("secrets claim to be persistent without a keyring")
 	}
@@ -61,10 +62,10 @@ func TestKeyringUnavailableAtStart(t *testing.T) {
 // and the user reads why and what to do.
 func TestKeyringFailsOnSave(t *testing.T) {
 	keyring.MockInit()
-	sec := NewSecrets(profiles.NewSecrets())
+	sec := desk.NewSecrets(profiles.NewSecrets())
 	e := newEnv(t, Deps{Secrets: sec})
 	u := e.u
-	if !sec.Persistent() || keyringNotice(sec) != "" {
+	if !sec.Persistent() || sec.Notice() != "" {
 		t.Fatal("a working keyring should be persistent with no notice")
 	}
 	keyring.MockInitWithError(noDBus)

@@ -17,7 +17,7 @@ func TestClaimsTable(t *testing.T) {
 	u := e.u
 	u.StartRun()
 	u.Wait()
-	c := u.claims
+	c := u.run.claims
 	rows, cols := c.table.Length()
 	if cols != 3 || rows != 2+3+9 {
 		t.Fatalf("table %d×%d, want 14 rows (2 sections, 3 header, 9 payload) × 3", rows, cols)
@@ -41,7 +41,7 @@ func TestClaimsTable(t *testing.T) {
 	}
 	// The value column takes what the others leave: no sideways scrolling at 1024.
 	u.win.Resize(fyne.NewSize(1024, 700))
-	u.tabs.SelectIndex(1)
+	u.run.tabs.SelectIndex(1)
 	w := c.table.Size().Width
 	if w <= 0 {
 		t.Fatal("claims table not laid out")
@@ -72,18 +72,18 @@ func TestLayoutAt1024(t *testing.T) {
 	u.StartRun()
 	u.Wait()
 	u.win.Resize(fyne.NewSize(1024, 700))
-	row := u.timeline.slots[check.StepReachability]
-	last := u.timeline.slots[check.StepAPI]
+	row := u.run.timeline.slots[check.StepReachability]
+	last := u.run.timeline.slots[check.StepAPI]
 	driver := fyne.CurrentApp().Driver()
 	right := driver.AbsolutePositionForObject(last).X + last.Size().Width
-	tl := driver.AbsolutePositionForObject(u.timeline.content).X + u.timeline.content.Size().Width
+	tl := driver.AbsolutePositionForObject(u.run.timeline.content).X + u.run.timeline.content.Size().Width
 	if right > tl+0.5 || row.Size().Width <= 0 {
 		t.Errorf("timeline slots end at %.0f, the row at %.0f", right, tl)
 	}
 	if got := last.Text; got != "API calls  3/3 passed" {
 		t.Errorf("API slot = %q", got)
 	}
-	name, tag := u.header.name, u.header.env
+	name, tag := u.run.header.name, u.run.header.env
 	nameEnd := driver.AbsolutePositionForObject(name).X + name.Size().Width
 	tagX := driver.AbsolutePositionForObject(tag).X
 	if gap := tagX - nameEnd; gap < 0 || gap > 20 {
@@ -95,16 +95,16 @@ func TestLayoutAt1024(t *testing.T) {
 func TestTimelineSlotOpensStep(t *testing.T) {
 	e := newEnv(t, Deps{Run: replayRun(scopeFailReport())}, acme())
 	u := e.u
-	test.Tap(u.timeline.slots[check.StepToken]) // nothing yet: no dialog
+	test.Tap(u.run.timeline.slots[check.StepToken]) // nothing yet: no dialog
 	if topDialog(u) != "" {
 		t.Fatal("a step without results opened a dialog")
 	}
 	u.StartRun()
 	u.Wait()
-	if got := u.timeline.slots[check.StepInspect].Text; got != "Signature  skipped" {
+	if got := u.run.timeline.slots[check.StepInspect].Text; got != "Signature  skipped" {
 		t.Errorf("skipped slot = %q", got)
 	}
-	test.Tap(u.timeline.slots[check.StepToken])
+	test.Tap(u.run.timeline.slots[check.StepToken])
 	d := topDialog(u)
 	if !strings.Contains(d, `refused the scope "update"`) || !strings.Contains(d, "[token.invalid_scope]") || !strings.Contains(d, "RESPONSE BODY") {
 		t.Fatalf("step dialog = %q", d)
@@ -119,29 +119,29 @@ func TestCardTabsSplit(t *testing.T) {
 	u := e.u
 	u.StartRun()
 	u.Wait()
-	card := u.identity.content
+	card := u.run.identity.content
 	for _, size := range []fyne.Size{fyne.NewSize(1200, 720), fyne.NewSize(1024, 700)} {
 		u.win.Resize(size)
-		lead := u.cardSplit.Leading.Size().Height
+		lead := u.run.cardSplit.Leading.Size().Height
 		if min := card.MinSize().Height; lead < min || lead > min+4 {
 			t.Errorf("at %v the card area is %.0f px, want its natural %.0f", size, lead, min)
 		}
 		// The header, timeline and card leave the tabs more than half the window.
-		if tabs := u.tabs.Size().Height; tabs < size.Height-400 {
+		if tabs := u.run.tabs.Size().Height; tabs < size.Height-400 {
 			t.Errorf("at %v the tabs have %.0f px", size, tabs)
 		}
 	}
 	// The user drags the divider up: the card shrinks (and scrolls), the tabs grow.
-	before := u.tabs.Size().Height
-	u.cardSplit.SetOffset(0.05)
+	before := u.run.tabs.Size().Height
+	u.run.cardSplit.SetOffset(0.05)
 	u.win.Resize(fyne.NewSize(1200, 720))
-	if u.cardSplit.Offset != 0.05 {
-		t.Fatalf("offset after a drag and a resize = %v, want the user's 0.05", u.cardSplit.Offset)
+	if u.run.cardSplit.Offset != 0.05 {
+		t.Fatalf("offset after a drag and a resize = %v, want the user's 0.05", u.run.cardSplit.Offset)
 	}
-	if got := u.tabs.Size().Height; got <= before {
+	if got := u.run.tabs.Size().Height; got <= before {
 		t.Errorf("tabs %.0f px after the drag, %.0f before", got, before)
 	}
-	if u.cardSplit.Leading.Size().Height >= card.MinSize().Height {
+	if u.run.cardSplit.Leading.Size().Height >= card.MinSize().Height {
 		t.Error("the card area did not shrink below the card")
 	}
 }
@@ -152,7 +152,7 @@ func TestHeaderNote(t *testing.T) {
 	e := sandboxEnv(t, Deps{})
 	u := e.u
 	u.selectProfile("Sandbox: healthy")
-	n := u.header.note
+	n := u.run.header.note
 	if !n.Visible() || n.Text != "About this scenario" {
 		t.Fatalf("note button %q visible=%v", n.Text, n.Visible())
 	}
@@ -165,7 +165,7 @@ func TestHeaderNote(t *testing.T) {
 	p := acme()
 	p.Name, p.SecretSetAt = "No secret", time.Time{}
 	e2 := newEnv(t, Deps{}, p)
-	n = e2.u.header.note
+	n = e2.u.run.header.note
 	if n.Text != "No client secret yet" || n.Importance != widget.WarningImportance {
 		t.Errorf("note = %q (importance %v)", n.Text, n.Importance)
 	}
@@ -174,7 +174,7 @@ func TestHeaderNote(t *testing.T) {
 		t.Errorf("note pop-up = %q", d)
 	}
 	e3 := newEnv(t, Deps{}, acme()) // secret set 12 days ago: nothing to say
-	if e3.u.header.note.Visible() {
-		t.Errorf("note shown for a fresh secret: %q", e3.u.header.note.Text)
+	if e3.u.run.header.note.Visible() {
+		t.Errorf("note shown for a fresh secret: %q", e3.u.run.header.note.Text)
 	}
 }

@@ -33,7 +33,7 @@ func (u *UI) commands() []*command {
 	return []*command{
 		{"Test this Trusted App", fyne.KeyReturn, ctrl, u.StartRun},
 		{"Test with a fresh token", fyne.KeyReturn, ctrl | fyne.KeyModifierShift, u.StartFreshRun},
-		{"Inspect a token…", fyne.KeyI, ctrl, u.askToken},
+		{"Inspect a token…", fyne.KeyI, ctrl, u.run.header.askToken},
 		nil,
 		{"New profile", fyne.KeyN, ctrl, u.NewProfile},
 		{"Edit profile", fyne.KeyE, ctrl, u.EditCurrent},
@@ -90,7 +90,7 @@ func (u *UI) showAbout() {
 		v += " (" + c + ")"
 	}
 	where := "Client secrets are kept in the system keychain"
-	if u.deps.Secrets != nil && !u.deps.Secrets.Persistent() {
+	if !u.desk.Secrets().Persistent() {
 		where = "No system keychain is available: client secrets are kept in memory for this session only"
 	}
 	body := wrapLabel(version.Name + " " + v + "\n\nTests ERP.net Trusted Applications that sign in with OAuth2 client credentials. " +

@@ -1,10 +1,7 @@
 package ui
 
 import (
-	"context"
 	"fmt"
-	"sort"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/desk"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
 )
@@ -23,8 +21,10 @@ import (
 // instance whose System User may read Trusted Applications (an "inspector", for an
 // app that gets no token at all). Unread, the checklist says what to check by hand.
 type recordTab struct {
-	u       *UI
+	sh      recordShell
+	desk    recordDesk
 	p       profiles.Profile
+	run     *desk.Run // the run shown (nil: none)
 	r       check.Report
 	intro   *widget.Label
 	source  *widget.Select
@@ -32,46 +32,68 @@ type recordTab struct {
 	problem *widget.Label
 	rows    *fyne.Container
 	checks  []check.RecordCheck
-	readFor string // the token fingerprint the shown record was read with
+	readFor string   // the token fingerprint the shown record was read with
+	pending *desk.Op // the read in flight (nil: none)
 	content fyne.CanvasObject
-	// sources maps the selector's labels to the profile whose token they use.
-	sources map[string]string
+	// sources maps the selector's labels to the tokens they name.
+	sources map[string]desk.RecordSource
+}
+
+// recordShell is what the Record tab needs of the window.
+type recordShell interface {
+	setStatus(string)
+}
+
+// recordDesk is what the Record tab asks of the desk.
+type recordDesk interface {
+	RecordSources(name string) []desk.RecordSource
+	ReadRecord(name string, run *desk.Run, source desk.RecordSource, began func(*desk.Op), done func(desk.RecordRead))
 }
 
 const ownTokenLabel = "this run's token"
 
-func newRecordTab(u *UI) *recordTab {
-	t := &recordTab{u: u, sources: map[string]string{}}
+func newRecordTab(sh recordShell, d recordDesk) *recordTab {
+	t := &recordTab{sh: sh, desk: d, sources: map[string]desk.RecordSource{}}
 	t.intro = wrapLabel("")
 	t.source = widget.NewSelect(nil, nil)
 	t.source.PlaceHolder = "no token to read with"
-	t.read = widget.NewButtonWithIcon("Read the record", theme.DownloadIcon(), t.readRecord)
+	t.read = widget.NewButtonWithIcon(readLabel, theme.DownloadIcon(), t.readOrCancel)
 	t.problem = wrapLabel("")
 	t.problem.Importance = widget.WarningImportance
 	t.problem.Hide()
 	t.rows = container.NewVBox()
 	top := container.NewVBox(t.intro, container.NewBorder(nil, nil, widget.NewLabel("Read with"), t.read, t.source), t.problem, widget.NewSeparator())
 	t.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(t.rows))
-	t.set(profiles.Profile{}, check.Report{})
+	t.set(profiles.Profile{}, nil)
 	return t
 }
 
-// set shows the unread checklist for p after report r.
-func (t *recordTab) set(p profiles.Profile, r check.Report) {
-	t.p, t.r = p, r
+const readLabel = "Read the record"
+
+// set shows the unread checklist for p after its run r (nil: none).
+func (t *recordTab) set(p profiles.Profile, r *desk.Run) {
+	if t.run == nil || r == nil || t.run.ID != r.ID {
+		t.pending = nil // a read for another run: its answer is dropped
+	}
+	t.p, t.run = p, r
+	t.r = check.Report{}
+	if r != nil && r.Done {
+		t.r = r.Report
+	}
 	t.readFor = ""
 	t.problem.Hide()
 	t.refreshSources()
+	t.showRead()
 	host := p.Host()
 	switch {
 	case p.ClientID == "":
 		t.intro.SetText("Select a profile to see its Trusted App record.")
-	case r.Access != nil:
+	case t.r.Access != nil:
 		t.intro.SetText(fmt.Sprintf("The Trusted App record of %s on %s, read with a token: the fields client credentials depends on, what the instance holds and what they must hold.", p.ClientID, host))
 	default:
 		t.intro.SetText(fmt.Sprintf("The fields of the Trusted App record %s on %s that client credentials depends on. This run has no token to read them with: check them by hand in the instance, or read them with another profile's token on this instance (its System User must be allowed to read Trusted Applications).", p.ClientID, host))
 	}
-	t.show(check.RecordChecklist(p, nil, systemUserOf(r)))
+	t.show(check.RecordChecklist(p, nil, systemUserOf(t.r)))
 }
 
 func systemUserOf(r check.Report) string {
@@ -84,45 +106,48 @@ func systemUserOf(r check.Report) string {
 // refreshSources offers this run's token and the tokens of other profiles on the
 // same instance.
 func (t *recordTab) refreshSources() {
-	t.sources = map[string]string{}
+	t.sources = map[string]desk.RecordSource{}
 	var opts []string
-	if t.r.Access != nil {
-		opts = append(opts, ownTokenLabel)
-		t.sources[ownTokenLabel] = t.p.Name
-	}
-	var others []string
-	for name, rep := range t.u.reports {
-		if name == t.p.Name || rep == nil || rep.Access == nil {
-			continue
-		}
-		if q, ok := t.u.find(name); ok && strings.EqualFold(q.Root(), t.p.Root()) {
-			others = append(others, name)
-		}
-	}
-	sort.Strings(others)
-	for _, name := range others {
-		label := "the token of “" + name + "”"
-		if rep := t.u.reports[name]; rep.Claims != nil && rep.Claims.SystemUser != "" {
-			label += " (System User " + rep.Claims.SystemUser + ")"
+	for _, src := range t.desk.RecordSources(t.p.Name) {
+		label := ownTokenLabel
+		if !src.Own {
+			label = "the token of “" + src.Run.Profile.Name + "”"
+			if u := src.SystemUser(); u != "" {
+				label += " (System User " + u + ")"
+			}
 		}
 		opts = append(opts, label)
-		t.sources[label] = name
+		t.sources[label] = src
 	}
 	t.source.Options = opts
 	t.source.ClearSelected()
 	if len(opts) > 0 {
 		t.source.SetSelected(opts[0])
+	}
+	t.source.Refresh()
+}
+
+// showRead shows "Read the record", or Cancel while a read is in flight.
+func (t *recordTab) showRead() {
+	if t.pending != nil {
+		t.read.SetText("Cancel")
+		t.read.SetIcon(theme.CancelIcon())
+		t.read.Enable()
+		return
+	}
+	t.read.SetText(readLabel)
+	t.read.SetIcon(theme.DownloadIcon())
+	if len(t.sources) > 0 {
 		t.read.Enable()
 	} else {
 		t.read.Disable()
 	}
-	t.source.Refresh()
 }
 
 // opened reads the record when the tab is shown, once per token, if this run has one.
 func (t *recordTab) opened() {
 	t.refreshSourcesKeep()
-	if t.r.Access != nil && t.readFor != t.r.Access.Fingerprint() && t.source.Selected == ownTokenLabel {
+	if t.r.Access != nil && t.readFor != t.r.Access.Fingerprint() && t.source.Selected == ownTokenLabel && t.pending == nil {
 		t.readRecord()
 	}
 }
@@ -135,71 +160,84 @@ func (t *recordTab) refreshSourcesKeep() {
 	if _, ok := t.sources[keep]; ok {
 		t.source.SetSelected(keep)
 	}
+	t.showRead()
+}
+
+// readOrCancel reads the record, or cancels the read in flight.
+func (t *recordTab) readOrCancel() {
+	if t.pending != nil {
+		t.pending.Cancel()
+		return
+	}
+	t.readRecord()
 }
 
 // readRecord reads the record on a goroutine with the chosen token.
 func (t *recordTab) readRecord() {
-	u := t.u
-	name, ok := t.sources[t.source.Selected]
+	src, ok := t.sources[t.source.Selected]
 	if !ok {
 		return
 	}
-	rep := u.reports[name]
-	if name == t.p.Name {
-		rep = &t.r
+	who := t.source.Selected
+	t.desk.ReadRecord(t.p.Name, t.run, src, func(op *desk.Op) {
+		t.pending = op
+		t.showRead()
+		t.sh.setStatus("Reading the Trusted App record of " + t.p.ClientID + "…")
+	}, func(res desk.RecordRead) { t.recordRead(res, who) })
+}
+
+// recordRead shows a record read with the token labelled who, when the tab still
+// shows the run it was read for.
+func (t *recordTab) recordRead(res desk.RecordRead, who string) {
+	if t.pending != nil && res.Op == t.pending.ID {
+		t.pending = nil
+		t.showRead()
 	}
-	if rep == nil || rep.Access == nil {
+	var shown desk.RunID
+	if t.run != nil {
+		shown = t.run.ID
+	}
+	if res.Run != shown {
+		return // read for a run the tab moved on from
+	}
+	if res.Cancelled {
+		t.sh.setStatus("Reading the Trusted App record was cancelled.")
 		return
 	}
-	p, tok, who := t.p, rep.Access, t.source.Selected
-	opts := u.deps.Options
-	if opts.Now == nil {
-		opts.Now = u.deps.Now
+	p := t.p
+	rr := res.Result
+	t.readFor = res.Source.Run.Access().Fingerprint()
+	if rr.Status == 401 && !res.Source.Own {
+		name := res.Source.Run.Profile.Name
+		rr.Problem = "The instance refused the token of “" + name + "” (HTTP 401): it may have expired. Test “" + name + "” again for a fresh token, then read again."
 	}
-	t.read.Disable()
-	u.setStatus("Reading the Trusted App record of " + p.ClientID + "…")
-	u.background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), p.Timeout())
-		defer cancel()
-		res := u.deps.ReadRecord(ctx, p, tok, p.ClientID, opts)
-		fyne.Do(func() {
-			t.read.Enable()
-			if t.p.Name != p.Name {
-				return // another profile is shown now
-			}
-			t.readFor = tok.Fingerprint()
-			if res.Status == 401 && name != p.Name {
-				res.Problem = "The instance refused the token of “" + name + "” (HTTP 401): it may have expired. Test “" + name + "” again for a fresh token, then read again."
-			}
-			if res.Record != nil {
-				t.intro.SetText(fmt.Sprintf("The Trusted App record of %s as the instance holds it, read with %s: the fields client credentials depends on, fields to fix first.", p.ClientID, who))
-			}
-			if res.Problem != "" {
-				t.problem.SetText(res.Problem)
-				t.problem.Show()
-			} else {
-				t.problem.Hide()
-			}
-			t.show(check.RecordChecklist(p, res.Record, systemUserOf(t.r)))
-			if res.Record != nil {
-				bad := 0
-				for _, c := range t.checks {
-					if c.State == check.RecordBad {
-						bad++
-					}
-				}
-				msg := fmt.Sprintf("Read the Trusted App record of %s with %s: ", p.ClientID, who)
-				if bad == 0 {
-					msg += "every field client credentials needs is right."
-				} else {
-					msg += fmt.Sprintf("%d field(s) to fix.", bad)
-				}
-				u.setStatus(msg)
-			} else {
-				u.setStatus("The Trusted App record could not be read: see the Record tab.")
-			}
-		})
-	})
+	if rr.Record != nil {
+		t.intro.SetText(fmt.Sprintf("The Trusted App record of %s as the instance holds it, read with %s: the fields client credentials depends on, fields to fix first.", p.ClientID, who))
+	}
+	if rr.Problem != "" {
+		t.problem.SetText(rr.Problem)
+		t.problem.Show()
+	} else {
+		t.problem.Hide()
+	}
+	t.show(check.RecordChecklist(p, rr.Record, systemUserOf(t.r)))
+	if rr.Record == nil {
+		t.sh.setStatus("The Trusted App record could not be read: see the Record tab.")
+		return
+	}
+	bad := 0
+	for _, c := range t.checks {
+		if c.State == check.RecordBad {
+			bad++
+		}
+	}
+	msg := fmt.Sprintf("Read the Trusted App record of %s with %s: ", p.ClientID, who)
+	if bad == 0 {
+		msg += "every field client credentials needs is right."
+	} else {
+		msg += fmt.Sprintf("%d field(s) to fix.", bad)
+	}
+	t.sh.setStatus(msg)
 }
 
 // show lays out the checklist rows, fields to fix first.

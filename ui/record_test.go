@@ -28,7 +28,7 @@ func recordStates(t *recordTab) map[string]check.RecordState {
 func TestRecordTab(t *testing.T) {
 	e := sandboxEnv(t, Deps{})
 	u := e.u
-	rt := u.record
+	rt := u.run.record
 
 	// Before any token: the checklist to check by hand, nothing to read with.
 	u.selectProfile("Sandbox: scope-not-allowed")
@@ -48,9 +48,9 @@ func TestRecordTab(t *testing.T) {
 	u.selectProfile("Sandbox: healthy")
 	u.StartRun()
 	u.Wait()
-	u.tabs.SelectIndex(4)
-	if u.tabs.Selected().Text != "Record" {
-		t.Fatalf("tab 4 is %q", u.tabs.Selected().Text)
+	u.run.tabs.SelectIndex(4)
+	if u.run.tabs.Selected().Text != "Record" {
+		t.Fatalf("tab 4 is %q", u.run.tabs.Selected().Text)
 	}
 	u.Wait()
 	for f, s := range recordStates(rt) {
@@ -69,7 +69,7 @@ func TestRecordTab(t *testing.T) {
 	u.selectProfile("Sandbox: scope-not-allowed")
 	u.StartRun()
 	u.Wait()
-	u.tabs.SelectIndex(4)
+	u.run.tabs.SelectIndex(4)
 	u.Wait()
 	want := "the token of “Sandbox: healthy” (System User svc-import)"
 	if rt.source.Selected != want || rt.read.Disabled() {
@@ -101,9 +101,9 @@ func TestRecordTabProblem(t *testing.T) {
 	u := e.u
 	u.StartRun()
 	u.Wait()
-	u.tabs.SelectIndex(4)
+	u.run.tabs.SelectIndex(4)
 	u.Wait()
-	rt := u.record
+	rt := u.run.record
 	if !rt.problem.Visible() || !strings.Contains(rt.problem.Text, "HTTP 403") {
 		t.Fatalf("problem %q (visible %v)", rt.problem.Text, rt.problem.Visible())
 	}
@@ -123,12 +123,12 @@ func TestGuidanceOpensRecord(t *testing.T) {
 	u := e.u
 	u.StartRun()
 	u.Wait()
-	test.Tap(findButton(t, u.guidance.list, "Check the Trusted App record"))
-	if u.tabs.Selected().Text != "Record" {
-		t.Fatalf("selected tab %q", u.tabs.Selected().Text)
+	test.Tap(findButton(t, u.run.guidance.list, "Check the Trusted App record"))
+	if u.run.tabs.Selected().Text != "Record" {
+		t.Fatalf("selected tab %q", u.run.tabs.Selected().Text)
 	}
-	if len(u.record.checks) == 0 || !strings.Contains(texts(u.record.rows), "Scope") {
-		t.Errorf("record rows: %s", texts(u.record.rows))
+	if len(u.run.record.checks) == 0 || !strings.Contains(texts(u.run.record.rows), "Scope") {
+		t.Errorf("record rows: %s", texts(u.run.record.rows))
 	}
 }
 
@@ -147,7 +147,7 @@ func TestRecordTabOtherTokenRefused(t *testing.T) {
 	}
 	u.Reload("Price sync")
 	u.Wait()
-	rt := u.record
+	rt := u.run.record
 	if !strings.Contains(rt.source.Selected, "Nightly import") {
 		t.Fatalf("source %q", rt.source.Selected)
 	}
@@ -179,8 +179,8 @@ func TestOpenDocs(t *testing.T) {
 	u.app = app
 	u.StartRun()
 	u.Wait()
-	ex := u.deps.Explain(check.TokInvalidScope, nil)
-	test.Tap(findButton(t, u.guidance.list, "Open the docs"))
+	ex := u.desk.Explain(check.TokInvalidScope, nil)
+	test.Tap(findButton(t, u.run.guidance.list, "Open the docs"))
 	if len(app.opened) != 1 || app.opened[0] != ex.DocURL {
 		t.Fatalf("opened %v, want %s", app.opened, ex.DocURL)
 	}

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"trustedapp-tester/desk"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
 )
@@ -77,32 +78,30 @@ func plural(n int, noun string) string {
 // then says what came back.
 func (u *UI) recoverFrom(damaged string) {
 	u.setStatus("Recovering profiles from " + damaged + "…")
-	u.background(func() {
-		res, err := u.deps.Store.Recover(damaged)
-		fyne.Do(func() {
-			if err != nil {
-				u.showError("Could not recover the profiles", err, "The damaged file is kept as it is at "+damaged+"; try again, or on the command line: trustedapp-check profiles recover.")
-				u.Reload("")
-				return
+	u.desk.Recover(damaged, func(r desk.Imported) {
+		if r.Err != nil {
+			u.showError("Could not recover the profiles", r.Err, "The damaged file is kept as it is at "+damaged+"; try again, or on the command line: trustedapp-check profiles recover.")
+			u.Reload("")
+			return
+		}
+		res := r.Result
+		var lines []string
+		first := ""
+		if len(res.Added) > 0 {
+			lines = append(lines, fmt.Sprintf("Recovered %s: %s.", plural(len(res.Added), "profile"), escapedList(res.Added)))
+			first = res.Added[0]
+		}
+		if len(res.Replaced) > 0 {
+			lines = append(lines, "Brought back the newer version of: "+escapedList(res.Replaced)+".")
+			if first == "" {
+				first = res.Replaced[0]
 			}
-			var lines []string
-			first := ""
-			if len(res.Added) > 0 {
-				lines = append(lines, fmt.Sprintf("Recovered %s: %s.", plural(len(res.Added), "profile"), escapedList(res.Added)))
-				first = res.Added[0]
-			}
-			if len(res.Replaced) > 0 {
-				lines = append(lines, "Brought back the newer version of: "+escapedList(res.Replaced)+".")
-				if first == "" {
-					first = res.Replaced[0]
-				}
-			}
-			if len(res.Skipped) > 0 {
-				lines = append(lines, "Already here as they were (or edited since), left alone: "+escapedList(res.Skipped)+".")
-			}
-			lines = append(lines, "Their client secrets stayed in the keychain. The damaged file is kept at "+damaged+".")
-			u.showMessage("Profiles recovered", strings.Join(lines, "\n"))
-			u.Reload(first)
-		})
+		}
+		if len(res.Skipped) > 0 {
+			lines = append(lines, "Already here as they were (or edited since), left alone: "+escapedList(res.Skipped)+".")
+		}
+		lines = append(lines, "Their client secrets stayed in the keychain. The damaged file is kept at "+damaged+".")
+		u.showMessage("Profiles recovered", strings.Join(lines, "\n"))
+		u.Reload(first)
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/desk"
 	"trustedapp-tester/guide"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
@@ -82,7 +83,7 @@ func TestEditorProfileAgainstHealthySandbox(t *testing.T) {
 
 	test.Tap(ed.save)
 	u.Wait()
-	if u.right.Objects[0] != u.runView || u.current != "Healthy app" {
+	if u.right.Objects[0] != u.run.content || u.desk.Selected() != "Healthy app" {
 		t.Fatalf("after Save the run view of the new profile should show (status %q)", u.status.Text)
 	}
 	p, err := e.store.Get("Healthy app")
@@ -103,44 +104,44 @@ func TestEditorProfileAgainstHealthySandbox(t *testing.T) {
 		t.Fatal("the client secret was written to the profile file")
 	}
 
-	test.Tap(u.header.test)
+	test.Tap(u.run.header.test)
 	u.Wait()
-	if got := u.identity.actsAs.Text; !strings.Contains(got, sc.SystemUser) {
+	if got := u.run.identity.actsAs.Text; !strings.Contains(got, sc.SystemUser) {
 		t.Errorf("ACTS AS = %q, want %q (status %q)", got, sc.SystemUser, u.status.Text)
 	}
-	if got := strings.Join(chipTexts(u.identity.scopes), ","); got != "✔ read,✔ update" {
+	if got := strings.Join(chipTexts(u.run.identity.scopes), ","); got != "✔ read,✔ update" {
 		t.Errorf("scope chips = %q", got)
 	}
-	if !strings.HasPrefix(u.identity.expires.Text, "in ") {
-		t.Errorf("EXPIRES = %q", u.identity.expires.Text)
+	if !strings.HasPrefix(u.run.identity.expires.Text, "in ") {
+		t.Errorf("EXPIRES = %q", u.run.identity.expires.Text)
 	}
 	if !strings.Contains(u.status.Text, "Passed") {
 		t.Errorf("status = %q", u.status.Text)
 	}
-	if u.claims.access == nil || u.claims.token.Text == u.claims.access.Reveal() {
+	if u.run.claims.access == nil || u.run.claims.token.Text == u.run.claims.access.Reveal() {
 		t.Error("the raw token must be masked until revealed")
 	}
-	test.Tap(u.claims.reveal)
-	if u.claims.token.Text != u.claims.access.Reveal() {
+	test.Tap(u.run.claims.reveal)
+	if u.run.claims.token.Text != u.run.claims.access.Reveal() {
 		t.Error("Reveal should show the whole token")
 	}
 }
 
 func sandboxEnv(t *testing.T, deps Deps) *env {
 	t.Helper()
-	start, stop := SandboxStarter(sandbox.Config{})
-	t.Cleanup(stop)
-	deps.StartSandbox = start
+	sb := desk.NewSandbox(sandbox.Config{})
+	t.Cleanup(sb.Stop)
+	deps.Sandbox = sb.Start
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
 	e := newEnv(t, deps)
 	test.Tap(findButton(t, e.u.welcome, "Try the sandbox"))
 	e.u.Wait()
-	if len(e.u.profiles) < 5 {
-		t.Fatalf("Try the sandbox added %d profiles (status %q)", len(e.u.profiles), e.u.status.Text)
+	if len(e.u.desk.Profiles()) < 5 {
+		t.Fatalf("Try the sandbox added %d profiles (status %q)", len(e.u.desk.Profiles()), e.u.status.Text)
 	}
-	for _, p := range e.u.profiles {
+	for _, p := range e.u.desk.Profiles() {
 		if !p.Sandbox || p.Environment != profiles.EnvSandbox || p.SecretSetAt.IsZero() {
 			t.Fatalf("sandbox profile not marked: %+v", p)
 		}
@@ -154,14 +155,14 @@ func TestSandboxFailingScenarioShowsGuidance(t *testing.T) {
 	u.selectProfile("Sandbox: scope-not-allowed")
 	u.StartRun()
 	u.Wait()
-	if u.tabs.Selected().Text != "Guidance" {
-		t.Errorf("tab = %q, want Guidance first after a failure", u.tabs.Selected().Text)
+	if u.run.tabs.Selected().Text != "Guidance" {
+		t.Errorf("tab = %q, want Guidance first after a failure", u.run.tabs.Selected().Text)
 	}
 	want := guide.Explain(check.TokInvalidScope, nil).Title
-	if g := texts(u.guidance.list); !strings.Contains(g, want) {
+	if g := texts(u.run.guidance.list); !strings.Contains(g, want) {
 		t.Errorf("guidance lacks %q:\n%s", want, g)
 	}
-	if q := u.identity.quiet.Text; !strings.HasPrefix(q, "No token: ") || !strings.Contains(q, "Guidance") {
+	if q := u.run.identity.quiet.Text; !strings.HasPrefix(q, "No token: ") || !strings.Contains(q, "Guidance") {
 		t.Errorf("identity card = %q", q)
 	}
 	if strings.Contains(texts(u.content), "sandbox-scope-secret") {
@@ -185,7 +186,7 @@ func TestSandboxCancelSlowIdentity(t *testing.T) {
 	u := e.u
 	u.selectProfile("Sandbox: slow-identity")
 	tapped := make(chan struct{})
-	go func() { test.Tap(u.header.test); close(tapped) }()
+	go func() { test.Tap(u.run.header.test); close(tapped) }()
 	select {
 	case <-tapped:
 	case <-time.After(5 * time.Second):
@@ -209,9 +210,9 @@ func TestSandboxCancelSlowIdentity(t *testing.T) {
 	if !u.Running() {
 		t.Fatal("the run should still be waiting for the slow identity server")
 	}
-	test.Tap(u.header.cancel)
+	test.Tap(u.run.header.cancel)
 	u.Wait()
-	r := u.reports["Sandbox: slow-identity"]
+	r := u.desk.Report("Sandbox: slow-identity")
 	if r == nil || !r.Cancelled {
 		t.Fatalf("report after Cancel = %+v", r)
 	}
@@ -234,7 +235,7 @@ func TestSandboxFreshTokenBypassesTheCache(t *testing.T) {
 			u.StartRun()
 		}
 		u.Wait()
-		r := u.reports["Sandbox: healthy"]
+		r := u.desk.Report("Sandbox: healthy")
 		if r == nil || r.Token == nil || r.Verdict != check.Pass {
 			t.Fatalf("run did not pass: %+v (status %q)", r, u.status.Text)
 		}
@@ -245,15 +246,15 @@ func TestSandboxFreshTokenBypassesTheCache(t *testing.T) {
 	if first.Token.FromCache || !second.Token.FromCache || second.Token.Fingerprint != first.Token.Fingerprint {
 		t.Fatalf("second run should reuse the first token: first %+v, second %+v", first.Token, second.Token)
 	}
-	if !strings.Contains(u.identity.refresh.Text, "reused token") {
-		t.Errorf("identity card does not say the token was reused: %q", u.identity.refresh.Text)
+	if !strings.Contains(u.run.identity.refresh.Text, "reused token") {
+		t.Errorf("identity card does not say the token was reused: %q", u.run.identity.refresh.Text)
 	}
 	fresh := run(true)
 	if fresh.Token.FromCache || fresh.Token.Fingerprint == first.Token.Fingerprint {
 		t.Errorf("a fresh run reused the cached token: %+v", fresh.Token)
 	}
-	if strings.Contains(u.identity.refresh.Text, "reused token") {
-		t.Errorf("identity card still says reused after a fresh token: %q", u.identity.refresh.Text)
+	if strings.Contains(u.run.identity.refresh.Text, "reused token") {
+		t.Errorf("identity card still says reused after a fresh token: %q", u.run.identity.refresh.Text)
 	}
 }
 
@@ -265,7 +266,7 @@ func TestSandboxGuidanceGroupsRepeatedFindings(t *testing.T) {
 	u.selectProfile("Sandbox: licence-exhausted")
 	u.StartRun()
 	u.Wait()
-	g := texts(u.guidance.list)
+	g := texts(u.run.guidance.list)
 	title := guide.Explain(check.APILicenseExhausted, nil).Title
 	if n := strings.Count(g, title); n != 1 {
 		t.Errorf("the licence explanation appears %d times, want once:\n%s", n, g)
@@ -278,18 +279,18 @@ func TestSandboxGuidanceGroupsRepeatedFindings(t *testing.T) {
 // A sandbox profile saved by an earlier session points at a sandbox that is gone.
 // Running it starts the sandbox, moves the profile to the new address and runs.
 func TestStaleSandboxProfileStartsTheSandbox(t *testing.T) {
-	start, stop := SandboxStarter(sandbox.Config{})
-	t.Cleanup(stop)
+	sb := desk.NewSandbox(sandbox.Config{})
+	t.Cleanup(sb.Stop)
 	stale := profiles.Profile{
 		Name: "Sandbox: healthy", Environment: profiles.EnvSandbox, Sandbox: true,
 		InstanceURL: "http://127.0.0.1:1", ClientID: "com.sandbox/healthy", Scopes: []string{"read", "update"},
 	}
-	e := newEnv(t, Deps{StartSandbox: start, Now: time.Now}, stale)
+	e := newEnv(t, Deps{Sandbox: sb.Start, Now: time.Now}, stale)
 	u := e.u
 	u.selectProfile("Sandbox: healthy")
 	u.StartRun()
 	u.Wait()
-	r := u.reports["Sandbox: healthy"]
+	r := u.desk.Report("Sandbox: healthy")
 	if r == nil || r.Verdict != check.Pass || r.Claims == nil || r.Claims.SystemUser != "svc-import" {
 		t.Fatalf("the run against the restarted sandbox did not pass: %+v (status %q)", r, u.status.Text)
 	}
@@ -297,8 +298,8 @@ func TestStaleSandboxProfileStartsTheSandbox(t *testing.T) {
 	if err != nil || p.InstanceURL == stale.InstanceURL {
 		t.Errorf("the stored profile still points at the old sandbox: %+v, %v", p, err)
 	}
-	if len(u.profiles) < 5 {
-		t.Errorf("the other scenarios were not added: %d profiles", len(u.profiles))
+	if len(u.desk.Profiles()) < 5 {
+		t.Errorf("the other scenarios were not added: %d profiles", len(u.desk.Profiles()))
 	}
 }
 
@@ -316,13 +317,13 @@ func TestRemoveSandboxProfiles(t *testing.T) {
 	}
 	u.Reload("Sandbox: healthy")
 	u.Wait()
-	n := len(u.sandboxProfiles())
-	if n < 5 || n != len(u.profiles)-1 {
-		t.Fatalf("%d sandbox profiles of %d", n, len(u.profiles))
+	n := len(u.desk.SandboxProfiles())
+	if n < 5 || n != len(u.desk.Profiles())-1 {
+		t.Fatalf("%d sandbox profiles of %d", n, len(u.desk.Profiles()))
 	}
 
 	// The menu offers it.
-	test.Tap(u.header.more)
+	test.Tap(u.run.header.more)
 	menu := u.win.Canvas().Overlays().Top()
 	want := fmt.Sprintf("Remove the %d sandbox profiles…", n)
 	if got := menuLabels(menu); !strings.Contains(got, want) {
@@ -330,34 +331,35 @@ func TestRemoveSandboxProfiles(t *testing.T) {
 	}
 	u.win.Canvas().Overlays().Remove(menu)
 
-	u.removeSandboxProfiles()
+	u.run.header.removeSandboxProfiles()
 	dlg := u.win.Canvas().Overlays().Top()
 	if d := texts(dlg); !strings.Contains(d, fmt.Sprintf("Remove the %d sandbox profiles?", n)) || !strings.Contains(d, "Your own profiles stay") {
 		t.Fatalf("confirm dialog = %q", d)
 	}
 	test.Tap(findButton(t, dlg, "Keep"))
 	u.Wait()
-	if len(u.sandboxProfiles()) != n {
+	if len(u.desk.SandboxProfiles()) != n {
 		t.Fatal("Keep removed profiles")
 	}
-	u.removeSandboxProfiles()
+	u.run.header.removeSandboxProfiles()
 	test.Tap(findButton(t, u.win.Canvas().Overlays().Top(), "Remove"))
 	u.Wait()
-	list, err := u.deps.Store.List()
+	err := e.store.Reload()
+	list := e.store.List()
 	if err != nil || len(list) != 1 || list[0].Name != own.Name {
 		t.Fatalf("after removal the store holds %v (%v)", list, err)
 	}
-	if s, _ := u.deps.Secrets.Get("Sandbox: healthy"); s != "" {
+	if s, _ := u.desk.Secrets().Get("Sandbox: healthy"); s != "" {
 		t.Error("a sandbox secret stayed in the keychain")
 	}
-	if s, _ := u.deps.Secrets.Get(own.Name); s != "own-secret" {
+	if s, _ := u.desk.Secrets().Get(own.Name); s != "own-secret" {
 		t.Errorf("the user's own secret = %q", s)
 	}
-	if u.current != own.Name || !strings.Contains(u.status.Text, fmt.Sprintf("Removed %d sandbox profiles.", n)) {
-		t.Errorf("current %q, status %q", u.current, u.status.Text)
+	if u.desk.Selected() != own.Name || !strings.Contains(u.status.Text, fmt.Sprintf("Removed %d sandbox profiles.", n)) {
+		t.Errorf("current %q, status %q", u.desk.Selected(), u.status.Text)
 	}
 	// Without sandbox profiles the menu no longer offers it.
-	test.Tap(u.header.more)
+	test.Tap(u.run.header.more)
 	if got := menuLabels(u.win.Canvas().Overlays().Top()); strings.Contains(got, "sandbox profiles") || !strings.Contains(got, "Delete…") {
 		t.Errorf("the menu after removal: %q", got)
 	}
@@ -368,9 +370,9 @@ func TestRemoveSandboxProfiles(t *testing.T) {
 func TestRemoveSandboxProfilesUnwritableStore(t *testing.T) {
 	e := sandboxEnv(t, Deps{})
 	u := e.u
-	n := len(u.sandboxProfiles())
+	n := len(u.desk.SandboxProfiles())
 	breakStore(t, e.store.Path())
-	u.removeSandboxProfiles()
+	u.run.header.removeSandboxProfiles()
 	test.Tap(findButton(t, u.win.Canvas().Overlays().Top(), "Remove"))
 	u.Wait()
 	// (The profile list cannot be re-read either, so that error shows on top.)
@@ -381,7 +383,7 @@ func TestRemoveSandboxProfilesUnwritableStore(t *testing.T) {
 	if d := all; !strings.Contains(d, fmt.Sprintf("Removed 0 of %d sandbox profiles", n)) || !strings.Contains(d, "Check that the store file is writable") {
 		t.Errorf("unwritable store message = %q", d)
 	}
-	if s, _ := u.deps.Secrets.Get("Sandbox: healthy"); s == "" {
+	if s, _ := u.desk.Secrets().Get("Sandbox: healthy"); s == "" {
 		t.Error("the secret of a profile that stayed was removed")
 	}
 }
@@ -420,13 +422,13 @@ func TestInspectPastedToken(t *testing.T) {
 	u.selectProfile("Sandbox: healthy")
 	u.StartRun()
 	u.Wait()
-	tok := u.reports["Sandbox: healthy"].Access.Reveal()
+	tok := u.desk.Report("Sandbox: healthy").Access.Reveal()
 
 	u.selectProfile("Sandbox: scope-not-allowed")
-	if err := u.deps.Secrets.Delete("Sandbox: scope-not-allowed"); err != nil {
+	if err := u.desk.Secrets().Delete("Sandbox: scope-not-allowed"); err != nil {
 		t.Fatal(err)
 	}
-	u.askToken()
+	u.run.header.askToken()
 	dlg := u.win.Canvas().Overlays().Top()
 	if d := texts(dlg); !strings.Contains(d, "never saved") || !strings.Contains(d, "Nothing is requested from the identity server") {
 		t.Fatalf("dialog: %q", d)
@@ -434,13 +436,13 @@ func TestInspectPastedToken(t *testing.T) {
 	// Nothing pasted: said, nothing run.
 	test.Tap(findButton(t, dlg, "Inspect"))
 	u.Wait()
-	if d := topDialog(u); !strings.Contains(d, "Paste the whole access token") || u.reports["Sandbox: scope-not-allowed"] != nil {
+	if d := topDialog(u); !strings.Contains(d, "Paste the whole access token") || u.desk.Report("Sandbox: scope-not-allowed") != nil {
 		t.Fatalf("empty paste: %q", d)
 	}
 	closeDialogs(u)
 
 	// Enter in the field inspects, like the button.
-	u.askToken()
+	u.run.header.askToken()
 	dlg = u.win.Canvas().Overlays().Top()
 	entry := find(dlg, func(o fyne.CanvasObject) bool { en, ok := o.(*widget.Entry); return ok && en.Password }).(*widget.Entry)
 	entry.SetText("Bearer " + tok)
@@ -448,15 +450,15 @@ func TestInspectPastedToken(t *testing.T) {
 	// goroutine in the test driver, which runs fyne.Do in place.)
 	entry.OnSubmitted(entry.Text)
 	u.Wait()
-	r := u.reports["Sandbox: scope-not-allowed"]
+	r := u.desk.Report("Sandbox: scope-not-allowed")
 	if r == nil || r.Verdict != check.Pass || r.Claims == nil || r.Claims.SystemUser != "svc-import" || r.Token == nil || !r.Token.Supplied {
 		t.Fatalf("inspected report: %+v (status %q)", r, u.status.Text)
 	}
-	if got := u.timeline.slots[check.StepToken].Text; !strings.Contains(got, "Token") {
+	if got := u.run.timeline.slots[check.StepToken].Text; !strings.Contains(got, "Token") {
 		t.Errorf("token slot %q", got)
 	}
-	if g := texts(u.guidance.list); !strings.Contains(g, "A supplied token was inspected") || !strings.Contains(g, "The supplied token works") {
-		t.Errorf("guidance does not say the token was supplied:\n%s", texts(u.guidance.list))
+	if g := texts(u.run.guidance.list); !strings.Contains(g, "A supplied token was inspected") || !strings.Contains(g, "The supplied token works") {
+		t.Errorf("guidance does not say the token was supplied:\n%s", texts(u.run.guidance.list))
 	}
 	if entry.Text != "" {
 		t.Error("the pasted token stays in the entry")

@@ -105,7 +105,7 @@ func TestScopeChipsSaveAndReopen(t *testing.T) {
 	p.Scopes = []string{"update", "read", "x.custom"}
 	e := newEnv(t, Deps{}, p)
 	u := e.u
-	test.Tap(u.header.edit)
+	test.Tap(u.run.header.edit)
 	sp := u.editor.scopes
 	if sp.chip("x.custom") == nil || sp.chip("update").Outlined || sp.chip("read").Outlined || !sp.chip("sec").Outlined {
 		t.Fatalf("reopened chips do not match the profile: %v", sp.scopes())
@@ -122,7 +122,7 @@ func TestScopeChipsSaveAndReopen(t *testing.T) {
 		t.Fatalf("stored scopes = %v", got.Scopes)
 	}
 	// No scope chosen sends none: the header says what that means.
-	test.Tap(u.header.edit)
+	test.Tap(u.run.header.edit)
 	for _, s := range []string{"update", "read", "sec"} {
 		test.Tap(u.editor.scopes.chip(s))
 	}
@@ -132,7 +132,7 @@ func TestScopeChipsSaveAndReopen(t *testing.T) {
 	if len(got.Scopes) != 0 {
 		t.Fatalf("stored scopes = %v, want none", got.Scopes)
 	}
-	if !strings.Contains(u.header.line.Text, "no scope sent (all of the app's scopes)") {
-		t.Errorf("header = %q", u.header.line.Text)
+	if !strings.Contains(u.run.header.line.Text, "no scope sent (all of the app's scopes)") {
+		t.Errorf("header = %q", u.run.header.line.Text)
 	}
 }

@@ -1,10 +1,8 @@
 package ui
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
-	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -15,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"trustedapp-tester/desk"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
@@ -22,7 +21,8 @@ import (
 
 // sidebar is the profile list with search, and the New / Import / Export actions.
 type sidebar struct {
-	u        *UI
+	sh       sidebarShell
+	desk     sidebarDesk
 	search   *widget.Entry
 	list     *widget.List
 	shown    []profiles.Profile
@@ -30,8 +30,27 @@ type sidebar struct {
 	updating bool
 }
 
-func newSidebar(u *UI) *sidebar {
-	s := &sidebar{u: u}
+// sidebarShell is what the profile list needs of the window.
+type sidebarShell interface {
+	notifier
+	window() fyne.Window
+	selectProfile(name string)
+	NewProfile()
+	Reload(name string)
+	saveFile(name string, write func(fyne.URIWriteCloser))
+}
+
+// sidebarDesk is what the profile list asks of the desk.
+type sidebarDesk interface {
+	Profiles() []profiles.Profile
+	Selected() string
+	ReadImport(rc fyne.URIReadCloser, done func(desk.ImportFile)) *desk.Op
+	Import(data []byte, decide func(name string) profiles.ConflictAction, done func(desk.Imported)) *desk.Op
+	ExportProfiles(wc fyne.URIWriteCloser, names []string, done func(desk.Written)) *desk.Op
+}
+
+func newSidebar(sh sidebarShell, d sidebarDesk) *sidebar {
+	s := &sidebar{sh: sh, desk: d}
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder("Search profiles (" + keyHint("F") + ")")
 	s.search.ActionItem = widget.NewIcon(theme.SearchIcon())
@@ -74,13 +93,13 @@ func newSidebar(u *UI) *sidebar {
 		if s.updating || id >= len(s.shown) {
 			return
 		}
-		if s.shown[id].Name != u.current {
-			u.selectProfile(s.shown[id].Name)
+		if s.shown[id].Name != d.Selected() {
+			sh.selectProfile(s.shown[id].Name)
 		}
 	}
 	title := widget.NewLabelWithStyle(Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	newBtn := widgets.NewTipButton("New", theme.ContentAddIcon(), "New profile ("+keyHint("N")+")", u.NewProfile)
+	newBtn := widgets.NewTipButton("New", theme.ContentAddIcon(), "New profile ("+keyHint("N")+")", sh.NewProfile)
 	newBtn.Importance = widget.HighImportance
 	importBtn := widget.NewButtonWithIcon("Import", theme.DownloadIcon(), s.importProfiles)
 	exportBtn := widget.NewButtonWithIcon("Export", theme.UploadIcon(), func() { s.exportProfiles(nil) })
@@ -93,14 +112,14 @@ func newSidebar(u *UI) *sidebar {
 func (s *sidebar) refresh() {
 	q := strings.ToLower(strings.TrimSpace(s.search.Text))
 	s.shown = s.shown[:0]
-	for _, p := range s.u.profiles {
+	for _, p := range s.desk.Profiles() {
 		hay := strings.ToLower(p.Name + " " + p.Environment + " " + p.InstanceURL + " " + p.ClientID)
 		if q == "" || strings.Contains(hay, q) {
 			s.shown = append(s.shown, p)
 		}
 	}
 	s.list.Refresh()
-	s.markSelected(s.u.current)
+	s.markSelected(s.desk.Selected())
 }
 
 func (s *sidebar) markSelected(name string) {
@@ -117,33 +136,31 @@ func (s *sidebar) markSelected(name string) {
 
 // importProfiles asks for a bundle file and imports it on a goroutine.
 func (s *sidebar) importProfiles() {
-	u := s.u
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
-			u.showError("Could not open the file", err, "Choose a profile bundle exported by this app or by trustedapp-check profiles export.")
+			s.sh.showError("Could not open the file", err, "Choose a profile bundle exported by this app or by trustedapp-check profiles export.")
 			return
 		}
 		if rc == nil {
 			return
 		}
 		s.importFrom(rc)
-	}, u.win)
+	}, s.sh.window())
 	d.Show()
 }
 
 // exportProfiles saves names (all profiles when nil) as a bundle, without secrets.
 func (s *sidebar) exportProfiles(names []string) {
-	u := s.u
 	if names == nil {
-		for _, p := range u.profiles {
+		for _, p := range s.desk.Profiles() {
 			names = append(names, p.Name)
 		}
 	}
 	if len(names) == 0 {
-		u.showMessage("Nothing to export", "There are no profiles yet. Create one with New first.")
+		s.sh.showMessage("Nothing to export", "There are no profiles yet. Create one with New first.")
 		return
 	}
-	u.saveFile("trustedapp-profiles.json", func(wc fyne.URIWriteCloser) { s.exportTo(wc, names) })
+	s.sh.saveFile("trustedapp-profiles.json", func(wc fyne.URIWriteCloser) { s.exportTo(wc, names) })
 }
 
 // importFrom imports the bundle rc (the file dialog's callback; tests call it with a
@@ -153,39 +170,21 @@ func (s *sidebar) exportProfiles(names []string) {
 // when some already exist, the user chooses whether to import them as copies, replace
 // the local ones or skip them.
 func (s *sidebar) importFrom(rc fyne.URIReadCloser) {
-	u := s.u
-	name := rc.URI().Name()
-	u.background(func() {
-		data, err := io.ReadAll(io.LimitReader(rc, profiles.MaxBundleBytes+1))
-		rc.Close()
-		if err == nil && len(data) > profiles.MaxBundleBytes {
-			err = fmt.Errorf("the file is larger than %d MiB", profiles.MaxBundleBytes>>20)
+	s.desk.ReadImport(rc, func(f desk.ImportFile) {
+		switch {
+		case f.Err != nil:
+			s.sh.showError("Could not import "+safetext.Line(f.Name), f.Err, "The file must be a profile bundle (JSON) exported by Trusted App Tester. Nothing was changed.")
+		case len(f.Review) > 0:
+			s.askReview(f.Name, f.Data, f.Review)
+		default:
+			s.importBundle(f.Name, f.Data)
 		}
-		var review []profiles.Review
-		if err == nil {
-			var ps []profiles.Profile
-			if ps, err = profiles.ReadBundle(bytes.NewReader(data)); err == nil {
-				review = profiles.ReviewProfiles(ps)
-			}
-		}
-		fyne.Do(func() {
-			if err != nil {
-				u.showError("Could not import "+safetext.Line(name), err, "The file must be a profile bundle (JSON) exported by Trusted App Tester. Nothing was changed.")
-				return
-			}
-			if len(review) > 0 {
-				s.askReview(name, data, review)
-				return
-			}
-			s.importBundle(name, data)
-		})
 	})
 }
 
 // askReview lists the security-relevant settings a bundle brings in and imports it only
 // when the user agrees.
 func (s *sidebar) askReview(name string, data []byte, review []profiles.Review) {
-	u := s.u
 	list := container.NewVBox()
 	for _, r := range review {
 		list.Add(widget.NewLabelWithStyle("“"+safetext.Line(r.Name)+"”", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
@@ -199,7 +198,7 @@ func (s *sidebar) askReview(name string, data []byte, review []profiles.Review) 
 	var d dialog.Dialog
 	cancel := widget.NewButton("Cancel", func() {
 		d.Hide()
-		u.setStatus("Import of " + safetext.Line(name) + " cancelled: nothing was saved.")
+		s.sh.setStatus("Import of " + safetext.Line(name) + " cancelled: nothing was saved.")
 	})
 	ok := widget.NewButton("Import them", func() {
 		d.Hide()
@@ -208,7 +207,7 @@ func (s *sidebar) askReview(name string, data []byte, review []profiles.Review) 
 	ok.Importance = widget.WarningImportance
 	scroll := container.NewVScroll(list)
 	scroll.SetMinSize(fyne.NewSize(560, 200))
-	d = dialog.NewCustomWithoutButtons("Check these settings before importing", container.NewBorder(intro, container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, scroll), u.win)
+	d = dialog.NewCustomWithoutButtons("Check these settings before importing", container.NewBorder(intro, container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, scroll), s.sh.window())
 	d.Resize(fyne.NewSize(640, 440))
 	d.Show()
 }
@@ -216,32 +215,27 @@ func (s *sidebar) askReview(name string, data []byte, review []profiles.Review) 
 // importBundle imports data on a goroutine: first everything new, then (when names
 // clash) what the user chooses.
 func (s *sidebar) importBundle(name string, data []byte) {
-	u := s.u
-	u.background(func() {
-		var clash []string
-		// First pass: everything new; names that exist are noted and skipped.
-		res, err := u.deps.Store.Import(data, func(n string) profiles.ConflictAction {
-			clash = append(clash, n)
-			return profiles.ConflictSkip
-		})
-		fyne.Do(func() {
-			if err != nil {
-				u.showError("Could not import "+safetext.Line(name), err, "The file must be a profile bundle (JSON) exported by Trusted App Tester. Nothing was changed.")
-				return
-			}
-			res.Skipped = nil // the clashes: decided next
-			if len(clash) == 0 {
-				s.importDone(name, res)
-				return
-			}
-			s.askConflicts(name, data, res, clash)
-		})
+	var clash []string // filled on the import's goroutine, read once it is done
+	s.desk.Import(data, func(n string) profiles.ConflictAction {
+		clash = append(clash, n)
+		return profiles.ConflictSkip
+	}, func(res desk.Imported) {
+		if res.Err != nil {
+			s.sh.showError("Could not import "+safetext.Line(name), res.Err, "The file must be a profile bundle (JSON) exported by Trusted App Tester. Nothing was changed.")
+			return
+		}
+		first := res.Result
+		first.Skipped = nil // the clashes: decided next
+		if len(clash) == 0 {
+			s.importDone(name, first)
+			return
+		}
+		s.askConflicts(name, data, first, clash)
 	})
 }
 
 // askConflicts asks what to do with the bundle's profiles whose names exist here.
 func (s *sidebar) askConflicts(name string, data []byte, first profiles.ImportResult, clash []string) {
-	u := s.u
 	msg := fmt.Sprintf("%d profile(s) in %s have the names of profiles you already have: %s.", len(clash), safetext.Line(name), escapedList(clash))
 	if n := len(first.Added); n > 0 {
 		msg = fmt.Sprintf("%d new profile(s) were imported. ", n) + msg
@@ -258,24 +252,22 @@ func (s *sidebar) askConflicts(name string, data []byte, first profiles.ImportRe
 		for _, n := range clash {
 			set[n] = true
 		}
-		u.background(func() {
-			res, err := u.deps.Store.Import(data, func(n string) profiles.ConflictAction {
-				if set[n] {
-					return act
-				}
-				return profiles.ConflictSkip // imported by the first pass
-			})
-			fyne.Do(func() {
-				if err != nil {
-					u.showError("Could not import the profiles that clash", err, "Check that the store file is writable and try again.")
-					u.Reload("")
-					return
-				}
-				res.Added = append(first.Added, res.Added...)
-				res.Rejected = append(first.Rejected, res.Rejected...)
-				res.Skipped = nil
-				s.importDone(name, res)
-			})
+		s.desk.Import(data, func(n string) profiles.ConflictAction {
+			if set[n] {
+				return act
+			}
+			return profiles.ConflictSkip // imported by the first pass
+		}, func(second desk.Imported) {
+			if second.Err != nil {
+				s.sh.showError("Could not import the profiles that clash", second.Err, "Check that the store file is writable and try again.")
+				s.sh.Reload("")
+				return
+			}
+			res := second.Result
+			res.Added = append(first.Added, res.Added...)
+			res.Rejected = append(first.Rejected, res.Rejected...)
+			res.Skipped = nil
+			s.importDone(name, res)
 		})
 	}
 	copies := widget.NewButton("Import as copies", func() { choose(profiles.ConflictRename) })
@@ -284,7 +276,7 @@ func (s *sidebar) askConflicts(name string, data []byte, first profiles.ImportRe
 	replace.Importance = widget.DangerImportance
 	skip := widget.NewButton("Skip them", func() { choose(profiles.ConflictSkip) })
 	body := wrapLabel(msg + " Copies get a name like “" + safetext.Line(clash[0]) + " (2)”; replacing keeps your client secret in the keychain.")
-	d = dialog.NewCustomWithoutButtons("Profiles with the same names", container.NewVBox(body, container.NewHBox(layout.NewSpacer(), skip, replace, copies)), u.win)
+	d = dialog.NewCustomWithoutButtons("Profiles with the same names", container.NewVBox(body, container.NewHBox(layout.NewSpacer(), skip, replace, copies)), s.sh.window())
 	d.Resize(fyne.NewSize(560, 1)) // its natural height
 	d.Show()
 }
@@ -301,9 +293,15 @@ func escapedList(names []string) string {
 // importDone says what an import did and selects the first profile it brought. Every
 // name came from a file and is shown escaped.
 func (s *sidebar) importDone(name string, res profiles.ImportResult) {
-	u := s.u
+	title, text, first := importSummary(name, res)
+	s.sh.showMessage(title, text)
+	s.sh.Reload(first)
+}
+
+// importSummary is the title and text that say what an import did, and the first
+// profile it brought (to select).
+func importSummary(name string, res profiles.ImportResult) (title, text, first string) {
 	var lines []string
-	var first string
 	if n := len(res.Added); n > 0 {
 		lines = append(lines, fmt.Sprintf("Imported %d profile(s): %s.", n, escapedList(res.Added)))
 		first = res.Added[0]
@@ -334,7 +332,7 @@ func (s *sidebar) importDone(name string, res profiles.ImportResult) {
 		}
 		lines = append(lines, fmt.Sprintf("Not imported, invalid: “%s” (%s).", safetext.Line(rj.Name), strings.Join(ps, "; ")))
 	}
-	title := "Profiles imported"
+	title = "Profiles imported"
 	switch {
 	case len(lines) == 0:
 		title = "Nothing imported"
@@ -344,14 +342,12 @@ func (s *sidebar) importDone(name string, res profiles.ImportResult) {
 	case len(res.Added)+len(res.Renamed) > 0:
 		lines = append(lines, "Client secrets are never part of an export: open each new profile, press Edit and paste its secret.")
 	}
-	u.showMessage(title, strings.Join(lines, "\n"))
-	u.Reload(first)
+	return title, strings.Join(lines, "\n"), first
 }
 
 // exportTo writes the names' bundle to wc on a goroutine and closes it.
 func (s *sidebar) exportTo(wc fyne.URIWriteCloser, names []string) {
-	s.u.writeFile(wc, func(w io.Writer) error { return s.u.deps.Store.Export(w, names) },
-		"Could not export the profiles", func(path string) string {
-			return fmt.Sprintf("Exported %d profile(s) to %s (client secrets are never exported).", len(names), path)
-		})
+	s.desk.ExportProfiles(wc, names, written(s.sh, "Could not export the profiles", func(path string) string {
+		return fmt.Sprintf("Exported %d profile(s) to %s (client secrets are never exported).", len(names), path)
+	}))
 }

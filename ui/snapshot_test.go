@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+
+	"trustedapp-tester/desk"
 )
 
 func TestMain(m *testing.M) {
@@ -26,7 +28,7 @@ func screen(t *testing.T, name string, th fyne.Theme, size fyne.Size) image.Imag
 	var e *env
 	switch name {
 	case "welcome":
-		e = newEnv(t, Deps{StartSandbox: func(context.Context) ([]SandboxProfile, error) { return nil, nil }})
+		e = newEnv(t, Deps{Sandbox: func(context.Context) ([]desk.SandboxProfile, error) { return nil, nil }})
 	case "healthy":
 		e = newEnv(t, Deps{Run: replayRun(healthyReport())}, acme())
 		e.u.StartRun()
@@ -38,7 +40,7 @@ func screen(t *testing.T, name string, th fyne.Theme, size fyne.Size) image.Imag
 		e.u.StartRun()
 	case "editor":
 		e = newEnv(t, Deps{}, acme())
-		p, _ := e.u.Current()
+		p, _ := e.u.desk.Current()
 		e.u.editor.open(&p)
 	default:
 		t.Fatalf("unknown screen %q", name)

@@ -15,6 +15,14 @@ import (
 	"trustedapp-tester/ui/widgets"
 )
 
+// notifier is the status line and the dialogs every screen may use to tell the user
+// something.
+type notifier interface {
+	setStatus(string)
+	showError(what string, err error, fix string)
+	showMessage(title, text string)
+}
+
 // showError explains a failure: what we tried, what went wrong, and what to do. The
 // raw error is only ever the middle part.
 func (u *UI) showError(what string, err error, fix string) {

@@ -27,7 +27,7 @@ var timelineKinds = []struct {
 
 // timeline is the row of step results that fills live while a run streams.
 type timeline struct {
-	u        *UI
+	sh       timelineShell
 	slots    map[check.StepKind]*widgets.Slot
 	steps    map[check.StepKind][]check.Step
 	expected int
@@ -39,8 +39,14 @@ type timeline struct {
 	content  fyne.CanvasObject
 }
 
-func newTimeline(u *UI) *timeline {
-	t := &timeline{u: u, slots: map[check.StepKind]*widgets.Slot{}, steps: map[check.StepKind][]check.Step{}}
+// timelineShell is what the timeline needs of the window: a parent for the dialog of a
+// step's details.
+type timelineShell interface {
+	window() fyne.Window
+}
+
+func newTimeline(sh timelineShell) *timeline {
+	t := &timeline{sh: sh, slots: map[check.StepKind]*widgets.Slot{}, steps: map[check.StepKind][]check.Step{}}
 	// Five equal columns: the row always fits the window, titles shorten if they must.
 	row := container.NewGridWithColumns(len(timelineKinds))
 	for _, k := range timelineKinds {
@@ -86,8 +92,6 @@ func (t *timeline) reset(p profiles.Profile) {
 	t.progress.SetValue(0)
 }
 
-func (t *timeline) cancelling() { t.u.setStatus("Cancelling…") }
-
 // slotDetail is the line under a step's name: its duration, "skipped", or for API
 // calls how many passed.
 func (t *timeline) slotDetail(kind check.StepKind) string {
@@ -129,9 +133,6 @@ func (t *timeline) add(s check.Step) {
 		}
 	}
 	t.progress.SetValue(float64(t.count) / float64(t.expected))
-	if t.u.running {
-		t.u.setStatus("Testing " + t.u.current + "… " + t.progressText() + "  ·  " + s.Name + ": " + s.Summary)
-	}
 }
 
 // done ends the run: the bar goes back to its quiet, empty state (a full bar would
@@ -161,7 +162,7 @@ func (t *timeline) open(kind check.StepKind) {
 	for _, s := range steps {
 		box.Add(stepView(s))
 	}
-	d := dialog.NewCustom(steps[0].Name, "Close", container.NewVScroll(box), t.u.win)
+	d := dialog.NewCustom(steps[0].Name, "Close", container.NewVScroll(box), t.sh.window())
 	d.Resize(fyne.NewSize(860, 600))
 	d.Show()
 }

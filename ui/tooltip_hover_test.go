@@ -54,7 +54,7 @@ func TestTooltipsShowOnHover(t *testing.T) {
 	w := u.Window()
 	w.Resize(fyne.NewSize(1200, 720))
 
-	scopes := find(u.identity.content, func(o fyne.CanvasObject) bool {
+	scopes := find(u.run.identity.content, func(o fyne.CanvasObject) bool {
 		l, ok := o.(*widgets.TipLabel)
 		return ok && l.Text == "SCOPES"
 	})
@@ -70,20 +70,20 @@ func TestTooltipsShowOnHover(t *testing.T) {
 		t.Errorf("tooltip still shown after the pointer left: %q", got)
 	}
 
-	if got := hoverTip(t, w, u.timeline.slots[check.StepToken]); !strings.Contains(got, "client credentials grant") || !strings.Contains(got, "SystemUserAllowed") {
+	if got := hoverTip(t, w, u.run.timeline.slots[check.StepToken]); !strings.Contains(got, "client credentials grant") || !strings.Contains(got, "SystemUserAllowed") {
 		t.Errorf("Token step tooltip = %q", got)
 	}
 	test.MoveMouse(w.Canvas(), fyne.NewPos(2, 2))
-	read := u.identity.scopes.Objects[0]
+	read := u.run.identity.scopes.Objects[0]
 	if got := hoverTip(t, w, read); got != "read: read-only data access. Granted." {
 		t.Errorf("read chip tooltip = %q", got)
 	}
 	test.MoveMouse(w.Canvas(), fyne.NewPos(2, 2))
-	if got := hoverTip(t, w, u.header.more); !strings.Contains(got, "More actions") {
+	if got := hoverTip(t, w, u.run.header.more); !strings.Contains(got, "More actions") {
 		t.Errorf("⋮ tooltip = %q", got)
 	}
 	test.MoveMouse(w.Canvas(), fyne.NewPos(2, 2))
-	if got := hoverTip(t, w, u.header.line); !strings.Contains(got, "form body: client_id and client_secret go in the POST body") {
+	if got := hoverTip(t, w, u.run.header.line); !strings.Contains(got, "form body: client_id and client_secret go in the POST body") {
 		t.Errorf("summary line tooltip = %q", got)
 	}
 }

@@ -17,7 +17,7 @@ func TestTooltipsOnTheMainWindow(t *testing.T) {
 	u.StartRun()
 	u.Wait()
 	labels := map[string]string{}
-	find(u.identity.content, func(o fyne.CanvasObject) bool {
+	find(u.run.identity.content, func(o fyne.CanvasObject) bool {
 		if l, ok := o.(*widgets.TipLabel); ok {
 			labels[l.Text] = l.ToolTip()
 		}
@@ -32,21 +32,21 @@ func TestTooltipsOnTheMainWindow(t *testing.T) {
 		t.Errorf("ACTS AS tooltip does not name the field to change: %q", labels["ACTS AS"])
 	}
 	for _, k := range timelineKinds {
-		if got := u.timeline.slots[k.kind].ToolTip(); !strings.HasPrefix(got, stepTips[k.label]) || stepTips[k.label] == "" {
+		if got := u.run.timeline.slots[k.kind].ToolTip(); !strings.HasPrefix(got, stepTips[k.label]) || stepTips[k.label] == "" {
 			t.Errorf("step %s tooltip = %q", k.label, got)
 		}
 	}
 	var chips []string
-	for _, o := range u.identity.scopes.Objects {
+	for _, o := range u.run.identity.scopes.Objects {
 		chips = append(chips, o.(*widgets.Chip).ToolTip())
 	}
 	if strings.Join(chips, " | ") != "read: read-only data access. Granted. | update: create, modify and delete data. Granted." {
 		t.Errorf("scope chip tooltips = %q", chips)
 	}
-	if got := u.header.more.ToolTip(); !strings.Contains(got, "More actions") {
+	if got := u.run.header.more.ToolTip(); !strings.Contains(got, "More actions") {
 		t.Errorf("⋮ tooltip = %q", got)
 	}
-	if got := u.header.line.ToolTip(); !strings.Contains(got, "form body: client_id and client_secret go in the POST body") || !strings.Contains(got, "Scope field") {
+	if got := u.run.header.line.ToolTip(); !strings.Contains(got, "form body: client_id and client_secret go in the POST body") || !strings.Contains(got, "Scope field") {
 		t.Errorf("summary tooltip = %q", got)
 	}
 
@@ -55,7 +55,7 @@ func TestTooltipsOnTheMainWindow(t *testing.T) {
 	e2.u.StartRun()
 	e2.u.Wait()
 	var refused []string
-	for _, o := range e2.u.identity.scopes.Objects {
+	for _, o := range e2.u.run.identity.scopes.Objects {
 		if tip := o.(*widgets.Chip).ToolTip(); strings.Contains(tip, "not granted") {
 			refused = append(refused, tip)
 		}
@@ -71,12 +71,12 @@ func TestClaimDetailExplainsTheClaim(t *testing.T) {
 	u := e.u
 	u.StartRun()
 	u.Wait()
-	for i, r := range u.claims.rows {
+	for i, r := range u.run.claims.rows {
 		if r.section == "" && r.claim.Name == "client_system_user" {
-			u.claims.selectRow(i)
+			u.run.claims.selectRow(i)
 		}
 	}
-	if got := u.claims.detail.Text; !strings.Contains(got, `client_system_user = "svc-import"`+"\n") || !strings.Contains(got, "API calls run with its permissions") {
+	if got := u.run.claims.detail.Text; !strings.Contains(got, `client_system_user = "svc-import"`+"\n") || !strings.Contains(got, "API calls run with its permissions") {
 		t.Errorf("claim detail = %q", got)
 	}
 }

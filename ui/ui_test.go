@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
-	ttwidget "github.com/dweymouth/fyne-tooltip/widget"
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/profiles"
@@ -33,7 +32,7 @@ func texts(o fyne.CanvasObject) string {
 			b.WriteString(w.Text + "\n")
 		case *widgets.TipLabel:
 			b.WriteString(w.Text + "\n")
-		case *ttwidget.Button:
+		case *widgets.TipButton:
 			b.WriteString(w.Text + "\n")
 		case *widget.Button:
 			b.WriteString(w.Text + "\n")
@@ -78,41 +77,41 @@ func TestWelcomeWhenNoProfiles(t *testing.T) {
 func TestHealthyRunShowsIdentity(t *testing.T) {
 	e := newEnv(t, Deps{Run: replayRun(healthyReport())}, acme())
 	u := e.u
-	if u.current != "Nightly import" {
-		t.Fatalf("selected %q, want the only profile", u.current)
+	if u.desk.Selected() != "Nightly import" {
+		t.Fatalf("selected %q, want the only profile", u.desk.Selected())
 	}
-	test.Tap(u.header.test)
+	test.Tap(u.run.header.test)
 	u.Wait()
 	if u.Running() {
 		t.Fatal("run should have finished")
 	}
-	if got := u.identity.actsAs.Text + " " + u.identity.actsAsDetail.Text; !strings.Contains(got, "svc-import") || !strings.Contains(got, "ApplicationUserNoLogin") {
+	if got := u.run.identity.actsAs.Text + " " + u.run.identity.actsAsDetail.Text; !strings.Contains(got, "svc-import") || !strings.Contains(got, "ApplicationUserNoLogin") {
 		t.Errorf("ACTS AS = %q, want the System User and its type", got)
 	}
-	if got := u.identity.database.Text; got != "E1_DEV-1 Test" {
+	if got := u.run.identity.database.Text; got != "E1_DEV-1 Test" {
 		t.Errorf("DATABASE = %q", got)
 	}
 	var scopes []string
-	for _, o := range u.identity.scopes.Objects {
+	for _, o := range u.run.identity.scopes.Objects {
 		scopes = append(scopes, chipCaption(o.(*widgets.Chip)))
 	}
 	if strings.Join(scopes, ",") != "✔ read,✔ update" {
 		t.Errorf("scope chips = %v", scopes)
 	}
-	if got := u.identity.expires.Text; got != "in 57 min 00 s" {
+	if got := u.run.identity.expires.Text; got != "in 57 min 00 s" {
 		t.Errorf("EXPIRES = %q, want a countdown from the fixed clock", got)
 	}
-	if !strings.Contains(u.identity.signature.Text, "verified with key 5B27A1C9") {
-		t.Errorf("SIGNATURE = %q", u.identity.signature.Text)
+	if !strings.Contains(u.run.identity.signature.Text, "verified with key 5B27A1C9") {
+		t.Errorf("SIGNATURE = %q", u.run.identity.signature.Text)
 	}
-	if u.tabs.Selected().Text != "Claims" {
-		t.Errorf("after a pass the Claims tab should lead, got %q", u.tabs.Selected().Text)
+	if u.run.tabs.Selected().Text != "Claims" {
+		t.Errorf("after a pass the Claims tab should lead, got %q", u.run.tabs.Selected().Text)
 	}
 	if !strings.Contains(u.status.Text, "Passed") {
 		t.Errorf("status = %q", u.status.Text)
 	}
-	if !strings.Contains(u.timeline.slots[check.StepAPI].Text, "3/3") {
-		t.Errorf("API slot = %q", u.timeline.slots[check.StepAPI].Text)
+	if !strings.Contains(u.run.timeline.slots[check.StepAPI].Text, "3/3") {
+		t.Errorf("API slot = %q", u.run.timeline.slots[check.StepAPI].Text)
 	}
 }
 
@@ -121,15 +120,15 @@ func TestFailingRunShowsGuidance(t *testing.T) {
 	u := e.u
 	u.StartRun()
 	u.Wait()
-	if u.tabs.Selected().Text != "Guidance" {
-		t.Errorf("after a failure the Guidance tab should lead, got %q", u.tabs.Selected().Text)
+	if u.run.tabs.Selected().Text != "Guidance" {
+		t.Errorf("after a failure the Guidance tab should lead, got %q", u.run.tabs.Selected().Text)
 	}
-	quiet := u.identity.quiet.Text
+	quiet := u.run.identity.quiet.Text
 	if !strings.Contains(quiet, `refused the scope "update"`) || !strings.Contains(quiet, "Guidance") {
 		t.Errorf("identity card one-liner = %q", quiet)
 	}
-	g := texts(u.guidance.list)
-	ex := u.deps.Explain(check.TokInvalidScope, scopeFailReport().Steps[2].Findings[0].Evidence)
+	g := texts(u.run.guidance.list)
+	ex := u.desk.Explain(check.TokInvalidScope, scopeFailReport().Steps[2].Findings[0].Evidence)
 	if !strings.Contains(g, ex.Title) {
 		t.Errorf("guidance lacks the explanation title %q:\n%s", ex.Title, g)
 	}
@@ -155,7 +154,7 @@ func TestCancelKeepsUIResponsive(t *testing.T) {
 	e := newEnv(t, Deps{Run: blockingRun(started)}, acme())
 	u := e.u
 	tapped := make(chan struct{})
-	go func() { test.Tap(u.header.test); close(tapped) }()
+	go func() { test.Tap(u.run.header.test); close(tapped) }()
 	select {
 	case <-tapped:
 	case <-time.After(5 * time.Second):
@@ -166,7 +165,7 @@ func TestCancelKeepsUIResponsive(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the run never started")
 	}
-	if !u.Running() || u.header.test.Visible() || !u.header.cancel.Visible() || u.header.cancel.Disabled() {
+	if !u.Running() || u.run.header.test.Visible() || !u.run.header.cancel.Visible() || u.run.header.cancel.Disabled() {
 		t.Fatal("while running, Cancel takes the place of Test")
 	}
 	// The UI goroutine still serves work while the engine waits.
@@ -177,19 +176,19 @@ func TestCancelKeepsUIResponsive(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("fyne.Do work did not complete while a run was in flight")
 	}
-	if !strings.Contains(u.timeline.slots[check.StepDiscovery].Text, "18 ms") {
-		t.Errorf("streamed step not shown: %q", u.timeline.slots[check.StepDiscovery].Text)
+	if !strings.Contains(u.run.timeline.slots[check.StepDiscovery].Text, "18 ms") {
+		t.Errorf("streamed step not shown: %q", u.run.timeline.slots[check.StepDiscovery].Text)
 	}
-	test.Tap(u.header.cancel)
+	test.Tap(u.run.header.cancel)
 	u.Wait()
 	if u.Running() {
 		t.Fatal("still running after Cancel")
 	}
-	if !strings.Contains(u.status.Text, "Cancelled") || !u.header.test.Visible() || u.header.cancel.Visible() {
+	if !strings.Contains(u.status.Text, "Cancelled") || !u.run.header.test.Visible() || u.run.header.cancel.Visible() {
 		t.Errorf("status %q should say it was cancelled, and Test come back in place of Cancel", u.status.Text)
 	}
-	if !strings.Contains(u.identity.quiet.Text, "cancelled") {
-		t.Errorf("identity card = %q", u.identity.quiet.Text)
+	if !strings.Contains(u.run.identity.quiet.Text, "cancelled") {
+		t.Errorf("identity card = %q", u.run.identity.quiet.Text)
 	}
 }
 
@@ -225,8 +224,8 @@ func findButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 		switch w := c.(type) {
 		case *widget.Button:
 			b = w
-		case *ttwidget.Button: // a button with a tooltip
-			b = &w.Button
+		case *widgets.TipButton: // a button with a tooltip
+			b = &w.Button.Button
 		default:
 			return false
 		}
@@ -247,7 +246,7 @@ func TestEditorRoundTripKeepsCalls(t *testing.T) {
 	p.Calls = []profiles.APICall{{Name: "Write", Method: "PATCH", Path: "/api/domain/odata/Crm_Sales_Customers(1)", Body: `{"Notes":"x"}`}}
 	e := newEnv(t, Deps{}, p)
 	u := e.u
-	test.Tap(u.header.edit)
+	test.Tap(u.run.header.edit)
 	test.Tap(u.editor.save)
 	u.Wait()
 	got, err := e.store.Get(p.Name)
@@ -309,7 +308,7 @@ func TestKeyboardShortcuts(t *testing.T) {
 	if u.right.Objects[0] != u.editor.content || u.editor.name.Text != "" {
 		t.Error("Ctrl+N does not open a new profile")
 	}
-	u.editor.close()
+	u.closeEditor()
 	u.Wait()
 	press(fyne.KeyI)
 	if d := topDialog(u); !strings.Contains(d, "Paste an access token") {

@@ -40,7 +40,7 @@ func (a *auditRecorder) recordSummary(r check.Report, s check.RunSummary) {
 	})
 	err := a.err
 	if err == nil {
-		err = a.log.RecordReportSummary(r, s)
+		err = a.log.AppendReportSummary(r, s)
 	}
 	if err != nil {
 		a.warned.Do(func() {

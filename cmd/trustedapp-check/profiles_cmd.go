@@ -668,7 +668,7 @@ func (c *profilesCmd) importCmd(args []string) int {
 	if s == nil {
 		return code
 	}
-	res, err := s.Import(r, func(profiles.Profile) (profiles.ConflictAction, string) { return action, "" })
+	res, err := profiles.ImportBundle(s, r, func(string) profiles.ConflictAction { return action })
 	if err != nil {
 		if errors.Is(err, profiles.ErrChangedOnDisk) || errors.Is(err, profiles.ErrBusy) {
 			return c.fail(err)

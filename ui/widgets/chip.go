@@ -80,7 +80,7 @@ func (c *Chip) MouseIn(e *desktop.MouseEvent) { tipIn(&c.ToolTipWidgetExtend, e)
 func (c *Chip) MouseMoved(e *desktop.MouseEvent) { tipMoved(&c.ToolTipWidgetExtend, e) }
 
 // MouseOut implements desktop.Hoverable.
-func (c *Chip) MouseOut() { c.ToolTipWidgetExtend.MouseOut() }
+func (c *Chip) MouseOut() { tipOut(&c.ToolTipWidgetExtend) }
 
 // SetText changes the chip's text.
 func (c *Chip) SetText(s string) { c.Text = s; c.Refresh() }

@@ -77,7 +77,7 @@ func (s *Slot) MouseMoved(e *desktop.MouseEvent) { tipMoved(&s.ToolTipWidgetExte
 func (s *Slot) MouseOut() {
 	s.hovered = false
 	s.Refresh()
-	s.ToolTipWidgetExtend.MouseOut()
+	tipOut(&s.ToolTipWidgetExtend)
 }
 
 // CreateRenderer implements fyne.Widget.

@@ -1,6 +1,8 @@
 package widgets
 
 import (
+	"sync"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
@@ -10,19 +12,58 @@ import (
 // Tooltips come from github.com/dweymouth/fyne-tooltip: the window's content must be
 // wrapped with fynetooltip.AddWindowToolTipLayer for them to show. A widget with an
 // empty tooltip shows none.
+//
+// The library shows a tooltip a moment after the pointer came to rest on its widget and
+// hides it when the pointer leaves. A widget that leaves the window under a resting
+// pointer (its screen replaced after a click) gets no such event, so its tooltip would
+// float over the next screen: every tooltip widget here notes when the pointer is on
+// it, and HideToolTips, which the window calls when it changes screens, hides that
+// one's tooltip, shown or pending.
 
-// tipIn starts the tooltip's delay; a nil event (a test calling MouseIn directly)
-// carries no position, so it shows nothing.
-func tipIn(t *ttwidget.ToolTipWidgetExtend, e *desktop.MouseEvent) {
-	if e != nil {
-		t.MouseIn(e)
+// hovered is the tooltip widget under the pointer (nil for none).
+var hovered struct {
+	sync.Mutex
+	tip *ttwidget.ToolTipWidgetExtend
+}
+
+// HideToolTips hides the tooltip of the widget under the pointer, shown or about to
+// show (call it on the UI goroutine).
+func HideToolTips() {
+	hovered.Lock()
+	t := hovered.tip
+	hovered.tip = nil
+	hovered.Unlock()
+	if t != nil {
+		t.MouseOut()
 	}
+}
+
+// tipIn starts the tooltip's delay and notes the widget as hovered; a nil event (a test
+// calling MouseIn directly) carries no position, so it shows nothing.
+func tipIn(t *ttwidget.ToolTipWidgetExtend, e *desktop.MouseEvent) {
+	if e == nil {
+		return
+	}
+	hovered.Lock()
+	hovered.tip = t
+	hovered.Unlock()
+	t.MouseIn(e)
 }
 
 func tipMoved(t *ttwidget.ToolTipWidgetExtend, e *desktop.MouseEvent) {
 	if e != nil {
 		t.MouseMoved(e)
 	}
+}
+
+// tipOut hides the tooltip as the pointer leaves.
+func tipOut(t *ttwidget.ToolTipWidgetExtend) {
+	hovered.Lock()
+	if hovered.tip == t {
+		hovered.tip = nil
+	}
+	hovered.Unlock()
+	t.MouseOut()
 }
 
 // TipLabel is a label that explains itself in a tooltip.
@@ -54,11 +95,36 @@ func (l *TipLabel) MouseIn(e *desktop.MouseEvent) { tipIn(&l.ToolTipWidgetExtend
 func (l *TipLabel) MouseMoved(e *desktop.MouseEvent) { tipMoved(&l.ToolTipWidgetExtend, e) }
 
 // MouseOut implements desktop.Hoverable.
-func (l *TipLabel) MouseOut() { l.ToolTipWidgetExtend.MouseOut() }
+func (l *TipLabel) MouseOut() { tipOut(&l.ToolTipWidgetExtend) }
 
-// NewTipButton returns a button (often icon-only) whose tooltip says what it does.
-func NewTipButton(text string, icon fyne.Resource, tip string, tapped func()) *ttwidget.Button {
-	b := ttwidget.NewButtonWithIcon(text, icon, tapped)
+// TipButton is a button (often icon-only) whose tooltip says what it does.
+type TipButton struct {
+	ttwidget.Button
+}
+
+// NewTipButton returns a button with text, icon, tooltip and action.
+func NewTipButton(text string, icon fyne.Resource, tip string, tapped func()) *TipButton {
+	b := &TipButton{}
+	b.Text, b.Icon, b.OnTapped = text, icon, tapped
+	b.ExtendBaseWidget(b)
 	b.SetToolTip(tip)
 	return b
+}
+
+// MouseIn implements desktop.Hoverable.
+func (b *TipButton) MouseIn(e *desktop.MouseEvent) {
+	tipIn(&b.ToolTipWidgetExtend, e)
+	b.Button.Button.MouseIn(e)
+}
+
+// MouseMoved implements desktop.Hoverable.
+func (b *TipButton) MouseMoved(e *desktop.MouseEvent) {
+	tipMoved(&b.ToolTipWidgetExtend, e)
+	b.Button.Button.MouseMoved(e)
+}
+
+// MouseOut implements desktop.Hoverable.
+func (b *TipButton) MouseOut() {
+	tipOut(&b.ToolTipWidgetExtend)
+	b.Button.Button.MouseOut()
 }

@@ -1,0 +1,210 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/profiles"
+)
+
+// RunID identifies one test run. Screens show the run they were given and drop what
+// belongs to another run (a custom call or a record read with an older token).
+type RunID uint64
+
+// Run is one test of a profile: in flight, or the last finished one of its profile
+// (the profile's current report, its token and when the token expires).
+type Run struct {
+	ID      RunID
+	Profile profiles.Profile
+	// Report is the run's report; final once Done.
+	Report check.Report
+	// Steps are the steps streamed so far.
+	Steps []check.Step
+	Done  bool
+	// NotStarted says why the run never started (no secret, an unreadable keychain);
+	// nil for a run that ran.
+	NotStarted error
+	// HistoryErr is the failure to write the run to the history log, if any.
+	HistoryErr error
+	// Supplied is true for the inspection of a token the user supplied.
+	Supplied bool
+
+	d      *Desk
+	cancel context.CancelFunc
+	// then, when set, is called once with the finished run (a custom call waiting for
+	// a renewed token).
+	then func(*Run)
+}
+
+// ErrNoSecret is a run that did not start because the profile has no client secret.
+var ErrNoSecret = errors.New("no client secret stored")
+
+// Expires is when the run's token stops working (zero when unknown or no token).
+func (r *Run) Expires() time.Time {
+	switch {
+	case r == nil:
+		return time.Time{}
+	case r.Report.Claims != nil && !r.Report.Claims.Expires.IsZero():
+		return r.Report.Claims.Expires
+	case r.Report.Token != nil:
+		return r.Report.Token.ExpiresAt()
+	}
+	return time.Time{}
+}
+
+// Access is the run's token for API calls (nil when it got none).
+func (r *Run) Access() *check.AccessToken {
+	if r == nil {
+		return nil
+	}
+	return r.Report.Access
+}
+
+// Running reports whether a run is in flight.
+func (d *Desk) Running() bool { return d.active != nil }
+
+// Active is the run in flight (nil when none).
+func (d *Desk) Active() *Run { return d.active }
+
+// RunOf is the last run of the profile called name: in flight or finished (nil when it
+// has none this session).
+func (d *Desk) RunOf(name string) *Run {
+	if d.active != nil && d.active.Profile.Name == name {
+		return d.active
+	}
+	return d.runs[name]
+}
+
+// Report is the last finished report of the profile called name (nil when none).
+func (d *Desk) Report(name string) *check.Report {
+	if r := d.runs[name]; r != nil && r.Done && r.NotStarted == nil {
+		return &r.Report
+	}
+	return nil
+}
+
+// Start says what StartRun did.
+type Start int
+
+const (
+	// NotStarted: no profile is selected, or a run is in flight.
+	NotStarted Start = iota
+	// Started: the run is under way.
+	Started
+	// StartingSandbox: the profile's sandbox is gone; it starts first, then the run.
+	StartingSandbox
+)
+
+// StartRun tests the selected profile on a goroutine, streaming its steps to the view.
+// fresh asks the identity server for a new token instead of reusing one; supplied, when
+// not nil, is a token to inspect instead of requesting one. A sandbox profile from an
+// earlier session starts the sandbox first.
+func (d *Desk) StartRun(fresh bool, supplied *check.AccessToken) Start {
+	return d.startRun(fresh, supplied, nil)
+}
+
+func (d *Desk) startRun(fresh bool, supplied *check.AccessToken, then func(*Run)) Start {
+	p, ok := d.Current()
+	if !ok || d.active != nil {
+		return NotStarted
+	}
+	if p.Sandbox && !d.SandboxRunning() && d.deps.Sandbox != nil {
+		// A sandbox profile from an earlier session points at a sandbox that is gone:
+		// start it (which moves the sandbox profiles to its address), then run.
+		name := p.Name
+		d.startSandbox(name, func(err error) {
+			if err == nil && d.SandboxRunning() {
+				d.Select(name)
+				d.startRun(fresh, supplied, then)
+			}
+		})
+		return StartingSandbox
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &Run{ID: RunID(d.newID()), Profile: p, Supplied: supplied != nil, d: d, cancel: cancel, then: then}
+	d.active = r
+	delete(d.runs, p.Name)
+	// What used the profile's previous token belongs to the old run: cancelled.
+	d.cancelOps(func(o *Op) bool { return o.profile == p.Name && !o.renewal })
+	d.view.RunStarted(r)
+	opts := d.options()
+	opts.Fresh = opts.Fresh || fresh
+	opts.Supplied = supplied
+	d.background(func() {
+		defer cancel()
+		var secret string
+		if supplied == nil {
+			var err error
+			secret, err = d.deps.Secrets.Get(p.Name)
+			if errors.Is(err, profiles.ErrSecretNotSet) {
+				err = ErrNoSecret
+			}
+			if err != nil {
+				r.notStarted(err)
+				return
+			}
+		}
+		rep := d.deps.Run(ctx, p, secret, opts, r.step)
+		secret = ""
+		var histErr error
+		if d.deps.History != nil {
+			histErr = d.deps.History.AppendReport(p.Name, p.ClientID, rep)
+		}
+		r.finished(rep, histErr)
+	})
+	return Started
+}
+
+// CancelRun cancels the run in flight, if any; its end still comes to the view.
+func (d *Desk) CancelRun() {
+	if d.active != nil {
+		d.active.cancel()
+	}
+}
+
+// end files the run as its profile's last (UI goroutine).
+func (d *Desk) end(r *Run) {
+	if d.active == r {
+		d.active = nil
+	}
+	r.Done = true
+	if r.NotStarted == nil {
+		d.runs[r.Profile.Name] = r
+	}
+	d.view.RunFinished(r)
+	if then := r.then; then != nil {
+		r.then = nil
+		then(r)
+	}
+}
+
+// The setters of a run: the hop back to the UI goroutine.
+
+// step takes one finished step from the engine's goroutine.
+func (r *Run) step(s check.Step) {
+	fyne.Do(func() {
+		r.Steps = append(r.Steps, s)
+		r.Report.Steps = r.Steps
+		r.d.view.RunStep(r, s)
+	})
+}
+
+// finished takes the run's report.
+func (r *Run) finished(rep check.Report, histErr error) {
+	fyne.Do(func() {
+		r.Report, r.HistoryErr = rep, histErr
+		r.d.end(r)
+	})
+}
+
+// notStarted says why the run never started.
+func (r *Run) notStarted(err error) {
+	fyne.Do(func() {
+		r.NotStarted = err
+		r.d.end(r)
+	})
+}
