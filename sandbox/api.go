@@ -356,32 +356,41 @@ func (in *instance) hostName() string {
 	return h
 }
 
+// handleServerInfo answers /tools/server-info in the documented shape: the version,
+// the download links and internalApi (the sandbox serves no downloads).
 func (in *instance) handleServerInfo(w http.ResponseWriter, r *http.Request) {
+	dl := in.root + "/sys/downloads/"
 	writeJSON(w, http.StatusOK, map[string]any{
-		"version":  in.cfg.Version,
-		"dbName":   in.cfg.Database,
-		"host":     in.hostName(),
-		"sandbox":  true,
-		"utcNow":   in.now().UTC().Format(time.RFC3339),
-		"instance": in.root,
+		"version": in.cfg.Version,
+		"downloads": map[string]string{
+			"whatsNew":    dl + "ErpNet_Whats_New.txt",
+			"winClient":   dl + "ErpNet.WinClient.Setup.x86.msi",
+			"posClient":   dl + "EnterpriseOne.Pos.Setup.x86.msi",
+			"winClient64": dl + "ErpNet.WinClient.Setup.x64.msi",
+			"posClient64": dl + "EnterpriseOne.Pos.Setup.x64.msi",
+		},
+		"internalApi": map[string]any{"useHttpCompression": true},
 	})
 }
 
 func (in *instance) handleAutoDiscovery(w http.ResponseWriter, r *http.Request) {
-	site := func(typ, u string, props map[string]string) map[string]any {
+	// System is true only for system sites such as the Identity site; the Domain API's
+	// Url is {root}/api and its ODataServiceRoot {root}/api/domain/odata/ (the
+	// documented example); only DomainAPI carries an ODataServiceRoot.
+	site := func(typ, u string, system bool, props map[string]string) map[string]any {
 		if props == nil {
 			props = map[string]string{}
 		}
-		return map[string]any{"Type": typ, "Status": "Working", "StatusDescription": "", "Url": u, "System": true, "AdditionalProperties": props}
+		return map[string]any{"Type": typ, "Status": "Working", "StatusDescription": "", "Url": u, "System": system, "AdditionalProperties": props}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"Host":   in.hostName(),
 		"DbName": in.cfg.Database,
 		"WebSites": []any{
-			site("ID", in.issuer, nil),
-			site("DomainAPI", in.root+"/api/domain", map[string]string{"ODataServiceRoot": in.root + "/api/domain/odata/"}),
+			site("ID", in.issuer, true, nil),
+			site("DomainAPI", in.root+"/api", false, map[string]string{"ODataServiceRoot": in.odataRoot()}),
 			// The Table API's Url is the site root: clients call {Url}/tableapi/odata/{Table}.
-			site("TableAPI", in.root, map[string]string{"ODataServiceRoot": in.tableRoot()}),
+			site("TableAPI", in.root, false, nil),
 		},
 	})
 }
@@ -413,7 +422,7 @@ Identity:  %s/.well-known/openid-configuration
 Token:     POST %s/connect/token
 Tools:     %s/tools/ver  %s/tools/auto-discovery  %s/tools/server-info
 Domain API %s/api/domain/odata/  (Crm_Sales_Customers, General_Products_Products, Systems_Security_TrustedApplications)
-Table API  %s  (%s; GET only, %d concurrent requests)
+Table API  %s  (%s; GET only, %d concurrent requests and a queue of %d)
 `, in.cfg.Version, in.cfg.Database, in.issuer, in.issuer, in.root, in.root, in.root, in.root,
-		in.tableRoot(), strings.Join(tableNames, ", "), TableAPIConcurrentRequests)
+		in.tableRoot(), strings.Join(tableNames, ", "), TableAPIConcurrentRequests, TableAPIQueue)
 }

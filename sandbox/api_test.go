@@ -331,16 +331,38 @@ func TestInstanceEndpoints(t *testing.T) {
 		if m["DbName"] != "DB One" || m["Host"] != "127.0.0.1" {
 			t.Errorf("%s: %v", p, m)
 		}
-		found := false
-		for _, site := range m["WebSites"].([]any) {
+		// The documented shape: Url {root}/api for the Domain API with its
+		// ODataServiceRoot {root}/api/domain/odata/ (only DomainAPI has one), and System
+		// true only for system sites (the Identity site).
+		want := map[string]struct {
+			url    string
+			system bool
+			root   any
+		}{
+			"ID":        {s.Authority(), true, nil},
+			"DomainAPI": {s.URL() + "/api", false, s.URL() + "/api/domain/odata/"},
+			"TableAPI":  {s.URL(), false, nil},
+		}
+		sites := m["WebSites"].([]any)
+		if len(sites) != len(want) {
+			t.Errorf("%s: %d sites: %v", p, len(sites), sites)
+		}
+		for _, site := range sites {
 			ws := site.(map[string]any)
-			if ws["Type"] == "DomainAPI" {
-				found = ws["AdditionalProperties"].(map[string]any)["ODataServiceRoot"] == s.URL()+"/api/domain/odata/" && ws["Status"] == "Working"
+			w, ok := want[ws["Type"].(string)]
+			if !ok {
+				t.Errorf("%s: unexpected site %v", p, ws)
+				continue
+			}
+			props := ws["AdditionalProperties"].(map[string]any)
+			if ws["Url"] != w.url || ws["System"] != w.system || props["ODataServiceRoot"] != w.root || ws["Status"] != "Working" {
+				t.Errorf("%s: %s site %v", p, ws["Type"], ws)
 			}
 		}
-		if !found {
-			t.Errorf("%s: no working DomainAPI site with ODataServiceRoot", p)
-		}
+	}
+	info := get("/tools/server-info", "").json(t)
+	if dl, _ := info["downloads"].(map[string]any); len(dl) != 5 || info["internalApi"] == nil || len(info) != 3 {
+		t.Errorf("server-info is not in the documented shape: %v", info)
 	}
 	if m := call(t, "GET", s.URL()+"/tools/sha256?secret=DEMO", "", "").json(t); m["sha256"] != HashSecret("DEMO") {
 		t.Errorf("sha256 %v", m)

@@ -30,7 +30,7 @@ var userOnlyScopes = []string{"openid", "profile", "offline_access"}
 // Typical token-error messages (erpnet-reference.md section 5).
 const (
 	msgInvalidClient      = "Invalid client_id or client_secret"
-	msgUnauthorizedClient = "client not authorized for this grant type"
+	msgUnauthorizedClient = "The client is not authorized to use this grant type"
 	msgInvalidGrant       = "Client credentials are invalid or missing"
 )
 
