@@ -142,6 +142,7 @@ func (in *instance) routes() http.Handler {
 	mux.HandleFunc("/tools/sha256", in.handleSHA256)
 	mux.HandleFunc("/sys/tools/sha256", in.handleSHA256)
 	mux.HandleFunc("/api/domain/standardmodel", in.handleStandardModel)
+	mux.HandleFunc("/api/domain/standardmodel/", in.handleStandardModel)
 	mux.HandleFunc("/api/", in.handleAPI)
 	mux.HandleFunc("/tableapi/", in.handleTableAPI)
 	mux.HandleFunc("/{$}", in.handleRoot)
@@ -303,6 +304,9 @@ func (in *instance) addApp(a TrustedApp) error {
 	defer in.mu.Unlock()
 	if _, dup := in.apps[a.ApplicationURI]; dup {
 		return fmt.Errorf("sandbox: Trusted App %s is already registered: ApplicationURI must be unique", a.ApplicationURI)
+	}
+	if a.CreationTimeUTC.IsZero() {
+		a.CreationTimeUTC = in.now().UTC().Truncate(time.Second)
 	}
 	in.apps[a.ApplicationURI] = &a
 	in.appOrder = append(in.appOrder, a.ApplicationURI)

@@ -57,7 +57,7 @@ func scenarioDefs(cfg Config) []scenarioDef {
 			description: "A read-only app (Scope \"read\") tries to PATCH a customer: reads work, the write gets 403 because the token lacks update.",
 			app:         app("read-only-write", "read"),
 			calls: []Call{customers,
-				{Method: "PATCH", Path: "/api/domain/odata/Crm_Sales_Customers(" + CustomerID(0) + ")", Body: `{"Notes":"updated by trustedapp-check"}`}}},
+				{Method: "PATCH", Path: "/api/domain/odata/Crm_Sales_Customers(" + CustomerID(0) + ")", Body: `{"DefaultPaymentTermDays":30}`}}},
 		{name: "disabled", expect: disabledExpect, scope: "read update", secret: "sandbox-disabled-secret",
 			description: "The Trusted App's IsEnabled is off (the kill switch): the token endpoint refuses the client.",
 			app:         with(app("disabled", "read update"), func(a *TrustedApp) { a.IsEnabled = false })},

@@ -195,6 +195,7 @@ func TestSandboxUsageAndConfigErrors(t *testing.T) {
 		{"help", []string{"--help"}, exitOK, "\"TrustedApplications\": [{", ""},
 		{"unknown flag", []string{"--port", "1"}, exitUsage, "", "flag provided but not defined: -port"},
 		{"bad lifetime", []string{"--token-lifetime", "soon"}, exitUsage, "", `--token-lifetime "soon" is not a duration`},
+		{"bad licence slots", []string{"--licence-slots", "-2"}, exitUsage, "", "--licence-slots -2: use a number from 1 to 10000"},
 		{"stray argument", []string{"extra"}, exitUsage, "", `unexpected argument "extra"`},
 		{"missing config", []string{"--config", filepath.Join(dir, "nope.json")}, exitEnvironment, "", "nope.json"},
 		{"invalid config", []string{"--config", bad}, exitEnvironment, "", `ClientType "Weird" is not valid: use Confidential, Public or None`},
@@ -229,4 +230,50 @@ func TestSandboxUsageAndConfigErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSandboxLicenceSlotsFlag: with --licence-slots 1 a second token's first API call
+// finds the only slot taken by the first token's session.
+func TestSandboxLicenceSlotsFlag(t *testing.T) {
+	out, stderr, cancel, code := runServing(t, "--json", "--licence-slots", "1")
+	line, err := out.ReadBytes('\n')
+	if err != nil {
+		t.Fatalf("reading the JSON line: %v (stderr: %s)", err, stderr.String())
+	}
+	var scs []sandbox.Scenario
+	if err := json.Unmarshal(line, &scs); err != nil {
+		t.Fatal(err)
+	}
+	h := scs[0]
+	token := func() string {
+		resp, err := http.PostForm(h.Authority+"/connect/token", url.Values{"grant_type": {"client_credentials"},
+			"client_id": {h.ClientID}, "client_secret": {h.ClientSecret}, "scope": {h.Scope}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var tr map[string]any
+		json.NewDecoder(resp.Body).Decode(&tr)
+		return tr["access_token"].(string)
+	}
+	status := func(tok string) (int, string) {
+		req, _ := http.NewRequest("GET", h.Instance+"/api/domain/odata/Crm_Sales_Customers?$top=1", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	first, second := token(), token()
+	if st, body := status(first); st != 200 {
+		t.Fatalf("first: %d %s", st, body)
+	}
+	if st, body := status(second); st != 500 || !strings.Contains(body, "MaximumLicenseCountExceeded") {
+		t.Errorf("second: %d %s", st, body)
+	}
+	cancel()
+	<-code
 }
