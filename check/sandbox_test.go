@@ -191,3 +191,28 @@ func TestSandboxReferenceToken(t *testing.T) {
 		t.Errorf("captured %q", got)
 	}
 }
+
+// TestUnauthorizedClientNamesOnlyItsCauses: the sandbox answers unauthorized_client
+// with the docs' message for an app whose SystemUserAllowed is off; the engine's
+// finding names SystemUserAllowed and the System User, never "disabled" or "public
+// client", which ERP.net reports as invalid_client.
+func TestUnauthorizedClientNamesOnlyItsCauses(t *testing.T) {
+	s, err := sandbox.Start(sandbox.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, name := range []string{"system-user-not-allowed", "no-system-user", "inactive-system-user"} {
+		sc, _ := s.Scenario(name)
+		rep := Run(context.Background(), profileFor(s, sc), sc.ClientSecret, fresh(), nil)
+		f := finding(rep, TokUnauthorizedClient)
+		if f == nil {
+			t.Fatalf("%s: no %s in %v", name, TokUnauthorizedClient, codes(rep, ""))
+		}
+		low := strings.ToLower(f.Message)
+		if strings.Contains(low, "disabled") || strings.Contains(low, "public") || !strings.Contains(f.Message, "SystemUserAllowed") ||
+			!strings.Contains(f.Message, `"The client is not authorized to use this grant type"`) {
+			t.Errorf("%s: %s", name, f.Message)
+		}
+	}
+}

@@ -242,7 +242,9 @@ func (r *run) retrieveErrorFinding(re *oauth2.RetrieveError, base map[string]str
 			"The identity server rejected the client credentials sent %s (invalid_client): the client_id %q is unknown or disabled, the secret is wrong, or the app does not accept this way of sending them (try %s).%s",
 			how, r.p.ClientID, other, desc), ev)
 	case "unauthorized_client":
-		return newFinding(TokUnauthorizedClient, "The Trusted App exists but may not use the client credentials grant (unauthorized_client): check that it is enabled, is not a public client, and allows a System User."+desc, ev)
+		// ERP.net answers unauthorized_client when SystemUserAllowed is false or no valid
+		// System User is assigned; a disabled or Public app gets invalid_client instead.
+		return newFinding(TokUnauthorizedClient, "The Trusted App may not use the client credentials grant (unauthorized_client): it needs SystemUserAllowed = true and a valid, active System User assigned."+desc, ev)
 	case "invalid_scope":
 		// ERP.net names the refused scope: "Invalid scope: update".
 		if rest, ok := strings.CutPrefix(strings.TrimSpace(re.ErrorDescription), "Invalid scope:"); ok && strings.TrimSpace(rest) != "" {

@@ -367,9 +367,9 @@ var catalogue = map[string]entry{
 	"token.unauthorized_client": {
 		title:   "The Trusted App may not use the client credentials flow (unauthorized_client)",
 		what:    "The token endpoint answered unauthorized_client[[ ({error_description})]]. For client credentials ERP.net requires SystemUserAllowed = true and a valid, active System User on the Trusted App.",
-		causes:  []string{"SystemUserAllowed is false.", "No SystemUser is assigned, or the assigned user is not Active.", "On some servers a disabled or missing app is reported this way too."},
-		fields:  []Field{ta("SystemUserAllowed", "true"), ta("SystemUser", "a least-privilege user"), su("Active", "true"), ta("IsEnabled", "true")},
-		steps:   []string{whereToFix, "Set SystemUserAllowed = true.", "Assign a SystemUser (a dedicated, least-privilege user) and make sure that user is Active.", "Check IsEnabled = true."},
+		causes:  []string{"SystemUserAllowed is false.", "No SystemUser is assigned, or the assigned user is not Active."},
+		fields:  []Field{ta("SystemUserAllowed", "true"), ta("SystemUser", "a least-privilege user"), su("Active", "true")},
+		steps:   []string{whereToFix, "Set SystemUserAllowed = true.", "Assign a SystemUser (a dedicated, least-privilege user) and make sure that user is Active."},
 		confirm: rerunFresh + " The Inspect step then shows the System User the app acts as.",
 		doc:     docErrors,
 	},
