@@ -25,6 +25,8 @@ var fullEvidence = map[string]string{
 	check.EvContentType: "text/html", check.EvSize: "2000000", check.EvCap: "1048576", check.EvTimeout: "30s",
 	check.EvProxy: "http://proxy:3128", check.EvCertSubject: "CN=other.example.com", check.EvCertExpiry: "2025-01-01",
 	check.EvLifetime: "2h0m0s", check.EvField: "tls.ca_file", check.EvKids: "A1 B2", check.EvDate: "Sun, 01 Mar 2026 10:05:00 GMT",
+	check.EvElapsed: "3.4s", check.EvThreshold: "2s", check.EvShare: "11%", check.EvClients: "AWS Lambda functions with the default timeout (3s)",
+	check.EvAtRisk: "AWS API Gateway integrations (29s)", check.EvDiffers: "scheme (https vs http)", check.EvAdjusted: "lowered to warn: the API accepted it",
 }
 
 var badText = regexp.MustCompile(`\{|\}|\[\[|\]\]|<no value>|\(not recorded\)|""|  |\(\)|%!`)

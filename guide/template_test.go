@@ -13,7 +13,8 @@ var knownKeys = map[string]bool{
 	"skew": true, "retry_after": true, "www_authenticate": true, "method": true, "path": true, "version": true,
 	"odata_code": true, "odata_type": true, "location": true, "content_type": true, "size": true, "cap": true,
 	"timeout": true, "proxy": true, "cert_subject": true, "cert_expiry": true, "lifetime": true,
-	"field": true, "kids": true, "date": true,
+	"field": true, "kids": true, "date": true, "elapsed": true, "threshold": true, "share": true, "clients": true,
+	"at_risk": true, "differs": true, "adjusted": true,
 }
 
 var placeholder = regexp.MustCompile(`\{([^{}]*)\}`)
