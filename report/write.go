@@ -73,6 +73,9 @@ func WriteText(w io.Writer, d Document) error {
 		}
 	}
 	writeIdentityText(&b, d)
+	if d.Session != nil && d.Session.Summary != "" {
+		fmt.Fprintf(&b, "\nSession:   %s\n", d.Session.Summary)
+	}
 	verdict := mark(d.Verdict)
 	if d.Cancelled {
 		verdict += " (cancelled)"
@@ -195,6 +198,10 @@ func WriteMarkdown(w io.Writer, d Document) error {
 		row("client_id", p.ClientID)
 		row("Auth method", p.AuthMethod)
 		row("Scopes requested", scopeList(p.ScopesRequested, "(none: the app's whole Scope field)"))
+	}
+
+	if s := d.Session; s != nil && s.Summary != "" {
+		b.WriteString("\n## ERP.net session and licence\n\n" + mdText(s.Summary) + "\n")
 	}
 
 	b.WriteString("\n## Summary\n\n| Step | Result | Time | Summary |\n|---|---|---|---|\n")
