@@ -7,11 +7,19 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zalando/go-keyring"
+
 	"trustedapp-tester/audit"
 )
 
-// TestMain keeps every test of this package away from the user's real audit log.
+// TestMain keeps every test of this package away from the user's real audit log and
+// keychain (in-process runs use go-keyring's in-memory mock). It is also the entry of
+// the real CLI processes the process tests start (see runChild).
 func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) != "" {
+		os.Exit(childMain())
+	}
+	keyring.MockInit()
 	dir, err := os.MkdirTemp("", "trustedapp-check-audit")
 	if err != nil {
 		panic(err)
