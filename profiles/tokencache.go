@@ -2,6 +2,8 @@ package profiles
 
 import (
 	"errors"
+	"os"
+	"runtime"
 	"strings"
 
 	"github.com/zalando/go-keyring"
@@ -20,8 +22,21 @@ const TokenKeyringService = "trustedapp-tester-tokens"
 // Errors are *KeyringUnavailableError with one sentence and the fix.
 type TokenKeychain struct{}
 
+// noSessionBus is the error for a Secret Service platform without a D-Bus session (a
+// server, a CI job, SSH). The keyring library would try to autolaunch a bus there,
+// leaving daemons behind; the token cache does not ask it to.
+func noSessionBus() error {
+	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" || os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
+		return nil
+	}
+	return &KeyringUnavailableError{Message: "No system keychain is available (there is no D-Bus session, as on a server or over SSH)."}
+}
+
 // Load returns the entry stored under account, or "" when there is none.
 func (TokenKeychain) Load(account string) (string, error) {
+	if err := noSessionBus(); err != nil {
+		return "", err
+	}
 	v, err := keyring.Get(TokenKeyringService, account)
 	if errors.Is(err, keyring.ErrNotFound) {
 		return "", nil
@@ -37,6 +52,9 @@ func (TokenKeychain) Save(account, value string) error {
 	if len(value) > MaxSecretBytes {
 		return &KeyringUnavailableError{Message: "The token is larger than the keychain's limit on every platform; it is kept in memory only.", Cause: keyring.ErrSetDataTooBig}
 	}
+	if err := noSessionBus(); err != nil {
+		return err
+	}
 	if err := keyring.Set(TokenKeyringService, account, value); err != nil {
 		return tokenKeyringError(err)
 	}
@@ -45,6 +63,9 @@ func (TokenKeychain) Save(account, value string) error {
 
 // Delete removes the entry under account; a missing one is not an error.
 func (TokenKeychain) Delete(account string) error {
+	if err := noSessionBus(); err != nil {
+		return err
+	}
 	if err := keyring.Delete(TokenKeyringService, account); err != nil && !errors.Is(err, keyring.ErrNotFound) {
 		return tokenKeyringError(err)
 	}

@@ -2,6 +2,8 @@ package profiles
 
 import (
 	"errors"
+	"os"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -10,6 +12,9 @@ import (
 
 func TestTokenKeychain(t *testing.T) {
 	keyring.MockInit()
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/mock")
+	}
 	var k TokenKeychain
 	if v, err := k.Load("token v1 abc"); v != "" || err != nil {
 		t.Fatalf("missing entry: %q %v", v, err)
@@ -46,6 +51,7 @@ func TestTokenKeychain(t *testing.T) {
 // Keychain failures come back as one sentence with the fix, without the secrets'
 // advice about session-only secrets (which means nothing for a token).
 func TestTokenKeychainUnavailable(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/mock")
 	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
 	t.Cleanup(keyring.MockInit)
 	var k TokenKeychain
@@ -61,5 +67,27 @@ func TestTokenKeychainUnavailable(t *testing.T) {
 	keyring.MockInitWithError(keyring.ErrSetDataTooBig)
 	if err := k.Save("a", "b"); !errors.As(err, &ku) || !strings.Contains(err.Error(), "larger than this keychain accepts") {
 		t.Errorf("too big: %v", err)
+	}
+}
+
+// Without a D-Bus session on a Secret Service platform the token cache does not touch
+// the keyring library at all (which would try to autolaunch a bus and leave daemons
+// behind): the working mock proves no call went through.
+func TestTokenKeychainWithoutSessionBus(t *testing.T) {
+	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+		t.Skip("the keychain needs no D-Bus here")
+	}
+	keyring.MockInit()
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+	var k TokenKeychain
+	var ku *KeyringUnavailableError
+	if _, err := k.Load("a"); !errors.As(err, &ku) || !strings.Contains(err.Error(), "no D-Bus session") {
+		t.Errorf("load: %v", err)
+	}
+	if err := k.Save("a", "b"); !errors.As(err, &ku) {
+		t.Errorf("save: %v", err)
+	}
+	if v, err := keyring.Get(TokenKeyringService, "a"); err == nil {
+		t.Errorf("the keyring was written: %q", v)
 	}
 }

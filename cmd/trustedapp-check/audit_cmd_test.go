@@ -20,6 +20,11 @@ func TestMain(m *testing.M) {
 		os.Exit(childMain())
 	}
 	keyring.MockInit()
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		// The mock needs no bus, but the token cache only uses a keychain where a
+		// session bus exists (profiles.TokenKeychain).
+		os.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/trustedapp-check-test-bus")
+	}
 	dir, err := os.MkdirTemp("", "trustedapp-check-audit")
 	if err != nil {
 		panic(err)
