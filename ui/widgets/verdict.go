@@ -43,9 +43,10 @@ func VerdictColor(v check.Verdict) fyne.ThemeColorName {
 // EnvColor is the colour tag of an environment label: red for production, amber for
 // test, violet for the sandbox, grey-blue for anything else.
 func EnvColor(env string) color.Color {
-	switch strings.ToLower(strings.TrimSpace(env)) {
-	case strings.ToLower(profiles.EnvProduction), "prod", "live":
+	if profiles.IsProduction(env) {
 		return color.NRGBA{R: 0xd3, G: 0x2f, B: 0x2f, A: 0xff}
+	}
+	switch strings.ToLower(strings.TrimSpace(env)) {
 	case strings.ToLower(profiles.EnvTest), "staging", "dev", "development", "qa":
 		return color.NRGBA{R: 0xe0, G: 0x8a, B: 0x00, A: 0xff}
 	case strings.ToLower(profiles.EnvSandbox):
