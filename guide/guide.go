@@ -143,7 +143,7 @@ var derivedKeys = map[string]bool{
 	"auth_other_name": true, "auth_hint": true, "scope_or_requested": true,
 	"status_text": true, "root_hint": true, "missing_grantable": true, "missing_user_only": true,
 	"requested_sec": true, "requested_legacy": true, "domainapi_advice": true, "domainapi_keep": true,
-	"domainapi_step": true, "cache_place": true,
+	"domainapi_step": true, "cache_place": true, "signin_refused": true, "grantable_refused": true, "fix_where": true,
 }
 
 // userOnlyScopes are sign-in scopes that ERP.net never grants to a service app.
@@ -219,6 +219,14 @@ func derive(in map[string]string) map[string]string {
 		ev["cache_place"] = "system keychain"
 	case "memory":
 		ev["cache_place"] = "memory of this process"
+	}
+	// invalid_scope: a refused sign-in scope needs another fix than a scope the app's
+	// Scope field lacks.
+	if userOnlyScopes[ev["scope"]] {
+		ev["signin_refused"] = ev["scope"]
+	} else if s := first(ev, "scope", "requested"); s != "" {
+		ev["grantable_refused"] = s
+		ev["fix_where"] = whereToFix
 	}
 	if s := ev["scope"]; s != "" {
 		ev["scope_or_requested"] = s
