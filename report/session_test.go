@@ -28,7 +28,13 @@ func TestReportsStateTheSessionCost(t *testing.T) {
 		{second, "This run reused the ERP.net session an earlier run opened at "},
 	} {
 		d := report.Build(tc.r, p)
-		var text, md, js bytes.Buffer
+		var text, md, js, junit bytes.Buffer
+		if err := report.WriteJUnit(&junit, []report.Document{d}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(junit.String(), `<property name="session_summary" value="`+tc.want) {
+			t.Errorf("JUnit lacks the session summary:\n%s", junit.String())
+		}
 		if err := report.WriteText(&text, d); err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +59,7 @@ func TestReportsStateTheSessionCost(t *testing.T) {
 		if err := json.Unmarshal(js.Bytes(), &doc); err != nil || !strings.HasPrefix(doc.Session.Summary, tc.want) || doc.Session.HoldsUntil == "" {
 			t.Errorf("JSON session: %v %+v", err, doc.Session)
 		}
-		for _, out := range []string{text.String(), md.String(), js.String()} {
+		for _, out := range []string{text.String(), md.String(), js.String(), junit.String()} {
 			if strings.Contains(out, tc.r.Access.Reveal()) {
 				t.Error("the token appears in a report")
 			}

@@ -441,6 +441,9 @@ func WriteJUnit(w io.Writer, docs []Document) error {
 		if d.Profile != nil {
 			s.Props.Props = append(s.Props.Props, junitProp{"instance", d.Profile.Instance}, junitProp{"client_id", d.Profile.ClientID})
 		}
+		if d.Session != nil {
+			s.Props.Props = append(s.Props.Props, junitProp{"session", d.Session.State}, junitProp{"session_summary", d.Session.Summary})
+		}
 		for _, st := range d.Steps {
 			tc := junitTestCase{Name: st.Name, Classname: "trustedapp-check." + name + "." + string(st.Kind), Time: secs(st.DurationMS)}
 			var msgs, details, warns []string
