@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -65,8 +66,9 @@ func runServing(t *testing.T, args ...string) (*bufio.Reader, *lockedBuffer, con
 	return bufio.NewReader(pr), stderr, cancel, code
 }
 
-func TestSandboxJSONThenServes(t *testing.T) {
-	out, stderr, cancel, code := runServing(t, "--json", "--token-lifetime", "45s")
+// readScenarios reads the --json line of a serving sandbox command.
+func readScenarios(t *testing.T, out *bufio.Reader, stderr fmt.Stringer) ([]sandbox.Scenario, []byte) {
+	t.Helper()
 	line, err := out.ReadBytes('\n')
 	if err != nil {
 		t.Fatalf("reading the JSON line: %v (stderr: %s)", err, stderr.String())
@@ -75,6 +77,12 @@ func TestSandboxJSONThenServes(t *testing.T) {
 	if err := json.Unmarshal(line, &scs); err != nil {
 		t.Fatalf("stdout is not one JSON array: %v\n%s", err, line)
 	}
+	return scs, line
+}
+
+func TestSandboxJSONThenServes(t *testing.T) {
+	out, stderr, cancel, code := runServing(t, "--json", "--token-lifetime", "45s")
+	scs, line := readScenarios(t, out, stderr)
 	var raw []map[string]any
 	json.Unmarshal(line, &raw)
 	for _, k := range []string{"name", "description", "expect", "instance", "authority", "client_id", "client_secret", "system_user", "scope"} {
@@ -236,14 +244,7 @@ func TestSandboxUsageAndConfigErrors(t *testing.T) {
 // finds the only slot taken by the first token's session.
 func TestSandboxLicenceSlotsFlag(t *testing.T) {
 	out, stderr, cancel, code := runServing(t, "--json", "--licence-slots", "1")
-	line, err := out.ReadBytes('\n')
-	if err != nil {
-		t.Fatalf("reading the JSON line: %v (stderr: %s)", err, stderr.String())
-	}
-	var scs []sandbox.Scenario
-	if err := json.Unmarshal(line, &scs); err != nil {
-		t.Fatal(err)
-	}
+	scs, _ := readScenarios(t, out, stderr)
 	h := scs[0]
 	token := func() string {
 		resp, err := http.PostForm(h.Authority+"/connect/token", url.Values{"grant_type": {"client_credentials"},
