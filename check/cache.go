@@ -116,12 +116,6 @@ func (e cachedToken) public() CachedToken {
 	return CachedToken{Token: NewAccessToken(e.raw), Info: info, SessionOpened: e.sessionOpened, LastCall: e.lastCall, Where: e.where}
 }
 
-// Get returns the cached token for k (see Lookup).
-func (c *TokenCache) Get(k CacheKey, now time.Time) (*AccessToken, TokenInfo, bool) {
-	e, ok := c.Lookup(k, now)
-	return e.Token, e.Info, ok
-}
-
 // Store keeps a token until expires, in the vault when there is one and the token
 // fits, else in memory; it says where and, for memory only, why. A token without a
 // known expiry is not cached.
@@ -149,11 +143,6 @@ func (c *TokenCache) Store(k CacheKey, tok *AccessToken, info TokenInfo, expires
 	}
 	c.entries[k] = e
 	return e.where, why
-}
-
-// Put stores a token until expires (see Store).
-func (c *TokenCache) Put(k CacheKey, tok *AccessToken, info TokenInfo, expires time.Time) {
-	c.Store(k, tok, info, expires)
 }
 
 // NoteSession records that an API call with k's token opened (or used) its ERP.net

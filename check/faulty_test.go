@@ -48,6 +48,9 @@ func TestAPISlowTimeoutAndCancel(t *testing.T) {
 
 	// Cancel while the first of two calls is waiting: it reports net.cancelled, the
 	// next is skipped, and the run returns promptly.
+	for len(arrived) > 0 {
+		<-arrived // the first run's call: the cancel below must wait for this run's
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-arrived; time.Sleep(20 * time.Millisecond); cancel() }()
 	p := f.profile()

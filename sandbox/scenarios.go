@@ -86,7 +86,7 @@ func scenarioDefs(cfg Config) []scenarioDef {
 				{Method: "GET", Path: "/api/domain/odata/General_Products_Products?$top=5"},
 				{Method: "GET", Path: "/api/domain/odata/Systems_Security_TrustedApplications?$top=5"}}},
 		{name: "slow-identity", expect: "api.ok", scope: "read", secret: "sandbox-slow-secret",
-			description: "The identity server answers the token request after about 8 seconds: press Cancel, or set a timeout under 8 s to see net.timeout.",
+			description: "The identity server answers the token request after about 8 seconds: wait for a net.slow warning (integrations with a 3 s budget would time out), press Cancel, or set a timeout under 8 s to see net.timeout.",
 			app:         with(app("slow-identity", "read"), func(a *TrustedApp) { a.TokenDelay = 8 * time.Second })},
 		{name: "basic-auth", expect: "api.ok", scope: "read update", authMethod: "basic", secret: "b@sic+auth:50%/secret",
 			description: "Credentials go in an HTTP Basic header. The secret contains + : % / which RFC 6749 2.3.1 form-urlencodes before base64; the server decodes them, so it works.",
