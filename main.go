@@ -17,6 +17,7 @@ import (
 
 	"trustedapp-tester/assets"
 	"trustedapp-tester/audit"
+	"trustedapp-tester/check"
 	"trustedapp-tester/internal/version"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
@@ -74,7 +75,14 @@ func main() {
 	a.SetIcon(assets.Icon)
 	start, stop := ui.SandboxStarter(sandbox.Config{})
 	defer stop()
+	// Tokens are reused across app restarts and with the CLI through the keychain,
+	// so a restart does not open a new ERP.net session (a licence slot).
+	tokens := check.NewTokenCache()
+	if secrets.Persistent() {
+		tokens = check.NewVaultTokenCache(profiles.TokenKeychain{})
+	}
 	u := ui.New(a, ui.Deps{
+		Options:      check.Options{Cache: tokens},
 		Store:        ui.NewStore(store),
 		Secrets:      secrets,
 		History:      history,

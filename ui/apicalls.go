@@ -179,7 +179,8 @@ func (c *callsTab) runCustom() {
 				c.sendCall(call)
 			}
 		}
-		u.StartFreshRun()
+		// No question even on Production: the expired token cannot be reused anyway.
+		u.startRun(true)
 		return
 	}
 	c.sendCall(call)
