@@ -50,6 +50,7 @@ e2e: app cli
 bench: app cli
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 $$($(GO) list ./... | grep -v '^trustedapp-tester$$')
 	scripts/bench-process.sh
+	scripts/bench-licence.sh
 
 # Regenerates the screenshots in docs/ (test-driver renders + a real Xvfb capture).
 screenshots: app

@@ -17,6 +17,7 @@ import (
 
 	"trustedapp-tester/assets"
 	"trustedapp-tester/audit"
+	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
 	"trustedapp-tester/internal/version"
 	"trustedapp-tester/profiles"
@@ -76,6 +77,9 @@ func main() {
 	sb := desk.NewSandbox(sandbox.Config{})
 	defer sb.Stop()
 	u := ui.New(a, desk.Deps{
+		// Tokens are reused across app restarts and with the CLI through the keychain,
+		// so a restart does not open a new ERP.net session (a licence slot).
+		Options: check.Options{Cache: desk.TokenCache(secrets)},
 		Store:   desk.NewStore(store),
 		Secrets: secrets,
 		History: history,

@@ -109,9 +109,13 @@ func (r *run) classifyAPI(method string, resp *http.Response, b []byte, ev map[s
 	// MaximumLicenseCountExceeded can come with any status.
 	if strings.Contains(body, "MaximumLicenseCountExceeded") {
 		od, _ := ParseODataError(b)
-		return []Finding{newFinding(APILicenseExhausted,
-			"Every licence slot is taken (MaximumLicenseCountExceeded): the token is fine, but no session can open until an idle one closes (after 20 minutes) or more licences are added.",
-			withEv(EvDescription, od.Message, EvODataCode, od.Code, EvODataType, od.Type))}
+		e := withEv(EvDescription, od.Message, EvODataCode, od.Code, EvODataType, od.Type)
+		msg := "Every licence slot is taken (MaximumLicenseCountExceeded): the token is fine, but no session can open until an idle one closes (after 20 minutes) or more licences are added."
+		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), r.now()); ok {
+			e[EvRetryAfter] = d.String()
+			msg += fmt.Sprintf(" The instance says a slot frees in %s.", d)
+		}
+		return []Finding{newFinding(APILicenseExhausted, msg, e)}
 	}
 	switch {
 	case status >= 300 && status < 400:

@@ -20,6 +20,7 @@ const (
 	NetInsecureHTTP      = "net.insecure_http"       // warn: http:// to a non-loopback host
 	NetRedirectCrossHost = "net.redirect_cross_host" // redirect to another host; credentials not forwarded
 	NetBodyTruncated     = "net.body_truncated"      // info: response larger than the cap
+	NetSlow              = "net.slow"                // warn: a step took long (limits in slow.go); says who would time out
 
 	// Configuration (the profile itself).
 	ConfigInvalid = "config.invalid" // fail: a profile setting cannot be used (instance URL, CA file, proxy)
@@ -43,6 +44,7 @@ const (
 	DiscTokenEndpointOverride = "discovery.token_endpoint_override" // info/warn: profile override differs from discovery
 	DiscJWKSUnavailable       = "discovery.jwks_unavailable"        // warn: JWKS fetch failed
 	DiscJWKSInvalid           = "discovery.jwks_invalid"            // warn: JWKS not parseable / no keys
+	DiscIssuerInexact         = "discovery.issuer_inexact"          // warn: issuer and authority differ only in scheme, host case, port, path or a trailing slash
 
 	// Token request (ERP.net / IdentityServer4 error codes, then our own).
 	TokInvalidClient        = "token.invalid_client"
@@ -84,6 +86,7 @@ const (
 	TokOpaque           = "token.opaque"            // warn: opaque, nothing can be read
 	TokMalformed        = "token.malformed"         // fail: looks like a JWT but does not decode
 	TokLifetimeUnusual  = "token.lifetime_unusual"  // info: exp-iat is not 3600
+	TokIssuerInexact    = "token.issuer_inexact"    // warn: iss differs from the discovery issuer only in scheme, host case, port, path or a trailing slash
 
 	// API calls.
 	APIOK               = "api.ok"                 // info
@@ -162,6 +165,13 @@ const (
 	EvSince           = "since"         // a date (YYYY-MM-DD) an age counts from
 	EvRotationDays    = "rotation_days" // the rotation age, in days
 	EvSource          = "source"        // where a fact was read: "token", "record" or "profile"
+	EvElapsed         = "elapsed"       // how long a request took (net.slow)
+	EvThreshold       = "threshold"     // the limit it was judged against
+	EvShare           = "share"         // the share of the per-call timeout it used, e.g. "60%"
+	EvClients         = "clients"       // integrations that would time out, or reject an issuer
+	EvAtRisk          = "at_risk"       // integrations whose time budget it uses more than half of
+	EvDiffers         = "differs"       // what differs between two issuer values
+	EvAdjusted        = "adjusted"      // why a finding's severity was changed by later evidence
 )
 
 // Codes lists every finding code with its default severity.
@@ -169,7 +179,7 @@ var Codes = map[string]Severity{
 	NetDNS: SevFail, NetRefused: SevFail, NetTimeout: SevFail, NetReset: SevFail,
 	NetTLSUnknownAuth: SevFail, NetTLSHostname: SevFail, NetTLSExpired: SevFail, NetTLSOther: SevFail,
 	NetTLSInsecure: SevWarn, NetProxy: SevFail, NetCancelled: SevFail, NetOther: SevFail,
-	NetInsecureHTTP: SevWarn, NetRedirectCrossHost: SevWarn, NetBodyTruncated: SevInfo,
+	NetInsecureHTTP: SevWarn, NetRedirectCrossHost: SevWarn, NetBodyTruncated: SevInfo, NetSlow: SevWarn,
 	ConfigInvalid: SevFail,
 
 	ReachOK: SevInfo, ReachNotERPNet: SevWarn, ReachAutoDiscMissing: SevWarn,
@@ -177,7 +187,7 @@ var Codes = map[string]Severity{
 
 	DiscGlobalIdP: SevFail, DiscNotFound: SevFail, DiscBadDocument: SevFail, DiscIssuerMismatch: SevFail,
 	DiscNoClientCreds: SevFail, DiscNoTokenEndpoint: SevFail, DiscNoJWKSURI: SevWarn,
-	DiscTokenEndpointOverride: SevInfo, DiscJWKSUnavailable: SevWarn, DiscJWKSInvalid: SevWarn,
+	DiscTokenEndpointOverride: SevInfo, DiscJWKSUnavailable: SevWarn, DiscJWKSInvalid: SevWarn, DiscIssuerInexact: SevWarn,
 
 	TokInvalidClient: SevFail, TokUnauthorizedClient: SevFail, TokInvalidScope: SevFail,
 	TokInvalidGrant: SevFail, TokUnsupportedGrantType: SevFail, TokInvalidRequest: SevFail,
@@ -189,7 +199,7 @@ var Codes = map[string]Severity{
 	TokExpired: SevFail, TokNotYetValid: SevFail, TokClockSkew: SevWarn, TokSignatureInvalid: SevFail,
 	TokUnknownKid: SevFail, TokAlgNotAllowed: SevFail, TokNotVerified: SevWarn, TokIssuerMismatch: SevFail,
 	TokAudienceMismatch: SevWarn, TokNoSystemUser: SevFail, TokUserToken: SevWarn, TokReference: SevInfo,
-	TokOpaque: SevWarn, TokMalformed: SevFail, TokLifetimeUnusual: SevInfo,
+	TokOpaque: SevWarn, TokMalformed: SevFail, TokLifetimeUnusual: SevInfo, TokIssuerInexact: SevWarn,
 
 	APIOK: SevInfo, APIUnauthorized: SevFail, APITokenExpired: SevFail, APIForeignIssuer: SevFail,
 	APIBadSignature: SevFail, APIForbiddenScope: SevFail, APIForbidden: SevFail, APINotFound: SevFail,

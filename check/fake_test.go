@@ -29,6 +29,9 @@ type fakeERP struct {
 	tokenHandler http.HandlerFunc // replaces the token endpoint when set
 	apiHandler   http.HandlerFunc // replaces /api/domain/ (not standardmodel) when set
 	discovery    http.HandlerFunc
+	ver          http.HandlerFunc // replaces /tools/ver when set
+	stdModel     http.HandlerFunc // replaces /api/domain/standardmodel when set
+	autoDisc     http.HandlerFunc // replaces /tools/auto-discovery when set
 	jwks         []byte
 	tokenCalls   int
 	lastAuth     string
@@ -38,12 +41,26 @@ type fakeERP struct {
 func newFakeERP(t *testing.T) *fakeERP {
 	f := &fakeERP{t: t, secret: "s3cret-VALUE", appScope: []string{"read", "update"}, jwks: tokentest.JWKS(testKey)}
 	mux := http.NewServeMux()
-	mux.HandleFunc("/tools/ver", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "26.2.0.76") })
+	mux.HandleFunc("/tools/ver", func(w http.ResponseWriter, r *http.Request) {
+		if f.ver != nil {
+			f.ver(w, r)
+			return
+		}
+		fmt.Fprint(w, "26.2.0.76")
+	})
 	mux.HandleFunc("/api/domain/standardmodel", func(w http.ResponseWriter, r *http.Request) {
+		if f.stdModel != nil {
+			f.stdModel(w, r)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `{"EntitySets":[]}`)
 	})
 	mux.HandleFunc("/tools/auto-discovery", func(w http.ResponseWriter, r *http.Request) {
+		if f.autoDisc != nil {
+			f.autoDisc(w, r)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"Host":"x","DbName":"D","WebSites":[{"Type":"DomainAPI","Status":"Working","Url":"%s/api/domain","AdditionalProperties":{"ODataServiceRoot":"%s/api/domain/odata/"}}]}`, f.srv.URL, f.srv.URL)
 	})
@@ -71,44 +88,7 @@ func newFakeERP(t *testing.T) *fakeERP {
 			f.tokenHandler(w, r)
 			return
 		}
-		r.ParseForm()
-		id, sec, basic := r.BasicAuth()
-		if !basic {
-			id, sec = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
-		}
-		w.Header().Set("Content-Type", "application/json")
-		if f.date != "" {
-			w.Header().Set("Date", f.date)
-		}
-		if id != "PK" || sec != f.secret || (f.basicOnly && !basic) {
-			w.WriteHeader(400)
-			fmt.Fprint(w, `{"error":"invalid_client"}`)
-			return
-		}
-		var granted []string
-		req := strings.Fields(r.PostForm.Get("scope"))
-		if len(req) == 0 {
-			granted = f.appScope
-		}
-		for _, s := range req {
-			ok := false
-			for _, a := range f.appScope {
-				ok = ok || a == s
-			}
-			if !ok {
-				w.WriteHeader(400)
-				fmt.Fprint(w, `{"error":"invalid_scope","error_description":"scope not allowed"}`)
-				return
-			}
-			granted = append(granted, s)
-		}
-		c := tokentest.ERPNetClaims(f.srv.URL+"/id", time.Now().Unix())
-		c["scope"] = granted
-		if f.claims != nil {
-			c = f.claims(f.srv.URL+"/id", granted)
-		}
-		tok := testKey.Sign(c)
-		json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "expires_in": 3600, "token_type": "Bearer", "scope": strings.Join(granted, " ")})
+		f.defaultToken(w, r)
 	})
 	mux.HandleFunc("/api/domain/", func(w http.ResponseWriter, r *http.Request) {
 		if f.apiHandler != nil {
@@ -180,4 +160,80 @@ func fresh() Options { return Options{Fresh: true, Cache: NewTokenCache()} }
 
 func profilesCall(method, path, body string) profiles.APICall {
 	return profiles.APICall{Method: method, Path: path, Body: body}
+}
+
+// issue makes the token endpoint answer with tok (whatever it is) as a one-hour
+// Bearer token for "read update".
+func (f *fakeERP) issue(tok string) {
+	f.tokenHandler = func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "expires_in": 3600, "token_type": "Bearer", "scope": "read update"})
+	}
+}
+
+// withClaims signs the token with the fake's key after change edits ERP.net's claims.
+func (f *fakeERP) withClaims(change func(c map[string]any)) {
+	f.claims = func(iss string, scope []string) map[string]any {
+		c := tokentest.ERPNetClaims(iss, time.Now().Unix())
+		c["scope"] = scope
+		change(c)
+		return c
+	}
+}
+
+// defaultToken is the fake's own token endpoint: client "PK" with f.secret (form or
+// Basic), scopes from f.appScope, claims from f.claims.
+func (f *fakeERP) defaultToken(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	id, sec, basic := r.BasicAuth()
+	if !basic {
+		id, sec = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if f.date != "" {
+		w.Header().Set("Date", f.date)
+	}
+	if id != "PK" || sec != f.secret || (f.basicOnly && !basic) {
+		w.WriteHeader(400)
+		fmt.Fprint(w, `{"error":"invalid_client"}`)
+		return
+	}
+	var granted []string
+	req := strings.Fields(r.PostForm.Get("scope"))
+	if len(req) == 0 {
+		granted = f.appScope
+	}
+	for _, s := range req {
+		ok := false
+		for _, a := range f.appScope {
+			ok = ok || a == s
+		}
+		if !ok {
+			w.WriteHeader(400)
+			fmt.Fprint(w, `{"error":"invalid_scope","error_description":"scope not allowed"}`)
+			return
+		}
+		granted = append(granted, s)
+	}
+	c := tokentest.ERPNetClaims(f.srv.URL+"/id", time.Now().Unix())
+	c["scope"] = granted
+	if f.claims != nil {
+		c = f.claims(f.srv.URL+"/id", granted)
+	}
+	if c["jti"] == tokentest.ERPNetClaims("", 0)["jti"] {
+		f.mu.Lock()
+		c["jti"] = fmt.Sprintf("%032X", f.tokenCalls) // every token differs, as real ones do
+		f.mu.Unlock()
+	}
+	tok := testKey.Sign(c)
+	json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "expires_in": 3600, "token_type": "Bearer", "scope": strings.Join(granted, " ")})
+}
+
+func hasCodeIn(s Step, code string) bool {
+	for _, f := range s.Findings {
+		if f.Code == code {
+			return true
+		}
+	}
+	return false
 }

@@ -149,6 +149,9 @@ type Report struct {
 	Scopes *tokenview.ScopeDiff `json:"scopes,omitempty"`
 	// Access is the issued token, in memory only (never marshalled or printed).
 	Access *AccessToken `json:"-"`
+	// Session is what the run cost in ERP.net licence terms: whether its API calls
+	// opened a new session or reused one, and until when it may hold a licence slot.
+	Session *SessionCost `json:"session,omitempty"`
 }
 
 // Options tune a run.
@@ -178,4 +181,10 @@ type Options struct {
 	// verifies it against the instance's keys and runs the API calls with it. It is
 	// never cached.
 	Supplied *AccessToken
+	// SkipAPIBecause, when set, skips the API calls like SkipAPI but reports each as a
+	// skipped step with this reason (check --all: another profile of the same Trusted
+	// App already holds this run's session).
+	SkipAPIBecause string
+	// Slow sets when a step's time is a finding (zero values: DefaultSlow).
+	Slow SlowLimits
 }

@@ -30,6 +30,7 @@ type run struct {
 
 	// Results carried between steps.
 	odataRoot    string // effective OData root (profile override, discovered, or default)
+	version      string // the instance's version from /tools/ver, when it answered
 	rootDown     bool   // reachability failed at the transport level
 	tokenURL     string
 	issuer       string
@@ -42,6 +43,9 @@ type run struct {
 	grantedScope []string
 	claims       *tokenview.Claims
 	cacheKey     CacheKey
+	cached       *CachedToken // the token came from the cache
+	keptWhere    string       // where the token is kept for reuse (KeptIn*)
+	keptWhy      string       // why it is kept in memory only, or not at all
 }
 
 // Run tests one profile's Trusted App with its secret and streams each finished Step
@@ -110,6 +114,10 @@ func Run(ctx context.Context, p profiles.Profile, secret string, opts Options, o
 	if r.opts.SkipAPI {
 		return r.finish()
 	}
+	if why := r.opts.SkipAPIBecause; why != "" {
+		r.skipRest(StepAPI, why)
+		return r.finish()
+	}
 	for _, c := range p.EffectiveCalls() {
 		if r.cancelled() {
 			r.emit(skippedStep(StepAPI, callName(c), "Skipped: the run was cancelled."))
@@ -144,7 +152,12 @@ func Call(ctx context.Context, p profiles.Profile, tok *AccessToken, c profiles.
 	if cl, err := tokenview.Decode(tok.Reveal()); err == nil {
 		granted = cl.Scopes
 	}
-	return r.apiCall(c, tok, granted)
+	st := r.apiCall(c, tok, granted)
+	if f, ok := r.slowFinding(st); ok {
+		st.Findings = append(st.Findings, f)
+		st.Verdict = StepVerdict(st.Findings)
+	}
+	return st
 }
 
 // configure validates the profile's addresses and builds the HTTP client.
@@ -186,6 +199,12 @@ func errText(err error) string {
 func (r *run) cancelled() bool { return r.ctx.Err() != nil }
 
 func (r *run) emit(s Step) {
+	if s.Verdict != Skipped {
+		if f, ok := r.slowFinding(s); ok {
+			s.Findings = append(s.Findings, f)
+			s.Verdict = StepVerdict(s.Findings)
+		}
+	}
 	r.rep.Steps = append(r.rep.Steps, s)
 	if r.onStep != nil {
 		r.onStep(s)
@@ -234,6 +253,8 @@ func callName(c profiles.APICall) string {
 
 func (r *run) finish() Report {
 	rep := r.rep
+	r.judge()
+	rep.Session = r.sessionCost()
 	rep.Finished = r.now()
 	rep.Cancelled = r.ctx.Err() != nil && errors.Is(r.ctx.Err(), context.Canceled)
 	rep.Verdict = OverallVerdict(rep.Steps)
@@ -371,6 +392,7 @@ func (r *run) reachability() (st Step) {
 	if !verOK {
 		version = ""
 	}
+	r.version = version
 	smResp, smBody, err := r.do(col, http.MethodGet, root+"/api/domain/standardmodel", nil, http.Header{"Accept": {"application/json"}})
 	if err != nil {
 		st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, root+"/api/domain/standardmodel", r.timeout()))
@@ -530,7 +552,12 @@ func (r *run) discovery() (st Step) {
 	if doc.Issuer != "" {
 		r.issuer = doc.Issuer
 	}
-	if strings.TrimRight(doc.Issuer, "/") != authority {
+	same, sameHost, parts := issuerDiff(authority, doc.Issuer)
+	switch {
+	case same:
+	case doc.Issuer != "" && sameHost:
+		st.Findings = append(st.Findings, discoveryIssuerInexact(authority, doc.Issuer, parts))
+	default:
 		st.Findings = append(st.Findings, newFinding(DiscIssuerMismatch,
 			fmt.Sprintf("The identity server calls itself %q, but the profile's authority is %q; tokens will not be accepted for this instance.", doc.Issuer, authority),
 			map[string]string{EvExpected: authority, EvActual: doc.Issuer, EvIssuer: doc.Issuer, EvAuthority: authority}))

@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -193,5 +194,72 @@ func TestSandboxReferenceToken(t *testing.T) {
 	}
 	if got := st.Exchanges[0].RequestHeaders.Get("Authorization"); got != "Bearer …"+ref[len(ref)-6:] {
 		t.Errorf("captured %q", got)
+	}
+}
+
+// TestUnauthorizedClientNamesOnlyItsCauses: the sandbox answers unauthorized_client
+// with the docs' message for an app whose SystemUserAllowed is off; the engine's
+// finding names SystemUserAllowed and the System User, never "disabled" or "public
+// client", which ERP.net reports as invalid_client.
+func TestUnauthorizedClientNamesOnlyItsCauses(t *testing.T) {
+	s, err := sandbox.Start(sandbox.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, name := range []string{"system-user-not-allowed", "no-system-user", "inactive-system-user"} {
+		sc, _ := s.Scenario(name)
+		rep := Run(context.Background(), profileFor(s, sc), sc.ClientSecret, fresh(), nil)
+		f := finding(rep, TokUnauthorizedClient)
+		if f == nil {
+			t.Fatalf("%s: no %s in %v", name, TokUnauthorizedClient, codes(rep, ""))
+		}
+		low := strings.ToLower(f.Message)
+		if strings.Contains(low, "disabled") || strings.Contains(low, "public") || !strings.Contains(f.Message, "SystemUserAllowed") ||
+			!strings.Contains(f.Message, `"The client is not authorized to use this grant type"`) {
+			t.Errorf("%s: %s", name, f.Message)
+		}
+	}
+}
+
+// TestSandboxDocumentedChoices drives the engine through the sandbox's configurable
+// answers where the docs are silent: sign-in scopes dropped (default) or refused, and
+// MaximumLicenseCountExceeded as 500 (default) or 503 with Retry-After.
+func TestSandboxDocumentedChoices(t *testing.T) {
+	for _, mode := range []string{sandbox.SignInScopesDrop, sandbox.SignInScopesRefuse} {
+		s, err := sandbox.Start(sandbox.Config{SignInScopes: mode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, _ := s.Scenario("user-scopes") // requests "read openid offline_access"
+		rep := Run(context.Background(), profileFor(s, sc), sc.ClientSecret, fresh(), nil)
+		s.Close()
+		switch mode {
+		case sandbox.SignInScopesDrop:
+			if !hasCode(rep, TokScopeNarrowed) || !hasCode(rep, TokScopeUserOnly) || rep.Access == nil {
+				t.Errorf("dropped: %v", codes(rep, ""))
+			}
+		default:
+			f := finding(rep, TokInvalidScope)
+			if f == nil || f.Evidence[EvScope] != "openid" || rep.Access != nil || !hasCode(rep, TokScopeUserOnly) {
+				t.Errorf("refused: %v %+v", codes(rep, ""), f)
+			}
+		}
+	}
+	for _, status := range []int{500, 503} {
+		s, err := sandbox.Start(sandbox.Config{LicenseExhaustedStatus: status})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, _ := s.Scenario("licence-exhausted")
+		rep := Run(context.Background(), profileFor(s, sc), sc.ClientSecret, fresh(), nil)
+		s.Close()
+		f := finding(rep, APILicenseExhausted)
+		if f == nil || f.Evidence[EvStatus] != fmt.Sprint(status) || (status == 503) != (f.Evidence[EvRetryAfter] != "") {
+			t.Errorf("licence exhausted as %d: %v %+v", status, codes(rep, ""), f)
+		}
+		if rep.Session.State != SessionNone {
+			t.Errorf("licence exhausted as %d opened a session: %+v", status, rep.Session)
+		}
 	}
 }

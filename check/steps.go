@@ -63,7 +63,7 @@ func (r *run) scopeRequestFindings() []Finding {
 		ev := map[string]string{EvScope: s, EvRequested: strings.Join(r.p.Scopes, " ")}
 		switch {
 		case s == "DomainApi":
-			fs = append(fs, newFinding(TokScopeLegacy, "The scope DomainApi is legacy and obsolete; request read and update instead.", ev))
+			fs = append(fs, scopeLegacyFinding(r.version, ev))
 		case userOnlyScopes[s]:
 			// reported above, together
 		case s == "sec":
@@ -84,13 +84,20 @@ func (r *run) token() (st Step) {
 	r.cacheKey = NewCacheKey(r.tokenURL, r.p, r.secret)
 
 	if !r.opts.Fresh {
-		if tok, info, ok := r.opts.Cache.Get(r.cacheKey, r.now()); ok {
-			r.access, r.info = tok, &info
+		if c, ok := r.opts.Cache.Lookup(r.cacheKey, r.now()); ok {
+			info := c.Info
+			r.access, r.info, r.cached = c.Token, &info, &c
+			r.keptWhere = c.Where
 			r.grantedScope = strings.Fields(info.ResponseScope)
 			st.Token = &info
+			from := "memory"
+			if c.Where == KeptInKeychain {
+				from = "the system keychain"
+			}
 			st.Findings = append(st.Findings, newFinding(TokFromCache,
-				fmt.Sprintf("A token obtained at %s was reused from memory; ask for a fresh token to test the sign-in itself.", info.ObtainedAt.Format(time.RFC3339)),
-				map[string]string{EvExpires: info.ExpiresAt().UTC().Format(time.RFC3339)}))
+				fmt.Sprintf("A token obtained at %s was reused from %s (it stays valid until %s); ask for a fresh token to test the sign-in itself.",
+					info.ObtainedAt.Format(time.RFC3339), from, info.ExpiresAt().Format(time.RFC3339)),
+				map[string]string{EvExpires: info.ExpiresAt().UTC().Format(time.RFC3339), EvActual: c.Where}))
 			return finishStep(st, "Reused a cached token …"+info.Last6)
 		}
 	}
@@ -183,9 +190,7 @@ func (r *run) token() (st Step) {
 	if info.HasRefresh {
 		st.Findings = append(st.Findings, newFinding(TokRefreshPresent, "The response carries a refresh token, which client credentials never needs.", nil))
 	}
-	if info.ExpiresIn > 0 {
-		r.opts.Cache.Put(r.cacheKey, access, info, info.ExpiresAt())
-	}
+	r.keptWhere, r.keptWhy = r.opts.Cache.Store(r.cacheKey, access, info, info.ExpiresAt())
 	sum := fmt.Sprintf("Token …%s issued", info.Last6)
 	if info.ExpiresIn > 0 {
 		sum += fmt.Sprintf(", expires in %s", (time.Duration(info.ExpiresIn) * time.Second).String())
@@ -242,7 +247,9 @@ func (r *run) retrieveErrorFinding(re *oauth2.RetrieveError, base map[string]str
 			"The identity server rejected the client credentials sent %s (invalid_client): the client_id %q is unknown or disabled, the secret is wrong, or the app does not accept this way of sending them (try %s).%s",
 			how, r.p.ClientID, other, desc), ev)
 	case "unauthorized_client":
-		return newFinding(TokUnauthorizedClient, "The Trusted App exists but may not use the client credentials grant (unauthorized_client): check that it is enabled, is not a public client, and allows a System User."+desc, ev)
+		// ERP.net answers unauthorized_client when SystemUserAllowed is false or no valid
+		// System User is assigned; a disabled or Public app gets invalid_client instead.
+		return newFinding(TokUnauthorizedClient, "The Trusted App may not use the client credentials grant (unauthorized_client): it needs SystemUserAllowed = true and a valid, active System User assigned."+desc, ev)
 	case "invalid_scope":
 		// ERP.net names the refused scope: "Invalid scope: update".
 		if rest, ok := strings.CutPrefix(strings.TrimSpace(re.ErrorDescription), "Invalid scope:"); ok && strings.TrimSpace(rest) != "" {
@@ -382,9 +389,15 @@ func (r *run) jwtFindings(c tokenview.Claims, now time.Time, leeway time.Duratio
 	case tokenview.SigNotChecked:
 		fs = append(fs, newFinding(TokNotVerified, c.SignatureNote, ev(EvKid, c.Kid)))
 	}
-	if c.Issuer != "" && strings.TrimRight(c.Issuer, "/") != strings.TrimRight(r.issuer, "/") {
-		fs = append(fs, newFinding(TokIssuerMismatch, fmt.Sprintf("The token was issued by %q, not by this instance's identity server %q; the API will refuse it.", c.Issuer, r.issuer),
-			ev(EvExpected, r.issuer, EvActual, c.Issuer, EvIssuer, c.Issuer)))
+	if c.Issuer != "" {
+		switch same, sameHost, parts := issuerDiff(r.issuer, c.Issuer); {
+		case same:
+		case sameHost:
+			fs = append(fs, tokenIssuerInexact(r.issuer, c.Issuer, parts))
+		default:
+			fs = append(fs, newFinding(TokIssuerMismatch, fmt.Sprintf("The token was issued by %q, not by this instance's identity server %q; the API will refuse it.", c.Issuer, r.issuer),
+				ev(EvExpected, r.issuer, EvActual, c.Issuer, EvIssuer, c.Issuer)))
+		}
 	}
 	if len(c.Audiences) > 0 {
 		ok := false

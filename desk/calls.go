@@ -60,6 +60,8 @@ func (d *Desk) SendCall(run *Run, call profiles.APICall, began func(op *Op, rene
 		return
 	}
 	op.renewal = true // the fresh run it waits for does not cancel it
+	// No question even on Production (the app asks before a fresh-token test there):
+	// the expired token cannot be reused anyway.
 	name := run.Profile.Name
 	started := d.startRun(true, nil, func(r *Run) {
 		if op.ctx.Err() != nil || r.Access() == nil || d.selected != name {

@@ -231,3 +231,13 @@ type HistoryLog interface {
 	Entries(f audit.Filter) ([]audit.Entry, error)
 	Export(w io.Writer, f audit.Filter) error
 }
+
+// TokenCache is where the app keeps tokens between runs: in the keychain when secrets
+// go there, so a restart (or the CLI) reuses a token and its ERP.net session instead of
+// opening another (a licence slot); else in memory for this session.
+func TokenCache(s *Secrets) *check.TokenCache {
+	if s != nil && s.Persistent() {
+		return check.NewVaultTokenCache(profiles.TokenKeychain{})
+	}
+	return check.NewTokenCache()
+}

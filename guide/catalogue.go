@@ -6,19 +6,19 @@ const OverviewURL = docCCOverview
 
 // Public ERP.net documentation pages the explanations link to.
 const (
-	docErrors      = "https://docs.erp.net/dev/building-apps/auth/flows/client-credentials/service-apps-errors.html"
-	docToken       = "https://docs.erp.net/dev/building-apps/auth/flows/client-credentials/service-apps-token.html"
-	docCCOverview  = "https://docs.erp.net/dev/building-apps/auth/flows/client-credentials/overview.html"
-	docStepByStep  = "https://docs.erp.net/dev/building-apps/auth/flows/client-credentials/service-apps-step-by-step.html"
-	docTrustedApps = "https://docs.erp.net/dev/building-apps/auth/how-apps-connect/trusted-apps-access.html"
-	docIDServer    = "https://docs.erp.net/dev/building-apps/auth/how-apps-connect/identity-server.html"
+	docErrors      = "https://docs.erp.net/dev/auth/flows/client-credentials/service-apps-errors.html"
+	docToken       = "https://docs.erp.net/dev/auth/flows/client-credentials/service-apps-token.html"
+	docCCOverview  = "https://docs.erp.net/dev/auth/flows/client-credentials/overview.html"
+	docStepByStep  = "https://docs.erp.net/dev/auth/flows/client-credentials/service-apps-step-by-step.html"
+	docTrustedApps = "https://docs.erp.net/dev/auth/configuration/trusted-apps-access.html"
+	docIDServer    = "https://docs.erp.net/dev/auth/concepts/identity-server.html"
 	docAuthorities = "https://docs.erp.net/dev/auth/concepts/identity-authorities.html"
 	docScopes      = "https://docs.erp.net/dev/auth/concepts/scopes.html"
-	docAccessToken = "https://docs.erp.net/dev/building-apps/auth/tokens/access-tokens.html"
-	docLifetime    = "https://docs.erp.net/dev/building-apps/auth/tokens/token-lifetime.html"
-	docReference   = "https://docs.erp.net/dev/building-apps/auth/tokens/reference-access-tokens.html"
-	docLicense     = "https://docs.erp.net/dev/building-apps/auth/sessions/license-slot.html"
-	docSessions    = "https://docs.erp.net/dev/building-apps/auth/sessions/overview.html"
+	docAccessToken = "https://docs.erp.net/dev/auth/tokens/access-tokens.html"
+	docLifetime    = "https://docs.erp.net/dev/auth/tokens/token-lifetime.html"
+	docReference   = "https://docs.erp.net/dev/auth/tokens/reference-access-tokens.html"
+	docLicense     = "https://docs.erp.net/dev/auth/sessions/license-slot.html"
+	docSessions    = "https://docs.erp.net/dev/auth/sessions/overview.html"
 	docRateLimits  = "https://docs.erp.net/tech/advanced/web-sites/rate-limits.html"
 	docODataErrors = "https://docs.erp.net/dev/domain-api/data-manipulation/error-handling.html"
 	docSecurity    = "https://docs.erp.net/dev/auth/security-best-practices.html"
@@ -192,6 +192,19 @@ var catalogue = map[string]entry{
 		doc:     docAPIPractice,
 	},
 
+	"net.slow": {
+		title:  "A step was slow[[: {elapsed}]]",
+		what:   "[[{url}||A request]] took[[ {elapsed}||a long time]][[ ({share} of the profile's {timeout} timeout)]]; this kind of request normally needs less than[[ {threshold}||a couple of seconds]].[[ Integrations with a shorter time budget would time out: {clients}.]][[ It takes more than half the time budget of {at_risk}.]] The step succeeded; the time is the problem.",
+		causes: []string{"The instance or its identity server is overloaded, starting up, or queueing requests (the Domain API runs one request per session at a time).", "A slow hop on the way: a proxy, VPN, DNS resolver or TLS inspection.", "A large answer: an API call without $top or $select."},
+		fields: []Field{nw("Latency to the instance", "well under[[ {threshold}||2 s]]"), pf("timeout_seconds", "at least twice the slowest step"), pf("calls", "$top and $select to keep answers small")},
+		steps: []string{"Run the check again to see whether the time repeats.",
+			"Compare with a run from another network (without the proxy or VPN) to find the slow hop.",
+			"If the instance itself is slow, tell whoever runs it; meanwhile integrations with short time budgets need a longer timeout and retries.",
+			"For slow API calls, ask for fewer rows and columns ($top, $select)."},
+		confirm: "Run the check again; every step should finish well under its limit and this warning should be gone.",
+		doc:     docAPIPractice,
+	},
+
 	// ----------------------------------------------------------- reachability
 	"reach.ok": {
 		title:   "The instance answered[[ (version {version})]]",
@@ -339,6 +352,17 @@ var catalogue = map[string]entry{
 		doc:     docAccessToken,
 	},
 
+	"discovery.issuer_inexact": {
+		title:  "The issuer is spelled differently from the authority[[ ({differs})]]",
+		what:   "The identity server calls itself[[ {actual}||by a slightly different address]] while the profile's authority is[[ {expected}||another spelling of it]][[; they differ in {differs}]]. This tool and ERP.net's own APIs tolerate it, but clients that compare the two exactly refuse the discovery document[[: {clients}]].",
+		causes: []string{"The instance's public address settings publish the Identity site under another spelling: http:// behind a proxy that terminates TLS, an upper-case host name, an explicit :443, or a trailing slash.", "The profile's instance URL or authority is typed differently from the address the instance publishes."},
+		fields: []Field{ins("public address of the Identity site", "exactly the address integrations use (https://, lower-case host, no port, /id, no trailing slash)"), pf("authority", "[[exactly {actual}||exactly the issuer]], until the instance is fixed")},
+		steps: []string{"Ask whoever runs the instance to correct its public address settings, so the Identity site publishes exactly the address integrations use.",
+			"Until then, set the authority in the profile and in each integration to the issuer exactly[[: {actual}]]."},
+		confirm: "Run the check again; the Discovery step should show no issuer warning.",
+		doc:     docIDServer,
+	},
+
 	// ---------------------------------------------------------- token request
 	"token.invalid_client": {
 		title: "The Identity Server rejected the app's credentials (invalid_client)",
@@ -367,18 +391,22 @@ var catalogue = map[string]entry{
 	"token.unauthorized_client": {
 		title:   "The Trusted App may not use the client credentials flow (unauthorized_client)",
 		what:    "The token endpoint answered unauthorized_client[[ ({error_description})]]. For client credentials ERP.net requires SystemUserAllowed = true and a valid, active System User on the Trusted App.",
-		causes:  []string{"SystemUserAllowed is false.", "No SystemUser is assigned, or the assigned user is not Active.", "On some servers a disabled or missing app is reported this way too."},
-		fields:  []Field{ta("SystemUserAllowed", "true"), ta("SystemUser", "a least-privilege user"), su("Active", "true"), ta("IsEnabled", "true")},
-		steps:   []string{whereToFix, "Set SystemUserAllowed = true.", "Assign a SystemUser (a dedicated, least-privilege user) and make sure that user is Active.", "Check IsEnabled = true."},
+		causes:  []string{"SystemUserAllowed is false.", "No SystemUser is assigned, or the assigned user is not Active."},
+		fields:  []Field{ta("SystemUserAllowed", "true"), ta("SystemUser", "a least-privilege user"), su("Active", "true")},
+		steps:   []string{whereToFix, "Set SystemUserAllowed = true.", "Assign a SystemUser (a dedicated, least-privilege user) and make sure that user is Active."},
 		confirm: rerunFresh + " The Inspect step then shows the System User the app acts as.",
 		doc:     docErrors,
 	},
 	"token.invalid_scope": {
-		title:   "A requested scope is not allowed for this app (invalid_scope)",
-		what:    "The token endpoint refused the scope request[[ \"{requested}\"]][[ ({error_description})]]. ERP.net only grants scopes listed in the Trusted App's Scope field, which is case-sensitive.[[ The scope named in the error is \"{scope}\".]]",
-		causes:  []string{"[[\"{scope_or_requested}\"||A requested scope]] is not in the Trusted App's Scope field.", "A case difference (Read vs read).", "[[{requested_sec} requested: it is for ERP.net internal use only.]]", "[[{requested_legacy} requested: the legacy scope is obsolete and usually no longer in the Scope field.]]"},
-		fields:  []Field{ta("Scope", "[[contains {scope_or_requested}||contains every requested scope]]"), pf("scopes", "only scopes listed in the app's Scope field")},
-		steps:   []string{whereToFix, "Either add[[ \"{scope_or_requested}\"||the scope]] to the Trusted App's Scope field (space-delimited, exact case), or remove it from the profile's scopes.", "Request only what the integration needs (usually read, plus update if it writes)."},
+		title: "A requested scope is not allowed for this app (invalid_scope)",
+		what:  "The token endpoint refused the scope request[[ \"{requested}\"]][[ ({error_description})]]. ERP.net only grants scopes listed in the Trusted App's Scope field, which is case-sensitive.[[ The scope named in the error is \"{scope}\".]]",
+		causes: []string{"[[\"{signin_refused}\" is a sign-in scope, and this instance refuses sign-in scopes in a client-credentials request (others drop them from the grant); no entry in the Scope field changes that.]]",
+			"[[\"{grantable_refused}\" is not in the Trusted App's Scope field.]]", "[[A difference in case: the Scope field must spell \"{grantable_refused}\" exactly as requested (read, not Read).]]",
+			"[[{requested_sec} requested: it is for ERP.net internal use only.]]", "[[{requested_legacy} requested: the legacy scope is obsolete and usually no longer in the Scope field.]]"},
+		fields: []Field{ta("Scope", "[[contains {grantable_refused}||unchanged: sign-in scopes need no entry]]"), pf("scopes", "[[without {signin_refused}||only scopes listed in the app's Scope field]]")},
+		steps: []string{"[[Remove \"{signin_refused}\" and the other sign-in scopes (openid, profile, offline_access) from the profile's scopes and from your integration's token request: a service app's token never carries them.]]",
+			"[[{fix_where}]]", "[[Either add \"{grantable_refused}\" to the Trusted App's Scope field (space-delimited, exact case), or remove it from the profile's scopes.]]",
+			"Request only what the integration needs (usually read, plus update if it writes)."},
 		confirm: rerunFresh + " The granted scopes should then include what you asked for.",
 		doc:     docErrors,
 	},
@@ -479,15 +507,15 @@ var catalogue = map[string]entry{
 	},
 	"token.scope_legacy": {
 		title:   "The legacy DomainApi scope was requested",
-		what:    "The request includes DomainApi. ERP.net marks it obsolete and it must not be used; servers of version 20.1 needed it and the older .NET client still adds it.",
-		fields:  []Field{pf("scopes", "read / update, without DomainApi"), ta("Scope", "without DomainApi")},
-		steps:   []string{"Remove DomainApi from the profile's scopes and from your integration's code.", "Remove it from the Trusted App's Scope field once nothing asks for it."},
+		what:    "The request includes DomainApi. {domainapi_advice} The older .NET client (ErpNet.Api.Client) still adds it by itself.",
+		fields:  []Field{pf("scopes", "[[{domainapi_keep}||read / update, without DomainApi]]"), ta("Scope", "[[{domainapi_keep}||without DomainApi]]")},
+		steps:   []string{"[[{domainapi_step}||If the instance runs version 20.1, keep DomainApi until it is upgraded; on later versions remove it from the profile's scopes and from your integration's code.]]", "Remove it from the Trusted App's Scope field once nothing asks for it."},
 		confirm: "Run the check again; this warning should be gone.",
 		doc:     docScopes,
 	},
 	"token.scope_user_only": {
 		title:   "[[\"{scope}\"||A sign-in scope]] was requested by a service app",
-		what:    "The request includes[[ {scope}||openid, profile or offline_access]]. These are sign-in scopes: with client credentials there is no user and no session, so ERP.net never grants them, and they need no entry in the Trusted App.",
+		what:    "The request includes[[ {scope}||openid, profile or offline_access]]. These are sign-in scopes: with client credentials there is no user, so ERP.net never grants them, and they need no entry in the Trusted App. The docs say only that such a token never carries them; an instance may drop them from the grant (the token works, and lists them as not granted) or refuse the whole request with invalid_scope naming one of them (no token at all). Either way, stop requesting them.",
 		fields:  []Field{pf("scopes", "read / update only")},
 		steps:   []string{"Remove[[ {scope}||openid, profile and offline_access]] from the profile's scopes and from your integration's token request."},
 		confirm: "Run the check again; this warning should be gone.",
@@ -535,7 +563,7 @@ var catalogue = map[string]entry{
 	},
 	"token.from_cache": {
 		title:   "A cached token was reused",
-		what:    "This run reused a token obtained earlier[[ (it expires {expires})]] instead of asking the Identity Server again, as ERP.net recommends. Changes to the Trusted App are not visible until a new token is requested.",
+		what:    "This run reused a token obtained earlier[[ (it expires {expires})]][[ and kept in the {cache_place}]] instead of asking the Identity Server again, as ERP.net recommends: reusing the token reuses its session, so the run takes no new licence slot. Changes to the Trusted App are not visible until a new token is requested.",
 		fields:  []Field{pf("--fresh", "to force a new token")},
 		steps:   []string{"Run with --fresh (or Run fresh in the app) after changing the Trusted App."},
 		confirm: "A fresh run shows the Token step talking to the token endpoint.",
@@ -649,7 +677,7 @@ var catalogue = map[string]entry{
 	"token.reference": {
 		title:   "This is a reference token (enrt_…)",
 		what:    "The token is an opaque ERP.net reference token (PAT or SAT). Nothing can be read from it locally; the instance checks it on every call. It is made by hand in Instance Manager -> Security -> Trusted Apps, never by the OAuth flow.",
-		fields:  []Field{ta("ReferenceTokens", "AdministratorsOnly for SATs")},
+		fields:  []Field{ta("ReferenceTokens (the dev docs call it AccessTokens)", "AdministratorsOnly for SATs")},
 		steps:   []string{"Nothing to fix; the API calls show whether it works."},
 		confirm: "The API steps pass.",
 		doc:     docReference,
@@ -677,6 +705,16 @@ var catalogue = map[string]entry{
 		steps:   []string{"Renew tokens shortly before exp, whatever the lifetime."},
 		confirm: "No action needed unless your integration assumes one hour.",
 		doc:     docLifetime,
+	},
+
+	"token.issuer_inexact": {
+		title:   "The token's issuer is spelled differently from the identity server's[[ ({differs})]]",
+		what:    "The token's iss is[[ {actual}||a different spelling]] while the discovery document's issuer is[[ {expected}||another]][[; they differ in {differs}]]. Clients that validate iss against the discovery issuer reject the token[[: {clients}]].",
+		causes:  []string{"The instance puts an issuer from one address setting in its tokens and publishes another in discovery.", "A proxy rewrites the discovery document but not the tokens."},
+		fields:  []Field{ins("public address of the Identity site", "the same in discovery and in tokens")},
+		steps:   []string{"Ask whoever runs the instance to make its public address settings consistent, so tokens carry exactly the issuer discovery publishes."},
+		confirm: rerunFresh + " The Inspect step should show no issuer warning.",
+		doc:     docAccessToken,
 	},
 
 	// -------------------------------------------------------------------- API
@@ -770,7 +808,7 @@ var catalogue = map[string]entry{
 		what:    "[[{method} {path}||The call]] failed with MaximumLicenseCountExceeded[[: {error_description}]]. The token is valid, but the first API call opens a session that needs a licence slot and all are taken.",
 		causes:  []string{"Other users or integrations hold all slots.", "Idle sessions not yet released (they free after 20 minutes).", "One integration opening many sessions (one token per process)."},
 		fields:  []Field{ins("licences", "a free slot or a reserved seat for the System User"), ta("SystemUser", "a user with its own licence")},
-		steps:   []string{"Wait for idle sessions to close (20 minutes) and retry.", "Reserve a licence seat for the System User, or add licences.", "Reuse one token per process instead of requesting many."},
+		steps:   []string{"Wait for idle sessions to close (20 minutes) and retry.", "Reserve a licence seat for the System User, or add licences.", "Reuse the token, and with it its session, across runs instead of requesting a new one each time (this tool keeps it in the system keychain); a check with --no-api uses no licence at all."},
 		confirm: "Run the check again; the API steps should pass.",
 		doc:     docLicense,
 	},

@@ -142,7 +142,8 @@ var derivedKeys = map[string]bool{
 	"missing_derived": true, "issuer_why": true, "auth_name": true, "auth_other": true,
 	"auth_other_name": true, "auth_hint": true, "scope_or_requested": true,
 	"status_text": true, "root_hint": true, "missing_grantable": true, "missing_user_only": true,
-	"requested_sec": true, "requested_legacy": true,
+	"requested_sec": true, "requested_legacy": true, "domainapi_advice": true, "domainapi_keep": true,
+	"domainapi_step": true, "cache_place": true, "signin_refused": true, "grantable_refused": true, "fix_where": true,
 }
 
 // userOnlyScopes are sign-in scopes that ERP.net never grants to a service app.
@@ -200,6 +201,32 @@ func derive(in map[string]string) map[string]string {
 		case "DomainApi":
 			ev["requested_legacy"] = s
 		}
+	}
+	// DomainApi: servers of version 20.1 need it, later versions treat it as obsolete.
+	switch v := ev["version"]; {
+	case strings.HasPrefix(v, "20.1."):
+		ev["domainapi_advice"] = "This instance runs version " + v + ", and servers of version 20.1 need it: keep it until the instance is upgraded."
+		ev["domainapi_keep"] = "with DomainApi while the instance runs 20.1"
+		ev["domainapi_step"] = "Keep DomainApi while the instance runs version " + v + "; remove it from the profile's scopes and your integration's code after the upgrade."
+	case v != "":
+		ev["domainapi_advice"] = "This instance runs version " + v + ", which treats it as obsolete (only servers of version 20.1 needed it); ERP.net's docs say not to use it."
+		ev["domainapi_step"] = "Remove DomainApi from the profile's scopes and from your integration's code: version " + v + " does not need it."
+	default:
+		ev["domainapi_advice"] = "Servers of version 20.1 need it; later versions treat it as obsolete, and ERP.net's docs say not to use it."
+	}
+	switch ev["actual"] {
+	case "keychain":
+		ev["cache_place"] = "system keychain"
+	case "memory":
+		ev["cache_place"] = "memory of this process"
+	}
+	// invalid_scope: a refused sign-in scope needs another fix than a scope the app's
+	// Scope field lacks.
+	if userOnlyScopes[ev["scope"]] {
+		ev["signin_refused"] = ev["scope"]
+	} else if s := first(ev, "scope", "requested"); s != "" {
+		ev["grantable_refused"] = s
+		ev["fix_where"] = whereToFix
 	}
 	if s := ev["scope"]; s != "" {
 		ev["scope_or_requested"] = s

@@ -27,6 +27,8 @@ var fullEvidence = map[string]string{
 	check.EvLifetime: "2h0m0s", check.EvField: "tls.ca_file", check.EvKids: "A1 B2", check.EvDate: "Sun, 01 Mar 2026 10:05:00 GMT",
 	check.EvCalls: "3", check.EvSystemUser: "svc-reports", check.EvUserType: "InternalUser", check.EvAgeDays: "214",
 	check.EvSince: "2026-05-01", check.EvRotationDays: "180", check.EvSource: "token",
+	check.EvElapsed: "3.4s", check.EvThreshold: "2s", check.EvShare: "11%", check.EvClients: "AWS Lambda functions with the default timeout (3s)",
+	check.EvAtRisk: "AWS API Gateway integrations (29s)", check.EvDiffers: "scheme (https vs http)", check.EvAdjusted: "lowered to warn: the API accepted it",
 }
 
 var badText = regexp.MustCompile(`\{|\}|\[\[|\]\]|<no value>|\(not recorded\)|""|  |\(\)|%!`)

@@ -15,6 +15,8 @@ var knownKeys = map[string]bool{
 	"timeout": true, "proxy": true, "cert_subject": true, "cert_expiry": true, "lifetime": true,
 	"field": true, "kids": true, "date": true,
 	"calls": true, "system_user": true, "user_type": true, "age_days": true, "since": true, "rotation_days": true, "source": true,
+	"elapsed": true, "threshold": true, "share": true, "clients": true,
+	"at_risk": true, "differs": true, "adjusted": true,
 }
 
 var placeholder = regexp.MustCompile(`\{([^{}]*)\}`)

@@ -27,6 +27,16 @@ const (
 	EnvSandbox    = "Sandbox"
 )
 
+// IsProduction reports whether an environment label means production (Production,
+// prod or live, in any case): the label the app warns about before it costs licences.
+func IsProduction(env string) bool {
+	switch strings.ToLower(strings.TrimSpace(env)) {
+	case strings.ToLower(EnvProduction), "prod", "live":
+		return true
+	}
+	return false
+}
+
 // APICall is one request made with the token after it is issued.
 // Path is relative to the instance root ("/api/domain/odata/...") or an absolute URL.
 type APICall struct {

@@ -32,6 +32,8 @@
 //	      has_refresh_token}
 //	least_privilege[]               advice (codes privilege.*), shaped like findings[]; never
 //	                                changes the verdict
+//	session{state,opened_at,last_call,holds_until,idle_until,latest_until,token_reuse,
+//	        token_reuse_note,summary}   the run's ERP.net session and licence cost
 //
 // Every string in every output passes through Scrub, a second line of defence after
 // check's own redaction at capture time.
@@ -74,6 +76,9 @@ type Document struct {
 	// LeastPrivilege is advice on what to narrow (codes privilege.*), present once a
 	// token was issued; it never changes the verdict.
 	LeastPrivilege []Finding `json:"least_privilege,omitempty"`
+	// Session is the run's ERP.net session: opened, reused or none, and until when it
+	// may hold a licence slot.
+	Session *check.SessionCost `json:"session,omitempty"`
 
 	// known are the exact credentials of this run (the issued token), replaced
 	// wherever they appear in any output, whatever shape they have. Never marshalled.
@@ -188,6 +193,11 @@ func Build(r check.Report, p profiles.Profile) Document {
 	if r.Token != nil {
 		t := *r.Token
 		d.Token = &t
+	}
+	if r.Session != nil {
+		s := *r.Session
+		s.Summary, s.TokenReuseNote = Scrub(s.Summary), Scrub(s.TokenReuseNote)
+		d.Session = &s
 	}
 	if raw := r.Access.Reveal(); len(raw) >= 8 {
 		d.known = append(d.known, raw)

@@ -74,6 +74,9 @@ func WriteText(w io.Writer, d Document) error {
 	}
 	writeIdentityText(&b, d)
 	writeAdviceText(&b, d.LeastPrivilege)
+	if d.Session != nil && d.Session.Summary != "" {
+		fmt.Fprintf(&b, "\nSession:   %s\n", d.Session.Summary)
+	}
 	verdict := mark(d.Verdict)
 	if d.Cancelled {
 		verdict += " (cancelled)"
@@ -196,6 +199,10 @@ func WriteMarkdown(w io.Writer, d Document) error {
 		row("client_id", p.ClientID)
 		row("Auth method", p.AuthMethod)
 		row("Scopes requested", scopeList(p.ScopesRequested, "(none: the app's whole Scope field)"))
+	}
+
+	if s := d.Session; s != nil && s.Summary != "" {
+		b.WriteString("\n## ERP.net session and licence\n\n" + mdText(s.Summary) + "\n")
 	}
 
 	b.WriteString("\n## Summary\n\n| Step | Result | Time | Summary |\n|---|---|---|---|\n")
@@ -436,6 +443,9 @@ func WriteJUnit(w io.Writer, docs []Document) error {
 		s.Props = &junitProps{Props: []junitProp{{"tool", d.Tool.Name + " " + d.Tool.Version}, {"verdict", string(d.Verdict)}}}
 		if d.Profile != nil {
 			s.Props.Props = append(s.Props.Props, junitProp{"instance", d.Profile.Instance}, junitProp{"client_id", d.Profile.ClientID})
+		}
+		if d.Session != nil {
+			s.Props.Props = append(s.Props.Props, junitProp{"session", d.Session.State}, junitProp{"session_summary", d.Session.Summary})
 		}
 		for _, st := range d.Steps {
 			tc := junitTestCase{Name: st.Name, Classname: "trustedapp-check." + name + "." + string(st.Kind), Time: secs(st.DurationMS)}

@@ -206,10 +206,34 @@ func (in *instance) openSessionLocked(p *principal, now time.Time) (*session, st
 	return s, ""
 }
 
-// licenceExhausted answers MaximumLicenseCountExceeded (HTTP 500, OData error).
-func licenceExhausted(w http.ResponseWriter, r *http.Request, msg string) {
+// licenceExhausted answers MaximumLicenseCountExceeded: HTTP 500 with an OData error
+// (the default), or 503 with Retry-After: the seconds until the first session frees
+// its slot (Config.LicenseExhaustedStatus). in.mu is not held.
+func (in *instance) licenceExhausted(w http.ResponseWriter, r *http.Request, msg string, retryAfter int) {
 	logInfo(r).note = CodeLicenseExhausted
-	odataError(w, http.StatusInternalServerError, CodeLicenseExhausted, msg, typeLicense)
+	if in.cfg.LicenseExhaustedStatus == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", strconv.Itoa(max(retryAfter, 1)))
+	}
+	odataError(w, in.cfg.LicenseExhaustedStatus, CodeLicenseExhausted, msg, typeLicense)
+}
+
+// firstSlotFreeLocked is the seconds until the first live session closes (20
+// minutes after its last request, or an hour after it opened); in.mu is held.
+func (in *instance) firstSlotFreeLocked(now time.Time) int {
+	soonest := time.Duration(-1)
+	for _, s := range in.sessions {
+		end := s.lastUsed.Add(SessionIdle)
+		if abs := s.created.Add(SessionAbsolute); abs.Before(end) {
+			end = abs
+		}
+		if d := end.Sub(now); soonest < 0 || d < soonest {
+			soonest = d
+		}
+	}
+	if soonest < 0 {
+		return 1
+	}
+	return int(math.Ceil(soonest.Seconds()))
 }
 
 // lockSession takes in.mu and returns the principal's session (opened or reused) with
@@ -219,8 +243,9 @@ func (in *instance) lockSession(w http.ResponseWriter, r *http.Request, p *princ
 	in.mu.Lock()
 	s, msg := in.openSessionLocked(p, now)
 	if s == nil {
+		wait := in.firstSlotFreeLocked(now)
 		in.mu.Unlock()
-		licenceExhausted(w, r, msg)
+		in.licenceExhausted(w, r, msg, wait)
 	}
 	return s
 }
@@ -312,7 +337,8 @@ func scopeList(s []string) string {
 // handleAPI serves every authenticated /api/ path.
 func (in *instance) handleAPI(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
-	known := path == "/api/domain/currentmodel" || strings.HasPrefix(path, "/api/domain/odata/") || path == "/api/domain/odata"
+	model := path == "/api/domain/currentmodel" || strings.HasPrefix(path, "/api/domain/currentmodel/")
+	known := model || strings.HasPrefix(path, "/api/domain/odata/") || path == "/api/domain/odata"
 	if !known {
 		odataError(w, http.StatusNotFound, "NotFound", fmt.Sprintf("No resource at %s: the OData root is %s/api/domain/odata/", path, in.root), "")
 		return
@@ -329,12 +355,8 @@ func (in *instance) handleAPI(w http.ResponseWriter, r *http.Request) {
 	if !requireScope(w, r, p) {
 		return
 	}
-	if path == "/api/domain/currentmodel" {
-		if r.Method != http.MethodGet {
-			methodNotAllowed(w, "GET")
-			return
-		}
-		in.writeModel(w, true)
+	if model {
+		in.serveModel(w, r, strings.TrimPrefix(strings.TrimPrefix(path, "/api/domain/currentmodel"), "/"))
 		return
 	}
 	in.handleOData(w, r, strings.TrimPrefix(strings.TrimPrefix(path, "/api/domain/odata"), "/"))
@@ -356,32 +378,41 @@ func (in *instance) hostName() string {
 	return h
 }
 
+// handleServerInfo answers /tools/server-info in the documented shape: the version,
+// the download links and internalApi (the sandbox serves no downloads).
 func (in *instance) handleServerInfo(w http.ResponseWriter, r *http.Request) {
+	dl := in.root + "/sys/downloads/"
 	writeJSON(w, http.StatusOK, map[string]any{
-		"version":  in.cfg.Version,
-		"dbName":   in.cfg.Database,
-		"host":     in.hostName(),
-		"sandbox":  true,
-		"utcNow":   in.now().UTC().Format(time.RFC3339),
-		"instance": in.root,
+		"version": in.cfg.Version,
+		"downloads": map[string]string{
+			"whatsNew":    dl + "ErpNet_Whats_New.txt",
+			"winClient":   dl + "ErpNet.WinClient.Setup.x86.msi",
+			"posClient":   dl + "EnterpriseOne.Pos.Setup.x86.msi",
+			"winClient64": dl + "ErpNet.WinClient.Setup.x64.msi",
+			"posClient64": dl + "EnterpriseOne.Pos.Setup.x64.msi",
+		},
+		"internalApi": map[string]any{"useHttpCompression": true},
 	})
 }
 
 func (in *instance) handleAutoDiscovery(w http.ResponseWriter, r *http.Request) {
-	site := func(typ, u string, props map[string]string) map[string]any {
+	// System is true only for system sites such as the Identity site; the Domain API's
+	// Url is {root}/api and its ODataServiceRoot {root}/api/domain/odata/ (the
+	// documented example); only DomainAPI carries an ODataServiceRoot.
+	site := func(typ, u string, system bool, props map[string]string) map[string]any {
 		if props == nil {
 			props = map[string]string{}
 		}
-		return map[string]any{"Type": typ, "Status": "Working", "StatusDescription": "", "Url": u, "System": true, "AdditionalProperties": props}
+		return map[string]any{"Type": typ, "Status": "Working", "StatusDescription": "", "Url": u, "System": system, "AdditionalProperties": props}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"Host":   in.hostName(),
 		"DbName": in.cfg.Database,
 		"WebSites": []any{
-			site("ID", in.issuer, nil),
-			site("DomainAPI", in.root+"/api/domain", map[string]string{"ODataServiceRoot": in.root + "/api/domain/odata/"}),
+			site("ID", in.issuer, true, nil),
+			site("DomainAPI", in.root+"/api", false, map[string]string{"ODataServiceRoot": in.odataRoot()}),
 			// The Table API's Url is the site root: clients call {Url}/tableapi/odata/{Table}.
-			site("TableAPI", in.root, map[string]string{"ODataServiceRoot": in.tableRoot()}),
+			site("TableAPI", in.root, false, nil),
 		},
 	})
 }
@@ -397,12 +428,10 @@ func (in *instance) handleSHA256(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"sha256": HashSecret(secret)})
 }
 
+// handleStandardModel answers /api/domain/standardmodel[/{entitySet}], which allow
+// anonymous access.
 func (in *instance) handleStandardModel(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		methodNotAllowed(w, "GET")
-		return
-	}
-	in.writeModel(w, false)
+	in.serveModel(w, r, strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/api/domain/standardmodel"), "/"))
 }
 
 func (in *instance) handleRoot(w http.ResponseWriter, r *http.Request) {
@@ -413,7 +442,7 @@ Identity:  %s/.well-known/openid-configuration
 Token:     POST %s/connect/token
 Tools:     %s/tools/ver  %s/tools/auto-discovery  %s/tools/server-info
 Domain API %s/api/domain/odata/  (Crm_Sales_Customers, General_Products_Products, Systems_Security_TrustedApplications)
-Table API  %s  (%s; GET only, %d concurrent requests)
+Table API  %s  (%s; GET only, %d concurrent requests and a queue of %d)
 `, in.cfg.Version, in.cfg.Database, in.issuer, in.issuer, in.root, in.root, in.root, in.root,
-		in.tableRoot(), strings.Join(tableNames, ", "), TableAPIConcurrentRequests)
+		in.tableRoot(), strings.Join(tableNames, ", "), TableAPIConcurrentRequests, TableAPIQueue)
 }

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -195,32 +196,42 @@ func TestAPIStatuses(t *testing.T) {
 		wantCode, wantMsg              string
 	}{
 		{"read with read", "GET", cust, ro, "", 200, "", ""},
-		{"PATCH without update", "PATCH", cust, ro, `{"Notes":"x"}`, 403, "Forbidden", "'update' scope required for PATCH"},
-		{"POST without update", "POST", root + "Crm_Sales_Customers", ro, `{"Number":"C1","Name":"N"}`, 403, "Forbidden", "POST"},
-		{"PUT without update", "PUT", cust, ro, `{"Notes":"x"}`, 403, "Forbidden", "PUT"},
+		{"PATCH without update", "PATCH", cust, ro, `{"DefaultPaymentTermDays":30}`, 403, "Forbidden", "'update' scope required for PATCH"},
+		{"POST without update", "POST", root + "Crm_Sales_Customers", ro, `{"Number":"C1"}`, 403, "Forbidden", "POST"},
+		{"PUT without update", "PUT", cust, ro, `{"DefaultPaymentTermDays":30}`, 403, "Forbidden", "PUT"},
 		{"DELETE without update", "DELETE", cust, ro, "", 403, "Forbidden", "DELETE"},
 		{"GET without read", "GET", cust, secOnly, "", 403, "Forbidden", "'read' scope"},
 		{"PATCH unknown field", "PATCH", cust, rw, `{"Colour":"red"}`, 500, "2029", "Property 'Colour' does not exist"},
-		{"PATCH read-only field", "PATCH", cust, rw, `{"CreationTimeUtc":"2020-01-01T00:00:00Z"}`, 500, "2029", "read-only"},
-		{"PATCH wrong type", "PATCH", cust, rw, `{"CreditLimit":"lots"}`, 500, "2029", "Edm.Decimal"},
+		{"PATCH read-only field", "PATCH", cust, rw, `{"CreationTime":"2020-01-01T00:00:00Z"}`, 500, "2029", "read-only"},
+		{"PATCH calculated field", "PATCH", cust, rw, `{"DisplayText":"x"}`, 500, "2029", "read-only"},
+		{"PATCH wrong type", "PATCH", cust, rw, `{"GracePeriodDays":"lots"}`, 500, "2029", "Edm.Int32"},
+		{"PATCH amount as number", "PATCH", cust, rw, `{"CreditLimit":1234.5}`, 500, "2029", `an Amount: {"Value": 12.5, "Currency": "EUR"}`},
+		{"PATCH amount lower-case currency", "PATCH", cust, rw, `{"CreditLimit":{"Value":1,"Currency":"eur"}}`, 500, "2029", "an Amount"},
 		{"PATCH business rule", "PATCH", cust, rw, `{"GracePeriodDays":-3}`, 500, "2030", "must not be negative"},
-		{"PATCH required emptied", "PATCH", cust, rw, `{"Name":""}`, 500, "2030", "Name is required"},
+		{"PATCH required emptied", "PATCH", cust, rw, `{"Active":null}`, 500, "2030", "Active is required"},
+		{"PATCH too long", "PATCH", cust, rw, `{"Number":"C0123456789012345"}`, 500, "2030", "Number is longer than 16 characters"},
+		{"PATCH a reference", "PATCH", cust, rw, `{"Party@odata.bind":"General_Contacts_Parties(` + CustomerID(3) + `)"}`, 500, "2031", "does not change the reference Party"},
 		{"PATCH not JSON", "PATCH", cust, rw, `{`, 400, "BadRequest", "one JSON object"},
-		{"PATCH ok", "PATCH", cust, rw, `{"Notes":"patched","CreditLimit":1234.5}`, 204, "", ""},
-		{"POST missing required", "POST", root + "Crm_Sales_Customers", rw, `{"Name":"x"}`, 500, "2030", "Number is required"},
-		{"POST ok", "POST", root + "General_Products_Products", rw, `{"PartNumber":"P-9999","Name":"Tape"}`, 201, "", ""},
-		{"write Trusted Apps", "PATCH", root + "Systems_Security_TrustedApplications(" + s.main.appIDs["com.sandbox/healthy"] + ")", rw, `{"Scope":"read"}`, 500, "2031", "Instance Manager"},
+		{"PATCH ok", "PATCH", cust, rw, `{"DefaultPaymentTermDays":60,"CreditLimit":{"Value":1234.5,"Currency":"EUR"}}`, 204, "", ""},
+		{"POST required missing", "POST", root + "General_Products_Products", rw, `{"PartNumber":"P-9998"}`, 500, "2030", "Name is required"},
+		{"POST name as text", "POST", root + "General_Products_Products", rw, `{"PartNumber":"P-9998","Name":"Tape"}`, 500, "2029", "MultilanguageString"},
+		{"POST ok", "POST", root + "General_Products_Products", rw, `{"PartNumber":"P-9999","Name":{"en":"Tape","de":"Klebeband"}}`, 201, "", ""},
+		{"Trusted App enum", "PATCH", root + "Systems_Security_TrustedApplications(" + s.main.appIDs["com.sandbox/healthy"] + ")", rw, `{"ClientType":"Secret"}`, 500, "2030", "'Secret' is not an allowed value of ClientType: use Confidential, Public, None"},
+		{"Trusted App read-only", "PATCH", root + "Systems_Security_TrustedApplications(" + s.main.appIDs["com.sandbox/healthy"] + ")", rw, `{"CreationTimeUtc":"2020-01-01T00:00:00Z"}`, 500, "2029", "read-only"},
+		{"Trusted App System User", "PATCH", root + "Systems_Security_TrustedApplications(" + s.main.appIDs["com.sandbox/healthy"] + ")", rw, `{"SystemUser@odata.bind":"Systems_Security_Users(` + CustomerID(0) + `)"}`, 500, "2031", "SystemUser"},
+		{"Trusted App duplicate URI", "PATCH", root + "Systems_Security_TrustedApplications(" + s.main.appIDs["com.sandbox/healthy"] + ")", rw, `{"ApplicationUri":"com.sandbox/disabled"}`, 500, "2030", "must be unique"},
 		{"unknown entity set", "GET", root + "Crm_Nope", rw, "", 404, "NotFound", "Resource not found for the segment 'Crm_Nope'"},
 		{"unknown id", "GET", root + "Crm_Sales_Customers(00000000-0000-4000-a000-000000000000)", rw, "", 404, "NotFound", "No Crm_Sales_Customers entity"},
 		{"bad key", "GET", root + "Crm_Sales_Customers(42)", rw, "", 400, "BadRequest", "not a valid Edm.Guid"},
 		{"bad $top", "GET", root + "Crm_Sales_Customers?$top=-1", rw, "", 400, "BadRequest", "$top"},
-		{"unsupported option", "GET", root + "Crm_Sales_Customers?$apply=groupby((Name))", rw, "", 400, "BadRequest", "$apply is not supported"},
-		{"unknown navigation", "GET", root + "Crm_Sales_Customers?$expand=Party", rw, "", 400, "BadRequest", "Could not find a navigation property named 'Party' on type 'Crm_Sales_Customer' ($expand)"},
+		{"unsupported option", "GET", root + "Crm_Sales_Customers?$apply=groupby((Number))", rw, "", 400, "BadRequest", "$apply is not supported"},
+		{"unknown navigation", "GET", root + "Crm_Sales_Customers?$expand=Owner", rw, "", 400, "BadRequest", "Could not find a navigation property named 'Owner' on type 'Crm_Sales_Customer' ($expand)"},
 		{"expand option", "GET", root + "Systems_Security_TrustedApplications?$expand=SystemUser($top=1)", rw, "", 400, "BadRequest", "only $select inside $expand"},
 		{"expand select", "GET", root + "Systems_Security_TrustedApplications?$expand=SystemUser($select=Password)", rw, "", 400, "BadRequest", "Could not find a property named 'Password' on type 'Systems_Security_User'"},
 		{"expand unclosed", "GET", root + "Systems_Security_TrustedApplications?$expand=SystemUser($select=Login", rw, "", 400, "BadRequest", "unclosed"},
 		{"unknown $select", "GET", root + "Crm_Sales_Customers?$select=Colour", rw, "", 400, "BadRequest", "Could not find a property named 'Colour'"},
-		{"unsupported $filter", "GET", root + "Crm_Sales_Customers?$filter=" + url.QueryEscape("Name has 'A'"), rw, "", 400, "BadRequest", "expected an operator after 'Name' (eq, ne, gt, ge, lt, le or in), got 'has'"},
+		{"unsupported $filter", "GET", root + "Crm_Sales_Customers?$filter=" + url.QueryEscape("Number has 'A'"), rw, "", 400, "BadRequest", "expected an operator after 'Number' (eq, ne, gt, ge, lt, le or in), got 'has'"},
+		{"not filterable", "GET", root + "Crm_Sales_Customers?$filter=" + url.QueryEscape("GracePeriodDays gt 5"), rw, "", 400, "BadRequest", "the model marks Crm.Sales.Customers.GracePeriodDays NotFilterable"},
 		{"bad $skiptoken", "GET", root + "Crm_Sales_Customers?$top=2&$skiptoken=AAAA", rw, "", 400, "BadRequest", "$skiptoken"},
 		{"method on collection", "DELETE", root + "Crm_Sales_Customers", rw, "", 405, "MethodNotAllowed", ""},
 		{"unknown API path", "GET", s.URL() + "/api/nothing", rw, "", 404, "NotFound", "OData root"},
@@ -245,7 +256,7 @@ func TestAPIStatuses(t *testing.T) {
 	}
 	// The PATCH stuck, the POST created, DELETE removes.
 	m := call(t, "GET", cust, rw, "").json(t)
-	if m["Notes"] != "patched" || m["CreditLimit"] != 1234.5 {
+	if lim, _ := m["CreditLimit"].(map[string]any); m["DefaultPaymentTermDays"] != 60.0 || lim["Value"] != 1234.5 || lim["Currency"] != "EUR" || m["UpdateTime"] == nil {
 		t.Errorf("after PATCH: %v", m)
 	}
 	if r := call(t, "DELETE", cust, rw, ""); r.status != 204 {
@@ -255,15 +266,21 @@ func TestAPIStatuses(t *testing.T) {
 		t.Errorf("after DELETE: %d", r.status)
 	}
 	v := call(t, "GET", root+"General_Products_Products?$filter="+url.QueryEscape("PartNumber eq 'P-9999'"), rw, "").json(t)["value"].([]any)
-	if len(v) != 1 || v[0].(map[string]any)["Name"] != "Tape" {
-		t.Errorf("created product via $filter: %v", v)
+	if len(v) != 1 {
+		t.Fatalf("created product via $filter: %v", v)
+	}
+	// The model's defaults filled what the POST left out.
+	p := v[0].(map[string]any)
+	if name, _ := p["Name"].(map[string]any); name["de"] != "Klebeband" || p["Active"] != true || p["IsFeatured"] != false ||
+		p["StandardPricePerLot"].(map[string]any)["Value"] != 0.0 || p["DisplayText"] != "Tape" || p["CreationTime"] == nil {
+		t.Errorf("created product: %v", p)
 	}
 }
 
 func TestPaging(t *testing.T) {
 	s := start(t, Config{})
 	tok := tokenFor(t, scenario(t, s, "healthy"))
-	next := s.URL() + "/api/domain/odata/Crm_Sales_Customers?$top=5&$select=Number,Name"
+	next := s.URL() + "/api/domain/odata/Crm_Sales_Customers?$top=5&$select=Number,DisplayText"
 	seen := map[string]bool{}
 	pages := []int{}
 	for next != "" && len(pages) < 10 {
@@ -272,14 +289,14 @@ func TestPaging(t *testing.T) {
 			t.Fatalf("%s: %d %s", next, r.status, r.body)
 		}
 		m := r.json(t)
-		if ctx := m["@odata.context"].(string); ctx != s.URL()+"/api/domain/odata/$metadata#Crm_Sales_Customers(Number,Name)" {
+		if ctx := m["@odata.context"].(string); ctx != s.URL()+"/api/domain/odata/$metadata#Crm_Sales_Customers(Number,DisplayText)" {
 			t.Errorf("context %s", ctx)
 		}
 		rows := m["value"].([]any)
 		pages = append(pages, len(rows))
 		for _, rw := range rows {
 			row := rw.(map[string]any)
-			if len(row) != 3 || row["Number"] == nil || row["Name"] == nil {
+			if len(row) != 3 || row["Number"] == nil || row["DisplayText"] == nil {
 				t.Errorf("$select not applied: %v", row)
 			}
 			id := row["@odata.id"].(string)
@@ -332,16 +349,38 @@ func TestInstanceEndpoints(t *testing.T) {
 		if m["DbName"] != "DB One" || m["Host"] != "127.0.0.1" {
 			t.Errorf("%s: %v", p, m)
 		}
-		found := false
-		for _, site := range m["WebSites"].([]any) {
+		// The documented shape: Url {root}/api for the Domain API with its
+		// ODataServiceRoot {root}/api/domain/odata/ (only DomainAPI has one), and System
+		// true only for system sites (the Identity site).
+		want := map[string]struct {
+			url    string
+			system bool
+			root   any
+		}{
+			"ID":        {s.Authority(), true, nil},
+			"DomainAPI": {s.URL() + "/api", false, s.URL() + "/api/domain/odata/"},
+			"TableAPI":  {s.URL(), false, nil},
+		}
+		sites := m["WebSites"].([]any)
+		if len(sites) != len(want) {
+			t.Errorf("%s: %d sites: %v", p, len(sites), sites)
+		}
+		for _, site := range sites {
 			ws := site.(map[string]any)
-			if ws["Type"] == "DomainAPI" {
-				found = ws["AdditionalProperties"].(map[string]any)["ODataServiceRoot"] == s.URL()+"/api/domain/odata/" && ws["Status"] == "Working"
+			w, ok := want[ws["Type"].(string)]
+			if !ok {
+				t.Errorf("%s: unexpected site %v", p, ws)
+				continue
+			}
+			props := ws["AdditionalProperties"].(map[string]any)
+			if ws["Url"] != w.url || ws["System"] != w.system || props["ODataServiceRoot"] != w.root || ws["Status"] != "Working" {
+				t.Errorf("%s: %s site %v", p, ws["Type"], ws)
 			}
 		}
-		if !found {
-			t.Errorf("%s: no working DomainAPI site with ODataServiceRoot", p)
-		}
+	}
+	info := get("/tools/server-info", "").json(t)
+	if dl, _ := info["downloads"].(map[string]any); len(dl) != 5 || info["internalApi"] == nil || len(info) != 3 {
+		t.Errorf("server-info is not in the documented shape: %v", info)
 	}
 	if m := call(t, "GET", s.URL()+"/tools/sha256?secret=DEMO", "", "").json(t); m["sha256"] != HashSecret("DEMO") {
 		t.Errorf("sha256 %v", m)
@@ -351,18 +390,14 @@ func TestInstanceEndpoints(t *testing.T) {
 		d["jwks_uri"] != s.Authority()+"/.well-known/openid-configuration/jwks" || !strings.Contains(strings.Join(toStrings(d["grant_types_supported"]), " "), "client_credentials") {
 		t.Errorf("discovery %v", d)
 	}
-	if r := get("/api/domain/standardmodel", ""); r.status != 200 || r.json(t)["entities"] == nil {
-		t.Errorf("standardmodel anonymous: %d", r.status)
-	}
-	for _, p := range []string{"/api/domain/currentmodel", "/api/domain/odata/$metadata", "/api/domain/odata/"} {
+	for _, p := range []string{"/api/domain/currentmodel", "/api/domain/currentmodel/Crm_Sales_Customers", "/api/domain/odata/$metadata", "/api/domain/odata/"} {
 		if r := get(p, ""); r.status != 401 {
 			t.Errorf("%s without token: %d", p, r.status)
 		}
 	}
 	tok := tokenFor(t, scenario(t, s, "healthy"))
-	if m := get("/api/domain/currentmodel", tok).json(t); m["database"] != "DB One" {
-		t.Errorf("currentmodel %v", m)
-	}
+	checkModelEndpoints(t, s, "", "/api/domain/standardmodel") // anonymous
+	checkModelEndpoints(t, s, tok, "/api/domain/currentmodel")
 	r := get("/api/domain/odata/$metadata", tok)
 	if r.status != 200 || !strings.Contains(string(r.body), `<EntitySet Name="Systems_Security_TrustedApplications"`) || !strings.Contains(r.header.Get("Content-Type"), "xml") {
 		t.Errorf("$metadata %d %s", r.status, r.body)
@@ -464,7 +499,7 @@ func TestReferenceTokens(t *testing.T) {
 		})
 	}
 	// Scope still applies: a read-only reference token cannot PATCH.
-	if r := call(t, "PATCH", s.URL()+"/api/domain/odata/Crm_Sales_Customers("+CustomerID(2)+")", ref, `{"Notes":"x"}`); r.status != 403 {
+	if r := call(t, "PATCH", s.URL()+"/api/domain/odata/Crm_Sales_Customers("+CustomerID(2)+")", ref, `{"DefaultPaymentTermDays":30}`); r.status != 403 {
 		t.Errorf("PATCH with read reference token: %d", r.status)
 	}
 	for _, tc := range []struct {
@@ -528,6 +563,54 @@ func TestSessionsAndLicences(t *testing.T) {
 	c := tokenFor(t, Scenario{Authority: s.Authority(), ClientID: "com.test/capped", ClientSecret: "s"})
 	if r := call(t, "GET", u, c, ""); !strings.Contains(string(r.body), "this Trusted App's licence slots") {
 		t.Errorf("per-app cap: %d %s", r.status, r.body)
+	}
+}
+
+// TestLicenceExhaustedAs503 drives the configurable answer: 503 with Retry-After set
+// to the seconds until the session holding the only slot frees it (20 minutes after
+// its last call here), and the same OData error body as the default 500.
+func TestLicenceExhaustedAs503(t *testing.T) {
+	clock := newClock()
+	s := start(t, Config{Now: clock.Now, LicenseSlots: 1, LicenseExhaustedStatus: 503})
+	h := scenario(t, s, "healthy")
+	a, b := tokenFor(t, h), tokenFor(t, h)
+	u := s.URL() + "/api/domain/odata/Crm_Sales_Customers?$top=1"
+	if r := call(t, "GET", u, a, ""); r.status != 200 {
+		t.Fatalf("A: %d", r.status)
+	}
+	clock.Add(5 * time.Minute)
+	r := call(t, "GET", u, b, "")
+	if code, _ := r.odataError(); r.status != 503 || code != CodeLicenseExhausted || r.header.Get("Retry-After") != "900" {
+		t.Fatalf("B: %d Retry-After %q %s", r.status, r.header.Get("Retry-After"), r.body)
+	}
+	if _, err := Start(Config{LicenseExhaustedStatus: 429}); err == nil || !strings.Contains(err.Error(), "use 500 or 503") {
+		t.Errorf("unsupported status: %v", err)
+	}
+}
+
+// TestSignInScopes: by default openid/profile/offline_access are dropped from a
+// client-credentials grant; with SignInScopes "refuse" the request is refused with
+// invalid_scope naming the first one. The docs only say such tokens never carry them.
+func TestSignInScopes(t *testing.T) {
+	for _, tc := range []struct {
+		mode, wantErr, wantScope string
+	}{
+		{"", "", "read"},
+		{SignInScopesDrop, "", "read"},
+		{SignInScopesRefuse, "invalid_scope", ""},
+	} {
+		s := start(t, Config{SignInScopes: tc.mode})
+		sc := scenario(t, s, "user-scopes") // requests "read openid offline_access"
+		r := postToken(t, sc.Authority, scenarioForm(sc), nil)
+		if r.str("error") != tc.wantErr || r.str("scope") != tc.wantScope {
+			t.Errorf("SignInScopes %q: %d %s", tc.mode, r.status, r.raw)
+		}
+		if tc.wantErr != "" && r.str("error_description") != "Invalid scope: openid" {
+			t.Errorf("SignInScopes %q: description %q", tc.mode, r.str("error_description"))
+		}
+	}
+	if _, err := Start(Config{SignInScopes: "ignore"}); err == nil || !strings.Contains(err.Error(), `use "drop" or "refuse"`) {
+		t.Errorf("unsupported mode: %v", err)
 	}
 }
 
@@ -674,5 +757,141 @@ func TestAddAppValidation(t *testing.T) {
 	host := strings.TrimPrefix(s.URL(), "http://")
 	if _, err := Start(Config{Addr: host}); err == nil || !strings.Contains(err.Error(), "cannot listen on "+host) {
 		t.Errorf("Start on a taken address: %v", err)
+	}
+}
+
+// checkModelEndpoints checks one of the model endpoints in the documented shape: a
+// compact array of repositories (null-valued properties omitted), ?details=true with
+// the members (nulls kept), one repository by entity set name (always detailed), and
+// 404 for an unknown one.
+func checkModelEndpoints(t *testing.T, s *Server, tok, base string) {
+	t.Helper()
+	r := call(t, "GET", s.URL()+base, tok, "")
+	var compact []map[string]any
+	if err := json.Unmarshal(r.body, &compact); r.status != 200 || err != nil || len(compact) != 3 {
+		t.Fatalf("%s: %d %v %s", base, r.status, err, r.body)
+	}
+	for _, repo := range compact {
+		if repo["Name"] == nil || repo["RepositoryName"] == nil || repo["ObjectType"] == nil || repo["Attributes"] != nil {
+			t.Errorf("%s compact repository: %v", base, repo)
+		}
+		if _, has := repo["AggregateParent"]; has {
+			t.Errorf("%s: compact mode keeps a null AggregateParent: %v", base, repo)
+		}
+	}
+	r = call(t, "GET", s.URL()+base+"?details=true", tok, "")
+	var detailed []map[string]any
+	if err := json.Unmarshal(r.body, &detailed); err != nil || len(detailed) != 3 || detailed[0]["Attributes"] == nil {
+		t.Fatalf("%s?details=true: %v %s", base, err, r.body)
+	}
+	if v, has := detailed[0]["AggregateParent"]; !has || v != nil {
+		t.Errorf("%s?details=true drops the null AggregateParent", base)
+	}
+	one := call(t, "GET", s.URL()+base+"/Crm_Sales_Customers", tok, "").json(t)
+	if one["RepositoryName"] != "Crm.Sales.Customers" || one["TableName"] != "Crm_Customers" {
+		t.Fatalf("%s/Crm_Sales_Customers: %v", base, one)
+	}
+	attrs := map[string]map[string]any{}
+	for _, a := range one["Attributes"].([]any) {
+		m := a.(map[string]any)
+		attrs[m["Name"].(string)] = m
+	}
+	// The model's facts: Number is filterable with eq and like, CreditLimit not at all,
+	// DisplayText is calculated, CreationTime read-only.
+	if bi := attrs["Number"]["BaseInfo"].(map[string]any); bi["SupportedFilters"] != "Equals, Like" || bi["MaxLength"] != 16.0 {
+		t.Errorf("Number: %v", attrs["Number"])
+	}
+	if attrs["CreditLimit"]["Type"] != "Erp.Amount" || attrs["CreditLimit"]["BaseInfo"].(map[string]any)["SupportedFilters"] != "NotFilterable" {
+		t.Errorf("CreditLimit: %v", attrs["CreditLimit"])
+	}
+	if attrs["DisplayText"]["IsCalculatedDataAttribute"] != true || attrs["CreationTime"]["ReadOnly"] != true {
+		t.Errorf("DisplayText %v CreationTime %v", attrs["DisplayText"], attrs["CreationTime"])
+	}
+	if refs := one["References"].([]any); len(refs) != 1 || refs[0].(map[string]any)["ReferencedEntitySet"] != "General_Contacts_Parties" {
+		t.Errorf("References: %v", one["References"])
+	}
+	apps := call(t, "GET", s.URL()+base+"/Systems_Security_TrustedApplications", tok, "").json(t)
+	for _, a := range apps["Attributes"].([]any) {
+		if m := a.(map[string]any); m["Name"] == "ClientType" && len(m["enumValues"].([]any)) != 3 {
+			t.Errorf("ClientType enum values: %v", m)
+		}
+	}
+	if r := call(t, "GET", s.URL()+base+"/Crm_Nope", tok, ""); r.status != 404 || !strings.Contains(string(r.body), "Crm.Nope") {
+		t.Errorf("%s/Crm_Nope: %d %s", base, r.status, r.body)
+	}
+	if r := call(t, "GET", s.URL()+base+"?details=maybe", tok, ""); r.status != 400 {
+		t.Errorf("%s?details=maybe: %d", base, r.status)
+	}
+}
+
+// TestTrustedAppsAreWritable: the model gives Systems_Security_TrustedApplications
+// API access ReadWrite, so a token with update changes the record the identity server
+// uses: disabling the app makes its next token request fail; a POSTed app with the
+// model's defaults gets tokens once it has a secret hash and a System User is assigned
+// (which the API cannot do: the config file does).
+func TestTrustedAppsAreWritable(t *testing.T) {
+	s := start(t, Config{})
+	root := s.URL() + "/api/domain/odata/Systems_Security_TrustedApplications"
+	admin := tokenFor(t, scenario(t, s, "healthy"))
+	ro := tokenFor(t, scenario(t, s, "read-only-write"))
+	target := scenario(t, s, "basic-auth")
+	rec := root + "(" + s.main.appIDs[target.ClientID] + ")"
+	if r := call(t, "PATCH", rec, ro, `{"IsEnabled":false}`); r.status != 403 {
+		t.Fatalf("PATCH without update: %d", r.status)
+	}
+	if r := call(t, "PATCH", rec, admin, `{"IsEnabled":false,"Notes":"paused by the test"}`); r.status != 204 {
+		t.Fatalf("PATCH: %d %s", r.status, r.body)
+	}
+	tokenError := func(sc Scenario) string {
+		f := scenarioForm(sc)
+		var basic []string
+		if sc.AuthMethod == "basic" {
+			f.Del("client_id")
+			f.Del("client_secret")
+			basic = []string{sc.ClientID, sc.ClientSecret}
+		}
+		r := postToken(t, sc.Authority, f, basic)
+		return r.str("error")
+	}
+	if e := tokenError(target); e != "invalid_client" {
+		t.Errorf("disabled app: token answer %q", e)
+	}
+	got := call(t, "GET", rec, admin, "").json(t)
+	if got["IsEnabled"] != false || got["Notes"] != "paused by the test" || got["ApplicationSecretHash"] != HashSecret(target.ClientSecret) {
+		t.Errorf("after PATCH: %v", got)
+	}
+	if r := call(t, "PATCH", rec, admin, `{"IsEnabled":true,"ApplicationUri":"com.sandbox/basic-auth-renamed"}`); r.status != 204 {
+		t.Fatalf("rename: %d %s", r.status, r.body)
+	}
+	if r := call(t, "GET", root+"?$filter="+url.QueryEscape("ApplicationUri eq 'com.sandbox/basic-auth-renamed'"), admin, "").json(t)["value"].([]any); len(r) != 1 {
+		t.Errorf("renamed record by ApplicationUri: %v", r)
+	}
+	// Filters follow the model: Scope is NotFilterable, ApplicationUri only eq.
+	for _, f := range []string{"Scope eq 'read'", "startswith(ApplicationUri,'com.')"} {
+		if r := call(t, "GET", root+"?$filter="+url.QueryEscape(f), admin, ""); r.status != 400 {
+			t.Errorf("$filter=%s: %d %s", f, r.status, r.body)
+		}
+	}
+	// POST: Name and ApplicationUri are required; the rest take the model's defaults.
+	if r := call(t, "POST", root, admin, `{"Name":"New app"}`); r.status != 500 || !strings.Contains(string(r.body), "ApplicationUri is required") {
+		t.Errorf("POST without ApplicationUri: %d %s", r.status, r.body)
+	}
+	r := call(t, "POST", root, admin, `{"Name":"New app","ApplicationUri":"com.test/new","Scope":"read","SystemUserAllowed":true,"ApplicationSecretHash":"`+HashSecret("new-secret")+`"}`)
+	if r.status != 201 || r.header.Get("Location") == "" {
+		t.Fatalf("POST: %d %s", r.status, r.body)
+	}
+	created := r.json(t)
+	if created["ClientType"] != "Confidential" || created["IsEnabled"] != true || created["ReferenceTokens"] != "None" || created["CreationTimeUtc"] == nil || created["ApplicationSecretHash"] != HashSecret("new-secret") {
+		t.Errorf("created with defaults: %v", created)
+	}
+	newApp := Scenario{Authority: s.Authority(), ClientID: "com.test/new", ClientSecret: "new-secret"}
+	if e := tokenError(newApp); e != "unauthorized_client" {
+		t.Errorf("new app without a System User: %q", e)
+	}
+	if r := call(t, "DELETE", r.header.Get("Location"), admin, ""); r.status != 204 {
+		t.Errorf("DELETE: %d", r.status)
+	}
+	if e := tokenError(newApp); e != "invalid_client" {
+		t.Errorf("deleted app: %q", e)
 	}
 }

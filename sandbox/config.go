@@ -23,6 +23,8 @@ are explanations, not part of the file):
     "DisabledAppError": "invalid_client",    // or "unauthorized_client"
     "MissingCredentialsError": "invalid_request",   // or "invalid_client"
     "LicenseSlots": 10,                      // concurrent API sessions
+    "LicenseExhaustedStatus": 500,           // or 503 (then with Retry-After)
+    "SignInScopes": "drop",                  // or "refuse": openid/profile/offline_access give invalid_scope
     "TrustedApplications": [{
       "Name": "Nightly import",
       "ApplicationUri": "com.acme/import",   // the client_id (required)
@@ -76,6 +78,8 @@ type fileConfig struct {
 	DisabledAppError        string
 	MissingCredentialsError string
 	LicenseSlots            int
+	LicenseExhaustedStatus  int
+	SignInScopes            string
 	TrustedApplications     []fileApp
 }
 
@@ -117,6 +121,7 @@ func ParseConfig(data []byte) (Config, error) {
 	cfg.Database, cfg.Version = fc.Database, fc.Version
 	cfg.DisabledAppError, cfg.MissingCredentialsError = fc.DisabledAppError, fc.MissingCredentialsError
 	cfg.LicenseSlots = fc.LicenseSlots
+	cfg.LicenseExhaustedStatus, cfg.SignInScopes = fc.LicenseExhaustedStatus, fc.SignInScopes
 	if cfg.TokenLifetime, err = parseDur("TokenLifetime", fc.TokenLifetime); err != nil {
 		return Config{}, err
 	}

@@ -16,6 +16,8 @@ const goodConfig = `{
   "TokenLifetime": "2m",
   "DisabledAppError": "unauthorized_client",
   "LicenseSlots": 3,
+  "LicenseExhaustedStatus": 503,
+  "SignInScopes": "refuse",
   "TrustedApplications": [{
     "Name": "Nightly import",
     "ApplicationUri": "com.acme/import",
@@ -40,7 +42,8 @@ func TestLoadConfigFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Database != "ACME Test" || cfg.TokenLifetime != 2*time.Minute || cfg.LicenseSlots != 3 || len(cfg.Apps) != 2 {
+	if cfg.Database != "ACME Test" || cfg.TokenLifetime != 2*time.Minute || cfg.LicenseSlots != 3 || len(cfg.Apps) != 2 ||
+		cfg.LicenseExhaustedStatus != 503 || cfg.SignInScopes != "refuse" {
 		t.Fatalf("cfg %+v", cfg)
 	}
 	a := cfg.Apps[0]
@@ -76,6 +79,8 @@ func TestConfigFileErrors(t *testing.T) {
 		{"two objects", `{} {}`, "exactly one object"},
 		{"bad duration", `{"TokenLifetime":"1 hour"}`, `TokenLifetime "1 hour" is not a duration`},
 		{"bad option", `{"DisabledAppError":"denied"}`, "DisabledAppError \"denied\" is not supported"},
+		{"bad licence status", `{"LicenseExhaustedStatus":402}`, "LicenseExhaustedStatus 402 is not supported: use 500 or 503"},
+		{"bad sign-in scopes", `{"SignInScopes":"maybe"}`, `SignInScopes "maybe" is not supported`},
 		{"secret in file", app(`"ClientSecret":"hunter2"`), "field ClientSecret: a secret does not belong in a file"},
 		{"no uri", `{"TrustedApplications":[{"Name":"x"}]}`, "TrustedApplications[0]: Trusted App \"x\": ApplicationURI is required"},
 		{"bad hash", app(`"ApplicationSecretHash":"hunter2"`), "TrustedApplications[0]: Trusted App com.x/y: ApplicationSecretHash must be base64"},

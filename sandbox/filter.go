@@ -280,6 +280,9 @@ func (p *filterParser) primary() (func(row) bool, error) {
 	if opTok.kind != ftWord {
 		op = ""
 	}
+	if err := p.allowed(prop, op, opTok); err != nil {
+		return nil, err
+	}
 	switch op {
 	case "eq", "ne", "gt", "ge", "lt", "le":
 		lit, err := p.literal(prop)
@@ -323,6 +326,37 @@ func (p *filterParser) primary() (func(row) bool, error) {
 	return nil, filterErrAt(opTok, "expected an operator after %s (eq, ne, gt, ge, lt, le or in), got %s", t, opTok)
 }
 
+// allowed checks an operator (eq, gt, in, or a function name) against what the model
+// lets $filter do with the attribute; the Table API's raw tables allow everything.
+func (p *filterParser) allowed(pr prop, op string, at filterTok) error {
+	if !p.set.model {
+		return nil
+	}
+	var need filterCaps
+	switch op {
+	case "eq", "ne":
+		need = fEq
+	case "gt", "ge", "lt", "le":
+		need = fRange
+	case "in":
+		need = fIn
+	case "contains", "startswith", "endswith":
+		need = fLike
+	default:
+		return nil // not an operator: the caller reports it
+	}
+	if pr.kind == kMLString && op != "contains" && pr.filters != 0 {
+		return filterErrAt(at, "%s is a multi-language string: the Domain API supports only contains(%s,'text') on it, not %s", pr.name, pr.name, op)
+	}
+	if pr.filters == 0 {
+		return filterErrAt(at, "%s cannot be filtered: the model marks %s.%s NotFilterable", pr.name, p.set.entity, pr.name)
+	}
+	if pr.filters&need == 0 {
+		return filterErrAt(at, "%s cannot be filtered with %s: the model allows only %s on %s.%s", pr.name, op, pr.filters, p.set.entity, pr.name)
+	}
+	return nil
+}
+
 // property resolves a property name of the set.
 func (p *filterParser) property(t filterTok) (prop, error) {
 	if pr, ok := p.set.prop(t.text); ok {
@@ -353,7 +387,10 @@ func (p *filterParser) function(name filterTok) (func(row) bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	if prop.kind != kString {
+	if err := p.allowed(prop, fn, name); err != nil {
+		return nil, err
+	}
+	if prop.kind != kString && prop.kind != kMLString {
 		return nil, filterErrAt(pt, "%s works on text, but %s is %s", fn, prop.name, prop.kind)
 	}
 	if _, err := p.expect(ftComma, "',' between the arguments of "+fn); err != nil {
@@ -371,8 +408,12 @@ func (p *filterParser) function(name filterTok) (func(row) bool, error) {
 	}[fn]
 	needle := arg.text
 	return func(r row) bool {
-		s, ok := r[prop.name].(string)
-		return ok && test(s, needle)
+		for _, s := range textsOf(r[prop.name]) {
+			if test(s, needle) {
+				return true
+			}
+		}
+		return false
 	}, nil
 }
 

@@ -1,10 +1,14 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // matches runs a filter over a set and returns the indices of the matching rows.
@@ -23,10 +27,28 @@ func matches(t *testing.T, set *entitySet, filter string) []int {
 	return out
 }
 
+// plainCustomers is a set described by no model (so every operator is allowed, as on
+// the Table API) with text, decimal, integer, date and GUID columns: the parser's own
+// semantics are tested on it; the model sets' limits are tested separately.
+func plainCustomers() *entitySet {
+	set := &entitySet{name: "Plain", typeName: "Crm_Sales_Customer", entity: "Plain",
+		props: []prop{{name: "Id", kind: kGUID}, {name: "Number", kind: kString}, {name: "Name", kind: kString},
+			{name: "Active", kind: kBool}, {name: "CreditLimit", kind: kNumber}, {name: "GracePeriodDays", kind: kInt},
+			{name: "CreationTimeUtc", kind: kDateTime}, {name: "Notes", kind: kString}}}
+	base := time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
+	for i := range 12 {
+		set.rows = append(set.rows, row{"Id": CustomerID(i), "Number": fmt.Sprintf("C%05d", 1001+i), "Name": fmt.Sprintf("Customer %c", 'A'+i),
+			"Active": i%5 != 4, "CreditLimit": json.Number(strconv.Itoa(5000 * (i%4 + 1))), "GracePeriodDays": json.Number(strconv.Itoa(15 * (i%3 + 1))),
+			"CreationTimeUtc": base.Add(time.Duration(i) * 37 * time.Hour).Format(time.RFC3339), "Notes": nil})
+	}
+	return set
+}
+
 func TestFilterSemantics(t *testing.T) {
 	docs := seedTables()["Gen_Documents"]
 	data := seedData()
-	customers, products := data["Crm_Sales_Customers"], data["General_Products_Products"]
+	customers, products := plainCustomers(), data["General_Products_Products"]
+	real := data["Crm_Sales_Customers"]
 	quoted := &entitySet{name: "Q", typeName: "Q", props: []prop{{name: "Id", kind: kGUID}, {name: "Name", kind: kString}},
 		rows: []row{{"Id": CustomerID(0), "Name": "O'Brien"}, {"Id": CustomerID(1), "Name": "OBrien"}}}
 	upperID := strings.ToUpper(documentID(4))
@@ -83,8 +105,17 @@ func TestFilterSemantics(t *testing.T) {
 		{customers, "Number eq 'C01003'", "2"},
 		{customers, "", "0 1 2 3 4 5 6 7 8 9 10 11"},
 		{customers, "  ", "0 1 2 3 4 5 6 7 8 9 10 11"},
-		{products, "StandardPrice gt 50", "3 5 8"},
-		{products, "StandardPrice eq 5.9", "0"},
+		// The model sets, with what their attributes allow.
+		{real, "Number eq 'C01003'", "2"},
+		{real, "startswith(Number,'C0101')", "9 10 11"},
+		{real, "Active eq true and AllowUseAsPrimaryCustomer eq true", "0 3 6"},
+		{real, "CreationTime lt 2025-03-16T00:00:00Z", "0 1"},
+		{real, "Id in (" + CustomerID(1) + "," + CustomerID(5) + ")", "1 5"},
+		{products, "contains(Name,'paper')", "0"},
+		{products, "contains(Name,'Paper')", ""},
+		{products, "contains(ShortName,'A')", "0 10"},
+		{products, "PartNumber in ('P-0100','P-0102')", "0 2"},
+		{products, "IsFeatured eq true", "0 5 10"},
 		// '' escapes a quote.
 		{quoted, "Name eq 'O''Brien'", "0"},
 		{quoted, "contains(Name,'''')", "0"},
@@ -98,7 +129,9 @@ func TestFilterSemantics(t *testing.T) {
 
 func TestFilterErrors(t *testing.T) {
 	docs := seedTables()["Gen_Documents"]
-	customers := seedData()["Crm_Sales_Customers"]
+	customers := plainCustomers()
+	data := seedData()
+	real, products, apps := data["Crm_Sales_Customers"], data["General_Products_Products"], data["Systems_Security_TrustedApplications"]
 	tests := []struct {
 		set          *entitySet
 		filter, want string
@@ -139,6 +172,17 @@ func TestFilterErrors(t *testing.T) {
 		{docs, strings.Repeat("(", 65) + "State eq 1" + strings.Repeat(")", 65), "the conditions are nested more than 64 levels deep"},
 		{docs, strings.Repeat("not ", 65) + "State eq 1", "the conditions are nested more than 64 levels deep"},
 		{docs, "€ eq 1", "position 1: expected a property name, got '€'; quote text as 'text'"},
+		// What the model allows on each attribute.
+		{real, "CreditLimit ge 15000", "position 13: CreditLimit cannot be filtered: the model marks Crm.Sales.Customers.CreditLimit NotFilterable"},
+		{real, "GracePeriodDays lt 3", "the model marks Crm.Sales.Customers.GracePeriodDays NotFilterable"},
+		{real, "Number gt 'C'", "Number cannot be filtered with gt: the model allows only Equals, Like on Crm.Sales.Customers.Number"},
+		{real, "Active in (true)", "Active cannot be filtered with in: the model allows only Equals"},
+		{real, "contains(CreationUser,'adm') and FromDate eq 2025-03-14", "FromDate cannot be filtered with eq: the model allows only GreaterThanOrLessThan"},
+		{products, "Name eq 'Stapler heavy duty'", "Name is a multi-language string: the Domain API supports only contains(Name,'text') on it, not eq"},
+		{products, "startswith(Name,'C')", "supports only contains(Name,'text') on it, not startswith"},
+		{products, "contains(Description,'x')", "the model marks General.Products.Products.Description NotFilterable"},
+		{apps, "Scope eq 'read'", "the model marks Systems.Security.TrustedApplications.Scope NotFilterable"},
+		{apps, "startswith(ApplicationUri,'com.')", "ApplicationUri cannot be filtered with startswith: the model allows only Equals"},
 	}
 	for _, tc := range tests {
 		_, err := parseFilter(tc.set, tc.filter)
@@ -160,9 +204,13 @@ func TestFilterOverHTTP(t *testing.T) {
 	tok := tokenFor(t, scenario(t, s, "healthy"))
 	q := func(f string) string { return "$filter=" + url.QueryEscape(f) }
 
-	m := call(t, "GET", s.URL()+"/api/domain/odata/Crm_Sales_Customers?"+q("CreditLimit ge 15000 and startswith(Name,'K')"), tok, "").json(t)
-	if v := m["value"].([]any); len(v) != 1 || v[0].(map[string]any)["Name"] != "Kestrel Aviation" {
-		t.Errorf("Domain API filter: %v", v)
+	m := call(t, "GET", s.URL()+"/api/domain/odata/Crm_Sales_Customers?"+q("Number eq 'C01011' and Active eq true"), tok, "").json(t)
+	if v, _ := m["value"].([]any); len(v) != 1 || v[0].(map[string]any)["DisplayText"] != "Kestrel Aviation" {
+		t.Errorf("Domain API filter: %v", m)
+	}
+	m = call(t, "GET", s.URL()+"/api/domain/odata/General_Products_Products?"+q("contains(Name,'lamp')"), tok, "").json(t)
+	if v, _ := m["value"].([]any); len(v) != 1 || v[0].(map[string]any)["PartNumber"] != "P-0104" {
+		t.Errorf("multi-language contains: %v", m)
 	}
 
 	// Paging keeps the filter in @odata.nextLink: 8 released, non-void documents.
@@ -186,7 +234,7 @@ func TestFilterOverHTTP(t *testing.T) {
 	// A bad filter is a 400 with the OData error body, on both APIs.
 	for _, u := range []string{
 		s.URL() + "/tableapi/odata/Gen_Documents?" + q("State ge"),
-		s.URL() + "/api/domain/odata/Crm_Sales_Customers?" + q("CreditLimit ge"),
+		s.URL() + "/api/domain/odata/Crm_Sales_Customers?" + q("Number eq"),
 	} {
 		r := call(t, "GET", u, tok, "")
 		var body struct {
@@ -220,7 +268,7 @@ func FuzzFilter(f *testing.F) {
 		f.Add(s)
 	}
 	data := seedData()
-	sets := []*entitySet{seedTables()["Gen_Documents"], seedTables()["Crm_Sales_Orders"], data["Crm_Sales_Customers"], data["General_Products_Products"]}
+	sets := []*entitySet{seedTables()["Gen_Documents"], seedTables()["Crm_Sales_Orders"], data["Crm_Sales_Customers"], data["General_Products_Products"], plainCustomers()}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, set := range sets {
 			match, err := parseFilter(set, s)

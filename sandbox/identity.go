@@ -30,7 +30,7 @@ var userOnlyScopes = []string{"openid", "profile", "offline_access"}
 // Typical token-error messages (erpnet-reference.md section 5).
 const (
 	msgInvalidClient      = "Invalid client_id or client_secret"
-	msgUnauthorizedClient = "client not authorized for this grant type"
+	msgUnauthorizedClient = "The client is not authorized to use this grant type"
 	msgInvalidGrant       = "Client credentials are invalid or missing"
 )
 
@@ -223,7 +223,7 @@ func (in *instance) handleToken(w http.ResponseWriter, r *http.Request) {
 		in.failToken(w, r, &tokenError{ErrUnauthorizedClient, msgUnauthorizedClient, "system_user_inactive"})
 		return
 	}
-	granted, bad := grantScopes(app.Scope, form.Get("scope"), form.Has("scope"))
+	granted, bad := grantScopes(app.Scope, form.Get("scope"), form.Has("scope"), in.cfg.SignInScopes == SignInScopesRefuse)
 	if bad != "" {
 		in.failToken(w, r, &tokenError{"invalid_scope", "Invalid scope: " + bad, "scope_not_allowed"})
 		return
@@ -267,10 +267,11 @@ func disabledMessage(code string) string {
 }
 
 // grantScopes applies the documented scope rules: no scope parameter (or an empty
-// one) grants the whole Scope field; openid/profile/offline_access are dropped; any
-// other scope must be in the field (case-sensitive) or the first such is returned as
-// bad. Duplicates are removed; the order is the request's (or the field's).
-func grantScopes(field, requested string, present bool) (granted []string, bad string) {
+// one) grants the whole Scope field; openid/profile/offline_access are dropped, or,
+// with refuseSignIn, returned as bad; any other scope must be in the field
+// (case-sensitive) or the first such is returned as bad. Duplicates are removed; the
+// order is the request's (or the field's).
+func grantScopes(field, requested string, present, refuseSignIn bool) (granted []string, bad string) {
 	allowed := splitScopes(field)
 	req := splitScopes(requested)
 	if !present || len(req) == 0 {
@@ -279,6 +280,8 @@ func grantScopes(field, requested string, present bool) (granted []string, bad s
 	granted = []string{}
 	for _, s := range req {
 		switch {
+		case contains(userOnlyScopes, s) && refuseSignIn:
+			return nil, s
 		case contains(userOnlyScopes, s):
 		case !contains(allowed, s):
 			return nil, s

@@ -41,9 +41,13 @@ type instance struct {
 	sets      map[string]*entitySet
 	tables    map[string]*entitySet // Table API tables: read-only, never change after start
 	// tableActive counts Table API requests holding one of the
-	// TableAPIConcurrentRequests slots; tableHold, when set (tests only), runs while a
-	// request holds its slot. Both are guarded by mu.
+	// TableAPIConcurrentRequests slots and tableQueued those running or waiting in the
+	// queue; tableRun holds one token per running request. tableHold, when set (tests
+	// only), runs while a request holds its slot. The counters and tableHold are guarded
+	// by mu.
 	tableActive int
+	tableQueued int
+	tableRun    chan struct{}
 	tableHold   func(*http.Request)
 	skipKey     []byte
 	done        chan struct{}
@@ -74,6 +78,7 @@ func newInstance(cfg Config, addr string, tlsCfg *tls.Config, name string) (*ins
 		sessions:  map[string]*session{},
 		sets:      seedData(),
 		tables:    seedTables(),
+		tableRun:  make(chan struct{}, TableAPIConcurrentRequests),
 		skipKey:   make([]byte, 16),
 		done:      make(chan struct{}),
 	}
@@ -137,6 +142,7 @@ func (in *instance) routes() http.Handler {
 	mux.HandleFunc("/tools/sha256", in.handleSHA256)
 	mux.HandleFunc("/sys/tools/sha256", in.handleSHA256)
 	mux.HandleFunc("/api/domain/standardmodel", in.handleStandardModel)
+	mux.HandleFunc("/api/domain/standardmodel/", in.handleStandardModel)
 	mux.HandleFunc("/api/", in.handleAPI)
 	mux.HandleFunc("/tableapi/", in.handleTableAPI)
 	mux.HandleFunc("/{$}", in.handleRoot)
@@ -298,6 +304,9 @@ func (in *instance) addApp(a TrustedApp) error {
 	defer in.mu.Unlock()
 	if _, dup := in.apps[a.ApplicationURI]; dup {
 		return fmt.Errorf("sandbox: Trusted App %s is already registered: ApplicationURI must be unique", a.ApplicationURI)
+	}
+	if a.CreationTimeUTC.IsZero() {
+		a.CreationTimeUTC = in.now().UTC().Truncate(time.Second)
 	}
 	in.apps[a.ApplicationURI] = &a
 	in.appOrder = append(in.appOrder, a.ApplicationURI)

@@ -27,13 +27,51 @@ const (
 	kNumber   propKind = "Edm.Decimal"
 	kDateTime propKind = "Edm.DateTimeOffset"
 	kDate     propKind = "Edm.Date"
+	// kAmount is the model's Amount: {"Value": 12.5, "Currency": "EUR"}.
+	kAmount propKind = "Erp.Amount"
+	// kMLString is the model's MultilanguageString: {"en": "Apple", "de": "Apfel"}.
+	kMLString propKind = "Erp.MultilanguageString"
 )
+
+// filterCaps is what $filter may do with a property: the model's Supported Filters.
+type filterCaps uint8
+
+const (
+	fEq    filterCaps = 1 << iota // Equals: eq, ne
+	fRange                        // GreaterThanOrLessThan: gt, ge, lt, le
+	fLike                         // Like: contains, startswith, endswith
+	fIn                           // EqualsIn ("multi eq"): in (...)
+	fAny   = fEq | fRange | fLike | fIn
+)
+
+// String names the capabilities as the model does.
+func (c filterCaps) String() string {
+	var out []string
+	for _, x := range []struct {
+		f    filterCaps
+		name string
+	}{{fEq, "Equals"}, {fRange, "GreaterThanOrLessThan"}, {fLike, "Like"}, {fIn, "EqualsIn"}} {
+		if c&x.f != 0 {
+			out = append(out, x.name)
+		}
+	}
+	if len(out) == 0 {
+		return "NotFilterable"
+	}
+	return strings.Join(out, ", ")
+}
 
 type prop struct {
 	name     string
 	kind     propKind
 	readOnly bool
 	required bool
+	filters  filterCaps // the model's Supported Filters (enforced on model sets)
+	maxLen   int        // string length limit; 0 = none
+	calc     bool       // a calculated attribute (DisplayText): read-only, not stored
+	def      any        // the model's Default(...) applied on create; nil = none
+	enum     []string   // the allowed Domain API values of an enum attribute
+	desc     string     // the model's description
 }
 
 type row map[string]any
@@ -42,10 +80,17 @@ type entitySet struct {
 	name     string // e.g. Crm_Sales_Customers
 	typeName string // e.g. Crm_Sales_Customer
 	entity   string // ERP.net entity name, e.g. Crm.Sales.Customers
+	table    string // the model's base table, e.g. Crm_Customers
+	title    string // localized name, e.g. Customers
+	desc     string // the model's description of the entity
 	props    []prop
 	rows     []row
 	readOnly bool   // writes are a business error
 	key      string // key property; "" means "Id"
+	// model marks a Domain API set described by ErpNetDocs/model: $filter may use
+	// only what each attribute's Supported Filters allow. The Table API's raw tables
+	// are not described that way and allow every operator.
+	model bool
 	// navs are single-valued navigation properties: a row holds the target as a
 	// row (or nil) under the nav's name, sent only when $expand asks for it.
 	navs []nav
@@ -165,92 +210,6 @@ func (s *entitySet) prop(name string) (prop, bool) {
 	return prop{}, false
 }
 
-// setNames is the stable order of the served entity sets.
-var setNames = []string{"Crm_Sales_Customers", "General_Products_Products", "Systems_Security_TrustedApplications"}
-
-// CustomerID returns the Id of the i-th seeded customer (0-based; 12 exist), for
-// scenario calls and tests such as PATCH Crm_Sales_Customers(<id>).
-func CustomerID(i int) string { return stableGUID(fmt.Sprintf("customer:%d", i)) }
-
-// ProductID returns the Id of the i-th seeded product (0-based; 12 exist).
-func ProductID(i int) string { return stableGUID(fmt.Sprintf("product:%d", i)) }
-
-// seedData builds a fresh copy of the sample data (each instance mutates its own).
-func seedData() map[string]*entitySet {
-	base := time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
-	customers := &entitySet{
-		name: "Crm_Sales_Customers", typeName: "Crm_Sales_Customer", entity: "Crm.Sales.Customers",
-		props: []prop{
-			{name: "Id", kind: kGUID, readOnly: true},
-			{name: "Number", kind: kString, required: true},
-			{name: "Name", kind: kString, required: true},
-			{name: "Active", kind: kBool},
-			{name: "CreditLimit", kind: kNumber},
-			{name: "Currency", kind: kString},
-			{name: "GracePeriodDays", kind: kInt},
-			{name: "CreationTimeUtc", kind: kDateTime, readOnly: true},
-			{name: "Notes", kind: kString},
-		},
-	}
-	names := []string{"Acme Trading Ltd", "Balkan Foods JSC", "Cobalt Logistics", "Danube Textiles", "Evergreen Pharma",
-		"Fjord Marine AS", "Granite Builders", "Helios Solar GmbH", "Ivory Print House", "Juniper Retail",
-		"Kestrel Aviation", "Lotus Garden Supplies"}
-	currencies := []string{"EUR", "BGN", "USD"}
-	for i, n := range names {
-		customers.rows = append(customers.rows, row{
-			"Id": CustomerID(i), "Number": fmt.Sprintf("C%05d", 1001+i), "Name": n, "Active": i%5 != 4,
-			"CreditLimit": json.Number(strconv.Itoa(5000 * (i%4 + 1))), "Currency": currencies[i%3],
-			"GracePeriodDays": json.Number(strconv.Itoa(15 * (i%3 + 1))),
-			"CreationTimeUtc": base.Add(time.Duration(i) * 37 * time.Hour).Format(time.RFC3339),
-			"Notes":           nil,
-		})
-	}
-	products := &entitySet{
-		name: "General_Products_Products", typeName: "General_Products_Product", entity: "General.Products.Products",
-		props: []prop{
-			{name: "Id", kind: kGUID, readOnly: true},
-			{name: "PartNumber", kind: kString, required: true},
-			{name: "Name", kind: kString, required: true},
-			{name: "Active", kind: kBool},
-			{name: "MeasurementUnit", kind: kString},
-			{name: "StandardPrice", kind: kNumber},
-			{name: "Currency", kind: kString},
-			{name: "Notes", kind: kString},
-		},
-	}
-	items := []struct{ name, unit, price string }{
-		{"Copy paper A4 80g", "pack", "5.90"}, {"Ballpoint pen blue", "pcs", "0.45"}, {"Stapler heavy duty", "pcs", "18.00"},
-		{"Office chair ergonomic", "pcs", "249.00"}, {"LED desk lamp", "pcs", "34.50"}, {"Whiteboard 120x90", "pcs", "89.00"},
-		{"Coffee beans 1kg", "kg", "16.80"}, {"Mineral water 0.5l", "bottle", "0.60"}, {"Printer toner black", "pcs", "72.00"},
-		{"USB-C cable 2m", "pcs", "9.90"}, {"Notebook A5 ruled", "pcs", "2.30"}, {"Shipping box 40x30x30", "pcs", "1.75"},
-	}
-	for i, it := range items {
-		products.rows = append(products.rows, row{
-			"Id": ProductID(i), "PartNumber": fmt.Sprintf("P-%04d", 100+i), "Name": it.name, "Active": true,
-			"MeasurementUnit": it.unit, "StandardPrice": json.Number(it.price), "Currency": "EUR", "Notes": nil,
-		})
-	}
-	apps := &entitySet{
-		name: "Systems_Security_TrustedApplications", typeName: "Systems_Security_TrustedApplication", entity: "Systems.Security.TrustedApplications",
-		readOnly: true,
-		props: []prop{
-			{name: "Id", kind: kGUID, readOnly: true},
-			{name: "Name", kind: kString},
-			{name: "ApplicationUri", kind: kString},
-			{name: "ClientType", kind: kString},
-			{name: "SystemUserAllowed", kind: kBool},
-			{name: "Scope", kind: kString},
-			{name: "IsEnabled", kind: kBool},
-			{name: "ReferenceTokens", kind: kString},
-			{name: "ApplicationSecretHash", kind: kString}, // string(250), nullable: base64(SHA-256(secret))
-		},
-		navs: []nav{{name: "SystemUser", set: "Systems_Security_Users", typeName: "Systems_Security_User",
-			props: []prop{{name: "Id", kind: kGUID}, {name: "Login", kind: kString}, {name: "UserType", kind: kString}, {name: "Active", kind: kBool},
-				{name: "IsAdmin", kind: kBool}}}},
-	}
-	return map[string]*entitySet{customers.name: customers, products.name: products, apps.name: apps}
-}
-
 // setSnapshot returns the set with its rows copied (Trusted Apps built from the
 // registry). The caller holds no lock.
 func (in *instance) setSnapshot(name string) (*entitySet, bool) {
@@ -265,17 +224,7 @@ func (in *instance) setSnapshot(name string) (*entitySet, bool) {
 	if name == "Systems_Security_TrustedApplications" {
 		for _, id := range in.appOrder {
 			a := in.apps[id]
-			var user any
-			if u := a.SystemUser; u != nil {
-				user = row{"Id": u.ID, "Login": u.Login, "UserType": u.Type, "Active": u.Active, "IsAdmin": u.IsAdmin}
-			}
-			var hash any // null when the app has no secret, as ERP.net sends it
-			if a.ApplicationSecretHash != "" {
-				hash = a.ApplicationSecretHash
-			}
-			cp.rows = append(cp.rows, row{"Id": in.appIDs[id], "Name": a.Name, "ApplicationUri": a.ApplicationURI,
-				"ClientType": a.ClientType, "SystemUserAllowed": a.SystemUserAllowed, "SystemUser": user,
-				"Scope": a.Scope, "IsEnabled": a.IsEnabled, "ReferenceTokens": a.ReferenceTokens, "ApplicationSecretHash": hash})
+			cp.rows = append(cp.rows, appRow(in.appIDs[id], a))
 		}
 		return &cp, true
 	}
@@ -574,11 +523,20 @@ func businessError(w http.ResponseWriter, r *http.Request, code, msg string) {
 	odataError(w, http.StatusInternalServerError, code, msg, typeServerException)
 }
 
-// checkValues validates a change; it returns a business error message or "".
+// checkValues validates a change against the model: known attributes, not read-only,
+// of the right type (an Amount is {"Value":12.5,"Currency":"EUR"}, a
+// MultilanguageString {"en":"text"}), within their length and allowed values, and the
+// required ones present on create (unless the model gives a default). It returns a
+// business error code and message, or "".
 func checkValues(set *entitySet, body map[string]any, creating bool) (code, msg string) {
 	for k, v := range body {
 		if strings.HasPrefix(k, "@odata.") {
 			continue
+		}
+		navName, bind := strings.CutSuffix(k, "@odata.bind")
+		if _, isNav := set.nav(navName); isNav {
+			return "2031", fmt.Sprintf("The sandbox does not change the reference %s of entity '%s' through the Domain API%s.", navName, set.entity,
+				map[bool]string{true: " (" + k + ")", false: ""}[bind])
 		}
 		p, ok := set.prop(k)
 		if !ok {
@@ -593,27 +551,19 @@ func checkValues(set *entitySet, body map[string]any, creating bool) (code, msg 
 			}
 			continue
 		}
-		typeOK := true
-		switch p.kind {
-		case kString, kDateTime:
-			_, typeOK = v.(string)
-		case kGUID:
-			s, _ := v.(string)
-			typeOK = guidRE.MatchString(s)
-		case kBool:
-			_, typeOK = v.(bool)
-		case kInt:
-			n, isNum := v.(json.Number)
-			_, err := n.Int64()
-			typeOK = isNum && err == nil
-		case kNumber:
-			_, typeOK = v.(json.Number)
+		if want := typeProblem(p, v); want != "" {
+			return "2029", fmt.Sprintf("The value for '%s' must be %s.", k, want)
 		}
-		if !typeOK {
-			return "2029", fmt.Sprintf("The value for '%s' must be of type %s.", k, p.kind)
+		for _, text := range textsOf(v) {
+			if p.required && strings.TrimSpace(text) == "" {
+				return "2030", fmt.Sprintf("%s is required on entity '%s'.", k, set.entity)
+			}
+			if p.maxLen > 0 && len([]rune(text)) > p.maxLen {
+				return "2030", fmt.Sprintf("%s is longer than %d characters on entity '%s'.", k, p.maxLen, set.entity)
+			}
 		}
-		if s, ok := v.(string); ok && p.required && strings.TrimSpace(s) == "" {
-			return "2030", fmt.Sprintf("%s is required on entity '%s'.", k, set.entity)
+		if s, ok := v.(string); ok && len(p.enum) > 0 && !contains(p.enum, s) {
+			return "2030", fmt.Sprintf("'%s' is not an allowed value of %s: use %s.", s, k, strings.Join(p.enum, ", "))
 		}
 		if n, ok := v.(json.Number); ok && p.name == "GracePeriodDays" {
 			if i, _ := n.Int64(); i < 0 {
@@ -623,7 +573,7 @@ func checkValues(set *entitySet, body map[string]any, creating bool) (code, msg 
 	}
 	if creating {
 		for _, p := range set.props {
-			if p.required && body[p.name] == nil {
+			if p.required && !p.readOnly && p.def == nil && body[p.name] == nil {
 				return "2030", fmt.Sprintf("%s is required on entity '%s'.", p.name, set.entity)
 			}
 		}
@@ -631,12 +581,87 @@ func checkValues(set *entitySet, body map[string]any, creating bool) (code, msg 
 	return "", ""
 }
 
+// typeProblem says what a value of p must look like, or "" when v fits.
+func typeProblem(p prop, v any) string {
+	switch p.kind {
+	case kString:
+		if _, ok := v.(string); !ok {
+			return "of type Edm.String"
+		}
+	case kDateTime:
+		s, _ := v.(string)
+		if _, err := time.Parse(time.RFC3339, s); err != nil {
+			return "of type Edm.DateTimeOffset, e.g. \"2025-03-14T09:30:00Z\""
+		}
+	case kDate:
+		s, _ := v.(string)
+		if _, err := time.Parse(time.DateOnly, s); err != nil {
+			return "of type Edm.Date, e.g. \"2025-03-14\""
+		}
+	case kGUID:
+		if s, _ := v.(string); !guidRE.MatchString(s) {
+			return "of type Edm.Guid"
+		}
+	case kBool:
+		if _, ok := v.(bool); !ok {
+			return "of type Edm.Boolean"
+		}
+	case kInt:
+		n, isNum := v.(json.Number)
+		if _, err := n.Int64(); !isNum || err != nil {
+			return "of type Edm.Int32"
+		}
+	case kNumber:
+		if _, ok := v.(json.Number); !ok {
+			return "of type Edm.Decimal"
+		}
+	case kAmount:
+		m, ok := v.(map[string]any)
+		_, num := m["Value"].(json.Number)
+		cur, _ := m["Currency"].(string)
+		if !ok || !num || len(m) != 2 || len(cur) != 3 || strings.ToUpper(cur) != cur {
+			return `an Amount: {"Value": 12.5, "Currency": "EUR"}`
+		}
+	case kMLString:
+		m, ok := v.(map[string]any)
+		if !ok || len(m) == 0 {
+			return `a MultilanguageString: {"en": "text"} (one entry per language)`
+		}
+		for lang, text := range m {
+			if _, isText := text.(string); !isText || len(lang) < 2 || len(lang) > 3 {
+				return `a MultilanguageString: {"en": "text"} (one entry per language)`
+			}
+		}
+	}
+	return ""
+}
+
+// textsOf lists the text a value holds: a string, or a MultilanguageString's translations.
+func textsOf(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case map[string]any:
+		var out []string
+		if _, isAmount := x["Currency"]; isAmount {
+			return nil
+		}
+		for _, t := range x {
+			if s, ok := t.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
 func readBody(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
 	dec.UseNumber()
 	var body map[string]any
 	if err := dec.Decode(&body); err != nil || body == nil {
-		odataError(w, http.StatusBadRequest, "BadRequest", "The request body must be one JSON object, e.g. {\"Notes\":\"text\"}", "")
+		odataError(w, http.StatusBadRequest, "BadRequest", "The request body must be one JSON object, e.g. {\"DefaultPaymentTermDays\":30}", "")
 		return nil, false
 	}
 	return body, true
@@ -651,11 +676,15 @@ func (in *instance) modify(w http.ResponseWriter, r *http.Request, set *entitySe
 		}
 	}
 	if set.readOnly {
-		businessError(w, r, "2031", fmt.Sprintf("Entity '%s' cannot be changed through the sandbox Domain API: edit Trusted Apps in Instance Manager.", set.entity))
+		businessError(w, r, "2031", fmt.Sprintf("Entity '%s' is read-only.", set.entity))
 		return
 	}
 	if code, msg := checkValues(set, body, false); code != "" {
 		businessError(w, r, code, msg)
+		return
+	}
+	if set.name == "Systems_Security_TrustedApplications" {
+		in.modifyApp(w, r, set, key, body)
 		return
 	}
 	in.mu.Lock()
@@ -673,6 +702,9 @@ func (in *instance) modify(w http.ResponseWriter, r *http.Request, set *entitySe
 					rw[k] = v
 				}
 			}
+			if _, ok := set.prop("UpdateTime"); ok {
+				rw["UpdateTime"] = in.now().UTC().Format(time.RFC3339)
+			}
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return
@@ -686,22 +718,32 @@ func (in *instance) create(w http.ResponseWriter, r *http.Request, set *entitySe
 		return
 	}
 	if set.readOnly {
-		businessError(w, r, "2031", fmt.Sprintf("Entity '%s' cannot be changed through the sandbox Domain API: edit Trusted Apps in Instance Manager.", set.entity))
+		businessError(w, r, "2031", fmt.Sprintf("Entity '%s' is read-only.", set.entity))
 		return
 	}
 	if code, msg := checkValues(set, body, true); code != "" {
 		businessError(w, r, code, msg)
 		return
 	}
+	if set.name == "Systems_Security_TrustedApplications" {
+		in.createApp(w, r, set, body)
+		return
+	}
 	rw := row{}
 	for _, p := range set.props {
 		rw[p.name] = body[p.name]
+		if rw[p.name] == nil && p.def != nil {
+			rw[p.name] = p.def
+		}
 	}
 	if rw["Id"] == nil {
 		rw["Id"] = stableGUID(fmt.Sprintf("%s:%d", set.name, in.now().UnixNano()))
 	}
-	if _, ok := set.prop("CreationTimeUtc"); ok {
-		rw["CreationTimeUtc"] = in.now().UTC().Format(time.RFC3339)
+	if _, ok := set.prop("CreationTime"); ok {
+		rw["CreationTime"] = in.now().UTC().Format(time.RFC3339)
+	}
+	if _, ok := set.prop("DisplayText"); ok {
+		rw["DisplayText"] = displayText(rw)
 	}
 	in.mu.Lock()
 	live := in.sets[set.name]
@@ -714,13 +756,28 @@ func (in *instance) create(w http.ResponseWriter, r *http.Request, set *entitySe
 	}
 	live.rows = append(live.rows, rw)
 	in.mu.Unlock()
+	writeCreated(w, in.odataRoot(), set, rw)
+}
+
+// displayText is DisplayText for a new row: its Name in English, else its Number.
+func displayText(rw row) any {
+	if m, ok := rw["Name"].(map[string]any); ok {
+		if en, ok := m["en"].(string); ok {
+			return en
+		}
+	}
+	return rw["Number"]
+}
+
+// writeCreated answers 201 with the new entity and its Location.
+func writeCreated(w http.ResponseWriter, root string, set *entitySet, rw row) {
 	var b bytes.Buffer
 	b.WriteString(`{"@odata.context":`)
-	writeJSONValue(&b, in.odataRoot()+"$metadata#"+set.name+"/$entity")
+	writeJSONValue(&b, root+"$metadata#"+set.name+"/$entity")
 	b.WriteByte(',')
 	encodeRowFields(&b, set, rw, nil, nil)
 	b.WriteByte('}')
-	w.Header().Set("Location", fmt.Sprintf("%s%s(%s)", in.odataRoot(), set.name, rw["Id"]))
+	w.Header().Set("Location", fmt.Sprintf("%s%s(%s)", root, set.name, rw[set.keyName()]))
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusCreated)
 	w.Write(b.Bytes())
@@ -732,6 +789,23 @@ func metadataXML(names []string, sets map[string]*entitySet) string {
 	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
 	b.WriteString(`<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">` + "\n")
 	b.WriteString(`<edmx:DataServices><Schema Namespace="Erp" xmlns="http://docs.oasis-open.org/odata/ns/edm">` + "\n")
+	uses := map[propKind]bool{}
+	for _, n := range names {
+		for _, p := range sets[n].props {
+			uses[p.kind] = true
+		}
+		for _, nv := range sets[n].navs {
+			for _, p := range nv.props {
+				uses[p.kind] = true
+			}
+		}
+	}
+	if uses[kAmount] {
+		b.WriteString(`<ComplexType Name="Amount"><Property Name="Value" Type="Edm.Decimal" Nullable="false"/><Property Name="Currency" Type="Edm.String"/></ComplexType>` + "\n")
+	}
+	if uses[kMLString] {
+		b.WriteString(`<ComplexType Name="MultilanguageString" OpenType="true"/>` + "\n")
+	}
 	for _, n := range names {
 		s := sets[n]
 		fmt.Fprintf(&b, `<EntityType Name="%s"><Key><PropertyRef Name="%s"/></Key>`, s.typeName, s.keyName())
@@ -756,24 +830,4 @@ func metadataXML(names []string, sets map[string]*entitySet) string {
 	}
 	b.WriteString("</EntityContainer></Schema></edmx:DataServices></edmx:Edmx>\n")
 	return b.String()
-}
-
-// writeModel answers /api/domain/standardmodel (anonymous) and currentmodel (token;
-// adds the database).
-func (in *instance) writeModel(w http.ResponseWriter, current bool) {
-	var ents []map[string]any
-	for _, n := range setNames {
-		s := in.sets[n]
-		var attrs []map[string]string
-		for _, p := range s.props {
-			attrs = append(attrs, map[string]string{"name": p.name, "type": strings.TrimPrefix(string(p.kind), "Edm.")})
-		}
-		ents = append(ents, map[string]any{"name": s.entity, "entitySet": s.name, "attributes": attrs})
-	}
-	m := map[string]any{"version": in.cfg.Version, "entities": ents}
-	if current {
-		m["database"] = in.cfg.Database
-		m["customizations"] = []string{}
-	}
-	writeJSON(w, http.StatusOK, m)
 }

@@ -6,44 +6,85 @@
 // every test of the client run against, so it follows erpnet-reference.md closely and
 // imports nothing else of this module.
 //
-// Decisions where the ERP.net docs are silent (the reference's "Gaps"):
+// What it does is either documented by ERP.net's public docs (ErpNetDocs/dev, /tech,
+// /model) or a GUESS, marked as such here and in docs/decisions.md ("2026-12-01:
+// verdicts, licences, docs"). A guess is what the sandbox must do because the docs are
+// silent; it is never evidence of what ERP.net does.
 //
-//   - Token errors are HTTP 400 {"error","error_description"} with the docs' typical
-//     messages (IdentityServer4's shape).
-//   - Missing client_id/client_secret gives invalid_request (the ERP.net docs);
-//     Config.MissingCredentialsError switches to IdentityServer4's invalid_client.
-//     A disabled app gives invalid_client (client-credentials table);
-//     Config.DisabledAppError switches to unauthorized_client.
-//   - An inactive System User gives unauthorized_client, like a missing one.
-//   - A scope request that is empty or only openid/profile/offline_access, or an app
-//     with an empty Scope field, yields a token with no scopes (not an error).
+// Documented: the discovery document's issuer, endpoints, grant types and scopes;
+// the token request and its error codes with the docs' typical messages
+// (invalid_client "Invalid client_id or client_secret", unauthorized_client "The
+// client is not authorized to use this grant type", invalid_scope "Invalid scope:
+// update", ...); the claims of a client-credentials token; sessions (opened by a
+// token's first API call, 20 minutes idle, 1 hour absolute for service sessions, one
+// licence slot each) and MaximumLicenseCountExceeded when none is free; the Domain
+// API's SessionRpm 600 and SessionConcurrentRequests 1 with a queue of 5, the Table
+// API's GlobalConcurrentRequests 2 with a queue of 5, then 429; auto-discovery (the
+// Domain API's Url {root}/api, its ODataServiceRoot {root}/api/domain/odata/, System
+// true only for system sites such as ID); /tools/ver, /tools/server-info,
+// /tools/sha256; business errors as 500 with an OData error body; the model endpoints
+// /api/domain/standardmodel[/{entitySet}] (anonymous) and currentmodel (token); the
+// entity sets' attributes, types and supported filters as ErpNetDocs/model lists them
+// (Crm_Sales_Customers, General_Products_Products, Systems_Security_TrustedApplications,
+// the last one ReadWrite).
+//
+// GUESSES (the docs are silent):
+//
+//   - The HTTP status of MaximumLicenseCountExceeded: 500 with an OData error body
+//     whose code is "MaximumLicenseCountExceeded", like other server-side refusals.
+//     Config.LicenseExhaustedStatus 503 answers 503 with Retry-After instead (an
+//     unpublished page in the tech repository's history says so).
+//   - Retry-After: on 429 it is the whole seconds until the request would be accepted
+//     (1 for the concurrency limits); on 503 the seconds until the first session
+//     frees its slot. The rate-limit docs name only the 429 status.
+//   - Discovery extras: userinfo_endpoint, claims_supported,
+//     token_endpoint_auth_methods_supported (client_secret_basic and
+//     client_secret_post), response_modes_supported, subject_types_supported,
+//     id_token_signing_alg_values_supported and code_challenge_methods_supported are
+//     IdentityServer4's usual fields; the docs show a truncated document without them.
+//   - 403 on writes without update: a write method (POST, PATCH, PUT, DELETE) without
+//     the update scope, or a read without read or update, is 403 with an OData error
+//     body and `WWW-Authenticate: Bearer error="insufficient_scope", scope="update"`.
+//   - Basic auth at the token endpoint: client_secret_basic (RFC 6749 2.3.1,
+//     form-urlencoded id and secret) is accepted besides the documented form fields,
+//     because the official .NET client's IdentityModel call sends Basic by default.
+//   - Token errors are HTTP 400 {"error","error_description"} (IdentityServer4's
+//     shape). Missing client_id/client_secret gives invalid_request (the docs' table);
+//     Config.MissingCredentialsError switches to IdentityServer4's invalid_client. A
+//     disabled app gives invalid_client (the client-credentials table);
+//     Config.DisabledAppError switches to unauthorized_client. An inactive System User
+//     gives unauthorized_client, like a missing one.
+//   - Sign-in scopes (openid, profile, offline_access) in a client-credentials request
+//     are dropped from the grant by default; Config.SignInScopes "refuse" answers
+//     invalid_scope instead. The docs say only that such a token never carries them.
+//   - A scope request that is empty, or an app with an empty Scope field, yields a
+//     token with no scopes (not an error); DomainApi outside the Scope field is
+//     invalid_scope.
 //   - API 401s carry `WWW-Authenticate: Bearer error="invalid_token",
 //     error_description="..."` (ASP.NET wording); a request without a token gets a
 //     bare `Bearer` challenge (RFC 6750 3.1). The issuer is checked before the
 //     signature so a foreign token is reported as such rather than as an unknown key.
 //   - No clock skew: exp and nbf are enforced to the second, so a 30 s token visibly
 //     expires in a demo.
-//   - A write method (POST, PATCH, PUT, DELETE) without the `update` scope, or a read
-//     without `read` or `update`, is 403 with an OData error body and
-//     `WWW-Authenticate: Bearer error="insufficient_scope", scope="update"`.
-//   - Licence exhaustion is HTTP 500 with an OData error body whose code is
-//     "MaximumLicenseCountExceeded" (ERP.net reports server-side failures as 500 +
-//     OData error; the message names the slot count and the 20-minute idle release).
-//   - Rate limits are 429 with Retry-After (whole seconds) and an OData error body.
-//   - Reference tokens act as the app's System User and need a System User.
-//   - The Table API validates tokens like the Domain API but needs 'TableAPI' in aud.
-//     A token has one session (one licence slot) across both APIs. The Table API's
-//     only rate limit is GlobalConcurrentRequests 2 per instance (429, Retry-After 1);
-//     SessionRpm and the per-session queue are the Domain API's. It is read-only: a
-//     write is 405 before the scope is looked at. Auto-discovery lists it with Url =
-//     the site root ({Url}/tableapi/odata/{Table}) and, like DomainAPI, an
-//     ODataServiceRoot.
+//   - A session is one per token (a JWT's jti, a reference token's value) and shared by
+//     the Domain API and the Table API; a token whose session closed opens a new one on
+//     its next call (the docs' re-activation). Reference tokens act as the app's System
+//     User and need one.
+//   - The Table API validates tokens like the Domain API but needs 'TableAPI' in aud;
+//     the Domain API's per-session limits do not apply to it; it is read-only (a write
+//     is 405 before the scope is looked at). Auto-discovery lists it with Url = the
+//     site root ({Url}/tableapi/odata/{Table}).
 //   - $filter (both APIs) supports eq ne gt ge lt le, in (...), and/or/not,
-//     parentheses, contains/startswith/endswith; text compares case-sensitively,
-//     null equals only null (two-valued logic). Anything else is 400 with an OData
-//     error body naming the position and the problem. This is more than the Table API
-//     documents (and, eq, le, ge, in, like): the sandbox does not refuse what ERP.net
-//     might, and has no like.
+//     parentheses, contains/startswith/endswith (for the model's "like"); ne counts as
+//     Equals. On the model sets each attribute allows only its documented Supported
+//     Filters (multi-language strings only contains); the Table API's raw tables
+//     allow every operator. Text compares case-sensitively; null equals only null.
+//     Anything else is 400 with an OData error body naming the position and the problem.
+//   - Writes: the sandbox validates types, lengths, allowed values and required
+//     attributes, and fills the model's defaults, but does not require or change the
+//     references it does not serve (a product's ProductGroup, a customer's Party).
+//     ApplicationSecretHash is served on reads and accepted on writes, as the model
+//     describes it (string(250), nullable; null when the app has no secret).
 package sandbox
 
 import (
@@ -81,6 +122,12 @@ const (
 	SessionQueue              = 5
 )
 
+// What the token endpoint does with sign-in scopes (Config.SignInScopes).
+const (
+	SignInScopesDrop   = "drop"
+	SignInScopesRefuse = "refuse"
+)
+
 // Error codes the sandbox can be configured to answer with (see Config).
 const (
 	ErrInvalidClient      = "invalid_client"
@@ -102,9 +149,19 @@ type Config struct {
 	// MissingCredentialsError is the error for a missing client_id or client_secret:
 	// "invalid_request" (default, per the ERP.net docs) or "invalid_client" (IdentityServer4).
 	MissingCredentialsError string
-	LicenseSlots            int              // concurrent API sessions allowed; 0 means DefaultLicenseSlots
-	Logger                  *log.Logger      // request log (method, path, status, client_id; never a secret or whole token); nil = silent
-	Now                     func() time.Time // clock for tests; nil = time.Now
+	LicenseSlots            int // concurrent API sessions allowed; 0 means DefaultLicenseSlots
+	// LicenseExhaustedStatus is the HTTP status of MaximumLicenseCountExceeded: 500
+	// (default, like other server-side refusals) or 503, which also sends Retry-After
+	// with the seconds until the first session frees its slot. ERP.net's published
+	// docs give neither (see the package comment).
+	LicenseExhaustedStatus int
+	// SignInScopes is what the token endpoint does with openid, profile and
+	// offline_access in a client-credentials request: "drop" (default) grants the
+	// token without them, "refuse" answers invalid_scope naming the first one. The
+	// docs say only that such a token never carries them.
+	SignInScopes string
+	Logger       *log.Logger      // request log (method, path, status, client_id; never a secret or whole token); nil = silent
+	Now          func() time.Time // clock for tests; nil = time.Now
 	// Apps are extra Trusted App records registered at start (as if AddApp was called).
 	Apps []TrustedApp
 	// NoScenarios leaves out the built-in scenario apps (Scenarios() is then empty).
@@ -153,7 +210,19 @@ type TrustedApp struct {
 	IsEnabled bool
 	// ReferenceTokens is "None" ("" means None), "AuthenticatedUsers" or
 	// "AdministratorsOnly"; anything but None lets IssueReferenceToken issue enrt_ tokens.
+	// (The dev docs call this field AccessTokens; the model calls it ReferenceTokens.)
 	ReferenceTokens string
+	// The record's other fields, served and writable through the Domain API; they do
+	// not change how the sandbox answers.
+	BasicAuthenticationAllowed        bool
+	SystemUserLoginURL                string
+	ImpersonateAsInternalUserAllowed  bool
+	ImpersonateAsCommunityUserAllowed bool
+	ImpersonateLoginURL               string
+	ImpersonateLogoutURL              string
+	Notes                             string
+	// CreationTimeUTC is when the record was registered; zero means "when added".
+	CreationTimeUTC time.Time
 	TokenLifetime   time.Duration // 0 = Config.TokenLifetime
 
 	// TokenDelay makes the token endpoint answer this app only after the delay (a slow
@@ -232,6 +301,20 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.LicenseSlots == 0 {
 		c.LicenseSlots = DefaultLicenseSlots
+	}
+	switch c.LicenseExhaustedStatus {
+	case 0:
+		c.LicenseExhaustedStatus = http.StatusInternalServerError
+	case http.StatusInternalServerError, http.StatusServiceUnavailable:
+	default:
+		return c, fmt.Errorf("sandbox: LicenseExhaustedStatus %d is not supported: use 500 or 503", c.LicenseExhaustedStatus)
+	}
+	switch c.SignInScopes {
+	case "":
+		c.SignInScopes = SignInScopesDrop
+	case SignInScopesDrop, SignInScopesRefuse:
+	default:
+		return c, fmt.Errorf("sandbox: SignInScopes %q is not supported: use %q or %q", c.SignInScopes, SignInScopesDrop, SignInScopesRefuse)
 	}
 	if c.Now == nil {
 		c.Now = time.Now

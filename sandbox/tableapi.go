@@ -12,8 +12,12 @@ import (
 
 // TableAPIConcurrentRequests is the Table API's documented GlobalConcurrentRequests:
 // at most this many Table API requests run at once on an instance, whoever sends
-// them; one more gets 429 with Retry-After.
-const TableAPIConcurrentRequests = 2
+// them. TableAPIQueue more wait in the documented internal queue; one more than that
+// gets 429 with Retry-After.
+const (
+	TableAPIConcurrentRequests = 2
+	TableAPIQueue              = 5
+)
 
 // tableNames is the stable order of the Table API's tables.
 var tableNames = []string{"Gen_Documents", "Crm_Sales_Orders"}
@@ -151,24 +155,37 @@ func (in *instance) handleTableAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 // admitTable opens or reuses the principal's session (the licence slot is shared
-// with the Domain API) and takes one of the instance's TableAPIConcurrentRequests
-// slots; beyond them the answer is 429 with Retry-After. The Domain API's per-session
-// limits (SessionRpm, one request at a time) do not apply to the Table API. On
-// success the caller must call the returned release when done.
+// with the Domain API), then takes one of the instance's TableAPIConcurrentRequests
+// slots, waiting in the queue of TableAPIQueue when they are taken; with the queue full
+// too the answer is 429 with Retry-After. The Domain API's per-session limits
+// (SessionRpm, one request at a time) do not apply to the Table API. On success the
+// caller must call the returned release when done.
 func (in *instance) admitTable(w http.ResponseWriter, r *http.Request, p *principal) (release func(), ok bool) {
 	now := in.now()
 	s := in.lockSession(w, r, p, now)
 	if s == nil {
 		return nil, false
 	}
-	if in.tableActive >= TableAPIConcurrentRequests {
-		running := in.tableActive
+	if in.tableQueued >= TableAPIConcurrentRequests+TableAPIQueue {
+		queued := in.tableQueued
 		in.mu.Unlock()
-		in.tooMany(w, r, 1, fmt.Sprintf("Too many requests: the Table API runs at most %d requests at once on this instance (GlobalConcurrentRequests %d) and %d are running. Retry after 1 second.",
-			TableAPIConcurrentRequests, TableAPIConcurrentRequests, running))
+		in.tooMany(w, r, 1, fmt.Sprintf("Too many requests: the Table API runs at most %d requests at once on this instance (GlobalConcurrentRequests %d) and queues %d more; %d are running or queued. Retry after 1 second.",
+			TableAPIConcurrentRequests, TableAPIConcurrentRequests, TableAPIQueue, queued))
 		return nil, false
 	}
 	s.lastUsed = now
+	in.tableQueued++
+	in.mu.Unlock()
+	select {
+	case in.tableRun <- struct{}{}:
+	case <-r.Context().Done():
+		in.mu.Lock()
+		in.tableQueued--
+		in.mu.Unlock()
+		logInfo(r).abandoned = true
+		return nil, false
+	}
+	in.mu.Lock()
 	in.tableActive++
 	hold := in.tableHold
 	in.mu.Unlock()
@@ -178,7 +195,9 @@ func (in *instance) admitTable(w http.ResponseWriter, r *http.Request, p *princi
 	return func() {
 		in.mu.Lock()
 		in.tableActive--
+		in.tableQueued--
 		in.mu.Unlock()
+		<-in.tableRun
 	}, true
 }
 

@@ -1,10 +1,14 @@
 package sandbox
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestTableAPIServesTables(t *testing.T) {
@@ -198,11 +202,12 @@ func TestTableAPILicences(t *testing.T) {
 }
 
 // TestTableAPIGlobalConcurrency holds two Table API requests inside the server with a
-// hook, so the third one deterministically finds both slots taken.
+// hook, so the next five deterministically wait in the documented queue and the eighth
+// finds running requests and queue full: 429. Released, all seven complete.
 func TestTableAPIGlobalConcurrency(t *testing.T) {
 	s := start(t, Config{})
 	h := scenario(t, s, "healthy")
-	entered, release := make(chan string, 4), make(chan struct{})
+	entered, release := make(chan string, 16), make(chan struct{})
 	s.main.mu.Lock()
 	s.main.tableHold = func(r *http.Request) {
 		entered <- r.URL.Query().Get("$top")
@@ -212,9 +217,14 @@ func TestTableAPIGlobalConcurrency(t *testing.T) {
 		}
 	}
 	s.main.mu.Unlock()
-	// Two different sessions: the limit is global, not per session.
-	held := make(chan apiResult, 2)
-	for _, top := range []string{"1", "2"} {
+	queued := func() (active, queued int) {
+		s.main.mu.Lock()
+		defer s.main.mu.Unlock()
+		return s.main.tableActive, s.main.tableQueued
+	}
+	// Seven different sessions: the limit is global, not per session.
+	held := make(chan apiResult, 7)
+	send := func(top string) {
 		tok := tokenFor(t, h)
 		go func() {
 			req, _ := http.NewRequest("GET", s.URL()+"/tableapi/odata/Gen_Documents?$top="+top, nil)
@@ -228,38 +238,128 @@ func TestTableAPIGlobalConcurrency(t *testing.T) {
 			held <- apiResult{status: resp.StatusCode}
 		}()
 	}
+	send("1")
+	send("2")
 	<-entered
 	<-entered
+	for i := range TableAPIQueue {
+		send(fmt.Sprint(10 + i))
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		a, q := queued()
+		if a == 2 && q == 7 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the queue never filled: %d running, %d running or queued", a, q)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	select {
+	case top := <-entered:
+		t.Fatalf("a queued request ($top=%s) ran while two held the slots", top)
+	default:
+	}
 	third := tokenFor(t, h)
 	r := call(t, "GET", s.URL()+"/tableapi/odata/Crm_Sales_Orders?$top=3", third, "")
 	code, msg := r.odataError()
 	if r.status != 429 || code != "TooManyRequests" || r.header.Get("Retry-After") != "1" ||
-		!strings.Contains(msg, "at most 2 requests at once on this instance (GlobalConcurrentRequests 2) and 2 are running") {
-		t.Errorf("third concurrent request: %d Retry-After %q %s", r.status, r.header.Get("Retry-After"), r.body)
+		!strings.Contains(msg, "at most 2 requests at once on this instance (GlobalConcurrentRequests 2) and queues 5 more; 7 are running or queued") {
+		t.Errorf("eighth concurrent request: %d Retry-After %q %s", r.status, r.header.Get("Retry-After"), r.body)
 	}
 	// The Domain API is not affected by the Table API's limit.
 	if r := call(t, "GET", s.URL()+"/api/domain/odata/Crm_Sales_Customers?$top=1", third, ""); r.status != 200 {
 		t.Errorf("Domain API while the Table API is full: %d %s", r.status, r.body)
 	}
 	close(release)
-	for range 2 {
+	for range 7 {
 		if r := <-held; r.status != 200 {
-			t.Errorf("held request: %d %s", r.status, r.body)
+			t.Errorf("held or queued request: %d %s", r.status, r.body)
 		}
 	}
-	// Slots are free again: the third one goes through now.
+	for range TableAPIQueue { // the queued ones ran once the slots were free
+		<-entered
+	}
+	// Slots are free again: the eighth one goes through now.
 	if r := call(t, "GET", s.URL()+"/tableapi/odata/Crm_Sales_Orders?$top=3", third, ""); r.status != 200 {
 		t.Errorf("after release: %d %s", r.status, r.body)
 	}
 	if got := <-entered; got != "3" {
 		t.Errorf("hook saw $top=%s", got)
 	}
-	s.main.mu.Lock()
-	active := s.main.tableActive
-	s.main.mu.Unlock()
-	if active != 0 {
-		t.Errorf("%d Table API slots still taken", active)
+	// A handler releases its slot as it returns, which can be just after the client
+	// read the answer.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		a, q := queued()
+		if a == 0 && q == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d Table API slots still taken, %d queued", a, q)
+		}
 	}
+}
+
+// A queued request whose client gives up leaves the queue: its place is free again.
+func TestTableAPIQueuedClientGoesAway(t *testing.T) {
+	s := start(t, Config{})
+	h := scenario(t, s, "healthy")
+	release := make(chan struct{})
+	s.main.mu.Lock()
+	s.main.tableHold = func(r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}
+	s.main.mu.Unlock()
+	var holders sync.WaitGroup
+	defer holders.Wait()
+	defer close(release)
+	for range TableAPIConcurrentRequests {
+		req, _ := http.NewRequest("GET", s.URL()+"/tableapi/odata/Gen_Documents?$top=1", nil)
+		req.Header.Set("Authorization", "Bearer "+tokenFor(t, h))
+		holders.Add(1)
+		go func() {
+			defer holders.Done()
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		}()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", s.URL()+"/tableapi/odata/Gen_Documents?$top=2", nil)
+	req.Header.Set("Authorization", "Bearer "+tokenFor(t, h))
+	done := make(chan error, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	waitQueued := func(want int) {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			s.main.mu.Lock()
+			q := s.main.tableQueued
+			s.main.mu.Unlock()
+			if q == want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("queued %d, want %d", q, want)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	waitQueued(3)
+	cancel()
+	if err := <-done; err == nil {
+		t.Error("the cancelled request got an answer")
+	}
+	waitQueued(2)
 }
 
 // The Domain API's per-session SessionRpm does not apply to the Table API, whose only
@@ -292,8 +392,8 @@ func TestAutoDiscoveryListsTableAPI(t *testing.T) {
 				t.Errorf("%s: TableAPI site lacks %s: %v", p, k, site)
 			}
 		}
-		if site["Status"] != "Working" || site["Url"] != s.URL() ||
-			site["AdditionalProperties"].(map[string]any)["ODataServiceRoot"] != s.URL()+"/tableapi/odata/" {
+		if site["Status"] != "Working" || site["Url"] != s.URL() || site["System"] != false ||
+			site["AdditionalProperties"].(map[string]any)["ODataServiceRoot"] != nil {
 			t.Errorf("%s: TableAPI site %v", p, site)
 		}
 		// The documented recipe {site}/tableapi/odata/{Table} works with the listed Url.
@@ -302,7 +402,7 @@ func TestAutoDiscoveryListsTableAPI(t *testing.T) {
 		}
 	}
 	r := call(t, "GET", s.URL()+"/", "", "")
-	if !strings.Contains(string(r.body), "Table API  "+s.URL()+"/tableapi/odata/  (Gen_Documents, Crm_Sales_Orders; GET only, 2 concurrent requests)") {
+	if !strings.Contains(string(r.body), "Table API  "+s.URL()+"/tableapi/odata/  (Gen_Documents, Crm_Sales_Orders; GET only, 2 concurrent requests and a queue of 5)") {
 		t.Errorf("banner:\n%s", r.body)
 	}
 }

@@ -53,7 +53,7 @@ func TestTokenErrors(t *testing.T) {
 		{name: "disabled", form: cc(scenario(t, s, "disabled")), wantErr: "invalid_client"},
 		{name: "public client", form: cc(scenario(t, s, "public-client")), wantErr: "invalid_client"},
 		{name: "rotated secret", form: cc(scenario(t, s, "rotated-secret")), wantErr: "invalid_client"},
-		{name: "system user not allowed", form: cc(scenario(t, s, "system-user-not-allowed")), wantErr: "unauthorized_client", wantDesc: "client not authorized for this grant type"},
+		{name: "system user not allowed", form: cc(scenario(t, s, "system-user-not-allowed")), wantErr: "unauthorized_client", wantDesc: "The client is not authorized to use this grant type"},
 		{name: "no system user", form: cc(scenario(t, s, "no-system-user")), wantErr: "unauthorized_client"},
 		{name: "inactive system user", form: cc(scenario(t, s, "inactive-system-user")), wantErr: "unauthorized_client"},
 		{name: "scope outside field", form: cc(scenario(t, s, "scope-not-allowed"), "scope", "read update"), wantErr: "invalid_scope", wantDesc: "Invalid scope: update"},

@@ -15,6 +15,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 	fynetooltip "github.com/dweymouth/fyne-tooltip"
 
@@ -179,8 +180,35 @@ func (u *UI) closeEditor() {
 func (u *UI) StartRun() { u.startRun(false, nil) }
 
 // StartFreshRun runs the test with a new token from the Identity Server, bypassing the
-// token cache (after changing the Trusted App, for instance).
-func (u *UI) StartFreshRun() { u.startRun(true, nil) }
+// token cache (after changing the Trusted App, for instance). For a profile tagged
+// Production it first says what that costs and asks: the new token's first API call
+// opens a new ERP.net session, which holds one of production's licence slots.
+func (u *UI) StartFreshRun() {
+	p, ok := u.desk.Current()
+	if !ok || u.desk.Running() {
+		return
+	}
+	if !profiles.IsProduction(p.Environment) {
+		u.startRun(true, nil)
+		return
+	}
+	d := dialog.NewConfirm("Test with a fresh token?", freshTokenCost(p.Name), func(ok bool) {
+		if ok {
+			u.startRun(true, nil)
+		}
+	}, u.win)
+	d.SetConfirmText("Test with a fresh token")
+	d.SetDismissText("Cancel")
+	d.Show()
+}
+
+// freshTokenCost is what a fresh token costs a production instance.
+func freshTokenCost(name string) string {
+	return "“" + name + "” is tagged Production. A fresh token's first API call opens a new ERP.net session, " +
+		"which holds one of production's licence slots for at least 20 minutes (at most an hour), " +
+		"even if nothing else uses it: a real user may be refused meanwhile.\n\n" +
+		"A normal test reuses the current token and its session. Use a fresh token only after changing the Trusted App."
+}
 
 // InspectToken runs the test on a token the user supplied instead of requesting one:
 // its claims, its signature against the instance's keys and the API calls with it.
@@ -291,11 +319,29 @@ func verdictSentence(r check.Report) string {
 	case r.Cancelled:
 		return "Cancelled after " + humanDuration(d) + "."
 	case r.Verdict == check.Pass:
-		return "Passed in " + humanDuration(d) + "."
+		return "Passed in " + humanDuration(d) + "." + sessionCost(r.Session)
 	case r.Verdict == check.Warn:
-		return "Passed with warnings in " + humanDuration(d) + ": see Guidance."
+		return "Passed with warnings in " + humanDuration(d) + ": see Guidance." + sessionCost(r.Session)
 	case r.Verdict == check.Fail:
-		return "Failed after " + humanDuration(d) + ": see Guidance for the fix."
+		return "Failed after " + humanDuration(d) + ": see Guidance for the fix." + sessionCost(r.Session)
 	}
 	return ""
+}
+
+// sessionCost is the run's licence cost in a few words for the status line (the
+// reports carry the whole sentence).
+func sessionCost(s *check.SessionCost) string {
+	if s == nil {
+		return ""
+	}
+	hm := func(t time.Time) string { return t.Local().Format("15:04") }
+	switch s.State {
+	case check.SessionOpened:
+		return " New ERP.net session: holds a licence slot until about " + hm(s.HoldsUntil) + " (at most " + hm(s.LatestUntil) + ")."
+	case check.SessionReused:
+		return " Reused the ERP.net session opened at " + hm(s.OpenedAt) + ": no new licence slot (held until about " + hm(s.HoldsUntil) + ")."
+	case check.SessionUnknown:
+		return " The token's session holds a licence slot until about " + hm(s.HoldsUntil) + "."
+	}
+	return " No ERP.net session opened: no licence slot used."
 }

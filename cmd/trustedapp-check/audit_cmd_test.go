@@ -7,12 +7,25 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zalando/go-keyring"
+
 	"trustedapp-tester/audit"
 	"trustedapp-tester/internal/testdir"
 )
 
-// TestMain keeps every test of this package away from the user's real audit log.
+// TestMain keeps every test of this package away from the user's real audit log and
+// keychain (in-process runs use go-keyring's in-memory mock). It is also the entry of
+// the real CLI processes the process tests start (see runChild).
 func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) != "" {
+		os.Exit(childMain())
+	}
+	keyring.MockInit()
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		// The mock needs no bus, but the token cache only uses a keychain where a
+		// session bus exists (profiles.TokenKeychain).
+		os.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/trustedapp-check-test-bus")
+	}
 	dir, err := os.MkdirTemp("", "trustedapp-check-audit")
 	if err != nil {
 		panic(err)

@@ -19,6 +19,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/internal/atomicfile"
+	"trustedapp-tester/internal/shellquote"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/report"
 )
@@ -45,9 +46,14 @@ Flags:
   --junit FILE              also write JUnit XML (one testsuite per profile)
   --strict                  warnings fail the check (exit 1); the "Least privilege"
                             advice never does
-  --fresh                   get a fresh token (never reuse a cached one)
-  --no-api                  stop after the token is inspected
-  --all                     check every stored profile
+  --fresh                   get a fresh token (never reuse a cached one); its first
+                            API call opens a new ERP.net session (a licence slot)
+  --no-api                  stop after the token is inspected: no API call, so no
+                            session and no licence slot is used (the check to
+                            schedule often, or to run against production)
+  --all                     check every stored profile; profiles of the same Trusted
+                            App (client_id on one instance) share one session: only
+                            the first makes API calls, the others are skipped there
   --parallel N              with --all: profiles checked at once (default 4); never
                             more than one at a time per host (ERP.net rate limits)
   --secret-stdin            read the client secret from stdin
@@ -72,6 +78,14 @@ Profile fields (without PROFILE they define the target; with it they override):
                             methods: {methods}
 
 Flags may come before or after PROFILE; after -- every argument is a profile name.
+
+Licences: a token's first API call opens an ERP.net session, which holds one
+licence slot until 20 minutes after its last call (at most an hour). So a token is
+reused across runs, kept in the system keychain (never in a file or a report) while
+valid for at least another minute, under its instance, client_id, auth style, scopes
+and the secret's fingerprint (a changed secret drops it). Reused, its session is
+too; each report ends with the session it opened or reused and until when it may
+hold a slot. Without a keychain the token is kept for this process only.
 
 Every token request and API call is also appended to the audit log the desktop
 app shows under History (time, profile, endpoint, status, client_id, token
@@ -351,7 +365,7 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	opts := check.Options{Fresh: f.fresh, SkipAPI: f.noAPI, Timeout: timeout}
+	opts := check.Options{Fresh: f.fresh, SkipAPI: f.noAPI, Timeout: timeout, Cache: newTokenCache()}
 	supplied := ""
 	if f.tokenStdin {
 		if supplied, err = readStdinToken(e.stdin); err != nil {
@@ -364,46 +378,63 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 	docs := make([]report.Document, len(targets))
 	reps := make([]check.Report, len(targets))
 	envProblem := false
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, f.parallel)
-	hostLocks := map[string]*sync.Mutex{}
-	for _, t := range targets {
-		h := strings.ToLower(t.p.Host())
-		if hostLocks[h] == nil {
-			hostLocks[h] = &sync.Mutex{}
-		}
-	}
-	var outMu sync.Mutex
-	journal := newAuditRecorder(e)
+	// One goroutine per host runs its profiles in store order, one at a time: ERP.net's
+	// per-session rate limits, and one session per Trusted App (a later profile of a
+	// Trusted App whose session this run already holds skips its API calls).
+	var hosts []string
+	byHost := map[string][]int{}
 	for i, t := range targets {
 		if t.err != nil {
 			envProblem = true
 			fmt.Fprintf(e.stderr, "trustedapp-check check: %v; skipped\n", t.err)
 			continue
 		}
+		h := strings.ToLower(t.p.Host())
+		if byHost[h] == nil {
+			hosts = append(hosts, h)
+		}
+		byHost[h] = append(byHost[h], i)
+	}
+	var outMu sync.Mutex
+	journal := newAuditRecorder(e)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, f.parallel)
+	for _, h := range hosts {
 		wg.Add(1)
-		go func(i int, t target) {
+		go func(idx []int) {
 			defer wg.Done()
-			lock := hostLocks[strings.ToLower(t.p.Host())]
-			lock.Lock() // one check at a time per host: ERP.net's per-session rate limits
-			defer lock.Unlock()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			var onStep func(check.Step)
-			if tty {
-				name := ""
-				if f.all {
-					name = t.p.Name
+			holder := map[string]string{} // Trusted App -> the profile whose calls hold this run's session
+			for _, i := range idx {
+				t := targets[i]
+				sem <- struct{}{}
+				var onStep func(check.Step)
+				if tty {
+					name := ""
+					if f.all {
+						name = t.p.Name
+					}
+					p := progress(e.stderr, name)
+					onStep = func(s check.Step) { outMu.Lock(); p(s); outMu.Unlock() }
 				}
-				p := progress(e.stderr, name)
-				onStep = func(s check.Step) { outMu.Lock(); p(s); outMu.Unlock() }
+				o := opts
+				app := trustedAppOf(t.p)
+				if first, held := holder[app]; held && f.all {
+					o.SkipAPIBecause = fmt.Sprintf("Skipped: profile %q of the same Trusted App (%s) already holds this run's ERP.net session; one session per Trusted App. Check this profile alone to run its calls: trustedapp-check check %s",
+						first, t.p.ClientID, shellquote.Quote(t.p.Name))
+				}
+				rep := check.Run(e.ctx, t.p, t.secret, o, onStep)
+				<-sem
+				if s := rep.Session; s != nil && s.State != check.SessionNone {
+					if _, held := holder[app]; !held {
+						holder[app] = t.p.Name
+					}
+				}
+				journal.record(t.p, rep)
+				d := report.Build(rep, t.p)
+				d.Forget(t.secret, supplied)
+				reps[i], docs[i] = rep, d
 			}
-			rep := check.Run(e.ctx, t.p, t.secret, opts, onStep)
-			journal.record(t.p, rep)
-			d := report.Build(rep, t.p)
-			d.Forget(t.secret, supplied)
-			reps[i], docs[i] = rep, d
-		}(i, t)
+		}(byHost[h])
 	}
 	wg.Wait()
 
@@ -507,4 +538,18 @@ func ctxOrBackground(c context.Context) context.Context {
 		return context.Background()
 	}
 	return c
+}
+
+// newTokenCache is the token cache of one CLI process: the system keychain, so later
+// runs reuse a token and its ERP.net session (tests replace it).
+var newTokenCache = func() *check.TokenCache { return check.NewVaultTokenCache(profiles.TokenKeychain{}) }
+
+// trustedAppOf names the Trusted App a profile tests: its client_id on its identity
+// server (one record per instance).
+func trustedAppOf(p profiles.Profile) string {
+	host := p.Host()
+	if u, err := url.Parse(p.AuthorityURL()); err == nil && u.Host != "" {
+		host = u.Host
+	}
+	return strings.ToLower(host) + " " + p.ClientID
 }

@@ -429,3 +429,69 @@ func TestCheckTokenStdin(t *testing.T) {
 	r = runArgs(t, context.Background(), strings.Repeat("x", maxTokenBytes+1), "check", "healthy", "--token-stdin", "--store", store)
 	expect(t, r, exitUsage, nil, []string{"more than 64 KiB on stdin"})
 }
+
+// TestCheckAllOneSessionPerTrustedApp: two profiles of one Trusted App (other scopes)
+// and a profile of another app, checked with --all as a schedule would, three times,
+// against a sandbox with only two licence slots: the second profile of the app skips
+// its API calls (saying why), the first reuses its token and session on every run, so
+// the schedule never holds more than one session per Trusted App and always passes.
+func TestCheckAllOneSessionPerTrustedApp(t *testing.T) {
+	s, err := sandbox.Start(sandbox.Config{TLS: true, LicenseSlots: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	store := storeWith(t, s, "healthy", "basic-auth")
+	st, _ := profiles.Open(store)
+	healthy, _ := st.Get("healthy")
+	readOnly := healthy
+	readOnly.Name, readOnly.Scopes = "healthy read-only", []string{"read"}
+	if err := st.Add(readOnly); err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := s.Scenario("healthy")
+	newSecrets().Set(readOnly.Name, sc.ClientSecret)
+	t.Setenv(SecretEnv, "")
+	for run := 1; run <= 3; run++ {
+		r := runArgs(t, context.Background(), "", "check", "--all", "--store", store, "--json")
+		expect(t, r, exitOK, nil, nil)
+		var docs []struct {
+			Profile struct{ Name string } `json:"profile"`
+			Steps   []struct {
+				Kind, Verdict, Summary string
+			} `json:"steps"`
+			Session struct{ State string } `json:"session"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &docs); err != nil || len(docs) != 3 {
+			t.Fatalf("run %d: %v\n%s", run, err, r.stdout)
+		}
+		for _, d := range docs {
+			var api, skipped int
+			for _, s := range d.Steps {
+				if s.Kind == "api" {
+					api++
+					if s.Verdict == "skipped" {
+						skipped++
+						if !strings.Contains(s.Summary, `profile "healthy" of the same Trusted App (com.sandbox/healthy) already holds this run's ERP.net session`) {
+							t.Errorf("run %d %s: skip reason %q", run, d.Profile.Name, s.Summary)
+						}
+					}
+				}
+			}
+			wantState := "opened"
+			if run > 1 {
+				wantState = "reused"
+			}
+			switch d.Profile.Name {
+			case "healthy read-only":
+				if skipped != api || d.Session.State != "none" {
+					t.Errorf("run %d %s: %d of %d calls skipped, session %s", run, d.Profile.Name, skipped, api, d.Session.State)
+				}
+			default:
+				if skipped != 0 || d.Session.State != wantState {
+					t.Errorf("run %d %s: %d calls skipped, session %s, want %s", run, d.Profile.Name, skipped, d.Session.State, wantState)
+				}
+			}
+		}
+	}
+}

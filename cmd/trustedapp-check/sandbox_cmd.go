@@ -27,6 +27,8 @@ Flags:
   --tls                  serve HTTPS with a generated local CA; prints the CA file to trust
   --json                 print the scenarios as one JSON array on stdout, then serve
   --token-lifetime DUR   access-token lifetime, e.g. 30s or 1h (default 1h)
+  --licence-slots N      concurrent API sessions (licence slots) of the instance
+                         (default 10); each token's first API call opens one
   --quiet                no request log
 
 Exit codes: 0 stopped cleanly, 2 bad flags, 3 bad --config file or cannot listen.
@@ -41,6 +43,7 @@ func runSandbox(e env) int {
 	useTLS := fs.Bool("tls", false, "")
 	asJSON := fs.Bool("json", false, "")
 	lifetime := fs.String("token-lifetime", "", "")
+	slots := fs.Int("licence-slots", 0, "")
 	quiet := fs.Bool("quiet", false, "")
 	if err := fs.Parse(e.args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -70,6 +73,13 @@ func runSandbox(e env) int {
 			return exitUsage
 		}
 		cfg.TokenLifetime = d
+	}
+	if *slots < 0 || *slots > 10000 {
+		fmt.Fprintf(e.stderr, "trustedapp-check sandbox: --licence-slots %d: use a number from 1 to 10000\n", *slots)
+		return exitUsage
+	}
+	if *slots > 0 {
+		cfg.LicenseSlots = *slots
 	}
 	cfg.Addr, cfg.TLS = *addr, *useTLS
 	if !*quiet {

@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -67,8 +68,9 @@ func runServing(t *testing.T, args ...string) (*bufio.Reader, *lockedBuffer, con
 	return bufio.NewReader(pr), stderr, cancel, code
 }
 
-func TestSandboxJSONThenServes(t *testing.T) {
-	out, stderr, cancel, code := runServing(t, "--json", "--token-lifetime", "45s")
+// readScenarios reads the --json line of a serving sandbox command.
+func readScenarios(t *testing.T, out *bufio.Reader, stderr fmt.Stringer) ([]sandbox.Scenario, []byte) {
+	t.Helper()
 	line, err := out.ReadBytes('\n')
 	if err != nil {
 		t.Fatalf("reading the JSON line: %v (stderr: %s)", err, stderr.String())
@@ -77,6 +79,12 @@ func TestSandboxJSONThenServes(t *testing.T) {
 	if err := json.Unmarshal(line, &scs); err != nil {
 		t.Fatalf("stdout is not one JSON array: %v\n%s", err, line)
 	}
+	return scs, line
+}
+
+func TestSandboxJSONThenServes(t *testing.T) {
+	out, stderr, cancel, code := runServing(t, "--json", "--token-lifetime", "45s")
+	scs, line := readScenarios(t, out, stderr)
 	var raw []map[string]any
 	json.Unmarshal(line, &raw)
 	for _, k := range []string{"name", "description", "expect", "instance", "authority", "client_id", "client_secret", "system_user", "scope"} {
@@ -197,6 +205,7 @@ func TestSandboxUsageAndConfigErrors(t *testing.T) {
 		{"help", []string{"--help"}, exitOK, "\"TrustedApplications\": [{", ""},
 		{"unknown flag", []string{"--port", "1"}, exitUsage, "", "flag provided but not defined: -port"},
 		{"bad lifetime", []string{"--token-lifetime", "soon"}, exitUsage, "", `--token-lifetime "soon" is not a duration`},
+		{"bad licence slots", []string{"--licence-slots", "-2"}, exitUsage, "", "--licence-slots -2: use a number from 1 to 10000"},
 		{"stray argument", []string{"extra"}, exitUsage, "", `unexpected argument "extra"`},
 		{"missing config", []string{"--config", filepath.Join(dir, "nope.json")}, exitEnvironment, "", "nope.json"},
 		{"invalid config", []string{"--config", bad}, exitEnvironment, "", `ClientType "Weird" is not valid: use Confidential, Public or None`},
@@ -231,4 +240,43 @@ func TestSandboxUsageAndConfigErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSandboxLicenceSlotsFlag: with --licence-slots 1 a second token's first API call
+// finds the only slot taken by the first token's session.
+func TestSandboxLicenceSlotsFlag(t *testing.T) {
+	out, stderr, cancel, code := runServing(t, "--json", "--licence-slots", "1")
+	scs, _ := readScenarios(t, out, stderr)
+	h := scs[0]
+	token := func() string {
+		resp, err := http.PostForm(h.Authority+"/connect/token", url.Values{"grant_type": {"client_credentials"},
+			"client_id": {h.ClientID}, "client_secret": {h.ClientSecret}, "scope": {h.Scope}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var tr map[string]any
+		json.NewDecoder(resp.Body).Decode(&tr)
+		return tr["access_token"].(string)
+	}
+	status := func(tok string) (int, string) {
+		req, _ := http.NewRequest("GET", h.Instance+"/api/domain/odata/Crm_Sales_Customers?$top=1", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	first, second := token(), token()
+	if st, body := status(first); st != 200 {
+		t.Fatalf("first: %d %s", st, body)
+	}
+	if st, body := status(second); st != 500 || !strings.Contains(body, "MaximumLicenseCountExceeded") {
+		t.Errorf("second: %d %s", st, body)
+	}
+	cancel()
+	<-code
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"trustedapp-tester/internal/testdir"
+	"trustedapp-tester/check"
 	"trustedapp-tester/profiles"
 )
 
@@ -177,5 +178,29 @@ func TestNoSessionBus(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "MESSAGE: No system keychain is available") || !strings.Contains(string(out), "or use a session-only secret") {
 		t.Fatalf("message:\n%s", out)
+	}
+}
+
+// TestRealKeyringTokenCache: the token cache over the real keychain, as two processes
+// see it: one stores a token, a fresh cache (another process) finds it, Drop removes it.
+func TestRealKeyringTokenCache(t *testing.T) {
+	requireKeyring(t)
+	k := check.CacheKey{TokenEndpoint: "https://acme.example/id/connect/token", ClientID: unique(t, "com.test/app"), AuthMethod: "post",
+		Scopes: "read", SecretFingerprint: check.Fingerprint("s3cret")}
+	tok := check.NewAccessToken("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0." + strings.Repeat("s", 342))
+	info := check.TokenInfo{Last6: tok.Last6(), Fingerprint: tok.Fingerprint(), Type: "Bearer", ExpiresIn: 3600, ObtainedAt: time.Now()}
+	first := check.NewVaultTokenCache(profiles.TokenKeychain{})
+	t.Cleanup(func() { first.Drop(k) })
+	if where, why := first.Store(k, tok, info, info.ExpiresAt()); where != check.KeptInKeychain {
+		t.Fatalf("stored in %s: %s", where, why)
+	}
+	second := check.NewVaultTokenCache(profiles.TokenKeychain{})
+	got, ok := second.Lookup(k, time.Now())
+	if !ok || got.Token.Reveal() != tok.Reveal() || got.Where != check.KeptInKeychain {
+		t.Fatalf("another process: %v %+v", ok, got)
+	}
+	second.Drop(k)
+	if _, ok := check.NewVaultTokenCache(profiles.TokenKeychain{}).Lookup(k, time.Now()); ok {
+		t.Error("dropped token still in the keychain")
 	}
 }

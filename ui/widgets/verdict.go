@@ -44,9 +44,10 @@ func VerdictColor(v check.Verdict) fyne.ThemeColorName {
 // test, violet for the sandbox, grey-blue for anything else. Each carries white text
 // at 4.5:1 or more (WCAG AA; ui's TestThemeContrast checks them).
 func EnvColor(env string) color.Color {
-	switch strings.ToLower(strings.TrimSpace(env)) {
-	case strings.ToLower(profiles.EnvProduction), "prod", "live":
+	if profiles.IsProduction(env) {
 		return color.NRGBA{R: 0xd3, G: 0x2f, B: 0x2f, A: 0xff}
+	}
+	switch strings.ToLower(strings.TrimSpace(env)) {
 	case strings.ToLower(profiles.EnvTest), "staging", "dev", "development", "qa":
 		return color.NRGBA{R: 0x9a, G: 0x5b, B: 0x00, A: 0xff} // white text 5.4:1
 	case strings.ToLower(profiles.EnvSandbox):
