@@ -20,7 +20,7 @@ var privilegeCatalogue = map[string]entry{
 			"The scopes were copied from an example (read update) rather than chosen for this integration.",
 			"The profile does not list the calls the integration really makes: if it writes, add those calls so the advice sees them.",
 		},
-		fields: []Field{pf("scopes", "read"), ta("Scope", "read (update only if the integration writes)")},
+		fields: []Field{profileField("scopes", "read"), trustedAppField("Scope", "read (update only if the integration writes)")},
 		steps: []string{
 			"If the integration never writes, request only read (the profile's scopes and the integration's token request).",
 			whereToFix,
@@ -32,7 +32,7 @@ var privilegeCatalogue = map[string]entry{
 	"privilege.sec_scope": {
 		title:   "The internal sec scope is allowed",
 		what:    "[[The {source} shows||The app has]] the sec scope, which opens the security namespace (users, roles, Trusted Apps) and which ERP.net reserves for internal use. An integration never needs it.",
-		fields:  []Field{pf("scopes", "without sec"), ta("Scope", "without sec")},
+		fields:  []Field{profileField("scopes", "without sec"), trustedAppField("Scope", "without sec")},
 		steps:   []string{"Stop requesting sec (the profile's scopes and the integration's token request).", whereToFix, "Remove sec from the Trusted App's Scope field."},
 		confirm: narrowConfirm,
 		doc:     docScopes,
@@ -41,8 +41,8 @@ var privilegeCatalogue = map[string]entry{
 		title: "The System User[[ {system_user}]] is an interactive user",
 		what:  "The app acts as[[ {system_user}||its System User]], a user of type[[ {user_type}||InternalUser]]: a login a person can also sign in with, whose rights usually fit a person, not an integration. ERP.net has a user type for integrations: ApplicationUserNoLogin, which logs in only with application credentials.",
 		fields: []Field{
-			ta("SystemUser", "a dedicated user of type ApplicationUserNoLogin"),
-			su("UserType", "ApplicationUserNoLogin"),
+			trustedAppField("SystemUser", "a dedicated user of type ApplicationUserNoLogin"),
+			systemUserField("UserType", "ApplicationUserNoLogin"),
 		},
 		steps: []string{
 			"Create a user of type ApplicationUserNoLogin for this integration (one per integration), Active, with only the roles it needs.",
@@ -55,7 +55,7 @@ var privilegeCatalogue = map[string]entry{
 	"privilege.admin_user": {
 		title:  "The System User[[ {system_user}]] is an administrator",
 		what:   "The app acts as[[ {system_user}||a System User]] with IsAdmin set: whatever the scopes say, every call it makes may read and change anything the instance holds. A stolen secret would give the same power.",
-		fields: []Field{su("IsAdmin", "false"), ta("SystemUser", "a dedicated user with only the roles the integration needs")},
+		fields: []Field{systemUserField("IsAdmin", "false"), trustedAppField("SystemUser", "a dedicated user with only the roles the integration needs")},
 		steps: []string{
 			"Give the integration its own user (type ApplicationUserNoLogin) that is not an administrator, with only the roles it needs.",
 			whereToFix,
@@ -67,7 +67,7 @@ var privilegeCatalogue = map[string]entry{
 	"privilege.reference_tokens": {
 		title:   "Reference tokens can be issued for this app[[ ({actual})]]",
 		what:    "ReferenceTokens is[[ {actual}||not None]]: besides one-hour tokens, long-lived reference tokens (enrt_…) can be issued for the app, and each keeps working until it expires or is revoked.",
-		fields:  []Field{ta("ReferenceTokens", "None, unless someone needs reference tokens")},
+		fields:  []Field{trustedAppField("ReferenceTokens", "None, unless someone needs reference tokens")},
 		steps:   []string{whereToFix, "Set ReferenceTokens to None unless someone needs reference tokens.", "Revoke the reference tokens nobody uses any more."},
 		confirm: narrowConfirm,
 		doc:     docReference,
@@ -75,7 +75,7 @@ var privilegeCatalogue = map[string]entry{
 	"privilege.basic_auth": {
 		title:   "Legacy Basic authentication is allowed",
 		what:    "BasicAuthenticationAllowed is on: the app also accepts a user name and password, which is less safe than OAuth and not needed for client credentials.",
-		fields:  []Field{ta("BasicAuthenticationAllowed", "false")},
+		fields:  []Field{trustedAppField("BasicAuthenticationAllowed", "false")},
 		steps:   []string{whereToFix, "Turn BasicAuthenticationAllowed off unless an old client still signs in with a password."},
 		confirm: narrowConfirm,
 		doc:     docTrustedApps,
@@ -84,8 +84,8 @@ var privilegeCatalogue = map[string]entry{
 		title: "The client secret is[[ {age_days} days||]] old",
 		what:  "The secret is[[ at least {age_days} days||]] old[[ (unchanged since {since})]], [[more than the {rotation_days} days after which||older than the age at which]] this tool suggests rotating it. A secret that never changes stays valid wherever it was ever copied.",
 		fields: []Field{
-			ta("ApplicationSecretHash", "the hash of a new secret"),
-			pf("secret", "the new secret (in the keychain)"),
+			trustedAppField("ApplicationSecretHash", "the hash of a new secret"),
+			profileField("secret", "the new secret (in the keychain)"),
 		},
 		steps: []string{
 			"Make a new secret: trustedapp-check secret new --profile NAME --replace (it is shown once, with its hash, and stored in the keychain).",
