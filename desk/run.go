@@ -112,7 +112,7 @@ func (d *Desk) startRun(fresh bool, supplied *check.AccessToken, then func(*Run)
 	if !ok || d.active != nil {
 		return NotStarted
 	}
-	if p.Sandbox && !d.SandboxRunning() && d.deps.Sandbox != nil {
+	if d.SandboxGone(p) {
 		// A sandbox profile from an earlier session points at a sandbox that is gone:
 		// start it (which moves the sandbox profiles to its address), then run.
 		name := p.Name

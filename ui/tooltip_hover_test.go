@@ -87,3 +87,34 @@ func TestTooltipsShowOnHover(t *testing.T) {
 		t.Errorf("summary line tooltip = %q", got)
 	}
 }
+
+// A tooltip goes with its screen: click Edit while "Edit this profile" shows, and the
+// editor opens without it floating over the Name field; click before it shows, and it
+// never comes.
+func TestTooltipGoesWithItsScreen(t *testing.T) {
+	e := newEnv(t, Deps{}, acme())
+	u := e.u
+	w := u.Window()
+	w.Resize(fyne.NewSize(1200, 720))
+	edit := u.run.header.edit
+	if got := hoverTip(t, w, edit); !strings.HasPrefix(got, "Edit this profile") {
+		t.Fatalf("Edit tooltip = %q", got)
+	}
+	test.Tap(edit) // the pointer stays where it is
+	if !u.showing(u.editor.content) {
+		t.Fatal("Edit did not open the editor")
+	}
+	if got := shownTip(w); got != "" {
+		t.Errorf("tooltip %q floats over the editor", got)
+	}
+
+	// Back, rest on Edit and click before the tooltip's delay is over.
+	u.closeEditor()
+	test.MoveMouse(w.Canvas(), fyne.NewPos(2, 2))
+	test.MoveMouse(w.Canvas(), fyne.CurrentApp().Driver().AbsolutePositionForObject(edit).Add(fyne.NewPos(4, 4)))
+	test.Tap(edit)
+	time.Sleep(1500 * time.Millisecond) // longer than the library's 750 ms delay
+	if got := shownTip(w); got != "" {
+		t.Errorf("tooltip %q appeared over the editor after the click", got)
+	}
+}

@@ -219,9 +219,11 @@ func (u *UI) startRun(fresh bool, supplied *check.AccessToken) {
 	if !ok || u.desk.Running() || u.showing(u.editor.content) {
 		return
 	}
-	if u.desk.StartRun(fresh, supplied) == desk.StartingSandbox {
+	if u.desk.SandboxGone(p) {
+		// Said before the desk starts it: its goroutines may report back at once.
 		u.setStatus("Starting the sandbox for “" + p.Name + "”…")
 	}
+	u.desk.StartRun(fresh, supplied)
 }
 
 // CancelRun cancels the run in flight, if any.

@@ -1,0 +1,230 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/desk"
+	"trustedapp-tester/profiles"
+)
+
+// Screens are built on the small interfaces they declare, so they are tested here with
+// fakes of the window and the desk, without either.
+
+// fakeShell is the window as a screen sees it: the status line and the dialogs.
+type fakeShell struct {
+	status   string
+	errors   []string
+	messages []string
+}
+
+func (f *fakeShell) setStatus(s string) { f.status = s }
+func (f *fakeShell) showError(what string, err error, fix string) {
+	f.errors = append(f.errors, what+": "+err.Error())
+}
+func (f *fakeShell) showMessage(title, text string) { f.messages = append(f.messages, title+": "+text) }
+
+// fakeCallsDesk answers custom calls when the test says so.
+type fakeCallsDesk struct {
+	nextOp  desk.OpID
+	expired bool
+	sent    []profiles.APICall
+	done    func(desk.CallResult)
+	op      *desk.Op
+}
+
+func (f *fakeCallsDesk) SendCall(run *desk.Run, call profiles.APICall, began func(*desk.Op, bool), done func(desk.CallResult)) {
+	f.nextOp++
+	f.op = &desk.Op{ID: f.nextOp}
+	f.sent = append(f.sent, call)
+	f.done = done
+	began(f.op, f.expired)
+}
+
+func (f *fakeCallsDesk) KeepCall(string, profiles.APICall, func(int, error)) bool { return false }
+
+func (f *fakeCallsDesk) TokenExpired(*desk.Run) (time.Duration, bool) {
+	return 3 * time.Minute, f.expired
+}
+
+// finishedRun is run id of p, finished with a token.
+func finishedRun(id desk.RunID, p profiles.Profile) *desk.Run {
+	rep := healthyReport()
+	rep.Profile = p.Name
+	return &desk.Run{ID: id, Profile: p, Report: rep, Done: true}
+}
+
+// An answer to a custom call made with the token of a run the tab no longer shows is
+// dropped: recognised by the run's ID, not by the profile's name (here both runs are of
+// the same profile, which the name could not tell apart).
+func TestCallsTabDropsAnswersForAnotherRun(t *testing.T) {
+	test.NewTempApp(t)
+	sh, dk := &fakeShell{}, &fakeCallsDesk{}
+	c := newCallsTab(sh, dk)
+	p := acme()
+	first, second := finishedRun(1, p), finishedRun(2, p)
+	c.set(p, first)
+	before := len(c.steps)
+	c.path.SetText("/api/domain/odata/X")
+	test.Tap(c.send)
+	if len(dk.sent) != 1 || c.send.Text != "Cancel" || !strings.HasPrefix(sh.status, "Sending GET /api/domain/odata/X") {
+		t.Fatalf("sent %v, button %q, status %q", dk.sent, c.send.Text, sh.status)
+	}
+	late := dk.done
+	c.set(p, second) // the profile was tested again meanwhile
+	if c.send.Text != "Send" {
+		t.Errorf("button %q after the run changed", c.send.Text)
+	}
+	late(desk.CallResult{Op: 1, Run: first.ID, Step: check.Step{Kind: check.StepAPI, Name: "API GET late", Summary: "200 OK"}})
+	if len(c.steps) != before || strings.Contains(sh.status, "late") {
+		t.Fatalf("a late answer was shown: %d steps, status %q", len(c.steps), sh.status)
+	}
+	test.Tap(c.send)
+	dk.done(desk.CallResult{Op: 2, Run: second.ID, Step: check.Step{Kind: check.StepAPI, Name: "API GET now", Summary: "200 OK"}})
+	if len(c.steps) != before+1 || c.steps[before].Name != "API GET now" || sh.status != "API GET now: 200 OK" || c.send.Text != "Send" {
+		t.Errorf("answer not shown: %d steps, status %q, button %q", len(c.steps), sh.status, c.send.Text)
+	}
+}
+
+// While a custom call is in flight, Send becomes Cancel; a cancelled call says so and
+// lists nothing.
+func TestCallsTabCancel(t *testing.T) {
+	test.NewTempApp(t)
+	sh, dk := &fakeShell{}, &fakeCallsDesk{}
+	c := newCallsTab(sh, dk)
+	p := acme()
+	r := finishedRun(1, p)
+	c.set(p, r)
+	before := len(c.steps)
+	c.path.SetText("/x")
+	test.Tap(c.send)
+	dk.done(desk.CallResult{Op: 1, Run: r.ID, Cancelled: true})
+	if sh.status != "Custom call cancelled." || len(c.steps) != before || c.send.Text != "Send" {
+		t.Errorf("status %q, %d steps, button %q", sh.status, len(c.steps), c.send.Text)
+	}
+	// An expired token: the tab says it renews first.
+	dk.expired = true
+	test.Tap(c.send)
+	if !strings.HasPrefix(sh.status, "The token expired 3 minutes ago: getting a new one, then sending GET /x") {
+		t.Errorf("status %q", sh.status)
+	}
+}
+
+// fakeRecordDesk answers record reads when the test says so.
+type fakeRecordDesk struct {
+	sources []desk.RecordSource
+	done    func(desk.RecordRead)
+	reads   int
+}
+
+func (f *fakeRecordDesk) RecordSources(string) []desk.RecordSource { return f.sources }
+
+func (f *fakeRecordDesk) ReadRecord(_ string, _ *desk.Run, _ desk.RecordSource, began func(*desk.Op), done func(desk.RecordRead)) {
+	f.reads++
+	f.done = done
+	began(&desk.Op{ID: desk.OpID(f.reads)})
+}
+
+// A record read for a run the tab no longer shows is dropped, by the run's ID.
+func TestRecordTabDropsReadsForAnotherRun(t *testing.T) {
+	test.NewTempApp(t)
+	sh := &fakeShell{}
+	p := acme()
+	first, second := finishedRun(1, p), finishedRun(2, p)
+	dk := &fakeRecordDesk{sources: []desk.RecordSource{{Run: first, Own: true}}}
+	rt := newRecordTab(sh, dk)
+	rt.set(p, first)
+	rt.opened() // reads with this run's token at once
+	if dk.reads != 1 || rt.read.Text != "Cancel" {
+		t.Fatalf("reads %d, button %q", dk.reads, rt.read.Text)
+	}
+	late := dk.done
+	dk.sources = []desk.RecordSource{{Run: second, Own: true}}
+	rt.set(p, second)
+	rec := &check.TrustedAppRecord{ApplicationURI: p.ClientID}
+	late(desk.RecordRead{Op: 1, Run: first.ID, Source: desk.RecordSource{Run: first, Own: true}, Result: check.RecordResult{Record: rec, Problem: "late"}})
+	if rt.problem.Visible() || strings.Contains(sh.status, "Read the Trusted App record") {
+		t.Fatalf("a late read was shown: problem %q, status %q", rt.problem.Text, sh.status)
+	}
+	rt.opened()
+	dk.done(desk.RecordRead{Op: 2, Run: second.ID, Source: desk.RecordSource{Run: second, Own: true}, Result: check.RecordResult{Status: 403, Problem: "may not read"}})
+	if !rt.problem.Visible() || rt.problem.Text != "may not read" || rt.read.Text != readLabel {
+		t.Errorf("problem %q (visible %v), button %q", rt.problem.Text, rt.problem.Visible(), rt.read.Text)
+	}
+}
+
+// fakeHeaderDesk records the profile operations the header asks for.
+type fakeHeaderDesk struct {
+	current   profiles.Profile
+	running   bool
+	duplicate func(desk.Duplicated)
+}
+
+func (f *fakeHeaderDesk) Current() (profiles.Profile, bool) { return f.current, f.current.Name != "" }
+func (f *fakeHeaderDesk) Running() bool                     { return f.running }
+func (f *fakeHeaderDesk) Profiles() []profiles.Profile      { return []profiles.Profile{f.current} }
+func (f *fakeHeaderDesk) Scenario(string) (desk.SandboxProfile, bool) {
+	return desk.SandboxProfile{}, false
+}
+func (f *fakeHeaderDesk) SandboxProfiles() []string { return nil }
+func (f *fakeHeaderDesk) Now() time.Time            { return fixedNow }
+func (f *fakeHeaderDesk) DuplicateProfile(name string, done func(desk.Duplicated)) *desk.Op {
+	f.duplicate = done
+	return nil
+}
+func (f *fakeHeaderDesk) RenameProfile(string, string, func(error)) *desk.Op   { return nil }
+func (f *fakeHeaderDesk) DeleteProfiles([]string, func(desk.Deleted)) *desk.Op { return nil }
+
+// headerTestShell is the window as the header sees it.
+type headerTestShell struct {
+	fakeShell
+	win     fyne.Window
+	actions []string
+}
+
+func (h *headerTestShell) window() fyne.Window       { return h.win }
+func (h *headerTestShell) focus(fyne.Focusable)      {}
+func (h *headerTestShell) StartRun()                 { h.actions = append(h.actions, "run") }
+func (h *headerTestShell) StartFreshRun()            { h.actions = append(h.actions, "fresh") }
+func (h *headerTestShell) CancelRun()                { h.actions = append(h.actions, "cancel") }
+func (h *headerTestShell) EditCurrent()              { h.actions = append(h.actions, "edit") }
+func (h *headerTestShell) InspectToken(string)       { h.actions = append(h.actions, "inspect") }
+func (h *headerTestShell) exportProfiles(n []string) { h.actions = append(h.actions, "export") }
+
+// The header's duplicate says whether the secret came along, or why nothing was made.
+func TestHeaderDuplicateMessages(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("t")
+	t.Cleanup(w.Close)
+	sh := &headerTestShell{win: w}
+	dk := &fakeHeaderDesk{current: acme()}
+	h := newHeader(sh, dk)
+	h.set(acme())
+	h.duplicateCurrent()
+	dk.duplicate(desk.Duplicated{Copy: profiles.Profile{Name: "Nightly import copy"}, SecretCopied: true})
+	if sh.status != "Duplicated as “Nightly import copy” with its client secret." {
+		t.Errorf("status %q", sh.status)
+	}
+	h.duplicateCurrent()
+	dk.duplicate(desk.Duplicated{Err: errors.New("the keychain refused")})
+	if len(sh.errors) != 1 || !strings.Contains(sh.errors[0], "Could not duplicate “Nightly import”: the keychain refused") {
+		t.Errorf("errors %q", sh.errors)
+	}
+	// The buttons ask the window; while a run is in flight, Test gives way to Cancel.
+	test.Tap(h.test)
+	test.Tap(h.edit)
+	h.setRunning(true)
+	if h.test.Visible() || !h.cancel.Visible() || !h.edit.Disabled() {
+		t.Error("running: Cancel should replace Test, and Edit be off")
+	}
+	test.Tap(h.cancel)
+	if strings.Join(sh.actions, " ") != "run edit cancel" {
+		t.Errorf("actions %v", sh.actions)
+	}
+}
