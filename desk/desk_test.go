@@ -106,11 +106,15 @@ type view struct {
 }
 
 func (v *view) ProfilesRead([]profiles.Profile, string) { v.mu.Lock(); v.read++; v.mu.Unlock() }
-func (v *view) RunStarted(r *Run)                         { v.mu.Lock(); v.started = append(v.started, r.ID); v.mu.Unlock() }
-func (v *view) RunStep(*Run, check.Step)                  { v.mu.Lock(); v.steps++; v.mu.Unlock() }
-func (v *view) RunFinished(r *Run)                        { v.mu.Lock(); v.finished = append(v.finished, r); v.mu.Unlock() }
-func (v *view) SandboxReady(s SandboxSetup)               { v.mu.Lock(); v.setups = append(v.setups, s); v.mu.Unlock() }
-func (v *view) Tick(time.Time)                            {}
+func (v *view) RunStarted(r *Run)                       { v.mu.Lock(); v.started = append(v.started, r.ID); v.mu.Unlock() }
+func (v *view) RunStep(*Run, check.Step)                { v.mu.Lock(); v.steps++; v.mu.Unlock() }
+func (v *view) RunFinished(r *Run)                      { v.mu.Lock(); v.finished = append(v.finished, r); v.mu.Unlock() }
+func (v *view) SandboxReady(s SandboxSetup) {
+	v.mu.Lock()
+	v.setups = append(v.setups, s)
+	v.mu.Unlock()
+}
+func (v *view) Tick(time.Time) {}
 
 // stalling is an instance that never answers an API call until the caller gives up.
 func stalling(t *testing.T) *httptest.Server {

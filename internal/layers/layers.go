@@ -51,7 +51,9 @@ func is(paths ...string) func(string) bool {
 	}
 }
 
-func fyne(imp string) bool { return imp == "fyne.io/fyne/v2" || strings.HasPrefix(imp, "fyne.io/fyne/v2/") }
+func fyne(imp string) bool {
+	return imp == "fyne.io/fyne/v2" || strings.HasPrefix(imp, "fyne.io/fyne/v2/")
+}
 
 // UINoIO are the standard packages through which a program reaches the disk, the
 // network, other processes or the keychain. The screens (ui) import none of them: the
