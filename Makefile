@@ -41,7 +41,7 @@ lint:
 # the test driver, not in the app); it is built out of the -race run.
 unit:
 	scripts/with-keyring.sh $(GO) test -race -count=1 -timeout 20m $$($(GO) list ./... | grep -v '^trustedapp-tester$$')
-	$(GO) test -count=1 -run 'TestTooltipsShowOnHover' ./ui
+	$(GO) test -count=1 -run 'TestTooltipsShowOnHover|TestTooltipGoesWithItsScreen' ./ui
 
 e2e: app cli
 	scripts/e2e-smoke.sh $(APP)

@@ -1,5 +1,7 @@
 // Package profiles holds connection profiles (plain data), their JSON store and the
-// OS-keyring secrets that go with them. A secret never appears in a Profile.
+// OS-keyring secrets that go with them, and (in manage.go) the operations on a profile
+// together with its secret, for the CLI and the app alike: save, rename, duplicate,
+// delete, import and the sandbox's setup. A secret never appears in a Profile.
 package profiles
 
 import (
