@@ -9,10 +9,11 @@ import (
 	"trustedapp-tester/profiles"
 )
 
-// auditRecorder appends each run's token requests and API calls to the same audit log
-// the desktop app shows under History. The log is opened on first use; a log that
+// historyWriter appends an entry for each of a run's token requests and API calls, and
+// the run's summary, to the same history (audit) log the desktop app shows under
+// History. The log is opened on first use; a log that
 // cannot be written is a warning on stderr, never a failed check.
-type auditRecorder struct {
+type historyWriter struct {
 	e      env
 	once   sync.Once
 	log    *audit.Log
@@ -20,17 +21,17 @@ type auditRecorder struct {
 	warned sync.Once
 }
 
-func newAuditRecorder(e env) *auditRecorder { return &auditRecorder{e: e} }
+func newHistoryWriter(e env) *historyWriter { return &historyWriter{e: e} }
 
-func (a *auditRecorder) record(p profiles.Profile, r check.Report) {
+func (a *historyWriter) appendRun(p profiles.Profile, r check.Report) {
 	s := check.Summarize(r)
 	s.Profile, s.ClientID = p.Name, p.ClientID
-	a.recordSummary(r, s)
+	a.appendSummary(r, s)
 }
 
-// recordSummary is record with the run's summary made by the caller (a fresh run of
+// appendSummary is appendRun with the run's summary made by the caller (a fresh run of
 // diff, with the Trusted App record's checklist in it).
-func (a *auditRecorder) recordSummary(r check.Report, s check.RunSummary) {
+func (a *historyWriter) appendSummary(r check.Report, s check.RunSummary) {
 	a.once.Do(func() {
 		path, err := audit.DefaultPath()
 		if err == nil {

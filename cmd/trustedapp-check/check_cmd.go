@@ -396,7 +396,7 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 		byHost[h] = append(byHost[h], i)
 	}
 	var outMu sync.Mutex
-	journal := newAuditRecorder(e)
+	journal := newHistoryWriter(e)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, f.parallel)
 	for _, h := range hosts {
@@ -429,7 +429,7 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 						holder[app] = t.p.Name
 					}
 				}
-				journal.record(t.p, rep)
+				journal.appendRun(t.p, rep)
 				d := report.Build(rep, t.p)
 				d.Forget(t.secret, supplied)
 				reps[i], docs[i] = rep, d

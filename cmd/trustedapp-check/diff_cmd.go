@@ -113,7 +113,7 @@ func runDiff(e env) int {
 	}
 	// Fresh runs last, so PROFILE@1 means the run before this command.
 	ctx := ctxOrBackground(e.ctx)
-	journal := newAuditRecorder(e)
+	journal := newHistoryWriter(e)
 	for _, op := range ops {
 		if !op.fresh {
 			continue
@@ -124,7 +124,7 @@ func runDiff(e env) int {
 		}
 		rep, sum := compare.Fresh(ctx, op.profile, secret, check.Options{Timeout: to}, !noRecord)
 		secret = ""
-		journal.recordSummary(rep, sum)
+		journal.appendSummary(rep, sum)
 		if rep.Cancelled || ctx.Err() != nil {
 			fmt.Fprintln(e.stderr, "trustedapp-check diff: interrupted")
 			return exitInterrupted

@@ -147,7 +147,7 @@ func runRecord(e env) int {
 
 	ctx := ctxOrBackground(e.ctx)
 	rep := check.Run(ctx, reader.p, reader.secret, check.Options{TokenOnly: true, Fresh: f.fresh, Timeout: timeout, Cache: newTokenCache()}, nil)
-	newAuditRecorder(e).record(reader.p, rep)
+	newHistoryWriter(e).appendRun(reader.p, rep)
 	if rep.Cancelled {
 		fmt.Fprintln(e.stderr, "trustedapp-check record: interrupted")
 		return exitInterrupted

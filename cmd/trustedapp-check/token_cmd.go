@@ -73,7 +73,7 @@ func runToken(e env) int {
 	}
 	t := targets[0]
 	rep := check.Run(ctxOrBackground(e.ctx), t.p, t.secret, check.Options{TokenOnly: true, Fresh: f.fresh, Timeout: timeout, Cache: newTokenCache()}, nil)
-	newAuditRecorder(e).record(t.p, rep)
+	newHistoryWriter(e).appendRun(t.p, rep)
 	if rep.Cancelled {
 		fmt.Fprintln(e.stderr, "trustedapp-check token: interrupted")
 		return exitInterrupted
