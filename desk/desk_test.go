@@ -9,70 +9,29 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"github.com/zalando/go-keyring"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/fyneloop"
+	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/tokenview"
 )
 
 var t0 = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
 
-// loopApp is Fyne's test app with a driver that queues fyne.Do for the test goroutine
-// (settle), as a real driver's main loop runs it on the UI goroutine; the test driver
-// would run it on the desk's goroutines, in parallel with the test.
-type loopApp struct {
-	fyne.App
-	drv *loopDriver
-}
+var loop *fyneloop.Loop
 
-func (a loopApp) Driver() fyne.Driver { return a.drv }
-
-type loopDriver struct {
-	fyne.Driver
-	mu    sync.Mutex
-	calls []func()
-}
-
-func (l *loopDriver) DoFromGoroutine(f func(), wait bool) {
-	done := make(chan struct{})
-	l.mu.Lock()
-	l.calls = append(l.calls, func() { f(); close(done) })
-	l.mu.Unlock()
-	if wait {
-		<-done
-	}
-}
-
-// pump runs the queued calls; it reports whether there were any.
-func (l *loopDriver) pump() bool {
-	l.mu.Lock()
-	calls := l.calls
-	l.calls = nil
-	l.mu.Unlock()
-	for _, f := range calls {
-		f()
-	}
-	return len(calls) > 0
-}
-
-var loop *loopDriver
-
-// useLoop installs the queueing driver for the rest of the test.
-func useLoop(t *testing.T) {
-	a := test.NewTempApp(t)
-	loop = &loopDriver{Driver: a.Driver()}
-	fyne.SetCurrentApp(loopApp{App: a, drv: loop})
-}
+// useLoop queues fyne.Do for the test goroutine (settle, await), as a real driver's
+// main loop runs it on the UI goroutine.
+func useLoop(t *testing.T) { loop, _ = fyneloop.Use(t) }
 
 // settle waits for the desk's goroutines and runs what they hand to the UI goroutine,
 // until nothing is left.
 func settle(d *Desk) {
 	for {
 		d.Wait()
-		if !loop.pump() {
+		if !loop.Pump() {
 			return
 		}
 	}
@@ -83,7 +42,7 @@ func await[T any](t *testing.T, ch chan T) T {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		loop.pump()
+		loop.Pump()
 		select {
 		case v := <-ch:
 			return v
@@ -142,7 +101,7 @@ func newDesk(t *testing.T, deps Deps, seed ...profiles.Profile) (*Desk, *view) {
 	t.Helper()
 	useLoop(t)
 	keyring.MockInit()
-	st, err := profiles.Open(filepath.Join(t.TempDir(), "profiles.json"))
+	st, err := profiles.Open(filepath.Join(testdir.New(t), "profiles.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package widgets
 import (
 	"image/color"
 	"reflect"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	fynetooltip "github.com/dweymouth/fyne-tooltip"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/fyneloop"
 )
 
 // snapshot renders o alone, filling a window of size, with Fyne's test theme (stable
@@ -177,37 +177,6 @@ func TestVerdictIconsAndColours(t *testing.T) {
 	}
 }
 
-// loopApp queues fyne.Do for the test goroutine, as a real driver runs it on its main
-// loop (the tooltip library shows a tooltip from a timer goroutine through fyne.Do).
-type loopApp struct {
-	fyne.App
-	drv *loopDriver
-}
-
-func (a loopApp) Driver() fyne.Driver { return a.drv }
-
-type loopDriver struct {
-	fyne.Driver
-	mu    sync.Mutex
-	calls []func()
-}
-
-func (d *loopDriver) DoFromGoroutine(f func(), _ bool) {
-	d.mu.Lock()
-	d.calls = append(d.calls, f)
-	d.mu.Unlock()
-}
-
-func (d *loopDriver) pump() {
-	d.mu.Lock()
-	calls := d.calls
-	d.calls = nil
-	d.mu.Unlock()
-	for _, f := range calls {
-		f()
-	}
-}
-
 // shownTip is the tooltip drawn in w's tooltip layer ("" for none).
 func shownTip(w fyne.Window) string {
 	var walk func(o fyne.CanvasObject) string
@@ -230,9 +199,7 @@ func shownTip(w fyne.Window) string {
 // HideToolTips hides the tooltip of the widget the pointer rests on, and one still
 // waiting for its delay never shows: what the window does when it changes screens.
 func TestHideToolTips(t *testing.T) {
-	a := test.NewTempApp(t)
-	loop := &loopDriver{Driver: a.Driver()}
-	fyne.SetCurrentApp(loopApp{App: a, drv: loop})
+	loop, a := fyneloop.Use(t)
 	b := NewTipButton("Edit", theme.DocumentCreateIcon(), "Edit this profile", nil)
 	chip := NewChip("read", theme.ColorNameSuccess)
 	chip.SetToolTip("read: read-only data access.")
@@ -247,7 +214,7 @@ func TestHideToolTips(t *testing.T) {
 	wait := func() string {
 		deadline := time.Now().Add(3 * time.Second)
 		for time.Now().Before(deadline) {
-			loop.pump()
+			loop.Pump()
 			if s := shownTip(w); s != "" {
 				return s
 			}
@@ -270,7 +237,7 @@ func TestHideToolTips(t *testing.T) {
 	rest(b)
 	HideToolTips()
 	time.Sleep(1200 * time.Millisecond) // longer than the library's delay
-	loop.pump()
+	loop.Pump()
 	if got := shownTip(w); got != "" {
 		t.Errorf("a pending tooltip showed after HideToolTips: %q", got)
 	}
