@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"trustedapp-tester/internal/redact"
 )
 
 // classifyNetErr turns a transport error into a net.* finding. parent is the run's
@@ -22,7 +24,7 @@ func classifyNetErr(parent context.Context, err error, target string, timeout ti
 	if u, perr := url.Parse(target); perr == nil && u.Host != "" {
 		host = u.Host
 	}
-	ev := map[string]string{EvURL: RedactURL(target), EvHost: host, EvError: err.Error()}
+	ev := map[string]string{EvURL: redact.URL(target), EvHost: host, EvError: err.Error()}
 	f := func(code, msg string) Finding { return newFinding(code, msg, ev) }
 
 	if parent.Err() != nil && errors.Is(parent.Err(), context.Canceled) {

@@ -258,7 +258,7 @@ func TestConfigErrors(t *testing.T) {
 		{profiles.Profile{InstanceURL: "https://a", TLS: profiles.TLSOptions{CAFile: notPEM}}, "ca_file", "holds no PEM certificate"},
 		{profiles.Profile{InstanceURL: "https://a", Proxy: "::nope"}, "proxy", "not a proxy URL"},
 	} {
-		rep := Run(context.Background(), tc.p, "s", fresh(), nil)
+		rep := Run(context.Background(), tc.p, "config-test-secret", fresh(), nil)
 		fd := finding(rep, ConfigInvalid)
 		if fd == nil || fd.Evidence[EvField] != tc.field || !strings.Contains(fd.Message, tc.msg) || !strings.Contains(fd.Message, tc.field) || rep.Verdict != Fail {
 			t.Errorf("%s: %+v", tc.field, fd)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/tokenview"
 )
@@ -27,6 +28,9 @@ type run struct {
 	now    func() time.Time
 	onStep func(Step)
 	rep    *Report
+	// known are the run's credentials (the secret, the token once issued): redacted
+	// in every encoding from everything captured and every step emitted.
+	known *redact.Secrets
 
 	// Results carried between steps.
 	odataRoot    string // effective OData root (profile override, discovered, or default)
@@ -49,7 +53,9 @@ type run struct {
 // cancelling it ends the run promptly with Report.Cancelled set, and every step not
 // run is reported as Skipped.
 func Run(ctx context.Context, p profiles.Profile, secret string, opts Options, onStep func(Step)) Report {
-	r := &run{ctx: ctx, p: p, secret: secret, opts: opts, onStep: onStep}
+	r := &run{ctx: ctx, p: p, secret: secret, opts: opts, onStep: onStep, known: redact.NewSecrets()}
+	r.known.AddBasic(p.ClientID, secret)
+	r.known.Add(opts.Supplied.Reveal())
 	r.now = opts.Now
 	if r.now == nil {
 		r.now = time.Now
@@ -128,7 +134,7 @@ func Run(ctx context.Context, p profiles.Profile, secret string, opts Options, o
 // Call runs one API call with an issued token (the API console's custom calls) and
 // returns it as a Step of kind StepAPI with its exchange and findings.
 func Call(ctx context.Context, p profiles.Profile, tok *AccessToken, c profiles.APICall, opts Options) Step {
-	r := &run{ctx: ctx, p: p, opts: opts, now: opts.Now}
+	r := &run{ctx: ctx, p: p, opts: opts, now: opts.Now, known: redact.NewSecrets(tok.Reveal())}
 	if r.now == nil {
 		r.now = time.Now
 	}
@@ -136,7 +142,9 @@ func Call(ctx context.Context, p profiles.Profile, tok *AccessToken, c profiles.
 	if err != nil {
 		st := Step{Kind: StepAPI, Name: callName(c)}
 		st.Findings = append(st.Findings, classifyNetErr(ctx, err, p.Root(), p.Timeout()))
-		return finishStep(st, "The profile cannot be used: "+err.Error())
+		st = finishStep(st, "The profile cannot be used: "+err.Error())
+		scrubStep(&st, r.known)
+		return st
 	}
 	defer closeIdle()
 	r.hc = hc
@@ -144,7 +152,9 @@ func Call(ctx context.Context, p profiles.Profile, tok *AccessToken, c profiles.
 	if cl, err := tokenview.Decode(tok.Reveal()); err == nil {
 		granted = cl.Scopes
 	}
-	return r.apiCall(c, tok, granted)
+	st := r.apiCall(c, tok, granted)
+	scrubStep(&st, r.known)
+	return st
 }
 
 // configure validates the profile's addresses and builds the HTTP client.
@@ -160,7 +170,7 @@ func (r *run) configure() (*http.Client, func(), error) {
 		return nil, nil, &ConfigError{Field: "authority", Err: fmt.Errorf("%q is not an http(s) URL; leave it empty to use {instance}/id", r.p.AuthorityURL())}
 	}
 	r.odataRoot = r.p.ODataRootURL()
-	return newClient(r.p, r.opts)
+	return newClient(r.p, r.opts, r.known)
 }
 
 func (r *run) configFailure(err error) {
@@ -186,6 +196,7 @@ func errText(err error) string {
 func (r *run) cancelled() bool { return r.ctx.Err() != nil }
 
 func (r *run) emit(s Step) {
+	scrubStep(&s, r.known)
 	r.rep.Steps = append(r.rep.Steps, s)
 	if r.onStep != nil {
 		r.onStep(s)
@@ -631,5 +642,5 @@ func crossHostRedirect(resp *http.Response, what string) (Finding, bool) {
 	}
 	return newFinding(NetRedirectCrossHost,
 		fmt.Sprintf("The server redirected %s to another host (%s); the redirect was not followed, so no credentials were sent there.", what, loc.Host),
-		map[string]string{EvURL: RedactURL(resp.Request.URL.String()), EvLocation: RedactURL(loc.String()), EvStatus: fmt.Sprint(resp.StatusCode)}), true
+		map[string]string{EvURL: redact.URL(resp.Request.URL.String()), EvLocation: redact.URL(loc.String()), EvStatus: fmt.Sprint(resp.StatusCode)}), true
 }

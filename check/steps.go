@@ -158,6 +158,8 @@ func (r *run) token() (st Step) {
 		}
 	}
 	access := NewAccessToken(tok.AccessToken)
+	idToken, _ := tok.Extra("id_token").(string)
+	r.known.Add(tok.AccessToken, tok.RefreshToken, idToken)
 	info := TokenInfo{
 		Last6: access.Last6(), Fingerprint: access.Fingerprint(), Type: tok.TokenType,
 		ExpiresIn: expiresIn(tok), ObtainedAt: r.tokenRecvAt, HasRefresh: tok.RefreshToken != "",

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/profiles"
 )
 
@@ -59,11 +60,15 @@ func withCollector(ctx context.Context, c *collector) context.Context {
 }
 
 // capture is the RoundTripper that records every round trip as a redacted Exchange,
-// with httptrace timings, and caps the response body.
+// with httptrace timings, and caps the response body. Redaction happens here, before
+// anything reads or formats what was captured: credential fields and headers by name,
+// and the run's known secrets (client secret, token) in every encoding a server may
+// echo them in.
 type capture struct {
-	base http.RoundTripper
-	cap  int64
-	now  func() time.Time
+	base  http.RoundTripper
+	cap   int64
+	now   func() time.Time
+	known *redact.Secrets
 	// proxyFor is the transport's proxy choice (nil when the caller brought its own
 	// transport): a failure before any connection through a proxy is the proxy's.
 	proxyFor func(*http.Request) (*url.URL, error)
@@ -96,8 +101,8 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 	x := Exchange{
 		Started:        c.now(),
 		Method:         req.Method,
-		URL:            RedactURL(req.URL.String()),
-		RequestHeaders: RedactHeaders(req.Header),
+		URL:            c.known.Replace(redact.URL(req.URL.String())),
+		RequestHeaders: c.headers(req.Header),
 	}
 	if req.Body != nil && req.Body != http.NoBody {
 		b, err := io.ReadAll(req.Body)
@@ -108,9 +113,9 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.Body = io.NopCloser(bytes.NewReader(b))
 		body := string(b)
 		if isForm(req.Header.Get("Content-Type")) {
-			body = RedactForm(body)
+			body = redact.Form(body)
 		}
-		x.RequestBody = body
+		x.RequestBody = c.known.Replace(body)
 	}
 	var (
 		start                              = time.Now()
@@ -165,7 +170,7 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 		if px := c.viaProxy(req); px != "" && !connected && !isTimeout(err) && !errors.Is(err, context.Canceled) && !errors.As(err, &op) {
 			err = &ProxyError{Proxy: px, Err: err}
 		}
-		x.Error = err.Error()
+		x.Error = c.errText(err)
 		finish()
 		return nil, err
 	}
@@ -174,15 +179,15 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 		if px := c.viaProxy(req); px != "" {
 			resp.Body.Close()
 			x.Status = resp.StatusCode
-			x.ResponseHeaders = RedactHeaders(resp.Header)
+			x.ResponseHeaders = c.headers(resp.Header)
 			err := &ProxyError{Proxy: px, Err: errors.New(http.StatusText(resp.StatusCode))}
-			x.Error = err.Error()
+			x.Error = c.errText(err)
 			finish()
 			return nil, err
 		}
 	}
 	x.Status = resp.StatusCode
-	x.ResponseHeaders = RedactHeaders(resp.Header)
+	x.ResponseHeaders = c.headers(resp.Header)
 	b, rerr := io.ReadAll(io.LimitReader(resp.Body, c.cap+1))
 	resp.Body.Close()
 	x.Size = int64(len(b))
@@ -197,7 +202,7 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 		rerr = req.Context().Err()
 	}
 	if rerr != nil {
-		x.Error = rerr.Error()
+		x.Error = c.errText(rerr)
 		finish()
 		return nil, rerr
 	}
@@ -205,12 +210,27 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 	if strings.Contains(body, "access_token") || strings.Contains(body, "refresh_token") || strings.Contains(body, "id_token") {
 		body = RedactTokenBody(body)
 	}
-	x.ResponseBody = body
+	x.ResponseBody = c.known.Replace(body)
 	finish()
 	resp.Body = io.NopCloser(bytes.NewReader(b))
 	resp.ContentLength = int64(len(b))
 	return resp, nil
 }
+
+// headers redacts credential headers by name and the run's secrets in every value.
+func (c *capture) headers(h http.Header) http.Header {
+	out := redact.Headers(h)
+	for _, vs := range out {
+		for i, v := range vs {
+			vs[i] = c.known.Replace(v)
+		}
+	}
+	return out
+}
+
+// errText is a transport error as recorded: credentials of a known shape (a URL's
+// client_secret=...) and the run's secrets redacted.
+func (c *capture) errText(err error) string { return c.known.Replace(redact.Text(err.Error())) }
 
 func isForm(ct string) bool {
 	mt, _, _ := mime.ParseMediaType(ct)
@@ -229,7 +249,7 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // newClient builds the run's HTTP client: proxy, TLS (extra CA file or checks off),
 // timeouts, and the capturing RoundTripper. Redirects are followed only within the
 // same host; a redirect to another host is returned as the response, never followed.
-func newClient(p profiles.Profile, opts Options) (*http.Client, func(), error) {
+func newClient(p profiles.Profile, opts Options, known *redact.Secrets) (*http.Client, func(), error) {
 	base := opts.Transport
 	closeIdle := func() {}
 	var proxyFor func(*http.Request) (*url.URL, error)
@@ -282,7 +302,7 @@ func newClient(p profiles.Profile, opts Options) (*http.Client, func(), error) {
 		now = time.Now
 	}
 	hc := &http.Client{
-		Transport: &capture{base: base, cap: bodyCap, now: now, proxyFor: proxyFor},
+		Transport: &capture{base: base, cap: bodyCap, now: now, known: known, proxyFor: proxyFor},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 5 {
 				return http.ErrUseLastResponse

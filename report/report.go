@@ -31,8 +31,8 @@
 //	token{last6,fingerprint,token_type,expires_in,obtained_at,response_scope,from_cache,supplied,
 //	      has_refresh_token}
 //
-// Every string in every output passes through Scrub, a second line of defence after
-// check's own redaction at capture time.
+// Every string in every output passes through internal/redact, a second line of
+// defence after check's own redaction at capture time.
 package report
 
 import (
@@ -47,6 +47,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/guide"
+	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/internal/version"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/tokenview"
@@ -70,9 +71,10 @@ type Document struct {
 	Claims      *Claims          `json:"claims,omitempty"`
 	Token       *check.TokenInfo `json:"token,omitempty"`
 
-	// known are the exact credentials of this run (the issued token), replaced
-	// wherever they appear in any output, whatever shape they have. Never marshalled.
-	known []string
+	// known are the exact credentials of this run (the issued token, the secrets the
+	// caller names with Forget), replaced in every encoding wherever they appear in any
+	// output. Never marshalled.
+	known *redact.Secrets
 }
 
 // Tool identifies the program and platform that produced the document.
@@ -164,11 +166,11 @@ func Build(r check.Report, p profiles.Profile) Document {
 	}
 	if name != "" || p.InstanceURL != "" || p.ClientID != "" {
 		d.Profile = &Profile{
-			Name:            Scrub(name),
-			Environment:     Scrub(p.Environment),
-			Instance:        ScrubURL(p.Root()),
-			Authority:       ScrubURL(p.AuthorityURL()),
-			ClientID:        Scrub(p.ClientID),
+			Name:            scrub(name),
+			Environment:     scrub(p.Environment),
+			Instance:        scrubURL(p.Root()),
+			Authority:       scrubURL(p.AuthorityURL()),
+			ClientID:        scrub(p.ClientID),
 			AuthMethod:      string(p.Method()),
 			ScopesRequested: append([]string(nil), p.Scopes...),
 		}
@@ -183,50 +185,49 @@ func Build(r check.Report, p profiles.Profile) Document {
 		t := *r.Token
 		d.Token = &t
 	}
-	if raw := r.Access.Reveal(); len(raw) >= 8 {
-		d.known = append(d.known, raw)
-	}
+	d.known = redact.NewSecrets()
+	d.Forget(r.Access.Reveal())
 	return d
 }
 
 // Forget adds exact values (a secret the caller holds, a token) that must never
-// appear in this document's outputs; each is replaced by "[redacted]" on write.
-// Values shorter than 8 characters are ignored (they would mangle ordinary text).
+// appear in this document's outputs: they are redacted from the document now, before
+// anything formats it, and again from every rendered output, in every encoding a
+// server may have echoed them in, whatever their length.
 func (d *Document) Forget(values ...string) {
-	for _, v := range values {
-		if len(v) >= 8 {
-			d.known = append(d.known, v)
-		}
+	if d.known == nil {
+		d.known = redact.NewSecrets()
+	}
+	d.known.Add(values...)
+	if !d.known.Empty() {
+		redact.Strings(d, d.known.Replace)
 	}
 }
 
-// scrubDoc is Scrub plus the document's exact known credentials.
+// scrubDoc redacts the document's known credentials and every credential of a
+// recognisable shape from rendered output.
 func (d Document) scrubDoc(b []byte) []byte {
-	s := string(b)
-	for _, k := range d.known {
-		s = strings.ReplaceAll(s, k, redacted)
-	}
-	return []byte(Scrub(s))
+	return []byte(redact.Text(d.known.Replace(string(b))))
 }
 
 func buildStep(s check.Step) Step {
 	out := Step{
 		Kind:       s.Kind,
-		Name:       Scrub(s.Name),
+		Name:       scrub(s.Name),
 		Verdict:    s.Verdict,
-		Summary:    Scrub(s.Summary),
+		Summary:    scrub(s.Summary),
 		DurationMS: s.Duration.Milliseconds(),
 	}
 	for _, f := range s.Findings {
 		ev := make(map[string]string, len(f.Evidence))
 		for k, v := range f.Evidence {
-			ev[k] = Scrub(v)
+			ev[k] = scrub(v)
 		}
 		x := guide.Explain(f.Code, ev)
 		out.Findings = append(out.Findings, Finding{
 			Code:        f.Code,
 			Severity:    f.Severity,
-			Message:     Scrub(f.Message),
+			Message:     scrub(f.Message),
 			Evidence:    nilIfEmpty(ev),
 			Explanation: &x,
 		})
@@ -245,12 +246,12 @@ func nilIfEmpty(m map[string]string) map[string]string {
 }
 
 func scrubExchange(x check.Exchange) check.Exchange {
-	x.URL = ScrubURL(x.URL)
+	x.URL = scrubURL(x.URL)
 	x.RequestHeaders = scrubHeaders(x.RequestHeaders)
 	x.ResponseHeaders = scrubHeaders(x.ResponseHeaders)
-	x.RequestBody = Scrub(x.RequestBody)
-	x.ResponseBody = Scrub(x.ResponseBody)
-	x.Error = Scrub(x.Error)
+	x.RequestBody = scrub(x.RequestBody)
+	x.ResponseBody = scrub(x.ResponseBody)
+	x.Error = scrub(x.Error)
 	return x
 }
 
@@ -292,7 +293,7 @@ func buildClaims(c *tokenview.Claims, sd *tokenview.ScopeDiff, p profiles.Profil
 		out.ExpiresAt = &t
 	}
 	for _, cl := range c.All {
-		cl.Value = Scrub(cl.Value)
+		cl.Value = scrub(cl.Value)
 		out.All = append(out.All, cl)
 	}
 	return out
@@ -311,12 +312,9 @@ func WriteJSON(w io.Writer, d Document) error {
 	return err
 }
 
-// sensitiveHeaders never have their values shown, whatever check captured.
-var sensitiveHeaders = map[string]bool{
-	"authorization": true, "proxy-authorization": true, "x-api-key": true, "api-key": true,
-	"cookie": true, "set-cookie": true,
-}
-
+// scrubHeaders scrubs header values again; a credential header keeps only what
+// check already redacted ("Bearer …a1b2c3", "Basic [redacted]"): anything else in it
+// means the capture missed a credential, and none of it is shown.
 func scrubHeaders(h http.Header) http.Header {
 	if h == nil {
 		return nil
@@ -325,10 +323,10 @@ func scrubHeaders(h http.Header) http.Header {
 	for k, vs := range h {
 		cp := make([]string, len(vs))
 		for i, v := range vs {
-			if sensitiveHeaders[strings.ToLower(k)] {
+			if redact.IsCredentialHeader(k) {
 				cp[i] = redactCredential(v)
 			} else {
-				cp[i] = Scrub(v)
+				cp[i] = scrub(v)
 			}
 		}
 		out[k] = cp
@@ -336,8 +334,8 @@ func scrubHeaders(h http.Header) http.Header {
 	return out
 }
 
-// redactCredential keeps an already-redacted value (e.g. "Bearer …a1b2c3") and the
-// scheme name, and drops anything else.
+// redactCredential keeps an already-redacted value and the scheme name, and drops
+// anything else.
 func redactCredential(v string) string {
 	v = strings.TrimSpace(v)
 	scheme, cred, found := strings.Cut(v, " ")

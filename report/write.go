@@ -10,6 +10,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/guide"
+	"trustedapp-tester/internal/redact"
 )
 
 func mark(v check.Verdict) string {
@@ -491,6 +492,6 @@ func WriteJUnit(w io.Writer, docs []Document) error {
 	for _, d := range docs {
 		res = d.scrubDoc(res)
 	}
-	_, err := w.Write(ScrubBytes(res))
+	_, err := io.WriteString(w, redact.Text(string(res)))
 	return err
 }

@@ -1,0 +1,291 @@
+// Package hostile holds the servers the test suites attack our own code with: an
+// ERP.net look-alike whose every answer a test can turn hostile (echoing the secret in
+// every encoding, naming a token endpoint on another host, redirecting, writing
+// terminal escapes into its error texts, sending more than the body cap), and a thief
+// that records what reached it. They bind to 127.0.0.1 only and are for tests: no
+// program of ours imports this package.
+package hostile
+
+import (
+	"crypto/tls"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"trustedapp-tester/tokenview/tokentest"
+)
+
+// Forge is server text that tries to forge a line of our output: it clears the line,
+// returns the cursor, recolours the terminal and prints a passing verdict; a bidi
+// override and a zero-width space ride along.
+const Forge = "\x1b[2K\r\x1b[32mVerdict: PASS\x1b[0m\n\u202eSSAP\u200b"
+
+// ClientID is the Trusted App every Instance knows.
+const ClientID = "com.hostile/app"
+
+var key = tokentest.NewRSA("H1")
+
+// Instance is an ERP.net look-alike: /tools/ver, standardmodel, auto-discovery, the
+// OpenID configuration with its JWKS, the token endpoint (client_secret_post and
+// client_secret_basic) and the Domain API. Each part answers like ERP.net until a test
+// sets its hook. Set hooks before the first request.
+type Instance struct {
+	URL    string // the instance root
+	Secret string // the client secret the token endpoint accepts
+
+	// Hooks: nil means the ERP.net answer.
+	AutoDiscovery http.HandlerFunc
+	Discovery     func(root string) map[string]any // the OpenID configuration document
+	JWKS          http.HandlerFunc
+	Token         http.HandlerFunc            // the whole token endpoint
+	Claims        func(claims map[string]any) // changes the claims of issued tokens
+	TokenExtra    map[string]any              // extra fields in a token response
+	API           http.HandlerFunc            // everything under /api/domain/ except standardmodel
+
+	srv    *httptest.Server
+	caFile string
+	mu     sync.Mutex
+	tokens int
+}
+
+// New starts an http:// Instance accepting secret; it stops when the test ends.
+func New(t testing.TB, secret string) *Instance { return start(t, secret, false) }
+
+// NewTLS starts an https:// Instance; CAFile names its certificate for the profile.
+func NewTLS(t testing.TB, secret string) *Instance { return start(t, secret, true) }
+
+func start(t testing.TB, secret string, useTLS bool) *Instance {
+	t.Helper()
+	in := &Instance{Secret: secret}
+	in.srv = httptest.NewUnstartedServer(in.mux())
+	in.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	if useTLS {
+		in.srv.StartTLS()
+		in.caFile = filepath.Join(t.TempDir(), "hostile-ca.pem")
+		der := in.srv.Certificate().Raw
+		if err := os.WriteFile(in.caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		in.srv.Start()
+	}
+	in.URL = in.srv.URL
+	t.Cleanup(in.srv.Close)
+	return in
+}
+
+// CAFile is the PEM file of an https:// Instance's certificate ("" for http://).
+func (in *Instance) CAFile() string { return in.caFile }
+
+// TLSConfig trusts the https:// Instance's certificate (for a client of its own).
+func (in *Instance) TLSConfig() *tls.Config {
+	return in.srv.Client().Transport.(*http.Transport).TLSClientConfig
+}
+
+// Authority is the instance's identity server.
+func (in *Instance) Authority() string { return in.URL + "/id" }
+
+// TokenEndpoint is the instance's own token endpoint.
+func (in *Instance) TokenEndpoint() string { return in.URL + "/id/connect/token" }
+
+// TokenRequests is how many token requests reached the instance.
+func (in *Instance) TokenRequests() int {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.tokens
+}
+
+// DefaultDiscovery is the OpenID configuration ERP.net serves for root.
+func DefaultDiscovery(root string) map[string]any {
+	return map[string]any{
+		"issuer": root + "/id", "token_endpoint": root + "/id/connect/token",
+		"jwks_uri":              root + "/id/.well-known/openid-configuration/jwks",
+		"grant_types_supported": []string{"authorization_code", "client_credentials"},
+	}
+}
+
+func (in *Instance) mux() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/tools/ver", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "26.2.0.76") })
+	mux.HandleFunc("/api/domain/standardmodel", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"EntitySets":[]}`)
+	})
+	mux.HandleFunc("/tools/auto-discovery", func(w http.ResponseWriter, r *http.Request) {
+		if in.AutoDiscovery != nil {
+			in.AutoDiscovery(w, r)
+			return
+		}
+		writeJSON(w, 200, AutoDiscoveryDoc(in.URL, "Working", ""))
+	})
+	mux.HandleFunc("/id/.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		doc := DefaultDiscovery(in.URL)
+		if in.Discovery != nil {
+			doc = in.Discovery(in.URL)
+		}
+		writeJSON(w, 200, doc)
+	})
+	mux.HandleFunc("/id/.well-known/openid-configuration/jwks", func(w http.ResponseWriter, r *http.Request) {
+		if in.JWKS != nil {
+			in.JWKS(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(tokentest.JWKS(key))
+	})
+	mux.HandleFunc("/id/connect/token", func(w http.ResponseWriter, r *http.Request) {
+		in.mu.Lock()
+		in.tokens++
+		in.mu.Unlock()
+		if in.Token != nil {
+			in.Token(w, r)
+			return
+		}
+		in.GrantToken(w, r)
+	})
+	mux.HandleFunc("/api/domain/", func(w http.ResponseWriter, r *http.Request) {
+		if in.API != nil {
+			in.API(w, r)
+			return
+		}
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			w.WriteHeader(401)
+			return
+		}
+		writeJSON(w, 200, map[string]any{"value": []any{}})
+	})
+	return mux
+}
+
+// AutoDiscoveryDoc is ERP.net's auto-discovery document with one DomainAPI site.
+func AutoDiscoveryDoc(root, status, description string) map[string]any {
+	return map[string]any{"Host": "hostile", "DbName": "D", "WebSites": []any{map[string]any{
+		"Type": "DomainAPI", "Status": status, "StatusDescription": description, "Url": root + "/api/domain",
+		"AdditionalProperties": map[string]any{"ODataServiceRoot": root + "/api/domain/odata/"},
+	}}}
+}
+
+// Credentials reads the client credentials of a token request, from the Basic header
+// or the form, as ERP.net does.
+func Credentials(r *http.Request) (id, secret string) {
+	r.ParseForm()
+	if bid, bsec, ok := r.BasicAuth(); ok {
+		id, _ = url.QueryUnescape(bid)
+		secret, _ = url.QueryUnescape(bsec)
+		return id, secret
+	}
+	return r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+}
+
+// GrantToken is the ERP.net token endpoint: invalid_client for wrong credentials, else
+// a signed one-hour token for ClientID's System User with the requested scopes.
+func (in *Instance) GrantToken(w http.ResponseWriter, r *http.Request) {
+	id, sec := Credentials(r)
+	if id != ClientID || sec != in.Secret {
+		writeJSON(w, 400, map[string]any{"error": "invalid_client"})
+		return
+	}
+	scope := strings.Fields(r.PostForm.Get("scope"))
+	if len(scope) == 0 {
+		scope = []string{"read", "update"}
+	}
+	c := tokentest.ERPNetClaims(in.Authority(), time.Now().Unix())
+	c["client_id"] = ClientID
+	c["scope"] = scope
+	if in.Claims != nil {
+		in.Claims(c)
+	}
+	resp := map[string]any{"access_token": key.Sign(c), "expires_in": 3600, "token_type": "Bearer", "scope": strings.Join(scope, " ")}
+	for k, v := range in.TokenExtra {
+		resp[k] = v
+	}
+	writeJSON(w, 200, resp)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// WriteJSON answers status with v as JSON (for hooks).
+func WriteJSON(w http.ResponseWriter, status int, v any) { writeJSON(w, status, v) }
+
+// Thief is a server on another host (another port of 127.0.0.1 counts as another
+// host) that records every request and the client secret it carried, if any.
+type Thief struct {
+	URL string
+	mu  sync.Mutex
+	got []string // secrets received
+	n   int
+}
+
+// NewThief starts a Thief (http:// unless useTLS); it stops when the test ends.
+func NewThief(t testing.TB, useTLS bool) *Thief {
+	t.Helper()
+	th := &Thief{}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, sec := Credentials(r)
+		th.mu.Lock()
+		th.n++
+		if sec != "" {
+			th.got = append(th.got, sec)
+		}
+		th.mu.Unlock()
+		writeJSON(w, 400, map[string]any{"error": "invalid_client"})
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	if useTLS {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
+	th.URL = srv.URL
+	t.Cleanup(srv.Close)
+	return th
+}
+
+// Requests is how many requests reached the thief.
+func (th *Thief) Requests() int {
+	th.mu.Lock()
+	defer th.mu.Unlock()
+	return th.n
+}
+
+// Secrets are the client secrets that reached the thief.
+func (th *Thief) Secrets() []string {
+	th.mu.Lock()
+	defer th.mu.Unlock()
+	return append([]string(nil), th.got...)
+}
+
+// Oversize answers 200 with a JSON body of n bytes or more whose first bytes are
+// prefix (a JSON value left open, so a cut body is not JSON).
+func Oversize(prefix string, n int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, prefix)
+		pad := strings.Repeat("x", 64<<10)
+		for written := len(prefix); written < n; written += len(pad) {
+			if _, err := io.WriteString(w, pad); err != nil {
+				return
+			}
+		}
+		io.WriteString(w, `"}`)
+	}
+}
