@@ -43,6 +43,12 @@ const (
 	DiscTokenEndpointOverride = "discovery.token_endpoint_override" // info/warn: profile override differs from discovery
 	DiscJWKSUnavailable       = "discovery.jwks_unavailable"        // warn: JWKS fetch failed
 	DiscJWKSInvalid           = "discovery.jwks_invalid"            // warn: JWKS not parseable / no keys
+	// fail: the discovered token endpoint is on another host than the authority, or plain
+	// http under an https instance; the secret is not sent there.
+	DiscTokenEndpointForeign = "discovery.token_endpoint_foreign"
+	// warn: the profile's own token endpoint is on another host, or plain http under
+	// https; the user chose it, so the secret goes there, and every report says so.
+	DiscTokenEndpointProfileForeign = "discovery.token_endpoint_profile_foreign"
 
 	// Token request (ERP.net / IdentityServer4 error codes, then our own).
 	TokInvalidClient        = "token.invalid_client"
@@ -161,6 +167,7 @@ var Codes = map[string]Severity{
 	DiscGlobalIdP: SevFail, DiscNotFound: SevFail, DiscBadDocument: SevFail, DiscIssuerMismatch: SevFail,
 	DiscNoClientCreds: SevFail, DiscNoTokenEndpoint: SevFail, DiscNoJWKSURI: SevWarn,
 	DiscTokenEndpointOverride: SevInfo, DiscJWKSUnavailable: SevWarn, DiscJWKSInvalid: SevWarn,
+	DiscTokenEndpointForeign: SevFail, DiscTokenEndpointProfileForeign: SevWarn,
 
 	TokInvalidClient: SevFail, TokUnauthorizedClient: SevFail, TokInvalidScope: SevFail,
 	TokInvalidGrant: SevFail, TokUnsupportedGrantType: SevFail, TokInvalidRequest: SevFail,

@@ -87,3 +87,95 @@ func TestEchoedSecretNeverLeavesTheEngine(t *testing.T) {
 		t.Fatalf("the secret leaked in %d of %d cases:\n%s", len(leaked), len(echoSecrets)*len(hostile.EchoStyles())*4, strings.Join(leaked, "\n"))
 	}
 }
+
+// A discovery document that names a token endpoint on another host, or plain http
+// under an https instance: the secret is not sent, the Discovery step fails naming
+// both hosts, and the token step says why it was skipped.
+func TestDiscoveredTokenEndpointElsewhereGetsNoSecret(t *testing.T) {
+	secret := "s3cret-never-elsewhere"
+	for _, tc := range []struct {
+		name    string
+		useTLS  bool
+		thiefAt func(in *hostile.Instance, th *hostile.Thief) string
+		want    []string
+	}{
+		{"another host", false, func(in *hostile.Instance, th *hostile.Thief) string {
+			return strings.Replace(th.URL, "127.0.0.1", "localhost", 1) + "/connect/token"
+		}, []string{"localhost:", "127.0.0.1:", "another host"}},
+		{"plain http under https", true, func(in *hostile.Instance, th *hostile.Thief) string {
+			return th.URL + "/id/connect/token"
+		}, []string{"plain http://", "https://"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var in *hostile.Instance
+			if tc.useTLS {
+				in = hostile.NewTLS(t, secret)
+			} else {
+				in = hostile.New(t, secret)
+			}
+			th := hostile.NewThief(t, false)
+			endpoint := tc.thiefAt(in, th)
+			in.Discovery = func(root string) map[string]any {
+				d := hostile.DefaultDiscovery(root)
+				d["token_endpoint"] = endpoint
+				return d
+			}
+			for _, auth := range []profiles.AuthMethod{profiles.AuthPost, profiles.AuthBasic} {
+				rep := Run(context.Background(), hostileProfile(in, auth), secret, fresh(), nil)
+				if th.Requests() != 0 || in.TokenRequests() != 0 {
+					t.Fatalf("%s: the secret was sent (%d requests to %s)", auth, th.Requests(), endpoint)
+				}
+				disc := stepOf(rep, StepDiscovery)
+				fd := finding(rep, DiscTokenEndpointForeign)
+				if disc.Verdict != Fail || fd == nil || rep.Verdict != Fail {
+					t.Fatalf("%s: discovery %s, findings %v", auth, disc.Verdict, codes(rep, StepDiscovery))
+				}
+				for _, w := range tc.want {
+					if !strings.Contains(fd.Message, w) {
+						t.Errorf("%s: message %q lacks %q", auth, fd.Message, w)
+					}
+				}
+				if fd.Evidence[EvURL] != endpoint || fd.Evidence[EvAuthority] != in.Authority() {
+					t.Errorf("evidence %+v", fd.Evidence)
+				}
+				if tok := stepOf(rep, StepToken); tok.Verdict != Skipped || !strings.Contains(tok.Summary, "not sent") {
+					t.Errorf("token step %s %q", tok.Verdict, tok.Summary)
+				}
+			}
+		})
+	}
+}
+
+// A token endpoint the user set in the profile is used even on another host, but
+// every run says so as a warning.
+func TestProfileTokenEndpointElsewhereIsAWarning(t *testing.T) {
+	secret := "s3cret-user-choice"
+	in := hostile.New(t, secret)
+	th := hostile.NewThief(t, false)
+	p := hostileProfile(in, profiles.AuthPost)
+	p.TokenEndpoint = strings.Replace(th.URL, "127.0.0.1", "localhost", 1) + "/connect/token"
+	rep := Run(context.Background(), p, secret, fresh(), nil)
+	if got := th.Secrets(); len(got) != 1 || got[0] != secret {
+		t.Fatalf("the user's own endpoint did not get the request: %v", got)
+	}
+	fd := finding(rep, DiscTokenEndpointProfileForeign)
+	if fd == nil || fd.Severity != SevWarn || stepOf(rep, StepDiscovery).Verdict != Warn ||
+		!strings.Contains(fd.Message, "localhost:") || !strings.Contains(fd.Message, "you set") {
+		t.Fatalf("%v %+v", codes(rep, StepDiscovery), fd)
+	}
+	// The same warning when discovery itself fails before naming an endpoint.
+	in.Discovery = nil
+	p.Authority = in.URL + "/nowhere"
+	rep = Run(context.Background(), p, secret, fresh(), nil)
+	if finding(rep, DiscTokenEndpointProfileForeign) == nil {
+		t.Fatalf("no warning when discovery failed: %v", codes(rep, StepDiscovery))
+	}
+	// Plain http under an https instance, set by the user: a warning too.
+	tin := hostile.NewTLS(t, secret)
+	p = hostileProfile(tin, profiles.AuthPost)
+	p.TokenEndpoint = th.URL + "/connect/token"
+	rep = Run(context.Background(), p, secret, fresh(), nil)
+	if fd := finding(rep, DiscTokenEndpointProfileForeign); fd == nil || !strings.Contains(fd.Message, "plain http://") {
+		t.Fatalf("downgrade: %v %+v", codes(rep, StepDiscovery), fd)
+	}
+}

@@ -502,6 +502,11 @@ func (r *run) discovery() (st Step) {
 	}
 	r.tokenURL = fallback
 	r.issuer = authority
+	if own := r.p.TokenURL(); own != "" {
+		if f, ok := r.tokenEndpointElsewhere(own, true); ok {
+			st.Findings = append(st.Findings, f)
+		}
+	}
 
 	if h := hostOf(authority); strings.EqualFold(strings.Split(h, ":")[0], "id.erp.net") {
 		st.Findings = append(st.Findings, newFinding(DiscGlobalIdP,
@@ -561,6 +566,12 @@ func (r *run) discovery() (st Step) {
 			"The profile's token endpoint "+r.p.TokenURL()+" overrides the discovered "+doc.TokenEndpoint+".",
 			map[string]string{EvExpected: doc.TokenEndpoint, EvActual: r.p.TokenURL()}))
 	case doc.TokenEndpoint != "" && r.p.TokenURL() == "":
+		if f, ok := r.tokenEndpointElsewhere(doc.TokenEndpoint, false); ok {
+			st.Findings = append(st.Findings, f)
+			r.skipToken = "Skipped: the secret was not sent to " + hostOf(doc.TokenEndpoint) + ", the token endpoint the OpenID configuration names."
+			r.tokenURL = ""
+			break
+		}
 		r.tokenURL = doc.TokenEndpoint
 	}
 	if doc.JWKSURI == "" {
@@ -593,7 +604,55 @@ func (r *run) discovery() (st Step) {
 			}
 		}
 	}
+	if r.tokenURL == "" {
+		return finishStep(st, "The token endpoint is on another host")
+	}
 	return finishStep(st, "Token endpoint "+r.tokenURL)
+}
+
+// tokenEndpointElsewhere reports a token endpoint the secret must not go to without
+// the user's say: one on another host (or port) than the authority, or plain http
+// while the instance or the authority uses https. own is true for the profile's own
+// endpoint (the user set it: a warning), false for a discovered one (a failure).
+func (r *run) tokenEndpointElsewhere(endpoint string, own bool) (Finding, bool) {
+	authority := r.p.AuthorityURL()
+	e, err1 := url.Parse(endpoint)
+	a, err2 := url.Parse(authority)
+	i, _ := url.Parse(r.p.Root())
+	if err1 != nil || err2 != nil || e.Host == "" {
+		return Finding{}, false
+	}
+	ev := map[string]string{EvURL: endpoint, EvAuthority: authority, EvExpected: a.Host, EvActual: e.Host}
+	downgrade := strings.EqualFold(e.Scheme, "http") && (strings.EqualFold(a.Scheme, "https") || i != nil && strings.EqualFold(i.Scheme, "https"))
+	foreign := !strings.EqualFold(e.Hostname(), a.Hostname()) || effectivePort(e) != effectivePort(a)
+	var msg string
+	switch {
+	case downgrade && own:
+		msg = fmt.Sprintf("The profile's token endpoint %s, which you set, uses plain http:// while the instance uses https://: the secret crosses the network unencrypted.", endpoint)
+	case downgrade:
+		msg = fmt.Sprintf("The OpenID configuration names the token endpoint %s, over plain http:// while the instance uses https://; the secret was not sent there.", endpoint)
+	case foreign && own:
+		msg = fmt.Sprintf("The profile's token endpoint %s, which you set, is on another host (%s) than the authority (%s): the secret is sent there.", endpoint, e.Host, a.Host)
+	case foreign:
+		msg = fmt.Sprintf("The OpenID configuration names the token endpoint %s, on another host (%s) than the authority (%s); the secret was not sent there.", endpoint, e.Host, a.Host)
+	default:
+		return Finding{}, false
+	}
+	if own {
+		return newFinding(DiscTokenEndpointProfileForeign, msg, ev), true
+	}
+	return newFinding(DiscTokenEndpointForeign, msg, ev), true
+}
+
+// effectivePort is u's port, or its scheme's default.
+func effectivePort(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "http") {
+		return "80"
+	}
+	return "443"
 }
 
 func orUnknown(s string) string {

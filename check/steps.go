@@ -99,6 +99,14 @@ func (r *run) token() (st Step) {
 		return finishStep(st, "No client_id")
 	}
 
+	if r.tokenURL != r.p.TokenURL() {
+		// Only the user may send the secret off the authority's host (the profile's
+		// own endpoint); anything else never gets it.
+		if f, ok := r.tokenEndpointElsewhere(r.tokenURL, false); ok {
+			st.Findings = append(st.Findings, f)
+			return finishStep(st, "Not sent: the token endpoint is on another host")
+		}
+	}
 	style := oauth2.AuthStyleInParams
 	if r.p.Method() == profiles.AuthBasic {
 		style = oauth2.AuthStyleInHeader

@@ -338,6 +338,28 @@ var catalogue = map[string]entry{
 		confirm: "The Inspect step shows the signature as verified.",
 		doc:     docAccessToken,
 	},
+	"discovery.token_endpoint_foreign": {
+		title: "The token endpoint is not the authority's: the secret was not sent",
+		what:  "The OpenID configuration names[[ {url}]] as the token endpoint, which is[[ on {actual},]] not the authority[[ {expected}]] over https. A client secret goes only to the authority it belongs to, so this run did not send it and got no token.",
+		causes: []string{"A proxy, captive portal or compromised server rewrote the OpenID configuration.",
+			"The profile's authority points at something that is not the instance's identity server.",
+			"A server set up behind a reverse proxy that advertises its internal address or http://."},
+		fields: []Field{pf("authority", "the instance's own identity server (the instance URL followed by /id)"), ins("token_endpoint in /.well-known/openid-configuration", "on the authority's host, over https")},
+		steps: []string{"Open the authority's /.well-known/openid-configuration in a browser and compare token_endpoint with the authority.",
+			"If the instance really serves tokens elsewhere, ask its administrator why, then set that exact address as the profile's token endpoint yourself (every report will then say so).",
+			"If you cannot explain the other host, treat it as an attack: do not send the secret there, and rotate it if an earlier run did."},
+		confirm: "Run the check again: Discovery passes and the Token step requests a token from the authority's host.",
+		doc:     docIDServer,
+	},
+	"discovery.token_endpoint_profile_foreign": {
+		title:   "The secret goes to a token endpoint you set on another host",
+		what:    "The profile's own token endpoint[[ {url}]] is[[ on {actual}]], not the authority[[ {expected}]] over https. You set it, so the secret was sent there; this warning is in every report of this profile so nobody misses it.",
+		causes:  []string{"A deliberate setup (a gateway in front of the identity server).", "A value copied from another instance, or brought in by an imported profile."},
+		fields:  []Field{pf("token_endpoint", "empty, so the authority's own endpoint is used")},
+		steps:   []string{"Clear the profile's token endpoint unless you know exactly why tokens come from that host.", "If the host is not yours, rotate the secret: it has been sent there."},
+		confirm: "Run the check again; this warning should be gone.",
+		doc:     docSecurity,
+	},
 
 	// ---------------------------------------------------------- token request
 	"token.invalid_client": {

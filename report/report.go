@@ -10,7 +10,8 @@
 //	schema                          "trustedapp-tester/report/v1"
 //	tool{name,version,os,arch}      the program that wrote the document
 //	generated_at                    RFC 3339 time the document was written
-//	profile{name,environment,instance,authority,client_id,auth_method,scopes_requested}
+//	profile{name,environment,instance,authority,client_id,auth_method,scopes_requested,
+//	        token_endpoint,proxy,insecure_skip_verify}
 //	                                the profile as run; never its secret
 //	verdict                         "pass" | "warn" | "fail" | "skipped"
 //	cancelled                       true when the run was interrupted
@@ -94,6 +95,12 @@ type Profile struct {
 	ClientID        string   `json:"client_id"`
 	AuthMethod      string   `json:"auth_method"`
 	ScopesRequested []string `json:"scopes_requested,omitempty"`
+	// TokenEndpoint is the profile's own token endpoint ("" when discovery decides).
+	TokenEndpoint string `json:"token_endpoint,omitempty"`
+	// Proxy is the profile's explicit proxy ("" for the environment's).
+	Proxy string `json:"proxy,omitempty"`
+	// InsecureSkipVerify is true when certificate checks were turned off for the run.
+	InsecureSkipVerify bool `json:"insecure_skip_verify,omitempty"`
 }
 
 // Step is one step with its findings (each with its explanation) and exchanges.
@@ -173,6 +180,11 @@ func Build(r check.Report, p profiles.Profile) Document {
 			ClientID:        scrub(p.ClientID),
 			AuthMethod:      string(p.Method()),
 			ScopesRequested: append([]string(nil), p.Scopes...),
+			TokenEndpoint:   scrubURL(p.TokenURL()),
+			Proxy:           scrubURL(strings.TrimSpace(p.Proxy)),
+			// A run that reported certificate checks off counts too (a profile built
+			// from the report alone).
+			InsecureSkipVerify: p.TLS.InsecureSkipVerify || hasCode(r, check.NetTLSInsecure),
 		}
 	}
 	for _, s := range r.Steps {
@@ -208,6 +220,18 @@ func (d *Document) Forget(values ...string) {
 // recognisable shape from rendered output.
 func (d Document) scrubDoc(b []byte) []byte {
 	return []byte(redact.Text(d.known.Replace(string(b))))
+}
+
+// hasCode reports whether any step of r has a finding with code.
+func hasCode(r check.Report, code string) bool {
+	for _, s := range r.Steps {
+		for _, f := range s.Findings {
+			if f.Code == code {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func buildStep(s check.Step) Step {

@@ -13,6 +13,9 @@ import (
 	"trustedapp-tester/internal/redact"
 )
 
+// tlsOffText says that certificate checks were off, wherever a report names the run.
+const tlsOffText = "TLS verification was OFF (insecure_skip_verify): the server's certificate was not checked, so a man in the middle would have gone unnoticed"
+
 func mark(v check.Verdict) string {
 	switch v {
 	case check.Pass:
@@ -39,8 +42,14 @@ func ms(d int64) string {
 // acts as.
 func WriteText(w io.Writer, d Document) error {
 	var b bytes.Buffer
-	if d.Profile != nil {
-		fmt.Fprintf(&b, "Profile %s: %s (client_id %s, auth %s)\n", d.Profile.Name, d.Profile.Instance, d.Profile.ClientID, d.Profile.AuthMethod)
+	if p := d.Profile; p != nil {
+		fmt.Fprintf(&b, "Profile %s: %s (client_id %s, auth %s)\n", p.Name, p.Instance, p.ClientID, p.AuthMethod)
+		if p.InsecureSkipVerify {
+			fmt.Fprintf(&b, "%s\n", tlsOffText)
+		}
+		if p.TokenEndpoint != "" {
+			fmt.Fprintf(&b, "Token endpoint (set in the profile): %s\n", p.TokenEndpoint)
+		}
 	}
 	width := 0
 	for _, s := range d.Steps {
@@ -178,6 +187,9 @@ func WriteMarkdown(w io.Writer, d Document) error {
 		}
 	}
 	row("Verdict", mark(d.Verdict)+map[bool]string{true: " (cancelled)"}[d.Cancelled])
+	if d.Profile != nil && d.Profile.InsecureSkipVerify {
+		row("TLS verification", tlsOffText)
+	}
 	row("Tool", d.Tool.Name+" "+d.Tool.Version)
 	row("OS", d.Tool.OS+"/"+d.Tool.Arch)
 	row("Generated", d.GeneratedAt.UTC().Format(time.RFC3339))
@@ -196,6 +208,13 @@ func WriteMarkdown(w io.Writer, d Document) error {
 		row("client_id", p.ClientID)
 		row("Auth method", p.AuthMethod)
 		row("Scopes requested", scopeList(p.ScopesRequested, "(none: the app's whole Scope field)"))
+		row("Token endpoint", p.TokenEndpoint)
+		row("Proxy", p.Proxy)
+		if p.InsecureSkipVerify {
+			row("TLS verification", tlsOffText)
+		} else {
+			row("TLS verification", "on")
+		}
 	}
 
 	b.WriteString("\n## Summary\n\n| Step | Result | Time | Summary |\n|---|---|---|---|\n")
@@ -419,7 +438,8 @@ func secs(msec int64) string { return fmt.Sprintf("%.3f", float64(msec)/1000) }
 
 // WriteJUnit writes one testsuite per document, one testcase per step. A failing step
 // is a <failure> carrying its findings' messages (type = the first failing code) and
-// their fix steps; a skipped step is <skipped/>; warnings go to <system-out>.
+// their fix steps; a skipped step is <skipped/>; warnings go to <system-out>. A run
+// with certificate checks off gets a failing "TLS verification" testcase first.
 func WriteJUnit(w io.Writer, docs []Document) error {
 	var out junitSuites
 	for _, d := range docs {
@@ -434,6 +454,14 @@ func WriteJUnit(w io.Writer, docs []Document) error {
 		s.Props = &junitProps{Props: []junitProp{{"tool", d.Tool.Name + " " + d.Tool.Version}, {"verdict", string(d.Verdict)}}}
 		if d.Profile != nil {
 			s.Props.Props = append(s.Props.Props, junitProp{"instance", d.Profile.Instance}, junitProp{"client_id", d.Profile.ClientID})
+		}
+		if d.Profile != nil && d.Profile.InsecureSkipVerify {
+			// Certificate checks off is a failure for CI, whatever the steps say.
+			s.Tests++
+			s.Failures++
+			x := guide.Explain(check.NetTLSInsecure, nil)
+			s.Cases = append(s.Cases, junitTestCase{Name: "TLS verification", Classname: "trustedapp-check." + name + ".tls", Time: secs(0),
+				Failure: &junitFailure{Message: check.NetTLSInsecure + ": " + tlsOffText, Type: check.NetTLSInsecure, Text: strings.Join(append([]string{x.What}, x.Steps...), "\n")}})
 		}
 		for _, st := range d.Steps {
 			tc := junitTestCase{Name: st.Name, Classname: "trustedapp-check." + name + "." + string(st.Kind), Time: secs(st.DurationMS)}

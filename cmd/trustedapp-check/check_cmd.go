@@ -537,11 +537,13 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 		return 0, err
 	}
 	code := exitOK
-	for _, r := range ranReps {
+	for i, r := range ranReps {
 		if r.Cancelled || e.ctx.Err() != nil {
 			return exitInterrupted, nil
 		}
-		if r.Verdict == check.Fail || (f.strict && r.Verdict == check.Warn) {
+		// --strict: warnings fail, and so does a run with certificate checks off.
+		insecure := ran[i].Profile != nil && ran[i].Profile.InsecureSkipVerify
+		if r.Verdict == check.Fail || (f.strict && (r.Verdict == check.Warn || insecure)) {
 			code = exitFailed
 		}
 	}

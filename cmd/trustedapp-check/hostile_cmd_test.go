@@ -65,3 +65,76 @@ func TestCheckEchoedSecretLeaksNowhere(t *testing.T) {
 		t.Fatalf("the secret leaked %d times in %d runs:\n%s", len(leaked), cases, strings.Join(leaked, "\n"))
 	}
 }
+
+// A discovery document naming a token endpoint on another host: the CLI fails,
+// names both hosts, and the secret never reaches the other host. The same endpoint
+// set by the user with --token-endpoint is used, with a warning in every output.
+func TestCheckTokenEndpointOnAnotherHost(t *testing.T) {
+	secret := "s3cret-for-the-authority-only"
+	in := hostile.New(t, secret)
+	th := hostile.NewThief(t, false)
+	elsewhere := strings.Replace(th.URL, "127.0.0.1", "localhost", 1) + "/connect/token"
+	in.Discovery = func(root string) map[string]any {
+		d := hostile.DefaultDiscovery(root)
+		d["token_endpoint"] = elsewhere
+		return d
+	}
+	t.Setenv(SecretEnv, secret)
+	args := []string{"check", "--instance", in.URL, "--client-id", hostile.ClientID}
+	r := runArgs(t, context.Background(), "", args...)
+	expect(t, r, exitFailed, []string{"FAIL  Discovery", "discovery.token_endpoint_foreign", "another host (localhost:", "than the authority (127.0.0.1:", "the secret was not sent there", "SKIP  Token"}, nil)
+	if th.Requests() != 0 {
+		t.Fatalf("the thief got %d requests", th.Requests())
+	}
+
+	in.Discovery = nil
+	dir := t.TempDir()
+	md, junit := filepath.Join(dir, "r.md"), filepath.Join(dir, "j.xml")
+	r = runArgs(t, context.Background(), "", append(args, "--token-endpoint", elsewhere, "--report", md, "--junit", junit)...)
+	if got := th.Secrets(); len(got) != 1 {
+		t.Fatalf("the user's own endpoint got %v", got)
+	}
+	warn := "discovery.token_endpoint_profile_foreign"
+	expect(t, r, exitFailed, []string{"WARN  Discovery", warn, "which you set"}, nil)
+	files := readAll(md, strings.TrimSuffix(md, ".md")+".json", junit)
+	for i, name := range []string{"Markdown", "JSON", "JUnit"} {
+		if !strings.Contains(files[i], warn) || !strings.Contains(files[i], "localhost:") {
+			t.Errorf("the %s report does not carry the warning:\n%s", name, files[i])
+		}
+	}
+	if !strings.Contains(files[0], "| Token endpoint | ") {
+		t.Errorf("the Markdown profile table does not name the token endpoint:\n%s", files[0])
+	}
+}
+
+// Certificate checks turned off are said loudly: in the text header, in the Markdown
+// report's header and profile table, in the JSON profile, as a JUnit failure, and
+// --strict fails the run.
+func TestCheckInsecureSkipVerifyIsLoud(t *testing.T) {
+	secret := "s3cret-over-unchecked-tls"
+	in := hostile.NewTLS(t, secret)
+	t.Setenv(SecretEnv, secret)
+	dir := t.TempDir()
+	md, junit := filepath.Join(dir, "r.md"), filepath.Join(dir, "j.xml")
+	args := []string{"check", "--instance", in.URL, "--client-id", hostile.ClientID, "--insecure-skip-verify", "--no-api"}
+	r := runArgs(t, context.Background(), "", append(args, "--report", md, "--junit", junit)...)
+	expect(t, r, exitOK, []string{"TLS verification was OFF", "WARN  Reachability", "net.tls_insecure"}, nil)
+	if lines := strings.SplitN(r.stdout, "\n", 3); !strings.Contains(lines[1], "TLS verification was OFF") {
+		t.Errorf("the warning is not in the header:\n%s", r.stdout)
+	}
+	files := readAll(md, strings.TrimSuffix(md, ".md")+".json", junit)
+	header, _, _ := strings.Cut(files[0], "## Profile")
+	_, profile, _ := strings.Cut(files[0], "## Profile")
+	profile, _, _ = strings.Cut(profile, "## Summary")
+	if !strings.Contains(header, "| TLS verification | TLS verification was OFF") || !strings.Contains(profile, "| TLS verification | TLS verification was OFF") {
+		t.Errorf("the Markdown header and profile table do not say TLS verification was off:\n%s", files[0])
+	}
+	if !strings.Contains(files[1], `"insecure_skip_verify": true`) {
+		t.Errorf("JSON profile: %s", files[1])
+	}
+	if !strings.Contains(files[2], `type="net.tls_insecure"`) || strings.Contains(files[2], `failures="0"`) {
+		t.Errorf("JUnit does not fail on TLS verification off:\n%s", files[2])
+	}
+	r = runArgs(t, context.Background(), "", append(args, "--strict")...)
+	expect(t, r, exitFailed, []string{"TLS verification was OFF"}, nil)
+}
