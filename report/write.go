@@ -11,6 +11,7 @@ import (
 	"trustedapp-tester/check"
 	"trustedapp-tester/guide"
 	"trustedapp-tester/internal/redact"
+	"trustedapp-tester/internal/safetext"
 )
 
 // tlsOffText says that certificate checks were off, wherever a report names the run.
@@ -43,25 +44,25 @@ func ms(d int64) string {
 func WriteText(w io.Writer, d Document) error {
 	var b bytes.Buffer
 	if p := d.Profile; p != nil {
-		fmt.Fprintf(&b, "Profile %s: %s (client_id %s, auth %s)\n", p.Name, p.Instance, p.ClientID, p.AuthMethod)
+		fmt.Fprintf(&b, "Profile %s: %s (client_id %s, auth %s)\n", line(p.Name), line(p.Instance), line(p.ClientID), line(p.AuthMethod))
 		if p.InsecureSkipVerify {
 			fmt.Fprintf(&b, "%s\n", tlsOffText)
 		}
 		if p.TokenEndpoint != "" {
-			fmt.Fprintf(&b, "Token endpoint (set in the profile): %s\n", p.TokenEndpoint)
+			fmt.Fprintf(&b, "Token endpoint (set in the profile): %s\n", line(p.TokenEndpoint))
 		}
 	}
 	width := 0
 	for _, s := range d.Steps {
-		if n := len([]rune(s.Name)); n > width {
+		if n := len([]rune(line(s.Name))); n > width {
 			width = n
 		}
 	}
 	explained := map[string]bool{} // each code's explanation is printed once
 	for _, s := range d.Steps {
-		fmt.Fprintf(&b, "%s  %-*s  %8s", mark(s.Verdict), width, s.Name, ms(s.DurationMS))
+		fmt.Fprintf(&b, "%s  %-*s  %8s", mark(s.Verdict), width, line(s.Name), ms(s.DurationMS))
 		if s.Summary != "" {
-			fmt.Fprintf(&b, "  %s", s.Summary)
+			fmt.Fprintf(&b, "  %s", line(s.Summary))
 		}
 		b.WriteByte('\n')
 		if s.Verdict != check.Fail && s.Verdict != check.Warn {
@@ -71,7 +72,7 @@ func WriteText(w io.Writer, d Document) error {
 			if f.Severity == check.SevInfo {
 				continue
 			}
-			fmt.Fprintf(&b, "      %s %s: %s\n", strings.ToUpper(string(f.Severity)), f.Code, f.Message)
+			fmt.Fprintf(&b, "      %s %s: %s\n", strings.ToUpper(string(f.Severity)), line(f.Code), line(f.Message))
 			if x := f.Explanation; x != nil {
 				if explained[f.Code] {
 					fmt.Fprintf(&b, "        (explained above)\n")
@@ -93,31 +94,31 @@ func WriteText(w io.Writer, d Document) error {
 }
 
 func writeExplanationText(b *bytes.Buffer, x guide.Explanation, ind string) {
-	fmt.Fprintf(b, "%s%s\n", ind, x.Title)
-	fmt.Fprintf(b, "%s%s\n", ind, x.What)
+	fmt.Fprintf(b, "%s%s\n", ind, line(x.Title))
+	fmt.Fprintf(b, "%s%s\n", ind, line(x.What))
 	if len(x.Causes) > 0 {
 		fmt.Fprintf(b, "%sLikely causes:\n", ind)
 		for _, c := range x.Causes {
-			fmt.Fprintf(b, "%s  - %s\n", ind, c)
+			fmt.Fprintf(b, "%s  - %s\n", ind, line(c))
 		}
 	}
 	if len(x.Fields) > 0 {
 		fmt.Fprintf(b, "%sCheck:\n", ind)
 		for _, f := range x.Fields {
-			fmt.Fprintf(b, "%s  - %s\n", ind, fieldText(f))
+			fmt.Fprintf(b, "%s  - %s\n", ind, line(fieldText(f)))
 		}
 	}
 	if len(x.Steps) > 0 {
 		fmt.Fprintf(b, "%sFix:\n", ind)
 		for i, s := range x.Steps {
-			fmt.Fprintf(b, "%s  %d. %s\n", ind, i+1, s)
+			fmt.Fprintf(b, "%s  %d. %s\n", ind, i+1, line(s))
 		}
 	}
 	if x.Confirm != "" {
-		fmt.Fprintf(b, "%sConfirm: %s\n", ind, x.Confirm)
+		fmt.Fprintf(b, "%sConfirm: %s\n", ind, line(x.Confirm))
 	}
 	if x.DocURL != "" {
-		fmt.Fprintf(b, "%sDocs: %s\n", ind, x.DocURL)
+		fmt.Fprintf(b, "%sDocs: %s\n", ind, line(x.DocURL))
 	}
 }
 
@@ -136,30 +137,30 @@ func writeIdentityText(b *bytes.Buffer, d Document) {
 	}
 	b.WriteByte('\n')
 	if c.SystemUser.Login != "" {
-		who := c.SystemUser.Login
+		who := line(c.SystemUser.Login)
 		if c.SystemUser.Type != "" {
-			who += " (" + c.SystemUser.Type + ")"
+			who += " (" + line(c.SystemUser.Type) + ")"
 		}
 		fmt.Fprintf(b, "Acts as:   %s\n", who)
 	} else if c.Kind == "jwt" {
 		fmt.Fprintf(b, "Acts as:   (no System User claim)\n")
 	}
 	if c.Database != "" {
-		fmt.Fprintf(b, "Database:  %s\n", c.Database)
+		fmt.Fprintf(b, "Database:  %s\n", line(c.Database))
 	}
 	if c.ClientID != "" {
-		fmt.Fprintf(b, "Client:    %s\n", c.ClientID)
+		fmt.Fprintf(b, "Client:    %s\n", line(c.ClientID))
 	}
 	if c.Issuer != "" {
-		fmt.Fprintf(b, "Issuer:    %s\n", c.Issuer)
+		fmt.Fprintf(b, "Issuer:    %s\n", line(c.Issuer))
 	}
-	fmt.Fprintf(b, "Scopes:    requested %s; granted %s\n", scopeList(c.ScopesRequested, "(none: the app's whole Scope field)"), scopeList(c.ScopesGranted, "(none)"))
+	fmt.Fprintf(b, "Scopes:    requested %s; granted %s\n", line(scopeList(c.ScopesRequested, "(none: the app's whole Scope field)")), line(scopeList(c.ScopesGranted, "(none)")))
 	if c.ExpiresAt != nil {
 		fmt.Fprintf(b, "Expires:   %s\n", c.ExpiresAt.UTC().Format(time.RFC3339))
 	}
-	fmt.Fprintf(b, "Signature: %s\n", c.Signature)
+	fmt.Fprintf(b, "Signature: %s\n", line(c.Signature))
 	if d.Token != nil && d.Token.Fingerprint != "" {
-		fmt.Fprintf(b, "Token:     …%s (sha256 %s)\n", d.Token.Last6, d.Token.Fingerprint)
+		fmt.Fprintf(b, "Token:     …%s (sha256 %s)\n", line(d.Token.Last6), line(d.Token.Fingerprint))
 	}
 }
 
@@ -319,10 +320,10 @@ func writeExchangeMarkdown(b *bytes.Buffer, n int, x check.Exchange) {
 	}
 	fmt.Fprintf(b, "\n<details><summary>Exchange %d: %s %s → %s (%s)</summary>\n\n", n, htmlText(x.Method), htmlText(x.URL), status, x.Timings.Total.Round(time.Millisecond))
 	var req strings.Builder
-	fmt.Fprintf(&req, "%s %s\n", x.Method, x.URL)
+	fmt.Fprintf(&req, "%s %s\n", line(x.Method), line(x.URL))
 	writeHeaders(&req, x.RequestHeaders)
 	if x.RequestBody != "" {
-		req.WriteString("\n" + x.RequestBody + "\n")
+		req.WriteString("\n" + safetext.Block(x.RequestBody) + "\n")
 	}
 	b.WriteString("Request:\n\n" + fence(req.String()))
 	if x.Status != 0 {
@@ -330,7 +331,7 @@ func writeExchangeMarkdown(b *bytes.Buffer, n int, x check.Exchange) {
 		fmt.Fprintf(&resp, "%d\n", x.Status)
 		writeHeaders(&resp, x.ResponseHeaders)
 		if x.ResponseBody != "" {
-			resp.WriteString("\n" + x.ResponseBody + "\n")
+			resp.WriteString("\n" + safetext.Block(x.ResponseBody) + "\n")
 		}
 		if x.Truncated {
 			fmt.Fprintf(&resp, "\n[body truncated; %d bytes received]\n", x.Size)
@@ -349,7 +350,7 @@ func writeExchangeMarkdown(b *bytes.Buffer, n int, x check.Exchange) {
 func writeHeaders(b *strings.Builder, h map[string][]string) {
 	for _, k := range sortedKeys(h) {
 		for _, v := range h[k] {
-			fmt.Fprintf(b, "%s: %s\n", k, v)
+			fmt.Fprintf(b, "%s: %s\n", line(k), line(v))
 		}
 	}
 }
@@ -373,14 +374,15 @@ func fence(s string) string {
 
 var mdEscaper = strings.NewReplacer("\\", "\\\\", "*", "\\*", "_", "\\_", "`", "\\`", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "#", "\\#", "|", "\\|")
 
-// mdText escapes prose for Markdown so server-provided text cannot inject markup.
-func mdText(s string) string { return mdEscaper.Replace(strings.Join(strings.Fields(s), " ")) }
+// mdText escapes prose for Markdown so server-provided text cannot inject markup, and
+// shows control, bidi and invisible characters as visible escapes.
+func mdText(s string) string { return mdEscaper.Replace(strings.Join(strings.Fields(line(s)), " ")) }
 
 func mdCell(s string) string { return mdText(s) }
 
 // mdCode shows a value as inline code.
 func mdCode(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(line(s)), " ")
 	s = strings.ReplaceAll(s, "|", "\\|")
 	if strings.Contains(s, "`") {
 		return "``" + " " + s + " " + "``"
@@ -390,7 +392,12 @@ func mdCode(s string) string {
 
 var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 
-func htmlText(s string) string { return htmlEscaper.Replace(s) }
+func htmlText(s string) string { return htmlEscaper.Replace(line(s)) }
+
+// line shows outside text (a server's error description, a claim, a name) on one line
+// with every control, bidi and invisible character as a visible escape, so it can
+// neither move the cursor nor forge a line of the report.
+func line(s string) string { return safetext.Line(s) }
 
 // JUnit XML.
 

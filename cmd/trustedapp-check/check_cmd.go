@@ -18,6 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/report"
 )
@@ -417,7 +418,7 @@ func progress(w io.Writer, name string) func(check.Step) {
 		if name != "" {
 			prefix = name + ": "
 		}
-		fmt.Fprintf(w, "%s[%s] %s  %s\n", prefix, s.Verdict, s.Name, s.Summary)
+		fmt.Fprintf(w, "%s[%s] %s  %s\n", safetext.Line(prefix), s.Verdict, safetext.Line(s.Name), safetext.Line(s.Summary))
 	}
 }
 

@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
 	"trustedapp-tester/audit"
+	"trustedapp-tester/check"
 	"trustedapp-tester/internal/hostile"
 )
 
@@ -137,4 +140,84 @@ func TestCheckInsecureSkipVerifyIsLoud(t *testing.T) {
 	}
 	r = runArgs(t, context.Background(), "", append(args, "--strict")...)
 	expect(t, r, exitFailed, []string{"TLS verification was OFF"}, nil)
+}
+
+// forged reports what in out could fool a reader: raw escape and control characters,
+// bidi overrides, zero-width characters, or a verdict line other than the run's own.
+func forged(out, verdict string) []string {
+	var bad []string
+	for _, c := range []struct{ s, name string }{{"\x1b", "ESC"}, {"\r", "CR"}, {"\u202e", "RLO"}, {"\u200b", "ZWSP"}, {"\x07", "BEL"}} {
+		if strings.Contains(out, c.s) {
+			bad = append(bad, "raw "+c.name)
+		}
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "Verdict:") && strings.TrimSpace(l) != "Verdict: "+verdict {
+			bad = append(bad, "forged line "+strconv.Quote(l))
+		}
+	}
+	return bad
+}
+
+// Server text with terminal escapes, control characters and a forged verdict line, in
+// the token error, the auto-discovery status, an OData message and the token's claims:
+// the text report and the Markdown report show it escaped, visibly, and no line but
+// the run's own says "Verdict:".
+func TestCheckServerTextCannotForgeOutput(t *testing.T) {
+	secret := "s3cret-ansi-test"
+	for _, grant := range []bool{false, true} {
+		in := hostile.New(t, secret)
+		hostile.Echo(in, hostile.Forge, grant)
+		if grant {
+			in.Claims = func(c map[string]any) {
+				c["client_system_user"] = hostile.Forge
+				c["client_db"] = hostile.Forge
+				c["echo"] = hostile.Forge
+			}
+		}
+		t.Setenv(SecretEnv, secret)
+		md := filepath.Join(t.TempDir(), "r.md")
+		r := runArgs(t, context.Background(), "", "check", "--instance", in.URL, "--client-id", hostile.ClientID, "--report", md,
+			"--call", "GET /api/domain/odata/Crm_Sales_Customers")
+		if r.code != exitFailed {
+			t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		files := readAll(md)
+		for name, out := range map[string]string{"text": r.stdout, "stderr": r.stderr, "Markdown": files[0]} {
+			if bad := forged(out, "FAIL"); len(bad) > 0 {
+				t.Errorf("grant=%v %s: %v\n%s", grant, name, bad, out)
+			}
+		}
+		if !strings.Contains(r.stdout, `\x1b[2K`) || !strings.Contains(files[0], `\x1b\[2K`) && !strings.Contains(files[0], `\x1b[2K`) {
+			t.Errorf("grant=%v: the escapes are not shown visibly:\n%s", grant, r.stdout)
+		}
+	}
+}
+
+// The progress line (stderr on a terminal) and the record checklist show server text
+// escaped as well.
+func TestProgressAndRecordCannotBeForged(t *testing.T) {
+	var b strings.Builder
+	progress(&b, "prod")(check.Step{Name: "Token", Verdict: check.Fail, Summary: "No token: " + hostile.Forge})
+	if bad := forged(b.String(), "FAIL"); len(bad) > 0 || strings.Count(b.String(), "\n") != 1 {
+		t.Errorf("progress line: %v %q", bad, b.String())
+	}
+
+	secret := "s3cret-record-ansi"
+	in := hostile.New(t, secret)
+	in.Claims = func(c map[string]any) { c["client_system_user"] = hostile.Forge }
+	in.API = func(w http.ResponseWriter, r *http.Request) {
+		hostile.WriteJSON(w, 200, map[string]any{"value": []any{map[string]any{
+			"ApplicationUri": hostile.ClientID, "Name": hostile.Forge, "ClientType": hostile.Forge, "Scope": hostile.Forge,
+			"IsEnabled": true, "SystemUserAllowed": true, "SystemUser": map[string]any{"Login": hostile.Forge},
+		}}})
+	}
+	t.Setenv(SecretEnv, secret)
+	r := runArgs(t, context.Background(), "", "record", "--instance", in.URL, "--client-id", hostile.ClientID)
+	if r.code != exitFailed || !strings.Contains(r.stdout, `\x1b[2K`) {
+		t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if bad := forged(r.stdout+r.stderr, "FAIL"); len(bad) > 0 {
+		t.Errorf("record: %v\n%s", bad, r.stdout)
+	}
 }

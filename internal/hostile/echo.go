@@ -125,8 +125,15 @@ func Base64Core(enc *base64.Encoding, off int, s string) string {
 // headers (or, with grant, a claim of the issued token and a field of the token
 // response), and the Domain API's OData error message and headers.
 func Echo(in *Instance, text string, grant bool) {
+	// A header cannot carry control characters (the client would refuse the whole
+	// answer): text with them goes only into bodies.
+	header := func(w http.ResponseWriter, name, v string) {
+		if strings.IndexFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) < 0 {
+			w.Header().Set(name, v)
+		}
+	}
 	in.AutoDiscovery = func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Echo", text)
+		header(w, "X-Echo", text)
 		writeJSON(w, 200, AutoDiscoveryDoc(in.URL, "NotWorking", "secret "+text+" rejected"))
 	}
 	if grant {
@@ -134,13 +141,13 @@ func Echo(in *Instance, text string, grant bool) {
 		in.TokenExtra = map[string]any{"note": "you sent " + text}
 	} else {
 		in.Token = func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("X-Echo", text)
-			w.Header().Set("WWW-Authenticate", `Basic realm="`+strings.ReplaceAll(text, `"`, `'`)+`"`)
+			header(w, "X-Echo", text)
+			header(w, "WWW-Authenticate", `Basic realm="`+strings.ReplaceAll(text, `"`, `'`)+`"`)
 			writeJSON(w, 400, map[string]any{"error": "invalid_client", "error_description": "The secret " + text + " is wrong", "you_sent": text})
 		}
 	}
 	in.API = func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Echo", text)
+		header(w, "X-Echo", text)
 		writeJSON(w, 500, map[string]any{"error": map[string]any{"message": "Cannot use " + text, "code": "2029", "type": "Echo"}})
 	}
 }
