@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -357,37 +358,65 @@ func writeHeaders(b *strings.Builder, h map[string][]string) {
 
 // fence wraps s in a code fence longer than any backtick run inside it.
 func fence(s string) string {
+	f := strings.Repeat("`", max(3, longestRun(s, '`')+1))
+	return f + "\n" + strings.TrimRight(s, "\n") + "\n" + f + "\n"
+}
+
+// mdEscaper escapes the characters that make Markdown (CommonMark and GFM) markup
+// inside a line: emphasis, code, HTML, links, headings, table cells, strikethrough and
+// entities; "://" is broken up so no URL becomes a live link.
+var mdEscaper = strings.NewReplacer("\\", "\\\\", "*", "\\*", "_", "\\_", "`", "\\`", "<", "&lt;", ">", "&gt;", "&", "&amp;",
+	"[", "\\[", "]", "\\]", "#", "\\#", "|", "\\|", "~", "\\~", "@", "\\@", "://", ":\\/\\/")
+
+var (
+	// wwwRE finds the start of a www. autolink, in any case.
+	wwwRE = regexp.MustCompile(`(?i)\bwww\.`)
+	// blockStartRE finds line starts that would open a list, a thematic break or a
+	// setext heading underline.
+	blockStartRE = regexp.MustCompile(`^([-+=]|\d{1,9}[.)])`)
+)
+
+// mdText escapes prose for Markdown so outside text cannot inject markup, make a live
+// link or start a block, and shows control, bidi and invisible characters as visible
+// escapes. The result is one line.
+func mdText(s string) string {
+	s = mdEscaper.Replace(strings.Join(strings.Fields(line(s)), " "))
+	s = wwwRE.ReplaceAllStringFunc(s, func(m string) string { return m[:3] + "\\." })
+	if m := blockStartRE.FindString(s); m != "" {
+		s = m[:len(m)-1] + "\\" + s[len(m)-1:]
+	}
+	return s
+}
+
+func mdCell(s string) string { return mdText(s) }
+
+// mdCode shows a value whole as one inline code span: the fence is one backtick longer
+// than the longest run of backticks in the value, and a value that starts or ends with
+// a backtick is padded with a space on both sides (which CommonMark strips again).
+func mdCode(s string) string {
+	s = strings.Join(strings.Fields(line(s)), " ")
+	if s == "" {
+		return "(empty)"
+	}
+	f := strings.Repeat("`", longestRun(s, '`')+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		return f + " " + s + " " + f
+	}
+	return f + s + f
+}
+
+// longestRun is the length of the longest run of c in s.
+func longestRun(s string, c byte) int {
 	longest, run := 0, 0
-	for _, r := range s {
-		if r == '`' {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
 			run++
-			if run > longest {
-				longest = run
-			}
+			longest = max(longest, run)
 		} else {
 			run = 0
 		}
 	}
-	f := strings.Repeat("`", max(3, longest+1))
-	return f + "\n" + strings.TrimRight(s, "\n") + "\n" + f + "\n"
-}
-
-var mdEscaper = strings.NewReplacer("\\", "\\\\", "*", "\\*", "_", "\\_", "`", "\\`", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "#", "\\#", "|", "\\|")
-
-// mdText escapes prose for Markdown so server-provided text cannot inject markup, and
-// shows control, bidi and invisible characters as visible escapes.
-func mdText(s string) string { return mdEscaper.Replace(strings.Join(strings.Fields(line(s)), " ")) }
-
-func mdCell(s string) string { return mdText(s) }
-
-// mdCode shows a value as inline code.
-func mdCode(s string) string {
-	s = strings.Join(strings.Fields(line(s)), " ")
-	s = strings.ReplaceAll(s, "|", "\\|")
-	if strings.Contains(s, "`") {
-		return "``" + " " + s + " " + "``"
-	}
-	return "`" + s + "`"
+	return longest
 }
 
 var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
