@@ -2,10 +2,20 @@ package check
 
 import (
 	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"trustedapp-tester/internal/hostile"
 	"trustedapp-tester/profiles"
@@ -177,5 +187,80 @@ func TestProfileTokenEndpointElsewhereIsAWarning(t *testing.T) {
 	rep = Run(context.Background(), p, secret, fresh(), nil)
 	if fd := finding(rep, DiscTokenEndpointProfileForeign); fd == nil || !strings.Contains(fd.Message, "plain http://") {
 		t.Fatalf("downgrade: %v %+v", codes(rep, StepDiscovery), fd)
+	}
+}
+
+// Through a proxy that passes the request on, a certificate problem of the instance is
+// the instance's, not the proxy's; a proxy that cannot be reached is named by its
+// address.
+func TestTLSErrorsThroughAProxyAreTheInstances(t *testing.T) {
+	ca := newCA(t)
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	os.WriteFile(caFile, ca.pem, 0o600)
+	// The instance has a made-up name the proxy resolves: nothing but the proxy can
+	// reach it, and the environment's proxy applies (it never does to 127.0.0.1).
+	const host = "erp.example.test"
+	for _, tc := range []struct {
+		name   string
+		cert   tls.Certificate
+		caFile string
+		code   string
+	}{
+		{"hostname mismatch", ca.leaf(t, nil, []string{"other.example.com"}, time.Now().Add(time.Hour)), caFile, NetTLSHostname},
+		{"unknown authority", ca.leaf(t, nil, []string{host}, time.Now().Add(time.Hour)), "", NetTLSUnknownAuth},
+		{"expired", ca.leaf(t, nil, []string{host}, time.Now().Add(-time.Minute)), caFile, NetTLSExpired},
+	} {
+		for _, how := range []string{"profile", "HTTPS_PROXY"} {
+			t.Run(tc.name+" via "+how, func(t *testing.T) {
+				srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "26.2.0.76") }))
+				srv.TLS = &tls.Config{Certificates: []tls.Certificate{tc.cert}}
+				srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+				srv.StartTLS()
+				defer srv.Close()
+				px := hostile.NewProxy(t)
+				px.Target = srv.Listener.Addr().String()
+				_, port, _ := net.SplitHostPort(px.Target)
+				p := profiles.Profile{InstanceURL: "https://" + host + ":" + port, ClientID: "x", TLS: profiles.TLSOptions{CAFile: tc.caFile}}
+				if how == "profile" {
+					p.Proxy = px.URL
+				} else {
+					for _, k := range []string{"HTTPS_PROXY", "https_proxy"} {
+						t.Setenv(k, px.URL)
+					}
+					for _, k := range []string{"NO_PROXY", "no_proxy", "REQUEST_METHOD"} {
+						t.Setenv(k, "")
+					}
+				}
+				rep := Run(context.Background(), p, "proxy-test-secret", fresh(), nil)
+				if px.Tunnels() == 0 {
+					t.Fatal("the request did not go through the proxy")
+				}
+				if hasCode(rep, NetProxy) || finding(rep, tc.code) == nil {
+					t.Fatalf("want %s, got %v", tc.code, codes(rep, ""))
+				}
+			})
+		}
+	}
+
+	// A proxy whose host name does not resolve, and one that refuses connections:
+	// named by the address the user gave, never "(proxy)".
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	closed := l.Addr().String()
+	l.Close()
+	for _, proxy := range []string{"http://" + closed, "http://no-such-proxy.invalid:3128"} {
+		opts := fresh()
+		opts.Timeout = 5 * time.Second
+		rep := Run(context.Background(), profiles.Profile{InstanceURL: "https://erp.example.test", ClientID: "x", Proxy: proxy}, "proxy-test-secret", opts, nil)
+		fd := finding(rep, NetProxy)
+		if fd == nil {
+			if hasCode(rep, NetTimeout) {
+				t.Skipf("no resolver answers here: %v", codes(rep, ""))
+			}
+			t.Fatalf("%s: %v", proxy, codes(rep, ""))
+		}
+		want := strings.TrimPrefix(proxy, "http://")
+		if fd.Evidence[EvProxy] != want || !strings.Contains(fd.Message, "The proxy "+want+" could not be reached") || strings.Contains(fd.Message, "(proxy)") {
+			t.Errorf("%s: %+v", proxy, fd)
+		}
 	}
 }

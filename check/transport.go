@@ -18,6 +18,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/net/http/httpproxy"
+
 	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/profiles"
 )
@@ -75,10 +77,12 @@ type capture struct {
 }
 
 // ProxyError is a request the proxy did not pass on: the CONNECT was refused (Go
-// reports only the proxy's status text) or the proxy answered 407 itself.
+// reports only the proxy's status text), the proxy answered 407 itself, or the proxy
+// could not be reached at all (Unreachable).
 type ProxyError struct {
-	Proxy string // host:port of the proxy
-	Err   error
+	Proxy       string // host:port of the proxy, as configured
+	Err         error
+	Unreachable bool // no connection to the proxy (DNS, refused, timeout)
 }
 
 func (e *ProxyError) Error() string { return "proxy " + e.Proxy + ": " + e.Err.Error() }
@@ -166,9 +170,17 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 		mu.Lock()
 		connected := gotConn
 		mu.Unlock()
-		var op *net.OpError
-		if px := c.viaProxy(req); px != "" && !connected && !isTimeout(err) && !errors.Is(err, context.Canceled) && !errors.As(err, &op) {
-			err = &ProxyError{Proxy: px, Err: err}
+		if px := c.viaProxy(req); px != "" && !errors.Is(err, context.Canceled) {
+			var op *net.OpError
+			switch {
+			case errors.As(err, &op) && op.Op == "proxyconnect":
+				// Named by the address the user gave: Go's error often has none.
+				err = &ProxyError{Proxy: px, Err: err, Unreachable: true}
+			case !connected && !isTimeout(err) && !isTLSError(err) && !errors.As(err, &op):
+				// Before any connection, and not the instance's certificate (checked
+				// through the tunnel the proxy did open): the proxy refused.
+				err = &ProxyError{Proxy: px, Err: err}
+			}
 		}
 		x.Error = c.errText(err)
 		finish()
@@ -217,6 +229,21 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// isTLSError reports a TLS handshake or certificate error: through a proxy, one the
+// instance's server caused, at the end of a tunnel the proxy opened.
+func isTLSError(err error) bool {
+	var (
+		unknownAuth x509.UnknownAuthorityError
+		hostErr     x509.HostnameError
+		invalid     x509.CertificateInvalidError
+		verr        *tls.CertificateVerificationError
+		recErr      tls.RecordHeaderError
+		alert       tls.AlertError
+	)
+	return errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &invalid) || errors.As(err, &verr) ||
+		errors.As(err, &recErr) || errors.As(err, &alert) || strings.Contains(err.Error(), "tls:")
+}
+
 // headers redacts credential headers by name and the run's secrets in every value.
 func (c *capture) headers(h http.Header) http.Header {
 	out := redact.Headers(h)
@@ -262,7 +289,10 @@ func newClient(p profiles.Profile, opts Options, known *redact.Secrets) (*http.C
 		}
 		tr.TLSHandshakeTimeout = timeout
 		tr.ResponseHeaderTimeout = timeout
-		tr.Proxy = http.ProxyFromEnvironment
+		// The environment's proxy, read for this client (http.ProxyFromEnvironment reads
+		// it once per process): same rules, HTTPS_PROXY, HTTP_PROXY, NO_PROXY.
+		envProxy := httpproxy.FromEnvironment().ProxyFunc()
+		tr.Proxy = func(r *http.Request) (*url.URL, error) { return envProxy(r.URL) }
 		if px := strings.TrimSpace(p.Proxy); px != "" {
 			u, err := url.Parse(px)
 			if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "socks5") {

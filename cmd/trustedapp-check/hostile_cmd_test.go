@@ -221,3 +221,29 @@ func TestProgressAndRecordCannotBeForged(t *testing.T) {
 		t.Errorf("record: %v\n%s", bad, r.stdout)
 	}
 }
+
+// Behind HTTPS_PROXY, an instance whose certificate names another host is reported as
+// a hostname mismatch of the instance, not as a proxy problem; an unreachable proxy is
+// named by its address.
+func TestCheckTLSErrorBehindAProxy(t *testing.T) {
+	in := hostile.NewTLSFor(t, "s3cret-behind-proxy", "other.example.com")
+	px := hostile.NewProxy(t)
+	px.Target = in.Addr()
+	_, port, _ := strings.Cut(in.Addr(), ":")
+	t.Setenv("HTTPS_PROXY", px.URL)
+	t.Setenv("https_proxy", px.URL)
+	t.Setenv("NO_PROXY", "")
+	t.Setenv("no_proxy", "")
+	t.Setenv(SecretEnv, "s3cret-behind-proxy")
+	r := runArgs(t, context.Background(), "", "check", "--instance", "https://erp.example.test:"+port, "--client-id", hostile.ClientID, "--ca-file", in.CAFile())
+	expect(t, r, exitFailed, []string{"net.tls_hostname_mismatch"}, nil)
+	if strings.Contains(r.stdout, "net.proxy") || px.Tunnels() == 0 {
+		t.Errorf("blamed on the proxy (%d tunnels):\n%s", px.Tunnels(), r.stdout)
+	}
+
+	r = runArgs(t, context.Background(), "", "check", "--instance", "https://erp.example.test", "--client-id", hostile.ClientID, "--proxy", "http://127.0.0.1:1")
+	expect(t, r, exitFailed, []string{"net.proxy", "The proxy 127.0.0.1:1 could not be reached"}, nil)
+	if strings.Contains(r.stdout, "(proxy)") {
+		t.Errorf("the proxy is not named:\n%s", r.stdout)
+	}
+}

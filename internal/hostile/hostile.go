@@ -7,12 +7,19 @@
 package hostile
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"io"
 	"log"
+	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -60,17 +67,48 @@ type Instance struct {
 }
 
 // New starts an http:// Instance accepting secret; it stops when the test ends.
-func New(t testing.TB, secret string) *Instance { return start(t, secret, false) }
+func New(t testing.TB, secret string) *Instance { return start(t, secret, false, nil) }
 
 // NewTLS starts an https:// Instance; CAFile names its certificate for the profile.
-func NewTLS(t testing.TB, secret string) *Instance { return start(t, secret, true) }
+func NewTLS(t testing.TB, secret string) *Instance { return start(t, secret, true, nil) }
 
-func start(t testing.TB, secret string, useTLS bool) *Instance {
+// NewTLSFor starts an https:// Instance whose certificate, signed by a CA of its own
+// (CAFile), names only dnsNames: reached under another name, it is a hostname mismatch.
+func NewTLSFor(t testing.TB, secret string, dnsNames ...string) *Instance {
+	t.Helper()
+	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Hostile Test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caCert, _ := x509.ParseCertificate(caDER)
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	leaf := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "hostile"}, DNSNames: dnsNames,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature}
+	der, err := x509.CreateCertificate(rand.Reader, leaf, caCert, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := start(t, secret, true, &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key})
+	if err := os.WriteFile(in.caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+func start(t testing.TB, secret string, useTLS bool, cert *tls.Certificate) *Instance {
 	t.Helper()
 	in := &Instance{Secret: secret}
 	in.srv = httptest.NewUnstartedServer(in.mux())
 	in.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	if useTLS {
+		if cert != nil {
+			in.srv.TLS = &tls.Config{Certificates: []tls.Certificate{*cert}}
+		}
 		in.srv.StartTLS()
 		in.caFile = filepath.Join(t.TempDir(), "hostile-ca.pem")
 		der := in.srv.Certificate().Raw
@@ -84,6 +122,9 @@ func start(t testing.TB, secret string, useTLS bool) *Instance {
 	t.Cleanup(in.srv.Close)
 	return in
 }
+
+// Addr is the instance's listening address (host:port).
+func (in *Instance) Addr() string { return in.srv.Listener.Addr().String() }
 
 // CAFile is the PEM file of an https:// Instance's certificate ("" for http://).
 func (in *Instance) CAFile() string { return in.caFile }
@@ -288,4 +329,69 @@ func Oversize(prefix string, n int) http.HandlerFunc {
 		}
 		io.WriteString(w, `"}`)
 	}
+}
+
+// Proxy is an HTTP proxy that tunnels CONNECT requests (https:// through a proxy)
+// and counts them; plain http:// requests through it get 502.
+type Proxy struct {
+	URL  string // http://127.0.0.1:port
+	Addr string // 127.0.0.1:port
+	// Target, when set, is where every tunnel goes, whatever host was asked for: the
+	// proxy resolves names for its clients, so a test can use a made-up host name.
+	Target string
+	mu     sync.Mutex
+	n      int
+}
+
+// NewProxy starts a tunnelling proxy; it stops when the test ends.
+func NewProxy(t testing.TB) *Proxy {
+	t.Helper()
+	px := &Proxy{}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodConnect {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		px.mu.Lock()
+		px.n++
+		px.mu.Unlock()
+		to := r.Host
+		if px.Target != "" {
+			to = px.Target
+		}
+		upstream, err := net.DialTimeout("tcp", to, 5*time.Second)
+		if err != nil {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		client, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			upstream.Close()
+			return
+		}
+		client.Write([]byte("HTTP/1.1 200 Connection established\r\n\r\n"))
+		go func() {
+			if n := buf.Reader.Buffered(); n > 0 {
+				b, _ := buf.Reader.Peek(n)
+				upstream.Write(b)
+			}
+			io.Copy(upstream, client)
+			upstream.Close()
+		}()
+		io.Copy(client, upstream)
+		client.Close()
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.Start()
+	px.URL = srv.URL
+	px.Addr = srv.Listener.Addr().String()
+	t.Cleanup(srv.Close)
+	return px
+}
+
+// Tunnels is how many CONNECT requests the proxy passed on.
+func (px *Proxy) Tunnels() int {
+	px.mu.Lock()
+	defer px.mu.Unlock()
+	return px.n
 }
