@@ -76,7 +76,7 @@ func (r *run) apiCall(c profiles.APICall, tok *AccessToken, granted []string) (s
 			cap = DefaultBodyCap
 		}
 		st.Findings = append(st.Findings, newFinding(NetBodyTruncated,
-			fmt.Sprintf("The response was larger than %d bytes, so only the first %d bytes were kept.", cap, cap),
+			fmt.Sprintf("The response was larger than the %s, so only the first %d bytes were kept.", capText(cap), cap),
 			map[string]string{EvURL: target, EvCap: fmt.Sprint(cap), EvSize: resp.Header.Get("Content-Length")}))
 	}
 	st.Findings = append(st.Findings, r.classifyAPI(method, resp, b, ev, granted, last != nil && last.Truncated)...)

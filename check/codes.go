@@ -81,7 +81,7 @@ const (
 	TokSignatureInvalid = "token.signature_invalid"
 	TokUnknownKid       = "token.unknown_kid"
 	TokAlgNotAllowed    = "token.alg_not_allowed"
-	TokNotVerified      = "token.not_verified" // warn: no JWKS, signature not checked
+	TokNotVerified      = "token.not_verified" // fail: no usable JWKS, signature not checked
 	TokIssuerMismatch   = "token.issuer_mismatch"
 	TokAudienceMismatch = "token.audience_mismatch" // warn: no ERP.net API audience
 	TokNoSystemUser     = "token.no_system_user"    // fail: no client_system_user claim
@@ -177,7 +177,7 @@ var Codes = map[string]Severity{
 	TokNoScopes: SevWarn, TokRefreshPresent: SevInfo, TokNotBearer: SevWarn, TokFromCache: SevInfo, TokSupplied: SevInfo,
 
 	TokExpired: SevFail, TokNotYetValid: SevFail, TokClockSkew: SevWarn, TokSignatureInvalid: SevFail,
-	TokUnknownKid: SevFail, TokAlgNotAllowed: SevFail, TokNotVerified: SevWarn, TokIssuerMismatch: SevFail,
+	TokUnknownKid: SevFail, TokAlgNotAllowed: SevFail, TokNotVerified: SevFail, TokIssuerMismatch: SevFail,
 	TokAudienceMismatch: SevWarn, TokNoSystemUser: SevFail, TokUserToken: SevWarn, TokReference: SevInfo,
 	TokOpaque: SevWarn, TokMalformed: SevFail, TokLifetimeUnusual: SevInfo,
 

@@ -38,6 +38,7 @@ type run struct {
 	tokenURL     string
 	issuer       string
 	jwks         []byte
+	jwksProblem  string // why no signing keys could be read, when none were
 	skipToken    string // why the token step is skipped, when it is
 	access       *AccessToken
 	info         *TokenInfo
@@ -520,6 +521,7 @@ func (r *run) discovery() (st Step) {
 	resp, body, err := r.do(col, http.MethodGet, docURL, nil, http.Header{"Accept": {"application/json"}})
 	if err != nil {
 		st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, docURL, r.timeout()))
+		r.jwksProblem = "the identity server could not be reached for its signing keys"
 		r.skipToken = "Skipped: the identity server could not be reached."
 		return finishStep(st, "Cannot reach "+hostOf(authority))
 	}
@@ -528,7 +530,14 @@ func (r *run) discovery() (st Step) {
 		st.Findings = append(st.Findings, f)
 	}
 	var doc oidcConfig
+	// Until the document is read, no signing keys can be either.
+	r.jwksProblem = "the OpenID configuration that lists the signing keys could not be read"
 	switch {
+	case resp.StatusCode == http.StatusOK && r.truncated(col):
+		st.Findings = append(st.Findings, newFinding(DiscBadDocument,
+			fmt.Sprintf("The OpenID configuration at %s is larger than the %s, so it was cut and cannot be read.", docURL, capText(r.bodyCap())),
+			map[string]string{EvURL: docURL, EvStatus: fmt.Sprint(resp.StatusCode), EvContentType: ct, EvCap: fmt.Sprint(r.bodyCap()), EvSize: resp.Header.Get("Content-Length")}))
+		return finishStep(st, "OpenID configuration too large")
 	case resp.StatusCode == http.StatusNotFound:
 		st.Findings = append(st.Findings, newFinding(DiscNotFound,
 			"There is no OpenID configuration at "+docURL+" (404); the authority is probably wrong.",
@@ -543,6 +552,7 @@ func (r *run) discovery() (st Step) {
 			map[string]string{EvURL: docURL, EvStatus: fmt.Sprint(resp.StatusCode), EvContentType: ct}))
 		return finishStep(st, "Unreadable OpenID configuration")
 	}
+	r.jwksProblem = ""
 	if doc.Issuer != "" {
 		r.issuer = doc.Issuer
 	}
@@ -575,6 +585,7 @@ func (r *run) discovery() (st Step) {
 		r.tokenURL = doc.TokenEndpoint
 	}
 	if doc.JWKSURI == "" {
+		r.jwksProblem = "the OpenID configuration lists no signing keys (jwks_uri)"
 		st.Findings = append(st.Findings, newFinding(DiscNoJWKSURI,
 			"The OpenID configuration lists no jwks_uri, so token signatures cannot be checked.", map[string]string{EvURL: docURL}))
 	} else if !r.cancelled() {
@@ -582,6 +593,7 @@ func (r *run) discovery() (st Step) {
 		switch {
 		case err != nil:
 			f := classifyNetErr(r.ctx, err, doc.JWKSURI, r.timeout())
+			r.jwksProblem = "the signing keys (JWKS) could not be fetched"
 			if f.Code == NetCancelled {
 				st.Findings = append(st.Findings, f)
 				break
@@ -590,11 +602,18 @@ func (r *run) discovery() (st Step) {
 				"The signing keys (JWKS) could not be fetched, so token signatures cannot be checked: "+f.Message,
 				map[string]string{EvURL: doc.JWKSURI, EvError: err.Error()}))
 		case jr.StatusCode != http.StatusOK:
+			r.jwksProblem = fmt.Sprintf("the signing keys (JWKS) answered HTTP %d", jr.StatusCode)
 			st.Findings = append(st.Findings, newFinding(DiscJWKSUnavailable,
 				fmt.Sprintf("The signing keys (JWKS) answered HTTP %d, so token signatures cannot be checked.", jr.StatusCode),
 				map[string]string{EvURL: doc.JWKSURI, EvStatus: fmt.Sprint(jr.StatusCode)}))
+		case r.truncated(col):
+			r.jwksProblem = fmt.Sprintf("the signing keys (JWKS) are larger than the %s, so only their beginning was read", capText(r.bodyCap()))
+			st.Findings = append(st.Findings, newFinding(DiscJWKSInvalid,
+				fmt.Sprintf("The signing keys (JWKS) at %s are larger than the %s; only the beginning was read, so token signatures cannot be checked.", doc.JWKSURI, capText(r.bodyCap())),
+				map[string]string{EvURL: doc.JWKSURI, EvCap: fmt.Sprint(r.bodyCap()), EvSize: jr.Header.Get("Content-Length"), EvError: "larger than the capture limit"}))
 		default:
 			if kids, err := tokenview.ParseJWKS(jb); err != nil {
+				r.jwksProblem = "the signing keys (JWKS) cannot be used: " + err.Error()
 				st.Findings = append(st.Findings, newFinding(DiscJWKSInvalid,
 					"The signing keys (JWKS) cannot be used, so token signatures cannot be checked: "+err.Error()+".",
 					map[string]string{EvURL: doc.JWKSURI, EvError: err.Error()}))
@@ -669,6 +688,32 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// bodyCap is the capture limit of response bodies.
+func (r *run) bodyCap() int64 {
+	if r.opts.BodyCap > 0 {
+		return r.opts.BodyCap
+	}
+	return DefaultBodyCap
+}
+
+// truncated reports whether the last answer recorded in col was cut at the cap.
+func (r *run) truncated(col *collector) bool {
+	last := col.last()
+	return last != nil && last.Truncated
+}
+
+// capText names the capture limit: "1 MiB capture limit (1048576 bytes)".
+func capText(n int64) string {
+	size := fmt.Sprintf("%d bytes", n)
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		size = fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		size = fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%s capture limit (%d bytes)", size, n)
 }
 
 // timeout is the per-call timeout: Options.Timeout, else the profile's.

@@ -331,7 +331,7 @@ var catalogue = map[string]entry{
 	},
 	"discovery.jwks_invalid": {
 		title:   "The signing keys document is not usable",
-		what:    "The JWKS[[ at {url}]] could not be read or holds no keys[[: {error}]], so the token's signature cannot be checked.",
+		what:    "The JWKS[[ at {url}]] could not be read or holds no keys[[: {error}]][[ (only the first {cap} bytes are read)]], so the token's signature cannot be checked.",
 		causes:  []string{"A proxy or login page served instead of the keys.", "A customised server."},
 		fields:  []Field{ins("jwks_uri", "JSON with at least one RSA key")},
 		steps:   []string{"Open the jwks_uri in a browser and check it shows a keys array.", "Report it to whoever runs the instance."},
@@ -460,7 +460,7 @@ var catalogue = map[string]entry{
 	},
 	"token.bad_response": {
 		title:   "The token response is not usable",
-		what:    "The token endpoint answered successfully but the body is not a usable token response[[: {error}]].",
+		what:    "The token endpoint answered successfully but the body is not a usable token response[[: {error}]][[ (only the first {cap} bytes of an answer are read)]].",
 		causes:  []string{"A proxy altering the body.", "A token endpoint override pointing at another service."},
 		fields:  []Field{pf("token_endpoint", "empty")},
 		steps:   []string{"Clear any token endpoint override.", "Look at the response body in the exchange view.", "Send the diagnostics report to support if the body comes from the instance."},
@@ -627,10 +627,11 @@ var catalogue = map[string]entry{
 		doc:     docAccessToken,
 	},
 	"token.not_verified": {
-		title:   "The token's signature was not checked",
-		what:    "No signing keys were available in this run, so the claims shown are decoded but not verified.",
-		fields:  []Field{ins("jwks_uri", "reachable")},
-		steps:   []string{"Fix the Discovery step's JWKS finding, then run again."},
+		title:   "The token's signature was not verified",
+		what:    "No signing keys could be read in this run[[ ({error})]], so the token's signature was not checked: its claims are decoded, but nothing proves the instance issued them. A run that cannot verify its token does not pass.",
+		causes:  []string{"The JWKS could not be fetched, is not valid, or is larger than the capture limit.", "The OpenID configuration could not be read or lists no jwks_uri."},
+		fields:  []Field{ins("jwks_uri", "reachable, a JSON keys array of a normal size")},
+		steps:   []string{"Fix the Discovery step's finding about the signing keys or the OpenID configuration, then run again."},
 		confirm: "The Inspect step shows the signature as verified.",
 		doc:     docAccessToken,
 	},

@@ -247,3 +247,24 @@ func TestCheckTLSErrorBehindAProxy(t *testing.T) {
 		t.Errorf("the proxy is not named:\n%s", r.stdout)
 	}
 }
+
+// Answers larger than the 1 MiB capture limit: the finding names the limit (never
+// "unexpected end of JSON input"), and signing keys that could not be read because of
+// it leave the signature unverified, which fails the run.
+func TestCheckOversizeAnswersNameTheCap(t *testing.T) {
+	secret := "s3cret-oversize"
+	t.Setenv(SecretEnv, secret)
+
+	in := hostile.New(t, secret)
+	in.Token = hostile.Oversize(`{"access_token":"`, 2<<20)
+	r := runArgs(t, context.Background(), "", "check", "--instance", in.URL, "--client-id", hostile.ClientID, "--no-api")
+	expect(t, r, exitFailed, []string{"FAIL  Token", "1 MiB capture limit (1048576 bytes)"}, nil)
+	if strings.Contains(r.stdout, "unexpected end of JSON input") {
+		t.Errorf("the cap is not named:\n%s", r.stdout)
+	}
+
+	in = hostile.New(t, secret)
+	in.JWKS = hostile.Oversize(`{"keys":[],"pad":"`, 2<<20)
+	r = runArgs(t, context.Background(), "", "check", "--instance", in.URL, "--client-id", hostile.ClientID, "--no-api")
+	expect(t, r, exitFailed, []string{"1 MiB capture limit (1048576 bytes)", "FAIL  Inspect token", "token.not_verified", "Signature: not_checked", "Verdict: FAIL"}, nil)
+}
