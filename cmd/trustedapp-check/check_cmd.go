@@ -612,7 +612,7 @@ func profName(d report.Document) string {
 	return ""
 }
 
-// writeFile writes through a temporary file and renames it into place.
+// writeFile writes through a temporary file (mode 0600) and renames it into place.
 func writeFile(path string, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".trustedapp-*.tmp")
@@ -627,7 +627,9 @@ func writeFile(path string, write func(io.Writer) error) error {
 	if err := tmp.Close(); err != nil {
 		return envErr("cannot write %s: %v", path, err)
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+	// Reports are private like exports: they name the instance, the Trusted App and
+	// the System User.
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
 		return envErr("cannot write %s: %v", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {

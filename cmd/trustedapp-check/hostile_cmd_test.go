@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -267,4 +268,26 @@ func TestCheckOversizeAnswersNameTheCap(t *testing.T) {
 	in.JWKS = hostile.Oversize(`{"keys":[],"pad":"`, 2<<20)
 	r = runArgs(t, context.Background(), "", "check", "--instance", in.URL, "--client-id", hostile.ClientID, "--no-api")
 	expect(t, r, exitFailed, []string{"1 MiB capture limit (1048576 bytes)", "FAIL  Inspect token", "token.not_verified", "Signature: not_checked", "Verdict: FAIL"}, nil)
+}
+
+// Reports are written like exports: readable and writable by their owner only.
+func TestReportsAreWrittenPrivately(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix file modes")
+	}
+	in := hostile.New(t, "s3cret-report-mode")
+	t.Setenv(SecretEnv, "s3cret-report-mode")
+	dir := t.TempDir()
+	md, junit := filepath.Join(dir, "r.md"), filepath.Join(dir, "j.xml")
+	r := runArgs(t, context.Background(), "", "check", "--instance", in.URL, "--client-id", hostile.ClientID, "--no-api", "--report", md, "--junit", junit)
+	expect(t, r, exitOK, nil, []string{"Saved the diagnostics report"})
+	for _, p := range []string{md, filepath.Join(dir, "r.json"), junit} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s is %o, want 600", filepath.Base(p), st.Mode().Perm())
+		}
+	}
 }
