@@ -35,12 +35,8 @@ lint:
 
 # The root package (main.go, GLFW/cgo) has no tests and is built by `app`; leaving it
 # out spares a second, race-instrumented cgo build of GLFW (~3 min cold).
-# The tooltip hover test runs again without -race: the tooltip library shows tooltips
-# from its own goroutine via fyne.Do, which the test driver runs in place (a race in
-# the test driver, not in the app); it is built out of the -race run.
 unit:
 	scripts/with-keyring.sh $(GO) test -race -count=1 -timeout 20m $$($(GO) list ./... | grep -v '^trustedapp-tester$$')
-	$(GO) test -count=1 -run 'TestTooltipsShowOnHover' ./ui
 
 e2e: app cli
 	scripts/e2e-smoke.sh $(APP)

@@ -552,10 +552,10 @@ func WriteJUnit(w io.Writer, docs []Document) error {
 		return err
 	}
 	b.WriteByte('\n')
-	res := b.Bytes()
+	sets := make([]*redact.Secrets, 0, len(docs))
 	for _, d := range docs {
-		res = d.scrubDoc(res)
+		sets = append(sets, d.known)
 	}
-	_, err := io.WriteString(w, redact.Text(string(res)))
+	_, err := io.WriteString(w, redact.Text(redact.Merge(sets...).Replace(b.String())))
 	return err
 }

@@ -480,71 +480,72 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 	}
 	tty := isTerminal(e.stderr)
 
-	docs := make([]report.Document, len(targets))
-	reps := make([]check.Report, len(targets))
-	envProblem := false
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, f.parallel)
-	hostLocks := map[string]*sync.Mutex{}
-	for _, t := range targets {
-		h := strings.ToLower(t.p.Host())
-		if hostLocks[h] == nil {
-			hostLocks[h] = &sync.Mutex{}
-		}
+	// Each run keeps only what the outputs need: its document (without the exchanges
+	// unless --json prints them) and its verdict, so memory grows with the number of
+	// profiles by a few kilobytes each, not by what the servers sent.
+	type outcome struct {
+		verdict   check.Verdict
+		cancelled bool
 	}
-	var outMu sync.Mutex
-	journal := newAuditRecorder(e)
+	docs := make([]report.Document, len(targets))
+	outcomes := make([]outcome, len(targets))
+	envProblem := false
+	var ready []int
+	var hosts []string
 	for i, t := range targets {
 		if t.err != nil {
 			envProblem = true
 			fmt.Fprintf(e.stderr, "trustedapp-check check: %v; skipped\n", t.err)
 			continue
 		}
-		wg.Add(1)
-		go func(i int, t target) {
-			defer wg.Done()
-			lock := hostLocks[strings.ToLower(t.p.Host())]
-			lock.Lock() // one check at a time per host: ERP.net's per-session rate limits
-			defer lock.Unlock()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			var onStep func(check.Step)
-			if tty {
-				name := ""
-				if f.all {
-					name = t.p.Name
-				}
-				p := progress(e.stderr, name)
-				onStep = func(s check.Step) { outMu.Lock(); p(s); outMu.Unlock() }
-			}
-			rep := check.Run(e.ctx, t.p, t.secret, opts, onStep)
-			journal.record(t.p, rep)
-			d := report.Build(rep, t.p)
-			d.Forget(t.secret, supplied)
-			reps[i], docs[i] = rep, d
-		}(i, t)
+		ready = append(ready, i)
+		hosts = append(hosts, strings.ToLower(t.p.Host()))
 	}
-	wg.Wait()
+	var outMu sync.Mutex
+	journal := newAuditRecorder(e)
+	// At most --parallel checks at once, and one at a time per host: ERP.net's
+	// per-session rate limits.
+	forEachPerHost(hosts, f.parallel, func(k int) {
+		i := ready[k]
+		t := targets[i]
+		var onStep func(check.Step)
+		if tty {
+			name := ""
+			if f.all {
+				name = t.p.Name
+			}
+			p := progress(e.stderr, name)
+			onStep = func(s check.Step) { outMu.Lock(); p(s); outMu.Unlock() }
+		}
+		rep := check.Run(e.ctx, t.p, t.secret, opts, onStep)
+		journal.record(t.p, rep)
+		d := report.Build(rep, t.p)
+		d.Forget(t.secret, supplied)
+		if !f.json && f.reportFile == "" {
+			for s := range d.Steps {
+				d.Steps[s].Exchanges = nil
+			}
+		}
+		docs[i], outcomes[i] = d, outcome{rep.Verdict, rep.Cancelled}
+	})
 
 	var ran []report.Document
-	var ranReps []check.Report
-	for i, t := range targets {
-		if t.err == nil {
-			ran = append(ran, docs[i])
-			ranReps = append(ranReps, reps[i])
-		}
+	var ranOutcomes []outcome
+	for _, i := range ready {
+		ran = append(ran, docs[i])
+		ranOutcomes = append(ranOutcomes, outcomes[i])
 	}
 	if err := writeOutputs(e, f, ran); err != nil {
 		return 0, err
 	}
 	code := exitOK
-	for i, r := range ranReps {
-		if r.Cancelled || e.ctx.Err() != nil {
+	for i, r := range ranOutcomes {
+		if r.cancelled || e.ctx.Err() != nil {
 			return exitInterrupted, nil
 		}
 		// --strict: warnings fail, and so does a run with certificate checks off.
 		insecure := ran[i].Profile != nil && ran[i].Profile.InsecureSkipVerify
-		if r.Verdict == check.Fail || (f.strict && (r.Verdict == check.Warn || insecure)) {
+		if r.verdict == check.Fail || (f.strict && (r.verdict == check.Warn || insecure)) {
 			code = exitFailed
 		}
 	}

@@ -64,6 +64,31 @@ type Instance struct {
 	caFile string
 	mu     sync.Mutex
 	tokens int
+	// requests in flight now, and the most ever at once
+	inFlight, maxInFlight int
+}
+
+// MaxInFlight is the most requests the instance ever served at the same time.
+func (in *Instance) MaxInFlight() int {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.maxInFlight
+}
+
+// track counts requests in flight around h.
+func (in *Instance) track(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		in.mu.Lock()
+		in.inFlight++
+		in.maxInFlight = max(in.maxInFlight, in.inFlight)
+		in.mu.Unlock()
+		defer func() {
+			in.mu.Lock()
+			in.inFlight--
+			in.mu.Unlock()
+		}()
+		h.ServeHTTP(w, r)
+	})
 }
 
 // New starts an http:// Instance accepting secret; it stops when the test ends.
@@ -103,7 +128,7 @@ func NewTLSFor(t testing.TB, secret string, dnsNames ...string) *Instance {
 func start(t testing.TB, secret string, useTLS bool, cert *tls.Certificate) *Instance {
 	t.Helper()
 	in := &Instance{Secret: secret}
-	in.srv = httptest.NewUnstartedServer(in.mux())
+	in.srv = httptest.NewUnstartedServer(in.track(in.mux()))
 	in.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	if useTLS {
 		if cert != nil {

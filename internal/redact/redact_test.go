@@ -159,3 +159,16 @@ func BenchmarkSecretsReplace1MiB(b *testing.B) {
 		_ = k.Replace(body)
 	}
 }
+
+func TestMerge(t *testing.T) {
+	a, b := NewSecrets(), NewSecrets("second-secret")
+	a.AddBasic("com.acme/app", "first-secret")
+	m := Merge(a, nil, b)
+	basic := base64.StdEncoding.EncodeToString([]byte("com.acme%2Fapp:first-secret"))
+	if got := m.Replace("first-secret second-secret " + basic); strings.Contains(got, "secret") || strings.Count(got, Redacted) != 3 {
+		t.Errorf("%q", got)
+	}
+	if !Merge().Empty() || Merge(a).Empty() {
+		t.Error("Empty")
+	}
+}

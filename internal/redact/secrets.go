@@ -132,6 +132,26 @@ func dedupLongestFirst(in []string) []string {
 	return out
 }
 
+// Merge returns one set holding every secret (and every form of it) of sets, so a
+// text made of many runs' output is scrubbed in one pass.
+func Merge(sets ...*Secrets) *Secrets {
+	out := NewSecrets()
+	for _, o := range sets {
+		if o == nil {
+			continue
+		}
+		o.mu.RLock()
+		for v := range o.values {
+			out.values[v] = true
+		}
+		out.long = append(out.long, o.long...)
+		out.short = append(out.short, o.short...)
+		o.mu.RUnlock()
+	}
+	out.rebuild()
+	return out
+}
+
 // Empty reports whether the set holds no secret.
 func (s *Secrets) Empty() bool {
 	if s == nil {
