@@ -196,7 +196,7 @@ func TestProfileTokenEndpointElsewhereIsAWarning(t *testing.T) {
 func TestTLSErrorsThroughAProxyAreTheInstances(t *testing.T) {
 	ca := newCA(t)
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
-	os.WriteFile(caFile, ca.pem, 0o600)
+	os.WriteFile(caFile, ca.PEM, 0o600)
 	// The instance has a made-up name the proxy resolves: nothing but the proxy can
 	// reach it, and the environment's proxy applies (it never does to 127.0.0.1).
 	const host = "erp.example.test"
@@ -206,9 +206,9 @@ func TestTLSErrorsThroughAProxyAreTheInstances(t *testing.T) {
 		caFile string
 		code   string
 	}{
-		{"hostname mismatch", ca.leaf(t, nil, []string{"other.example.com"}, time.Now().Add(time.Hour)), caFile, NetTLSHostname},
-		{"unknown authority", ca.leaf(t, nil, []string{host}, time.Now().Add(time.Hour)), "", NetTLSUnknownAuth},
-		{"expired", ca.leaf(t, nil, []string{host}, time.Now().Add(-time.Minute)), caFile, NetTLSExpired},
+		{"hostname mismatch", ca.Leaf(t, nil, []string{"other.example.com"}, time.Now().Add(time.Hour)), caFile, NetTLSHostname},
+		{"unknown authority", ca.Leaf(t, nil, []string{host}, time.Now().Add(time.Hour)), "", NetTLSUnknownAuth},
+		{"expired", ca.Leaf(t, nil, []string{host}, time.Now().Add(-time.Minute)), caFile, NetTLSExpired},
 	} {
 		for _, how := range []string{"profile", "HTTPS_PROXY"} {
 			t.Run(tc.name+" via "+how, func(t *testing.T) {

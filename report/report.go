@@ -337,45 +337,8 @@ func WriteJSON(w io.Writer, d Document) error {
 }
 
 // scrubHeaders scrubs header values again; a credential header keeps only what
-// check already redacted ("Bearer …a1b2c3", "Basic [redacted]"): anything else in it
-// means the capture missed a credential, and none of it is shown.
-func scrubHeaders(h http.Header) http.Header {
-	if h == nil {
-		return nil
-	}
-	out := make(http.Header, len(h))
-	for k, vs := range h {
-		cp := make([]string, len(vs))
-		for i, v := range vs {
-			if redact.IsCredentialHeader(k) {
-				cp[i] = redactCredential(v)
-			} else {
-				cp[i] = scrub(v)
-			}
-		}
-		out[k] = cp
-	}
-	return out
-}
-
-// redactCredential keeps an already-redacted value and the scheme name, and drops
-// anything else.
-func redactCredential(v string) string {
-	v = strings.TrimSpace(v)
-	scheme, cred, found := strings.Cut(v, " ")
-	if !found {
-		cred, scheme = scheme, ""
-	}
-	cred = strings.TrimSpace(cred)
-	safe := cred == redacted || (strings.HasPrefix(cred, "…") && len([]rune(cred)) <= 7) || strings.HasPrefix(cred, "[redacted")
-	if !safe {
-		cred = redacted
-	}
-	if scheme == "" {
-		return cred
-	}
-	return scheme + " " + cred
-}
+// check already redacted (redact.Already).
+func scrubHeaders(h http.Header) http.Header { return redact.HeadersWith(h, redact.Already) }
 
 // sortedKeys returns the map's keys, sorted.
 func sortedKeys[V any](m map[string]V) []string {

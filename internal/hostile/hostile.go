@@ -97,29 +97,51 @@ func New(t testing.TB, secret string) *Instance { return start(t, secret, false,
 // NewTLS starts an https:// Instance; CAFile names its certificate for the profile.
 func NewTLS(t testing.TB, secret string) *Instance { return start(t, secret, true, nil) }
 
+// CA is a certificate authority of a test's own, for servers with chosen names,
+// addresses and lifetimes.
+type CA struct {
+	Cert *x509.Certificate
+	Key  *ecdsa.PrivateKey
+	PEM  []byte // the CA certificate, for a profile's CA file
+}
+
+// NewCA makes a CA valid for the next hour.
+func NewCA(t testing.TB) *CA {
+	t.Helper()
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Hostile Test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	return &CA{Cert: cert, Key: key, PEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
+}
+
+// Leaf is a server certificate signed by ca for ips and names, valid until notAfter.
+func (ca *CA) Leaf(t testing.TB, ips []net.IP, names []string, notAfter time.Time) tls.Certificate {
+	t.Helper()
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "leaf"},
+		NotBefore: time.Now().Add(-2 * time.Hour), NotAfter: notAfter, IPAddresses: ips, DNSNames: names,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, &key.PublicKey, ca.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
 // NewTLSFor starts an https:// Instance whose certificate, signed by a CA of its own
 // (CAFile), names only dnsNames: reached under another name, it is a hostname mismatch.
 func NewTLSFor(t testing.TB, secret string, dnsNames ...string) *Instance {
 	t.Helper()
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Hostile Test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageCertSign}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caCert, _ := x509.ParseCertificate(caDER)
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	leaf := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "hostile"}, DNSNames: dnsNames,
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature}
-	der, err := x509.CreateCertificate(rand.Reader, leaf, caCert, &key.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := start(t, secret, true, &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key})
-	if err := os.WriteFile(in.caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o600); err != nil {
+	ca := NewCA(t)
+	leaf := ca.Leaf(t, nil, dnsNames, time.Now().Add(time.Hour))
+	in := start(t, secret, true, &leaf)
+	if err := os.WriteFile(in.caFile, ca.PEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return in
@@ -128,24 +150,35 @@ func NewTLSFor(t testing.TB, secret string, dnsNames ...string) *Instance {
 func start(t testing.TB, secret string, useTLS bool, cert *tls.Certificate) *Instance {
 	t.Helper()
 	in := &Instance{Secret: secret}
-	in.srv = httptest.NewUnstartedServer(in.track(in.mux()))
-	in.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	var tc *tls.Config
+	if cert != nil {
+		tc = &tls.Config{Certificates: []tls.Certificate{*cert}}
+	}
+	in.srv = serve(t, in.track(in.mux()), useTLS, tc)
 	if useTLS {
-		if cert != nil {
-			in.srv.TLS = &tls.Config{Certificates: []tls.Certificate{*cert}}
-		}
-		in.srv.StartTLS()
 		in.caFile = filepath.Join(t.TempDir(), "hostile-ca.pem")
 		der := in.srv.Certificate().Raw
 		if err := os.WriteFile(in.caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
 			t.Fatal(err)
 		}
-	} else {
-		in.srv.Start()
 	}
 	in.URL = in.srv.URL
-	t.Cleanup(in.srv.Close)
 	return in
+}
+
+// serve starts h on 127.0.0.1 (over TLS with tc, or httptest's own certificate, when
+// useTLS), quiet about client errors, stopped when the test ends.
+func serve(t testing.TB, h http.Handler, useTLS bool, tc *tls.Config) *httptest.Server {
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	if useTLS {
+		srv.TLS = tc
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 // Addr is the instance's listening address (host:port).
@@ -305,7 +338,7 @@ type Thief struct {
 func NewThief(t testing.TB, useTLS bool) *Thief {
 	t.Helper()
 	th := &Thief{}
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, sec := Credentials(r)
 		th.mu.Lock()
 		th.n++
@@ -314,15 +347,8 @@ func NewThief(t testing.TB, useTLS bool) *Thief {
 		}
 		th.mu.Unlock()
 		writeJSON(w, 400, map[string]any{"error": "invalid_client"})
-	}))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	if useTLS {
-		srv.StartTLS()
-	} else {
-		srv.Start()
-	}
+	}), useTLS, nil)
 	th.URL = srv.URL
-	t.Cleanup(srv.Close)
 	return th
 }
 
@@ -372,7 +398,7 @@ type Proxy struct {
 func NewProxy(t testing.TB) *Proxy {
 	t.Helper()
 	px := &Proxy{}
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodConnect {
 			w.WriteHeader(http.StatusBadGateway)
 			return
@@ -405,12 +431,9 @@ func NewProxy(t testing.TB) *Proxy {
 		}()
 		io.Copy(client, upstream)
 		client.Close()
-	}))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.Start()
+	}), false, nil)
 	px.URL = srv.URL
 	px.Addr = srv.Listener.Addr().String()
-	t.Cleanup(srv.Close)
 	return px
 }
 

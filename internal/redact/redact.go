@@ -123,7 +123,10 @@ func isHint(v string) bool { return strings.HasPrefix(v, "…") && len([]rune(v)
 // Headers returns a copy of h with credential headers redacted (Authorization and
 // Proxy-Authorization by scheme, API keys to their last six characters, cookies
 // entirely) and every other value passed through Text.
-func Headers(h http.Header) http.Header {
+func Headers(h http.Header) http.Header { return HeadersWith(h, Credential) }
+
+// HeadersWith is Headers with cred deciding what a credential header's value shows.
+func HeadersWith(h http.Header, cred func(name, value string) string) http.Header {
 	if h == nil {
 		return nil
 	}
@@ -131,24 +134,50 @@ func Headers(h http.Header) http.Header {
 	for k, vs := range h {
 		cp := make([]string, len(vs))
 		for i, v := range vs {
-			switch strings.ToLower(k) {
-			case "authorization", "proxy-authorization":
-				cp[i] = Authorization(v)
-			case "x-api-key", "api-key":
-				if isHint(v) {
-					cp[i] = v
-				} else {
-					cp[i] = Hint(v)
-				}
-			case "cookie", "set-cookie":
-				cp[i] = Redacted
-			default:
+			if IsCredentialHeader(k) {
+				cp[i] = cred(k, v)
+			} else {
 				cp[i] = Text(v)
 			}
 		}
 		out[k] = cp
 	}
 	return out
+}
+
+// Credential is what a credential header of this name shows of value: the scheme of
+// an Authorization header (a bearer token's last six characters), an API key's last
+// six characters, nothing of a cookie.
+func Credential(name, value string) string {
+	switch strings.ToLower(name) {
+	case "authorization", "proxy-authorization":
+		return Authorization(value)
+	case "x-api-key", "api-key":
+		if isHint(value) {
+			return value
+		}
+		return Hint(value)
+	}
+	return Redacted
+}
+
+// Already shows only what a capture already redacted ("Bearer …a1b2c3", "Basic
+// [redacted]"); any other credential value means a capture missed it, and none of it
+// is shown (the report's second pass).
+func Already(_, value string) string {
+	v := strings.TrimSpace(value)
+	scheme, cred, found := strings.Cut(v, " ")
+	if !found {
+		cred, scheme = scheme, ""
+	}
+	cred = strings.TrimSpace(cred)
+	if !isHint(cred) && !strings.HasPrefix(cred, "[redacted") {
+		cred = Redacted
+	}
+	if scheme == "" {
+		return cred
+	}
+	return scheme + " " + cred
 }
 
 var (

@@ -59,6 +59,12 @@ func TestFormURLHeaders(t *testing.T) {
 	if again := Headers(r); again.Get("Authorization") != "Bearer …klmnop" || again.Get("X-Api-Key") != "…456789" {
 		t.Errorf("not idempotent: %v", again)
 	}
+	for in, want := range map[string]string{"Bearer …a1b2c3": "Bearer …a1b2c3", "Basic [redacted]": "Basic [redacted]",
+		"Bearer …" + testJWT: "Bearer [redacted]", "Bearer " + testJWT: "Bearer [redacted]", "rawcredential": Redacted} {
+		if got := Already("Authorization", in); got != want {
+			t.Errorf("Already(%q) = %q, want %q", in, got, want)
+		}
+	}
 	if Authorization("Basic UEs6c2VjcmV0") != "Basic [redacted]" || Authorization("ErpSession 123") != "ErpSession [redacted]" || Authorization("rawcredential") != Redacted {
 		t.Error("basic/other/bare")
 	}

@@ -38,6 +38,7 @@ type Secrets struct {
 	long     []string // forms replaced wherever they occur, longest first
 	short    []string // forms replaced only where they stand alone, longest first
 	replacer *strings.Replacer
+	dirty    bool // forms were added since replacer was built
 }
 
 // MinAnywhere is the length from which a text form of a secret is replaced wherever it
@@ -78,7 +79,7 @@ func (s *Secrets) Add(values ...string) {
 		changed = true
 	}
 	if changed {
-		s.rebuild()
+		s.dirty = true
 	}
 }
 
@@ -95,7 +96,7 @@ func (s *Secrets) AddBasic(clientID, secret string) {
 		s.addForm(base64.StdEncoding.EncodeToString([]byte(pair)), true)
 		s.addForm(base64.RawStdEncoding.EncodeToString([]byte(pair)), true)
 	}
-	s.rebuild()
+	s.dirty = true
 }
 
 func (s *Secrets) addForm(f string, anywhere bool) {
@@ -110,6 +111,7 @@ func (s *Secrets) addForm(f string, anywhere bool) {
 }
 
 func (s *Secrets) rebuild() {
+	s.dirty = false
 	s.long = dedupLongestFirst(s.long)
 	s.short = dedupLongestFirst(s.short)
 	pairs := make([]string, 0, 2*len(s.long))
@@ -168,6 +170,16 @@ func (s *Secrets) Replace(text string) string {
 		return text
 	}
 	s.mu.RLock()
+	if s.dirty {
+		// Built once after a burst of Adds (secret, Basic, token), not per Add.
+		s.mu.RUnlock()
+		s.mu.Lock()
+		if s.dirty {
+			s.rebuild()
+		}
+		s.mu.Unlock()
+		s.mu.RLock()
+	}
 	defer s.mu.RUnlock()
 	if len(s.values) == 0 {
 		return text
