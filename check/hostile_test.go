@@ -264,3 +264,26 @@ func TestTLSErrorsThroughAProxyAreTheInstances(t *testing.T) {
 		}
 	}
 }
+
+// A token endpoint or an API that redirects to another host gets neither the secret
+// nor the token there, whichever way the secret is sent.
+func TestRedirectsToAnotherHostCarryNothing(t *testing.T) {
+	secret := "s3cret-stays-home"
+	for _, auth := range []profiles.AuthMethod{profiles.AuthPost, profiles.AuthBasic} {
+		for _, status := range []int{http.StatusTemporaryRedirect, http.StatusPermanentRedirect, http.StatusFound} {
+			th := hostile.NewThief(t, false)
+			in := hostile.New(t, secret)
+			in.Token = hostile.Redirect(th.URL+"/connect/token", status)
+			rep := Run(context.Background(), hostileProfile(in, auth), secret, fresh(), nil)
+			if th.Requests() != 0 || !hasCode(rep, NetRedirectCrossHost) || rep.Verdict != Fail {
+				t.Fatalf("%s %d token redirect: %d requests reached the other host; %v", auth, status, th.Requests(), codes(rep, StepToken))
+			}
+			in = hostile.New(t, secret)
+			in.API = hostile.Redirect(th.URL+"/steal", status)
+			rep = Run(context.Background(), hostileProfile(in, auth), secret, fresh(), nil)
+			if th.Requests() != 0 || !hasCode(rep, NetRedirectCrossHost) {
+				t.Fatalf("%s %d API redirect: %d requests reached the other host; %v", auth, status, th.Requests(), codes(rep, StepAPI))
+			}
+		}
+	}
+}

@@ -443,3 +443,9 @@ func (px *Proxy) Tunnels() int {
 	defer px.mu.Unlock()
 	return px.n
 }
+
+// Redirect answers every request with a redirect (status) to to, keeping nothing of
+// the request: a server that tries to send the client, and its credentials, elsewhere.
+func Redirect(to string, status int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, to, status) }
+}
