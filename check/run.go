@@ -624,7 +624,7 @@ func (r *run) discovery() (st Step) {
 		}
 	}
 	if r.tokenURL == "" {
-		return finishStep(st, "The token endpoint is on another host")
+		return finishStep(st, "Token endpoint refused: not the authority's")
 	}
 	return finishStep(st, "Token endpoint "+r.tokenURL)
 }

@@ -104,7 +104,7 @@ func (r *run) token() (st Step) {
 		// own endpoint); anything else never gets it.
 		if f, ok := r.tokenEndpointElsewhere(r.tokenURL, false); ok {
 			st.Findings = append(st.Findings, f)
-			return finishStep(st, "Not sent: the token endpoint is on another host")
+			return finishStep(st, "Not sent: the token endpoint is not the authority's")
 		}
 	}
 	style := oauth2.AuthStyleInParams
