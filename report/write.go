@@ -15,8 +15,12 @@ import (
 	"trustedapp-tester/internal/safetext"
 )
 
-// tlsOffText says that certificate checks were off, wherever a report names the run.
-const tlsOffText = "TLS verification was OFF (insecure_skip_verify): the server's certificate was not checked, so a man in the middle would have gone unnoticed"
+// tlsOff says that certificate checks were off, wherever a report names the run; the
+// text report's header line is "TLS verification was " + tlsOff.
+const (
+	tlsOff     = "OFF (insecure_skip_verify): the server's certificate was not checked, so a man in the middle would have gone unnoticed"
+	tlsOffText = "TLS verification was " + tlsOff
+)
 
 func mark(v check.Verdict) string {
 	switch v {
@@ -190,7 +194,7 @@ func WriteMarkdown(w io.Writer, d Document) error {
 	}
 	row("Verdict", mark(d.Verdict)+map[bool]string{true: " (cancelled)"}[d.Cancelled])
 	if d.Profile != nil && d.Profile.InsecureSkipVerify {
-		row("TLS verification", tlsOffText)
+		row("TLS verification", tlsOff)
 	}
 	row("Tool", d.Tool.Name+" "+d.Tool.Version)
 	row("OS", d.Tool.OS+"/"+d.Tool.Arch)
@@ -213,7 +217,7 @@ func WriteMarkdown(w io.Writer, d Document) error {
 		row("Token endpoint", p.TokenEndpoint)
 		row("Proxy", p.Proxy)
 		if p.InsecureSkipVerify {
-			row("TLS verification", tlsOffText)
+			row("TLS verification", tlsOff)
 		} else {
 			row("TLS verification", "on")
 		}
