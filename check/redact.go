@@ -12,6 +12,9 @@ import (
 // server text that echoes the secret in any encoding reaches neither the screen nor a
 // report. A redacted value never allows the secret to be recovered.
 
+// Redacted replaces a secret value that has no useful partial form (redact.Redacted).
+const Redacted = redact.Redacted
+
 // TokenHint shows a token safely: "…" and its last six characters.
 func TokenHint(tok string) string { return redact.Hint(tok) }
 

@@ -173,15 +173,15 @@ func Build(r check.Report, p profiles.Profile) Document {
 	}
 	if name != "" || p.InstanceURL != "" || p.ClientID != "" {
 		d.Profile = &Profile{
-			Name:            scrub(name),
-			Environment:     scrub(p.Environment),
-			Instance:        scrubURL(p.Root()),
-			Authority:       scrubURL(p.AuthorityURL()),
-			ClientID:        scrub(p.ClientID),
+			Name:            Scrub(name),
+			Environment:     Scrub(p.Environment),
+			Instance:        ScrubURL(p.Root()),
+			Authority:       ScrubURL(p.AuthorityURL()),
+			ClientID:        Scrub(p.ClientID),
 			AuthMethod:      string(p.Method()),
 			ScopesRequested: append([]string(nil), p.Scopes...),
-			TokenEndpoint:   scrubURL(p.TokenURL()),
-			Proxy:           scrubURL(strings.TrimSpace(p.Proxy)),
+			TokenEndpoint:   ScrubURL(p.TokenURL()),
+			Proxy:           ScrubURL(strings.TrimSpace(p.Proxy)),
 			// A run that reported certificate checks off counts too (a profile built
 			// from the report alone).
 			InsecureSkipVerify: p.TLS.InsecureSkipVerify || hasCode(r, check.NetTLSInsecure),
@@ -237,21 +237,21 @@ func hasCode(r check.Report, code string) bool {
 func buildStep(s check.Step) Step {
 	out := Step{
 		Kind:       s.Kind,
-		Name:       scrub(s.Name),
+		Name:       Scrub(s.Name),
 		Verdict:    s.Verdict,
-		Summary:    scrub(s.Summary),
+		Summary:    Scrub(s.Summary),
 		DurationMS: s.Duration.Milliseconds(),
 	}
 	for _, f := range s.Findings {
 		ev := make(map[string]string, len(f.Evidence))
 		for k, v := range f.Evidence {
-			ev[k] = scrub(v)
+			ev[k] = Scrub(v)
 		}
 		x := guide.Explain(f.Code, ev)
 		out.Findings = append(out.Findings, Finding{
 			Code:        f.Code,
 			Severity:    f.Severity,
-			Message:     scrub(f.Message),
+			Message:     Scrub(f.Message),
 			Evidence:    nilIfEmpty(ev),
 			Explanation: &x,
 		})
@@ -270,12 +270,12 @@ func nilIfEmpty(m map[string]string) map[string]string {
 }
 
 func scrubExchange(x check.Exchange) check.Exchange {
-	x.URL = scrubURL(x.URL)
+	x.URL = ScrubURL(x.URL)
 	x.RequestHeaders = scrubHeaders(x.RequestHeaders)
 	x.ResponseHeaders = scrubHeaders(x.ResponseHeaders)
-	x.RequestBody = scrub(x.RequestBody)
-	x.ResponseBody = scrub(x.ResponseBody)
-	x.Error = scrub(x.Error)
+	x.RequestBody = Scrub(x.RequestBody)
+	x.ResponseBody = Scrub(x.ResponseBody)
+	x.Error = Scrub(x.Error)
 	return x
 }
 
@@ -317,7 +317,7 @@ func buildClaims(c *tokenview.Claims, sd *tokenview.ScopeDiff, p profiles.Profil
 		out.ExpiresAt = &t
 	}
 	for _, cl := range c.All {
-		cl.Value = scrub(cl.Value)
+		cl.Value = Scrub(cl.Value)
 		out.All = append(out.All, cl)
 	}
 	return out
