@@ -3,7 +3,9 @@ package ui
 import (
 	"bytes"
 	"io"
+	"os"
 	"path/filepath"
+	"runtime"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -41,6 +43,9 @@ func (u *UI) writeFile(wc fyne.URIWriteCloser, produce func(io.Writer) error, fa
 		var buf bytes.Buffer
 		err := produce(&buf)
 		if err == nil {
+			err = private(wc.URI())
+		}
+		if err == nil {
 			_, err = io.Copy(wc, &buf)
 		}
 		if cerr := wc.Close(); err == nil {
@@ -55,4 +60,14 @@ func (u *UI) writeFile(wc fyne.URIWriteCloser, produce func(io.Writer) error, fa
 			u.setStatus(ok(filepath.FromSlash(wc.URI().Path())))
 		})
 	})
+}
+
+// private makes a file the dialog just created readable and writable by its owner
+// only, before anything is written to it: reports and exports name instances, Trusted
+// Apps and System Users. Other storage (a portal, a phone) keeps its own rules.
+func private(u fyne.URI) error {
+	if u.Scheme() != "file" || runtime.GOOS == "windows" {
+		return nil
+	}
+	return os.Chmod(u.Path(), 0o600)
 }
