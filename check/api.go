@@ -32,8 +32,6 @@ func (r *run) resolveCall(c profiles.APICall) string {
 	return r.p.ResolveCall(profiles.APICall{Method: c.Method, Path: path})
 }
 
-var writeMethods = map[string]bool{"POST": true, "PUT": true, "PATCH": true, "MERGE": true, "DELETE": true}
-
 func (r *run) apiCall(c profiles.APICall, tok *AccessToken, granted []string) (st Step) {
 	start := time.Now()
 	st = Step{Kind: StepAPI, Name: callName(c)}
@@ -176,9 +174,9 @@ func (r *run) classifyAPI(method string, resp *http.Response, b []byte, ev map[s
 		if od.Message != "" {
 			e[EvDescription] = od.Message
 		}
-		if ch.Params["error"] == "insufficient_scope" || (writeMethods[method] && !contains(granted, "update")) {
+		if ch.Params["error"] == "insufficient_scope" || (isWrite(method) && !contains(granted, "update")) {
 			need := ch.Params["scope"]
-			if need == "" && writeMethods[method] {
+			if need == "" && isWrite(method) {
 				need = "update"
 			}
 			e[EvScope] = need
