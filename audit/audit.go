@@ -24,7 +24,7 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
-	"trustedapp-tester/report"
+	"trustedapp-tester/internal/redact"
 )
 
 // Entry is one logged request.
@@ -199,11 +199,11 @@ func (l *Log) AppendReportSummary(r check.Report, sum check.RunSummary) error {
 				Profile:    profile,
 				Kind:       kind,
 				Method:     x.Method,
-				Endpoint:   report.ScrubURL(x.URL),
+				Endpoint:   redact.Text(redact.URL(x.URL)),
 				Status:     x.Status,
 				ClientID:   clientID,
 				DurationMS: x.Timings.Total.Milliseconds(),
-				Error:      report.Scrub(x.Error),
+				Error:      redact.Text(x.Error),
 			}
 			if e.Time.IsZero() {
 				e.Time = r.Started
@@ -234,17 +234,15 @@ func (l *Log) append(es []Entry, rawToken string) error {
 	if len(es) == 0 {
 		return nil
 	}
+	known := redact.NewSecrets(rawToken)
 	var buf bytes.Buffer
 	for _, e := range es {
+		redact.Strings(&e, known.Replace)
 		b, err := json.Marshal(e)
 		if err != nil {
 			return fmt.Errorf("audit log: %w", err)
 		}
-		line := string(b)
-		if len(rawToken) >= 8 {
-			line = strings.ReplaceAll(line, rawToken, "[redacted]")
-		}
-		buf.WriteString(report.Scrub(line))
+		buf.WriteString(redact.Text(known.Replace(string(b))))
 		buf.WriteByte('\n')
 	}
 	return l.write(buf.Bytes())

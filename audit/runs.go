@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"trustedapp-tester/check"
-	"trustedapp-tester/report"
+	"trustedapp-tester/internal/redact"
 )
 
 // Runs: besides one line per request, History keeps one summary per run
@@ -45,7 +45,7 @@ func (l *Log) AppendRun(s check.RunSummary) error {
 	if err != nil {
 		return fmt.Errorf("audit log: %w", err)
 	}
-	line := append(report.ScrubBytes(b), '\n')
+	line := append([]byte(redact.Text(string(b))), '\n')
 	return l.runs().write(line)
 }
 

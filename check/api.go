@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/profiles"
 )
 
@@ -30,8 +31,6 @@ func (r *run) resolveCall(c profiles.APICall) string {
 	}
 	return r.p.ResolveCall(profiles.APICall{Method: c.Method, Path: path})
 }
-
-var writeMethods = map[string]bool{"POST": true, "PUT": true, "PATCH": true, "MERGE": true, "DELETE": true}
 
 func (r *run) apiCall(c profiles.APICall, tok *AccessToken, granted []string) (st Step) {
 	start := time.Now()
@@ -75,7 +74,7 @@ func (r *run) apiCall(c profiles.APICall, tok *AccessToken, granted []string) (s
 			cap = DefaultBodyCap
 		}
 		st.Findings = append(st.Findings, newFinding(NetBodyTruncated,
-			fmt.Sprintf("The response was larger than %d bytes, so only the first %d bytes were kept.", cap, cap),
+			fmt.Sprintf("The response was larger than the %s, so only the first %d bytes were kept.", capText(cap), cap),
 			map[string]string{EvURL: target, EvCap: fmt.Sprint(cap), EvSize: resp.Header.Get("Content-Length")}))
 	}
 	st.Findings = append(st.Findings, r.classifyAPI(method, resp, b, ev, granted, last != nil && last.Truncated)...)
@@ -126,16 +125,16 @@ func (r *run) classifyAPI(method string, resp *http.Response, b []byte, ev map[s
 		if cross {
 			fs = append(fs, newFinding(NetRedirectCrossHost,
 				fmt.Sprintf("%s redirected to another host (%s); the redirect was not followed, so the token was not sent there.", path, hostOf(loc)),
-				withEv(EvLocation, RedactURL(loc))))
+				withEv(EvLocation, redact.URL(loc))))
 		}
 		if isLoginLocation(loc) {
 			return append(fs, newFinding(APILoginPage,
-				fmt.Sprintf("%s redirected to a sign-in page (%s) instead of answering: the token was not accepted as a Bearer token.", path, RedactURL(loc)),
-				withEv(EvLocation, RedactURL(loc))))
+				fmt.Sprintf("%s redirected to a sign-in page (%s) instead of answering: the token was not accepted as a Bearer token.", path, redact.URL(loc)),
+				withEv(EvLocation, redact.URL(loc))))
 		}
 		return append(fs, newFinding(APIRedirect,
-			fmt.Sprintf("%s answered with a redirect (%d) to %s instead of data; check the OData root and the instance URL.", path, status, RedactURL(loc)),
-			withEv(EvLocation, RedactURL(loc))))
+			fmt.Sprintf("%s answered with a redirect (%d) to %s instead of data; check the OData root and the instance URL.", path, status, redact.URL(loc)),
+			withEv(EvLocation, redact.URL(loc))))
 	case status >= 200 && status < 300:
 		if looksHTML(ct, b) {
 			return []Finding{newFinding(APILoginPage, fmt.Sprintf("%s returned an HTML page instead of data, most likely a sign-in page: the token was not used.", path), ev)}
@@ -175,9 +174,9 @@ func (r *run) classifyAPI(method string, resp *http.Response, b []byte, ev map[s
 		if od.Message != "" {
 			e[EvDescription] = od.Message
 		}
-		if ch.Params["error"] == "insufficient_scope" || (writeMethods[method] && !contains(granted, "update")) {
+		if ch.Params["error"] == "insufficient_scope" || (isWrite(method) && !contains(granted, "update")) {
 			need := ch.Params["scope"]
-			if need == "" && writeMethods[method] {
+			if need == "" && isWrite(method) {
 				need = "update"
 			}
 			e[EvScope] = need

@@ -2,8 +2,11 @@ package check
 
 import (
 	"context"
+	"runtime"
 	"testing"
 
+	"trustedapp-tester/internal/hostile"
+	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
 )
 
@@ -50,5 +53,42 @@ func benchRun(b *testing.B, tls bool, opts Options) {
 		if rep := Run(ctx, p, sc.ClientSecret, opts, nil); rep.Verdict != Pass {
 			b.Fatalf("verdict %s", rep.Verdict)
 		}
+	}
+}
+
+// BenchmarkThousandRunsEngine runs 1,000 whole checks (fresh token each) one after
+// another in one process against a stateless ERP.net look-alike and reports the heap
+// in use and the goroutine count after 100 and after 1,000 runs: they must not grow
+// with the number of runs (the UI's BenchmarkThousandRunsInARow does the same through
+// the app).
+func BenchmarkThousandRunsEngine(b *testing.B) {
+	in := hostile.New(b, "s3cret-engine-runs")
+	p := profiles.Profile{Name: "Healthy", InstanceURL: in.URL, ClientID: hostile.ClientID, Scopes: []string{"read", "update"}}
+	opts := Options{Fresh: true, Cache: NewTokenCache()}
+	measure := func() (float64, int) {
+		runtime.GC()
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return float64(ms.HeapInuse) / (1 << 20), runtime.NumGoroutine()
+	}
+	for b.Loop() {
+		var h100, h1000 float64
+		var g100, g1000 int
+		for i := 1; i <= 1000; i++ {
+			if rep := Run(context.Background(), p, in.Secret, opts, nil); rep.Verdict != Pass {
+				b.Fatalf("run %d: %s %v", i, rep.Verdict, codes(rep, ""))
+			}
+			switch i {
+			case 100:
+				h100, g100 = measure()
+			case 1000:
+				h1000, g1000 = measure()
+			}
+		}
+		b.ReportMetric(h100, "heap-after-100-MiB")
+		b.ReportMetric(h1000, "heap-after-1000-MiB")
+		b.ReportMetric(float64(g100), "goroutines-after-100")
+		b.ReportMetric(float64(g1000), "goroutines-after-1000")
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"trustedapp-tester/internal/redact"
 )
 
 // classifyNetErr turns a transport error into a net.* finding. parent is the run's
@@ -23,7 +25,7 @@ func classifyNetErr(parent context.Context, err error, target string, timeout ti
 	if u, perr := url.Parse(target); perr == nil && u.Host != "" {
 		host = u.Host
 	}
-	ev := map[string]string{EvURL: RedactURL(target), EvHost: host, EvError: err.Error()}
+	ev := map[string]string{EvURL: redact.URL(target), EvHost: host, EvError: err.Error()}
 	f := func(code, msg string) Finding { return newFinding(code, msg, ev) }
 
 	if parent.Err() != nil && errors.Is(parent.Err(), context.Canceled) {
@@ -33,6 +35,14 @@ func classifyNetErr(parent context.Context, err error, target string, timeout ti
 	if errors.As(err, &pe) {
 		ev[EvProxy] = pe.Proxy
 		ev[EvError] = pe.Err.Error()
+		if pe.Unreachable {
+			why := "it refused the connection or did not answer"
+			var dnsErr *net.DNSError
+			if errors.As(pe.Err, &dnsErr) {
+				why = fmt.Sprintf("its host name %q does not resolve", dnsErr.Name)
+			}
+			return f(NetProxy, fmt.Sprintf("The proxy %s could not be reached (%s), so nothing was sent to %s.", pe.Proxy, why, host))
+		}
 		msg := fmt.Sprintf("The proxy %s did not pass the request on to %s; it answered %q.", pe.Proxy, host, pe.Err.Error())
 		if strings.EqualFold(pe.Err.Error(), http.StatusText(http.StatusProxyAuthRequired)) {
 			msg += " It wants credentials (HTTP 407) that this tool does not send."

@@ -45,6 +45,12 @@ const (
 	DiscJWKSUnavailable       = "discovery.jwks_unavailable"        // warn: JWKS fetch failed
 	DiscJWKSInvalid           = "discovery.jwks_invalid"            // warn: JWKS not parseable / no keys
 	DiscIssuerInexact         = "discovery.issuer_inexact"          // warn: issuer and authority differ only in scheme, host case, port, path or a trailing slash
+	// fail: the discovered token endpoint is on another host than the authority, or plain
+	// http under an https instance; the secret is not sent there.
+	DiscTokenEndpointForeign = "discovery.token_endpoint_foreign"
+	// warn: the profile's own token endpoint is on another host, or plain http under
+	// https; the user chose it, so the secret goes there, and every report says so.
+	DiscTokenEndpointProfileForeign = "discovery.token_endpoint_profile_foreign"
 
 	// Token request (ERP.net / IdentityServer4 error codes, then our own).
 	TokInvalidClient        = "token.invalid_client"
@@ -77,7 +83,7 @@ const (
 	TokSignatureInvalid = "token.signature_invalid"
 	TokUnknownKid       = "token.unknown_kid"
 	TokAlgNotAllowed    = "token.alg_not_allowed"
-	TokNotVerified      = "token.not_verified" // warn: no JWKS, signature not checked
+	TokNotVerified      = "token.not_verified" // fail: no usable JWKS, signature not checked
 	TokIssuerMismatch   = "token.issuer_mismatch"
 	TokAudienceMismatch = "token.audience_mismatch" // warn: no ERP.net API audience
 	TokNoSystemUser     = "token.no_system_user"    // fail: no client_system_user claim
@@ -188,6 +194,7 @@ var Codes = map[string]Severity{
 	DiscGlobalIdP: SevFail, DiscNotFound: SevFail, DiscBadDocument: SevFail, DiscIssuerMismatch: SevFail,
 	DiscNoClientCreds: SevFail, DiscNoTokenEndpoint: SevFail, DiscNoJWKSURI: SevWarn,
 	DiscTokenEndpointOverride: SevInfo, DiscJWKSUnavailable: SevWarn, DiscJWKSInvalid: SevWarn, DiscIssuerInexact: SevWarn,
+	DiscTokenEndpointForeign: SevFail, DiscTokenEndpointProfileForeign: SevWarn,
 
 	TokInvalidClient: SevFail, TokUnauthorizedClient: SevFail, TokInvalidScope: SevFail,
 	TokInvalidGrant: SevFail, TokUnsupportedGrantType: SevFail, TokInvalidRequest: SevFail,
@@ -197,7 +204,7 @@ var Codes = map[string]Severity{
 	TokNoScopes: SevWarn, TokRefreshPresent: SevInfo, TokNotBearer: SevWarn, TokFromCache: SevInfo, TokSupplied: SevInfo,
 
 	TokExpired: SevFail, TokNotYetValid: SevFail, TokClockSkew: SevWarn, TokSignatureInvalid: SevFail,
-	TokUnknownKid: SevFail, TokAlgNotAllowed: SevFail, TokNotVerified: SevWarn, TokIssuerMismatch: SevFail,
+	TokUnknownKid: SevFail, TokAlgNotAllowed: SevFail, TokNotVerified: SevFail, TokIssuerMismatch: SevFail,
 	TokAudienceMismatch: SevWarn, TokNoSystemUser: SevFail, TokUserToken: SevWarn, TokReference: SevInfo,
 	TokOpaque: SevWarn, TokMalformed: SevFail, TokLifetimeUnusual: SevInfo, TokIssuerInexact: SevWarn,
 

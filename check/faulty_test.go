@@ -2,17 +2,10 @@ package check
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -23,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"trustedapp-tester/internal/hostile"
 	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 )
@@ -265,7 +259,7 @@ func TestConfigErrors(t *testing.T) {
 		{profiles.Profile{InstanceURL: "https://a", TLS: profiles.TLSOptions{CAFile: notPEM}}, "ca_file", "holds no PEM certificate"},
 		{profiles.Profile{InstanceURL: "https://a", Proxy: "::nope"}, "proxy", "not a proxy URL"},
 	} {
-		rep := Run(context.Background(), tc.p, "s", fresh(), nil)
+		rep := Run(context.Background(), tc.p, "config-test-secret", fresh(), nil)
 		fd := finding(rep, ConfigInvalid)
 		if fd == nil || fd.Evidence[EvField] != tc.field || !strings.Contains(fd.Message, tc.msg) || !strings.Contains(fd.Message, tc.field) || rep.Verdict != Fail {
 			t.Errorf("%s: %+v", tc.field, fd)
@@ -282,41 +276,13 @@ func TestConfigErrors(t *testing.T) {
 
 // ---- TLS ----
 
-type testCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pem  []byte
-}
-
-func newCA(t *testing.T) *testCA {
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageCertSign}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	return &testCA{cert, key, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
-}
-
-func (ca *testCA) leaf(t *testing.T, ips []net.IP, names []string, notAfter time.Time) tls.Certificate {
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "leaf"},
-		NotBefore: time.Now().Add(-2 * time.Hour), NotAfter: notAfter, IPAddresses: ips, DNSNames: names,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
+// newCA is a CA of the test's own (internal/hostile).
+func newCA(t *testing.T) *hostile.CA { return hostile.NewCA(t) }
 
 func TestTLSCertificates(t *testing.T) {
 	ca := newCA(t)
 	caFile := filepath.Join(testdir.New(t), "ca.pem")
-	os.WriteFile(caFile, ca.pem, 0o600)
+	os.WriteFile(caFile, ca.PEM, 0o600)
 	local := []net.IP{net.ParseIP("127.0.0.1")}
 	for _, tc := range []struct {
 		name   string
@@ -324,10 +290,10 @@ func TestTLSCertificates(t *testing.T) {
 		caFile string
 		code   string
 	}{
-		{"unknown authority", ca.leaf(t, local, nil, time.Now().Add(time.Hour)), "", NetTLSUnknownAuth},
-		{"hostname mismatch", ca.leaf(t, nil, []string{"erp.example.com"}, time.Now().Add(time.Hour)), caFile, NetTLSHostname},
-		{"expired", ca.leaf(t, local, nil, time.Now().Add(-time.Minute)), caFile, NetTLSExpired},
-		{"trusted through the CA file", ca.leaf(t, local, nil, time.Now().Add(time.Hour)), caFile, ReachOK},
+		{"unknown authority", ca.Leaf(t, local, nil, time.Now().Add(time.Hour)), "", NetTLSUnknownAuth},
+		{"hostname mismatch", ca.Leaf(t, nil, []string{"erp.example.com"}, time.Now().Add(time.Hour)), caFile, NetTLSHostname},
+		{"expired", ca.Leaf(t, local, nil, time.Now().Add(-time.Minute)), caFile, NetTLSExpired},
+		{"trusted through the CA file", ca.Leaf(t, local, nil, time.Now().Add(time.Hour)), caFile, ReachOK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "26.2.0.76") }))

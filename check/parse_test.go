@@ -72,24 +72,7 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 }
 
-func TestRedaction(t *testing.T) {
-	if got := RedactForm("grant_type=client_credentials&client_id=PK&client_secret=p%40ss&scope=read+update"); got != "grant_type=client_credentials&client_id=PK&client_secret=[redacted]&scope=read+update" {
-		t.Error(got)
-	}
-	if got := RedactURL("https://u:pw@h/tools/sha256?secret=abc&x=1"); strings.Contains(got, "abc") || strings.Contains(got, "pw") || !strings.Contains(got, "x=1") {
-		t.Error(got)
-	}
-	h := http.Header{"Authorization": {"Bearer abcdefghijklmnop"}, "X-Api-Key": {"enrt_0123456789"}, "Cookie": {"s=1"}, "Accept": {"application/json"}}
-	r := RedactHeaders(h)
-	if r.Get("Authorization") != "Bearer …klmnop" || r.Get("X-Api-Key") != "…456789" || r.Get("Cookie") != Redacted || r.Get("Accept") != "application/json" {
-		t.Errorf("%v", r)
-	}
-	if h.Get("Authorization") != "Bearer abcdefghijklmnop" {
-		t.Error("RedactHeaders must not change its input")
-	}
-	if RedactAuthorization("Basic UEs6c2VjcmV0") != "Basic [redacted]" || RedactAuthorization("ErpSession 123") != "ErpSession [redacted]" {
-		t.Error("basic/other")
-	}
+func TestRedactTokenBody(t *testing.T) {
 	tok := "eyJ.payload.signatureXYZ123"
 	body := `{"access_token":"` + tok + `","expires_in":3600,"refresh_token":"rt-secret-value"}`
 	got := RedactTokenBody(body)
@@ -128,6 +111,5 @@ func FuzzParseErrorBody(f *testing.F) {
 		if strings.Contains(RedactTokenBody(`{"access_token":"`+body+`"}`), `"access_token":"`+body+`"`) && body != "" && !strings.ContainsAny(body, `"\`) {
 			t.Fatal("token not redacted")
 		}
-		_ = RedactForm(body)
 	})
 }

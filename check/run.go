@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/tokenview"
 )
@@ -27,6 +28,9 @@ type run struct {
 	now    func() time.Time
 	onStep func(Step)
 	rep    *Report
+	// known are the run's credentials (the secret, the token once issued): redacted
+	// in every encoding from everything captured and every step emitted.
+	known *redact.Secrets
 
 	// Results carried between steps.
 	odataRoot    string // effective OData root (profile override, discovered, or default)
@@ -35,6 +39,7 @@ type run struct {
 	tokenURL     string
 	issuer       string
 	jwks         []byte
+	jwksProblem  string // why no signing keys could be read, when none were
 	skipToken    string // why the token step is skipped, when it is
 	access       *AccessToken
 	info         *TokenInfo
@@ -53,7 +58,9 @@ type run struct {
 // cancelling it ends the run promptly with Report.Cancelled set, and every step not
 // run is reported as Skipped.
 func Run(ctx context.Context, p profiles.Profile, secret string, opts Options, onStep func(Step)) Report {
-	r := &run{ctx: ctx, p: p, secret: secret, opts: opts, onStep: onStep}
+	r := &run{ctx: ctx, p: p, secret: secret, opts: opts, onStep: onStep, known: redact.NewSecrets()}
+	r.known.AddBasic(p.ClientID, secret)
+	r.known.Add(opts.Supplied.Reveal())
 	r.now = opts.Now
 	if r.now == nil {
 		r.now = time.Now
@@ -136,7 +143,7 @@ func Run(ctx context.Context, p profiles.Profile, secret string, opts Options, o
 // Call runs one API call with an issued token (the API console's custom calls) and
 // returns it as a Step of kind StepAPI with its exchange and findings.
 func Call(ctx context.Context, p profiles.Profile, tok *AccessToken, c profiles.APICall, opts Options) Step {
-	r := &run{ctx: ctx, p: p, opts: opts, now: opts.Now}
+	r := &run{ctx: ctx, p: p, opts: opts, now: opts.Now, known: redact.NewSecrets(tok.Reveal())}
 	if r.now == nil {
 		r.now = time.Now
 	}
@@ -144,7 +151,9 @@ func Call(ctx context.Context, p profiles.Profile, tok *AccessToken, c profiles.
 	if err != nil {
 		st := Step{Kind: StepAPI, Name: callName(c)}
 		st.Findings = append(st.Findings, classifyNetErr(ctx, err, p.Root(), p.Timeout()))
-		return finishStep(st, "The profile cannot be used: "+err.Error())
+		st = finishStep(st, "The profile cannot be used: "+err.Error())
+		scrubStep(&st, r.known)
+		return st
 	}
 	defer closeIdle()
 	r.hc = hc
@@ -157,6 +166,7 @@ func Call(ctx context.Context, p profiles.Profile, tok *AccessToken, c profiles.
 		st.Findings = append(st.Findings, f)
 		st.Verdict = StepVerdict(st.Findings)
 	}
+	scrubStep(&st, r.known)
 	return st
 }
 
@@ -173,7 +183,7 @@ func (r *run) configure() (*http.Client, func(), error) {
 		return nil, nil, &ConfigError{Field: "authority", Err: fmt.Errorf("%q is not an http(s) URL; leave it empty to use {instance}/id", r.p.AuthorityURL())}
 	}
 	r.odataRoot = r.p.ODataRootURL()
-	return newClient(r.p, r.opts)
+	return newClient(r.p, r.opts, r.known)
 }
 
 func (r *run) configFailure(err error) {
@@ -205,6 +215,7 @@ func (r *run) emit(s Step) {
 			s.Verdict = StepVerdict(s.Findings)
 		}
 	}
+	scrubStep(&s, r.known)
 	r.rep.Steps = append(r.rep.Steps, s)
 	if r.onStep != nil {
 		r.onStep(s)
@@ -513,6 +524,11 @@ func (r *run) discovery() (st Step) {
 	}
 	r.tokenURL = fallback
 	r.issuer = authority
+	if own := r.p.TokenURL(); own != "" {
+		if f, ok := r.tokenEndpointElsewhere(own, true); ok {
+			st.Findings = append(st.Findings, f)
+		}
+	}
 
 	if h := hostOf(authority); strings.EqualFold(strings.Split(h, ":")[0], "id.erp.net") {
 		st.Findings = append(st.Findings, newFinding(DiscGlobalIdP,
@@ -526,6 +542,7 @@ func (r *run) discovery() (st Step) {
 	resp, body, err := r.do(col, http.MethodGet, docURL, nil, http.Header{"Accept": {"application/json"}})
 	if err != nil {
 		st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, docURL, r.timeout()))
+		r.jwksProblem = "the identity server could not be reached for its signing keys"
 		r.skipToken = "Skipped: the identity server could not be reached."
 		return finishStep(st, "Cannot reach "+hostOf(authority))
 	}
@@ -534,7 +551,14 @@ func (r *run) discovery() (st Step) {
 		st.Findings = append(st.Findings, f)
 	}
 	var doc oidcConfig
+	// Until the document is read, no signing keys can be either.
+	r.jwksProblem = "the OpenID configuration that lists the signing keys could not be read"
 	switch {
+	case resp.StatusCode == http.StatusOK && r.truncated(col):
+		st.Findings = append(st.Findings, newFinding(DiscBadDocument,
+			fmt.Sprintf("The OpenID configuration at %s is larger than the %s, so it was cut and cannot be read.", docURL, capText(r.bodyCap())),
+			map[string]string{EvURL: docURL, EvStatus: fmt.Sprint(resp.StatusCode), EvContentType: ct, EvCap: fmt.Sprint(r.bodyCap()), EvSize: resp.Header.Get("Content-Length")}))
+		return finishStep(st, "OpenID configuration too large")
 	case resp.StatusCode == http.StatusNotFound:
 		st.Findings = append(st.Findings, newFinding(DiscNotFound,
 			"There is no OpenID configuration at "+docURL+" (404); the authority is probably wrong.",
@@ -549,6 +573,7 @@ func (r *run) discovery() (st Step) {
 			map[string]string{EvURL: docURL, EvStatus: fmt.Sprint(resp.StatusCode), EvContentType: ct}))
 		return finishStep(st, "Unreadable OpenID configuration")
 	}
+	r.jwksProblem = ""
 	if doc.Issuer != "" {
 		r.issuer = doc.Issuer
 	}
@@ -577,9 +602,16 @@ func (r *run) discovery() (st Step) {
 			"The profile's token endpoint "+r.p.TokenURL()+" overrides the discovered "+doc.TokenEndpoint+".",
 			map[string]string{EvExpected: doc.TokenEndpoint, EvActual: r.p.TokenURL()}))
 	case doc.TokenEndpoint != "" && r.p.TokenURL() == "":
+		if f, ok := r.tokenEndpointElsewhere(doc.TokenEndpoint, false); ok {
+			st.Findings = append(st.Findings, f)
+			r.skipToken = "Skipped: the secret was not sent to " + hostOf(doc.TokenEndpoint) + ", the token endpoint the OpenID configuration names."
+			r.tokenURL = ""
+			break
+		}
 		r.tokenURL = doc.TokenEndpoint
 	}
 	if doc.JWKSURI == "" {
+		r.jwksProblem = "the OpenID configuration lists no signing keys (jwks_uri)"
 		st.Findings = append(st.Findings, newFinding(DiscNoJWKSURI,
 			"The OpenID configuration lists no jwks_uri, so token signatures cannot be checked.", map[string]string{EvURL: docURL}))
 	} else if !r.cancelled() {
@@ -587,6 +619,7 @@ func (r *run) discovery() (st Step) {
 		switch {
 		case err != nil:
 			f := classifyNetErr(r.ctx, err, doc.JWKSURI, r.timeout())
+			r.jwksProblem = "the signing keys (JWKS) could not be fetched"
 			if f.Code == NetCancelled {
 				st.Findings = append(st.Findings, f)
 				break
@@ -595,11 +628,18 @@ func (r *run) discovery() (st Step) {
 				"The signing keys (JWKS) could not be fetched, so token signatures cannot be checked: "+f.Message,
 				map[string]string{EvURL: doc.JWKSURI, EvError: err.Error()}))
 		case jr.StatusCode != http.StatusOK:
+			r.jwksProblem = fmt.Sprintf("the signing keys (JWKS) answered HTTP %d", jr.StatusCode)
 			st.Findings = append(st.Findings, newFinding(DiscJWKSUnavailable,
 				fmt.Sprintf("The signing keys (JWKS) answered HTTP %d, so token signatures cannot be checked.", jr.StatusCode),
 				map[string]string{EvURL: doc.JWKSURI, EvStatus: fmt.Sprint(jr.StatusCode)}))
+		case r.truncated(col):
+			r.jwksProblem = fmt.Sprintf("the signing keys (JWKS) are larger than the %s, so only their beginning was read", capText(r.bodyCap()))
+			st.Findings = append(st.Findings, newFinding(DiscJWKSInvalid,
+				fmt.Sprintf("The signing keys (JWKS) at %s are larger than the %s; only the beginning was read, so token signatures cannot be checked.", doc.JWKSURI, capText(r.bodyCap())),
+				map[string]string{EvURL: doc.JWKSURI, EvCap: fmt.Sprint(r.bodyCap()), EvSize: jr.Header.Get("Content-Length"), EvError: "larger than the capture limit"}))
 		default:
 			if kids, err := tokenview.ParseJWKS(jb); err != nil {
+				r.jwksProblem = "the signing keys (JWKS) cannot be used: " + err.Error()
 				st.Findings = append(st.Findings, newFinding(DiscJWKSInvalid,
 					"The signing keys (JWKS) cannot be used, so token signatures cannot be checked: "+err.Error()+".",
 					map[string]string{EvURL: doc.JWKSURI, EvError: err.Error()}))
@@ -609,7 +649,44 @@ func (r *run) discovery() (st Step) {
 			}
 		}
 	}
+	if r.tokenURL == "" {
+		return finishStep(st, "Token endpoint refused: not the authority's")
+	}
 	return finishStep(st, "Token endpoint "+r.tokenURL)
+}
+
+// tokenEndpointElsewhere reports a token endpoint the secret must not go to without
+// the user's say: one on another host (or port) than the authority, or plain http
+// while the instance or the authority uses https. own is true for the profile's own
+// endpoint (the user set it: a warning), false for a discovered one (a failure).
+func (r *run) tokenEndpointElsewhere(endpoint string, own bool) (Finding, bool) {
+	authority := r.p.AuthorityURL()
+	e, err1 := url.Parse(endpoint)
+	a, err2 := url.Parse(authority)
+	i, _ := url.Parse(r.p.Root())
+	if err1 != nil || err2 != nil || e.Host == "" {
+		return Finding{}, false
+	}
+	ev := map[string]string{EvURL: endpoint, EvAuthority: authority, EvExpected: a.Host, EvActual: e.Host}
+	downgrade := strings.EqualFold(e.Scheme, "http") && (strings.EqualFold(a.Scheme, "https") || i != nil && strings.EqualFold(i.Scheme, "https"))
+	foreign := !strings.EqualFold(e.Hostname(), a.Hostname()) || effectivePort(e) != effectivePort(a)
+	var msg string
+	switch {
+	case downgrade && own:
+		msg = fmt.Sprintf("The profile's token endpoint %s, which you set, uses plain http:// while the instance uses https://: the secret crosses the network unencrypted.", endpoint)
+	case downgrade:
+		msg = fmt.Sprintf("The OpenID configuration names the token endpoint %s, over plain http:// while the instance uses https://; the secret was not sent there.", endpoint)
+	case foreign && own:
+		msg = fmt.Sprintf("The profile's token endpoint %s, which you set, is on another host (%s) than the authority (%s): the secret is sent there.", endpoint, e.Host, a.Host)
+	case foreign:
+		msg = fmt.Sprintf("The OpenID configuration names the token endpoint %s, on another host (%s) than the authority (%s); the secret was not sent there.", endpoint, e.Host, a.Host)
+	default:
+		return Finding{}, false
+	}
+	if own {
+		return newFinding(DiscTokenEndpointProfileForeign, msg, ev), true
+	}
+	return newFinding(DiscTokenEndpointForeign, msg, ev), true
 }
 
 func orUnknown(s string) string {
@@ -626,6 +703,32 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// bodyCap is the capture limit of response bodies.
+func (r *run) bodyCap() int64 {
+	if r.opts.BodyCap > 0 {
+		return r.opts.BodyCap
+	}
+	return DefaultBodyCap
+}
+
+// truncated reports whether the last answer recorded in col was cut at the cap.
+func (r *run) truncated(col *collector) bool {
+	last := col.last()
+	return last != nil && last.Truncated
+}
+
+// capText names the capture limit: "1 MiB capture limit (1048576 bytes)".
+func capText(n int64) string {
+	size := fmt.Sprintf("%d bytes", n)
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		size = fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		size = fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%s capture limit (%d bytes)", size, n)
 }
 
 // timeout is the per-call timeout: Options.Timeout, else the profile's.
@@ -658,5 +761,5 @@ func crossHostRedirect(resp *http.Response, what string) (Finding, bool) {
 	}
 	return newFinding(NetRedirectCrossHost,
 		fmt.Sprintf("The server redirected %s to another host (%s); the redirect was not followed, so no credentials were sent there.", what, loc.Host),
-		map[string]string{EvURL: RedactURL(resp.Request.URL.String()), EvLocation: RedactURL(loc.String()), EvStatus: fmt.Sprint(resp.StatusCode)}), true
+		map[string]string{EvURL: redact.URL(resp.Request.URL.String()), EvLocation: redact.URL(loc.String()), EvStatus: fmt.Sprint(resp.StatusCode)}), true
 }

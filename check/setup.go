@@ -35,9 +35,11 @@ type AppSetup struct {
 	Values []RecordValue `json:"values"`
 }
 
-// isWrite reports whether an API call with method changes data (it needs update).
+// isWrite reports whether an API call with method changes data (it needs update):
+// profiles' one list of methods says which do.
 func isWrite(method string) bool {
-	return writeMethods[strings.ToUpper(strings.TrimSpace(method))]
+	m, ok := profiles.LookupMethod(method)
+	return ok && m.Write
 }
 
 // NarrowestScope is the smallest Scope that lets calls work, and why: read when every

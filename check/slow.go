@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"trustedapp-tester/internal/redact"
 )
 
 // SlowLimits set when a step's time is a net.slow warning.
@@ -135,7 +137,7 @@ func (r *run) slowFinding(st Step) (Finding, bool) {
 	if len(would) == 0 && len(risk) == 0 {
 		msg += fmt.Sprintf(" Integrations with a budget under %s would time out, and every one pays the delay on each request.", humanDur(elapsed))
 	}
-	ev := map[string]string{EvURL: RedactURL(slowest.URL), EvElapsed: humanDur(elapsed), EvThreshold: humanDur(limit),
+	ev := map[string]string{EvURL: redact.URL(slowest.URL), EvElapsed: humanDur(elapsed), EvThreshold: humanDur(limit),
 		EvTimeout: humanDur(timeout), EvShare: fmt.Sprintf("%.0f%%", share*100), EvClients: strings.Join(would, "; "),
 		EvAtRisk: strings.Join(risk, "; ")}
 	return newFinding(NetSlow, msg, ev), true

@@ -106,6 +106,14 @@ func (r *run) token() (st Step) {
 		return finishStep(st, "No client_id")
 	}
 
+	if r.tokenURL != r.p.TokenURL() {
+		// Only the user may send the secret off the authority's host (the profile's
+		// own endpoint); anything else never gets it.
+		if f, ok := r.tokenEndpointElsewhere(r.tokenURL, false); ok {
+			st.Findings = append(st.Findings, f)
+			return finishStep(st, "Not sent: the token endpoint is not the authority's")
+		}
+	}
 	style := oauth2.AuthStyleInParams
 	if r.p.Method() == profiles.AuthBasic {
 		style = oauth2.AuthStyleInHeader
@@ -128,6 +136,11 @@ func (r *run) token() (st Step) {
 				st.Findings = append(st.Findings, f)
 			}
 			st.Findings = append(st.Findings, r.retrieveErrorFinding(re, baseEv))
+			if r.truncated(col) {
+				st.Findings = append(st.Findings, newFinding(NetBodyTruncated,
+					fmt.Sprintf("The token endpoint's answer was larger than the %s; only its beginning was read.", capText(r.bodyCap())),
+					map[string]string{EvURL: r.tokenURL, EvCap: fmt.Sprint(r.bodyCap()), EvSize: re.Response.Header.Get("Content-Length")}))
+			}
 			if re.ErrorCode == "invalid_client" && r.p.Method() == profiles.AuthBasic && (url.QueryEscape(r.p.ClientID) != r.p.ClientID || url.QueryEscape(r.secret) != r.secret) {
 				st.Findings = append(st.Findings, newFinding(TokBasicEncoding,
 					"The client_id or secret contains characters that HTTP Basic URL-encodes before sending (RFC 6749); some servers expect them raw, so try --auth post.",
@@ -142,6 +155,13 @@ func (r *run) token() (st Step) {
 			ev := cloneEv(baseEv)
 			ev[EvStatus] = fmt.Sprint(last.Status)
 			ev[EvContentType] = last.ResponseHeaders.Get("Content-Type")
+			if last.Truncated {
+				ev[EvCap], ev[EvSize] = fmt.Sprint(r.bodyCap()), last.ResponseHeaders.Get("Content-Length")
+				ev[EvError] = "the answer is larger than the capture limit"
+				st.Findings = append(st.Findings, newFinding(TokBadResponse,
+					fmt.Sprintf("The token endpoint answered HTTP %d with more than the %s; the answer was cut there, so it cannot be read as a token response.", last.Status, capText(r.bodyCap())), ev))
+				return finishStep(st, "No token: answer too large")
+			}
 			if looksHTML(last.ResponseHeaders.Get("Content-Type"), []byte(last.ResponseBody)) {
 				st.Findings = append(st.Findings, newFinding(TokHTMLResponse,
 					fmt.Sprintf("The token endpoint returned an HTML page (HTTP %d) instead of a token: a proxy, login page or wrong address is in the way.", last.Status), ev))
@@ -165,6 +185,8 @@ func (r *run) token() (st Step) {
 		}
 	}
 	access := NewAccessToken(tok.AccessToken)
+	idToken, _ := tok.Extra("id_token").(string)
+	r.known.Add(tok.AccessToken, tok.RefreshToken, idToken)
 	info := TokenInfo{
 		Last6: access.Last6(), Fingerprint: access.Fingerprint(), Type: tok.TokenType,
 		ExpiresIn: expiresIn(tok), ObtainedAt: r.tokenRecvAt, HasRefresh: tok.RefreshToken != "",
@@ -387,7 +409,12 @@ func (r *run) jwtFindings(c tokenview.Claims, now time.Time, leeway time.Duratio
 	case tokenview.SigAlgorithm:
 		fs = append(fs, newFinding(TokAlgNotAllowed, c.SignatureNote, ev(EvAlg, c.Alg, EvExpected, strings.Join(tokenview.DefaultAlgorithms, " "))))
 	case tokenview.SigNotChecked:
-		fs = append(fs, newFinding(TokNotVerified, c.SignatureNote, ev(EvKid, c.Kid)))
+		// Unverified claims prove nothing about the instance: a failure, saying why.
+		msg := c.SignatureNote
+		if r.jwksProblem != "" {
+			msg = "The token's signature was not verified: " + r.jwksProblem + ". Its claims are shown as decoded, but nothing proves the instance issued them."
+		}
+		fs = append(fs, newFinding(TokNotVerified, msg, ev(EvKid, c.Kid, EvError, r.jwksProblem)))
 	}
 	if c.Issuer != "" {
 		switch same, sameHost, parts := issuerDiff(r.issuer, c.Issuer); {

@@ -18,6 +18,9 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/net/http/httpproxy"
+
+	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/profiles"
 )
 
@@ -59,21 +62,27 @@ func withCollector(ctx context.Context, c *collector) context.Context {
 }
 
 // capture is the RoundTripper that records every round trip as a redacted Exchange,
-// with httptrace timings, and caps the response body.
+// with httptrace timings, and caps the response body. Redaction happens here, before
+// anything reads or formats what was captured: credential fields and headers by name,
+// and the run's known secrets (client secret, token) in every encoding a server may
+// echo them in.
 type capture struct {
-	base http.RoundTripper
-	cap  int64
-	now  func() time.Time
+	base  http.RoundTripper
+	cap   int64
+	now   func() time.Time
+	known *redact.Secrets
 	// proxyFor is the transport's proxy choice (nil when the caller brought its own
 	// transport): a failure before any connection through a proxy is the proxy's.
 	proxyFor func(*http.Request) (*url.URL, error)
 }
 
 // ProxyError is a request the proxy did not pass on: the CONNECT was refused (Go
-// reports only the proxy's status text) or the proxy answered 407 itself.
+// reports only the proxy's status text), the proxy answered 407 itself, or the proxy
+// could not be reached at all (Unreachable).
 type ProxyError struct {
-	Proxy string // host:port of the proxy
-	Err   error
+	Proxy       string // host:port of the proxy, as configured
+	Err         error
+	Unreachable bool // no connection to the proxy (DNS, refused, timeout)
 }
 
 func (e *ProxyError) Error() string { return "proxy " + e.Proxy + ": " + e.Err.Error() }
@@ -96,8 +105,8 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 	x := Exchange{
 		Started:        c.now(),
 		Method:         req.Method,
-		URL:            RedactURL(req.URL.String()),
-		RequestHeaders: RedactHeaders(req.Header),
+		URL:            c.known.Replace(redact.URL(req.URL.String())),
+		RequestHeaders: c.headers(req.Header),
 	}
 	if req.Body != nil && req.Body != http.NoBody {
 		b, err := io.ReadAll(req.Body)
@@ -108,9 +117,9 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.Body = io.NopCloser(bytes.NewReader(b))
 		body := string(b)
 		if isForm(req.Header.Get("Content-Type")) {
-			body = RedactForm(body)
+			body = redact.Form(body)
 		}
-		x.RequestBody = body
+		x.RequestBody = c.known.Replace(body)
 	}
 	var (
 		start                              = time.Now()
@@ -161,11 +170,19 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 		mu.Lock()
 		connected := gotConn
 		mu.Unlock()
-		var op *net.OpError
-		if px := c.viaProxy(req); px != "" && !connected && !isTimeout(err) && !errors.Is(err, context.Canceled) && !errors.As(err, &op) {
-			err = &ProxyError{Proxy: px, Err: err}
+		if px := c.viaProxy(req); px != "" && !errors.Is(err, context.Canceled) {
+			var op *net.OpError
+			switch {
+			case errors.As(err, &op) && op.Op == "proxyconnect":
+				// Named by the address the user gave: Go's error often has none.
+				err = &ProxyError{Proxy: px, Err: err, Unreachable: true}
+			case !connected && !isTimeout(err) && !isTLSError(err) && !errors.As(err, &op):
+				// Before any connection, and not the instance's certificate (checked
+				// through the tunnel the proxy did open): the proxy refused.
+				err = &ProxyError{Proxy: px, Err: err}
+			}
 		}
-		x.Error = err.Error()
+		x.Error = c.errText(err)
 		finish()
 		return nil, err
 	}
@@ -174,15 +191,15 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 		if px := c.viaProxy(req); px != "" {
 			resp.Body.Close()
 			x.Status = resp.StatusCode
-			x.ResponseHeaders = RedactHeaders(resp.Header)
+			x.ResponseHeaders = c.headers(resp.Header)
 			err := &ProxyError{Proxy: px, Err: errors.New(http.StatusText(resp.StatusCode))}
-			x.Error = err.Error()
+			x.Error = c.errText(err)
 			finish()
 			return nil, err
 		}
 	}
 	x.Status = resp.StatusCode
-	x.ResponseHeaders = RedactHeaders(resp.Header)
+	x.ResponseHeaders = c.headers(resp.Header)
 	b, rerr := io.ReadAll(io.LimitReader(resp.Body, c.cap+1))
 	resp.Body.Close()
 	x.Size = int64(len(b))
@@ -197,7 +214,7 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 		rerr = req.Context().Err()
 	}
 	if rerr != nil {
-		x.Error = rerr.Error()
+		x.Error = c.errText(rerr)
 		finish()
 		return nil, rerr
 	}
@@ -205,12 +222,42 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 	if strings.Contains(body, "access_token") || strings.Contains(body, "refresh_token") || strings.Contains(body, "id_token") {
 		body = RedactTokenBody(body)
 	}
-	x.ResponseBody = body
+	x.ResponseBody = c.known.Replace(body)
 	finish()
 	resp.Body = io.NopCloser(bytes.NewReader(b))
 	resp.ContentLength = int64(len(b))
 	return resp, nil
 }
+
+// isTLSError reports a TLS handshake or certificate error: through a proxy, one the
+// instance's server caused, at the end of a tunnel the proxy opened.
+func isTLSError(err error) bool {
+	var (
+		unknownAuth x509.UnknownAuthorityError
+		hostErr     x509.HostnameError
+		invalid     x509.CertificateInvalidError
+		verr        *tls.CertificateVerificationError
+		recErr      tls.RecordHeaderError
+		alert       tls.AlertError
+	)
+	return errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &invalid) || errors.As(err, &verr) ||
+		errors.As(err, &recErr) || errors.As(err, &alert) || strings.Contains(err.Error(), "tls:")
+}
+
+// headers redacts credential headers by name and the run's secrets in every value.
+func (c *capture) headers(h http.Header) http.Header {
+	out := redact.Headers(h)
+	for _, vs := range out {
+		for i, v := range vs {
+			vs[i] = c.known.Replace(v)
+		}
+	}
+	return out
+}
+
+// errText is a transport error as recorded: credentials of a known shape (a URL's
+// client_secret=...) and the run's secrets redacted.
+func (c *capture) errText(err error) string { return c.known.Replace(redact.Text(err.Error())) }
 
 func isForm(ct string) bool {
 	mt, _, _ := mime.ParseMediaType(ct)
@@ -229,7 +276,7 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // newClient builds the run's HTTP client: proxy, TLS (extra CA file or checks off),
 // timeouts, and the capturing RoundTripper. Redirects are followed only within the
 // same host; a redirect to another host is returned as the response, never followed.
-func newClient(p profiles.Profile, opts Options) (*http.Client, func(), error) {
+func newClient(p profiles.Profile, opts Options, known *redact.Secrets) (*http.Client, func(), error) {
 	base := opts.Transport
 	closeIdle := func() {}
 	var proxyFor func(*http.Request) (*url.URL, error)
@@ -242,7 +289,10 @@ func newClient(p profiles.Profile, opts Options) (*http.Client, func(), error) {
 		}
 		tr.TLSHandshakeTimeout = timeout
 		tr.ResponseHeaderTimeout = timeout
-		tr.Proxy = http.ProxyFromEnvironment
+		// The environment's proxy, read for this client (http.ProxyFromEnvironment reads
+		// it once per process): same rules, HTTPS_PROXY, HTTP_PROXY, NO_PROXY.
+		envProxy := httpproxy.FromEnvironment().ProxyFunc()
+		tr.Proxy = func(r *http.Request) (*url.URL, error) { return envProxy(r.URL) }
 		if px := strings.TrimSpace(p.Proxy); px != "" {
 			u, err := url.Parse(px)
 			if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "socks5") {
@@ -282,7 +332,7 @@ func newClient(p profiles.Profile, opts Options) (*http.Client, func(), error) {
 		now = time.Now
 	}
 	hc := &http.Client{
-		Transport: &capture{base: base, cap: bodyCap, now: now, proxyFor: proxyFor},
+		Transport: &capture{base: base, cap: bodyCap, now: now, known: known, proxyFor: proxyFor},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 5 {
 				return http.ErrUseLastResponse

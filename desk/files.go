@@ -3,7 +3,9 @@ package desk
 import (
 	"bytes"
 	"io"
+	"os"
 	"path/filepath"
+	"runtime"
 
 	"fyne.io/fyne/v2"
 
@@ -31,6 +33,9 @@ func (d *Desk) write(wc fyne.URIWriteCloser, produce func(io.Writer) error, done
 		err := produce(&buf)
 		if err == nil {
 			err = op.ctx.Err()
+		}
+		if err == nil {
+			err = private(wc.URI())
 		}
 		if err == nil {
 			_, err = io.Copy(wc, &buf)
@@ -171,4 +176,14 @@ func (d *Desk) Recover(damaged string, done func(Imported)) *Op {
 		finish(op, done, Imported{Op: op.ID, Result: res, Err: err})
 	})
 	return op
+}
+
+// private makes a file the dialog just created readable and writable by its owner
+// only, before anything is written to it: reports and exports name instances, Trusted
+// Apps and System Users. Other storage (a portal, a phone) keeps its own rules.
+func private(u fyne.URI) error {
+	if u.Scheme() != "file" || runtime.GOOS == "windows" {
+		return nil
+	}
+	return os.Chmod(u.Path(), 0o600)
 }

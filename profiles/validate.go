@@ -7,11 +7,13 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/internal/safetext"
 )
 
@@ -215,8 +217,10 @@ func checkInstanceURL(c *checker) {
 	if strings.EqualFold(u.Hostname(), GlobalIdentityHost) {
 		c.errorf("instance_url", "%s is ERP.net's global identity server, not an instance: %s", GlobalIdentityHost, fix)
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		c.errorf("instance_url", "has a query or fragment (%q): enter only the instance root, e.g. https://acme.my.erp.net", raw)
+	if f := secretQueryField(u); f != "" {
+		c.errorf("instance_url", "%s", secretInQuery(f))
+	} else if u.RawQuery != "" || u.Fragment != "" {
+		c.errorf("instance_url", "has a query or fragment (%q): enter only the instance root, e.g. https://acme.my.erp.net", redact.URL(raw))
 	}
 	if path := strings.ToLower(strings.TrimRight(u.Path, "/")); strings.HasSuffix(path, "/id") || strings.Contains(path, "/api/") || strings.HasSuffix(path, "/api") {
 		c.warnf("instance_url", "ends in %q, which looks like the authority or an API root: enter the instance root (%s://%s) and use the authority or odata_root overrides for the rest", u.Path, u.Scheme, u.Host)
@@ -247,6 +251,9 @@ func checkOverrides(c *checker) {
 			continue
 		}
 		checkHTTP(c, u, o.field)
+		if f := secretQueryField(u); f != "" {
+			c.errorf(o.field, "%s", secretInQuery(f))
+		}
 		if o.tokens && strings.EqualFold(u.Hostname(), GlobalIdentityHost) {
 			c.errorf(o.field, "%s is ERP.net's global identity server: it issues no tokens for an instance; use your instance's own %s, e.g. %s, or leave it empty", GlobalIdentityHost, o.field, o.example)
 		}
@@ -360,7 +367,9 @@ func CallPathError(path string) error {
 	u, err := url.Parse(path)
 	switch {
 	case err != nil:
-		return fmt.Errorf("%q is not a URL path (%v): enter a path such as %s", path, cleanURLErr(err), example)
+		return fmt.Errorf("%q is not a URL path (%v): enter a path such as %s", redact.URL(path), cleanURLErr(err), example)
+	case secretQueryField(u) != "":
+		return errors.New(secretInQuery(secretQueryField(u)) + " (the run sends the token in the Authorization header by itself)")
 	case u.IsAbs() && u.Scheme != "http" && u.Scheme != "https":
 		return fmt.Errorf("the scheme %q cannot be called: use a path from the instance root or an https:// URL", u.Scheme)
 	case u.IsAbs() && u.Host == "":
@@ -371,6 +380,28 @@ func CallPathError(path string) error {
 		}
 	}
 	return nil
+}
+
+// secretQueryField is the first query parameter of u whose name carries a credential
+// (internal/redact's one list: client_secret, access_token, ...), "" for none.
+func secretQueryField(u *url.URL) string {
+	q := u.Query()
+	names := make([]string, 0, len(q))
+	for name := range q {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if redact.IsSecretField(name) {
+			return name
+		}
+	}
+	return ""
+}
+
+// secretInQuery says why a credential in a URL's query is refused (never its value).
+func secretInQuery(field string) string {
+	return fmt.Sprintf("has a %s in its query, a credential the profile file would keep in plain text (and export): remove it; client secrets belong in the keychain", field)
 }
 
 func checkCAFile(c *checker) {

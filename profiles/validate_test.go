@@ -235,3 +235,46 @@ func TestNamesAreNormalized(t *testing.T) {
 		t.Fatalf("sorted %s", got)
 	}
 }
+
+// A credential in a URL's query (internal/redact's list of secret field names) is
+// refused: the profile file is plain text and travels in exports. The message names the
+// field, never the value.
+func TestCredentialsInQueriesRefused(t *testing.T) {
+	const value = "s3cr3t-VALUE-9f"
+	for _, tc := range []struct {
+		field string
+		set   func(*Profile)
+	}{
+		{"instance_url", func(p *Profile) { p.InstanceURL = "https://acme.my.erp.net/?client_secret=" + value }},
+		{"token_endpoint", func(p *Profile) { p.TokenEndpoint = "https://acme.my.erp.net/id/connect/token?client_secret=" + value }},
+		{"odata_root", func(p *Profile) { p.ODataRoot = "https://acme.my.erp.net/api/domain/odata/?access_token=" + value }},
+		{"calls[0].path", func(p *Profile) {
+			p.Calls = []APICall{{Method: "GET", Path: "/api/domain/odata/X?$top=1&Access_Token=" + value}}
+		}},
+	} {
+		p := validProfile()
+		tc.set(&p)
+		var found *Problem
+		for _, pr := range Validate(p, nil) {
+			pr := pr
+			if pr.Field == tc.field && pr.Severity == SeverityError && strings.Contains(pr.Message, "in its query, a credential") {
+				found = &pr
+			}
+			if strings.Contains(pr.Message, value) {
+				t.Errorf("%s: a message shows the credential: %s", tc.field, pr.Message)
+			}
+		}
+		if found == nil {
+			t.Errorf("%s: no error for a credential in the query: %v", tc.field, Validate(p, nil))
+		}
+	}
+	// An unparsable path is echoed with its credentials redacted.
+	err := CallPathError("%zz?client_secret=" + value)
+	if err == nil || strings.Contains(err.Error(), value) {
+		t.Errorf("unparsable path: %v", err)
+	}
+	// Other query parameters stay allowed.
+	if err := CallPathError("/api/domain/odata/X?$top=5&$filter=Name eq 'token'"); err != nil && !strings.Contains(err.Error(), "space") {
+		t.Errorf("ordinary query refused: %v", err)
+	}
+}

@@ -21,11 +21,11 @@ func writeAdviceText(b *bytes.Buffer, advice []Finding) {
 	}
 	fmt.Fprintf(b, "\n%s (%s):\n", adviceHeading, adviceNote)
 	for _, f := range advice {
-		fmt.Fprintf(b, "  - %s\n", f.Message)
+		fmt.Fprintf(b, "  - %s\n", line(f.Message))
 		if x := f.Explanation; x != nil && len(x.Fields) > 0 {
 			var fields []string
 			for _, fl := range x.Fields {
-				fields = append(fields, fieldText(fl))
+				fields = append(fields, line(fieldText(fl)))
 			}
 			fmt.Fprintf(b, "    Narrow: %s\n", strings.Join(fields, "; "))
 		}

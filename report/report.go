@@ -10,7 +10,8 @@
 //	schema                          "trustedapp-tester/report/v1"
 //	tool{name,version,os,arch}      the program that wrote the document
 //	generated_at                    RFC 3339 time the document was written
-//	profile{name,environment,instance,authority,client_id,auth_method,scopes_requested}
+//	profile{name,environment,instance,authority,client_id,auth_method,scopes_requested,
+//	        token_endpoint,proxy,insecure_skip_verify}
 //	                                the profile as run; never its secret
 //	verdict                         "pass" | "warn" | "fail" | "skipped"
 //	cancelled                       true when the run was interrupted
@@ -35,8 +36,8 @@
 //	session{state,opened_at,last_call,holds_until,idle_until,latest_until,token_reuse,
 //	        token_reuse_note,summary}   the run's ERP.net session and licence cost
 //
-// Every string in every output passes through Scrub, a second line of defence after
-// check's own redaction at capture time.
+// Every string in every output passes through internal/redact, a second line of
+// defence after check's own redaction at capture time.
 package report
 
 import (
@@ -51,6 +52,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/guide"
+	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/internal/version"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/tokenview"
@@ -80,9 +82,10 @@ type Document struct {
 	// may hold a licence slot.
 	Session *check.SessionCost `json:"session,omitempty"`
 
-	// known are the exact credentials of this run (the issued token), replaced
-	// wherever they appear in any output, whatever shape they have. Never marshalled.
-	known []string
+	// known are the exact credentials of this run (the issued token, the secrets the
+	// caller names with Forget), replaced in every encoding wherever they appear in any
+	// output. Never marshalled.
+	known *redact.Secrets
 }
 
 // Tool identifies the program and platform that produced the document.
@@ -102,6 +105,12 @@ type Profile struct {
 	ClientID        string   `json:"client_id"`
 	AuthMethod      string   `json:"auth_method"`
 	ScopesRequested []string `json:"scopes_requested,omitempty"`
+	// TokenEndpoint is the profile's own token endpoint ("" when discovery decides).
+	TokenEndpoint string `json:"token_endpoint,omitempty"`
+	// Proxy is the profile's explicit proxy ("" for the environment's).
+	Proxy string `json:"proxy,omitempty"`
+	// InsecureSkipVerify is true when certificate checks were turned off for the run.
+	InsecureSkipVerify bool `json:"insecure_skip_verify,omitempty"`
 }
 
 // Step is one step with its findings (each with its explanation) and exchanges.
@@ -181,6 +190,11 @@ func Build(r check.Report, p profiles.Profile) Document {
 			ClientID:        Scrub(p.ClientID),
 			AuthMethod:      string(p.Method()),
 			ScopesRequested: append([]string(nil), p.Scopes...),
+			TokenEndpoint:   ScrubURL(p.TokenURL()),
+			Proxy:           ScrubURL(strings.TrimSpace(p.Proxy)),
+			// A run that reported certificate checks off counts too (a profile built
+			// from the report alone).
+			InsecureSkipVerify: p.TLS.InsecureSkipVerify || hasCode(r, check.NetTLSInsecure),
 		}
 	}
 	for _, s := range r.Steps {
@@ -199,30 +213,41 @@ func Build(r check.Report, p profiles.Profile) Document {
 		s.Summary, s.TokenReuseNote = Scrub(s.Summary), Scrub(s.TokenReuseNote)
 		d.Session = &s
 	}
-	if raw := r.Access.Reveal(); len(raw) >= 8 {
-		d.known = append(d.known, raw)
-	}
+	d.known = redact.NewSecrets()
+	d.Forget(r.Access.Reveal())
 	return d
 }
 
 // Forget adds exact values (a secret the caller holds, a token) that must never
-// appear in this document's outputs; each is replaced by "[redacted]" on write.
-// Values shorter than 8 characters are ignored (they would mangle ordinary text).
+// appear in this document's outputs: they are redacted from the document now, before
+// anything formats it, and again from every rendered output, in every encoding a
+// server may have echoed them in, whatever their length.
 func (d *Document) Forget(values ...string) {
-	for _, v := range values {
-		if len(v) >= 8 {
-			d.known = append(d.known, v)
-		}
+	if d.known == nil {
+		d.known = redact.NewSecrets()
+	}
+	d.known.Add(values...)
+	if !d.known.Empty() {
+		redact.Strings(d, d.known.Replace)
 	}
 }
 
-// scrubDoc is Scrub plus the document's exact known credentials.
+// scrubDoc redacts the document's known credentials and every credential of a
+// recognisable shape from rendered output.
 func (d Document) scrubDoc(b []byte) []byte {
-	s := string(b)
-	for _, k := range d.known {
-		s = strings.ReplaceAll(s, k, redacted)
+	return []byte(redact.Text(d.known.Replace(string(b))))
+}
+
+// hasCode reports whether any step of r has a finding with code.
+func hasCode(r check.Report, code string) bool {
+	for _, s := range r.Steps {
+		for _, f := range s.Findings {
+			if f.Code == code {
+				return true
+			}
+		}
 	}
-	return []byte(Scrub(s))
+	return false
 }
 
 func buildStep(s check.Step) Step {
@@ -332,49 +357,9 @@ func WriteJSON(w io.Writer, d Document) error {
 	return err
 }
 
-// sensitiveHeaders never have their values shown, whatever check captured.
-var sensitiveHeaders = map[string]bool{
-	"authorization": true, "proxy-authorization": true, "x-api-key": true, "api-key": true,
-	"cookie": true, "set-cookie": true,
-}
-
-func scrubHeaders(h http.Header) http.Header {
-	if h == nil {
-		return nil
-	}
-	out := make(http.Header, len(h))
-	for k, vs := range h {
-		cp := make([]string, len(vs))
-		for i, v := range vs {
-			if sensitiveHeaders[strings.ToLower(k)] {
-				cp[i] = redactCredential(v)
-			} else {
-				cp[i] = Scrub(v)
-			}
-		}
-		out[k] = cp
-	}
-	return out
-}
-
-// redactCredential keeps an already-redacted value (e.g. "Bearer …a1b2c3") and the
-// scheme name, and drops anything else.
-func redactCredential(v string) string {
-	v = strings.TrimSpace(v)
-	scheme, cred, found := strings.Cut(v, " ")
-	if !found {
-		cred, scheme = scheme, ""
-	}
-	cred = strings.TrimSpace(cred)
-	safe := cred == redacted || (strings.HasPrefix(cred, "…") && len([]rune(cred)) <= 7) || strings.HasPrefix(cred, "[redacted")
-	if !safe {
-		cred = redacted
-	}
-	if scheme == "" {
-		return cred
-	}
-	return scheme + " " + cred
-}
+// scrubHeaders scrubs header values again; a credential header keeps only what
+// check already redacted (redact.Already).
+func scrubHeaders(h http.Header) http.Header { return redact.HeadersWith(h, redact.Already) }
 
 // sortedKeys returns the map's keys, sorted.
 func sortedKeys[V any](m map[string]V) []string {

@@ -5,11 +5,21 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/guide"
+	"trustedapp-tester/internal/redact"
+	"trustedapp-tester/internal/safetext"
+)
+
+// tlsOff says that certificate checks were off, wherever a report names the run; the
+// text report's header line is "TLS verification was " + tlsOff.
+const (
+	tlsOff     = "OFF (insecure_skip_verify): the server's certificate was not checked, so a man in the middle would have gone unnoticed"
+	tlsOffText = "TLS verification was " + tlsOff
 )
 
 func mark(v check.Verdict) string {
@@ -38,20 +48,26 @@ func ms(d int64) string {
 // acts as.
 func WriteText(w io.Writer, d Document) error {
 	var b bytes.Buffer
-	if d.Profile != nil {
-		fmt.Fprintf(&b, "Profile %s: %s (client_id %s, auth %s)\n", d.Profile.Name, d.Profile.Instance, d.Profile.ClientID, d.Profile.AuthMethod)
+	if p := d.Profile; p != nil {
+		fmt.Fprintf(&b, "Profile %s: %s (client_id %s, auth %s)\n", line(p.Name), line(p.Instance), line(p.ClientID), line(p.AuthMethod))
+		if p.InsecureSkipVerify {
+			fmt.Fprintf(&b, "%s\n", tlsOffText)
+		}
+		if p.TokenEndpoint != "" {
+			fmt.Fprintf(&b, "Token endpoint (set in the profile): %s\n", line(p.TokenEndpoint))
+		}
 	}
 	width := 0
 	for _, s := range d.Steps {
-		if n := len([]rune(s.Name)); n > width {
+		if n := len([]rune(line(s.Name))); n > width {
 			width = n
 		}
 	}
 	explained := map[string]bool{} // each code's explanation is printed once
 	for _, s := range d.Steps {
-		fmt.Fprintf(&b, "%s  %-*s  %8s", mark(s.Verdict), width, s.Name, ms(s.DurationMS))
+		fmt.Fprintf(&b, "%s  %-*s  %8s", mark(s.Verdict), width, line(s.Name), ms(s.DurationMS))
 		if s.Summary != "" {
-			fmt.Fprintf(&b, "  %s", s.Summary)
+			fmt.Fprintf(&b, "  %s", line(s.Summary))
 		}
 		b.WriteByte('\n')
 		if s.Verdict != check.Fail && s.Verdict != check.Warn {
@@ -61,7 +77,7 @@ func WriteText(w io.Writer, d Document) error {
 			if f.Severity == check.SevInfo {
 				continue
 			}
-			fmt.Fprintf(&b, "      %s %s: %s\n", strings.ToUpper(string(f.Severity)), f.Code, f.Message)
+			fmt.Fprintf(&b, "      %s %s: %s\n", strings.ToUpper(string(f.Severity)), line(f.Code), line(f.Message))
 			if x := f.Explanation; x != nil {
 				if explained[f.Code] {
 					fmt.Fprintf(&b, "        (explained above)\n")
@@ -87,31 +103,31 @@ func WriteText(w io.Writer, d Document) error {
 }
 
 func writeExplanationText(b *bytes.Buffer, x guide.Explanation, ind string) {
-	fmt.Fprintf(b, "%s%s\n", ind, x.Title)
-	fmt.Fprintf(b, "%s%s\n", ind, x.What)
+	fmt.Fprintf(b, "%s%s\n", ind, line(x.Title))
+	fmt.Fprintf(b, "%s%s\n", ind, line(x.What))
 	if len(x.Causes) > 0 {
 		fmt.Fprintf(b, "%sLikely causes:\n", ind)
 		for _, c := range x.Causes {
-			fmt.Fprintf(b, "%s  - %s\n", ind, c)
+			fmt.Fprintf(b, "%s  - %s\n", ind, line(c))
 		}
 	}
 	if len(x.Fields) > 0 {
 		fmt.Fprintf(b, "%sCheck:\n", ind)
 		for _, f := range x.Fields {
-			fmt.Fprintf(b, "%s  - %s\n", ind, fieldText(f))
+			fmt.Fprintf(b, "%s  - %s\n", ind, line(fieldText(f)))
 		}
 	}
 	if len(x.Steps) > 0 {
 		fmt.Fprintf(b, "%sFix:\n", ind)
 		for i, s := range x.Steps {
-			fmt.Fprintf(b, "%s  %d. %s\n", ind, i+1, s)
+			fmt.Fprintf(b, "%s  %d. %s\n", ind, i+1, line(s))
 		}
 	}
 	if x.Confirm != "" {
-		fmt.Fprintf(b, "%sConfirm: %s\n", ind, x.Confirm)
+		fmt.Fprintf(b, "%sConfirm: %s\n", ind, line(x.Confirm))
 	}
 	if x.DocURL != "" {
-		fmt.Fprintf(b, "%sDocs: %s\n", ind, x.DocURL)
+		fmt.Fprintf(b, "%sDocs: %s\n", ind, line(x.DocURL))
 	}
 }
 
@@ -130,30 +146,30 @@ func writeIdentityText(b *bytes.Buffer, d Document) {
 	}
 	b.WriteByte('\n')
 	if c.SystemUser.Login != "" {
-		who := c.SystemUser.Login
+		who := line(c.SystemUser.Login)
 		if c.SystemUser.Type != "" {
-			who += " (" + c.SystemUser.Type + ")"
+			who += " (" + line(c.SystemUser.Type) + ")"
 		}
 		fmt.Fprintf(b, "Acts as:   %s\n", who)
 	} else if c.Kind == "jwt" {
 		fmt.Fprintf(b, "Acts as:   (no System User claim)\n")
 	}
 	if c.Database != "" {
-		fmt.Fprintf(b, "Database:  %s\n", c.Database)
+		fmt.Fprintf(b, "Database:  %s\n", line(c.Database))
 	}
 	if c.ClientID != "" {
-		fmt.Fprintf(b, "Client:    %s\n", c.ClientID)
+		fmt.Fprintf(b, "Client:    %s\n", line(c.ClientID))
 	}
 	if c.Issuer != "" {
-		fmt.Fprintf(b, "Issuer:    %s\n", c.Issuer)
+		fmt.Fprintf(b, "Issuer:    %s\n", line(c.Issuer))
 	}
-	fmt.Fprintf(b, "Scopes:    requested %s; granted %s\n", scopeList(c.ScopesRequested, "(none: the app's whole Scope field)"), scopeList(c.ScopesGranted, "(none)"))
+	fmt.Fprintf(b, "Scopes:    requested %s; granted %s\n", line(scopeList(c.ScopesRequested, "(none: the app's whole Scope field)")), line(scopeList(c.ScopesGranted, "(none)")))
 	if c.ExpiresAt != nil {
 		fmt.Fprintf(b, "Expires:   %s\n", c.ExpiresAt.UTC().Format(time.RFC3339))
 	}
-	fmt.Fprintf(b, "Signature: %s\n", c.Signature)
+	fmt.Fprintf(b, "Signature: %s\n", line(c.Signature))
 	if d.Token != nil && d.Token.Fingerprint != "" {
-		fmt.Fprintf(b, "Token:     …%s (sha256 %s)\n", d.Token.Last6, d.Token.Fingerprint)
+		fmt.Fprintf(b, "Token:     …%s (sha256 %s)\n", line(d.Token.Last6), line(d.Token.Fingerprint))
 	}
 }
 
@@ -181,6 +197,9 @@ func WriteMarkdown(w io.Writer, d Document) error {
 		}
 	}
 	row("Verdict", mark(d.Verdict)+map[bool]string{true: " (cancelled)"}[d.Cancelled])
+	if d.Profile != nil && d.Profile.InsecureSkipVerify {
+		row("TLS verification", tlsOff)
+	}
 	row("Tool", d.Tool.Name+" "+d.Tool.Version)
 	row("OS", d.Tool.OS+"/"+d.Tool.Arch)
 	row("Generated", d.GeneratedAt.UTC().Format(time.RFC3339))
@@ -199,6 +218,13 @@ func WriteMarkdown(w io.Writer, d Document) error {
 		row("client_id", p.ClientID)
 		row("Auth method", p.AuthMethod)
 		row("Scopes requested", scopeList(p.ScopesRequested, "(none: the app's whole Scope field)"))
+		row("Token endpoint", p.TokenEndpoint)
+		row("Proxy", p.Proxy)
+		if p.InsecureSkipVerify {
+			row("TLS verification", tlsOff)
+		} else {
+			row("TLS verification", "on")
+		}
 	}
 
 	if s := d.Session; s != nil && s.Summary != "" {
@@ -309,10 +335,10 @@ func writeExchangeMarkdown(b *bytes.Buffer, n int, x check.Exchange) {
 	}
 	fmt.Fprintf(b, "\n<details><summary>Exchange %d: %s %s → %s (%s)</summary>\n\n", n, htmlText(x.Method), htmlText(x.URL), status, x.Timings.Total.Round(time.Millisecond))
 	var req strings.Builder
-	fmt.Fprintf(&req, "%s %s\n", x.Method, x.URL)
+	fmt.Fprintf(&req, "%s %s\n", line(x.Method), line(x.URL))
 	writeHeaders(&req, x.RequestHeaders)
 	if x.RequestBody != "" {
-		req.WriteString("\n" + x.RequestBody + "\n")
+		req.WriteString("\n" + safetext.Block(x.RequestBody) + "\n")
 	}
 	b.WriteString("Request:\n\n" + fence(req.String()))
 	if x.Status != 0 {
@@ -320,7 +346,7 @@ func writeExchangeMarkdown(b *bytes.Buffer, n int, x check.Exchange) {
 		fmt.Fprintf(&resp, "%d\n", x.Status)
 		writeHeaders(&resp, x.ResponseHeaders)
 		if x.ResponseBody != "" {
-			resp.WriteString("\n" + x.ResponseBody + "\n")
+			resp.WriteString("\n" + safetext.Block(x.ResponseBody) + "\n")
 		}
 		if x.Truncated {
 			fmt.Fprintf(&resp, "\n[body truncated; %d bytes received]\n", x.Size)
@@ -339,48 +365,82 @@ func writeExchangeMarkdown(b *bytes.Buffer, n int, x check.Exchange) {
 func writeHeaders(b *strings.Builder, h map[string][]string) {
 	for _, k := range sortedKeys(h) {
 		for _, v := range h[k] {
-			fmt.Fprintf(b, "%s: %s\n", k, v)
+			fmt.Fprintf(b, "%s: %s\n", line(k), line(v))
 		}
 	}
 }
 
 // fence wraps s in a code fence longer than any backtick run inside it.
 func fence(s string) string {
+	f := strings.Repeat("`", max(3, longestRun(s, '`')+1))
+	return f + "\n" + strings.TrimRight(s, "\n") + "\n" + f + "\n"
+}
+
+// mdEscaper escapes the characters that make Markdown (CommonMark and GFM) markup
+// inside a line: emphasis, code, HTML, links, headings, table cells, strikethrough and
+// entities; "://" is broken up so no URL becomes a live link.
+var mdEscaper = strings.NewReplacer("\\", "\\\\", "*", "\\*", "_", "\\_", "`", "\\`", "<", "&lt;", ">", "&gt;", "&", "&amp;",
+	"[", "\\[", "]", "\\]", "#", "\\#", "|", "\\|", "~", "\\~", "@", "\\@", "://", ":\\/\\/")
+
+var (
+	// wwwRE finds the start of a www. autolink, in any case.
+	wwwRE = regexp.MustCompile(`(?i)\bwww\.`)
+	// blockStartRE finds line starts that would open a list, a thematic break or a
+	// setext heading underline.
+	blockStartRE = regexp.MustCompile(`^([-+=]|\d{1,9}[.)])`)
+)
+
+// mdText escapes prose for Markdown so outside text cannot inject markup, make a live
+// link or start a block, and shows control, bidi and invisible characters as visible
+// escapes. The result is one line.
+func mdText(s string) string {
+	s = mdEscaper.Replace(strings.Join(strings.Fields(line(s)), " "))
+	s = wwwRE.ReplaceAllStringFunc(s, func(m string) string { return m[:3] + "\\." })
+	if m := blockStartRE.FindString(s); m != "" {
+		s = m[:len(m)-1] + "\\" + s[len(m)-1:]
+	}
+	return s
+}
+
+func mdCell(s string) string { return mdText(s) }
+
+// mdCode shows a value whole as one inline code span: the fence is one backtick longer
+// than the longest run of backticks in the value, and a value that starts or ends with
+// a backtick is padded with a space on both sides (which CommonMark strips again).
+func mdCode(s string) string {
+	s = strings.Join(strings.Fields(line(s)), " ")
+	if s == "" {
+		return "(empty)"
+	}
+	f := strings.Repeat("`", longestRun(s, '`')+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		return f + " " + s + " " + f
+	}
+	return f + s + f
+}
+
+// longestRun is the length of the longest run of c in s.
+func longestRun(s string, c byte) int {
 	longest, run := 0, 0
-	for _, r := range s {
-		if r == '`' {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
 			run++
-			if run > longest {
-				longest = run
-			}
+			longest = max(longest, run)
 		} else {
 			run = 0
 		}
 	}
-	f := strings.Repeat("`", max(3, longest+1))
-	return f + "\n" + strings.TrimRight(s, "\n") + "\n" + f + "\n"
-}
-
-var mdEscaper = strings.NewReplacer("\\", "\\\\", "*", "\\*", "_", "\\_", "`", "\\`", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "#", "\\#", "|", "\\|")
-
-// mdText escapes prose for Markdown so server-provided text cannot inject markup.
-func mdText(s string) string { return mdEscaper.Replace(strings.Join(strings.Fields(s), " ")) }
-
-func mdCell(s string) string { return mdText(s) }
-
-// mdCode shows a value as inline code.
-func mdCode(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	s = strings.ReplaceAll(s, "|", "\\|")
-	if strings.Contains(s, "`") {
-		return "``" + " " + s + " " + "``"
-	}
-	return "`" + s + "`"
+	return longest
 }
 
 var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 
-func htmlText(s string) string { return htmlEscaper.Replace(s) }
+func htmlText(s string) string { return htmlEscaper.Replace(line(s)) }
+
+// line shows outside text (a server's error description, a claim, a name) on one line
+// with every control, bidi and invisible character as a visible escape, so it can
+// neither move the cursor nor forge a line of the report.
+func line(s string) string { return safetext.Line(s) }
 
 // JUnit XML.
 
@@ -428,7 +488,8 @@ func secs(msec int64) string { return fmt.Sprintf("%.3f", float64(msec)/1000) }
 
 // WriteJUnit writes one testsuite per document, one testcase per step. A failing step
 // is a <failure> carrying its findings' messages (type = the first failing code) and
-// their fix steps; a skipped step is <skipped/>; warnings go to <system-out>.
+// their fix steps; a skipped step is <skipped/>; warnings go to <system-out>. A run
+// with certificate checks off gets a failing "TLS verification" testcase first.
 func WriteJUnit(w io.Writer, docs []Document) error {
 	var out junitSuites
 	for _, d := range docs {
@@ -446,6 +507,14 @@ func WriteJUnit(w io.Writer, docs []Document) error {
 		}
 		if d.Session != nil {
 			s.Props.Props = append(s.Props.Props, junitProp{"session", d.Session.State}, junitProp{"session_summary", d.Session.Summary})
+		}
+		if d.Profile != nil && d.Profile.InsecureSkipVerify {
+			// Certificate checks off is a failure for CI, whatever the steps say.
+			s.Tests++
+			s.Failures++
+			x := guide.Explain(check.NetTLSInsecure, nil)
+			s.Cases = append(s.Cases, junitTestCase{Name: "TLS verification", Classname: "trustedapp-check." + name + ".tls", Time: secs(0),
+				Failure: &junitFailure{Message: check.NetTLSInsecure + ": " + tlsOffText, Type: check.NetTLSInsecure, Text: strings.Join(append([]string{x.What}, x.Steps...), "\n")}})
 		}
 		for _, st := range d.Steps {
 			tc := junitTestCase{Name: st.Name, Classname: "trustedapp-check." + name + "." + string(st.Kind), Time: secs(st.DurationMS)}
@@ -500,10 +569,10 @@ func WriteJUnit(w io.Writer, docs []Document) error {
 		return err
 	}
 	b.WriteByte('\n')
-	res := b.Bytes()
+	sets := make([]*redact.Secrets, 0, len(docs))
 	for _, d := range docs {
-		res = d.scrubDoc(res)
+		sets = append(sets, d.known)
 	}
-	_, err := w.Write(ScrubBytes(res))
+	_, err := io.WriteString(w, redact.Text(redact.Merge(sets...).Replace(b.String())))
 	return err
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -67,5 +68,9 @@ func TestSaveFileFlow(t *testing.T) {
 	u.Wait()
 	if raw, _ := os.ReadFile(path); string(raw) != "all" || u.status.Text != "Wrote "+path {
 		t.Errorf("file %q, status %q", raw, u.status.Text)
+	}
+	// Saved reports and exports are private, like the CLI's.
+	if st, err := os.Stat(path); err != nil || runtime.GOOS != "windows" && st.Mode().Perm() != 0o600 {
+		t.Errorf("saved file mode: %v %v", st.Mode(), err)
 	}
 }

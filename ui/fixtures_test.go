@@ -115,14 +115,14 @@ func replayRun(rep check.Report) func(context.Context, profiles.Profile, string,
 
 // env is a UI on a real profile store (temp file) with the mock keyring.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	app     fyne.App
 	u       *UI
 	store   *profiles.Store
 	secrets *profiles.Secrets
 }
 
-func newEnv(t *testing.T, deps Deps, seed ...profiles.Profile) *env {
+func newEnv(t testing.TB, deps Deps, seed ...profiles.Profile) *env {
 	t.Helper()
 	keyring.MockInit()
 	a := test.NewTempApp(t)

@@ -1,11 +1,12 @@
-//go:build !race
-
 package ui
 
-// The hover test runs without the race detector (make test runs it on its own): the
-// tooltip library shows a tooltip from its own goroutine through fyne.Do, which the
-// real driver runs on the main goroutine but the test driver runs right there, on the
-// library's goroutine, so -race reports the test driver, not the app.
+// The tooltip library shows a tooltip from a timer goroutine through fyne.Do. A real
+// driver runs that on its main goroutine, one event at a time; Fyne's test driver runs
+// it right there on the timer goroutine, in parallel with the test, which was building
+// renderers and measuring text at the same moment: a data race that failed the hover
+// test when it ran with the rest of the package and once crashed the text shaper.
+// useMainLoop gives the test what the real driver gives the app: calls from other
+// goroutines wait in a queue until the test goroutine runs them.
 
 import (
 	"reflect"
@@ -17,8 +18,15 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/fyneloop"
 	"trustedapp-tester/ui/widgets"
 )
+
+// useMainLoop serialises fyne.Do for the rest of the test (see the file comment).
+func useMainLoop(t *testing.T) *fyneloop.Loop {
+	t.Helper()
+	return fyneloop.Install(t, fyne.CurrentApp())
+}
 
 // shownTip is the text of the tooltip drawn in the window's tooltip layer, "" for none.
 func shownTip(w fyne.Window) string {
@@ -31,13 +39,15 @@ func shownTip(w fyne.Window) string {
 	return reflect.ValueOf(f).Elem().FieldByName("Text").String()
 }
 
-// hoverTip rests the pointer on o and waits for its tooltip (it appears after a delay).
-func hoverTip(t *testing.T, w fyne.Window, o fyne.CanvasObject) string {
+// hoverTip rests the pointer on o and waits for its tooltip (it appears after a delay),
+// running queued UI calls on this goroutine meanwhile.
+func hoverTip(t *testing.T, loop *fyneloop.Loop, w fyne.Window, o fyne.CanvasObject) string {
 	t.Helper()
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(o).Add(fyne.NewPos(4, 4))
 	test.MoveMouse(w.Canvas(), pos)
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
+		loop.Pump()
 		if got := shownTip(w); got != "" {
 			return got
 		}
@@ -53,6 +63,7 @@ func TestTooltipsShowOnHover(t *testing.T) {
 	u.Wait()
 	w := u.Window()
 	w.Resize(fyne.NewSize(1200, 720))
+	loop := useMainLoop(t)
 
 	scopes := find(u.run.identity.content, func(o fyne.CanvasObject) bool {
 		l, ok := o.(*widgets.TipLabel)
@@ -61,7 +72,7 @@ func TestTooltipsShowOnHover(t *testing.T) {
 	if scopes == nil {
 		t.Fatal("no SCOPES label on the identity card")
 	}
-	if got := hoverTip(t, w, scopes); !strings.Contains(got, "Trusted App's Scope field") {
+	if got := hoverTip(t, loop, w, scopes); !strings.Contains(got, "Trusted App's Scope field") {
 		t.Fatalf("SCOPES tooltip = %q", got)
 	}
 	// Moving away hides it.
@@ -70,20 +81,20 @@ func TestTooltipsShowOnHover(t *testing.T) {
 		t.Errorf("tooltip still shown after the pointer left: %q", got)
 	}
 
-	if got := hoverTip(t, w, u.run.timeline.slots[check.StepToken]); !strings.Contains(got, "client credentials grant") || !strings.Contains(got, "SystemUserAllowed") {
+	if got := hoverTip(t, loop, w, u.run.timeline.slots[check.StepToken]); !strings.Contains(got, "client credentials grant") || !strings.Contains(got, "SystemUserAllowed") {
 		t.Errorf("Token step tooltip = %q", got)
 	}
 	test.MoveMouse(w.Canvas(), fyne.NewPos(2, 2))
 	read := u.run.identity.scopes.Objects[0]
-	if got := hoverTip(t, w, read); got != "read: read-only data access. Granted." {
+	if got := hoverTip(t, loop, w, read); got != "read: read-only data access. Granted." {
 		t.Errorf("read chip tooltip = %q", got)
 	}
 	test.MoveMouse(w.Canvas(), fyne.NewPos(2, 2))
-	if got := hoverTip(t, w, u.run.header.more); !strings.Contains(got, "More actions") {
+	if got := hoverTip(t, loop, w, u.run.header.more); !strings.Contains(got, "More actions") {
 		t.Errorf("⋮ tooltip = %q", got)
 	}
 	test.MoveMouse(w.Canvas(), fyne.NewPos(2, 2))
-	if got := hoverTip(t, w, u.run.header.line); !strings.Contains(got, "form body: client_id and client_secret go in the POST body") {
+	if got := hoverTip(t, loop, w, u.run.header.line); !strings.Contains(got, "form body: client_id and client_secret go in the POST body") {
 		t.Errorf("summary line tooltip = %q", got)
 	}
 }
@@ -96,11 +107,13 @@ func TestTooltipGoesWithItsScreen(t *testing.T) {
 	u := e.u
 	w := u.Window()
 	w.Resize(fyne.NewSize(1200, 720))
+	loop := useMainLoop(t)
 	edit := u.run.header.edit
-	if got := hoverTip(t, w, edit); !strings.HasPrefix(got, "Edit this profile") {
+	if got := hoverTip(t, loop, w, edit); !strings.HasPrefix(got, "Edit this profile") {
 		t.Fatalf("Edit tooltip = %q", got)
 	}
 	test.Tap(edit) // the pointer stays where it is
+	loop.Pump()
 	if !u.showing(u.editor.content) {
 		t.Fatal("Edit did not open the editor")
 	}
@@ -114,6 +127,7 @@ func TestTooltipGoesWithItsScreen(t *testing.T) {
 	test.MoveMouse(w.Canvas(), fyne.CurrentApp().Driver().AbsolutePositionForObject(edit).Add(fyne.NewPos(4, 4)))
 	test.Tap(edit)
 	time.Sleep(1500 * time.Millisecond) // longer than the library's 750 ms delay
+	loop.Pump()
 	if got := shownTip(w); got != "" {
 		t.Errorf("tooltip %q appeared over the editor after the click", got)
 	}

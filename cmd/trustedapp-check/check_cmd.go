@@ -19,6 +19,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/internal/atomicfile"
+	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/internal/shellquote"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/report"
@@ -322,7 +323,7 @@ func progress(w io.Writer, name string) func(check.Step) {
 		if name != "" {
 			prefix = name + ": "
 		}
-		fmt.Fprintf(w, "%s[%s] %s  %s\n", prefix, s.Verdict, s.Name, s.Summary)
+		fmt.Fprintf(w, "%s[%s] %s  %s\n", safetext.Line(prefix), s.Verdict, safetext.Line(s.Name), safetext.Line(s.Summary))
 	}
 }
 
@@ -375,86 +376,94 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 	}
 	tty := isTerminal(e.stderr)
 
+	// Each run keeps only what the outputs need: its document (without the exchanges
+	// unless --json prints them) and its verdict, so memory grows with the number of
+	// profiles by a few kilobytes each, not by what the servers sent.
+	type outcome struct {
+		verdict   check.Verdict
+		cancelled bool
+	}
 	docs := make([]report.Document, len(targets))
-	reps := make([]check.Report, len(targets))
+	outcomes := make([]outcome, len(targets))
 	envProblem := false
-	// One goroutine per host runs its profiles in store order, one at a time: ERP.net's
-	// per-session rate limits, and one session per Trusted App (a later profile of a
-	// Trusted App whose session this run already holds skips its API calls).
+	var ready []int
 	var hosts []string
-	byHost := map[string][]int{}
 	for i, t := range targets {
 		if t.err != nil {
 			envProblem = true
 			fmt.Fprintf(e.stderr, "trustedapp-check check: %v; skipped\n", t.err)
 			continue
 		}
-		h := strings.ToLower(t.p.Host())
-		if byHost[h] == nil {
-			hosts = append(hosts, h)
-		}
-		byHost[h] = append(byHost[h], i)
+		ready = append(ready, i)
+		hosts = append(hosts, strings.ToLower(t.p.Host()))
 	}
 	var outMu sync.Mutex
 	journal := newHistoryWriter(e)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, f.parallel)
-	for _, h := range hosts {
-		wg.Add(1)
-		go func(idx []int) {
-			defer wg.Done()
-			holder := map[string]string{} // Trusted App -> the profile whose calls hold this run's session
-			for _, i := range idx {
-				t := targets[i]
-				sem <- struct{}{}
-				var onStep func(check.Step)
-				if tty {
-					name := ""
-					if f.all {
-						name = t.p.Name
-					}
-					p := progress(e.stderr, name)
-					onStep = func(s check.Step) { outMu.Lock(); p(s); outMu.Unlock() }
-				}
-				o := opts
-				app := trustedAppOf(t.p)
-				if first, held := holder[app]; held && f.all {
-					o.SkipAPIBecause = fmt.Sprintf("Skipped: profile %q of the same Trusted App (%s) already holds this run's ERP.net session; one session per Trusted App. Check this profile alone to run its calls: trustedapp-check check %s",
-						first, t.p.ClientID, shellquote.Quote(t.p.Name))
-				}
-				rep := check.Run(e.ctx, t.p, t.secret, o, onStep)
-				<-sem
-				if s := rep.Session; s != nil && s.State != check.SessionNone {
-					if _, held := holder[app]; !held {
-						holder[app] = t.p.Name
-					}
-				}
-				journal.appendRun(t.p, rep)
-				d := report.Build(rep, t.p)
-				d.Forget(t.secret, supplied)
-				reps[i], docs[i] = rep, d
+	// One session per Trusted App: a later profile of a Trusted App whose session this
+	// run already holds skips its API calls. A Trusted App's profiles share a host, and
+	// a host's profiles run one at a time in store order, so the first one to open or
+	// reuse a session holds it.
+	var holdMu sync.Mutex
+	holder := map[string]string{} // Trusted App -> the profile whose calls hold this run's session
+	// At most --parallel checks at once, and one at a time per host: ERP.net's
+	// per-session rate limits.
+	forEachPerHost(hosts, f.parallel, func(k int) {
+		i := ready[k]
+		t := targets[i]
+		var onStep func(check.Step)
+		if tty {
+			name := ""
+			if f.all {
+				name = t.p.Name
 			}
-		}(byHost[h])
-	}
-	wg.Wait()
-
-	var ran []report.Document
-	var ranReps []check.Report
-	for i, t := range targets {
-		if t.err == nil {
-			ran = append(ran, docs[i])
-			ranReps = append(ranReps, reps[i])
+			p := progress(e.stderr, name)
+			onStep = func(s check.Step) { outMu.Lock(); p(s); outMu.Unlock() }
 		}
+		o := opts
+		app := trustedAppOf(t.p)
+		holdMu.Lock()
+		first, held := holder[app]
+		holdMu.Unlock()
+		if held && f.all {
+			o.SkipAPIBecause = fmt.Sprintf("Skipped: profile %q of the same Trusted App (%s) already holds this run's ERP.net session; one session per Trusted App. Check this profile alone to run its calls: trustedapp-check check %s",
+				first, t.p.ClientID, shellquote.Quote(t.p.Name))
+		}
+		rep := check.Run(e.ctx, t.p, t.secret, o, onStep)
+		if s := rep.Session; s != nil && s.State != check.SessionNone {
+			holdMu.Lock()
+			if _, held := holder[app]; !held {
+				holder[app] = t.p.Name
+			}
+			holdMu.Unlock()
+		}
+		journal.appendRun(t.p, rep)
+		d := report.Build(rep, t.p)
+		d.Forget(t.secret, supplied)
+		if !f.json && f.reportFile == "" {
+			for s := range d.Steps {
+				d.Steps[s].Exchanges = nil
+			}
+		}
+		docs[i], outcomes[i] = d, outcome{rep.Verdict, rep.Cancelled}
+	})
+	var ran []report.Document
+
+	var ranOutcomes []outcome
+	for _, i := range ready {
+		ran = append(ran, docs[i])
+		ranOutcomes = append(ranOutcomes, outcomes[i])
 	}
 	if err := writeOutputs(e, f, ran); err != nil {
 		return 0, err
 	}
 	code := exitOK
-	for _, r := range ranReps {
-		if r.Cancelled || e.ctx.Err() != nil {
+	for i, r := range ranOutcomes {
+		if r.cancelled || e.ctx.Err() != nil {
 			return exitInterrupted, nil
 		}
-		if r.Verdict == check.Fail || (f.strict && r.Verdict == check.Warn) {
+		// --strict: warnings fail, and so does a run with certificate checks off.
+		insecure := ran[i].Profile != nil && ran[i].Profile.InsecureSkipVerify
+		if r.verdict == check.Fail || (f.strict && (r.verdict == check.Warn || insecure)) {
 			code = exitFailed
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/report"
 )
@@ -215,14 +216,17 @@ func insertAfter(rows []check.RecordCheck, field string, row check.RecordCheck) 
 
 var recordStateText = map[string]string{"ok": "OK", "bad": "FIX", "warn": "WARN", "unknown": "CHECK"}
 
+// writeRecordText prints the checklist; what the instance sent (the record's values,
+// the System User) is shown with control characters escaped, so it cannot forge lines.
 func writeRecordText(e env, out recordOutput, bad int) {
-	fmt.Fprintf(e.stdout, "Trusted App record %s on %s", out.ClientID, out.host)
+	l := safetext.Line
+	fmt.Fprintf(e.stdout, "Trusted App record %s on %s", l(out.ClientID), l(out.host))
 	if out.ReadWith != "" {
-		fmt.Fprintf(e.stdout, ", read with %s", out.ReadWith)
+		fmt.Fprintf(e.stdout, ", read with %s", l(out.ReadWith))
 	}
 	fmt.Fprintln(e.stdout)
 	if out.Problem != "" {
-		fmt.Fprintf(e.stdout, "  %s\n", out.Problem)
+		fmt.Fprintf(e.stdout, "  %s\n", l(out.Problem))
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	unknown := 0
@@ -234,7 +238,7 @@ func writeRecordText(e env, out recordOutput, bad int) {
 		if c.Note != "" {
 			line += ". " + c.Note
 		}
-		fmt.Fprintf(tw, "  %-5s %s\t%s\t%s\n", recordStateText[c.State], c.Field, c.Actual, line)
+		fmt.Fprintf(tw, "  %-5s %s\t%s\t%s\n", recordStateText[c.State], l(c.Field), l(c.Actual), l(line))
 	}
 	tw.Flush()
 	switch {

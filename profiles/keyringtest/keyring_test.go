@@ -25,8 +25,8 @@ import (
 
 	"github.com/zalando/go-keyring"
 
-	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 )
 
