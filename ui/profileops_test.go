@@ -17,8 +17,7 @@ import (
 func TestRenameRefusedByTheKeychainChangesNothing(t *testing.T) {
 	e := newEnv(t, Deps{}, acme())
 	u := e.u
-	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
-	t.Cleanup(keyring.MockInit)
+	withoutKeychain(t)
 	u.run.header.renameCurrent()
 	dlg := u.win.Canvas().Overlays().Top()
 	entry := findEntry(t, dlg)
@@ -32,15 +31,20 @@ func TestRenameRefusedByTheKeychainChangesNothing(t *testing.T) {
 	if d := topDialog(u); !strings.Contains(d, "Could not rename “Nightly import”") || !strings.Contains(d, "not renamed because its secret could not be moved") {
 		t.Errorf("dialog = %q", d)
 	}
-	keyring.MockInit()
+}
+
+// withoutKeychain makes the keychain unreachable (no Secret Service) for the rest of
+// the test.
+func withoutKeychain(t *testing.T) {
+	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
+	t.Cleanup(keyring.MockInit)
 }
 
 // Delete reports a secret that could not be removed (the app used to ignore it).
 func TestDeleteSaysWhenTheSecretStays(t *testing.T) {
 	e := newEnv(t, Deps{}, acme())
 	u := e.u
-	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
-	t.Cleanup(keyring.MockInit)
+	withoutKeychain(t)
 	u.run.header.deleteCurrent()
 	test.Tap(findButton(t, u.win.Canvas().Overlays().Top(), "Delete"))
 	u.Wait()
