@@ -4,11 +4,12 @@
 //   - the session the screens watch: the profile list, the selected profile, the last
 //     run of each profile (its report, its token and when that expires), the live
 //     countdown (Desk.StartTicker);
-//   - every background operation, each with an Op the screens can cancel and compare
-//     results with: a test run (Desk.StartRun, renewal of an expired token included), a
-//     custom API call (Desk.SendCall), a record read (Desk.ReadRecord), an import
-//     (Desk.ReadImport, Desk.Import), an export (Desk.ExportProfiles,
-//     Desk.ExportHistory, Desk.SaveReport) and the sandbox's setup (Desk.TrySandbox);
+//   - every background operation, each of which the screens can cancel and recognise by
+//     its ID: a test run (Desk.StartRun and Desk.CancelRun, a RunID; the renewal of an
+//     expired token is one), and, each with an Op, a custom API call (Desk.SendCall), a
+//     record read (Desk.ReadRecord), an import (Desk.ReadImport, Desk.Import), an export
+//     (Desk.ExportProfiles, Desk.ExportHistory, Desk.SaveReport) and the sandbox's setup
+//     (Desk.TrySandbox);
 //   - the profile operations with their secrets, which it hands to package profiles
 //     (the same code the trustedapp-check command uses): save (Desk.SaveProfile),
 //     rename (Desk.RenameProfile), duplicate (Desk.DuplicateProfile), delete
@@ -249,10 +250,3 @@ func (d *Desk) setProfiles(list []profiles.Profile, want string) {
 }
 
 func (d *Desk) tick() { fyne.Do(func() { d.view.Tick(d.deps.Now()) }) }
-
-// hand calls done with v on the UI goroutine: the hop of every operation's result.
-func hand[T any](done func(T), v T) {
-	if done != nil {
-		fyne.Do(func() { done(v) })
-	}
-}

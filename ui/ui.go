@@ -11,6 +11,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -286,7 +287,7 @@ func (u *UI) RunFinished(r *desk.Run) {
 	if err := r.NotStarted; err != nil {
 		u.run.identity.set(r.Profile, check.Report{}, u.desk.Now())
 		u.setStatus("")
-		if err == desk.ErrNoSecret {
+		if errors.Is(err, desk.ErrNoSecret) {
 			u.showMessage("No client secret stored", "The profile “"+r.Profile.Name+"” has no client secret yet. Press Edit, paste the secret the Trusted App was created with, and Save.")
 		} else {
 			u.showError("Could not read the client secret", err, u.desk.Secrets().Fix())
