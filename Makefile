@@ -34,7 +34,7 @@ lint:
 	 bad=$$(gofmt -l $$files); if [ -n "$$bad" ]; then echo "gofmt would change:"; echo "$$bad"; exit 1; fi
 	$(GO) vet -tags $(TAGS) ./...
 	@# make test-windows runs these packages' tests under Wine, where t.TempDir's cleanup fails.
-	@bad=$$(grep -rln --include='*_test.go' '\bt\.TempDir()' . | grep -v '^\./ui/' || true); \
+	@bad=$$(grep -rln --include='*.go' '\bt\.TempDir()' . | grep -v '^\./ui/' || true); \
 	 if [ -n "$$bad" ]; then echo "use testdir.New(t) (internal/testdir), not t.TempDir(): its cleanup fails under Wine (make test-windows):"; echo "$$bad"; exit 1; fi
 
 # The root package (main.go, GLFW/cgo) has no tests and is built by `app`; leaving it
