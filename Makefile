@@ -33,6 +33,9 @@ lint:
 	@files=$$(git ls-files '*.go' 2>/dev/null); [ -n "$$files" ] || files=$$(find . -name '*.go' -not -path './.git/*'); \
 	 bad=$$(gofmt -l $$files); if [ -n "$$bad" ]; then echo "gofmt would change:"; echo "$$bad"; exit 1; fi
 	$(GO) vet -tags $(TAGS) ./...
+	@# make test-windows runs these packages' tests under Wine, where t.TempDir's cleanup fails.
+	@bad=$$(grep -rln --include='*.go' '\bt\.TempDir()' . | grep -v '^\./ui/' || true); \
+	 if [ -n "$$bad" ]; then echo "use testdir.New(t) (internal/testdir), not t.TempDir(): its cleanup fails under Wine (make test-windows):"; echo "$$bad"; exit 1; fi
 
 # The root package (main.go, GLFW/cgo) has no tests and is built by `app`; leaving it
 # out spares a second, race-instrumented cgo build of GLFW (~3 min cold).

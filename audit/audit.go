@@ -5,8 +5,9 @@
 // The log is one file (audit.jsonl) plus rotated predecessors (audit.jsonl.1 is the
 // newest of those). When an append would take the file past the size limit (5 MiB by
 // default) it is renamed to .1, .1 to .2 and so on; with the default of 3 files the
-// oldest is dropped. Appends are serialised within a process; across processes each
-// append is one write to a file opened with O_APPEND.
+// oldest is dropped. Each append, with the rotation before it, holds an inter-process
+// lock (audit.jsonl.lock, internal/filelock), so the app and any number of CLI runs
+// never interleave lines or rotate under each other.
 package audit
 
 import (
@@ -24,6 +25,7 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/filelock"
 	"trustedapp-tester/internal/redact"
 )
 
@@ -248,10 +250,21 @@ func (l *Log) append(es []Entry, rawToken string) error {
 	return l.write(buf.Bytes())
 }
 
+// lockWait is how long an append waits for another process's append or rotation.
+const lockWait = 5 * time.Second
+
 // write appends whole JSON lines to the log, rotating it first when needed.
 func (l *Log) write(data []byte) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	// Other processes (the app, any number of CLI runs) append and rotate too: the
+	// inter-process lock makes each rotation and append whole (Wine's appends from
+	// several handles were seen to interleave; rotation was never safe across them).
+	lk, err := filelock.Exclusive(l.path+".lock", lockWait)
+	if err != nil {
+		return fmt.Errorf("audit log %s: another program is writing it: %w", l.path, err)
+	}
+	defer lk.Unlock()
 	if err := l.rotateIfNeeded(int64(len(data))); err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"trustedapp-tester/internal/hostile"
+	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 )
 
@@ -195,7 +196,7 @@ func TestProfileTokenEndpointElsewhereIsAWarning(t *testing.T) {
 // address.
 func TestTLSErrorsThroughAProxyAreTheInstances(t *testing.T) {
 	ca := newCA(t)
-	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	caFile := filepath.Join(testdir.New(t), "ca.pem")
 	os.WriteFile(caFile, ca.PEM, 0o600)
 	// The instance has a made-up name the proxy resolves: nothing but the proxy can
 	// reach it, and the environment's proxy applies (it never does to 127.0.0.1).

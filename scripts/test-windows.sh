@@ -131,6 +131,11 @@ Xvfb "$display" -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
 export DISPLAY=$display
 for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+# The earlier steps ran console programs without a display: a wineserver (and its
+# desktop process) still up from them has no X display, and the app's first window
+# then fails ("Win32: Failed to create helper window"). Start it afresh on this display.
+"$wineserver" -k 2>/dev/null || true
+"$wineserver" -w 2>/dev/null || true
 audit=$winhome/AppData/Local/TrustedAppTester/audit.jsonl
 LANG=en_US.UTF-8 "$wine" "$installdir/trustedapp-tester.exe" --sandbox >"$out/app.log" 2>&1 &
 win=""

@@ -14,6 +14,7 @@ import (
 	"trustedapp-tester/audit"
 	"trustedapp-tester/check"
 	"trustedapp-tester/internal/hostile"
+	"trustedapp-tester/internal/testdir"
 )
 
 // readAll reads the files a run wrote ("" for one that is not there).
@@ -39,7 +40,7 @@ func TestCheckEchoedSecretLeaksNowhere(t *testing.T) {
 				cases++
 				in := hostile.New(t, secret)
 				hostile.Echo(in, style.Echo(secret, hostile.ClientID), grant)
-				dir := t.TempDir()
+				dir := testdir.New(t)
 				auditLog := filepath.Join(dir, "audit.jsonl")
 				t.Setenv(audit.EnvPath, auditLog)
 				t.Setenv(SecretEnv, secret)
@@ -92,7 +93,7 @@ func TestCheckTokenEndpointOnAnotherHost(t *testing.T) {
 	}
 
 	in.Discovery = nil
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	md, junit := filepath.Join(dir, "r.md"), filepath.Join(dir, "j.xml")
 	r = runArgs(t, context.Background(), "", append(args, "--token-endpoint", elsewhere, "--report", md, "--junit", junit)...)
 	if got := th.Secrets(); len(got) != 1 {
@@ -118,7 +119,7 @@ func TestCheckInsecureSkipVerifyIsLoud(t *testing.T) {
 	secret := "s3cret-over-unchecked-tls"
 	in := hostile.NewTLS(t, secret)
 	t.Setenv(SecretEnv, secret)
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	md, junit := filepath.Join(dir, "r.md"), filepath.Join(dir, "j.xml")
 	args := []string{"check", "--instance", in.URL, "--client-id", hostile.ClientID, "--insecure-skip-verify", "--no-api"}
 	r := runArgs(t, context.Background(), "", append(args, "--report", md, "--junit", junit)...)
@@ -177,7 +178,7 @@ func TestCheckServerTextCannotForgeOutput(t *testing.T) {
 			}
 		}
 		t.Setenv(SecretEnv, secret)
-		md := filepath.Join(t.TempDir(), "r.md")
+		md := filepath.Join(testdir.New(t), "r.md")
 		r := runArgs(t, context.Background(), "", "check", "--instance", in.URL, "--client-id", hostile.ClientID, "--report", md,
 			"--call", "GET /api/domain/odata/Crm_Sales_Customers")
 		if r.code != exitFailed {
@@ -277,7 +278,7 @@ func TestReportsAreWrittenPrivately(t *testing.T) {
 	}
 	in := hostile.New(t, "s3cret-report-mode")
 	t.Setenv(SecretEnv, "s3cret-report-mode")
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	md, junit := filepath.Join(dir, "r.md"), filepath.Join(dir, "j.xml")
 	r := runArgs(t, context.Background(), "", "check", "--instance", in.URL, "--client-id", hostile.ClientID, "--no-api", "--report", md, "--junit", junit)
 	expect(t, r, exitOK, nil, []string{"Saved the diagnostics report"})

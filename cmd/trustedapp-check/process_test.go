@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
 )
@@ -145,7 +146,7 @@ func healthyCheck(t *testing.T, slots int) (args []string, secret string, q vaul
 func TestProcessesReuseOneSession(t *testing.T) {
 	requireRealKeychain(t)
 	args, secret, _ := healthyCheck(t, 3)
-	env := []string{"TRUSTEDAPP_SECRET=" + secret, "TRUSTEDAPP_AUDIT=" + filepath.Join(t.TempDir(), "audit.jsonl")}
+	env := []string{"TRUSTEDAPP_SECRET=" + secret, "TRUSTEDAPP_AUDIT=" + filepath.Join(testdir.New(t), "audit.jsonl")}
 	for i := range 6 {
 		r := runCLIProcess(t, env, args...)
 		if r.code != exitOK {
@@ -173,8 +174,8 @@ func TestProcessesWithoutKeychain(t *testing.T) {
 		t.Skip("the Secret Service (D-Bus) is Linux's keychain")
 	}
 	args, secret, _ := healthyCheck(t, 10)
-	env := []string{"TRUSTEDAPP_SECRET=" + secret, "TRUSTEDAPP_AUDIT=" + filepath.Join(t.TempDir(), "audit.jsonl"),
-		"DBUS_SESSION_BUS_ADDRESS=unix:path=" + filepath.Join(t.TempDir(), "no-bus"), "PATH=/nonexistent"}
+	env := []string{"TRUSTEDAPP_SECRET=" + secret, "TRUSTEDAPP_AUDIT=" + filepath.Join(testdir.New(t), "audit.jsonl"),
+		"DBUS_SESSION_BUS_ADDRESS=unix:path=" + filepath.Join(testdir.New(t), "no-bus"), "PATH=/nonexistent"}
 	for i := range 2 {
 		r := runCLIProcess(t, env, args...)
 		if r.code != exitOK || !strings.Contains(r.stdout, "opened a new ERP.net session") ||
@@ -190,7 +191,7 @@ func TestProcessesWithoutKeychain(t *testing.T) {
 func TestProcessesAtOnce(t *testing.T) {
 	requireRealKeychain(t)
 	args, secret, q := healthyCheck(t, 10)
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	env := []string{"TRUSTEDAPP_SECRET=" + secret, "TRUSTEDAPP_AUDIT=" + filepath.Join(dir, "audit.jsonl"),
 		"TRUSTEDAPP_STORE=" + filepath.Join(dir, "profiles.json")}
 	var wg sync.WaitGroup

@@ -30,6 +30,7 @@ import (
 	"testing"
 	"time"
 
+	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/tokenview/tokentest"
 )
 
@@ -156,7 +157,7 @@ func start(t testing.TB, secret string, useTLS bool, cert *tls.Certificate) *Ins
 	}
 	in.srv = serve(t, in.track(in.mux()), useTLS, tc)
 	if useTLS {
-		in.caFile = filepath.Join(t.TempDir(), "hostile-ca.pem")
+		in.caFile = filepath.Join(testdir.New(t), "hostile-ca.pem")
 		der := in.srv.Certificate().Raw
 		if err := os.WriteFile(in.caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
 			t.Fatal(err)
