@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 )
 
@@ -14,7 +15,7 @@ import (
 // change to the very profile the other writer changed is refused with a clear message
 // (the store reloads), then succeeds when made again, keeping both edits.
 func TestStoreSharedWithAnotherWriter(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "profiles.json")
+	path := filepath.Join(testdir.New(t), "profiles.json")
 	appStore, err := profiles.Open(path)
 	if err != nil {
 		t.Fatal(err)
