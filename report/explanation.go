@@ -6,6 +6,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/guide"
+	"trustedapp-tester/internal/safetext"
 )
 
 // Findings turns findings made outside a run (the least-privilege advice, an
@@ -28,3 +29,20 @@ func WriteExplanationText(w io.Writer, x guide.Explanation, indent string) error
 	_, err := w.Write(ScrubBytes(b.Bytes()))
 	return err
 }
+
+// WriteExplanationMarkdown writes one explanation as the Markdown report shows it
+// under a failing step (outside text escaped, so it cannot inject markup).
+func WriteExplanationMarkdown(w io.Writer, x guide.Explanation) error {
+	var b bytes.Buffer
+	writeExplanationMarkdown(&b, x)
+	_, err := w.Write(ScrubBytes(b.Bytes()))
+	return err
+}
+
+// MarkdownText is outside text escaped for Markdown prose: one line, no markup, no
+// live link (the reports' own escaping).
+func MarkdownText(s string) string { return mdText(s) }
+
+// MarkdownBlock is outside text as a fenced code block, control characters shown
+// as escapes, the fence longer than any backtick run inside.
+func MarkdownBlock(s string) string { return fence(safetext.Block(s)) }

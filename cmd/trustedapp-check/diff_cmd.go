@@ -149,9 +149,9 @@ func runDiff(e env) int {
 
 func (op *diffOperand) label() string {
 	if op.fresh {
-		return fmt.Sprintf("%q, fresh run %s", op.profile.Name, op.run.ID)
+		return compare.FreshLabel(op.run)
 	}
-	return fmt.Sprintf("%q, run %s of %s from History", op.run.Profile, op.run.ID, op.run.Started.Local().Format("2006-01-02 15:04:05"))
+	return compare.HistoryLabel(op.run)
 }
 
 // openHistory opens the audit log the app and the CLI share.

@@ -12,7 +12,6 @@ import (
 	"golang.org/x/term"
 
 	"trustedapp-tester/explain"
-	"trustedapp-tester/report"
 )
 
 const explainUsage = `Usage:
@@ -87,42 +86,7 @@ func runExplain(e env) int {
 		return code
 	}
 	var b bytes.Buffer
-	writeExplainText(&b, res)
-	e.stdout.Write(report.ScrubBytes(b.Bytes()))
+	explain.WriteText(&b, res)
+	e.stdout.Write(b.Bytes())
 	return code
-}
-
-// writeExplainText writes the explanation for a terminal or a ticket.
-func writeExplainText(b *bytes.Buffer, res explain.Result) {
-	removed := ""
-	switch res.Redactions {
-	case 0:
-	case 1:
-		removed = " (1 credential removed)"
-	default:
-		removed = fmt.Sprintf(" (%d credentials removed)", res.Redactions)
-	}
-	fmt.Fprintf(b, "The text%s:\n", removed)
-	for _, line := range strings.Split(res.Text, "\n") {
-		fmt.Fprintf(b, "  | %s\n", line)
-	}
-	fmt.Fprintf(b, "\nRead as: %s\n", res.ReadAs)
-	if !res.Recognised {
-		b.WriteString("\nNot recognised. The three most likely things to check:\n")
-		for i, c := range res.Checks {
-			fmt.Fprintf(b, "\n%d. %s\n   %s\n", i+1, c.Title, c.Why)
-			for _, f := range c.Fields {
-				fmt.Fprintf(b, "   - %s %s: %s\n", f.Where, f.Name, f.Expect)
-			}
-		}
-	}
-	for _, f := range res.Findings {
-		fmt.Fprintf(b, "\n%s %s: %s\n", strings.ToUpper(string(f.Severity)), f.Code, f.Message)
-		if f.Explanation != nil {
-			report.WriteExplanationText(b, *f.Explanation, "  ")
-		}
-	}
-	for _, n := range res.Notes {
-		fmt.Fprintf(b, "\nNote: %s\n", n)
-	}
 }
