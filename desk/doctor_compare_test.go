@@ -305,5 +305,5 @@ func TestRunsNotAvailableWithoutRunHistory(t *testing.T) {
 type requestsOnly struct{}
 
 func (requestsOnly) AppendReport(string, string, check.Report) error { return nil }
-func (requestsOnly) Entries(audit.Filter) ([]audit.Entry, error)    { return nil, nil }
-func (requestsOnly) Export(io.Writer, audit.Filter) error                { return nil }
+func (requestsOnly) Entries(audit.Filter) ([]audit.Entry, error)     { return nil, nil }
+func (requestsOnly) Export(io.Writer, audit.Filter) error            { return nil }
