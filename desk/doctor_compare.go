@@ -1,10 +1,10 @@
 package desk
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"fyne.io/fyne/v2"
 
@@ -194,21 +194,28 @@ func (d *Desk) compare(op *Op, sides [2]CompareSide, readRecord bool, progress f
 			}
 			secrets[i] = sec
 		}
+		// Each fresh side runs on its own goroutine; this one takes their ends in turn,
+		// so the hops back to the UI goroutine come one at a time, from one goroutine.
+		type end struct {
+			i    int
+			rep  check.Report
+			sum  check.RunSummary
+			herr error
+		}
+		ends := make(chan end, 2)
 		var (
-			wg      sync.WaitGroup
-			mu      sync.Mutex
 			res     = Compared{Op: op.ID}
 			summary [2]check.RunSummary
 			labels  [2]string
+			running int
 		)
 		for i, s := range sides {
 			if !s.Fresh() {
 				summary[i], labels[i] = *s.Run, compare.HistoryLabel(*s.Run)
 				continue
 			}
-			wg.Add(1)
+			running++
 			go func() {
-				defer wg.Done()
 				rep, sum := compare.Fresh(op.ctx, ps[i], secrets[i], opts, readRecord)
 				var herr error
 				switch {
@@ -217,19 +224,20 @@ func (d *Desk) compare(op *Op, sides [2]CompareSide, readRecord bool, progress f
 				case d.deps.History != nil:
 					herr = d.deps.History.AppendReport(ps[i].Name, ps[i].ClientID, rep)
 				}
-				mu.Lock()
-				summary[i], labels[i] = sum, compare.FreshLabel(sum)
-				res.Sessions[i] = rep.Session
-				if herr != nil && res.HistoryErr == nil {
-					res.HistoryErr = herr
-				}
-				mu.Unlock()
-				if !rep.Cancelled && op.ctx.Err() == nil {
-					d.compareProgress(progress, CompareProgress{Op: op.ID, Side: i, Profile: ps[i].Name, Verdict: sum.Verdict})
-				}
+				ends <- end{i, rep, sum, herr}
 			}()
 		}
-		wg.Wait()
+		for ; running > 0; running-- {
+			e := <-ends
+			summary[e.i], labels[e.i] = e.sum, compare.FreshLabel(e.sum)
+			res.Sessions[e.i] = e.rep.Session
+			if e.herr != nil && res.HistoryErr == nil {
+				res.HistoryErr = e.herr
+			}
+			if !e.rep.Cancelled && op.ctx.Err() == nil {
+				d.compareProgress(progress, CompareProgress{Op: op.ID, Side: e.i, Profile: ps[e.i].Name, Verdict: e.sum.Verdict})
+			}
+		}
 		if op.ctx.Err() != nil {
 			res.Cancelled = true
 			finish(op, done, res)
@@ -275,4 +283,12 @@ func (d *Desk) compareProgress(progress func(CompareProgress), p CompareProgress
 		return
 	}
 	fyne.Do(func() { progress(p) })
+}
+
+// ComparisonText is the comparison as `trustedapp-check diff --all` prints it, for the
+// clipboard or a ticket.
+func ComparisonText(c compare.Comparison) []byte {
+	var b bytes.Buffer
+	compare.WriteText(&b, c, true)
+	return b.Bytes()
 }

@@ -25,9 +25,13 @@ type Explained struct {
 }
 
 // ExplainText explains pasted on a goroutine (a long log takes a few milliseconds) and
-// gives done the result. The pasted text is not kept.
-func (d *Desk) ExplainText(pasted string, done func(Explained)) *Op {
+// gives done the result. began, when not nil, hears of the operation before any work
+// starts. The pasted text is not kept.
+func (d *Desk) ExplainText(pasted string, began func(*Op), done func(Explained)) *Op {
 	op := d.startOp("")
+	if began != nil {
+		began(op)
+	}
 	d.background(func() {
 		in := pasted
 		if len(in) > explain.MaxInput {

@@ -29,7 +29,11 @@ func TestExplainTextRedactsAndSaves(t *testing.T) {
 	pasted := "POST /id/connect/token client_id=com.acme/app&client_secret=" + pastedSecret + "&grant_type=client_credentials\n" +
 		"HTTP/1.1 400 Bad Request\n{\"error\":\"invalid_client\"}"
 	got := make(chan Explained, 1)
-	op := d.ExplainText(pasted, func(e Explained) { got <- e })
+	var began *Op
+	op := d.ExplainText(pasted, func(o *Op) { began = o }, func(e Explained) { got <- e })
+	if began != op {
+		t.Error("began did not hear of the operation")
+	}
 	res := await(t, got)
 	settle(d)
 	if res.Op != op.ID || !res.Result.Recognised || res.Result.Kind != explain.KindOAuthError {
@@ -72,7 +76,7 @@ func TestExplainTextRedactsAndSaves(t *testing.T) {
 func TestExplainTextNotRecognised(t *testing.T) {
 	d, _ := newDesk(t, Deps{})
 	got := make(chan Explained, 1)
-	d.ExplainText("the nightly job stopped again, please help", func(e Explained) { got <- e })
+	d.ExplainText("the nightly job stopped again, please help", nil, func(e Explained) { got <- e })
 	res := await(t, got).Result
 	if res.Recognised || len(res.Checks) != 3 || res.ReadAs != "not recognised" {
 		t.Errorf("result %+v", res)

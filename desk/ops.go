@@ -25,9 +25,10 @@ type Op struct {
 	d       *Desk
 }
 
-// Cancel stops the operation (UI goroutine). Its result still arrives, cancelled.
+// Cancel stops the operation (UI goroutine). Its result still arrives, cancelled. An
+// Op a screen's test made itself (no context) has nothing to stop.
 func (o *Op) Cancel() {
-	if o != nil {
+	if o != nil && o.cancel != nil {
 		o.cancel()
 	}
 }

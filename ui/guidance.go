@@ -35,6 +35,7 @@ type guidanceShell interface {
 	openURL(string)
 	openTab(name string)
 	saveFile(name string, write func(fyne.URIWriteCloser))
+	ExplainError()
 }
 
 // guidanceDesk is what the Guidance tab asks of the desk.
@@ -74,6 +75,7 @@ func (g *guidanceTab) set(p profiles.Profile, r check.Report) {
 		g.copyBtn.Disable()
 		g.saveBtn.Disable()
 		g.list.Add(wrapLabel("Run a test to see guidance here: every failure or warning comes with what happened, which Trusted App fields to check, and numbered steps to fix it."))
+		g.list.Add(container.NewHBox(widget.NewButtonWithIcon("Explain an error from a log…", theme.SearchIcon(), g.sh.ExplainError)))
 		g.list.Refresh()
 		return
 	}
@@ -133,7 +135,13 @@ func (g *guidanceTab) set(p profiles.Profile, r check.Report) {
 // findingView explains one finding; steps are the steps it was seen in, listed when
 // there is more than one.
 func (g *guidanceTab) findingView(f check.Finding, steps []string) fyne.CanvasObject {
-	ex := g.desk.Explain(f.Code, f.Evidence)
+	return explanationView(g.sh.openURL, f, g.desk.Explain(f.Code, f.Evidence), steps, func() { g.sh.openTab("Record") })
+}
+
+// explanationView shows a finding with its explanation (what happened, likely causes,
+// the fields to check, the fix) as Guidance does, and "Explain an error…" too. record,
+// when not nil, opens the Trusted App record (offered when the fix names its fields).
+func explanationView(openURL func(string), f check.Finding, ex guide.Explanation, steps []string, record func()) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(orText(ex.Title, f.Message), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	title.Wrapping = fyne.TextWrapWord
@@ -181,11 +189,11 @@ func (g *guidanceTab) findingView(f check.Finding, steps []string) fyne.CanvasOb
 	code.TextStyle.Monospace = true
 	actions := container.NewHBox(code)
 	if ex.DocURL != "" {
-		actions.Add(widget.NewButtonWithIcon("Open the docs", theme.HelpIcon(), func() { g.sh.openURL(ex.DocURL) }))
+		actions.Add(widget.NewButtonWithIcon("Open the docs", theme.HelpIcon(), func() { openURL(ex.DocURL) }))
 	}
 	for _, fl := range ex.Fields {
-		if fl.Where == "Trusted App" {
-			actions.Add(widget.NewButtonWithIcon("Check the Trusted App record", theme.ListIcon(), func() { g.sh.openTab("Record") }))
+		if fl.Where == "Trusted App" && record != nil {
+			actions.Add(widget.NewButtonWithIcon("Check the Trusted App record", theme.ListIcon(), record))
 			break
 		}
 	}

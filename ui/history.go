@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/audit"
+	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
@@ -25,6 +26,11 @@ type historyTab struct {
 	table   *widget.Table
 	note    *widget.Label
 	content fyne.CanvasObject
+	// show switches between the requests and the runs (historyruns.go).
+	show     *widget.RadioGroup
+	runs     *historyRuns
+	requests fyne.CanvasObject
+	body     *fyne.Container
 }
 
 var historyCols = []struct {
@@ -36,6 +42,7 @@ var historyCols = []struct {
 type historyShell interface {
 	notifier
 	saveFile(name string, write func(fyne.URIWriteCloser))
+	compareRuns(a, b *check.RunSummary)
 }
 
 // historyDesk is what the History tab asks of the desk.
@@ -44,6 +51,8 @@ type historyDesk interface {
 	HistoryAvailable() bool
 	ReadHistory(f audit.Filter, done func(desk.History)) *desk.Op
 	ExportHistory(wc fyne.URIWriteCloser, f audit.Filter, done func(desk.Written)) *desk.Op
+	RunsAvailable() bool
+	ReadRuns(f audit.Filter, done func(desk.Runs)) *desk.Op
 }
 
 func newHistoryTab(sh historyShell, d historyDesk) *historyTab {
@@ -76,8 +85,15 @@ func newHistoryTab(sh historyShell, d historyDesk) *historyTab {
 	}
 	export := widget.NewButtonWithIcon("Export…", theme.UploadIcon(), h.export)
 	refresh := widgets.NewTipButton("", theme.ViewRefreshIcon(), "Read the history again (runs from the command line appear too)", h.reload)
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(refresh, export), container.NewHBox(h.filter, h.note))
-	h.content = container.NewBorder(top, nil, nil, nil, h.table)
+	h.runs = newHistoryRuns(sh, d)
+	h.requests = container.NewBorder(container.NewBorder(nil, nil, nil, export, h.note), nil, nil, nil, h.table)
+	h.body = container.NewStack(h.requests)
+	h.show = widget.NewRadioGroup([]string{historyRequests, historyRunsLabel}, func(string) { h.switchView() })
+	h.show.Horizontal = true
+	h.show.Required = true
+	h.show.Selected = historyRequests
+	top := container.NewBorder(nil, nil, nil, refresh, container.NewHBox(h.filter, h.show))
+	h.content = container.NewBorder(top, nil, nil, nil, h.body)
 	return h
 }
 
@@ -114,6 +130,22 @@ func (h *historyTab) currentFilter() audit.Filter {
 	return audit.Filter{Profile: h.filter.Selected}
 }
 
+const (
+	historyRequests  = "Requests"
+	historyRunsLabel = "Runs"
+)
+
+// switchView shows the requests or the runs, read afresh.
+func (h *historyTab) switchView() {
+	if h.show.Selected == historyRunsLabel {
+		h.body.Objects = []fyne.CanvasObject{h.runs.content}
+	} else {
+		h.body.Objects = []fyne.CanvasObject{h.requests}
+	}
+	h.body.Refresh()
+	h.reload()
+}
+
 // reload reads the log on a goroutine.
 func (h *historyTab) reload() {
 	opts := []string{allProfiles}
@@ -121,6 +153,10 @@ func (h *historyTab) reload() {
 		opts = append(opts, p.Name)
 	}
 	h.filter.Options = opts
+	if h.show.Selected == historyRunsLabel {
+		h.runs.reload(h.currentFilter())
+		return
+	}
 	if !h.desk.HistoryAvailable() {
 		h.note.SetText("The history log is not available in this session.")
 		return

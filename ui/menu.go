@@ -42,6 +42,9 @@ func (u *UI) commands() []*command {
 		nil,
 		{"Import profiles…", "", 0, u.sidebar.importProfiles},
 		{"Export profiles…", "", 0, func() { u.sidebar.exportProfiles(nil) }},
+		nil,
+		{"Compare…", fyne.KeyD, ctrl, u.Compare},
+		{"Explain an error…", fyne.KeyE, ctrl | fyne.KeyModifierShift, u.ExplainError},
 	}
 }
 
@@ -64,7 +67,8 @@ func (u *UI) installCommands() {
 	ctrl := fyne.KeyModifierShortcutDefault
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: ctrl}, func(fyne.Shortcut) { u.StartRun() })
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: ctrl | fyne.KeyModifierShift}, func(fyne.Shortcut) { u.StartFreshRun() })
-	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEscape}, func(fyne.Shortcut) { u.CancelRun() })
+	// Esc (no modifier: never a shortcut to Fyne) comes as a key nothing focused took.
+	u.win.Canvas().SetOnTypedKey(u.typedKey)
 
 	help := fyne.NewMenu("Help",
 		fyne.NewMenuItem("ERP.net docs: client credentials", func() { u.openURL(guide.OverviewURL) }),

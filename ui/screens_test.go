@@ -196,6 +196,7 @@ func (h *headerTestShell) CancelRun()                { h.actions = append(h.acti
 func (h *headerTestShell) EditCurrent()              { h.actions = append(h.actions, "edit") }
 func (h *headerTestShell) InspectToken(string)       { h.actions = append(h.actions, "inspect") }
 func (h *headerTestShell) exportProfiles(n []string) { h.actions = append(h.actions, "export") }
+func (h *headerTestShell) CompareWith(string)        { h.actions = append(h.actions, "compare") }
 
 // The header's duplicate says whether the secret came along, or why nothing was made.
 func TestHeaderDuplicateMessages(t *testing.T) {

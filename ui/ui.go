@@ -43,6 +43,13 @@ type UI struct {
 	right   *fyne.Container // the run view, the editor or the welcome panel
 	content fyne.CanvasObject
 	status  *widget.Label
+
+	// The tool screens (tools.go), the screen a tool screen replaced, and the dialog Esc
+	// dismisses.
+	compare   *compareScreen
+	explainer *explainScreen
+	toolBack  fyne.CanvasObject
+	escDialog dialog.Dialog
 }
 
 var _ desk.View = (*UI)(nil)
@@ -69,6 +76,8 @@ func (u *UI) build() {
 	u.run = newRunView(u, u.desk)
 	u.welcome = newWelcome(u, u.desk)
 	u.editor = newEditor(u, u.desk)
+	u.compare = newCompareScreen(u, u.desk)
+	u.explainer = newExplainScreen(u, u.desk)
 	u.right = container.NewStack(u.welcome)
 	split := container.NewHSplit(u.sidebar.content, container.NewBorder(nil, u.status, nil, nil, u.right))
 	split.Offset = 0.2
@@ -157,6 +166,7 @@ func (u *UI) showSelected() {
 func (u *UI) showScreen(o fyne.CanvasObject) {
 	if !u.showing(o) {
 		widgets.HideToolTips()
+		u.leaving(o)
 	}
 	u.right.Objects = []fyne.CanvasObject{o}
 	u.right.Refresh()
@@ -186,7 +196,7 @@ func (u *UI) StartRun() { u.startRun(false, nil) }
 // opens a new ERP.net session, which holds one of production's licence slots.
 func (u *UI) StartFreshRun() {
 	p, ok := u.desk.Current()
-	if !ok || u.desk.Running() {
+	if !ok || u.desk.Running() || u.tool() != nil {
 		return
 	}
 	if !profiles.IsProduction(p.Environment) {
@@ -216,6 +226,10 @@ func freshTokenCost(name string) string {
 func (u *UI) InspectToken(raw string) { u.startRun(false, check.NewAccessToken(raw)) }
 
 func (u *UI) startRun(fresh bool, supplied *check.AccessToken) {
+	if t := u.tool(); t != nil {
+		t.primary() // Ctrl+Enter on a tool screen is its own action
+		return
+	}
 	p, ok := u.desk.Current()
 	if !ok || u.desk.Running() || u.showing(u.editor.content) {
 		return
@@ -253,6 +267,9 @@ func (u *UI) Notify(s string) { u.setStatus(s) }
 // ProfilesRead implements desk.View.
 func (u *UI) ProfilesRead(list []profiles.Profile, selected string) {
 	u.sidebar.refresh()
+	if u.tool() != nil {
+		return // a tool screen stays; closing it shows the selection as it is then
+	}
 	u.showSelected()
 }
 

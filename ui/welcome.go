@@ -11,6 +11,7 @@ import (
 type welcomeShell interface {
 	TrySandbox()
 	NewProfile()
+	ExplainError()
 }
 
 // welcomeDesk is what the welcome panel asks of the desk.
@@ -33,7 +34,9 @@ func newWelcome(sh welcomeShell, d welcomeDesk) fyne.CanvasObject {
 		sandbox.Disable()
 	}
 	newBtn := widget.NewButtonWithIcon("New profile", theme.ContentAddIcon(), sh.NewProfile)
-	box := container.NewVBox(title, text, container.NewHBox(sandbox, newBtn))
+	explainText := wrapLabel("Only have an error message from a customer's log? Paste it and get the likely causes, the Trusted App fields to check and the fix, without access to the instance.")
+	explainBtn := widget.NewButtonWithIcon("Explain an error…", theme.SearchIcon(), sh.ExplainError)
+	box := container.NewVBox(title, text, container.NewHBox(sandbox, newBtn), widget.NewSeparator(), explainText, container.NewHBox(explainBtn))
 	return container.NewPadded(container.NewVBox(container.NewGridWrap(fyne.NewSize(640, 0)), box))
 }
 

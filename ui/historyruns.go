@@ -1,0 +1,220 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/audit"
+	"trustedapp-tester/check"
+	"trustedapp-tester/desk"
+)
+
+// historyRuns is History's list of runs (one line per test, from the app and the
+// command line), newest first: tick one to compare it with another profile or run,
+// or two to compare them with each other.
+type historyRuns struct {
+	sh      historyShell
+	desk    historyDesk
+	runs    []check.RunSummary
+	picked  []string // the ids ticked, in the order they were ticked (two at most)
+	table   *widget.Table
+	note    *widget.Label
+	with    *widget.Button
+	both    *widget.Button
+	content fyne.CanvasObject
+}
+
+var runCols = []struct {
+	title string
+	width float32
+}{{"", 44}, {"Started", 170}, {"Profile", 200}, {"Verdict", 70}, {"System User", 190}, {"Record", 100}, {"Run", 90}}
+
+func newHistoryRuns(sh historyShell, d historyDesk) *historyRuns {
+	h := &historyRuns{sh: sh, desk: d}
+	h.note = widget.NewLabel("")
+	h.note.Truncation = fyne.TextTruncateEllipsis
+	h.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(h.runs), len(runCols) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewStack(widget.NewCheck("", nil), l)
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) { h.cell(id, o.(*fyne.Container)) })
+	h.table.ShowHeaderColumn = false
+	h.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	h.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText(runCols[id.Col].title)
+		}
+	}
+	for i, c := range runCols {
+		h.table.SetColumnWidth(i, c.width)
+	}
+	h.with = widget.NewButtonWithIcon("Compare with…", theme.ViewRestoreIcon(), h.compareWith)
+	h.both = widget.NewButtonWithIcon("Compare the two", theme.ViewRestoreIcon(), h.compareBoth)
+	h.both.Importance = widget.HighImportance
+	h.buttons()
+	h.content = container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(h.with, h.both), h.note), nil, nil, nil, h.table)
+	return h
+}
+
+// cell fills one cell: the tick box in the first column, text in the others.
+func (h *historyRuns) cell(id widget.TableCellID, c *fyne.Container) {
+	tick, l := c.Objects[0].(*widget.Check), c.Objects[1].(*widget.Label)
+	if id.Row >= len(h.runs) {
+		return
+	}
+	r := h.runs[id.Row]
+	if id.Col == 0 {
+		l.Hide()
+		tick.Show()
+		tick.OnChanged = nil
+		tick.SetChecked(h.isPicked(r.ID))
+		tick.OnChanged = func(on bool) { h.pick(r.ID, on) }
+		return
+	}
+	tick.Hide()
+	l.Show()
+	l.SetText(runCell(r, id.Col))
+}
+
+func runCell(r check.RunSummary, col int) string {
+	switch col {
+	case 1:
+		return r.Started.Local().Format("2006-01-02 15:04:05")
+	case 2:
+		return r.Profile
+	case 3:
+		return string(r.Verdict)
+	case 4:
+		return r.SystemUser
+	case 5:
+		if recordWasRead(r) {
+			return "read"
+		}
+		return "not read"
+	case 6:
+		return r.ID
+	}
+	return ""
+}
+
+func (h *historyRuns) isPicked(id string) bool {
+	for _, p := range h.picked {
+		if p == id {
+			return true
+		}
+	}
+	return false
+}
+
+// pick ticks or unticks run id; a third tick drops the first.
+func (h *historyRuns) pick(id string, on bool) {
+	var keep []string
+	for _, p := range h.picked {
+		if p != id {
+			keep = append(keep, p)
+		}
+	}
+	if on {
+		keep = append(keep, id)
+		if len(keep) > 2 {
+			keep = keep[len(keep)-2:]
+		}
+	}
+	h.picked = keep
+	h.buttons()
+	h.table.Refresh()
+}
+
+// buttons offers what the ticks allow.
+func (h *historyRuns) buttons() {
+	if len(h.picked) == 1 {
+		h.with.Enable()
+	} else {
+		h.with.Disable()
+	}
+	if len(h.picked) == 2 {
+		h.both.Enable()
+	} else {
+		h.both.Disable()
+	}
+}
+
+// reload reads the runs matching f on a goroutine.
+func (h *historyRuns) reload(f audit.Filter) {
+	if !h.desk.RunsAvailable() {
+		h.note.SetText("History keeps no runs in this session.")
+		return
+	}
+	h.desk.ReadRuns(f, h.read)
+}
+
+// read shows what reload read; ticks on runs no longer listed go.
+func (h *historyRuns) read(res desk.Runs) {
+	if res.Err != nil {
+		h.note.SetText("Could not read History's runs: " + res.Err.Error() + ". Check the log folder's permissions.")
+		return
+	}
+	h.runs = res.Runs
+	listed := map[string]bool{}
+	for _, r := range h.runs {
+		listed[r.ID] = true
+	}
+	var keep []string
+	for _, p := range h.picked {
+		if listed[p] {
+			keep = append(keep, p)
+		}
+	}
+	h.picked = keep
+	h.buttons()
+	if len(h.runs) == 0 {
+		h.note.SetText("No runs yet: each test (here or on the command line) adds one.")
+	} else {
+		h.note.SetText(fmt.Sprintf("%d runs. Tick one to compare it with another profile or run, or two to compare them.", len(h.runs)))
+	}
+	h.table.Refresh()
+}
+
+// run is the listed run with id.
+func (h *historyRuns) run(id string) *check.RunSummary {
+	for i := range h.runs {
+		if h.runs[i].ID == id {
+			r := h.runs[i]
+			return &r
+		}
+	}
+	return nil
+}
+
+// compareWith opens the compare view with the ticked run as side A.
+func (h *historyRuns) compareWith() {
+	if len(h.picked) == 1 {
+		if r := h.run(h.picked[0]); r != nil {
+			h.sh.compareRuns(r, nil)
+		}
+	}
+}
+
+// compareBoth compares the two ticked runs, the older as A (before, after).
+func (h *historyRuns) compareBoth() {
+	if len(h.picked) != 2 {
+		return
+	}
+	a, b := h.run(h.picked[0]), h.run(h.picked[1])
+	if a == nil || b == nil {
+		return
+	}
+	if b.Started.Before(a.Started) {
+		a, b = b, a
+	}
+	h.sh.compareRuns(a, b)
+}

@@ -1,0 +1,178 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/check"
+)
+
+// The tool screens ("Compare…" and "Explain an error…") take the place of the run
+// view on the right, like the editor, and Close (or Esc) brings back what was there.
+// Esc is handled here for the whole window: Fyne gives a key without a modifier to
+// the focused widget, or, when none has the focus, to the canvas's typed-key handler,
+// never to a canvas shortcut.
+
+// toolScreen is a screen opened from the menu that closes back to where it came from.
+type toolScreen interface {
+	screen() fyne.CanvasObject
+	// primary is Ctrl+Enter on the screen (Compare, Explain).
+	primary()
+	// escape is Esc on the screen: cancel what runs, else close.
+	escape()
+	// closed is called when the screen goes away (Close, Esc, another screen).
+	closed()
+}
+
+// openTool shows t on the right, remembering the screen it replaces (the editor comes
+// back as it was; anything else, as the selected profile now is).
+func (u *UI) openTool(t toolScreen) {
+	if u.tool() == nil {
+		u.toolBack = u.right.Objects[0]
+	}
+	u.showScreen(t.screen())
+}
+
+// closeTool closes the tool screen shown and brings back the one it replaced.
+func (u *UI) closeTool() {
+	if u.tool() == nil {
+		return
+	}
+	back := u.toolBack
+	u.toolBack = nil
+	if back == u.editor.content {
+		u.showScreen(back)
+		return
+	}
+	u.showSelected()
+}
+
+// leaving tells the tool screen shown that o replaces it.
+func (u *UI) leaving(o fyne.CanvasObject) {
+	if t := u.tool(); t != nil && t.screen() != o {
+		t.closed()
+	}
+}
+
+// tool is the tool screen shown (nil when none).
+func (u *UI) tool() toolScreen {
+	switch {
+	case u.compare != nil && u.showing(u.compare.content):
+		return u.compare
+	case u.explainer != nil && u.showing(u.explainer.content):
+		return u.explainer
+	}
+	return nil
+}
+
+// typedKey is the canvas's handler of keys no focused widget took.
+func (u *UI) typedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape {
+		u.escape()
+	}
+}
+
+// escape is Esc: it closes the dialog on top when that dialog can be closed so, then
+// cancels or closes the tool screen shown, else cancels the test run in flight.
+func (u *UI) escape() {
+	if u.win.Canvas().Overlays().Top() != nil {
+		if d := u.escDialog; d != nil {
+			u.escDialog = nil
+			d.Hide()
+		}
+		return
+	}
+	if t := u.tool(); t != nil {
+		t.escape()
+		return
+	}
+	u.CancelRun()
+}
+
+// showEscapable shows d so that Esc dismisses it (as its dismiss button does).
+func (u *UI) showEscapable(d dialog.Dialog) {
+	u.escDialog = d
+	d.SetOnClosed(func() {
+		if u.escDialog == d {
+			u.escDialog = nil
+		}
+	})
+	d.Show()
+}
+
+// escEntry is an entry that hands Esc to onEsc (a focused entry takes every key).
+type escEntry struct {
+	widget.Entry
+	onEsc func()
+}
+
+func newEscEntry(onEsc func()) *escEntry {
+	e := &escEntry{onEsc: onEsc}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey implements fyne.Focusable.
+func (e *escEntry) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && e.onEsc != nil {
+		e.onEsc()
+		return
+	}
+	e.Entry.TypedKey(ev)
+}
+
+// escSelect is a select that hands Esc to onEsc (a tapped select keeps the focus).
+type escSelect struct {
+	widget.Select
+	onEsc func()
+}
+
+func newEscSelect(changed func(string), onEsc func()) *escSelect {
+	s := &escSelect{onEsc: onEsc}
+	s.OnChanged = changed
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// TypedKey implements fyne.Focusable.
+func (s *escSelect) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && s.onEsc != nil {
+		s.onEsc()
+		return
+	}
+	s.Select.TypedKey(ev)
+}
+
+// Compare opens the compare view: the selected profile now against its latest run in
+// History (or, with none, a side B to choose).
+func (u *UI) Compare() {
+	p, ok := u.desk.Current()
+	if !ok {
+		u.openCompare(compareChoice{}, compareChoice{}, false)
+		return
+	}
+	u.openCompare(compareChoice{profile: p.Name}, compareChoice{profile: p.Name, latest: true}, false)
+}
+
+// CompareWith opens the compare view with the profile called name now as side A.
+func (u *UI) CompareWith(name string) {
+	u.openCompare(compareChoice{profile: name}, compareChoice{}, false)
+}
+
+// compareRuns opens the compare view on runs from History: a against b, at once (no
+// request is made); b nil leaves side B to choose.
+func (u *UI) compareRuns(a, b *check.RunSummary) {
+	u.openCompare(compareChoice{run: a}, compareChoice{run: b}, b != nil)
+}
+
+func (u *UI) openCompare(a, b compareChoice, auto bool) {
+	u.openTool(u.compare)
+	u.compare.open(a, b, auto)
+}
+
+// ExplainError opens "Explain an error…" with the cursor in its paste box.
+func (u *UI) ExplainError() {
+	u.openTool(u.explainer)
+	u.explainer.open()
+}
