@@ -8,8 +8,10 @@
 //     its ID: a test run (Desk.StartRun and Desk.CancelRun, a RunID; the renewal of an
 //     expired token is one), and, each with an Op, a custom API call (Desk.SendCall), a
 //     record read (Desk.ReadRecord), an import (Desk.ReadImport, Desk.Import), an export
-//     (Desk.ExportProfiles, Desk.ExportHistory, Desk.SaveReport) and the sandbox's setup
-//     (Desk.TrySandbox);
+//     (Desk.ExportProfiles, Desk.ExportHistory, Desk.SaveReport), the sandbox's setup
+//     (Desk.TrySandbox), History's runs (Desk.ReadRuns), a comparison of two runs
+//     (Desk.Compare, doctor_compare.go) and the explanation of a pasted error
+//     (Desk.ExplainText, Desk.SaveExplanation, doctor_explain.go);
 //   - the profile operations with their secrets, which it hands to package profiles
 //     (the same code the trustedapp-check command uses): save (Desk.SaveProfile),
 //     rename (Desk.RenameProfile), duplicate (Desk.DuplicateProfile), delete

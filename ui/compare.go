@@ -32,7 +32,7 @@ type compareScreen struct {
 
 	prof       [2]*escSelect // the profile of each side
 	when       [2]*escSelect // now, or one of its runs from History
-	readRecord *widget.Check
+	readRecord *escCheck
 	cost       *widget.Label
 	start      *widget.Button // Compare, or Cancel while fresh runs go
 	copyBtn    *widget.Button
@@ -66,6 +66,7 @@ type compareShell interface {
 	window() fyne.Window
 	closeTool()
 	showEscapable(dialog.Dialog)
+	focus(fyne.Focusable)
 }
 
 // compareDesk is what the compare view asks of the desk.
@@ -105,7 +106,7 @@ func newCompareScreen(sh compareShell, d compareDesk) *compareScreen {
 		grid.Add(c.prof[i])
 		grid.Add(c.when[i])
 	}
-	c.readRecord = widget.NewCheck("Read each fresh run's Trusted App record", nil)
+	c.readRecord = newEscCheck("Read each fresh run's Trusted App record", c.escape)
 	c.readRecord.Checked = true
 	c.readRecord.OnChanged = func(bool) { c.update() }
 	c.cost = wrapLabel("")
@@ -134,6 +135,7 @@ func (c *compareScreen) screen() fyne.CanvasObject { return c.content }
 // with auto, it compares at once (two runs from History: nothing is sent). While a
 // comparison runs, the view is shown as it is.
 func (c *compareScreen) open(a, b compareChoice, auto bool) {
+	c.sh.focus(nil) // Esc reaches the view, not the widget that had the focus
 	if c.pending != nil {
 		return
 	}

@@ -100,6 +100,7 @@ type fakeCompareShell struct {
 func (s *fakeCompareShell) clipboard() fyne.Clipboard { return fyne.CurrentApp().Clipboard() }
 func (s *fakeCompareShell) window() fyne.Window       { return s.win }
 func (s *fakeCompareShell) closeTool()                { s.closes++ }
+func (s *fakeCompareShell) focus(fyne.Focusable)      {}
 func (s *fakeCompareShell) showEscapable(d dialog.Dialog) {
 	s.shown = append(s.shown, "dialog")
 	d.Show()
@@ -237,6 +238,12 @@ func TestCompareViewAsksCancelsAndExplains(t *testing.T) {
 	c.escape()
 	if sh.closes != 1 {
 		t.Error("Esc did not close the view")
+	}
+	// A tapped select or check box keeps the focus, and passes Esc on.
+	c.readRecord.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	c.prof[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if sh.closes != 3 {
+		t.Errorf("Esc in the check box and the select: %d closes, want 3", sh.closes)
 	}
 
 	// A side without a secret.

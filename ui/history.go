@@ -26,11 +26,14 @@ type historyTab struct {
 	table   *widget.Table
 	note    *widget.Label
 	content fyne.CanvasObject
-	// show switches between the requests and the runs (historyruns.go).
-	show     *widget.RadioGroup
-	runs     *historyRuns
-	requests fyne.CanvasObject
-	body     *fyne.Container
+	// show switches between the requests and the runs (historyruns.go); each has its
+	// note and buttons in the top row.
+	show        *widget.RadioGroup
+	runs        *historyRuns
+	exportBtn   *widget.Button
+	runsButtons fyne.CanvasObject
+	runsBody    fyne.CanvasObject
+	body        *fyne.Container
 }
 
 var historyCols = []struct {
@@ -83,16 +86,20 @@ func newHistoryTab(sh historyShell, d historyDesk) *historyTab {
 	for i, c := range historyCols {
 		h.table.SetColumnWidth(i, c.width)
 	}
-	export := widget.NewButtonWithIcon("Export…", theme.UploadIcon(), h.export)
+	h.exportBtn = widget.NewButtonWithIcon("Export…", theme.UploadIcon(), h.export)
 	refresh := widgets.NewTipButton("", theme.ViewRefreshIcon(), "Read the history again (runs from the command line appear too)", h.reload)
 	h.runs = newHistoryRuns(sh, d)
-	h.requests = container.NewBorder(container.NewBorder(nil, nil, nil, export, h.note), nil, nil, nil, h.table)
-	h.body = container.NewStack(h.requests)
+	h.note.Truncation = fyne.TextTruncateEllipsis
+	h.runsButtons = container.NewHBox(h.runs.with, h.runs.both)
+	h.runsButtons.Hide()
+	h.runsBody = container.NewBorder(nil, h.runs.note, nil, nil, h.runs.table)
+	h.body = container.NewStack(h.table)
 	h.show = widget.NewRadioGroup([]string{historyRequests, historyRunsLabel}, func(string) { h.switchView() })
 	h.show.Horizontal = true
 	h.show.Required = true
 	h.show.Selected = historyRequests
-	top := container.NewBorder(nil, nil, nil, refresh, container.NewHBox(h.filter, h.show))
+	top := container.NewBorder(nil, nil, container.NewHBox(h.filter, h.show), container.NewHBox(refresh, h.exportBtn, h.runsButtons),
+		h.note)
 	h.content = container.NewBorder(top, nil, nil, nil, h.body)
 	return h
 }
@@ -137,10 +144,23 @@ const (
 
 // switchView shows the requests or the runs, read afresh.
 func (h *historyTab) switchView() {
-	if h.show.Selected == historyRunsLabel {
-		h.body.Objects = []fyne.CanvasObject{h.runs.content}
+	runs := h.show.Selected == historyRunsLabel
+	for _, o := range []fyne.CanvasObject{h.runsButtons} {
+		o.Hide()
+		if runs {
+			o.Show()
+		}
+	}
+	for _, o := range []fyne.CanvasObject{h.note, h.exportBtn} {
+		o.Show()
+		if runs {
+			o.Hide()
+		}
+	}
+	if runs {
+		h.body.Objects = []fyne.CanvasObject{h.runsBody}
 	} else {
-		h.body.Objects = []fyne.CanvasObject{h.requests}
+		h.body.Objects = []fyne.CanvasObject{h.table}
 	}
 	h.body.Refresh()
 	h.reload()

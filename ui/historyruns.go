@@ -11,21 +11,22 @@ import (
 	"trustedapp-tester/audit"
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
+	"trustedapp-tester/ui/widgets"
 )
 
 // historyRuns is History's list of runs (one line per test, from the app and the
 // command line), newest first: tick one to compare it with another profile or run,
-// or two to compare them with each other.
+// or two to compare them with each other. The History tab shows its table with its
+// note below, and its buttons in the tab's top row.
 type historyRuns struct {
 	sh      historyShell
 	desk    historyDesk
 	runs    []check.RunSummary
 	picked  []string // the ids ticked, in the order they were ticked (two at most)
 	table   *widget.Table
-	note    *widget.Label
+	note    *widgets.TipLabel
 	with    *widget.Button
 	both    *widget.Button
-	content fyne.CanvasObject
 }
 
 var runCols = []struct {
@@ -35,7 +36,7 @@ var runCols = []struct {
 
 func newHistoryRuns(sh historyShell, d historyDesk) *historyRuns {
 	h := &historyRuns{sh: sh, desk: d}
-	h.note = widget.NewLabel("")
+	h.note = widgets.NewTipLabel("", fyne.TextStyle{}, "")
 	h.note.Truncation = fyne.TextTruncateEllipsis
 	h.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(h.runs), len(runCols) },
@@ -61,7 +62,6 @@ func newHistoryRuns(sh historyShell, d historyDesk) *historyRuns {
 	h.both = widget.NewButtonWithIcon("Compare the two", theme.ViewRestoreIcon(), h.compareBoth)
 	h.both.Importance = widget.HighImportance
 	h.buttons()
-	h.content = container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(h.with, h.both), h.note), nil, nil, nil, h.table)
 	return h
 }
 
@@ -179,7 +179,7 @@ func (h *historyRuns) read(res desk.Runs) {
 	if len(h.runs) == 0 {
 		h.note.SetText("No runs yet: each test (here or on the command line) adds one.")
 	} else {
-		h.note.SetText(fmt.Sprintf("%d runs. Tick one to compare it with another profile or run, or two to compare them.", len(h.runs)))
+		h.note.SetText(fmt.Sprintf("%d runs. Tick two to compare them, or one to compare it with another profile now or another run.", len(h.runs)))
 	}
 	h.table.Refresh()
 }

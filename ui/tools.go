@@ -176,3 +176,25 @@ func (u *UI) ExplainError() {
 	u.openTool(u.explainer)
 	u.explainer.open()
 }
+
+// escCheck is a check box that hands Esc to onEsc (a tapped check box keeps the focus).
+type escCheck struct {
+	widget.Check
+	onEsc func()
+}
+
+func newEscCheck(label string, onEsc func()) *escCheck {
+	c := &escCheck{onEsc: onEsc}
+	c.Text = label
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// TypedKey implements fyne.Focusable.
+func (c *escCheck) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && c.onEsc != nil {
+		c.onEsc()
+		return
+	}
+	c.Check.TypedKey(ev)
+}

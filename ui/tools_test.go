@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -11,7 +12,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
+	"trustedapp-tester/audit"
+	"trustedapp-tester/desk"
 	"trustedapp-tester/profiles"
 )
 
@@ -134,4 +138,49 @@ func TestEscapeCancelsARunAndDismissesTheQuestion(t *testing.T) {
 	if u.win.Canvas().Overlays().Top() != nil || u.compare.pending != nil || !u.showing(u.compare.content) {
 		t.Errorf("Esc: dialog still up %v, comparing %v, view shown %v", u.win.Canvas().Overlays().Top() != nil, u.compare.pending != nil, u.showing(u.compare.content))
 	}
+}
+
+// fakeRunsDesk is History as the History tab sees it, with fixed runs.
+type fakeRunsDesk struct {
+	*fakeCompareDesk
+}
+
+func (f fakeRunsDesk) HistoryAvailable() bool { return true }
+func (f fakeRunsDesk) ReadHistory(_ audit.Filter, done func(desk.History)) *desk.Op {
+	done(desk.History{})
+	return nil
+}
+func (f fakeRunsDesk) ExportHistory(fyne.URIWriteCloser, audit.Filter, func(desk.Written)) *desk.Op {
+	return nil
+}
+
+// History's runs, two of them ticked, light theme.
+func TestHistoryRunsSnapshot(t *testing.T) {
+	capture := func() image.Image {
+		e := newEnv(t, Deps{Run: replayRun(healthyReport())}, acme())
+		u := e.u
+		u.StartRun()
+		u.Wait()
+		d := fakeRunsDesk{newFakeCompareDesk()}
+		h := u.run.history
+		h.desk, h.runs.desk = d, d
+		u.run.openTab("History")
+		h.show.SetSelected(historyRunsLabel)
+		h.runs.pick("aaaa1111", true)
+		h.runs.pick("bbbb2222", true)
+		if h.runs.both.Disabled() || !strings.HasPrefix(h.runs.note.Text, "3 runs.") {
+			t.Fatalf("two ticks: %q", h.runs.note.Text)
+		}
+		test.ApplyTheme(t, themeVariant(theme.VariantLight))
+		w := u.Window()
+		w.Resize(fyne.NewSize(1024, 700))
+		w.Content().Refresh()
+		w.Canvas().Unfocus()
+		return w.Canvas().Capture()
+	}
+	img := capture()
+	for try := 1; try < 3 && !samePixels(t, "history_runs_light.png", img); try++ {
+		img = capture()
+	}
+	test.AssertImageMatches(t, "history_runs_light.png", img)
 }
