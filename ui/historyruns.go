@@ -19,14 +19,14 @@ import (
 // or two to compare them with each other. The History tab shows its table with its
 // note below, and its buttons in the tab's top row.
 type historyRuns struct {
-	sh      historyShell
-	desk    historyDesk
-	runs    []check.RunSummary
-	picked  []string // the ids ticked, in the order they were ticked (two at most)
-	table   *widget.Table
-	note    *widgets.TipLabel
-	with    *widget.Button
-	both    *widget.Button
+	sh     historyShell
+	desk   historyDesk
+	runs   []check.RunSummary
+	picked []string // the ids ticked, in the order they were ticked (two at most)
+	table  *widget.Table
+	note   *widgets.TipLabel
+	with   *widget.Button
+	both   *widget.Button
 }
 
 var runCols = []struct {
