@@ -89,9 +89,6 @@ func compareLabel() string { return "Compare  (" + shortcutHint() + ")" }
 
 func newCompareScreen(sh compareShell, d compareDesk) *compareScreen {
 	c := &compareScreen{sh: sh, desk: d}
-	title := widget.NewLabelWithStyle("Compare two runs", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameHeadingText
-	closeBtn := widget.NewButtonWithIcon("Close  (Esc)", theme.CancelIcon(), sh.closeTool)
 	intro := wrapLabel("Two Trusted Apps side by side (a Test and a Production app), or one app now and before a change: " +
 		"System User, database, scopes, each API call, the record's fields, findings and timings. Differences come first.")
 	grid := container.New(&sideLayout{})
@@ -118,7 +115,7 @@ func newCompareScreen(sh compareShell, d compareDesk) *compareScreen {
 	c.progress.Hide()
 	c.result = container.NewVBox()
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, nil, closeBtn, title),
+		toolHeader("Compare two runs", sh.closeTool),
 		intro, grid,
 		container.NewBorder(nil, nil, nil, container.NewHBox(c.copyBtn, c.start), c.readRecord),
 		c.cost, c.progress, widget.NewSeparator())

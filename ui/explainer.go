@@ -59,9 +59,6 @@ type explainDesk interface {
 
 func newExplainScreen(sh explainShell, d explainDesk) *explainScreen {
 	x := &explainScreen{sh: sh, desk: d}
-	title := widget.NewLabelWithStyle("Explain an error", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameHeadingText
-	closeBtn := widget.NewButtonWithIcon("Close  (Esc)", theme.CancelIcon(), sh.closeTool)
 	intro := wrapLabel("Paste an error from a customer's log (an OAuth or OData error body, a WWW-Authenticate header, a licence or rate-limit message, " +
 		"an HTTP status line, a .NET exception) for what a live check would say. Secrets are removed first; nothing is sent anywhere.")
 	x.input = newEscEntry(x.escape)
@@ -83,7 +80,7 @@ func newExplainScreen(sh explainShell, d explainDesk) *explainScreen {
 	right := container.NewBorder(nil, container.NewHBox(x.copyText, x.copyMD, x.save), nil, nil, container.NewVScroll(x.list))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.4
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, closeBtn, title), intro, widget.NewSeparator())
+	top := container.NewVBox(toolHeader("Explain an error", sh.closeTool), intro, widget.NewSeparator())
 	x.content = container.NewBorder(top, nil, nil, nil, split)
 	x.showEmpty()
 	return x

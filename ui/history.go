@@ -36,10 +36,7 @@ type historyTab struct {
 	body        *fyne.Container
 }
 
-var historyCols = []struct {
-	title string
-	width float32
-}{{"Time", 170}, {"Profile", 150}, {"Kind", 60}, {"Request", 420}, {"Status", 70}, {"Duration", 80}, {"Token", 110}}
+var historyCols = []tableColumn{{"Time", 170}, {"Profile", 150}, {"Kind", 60}, {"Request", 420}, {"Status", 70}, {"Duration", 80}, {"Token", 110}}
 
 // historyShell is what the History tab needs of the window.
 type historyShell interface {
@@ -64,8 +61,7 @@ func newHistoryTab(sh historyShell, d historyDesk) *historyTab {
 	h.filter.Selected = allProfiles
 	h.note = widget.NewLabel("")
 	h.note.Importance = widget.LowImportance
-	h.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(h.entries), len(historyCols) },
+	h.table = newColumnsTable(historyCols, func() int { return len(h.entries) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
@@ -74,18 +70,6 @@ func newHistoryTab(sh historyShell, d historyDesk) *historyTab {
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			o.(*widget.Label).SetText(historyCell(h.entries[id.Row], id.Col))
 		})
-	h.table.ShowHeaderColumn = false
-	h.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	h.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(historyCols[id.Col].title)
-		}
-	}
-	for i, c := range historyCols {
-		h.table.SetColumnWidth(i, c.width)
-	}
 	h.exportBtn = widget.NewButtonWithIcon("Export…", theme.UploadIcon(), h.export)
 	refresh := widgets.NewTipButton("", theme.ViewRefreshIcon(), "Read the history again (runs from the command line appear too)", h.reload)
 	h.runs = newHistoryRuns(sh, d)

@@ -29,35 +29,19 @@ type historyRuns struct {
 	both   *widget.Button
 }
 
-var runCols = []struct {
-	title string
-	width float32
-}{{"", 44}, {"Started", 170}, {"Profile", 200}, {"Verdict", 70}, {"System User", 190}, {"Record", 100}, {"Run", 90}}
+var runCols = []tableColumn{{"", 44}, {"Started", 170}, {"Profile", 200}, {"Verdict", 70}, {"System User", 190}, {"Record", 100}, {"Run", 90}}
 
 func newHistoryRuns(sh historyShell, d historyDesk) *historyRuns {
 	h := &historyRuns{sh: sh, desk: d}
 	h.note = widgets.NewTipLabel("", fyne.TextStyle{}, "")
 	h.note.Truncation = fyne.TextTruncateEllipsis
-	h.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(h.runs), len(runCols) },
+	h.table = newColumnsTable(runCols, func() int { return len(h.runs) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
 			return container.NewStack(widget.NewCheck("", nil), l)
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) { h.cell(id, o.(*fyne.Container)) })
-	h.table.ShowHeaderColumn = false
-	h.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	h.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(runCols[id.Col].title)
-		}
-	}
-	for i, c := range runCols {
-		h.table.SetColumnWidth(i, c.width)
-	}
 	h.with = widget.NewButtonWithIcon("Compare with…", theme.ViewRestoreIcon(), h.compareWith)
 	h.both = widget.NewButtonWithIcon("Compare the two", theme.ViewRestoreIcon(), h.compareBoth)
 	h.both.Importance = widget.HighImportance
@@ -217,4 +201,29 @@ func (h *historyRuns) compareBoth() {
 		a, b = b, a
 	}
 	h.sh.compareRuns(a, b)
+}
+
+// tableColumn is a column of a table with headers: its title and width.
+type tableColumn struct {
+	title string
+	width float32
+}
+
+// newColumnsTable is a table with a bold header row of cols (no header column) and
+// rows rows, each cell made by create and filled by update.
+func newColumnsTable(cols []tableColumn, rows func() int, create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject)) *widget.Table {
+	t := widget.NewTableWithHeaders(func() (int, int) { return rows(), len(cols) }, create, update)
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText(cols[id.Col].title)
+		}
+	}
+	for i, c := range cols {
+		t.SetColumnWidth(i, c.width)
+	}
+	return t
 }

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
@@ -197,4 +199,11 @@ func (c *escCheck) TypedKey(ev *fyne.KeyEvent) {
 		return
 	}
 	c.Check.TypedKey(ev)
+}
+
+// toolHeader is a tool screen's top row: its title, and Close (Esc) on the right.
+func toolHeader(title string, close func()) fyne.CanvasObject {
+	t := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t.SizeName = theme.SizeNameHeadingText
+	return container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon("Close  (Esc)", theme.CancelIcon(), close), t)
 }
