@@ -27,7 +27,7 @@ demo: app
 # detector against a real gnome-keyring, then the real binary under Xvfb, then the
 # Linux tarball, .deb and .rpm built and checked as installers. `make test-windows`
 # (Windows under Wine) is a separate target: see docs/decisions.md for its times.
-test: lint unit e2e dist-linux
+test: lint lint-workflows unit e2e dist-linux
 
 lint:
 	@files=$$(git ls-files '*.go' 2>/dev/null); [ -n "$$files" ] || files=$$(find . -name '*.go' -not -path './.git/*'); \
