@@ -362,6 +362,15 @@ func TestCompareThroughTheDeskAgainstTheSandbox(t *testing.T) {
 	if after, _ := log.Runs(audit.Filter{}); len(after) != len(before) {
 		t.Errorf("comparing two History runs ran something: %d runs, were %d", len(after), len(before))
 	}
+
+	// One tick: Compare with… puts it on side A and leaves B to choose.
+	u.closeTool()
+	h.pick(h.runs[3].ID, false)
+	test.Tap(h.with)
+	u.Wait()
+	if !u.showing(c.content) || c.prof[0].Selected != h.runs[0].Profile || !strings.Contains(c.when[0].Selected, "run "+h.runs[0].ID) || c.prof[1].Selected != "" {
+		t.Errorf("Compare with…: A %q / %q, B %q", c.prof[0].Selected, c.when[0].Selected, c.prof[1].Selected)
+	}
 }
 
 // Cancel through the real desk: two profiles on an instance that never answers stop
