@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -49,6 +50,7 @@ type compareScreen struct {
 	pending *desk.Op                        // the comparison in flight (nil: none)
 	ran     int                             // fresh sides finished in the comparison in flight
 	last    *desk.Compared                  // the comparison shown
+	fold    *folded                         // its identical rows (nil: none)
 }
 
 // compareChoice is a side to preselect: a profile now, its latest run in History
@@ -566,12 +568,15 @@ var groupNames = map[string]string{
 // folded, and what was not compared.
 func (c *compareScreen) showResult(res desk.Compared) {
 	cmp := res.Comparison
+	c.fold = nil
 	c.copyBtn.Enable()
-	box := container.NewVBox()
+	// The rows are gathered first and the box made once: adding to a box lays out
+	// everything in it again, which made a long comparison quadratic.
+	var box []fyne.CanvasObject
 	for i, s := range []compare.Side{cmp.A, cmp.B} {
 		l := widgets.NewTipLabel(sideName(i)+":  "+s.Label, fyne.TextStyle{Bold: true}, s.Label)
 		l.Truncation = fyne.TextTruncateEllipsis
-		box.Add(container.NewBorder(nil, nil, widget.NewIcon(widgets.VerdictIcon(s.Verdict)), nil, l))
+		box = append(box, container.NewBorder(nil, nil, widget.NewIcon(widgets.VerdictIcon(s.Verdict)), nil, l))
 	}
 	same := len(cmp.Rows) - cmp.Differences
 	summary := differencesText(cmp)
@@ -580,24 +585,20 @@ func (c *compareScreen) showResult(res desk.Compared) {
 	}
 	head := widget.NewLabelWithStyle(summary, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head.Wrapping = fyne.TextWrapWord
-	box.Add(head)
+	box = append(box, head)
 	if cmp.Differences > 0 {
-		box.Add(compareRow("", "FIELD", "A", "B", true, true))
+		box = append(box, compareRow("", "FIELD", "A", "B", true, true))
 		for _, r := range cmp.Rows[:cmp.Differences] {
-			box.Add(compareRow(groupNames[r.Group], r.Field, r.A, r.B, true, false))
+			box = append(box, compareRow(groupNames[r.Group], r.Field, r.A, r.B, true, false))
 		}
 	}
 	if same > 0 {
-		rows := container.NewVBox(compareRow("", "FIELD", "A", "B", false, true))
-		for _, r := range cmp.Rows[cmp.Differences:] {
-			rows.Add(compareRow(groupNames[r.Group], r.Field, r.A, r.B, false, false))
-		}
-		item := widget.NewAccordionItem(fmt.Sprintf("%d identical rows", same), rows)
-		acc := widget.NewAccordion(item)
+		c.fold = foldedRows(cmp.Rows[cmp.Differences:])
+		box = append(box, c.fold.toggle)
+		box = append(box, c.fold.rows)
 		if cmp.Differences == 0 {
-			acc.Open(0)
+			c.fold.open()
 		}
-		box.Add(acc)
 	}
 	var notes []string
 	if !cmp.A.RecordRead || !cmp.B.RecordRead {
@@ -617,18 +618,69 @@ func (c *compareScreen) showResult(res desk.Compared) {
 		notes = append(notes, "The fresh runs could not be kept in History ("+res.HistoryErr.Error()+"): check the log folder's permissions.")
 	}
 	for _, n := range notes {
-		box.Add(wrapLabel(n))
+		box = append(box, wrapLabel(n))
 	}
-	c.result.Objects = []fyne.CanvasObject{box}
+	c.result.Objects = []fyne.CanvasObject{container.NewVBox(box...)}
 	c.result.Refresh()
+}
+
+// folded is the identical rows of a comparison, folded away behind a toggle and made
+// only when first shown (a long comparison is mostly identical rows).
+type folded struct {
+	same   []compare.Row
+	toggle *widget.Button
+	rows   *fyne.Container
+}
+
+func foldedRows(same []compare.Row) *folded {
+	f := &folded{same: same, rows: container.NewVBox()}
+	f.rows.Hide()
+	f.toggle = widget.NewButtonWithIcon("", theme.MenuExpandIcon(), func() {
+		if f.rows.Visible() {
+			f.close()
+		} else {
+			f.open()
+		}
+	})
+	f.toggle.Alignment = widget.ButtonAlignLeading
+	f.toggle.Importance = widget.LowImportance
+	f.close()
+	return f
+}
+
+func (f *folded) open() {
+	if len(f.rows.Objects) == 0 {
+		rows := []fyne.CanvasObject{compareRow("", "FIELD", "A", "B", false, true)}
+		for _, r := range f.same {
+			rows = append(rows, compareRow(groupNames[r.Group], r.Field, r.A, r.B, false, false))
+		}
+		f.rows.Objects = rows
+		f.rows.Refresh()
+	}
+	f.rows.Show()
+	f.toggle.SetText(fmt.Sprintf("Hide the %d identical rows", len(f.same)))
+	f.toggle.SetIcon(theme.MenuDropDownIcon())
+}
+
+func (f *folded) close() {
+	f.rows.Hide()
+	f.toggle.SetText(fmt.Sprintf("Show the %d identical rows", len(f.same)))
+	f.toggle.SetIcon(theme.MenuExpandIcon())
 }
 
 // compareRow is one row of the comparison: group, field, A and B, each cut to one
 // line with the whole value as its tooltip; a difference shows its values in bold.
 func compareRow(group, field, a, b string, differs, heading bool) fyne.CanvasObject {
 	cell := func(s string, bold bool) fyne.CanvasObject {
-		l := widgets.NewTipLabel(s, fyne.TextStyle{Bold: bold}, s)
-		l.Truncation = fyne.TextTruncateEllipsis
+		l := widgets.NewTipLabel(s, fyne.TextStyle{Bold: bold}, "")
+		// Cutting a label to its width shapes its text again at every layout, the
+		// most of what a long comparison costs: only values that may not fit the
+		// narrowest column (about 18 characters at the smallest window) are cut,
+		// and those show the whole value on hover.
+		if utf8.RuneCountInString(s) > fitsAnyColumn {
+			l.Truncation = fyne.TextTruncateEllipsis
+			l.SetToolTip(s)
+		}
 		if heading {
 			l.SizeName = theme.SizeNameCaptionText
 			l.TextStyle.Bold = true
@@ -640,6 +692,10 @@ func compareRow(group, field, a, b string, differs, heading bool) fyne.CanvasObj
 	g.(*widgets.TipLabel).SizeName = theme.SizeNameCaptionText
 	return container.New(&rowLayout{}, g, cell(field, false), cell(a, differs && !heading), cell(b, differs && !heading))
 }
+
+// fitsAnyColumn is the longest value that fits every comparison column uncut at the
+// smallest supported window (1024 wide: the field column is about 200 px).
+const fitsAnyColumn = 18
 
 // rowLayout lays a comparison row out: the group in a narrow column, then the field,
 // A and B sharing the rest (30, 35 and 35 %).

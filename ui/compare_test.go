@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/audit"
 	"trustedapp-tester/check"
@@ -176,18 +175,25 @@ func TestCompareViewWithFakeDesk(t *testing.T) {
 	}
 	got := texts(c.result)
 	for _, want := range []string{"A:  \"Test\", fresh run dddd4444", "B:  \"Test\", run bbbb2222", fmt.Sprintf("%d differences.", cmp.Differences),
-		"Verdict\npass\nfail", "Scopes granted\nread update\nread", "identical rows", "A: New ERP.net session"} {
+		"Verdict\npass\nfail", "Scopes granted\nread update\nread", "Show the", "A: New ERP.net session"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("result lacks %q:\n%s", want, got)
 		}
 	}
 	// Differences come first; the identical rows are folded.
-	if strings.Index(got, "Verdict\npass\nfail") > strings.Index(got, " identical rows\n") {
+	if strings.Index(got, "Verdict\npass\nfail") > strings.Index(got, "Show the ") {
 		t.Error("differences do not come first")
 	}
-	acc := find(c.result, func(o fyne.CanvasObject) bool { _, ok := o.(*widget.Accordion); return ok }).(*widget.Accordion)
-	if acc.Items[0].Open {
-		t.Error("identical rows are not folded")
+	if c.fold == nil || c.fold.rows.Visible() || len(c.fold.rows.Objects) != 0 || c.fold.toggle.Text != fmt.Sprintf("Show the %d identical rows", len(cmp.Rows)-cmp.Differences) {
+		t.Fatal("identical rows are not folded (nor left unmade)")
+	}
+	test.Tap(c.fold.toggle)
+	if !c.fold.rows.Visible() || !strings.Contains(texts(c.fold.rows), "System User\nsvc-import\nsvc-import") {
+		t.Errorf("unfolded: %q", texts(c.fold.rows))
+	}
+	test.Tap(c.fold.toggle)
+	if c.fold.rows.Visible() {
+		t.Error("the identical rows did not fold again")
 	}
 	if !strings.Contains(sh.status, "differences.") {
 		t.Errorf("status %q", sh.status)
@@ -425,4 +431,33 @@ func compareScreenCapture(t *testing.T, th fyne.Theme) image.Image {
 	d.done(desk.Compared{Op: d.op.ID, Comparison: sampleComparison(), Sessions: [2]*check.SessionCost{{State: check.SessionOpened, HoldsUntil: fixedNow.Add(20 * time.Minute), LatestUntil: fixedNow.Add(time.Hour)}}})
 	u.Wait()
 	return captureAt(t, u, th)
+}
+
+// BenchmarkCompareViewRows draws a comparison of two runs of a profile with 200 API
+// calls (about 430 rows, half of them different): what showing it costs the UI
+// goroutine, and the memory it holds.
+func BenchmarkCompareViewRows(b *testing.B) {
+	test.NewTempApp(b)
+	c := newCompareScreen(&fakeCompareShell{}, newFakeCompareDesk())
+	w := test.NewWindow(c.content)
+	defer w.Close()
+	w.Resize(fyne.NewSize(1024, 700))
+	run := func(id string, fail bool) check.RunSummary {
+		s := check.RunSummary{ID: id, Profile: "Test", Started: fixedNow, Verdict: check.Pass}
+		for i := 0; i < 200; i++ {
+			st := check.StepSummary{Kind: check.StepAPI, Name: fmt.Sprintf("API GET /api/domain/odata/Entity%03d?$top=5", i), Verdict: check.Pass, Status: 200, DurationMS: 40}
+			if fail && i%2 == 0 {
+				st.Verdict, st.Status = check.Fail, 403
+			}
+			s.Steps = append(s.Steps, st)
+		}
+		return s
+	}
+	cmp := compare.Runs(run("aaaa0001", false), run("bbbb0002", true), "A", "B")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c.showResult(desk.Compared{Comparison: cmp})
+	}
+	b.ReportMetric(float64(len(cmp.Rows)), "rows")
 }
