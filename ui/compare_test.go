@@ -433,18 +433,19 @@ func compareScreenCapture(t *testing.T, th fyne.Theme) image.Image {
 	return captureAt(t, u, th)
 }
 
-// BenchmarkCompareViewRows draws a comparison of two runs of a profile with 200 API
-// calls (about 430 rows, half of them different): what showing it costs the UI
-// goroutine, and the memory it holds.
+// BenchmarkCompareViewRows draws a comparison of two runs of a profile with 3 API calls
+// (one of them different) and with 200 (about 410 rows, half of them different): what
+// showing it costs the UI goroutine.
 func BenchmarkCompareViewRows(b *testing.B) {
 	test.NewTempApp(b)
 	c := newCompareScreen(&fakeCompareShell{}, newFakeCompareDesk())
 	w := test.NewWindow(c.content)
 	defer w.Close()
 	w.Resize(fyne.NewSize(1024, 700))
-	run := func(id string, fail bool) check.RunSummary {
-		s := check.RunSummary{ID: id, Profile: "Test", Started: fixedNow, Verdict: check.Pass}
-		for i := 0; i < 200; i++ {
+	run := func(id string, calls int, fail bool) check.RunSummary {
+		s := check.RunSummary{ID: id, Profile: "Test", Started: fixedNow, Verdict: check.Pass, SystemUser: "svc-import",
+			ScopesRequested: []string{"read", "update"}, ScopesGranted: []string{"read", "update"}}
+		for i := 0; i < calls; i++ {
 			st := check.StepSummary{Kind: check.StepAPI, Name: fmt.Sprintf("API GET /api/domain/odata/Entity%03d?$top=5", i), Verdict: check.Pass, Status: 200, DurationMS: 40}
 			if fail && i%2 == 0 {
 				st.Verdict, st.Status = check.Fail, 403
@@ -453,11 +454,15 @@ func BenchmarkCompareViewRows(b *testing.B) {
 		}
 		return s
 	}
-	cmp := compare.Runs(run("aaaa0001", false), run("bbbb0002", true), "A", "B")
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		c.showResult(desk.Compared{Comparison: cmp})
+	for _, calls := range []int{3, 200} {
+		cmp := compare.Runs(run("aaaa0001", calls, false), run("bbbb0002", calls, true), "A", "B")
+		b.Run(fmt.Sprintf("%d_calls", calls), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				c.showResult(desk.Compared{Comparison: cmp})
+			}
+			b.ReportMetric(float64(len(cmp.Rows)), "rows")
+			b.ReportMetric(float64(cmp.Differences), "differences")
+		})
 	}
-	b.ReportMetric(float64(len(cmp.Rows)), "rows")
 }
