@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"fmt"
 	"image"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -255,4 +257,43 @@ func explainScreenCapture(t *testing.T, th fyne.Theme) image.Image {
 	u.explainer.primary()
 	u.Wait()
 	return captureAt(t, u, th)
+}
+
+// A real answer from the sandbox (a live run over HTTP on 127.0.0.1), pasted as support
+// staff would get it from a log: "Explain an error…" names the same finding as the live
+// check and explains it with the same title Guidance showed.
+func TestExplainPastedSandboxAnswer(t *testing.T) {
+	e := sandboxEnv(t, Deps{})
+	u := e.u
+	for _, name := range []string{"Sandbox: rotated-secret", "Sandbox: read-only-write"} {
+		u.selectProfile(name)
+		u.StartRun()
+		u.Wait()
+		r := u.desk.RunOf(name)
+		var live check.Finding
+		var answer check.Exchange
+		for _, s := range r.Report.Steps {
+			for _, f := range s.Findings {
+				if f.Severity == check.SevFail && live.Code == "" && len(s.Exchanges) > 0 {
+					live, answer = f, s.Exchanges[len(s.Exchanges)-1]
+				}
+			}
+		}
+		if live.Code == "" {
+			t.Fatalf("%s: no failing finding with an answer", name)
+		}
+		pasted := fmt.Sprintf("%s %s\nHTTP/1.1 %d %s\n%s", answer.Method, answer.URL, answer.Status, http.StatusText(answer.Status), answer.ResponseBody)
+		u.ExplainError()
+		u.explainer.input.SetText(pasted)
+		u.StartRun() // Ctrl+Enter explains
+		u.Wait()
+		res := u.explainer.res
+		if res == nil || !res.Recognised || res.Findings[0].Code != live.Code {
+			t.Fatalf("%s: pasted %q explained as %+v, the live check said %s", name, pasted, res, live.Code)
+		}
+		if want := guide.Explain(live.Code, live.Evidence).Title; !strings.Contains(texts(u.explainer.list), want) {
+			t.Errorf("%s: explanation lacks %q", name, want)
+		}
+		u.closeTool()
+	}
 }
