@@ -200,3 +200,21 @@ func captureAt(t *testing.T, u *UI, th fyne.Theme) image.Image {
 	w.Canvas().Unfocus()
 	return w.Canvas().Capture()
 }
+
+// "Inspect a token…" (Ctrl+I works on any screen) from a tool screen shows the
+// inspection in the run view; Ctrl+Enter there never tests the profile behind it.
+func TestInspectTokenFromAToolScreen(t *testing.T) {
+	e := newEnv(t, Deps{Run: replayRun(healthyReport())}, acme())
+	u := e.u
+	u.ExplainError()
+	u.StartRun()
+	u.Wait()
+	if u.desk.RunOf("Nightly import") != nil {
+		t.Fatal("Ctrl+Enter on the explain screen tested the profile")
+	}
+	u.InspectToken("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln")
+	u.Wait()
+	if r := u.desk.RunOf("Nightly import"); r == nil || !r.Supplied || !u.showing(u.run.content) {
+		t.Errorf("the inspection did not show in the run view (run %v)", r)
+	}
+}

@@ -40,7 +40,7 @@ type UI struct {
 	run     *runView
 	editor  *editor
 	welcome fyne.CanvasObject
-	right   *fyne.Container // the run view, the editor or the welcome panel
+	right   *fyne.Container // the run view, the editor, the welcome panel or a tool screen
 	content fyne.CanvasObject
 	status  *widget.Label
 
@@ -187,8 +187,14 @@ func (u *UI) closeEditor() {
 
 // StartRun tests the selected profile: the engine runs on a goroutine and streams
 // steps into the timeline. A second call while running is ignored, and so is one while
-// the editor is open.
-func (u *UI) StartRun() { u.startRun(false, nil) }
+// the editor is open; on a tool screen it is that screen's action (Compare, Explain).
+func (u *UI) StartRun() {
+	if t := u.tool(); t != nil {
+		t.primary() // Ctrl+Enter on a tool screen is its own action
+		return
+	}
+	u.startRun(false, nil)
+}
 
 // StartFreshRun runs the test with a new token from the Identity Server, bypassing the
 // token cache (after changing the Trusted App, for instance). For a profile tagged
@@ -223,15 +229,14 @@ func freshTokenCost(name string) string {
 
 // InspectToken runs the test on a token the user supplied instead of requesting one:
 // its claims, its signature against the instance's keys and the API calls with it.
-func (u *UI) InspectToken(raw string) { u.startRun(false, check.NewAccessToken(raw)) }
+func (u *UI) InspectToken(raw string) {
+	u.closeTool() // the inspection shows in the run view
+	u.startRun(false, check.NewAccessToken(raw))
+}
 
 func (u *UI) startRun(fresh bool, supplied *check.AccessToken) {
-	if t := u.tool(); t != nil {
-		t.primary() // Ctrl+Enter on a tool screen is its own action
-		return
-	}
 	p, ok := u.desk.Current()
-	if !ok || u.desk.Running() || u.showing(u.editor.content) {
+	if !ok || u.desk.Running() || u.showing(u.editor.content) || u.tool() != nil {
 		return
 	}
 	if u.desk.SandboxGone(p) {
