@@ -10,6 +10,12 @@
 //     record read (Desk.ReadRecord), an import (Desk.ReadImport, Desk.Import), an export
 //     (Desk.ExportProfiles, Desk.ExportHistory, Desk.SaveReport) and the sandbox's setup
 //     (Desk.TrySandbox);
+//   - the doctor's operations on a Trusted App's secret and record (doctor_setup.go):
+//     the ApplicationSecretHash row and the stored secret's hash (Desk.SecretHash: the
+//     secret stays in the desk), reading a record with another profile's token
+//     (Desk.RecordReaders, Desk.ReadRecordWith), a new Trusted App's secret and record
+//     values (Desk.NewTrustedApp, Desk.ExportSetup) and the least-privilege advice
+//     (Desk.LeastPrivilege);
 //   - the profile operations with their secrets, which it hands to package profiles
 //     (the same code the trustedapp-check command uses): save (Desk.SaveProfile),
 //     rename (Desk.RenameProfile), duplicate (Desk.DuplicateProfile), delete
@@ -75,6 +81,9 @@ type Deps struct {
 	Now        func() time.Time
 	// Options are the base options of every run and call.
 	Options check.Options
+
+	// NewSecret makes a new client secret (check.NewClientSecret; tests pin it).
+	NewSecret func() (string, error)
 }
 
 // SandboxStarter starts the sandbox (once) and returns its scenarios as profiles.

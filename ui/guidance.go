@@ -26,6 +26,10 @@ type guidanceTab struct {
 	p       profiles.Profile
 	r       check.Report
 	content fyne.CanvasObject
+	// rec is the Trusted App record read for the run shown (nil: not read); advice the
+	// least-privilege advice shown (guidance_doctor.go).
+	rec    *check.TrustedAppRecord
+	advice []check.Finding
 }
 
 // guidanceShell is what the Guidance tab needs of the window.
@@ -35,12 +39,15 @@ type guidanceShell interface {
 	openURL(string)
 	openTab(name string)
 	saveFile(name string, write func(fyne.URIWriteCloser))
+	readRecordWith(reader string)
 }
 
 // guidanceDesk is what the Guidance tab asks of the desk.
 type guidanceDesk interface {
 	Explain(code string, evidence map[string]string) guide.Explanation
 	SaveReport(wc fyne.URIWriteCloser, p profiles.Profile, r check.Report, done func(desk.Written)) *desk.Op
+	RecordReaders(name string) []desk.RecordReader
+	LeastPrivilege(p profiles.Profile, r check.Report, rec *check.TrustedAppRecord) []check.Finding
 }
 
 func newGuidanceTab(sh guidanceShell, d guidanceDesk) *guidanceTab {
@@ -68,8 +75,15 @@ func stepFindings(r check.Report, code string) []check.Finding {
 
 // set shows r's explanations.
 func (g *guidanceTab) set(p profiles.Profile, r check.Report) {
-	g.p, g.r = p, r
+	g.p, g.r, g.rec = p, r, nil
+	g.render()
+}
+
+// render shows the explanations of the report, and the advice.
+func (g *guidanceTab) render() {
+	r := g.r
 	g.list.Objects = nil
+	g.advice = nil
 	if len(r.Steps) == 0 {
 		g.copyBtn.Disable()
 		g.saveBtn.Disable()
@@ -127,6 +141,10 @@ func (g *guidanceTab) set(p profiles.Profile, r check.Report) {
 			g.list.Add(g.findingView(f, nil))
 		}
 	}
+	if a := g.adviceSection(); a != nil {
+		g.list.Add(widget.NewSeparator())
+		g.list.Add(a)
+	}
 	g.list.Refresh()
 }
 
@@ -149,6 +167,9 @@ func (g *guidanceTab) findingView(f check.Finding, steps []string) fyne.CanvasOb
 		what = f.Message
 	}
 	box.Add(wrapLabel(what))
+	if f.Code == check.TokInvalidClient {
+		box.Add(g.readOffer()) // the one action that tells which field is wrong
+	}
 	section := func(title string, lines []string) {
 		if len(lines) > 0 {
 			box.Add(keyLabel(title))

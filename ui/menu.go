@@ -36,6 +36,7 @@ func (u *UI) commands() []*command {
 		{"Inspect a token…", fyne.KeyI, ctrl, u.run.header.askToken},
 		nil,
 		{"New profile", fyne.KeyN, ctrl, u.NewProfile},
+		{"New Trusted App…", fyne.KeyN, ctrl | fyne.KeyModifierShift, u.NewTrustedApp},
 		{"Edit profile", fyne.KeyE, ctrl, u.EditCurrent},
 		{"Save profile", fyne.KeyS, ctrl, u.SaveEditor},
 		{"Find a profile", fyne.KeyF, ctrl, u.focusSearch},

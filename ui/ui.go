@@ -39,6 +39,7 @@ type UI struct {
 	sidebar *sidebar
 	run     *runView
 	editor  *editor
+	newApp  *newApp
 	welcome fyne.CanvasObject
 	right   *fyne.Container // the run view, the editor or the welcome panel
 	content fyne.CanvasObject
@@ -69,6 +70,7 @@ func (u *UI) build() {
 	u.run = newRunView(u, u.desk)
 	u.welcome = newWelcome(u, u.desk)
 	u.editor = newEditor(u, u.desk)
+	u.newApp = newNewApp(u, u.desk)
 	u.right = container.NewStack(u.welcome)
 	split := container.NewHSplit(u.sidebar.content, container.NewBorder(nil, u.status, nil, nil, u.right))
 	split.Offset = 0.2
@@ -295,7 +297,7 @@ func (u *UI) RunFinished(r *desk.Run) {
 		return
 	}
 	u.run.show(r.Profile, r)
-	u.setStatus(verdictSentence(r.Report))
+	u.setStatus(verdictSentence(r.Report) + u.run.guidance.adviceCount())
 	if r.HistoryErr != nil {
 		u.setStatus("The run finished, but the history log could not be written: " + r.HistoryErr.Error() + ". Check the log folder's permissions.")
 	}

@@ -11,6 +11,7 @@ import (
 type welcomeShell interface {
 	TrySandbox()
 	NewProfile()
+	NewTrustedApp()
 }
 
 // welcomeDesk is what the welcome panel asks of the desk.
@@ -33,7 +34,9 @@ func newWelcome(sh welcomeShell, d welcomeDesk) fyne.CanvasObject {
 		sandbox.Disable()
 	}
 	newBtn := widget.NewButtonWithIcon("New profile", theme.ContentAddIcon(), sh.NewProfile)
-	box := container.NewVBox(title, text, container.NewHBox(sandbox, newBtn))
+	newApp := widget.NewButtonWithIcon("New Trusted App…", theme.ContentAddIcon(), sh.NewTrustedApp)
+	setup := wrapLabel("Setting up a new Trusted App? “New Trusted App…” makes its client secret, keeps it in the system keychain and lists the record values to enter in ERP.net, each ready to copy.")
+	box := container.NewVBox(title, text, container.NewHBox(sandbox, newBtn), widget.NewSeparator(), setup, container.NewHBox(newApp))
 	return container.NewPadded(container.NewVBox(container.NewGridWrap(fyne.NewSize(640, 0)), box))
 }
 
