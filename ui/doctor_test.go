@@ -730,3 +730,28 @@ func doctorEnv(t *testing.T) *env {
 	e.u.Wait()
 	return e
 }
+// The case: "rotated-secret" read with "healthy"'s token. Before the hash row,
+// the Record tab said every field was right while the token request failed.
+func TestRotatedSecretReadWithHealthysToken(t *testing.T) {
+	e := sandboxEnv(t, Deps{})
+	u := e.u
+	u.selectProfile("Sandbox: healthy")
+	u.StartRun()
+	u.Wait()
+	u.selectProfile("Sandbox: rotated-secret")
+	u.StartRun()
+	u.Wait()
+	u.run.tabs.SelectIndex(4)
+	u.Wait()
+	rt := u.run.record
+	for _, o := range rt.source.Options {
+		if strings.HasPrefix(o, "the token of “Sandbox: healthy”") {
+			rt.source.SetSelected(o)
+		}
+	}
+	test.Tap(rt.read)
+	u.Wait()
+	if strings.Contains(u.status.Text, "every field client credentials needs is right") || !strings.Contains(u.status.Text, "1 field to fix: ApplicationSecretHash") {
+		t.Fatalf("status %q", u.status.Text)
+	}
+}
