@@ -755,3 +755,27 @@ func TestRotatedSecretReadWithHealthysToken(t *testing.T) {
 		t.Fatalf("status %q", u.status.Text)
 	}
 }
+
+// Plain Esc reaches the canvas as a typed key, not a shortcut: it cancels the run in
+// flight; with a dialog open it closes the dialog first and the run goes on.
+func TestEscapeCancelsTheRun(t *testing.T) {
+	started := make(chan struct{})
+	e := newEnv(t, Deps{Run: blockingRun(started)}, acme())
+	u := e.u
+	u.StartRun()
+	<-started
+	u.newApp.open(false) // (the menu does not open it while a test runs)
+	esc := u.win.Canvas().OnTypedKey()
+	esc(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if u.newApp.form != nil {
+		t.Fatal("Esc did not close the dialog")
+	}
+	if !u.Running() {
+		t.Fatal("the Esc that closed the dialog also cancelled the run")
+	}
+	u.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	u.Wait()
+	if r := u.desk.Report("Nightly import"); r == nil || !r.Cancelled {
+		t.Fatalf("Esc did not cancel the run: %+v", r)
+	}
+}

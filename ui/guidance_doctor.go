@@ -45,14 +45,15 @@ func (g *guidanceTab) readOffer() fyne.CanvasObject {
 	}
 	label()
 	btn.OnTapped = func() { g.sh.readRecordWith(chosen) }
-	row := container.NewHBox(btn)
+	var row fyne.CanvasObject = container.NewHBox(btn)
 	if len(names) > 1 {
 		pick := widget.NewSelect(names, func(s string) {
 			chosen = s
 			label()
 		})
 		pick.SetSelected(chosen)
-		row = container.NewHBox(widget.NewLabel("Read with"), pick, btn)
+		// The choice takes the room between its label and the button: names stay whole.
+		row = container.NewBorder(nil, nil, widget.NewLabel("Read with"), btn, pick)
 	}
 	if u := readers[0].SystemUser(); u != "" && len(names) == 1 {
 		text.SetText(text.Text + " “" + chosen + "” acts as " + u + ".")

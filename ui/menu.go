@@ -66,6 +66,14 @@ func (u *UI) installCommands() {
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: ctrl}, func(fyne.Shortcut) { u.StartRun() })
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: ctrl | fyne.KeyModifierShift}, func(fyne.Shortcut) { u.StartFreshRun() })
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEscape}, func(fyne.Shortcut) { u.CancelRun() })
+	// A key without a modifier is no shortcut to a real driver: plain Esc reaches the
+	// canvas as a typed key (when no field has the keyboard). Dialogs that close on Esc
+	// chain in front of this (escapeCloses).
+	u.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape {
+			u.CancelRun()
+		}
+	})
 
 	help := fyne.NewMenu("Help",
 		fyne.NewMenuItem("ERP.net docs: client credentials", func() { u.openURL(guide.OverviewURL) }),
