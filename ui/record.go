@@ -354,9 +354,9 @@ func (t *recordTab) show(checks []check.RecordCheck) {
 		}
 	}
 	if t.hash.Name == t.p.Name && t.hash.Name != "" {
-		rows = insertRowAfter(rows, "ClientType", t.hash.Row)
+		rows = check.WithSecretHashRow(rows, t.hash.Row)
 	} else if t.p.ClientID != "" {
-		rows = insertRowAfter(rows, "ClientType", check.RecordCheck{Field: hashField, State: check.RecordUnknown, Actual: "not compared",
+		rows = check.WithSecretHashRow(rows, check.RecordCheck{Field: hashField, State: check.RecordUnknown, Actual: "not compared",
 			Want: "base64(SHA-256(the app's secret))", Note: "Open this tab again, test the profile or read the record to see the hash the record must hold (the profile editor shows it too)."})
 	}
 	check.SortRecordChecks(rows)
@@ -378,16 +378,6 @@ func (t *recordTab) show(checks []check.RecordCheck) {
 
 // hashField is the checklist row the tab adds from the desk's comparison.
 const hashField = "ApplicationSecretHash"
-
-// insertRowAfter puts row after the row for field (at the end when there is none).
-func insertRowAfter(rows []check.RecordCheck, field string, row check.RecordCheck) []check.RecordCheck {
-	for i, r := range rows {
-		if r.Field == field {
-			return append(rows[:i+1], append([]check.RecordCheck{row}, rows[i+1:]...)...)
-		}
-	}
-	return append(rows, row)
-}
 
 // recordRow is one checklist row; copyHash, when not nil, gives it a button that copies
 // the hash the record must hold.
