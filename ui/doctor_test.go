@@ -213,6 +213,10 @@ func TestRecordTabHashAndReaders(t *testing.T) {
 	if len(dk.readWith) != 1 || dk.readWith[0] != "Reader two" || rt.source.Selected != "the token of “Reader two” (requested first)" || rt.read.Text != "Cancel" {
 		t.Fatalf("read with %v, selected %q, button %q", dk.readWith, rt.source.Selected, rt.read.Text)
 	}
+	rt.readWith("Price sync") // a second click while the first read runs
+	if len(dk.readWith) != 1 || !strings.Contains(sh.status, "is in flight") {
+		t.Fatalf("a second read started: %v, status %q", dk.readWith, sh.status)
+	}
 	hash := check.ApplicationSecretHash("old")
 	readerRun := finishedRun(7, profiles.Profile{Name: "Reader two"})
 	dk.done(desk.RecordRead{Op: desk.OpID(dk.reads), Source: desk.RecordSource{Run: readerRun},

@@ -235,6 +235,7 @@ func (t *recordTab) refreshSourcesKeep() {
 // offer after invalid_client): it is chosen in the "Read with" list, and read.
 func (t *recordTab) readWith(reader string) {
 	if t.pending != nil {
+		t.sh.setStatus("A read of the Trusted App record is in flight: wait for it, or press Cancel and read again.")
 		return
 	}
 	t.refreshSources()
