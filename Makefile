@@ -9,7 +9,7 @@ LDFLAGS := -X trustedapp-tester/internal/version.Version=$(VERSION)
 # Fyne logs a locale error under LANG=C.UTF-8; en_US.UTF-8 needs no locale package.
 export LANG := en_US.UTF-8
 
-.PHONY: build app cli demo test lint unit e2e deb bench screenshots dist clean-dist dist-cli dist-linux dist-windows dist-deb release-linux-app release-windows-app windows-toolchain test-windows lint-workflows icon clean
+.PHONY: build app cli demo test lint unit e2e deb bench screenshots dist clean-dist dist-cli dist-linux dist-windows dist-deb release-linux-app release-windows-app windows-toolchain test-windows test-windows-cli lint-workflows icon clean
 
 build: app cli
 
@@ -27,7 +27,7 @@ demo: app
 # detector against a real gnome-keyring, then the real binary under Xvfb, then the
 # Linux tarball, .deb and .rpm built and checked as installers. `make test-windows`
 # (Windows under Wine) is a separate target: see docs/decisions.md for its times.
-test: lint unit e2e dist-linux
+test: lint lint-workflows unit e2e dist-linux
 
 lint:
 	@files=$$(git ls-files '*.go' 2>/dev/null); [ -n "$$files" ] || files=$$(find . -name '*.go' -not -path './.git/*'); \
@@ -131,6 +131,11 @@ windows-toolchain:
 # and the MSI installed, run (healthy scenario), upgraded and uninstalled.
 test-windows: dist-windows
 	scripts/test-windows.sh $(VERSION) $(MSI) $(WIN_CLI)
+
+# The same without the desktop app's cross-build and the installer phase: the
+# cgo-free packages' tests and the Windows CLI under Wine (minutes, not a quarter hour).
+test-windows-cli: windows-toolchain $(WIN_CLI)
+	SKIP_INSTALLER=1 scripts/test-windows.sh $(VERSION) none $(WIN_CLI)
 
 # The Debian package alone (kept for `make dist-deb` users) and its check.
 dist-deb deb: dist-linux

@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"trustedapp-tester/internal/testdir"
 )
 
 // failingSecrets is the OS keychain (go-keyring's mock) with a fault put in on purpose:
@@ -63,12 +66,13 @@ func (f *failingSecrets) Rename(oldName, newName string) error {
 }
 
 // breakStore makes every change to s fail from now until the returned func undoes it:
-// its folder becomes read-only, or for root (who ignores permissions) a directory takes
-// the file's place (the file is kept aside and put back).
+// its folder becomes read-only, or for root (who ignores permissions) and on Windows
+// (where a folder's read-only bit does not stop writes) a directory takes the file's
+// place (the file is kept aside and put back).
 func breakStore(t *testing.T, s *Store) func() {
 	t.Helper()
 	dir := filepath.Dir(s.Path())
-	if os.Geteuid() != 0 {
+	if os.Geteuid() != 0 && runtime.GOOS != "windows" {
 		if err := os.Chmod(dir, 0o500); err != nil {
 			t.Fatal(err)
 		}
@@ -82,7 +86,7 @@ func breakStore(t *testing.T, s *Store) func() {
 		t.Fatal(err)
 	}
 	return func() {
-		_ = os.RemoveAll(s.Path())
+		_ = testdir.Remove(s.Path())
 		_ = os.Rename(aside, s.Path())
 	}
 }

@@ -13,6 +13,11 @@ func packages(t *testing.T) []Package {
 	t.Helper()
 	_, file, _, _ := runtime.Caller(0)
 	root := filepath.Join(filepath.Dir(file), "..", "..")
+	if _, err := exec.LookPath("go"); err != nil {
+		// A test binary cross-compiled for Windows and run under Wine (make
+		// test-windows) has no Go toolchain beside it; CI checks the rules on Linux.
+		t.Skip("the go command is not on PATH: the import rules are checked where it is")
+	}
 	cmd := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "./...")
 	cmd.Dir = root
 	out, err := cmd.Output()
