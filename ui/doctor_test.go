@@ -734,6 +734,7 @@ func doctorEnv(t *testing.T) *env {
 	e.u.Wait()
 	return e
 }
+
 // The case: "rotated-secret" read with "healthy"'s token. Before the hash row,
 // the Record tab said every field was right while the token request failed.
 func TestRotatedSecretReadWithHealthysToken(t *testing.T) {
