@@ -309,3 +309,15 @@ func SecretHashRow(rec *TrustedAppRecord, secret string) (RecordCheck, *SecretHa
 	}
 	return row, &c
 }
+
+// WithSecretHashRow puts the ApplicationSecretHash row into a record checklist, after
+// ClientType (at the end when there is none), as the record command and the app's Record
+// tab list it.
+func WithSecretHashRow(rows []RecordCheck, row RecordCheck) []RecordCheck {
+	for i, r := range rows {
+		if r.Field == "ClientType" {
+			return append(rows[:i+1], append([]RecordCheck{row}, rows[i+1:]...)...)
+		}
+	}
+	return append(rows, row)
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
 )
 
@@ -236,5 +237,24 @@ func TestSecretHashRowFromSandbox(t *testing.T) {
 	}
 	if row, _ := SecretHashRow(rec, "x-secret"); row.State != RecordBad || row.Actual != "empty" || !strings.Contains(row.Note, "no secret") {
 		t.Errorf("empty field: %+v", row)
+	}
+}
+
+// The ApplicationSecretHash row goes after ClientType, or last in a list without it.
+func TestWithSecretHashRow(t *testing.T) {
+	row := RecordCheck{Field: "ApplicationSecretHash"}
+	names := func(rows []RecordCheck) string {
+		var out []string
+		for _, r := range rows {
+			out = append(out, r.Field)
+		}
+		return strings.Join(out, " ")
+	}
+	list := RecordChecklist(profiles.Profile{ClientID: "com.acme/x"}, nil, "")
+	if got := names(WithSecretHashRow(list, row)); !strings.HasPrefix(got, "ApplicationUri IsEnabled ClientType ApplicationSecretHash SystemUserAllowed") {
+		t.Errorf("order %s", got)
+	}
+	if got := names(WithSecretHashRow([]RecordCheck{{Field: "Scope"}}, row)); got != "Scope ApplicationSecretHash" {
+		t.Errorf("without ClientType: %s", got)
 	}
 }

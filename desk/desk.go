@@ -12,6 +12,12 @@
 //     (Desk.TrySandbox), History's runs (Desk.ReadRuns), a comparison of two runs
 //     (Desk.Compare, doctor_compare.go) and the explanation of a pasted error
 //     (Desk.ExplainText, Desk.SaveExplanation, doctor_explain.go);
+//   - the doctor's operations on a Trusted App's secret and record (doctor_setup.go):
+//     the ApplicationSecretHash row and the stored secret's hash (Desk.SecretHash: the
+//     secret stays in the desk), reading a record with another profile's token
+//     (Desk.RecordReaders, Desk.ReadRecordWith), a new Trusted App's secret and record
+//     values (Desk.NewTrustedApp, Desk.ExportSetup) and the least-privilege advice
+//     (Desk.LeastPrivilege);
 //   - the profile operations with their secrets, which it hands to package profiles
 //     (the same code the trustedapp-check command uses): save (Desk.SaveProfile),
 //     rename (Desk.RenameProfile), duplicate (Desk.DuplicateProfile), delete
@@ -77,6 +83,9 @@ type Deps struct {
 	Now        func() time.Time
 	// Options are the base options of every run and call.
 	Options check.Options
+
+	// NewSecret makes a new client secret (check.NewClientSecret; tests pin it).
+	NewSecret func() (string, error)
 }
 
 // SandboxStarter starts the sandbox (once) and returns its scenarios as profiles.

@@ -63,6 +63,10 @@ type RecordRead struct {
 	Source    RecordSource
 	Result    check.RecordResult
 	Cancelled bool
+
+	// SecretHash is the record's ApplicationSecretHash compared with the stored secret
+	// of the profile shown (Desk.SecretHash).
+	SecretHash SecretHash
 }
 
 // ReadRecord reads the Trusted App record of the profile called name with the token
@@ -88,6 +92,7 @@ func (d *Desk) ReadRecord(name string, run *Run, source RecordSource, began func
 		ctx, cancel := context.WithTimeout(op.ctx, p.Timeout())
 		defer cancel()
 		res := d.deps.ReadRecord(ctx, p, tok, p.ClientID, opts)
-		finish(op, done, RecordRead{Op: op.ID, Run: shown, Source: source, Result: res, Cancelled: op.ctx.Err() != nil})
+		finish(op, done, RecordRead{Op: op.ID, Run: shown, Source: source, Result: res,
+			SecretHash: d.secretHashOf(name, res.Record), Cancelled: op.ctx.Err() != nil})
 	})
 }

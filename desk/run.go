@@ -35,6 +35,9 @@ type Run struct {
 
 	d      *Desk
 	cancel context.CancelFunc
+	// secretHash compares the secret the run used with nothing yet: the hash the record
+	// must hold (doctor_setup.go). Its Name is "" for an inspection (no secret).
+	secretHash SecretHash
 	// then, when set, is called once with the finished run (a custom call waiting for
 	// a renewed token).
 	then func(*Run)
@@ -149,12 +152,16 @@ func (d *Desk) startRun(fresh bool, supplied *check.AccessToken, then func(*Run)
 			}
 		}
 		rep := d.deps.Run(ctx, p, secret, opts, r.step)
+		var hash SecretHash
+		if supplied == nil {
+			hash = secretHashFrom(p.Name, secret, nil)
+		}
 		secret = ""
 		var histErr error
 		if d.deps.History != nil {
 			histErr = d.deps.History.AppendReport(p.Name, p.ClientID, rep)
 		}
-		r.finished(rep, histErr)
+		r.finished(rep, histErr, hash)
 	})
 	return Started
 }
@@ -194,9 +201,9 @@ func (r *Run) step(s check.Step) {
 }
 
 // finished takes the run's report.
-func (r *Run) finished(rep check.Report, histErr error) {
+func (r *Run) finished(rep check.Report, histErr error, hash SecretHash) {
 	fyne.Do(func() {
-		r.Report, r.HistoryErr = rep, histErr
+		r.Report, r.HistoryErr, r.secretHash = rep, histErr, hash
 		r.d.end(r)
 	})
 }

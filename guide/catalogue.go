@@ -59,7 +59,7 @@ func networkField(name, expect string) Field {
 // Recurring sentences.
 const (
 	whereToFix   = "Open the Trusted App in Instance Manager -> Security -> Trusted Apps (on the hosted service without Instance Manager access, open a ticket at support.erp.net)."
-	rotateSecret = "If the secret is unknown or was rotated, make a new one, compute base64(SHA-256(secret)) locally (this tool's profile editor shows the hash; never paste the secret into a web page) and put the hash in ApplicationSecretHash; on the hosted service send only that hash in the support ticket."
+	rotateSecret = "If the secret is unknown or was rotated, make a new one (this tool's New Trusted App…, or trustedapp-check secret new, shows it once with its hash), or compute base64(SHA-256(secret)) locally (this tool's profile editor shows the hash of the secret typed or stored; never paste the secret into a web page), and put the hash in ApplicationSecretHash; on the hosted service send only that hash in the support ticket."
 	rerunFresh   = "Run the check again with a fresh token (trustedapp-check check PROFILE --fresh, or Run in the app); the Token step should pass."
 	rerunCheck   = "Run the check again; this finding should be gone."
 )
@@ -426,7 +426,7 @@ var catalogue = map[string]entry{
 			whereToFix,
 			"Check that ApplicationUri is exactly[[ {client_id}||the profile's client_id]] and that the app lives in this instance.",
 			"Check IsEnabled = true and ClientType = Confidential.",
-			"Compare ApplicationSecretHash with the hash of the profile's secret (the profile editor shows it). " + rotateSecret,
+			"Compare ApplicationSecretHash with the hash of the profile's secret: this tool's Record tab compares them and names a hash made the wrong way (echo instead of printf, CRLF, spaces, hex), reading the record with another profile's token when this app gets none; the profile editor shows the hash. " + rotateSecret,
 			"[[If everything above is right, switch the profile's auth method from {auth_method} to {auth_other} and run again.||If everything above is right, try the other auth method (post vs basic) in the profile.]]",
 		},
 		confirm: rerunFresh,

@@ -88,7 +88,7 @@ var privilegeCatalogue = map[string]entry{
 			profileField("secret", "the new secret (in the keychain)"),
 		},
 		steps: []string{
-			"Make a new secret: trustedapp-check secret new --profile NAME --replace (it is shown once, with its hash, and stored in the keychain).",
+			"Make a new secret: in the app, More actions (next to Edit) > New secret for this Trusted App…; or trustedapp-check secret new --profile NAME --replace (it is shown once, with its hash, and stored in the keychain).",
 			whereToFix,
 			"Put the new hash in ApplicationSecretHash (on the hosted service, send only the hash in a support ticket).",
 			"Give the new secret to the integration; the old one stops working as soon as the hash changes.",

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
 	"trustedapp-tester/profiles"
 )
@@ -31,21 +32,30 @@ type editor struct {
 	clientID *widget.Entry
 	secret   *widget.Entry
 	secretSt *widget.Label
-	auth     *widget.RadioGroup
-	scopes   *scopePicker
-	calls    *callList
-	author   *widget.Entry
-	tokenEP  *widget.Entry
-	odata    *widget.Entry
-	caFile   *widget.Entry
-	insecure *widget.Check
-	proxy    *widget.Entry
-	timeout  *widget.Entry
-	notes    *widget.Entry
-	warn     *widget.Label
-	title    *widget.Label
-	save     *widget.Button
-	content  fyne.CanvasObject
+	// The ApplicationSecretHash of the secret typed, or of the stored one (asked of the
+	// desk: the secret stays there), with a Copy button.
+	hashCaption *widget.Label
+	hashValue   *widget.Label
+	hashCopy    *widget.Button
+	hashRow     fyne.CanvasObject
+	hashAsk     *widget.Button // "Show the hash of the stored secret"
+	storedHash  string
+	hashOp      desk.OpID
+	auth        *widget.RadioGroup
+	scopes      *scopePicker
+	calls       *callList
+	author      *widget.Entry
+	tokenEP     *widget.Entry
+	odata       *widget.Entry
+	caFile      *widget.Entry
+	insecure    *widget.Check
+	proxy       *widget.Entry
+	timeout     *widget.Entry
+	notes       *widget.Entry
+	warn        *widget.Label
+	title       *widget.Label
+	save        *widget.Button
+	content     fyne.CanvasObject
 }
 
 const (
@@ -59,6 +69,7 @@ type editorShell interface {
 	focus(fyne.Focusable)
 	showScreen(fyne.CanvasObject)
 	closeEditor()
+	clipboard() fyne.Clipboard
 }
 
 // editorDesk is what the editor asks of the desk.
@@ -68,6 +79,8 @@ type editorDesk interface {
 	Now() time.Time
 	Secrets() *desk.Secrets
 	SaveProfile(orig string, p profiles.Profile, secret string, done func(error)) *desk.Op
+	SecretHash(name string, rec *check.TrustedAppRecord, began func(*desk.Op), done func(desk.SecretHash)) *desk.Op
+	KnownSecretHash(name string) (desk.SecretHash, bool)
 }
 
 func newEditor(sh editorShell, d editorDesk) *editor {
@@ -82,19 +95,23 @@ func newEditor(sh editorShell, d editorDesk) *editor {
 	e.instance.Validator = instanceError
 	e.clientID = widget.NewEntry()
 	e.clientID.SetPlaceHolder("the Trusted App's ApplicationUri, e.g. com.acme/nightly")
-	e.clientID.Validator = func(s string) error {
-		if strings.TrimSpace(s) == "" {
-			return errors.New("enter the client_id: the Trusted App's Application URI")
-		}
-		if strings.ContainsAny(strings.TrimSpace(s), " \t") {
-			return errors.New("the client_id has spaces: copy the Application URI exactly")
-		}
-		return nil
-	}
+	e.clientID.Validator = clientIDError
 	e.secret = widget.NewPasswordEntry()
+	e.secret.OnChanged = func(string) { e.showHash() }
 	e.secretSt = widget.NewLabel("")
 	e.secretSt.Wrapping = fyne.TextWrapWord
 	e.secretSt.SizeName = theme.SizeNameCaptionText
+	e.hashCaption = widget.NewLabel("")
+	e.hashCaption.Wrapping = fyne.TextWrapWord
+	e.hashCaption.SizeName = theme.SizeNameCaptionText
+	e.hashValue = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	e.hashValue.Selectable = true
+	e.hashCopy = widget.NewButtonWithIcon("Copy hash", theme.ContentCopyIcon(), e.copyHash)
+	e.hashRow = container.NewVBox(e.hashCaption, container.NewBorder(nil, nil, nil, e.hashCopy, e.hashValue))
+	e.hashRow.Hide()
+	e.hashAsk = widget.NewButtonWithIcon("Show the stored secret's ApplicationSecretHash", theme.VisibilityIcon(), e.askStoredHash)
+	e.hashAsk.Importance = widget.LowImportance
+	e.hashAsk.Hide()
 	e.auth = widget.NewRadioGroup([]string{authPostLabel, authBasicLabel}, nil)
 	e.auth.Required = true
 	e.scopes = newScopePicker(func() { e.checkWarnings() })
@@ -139,7 +156,7 @@ func newEditor(sh editorShell, d editorDesk) *editor {
 		&widget.FormItem{Text: "Environment", Widget: e.env, HintText: "a colour tag so production stands out"},
 		&widget.FormItem{Text: "Instance", Widget: e.instance, HintText: "the instance root; the authority is {instance}/id"},
 		&widget.FormItem{Text: "Client ID", Widget: e.clientID, HintText: "the Trusted App’s Application URI (the OAuth client_id)"},
-		&widget.FormItem{Text: "Client secret", Widget: container.NewVBox(e.secret, e.secretSt)},
+		&widget.FormItem{Text: "Client secret", Widget: container.NewVBox(e.secret, e.hashRow, container.NewHBox(e.hashAsk), e.secretSt)},
 		&widget.FormItem{Text: "Authentication", Widget: e.auth, HintText: "how client_id and secret reach the token endpoint; never guessed"},
 		&widget.FormItem{Text: "Scopes", Widget: e.scopes.content, HintText: "none chosen sends no scope: the token gets all of the Trusted App's Scope field"},
 		&widget.FormItem{Text: "API calls", Widget: e.calls.content, HintText: "run in this order with the token after it is issued; paths are from the instance root"},
@@ -211,6 +228,13 @@ func (e *editor) open(p *profiles.Profile) {
 	}
 	e.notes.SetText(q.Notes)
 	e.secretSt.SetText(e.secretStatus(q))
+	e.storedHash, e.hashOp = "", 0
+	if p != nil {
+		if h, ok := e.desk.KnownSecretHash(p.Name); ok {
+			e.storedHash = h.Hash
+		}
+	}
+	e.showHash()
 	if q.SecretSetAt.IsZero() {
 		e.secret.SetPlaceHolder("paste the client secret shown when the Trusted App was created")
 	} else {
@@ -219,6 +243,67 @@ func (e *editor) open(p *profiles.Profile) {
 	e.checkWarnings()
 	e.sh.showScreen(e.content)
 	e.sh.focus(e.name)
+}
+
+// askStoredHash asks the desk for the hash of the stored secret of the profile being
+// edited (the button, when the desk does not know it from a run); the secret itself
+// never comes to the screen.
+func (e *editor) askStoredHash() {
+	name := e.origName()
+	if name == "" || e.hashOp != 0 {
+		return
+	}
+	e.hashAsk.Disable()
+	e.desk.SecretHash(name, nil, func(op *desk.Op) { e.hashOp = op.ID }, func(h desk.SecretHash) {
+		if h.Op != e.hashOp || e.origName() != name {
+			return // the editor moved on to another profile
+		}
+		e.hashOp = 0
+		e.hashAsk.Enable()
+		switch {
+		case h.NoSecret:
+			e.sh.setStatus("“" + name + "” has no client secret stored: paste it above, and its hash shows as you type.")
+		case h.Err != nil:
+			e.sh.showError("Could not read the client secret of “"+name+"”", h.Err, e.desk.Secrets().Fix())
+		}
+		e.storedHash = h.Hash
+		e.showHash()
+	})
+}
+
+// showHash shows the ApplicationSecretHash of the secret being typed (computed here,
+// as it is typed), else of the stored secret, else the button that asks for it.
+func (e *editor) showHash() {
+	typed := e.secret.Text
+	e.hashAsk.Hide()
+	switch {
+	case typed != "":
+		caption := "ApplicationSecretHash of the secret typed: the Trusted App record must hold exactly this (it is not the secret)."
+		if strings.TrimSpace(typed) != typed {
+			caption = "ApplicationSecretHash of the secret typed. It starts or ends with a space or line break, which the hash and every token request include: remove it unless it is part of the secret."
+		}
+		e.hashCaption.SetText(caption)
+		e.hashValue.SetText(check.ApplicationSecretHash(typed))
+	case e.storedHash != "":
+		e.hashCaption.SetText("ApplicationSecretHash of the stored secret: the Trusted App record must hold exactly this (it is not the secret).")
+		e.hashValue.SetText(e.storedHash)
+	default:
+		e.hashValue.SetText("")
+		e.hashRow.Hide()
+		if e.orig != nil && !e.orig.SecretSetAt.IsZero() {
+			e.hashAsk.Show()
+		}
+		return
+	}
+	e.hashRow.Show()
+}
+
+// copyHash copies the hash shown (never the secret).
+func (e *editor) copyHash() {
+	if h := e.hashValue.Text; h != "" {
+		e.sh.clipboard().SetContent(h)
+		e.sh.setStatus("Copied ApplicationSecretHash " + h + " (the hash, never the secret): put it in the Trusted App record, or in a support ticket.")
+	}
 }
 
 func (e *editor) secretStatus(p profiles.Profile) string {

@@ -27,7 +27,7 @@ type explainScreen struct {
 	sh   explainShell
 	desk explainDesk
 
-	input    *escEntry
+	input    *dialogEntry
 	explain  *widget.Button
 	clear    *widget.Button
 	removed  *widget.Label // how many credentials were removed
@@ -61,7 +61,7 @@ func newExplainScreen(sh explainShell, d explainDesk) *explainScreen {
 	x := &explainScreen{sh: sh, desk: d}
 	intro := wrapLabel("Paste an error from a customer's log (an OAuth or OData error body, a WWW-Authenticate header, a licence or rate-limit message, " +
 		"an HTTP status line, a .NET exception) for what a live check would say. Secrets are removed first; nothing is sent anywhere.")
-	x.input = newEscEntry(x.escape)
+	x.input = newDialogEntry(x.escape)
 	x.input.MultiLine = true
 	x.input.Wrapping = fyne.TextWrapBreak
 	x.input.TextStyle = fyne.TextStyle{Monospace: true}
@@ -178,7 +178,7 @@ func (x *explainScreen) show(res explain.Result) {
 		if f.Explanation != nil {
 			ex = *f.Explanation
 		}
-		x.list.Add(explanationView(x.sh.openURL, check.Finding{Code: f.Code, Severity: f.Severity, Message: f.Message, Evidence: f.Evidence}, ex, nil, nil))
+		x.list.Add(explanationView(x.sh.openURL, check.Finding{Code: f.Code, Severity: f.Severity, Message: f.Message, Evidence: f.Evidence}, ex, nil, nil, nil))
 	}
 	for _, n := range res.Notes {
 		x.list.Add(widget.NewSeparator())

@@ -26,6 +26,10 @@ type guidanceTab struct {
 	p       profiles.Profile
 	r       check.Report
 	content fyne.CanvasObject
+	// rec is the Trusted App record read for the run shown (nil: not read); advice the
+	// least-privilege advice shown (guidance_doctor.go).
+	rec    *check.TrustedAppRecord
+	advice []check.Finding
 }
 
 // guidanceShell is what the Guidance tab needs of the window.
@@ -36,12 +40,15 @@ type guidanceShell interface {
 	openTab(name string)
 	saveFile(name string, write func(fyne.URIWriteCloser))
 	ExplainError()
+	readRecordWith(reader string)
 }
 
 // guidanceDesk is what the Guidance tab asks of the desk.
 type guidanceDesk interface {
 	Explain(code string, evidence map[string]string) guide.Explanation
 	SaveReport(wc fyne.URIWriteCloser, p profiles.Profile, r check.Report, done func(desk.Written)) *desk.Op
+	RecordReaders(name string) []desk.RecordReader
+	LeastPrivilege(p profiles.Profile, r check.Report, rec *check.TrustedAppRecord) []check.Finding
 }
 
 func newGuidanceTab(sh guidanceShell, d guidanceDesk) *guidanceTab {
@@ -69,8 +76,15 @@ func stepFindings(r check.Report, code string) []check.Finding {
 
 // set shows r's explanations.
 func (g *guidanceTab) set(p profiles.Profile, r check.Report) {
-	g.p, g.r = p, r
+	g.p, g.r, g.rec = p, r, nil
+	g.render()
+}
+
+// render shows the explanations of the report, and the advice.
+func (g *guidanceTab) render() {
+	r := g.r
 	g.list.Objects = nil
+	g.advice = nil
 	if len(r.Steps) == 0 {
 		g.copyBtn.Disable()
 		g.saveBtn.Disable()
@@ -129,19 +143,28 @@ func (g *guidanceTab) set(p profiles.Profile, r check.Report) {
 			g.list.Add(g.findingView(f, nil))
 		}
 	}
+	if a := g.adviceSection(); a != nil {
+		g.list.Add(widget.NewSeparator())
+		g.list.Add(a)
+	}
 	g.list.Refresh()
 }
 
 // findingView explains one finding; steps are the steps it was seen in, listed when
 // there is more than one.
 func (g *guidanceTab) findingView(f check.Finding, steps []string) fyne.CanvasObject {
-	return explanationView(g.sh.openURL, f, g.desk.Explain(f.Code, f.Evidence), steps, func() { g.sh.openTab("Record") })
+	var offer fyne.CanvasObject
+	if f.Code == check.TokInvalidClient {
+		offer = g.readOffer() // the one action that tells which field is wrong
+	}
+	return explanationView(g.sh.openURL, f, g.desk.Explain(f.Code, f.Evidence), steps, offer, func() { g.sh.openTab("Record") })
 }
 
 // explanationView shows a finding with its explanation (what happened, likely causes,
-// the fields to check, the fix) as Guidance does, and "Explain an error…" too. record,
-// when not nil, opens the Trusted App record (offered when the fix names its fields).
-func explanationView(openURL func(string), f check.Finding, ex guide.Explanation, steps []string, record func()) fyne.CanvasObject {
+// the fields to check, the fix) as Guidance does, and "Explain an error…" too. offer,
+// when not nil, comes right after what happened; record, when not nil, opens the
+// Trusted App record (offered when the fix names its fields).
+func explanationView(openURL func(string), f check.Finding, ex guide.Explanation, steps []string, offer fyne.CanvasObject, record func()) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(orText(ex.Title, f.Message), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	title.Wrapping = fyne.TextWrapWord
@@ -157,6 +180,9 @@ func explanationView(openURL func(string), f check.Finding, ex guide.Explanation
 		what = f.Message
 	}
 	box.Add(wrapLabel(what))
+	if offer != nil {
+		box.Add(offer)
+	}
 	section := func(title string, lines []string) {
 		if len(lines) > 0 {
 			box.Add(keyLabel(title))

@@ -50,6 +50,7 @@ type headerShell interface {
 	EditCurrent()
 	InspectToken(raw string)
 	exportProfiles(names []string)
+	NewSecretForCurrent()
 	CompareWith(name string)
 }
 
@@ -103,7 +104,7 @@ func newHeader(sh headerShell, d headerDesk) *header {
 	h.cancel = widget.NewButtonWithIcon("Cancel  (Esc)", theme.CancelIcon(), sh.CancelRun)
 	h.cancel.Hide()
 	h.edit = widgets.NewTipButton("Edit", theme.DocumentCreateIcon(), "Edit this profile ("+keyHint("E")+")", sh.EditCurrent)
-	h.more = widgets.NewTipButton("", theme.MoreVerticalIcon(), "More actions: test with a fresh token, compare, duplicate, rename, export, delete", h.showMenu)
+	h.more = widgets.NewTipButton("", theme.MoreVerticalIcon(), "More actions: test with a fresh token, a new secret, compare, duplicate, rename, export, delete", h.showMenu)
 	title := container.New(&nameTagLayout{name: h.name}, h.name, container.NewCenter(h.env))
 	buttons := container.NewHBox(h.edit, h.more, h.test, h.cancel)
 	// The buttons share the name's row; the summary line below gets the full width.
@@ -120,6 +121,7 @@ func (h *header) showMenu() {
 	menu := fyne.NewMenu("",
 		fresh,
 		fyne.NewMenuItem("Inspect a token…  ("+keyHint("I")+")", h.askToken),
+		fyne.NewMenuItem("New secret for this Trusted App…", h.sh.NewSecretForCurrent),
 		fyne.NewMenuItem("Compare with…", func() {
 			if p, ok := h.desk.Current(); ok {
 				h.sh.CompareWith(p.Name)

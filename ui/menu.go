@@ -36,6 +36,7 @@ func (u *UI) commands() []*command {
 		{"Inspect a token…", fyne.KeyI, ctrl, u.run.header.askToken},
 		nil,
 		{"New profile", fyne.KeyN, ctrl, u.NewProfile},
+		{"New Trusted App…", fyne.KeyN, ctrl | fyne.KeyModifierShift, u.NewTrustedApp},
 		{"Edit profile", fyne.KeyE, ctrl, u.EditCurrent},
 		{"Save profile", fyne.KeyS, ctrl, u.SaveEditor},
 		{"Find a profile", fyne.KeyF, ctrl, u.focusSearch},
@@ -67,7 +68,9 @@ func (u *UI) installCommands() {
 	ctrl := fyne.KeyModifierShortcutDefault
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: ctrl}, func(fyne.Shortcut) { u.StartRun() })
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: ctrl | fyne.KeyModifierShift}, func(fyne.Shortcut) { u.StartFreshRun() })
-	// Esc (no modifier: never a shortcut to Fyne) comes as a key nothing focused took.
+	// Esc (no modifier: never a shortcut to a real driver) comes as a typed key nothing
+	// focused took (UI.typedKey); dialogs that close on Esc chain in front of it
+	// (escapeCloses).
 	u.win.Canvas().SetOnTypedKey(u.typedKey)
 
 	help := fyne.NewMenu("Help",

@@ -30,10 +30,11 @@ func TestRecordTab(t *testing.T) {
 	u := e.u
 	rt := u.run.record
 
-	// Before any token: the checklist to check by hand, nothing to read with.
+	// Before any token: the checklist to check by hand (ApplicationSecretHash too); the
+	// other sandbox profiles can read it, each getting a token first.
 	u.selectProfile("Sandbox: scope-not-allowed")
-	if !rt.read.Disabled() || len(rt.checks) != 6 || !strings.Contains(rt.intro.Text, "check them by hand") {
-		t.Fatalf("no token: read disabled %v, %d rows, intro %q", rt.read.Disabled(), len(rt.checks), rt.intro.Text)
+	if rt.read.Disabled() || len(rt.checks) != 7 || !strings.Contains(rt.intro.Text, "check them by hand") || !strings.HasSuffix(rt.source.Selected, "(requested first)") {
+		t.Fatalf("no token: read disabled %v, %d rows, intro %q, source %q", rt.read.Disabled(), len(rt.checks), rt.intro.Text, rt.source.Selected)
 	}
 	for f, s := range recordStates(rt) {
 		if s != check.RecordUnknown {
@@ -87,7 +88,7 @@ func TestRecordTab(t *testing.T) {
 	if got := texts(rt.rows); !strings.Contains(got, "Add update to Scope (exact case)") {
 		t.Errorf("the fix is not shown:\n%s", got)
 	}
-	if !strings.Contains(u.status.Text, "1 field(s) to fix") {
+	if !strings.Contains(u.status.Text, "1 field to fix: Scope (read with") {
 		t.Errorf("status %q", u.status.Text)
 	}
 }

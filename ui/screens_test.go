@@ -19,9 +19,11 @@ import (
 
 // fakeShell is the window as a screen sees it: the status line and the dialogs.
 type fakeShell struct {
-	status   string
-	errors   []string
-	messages []string
+	status      string
+	errors      []string
+	messages    []string
+	clip        *fakeClipboard
+	recordsRead []*check.TrustedAppRecord
 }
 
 func (f *fakeShell) setStatus(s string) { f.status = s }
@@ -29,6 +31,21 @@ func (f *fakeShell) showError(what string, err error, fix string) {
 	f.errors = append(f.errors, what+": "+err.Error())
 }
 func (f *fakeShell) showMessage(title, text string) { f.messages = append(f.messages, title+": "+text) }
+func (f *fakeShell) clipboard() fyne.Clipboard {
+	if f.clip == nil {
+		f.clip = &fakeClipboard{}
+	}
+	return f.clip
+}
+func (f *fakeShell) recordReadFor(run desk.RunID, rec *check.TrustedAppRecord) {
+	f.recordsRead = append(f.recordsRead, rec)
+}
+
+// fakeClipboard keeps what was copied.
+type fakeClipboard struct{ content string }
+
+func (c *fakeClipboard) Content() string     { return c.content }
+func (c *fakeClipboard) SetContent(s string) { c.content = s }
 
 // fakeCallsDesk answers custom calls when the test says so.
 type fakeCallsDesk struct {
@@ -118,12 +135,39 @@ func TestCallsTabCancel(t *testing.T) {
 
 // fakeRecordDesk answers record reads when the test says so.
 type fakeRecordDesk struct {
-	sources []desk.RecordSource
-	done    func(desk.RecordRead)
-	reads   int
+	sources  []desk.RecordSource
+	readers  []desk.RecordReader
+	done     func(desk.RecordRead)
+	reads    int
+	readWith []string
+	hashes   int
+	hashDone func(desk.SecretHash)
+	known    desk.SecretHash
 }
 
 func (f *fakeRecordDesk) RecordSources(string) []desk.RecordSource { return f.sources }
+func (f *fakeRecordDesk) RecordReaders(string) []desk.RecordReader { return f.readers }
+func (f *fakeRecordDesk) KnownSecretHash(string) (desk.SecretHash, bool) {
+	return f.known, f.known.Name != ""
+}
+
+func (f *fakeRecordDesk) ReadRecordWith(name, reader string, _ *desk.Run, began func(*desk.Op), done func(desk.RecordRead)) {
+	f.reads++
+	f.readWith = append(f.readWith, reader)
+	f.done = done
+	began(&desk.Op{ID: desk.OpID(f.reads)})
+}
+
+func (f *fakeRecordDesk) SecretHash(name string, rec *check.TrustedAppRecord, began func(*desk.Op), done func(desk.SecretHash)) *desk.Op {
+	f.hashes++
+	op := &desk.Op{ID: desk.OpID(1000 + f.hashes)}
+	began(op)
+	f.hashDone = func(h desk.SecretHash) {
+		h.Op, h.Name = op.ID, name
+		done(h)
+	}
+	return op
+}
 
 func (f *fakeRecordDesk) ReadRecord(_ string, _ *desk.Run, _ desk.RecordSource, began func(*desk.Op), done func(desk.RecordRead)) {
 	f.reads++
@@ -149,7 +193,7 @@ func TestRecordTabDropsReadsForAnotherRun(t *testing.T) {
 	rt.set(p, second)
 	rec := &check.TrustedAppRecord{ApplicationURI: p.ClientID}
 	late(desk.RecordRead{Op: 1, Run: first.ID, Source: desk.RecordSource{Run: first, Own: true}, Result: check.RecordResult{Record: rec, Problem: "late"}})
-	if rt.problem.Visible() || strings.Contains(sh.status, "Read the Trusted App record") {
+	if rt.problem.Visible() || strings.HasPrefix(sh.status, "Trusted App record of") {
 		t.Fatalf("a late read was shown: problem %q, status %q", rt.problem.Text, sh.status)
 	}
 	rt.opened()
@@ -197,6 +241,7 @@ func (h *headerTestShell) EditCurrent()              { h.actions = append(h.acti
 func (h *headerTestShell) InspectToken(string)       { h.actions = append(h.actions, "inspect") }
 func (h *headerTestShell) exportProfiles(n []string) { h.actions = append(h.actions, "export") }
 func (h *headerTestShell) CompareWith(string)        { h.actions = append(h.actions, "compare") }
+func (h *headerTestShell) NewSecretForCurrent()      { h.actions = append(h.actions, "new secret") }
 
 // The header's duplicate says whether the secret came along, or why nothing was made.
 func TestHeaderDuplicateMessages(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"trustedapp-tester/desk"
+	"trustedapp-tester/profiles"
 )
 
 func TestMain(m *testing.M) {
@@ -42,6 +43,30 @@ func screen(t *testing.T, name string, th fyne.Theme, size fyne.Size) image.Imag
 		e = newEnv(t, Deps{}, acme())
 		p, _ := e.u.desk.Current()
 		e.u.editor.open(&p)
+	case "editor-hash":
+		e = newEnv(t, Deps{}, acme())
+		p, _ := e.u.desk.Current()
+		e.u.editor.open(&p)
+		test.Type(e.u.editor.secret, "Q9xv2LmP8rT4wZ6yB1nC3dF5gH7jK0sA2eU4iO6p")
+	case "newapp-form":
+		e = newEnv(t, Deps{}, acme())
+		e.u.NewTrustedApp()
+		test.Type(e.u.newApp.name, "Nightly export")
+		test.Type(e.u.newApp.clientID, "com.acme/nightly-export")
+	case "newapp-result":
+		e = newEnv(t, Deps{NewSecret: pinnedSecret}, acme())
+		e.u.newApp.make("", profiles.Profile{Name: "Nightly export", Environment: profiles.EnvProduction, InstanceURL: "https://acme.my.erp.net",
+			ClientID: "com.acme/nightly-export", AuthMethod: profiles.AuthPost, Scopes: []string{"read"}}, false)
+	case "guidance-offer", "record-slip":
+		e = doctorEnv(t)
+		if name == "record-slip" {
+			test.Tap(findButton(t, e.u.run.guidance.list, "Read the record with “Inspector”"))
+		}
+	case "guidance-advice":
+		e = newEnv(t, Deps{Run: replayRun(healthyReport())}, acme())
+		e.u.StartRun()
+		e.u.Wait()
+		e.u.run.openTab("Guidance")
 	default:
 		t.Fatalf("unknown screen %q", name)
 	}
@@ -71,6 +96,13 @@ func TestSnapshots(t *testing.T) {
 		{"failing", themeVariant(theme.VariantDark), "failing_dark.png"},
 		{"editor", themeVariant(theme.VariantLight), "editor_light.png"},
 		{"user-scopes", themeVariant(theme.VariantLight), "user_scopes_light.png"},
+		{"editor-hash", themeVariant(theme.VariantLight), "editor_hash_light.png"},
+		{"newapp-form", themeVariant(theme.VariantLight), "newapp_form_light.png"},
+		{"newapp-result", themeVariant(theme.VariantLight), "newapp_result_light.png"},
+		{"newapp-result", themeVariant(theme.VariantDark), "newapp_result_dark.png"},
+		{"guidance-offer", themeVariant(theme.VariantLight), "guidance_offer_light.png"},
+		{"record-slip", themeVariant(theme.VariantLight), "record_slip_light.png"},
+		{"guidance-advice", themeVariant(theme.VariantLight), "guidance_advice_light.png"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			// Under heavy load the test driver has (rarely) captured a window with its

@@ -14,7 +14,8 @@ import (
 // view on the right, like the editor, and Close (or Esc) brings back what was there.
 // Esc is handled here for the whole window: Fyne gives a key without a modifier to
 // the focused widget, or, when none has the focus, to the canvas's typed-key handler,
-// never to a canvas shortcut.
+// never to a canvas shortcut. The fields of the tool screens pass Esc on
+// (dialogEntry, escSelect, escCheck).
 
 // toolScreen is a screen opened from the menu that closes back to where it came from.
 type toolScreen interface {
@@ -75,14 +76,11 @@ func (u *UI) typedKey(ev *fyne.KeyEvent) {
 	}
 }
 
-// escape is Esc: it closes the dialog on top when that dialog can be closed so, then
-// cancels or closes the tool screen shown, else cancels the test run in flight.
+// escape is Esc when no dialog that closes on Esc is open (escapeCloses chains those
+// in front): it cancels or closes the tool screen shown, else cancels the test run in
+// flight. Under another dialog it does nothing.
 func (u *UI) escape() {
 	if u.win.Canvas().Overlays().Top() != nil {
-		if d := u.escDialog; d != nil {
-			u.escDialog = nil
-			d.Hide()
-		}
 		return
 	}
 	if t := u.tool(); t != nil {
@@ -94,34 +92,8 @@ func (u *UI) escape() {
 
 // showEscapable shows d so that Esc dismisses it (as its dismiss button does).
 func (u *UI) showEscapable(d dialog.Dialog) {
-	u.escDialog = d
-	d.SetOnClosed(func() {
-		if u.escDialog == d {
-			u.escDialog = nil
-		}
-	})
+	d.SetOnClosed(escapeCloses(u.win.Canvas(), d.Hide))
 	d.Show()
-}
-
-// escEntry is an entry that hands Esc to onEsc (a focused entry takes every key).
-type escEntry struct {
-	widget.Entry
-	onEsc func()
-}
-
-func newEscEntry(onEsc func()) *escEntry {
-	e := &escEntry{onEsc: onEsc}
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-// TypedKey implements fyne.Focusable.
-func (e *escEntry) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape && e.onEsc != nil {
-		e.onEsc()
-		return
-	}
-	e.Entry.TypedKey(ev)
 }
 
 // escSelect is a select that hands Esc to onEsc (a tapped select keeps the focus).

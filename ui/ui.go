@@ -39,17 +39,16 @@ type UI struct {
 	sidebar *sidebar
 	run     *runView
 	editor  *editor
+	newApp  *newApp
 	welcome fyne.CanvasObject
 	right   *fyne.Container // the run view, the editor, the welcome panel or a tool screen
 	content fyne.CanvasObject
 	status  *widget.Label
 
-	// The tool screens (tools.go), the screen a tool screen replaced, and the dialog Esc
-	// dismisses.
+	// The tool screens (tools.go) and the screen a tool screen replaced.
 	compare   *compareScreen
 	explainer *explainScreen
 	toolBack  fyne.CanvasObject
-	escDialog dialog.Dialog
 }
 
 var _ desk.View = (*UI)(nil)
@@ -78,6 +77,7 @@ func (u *UI) build() {
 	u.editor = newEditor(u, u.desk)
 	u.compare = newCompareScreen(u, u.desk)
 	u.explainer = newExplainScreen(u, u.desk)
+	u.newApp = newNewApp(u, u.desk)
 	u.right = container.NewStack(u.welcome)
 	split := container.NewHSplit(u.sidebar.content, container.NewBorder(nil, u.status, nil, nil, u.right))
 	split.Offset = 0.2
@@ -317,7 +317,7 @@ func (u *UI) RunFinished(r *desk.Run) {
 		return
 	}
 	u.run.show(r.Profile, r)
-	u.setStatus(verdictSentence(r.Report))
+	u.setStatus(verdictSentence(r.Report) + u.run.guidance.adviceCount())
 	if r.HistoryErr != nil {
 		u.setStatus("The run finished, but the history log could not be written: " + r.HistoryErr.Error() + ". Check the log folder's permissions.")
 	}

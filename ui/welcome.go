@@ -11,6 +11,7 @@ import (
 type welcomeShell interface {
 	TrySandbox()
 	NewProfile()
+	NewTrustedApp()
 	ExplainError()
 }
 
@@ -34,9 +35,12 @@ func newWelcome(sh welcomeShell, d welcomeDesk) fyne.CanvasObject {
 		sandbox.Disable()
 	}
 	newBtn := widget.NewButtonWithIcon("New profile", theme.ContentAddIcon(), sh.NewProfile)
+	newApp := widget.NewButtonWithIcon("New Trusted App…", theme.ContentAddIcon(), sh.NewTrustedApp)
+	setup := wrapLabel("Setting up a new Trusted App? “New Trusted App…” makes its client secret, keeps it in the system keychain and lists the record values to enter in ERP.net, each ready to copy.")
 	explainText := wrapLabel("Only have an error message from a customer's log? Paste it and get the likely causes, the Trusted App fields to check and the fix, without access to the instance.")
 	explainBtn := widget.NewButtonWithIcon("Explain an error…", theme.SearchIcon(), sh.ExplainError)
-	box := container.NewVBox(title, text, container.NewHBox(sandbox, newBtn), widget.NewSeparator(), explainText, container.NewHBox(explainBtn))
+	box := container.NewVBox(title, text, container.NewHBox(sandbox, newBtn), widget.NewSeparator(), setup, container.NewHBox(newApp),
+		widget.NewSeparator(), explainText, container.NewHBox(explainBtn))
 	return container.NewPadded(container.NewVBox(container.NewGridWrap(fyne.NewSize(640, 0)), box))
 }
 

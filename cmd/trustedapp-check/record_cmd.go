@@ -177,7 +177,7 @@ func runRecord(e env) int {
 	bad := 0
 	rows := check.RecordChecklist(subject, res.Record, systemUser)
 	hashRow, cmp := check.SecretHashRow(res.Record, subjectSecret)
-	rows = insertAfter(rows, "ClientType", hashRow)
+	rows = check.WithSecretHashRow(rows, hashRow)
 	out.SecretHash = cmp
 	// The advice: from the record, and from the token when it is the app's own.
 	adviceIn := check.PrivilegeInput{Profile: subject, Record: res.Record, Now: time.Now()}
@@ -202,16 +202,6 @@ func runRecord(e env) int {
 		return exitFailed
 	}
 	return exitOK
-}
-
-// insertAfter puts row after the row for field (at the end when there is none).
-func insertAfter(rows []check.RecordCheck, field string, row check.RecordCheck) []check.RecordCheck {
-	for i, r := range rows {
-		if r.Field == field {
-			return append(rows[:i+1], append([]check.RecordCheck{row}, rows[i+1:]...)...)
-		}
-	}
-	return append(rows, row)
 }
 
 var recordStateText = map[string]string{"ok": "OK", "bad": "FIX", "warn": "WARN", "unknown": "CHECK"}

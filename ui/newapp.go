@@ -1,0 +1,377 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/desk"
+	"trustedapp-tester/profiles"
+)
+
+// newApp is "New Trusted App…": a strong client secret for a new profile or the
+// selected one, stored in the keychain for it and shown once with its hash, and the
+// values to enter in the Trusted App record in ERP.net, each with Copy, which can be
+// saved without the secret for a support ticket. It is the app's `trustedapp-check
+// secret new`.
+type newApp struct {
+	sh   newAppShell
+	desk newAppDesk
+
+	// form is the open "New Trusted App" dialog (nil when closed); result the dialog
+	// that shows the secret.
+	form   dialog.Dialog
+	result dialog.Dialog
+	// secret shows the new secret until the result dialog closes.
+	secret *widget.Label
+	// setup is the record values of the last secret made (never the secret).
+	setup check.AppSetup
+	// The form's fields while it is open.
+	name, instance, clientID *dialogEntry
+	env                      *widget.SelectEntry
+	who                      *widget.RadioGroup
+	problem                  *widget.Label
+	submit                   func()
+}
+
+// newAppShell is what "New Trusted App…" needs of the window.
+type newAppShell interface {
+	notifier
+	window() fyne.Window
+	clipboard() fyne.Clipboard
+	focus(fyne.Focusable)
+	saveFile(name string, write func(fyne.URIWriteCloser))
+}
+
+// newAppDesk is what "New Trusted App…" asks of the desk.
+type newAppDesk interface {
+	Current() (profiles.Profile, bool)
+	Profiles() []profiles.Profile
+	Running() bool
+	NewTrustedApp(orig string, p profiles.Profile, replace bool, done func(desk.NewApp)) *desk.Op
+	ExportSetup(wc fyne.URIWriteCloser, s check.AppSetup, asJSON bool, done func(desk.Written)) *desk.Op
+}
+
+func newNewApp(sh newAppShell, d newAppDesk) *newApp { return &newApp{sh: sh, desk: d} }
+
+const (
+	forSelectedLabel = "For the selected profile"
+	forNewLabel      = "For a new profile"
+	makeSecretLabel  = "Make the secret"
+)
+
+// open shows the form: a new profile (name, instance, client_id), or the selected
+// profile when there is one and forSelected is true.
+func (n *newApp) open(forSelected bool) {
+	if n.form != nil {
+		return
+	}
+	cur, hasCur := n.desk.Current()
+	var d dialog.Dialog
+	closeForm := func() {
+		if d != nil {
+			d.Hide()
+		}
+	}
+	name := newDialogEntry(closeForm)
+	name.SetPlaceHolder("Nightly import (Production)")
+	name.Validator = func(s string) error { return nameError(n.desk.Profiles(), s, "") }
+	env := widget.NewSelectEntry([]string{profiles.EnvProduction, profiles.EnvTest, profiles.EnvSandbox})
+	env.SetPlaceHolder("Production, Test, Sandbox or your own label")
+	instance := newDialogEntry(closeForm)
+	instance.SetPlaceHolder("https://acme.my.erp.net")
+	instance.Validator = instanceError
+	if hasCur {
+		instance.SetText(cur.InstanceURL)
+	}
+	clientID := newDialogEntry(closeForm)
+	clientID.SetPlaceHolder("com.acme/nightly-import: the Trusted App's ApplicationUri")
+	clientID.Validator = clientIDError
+	fields := widget.NewForm(
+		&widget.FormItem{Text: "Name", Widget: name, HintText: "the profile's name in this tool"},
+		&widget.FormItem{Text: "Environment", Widget: env},
+		&widget.FormItem{Text: "Instance", Widget: instance, HintText: "the instance root, e.g. https://acme.my.erp.net"},
+		&widget.FormItem{Text: "Client ID", Widget: clientID, HintText: "becomes the record's ApplicationUri; unique per app"},
+	)
+	intro := wrapLabel("Makes a strong client secret (40 letters and digits from the system's cryptographic random source), " +
+		"stores it in the system keychain for the profile and shows it once, with its hash. Then it lists the values to enter " +
+		"in the Trusted App record: ERP.net keeps only the secret's hash (ApplicationSecretHash).")
+	var who *widget.RadioGroup
+	problem := wrapLabel("")
+	problem.Importance = widget.DangerImportance
+	problem.Hide()
+	body := container.NewVBox(intro)
+	if hasCur {
+		selLabel := forSelectedLabel + " “" + cur.Name + "”"
+		who = widget.NewRadioGroup([]string{selLabel, forNewLabel}, func(s string) {
+			if s == forNewLabel {
+				fields.Show()
+			} else {
+				fields.Hide()
+			}
+			problem.Hide()
+		})
+		who.Required = true
+		body.Add(who)
+		if forSelected {
+			who.SetSelected(selLabel)
+		} else {
+			who.SetSelected(forNewLabel)
+		}
+	}
+	body.Add(fields)
+	body.Add(problem)
+
+	n.name, n.instance, n.clientID, n.env, n.who, n.problem = name, instance, clientID, env, who, problem
+	submit := func() {
+		if who != nil && who.Selected != forNewLabel {
+			closeForm()
+			n.make(cur.Name, cur, false)
+			return
+		}
+		for _, v := range []fyne.Validatable{name, instance, clientID} {
+			if err := v.Validate(); err != nil {
+				problem.SetText("Not made: " + err.Error() + ".")
+				problem.Show()
+				return
+			}
+		}
+		p := profiles.Profile{
+			Name: profiles.NormalizeName(strings.TrimSpace(name.Text)), Environment: strings.TrimSpace(env.Text),
+			InstanceURL: strings.TrimSpace(instance.Text), ClientID: strings.TrimSpace(clientID.Text),
+			AuthMethod: profiles.AuthPost, Scopes: []string{"read"},
+		}
+		closeForm()
+		n.make("", p, false)
+	}
+	n.submit = submit
+	for _, e := range []*dialogEntry{name, instance, clientID} {
+		e.OnSubmitted = func(string) { submit() }
+	}
+	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), closeForm)
+	ok := widget.NewButtonWithIcon(makeSecretLabel, theme.ConfirmIcon(), submit)
+	ok.Importance = widget.HighImportance
+	d = dialog.NewCustomWithoutButtons("New Trusted App", container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, body), n.sh.window())
+	restore := escapeCloses(n.sh.window().Canvas(), closeForm)
+	d.SetOnClosed(func() {
+		restore()
+		n.form, n.submit = nil, nil
+	})
+	n.form = d
+	d.Resize(fyne.NewSize(640, 1))
+	d.Show()
+	if who == nil || who.Selected == forNewLabel {
+		n.sh.focus(name)
+	}
+}
+
+// make asks the desk for the secret of p (orig "" for a new profile), and asks before
+// replacing a secret the profile already has.
+func (n *newApp) make(orig string, p profiles.Profile, replace bool) {
+	if n.desk.Running() {
+		n.sh.showMessage("A test is running", "Wait for the test to finish (or cancel it), then make the new secret.")
+		return
+	}
+	n.sh.setStatus("Making a new client secret for “" + p.Name + "”…")
+	n.desk.NewTrustedApp(orig, p, replace, func(res desk.NewApp) {
+		var saved *profiles.SavedError
+		switch {
+		case res.Exists:
+			n.sh.setStatus("")
+			n.askReplace(orig, p)
+		case res.Err != nil && !errors.As(res.Err, &saved):
+			n.sh.showError("Could not make the new secret for “"+p.Name+"”", res.Err, "No secret was stored or shown. Check that the keychain is unlocked and the profile store writable, then try again.")
+		default:
+			n.show(res)
+		}
+	})
+}
+
+// askReplace asks before a new secret replaces the one the profile has.
+func (n *newApp) askReplace(orig string, p profiles.Profile) {
+	d := dialog.NewConfirm("Replace the client secret of “"+p.Name+"”?",
+		"“"+p.Name+"” already has a client secret. A new one replaces it in the keychain, and the old one cannot be shown again. "+
+			"The Trusted App keeps accepting the old secret until you put the new hash in ApplicationSecretHash; from then on only the new one works, "+
+			"so update the integration at the same time.",
+		func(ok bool) {
+			if ok {
+				n.make(orig, p, true)
+				return
+			}
+			n.sh.setStatus("Kept the client secret of “" + p.Name + "”: nothing was changed.")
+		}, n.sh.window())
+	d.SetConfirmText("Replace it")
+	d.SetDismissText("Keep the old secret")
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
+// show shows the new secret once, its hash and the record values.
+func (n *newApp) show(res desk.NewApp) {
+	n.setup = res.Setup
+	name := res.Profile.Name
+	copyBtn := func(label, what, value string) *widget.Button {
+		b := widget.NewButtonWithIcon(label, theme.ContentCopyIcon(), func() {
+			n.sh.clipboard().SetContent(value)
+			n.sh.setStatus("Copied " + what + ".")
+		})
+		return b
+	}
+	where := "It is stored in the system keychain for “" + name + "”, for this tool's tests."
+	if res.SessionOnly {
+		where = "No system keychain is available: it is kept in memory for “" + name + "” until the app closes."
+	}
+	warn := wrapLabel("Copy the secret now: it will not be shown again. " + where +
+		" Put it in the integration's configuration; the Trusted App record keeps only its hash.")
+	warn.Importance = widget.WarningImportance
+	warn.TextStyle.Bold = true
+	n.secret = monoLabel(res.Secret)
+	secretRow := container.NewBorder(nil, nil, nil, copyBtn("Copy secret", "the new client secret", res.Secret), n.secret)
+	hash := monoLabel(res.Setup.ApplicationSecretHash)
+	hashRow := container.NewBorder(nil, nil, nil, copyBtn("Copy hash", "ApplicationSecretHash (the hash, not the secret)", res.Setup.ApplicationSecretHash), hash)
+
+	values := container.NewVBox()
+	for _, v := range res.Setup.Values {
+		field := widget.NewLabelWithStyle(v.Field, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		val := widget.NewLabelWithStyle(v.Value, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		val.Truncation = fyne.TextTruncateEllipsis
+		note := wrapLabel(v.Note)
+		note.SizeName = theme.SizeNameCaptionText
+		cp := copyBtn("", v.Field+" ("+v.Value+")", v.Value)
+		cp.Importance = widget.LowImportance
+		head := container.NewBorder(nil, nil, container.New(&minWidthLayout{width: 210}, field), cp, val)
+		values.Add(container.New(layout.NewCustomPaddedVBoxLayout(-10), head, note))
+	}
+	where2 := wrapLabel("Enter these values in the Trusted App record (Instance Manager > Security > Trusted Apps; on the hosted service, send them in a support ticket). " +
+		"Create the System User first: a dedicated, Active user of type ApplicationUserNoLogin with only the roles the integration needs.")
+	var d dialog.Dialog
+	closeResult := func() {
+		if d != nil {
+			d.Hide()
+		}
+	}
+	saveText := widget.NewButtonWithIcon("Save as text…", theme.DocumentSaveIcon(), func() { n.saveSetup(false) })
+	saveJSON := widget.NewButtonWithIcon("Save as JSON…", theme.DocumentSaveIcon(), func() { n.saveSetup(true) })
+	doneBtn := widget.NewButtonWithIcon("Done", theme.ConfirmIcon(), closeResult)
+	doneBtn.Importance = widget.HighImportance
+	saveNote := widget.NewLabel("Saved files hold the hash, never the secret.")
+	saveNote.SizeName = theme.SizeNameCaptionText
+	top := container.NewVBox(warn, keyLabel("CLIENT SECRET"), secretRow, keyLabel("APPLICATIONSECRETHASH"), hashRow, widget.NewSeparator(), where2)
+	if res.Err != nil {
+		later := wrapLabel("The secret is stored, but not everything was saved: " + res.Err.Error())
+		later.Importance = widget.DangerImportance
+		top.Add(later)
+	}
+	scroll := container.NewVScroll(values)
+	scroll.SetMinSize(fyne.NewSize(660, 220))
+	bottom := container.NewHBox(saveText, saveJSON, saveNote, layout.NewSpacer(), doneBtn)
+	d = dialog.NewCustomWithoutButtons("New client secret for “"+name+"”", container.NewBorder(top, bottom, nil, nil, scroll), n.sh.window())
+	restore := escapeCloses(n.sh.window().Canvas(), closeResult)
+	d.SetOnClosed(func() {
+		restore()
+		// The secret goes from the screen with the dialog.
+		n.secret.SetText("")
+		n.secret = nil
+		n.result = nil
+		n.sh.setStatus("New secret stored for “" + name + "”. Put its hash in the Trusted App's ApplicationSecretHash, then test it.")
+	})
+	n.result = d
+	d.Resize(fyne.NewSize(760, 640))
+	d.Show()
+	n.sh.setStatus("Made a new client secret for “" + name + "”: copy it now, it will not be shown again.")
+}
+
+// saveSetup asks where to save the record values, without the secret.
+func (n *newApp) saveSetup(asJSON bool) {
+	s := n.setup
+	file := safeFileName(s.Profile) + "-trusted-app"
+	if s.Profile == "" {
+		file = "trusted-app"
+	}
+	if asJSON {
+		file += ".json"
+	} else {
+		file += ".txt"
+	}
+	n.sh.saveFile(file, func(wc fyne.URIWriteCloser) { n.saveTo(wc, asJSON) })
+}
+
+// saveTo writes the record values to wc (the save dialog's callback; tests call it
+// with a file writer).
+func (n *newApp) saveTo(wc fyne.URIWriteCloser, asJSON bool) {
+	n.desk.ExportSetup(wc, n.setup, asJSON, written(n.sh, "Could not save the record values", func(path string) string {
+		return "Saved the Trusted App record values to " + path + " (the hash, never the secret)."
+	}))
+}
+
+// clientIDError checks a client_id (the Trusted App's ApplicationUri).
+func clientIDError(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New("enter the client_id: the Trusted App's Application URI")
+	}
+	if strings.ContainsAny(strings.TrimSpace(s), " \t") {
+		return errors.New("the client_id has spaces: copy the Application URI exactly")
+	}
+	return nil
+}
+
+// dialogEntry is an entry in a dialog: Esc closes the dialog even while the entry has
+// the keyboard (a focused entry takes every key; Fyne's dialogs do not close on Esc).
+type dialogEntry struct {
+	widget.Entry
+	onEscape func()
+}
+
+func newDialogEntry(onEscape func()) *dialogEntry {
+	e := &dialogEntry{onEscape: onEscape}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey closes the dialog on Esc and types every other key.
+func (e *dialogEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.onEscape != nil {
+		e.onEscape()
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+// escapeCloses makes Esc call close while nothing has the keyboard, and returns what
+// puts the canvas's earlier key handler back (call it when the dialog closes).
+func escapeCloses(c fyne.Canvas, close func()) (restore func()) {
+	prev := c.OnTypedKey()
+	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape {
+			close()
+			return
+		}
+		if prev != nil {
+			prev(k)
+		}
+	})
+	return func() { c.SetOnTypedKey(prev) }
+}
+
+// NewTrustedApp opens "New Trusted App…" (for a new profile; the selected one can be
+// chosen instead).
+func (u *UI) NewTrustedApp() {
+	if !u.desk.Running() {
+		u.newApp.open(false)
+	}
+}
+
+// NewSecretForCurrent makes a new secret for the selected profile's Trusted App (the
+// ⋮ menu), asking before it replaces one.
+func (u *UI) NewSecretForCurrent() {
+	if p, ok := u.desk.Current(); ok {
+		u.newApp.make(p.Name, p, false)
+	}
+}
