@@ -99,6 +99,9 @@ func newIdentityCard(sh identityShell) *identityCard {
 	c.expiryBar.TextFormatter = func() string { return "" }
 	c.refresh = widget.NewLabel("")
 	c.refresh.SizeName = theme.SizeNameCaptionText
+	// The note beside the countdown takes the room left and ends in an ellipsis: a
+	// long one ("reused token (⋮ → …)") must never widen the window.
+	c.refresh.Truncation = fyne.TextTruncateEllipsis
 	c.signature = c.copyable("signing key id")
 	c.sigIcon = widget.NewIcon(nil)
 
@@ -112,7 +115,7 @@ func newIdentityCard(sh identityShell) *identityCard {
 	right := container.New(layout.NewFormLayout(),
 		keyLabel("DATABASE"), c.database,
 		keyLabel("ISSUER"), c.issuer,
-		keyLabel("EXPIRES"), container.New(layout.NewCustomPaddedVBoxLayout(-6), container.NewHBox(c.expires, c.refresh), container.NewGridWrap(fyne.NewSize(220, 6), c.expiryBar)),
+		keyLabel("EXPIRES"), container.New(layout.NewCustomPaddedVBoxLayout(-6), container.NewBorder(nil, nil, c.expires, nil, c.refresh), container.NewGridWrap(fyne.NewSize(220, 6), c.expiryBar)),
 		keyLabel("SIGNATURE"), container.NewBorder(nil, nil, c.sigIcon, nil, c.signature),
 	)
 	c.grid = container.NewGridWithColumns(2, left, right)

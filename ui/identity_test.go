@@ -142,3 +142,29 @@ func TestExpiryIsSaid(t *testing.T) {
 		t.Error("the expiry is said again on every tick")
 	}
 }
+
+// identityStatus is the window's status line for the identity card alone.
+type identityStatus struct{ fakeShell }
+
+func (s *identityStatus) statusText() string { return s.status }
+
+// A reused token adds a note beside the countdown; it takes the room the card has and
+// ends in an ellipsis, never widening the card (and so the window: under Xvfb a second
+// test once pushed the window past a 1280-pixel screen).
+func TestReusedTokenNoteNeverWidensTheCard(t *testing.T) {
+	test.NewTempApp(t)
+	c := newIdentityCard(&identityStatus{})
+	rep := healthyReport()
+	c.set(acme(), rep, fixedNow)
+	before := c.content.MinSize().Width
+	tok := *rep.Token
+	tok.FromCache = true
+	rep.Token = &tok
+	c.set(acme(), rep, fixedNow)
+	if !strings.Contains(c.refresh.Text, "reused token") {
+		t.Fatalf("no reused-token note: %q", c.refresh.Text)
+	}
+	if after := c.content.MinSize().Width; after > before {
+		t.Errorf("the reused-token note widened the card from %.0f to %.0f", before, after)
+	}
+}
