@@ -23,8 +23,8 @@ import (
 type sidebar struct {
 	sh       sidebarShell
 	desk     sidebarDesk
-	search   *widget.Entry
-	list     *widget.List
+	search   *dialogEntry
+	list     *escList
 	shown    []profiles.Profile
 	content  fyne.CanvasObject
 	updating bool
@@ -38,6 +38,9 @@ type sidebarShell interface {
 	NewProfile()
 	Reload(name string)
 	saveFile(name string, write func(fyne.URIWriteCloser))
+	// escape is the window's Esc (cancel the run, close a tool screen): the search box
+	// and the list keep the keyboard after a click and pass Esc on to it.
+	escape()
 }
 
 // sidebarDesk is what the profile list asks of the desk.
@@ -51,11 +54,15 @@ type sidebarDesk interface {
 
 func newSidebar(sh sidebarShell, d sidebarDesk) *sidebar {
 	s := &sidebar{sh: sh, desk: d}
-	s.search = widget.NewEntry()
+	passEscape := func() {
+		sh.window().Canvas().Unfocus()
+		sh.escape()
+	}
+	s.search = newDialogEntry(passEscape)
 	s.search.SetPlaceHolder("Search profiles (" + keyHint("F") + ")")
 	s.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	s.search.OnChanged = func(string) { s.refresh() }
-	s.list = widget.NewList(
+	s.list = newEscList(passEscape,
 		func() int { return len(s.shown) },
 		func() fyne.CanvasObject {
 			dot := canvas.NewCircle(theme.Color(theme.ColorNamePrimary))
@@ -350,4 +357,26 @@ func (s *sidebar) exportTo(wc fyne.URIWriteCloser, names []string) {
 	s.desk.ExportProfiles(wc, names, written(s.sh, "Could not export the profiles", func(path string) string {
 		return fmt.Sprintf("Exported %d profile(s) to %s (client secrets are never exported).", len(names), path)
 	}))
+}
+
+// escList is a widget.List that passes Esc on (onEscape) instead of swallowing it while
+// it has the keyboard; arrow keys and Space move and select as in any list.
+type escList struct {
+	widget.List
+	onEscape func()
+}
+
+func newEscList(onEscape func(), length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *escList {
+	l := &escList{List: widget.List{Length: length, CreateItem: create, UpdateItem: update}, onEscape: onEscape}
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// TypedKey passes Esc on and handles every other key as the list does.
+func (l *escList) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && l.onEscape != nil {
+		l.onEscape()
+		return
+	}
+	l.List.TypedKey(k)
 }
