@@ -336,12 +336,17 @@ func newDialogEntry(onEscape func()) *dialogEntry {
 }
 
 // TypedKey closes the dialog on Esc and types every other key.
-func (e *dialogEntry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && e.onEscape != nil {
-		e.onEscape()
+func (e *dialogEntry) TypedKey(k *fyne.KeyEvent) { passEsc(k, e.onEscape, e.Entry.TypedKey) }
+
+// passEsc is the TypedKey of a focusable widget that hands Esc to onEsc (a focused
+// widget takes every key, so the window's Esc would never see it) and every other key
+// to the widget's own handler, next. With onEsc nil, Esc goes to next too.
+func passEsc(k *fyne.KeyEvent, onEsc func(), next func(*fyne.KeyEvent)) {
+	if k.Name == fyne.KeyEscape && onEsc != nil {
+		onEsc()
 		return
 	}
-	e.Entry.TypedKey(k)
+	next(k)
 }
 
 // escapeCloses makes Esc call close while nothing has the keyboard, and returns what

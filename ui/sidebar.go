@@ -373,10 +373,4 @@ func newEscList(onEscape func(), length func() int, create func() fyne.CanvasObj
 }
 
 // TypedKey passes Esc on and handles every other key as the list does.
-func (l *escList) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && l.onEscape != nil {
-		l.onEscape()
-		return
-	}
-	l.List.TypedKey(k)
-}
+func (l *escList) TypedKey(k *fyne.KeyEvent) { passEsc(k, l.onEscape, l.List.TypedKey) }

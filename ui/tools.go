@@ -110,13 +110,7 @@ func newEscSelect(changed func(string), onEsc func()) *escSelect {
 }
 
 // TypedKey implements fyne.Focusable.
-func (s *escSelect) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape && s.onEsc != nil {
-		s.onEsc()
-		return
-	}
-	s.Select.TypedKey(ev)
-}
+func (s *escSelect) TypedKey(ev *fyne.KeyEvent) { passEsc(ev, s.onEsc, s.Select.TypedKey) }
 
 // Compare opens the compare view: the selected profile now against its latest run in
 // History (or, with none, a side B to choose).
@@ -165,13 +159,7 @@ func newEscCheck(label string, onEsc func()) *escCheck {
 }
 
 // TypedKey implements fyne.Focusable.
-func (c *escCheck) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape && c.onEsc != nil {
-		c.onEsc()
-		return
-	}
-	c.Check.TypedKey(ev)
-}
+func (c *escCheck) TypedKey(ev *fyne.KeyEvent) { passEsc(ev, c.onEsc, c.Check.TypedKey) }
 
 // toolHeader is a tool screen's top row: its title, and Close (Esc) on the right.
 func toolHeader(title string, close func()) fyne.CanvasObject {

@@ -32,7 +32,8 @@ var checkUsage = withMethods(`Usage:
 
 Tests a Trusted App: reachability, discovery, token request, token claims and API
 calls. A human-readable report goes to stdout (a progress line per step on stderr
-when it is a terminal); --json prints the full versioned JSON document instead.
+when it is a terminal, or with --progress); --json prints the full versioned JSON
+document instead. A step whose verdict the later steps changed gets a second line.
 
 The secret: for a stored profile, from the system keychain (set it with
 'trustedapp-check profiles set-secret NAME'); without a profile, from the
@@ -45,6 +46,8 @@ Flags:
   --json                    print the full report as JSON (secrets redacted)
   --report FILE.md          also save the diagnostics report as FILE.md and FILE.json
   --junit FILE              also write JUnit XML (one testsuite per profile)
+  --progress                a line per step on stderr as it finishes, also when
+                            stderr is not a terminal (CI logs)
   --strict                  warnings fail the check (exit 1); the "Least privilege"
                             advice never does
   --fresh                   get a fresh token (never reuse a cached one); its first
@@ -103,11 +106,11 @@ const SecretEnv = "TRUSTEDAPP_SECRET"
 // checkFlags are the flags shared by check, token and record.
 type checkFlags struct {
 	profileFields
-	store                                                    string
-	secretStdin, tokenStdin, json, strict, fresh, noAPI, all bool
-	reportFile, junitFile                                    string
-	parallel                                                 int
-	set                                                      map[string]bool
+	store                                                              string
+	secretStdin, tokenStdin, json, strict, fresh, noAPI, all, progress bool
+	reportFile, junitFile                                              string
+	parallel                                                           int
+	set                                                                map[string]bool
 }
 
 func newCheckFlagSet(name string, f *checkFlags, full bool) *flag.FlagSet {
@@ -120,6 +123,7 @@ func newCheckFlagSet(name string, f *checkFlags, full bool) *flag.FlagSet {
 	fs.BoolVar(&f.fresh, "fresh", false, "")
 	if full {
 		fs.BoolVar(&f.strict, "strict", false, "")
+		fs.BoolVar(&f.progress, "progress", false, "")
 		fs.BoolVar(&f.noAPI, "no-api", false, "")
 		fs.BoolVar(&f.all, "all", false, "")
 		fs.IntVar(&f.parallel, "parallel", 4, "")
@@ -317,13 +321,51 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-func progress(w io.Writer, name string) func(check.Step) {
-	return func(s check.Step) {
-		prefix := ""
-		if name != "" {
-			prefix = name + ": "
+// progressLines prints a line per step as it finishes, and afterwards a line for each
+// step whose verdict the run's judgment changed (check/judge.go): a live [fail] the
+// later steps lowered to [warn] must not be the last word on the terminal.
+type progressLines struct {
+	w      io.Writer
+	prefix string
+	shown  map[string][]check.Verdict // step name -> the verdicts printed, in order
+}
+
+func newProgress(w io.Writer, name string) *progressLines {
+	prefix := ""
+	if name != "" {
+		prefix = name + ": "
+	}
+	return &progressLines{w: w, prefix: prefix, shown: map[string][]check.Verdict{}}
+}
+
+func (p *progressLines) step(s check.Step) {
+	p.shown[s.Name] = append(p.shown[s.Name], s.Verdict)
+	fmt.Fprintf(p.w, "%s[%s] %s  %s\n", safetext.Line(p.prefix), s.Verdict, safetext.Line(s.Name), safetext.Line(s.Summary))
+}
+
+// revised prints the steps of the judged report whose verdict differs from the one
+// shown live, with the reason the judgment gave.
+func (p *progressLines) revised(rep *check.Report) {
+	seen := map[string]int{}
+	for _, s := range rep.Steps {
+		k := seen[s.Name]
+		seen[s.Name]++
+		shown := p.shown[s.Name]
+		if k >= len(shown) || shown[k] == s.Verdict {
+			continue
 		}
-		fmt.Fprintf(w, "%s[%s] %s  %s\n", safetext.Line(prefix), s.Verdict, safetext.Line(s.Name), safetext.Line(s.Summary))
+		why := ""
+		for _, f := range s.Findings {
+			if a := f.Evidence[check.EvAdjusted]; a != "" {
+				why = a
+				break
+			}
+		}
+		line := fmt.Sprintf("[%s] %s  was [%s] while it ran; the later steps changed it", s.Verdict, s.Name, shown[k])
+		if why != "" {
+			line += " (" + why + ")"
+		}
+		fmt.Fprintf(p.w, "%s%s\n", safetext.Line(p.prefix), safetext.Line(line))
 	}
 }
 
@@ -374,7 +416,7 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 		}
 		opts.Supplied = check.NewAccessToken(supplied)
 	}
-	tty := isTerminal(e.stderr)
+	tty := f.progress || isTerminal(e.stderr)
 
 	// Each run keeps only what the outputs need: its document (without the exchanges
 	// unless --json prints them) and its verdict, so memory grows with the number of
@@ -411,13 +453,14 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 		i := ready[k]
 		t := targets[i]
 		var onStep func(check.Step)
+		var prog *progressLines
 		if tty {
 			name := ""
 			if f.all {
 				name = t.p.Name
 			}
-			p := progress(e.stderr, name)
-			onStep = func(s check.Step) { outMu.Lock(); p(s); outMu.Unlock() }
+			prog = newProgress(e.stderr, name)
+			onStep = func(s check.Step) { outMu.Lock(); prog.step(s); outMu.Unlock() }
 		}
 		o := opts
 		app := trustedAppOf(t.p)
@@ -429,6 +472,11 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 				first, t.p.ClientID, shellquote.Quote(t.p.Name))
 		}
 		rep := check.Run(e.ctx, t.p, t.secret, o, onStep)
+		if prog != nil {
+			outMu.Lock()
+			prog.revised(&rep)
+			outMu.Unlock()
+		}
 		if s := rep.Session; s != nil && s.State != check.SessionNone {
 			holdMu.Lock()
 			if _, held := holder[app]; !held {

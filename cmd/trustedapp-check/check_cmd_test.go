@@ -391,7 +391,7 @@ func TestCheckHelpAndProgress(t *testing.T) {
 	expect(t, r, exitOK, []string{"token", "print a profile's access token"}, nil)
 
 	var b bytes.Buffer
-	progress(&b, "prod")(check.Step{Name: "Token", Verdict: check.Fail, Summary: "No token: invalid_client"})
+	newProgress(&b, "prod").step(check.Step{Name: "Token", Verdict: check.Fail, Summary: "No token: invalid_client"})
 	if b.String() != "prod: [fail] Token  No token: invalid_client\n" {
 		t.Errorf("progress line %q", b.String())
 	}

@@ -200,7 +200,7 @@ func TestCheckServerTextCannotForgeOutput(t *testing.T) {
 // escaped as well.
 func TestProgressAndRecordCannotBeForged(t *testing.T) {
 	var b strings.Builder
-	progress(&b, "prod")(check.Step{Name: "Token", Verdict: check.Fail, Summary: "No token: " + hostile.Forge})
+	newProgress(&b, "prod").step(check.Step{Name: "Token", Verdict: check.Fail, Summary: "No token: " + hostile.Forge})
 	if bad := forged(b.String(), "FAIL"); len(bad) > 0 || strings.Count(b.String(), "\n") != 1 {
 		t.Errorf("progress line: %v %q", bad, b.String())
 	}
