@@ -93,14 +93,16 @@ $(ACTIONLINT):
 	GOBIN=$(CURDIR)/bin GOOS= GOARCH= $(GO) install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
 # Everything in dist/: Windows MSI, Linux tarball + .deb + .rpm, six CLI archives, SHA256SUMS.
+# Every target that writes into dist/ writes SHA256SUMS anew over all of it, so a later
+# `make test` or `make test-windows` (which rebuild their packages) never leaves it stale.
 dist: clean-dist dist-cli dist-linux dist-windows
-	scripts/sha256sums.sh dist
 
 clean-dist:
 	rm -rf dist
 
 dist-cli:
 	scripts/dist-cli.sh $(VERSION) "$(LDFLAGS)" dist
+	scripts/sha256sums.sh dist
 
 # Always rebuilt (go build's cache makes that cheap): a stale binary once hid a change.
 $(LINUX_CLI): FORCE
@@ -113,6 +115,7 @@ release-linux-app:
 # The Linux tarball (fyne package), .deb and .rpm, then their installer checks.
 dist-linux: release-linux-app $(LINUX_CLI) $(FYNE) $(NFPM)
 	FYNE=$(FYNE) NFPM=$(NFPM) scripts/dist-linux.sh $(VERSION) $(LINUX_APP) $(LINUX_CLI) dist
+	scripts/sha256sums.sh dist
 	scripts/check-linux-packages.sh $(VERSION) dist
 
 # The Windows desktop app: cross-built with MinGW (6-11 minutes cold on 2 cores), GUI
@@ -130,6 +133,7 @@ $(WIN_CLI): FORCE
 # The per-user MSI (wixl).
 dist-windows: release-windows-app $(WIN_CLI)
 	scripts/build-msi.sh $(VERSION) $(WIN_APP) $(WIN_CLI) $(MSI)
+	scripts/sha256sums.sh dist
 
 # MinGW, wixl, Wine and xdotool: installed only for the Windows targets.
 windows-toolchain:

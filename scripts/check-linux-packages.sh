@@ -84,4 +84,10 @@ for r in 'libGL.so.1()(64bit)' 'libX11.so.6()(64bit)' 'libwayland-client.so.0()(
   grep -qxF "requires: $r" "$tmp/rpm.txt" || fail "the .rpm does not require $r"
 done
 grep -q '^changelog: .*First release' "$tmp/rpm.txt" || fail "the .rpm has no changelog"
-echo "check-linux-packages: OK: .deb, .rpm and tarball of $version (both programs say $version; md5sums, copyright, changelog, desktop entry, metainfo, icons, notices)"
+# SHA256SUMS lists every file in DISTDIR, each with its current hash.
+[ -s "$dist/SHA256SUMS" ] || fail "$dist/SHA256SUMS is missing"
+listed=$(awk '{print $2}' "$dist/SHA256SUMS" | LC_ALL=C sort)
+present=$(find "$dist" -maxdepth 1 -type f ! -name SHA256SUMS -printf '%f\n' | LC_ALL=C sort)
+[ "$listed" = "$present" ] || fail "$dist/SHA256SUMS does not list exactly the files in $dist: $(diff <(echo "$listed") <(echo "$present") | grep '^[<>]' | tr '\n' ' ')"
+(cd "$dist" && sha256sum --quiet -c SHA256SUMS) >"$tmp/sums.txt" 2>&1 || fail "$dist/SHA256SUMS is stale: $(grep -v "^sha256sum:" "$tmp/sums.txt" | tr "\n" " ")"
+echo "check-linux-packages: OK: .deb, .rpm and tarball of $version (both programs say $version; md5sums, copyright, changelog, desktop entry, metainfo, icons, notices; SHA256SUMS current)"

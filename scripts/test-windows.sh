@@ -193,4 +193,7 @@ step "uninstalling"
 [ -s "$store" ] || fail "the uninstall removed the user's profiles"
 cli profiles show "Win test" >"$out/cli-show-after.txt" 2>&1 || fail "the profile is gone after the uninstall"
 printf %s "" | cli check "Win test" >"$out/cli-check-after.txt" 2>&1 || fail "the stored secret is gone after the uninstall: $(cat "$out/cli-check-after.txt")"
+if [ -s "$(dirname "$msi")/SHA256SUMS" ]; then
+	(cd "$(dirname "$msi")" && sha256sum --quiet -c SHA256SUMS) >"$out/sha256sums.txt" 2>&1 || fail "$(dirname "$msi")/SHA256SUMS does not match the MSI tested: $(cat "$out/sha256sums.txt")"
+fi
 step "OK: tests, CLI, install, run, upgrade and uninstall of $version under $("$wine" --version 2>/dev/null || echo Wine)"
