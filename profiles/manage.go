@@ -119,7 +119,7 @@ func DeleteProfileSecret(s *Store, sec SecretStore, name string) error {
 // date not recorded).
 func SaveProfile(s *Store, sec SecretStore, orig string, p Profile, secret string, now time.Time) error {
 	p.Name = NormalizeName(p.Name)
-	renamed := orig != "" && orig != p.Name
+	renamed := false
 	if orig != "" {
 		held, err := s.Get(orig)
 		if err != nil {

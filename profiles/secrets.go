@@ -94,24 +94,33 @@ func classify(err error, name string) error {
 	if errors.Is(err, keyring.ErrSetDataTooBig) {
 		return &SecretTooLargeError{Size: -1}
 	}
+	return keyringUnavailable(err, sessionAdvice)
+}
+
+// keyringUnavailable says in one sentence why the keychain could not be used and the
+// fix, ending with advice (the secrets' session-only fallback; "" for none).
+func keyringUnavailable(err error, advice string) *KeyringUnavailableError {
 	msg := err.Error()
 	low := strings.ToLower(msg)
-	var m string
+	m, sep := "", ", "
 	switch {
 	case errors.Is(err, keyring.ErrUnsupportedPlatform):
-		m = "This platform has no supported system keychain: " + sessionAdvice + "."
+		m, sep = "This platform has no supported system keychain", ": "
 	case strings.Contains(low, "org.freedesktop.secrets"):
-		m = "No system keychain is available (Secret Service is not running): install and unlock gnome-keyring or KeePassXC, " + sessionAdvice + "."
+		m = "No system keychain is available (Secret Service is not running): install and unlock gnome-keyring or KeePassXC"
 	case strings.Contains(low, "dbus-launch"), strings.Contains(low, "dbus_session_bus_address"),
 		strings.Contains(low, "$display"), strings.Contains(low, "autolaunch"), strings.Contains(low, "session bus"),
 		strings.Contains(low, "dial unix"):
-		m = "No system keychain is available (there is no D-Bus session, as on a server or over SSH): run inside a desktop session or dbus-run-session with gnome-keyring or KeePassXC, " + sessionAdvice + "."
+		m = "No system keychain is available (there is no D-Bus session, as on a server or over SSH): run inside a desktop session or dbus-run-session with gnome-keyring or KeePassXC"
 	case strings.Contains(low, "unlock"), strings.Contains(low, "locked"), strings.Contains(low, "prompt"), strings.Contains(low, "dismissed"):
-		m = "The system keychain is locked: unlock it (log in to the desktop session, or unlock the login keyring in your keychain app), " + sessionAdvice + "."
+		m = "The system keychain is locked: unlock it (log in to the desktop session, or unlock the login keyring in your keychain app)"
 	default:
-		m = fmt.Sprintf("The system keychain could not be used (%s): check that it is running and unlocked, %s.", msg, sessionAdvice)
+		m = fmt.Sprintf("The system keychain could not be used (%s): check that it is running and unlocked", msg)
 	}
-	return &KeyringUnavailableError{Message: m, Cause: err}
+	if advice != "" {
+		m += sep + advice
+	}
+	return &KeyringUnavailableError{Message: m + ".", Cause: err}
 }
 
 // SecretStatus is what the UI shows about a profile's secret.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 	"runtime"
-	"strings"
 
 	"github.com/zalando/go-keyring"
 )
@@ -77,13 +76,6 @@ func tokenKeyringError(err error) error {
 	if errors.Is(err, keyring.ErrSetDataTooBig) {
 		return &KeyringUnavailableError{Message: "The token is larger than this keychain accepts; it is kept in memory only.", Cause: err}
 	}
-	var ku *KeyringUnavailableError
-	if errors.As(classify(err, ""), &ku) {
-		// The secrets' advice (a session-only secret) does not apply to tokens.
-		if m, ok := strings.CutSuffix(ku.Message, ", "+sessionAdvice+"."); ok {
-			ku.Message = m + "."
-		}
-		return ku
-	}
-	return &KeyringUnavailableError{Message: "The system keychain could not be used: " + err.Error(), Cause: err}
+	// The secrets' advice (a session-only secret) does not apply to tokens.
+	return keyringUnavailable(err, "")
 }

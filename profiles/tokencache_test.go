@@ -91,3 +91,17 @@ func TestTokenKeychainWithoutSessionBus(t *testing.T) {
 		t.Errorf("the keyring was written: %q", v)
 	}
 }
+
+// A platform without a supported keychain gets the token cache's sentence too, without
+// the secrets' session-only advice (which classify joins with ": " there, not ", ").
+func TestTokenKeychainUnsupportedPlatform(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/mock")
+	keyring.MockInitWithError(keyring.ErrUnsupportedPlatform)
+	t.Cleanup(keyring.MockInit)
+	_, err := TokenKeychain{}.Load("token v1 abc")
+	var ku *KeyringUnavailableError
+	if !errors.As(err, &ku) || !strings.HasPrefix(err.Error(), "This platform has no supported system keychain") ||
+		strings.Contains(err.Error(), "session-only") || !strings.HasSuffix(err.Error(), ".") {
+		t.Fatalf("load: %v", err)
+	}
+}
