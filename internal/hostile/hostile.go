@@ -188,11 +188,6 @@ func (in *Instance) Addr() string { return in.srv.Listener.Addr().String() }
 // CAFile is the PEM file of an https:// Instance's certificate ("" for http://).
 func (in *Instance) CAFile() string { return in.caFile }
 
-// TLSConfig trusts the https:// Instance's certificate (for a client of its own).
-func (in *Instance) TLSConfig() *tls.Config {
-	return in.srv.Client().Transport.(*http.Transport).TLSClientConfig
-}
-
 // Authority is the instance's identity server.
 func (in *Instance) Authority() string { return in.URL + "/id" }
 

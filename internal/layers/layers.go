@@ -23,8 +23,8 @@ type Rule struct {
 	Why string
 	// Applies reports whether the rule is about package path.
 	Applies func(path string) bool
-	// Forbidden reports whether path may not import imp.
-	Forbidden func(path, imp string) bool
+	// Forbidden reports whether the packages the rule applies to may not import imp.
+	Forbidden func(imp string) bool
 }
 
 func ours(imp string) bool { return imp == Module || strings.HasPrefix(imp, Module+"/") }
@@ -70,7 +70,7 @@ var Rules = []Rule{
 	{
 		Why:     "ui does no file or network I/O of its own (the desk does it)",
 		Applies: under(Module + "/ui"),
-		Forbidden: func(_, imp string) bool {
+		Forbidden: func(imp string) bool {
 			for _, x := range UINoIO {
 				if imp == x {
 					return true
@@ -80,35 +80,33 @@ var Rules = []Rule{
 		},
 	},
 	{
-		Why:     "ui talks to the desk, never to the sandbox or the store's file machinery",
-		Applies: under(Module + "/ui"),
-		Forbidden: func(_, imp string) bool {
-			return under(Module+"/sandbox", Module+"/internal/atomicfile", Module+"/internal/filelock")(imp)
-		},
+		Why:       "ui talks to the desk, never to the sandbox or the store's file machinery",
+		Applies:   under(Module + "/ui"),
+		Forbidden: under(Module+"/sandbox", Module+"/internal/atomicfile", Module+"/internal/filelock"),
 	},
 	{
 		Why:     "only main imports Fyne's app package: everything else tests headless",
 		Applies: func(p string) bool { return p != Module },
-		Forbidden: func(_, imp string) bool {
+		Forbidden: func(imp string) bool {
 			return imp == "fyne.io/fyne/v2/app"
 		},
 	},
 	{
 		Why:       "the desk (the application layer) never imports the screens",
 		Applies:   under(Module + "/desk"),
-		Forbidden: func(_, imp string) bool { return under(Module + "/ui")(imp) },
+		Forbidden: under(Module + "/ui"),
 	},
 	{
 		Why:     "the desk uses Fyne's core only (fyne.Do, file URIs), never widgets or dialogs",
 		Applies: under(Module + "/desk"),
-		Forbidden: func(_, imp string) bool {
+		Forbidden: func(imp string) bool {
 			return fyne(imp) && imp != "fyne.io/fyne/v2"
 		},
 	},
 	{
 		Why:       "sandbox, guide and tokenview import nothing of ours (sandbox stays an independent server)",
 		Applies:   is(Module+"/sandbox", Module+"/guide", Module+"/tokenview"),
-		Forbidden: func(_, imp string) bool { return ours(imp) },
+		Forbidden: ours,
 	},
 	{
 		Why: "the engine, the store and the CLI need no Fyne (the CLI builds without cgo)",
@@ -116,7 +114,7 @@ var Rules = []Rule{
 			// internal/fyneloop is a test helper for the Fyne code (desk, ui).
 			return p != Module+"/internal/fyneloop" && under(Module+"/cmd", Module+"/check", Module+"/profiles", Module+"/report", Module+"/audit", Module+"/guide", Module+"/tokenview", Module+"/sandbox", Module+"/compare", Module+"/explain", Module+"/internal")(p)
 		},
-		Forbidden: func(_, imp string) bool {
+		Forbidden: func(imp string) bool {
 			return fyne(imp) || under(Module+"/desk", Module+"/ui")(imp)
 		},
 	},
@@ -132,7 +130,7 @@ func Check(pkgs []Package, rules []Rule) []string {
 				continue
 			}
 			for _, imp := range p.Imports {
-				if r.Forbidden(p.Path, imp) {
+				if r.Forbidden(imp) {
 					out = append(out, fmt.Sprintf("%s imports %s: %s", p.Path, imp, r.Why))
 				}
 			}

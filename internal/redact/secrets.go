@@ -193,14 +193,6 @@ func (s *Secrets) Replace(text string) string {
 	return text
 }
 
-// ReplaceBytes is Replace for a byte slice.
-func (s *Secrets) ReplaceBytes(b []byte) []byte {
-	if s.Empty() {
-		return b
-	}
-	return []byte(s.Replace(string(b)))
-}
-
 // replaceAlone replaces f in text where it stands alone: an edge of f that is a
 // letter or digit must not touch another letter or digit.
 func replaceAlone(text, f string) string {
@@ -233,13 +225,6 @@ func replaceAlone(text, f string) string {
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-
-// Forms lists the encodings of v that Secrets looks for (see Secrets), without
-// duplicates, longest first: text forms, then base64 forms.
-func Forms(v string) []string {
-	text, b64 := forms(v)
-	return dedupLongestFirst(append(text, b64...))
-}
 
 // forms are v's text encodings and its base64 forms (see base64Forms).
 func forms(v string) (text, b64 []string) {
