@@ -15,6 +15,7 @@ import (
 	"trustedapp-tester/check"
 	"trustedapp-tester/compare"
 	"trustedapp-tester/internal/safetext"
+	"trustedapp-tester/internal/shellquote"
 	"trustedapp-tester/profiles"
 )
 
@@ -208,20 +209,13 @@ func resolveOperand(arg, storePath string, st *profiles.Store, history *audit.Lo
 			return nil, st, envErr("%v", err)
 		}
 		if n > len(runs) {
-			return nil, st, usageErr("%q: History has %d run(s) of %q; 'trustedapp-check diff --runs %s' lists them", arg, len(runs), p.Name, shellWord(p.Name))
+			return nil, st, usageErr("%q: History has %d run(s) of %q; 'trustedapp-check diff --runs %s' lists them", arg, len(runs), p.Name, shellquote.Quote(p.Name))
 		}
 		op.run = runs[len(runs)-n]
 		return op, st, nil
 	}
 	_, err := st.Get(arg)
 	return nil, st, envErr("%v (see 'trustedapp-check profiles list'; History runs are PROFILE@N or @RUN)", err)
-}
-
-func shellWord(s string) string {
-	if strings.ContainsAny(s, " \t'\"$`\\") {
-		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-	}
-	return s
 }
 
 // runListing is one line of diff --runs.
@@ -236,11 +230,7 @@ type runListing struct {
 }
 
 func listRuns(e env, history *audit.Log, pos []string, asJSON bool, limit int) int {
-	f := audit.Filter{}
-	if len(pos) == 1 {
-		f.Profile = pos[0]
-	}
-	runs, err := history.Runs(f)
+	runs, err := history.Runs(audit.Filter{})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "trustedapp-check diff: %v\n", err)
 		return exitEnvironment
@@ -249,6 +239,10 @@ func listRuns(e env, history *audit.Log, pos []string, asJSON bool, limit int) i
 	list := []runListing{}
 	for i := len(runs) - 1; i >= 0 && (limit == 0 || len(list) < limit); i-- {
 		r := runs[i]
+		// The name as the store matches it (case, accents), as PROFILE@N does.
+		if len(pos) == 1 && !profiles.SameName(r.Profile, pos[0]) {
+			continue
+		}
 		nth[r.Profile]++
 		read := false
 		for _, rf := range r.Record {

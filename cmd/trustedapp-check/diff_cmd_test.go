@@ -72,6 +72,9 @@ func TestDiffTwoProfilesAndTwoRuns(t *testing.T) {
 	if len(ids) != 3 {
 		t.Fatalf("run ids in\n%s", r.stdout)
 	}
+	// The name as the store matches it: in any case.
+	r = runArgs(t, context.Background(), "", "diff", "--runs", "HEALTHY")
+	expect(t, r, exitOK, []string{"RUN", "healthy@1", "healthy@2", "healthy@3"}, nil)
 	r = runArgs(t, context.Background(), "", "diff", "--runs", "--limit", "2")
 	if n := len(regexp.MustCompile(`(?m)^@[0-9a-f]{8}`).FindAllString(r.stdout, -1)); r.code != exitOK || n != 2 {
 		t.Errorf("--limit 2 listed %d runs:\n%s", n, r.stdout)
