@@ -495,7 +495,6 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 		docs[i], outcomes[i] = d, outcome{rep.Verdict, rep.Cancelled}
 	})
 	var ran []report.Document
-
 	var ranOutcomes []outcome
 	for _, i := range ready {
 		ran = append(ran, docs[i])

@@ -54,15 +54,7 @@ func runToken(e env) int {
 	}
 	f.set = map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
-	fail := func(err error) int {
-		var ce *cliError
-		if errors.As(err, &ce) {
-			fmt.Fprintf(e.stderr, "trustedapp-check token: %s\n", ce.msg)
-			return ce.code
-		}
-		fmt.Fprintf(e.stderr, "trustedapp-check token: %v\n", err)
-		return exitEnvironment
-	}
+	fail := commandFailer(e, "token", "")
 	timeout, err := f.timeoutOf()
 	if err != nil {
 		return fail(err)
