@@ -636,3 +636,21 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// A hand-edited store whose schema member is spelled in another case is read as
+// encoding/json always read it (the member scanner had made it "no schema field"); the
+// exactly named member wins when both are there.
+func TestSchemaMemberInAnotherCase(t *testing.T) {
+	for _, raw := range []string{
+		`{"Schema":1,"profiles":[]}`,
+		`{"SCHEMA":7,"schema":1,"profiles":[]}`,
+	} {
+		s, err := Open(writeStore(t, raw, ""))
+		if err != nil || s == nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+	}
+	if _, err := Open(writeStore(t, `{"schema":1,"Schema":7,"profiles":[]}`, "")); err != nil {
+		t.Fatalf("the exact member must win: %v", err)
+	}
+}

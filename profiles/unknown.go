@@ -92,15 +92,21 @@ func unknownMembers(data []byte, known map[string]bool) (unknownFields, error) {
 	return unknownFields(out.String()), nil
 }
 
-// memberValue returns the raw value of the member called name (exactly) of the JSON
+// memberValue returns the raw value of the member called name (the exact name first,
+// else the first that differs only in case, as encoding/json decodes) of the JSON
 // object in data (valid JSON), without decoding the others.
 func memberValue(data []byte, name string) ([]byte, bool) {
 	var found []byte
 	ok := false
 	eachMember(data, func(n []byte, value []byte) bool {
-		if string(n) == name {
+		switch {
+		case string(n) == name:
 			found, ok = value, true
 			return false
+		case !ok && strings.EqualFold(string(n), name):
+			// encoding/json matches names without regard to case, the exact one
+			// winning: a hand-edited "Schema" is read as it always was.
+			found, ok = value, true
 		}
 		return true
 	})
