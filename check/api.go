@@ -69,10 +69,7 @@ func (r *run) apiCall(c profiles.APICall, tok *AccessToken, granted []string) (s
 	ev[EvStatus] = fmt.Sprint(resp.StatusCode)
 	ev[EvContentType] = ct
 	if last != nil && last.Truncated {
-		cap := r.opts.BodyCap
-		if cap <= 0 {
-			cap = DefaultBodyCap
-		}
+		cap := r.bodyCap()
 		st.Findings = append(st.Findings, newFinding(NetBodyTruncated,
 			fmt.Sprintf("The response was larger than the %s, so only the first %d bytes were kept.", capText(cap), cap),
 			map[string]string{EvURL: target, EvCap: fmt.Sprint(cap), EvSize: resp.Header.Get("Content-Length")}))

@@ -2,7 +2,6 @@ package check
 
 import (
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -85,10 +84,7 @@ func classifyNetErr(parent context.Context, err error, target string, timeout ti
 		}
 		return f(NetTLSOther, fmt.Sprintf("The TLS certificate of %s is not valid: %s.", host, invalid.Error()))
 	}
-	var verr *tls.CertificateVerificationError
-	var recErr tls.RecordHeaderError
-	var alert tls.AlertError
-	if errors.As(err, &verr) || errors.As(err, &recErr) || errors.As(err, &alert) || strings.Contains(err.Error(), "tls:") {
+	if isTLSError(err) { // the rest of the TLS errors: handshake, record, alert
 		return f(NetTLSOther, fmt.Sprintf("The TLS handshake with %s failed.", host))
 	}
 	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {

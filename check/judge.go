@@ -161,7 +161,7 @@ func (r *run) judgeFinding(kind StepKind, f *Finding, o outcome) bool {
 			return adjust(f, SevInfo, "Every API call succeeded anyway, so this instance does not enforce scopes on these calls.")
 		}
 	case TokScopeUnknown:
-		if containsFold(r.grantedScope, f.Evidence[EvScope]) {
+		if s := f.Evidence[EvScope]; s != "" && contains(r.grantedScope, s) {
 			return adjust(f, SevInfo, "The server granted it, so this instance knows the scope.")
 		}
 	case TokNotBearer:
@@ -238,18 +238,6 @@ func intersect(a, b []string) []string {
 		}
 	}
 	return out
-}
-
-func containsFold(list []string, s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // scopeLegacyFinding is the DomainApi warning, by the instance's version when known:

@@ -12,12 +12,6 @@ import (
 // server text that echoes the secret in any encoding reaches neither the screen nor a
 // report. A redacted value never allows the secret to be recovered.
 
-// Redacted replaces a secret value that has no useful partial form (redact.Redacted).
-const Redacted = redact.Redacted
-
-// TokenHint shows a token safely: "…" and its last six characters.
-func TokenHint(tok string) string { return redact.Hint(tok) }
-
 var tokenFieldRE = regexp.MustCompile(`"(access_token|refresh_token|id_token)"(\s*:\s*)"([^"\\]*)"`)
 
 // RedactTokenBody replaces the tokens in a token-endpoint JSON response with
@@ -31,7 +25,7 @@ func RedactTokenBody(body string) string {
 
 // TokenSummary is "…last6 (sha256 <first 12 hex of the fingerprint>)".
 func TokenSummary(tok string) string {
-	return TokenHint(tok) + " (sha256 " + Fingerprint(tok)[:12] + ")"
+	return redact.Hint(tok) + " (sha256 " + Fingerprint(tok)[:12] + ")"
 }
 
 // scrubStep removes the run's known secrets, in every encoding, from every string of

@@ -706,9 +706,12 @@ func contains(list []string, s string) bool {
 }
 
 // bodyCap is the capture limit of response bodies.
-func (r *run) bodyCap() int64 {
-	if r.opts.BodyCap > 0 {
-		return r.opts.BodyCap
+func (r *run) bodyCap() int64 { return r.opts.bodyCap() }
+
+// bodyCap is Options.BodyCap, or DefaultBodyCap when it is not set.
+func (o Options) bodyCap() int64 {
+	if o.BodyCap > 0 {
+		return o.BodyCap
 	}
 	return DefaultBodyCap
 }

@@ -323,16 +323,12 @@ func newClient(p profiles.Profile, opts Options, known *redact.Secrets) (*http.C
 		base = tr
 		closeIdle = tr.CloseIdleConnections
 	}
-	bodyCap := opts.BodyCap
-	if bodyCap <= 0 {
-		bodyCap = DefaultBodyCap
-	}
 	now := opts.Now
 	if now == nil {
 		now = time.Now
 	}
 	hc := &http.Client{
-		Transport: &capture{base: base, cap: bodyCap, now: now, known: known, proxyFor: proxyFor},
+		Transport: &capture{base: base, cap: opts.bodyCap(), now: now, known: known, proxyFor: proxyFor},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 5 {
 				return http.ErrUseLastResponse

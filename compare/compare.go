@@ -110,17 +110,14 @@ func Runs(a, b check.RunSummary, labelA, labelB string) Comparison {
 	fa, fb := findingsByCode(a.Findings), findingsByCode(b.Findings)
 	codes := unionOrdered(sortedKeys(fa), sortedKeys(fb))
 	sort.Strings(codes)
-	for _, code := range codes {
-		eq(GroupFindings, code, fa[code], fb[code])
-	}
-	for i := range c.Rows {
-		if c.Rows[i].Group == GroupFindings {
-			for _, v := range []*string{&c.Rows[i].A, &c.Rows[i].B} {
-				if *v == "" {
-					*v = "absent"
-				}
-			}
+	absent := func(v string) string {
+		if v == "" {
+			return "absent"
 		}
+		return v
+	}
+	for _, code := range codes {
+		eq(GroupFindings, code, absent(fa[code]), absent(fb[code]))
 	}
 
 	// Timings: the whole run and each step present in both.

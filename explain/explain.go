@@ -188,7 +188,7 @@ func read(t string) (kind, readAs string, fs []check.Finding) {
 	}
 	// 3. A WWW-Authenticate challenge (the header line, or the value alone), which
 	// says more than the body that may come with it.
-	if ch := challenge(t); ch != "" {
+	if ch := challenge(t, lower); ch != "" {
 		header.Set("WWW-Authenticate", ch)
 		c, _ := check.ParseWWWAuthenticate(ch)
 		st := status
@@ -226,7 +226,7 @@ func read(t string) (kind, readAs string, fs []check.Finding) {
 	// 8. An HTTP status on its own.
 	if status != 0 {
 		what := fmt.Sprintf("an HTTP status (%d %s)", status, http.StatusText(status))
-		if strings.Contains(t, "/connect/token") || strings.Contains(strings.ToLower(t), "token endpoint") {
+		if strings.Contains(t, "/connect/token") || strings.Contains(lower, "token endpoint") {
 			return KindHTTPStatus, what + " from the token endpoint", []check.Finding{check.ClassifyTokenAnswer(status, header, body)}
 		}
 		if status < 400 && (status < 300 || header.Get("Location") == "") {
@@ -311,10 +311,10 @@ func oauthError(t, lower string, obj map[string]any) (code, desc string) {
 	return "", ""
 }
 
-// challenge finds a WWW-Authenticate value: the header line, or a pasted value that
-// starts with "Bearer name=".
-func challenge(t string) string {
-	if !strings.Contains(strings.ToLower(t), "www-authenticate") && !bearerStartRE.MatchString(t) {
+// challenge finds a WWW-Authenticate value (lower is t in lower case): the header
+// line, or a pasted value that starts with "Bearer name=".
+func challenge(t, lower string) string {
+	if !strings.Contains(lower, "www-authenticate") && !bearerStartRE.MatchString(t) {
 		return ""
 	}
 	if m := challengeRE.FindStringSubmatch(t); m != nil {
@@ -335,9 +335,10 @@ func firstURL(t string) string {
 	return ""
 }
 
-// hostOf is the host named in the text: a URL's, or .NET's "(host:443)".
-func hostOf(t string) string {
-	if u := firstURL(t); u != "" {
+// hostOf is the host named in the text: its first URL's (u, firstURL(t)), or .NET's
+// "(host:443)".
+func hostOf(t, u string) string {
+	if u != "" {
 		if p, err := url.Parse(u); err == nil && p.Host != "" {
 			return p.Host
 		}

@@ -37,6 +37,18 @@ func mayMatch(lower string, keys []string) bool {
 
 func ks(keys ...string) []string { return keys }
 
+// submatches are the texts of a FindStringSubmatchIndex result, as FindStringSubmatch
+// gives them ("" for a group that did not take part).
+func submatches(t string, loc []int) []string {
+	m := make([]string, len(loc)/2)
+	for i := range m {
+		if loc[2*i] >= 0 {
+			m[i] = t[loc[2*i]:loc[2*i+1]]
+		}
+	}
+	return m
+}
+
 func group(i int, key string) func(m []string) map[string]string {
 	return func(m []string) map[string]string {
 		if i < len(m) && m[i] != "" {
@@ -109,14 +121,15 @@ func match(t, lower string, ps []pattern) (check.Finding, bool) {
 			continue
 		}
 		ev := map[string]string{check.EvError: errorLine(t, loc)}
-		if h := hostOf(t); h != "" {
+		u := firstURL(t)
+		if h := hostOf(t, u); h != "" {
 			ev[check.EvHost] = h
 		}
-		if u := firstURL(t); u != "" {
+		if u != "" {
 			ev[check.EvURL] = u
 		}
 		if p.ev != nil {
-			for k, v := range p.ev(p.re.FindStringSubmatch(t)) {
+			for k, v := range p.ev(submatches(t, loc)) {
 				ev[k] = v
 			}
 		}

@@ -281,6 +281,14 @@ func TestJUnit(t *testing.T) {
 	}
 }
 
+// ScrubURL's own part (the rules of Scrub are tested in internal/redact): the
+// user:password goes, the secret query parameters are redacted.
+func TestScrubURL(t *testing.T) {
+	if got := ScrubURL("https://u:p@acme.my.erp.net/x?client_secret=abc&top=5"); got != "https://acme.my.erp.net/x?client_secret=[redacted]&top=5" {
+		t.Errorf("ScrubURL: %q", got)
+	}
+}
+
 func TestFenceOutlastsBackticks(t *testing.T) {
 	f := fence("a ```` b")
 	if !strings.HasPrefix(f, "`````\n") {
