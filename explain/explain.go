@@ -20,6 +20,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/guide"
+	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/report"
 )
@@ -84,7 +85,7 @@ func Text(pasted string) Result {
 		shown, res.Truncated = string(r[:maxShown])+fmt.Sprintf("… (%d more characters)", len(r)-maxShown), true
 	}
 	res.Text = shown
-	if tokenLikeRE.MatchString(pasted) {
+	if redact.HoldsToken(pasted) {
 		res.Notes = append(res.Notes, "The text held an access token (removed here). To read its claims and verify its signature against the instance, pipe it in: trustedapp-check check PROFILE --token-stdin < token.txt")
 	}
 	kind, readAs, fs := read(clean)
@@ -137,7 +138,6 @@ var (
 	contentTypeRE = regexp.MustCompile(`(?im)^\s*content-type\s*:\s*(\S+)`)
 	licenceRE     = regexp.MustCompile(`(?i)licen[cs]e.{0,60}(exceed|maximum|no free|slot|available|limit)|(exceed|maximum|no free).{0,60}licen[cs]e`)
 	rateLimitRE   = regexp.MustCompile(`(?i)too many requests|rate[- ]?limit`)
-	tokenLikeRE   = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{2,}\.|enrt_[0-9A-Fa-f]{16,}|(?i)\bBearer\s+[A-Za-z0-9._~+/-]{20,}`)
 )
 
 // read recognises the text: the first reading that yields findings wins, most

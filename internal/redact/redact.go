@@ -191,7 +191,15 @@ var (
 	jsonRE = regexp.MustCompile(`(?i)"(` + strings.Join(fieldNames, "|") + `)(\\?"\s*:\s*\\?")([^"\\]+)`)
 	// Credentials after an auth scheme.
 	authRE = regexp.MustCompile(`(?i)\b(Bearer|Basic)(\s+)([A-Za-z0-9._~+/-]+)(=*)`)
+	// Bearer credentials long enough to be a token rather than a word.
+	bearerRE = regexp.MustCompile(`(?i)\bBearer\s+[A-Za-z0-9._~+/-]{20,}`)
 )
+
+// HoldsToken reports whether s holds an access token: a JWT, an ERP.net reference
+// token, or Bearer credentials (the patterns the redaction removes).
+func HoldsToken(s string) bool {
+	return jwtRE.MatchString(s) || refRE.MatchString(s) || bearerRE.MatchString(s)
+}
 
 // Text removes credentials of a recognisable shape from s: the values of secret
 // fields (form or JSON), Basic and Bearer credentials, JWTs and ERP.net reference
