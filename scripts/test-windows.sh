@@ -24,7 +24,7 @@ out=$repo/out/test-windows
 rm -rf "$out" && mkdir -p "$out"
 work=$(mktemp -d /tmp/test-windows.XXXXXX)
 unset TRUSTEDAPP_STORE TRUSTEDAPP_AUDIT TRUSTEDAPP_SECRET TRUSTEDAPP_REQUIRE_KEYRING
-export WINEPREFIX=$work/prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+export WINEPREFIX=$work/prefix # wine.sh sets WINEDEBUG and WINEDLLOVERRIDES
 wine=$repo/scripts/wine/wine.sh
 wineserver="$(dirname "$("$wine" --path)")/wineserver"
 sandbox_pid="" xvfb_pid=""
@@ -37,7 +37,7 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "test-windows: FAIL: $*" >&2; exit 1; }
 step() { echo "test-windows: $*"; }
-for tool in xvfb-run Xvfb xdotool import wixl; do
+for tool in Xvfb xdpyinfo xdotool import wixl; do
 	command -v "$tool" >/dev/null || fail "$tool is missing (scripts/install-deps.sh --windows)"
 done
 
@@ -79,12 +79,8 @@ fi
 # ------------------------------------------------------------ 2. the CLI
 step "the Windows CLI against the sandbox"
 CGO_ENABLED=0 $go build -o "$work/sandbox-cli" ./cmd/trustedapp-check
-"$work/sandbox-cli" sandbox --json --quiet >"$work/sandbox.json" 2>"$work/sandbox.log" &
-sandbox_pid=$!
-for _ in $(seq 100); do [ -s "$work/sandbox.json" ] && break; sleep 0.1; done
-[ -s "$work/sandbox.json" ] || fail "the sandbox did not start: $(cat "$work/sandbox.log")"
-field() { tr -d '\n' <"$work/sandbox.json" | sed -E 's/\},[[:space:]]*\{.*//' | sed -E "s/.*\"$1\": *\"([^\"]*)\".*/\1/"; }
-inst=$(field instance) cid=$(field client_id) secret=$(field client_secret)
+. scripts/sandbox.sh
+sandbox_start "$work/sandbox-cli" "$work/sandbox.json" || fail "no sandbox"
 cp "$wincli" "$work/trustedapp-check.exe"
 cli() { "$wine" "$work/trustedapp-check.exe" "$@"; }
 v=$(cli version | tr -d '\r') || fail "the Windows CLI does not start"
