@@ -104,10 +104,11 @@ dist-cli:
 	scripts/dist-cli.sh $(VERSION) "$(LDFLAGS)" dist
 	scripts/sha256sums.sh dist
 
-# Always rebuilt (go build's cache makes that cheap): a stale binary once hid a change.
-$(LINUX_CLI): FORCE
+# The CLI for one platform, bin/release/cli/OS-ARCH/: always rebuilt (go build's cache
+# makes that cheap): a stale binary once hid a change.
+$(LINUX_CLI) $(WIN_CLI): FORCE
 	mkdir -p $(@D)
-	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -trimpath -ldflags "$(LDFLAGS) -s -w" -o $@ ./cmd/trustedapp-check
+	p=$(notdir $(@D)); CGO_ENABLED=0 GOOS=$${p%-*} GOARCH=$${p#*-} $(GO) build -trimpath -ldflags "$(LDFLAGS) -s -w" -o $@ ./cmd/trustedapp-check
 
 release-linux-app:
 	$(GO) build -tags "$(REL_TAGS)" -trimpath -ldflags "$(LDFLAGS) -s -w" -o $(LINUX_APP) .
@@ -125,10 +126,6 @@ release-windows-app: windows-toolchain
 	CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
 	  $(GO) build -tags "$(REL_TAGS)" -trimpath -ldflags "$(LDFLAGS) -s -w -H windowsgui" -o $(WIN_APP) . \
 	  ; s=$$?; rm -f $(WIN_SYSO); exit $$s
-
-$(WIN_CLI): FORCE
-	mkdir -p $(@D)
-	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -trimpath -ldflags "$(LDFLAGS) -s -w" -o $@ ./cmd/trustedapp-check
 
 # The per-user MSI (wixl).
 dist-windows: release-windows-app $(WIN_CLI)
