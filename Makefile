@@ -76,9 +76,6 @@ WIN_APP    := $(REL)/windows-amd64/trustedapp-tester.exe
 WIN_CLI    := $(REL)/cli/windows-amd64/trustedapp-check.exe
 WIN_SYSO   := rsrc_windows_amd64.syso
 MSI        := dist/trusted-app-tester-$(VERSION)-windows-amd64.msi
-DEB        := dist/trusted-app-tester_$(VERSION)-1_amd64.deb
-RPM        := dist/trusted-app-tester-$(VERSION)-1.x86_64.rpm
-TARBALL    := dist/trusted-app-tester-$(VERSION)-linux-amd64.tar.xz
 REL_TAGS   := $(TAGS) release
 
 # Pinned build tools, installed into bin/ for this machine (never with a target's GOOS).
