@@ -52,7 +52,11 @@ mkdir -p "$work/tests"
 # ui builds without cgo too, but is left out for now: its tests use t.TempDir (whose
 # cleanup fails under Wine 8) and Unix ways to make a store unwritable; running them
 # under Wine found the forward-slash paths in the status line (fixed in ui/files.go).
-pkgs=$(CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $go list -e -f '{{if and (not .DepsErrors) (not .Error) (or .TestGoFiles .XTestGoFiles)}}{{.ImportPath}}{{end}}' ./... | grep -v '^trustedapp-tester/ui$')
+# Each package's import path and folder, from one go list.
+declare -A dir_of
+while read -r p dir; do dir_of[$p]=$dir; done < <(CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $go list -e \
+	-f '{{if and (not .DepsErrors) (not .Error) (or .TestGoFiles .XTestGoFiles)}}{{.ImportPath}} {{.Dir}}{{end}}' ./... | grep -v '^trustedapp-tester/ui ')
+pkgs=$(printf '%s\n' "${!dir_of[@]}" | sort)
 [ -n "$pkgs" ] || fail "no package to test"
 passed=0 failed=0 failures=""
 for p in $pkgs; do
@@ -62,10 +66,9 @@ done
 step "running $(echo "$pkgs" | wc -w) test binaries under Wine"
 for p in $pkgs; do
 	name=$(echo "${p#trustedapp-tester/}" | tr / _)
-	# The package's own folder as the working directory (testdata), as go test does.
-	dir=$($go list -f '{{.Dir}}' "$p")
 	start=$(date +%s)
-	if (cd "$dir" && TRUSTEDAPP_REQUIRE_KEYRING=1 "$wine" "$work/tests/$name.test.exe" -test.count=1 -test.timeout=15m >"$out/$name.log" 2>&1); then
+	# The package's own folder as the working directory (testdata), as go test does.
+	if (cd "${dir_of[$p]}" && TRUSTEDAPP_REQUIRE_KEYRING=1 "$wine" "$work/tests/$name.test.exe" -test.count=1 -test.timeout=15m >"$out/$name.log" 2>&1); then
 		passed=$((passed + 1)); echo "ok   $p $(($(date +%s) - start))s (windows/amd64 under Wine)"
 	else
 		failed=$((failed + 1)); failures="$failures $p"
