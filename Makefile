@@ -76,9 +76,6 @@ WIN_APP    := $(REL)/windows-amd64/trustedapp-tester.exe
 WIN_CLI    := $(REL)/cli/windows-amd64/trustedapp-check.exe
 WIN_SYSO   := rsrc_windows_amd64.syso
 MSI        := dist/trusted-app-tester-$(VERSION)-windows-amd64.msi
-DEB        := dist/trusted-app-tester_$(VERSION)-1_amd64.deb
-RPM        := dist/trusted-app-tester-$(VERSION)-1.x86_64.rpm
-TARBALL    := dist/trusted-app-tester-$(VERSION)-linux-amd64.tar.xz
 REL_TAGS   := $(TAGS) release
 
 # Pinned build tools, installed into bin/ for this machine (never with a target's GOOS).
@@ -104,10 +101,11 @@ dist-cli:
 	scripts/dist-cli.sh $(VERSION) "$(LDFLAGS)" dist
 	scripts/sha256sums.sh dist
 
-# Always rebuilt (go build's cache makes that cheap): a stale binary once hid a change.
-$(LINUX_CLI): FORCE
+# The CLI for one platform, bin/release/cli/OS-ARCH/: always rebuilt (go build's cache
+# makes that cheap): a stale binary once hid a change.
+$(LINUX_CLI) $(WIN_CLI): FORCE
 	mkdir -p $(@D)
-	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -trimpath -ldflags "$(LDFLAGS) -s -w" -o $@ ./cmd/trustedapp-check
+	p=$(notdir $(@D)); CGO_ENABLED=0 GOOS=$${p%-*} GOARCH=$${p#*-} $(GO) build -trimpath -ldflags "$(LDFLAGS) -s -w" -o $@ ./cmd/trustedapp-check
 
 release-linux-app:
 	$(GO) build -tags "$(REL_TAGS)" -trimpath -ldflags "$(LDFLAGS) -s -w" -o $(LINUX_APP) .
@@ -125,10 +123,6 @@ release-windows-app: windows-toolchain
 	CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
 	  $(GO) build -tags "$(REL_TAGS)" -trimpath -ldflags "$(LDFLAGS) -s -w -H windowsgui" -o $(WIN_APP) . \
 	  ; s=$$?; rm -f $(WIN_SYSO); exit $$s
-
-$(WIN_CLI): FORCE
-	mkdir -p $(@D)
-	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -trimpath -ldflags "$(LDFLAGS) -s -w" -o $@ ./cmd/trustedapp-check
 
 # The per-user MSI (wixl).
 dist-windows: release-windows-app $(WIN_CLI)

@@ -160,9 +160,37 @@ type session struct {
 	clientID string
 	created  time.Time
 	lastUsed time.Time
-	stamps   []time.Time   // accepted requests in the last minute
-	waiting  int           // requests running or queued
-	run      chan struct{} // SessionConcurrentRequests slots
+	stamps   []time.Time // accepted requests in the last minute
+	gate                 // SessionConcurrentRequests slots and the SessionQueue
+}
+
+// gate lets at most cap(run) requests run at once and queues the next ones; waiting
+// counts those running or queued and is guarded by instance.mu. The caller refuses a
+// request when waiting is at its limit (429), or passes it to instance.enter.
+type gate struct {
+	waiting int
+	run     chan struct{} // one token per running request
+}
+
+// enter queues the request at g (in.mu is held, and released) and waits for a slot. A
+// client that gives up while queued leaves the queue (ok false, nothing to answer); on
+// success the caller must call the returned release when done.
+func (in *instance) enter(g *gate, r *http.Request) (release func(), ok bool) {
+	g.waiting++
+	in.mu.Unlock()
+	leave := func() {
+		in.mu.Lock()
+		g.waiting--
+		in.mu.Unlock()
+	}
+	select {
+	case g.run <- struct{}{}:
+	case <-r.Context().Done():
+		leave()
+		logInfo(r).abandoned = true
+		return nil, false
+	}
+	return func() { <-g.run; leave() }, true
 }
 
 func (s *session) expired(now time.Time) bool {
@@ -200,7 +228,7 @@ func (in *instance) openSessionLocked(p *principal, now time.Time) (*session, st
 			return nil, fmt.Sprintf("MaximumLicenseCountExceeded: all %d of %s licence slots are in use by other sessions. A session frees its slot after %d minutes idle or %d minutes after it started.",
 				limit, scope, int(SessionIdle/time.Minute), int(SessionAbsolute/time.Minute))
 		}
-		s = &session{clientID: p.clientID, created: now, lastUsed: now, run: make(chan struct{}, SessionConcurrentRequests)}
+		s = &session{clientID: p.clientID, created: now, lastUsed: now, gate: gate{run: make(chan struct{}, SessionConcurrentRequests)}}
 		in.sessions[p.sessionKey] = s
 	}
 	return s, ""
@@ -283,21 +311,7 @@ func (in *instance) admit(w http.ResponseWriter, r *http.Request, p *principal) 
 	}
 	s.stamps = append(s.stamps, now)
 	s.lastUsed = now
-	s.waiting++
-	in.mu.Unlock()
-	done := func() {
-		in.mu.Lock()
-		s.waiting--
-		in.mu.Unlock()
-	}
-	select {
-	case s.run <- struct{}{}:
-	case <-r.Context().Done():
-		done()
-		logInfo(r).abandoned = true
-		return nil, false
-	}
-	return func() { <-s.run; done() }, true
+	return in.enter(&s.gate, r)
 }
 
 func (in *instance) tooMany(w http.ResponseWriter, r *http.Request, retryAfter int, msg string) {

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -97,7 +98,7 @@ func (in *instance) modifyApp(w http.ResponseWriter, r *http.Request, set *entit
 	if r.Method == http.MethodDelete {
 		delete(in.apps, uri)
 		delete(in.appIDs, uri)
-		in.appOrder = removeString(in.appOrder, uri)
+		in.appOrder = slices.DeleteFunc(in.appOrder, func(u string) bool { return u == uri })
 		in.mu.Unlock()
 		w.WriteHeader(http.StatusNoContent)
 		return
@@ -173,14 +174,4 @@ func (in *instance) createApp(w http.ResponseWriter, r *http.Request, set *entit
 	rw := appRow(id, &a)
 	in.mu.Unlock()
 	writeCreated(w, in.odataRoot(), set, rw)
-}
-
-func removeString(list []string, s string) []string {
-	out := list[:0]
-	for _, x := range list {
-		if x != s {
-			out = append(out, x)
-		}
-	}
-	return out
 }

@@ -40,17 +40,13 @@ type instance struct {
 	sessions  map[string]*session
 	sets      map[string]*entitySet
 	tables    map[string]*entitySet // Table API tables: read-only, never change after start
-	// tableActive counts Table API requests holding one of the
-	// TableAPIConcurrentRequests slots and tableQueued those running or waiting in the
-	// queue; tableRun holds one token per running request. tableHold, when set (tests
-	// only), runs while a request holds its slot. The counters and tableHold are guarded
-	// by mu.
-	tableActive int
-	tableQueued int
-	tableRun    chan struct{}
-	tableHold   func(*http.Request)
-	skipKey     []byte
-	done        chan struct{}
+	// table is the Table API's TableAPIConcurrentRequests slots and TableAPIQueue.
+	// tableHold, when set (tests only), runs while a request holds its slot; it is
+	// guarded by mu.
+	table     gate
+	tableHold func(*http.Request)
+	skipKey   []byte
+	done      chan struct{}
 }
 
 type refToken struct {
@@ -78,7 +74,7 @@ func newInstance(cfg Config, addr string, tlsCfg *tls.Config, name string) (*ins
 		sessions:  map[string]*session{},
 		sets:      seedData(),
 		tables:    seedTables(),
-		tableRun:  make(chan struct{}, TableAPIConcurrentRequests),
+		table:     gate{run: make(chan struct{}, TableAPIConcurrentRequests)},
 		skipKey:   make([]byte, 16),
 		done:      make(chan struct{}),
 	}

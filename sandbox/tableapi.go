@@ -166,39 +166,25 @@ func (in *instance) admitTable(w http.ResponseWriter, r *http.Request, p *princi
 	if s == nil {
 		return nil, false
 	}
-	if in.tableQueued >= TableAPIConcurrentRequests+TableAPIQueue {
-		queued := in.tableQueued
+	if in.table.waiting >= TableAPIConcurrentRequests+TableAPIQueue {
+		queued := in.table.waiting
 		in.mu.Unlock()
 		in.tooMany(w, r, 1, fmt.Sprintf("Too many requests: the Table API runs at most %d requests at once on this instance (GlobalConcurrentRequests %d) and queues %d more; %d are running or queued. Retry after 1 second.",
 			TableAPIConcurrentRequests, TableAPIConcurrentRequests, TableAPIQueue, queued))
 		return nil, false
 	}
 	s.lastUsed = now
-	in.tableQueued++
-	in.mu.Unlock()
-	select {
-	case in.tableRun <- struct{}{}:
-	case <-r.Context().Done():
-		in.mu.Lock()
-		in.tableQueued--
-		in.mu.Unlock()
-		logInfo(r).abandoned = true
+	release, ok = in.enter(&in.table, r)
+	if !ok {
 		return nil, false
 	}
 	in.mu.Lock()
-	in.tableActive++
 	hold := in.tableHold
 	in.mu.Unlock()
 	if hold != nil {
 		hold(r)
 	}
-	return func() {
-		in.mu.Lock()
-		in.tableActive--
-		in.tableQueued--
-		in.mu.Unlock()
-		<-in.tableRun
-	}, true
+	return release, true
 }
 
 func numberOf(n int) json.Number { return json.Number(strconv.Itoa(n)) }

@@ -220,7 +220,7 @@ func TestTableAPIGlobalConcurrency(t *testing.T) {
 	queued := func() (active, queued int) {
 		s.main.mu.Lock()
 		defer s.main.mu.Unlock()
-		return s.main.tableActive, s.main.tableQueued
+		return len(s.main.table.run), s.main.table.waiting
 	}
 	// Seven different sessions: the limit is global, not per session.
 	held := make(chan apiResult, 7)
@@ -343,7 +343,7 @@ func TestTableAPIQueuedClientGoesAway(t *testing.T) {
 		deadline := time.Now().Add(10 * time.Second)
 		for {
 			s.main.mu.Lock()
-			q := s.main.tableQueued
+			q := s.main.table.waiting
 			s.main.mu.Unlock()
 			if q == want {
 				return

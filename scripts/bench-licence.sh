@@ -16,18 +16,15 @@ if [ -z "${TRUSTEDAPP_BENCH_IN_KEYRING:-}" ]; then
   exec scripts/with-keyring.sh env TRUSTEDAPP_BENCH_IN_KEYRING=1 "$0" "$@"
 fi
 tmp=$(mktemp -d)
-sb=
-trap 'if [ -n "$sb" ]; then kill "$sb" 2>/dev/null || true; wait "$sb" 2>/dev/null || true; fi; rm -rf "$tmp"' EXIT
+sandbox_pid=
+stop_sandbox() { if [ -n "$sandbox_pid" ]; then kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; fi; }
+trap 'stop_sandbox; rm -rf "$tmp"' EXIT
 export TRUSTEDAPP_STORE=$tmp/profiles.json TRUSTEDAPP_AUDIT=$tmp/audit.jsonl
+. scripts/sandbox.sh
 
-start_sandbox() { # start_sandbox: a sandbox with $SLOTS licence slots; sets inst cid secret
-  if [ -n "$sb" ]; then kill "$sb" 2>/dev/null || true; wait "$sb" 2>/dev/null || true; fi
-  : >"$tmp/sb.json"
-  "$CLI" sandbox --json --quiet --licence-slots "$SLOTS" >"$tmp/sb.json" 2>/dev/null & sb=$!
-  for _ in $(seq 100); do [ -s "$tmp/sb.json" ] && break; sleep 0.05; done
-  [ -s "$tmp/sb.json" ] || { echo "bench-licence: the sandbox did not start" >&2; exit 3; }
-  field() { tr -d '\n' <"$tmp/sb.json" | sed -E 's/\},[[:space:]]*\{.*//' | sed -E "s/.*\"$1\": *\"([^\"]*)\".*/\1/"; }
-  inst=$(field instance) cid=$(field client_id) secret=$(field client_secret)
+start_sandbox() { # start_sandbox: a new sandbox with $SLOTS licence slots; sets inst cid secret
+  stop_sandbox
+  sandbox_start "$CLI" "$tmp/sb.json" --licence-slots "$SLOTS" || { echo "bench-licence: no sandbox" >&2; exit 3; }
 }
 
 series() { # series LABEL [FLAGS...]: N consecutive processes; prints the figures

@@ -6,13 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CLI=bin/trustedapp-check APP=bin/trustedapp-tester N=${N:-20}
 [ -x "$CLI" ] && [ -x "$APP" ] || { echo "bench-process: build first (make app cli)" >&2; exit 3; }
-tmp=$(mktemp -d); trap 'kill $sb 2>/dev/null || true; rm -rf "$tmp"' EXIT
+sandbox_pid=""
+tmp=$(mktemp -d); trap '[ -z "$sandbox_pid" ] || kill "$sandbox_pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
-"$CLI" sandbox --json --quiet >"$tmp/sb.json" 2>/dev/null & sb=$!
-for _ in $(seq 50); do [ -s "$tmp/sb.json" ] && break; sleep 0.1; done
-# The healthy scenario's values, from the first object of the JSON array.
-field() { tr -d '\n' <"$tmp/sb.json" | sed -E 's/\},[[:space:]]*\{.*//' | sed -E "s/.*\"$1\": *\"([^\"]*)\".*/\1/"; }
-inst=$(field instance) cid=$(field client_id) secret=$(field client_secret)
+. scripts/sandbox.sh
+sandbox_start "$CLI" "$tmp/sb.json" || exit 3
 
 timeit() { # timeit LABEL CMD...: mean wall time of N runs
   local start end; start=$(date +%s%N)

@@ -14,19 +14,8 @@ cp "$cli" "$stage/trustedapp-check.exe"
 go run ./packaging/notices -o "$stage/THIRD-PARTY-NOTICES.txt" "$app" "$cli"
 scripts/icons.sh "$stage/icons" >/dev/null
 cp "$stage/icons/app.ico" "$stage/app.ico"
-cat >"$stage/README.txt" <<DOC
-Trusted App Tester $version
-
-  Start menu > Trusted App Tester   the desktop app
-  trustedapp-tester.exe --sandbox   the desktop app on a local ERP.net emulator (no server needed)
-  trustedapp-check.exe --help       the command-line checks, for scripts and CI
-
-Installed for this user only, in %LOCALAPPDATA%\Programs\Trusted App Tester.
-Client secrets are kept in Windows Credential Manager. Profiles are in
-%APPDATA%\trustedapp-tester, the history in %LOCALAPPDATA%\TrustedAppTester.
-Uninstalling (Settings > Apps, or msiexec /x) leaves profiles, history and secrets
-in place.
-DOC
+# The README the MSI installs (packaging/windows/README.txt.in; the release workflow's MSI uses it too).
+sed "s/@VERSION@/$version/" packaging/windows/README.txt.in >"$stage/README.txt"
 sed -i 's/$/\r/' "$stage/README.txt" "$stage/THIRD-PARTY-NOTICES.txt"
 # wixl resolves Source paths against the working directory.
 (cd "$stage" && wixl -a x64 -D Version="${version%%[-+]*}" -D StageDir=. -D IconFile=app.ico \

@@ -9,5 +9,4 @@ files=$(find . -maxdepth 1 -type f ! -name SHA256SUMS -printf '%f\n' | LC_ALL=C 
 # shellcheck disable=SC2086
 sha256sum -- $files >SHA256SUMS.tmp
 mv -f SHA256SUMS.tmp SHA256SUMS
-sha256sum --quiet -c SHA256SUMS
 echo "sha256sums: $(wc -l <SHA256SUMS) files in $dir/SHA256SUMS"

@@ -24,7 +24,7 @@ out=$repo/out/test-windows
 rm -rf "$out" && mkdir -p "$out"
 work=$(mktemp -d /tmp/test-windows.XXXXXX)
 unset TRUSTEDAPP_STORE TRUSTEDAPP_AUDIT TRUSTEDAPP_SECRET TRUSTEDAPP_REQUIRE_KEYRING
-export WINEPREFIX=$work/prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+export WINEPREFIX=$work/prefix # wine.sh sets WINEDEBUG and WINEDLLOVERRIDES
 wine=$repo/scripts/wine/wine.sh
 wineserver="$(dirname "$("$wine" --path)")/wineserver"
 sandbox_pid="" xvfb_pid=""
@@ -37,7 +37,7 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "test-windows: FAIL: $*" >&2; exit 1; }
 step() { echo "test-windows: $*"; }
-for tool in xvfb-run Xvfb xdotool import wixl; do
+for tool in Xvfb xdpyinfo xdotool import wixl; do
 	command -v "$tool" >/dev/null || fail "$tool is missing (scripts/install-deps.sh --windows)"
 done
 
@@ -52,7 +52,11 @@ mkdir -p "$work/tests"
 # ui builds without cgo too, but is left out for now: its tests use t.TempDir (whose
 # cleanup fails under Wine 8) and Unix ways to make a store unwritable; running them
 # under Wine found the forward-slash paths in the status line (fixed in ui/files.go).
-pkgs=$(CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $go list -e -f '{{if and (not .DepsErrors) (not .Error) (or .TestGoFiles .XTestGoFiles)}}{{.ImportPath}}{{end}}' ./... | grep -v '^trustedapp-tester/ui$')
+# Each package's import path and folder, from one go list.
+declare -A dir_of
+while read -r p dir; do dir_of[$p]=$dir; done < <(CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $go list -e \
+	-f '{{if and (not .DepsErrors) (not .Error) (or .TestGoFiles .XTestGoFiles)}}{{.ImportPath}} {{.Dir}}{{end}}' ./... | grep -v '^trustedapp-tester/ui ')
+pkgs=$(printf '%s\n' "${!dir_of[@]}" | sort)
 [ -n "$pkgs" ] || fail "no package to test"
 passed=0 failed=0 failures=""
 for p in $pkgs; do
@@ -62,10 +66,9 @@ done
 step "running $(echo "$pkgs" | wc -w) test binaries under Wine"
 for p in $pkgs; do
 	name=$(echo "${p#trustedapp-tester/}" | tr / _)
-	# The package's own folder as the working directory (testdata), as go test does.
-	dir=$($go list -f '{{.Dir}}' "$p")
 	start=$(date +%s)
-	if (cd "$dir" && TRUSTEDAPP_REQUIRE_KEYRING=1 "$wine" "$work/tests/$name.test.exe" -test.count=1 -test.timeout=15m >"$out/$name.log" 2>&1); then
+	# The package's own folder as the working directory (testdata), as go test does.
+	if (cd "${dir_of[$p]}" && TRUSTEDAPP_REQUIRE_KEYRING=1 "$wine" "$work/tests/$name.test.exe" -test.count=1 -test.timeout=15m >"$out/$name.log" 2>&1); then
 		passed=$((passed + 1)); echo "ok   $p $(($(date +%s) - start))s (windows/amd64 under Wine)"
 	else
 		failed=$((failed + 1)); failures="$failures $p"
@@ -79,12 +82,8 @@ fi
 # ------------------------------------------------------------ 2. the CLI
 step "the Windows CLI against the sandbox"
 CGO_ENABLED=0 $go build -o "$work/sandbox-cli" ./cmd/trustedapp-check
-"$work/sandbox-cli" sandbox --json --quiet >"$work/sandbox.json" 2>"$work/sandbox.log" &
-sandbox_pid=$!
-for _ in $(seq 100); do [ -s "$work/sandbox.json" ] && break; sleep 0.1; done
-[ -s "$work/sandbox.json" ] || fail "the sandbox did not start: $(cat "$work/sandbox.log")"
-field() { tr -d '\n' <"$work/sandbox.json" | sed -E 's/\},[[:space:]]*\{.*//' | sed -E "s/.*\"$1\": *\"([^\"]*)\".*/\1/"; }
-inst=$(field instance) cid=$(field client_id) secret=$(field client_secret)
+. scripts/sandbox.sh
+sandbox_start "$work/sandbox-cli" "$work/sandbox.json" || fail "no sandbox"
 cp "$wincli" "$work/trustedapp-check.exe"
 cli() { "$wine" "$work/trustedapp-check.exe" "$@"; }
 v=$(cli version | tr -d '\r') || fail "the Windows CLI does not start"

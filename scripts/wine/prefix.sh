@@ -9,10 +9,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 prefix=${1:?usage: scripts/wine/prefix.sh DIR}
-wine=$("$here/wine.sh" --path)
-export WINEPREFIX=$prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+"$here/wine.sh" --path >/dev/null # says so when Wine is missing
+export WINEPREFIX=$prefix
 mkdir -p "$prefix"
-"$wine" wineboot -i >/dev/null 2>&1 || true
+"$here/wine.sh" wineboot -i >/dev/null 2>&1 || true
 [ -d "$prefix/drive_c/windows/system32" ] || { echo "wine-prefix: wineboot did not create $prefix" >&2; exit 3; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -3,7 +3,9 @@
 # (Debian 12: /usr/lib/wine/wine64, not on the PATH).
 #   scripts/wine/wine.sh PROGRAM [ARGS...]     (WINEPREFIX from the environment)
 #   scripts/wine/wine.sh --path                 prints the wine64 it would use
+# Quiet and without the Mono/Gecko installers unless the environment says otherwise.
 set -euo pipefail
+export WINEDEBUG=${WINEDEBUG--all} WINEDLLOVERRIDES=${WINEDLLOVERRIDES-mscoree,mshtml=}
 wine=""
 for w in wine64 /usr/lib/wine/wine64 /usr/lib64/wine/wine64 wine; do
   if command -v "$w" >/dev/null 2>&1; then wine=$(command -v "$w"); break; fi
