@@ -327,7 +327,7 @@ func Fresh(ctx context.Context, p profiles.Profile, secret string, opts check.Op
 		}
 		rows = check.RecordChecklist(p, res.Record, user)
 		hash, _ := check.SecretHashRow(res.Record, secret)
-		rows = append(rows, hash)
+		rows = check.WithSecretHashRow(rows, hash)
 		if rec := res.Record; rec != nil {
 			// The checklist lists these only when they warn; a comparison needs
 			// their value on both sides.
