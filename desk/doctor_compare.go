@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -52,9 +53,7 @@ func (d *Desk) ReadRuns(f audit.Filter, done func(Runs)) *Op {
 	op := d.startOp("")
 	d.background(func() {
 		list, err := rh.Runs(f)
-		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
-			list[i], list[j] = list[j], list[i]
-		}
+		slices.Reverse(list)
 		finish(op, done, Runs{Op: op.ID, Runs: list, Err: err})
 	})
 	return op

@@ -128,22 +128,15 @@ const (
 
 // switchView shows the requests or the runs, read afresh.
 func (h *historyTab) switchView() {
-	runs := h.show.Selected == historyRunsLabel
-	for _, o := range []fyne.CanvasObject{h.runsButtons} {
-		o.Hide()
-		if runs {
-			o.Show()
-		}
-	}
-	for _, o := range []fyne.CanvasObject{h.note, h.exportBtn} {
-		o.Show()
-		if runs {
-			o.Hide()
-		}
-	}
-	if runs {
+	if h.show.Selected == historyRunsLabel {
+		h.runsButtons.Show()
+		h.note.Hide()
+		h.exportBtn.Hide()
 		h.body.Objects = []fyne.CanvasObject{h.runsBody}
 	} else {
+		h.runsButtons.Hide()
+		h.note.Show()
+		h.exportBtn.Show()
 		h.body.Objects = []fyne.CanvasObject{h.table}
 	}
 	h.body.Refresh()
