@@ -34,6 +34,9 @@ type historyTab struct {
 	runsButtons fyne.CanvasObject
 	runsBody    fyne.CanvasObject
 	body        *fyne.Container
+	// reads counts the reads of the requests asked for: only the last one's answer is
+	// shown (an earlier one is for a filter since changed).
+	reads int
 }
 
 var historyCols = []tableColumn{{"Time", 170}, {"Profile", 150}, {"Kind", 60}, {"Request", 420}, {"Status", 70}, {"Duration", 80}, {"Token", 110}}
@@ -158,7 +161,13 @@ func (h *historyTab) reload() {
 		h.note.SetText("The history log is not available in this session.")
 		return
 	}
-	h.desk.ReadHistory(h.currentFilter(), h.read)
+	h.reads++
+	n := h.reads
+	h.desk.ReadHistory(h.currentFilter(), func(res desk.History) {
+		if n == h.reads {
+			h.read(res)
+		}
+	})
 }
 
 // read shows what reload read.
