@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -52,9 +53,7 @@ func (d *Desk) ReadRuns(f audit.Filter, done func(Runs)) *Op {
 	op := d.startOp("")
 	d.background(func() {
 		list, err := rh.Runs(f)
-		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
-			list[i], list[j] = list[j], list[i]
-		}
+		slices.Reverse(list)
 		finish(op, done, Runs{Op: op.ID, Runs: list, Err: err})
 	})
 	return op
@@ -106,10 +105,10 @@ func (d *Desk) CompareProblem(a, b CompareSide) error {
 	for i, s := range []CompareSide{a, b} {
 		switch {
 		case s.Empty():
-			return fmt.Errorf("choose what side %s is: a profile, and now or a run from History", sideName(i))
+			return fmt.Errorf("choose what side %s is: a profile, and now or a run from History", SideName(i))
 		case s.Fresh():
 			if _, ok := d.Find(s.Profile); !ok {
-				return fmt.Errorf("side %s: no profile is called %q any more", sideName(i), s.Profile)
+				return fmt.Errorf("side %s: no profile is called %q any more", SideName(i), s.Profile)
 			}
 		}
 	}
@@ -122,7 +121,8 @@ func (d *Desk) CompareProblem(a, b CompareSide) error {
 	return nil
 }
 
-func sideName(i int) string { return string(rune('A' + i)) }
+// SideName names side i of a comparison: A (0) or B (1).
+func SideName(i int) string { return string(rune('A' + i)) }
 
 // Compare compares a and b on a goroutine. Fresh sides are run first, at the same
 // time, each with a fresh token (never a cached one: the question is how the app
@@ -170,7 +170,7 @@ func (d *Desk) compare(op *Op, sides [2]CompareSide, readRecord bool, progress f
 		}
 		p, ok := d.Find(s.Profile) // now, after a sandbox restart moved its address
 		if !ok {
-			finish(op, done, Compared{Op: op.ID, Err: fmt.Errorf("side %s: no profile is called %q any more", sideName(i), s.Profile)})
+			finish(op, done, Compared{Op: op.ID, Err: fmt.Errorf("side %s: no profile is called %q any more", SideName(i), s.Profile)})
 			return
 		}
 		ps[i] = p

@@ -85,3 +85,14 @@ func TestExplainTextNotRecognised(t *testing.T) {
 		t.Errorf("text:\n%s", txt)
 	}
 }
+
+// A paste longer than the explainer reads says that only its start was read, even when
+// that start is blank (the error at its end was never read).
+func TestExplainTextSaysWhenCut(t *testing.T) {
+	d, _ := newDesk(t, Deps{})
+	got := make(chan Explained, 1)
+	d.ExplainText(strings.Repeat(" ", explain.MaxInput)+`{"error":"invalid_client"}`, nil, func(e Explained) { got <- e })
+	if res := await(t, got).Result; !res.Truncated || res.Recognised {
+		t.Errorf("truncated %v, recognised %v", res.Truncated, res.Recognised)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 
 	"fyne.io/fyne/v2"
 
@@ -99,9 +100,7 @@ func (d *Desk) ReadHistory(f audit.Filter, done func(History)) *Op {
 	op := d.startOp("")
 	d.background(func() {
 		list, err := d.deps.History.Entries(f)
-		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
-			list[i], list[j] = list[j], list[i]
-		}
+		slices.Reverse(list)
 		finish(op, done, History{Op: op.ID, Entries: list, Err: err})
 	})
 	return op

@@ -70,9 +70,6 @@ func (r *Run) Access() *check.AccessToken {
 // Running reports whether a run is in flight.
 func (d *Desk) Running() bool { return d.active != nil }
 
-// Active is the run in flight (nil when none).
-func (d *Desk) Active() *Run { return d.active }
-
 // RunOf is the last run of the profile called name: in flight or finished (nil when it
 // has none this session).
 func (d *Desk) RunOf(name string) *Run {

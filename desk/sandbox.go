@@ -156,10 +156,10 @@ func (d *Desk) startSandbox(selectName string, then func(error)) {
 		}
 		res := profiles.SetUpProfiles(d.deps.Store.Profiles(), d.deps.Secrets, with, now)
 		saved := map[string]SandboxProfile{}
-		for i, p := range res.Saved {
+		for _, p := range res.Saved {
 			for _, sb := range list {
 				if profiles.SameName(sb.Profile.Name, p.Name) {
-					sb.Profile = res.Saved[i]
+					sb.Profile = p
 					saved[p.Name] = sb
 				}
 			}

@@ -165,9 +165,16 @@ func (a *Secrets) Set(name, secret string) error {
 }
 
 // Delete removes the secret. After the fallback, a keyring that cannot be reached is
-// no error for a secret that lived in this session.
+// no error for a secret that lived in this session. (Only the fallback keeps secrets
+// for the session in a keyring store: before it, asking would cost a keychain read.)
 func (a *Secrets) Delete(name string) error {
-	_, inSession := a.sessionSecret(name)
+	a.mu.Lock()
+	fellBack := a.fellBack
+	a.mu.Unlock()
+	inSession := false
+	if fellBack {
+		_, inSession = a.sessionSecret(name)
+	}
 	err := a.s.Delete(name)
 	if inSession && a.unavailable(err) {
 		return nil

@@ -100,7 +100,7 @@ func newCompareScreen(sh compareShell, d compareDesk) *compareScreen {
 		c.prof[i].PlaceHolder = "Choose a profile"
 		c.when[i] = newEscSelect(func(string) { c.sidesChanged() }, c.escape)
 		c.when[i].PlaceHolder = "Now, or a run from History"
-		name := widget.NewLabelWithStyle(sideName(i), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+		name := widget.NewLabelWithStyle(desk.SideName(i), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 		grid.Add(name)
 		grid.Add(c.prof[i])
 		grid.Add(c.when[i])
@@ -125,8 +125,6 @@ func newCompareScreen(sh compareShell, d compareDesk) *compareScreen {
 	c.showEmpty()
 	return c
 }
-
-func sideName(i int) string { return string(rune('A' + i)) }
 
 func (c *compareScreen) screen() fyne.CanvasObject { return c.content }
 
@@ -520,7 +518,7 @@ func sidesCost(res desk.Compared) string {
 	var parts []string
 	for i, s := range res.Sessions {
 		if s != nil {
-			parts = append(parts, sideName(i)+":"+sessionCost(s))
+			parts = append(parts, desk.SideName(i)+":"+sessionCost(s))
 		}
 	}
 	return strings.Join(parts, " ")
@@ -574,7 +572,7 @@ func (c *compareScreen) showResult(res desk.Compared) {
 	// everything in it again, which made a long comparison quadratic.
 	var box []fyne.CanvasObject
 	for i, s := range []compare.Side{cmp.A, cmp.B} {
-		l := widgets.NewTipLabel(sideName(i)+":  "+s.Label, fyne.TextStyle{Bold: true}, s.Label)
+		l := widgets.NewTipLabel(desk.SideName(i)+":  "+s.Label, fyne.TextStyle{Bold: true}, s.Label)
 		l.Truncation = fyne.TextTruncateEllipsis
 		box = append(box, container.NewBorder(nil, nil, widget.NewIcon(widgets.VerdictIcon(s.Verdict)), nil, l))
 	}

@@ -34,6 +34,9 @@ type historyTab struct {
 	runsButtons fyne.CanvasObject
 	runsBody    fyne.CanvasObject
 	body        *fyne.Container
+	// reads counts the reads of the requests asked for: only the last one's answer is
+	// shown (an earlier one is for a filter since changed).
+	reads int
 }
 
 var historyCols = []tableColumn{{"Time", 170}, {"Profile", 150}, {"Kind", 60}, {"Request", 420}, {"Status", 70}, {"Duration", 80}, {"Token", 110}}
@@ -128,22 +131,15 @@ const (
 
 // switchView shows the requests or the runs, read afresh.
 func (h *historyTab) switchView() {
-	runs := h.show.Selected == historyRunsLabel
-	for _, o := range []fyne.CanvasObject{h.runsButtons} {
-		o.Hide()
-		if runs {
-			o.Show()
-		}
-	}
-	for _, o := range []fyne.CanvasObject{h.note, h.exportBtn} {
-		o.Show()
-		if runs {
-			o.Hide()
-		}
-	}
-	if runs {
+	if h.show.Selected == historyRunsLabel {
+		h.runsButtons.Show()
+		h.note.Hide()
+		h.exportBtn.Hide()
 		h.body.Objects = []fyne.CanvasObject{h.runsBody}
 	} else {
+		h.runsButtons.Hide()
+		h.note.Show()
+		h.exportBtn.Show()
 		h.body.Objects = []fyne.CanvasObject{h.table}
 	}
 	h.body.Refresh()
@@ -165,7 +161,13 @@ func (h *historyTab) reload() {
 		h.note.SetText("The history log is not available in this session.")
 		return
 	}
-	h.desk.ReadHistory(h.currentFilter(), h.read)
+	h.reads++
+	n := h.reads
+	h.desk.ReadHistory(h.currentFilter(), func(res desk.History) {
+		if n == h.reads {
+			h.read(res)
+		}
+	})
 }
 
 // read shows what reload read.

@@ -27,6 +27,8 @@ type historyRuns struct {
 	note   *widgets.TipLabel
 	with   *widget.Button
 	both   *widget.Button
+	// reads counts the reads asked for: only the last one's answer is shown.
+	reads int
 }
 
 var runCols = []tableColumn{{"", 44}, {"Started", 170}, {"Profile", 200}, {"Verdict", 70}, {"System User", 190}, {"Record", 100}, {"Run", 90}}
@@ -138,7 +140,13 @@ func (h *historyRuns) reload(f audit.Filter) {
 		h.note.SetText("History keeps no runs in this session.")
 		return
 	}
-	h.desk.ReadRuns(f, h.read)
+	h.reads++
+	n := h.reads
+	h.desk.ReadRuns(f, func(res desk.Runs) {
+		if n == h.reads {
+			h.read(res)
+		}
+	})
 }
 
 // read shows what reload read; ticks on runs no longer listed go.

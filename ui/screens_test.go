@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"trustedapp-tester/audit"
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
 	"trustedapp-tester/profiles"
@@ -272,5 +273,58 @@ func TestHeaderDuplicateMessages(t *testing.T) {
 	test.Tap(h.cancel)
 	if strings.Join(sh.actions, " ") != "run edit cancel" {
 		t.Errorf("actions %v", sh.actions)
+	}
+}
+
+// fakeHistoryDesk keeps History's reads for the test to answer, in any order.
+type fakeHistoryDesk struct {
+	reads []func(desk.History)
+	runs  []func(desk.Runs)
+}
+
+func (f *fakeHistoryDesk) Profiles() []profiles.Profile { return []profiles.Profile{acme()} }
+func (f *fakeHistoryDesk) HistoryAvailable() bool       { return true }
+func (f *fakeHistoryDesk) RunsAvailable() bool          { return true }
+func (f *fakeHistoryDesk) ReadHistory(_ audit.Filter, done func(desk.History)) *desk.Op {
+	f.reads = append(f.reads, done)
+	return &desk.Op{}
+}
+func (f *fakeHistoryDesk) ReadRuns(_ audit.Filter, done func(desk.Runs)) *desk.Op {
+	f.runs = append(f.runs, done)
+	return &desk.Op{}
+}
+func (f *fakeHistoryDesk) ExportHistory(fyne.URIWriteCloser, audit.Filter, func(desk.Written)) *desk.Op {
+	return nil
+}
+
+type fakeHistoryShell struct{ fakeShell }
+
+func (f *fakeHistoryShell) saveFile(string, func(fyne.URIWriteCloser)) {}
+func (f *fakeHistoryShell) compareRuns(a, b *check.RunSummary)         {}
+
+// A read of History for a filter since changed is dropped when it answers last.
+func TestHistoryDropsAnEarlierRead(t *testing.T) {
+	test.NewTempApp(t)
+	dk := &fakeHistoryDesk{}
+	h := newHistoryTab(&fakeHistoryShell{}, dk)
+	h.reload()                        // all profiles
+	h.filter.SetSelected(acme().Name) // reads again, for one profile
+	if len(dk.reads) != 2 {
+		t.Fatalf("%d reads", len(dk.reads))
+	}
+	dk.reads[1](desk.History{Entries: []audit.Entry{{Profile: acme().Name}}})
+	dk.reads[0](desk.History{Entries: []audit.Entry{{Profile: acme().Name}, {Profile: "Other"}}})
+	if len(h.entries) != 1 || !strings.HasPrefix(h.note.Text, "1 requests") {
+		t.Errorf("%d entries shown, note %q", len(h.entries), h.note.Text)
+	}
+	h.show.SetSelected(historyRunsLabel)
+	h.reload()
+	if len(dk.runs) != 2 {
+		t.Fatalf("%d reads of the runs", len(dk.runs))
+	}
+	dk.runs[1](desk.Runs{Runs: []check.RunSummary{{ID: "b"}}})
+	dk.runs[0](desk.Runs{Runs: []check.RunSummary{{ID: "a"}, {ID: "c"}}})
+	if len(h.runs.runs) != 1 || h.runs.runs[0].ID != "b" {
+		t.Errorf("runs shown %+v", h.runs.runs)
 	}
 }

@@ -176,14 +176,7 @@ func (u *UI) showScreen(o fyne.CanvasObject) {
 func (u *UI) showing(o fyne.CanvasObject) bool { return u.right.Objects[0] == o }
 
 // closeEditor shows the selected profile again, or the welcome panel.
-func (u *UI) closeEditor() {
-	if p, ok := u.desk.Current(); ok {
-		u.run.show(p, u.desk.RunOf(p.Name))
-		u.showScreen(u.run.content)
-	} else {
-		u.showScreen(u.welcome)
-	}
-}
+func (u *UI) closeEditor() { u.showSelected() }
 
 // StartRun tests the selected profile: the engine runs on a goroutine and streams
 // steps into the timeline. A second call while running is ignored, and so is one while
