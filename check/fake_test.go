@@ -127,14 +127,7 @@ func codes(r Report, kind StepKind) []string {
 	return out
 }
 
-func hasCode(r Report, code string) bool {
-	for _, c := range codes(r, "") {
-		if c == code {
-			return true
-		}
-	}
-	return false
-}
+func hasCode(r Report, code string) bool { return r.HasFinding(code) }
 
 func finding(r Report, code string) *Finding {
 	for _, s := range r.Steps {

@@ -154,6 +154,18 @@ type Report struct {
 	Session *SessionCost `json:"session,omitempty"`
 }
 
+// HasFinding reports whether any step of r has a finding with code.
+func (r Report) HasFinding(code string) bool {
+	for _, s := range r.Steps {
+		for _, f := range s.Findings {
+			if f.Code == code {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Options tune a run.
 type Options struct {
 	// Fresh bypasses the token cache.

@@ -194,7 +194,7 @@ func Build(r check.Report, p profiles.Profile) Document {
 			Proxy:           ScrubURL(strings.TrimSpace(p.Proxy)),
 			// A run that reported certificate checks off counts too (a profile built
 			// from the report alone).
-			InsecureSkipVerify: p.TLS.InsecureSkipVerify || hasCode(r, check.NetTLSInsecure),
+			InsecureSkipVerify: p.TLS.InsecureSkipVerify || r.HasFinding(check.NetTLSInsecure),
 		}
 	}
 	for _, s := range r.Steps {
@@ -236,18 +236,6 @@ func (d *Document) Forget(values ...string) {
 // recognisable shape from rendered output.
 func (d Document) scrubDoc(b []byte) []byte {
 	return []byte(redact.Text(d.known.Replace(string(b))))
-}
-
-// hasCode reports whether any step of r has a finding with code.
-func hasCode(r check.Report, code string) bool {
-	for _, s := range r.Steps {
-		for _, f := range s.Findings {
-			if f.Code == code {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func buildStep(s check.Step) Step {

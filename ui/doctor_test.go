@@ -76,7 +76,7 @@ func TestInvalidClientPinpointedInTheSandbox(t *testing.T) {
 			u.selectProfile("Sandbox: " + tc.scenario)
 			u.StartRun()
 			u.Wait()
-			if u.run.tabs.Selected().Text != "Guidance" || !hasFinding(*u.desk.Report("Sandbox: " + tc.scenario), check.TokInvalidClient) {
+			if u.run.tabs.Selected().Text != "Guidance" || !u.desk.Report("Sandbox: "+tc.scenario).HasFinding(check.TokInvalidClient) {
 				t.Fatalf("tab %q, status %q", u.run.tabs.Selected().Text, u.status.Text)
 			}
 			g := texts(u.run.guidance.list)
@@ -601,7 +601,7 @@ func TestNewTrustedAppAgainstSandbox(t *testing.T) {
 	u.StartFreshRun()
 	u.Wait()
 	closeDialogs(u)
-	if r := u.desk.Report("Nightly import"); r == nil || !hasFinding(*r, check.TokInvalidClient) {
+	if r := u.desk.Report("Nightly import"); r == nil || !r.HasFinding(check.TokInvalidClient) {
 		t.Fatalf("after the replacement: %+v", r)
 	}
 }

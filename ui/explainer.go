@@ -91,8 +91,8 @@ func (x *explainScreen) screen() fyne.CanvasObject { return x.content }
 // open shows the screen with the cursor in the paste box.
 func (x *explainScreen) open() { x.sh.focus(x.input) }
 
-// inputChanged keeps Explain for text to explain, and drops an explanation of other
-// text.
+// inputChanged enables Explain only while the paste box holds text (an explanation
+// shown stays until Clear or the next Explain).
 func (x *explainScreen) inputChanged() {
 	if strings.TrimSpace(x.input.Text) == "" {
 		x.explain.Disable()

@@ -61,9 +61,6 @@ func (g *guidanceTab) readOffer() fyne.CanvasObject {
 	return container.NewBorder(nil, nil, container.NewVBox(icon), nil, container.NewVBox(text, row))
 }
 
-// hasFinding reports whether r has a finding with code.
-func hasFinding(r check.Report, code string) bool { return len(stepFindings(r, code)) > 0 }
-
 // setRecord takes the record read for the run shown (nil: it could not be read), and
 // shows the advice it adds.
 func (g *guidanceTab) setRecord(rec *check.TrustedAppRecord) {
