@@ -35,12 +35,7 @@ func (d *Desk) ExplainText(pasted string, began func(*Op), done func(Explained))
 	d.background(func() {
 		// explain.Text cuts the text itself, and says so (Result.Truncated).
 		res := explain.Text(pasted)
-		in := pasted
-		if len(in) > explain.MaxInput {
-			in = in[:explain.MaxInput]
-		}
-		clean, _ := explain.Redact(in)
-		finish(op, done, Explained{Op: op.ID, Result: res, Redacted: clean})
+		finish(op, done, Explained{Op: op.ID, Result: res, Redacted: res.Redacted})
 	})
 	return op
 }

@@ -66,6 +66,9 @@ type Result struct {
 	Truncated bool `json:"truncated,omitempty"`
 	// Redactions counts the credentials removed from the text.
 	Redactions int `json:"redactions"`
+	// Redacted is the whole text read (cut at MaxInput) with its credentials removed,
+	// not otherwise changed: what the app puts back in its paste box. Never printed.
+	Redacted string `json:"-"`
 	// Findings are the engine's findings for the text, each with its explanation.
 	Findings []report.Finding `json:"findings"`
 	Checks   []Check          `json:"checks,omitempty"`
@@ -79,7 +82,7 @@ func Text(pasted string) Result {
 		pasted, res.Truncated = pasted[:MaxInput], true
 	}
 	clean, n := Redact(pasted)
-	res.Redactions = n
+	res.Redactions, res.Redacted = n, clean
 	shown := safetext.Block(strings.TrimSpace(clean))
 	if r := []rune(shown); len(r) > maxShown {
 		shown, res.Truncated = string(r[:maxShown])+fmt.Sprintf("… (%d more characters)", len(r)-maxShown), true
