@@ -58,16 +58,12 @@ func (d *Desk) DuplicateProfile(name string, done func(Duplicated)) *Op {
 	now := d.deps.Now()
 	d.background(func() {
 		var cp profiles.Profile
+		var copied bool
 		err := d.deps.Store.change(func() error {
 			var err error
-			cp, err = profiles.DuplicateProfile(d.deps.Store.Profiles(), d.deps.Secrets, name, newName, now)
+			cp, copied, err = profiles.DuplicateProfile(d.deps.Store.Profiles(), d.deps.Secrets, name, newName, now)
 			return err
 		})
-		copied := false
-		if err == nil {
-			_, gerr := d.deps.Secrets.Get(cp.Name)
-			copied = gerr == nil
-		}
 		finish(op, func(res Duplicated) {
 			if done != nil {
 				done(res)

@@ -261,29 +261,30 @@ func CopyName(ps []Profile, name string) string {
 // DuplicateProfile copies a profile under newName and, when it has one, its secret (the
 // usual reason to duplicate is trying other settings against the same Trusted App).
 // When the secret cannot be copied, the copy is removed again and the error says why.
-func DuplicateProfile(s *Store, sec SecretStore, name, newName string, now time.Time) (Profile, error) {
+// secretCopied says whether the copy has the secret.
+func DuplicateProfile(s *Store, sec SecretStore, name, newName string, now time.Time) (p Profile, secretCopied bool, err error) {
 	src, err := s.Get(name)
 	if err != nil {
-		return Profile{}, err
+		return Profile{}, false, err
 	}
 	v, gerr := sec.Get(src.Name)
 	hasSecret := gerr == nil
 	if gerr != nil && !errors.Is(gerr, ErrSecretNotSet) {
-		return Profile{}, fmt.Errorf("%q was not duplicated, because its secret could not be read from the keychain: %w", src.Name, gerr)
+		return Profile{}, false, fmt.Errorf("%q was not duplicated, because its secret could not be read from the keychain: %w", src.Name, gerr)
 	}
-	p, err := s.Duplicate(src.Name, newName)
+	p, err = s.Duplicate(src.Name, newName)
 	if err != nil {
-		return Profile{}, err
+		return Profile{}, false, err
 	}
 	if !hasSecret {
-		return p, nil
+		return p, false, nil
 	}
-	undo := func(err error) (Profile, error) {
+	undo := func(err error) (Profile, bool, error) {
 		err = fmt.Errorf("%q was not duplicated, because its secret could not be copied: %w", src.Name, err)
 		if derr := s.Delete(p.Name); derr != nil {
-			return p, rollbackFailed(err, "removing the copy "+strconv.Quote(p.Name), derr)
+			return p, false, rollbackFailed(err, "removing the copy "+strconv.Quote(p.Name), derr)
 		}
-		return Profile{}, err
+		return Profile{}, false, err
 	}
 	held, err := holdSecretToWrite(sec, p.Name)
 	if err != nil {
@@ -293,7 +294,7 @@ func DuplicateProfile(s *Store, sec SecretStore, name, newName string, now time.
 		return undo(err)
 	}
 	if src.SecretSetAt.IsZero() {
-		return p, nil
+		return p, true, nil
 	}
 	if err := s.MarkSecretSet(p.Name, now); err != nil {
 		if rerr := held.restore(sec); rerr != nil {
@@ -302,7 +303,7 @@ func DuplicateProfile(s *Store, sec SecretStore, name, newName string, now time.
 		return undo(err)
 	}
 	p.SecretSetAt = now.UTC().Truncate(time.Second)
-	return p, nil
+	return p, true, nil
 }
 
 // ImportBundle imports the bundle r (at most MaxBundleBytes) into s in one write,

@@ -286,7 +286,7 @@ func TestDeleteProfileRollsBackTheSecret(t *testing.T) {
 func TestDuplicateProfileRollsBack(t *testing.T) {
 	s, sec := manageFixture(t)
 	sec.failOn = 3 // get original, get copy's name, set copy
-	_, err := DuplicateProfile(s, sec, "Acme Test", "Acme copy", t0)
+	_, _, err := DuplicateProfile(s, sec, "Acme Test", "Acme copy", t0)
 	if !errors.Is(err, errKeychainRefused) || !strings.Contains(err.Error(), `"Acme Test" was not duplicated`) {
 		t.Fatalf("refused copy of the secret: %v", err)
 	}
@@ -298,7 +298,7 @@ func TestDuplicateProfileRollsBack(t *testing.T) {
 	var undo func()
 	sec.calls, sec.failOn, sec.hookOn = nil, 0, 3
 	sec.hook = func() { undo = breakStore(t, s) }
-	_, err = DuplicateProfile(s, sec, "Acme Test", "Acme copy", t0)
+	_, _, err = DuplicateProfile(s, sec, "Acme Test", "Acme copy", t0)
 	undo()
 	if err == nil || !strings.Contains(err.Error(), `removing the copy "Acme copy" also failed`) {
 		t.Fatalf("broken store after the copy: %v", err)
@@ -312,7 +312,7 @@ func TestDuplicateProfileRollsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	sec.calls, sec.hook = nil, nil
-	p, err := DuplicateProfile(s, sec, "Acme Test", CopyName(s.List(), "Acme Test"), t0)
+	p, _, err := DuplicateProfile(s, sec, "Acme Test", CopyName(s.List(), "Acme Test"), t0)
 	if err != nil || p.Name != "Acme Test copy" || secretOf(t, sec, p.Name) != "pw-acme" || !p.SecretSetAt.Equal(t0) {
 		t.Fatalf("duplicate: %+v %v", p, err)
 	}

@@ -228,8 +228,8 @@ func TestManageHelpersKeepSecretWithProfile(t *testing.T) {
 	if err := s.Reload(); err != nil {
 		t.Fatal(err)
 	}
-	d, err := DuplicateProfile(s, sec, "acme prod", "Copy", t0.Add(time.Hour))
-	if err != nil || !d.SecretSetAt.Equal(t0.Add(time.Hour)) {
+	d, copied, err := DuplicateProfile(s, sec, "acme prod", "Copy", t0.Add(time.Hour))
+	if err != nil || !copied || !d.SecretSetAt.Equal(t0.Add(time.Hour)) {
 		t.Fatalf("duplicate: %+v %v", d, err)
 	}
 	if v, _ := sec.Get("Copy"); v != "pw-1" {
@@ -289,7 +289,7 @@ func TestSecretNeverReachesDisk(t *testing.T) {
 	if err := RenameProfile(s, sec, p.Name, "Renamed"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := DuplicateProfile(s, sec, "Renamed", "Dup", t0); err != nil {
+	if _, _, err := DuplicateProfile(s, sec, "Renamed", "Dup", t0); err != nil {
 		t.Fatal(err)
 	}
 	var export bytes.Buffer

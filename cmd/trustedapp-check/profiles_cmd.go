@@ -624,7 +624,7 @@ func (c *profilesCmd) duplicate(args []string) int {
 	if s == nil {
 		return code
 	}
-	p, err := profiles.DuplicateProfile(s, newSecrets(), pos[0], pos[1], time.Now())
+	p, _, err := profiles.DuplicateProfile(s, newSecrets(), pos[0], pos[1], time.Now())
 	if err != nil && p.Name == "" {
 		return c.fail(err)
 	}
