@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -168,12 +166,16 @@ func (h *historyRuns) read(res desk.Runs) {
 	}
 	h.picked = keep
 	h.buttons()
-	if len(h.runs) == 0 {
-		h.note.SetText("No runs yet: each test (here or on the command line) adds one.")
-	} else {
-		h.note.SetText(fmt.Sprintf("%d runs. Tick two to compare them, or one to compare it with another profile now or another run.", len(h.runs)))
-	}
+	h.note.SetText(runsNote(len(h.runs)))
 	h.table.Refresh()
+}
+
+// runsNote is the line under History's runs ("1 run.", not "1 runs.").
+func runsNote(n int) string {
+	if n == 0 {
+		return "No runs yet: each test (here or on the command line) adds one."
+	}
+	return plural(n, "run") + ". Tick two to compare them, or one to compare it with another profile now or another run."
 }
 
 // run is the listed run with id.

@@ -218,3 +218,12 @@ func TestInspectTokenFromAToolScreen(t *testing.T) {
 		t.Errorf("the inspection did not show in the run view (run %v)", r)
 	}
 }
+
+// History's runs count in words: one run is "1 run." (it said "1 runs.").
+func TestRunsNoteCountsInWords(t *testing.T) {
+	for n, want := range map[int]string{0: "No runs yet", 1: "1 run. Tick two", 3: "3 runs. Tick two"} {
+		if got := runsNote(n); !strings.HasPrefix(got, want) {
+			t.Errorf("%d runs: %q, want it to start with %q", n, got, want)
+		}
+	}
+}
