@@ -161,13 +161,20 @@ func (h *historyTab) reload() {
 		h.note.SetText("The history log is not available in this session.")
 		return
 	}
-	h.reads++
-	n := h.reads
-	h.desk.ReadHistory(h.currentFilter(), func(res desk.History) {
-		if n == h.reads {
-			h.read(res)
+	h.desk.ReadHistory(h.currentFilter(), latestOnly(&h.reads, h.read))
+}
+
+// latestOnly counts a read asked for in *reads and returns its callback, which calls
+// show only while no later read has been asked for: an earlier read's answer (for a
+// filter since changed) that lands last is dropped.
+func latestOnly[T any](reads *int, show func(T)) func(T) {
+	*reads++
+	n := *reads
+	return func(res T) {
+		if n == *reads {
+			show(res)
 		}
-	})
+	}
 }
 
 // read shows what reload read.

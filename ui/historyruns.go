@@ -138,13 +138,7 @@ func (h *historyRuns) reload(f audit.Filter) {
 		h.note.SetText("History keeps no runs in this session.")
 		return
 	}
-	h.reads++
-	n := h.reads
-	h.desk.ReadRuns(f, func(res desk.Runs) {
-		if n == h.reads {
-			h.read(res)
-		}
-	})
+	h.desk.ReadRuns(f, latestOnly(&h.reads, h.read))
 }
 
 // read shows what reload read; ticks on runs no longer listed go.
