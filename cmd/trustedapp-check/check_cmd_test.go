@@ -8,10 +8,12 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -493,5 +495,23 @@ func TestCheckAllOneSessionPerTrustedApp(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// Reports are written atomically and as private as exports (0600).
+func TestReportFilesArePrivate(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows has no Unix modes: privacy comes from the user profile's ACLs")
+	}
+	dir := testdir.New(t)
+	path := filepath.Join(dir, "r.md")
+	if err := writeFile(path, func(w io.Writer) error { _, err := io.WriteString(w, "report"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v %v", fi.Mode(), err)
+	}
+	if err := writeFile(filepath.Join(dir, "missing", "r.md"), func(io.Writer) error { return nil }); err == nil || !strings.Contains(err.Error(), "cannot write") {
+		t.Fatalf("unwritable: %v", err)
 	}
 }

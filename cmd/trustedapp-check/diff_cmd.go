@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -57,95 +55,101 @@ type diffOperand struct {
 	run     check.RunSummary
 }
 
-func runDiff(e env) int {
-	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	var store, timeout string
-	var asJSON, all, noRecord, runs bool
-	limit := 50
-	fs.IntVar(&limit, "limit", 50, "")
-	fs.StringVar(&store, "store", "", "")
+// diffOptions is what diff parses its command line into.
+type diffOptions struct {
+	env
+	store                     string
+	json, all, noRecord, runs bool
+	limit                     int
+	callTimeout               time.Duration // --timeout (0: each profile's own)
+	names                     []string      // PROFILE, PROFILE@N or @RUN; with --runs, PROFILE
+}
+
+func parseDiff(e env) (*diffOptions, error) {
+	o := &diffOptions{env: e}
+	fs := newFlagSet("diff")
+	var timeout string
+	fs.IntVar(&o.limit, "limit", 50, "")
+	fs.StringVar(&o.store, "store", "", "")
 	fs.StringVar(&timeout, "timeout", "", "")
-	fs.BoolVar(&asJSON, "json", false, "")
-	fs.BoolVar(&all, "all", false, "")
-	fs.BoolVar(&noRecord, "no-record", false, "")
-	fs.BoolVar(&runs, "runs", false, "")
-	pos, err := parseInterleaved(fs, e.args)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(e.stdout, diffUsage)
-		return exitOK
-	}
-	fail := commandFailer(e, "diff", "Run 'trustedapp-check diff --help' for the usage.\n")
+	fs.BoolVar(&o.json, "json", false, "")
+	fs.BoolVar(&o.all, "all", false, "")
+	fs.BoolVar(&o.noRecord, "no-record", false, "")
+	fs.BoolVar(&o.runs, "runs", false, "")
+	names, err := parseArgs(fs, e.args, diffUsage, "")
 	if err != nil {
-		return fail(usageErr("%v", err))
+		return nil, err
 	}
+	o.names = names
 	pf := &profileFields{timeout: timeout}
-	to, err := pf.timeoutFlag(map[string]bool{"timeout": timeout != ""})
-	if err != nil {
-		return fail(err)
+	if o.callTimeout, err = pf.timeoutFlag(map[string]bool{"timeout": timeout != ""}); err != nil {
+		return nil, err
 	}
+	return o, nil
+}
+
+func diffRun(o *diffOptions) error {
 	history, err := openHistory()
 	if err != nil {
-		return fail(err)
+		return err
 	}
-	if runs {
-		if len(pos) > 1 {
-			return fail(usageErr("--runs lists the runs of one profile (or of all): give at most one PROFILE"))
+	if o.runs {
+		if len(o.names) > 1 {
+			return usageErr("--runs lists the runs of one profile (or of all): give at most one PROFILE")
 		}
-		if limit < 0 {
-			return fail(usageErr("--limit %d: give how many runs to list (0 lists them all)", limit))
+		if o.limit < 0 {
+			return usageErr("--limit %d: give how many runs to list (0 lists them all)", o.limit)
 		}
-		return listRuns(e, history, pos, asJSON, limit)
+		return listRuns(o.env, history, o.names, o.json, o.limit)
 	}
-	if len(pos) != 2 {
-		return fail(usageErr("give two things to compare (PROFILE, PROFILE@N or @RUN); got %d", len(pos)))
+	if len(o.names) != 2 {
+		return usageErr("give two things to compare (PROFILE, PROFILE@N or @RUN); got %d", len(o.names))
 	}
 	var st *profiles.Store
 	ops := make([]*diffOperand, 2)
-	for i, arg := range pos {
-		op, s, err := resolveOperand(arg, store, st, history)
+	for i, arg := range o.names {
+		op, s, err := resolveOperand(arg, o.store, st, history)
 		if err != nil {
-			return fail(err)
+			return err
 		}
 		st, ops[i] = s, op
 	}
 	if ops[0].fresh && ops[1].fresh && strings.EqualFold(ops[0].profile.Name, ops[1].profile.Name) {
-		return fail(usageErr("two fresh runs of %q compare nothing but noise: compare it with its last run instead (%s %s@1)", ops[0].profile.Name, pos[0], pos[0]))
+		return usageErr("two fresh runs of %q compare nothing but noise: compare it with its last run instead (%s %s@1)", ops[0].profile.Name, o.names[0], o.names[0])
 	}
 	// Fresh runs last, so PROFILE@1 means the run before this command.
-	ctx := ctxOrBackground(e.ctx)
-	journal := newHistoryWriter(e)
+	ctx := ctxOrBackground(o.ctx)
+	journal := newHistoryWriter(o.env)
 	for _, op := range ops {
 		if !op.fresh {
 			continue
 		}
 		secret, err := newSecrets().Get(op.profile.Name)
 		if err != nil {
-			return fail(envErr("%v", err))
+			return envErr("%v", err)
 		}
-		rep, sum := compare.Fresh(ctx, op.profile, secret, check.Options{Timeout: to}, !noRecord)
+		rep, sum := compare.Fresh(ctx, op.profile, secret, check.Options{Timeout: o.callTimeout}, !o.noRecord)
 		secret = ""
 		journal.appendSummary(rep, sum)
 		if rep.Cancelled || ctx.Err() != nil {
-			fmt.Fprintln(e.stderr, "trustedapp-check diff: interrupted")
-			return exitInterrupted
+			return errInterrupted
 		}
 		op.run = sum
 	}
 	c := compare.Runs(ops[0].run, ops[1].run, ops[0].label(), ops[1].label())
-	if asJSON {
-		if _, err := writeJSONOut(e, c); err != nil {
-			return fail(err)
+	if o.json {
+		if err := writeJSONOut(o.env, c); err != nil {
+			return err
 		}
 	} else {
 		var b bytes.Buffer
-		compare.WriteText(&b, c, all)
-		e.stdout.Write(b.Bytes())
+		compare.WriteText(&b, c, o.all)
+		o.stdout.Write(b.Bytes())
 	}
 	if c.Differences > 0 {
-		return exitFailed
+		return exitWith(exitFailed)
 	}
-	return exitOK
+	return nil
 }
 
 func (op *diffOperand) label() string {
@@ -184,7 +188,7 @@ func resolveOperand(arg, storePath string, st *profiles.Store, history *audit.Lo
 		return op, st, nil
 	}
 	if st == nil {
-		s, err := openStore(storePath)
+		s, err := openStore(storePath, nil)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -229,11 +233,10 @@ type runListing struct {
 	RecordRead bool          `json:"record_read"`
 }
 
-func listRuns(e env, history *audit.Log, pos []string, asJSON bool, limit int) int {
+func listRuns(e env, history *audit.Log, pos []string, asJSON bool, limit int) error {
 	runs, err := history.Runs(audit.Filter{})
 	if err != nil {
-		fmt.Fprintf(e.stderr, "trustedapp-check diff: %v\n", err)
-		return exitEnvironment
+		return envErr("%v", err)
 	}
 	nth := map[string]int{}
 	list := []runListing{}
@@ -252,15 +255,11 @@ func listRuns(e env, history *audit.Log, pos []string, asJSON bool, limit int) i
 			Started: r.Started, Verdict: r.Verdict, SystemUser: r.SystemUser, RecordRead: read})
 	}
 	if asJSON {
-		if _, err := writeJSONOut(e, list); err != nil {
-			fmt.Fprintf(e.stderr, "trustedapp-check diff: %v\n", err)
-			return exitEnvironment
-		}
-		return exitOK
+		return writeJSONOut(e, list)
 	}
 	if len(list) == 0 {
 		fmt.Fprintln(e.stdout, "History holds no runs yet: run 'trustedapp-check check PROFILE' (or test in the app) first.")
-		return exitOK
+		return nil
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RUN\tSTARTED\tVERDICT\tSYSTEM USER\tREF")
@@ -269,5 +268,5 @@ func listRuns(e env, history *audit.Log, pos []string, asJSON bool, limit int) i
 			safetext.Line(dash(r.SystemUser)), safetext.Line(r.Ref))
 	}
 	tw.Flush()
-	return exitOK
+	return nil
 }

@@ -2,14 +2,9 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
-
-	"golang.org/x/term"
 
 	"trustedapp-tester/explain"
 )
@@ -42,51 +37,52 @@ Flags:
 Exit codes: 0 explained, 1 not recognised, 2 usage error (nothing on stdin).
 `
 
-func runExplain(e env) int {
-	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	asJSON := fs.Bool("json", false, "")
-	pos, err := parseInterleaved(fs, e.args)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(e.stdout, explainUsage)
-		return exitOK
-	}
-	if err == nil && len(pos) > 0 {
-		err = fmt.Errorf("unexpected argument %q: pipe the text in on stdin (an argument would stay in shell history with any secret in it)", pos[0])
-	}
+// explainOptions is what explain parses its command line into.
+type explainOptions struct {
+	env
+	json bool
+}
+
+func parseExplain(e env) (*explainOptions, error) {
+	o := &explainOptions{env: e}
+	fs := newFlagSet("explain")
+	fs.BoolVar(&o.json, "json", false, "")
+	pos, err := parseArgs(fs, e.args, explainUsage, explainUsage)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "trustedapp-check explain: %v\n\n%s", err, explainUsage)
-		return exitUsage
+		return nil, err
 	}
-	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprintln(e.stderr, "Paste the error, then press Ctrl-D on a line of its own (Ctrl-Z and Enter on Windows):")
+	if len(pos) > 0 {
+		return nil, withUsage(explainUsage, fmt.Errorf("unexpected argument %q: pipe the text in on stdin (an argument would stay in shell history with any secret in it)", pos[0]))
+	}
+	return o, nil
+}
+
+func explainRun(o *explainOptions) error {
+	if isTerminal(o.stdin) {
+		fmt.Fprintln(o.stderr, "Paste the error, then press Ctrl-D on a line of its own (Ctrl-Z and Enter on Windows):")
 	}
 	var in []byte
-	if e.stdin != nil {
-		in, err = io.ReadAll(io.LimitReader(e.stdin, explain.MaxInput+1))
-		if err != nil {
-			fmt.Fprintf(e.stderr, "trustedapp-check explain: cannot read stdin: %v\n", err)
-			return exitEnvironment
+	if o.stdin != nil {
+		var err error
+		if in, err = io.ReadAll(io.LimitReader(o.stdin, explain.MaxInput+1)); err != nil {
+			return envErr("cannot read stdin: %v", err)
 		}
 	}
 	if strings.TrimSpace(string(in)) == "" {
-		fmt.Fprint(e.stderr, "trustedapp-check explain: stdin was empty; pipe the error in, e.g. trustedapp-check explain < error.txt\n")
-		return exitUsage
+		return usageErr("stdin was empty; pipe the error in, e.g. trustedapp-check explain < error.txt")
 	}
 	res := explain.Text(string(in))
-	code := exitOK
-	if !res.Recognised {
-		code = exitFailed
-	}
-	if *asJSON {
-		if _, err := writeJSONOut(e, res); err != nil {
-			fmt.Fprintf(e.stderr, "trustedapp-check explain: %v\n", err)
-			return exitEnvironment
+	if o.json {
+		if err := writeJSONOut(o.env, res); err != nil {
+			return err
 		}
-		return code
+	} else {
+		var b bytes.Buffer
+		explain.WriteText(&b, res)
+		o.stdout.Write(b.Bytes())
 	}
-	var b bytes.Buffer
-	explain.WriteText(&b, res)
-	e.stdout.Write(b.Bytes())
-	return code
+	if !res.Recognised {
+		return exitWith(exitFailed)
+	}
+	return nil
 }

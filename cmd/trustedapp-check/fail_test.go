@@ -1,9 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -34,7 +34,7 @@ type failureCase struct {
 // failureCases pins how every command fails: the words, the hints after them, the
 // stream they go to and the exit code. None of them reaches the network.
 func failureCases() []failureCase {
-	mainUsage := mainUsageText()
+	mainUsage := mainUsage()
 	const noKeychain = "No system keychain is available (Secret Service is not running): install and unlock gnome-keyring or KeePassXC, or use a session-only secret (kept in memory until the app closes)."
 	return []failureCase{
 		// The dispatcher.
@@ -190,12 +190,6 @@ func failureCases() []failureCase {
 	}
 }
 
-func mainUsageText() string {
-	var b bytes.Buffer
-	usage(&b)
-	return b.String()
-}
-
 func versionLine() string {
 	v := version.Version
 	if c := version.Commit(); c != "" {
@@ -263,13 +257,90 @@ func TestFailureCasesCoverEveryCommand(t *testing.T) {
 			missing = append(missing, c.name)
 		}
 	}
-	for _, sub := range []string{"list", "show", "add", "edit", "rm", "rename", "duplicate", "import", "recover", "export", "set-secret", "rm-secret"} {
-		if !seen["profiles "+sub] {
-			missing = append(missing, "profiles "+sub)
+	for _, c := range profilesCommands() {
+		if !seen["profiles "+c.name] {
+			missing = append(missing, "profiles "+c.name)
 		}
 	}
 	sort.Strings(missing)
 	if len(missing) > 0 {
 		t.Errorf("no failure case for: %s", strings.Join(missing, ", "))
+	}
+}
+
+// fail: what each kind of error prints, where, and the exit code.
+func TestFailSaysEachErrorOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		err            error
+		code           int
+		stdout, stderr string
+	}{
+		{"nil", nil, exitOK, "", ""},
+		{"usage error and hint", usageErr("bad %s", "flag"), exitUsage, "", "trustedapp-check x: bad flag\nsee --help\n"},
+		{"usage error with its own detail", withUsage("USAGE\n", errors.New("bad")), exitUsage, "", "trustedapp-check x: bad\n\nUSAGE\n"},
+		{"environment error, no hint", envErr("no store"), exitEnvironment, "", "trustedapp-check x: no store\n"},
+		{"already said", exitWith(exitFailed), exitFailed, "", ""},
+		{"help", helpText("HELP\n"), exitOK, "HELP\n", ""},
+		{"any other error", errors.New("disk full"), exitEnvironment, "", "trustedapp-check x: disk full\n"},
+		{"wrapped", fmt.Errorf("while saving: %w", usageErr("refused")), exitUsage, "", "trustedapp-check x: refused\nsee --help\n"},
+		{"joined: each in turn, the first one's code", errors.Join(envErr("first"), nil, usageErr("second")), exitEnvironment, "",
+			"trustedapp-check x: first\ntrustedapp-check x: second\nsee --help\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb strings.Builder
+			code := fail(env{stdout: &out, stderr: &errb}, "x", "see --help\n", tc.err)
+			if code != tc.code || out.String() != tc.stdout || errb.String() != tc.stderr {
+				t.Errorf("exit %d, want %d\nstdout %q, want %q\nstderr %q, want %q", code, tc.code, out.String(), tc.stdout, errb.String(), tc.stderr)
+			}
+		})
+	}
+	if exitWith(exitOK) != nil {
+		t.Error("exitWith(exitOK) is an error")
+	}
+}
+
+// Parsing alone fills a command's options (the seam cli/cli's NewCmdX has with runF):
+// nothing is opened, read or sent before the run.
+func TestCommandsParseIntoOptions(t *testing.T) {
+	e := func(args ...string) env {
+		return env{ctx: context.Background(), args: args, stdin: strings.NewReader("")}
+	}
+	c, err := parseCheck(e("Acme", "--no-api", "--timeout", "1500ms", "--store", "/nonexistent/p.json"))
+	if err != nil || len(c.names) != 1 || c.names[0] != "Acme" || !c.noAPI || c.callTimeout.String() != "1.5s" || c.store != "/nonexistent/p.json" {
+		t.Errorf("check: %v %+v", err, c)
+	}
+	if opts := c.runOptions(upToToken); !opts.SkipAPI || opts.TokenOnly || opts.Timeout != c.callTimeout {
+		t.Errorf("check --no-api runs with %+v", opts)
+	}
+	tk, err := parseToken(e("--instance", "https://a.example", "--client-id", "x", "--fresh"))
+	if err != nil || !tk.set["instance"] || !tk.fresh || len(tk.names) != 0 {
+		t.Errorf("token: %v %+v", err, tk)
+	}
+	if opts := tk.runOptions(tokenOnly); !opts.TokenOnly || opts.SkipAPI || !opts.Fresh {
+		t.Errorf("token runs with %+v", opts)
+	}
+	rm, err := parseRm(e("--sandbox"))
+	if err != nil || !rm.sandbox || rm.name != "" {
+		t.Errorf("profiles rm: %v %+v", err, rm)
+	}
+	im, err := parseImport(e("bundle.json", "--on-conflict", "rename"))
+	if err != nil || im.file != "bundle.json" || im.onConflict != profiles.ConflictRename {
+		t.Errorf("profiles import: %v %+v", err, im)
+	}
+	sn, err := parseSecret("new")(e("--profile", "Acme", "--replace", "--export", "t.json"))
+	if err != nil || sn.profile != "Acme" || !sn.replace || sn.export != "t.json" {
+		t.Errorf("secret new: %v %+v", err, sn)
+	}
+	if _, err := parseSecret("hash")(e("--replace")); err == nil {
+		t.Error("secret hash took --replace, a flag of secret new")
+	}
+	d, err := parseDiff(e("--runs", "Acme", "--limit", "0", "--json"))
+	if err != nil || !d.runs || d.limit != 0 || !d.json || len(d.names) != 1 {
+		t.Errorf("diff: %v %+v", err, d)
+	}
+	sb, err := parseSandbox(e("--licence-slots", "3", "--token-lifetime", "30s", "--quiet"))
+	if err != nil || sb.cfg.LicenseSlots != 3 || sb.cfg.TokenLifetime.String() != "30s" || !sb.quiet {
+		t.Errorf("sandbox: %v %+v", err, sb)
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -173,14 +172,6 @@ func givenFlags(fs *flag.FlagSet) map[string]bool {
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	return set
-}
-
-// errorText is err's message for the user (a usage error's without its wrapping).
-func errorText(err error) string {
-	if ce, ok := err.(*cliError); ok {
-		return ce.msg
-	}
-	return fmt.Sprint(err)
 }
 
 // withMethods fills "{methods}" in a usage text with the methods an API call may use

@@ -41,23 +41,35 @@ type env struct {
 	stderr io.Writer
 }
 
-type command struct {
-	name    string
-	summary string
-	run     func(e env) int
+// ctxOrBackground keeps tests that build env without ctx working.
+func ctxOrBackground(c context.Context) context.Context {
+	if c == nil {
+		return context.Background()
+	}
+	return c
 }
 
+// commands are trustedapp-check's commands, in the order its usage lists them.
 func commands() []command {
 	return []command{
-		{"check", "test a profile's Trusted App: reachability, discovery, token, claims, API calls", runCheck},
-		{"token", "print a profile's access token (for scripts: curl -H \"Authorization: Bearer $(...)\")", runToken},
-		{"record", "read a Trusted App record and check the fields client credentials needs", runRecord},
-		{"secret", "make a new client secret and the record values to enter; hash a secret", runSecret},
-		{"explain", "explain an error someone pasted (stdin): causes, Trusted App fields, fix", runExplain},
-		{"diff", "compare two profiles, or two runs of one from History, side by side", runDiff},
-		{"profiles", "list, show, add, edit, remove, import and export connection profiles", runProfiles},
-		{"sandbox", "run a local ERP.net instance emulator with Trusted App scenarios", runSandbox},
-		{"version", "print the version", runVersion},
+		{name: "check", summary: "test a profile's Trusted App: reachability, discovery, token, claims, API calls",
+			run: leaf("check", "Run 'trustedapp-check check --help' for the flags.\n", parseCheck, checkRun)},
+		{name: "token", summary: "print a profile's access token (for scripts: curl -H \"Authorization: Bearer $(...)\")",
+			run: leaf("token", "", parseToken, tokenRun)},
+		{name: "record", summary: "read a Trusted App record and check the fields client credentials needs",
+			run: leaf("record", "\n"+recordUsage, parseRecord, recordRun)},
+		{name: "secret", summary: "make a new client secret and the record values to enter; hash a secret",
+			run: runSecret},
+		{name: "explain", summary: "explain an error someone pasted (stdin): causes, Trusted App fields, fix",
+			run: leaf("explain", "", parseExplain, explainRun)},
+		{name: "diff", summary: "compare two profiles, or two runs of one from History, side by side",
+			run: leaf("diff", "Run 'trustedapp-check diff --help' for the usage.\n", parseDiff, diffRun)},
+		{name: "profiles", summary: "list, show, add, edit, remove, import and export connection profiles",
+			run: runProfiles},
+		{name: "sandbox", summary: "run a local ERP.net instance emulator with Trusted App scenarios",
+			run: leaf("sandbox", "", parseSandbox, sandboxRun)},
+		{name: "version", aliases: []string{"--version", "-version"}, summary: "print the version",
+			run: leaf("version", "", func(e env) (env, error) { return e, nil }, versionRun)},
 	}
 }
 
@@ -85,45 +97,29 @@ Environment:
   TRUSTEDAPP_SECRET client secret for an ad-hoc check (never an argument)
 `
 
-func usage(w io.Writer) {
+// mainUsage is the top-level usage, with the list of commands.
+func mainUsage() string {
 	list := ""
 	for _, c := range commands() {
 		list += fmt.Sprintf("  %-9s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, usageText, list)
+	return fmt.Sprintf(usageText, list)
 }
 
+// run runs the command line in e and returns the exit code.
 func run(e env) int {
-	if len(e.args) == 0 {
-		usage(e.stderr)
-		return exitUsage
-	}
-	name := e.args[0]
-	switch name {
-	case "-h", "--help", "help":
-		usage(e.stdout)
-		return exitOK
-	case "--version", "-version":
-		name = "version"
-	}
-	for _, c := range commands() {
-		if c.name == name {
-			e.args = e.args[1:]
-			return c.run(e)
-		}
-	}
-	fmt.Fprintf(e.stderr, "trustedapp-check: unknown command %q\n\n", name)
-	usage(e.stderr)
-	return exitUsage
+	return group{usage: mainUsage(), cmds: commands(), unknown: func(e env, name string) int {
+		return fail(e, "", "", withUsage(mainUsage(), fmt.Errorf("unknown command %q", name)))
+	}}.run(e)
 }
 
-func runVersion(e env) int {
+func versionRun(e env) error {
 	v := version.Version
 	if c := version.Commit(); c != "" {
 		v += " (" + c + ")"
 	}
 	fmt.Fprintf(e.stdout, "trustedapp-check %s\n", v)
-	return exitOK
+	return nil
 }
 
 func main() {

@@ -83,6 +83,17 @@ type childResult struct {
 // extraEnv is added to this process's environment (a later entry wins).
 func runChildMode(t *testing.T, mode string, arg any, extraEnv []string) childResult {
 	t.Helper()
+	r, err := runChild(childCommand(t, mode, arg, extraEnv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// childCommand is this test binary as a child in the given mode with arg (JSON), not
+// started yet.
+func childCommand(t *testing.T, mode string, arg any, extraEnv []string) *exec.Cmd {
+	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
 		t.Skip(err)
@@ -91,17 +102,19 @@ func runChildMode(t *testing.T, mode string, arg any, extraEnv []string) childRe
 	cmd := exec.Command(self, "-test.run=^$")
 	cmd.Env = append(os.Environ(), childEnv+"="+mode, childArgsEnv+"="+string(a))
 	cmd.Env = append(cmd.Env, extraEnv...)
+	return cmd
+}
+
+// runChild runs cmd (childCommand) to its end; safe on any goroutine.
+func runChild(cmd *exec.Cmd) (childResult, error) {
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	err = cmd.Run()
-	code := 0
+	err := cmd.Run()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
+		return childResult{ee.ExitCode(), out.String(), errb.String()}, nil
 	}
-	return childResult{code, out.String(), errb.String()}
+	return childResult{0, out.String(), errb.String()}, err
 }
 
 // runCLI runs trustedapp-check with args in a new process.
@@ -240,6 +253,38 @@ func TestProcessesAtOnce(t *testing.T) {
 	for _, o := range outputs {
 		if strings.Contains(o, tok) || strings.Contains(o, secret) {
 			t.Errorf("the cached token or the secret leaked into: %.200s", o)
+		}
+	}
+}
+
+// Ten `profiles add` processes at once on one store: every one exits 0 and every
+// profile is in the file (without the store's lock, typically 1 to 3 of 10 survived,
+// and every process exited 0). profiles.TestTenWriterProcessesLoseNothing runs 10 x 10
+// with adds and edits; this runs the real command line.
+func TestProfilesAddFromTenProcesses(t *testing.T) {
+	const writers, trials = 10, 3
+	for trial := range trials {
+		store := filepath.Join(testdir.New(t), "p.json")
+		var wg sync.WaitGroup
+		results := make([]childResult, writers)
+		errs := make([]error, writers)
+		for w := range writers {
+			cmd := childCommand(t, "cli", []string{"profiles", "add", fmt.Sprintf("writer %02d", w), "--instance", "https://acme.my.erp.net", "--client-id", "c", "--store", store}, nil)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[w], errs[w] = runChild(cmd)
+			}()
+		}
+		wg.Wait()
+		for w, r := range results {
+			if errs[w] != nil || r.code != exitOK || !strings.Contains(r.stdout, "Added profile") {
+				t.Errorf("trial %d, writer %d: exit %d, %v\n%s%s", trial, w, r.code, errs[w], r.stdout, r.stderr)
+			}
+		}
+		r := runCLI(t, store, nil, "list", "--json")
+		if n := strings.Count(r.stdout, `"name": "writer `); n != writers {
+			t.Fatalf("trial %d: %d of %d profiles survived:\n%s", trial, n, writers, r.stdout)
 		}
 	}
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -73,85 +71,33 @@ type recordCheck struct {
 	Note   string `json:"note,omitempty"`
 }
 
-func runRecord(e env) int {
-	f := &checkFlags{parallel: 1}
-	fs := newCheckFlagSet("record", f, false)
-	var with string
-	fs.StringVar(&with, "with", "", "")
-	pos, err := parseInterleaved(fs, e.args)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(e.stdout, recordUsage)
-		return exitOK
-	}
-	fail := commandFailer(e, "record", "\n"+recordUsage)
-	if err != nil {
-		return fail(usageErr("%v", err))
-	}
-	f.set = map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
-	timeout, err := f.timeoutOf()
-	if err != nil {
-		return fail(err)
-	}
+// recordOptions is what record parses its command line into.
+type recordOptions struct {
+	targetOptions
+	with string // --with READER
+}
 
-	// The subject (whose record) and the reader (whose token).
-	var subject profiles.Profile
-	var reader target
-	subjectSecret := "" // the secret of the app whose record is read, when known
-	if with == "" {
-		targets, err := resolveTargets(e, f, pos)
-		if err != nil {
-			return fail(err)
-		}
-		reader = targets[0]
-		subject = reader.p
-		subjectSecret = reader.secret
-	} else {
-		if f.set["instance"] {
-			return fail(usageErr("--with reads on READER's instance: give PROFILE or --client-id, not --instance"))
-		}
-		// --client-id names the subject here; READER keeps its own.
-		subjectID := strings.TrimSpace(f.clientID)
-		f.clientID = ""
-		delete(f.set, "client-id")
-		targets, err := resolveTargets(e, f, []string{with})
-		if err != nil {
-			return fail(err)
-		}
-		reader = targets[0]
-		switch {
-		case len(pos) == 1 && subjectID != "":
-			return fail(usageErr("give PROFILE or --client-id, not both"))
-		case len(pos) == 1:
-			s, err := openStore(f.store)
-			if err != nil {
-				return fail(err)
-			}
-			if subject, err = s.Get(pos[0]); err != nil {
-				return fail(envErr("%v", err))
-			}
-			if !strings.EqualFold(subject.Host(), reader.p.Host()) {
-				return fail(usageErr("%q is on %s but %q is on %s: a token only reads records of its own instance", subject.Name, subject.Host(), reader.p.Name, reader.p.Host()))
-			}
-			// Its secret is only hashed, to compare with ApplicationSecretHash; without
-			// one the row says so.
-			subjectSecret, _ = newSecrets().Get(subject.Name)
-		case len(pos) == 0 && subjectID != "":
-			subject = reader.p
-			subject.Name = "ad-hoc"
-			subject.ClientID = subjectID
-			subject.Scopes = nil
-		default:
-			return fail(usageErr("name the PROFILE whose record to read, or give --client-id ID"))
-		}
+func parseRecord(e env) (*recordOptions, error) {
+	o := &recordOptions{targetOptions: targetOptions{env: e, checkFlags: checkFlags{parallel: 1}}}
+	fs := newCheckFlagSet("record", &o.checkFlags, false)
+	fs.StringVar(&o.with, "with", "", "")
+	if err := o.parse(fs, recordUsage, ""); err != nil {
+		return nil, err
 	}
+	return o, nil
+}
 
+func recordRun(o *recordOptions) error {
+	e, f := o.env, &o.checkFlags
+	subject, reader, subjectSecret, err := o.subjectAndReader()
+	if err != nil {
+		return err
+	}
 	ctx := ctxOrBackground(e.ctx)
-	rep := check.Run(ctx, reader.p, reader.secret, check.Options{TokenOnly: true, Fresh: f.fresh, Timeout: timeout, Cache: newTokenCache()}, nil)
+	rep := check.Run(ctx, reader.p, reader.secret, o.runOptions(tokenOnly), nil)
 	newHistoryWriter(e).appendRun(reader.p, rep)
 	if rep.Cancelled {
-		fmt.Fprintln(e.stderr, "trustedapp-check record: interrupted")
-		return exitInterrupted
+		return errInterrupted
 	}
 	out := recordOutput{ClientID: subject.ClientID, Instance: subject.Root(), host: subject.Host()}
 	systemUser := ""
@@ -170,7 +116,7 @@ func runRecord(e env) int {
 		if rep.Claims != nil && rep.Claims.SystemUser != "" {
 			out.ReadWith += " (System User " + rep.Claims.SystemUser + ")"
 		}
-		res = check.ReadRecord(ctx, subject, rep.Access, subject.ClientID, check.Options{Timeout: timeout})
+		res = check.ReadRecord(ctx, subject, rep.Access, subject.ClientID, check.Options{Timeout: o.callTimeout})
 		out.Read = res.Record != nil
 		out.Problem = res.Problem
 	}
@@ -199,9 +145,61 @@ func runRecord(e env) int {
 		writeRecordText(e, out, bad)
 	}
 	if !out.Read || bad > 0 {
-		return exitFailed
+		return exitWith(exitFailed)
 	}
-	return exitOK
+	return nil
+}
+
+// subjectAndReader resolves whose record to read (the subject, with its secret when
+// known, to compare with ApplicationSecretHash) and whose token reads it (the reader:
+// the subject itself, or --with READER).
+func (o *recordOptions) subjectAndReader() (subject profiles.Profile, reader target, subjectSecret string, err error) {
+	e, f := o.env, &o.checkFlags
+	if o.with == "" {
+		targets, err := resolveTargets(e, f, o.names)
+		if err != nil {
+			return subject, reader, "", err
+		}
+		return targets[0].p, targets[0], targets[0].secret, nil
+	}
+	if f.set["instance"] {
+		return subject, reader, "", usageErr("--with reads on READER's instance: give PROFILE or --client-id, not --instance")
+	}
+	// --client-id names the subject here; READER keeps its own.
+	subjectID := strings.TrimSpace(f.clientID)
+	f.clientID = ""
+	delete(f.set, "client-id")
+	targets, err := resolveTargets(e, f, []string{o.with})
+	if err != nil {
+		return subject, reader, "", err
+	}
+	reader = targets[0]
+	switch {
+	case len(o.names) == 1 && subjectID != "":
+		return subject, reader, "", usageErr("give PROFILE or --client-id, not both")
+	case len(o.names) == 1:
+		s, err := openStore(f.store, nil)
+		if err != nil {
+			return subject, reader, "", err
+		}
+		if subject, err = s.Get(o.names[0]); err != nil {
+			return subject, reader, "", envErr("%v", err)
+		}
+		if !strings.EqualFold(subject.Host(), reader.p.Host()) {
+			return subject, reader, "", usageErr("%q is on %s but %q is on %s: a token only reads records of its own instance", subject.Name, subject.Host(), reader.p.Name, reader.p.Host())
+		}
+		// Its secret is only hashed, to compare with ApplicationSecretHash; without
+		// one the row says so.
+		subjectSecret, _ = newSecrets().Get(subject.Name)
+		return subject, reader, subjectSecret, nil
+	case len(o.names) == 0 && subjectID != "":
+		subject = reader.p
+		subject.Name = "ad-hoc"
+		subject.ClientID = subjectID
+		subject.Scopes = nil
+		return subject, reader, "", nil
+	}
+	return subject, reader, "", usageErr("name the PROFILE whose record to read, or give --client-id ID")
 }
 
 var recordStateText = map[string]string{"ok": "OK", "bad": "FIX", "warn": "WARN", "unknown": "CHECK"}

@@ -72,7 +72,7 @@ func TestRecordCommandSecretHash(t *testing.T) {
 	t.Setenv(SecretEnv, "")
 	rotated, _ := s.Scenario("rotated-secret")
 
-	// The case: every other field is right, the secret is not.
+	// The case to pinpoint: every other field is right, the secret is not.
 	r := runArgs(t, context.Background(), "", "record", "rotated-secret", "--with", "healthy", "--store", store)
 	expect(t, r, exitFailed, []string{"FIX   ApplicationSecretHash", "the secret was rotated", "must be: " + check.ApplicationSecretHash(rotated.ClientSecret), "1 field to fix."}, nil)
 	if strings.Contains(r.stdout, "Every field client credentials needs is right") {

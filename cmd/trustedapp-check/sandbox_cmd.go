@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -35,81 +33,84 @@ Exit codes: 0 stopped cleanly, 2 bad flags, 3 bad --config file or cannot listen
 
 `
 
-func runSandbox(e env) int {
-	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+// sandboxOptions is what sandbox parses its command line into: the server's
+// configuration and how to show it.
+type sandboxOptions struct {
+	env
+	cfg   sandbox.Config
+	json  bool
+	quiet bool
+}
+
+func parseSandbox(e env) (*sandboxOptions, error) {
+	o := &sandboxOptions{env: e}
+	fs := newFlagSet("sandbox")
 	addr := fs.String("addr", sandbox.DefaultAddr, "")
 	configFile := fs.String("config", "", "")
 	useTLS := fs.Bool("tls", false, "")
-	asJSON := fs.Bool("json", false, "")
+	fs.BoolVar(&o.json, "json", false, "")
 	lifetime := fs.String("token-lifetime", "", "")
 	slots := fs.Int("licence-slots", 0, "")
-	quiet := fs.Bool("quiet", false, "")
+	fs.BoolVar(&o.quiet, "quiet", false, "")
+	// Flags only, so the first argument that is none ends them.
 	if err := fs.Parse(e.args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			io.WriteString(e.stdout, sandboxUsage+sandbox.ConfigFileHelp+"\n")
-			return exitOK
-		}
-		fmt.Fprintf(e.stderr, "trustedapp-check sandbox: %v\n\n%s", err, sandboxUsage)
-		return exitUsage
+		return nil, flagErr(err, sandboxUsage+sandbox.ConfigFileHelp+"\n", sandboxUsage)
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(e.stderr, "trustedapp-check sandbox: unexpected argument %q (the command takes flags only)\n\n%s", fs.Arg(0), sandboxUsage)
-		return exitUsage
+		return nil, withUsage(sandboxUsage, fmt.Errorf("unexpected argument %q (the command takes flags only)", fs.Arg(0)))
 	}
-	var cfg sandbox.Config
 	if *configFile != "" {
 		c, err := sandbox.LoadConfigFile(*configFile)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "trustedapp-check sandbox: %v\n", err)
-			return exitEnvironment
+			return nil, envErr("%v", err)
 		}
-		cfg = c
+		o.cfg = c
 	}
 	if *lifetime != "" {
 		d, err := time.ParseDuration(*lifetime)
 		if err != nil || d < time.Second {
-			fmt.Fprintf(e.stderr, "trustedapp-check sandbox: --token-lifetime %q is not a duration of at least 1s: write e.g. 30s, 5m or 1h\n", *lifetime)
-			return exitUsage
+			return nil, usageErr("--token-lifetime %q is not a duration of at least 1s: write e.g. 30s, 5m or 1h", *lifetime)
 		}
-		cfg.TokenLifetime = d
+		o.cfg.TokenLifetime = d
 	}
 	if *slots < 0 || *slots > 10000 {
-		fmt.Fprintf(e.stderr, "trustedapp-check sandbox: --licence-slots %d: use a number from 1 to 10000\n", *slots)
-		return exitUsage
+		return nil, usageErr("--licence-slots %d: use a number from 1 to 10000", *slots)
 	}
 	if *slots > 0 {
-		cfg.LicenseSlots = *slots
+		o.cfg.LicenseSlots = *slots
 	}
-	cfg.Addr, cfg.TLS = *addr, *useTLS
-	if !*quiet {
-		cfg.Logger = log.New(e.stderr, "sandbox: ", log.LstdFlags)
+	o.cfg.Addr, o.cfg.TLS = *addr, *useTLS
+	return o, nil
+}
+
+// sandboxRun serves until the context ends (Ctrl-C, SIGTERM).
+func sandboxRun(o *sandboxOptions) error {
+	cfg := o.cfg
+	if !o.quiet {
+		cfg.Logger = log.New(o.stderr, "sandbox: ", log.LstdFlags)
 	}
 	srv, err := sandbox.Start(cfg)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "trustedapp-check sandbox: %v\n", err)
-		return exitEnvironment
+		return envErr("%v", err)
 	}
 	defer srv.Close()
 
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
+	if o.json {
+		enc := json.NewEncoder(o.stdout)
 		enc.SetEscapeHTML(false)
 		if err := enc.Encode(srv.Scenarios()); err != nil {
-			fmt.Fprintf(e.stderr, "trustedapp-check sandbox: cannot write the scenarios: %v\n", err)
-			return exitEnvironment
+			return envErr("cannot write the scenarios: %v", err)
 		}
-		fmt.Fprintf(e.stderr, "sandbox serving at %s (authority %s)%s; Ctrl-C stops it\n", srv.URL(), srv.Authority(), caNote(srv))
+		fmt.Fprintf(o.stderr, "sandbox serving at %s (authority %s)%s; Ctrl-C stops it\n", srv.URL(), srv.Authority(), caNote(srv))
 	} else {
-		printScenarios(e.stdout, srv, cfg.Apps)
+		printScenarios(o.stdout, srv, cfg.Apps)
 	}
-	<-e.ctx.Done()
+	<-o.ctx.Done()
 	if err := srv.Close(); err != nil {
-		fmt.Fprintf(e.stderr, "trustedapp-check sandbox: stopping: %v\n", err)
-		return exitEnvironment
+		return envErr("stopping: %v", err)
 	}
-	fmt.Fprintln(e.stderr, "sandbox stopped")
-	return exitOK
+	fmt.Fprintln(o.stderr, "sandbox stopped")
+	return nil
 }
 
 func caNote(srv *sandbox.Server) string {

@@ -4,15 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
-
-	"golang.org/x/term"
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/internal/safetext"
@@ -54,61 +50,54 @@ Flags:
 Exit codes: 0 done, 2 usage error, 3 store, profile, secret or keychain problem.
 `
 
+const secretHint = "Run 'trustedapp-check secret --help' for the usage.\n"
+
+// runSecret runs secret new, hash or export; each is named "secret SUB" in its
+// messages.
 func runSecret(e env) int {
-	if len(e.args) == 0 {
-		fmt.Fprint(e.stderr, secretUsage)
-		return exitUsage
+	sub := func(name string, run func(*secretOptions) error) command {
+		return command{name: name, run: leaf("secret "+name, secretHint, parseSecret(name), run)}
 	}
-	sub, args := e.args[0], e.args[1:]
-	fs := flag.NewFlagSet("secret "+sub, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	var profile, store, export string
-	var asJSON, replace bool
-	fs.StringVar(&profile, "profile", "", "")
-	fs.StringVar(&store, "store", "", "")
-	fs.BoolVar(&asJSON, "json", false, "")
-	if sub == "new" {
-		fs.BoolVar(&replace, "replace", false, "")
-		fs.StringVar(&export, "export", "", "")
+	return group{usage: secretUsage, cmds: []command{sub("new", secretNew), sub("hash", secretHash), sub("export", secretExport)},
+		unknown: func(e env, name string) int {
+			return fail(e, "secret "+name, secretHint, usageErr("unknown subcommand %q: use new, hash or export", name))
+		}}.run(e)
+}
+
+// secretOptions is what secret new, hash and export parse their command lines into.
+type secretOptions struct {
+	env
+	profile, store string
+	json           bool
+	replace        bool   // new only
+	export         string // new only
+}
+
+func parseSecret(sub string) func(e env) (*secretOptions, error) {
+	return func(e env) (*secretOptions, error) {
+		o := &secretOptions{env: e}
+		fs := newFlagSet("secret " + sub)
+		fs.StringVar(&o.profile, "profile", "", "")
+		fs.StringVar(&o.store, "store", "", "")
+		fs.BoolVar(&o.json, "json", false, "")
+		if sub == "new" {
+			fs.BoolVar(&o.replace, "replace", false, "")
+			fs.StringVar(&o.export, "export", "", "")
+		}
+		pos, err := parseArgs(fs, e.args, secretUsage, "")
+		if err != nil {
+			return nil, err
+		}
+		if len(pos) > 0 {
+			return nil, usageErr("unexpected argument %q: name the profile with --profile NAME; a secret is never an argument (it would stay in shell history and the process list)", pos[0])
+		}
+		return o, nil
 	}
-	fail := commandFailer(e, "secret "+sub, "Run 'trustedapp-check secret --help' for the usage.\n")
-	switch sub {
-	case "-h", "--help", "help":
-		fmt.Fprint(e.stdout, secretUsage)
-		return exitOK
-	case "new", "hash", "export":
-	default:
-		return fail(usageErr("unknown subcommand %q: use new, hash or export", sub))
-	}
-	pos, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(e.stdout, secretUsage)
-		return exitOK
-	}
-	if err != nil {
-		return fail(usageErr("%v", err))
-	}
-	if len(pos) > 0 {
-		return fail(usageErr("unexpected argument %q: name the profile with --profile NAME; a secret is never an argument (it would stay in shell history and the process list)", pos[0]))
-	}
-	var code int
-	switch sub {
-	case "new":
-		code, err = secretNew(e, store, profile, replace, asJSON, export)
-	case "hash":
-		code, err = secretHash(e, store, profile, asJSON)
-	case "export":
-		code, err = secretExport(e, store, profile, asJSON)
-	}
-	if err != nil {
-		return fail(err)
-	}
-	return code
 }
 
 // storedProfile opens the store and returns the named profile.
 func storedProfile(store, name string) (*profiles.Store, profiles.Profile, error) {
-	s, err := openStore(store)
+	s, err := openStore(store, nil)
 	if err != nil {
 		return nil, profiles.Profile{}, err
 	}
@@ -128,28 +117,29 @@ type newSecretOutput struct {
 	Setup     check.AppSetup `json:"setup"`
 }
 
-func secretNew(e env, store, name string, replace, asJSON bool, export string) (int, error) {
+func secretNew(o *secretOptions) error {
+	name, export := o.profile, o.export
 	var p profiles.Profile
 	var st *profiles.Store
 	secrets := newSecrets()
 	if name != "" {
 		var err error
-		if st, p, err = storedProfile(store, name); err != nil {
-			return 0, err
+		if st, p, err = storedProfile(o.store, name); err != nil {
+			return err
 		}
 		_, err = secrets.Get(p.Name)
 		switch {
-		case err == nil && !replace:
-			return 0, usageErr("profile %q already has a secret in the keychain; --replace makes a new one and the old one is lost (the Trusted App accepts the old one until its ApplicationSecretHash changes)", p.Name)
+		case err == nil && !o.replace:
+			return usageErr("profile %q already has a secret in the keychain; --replace makes a new one and the old one is lost (the Trusted App accepts the old one until its ApplicationSecretHash changes)", p.Name)
 		case err != nil && !errors.Is(err, profiles.ErrSecretNotSet):
-			return 0, envErr("%v", err)
+			return envErr("%v", err)
 		}
-	} else if replace {
-		return 0, usageErr("--replace replaces a profile's secret: give --profile NAME")
+	} else if o.replace {
+		return usageErr("--replace replaces a profile's secret: give --profile NAME")
 	}
 	secret, err := check.NewClientSecret()
 	if err != nil {
-		return 0, envErr("%v", err)
+		return envErr("%v", err)
 	}
 	setup := check.NewAppSetup(p, check.ApplicationSecretHash(secret))
 	// The export is written beside its place first and moved there only once the
@@ -158,7 +148,7 @@ func secretNew(e env, store, name string, replace, asJSON bool, export string) (
 	commit, abort := func() error { return nil }, func() {}
 	if export != "" {
 		if commit, abort, err = stageSetupFile(export, setup); err != nil {
-			return 0, err
+			return err
 		}
 	}
 	if st != nil {
@@ -168,23 +158,23 @@ func secretNew(e env, store, name string, replace, asJSON bool, export string) (
 		}
 		var ku *profiles.KeyringUnavailableError
 		if errors.As(err, &ku) {
-			return 0, envErr("%v The command line cannot keep a session-only secret between commands; no secret was stored or shown.", err)
+			return envErr("%v The command line cannot keep a session-only secret between commands; no secret was stored or shown.", err)
 		}
 		if err != nil {
-			return 0, envErr("%v (no secret was stored or shown)", err)
+			return envErr("%v (no secret was stored or shown)", err)
 		}
 	}
 	if err := commit(); err != nil {
 		// The secret is stored: show it anyway, and say the export is missing.
-		fmt.Fprintf(e.stderr, "warning: %v; the secret was made and is shown below\n", err)
+		fmt.Fprintf(o.stderr, "warning: %v; the secret was made and is shown below\n", err)
 		export = ""
 	}
-	if asJSON {
+	if o.json {
 		out := newSecretOutput{Secret: secret, Setup: setup}
 		if st != nil {
 			out.StoredFor = p.Name
 		}
-		return writeJSONOut(e, out)
+		return writeJSONOut(o.env, out)
 	}
 	var b bytes.Buffer
 	if st != nil {
@@ -197,74 +187,77 @@ func secretNew(e env, store, name string, replace, asJSON bool, export string) (
 	if export != "" {
 		fmt.Fprintf(&b, "\nWrote these values, without the secret, to %s.\n", export)
 	}
-	_, err = e.stdout.Write(b.Bytes())
+	_, err = o.stdout.Write(b.Bytes())
 	secret = ""
 	if err != nil {
-		return 0, envErr("cannot write the output: %v", err)
+		return envErr("cannot write the output: %v", err)
 	}
-	return exitOK, nil
+	return nil
 }
 
-func secretHash(e env, store, name string, asJSON bool) (int, error) {
+func secretHash(o *secretOptions) error {
+	name := o.profile
 	var secret string
 	if name != "" {
-		_, p, err := storedProfile(store, name)
+		_, p, err := storedProfile(o.store, name)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		if secret, err = newSecrets().Get(p.Name); err != nil {
-			return 0, envErr("%v", err)
+			return envErr("%v", err)
 		}
 	} else {
-		s, err := readSecretInput(e, "Secret to hash (input hidden): ", "trustedapp-check secret hash < secret.txt")
+		s, err := readSecretInput(o.env, "Secret to hash (input hidden): ", "trustedapp-check secret hash < secret.txt")
 		if err != nil {
-			return 0, usageErr("%v", err)
+			return usageErr("%v", err)
 		}
 		secret = s
 	}
 	if strings.TrimSpace(secret) != secret {
-		fmt.Fprintln(e.stderr, "warning: the secret starts or ends with a space or line break; the hash includes it. If that is not part of the secret, hash it again without.")
+		fmt.Fprintln(o.stderr, "warning: the secret starts or ends with a space or line break; the hash includes it. If that is not part of the secret, hash it again without.")
 	}
 	h := check.ApplicationSecretHash(secret)
 	secret = ""
-	if asJSON {
-		return writeJSONOut(e, map[string]string{"application_secret_hash": h})
+	if o.json {
+		return writeJSONOut(o.env, map[string]string{"application_secret_hash": h})
 	}
-	fmt.Fprintln(e.stdout, h)
-	return exitOK, nil
+	fmt.Fprintln(o.stdout, h)
+	return nil
 }
 
-func secretExport(e env, store, name string, asJSON bool) (int, error) {
+func secretExport(o *secretOptions) error {
+	name := o.profile
 	if name == "" {
-		return 0, usageErr("name the profile: --profile NAME (its stored secret is hashed; the secret itself is never exported)")
+		return usageErr("name the profile: --profile NAME (its stored secret is hashed; the secret itself is never exported)")
 	}
-	_, p, err := storedProfile(store, name)
+	_, p, err := storedProfile(o.store, name)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	secret, err := newSecrets().Get(p.Name)
 	if err != nil {
-		return 0, envErr("%v", err)
+		return envErr("%v", err)
 	}
 	setup := check.NewAppSetup(p, check.ApplicationSecretHash(secret))
 	secret = ""
-	if asJSON {
-		return writeJSONOut(e, setup)
+	if o.json {
+		return writeJSONOut(o.env, setup)
 	}
-	if err := report.WriteSetupText(e.stdout, setup); err != nil {
-		return 0, envErr("cannot write the output: %v", err)
+	if err := report.WriteSetupText(o.stdout, setup); err != nil {
+		return envErr("cannot write the output: %v", err)
 	}
-	return exitOK, nil
+	return nil
 }
 
-func writeJSONOut(e env, v any) (int, error) {
+// writeJSONOut prints v as indented JSON, with <, > and & as they are.
+func writeJSONOut(e env, v any) error {
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
-		return 0, envErr("cannot write JSON: %v", err)
+		return envErr("cannot write JSON: %v", err)
 	}
-	return exitOK, nil
+	return nil
 }
 
 // stageSetupFile writes the record values, without the secret, to a temporary file
@@ -300,40 +293,4 @@ func stageSetupFile(path string, s check.AppSetup) (commit func() error, abort f
 		return nil
 	}
 	return commit, abort, nil
-}
-
-// errSecretTooLong refuses a secret over profiles.MaxSecretBytes on stdin.
-var errSecretTooLong = fmt.Errorf("the secret on stdin is longer than %d bytes, the most an OS keychain holds on every platform", profiles.MaxSecretBytes)
-
-// readSecretInput reads a secret from a no-echo prompt when stdin is a terminal, else
-// from stdin (one trailing line break, LF or CRLF, removed). pipeHint shows how to
-// pipe one in.
-func readSecretInput(e env, prompt, pipeHint string) (string, error) {
-	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprint(e.stderr, prompt)
-		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(e.stderr)
-		if err != nil {
-			return "", fmt.Errorf("cannot read the secret from the terminal: %v", err)
-		}
-		if len(b) == 0 {
-			return "", errors.New("no secret was typed")
-		}
-		return string(b), nil
-	}
-	if e.stdin == nil {
-		return "", fmt.Errorf("no secret on stdin: pipe it in, e.g. %s", pipeHint)
-	}
-	b, err := io.ReadAll(io.LimitReader(e.stdin, profiles.MaxSecretBytes+3))
-	if err != nil {
-		return "", fmt.Errorf("cannot read the secret from stdin: %v", err)
-	}
-	s := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
-	if len(s) > profiles.MaxSecretBytes {
-		return "", errSecretTooLong
-	}
-	if s == "" {
-		return "", fmt.Errorf("no secret on stdin (it was empty): pipe the secret in, e.g. %s", pipeHint)
-	}
-	return s, nil
 }

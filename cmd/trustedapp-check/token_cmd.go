@@ -1,9 +1,8 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"time"
 
@@ -40,44 +39,37 @@ type tokenResponse struct {
 	Scope       string    `json:"scope,omitempty"`
 }
 
-func runToken(e env) int {
-	f := &checkFlags{parallel: 1}
-	fs := newCheckFlagSet("token", f, false)
-	pos, err := parseInterleaved(fs, e.args)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(e.stdout, tokenUsage)
-		return exitOK
+// tokenOptions is what token parses its command line into.
+type tokenOptions struct{ targetOptions }
+
+func parseToken(e env) (*tokenOptions, error) {
+	o := &tokenOptions{targetOptions{env: e, checkFlags: checkFlags{parallel: 1}}}
+	fs := newCheckFlagSet("token", &o.checkFlags, false)
+	if err := o.parse(fs, tokenUsage, tokenUsage); err != nil {
+		return nil, err
 	}
+	return o, nil
+}
+
+func tokenRun(o *tokenOptions) error {
+	targets, err := resolveTargets(o.env, &o.checkFlags, o.names)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "trustedapp-check token: %v\n\n%s", err, tokenUsage)
-		return exitUsage
-	}
-	f.set = map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
-	fail := commandFailer(e, "token", "")
-	timeout, err := f.timeoutOf()
-	if err != nil {
-		return fail(err)
-	}
-	targets, err := resolveTargets(e, f, pos)
-	if err != nil {
-		return fail(err)
+		return err
 	}
 	t := targets[0]
-	rep := check.Run(ctxOrBackground(e.ctx), t.p, t.secret, check.Options{TokenOnly: true, Fresh: f.fresh, Timeout: timeout, Cache: newTokenCache()}, nil)
-	newHistoryWriter(e).appendRun(t.p, rep)
+	rep := check.Run(ctxOrBackground(o.ctx), t.p, t.secret, o.runOptions(tokenOnly), nil)
+	newHistoryWriter(o.env).appendRun(t.p, rep)
 	if rep.Cancelled {
-		fmt.Fprintln(e.stderr, "trustedapp-check token: interrupted")
-		return exitInterrupted
+		return errInterrupted
 	}
 	if rep.Access == nil {
 		d := report.Build(rep, t.p)
 		d.Forget(t.secret)
-		fmt.Fprintln(e.stderr, "trustedapp-check token: no token was issued:")
-		report.WriteText(e.stderr, d)
-		return exitFailed
+		var why bytes.Buffer
+		report.WriteText(&why, d)
+		return &cliError{code: exitFailed, msg: "no token was issued:", detail: why.String()}
 	}
-	if f.json {
+	if o.json {
 		tr := tokenResponse{AccessToken: rep.Access.Reveal()}
 		if i := rep.Token; i != nil {
 			tr.TokenType, tr.ExpiresIn, tr.Scope = i.Type, i.ExpiresIn, i.ResponseScope
@@ -86,9 +78,9 @@ func runToken(e env) int {
 			}
 		}
 		b, _ := json.MarshalIndent(tr, "", "  ")
-		fmt.Fprintf(e.stdout, "%s\n", b)
-		return exitOK
+		fmt.Fprintf(o.stdout, "%s\n", b)
+		return nil
 	}
-	fmt.Fprintln(e.stdout, rep.Access.Reveal())
-	return exitOK
+	fmt.Fprintln(o.stdout, rep.Access.Reveal())
+	return nil
 }

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"time"
+
+	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/profiles"
+)
+
+// profiles add, edit, rm, rename and duplicate.
+
+// profileFlags are the profile-field flags (shared with check) plus the ones only a
+// stored profile has.
+type profileFlags struct {
+	profileFields
+	fs         *flag.FlagSet
+	env, notes string
+	clearCalls bool
+}
+
+func bindProfileFlags(fs *flag.FlagSet, edit bool) *profileFlags {
+	f := &profileFlags{fs: fs}
+	f.profileFields.bind(fs, true)
+	fs.StringVar(&f.env, "env", "", "environment label")
+	fs.StringVar(&f.notes, "notes", "", "notes")
+	if edit {
+		fs.BoolVar(&f.clearCalls, "clear-calls", false, "go back to the default API calls")
+	}
+	return f
+}
+
+// apply sets the given flags on p; a malformed value is a usage error.
+func (f *profileFlags) apply(p *profiles.Profile) error {
+	set := givenFlags(f.fs)
+	if err := f.profileFields.apply(p, set); err != nil {
+		return err
+	}
+	d, err := f.timeoutFlag(set)
+	if err != nil {
+		return err
+	}
+	if set["timeout"] {
+		if d%time.Second != 0 {
+			return usageErr("--timeout %q: a profile keeps whole seconds: use e.g. %ds", f.timeout, int((d+time.Second-1)/time.Second))
+		}
+		p.TimeoutSeconds = int(d / time.Second)
+	}
+	if set["env"] {
+		p.Environment = f.env
+	}
+	if set["notes"] {
+		p.Notes = f.notes
+	}
+	if set["clear-calls"] && f.clearCalls {
+		p.Calls = nil
+	}
+	return nil
+}
+
+// editOptions is what add and edit parse their command lines into.
+type editOptions struct {
+	storeOptions
+	fields *profileFlags
+	name   string
+}
+
+func parseAdd(e env) (*editOptions, error) {
+	o := &editOptions{storeOptions: storeOptions{env: e}}
+	fs := o.flags("add")
+	o.fields = bindProfileFlags(fs, false)
+	pos, err := o.parse(fs, 1, 1, "add NAME --instance URL --client-id ID [profile flags]")
+	if err != nil {
+		return nil, err
+	}
+	o.name = pos[0]
+	return o, nil
+}
+
+func addRun(o *editOptions) error {
+	p := profiles.Profile{Name: o.name}
+	if err := o.fields.apply(&p); err != nil {
+		return err
+	}
+	s, err := o.open()
+	if err != nil {
+		return err
+	}
+	if err := validated(o.env, p, s.List(), "The profile was not added."); err != nil {
+		return err
+	}
+	if err := s.Add(p); err != nil {
+		return storeErr(err)
+	}
+	fmt.Fprintf(o.stdout, "Added profile %q to %s.\nSet its secret: trustedapp-check profiles set-secret %s\n", p.Name, s.Path(), shellquote.Quote(p.Name))
+	return nil
+}
+
+// validated prints p's problems among others on stderr (warnings do not stop it) and
+// refuses p when one is an error, saying refused.
+func validated(e env, p profiles.Profile, others []profiles.Profile, refused string) error {
+	problems := profiles.Validate(p, others)
+	fmt.Fprint(e.stderr, problemLines(problems))
+	if profiles.HasErrors(problems) {
+		return &cliError{code: exitUsage, detail: refused + "\n"}
+	}
+	return nil
+}
+
+func parseEdit(e env) (*editOptions, error) {
+	o := &editOptions{storeOptions: storeOptions{env: e}}
+	fs := o.flags("edit")
+	o.fields = bindProfileFlags(fs, true)
+	pos, err := o.parse(fs, 1, 1, "edit NAME [profile flags]")
+	if err != nil {
+		return nil, err
+	}
+	changed := 0
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name != "store" {
+			changed++
+		}
+	})
+	if changed == 0 {
+		return nil, usageErr("edit: give at least one profile flag to change, e.g. --scope \"read update\" (see 'trustedapp-check profiles --help')")
+	}
+	o.name = pos[0]
+	return o, nil
+}
+
+func editRun(o *editOptions) error {
+	s, p, err := o.openProfile(o.name)
+	if err != nil {
+		return err
+	}
+	old := p.Name
+	if err := o.fields.apply(&p); err != nil {
+		return err
+	}
+	var others []profiles.Profile
+	for _, q := range s.List() {
+		if q.Name != old {
+			others = append(others, q)
+		}
+	}
+	if err := validated(o.env, p, others, "The profile was not changed."); err != nil {
+		return err
+	}
+	if err := s.Update(old, p); err != nil {
+		return storeErr(err)
+	}
+	fmt.Fprintf(o.stdout, "Updated profile %q.\n", p.Name)
+	return nil
+}
+
+// rmOptions is what rm parses its command line into: one NAME, or --sandbox.
+type rmOptions struct {
+	storeOptions
+	sandbox bool
+	name    string
+}
+
+func parseRm(e env) (*rmOptions, error) {
+	o := &rmOptions{storeOptions: storeOptions{env: e}}
+	fs := o.flags("rm")
+	fs.BoolVar(&o.sandbox, "sandbox", false, "delete every sandbox profile (and its secret) instead of one NAME")
+	pos, err := o.parse(fs, 0, 1, "rm NAME|--sandbox [--store FILE]")
+	if err != nil {
+		return nil, err
+	}
+	if o.sandbox == (len(pos) == 1) {
+		return nil, usageErr("give either one profile NAME or --sandbox (usage: rm NAME|--sandbox [--store FILE])")
+	}
+	if len(pos) == 1 {
+		o.name = pos[0]
+	}
+	return o, nil
+}
+
+func rmRun(o *rmOptions) error {
+	if o.sandbox {
+		return o.rmSandbox()
+	}
+	s, p, err := o.openProfile(o.name)
+	if err != nil {
+		return err
+	}
+	if err := profiles.DeleteProfile(s, newSecrets(), p.Name); err != nil {
+		return storeErr(err)
+	}
+	fmt.Fprintf(o.stdout, "Deleted profile %q and its secret.\n", p.Name)
+	return nil
+}
+
+// rmSandbox deletes the profiles the app's demo mode added (marked sandbox), leaving
+// the user's own profiles alone.
+func (o *rmOptions) rmSandbox() error {
+	s, err := o.open()
+	if err != nil {
+		return err
+	}
+	sec := newSecrets()
+	removed := 0
+	for _, p := range s.List() {
+		if !p.Sandbox {
+			continue
+		}
+		if err := profiles.DeleteProfile(s, sec, p.Name); err != nil {
+			if removed > 0 {
+				fmt.Fprintf(o.stdout, "Deleted %d sandbox profiles before the error.\n", removed)
+			}
+			return storeErr(err)
+		}
+		removed++
+	}
+	if removed == 0 {
+		fmt.Fprintln(o.stdout, "No sandbox profiles to delete.")
+		return nil
+	}
+	fmt.Fprintf(o.stdout, "Deleted %d sandbox profiles and their secrets; your own profiles are unchanged.\n", removed)
+	return nil
+}
+
+func renameRun(o *namesOptions) error {
+	s, err := o.open()
+	if err != nil {
+		return err
+	}
+	if err := profiles.RenameProfile(s, newSecrets(), o.names[0], o.names[1]); err != nil {
+		return storeErr(err)
+	}
+	fmt.Fprintf(o.stdout, "Renamed profile %q to %q (its secret moved with it).\n", o.names[0], o.names[1])
+	return nil
+}
+
+func duplicateRun(o *namesOptions) error {
+	s, err := o.open()
+	if err != nil {
+		return err
+	}
+	p, _, err := profiles.DuplicateProfile(s, newSecrets(), o.names[0], o.names[1], time.Now())
+	if err != nil && p.Name == "" {
+		return storeErr(err)
+	}
+	fmt.Fprintf(o.stdout, "Created profile %q as a copy of %q.\n", p.Name, o.names[0])
+	if err != nil {
+		return storeErr(err)
+	}
+	return nil
+}

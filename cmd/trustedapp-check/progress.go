@@ -1,0 +1,57 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/internal/safetext"
+)
+
+// progressLines prints a line per step as it finishes, and afterwards a line for each
+// step whose verdict the run's judgment changed (check/judge.go): a live [fail] the
+// later steps lowered to [warn] must not be the last word on the terminal.
+type progressLines struct {
+	w      io.Writer
+	prefix string
+	shown  map[string][]check.Verdict // step name -> the verdicts printed, in order
+}
+
+func newProgress(w io.Writer, name string) *progressLines {
+	prefix := ""
+	if name != "" {
+		prefix = name + ": "
+	}
+	return &progressLines{w: w, prefix: prefix, shown: map[string][]check.Verdict{}}
+}
+
+func (p *progressLines) step(s check.Step) {
+	p.shown[s.Name] = append(p.shown[s.Name], s.Verdict)
+	fmt.Fprintf(p.w, "%s[%s] %s  %s\n", safetext.Line(p.prefix), s.Verdict, safetext.Line(s.Name), safetext.Line(s.Summary))
+}
+
+// revised prints the steps of the judged report whose verdict differs from the one
+// shown live, with the reason the judgment gave.
+func (p *progressLines) revised(rep *check.Report) {
+	seen := map[string]int{}
+	for _, s := range rep.Steps {
+		k := seen[s.Name]
+		seen[s.Name]++
+		shown := p.shown[s.Name]
+		if k >= len(shown) || shown[k] == s.Verdict {
+			continue
+		}
+		why := ""
+		for _, f := range s.Findings {
+			if a := f.Evidence[check.EvAdjusted]; a != "" {
+				why = a
+				break
+			}
+		}
+		line := fmt.Sprintf("[%s] %s  was [%s] while it ran; the later steps changed it", s.Verdict, s.Name, shown[k])
+		if why != "" {
+			line += " (" + why + ")"
+		}
+		fmt.Fprintf(p.w, "%s%s\n", safetext.Line(p.prefix), safetext.Line(line))
+	}
+}
