@@ -288,3 +288,28 @@ func TestProfilesAddFromTenProcesses(t *testing.T) {
 		}
 	}
 }
+
+// rm --sandbox where no keychain answers at all (no D-Bus session: a server, SSH):
+// every sandbox profile is deleted, the user's own stays, and the secrets the real
+// keychain could not be asked to remove are listed (exit 3).
+func TestProcessRmSandboxWithoutKeychain(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the Secret Service (D-Bus) is Linux's keychain")
+	}
+	store := sandboxStore(t, "Sandbox: healthy", "Sandbox: disabled", "Sandbox: basic-auth")
+	noBus := []string{"DBUS_SESSION_BUS_ADDRESS=unix:path=" + filepath.Join(testdir.New(t), "no-bus"), "PATH=/nonexistent"}
+	r := runCLIProcess(t, noBus, "profiles", "rm", "--sandbox", "--store", store)
+	want := []string{
+		"trustedapp-check profiles: the keychain could not be used, so the secrets of these deleted sandbox profiles may still be in it: No system keychain is available (there is no D-Bus session",
+		"Remove them by hand once the keychain works (service \"trustedapp-tester\"):\n" +
+			"  account \"Sandbox: basic-auth\"\n  account \"Sandbox: disabled\"\n  account \"Sandbox: healthy\"\n",
+	}
+	if r.code != exitEnvironment || r.stdout != "Deleted 3 sandbox profiles; your own profiles are unchanged.\n" ||
+		!strings.Contains(r.stderr, want[0]) || !strings.HasSuffix(r.stderr, want[1]) {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLIProcess(t, noBus, "profiles", "list", "--store", store)
+	if r.code != exitOK || !strings.Contains(r.stdout, "Acme Prod") || strings.Contains(r.stdout, "Sandbox:") {
+		t.Errorf("list after rm --sandbox: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -280,3 +280,58 @@ func TestProfilesRmSandbox(t *testing.T) {
 	r = runCLI(t, store, nil, "rm", "--sandbox")
 	expect(t, r, 0, []string{"No sandbox profiles to delete."}, nil)
 }
+
+// sandboxStore is a store with the demo mode's profiles named sandbox and one of the
+// user's own ("Acme Prod").
+func sandboxStore(t *testing.T, sandbox ...string) string {
+	t.Helper()
+	store := filepath.Join(testdir.New(t), "p.json")
+	s, err := profiles.Open(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range sandbox {
+		if err := s.Add(profiles.Profile{Name: n, Sandbox: true, Environment: profiles.EnvSandbox, InstanceURL: "http://127.0.0.1:1", ClientID: "com.sandbox/x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Add(profiles.Profile{Name: "Acme Prod", InstanceURL: "https://acme.my.erp.net", ClientID: "com.acme/nightly"}); err != nil {
+		t.Fatal(err)
+	}
+	return store
+}
+
+// rm --sandbox with a keychain that refuses every request deletes every sandbox
+// profile all the same, then lists the keychain entries that may be left (exit 3); it
+// used to stop at the first one.
+func TestProfilesRmSandboxWithoutKeychain(t *testing.T) {
+	const refusal = "No system keychain is available (Secret Service is not running): install and unlock gnome-keyring or KeePassXC, or use a session-only secret (kept in memory until the app closes)."
+	for _, tc := range []struct {
+		name, stdout, stderr string
+		sandbox              []string
+	}{
+		{"two", "Deleted 2 sandbox profiles; your own profiles are unchanged.\n",
+			"trustedapp-check profiles: the keychain could not be used, so the secrets of these deleted sandbox profiles may still be in it: " + refusal + "\n" +
+				"Remove them by hand once the keychain works (service \"trustedapp-tester\"):\n" +
+				"  account \"Sandbox: disabled\"\n  account \"Sandbox: healthy\"\n",
+			[]string{"Sandbox: healthy", "Sandbox: disabled"}},
+		{"one", "Deleted 1 sandbox profiles; your own profiles are unchanged.\n",
+			"trustedapp-check profiles: the keychain could not be used, so the secret of this deleted sandbox profile may still be in it: " + refusal + "\n" +
+				"Remove it by hand once the keychain works (service \"trustedapp-tester\"):\n  account \"Sandbox: healthy\"\n",
+			[]string{"Sandbox: healthy"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := sandboxStore(t, tc.sandbox...)
+			keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
+			r := runCLI(t, store, nil, "rm", "--sandbox")
+			keyring.MockInit()
+			if r.code != exitEnvironment || r.stdout != tc.stdout || r.stderr != tc.stderr {
+				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+			}
+			r = runCLI(t, store, nil, "list")
+			if !strings.Contains(r.stdout, "Acme Prod") || strings.Contains(r.stdout, "Sandbox:") {
+				t.Errorf("list after rm --sandbox:\n%s", r.stdout)
+			}
+		})
+	}
+}

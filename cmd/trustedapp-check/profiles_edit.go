@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
 	"trustedapp-tester/internal/shellquote"
@@ -194,7 +196,9 @@ func rmRun(o *rmOptions) error {
 }
 
 // rmSandbox deletes the profiles the app's demo mode added (marked sandbox), leaving
-// the user's own profiles alone.
+// the user's own profiles alone. A keychain that cannot be used does not stop it: each
+// profile is deleted, and the secrets that may be left behind are listed at the end
+// (exit 3). A store that refuses a change stops it.
 func (o *rmOptions) rmSandbox() error {
 	s, err := o.open()
 	if err != nil {
@@ -202,24 +206,59 @@ func (o *rmOptions) rmSandbox() error {
 	}
 	sec := newSecrets()
 	removed := 0
+	var left []string // deleted profiles whose secrets the keychain could not remove
+	var why error     // the first reason it gave
+	var stop error    // what the store refused
 	for _, p := range s.List() {
 		if !p.Sandbox {
 			continue
 		}
-		if err := profiles.DeleteProfile(s, sec, p.Name); err != nil {
-			if removed > 0 {
-				fmt.Fprintf(o.stdout, "Deleted %d sandbox profiles before the error.\n", removed)
+		err := profiles.DeleteProfile(s, sec, p.Name)
+		var saved *profiles.SavedError
+		if errors.As(err, &saved) {
+			left = append(left, p.Name)
+			if why == nil {
+				why = errors.Unwrap(saved.Err)
 			}
-			return storeErr(err)
+			err = nil
+		}
+		if err != nil {
+			stop = storeErr(err)
+			break
 		}
 		removed++
 	}
-	if removed == 0 {
+	switch {
+	case stop != nil:
+		if removed > 0 {
+			fmt.Fprintf(o.stdout, "Deleted %d sandbox profiles before the error.\n", removed)
+		}
+	case removed == 0:
 		fmt.Fprintln(o.stdout, "No sandbox profiles to delete.")
+	case len(left) > 0:
+		fmt.Fprintf(o.stdout, "Deleted %d sandbox profiles; your own profiles are unchanged.\n", removed)
+	default:
+		fmt.Fprintf(o.stdout, "Deleted %d sandbox profiles and their secrets; your own profiles are unchanged.\n", removed)
+	}
+	return errors.Join(secretsLeft(left, why), stop)
+}
+
+// secretsLeft says which deleted profiles' secrets the keychain could not remove, and
+// how to remove them by hand; nil when none.
+func secretsLeft(names []string, why error) error {
+	if len(names) == 0 {
 		return nil
 	}
-	fmt.Fprintf(o.stdout, "Deleted %d sandbox profiles and their secrets; your own profiles are unchanged.\n", removed)
-	return nil
+	what, them := "the secrets of these deleted sandbox profiles", "them"
+	if len(names) == 1 {
+		what, them = "the secret of this deleted sandbox profile", "it"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Remove %s by hand once the keychain works (service %q):\n", them, profiles.KeyringService)
+	for _, n := range names {
+		fmt.Fprintf(&b, "  account %q\n", n)
+	}
+	return &cliError{code: exitEnvironment, msg: fmt.Sprintf("the keychain could not be used, so %s may still be in it: %v", what, why), detail: b.String()}
 }
 
 func renameRun(o *namesOptions) error {
