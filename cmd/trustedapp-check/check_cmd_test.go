@@ -181,11 +181,7 @@ func TestCheckUsageErrors(t *testing.T) {
 func storeWith(t *testing.T, s *sandbox.Server, names ...string) string {
 	t.Helper()
 	keyring.MockInit()
-	path := filepath.Join(testdir.New(t), "profiles.json")
-	st, err := profiles.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	var ps []profiles.Profile
 	for _, n := range names {
 		sc, _ := s.Scenario(n)
 		p := profiles.Profile{Name: n, InstanceURL: sc.Instance, ClientID: sc.ClientID, Scopes: strings.Fields(sc.Scope),
@@ -193,9 +189,11 @@ func storeWith(t *testing.T, s *sandbox.Server, names ...string) string {
 		for _, c := range sc.Calls {
 			p.Calls = append(p.Calls, profiles.APICall{Method: c.Method, Path: c.Path, Body: c.Body})
 		}
-		if err := st.Add(p); err != nil {
-			t.Fatal(err)
-		}
+		ps = append(ps, p)
+	}
+	path := storeOf(t, ps...)
+	for _, n := range names {
+		sc, _ := s.Scenario(n)
 		if err := newSecrets().Set(n, sc.ClientSecret); err != nil {
 			t.Fatal(err)
 		}

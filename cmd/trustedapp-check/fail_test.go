@@ -12,7 +12,6 @@ import (
 
 	"github.com/zalando/go-keyring"
 
-	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/internal/version"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
@@ -203,15 +202,8 @@ func versionLine() string {
 func TestEveryFailureKeepsItsWordsAndCode(t *testing.T) {
 	keyring.MockInit()
 	t.Setenv(SecretEnv, "")
-	dir := testdir.New(t)
-	store := filepath.Join(dir, "p.json")
-	st, err := profiles.Open(store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Add(profiles.Profile{Name: "Kept", InstanceURL: "https://acme.my.erp.net", ClientID: "c"}); err != nil {
-		t.Fatal(err)
-	}
+	store := storeOf(t, profiles.Profile{Name: "Kept", InstanceURL: "https://acme.my.erp.net", ClientID: "c"})
+	dir := filepath.Dir(store)
 	fill := strings.NewReplacer("{dir}", dir, "{store}", store)
 	for _, tc := range failureCases() {
 		t.Run(tc.name, func(t *testing.T) {

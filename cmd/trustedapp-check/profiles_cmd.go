@@ -125,6 +125,15 @@ func (o *storeOptions) parse(fs *flag.FlagSet, min, max int, usage string) ([]st
 	return pos, nil
 }
 
+// parseName is parse for a subcommand that takes one NAME.
+func (o *storeOptions) parseName(fs *flag.FlagSet, usage string) (string, error) {
+	pos, err := o.parse(fs, 1, 1, usage)
+	if err != nil {
+		return "", err
+	}
+	return pos[0], nil
+}
+
 // namesOptions is the options of a subcommand that takes names and no flags of its
 // own (rename, duplicate, recover, set-secret, rm-secret).
 type namesOptions struct {
@@ -157,6 +166,19 @@ func (o *storeOptions) openProfile(name string) (*profiles.Store, profiles.Profi
 		return nil, profiles.Profile{}, storeErr(err)
 	}
 	return s, p, nil
+}
+
+// onProfile finds the named profile and runs op (a profile operation with its
+// secret: profiles.DeleteProfile, profiles.DeleteProfileSecret) on it.
+func (o *storeOptions) onProfile(name string, op func(*profiles.Store, profiles.SecretStore, string) error) (profiles.Profile, error) {
+	s, p, err := o.openProfile(name)
+	if err != nil {
+		return p, err
+	}
+	if err := op(s, newSecrets(), p.Name); err != nil {
+		return p, storeErr(err)
+	}
+	return p, nil
 }
 
 // storeErr is what an error of the store or the keychain means on the command line:

@@ -226,22 +226,10 @@ func TestProfilesCLIKeyringUnavailable(t *testing.T) {
 // rm --sandbox deletes the demo mode's profiles and secrets, nothing else.
 func TestProfilesRmSandbox(t *testing.T) {
 	keyring.MockInit()
-	dir := testdir.New(t)
-	store := filepath.Join(dir, "p.json")
-	s, err := profiles.Open(store)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := sandboxStore(t, "Sandbox: healthy", "Sandbox: disabled")
 	sec := profiles.NewSecrets()
-	for _, p := range []profiles.Profile{
-		{Name: "Sandbox: healthy", Sandbox: true, Environment: profiles.EnvSandbox, InstanceURL: "http://127.0.0.1:1", ClientID: "com.sandbox/healthy"},
-		{Name: "Sandbox: disabled", Sandbox: true, Environment: profiles.EnvSandbox, InstanceURL: "http://127.0.0.1:1", ClientID: "com.sandbox/disabled"},
-		{Name: "Acme Prod", InstanceURL: "https://acme.my.erp.net", ClientID: "com.acme/nightly"},
-	} {
-		if err := s.Add(p); err != nil {
-			t.Fatal(err)
-		}
-		if err := sec.Set(p.Name, "secret-of-"+p.Name); err != nil {
+	for _, n := range []string{"Sandbox: healthy", "Sandbox: disabled", "Acme Prod"} {
+		if err := sec.Set(n, "secret-of-"+n); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -281,24 +269,31 @@ func TestProfilesRmSandbox(t *testing.T) {
 	expect(t, r, 0, []string{"No sandbox profiles to delete."}, nil)
 }
 
+// storeOf is a profile store in a folder of its own, holding ps.
+func storeOf(t *testing.T, ps ...profiles.Profile) string {
+	t.Helper()
+	path := filepath.Join(testdir.New(t), "p.json")
+	s, err := profiles.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if err := s.Add(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path
+}
+
 // sandboxStore is a store with the demo mode's profiles named sandbox and one of the
 // user's own ("Acme Prod").
 func sandboxStore(t *testing.T, sandbox ...string) string {
 	t.Helper()
-	store := filepath.Join(testdir.New(t), "p.json")
-	s, err := profiles.Open(store)
-	if err != nil {
-		t.Fatal(err)
-	}
+	var ps []profiles.Profile
 	for _, n := range sandbox {
-		if err := s.Add(profiles.Profile{Name: n, Sandbox: true, Environment: profiles.EnvSandbox, InstanceURL: "http://127.0.0.1:1", ClientID: "com.sandbox/x"}); err != nil {
-			t.Fatal(err)
-		}
+		ps = append(ps, profiles.Profile{Name: n, Sandbox: true, Environment: profiles.EnvSandbox, InstanceURL: "http://127.0.0.1:1", ClientID: "com.sandbox/x"})
 	}
-	if err := s.Add(profiles.Profile{Name: "Acme Prod", InstanceURL: "https://acme.my.erp.net", ClientID: "com.acme/nightly"}); err != nil {
-		t.Fatal(err)
-	}
-	return store
+	return storeOf(t, append(ps, profiles.Profile{Name: "Acme Prod", InstanceURL: "https://acme.my.erp.net", ClientID: "com.acme/nightly"})...)
 }
 
 // rm --sandbox with a keychain that refuses every request deletes every sandbox

@@ -68,16 +68,19 @@ type editOptions struct {
 	name   string
 }
 
-func parseAdd(e env) (*editOptions, error) {
+// parseFields parses the command line of add or edit (sub): NAME and profile flags.
+func parseFields(e env, sub, usage string) (*editOptions, *flag.FlagSet, error) {
 	o := &editOptions{storeOptions: storeOptions{env: e}}
-	fs := o.flags("add")
-	o.fields = bindProfileFlags(fs, false)
-	pos, err := o.parse(fs, 1, 1, "add NAME --instance URL --client-id ID [profile flags]")
-	if err != nil {
-		return nil, err
-	}
-	o.name = pos[0]
-	return o, nil
+	fs := o.flags(sub)
+	o.fields = bindProfileFlags(fs, sub == "edit")
+	var err error
+	o.name, err = o.parseName(fs, usage)
+	return o, fs, err
+}
+
+func parseAdd(e env) (*editOptions, error) {
+	o, _, err := parseFields(e, "add", "add NAME --instance URL --client-id ID [profile flags]")
+	return o, err
 }
 
 func addRun(o *editOptions) error {
@@ -111,10 +114,7 @@ func validated(e env, p profiles.Profile, others []profiles.Profile, refused str
 }
 
 func parseEdit(e env) (*editOptions, error) {
-	o := &editOptions{storeOptions: storeOptions{env: e}}
-	fs := o.flags("edit")
-	o.fields = bindProfileFlags(fs, true)
-	pos, err := o.parse(fs, 1, 1, "edit NAME [profile flags]")
+	o, fs, err := parseFields(e, "edit", "edit NAME [profile flags]")
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,6 @@ func parseEdit(e env) (*editOptions, error) {
 	if changed == 0 {
 		return nil, usageErr("edit: give at least one profile flag to change, e.g. --scope \"read update\" (see 'trustedapp-check profiles --help')")
 	}
-	o.name = pos[0]
 	return o, nil
 }
 
@@ -184,12 +183,9 @@ func rmRun(o *rmOptions) error {
 	if o.sandbox {
 		return o.rmSandbox()
 	}
-	s, p, err := o.openProfile(o.name)
+	p, err := o.onProfile(o.name, profiles.DeleteProfile)
 	if err != nil {
 		return err
-	}
-	if err := profiles.DeleteProfile(s, newSecrets(), p.Name); err != nil {
-		return storeErr(err)
 	}
 	fmt.Fprintf(o.stdout, "Deleted profile %q and its secret.\n", p.Name)
 	return nil

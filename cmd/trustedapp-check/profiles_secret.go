@@ -45,12 +45,9 @@ func setSecretRun(o *namesOptions) error {
 }
 
 func rmSecretRun(o *namesOptions) error {
-	s, p, err := o.openProfile(o.names[0])
+	p, err := o.onProfile(o.names[0], profiles.DeleteProfileSecret)
 	if err != nil {
 		return err
-	}
-	if err := profiles.DeleteProfileSecret(s, newSecrets(), p.Name); err != nil {
-		return storeErr(err)
 	}
 	fmt.Fprintf(o.stdout, "Removed the client secret for %q from the system keychain.\n", p.Name)
 	return nil

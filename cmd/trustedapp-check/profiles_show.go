@@ -102,12 +102,9 @@ func parseShow(e env) (*viewOptions, error) {
 	o := &viewOptions{storeOptions: storeOptions{env: e}}
 	fs := o.flags("show")
 	fs.BoolVar(&o.json, "json", false, "print JSON")
-	pos, err := o.parse(fs, 1, 1, "show NAME [--json] [--store FILE]")
-	if err != nil {
-		return nil, err
-	}
-	o.name = pos[0]
-	return o, nil
+	var err error
+	o.name, err = o.parseName(fs, "show NAME [--json] [--store FILE]")
+	return o, err
 }
 
 func showRun(o *viewOptions) error {
