@@ -92,7 +92,7 @@ func TestInspectFindings(t *testing.T) {
 			f := newFakeERP(t)
 			tc.setup(f)
 			opts := fresh()
-			opts.SkipAPI = true
+			opts.Mode = NoAPI
 			rep := Run(context.Background(), f.profile(), f.secret, opts, nil)
 			got := codes(rep, "")
 			for _, c := range tc.want {
@@ -112,7 +112,7 @@ func TestInspectFindings(t *testing.T) {
 func TestClockSkewEvidence(t *testing.T) {
 	f := newFakeERP(t)
 	f.date = time.Now().Add(-3 * time.Minute).UTC().Format(http.TimeFormat)
-	rep := Run(context.Background(), f.profile(), f.secret, Options{Fresh: true, Cache: NewTokenCache(), SkipAPI: true}, nil)
+	rep := Run(context.Background(), f.profile(), f.secret, Options{Fresh: true, Cache: NewTokenCache(), Mode: NoAPI}, nil)
 	fd := finding(rep, TokClockSkew)
 	if fd == nil || !strings.Contains(fd.Message, "behind this computer's") || !strings.HasPrefix(fd.Evidence[EvSkew], "-3m") {
 		t.Fatalf("%+v", fd)
@@ -148,7 +148,7 @@ func TestDiscoveryFindings(t *testing.T) {
 			f := newFakeERP(t)
 			f.discovery = tc.h(f)
 			opts := fresh()
-			opts.SkipAPI = true
+			opts.Mode = NoAPI
 			rep := Run(context.Background(), f.profile(), f.secret, opts, nil)
 			for _, c := range tc.want {
 				if !hasCode(rep, c) {
@@ -172,7 +172,7 @@ func TestDiscoveryFindings(t *testing.T) {
 	f = newFakeERP(t)
 	p = f.profile()
 	p.TokenEndpoint = f.srv.URL + "/id/connect/token?x=1"
-	rep = Run(context.Background(), p, f.secret, Options{Fresh: true, Cache: NewTokenCache(), SkipAPI: true}, nil)
+	rep = Run(context.Background(), p, f.secret, Options{Fresh: true, Cache: NewTokenCache(), Mode: NoAPI}, nil)
 	if !hasCode(rep, DiscTokenEndpointOverride) || rep.Access == nil {
 		t.Fatalf("override: %v", codes(rep, ""))
 	}
@@ -246,7 +246,7 @@ func TestSiteNotWorking(t *testing.T) {
 
 func TestCallConsole(t *testing.T) {
 	f := newFakeERP(t)
-	rep := Run(context.Background(), f.profile(), f.secret, Options{Fresh: true, Cache: NewTokenCache(), SkipAPI: true}, nil)
+	rep := Run(context.Background(), f.profile(), f.secret, Options{Fresh: true, Cache: NewTokenCache(), Mode: NoAPI}, nil)
 	st := Call(context.Background(), f.profile(), rep.Access, onlyCall(f.profile(), "/api/domain/odata/Y").Calls[0], Options{})
 	if st.Kind != StepAPI || st.Verdict != Pass || len(st.Exchanges) != 1 || !hasCode(Report{Steps: []Step{st}}, APIOK) {
 		t.Fatalf("%+v", st)

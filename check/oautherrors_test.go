@@ -87,7 +87,7 @@ func TestAlgorithmNotAllowed(t *testing.T) {
 		fmt.Fprintf(w, `{"access_token":%q,"expires_in":3600,"token_type":"Bearer","scope":"read update"}`, tok)
 	}
 	p := f.profile()
-	rep := Run(context.Background(), p, f.secret, Options{Fresh: true, Cache: NewTokenCache(), SkipAPI: true}, nil)
+	rep := Run(context.Background(), p, f.secret, Options{Fresh: true, Cache: NewTokenCache(), Mode: NoAPI}, nil)
 	fd := finding(rep, TokAlgNotAllowed)
 	if fd == nil {
 		t.Fatalf("want token.alg_not_allowed, got %v", codes(rep, StepInspect))

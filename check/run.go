@@ -78,9 +78,7 @@ func Run(ctx context.Context, p profiles.Profile, secret string, opts Options, o
 	defer closeIdle()
 	r.hc = hc
 
-	if r.opts.TokenOnly {
-		r.opts.SkipAPI = true
-	} else {
+	if r.opts.Mode.reachability() {
 		r.emit(r.reachability())
 	}
 	if r.rootDown && sameHostURL(p.Root(), p.AuthorityURL()) {
@@ -114,11 +112,11 @@ func Run(ctx context.Context, p profiles.Profile, secret string, opts Options, o
 		return r.finish()
 	}
 	r.emit(r.inspect())
-	if r.opts.SkipAPI {
+	switch m := r.opts.Mode; {
+	case !m.listsCalls():
 		return r.finish()
-	}
-	if why := r.opts.SkipAPIBecause; why != "" {
-		r.skipRest(StepAPI, why)
+	case m.steps == callsSkipped:
+		r.skipRest(StepAPI, m.why)
 		return r.finish()
 	}
 	for _, c := range p.EffectiveCalls() {
@@ -228,7 +226,7 @@ var stepNames = map[StepKind]string{
 func (r *run) skipRest(from StepKind, why string) {
 	started := false
 	for _, k := range stepOrder {
-		if k == StepReachability && r.opts.TokenOnly {
+		if k == StepReachability && !r.opts.Mode.reachability() {
 			continue
 		}
 		if k == from {
@@ -238,7 +236,7 @@ func (r *run) skipRest(from StepKind, why string) {
 			continue
 		}
 		if k == StepAPI {
-			if r.opts.SkipAPI {
+			if !r.opts.Mode.listsCalls() {
 				continue
 			}
 			for _, c := range r.p.EffectiveCalls() {

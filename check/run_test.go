@@ -148,7 +148,7 @@ func TestRunCache(t *testing.T) {
 	cache := NewTokenCache()
 	now := time.Now()
 	clock := func() time.Time { return now }
-	opts := Options{Cache: cache, Now: clock, SkipAPI: true}
+	opts := Options{Cache: cache, Now: clock, Mode: NoAPI}
 	p := f.profile()
 	r1 := Run(context.Background(), p, f.secret, opts, nil)
 	r2 := Run(context.Background(), p, f.secret, opts, nil)
@@ -187,8 +187,8 @@ func TestRunCache(t *testing.T) {
 func TestRunDefaultCache(t *testing.T) {
 	f := newFakeERP(t)
 	DefaultCache().Clear()
-	Run(context.Background(), f.profile(), f.secret, Options{SkipAPI: true}, nil)
-	Run(context.Background(), f.profile(), f.secret, Options{SkipAPI: true}, nil)
+	Run(context.Background(), f.profile(), f.secret, Options{Mode: NoAPI}, nil)
+	Run(context.Background(), f.profile(), f.secret, Options{Mode: NoAPI}, nil)
 	if f.calls() != 1 {
 		t.Errorf("nil Options.Cache must use the default cache: %d calls", f.calls())
 	}
@@ -248,7 +248,7 @@ func TestRunTokenErrors(t *testing.T) {
 
 func TestRunTokenOnly(t *testing.T) {
 	f := newFakeERP(t)
-	rep := Run(context.Background(), f.profile(), f.secret, Options{TokenOnly: true, Fresh: true, Cache: NewTokenCache()}, nil)
+	rep := Run(context.Background(), f.profile(), f.secret, Options{Mode: TokenOnly, Fresh: true, Cache: NewTokenCache()}, nil)
 	var kinds []string
 	for _, s := range rep.Steps {
 		kinds = append(kinds, string(s.Kind))
@@ -256,8 +256,11 @@ func TestRunTokenOnly(t *testing.T) {
 	if strings.Join(kinds, ",") != "discovery,token,inspect" || rep.Access == nil || rep.Verdict != Pass {
 		t.Fatalf("%v %s", kinds, rep.Verdict)
 	}
+	if rep.Session.State != SessionNone || !strings.Contains(rep.Session.Summary, "asked for a token only and made no API call") {
+		t.Errorf("token-only session: %+v", rep.Session)
+	}
 	f.secret = "changed"
-	rep = Run(context.Background(), f.profile(), "wrong", Options{TokenOnly: true, Fresh: true, Cache: NewTokenCache()}, nil)
+	rep = Run(context.Background(), f.profile(), "wrong", Options{Mode: TokenOnly, Fresh: true, Cache: NewTokenCache()}, nil)
 	kinds = nil
 	for _, s := range rep.Steps {
 		kinds = append(kinds, string(s.Kind)+"="+string(s.Verdict))

@@ -228,7 +228,7 @@ func TestVaultDamagedEntry(t *testing.T) {
 // TestSessionNone: --no-api makes no call, opens no session and says so.
 func TestSessionNone(t *testing.T) {
 	f := newFakeERP(t)
-	r := Run(context.Background(), f.profile(), f.secret, Options{Cache: NewTokenCache(), SkipAPI: true}, nil)
+	r := Run(context.Background(), f.profile(), f.secret, Options{Cache: NewTokenCache(), Mode: NoAPI}, nil)
 	if r.Session == nil || r.Session.State != SessionNone || !strings.Contains(r.Session.Summary, "(--no-api), so it used no licence slot") {
 		t.Fatalf("--no-api: %+v", r.Session)
 	}
@@ -244,17 +244,18 @@ func TestSessionNone(t *testing.T) {
 	}
 }
 
-// TestSkipAPIBecause: the API calls are reported as skipped with the reason, and the
+// TestCallsSkipped: the API calls are reported as skipped with the reason, and the
 // run opens no session.
-func TestSkipAPIBecause(t *testing.T) {
+func TestCallsSkipped(t *testing.T) {
 	f := newFakeERP(t)
 	opts := fresh()
-	opts.SkipAPIBecause = "Skipped: profile “other” of the same Trusted App already holds this run's session."
+	const why = "Skipped: profile “other” of the same Trusted App already holds this run's session."
+	opts.Mode = CallsSkipped(why)
 	r := Run(context.Background(), f.profile(), f.secret, opts, nil)
 	var skipped int
 	for _, s := range r.Steps {
 		if s.Kind == StepAPI {
-			if s.Verdict != Skipped || s.Summary != opts.SkipAPIBecause || len(s.Exchanges) != 0 {
+			if s.Verdict != Skipped || s.Summary != why || len(s.Exchanges) != 0 {
 				t.Errorf("API step: %+v", s)
 			}
 			skipped++

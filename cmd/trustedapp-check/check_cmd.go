@@ -408,7 +408,10 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	opts := check.Options{Fresh: f.fresh, SkipAPI: f.noAPI, Timeout: timeout, Cache: newTokenCache()}
+	opts := check.Options{Fresh: f.fresh, Timeout: timeout, Cache: newTokenCache()}
+	if f.noAPI {
+		opts.Mode = check.NoAPI
+	}
 	supplied := ""
 	if f.tokenStdin {
 		if supplied, err = readStdinToken(e.stdin); err != nil {
@@ -467,9 +470,9 @@ func doCheck(e env, f *checkFlags, pos []string) (int, error) {
 		holdMu.Lock()
 		first, held := holder[app]
 		holdMu.Unlock()
-		if held && f.all {
-			o.SkipAPIBecause = fmt.Sprintf("Skipped: profile %q of the same Trusted App (%s) already holds this run's ERP.net session; one session per Trusted App. Check this profile alone to run its calls: trustedapp-check check %s",
-				first, t.p.ClientID, shellquote.Quote(t.p.Name))
+		if held && f.all && !f.noAPI {
+			o.Mode = check.CallsSkipped(fmt.Sprintf("Skipped: profile %q of the same Trusted App (%s) already holds this run's ERP.net session; one session per Trusted App. Check this profile alone to run its calls: trustedapp-check check %s",
+				first, t.p.ClientID, shellquote.Quote(t.p.Name)))
 		}
 		rep := check.Run(e.ctx, t.p, t.secret, o, onStep)
 		if prog != nil {

@@ -147,7 +147,7 @@ func runRecord(e env) int {
 	}
 
 	ctx := ctxOrBackground(e.ctx)
-	rep := check.Run(ctx, reader.p, reader.secret, check.Options{TokenOnly: true, Fresh: f.fresh, Timeout: timeout, Cache: newTokenCache()}, nil)
+	rep := check.Run(ctx, reader.p, reader.secret, check.Options{Mode: check.TokenOnly, Fresh: f.fresh, Timeout: timeout, Cache: newTokenCache()}, nil)
 	newHistoryWriter(e).appendRun(reader.p, rep)
 	if rep.Cancelled {
 		fmt.Fprintln(e.stderr, "trustedapp-check record: interrupted")

@@ -64,7 +64,7 @@ func runToken(e env) int {
 		return fail(err)
 	}
 	t := targets[0]
-	rep := check.Run(ctxOrBackground(e.ctx), t.p, t.secret, check.Options{TokenOnly: true, Fresh: f.fresh, Timeout: timeout, Cache: newTokenCache()}, nil)
+	rep := check.Run(ctxOrBackground(e.ctx), t.p, t.secret, check.Options{Mode: check.TokenOnly, Fresh: f.fresh, Timeout: timeout, Cache: newTokenCache()}, nil)
 	newHistoryWriter(e).appendRun(t.p, rep)
 	if rep.Cancelled {
 		fmt.Fprintln(e.stderr, "trustedapp-check token: interrupted")
