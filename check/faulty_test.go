@@ -27,15 +27,15 @@ func onlyCall(p profiles.Profile, path string) profiles.Profile {
 }
 
 func TestAPISlowTimeoutAndCancel(t *testing.T) {
-	f := newFakeERP(t)
+	f := newERP(t)
 	arrived := make(chan struct{}, 4)
-	f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+	f.API = func(w http.ResponseWriter, r *http.Request) {
 		arrived <- struct{}{}
 		<-r.Context().Done()
 	}
 	opts := fresh()
 	opts.Timeout = 300 * time.Millisecond
-	rep := Run(context.Background(), onlyCall(f.profile(), "/api/domain/currentmodel"), f.secret, opts, nil)
+	rep := Run(context.Background(), onlyCall(f.profile(), "/api/domain/currentmodel"), f.Secret, opts, nil)
 	fd := finding(rep, NetTimeout)
 	if fd == nil || fd.Evidence[EvTimeout] != "300ms" || !strings.Contains(fd.Message, "did not answer within 300ms") || rep.Cancelled {
 		t.Fatalf("timeout: %v %+v", codes(rep, ""), fd)
@@ -54,7 +54,7 @@ func TestAPISlowTimeoutAndCancel(t *testing.T) {
 	p := f.profile()
 	p.Calls = []profiles.APICall{{Method: "GET", Path: "/api/domain/currentmodel"}, {Method: "GET", Path: "/api/domain/odata/X"}}
 	start := time.Now()
-	rep = Run(ctx, p, f.secret, fresh(), nil)
+	rep = Run(ctx, p, f.Secret, fresh(), nil)
 	if time.Since(start) > 4*time.Second {
 		t.Errorf("cancel took %s", time.Since(start))
 	}
@@ -68,10 +68,10 @@ func TestAPISlowTimeoutAndCancel(t *testing.T) {
 }
 
 func TestCancelledBeforeStart(t *testing.T) {
-	f := newFakeERP(t)
+	f := newERP(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	rep := Run(ctx, f.profile(), f.secret, fresh(), nil)
+	rep := Run(ctx, f.profile(), f.Secret, fresh(), nil)
 	if !rep.Cancelled || !hasCode(rep, NetCancelled) || len(rep.Steps) != 7 {
 		t.Fatalf("%v %d steps", codes(rep, ""), len(rep.Steps))
 	}
@@ -161,9 +161,9 @@ func TestAPIFaultyAnswers(t *testing.T) {
 		{"418", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(418) }, []string{APIClientError}, "HTTP 418"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFakeERP(t)
-			f.apiHandler = tc.handler
-			rep := Run(context.Background(), onlyCall(f.profile(), "/api/domain/odata/Crm_Sales_Customers"), f.secret, fresh(), nil)
+			f := newERP(t)
+			f.API = tc.handler
+			rep := Run(context.Background(), onlyCall(f.profile(), "/api/domain/odata/Crm_Sales_Customers"), f.Secret, fresh(), nil)
 			api := stepOf(rep, StepAPI)
 			var got []string
 			msgs := ""
@@ -200,11 +200,11 @@ func TestRedirectToAnotherHostKeepsTheToken(t *testing.T) {
 		fmt.Fprint(w, `{"value":[]}`)
 	}))
 	defer other.Close()
-	f := newFakeERP(t)
-	f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+	f := newERP(t)
+	f.API = func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, other.URL+"/steal", http.StatusTemporaryRedirect)
 	}
-	rep := Run(context.Background(), onlyCall(f.profile(), "/api/domain/odata/X"), f.secret, fresh(), nil)
+	rep := Run(context.Background(), onlyCall(f.profile(), "/api/domain/odata/X"), f.Secret, fresh(), nil)
 	if withAuth.Load() != 0 || hits.Load() != 0 {
 		t.Fatalf("the redirect was followed to another host (%d hits, %d with Authorization)", hits.Load(), withAuth.Load())
 	}
@@ -265,7 +265,7 @@ func TestConfigErrors(t *testing.T) {
 			t.Errorf("%s: %+v", tc.field, fd)
 		}
 	}
-	f := newFakeERP(t)
+	f := newERP(t)
 	p := f.profile()
 	p.ClientID = ""
 	rep := Run(context.Background(), p, "s", fresh(), nil)
@@ -328,18 +328,18 @@ func TestTokenAndDiscoveryRedirectToAnotherHost(t *testing.T) {
 	var hits atomic.Int32
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	defer other.Close()
-	f := newFakeERP(t)
-	f.tokenHandler = func(w http.ResponseWriter, r *http.Request) {
+	f := newERP(t)
+	f.Token = func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, other.URL+"/connect/token", http.StatusTemporaryRedirect)
 	}
-	rep := Run(context.Background(), f.profile(), f.secret, fresh(), nil)
+	rep := Run(context.Background(), f.profile(), f.Secret, fresh(), nil)
 	if !hasCode(rep, NetRedirectCrossHost) || !hasCode(rep, TokHTTPError) || hits.Load() != 0 {
 		t.Fatalf("token redirect: %v, %d hits", codes(rep, StepToken), hits.Load())
 	}
-	f.discovery = func(w http.ResponseWriter, r *http.Request) {
+	f.OpenIDConfig = func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, other.URL+"/.well-known/openid-configuration", http.StatusFound)
 	}
-	rep = Run(context.Background(), f.profile(), f.secret, fresh(), nil)
+	rep = Run(context.Background(), f.profile(), f.Secret, fresh(), nil)
 	if fd := finding(rep, NetRedirectCrossHost); fd == nil || !strings.Contains(fd.Message, "the OpenID configuration") || hits.Load() != 0 {
 		t.Fatalf("discovery redirect: %v", codes(rep, StepDiscovery))
 	}
@@ -362,11 +362,11 @@ func (l lateEmpty) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func TestTokenAnswerAfterDeadlineIsATimeout(t *testing.T) {
-	f := newFakeERP(t)
+	f := newERP(t)
 	opts := fresh()
 	opts.Timeout = 200 * time.Millisecond
 	opts.Transport = lateEmpty{base: http.DefaultTransport, path: "/connect/token"}
-	rep := Run(context.Background(), f.profile(), f.secret, opts, nil)
+	rep := Run(context.Background(), f.profile(), f.Secret, opts, nil)
 	fd := finding(rep, NetTimeout)
 	if fd == nil || hasCode(rep, TokBadResponse) || stepOf(rep, StepToken).Verdict != Fail || !strings.Contains(fd.Message, "did not answer within 200ms") {
 		t.Fatalf("late empty answer: %v %+v", codes(rep, ""), fd)
@@ -375,7 +375,7 @@ func TestTokenAnswerAfterDeadlineIsATimeout(t *testing.T) {
 	opts = fresh()
 	opts.Timeout = 200 * time.Millisecond
 	opts.Transport = lateEmpty{base: http.DefaultTransport, path: "/currentmodel"}
-	rep = Run(context.Background(), onlyCall(f.profile(), "/api/domain/currentmodel"), f.secret, opts, nil)
+	rep = Run(context.Background(), onlyCall(f.profile(), "/api/domain/currentmodel"), f.Secret, opts, nil)
 	fd = finding(rep, NetTimeout)
 	if fd == nil || len(codes(rep, StepAPI)) != 1 || !strings.Contains(fd.Message, "did not answer within 200ms") || fd.Evidence[EvPath] != "/api/domain/currentmodel" {
 		t.Fatalf("late empty API answer: %v %+v", codes(rep, StepAPI), fd)

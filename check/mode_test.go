@@ -30,10 +30,10 @@ func TestModes(t *testing.T) {
 			"reachability=pass,discovery=pass,token=fail,inspect=skipped,api=skipped,api=skipped,api=skipped"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFakeERP(t)
+			f := newERP(t)
 			opts := fresh()
 			opts.Mode = tc.mode
-			for _, secret := range []string{f.secret, "wrong"} {
+			for _, secret := range []string{f.Secret, "wrong"} {
 				rep := Run(context.Background(), f.profile(), secret, opts, nil)
 				want := tc.ok
 				if secret == "wrong" {
@@ -43,7 +43,7 @@ func TestModes(t *testing.T) {
 					t.Errorf("secret %q:\n got %s\nwant %s", secret, got, want)
 				}
 				for _, s := range rep.Steps {
-					if s.Kind == StepAPI && s.Verdict == Skipped && secret == f.secret && s.Summary != why {
+					if s.Kind == StepAPI && s.Verdict == Skipped && secret == f.Secret && s.Summary != why {
 						t.Errorf("skipped call says %q, want %q", s.Summary, why)
 					}
 					if s.Kind == StepAPI && secret == "wrong" && s.Summary != "Skipped: no token was issued." {

@@ -165,10 +165,10 @@ func TestRecordShapes(t *testing.T) {
 // Answers that are not a record: 403 (the System User may not read records), 404 (no
 // such entity set), 200 with something that is not an OData list.
 func TestReadRecordRefusals(t *testing.T) {
-	f := newFakeERP(t)
+	f := newERP(t)
 	var status int
 	var body string
-	f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+	f.API = func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		io.WriteString(w, body)
@@ -195,10 +195,10 @@ func TestReadRecordRefusals(t *testing.T) {
 // An instance that will not expand SystemUser: the record is read again without the
 // expansion, and the SystemUser row asks to be checked by hand.
 func TestReadRecordWithoutExpand(t *testing.T) {
-	f := newFakeERP(t)
+	f := newERP(t)
 	var paths []string
 	id := f.profile().ClientID
-	f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+	f.API = func(w http.ResponseWriter, r *http.Request) {
 		paths = append(paths, r.URL.RawQuery)
 		w.Header().Set("Content-Type", "application/json")
 		if r.URL.Query().Get("$expand") != "" {
@@ -226,10 +226,10 @@ func TestReadRecordWithoutExpand(t *testing.T) {
 // Active (an older version, or a reader without that permission): the login is read
 // with the narrower expansion, and the least-privilege facts stay unknown.
 func TestReadRecordNarrowerExpand(t *testing.T) {
-	f := newFakeERP(t)
+	f := newERP(t)
 	var paths []string
 	id := f.profile().ClientID
-	f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+	f.API = func(w http.ResponseWriter, r *http.Request) {
 		paths = append(paths, r.URL.RawQuery)
 		w.Header().Set("Content-Type", "application/json")
 		if strings.Contains(r.URL.Query().Get("$expand"), "IsAdmin") {
