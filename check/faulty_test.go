@@ -248,22 +248,25 @@ func TestConfigErrors(t *testing.T) {
 	notPEM := filepath.Join(dir, "ca.pem")
 	os.WriteFile(notPEM, []byte("not a certificate"), 0o600)
 	for _, tc := range []struct {
+		name  string
 		p     profiles.Profile
 		field string
 		msg   string
 	}{
-		{profiles.Profile{InstanceURL: ""}, "instance_url", "is empty"},
-		{profiles.Profile{InstanceURL: "acme.my.erp.net"}, "instance_url", "not an http(s) URL"},
-		{profiles.Profile{InstanceURL: "https://a", Authority: "ftp://x"}, "authority", "leave it empty"},
-		{profiles.Profile{InstanceURL: "https://a", TLS: profiles.TLSOptions{CAFile: filepath.Join(dir, "missing.pem")}}, "ca_file", "cannot read the CA file"},
-		{profiles.Profile{InstanceURL: "https://a", TLS: profiles.TLSOptions{CAFile: notPEM}}, "ca_file", "holds no PEM certificate"},
-		{profiles.Profile{InstanceURL: "https://a", Proxy: "::nope"}, "proxy", "not a proxy URL"},
+		{"no instance URL", profiles.Profile{InstanceURL: ""}, "instance_url", "is empty"},
+		{"instance URL without a scheme", profiles.Profile{InstanceURL: "acme.my.erp.net"}, "instance_url", "not an http(s) URL"},
+		{"authority not http(s)", profiles.Profile{InstanceURL: "https://a", Authority: "ftp://x"}, "authority", "leave it empty"},
+		{"CA file missing", profiles.Profile{InstanceURL: "https://a", TLS: profiles.TLSOptions{CAFile: filepath.Join(dir, "missing.pem")}}, "ca_file", "cannot read the CA file"},
+		{"CA file without a certificate", profiles.Profile{InstanceURL: "https://a", TLS: profiles.TLSOptions{CAFile: notPEM}}, "ca_file", "holds no PEM certificate"},
+		{"proxy not a URL", profiles.Profile{InstanceURL: "https://a", Proxy: "::nope"}, "proxy", "not a proxy URL"},
 	} {
-		rep := Run(context.Background(), tc.p, "config-test-secret", fresh(), nil)
-		fd := finding(rep, ConfigInvalid)
-		if fd == nil || fd.Evidence[EvField] != tc.field || !strings.Contains(fd.Message, tc.msg) || !strings.Contains(fd.Message, tc.field) || rep.Verdict != Fail {
-			t.Errorf("%s: %+v", tc.field, fd)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			rep := Run(context.Background(), tc.p, "config-test-secret", fresh(), nil)
+			fd := finding(rep, ConfigInvalid)
+			if fd == nil || fd.Evidence[EvField] != tc.field || !strings.Contains(fd.Message, tc.msg) || !strings.Contains(fd.Message, tc.field) || rep.Verdict != Fail {
+				t.Errorf("%s: %+v", tc.field, fd)
+			}
+		})
 	}
 	f := newERP(t)
 	p := f.profile()

@@ -8,26 +8,29 @@ import (
 
 func TestIssuerDiff(t *testing.T) {
 	for _, tc := range []struct {
+		name     string
 		a, b     string
 		sameHost bool
 		parts    string
 	}{
-		{"https://acme.my.erp.net/id", "https://acme.my.erp.net/id", true, ""},
-		{"https://acme.my.erp.net/id", "https://acme.my.erp.net/id/", true, "trailing slash"},
-		{"https://acme.my.erp.net/id", "http://acme.my.erp.net/id", true, "scheme (https vs http)"},
-		{"https://acme.my.erp.net/id", "https://ACME.my.erp.net/id", true, "host case (acme.my.erp.net vs ACME.my.erp.net)"},
-		{"https://acme.my.erp.net/id", "https://acme.my.erp.net:443/id", true, "port (none vs 443)"},
-		{"https://acme.my.erp.net/id", "https://acme.my.erp.net/ID/", true, "path (/id vs /ID), trailing slash"},
-		{"https://acme.my.erp.net/id", "https://acme.my.erp.net/identity", true, "path (/id vs /identity)"},
-		{"https://acme.my.erp.net/id", "https://acme.my.erp.net:8443/id", false, ""},
-		{"https://acme.my.erp.net/id", "https://other.my.erp.net/id", false, ""},
-		{"https://acme.my.erp.net/id", "", false, ""},
-		{"https://acme.my.erp.net/id", "not a url", false, ""},
+		{"identical", "https://acme.my.erp.net/id", "https://acme.my.erp.net/id", true, ""},
+		{"trailing slash", "https://acme.my.erp.net/id", "https://acme.my.erp.net/id/", true, "trailing slash"},
+		{"scheme", "https://acme.my.erp.net/id", "http://acme.my.erp.net/id", true, "scheme (https vs http)"},
+		{"host case", "https://acme.my.erp.net/id", "https://ACME.my.erp.net/id", true, "host case (acme.my.erp.net vs ACME.my.erp.net)"},
+		{"default port named", "https://acme.my.erp.net/id", "https://acme.my.erp.net:443/id", true, "port (none vs 443)"},
+		{"path case and trailing slash", "https://acme.my.erp.net/id", "https://acme.my.erp.net/ID/", true, "path (/id vs /ID), trailing slash"},
+		{"another path", "https://acme.my.erp.net/id", "https://acme.my.erp.net/identity", true, "path (/id vs /identity)"},
+		{"another port", "https://acme.my.erp.net/id", "https://acme.my.erp.net:8443/id", false, ""},
+		{"another host", "https://acme.my.erp.net/id", "https://other.my.erp.net/id", false, ""},
+		{"empty", "https://acme.my.erp.net/id", "", false, ""},
+		{"not a URL", "https://acme.my.erp.net/id", "not a url", false, ""},
 	} {
-		same, sameHost, parts := issuerDiff(tc.a, tc.b)
-		if same != (tc.a == tc.b) || sameHost != tc.sameHost || strings.Join(parts, ", ") != tc.parts {
-			t.Errorf("issuerDiff(%q, %q) = %v %v %q", tc.a, tc.b, same, sameHost, parts)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			same, sameHost, parts := issuerDiff(tc.a, tc.b)
+			if same != (tc.a == tc.b) || sameHost != tc.sameHost || strings.Join(parts, ", ") != tc.parts {
+				t.Errorf("issuerDiff(%q, %q) = %v %v %q", tc.a, tc.b, same, sameHost, parts)
+			}
+		})
 	}
 }
 
