@@ -125,7 +125,7 @@ func TestCompareSecretHashAgainstRealTools(t *testing.T) {
 		}
 		return strings.TrimSpace(string(out))
 	}
-	if got := sh(t, "printf %s '" + secret + "' | openssl dgst -sha256 -binary | base64"); CompareSecretHash(secret, got).State != SecretHashMatch {
+	if got := sh(t, "printf %s '"+secret+"' | openssl dgst -sha256 -binary | base64"); CompareSecretHash(secret, got).State != SecretHashMatch {
 		t.Fatalf("the documented command does not match: %s", got)
 	}
 	for _, tc := range []struct{ script, code string }{
