@@ -219,27 +219,39 @@ func TestNetworkClassification(t *testing.T) {
 	closed := "http://" + l.Addr().String()
 	l.Close()
 
-	rep := Run(context.Background(), profiles.Profile{InstanceURL: closed, ClientID: "x"}, "s", fresh(), nil)
-	if !hasCode(rep, NetRefused) || len(rep.Steps) != 7 || stepOf(rep, StepDiscovery).Verdict != Skipped {
-		t.Fatalf("refused: %v", codes(rep, ""))
-	}
-	if !strings.Contains(stepOf(rep, StepDiscovery).Summary, "could not be reached") {
-		t.Errorf("skip summary %q", stepOf(rep, StepDiscovery).Summary)
-	}
-
-	rep = Run(context.Background(), profiles.Profile{InstanceURL: "http://example.test", Proxy: closed, ClientID: "x"}, "s", fresh(), nil)
-	if fd := finding(rep, NetProxy); fd == nil || fd.Evidence[EvProxy] == "" {
-		t.Fatalf("proxy: %v", codes(rep, ""))
-	}
-
-	opts := fresh()
-	opts.Timeout = 3 * time.Second
-	rep = Run(context.Background(), profiles.Profile{InstanceURL: "http://nosuchhost.invalid", ClientID: "x"}, "s", opts, nil)
-	if hasCode(rep, NetTimeout) {
-		t.Skip("no resolver answers here")
-	}
-	if fd := finding(rep, NetDNS); fd == nil || !strings.Contains(fd.Message, `"nosuchhost.invalid" does not resolve`) {
-		t.Fatalf("dns: %v", codes(rep, ""))
+	for _, tc := range []struct {
+		name    string
+		p       profiles.Profile
+		timeout time.Duration
+		check   func(t *testing.T, rep Report)
+	}{
+		{"connection refused", profiles.Profile{InstanceURL: closed, ClientID: "x"}, 0, func(t *testing.T, rep Report) {
+			if !hasCode(rep, NetRefused) || len(rep.Steps) != 7 || stepOf(rep, StepDiscovery).Verdict != Skipped {
+				t.Fatalf("refused: %v", codes(rep, ""))
+			}
+			if !strings.Contains(stepOf(rep, StepDiscovery).Summary, "could not be reached") {
+				t.Errorf("skip summary %q", stepOf(rep, StepDiscovery).Summary)
+			}
+		}},
+		{"proxy refused", profiles.Profile{InstanceURL: "http://example.test", Proxy: closed, ClientID: "x"}, 0, func(t *testing.T, rep Report) {
+			if fd := finding(rep, NetProxy); fd == nil || fd.Evidence[EvProxy] == "" {
+				t.Fatalf("proxy: %v", codes(rep, ""))
+			}
+		}},
+		{"name does not resolve", profiles.Profile{InstanceURL: "http://nosuchhost.invalid", ClientID: "x"}, 3 * time.Second, func(t *testing.T, rep Report) {
+			if hasCode(rep, NetTimeout) {
+				t.Skip("no resolver answers here")
+			}
+			if fd := finding(rep, NetDNS); fd == nil || !strings.Contains(fd.Message, `"nosuchhost.invalid" does not resolve`) {
+				t.Fatalf("dns: %v", codes(rep, ""))
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := fresh()
+			opts.Timeout = tc.timeout
+			tc.check(t, Run(context.Background(), tc.p, "s", opts, nil))
+		})
 	}
 }
 
