@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -176,7 +177,7 @@ func (r *run) classifyAPI(method string, resp *http.Response, b []byte, ev map[s
 		if od.Message != "" {
 			e[EvDescription] = od.Message
 		}
-		if ch.Params["error"] == "insufficient_scope" || (isWrite(method) && !contains(granted, "update")) {
+		if ch.Params["error"] == "insufficient_scope" || (isWrite(method) && !slices.Contains(granted, "update")) {
 			need := ch.Params["scope"]
 			if need == "" && isWrite(method) {
 				need = "update"

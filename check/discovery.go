@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -101,7 +102,7 @@ func (r *run) discovery() (st Step) {
 			fmt.Sprintf("The identity server calls itself %q, but the profile's authority is %q; tokens will not be accepted for this instance.", doc.Issuer, authority),
 			map[string]string{EvExpected: authority, EvActual: doc.Issuer, EvIssuer: doc.Issuer, EvAuthority: authority}))
 	}
-	if doc.GrantTypes != nil && !contains(doc.GrantTypes, "client_credentials") {
+	if doc.GrantTypes != nil && !slices.Contains(doc.GrantTypes, "client_credentials") {
 		st.Findings = append(st.Findings, newFinding(DiscNoClientCreds,
 			"The identity server does not offer the client_credentials grant that Trusted Apps use.",
 			map[string]string{EvActual: strings.Join(doc.GrantTypes, " "), EvURL: docURL}))
@@ -208,13 +209,4 @@ func orUnknown(s string) string {
 		return "no content type"
 	}
 	return s
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

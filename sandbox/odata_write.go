@@ -162,6 +162,21 @@ func readBody(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
 	return body, true
 }
 
+// refused answers the business error a change to set gets, and reports whether it got
+// one: the set is read-only, or body breaks the model (checkValues).
+func refused(w http.ResponseWriter, r *http.Request, set *entitySet, body map[string]any, creating bool) bool {
+	if set.readOnly {
+		businessError(w, r, "2031", fmt.Sprintf("Entity '%s' is read-only.", set.entity))
+		return true
+	}
+	if code, msg := checkValues(set, body, creating); code != "" {
+		businessError(w, r, code, msg)
+		return true
+	}
+	return false
+}
+
+// modify answers PATCH, PUT and DELETE on the entity key of set.
 func (in *instance) modify(w http.ResponseWriter, r *http.Request, set *entitySet, key string) {
 	var body map[string]any
 	if r.Method != http.MethodDelete {
@@ -170,12 +185,7 @@ func (in *instance) modify(w http.ResponseWriter, r *http.Request, set *entitySe
 			return
 		}
 	}
-	if set.readOnly {
-		businessError(w, r, "2031", fmt.Sprintf("Entity '%s' is read-only.", set.entity))
-		return
-	}
-	if code, msg := checkValues(set, body, false); code != "" {
-		businessError(w, r, code, msg)
+	if refused(w, r, set, body, false) {
 		return
 	}
 	if set.name == "Systems_Security_TrustedApplications" {
@@ -212,12 +222,7 @@ func (in *instance) create(w http.ResponseWriter, r *http.Request, set *entitySe
 	if !ok {
 		return
 	}
-	if set.readOnly {
-		businessError(w, r, "2031", fmt.Sprintf("Entity '%s' is read-only.", set.entity))
-		return
-	}
-	if code, msg := checkValues(set, body, true); code != "" {
-		businessError(w, r, code, msg)
+	if refused(w, r, set, body, true) {
 		return
 	}
 	if set.name == "Systems_Security_TrustedApplications" {

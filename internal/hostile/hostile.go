@@ -233,71 +233,48 @@ func DefaultDiscovery(root string) map[string]any {
 	}
 }
 
+// hooked serves with the hook *hook when a test has set it, else with def. It reads
+// the hook on each request, so a test may set it between runs.
+func hooked(hook *http.HandlerFunc, def http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if h := *hook; h != nil {
+			h(w, r)
+			return
+		}
+		def(w, r)
+	}
+}
+
 func (in *Instance) mux() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		if in.Other != nil {
-			in.Other(w, r)
-			return
-		}
-		http.NotFound(w, r)
-	})
-	mux.HandleFunc("/tools/ver", func(w http.ResponseWriter, r *http.Request) {
-		if in.Ver != nil {
-			in.Ver(w, r)
-			return
-		}
-		fmt.Fprint(w, "26.2.0.76")
-	})
-	mux.HandleFunc("/api/domain/standardmodel", func(w http.ResponseWriter, r *http.Request) {
-		if in.StandardModel != nil {
-			in.StandardModel(w, r)
-			return
-		}
+	mux.HandleFunc("/", hooked(&in.Other, http.NotFound))
+	mux.HandleFunc("/tools/ver", hooked(&in.Ver, func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "26.2.0.76") }))
+	mux.HandleFunc("/api/domain/standardmodel", hooked(&in.StandardModel, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `{"EntitySets":[]}`)
-	})
-	mux.HandleFunc("/tools/auto-discovery", func(w http.ResponseWriter, r *http.Request) {
-		if in.AutoDiscovery != nil {
-			in.AutoDiscovery(w, r)
-			return
-		}
+	}))
+	mux.HandleFunc("/tools/auto-discovery", hooked(&in.AutoDiscovery, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, AutoDiscoveryDoc(in.URL, "Working", ""))
-	})
-	mux.HandleFunc("/id/.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
-		if in.OpenIDConfig != nil {
-			in.OpenIDConfig(w, r)
-			return
-		}
+	}))
+	mux.HandleFunc("/id/.well-known/openid-configuration", hooked(&in.OpenIDConfig, func(w http.ResponseWriter, r *http.Request) {
 		doc := DefaultDiscovery(in.URL)
 		if in.Discovery != nil {
 			doc = in.Discovery(in.URL)
 		}
 		writeJSON(w, 200, doc)
-	})
-	mux.HandleFunc("/id/.well-known/openid-configuration/jwks", func(w http.ResponseWriter, r *http.Request) {
-		if in.JWKS != nil {
-			in.JWKS(w, r)
-			return
-		}
+	}))
+	mux.HandleFunc("/id/.well-known/openid-configuration/jwks", hooked(&in.JWKS, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(tokentest.JWKS(key))
-	})
+	}))
+	token := hooked(&in.Token, in.GrantToken)
 	mux.HandleFunc("/id/connect/token", func(w http.ResponseWriter, r *http.Request) {
 		in.mu.Lock()
 		in.tokens++
 		in.mu.Unlock()
-		if in.Token != nil {
-			in.Token(w, r)
-			return
-		}
-		in.GrantToken(w, r)
+		token(w, r)
 	})
-	mux.HandleFunc("/api/domain/", func(w http.ResponseWriter, r *http.Request) {
-		if in.API != nil {
-			in.API(w, r)
-			return
-		}
+	mux.HandleFunc("/api/domain/", hooked(&in.API, func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ey") {
 			// ERP.net's tokens are JWTs: no other bearer token is accepted.
 			w.Header().Set("WWW-Authenticate", "Bearer")
@@ -305,7 +282,7 @@ func (in *Instance) mux() http.Handler {
 			return
 		}
 		writeJSON(w, 200, map[string]any{"value": []any{}})
-	})
+	}))
 	return mux
 }
 
