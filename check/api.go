@@ -4,12 +4,16 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/profiles"
 )
+
+// Step 5, API calls: each of the profile's calls (or a custom call, Call) with the
+// token, and what the answer says about the token, its scopes and the System User.
 
 // resolveCall turns a call into an absolute URL: absolute paths as they are, OData
 // paths against the effective OData root, everything else against the instance root.
@@ -32,6 +36,8 @@ func (r *run) resolveCall(c profiles.APICall) string {
 	return r.p.ResolveCall(profiles.APICall{Method: c.Method, Path: path})
 }
 
+// apiCall sends one call with tok and judges the answer; granted are the token's
+// scopes, to tell a missing scope from a missing permission.
 func (r *run) apiCall(c profiles.APICall, tok *AccessToken, granted []string) (st Step) {
 	start := time.Now()
 	st = Step{Kind: StepAPI, Name: callName(c)}
@@ -171,7 +177,7 @@ func (r *run) classifyAPI(method string, resp *http.Response, b []byte, ev map[s
 		if od.Message != "" {
 			e[EvDescription] = od.Message
 		}
-		if ch.Params["error"] == "insufficient_scope" || (isWrite(method) && !contains(granted, "update")) {
+		if ch.Params["error"] == "insufficient_scope" || (isWrite(method) && !slices.Contains(granted, "update")) {
 			need := ch.Params["scope"]
 			if need == "" && isWrite(method) {
 				need = "update"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -16,84 +17,81 @@ func TestInspectFindings(t *testing.T) {
 	now := time.Now()
 	for _, tc := range []struct {
 		name   string
-		setup  func(f *fakeERP)
+		setup  func(f erp)
 		want   []string
 		absent []string
 	}{
-		{"expired", func(f *fakeERP) {
-			f.claims = func(iss string, s []string) map[string]any {
+		{"expired", func(f erp) {
+			f.replaceClaims(func(iss string, s []string) map[string]any {
 				c := tokentest.ERPNetClaims(iss, now.Add(-2*time.Hour).Unix())
 				return c
-			}
+			})
 		}, []string{TokExpired}, []string{TokSignatureInvalid}},
-		{"not yet valid", func(f *fakeERP) {
-			f.claims = func(iss string, s []string) map[string]any {
+		{"not yet valid", func(f erp) {
+			f.replaceClaims(func(iss string, s []string) map[string]any {
 				return tokentest.ERPNetClaims(iss, now.Add(10*time.Minute).Unix())
-			}
+			})
 		}, []string{TokNotYetValid}, nil},
-		{"foreign issuer, odd lifetime, no ERP audience", func(f *fakeERP) {
-			f.claims = func(iss string, s []string) map[string]any {
+		{"foreign issuer, odd lifetime, no ERP audience", func(f erp) {
+			f.replaceClaims(func(iss string, s []string) map[string]any {
 				c := tokentest.ERPNetClaims("https://other.my.erp.net/id", now.Unix())
 				c["exp"] = now.Unix() + 600
 				c["aud"] = "someone-else"
 				return c
-			}
+			})
 		}, []string{TokIssuerMismatch, TokLifetimeUnusual, TokAudienceMismatch}, nil},
-		{"no system user", func(f *fakeERP) {
-			f.claims = func(iss string, s []string) map[string]any {
+		{"no system user", func(f erp) {
+			f.replaceClaims(func(iss string, s []string) map[string]any {
 				c := tokentest.ERPNetClaims(iss, now.Unix())
 				delete(c, "client_system_user")
 				return c
-			}
+			})
 		}, []string{TokNoSystemUser}, nil},
-		{"user token", func(f *fakeERP) {
-			f.claims = func(iss string, s []string) map[string]any {
+		{"user token", func(f erp) {
+			f.replaceClaims(func(iss string, s []string) map[string]any {
 				c := tokentest.ERPNetClaims(iss, now.Unix())
 				delete(c, "client_system_user")
 				c["sub"] = "u-1"
 				return c
-			}
+			})
 		}, []string{TokUserToken}, []string{TokNoSystemUser}},
-		{"key rotated away (unknown kid)", func(f *fakeERP) { f.jwks = tokentest.JWKS(other) }, []string{TokUnknownKid}, nil},
-		{"rotation: JWKS has both keys", func(f *fakeERP) { f.jwks = tokentest.JWKS(other, testKey) }, nil, []string{TokUnknownKid, TokNotVerified}},
-		{"JWKS empty", func(f *fakeERP) { f.jwks = []byte(`{"keys":[]}`) }, []string{DiscJWKSInvalid, TokNotVerified}, nil},
-		{"no scopes", func(f *fakeERP) {
-			f.claims = func(iss string, s []string) map[string]any {
-				c := tokentest.ERPNetClaims(iss, now.Unix())
-				delete(c, "scope")
-				return c
-			}
-			f.tokenHandler = func(w http.ResponseWriter, r *http.Request) {
+		{"key rotated away (unknown kid)", func(f erp) { f.serveJWKS(tokentest.JWKS(other)) }, []string{TokUnknownKid}, nil},
+		{"rotation: JWKS has both keys", func(f erp) { f.serveJWKS(tokentest.JWKS(other, testKey)) }, nil, []string{TokUnknownKid, TokNotVerified}},
+		{"JWKS empty", func(f erp) { f.serveJWKS([]byte(`{"keys":[]}`)) }, []string{DiscJWKSInvalid, TokNotVerified}, nil},
+		{"no scopes", func(f erp) {
+			c := tokentest.ERPNetClaims(f.Authority(), now.Unix())
+			delete(c, "scope")
+			f.Token = func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
-				fmt.Fprintf(w, `{"access_token":%q,"expires_in":3600,"token_type":"Bearer"}`, testKey.Sign(f.claims(f.srv.URL+"/id", nil)))
+				fmt.Fprintf(w, `{"access_token":%q,"expires_in":3600,"token_type":"Bearer"}`, testKey.Sign(c))
 			}
 		}, []string{TokNoScopes}, nil},
-		{"reference token", func(f *fakeERP) {
-			f.tokenHandler = func(w http.ResponseWriter, r *http.Request) {
+		{"reference token", func(f erp) {
+			f.Token = func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
 				fmt.Fprintf(w, `{"access_token":"enrt_%s","expires_in":3600,"token_type":"Bearer","scope":"read update"}`, strings.Repeat("ab", 32))
 			}
 		}, []string{TokReference}, []string{TokNoScopes, TokScopeNarrowed}},
-		{"opaque token, refresh token, not bearer", func(f *fakeERP) {
-			f.tokenHandler = func(w http.ResponseWriter, r *http.Request) {
+		{"opaque token, refresh token, not bearer", func(f erp) {
+			f.Token = func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
 				fmt.Fprint(w, `{"access_token":"2YotnFZFEjr1zCsicMWpAA","expires_in":3600,"token_type":"mac","refresh_token":"tGzv3JOkF0XG5Qx2TlKWIA","scope":"read"}`)
 			}
 		}, []string{TokOpaque, TokNotBearer, TokRefreshPresent, TokScopeNarrowed}, nil},
-		{"malformed JWT", func(f *fakeERP) {
-			f.tokenHandler = func(w http.ResponseWriter, r *http.Request) {
+		{"malformed JWT", func(f erp) {
+			f.Token = func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
 				fmt.Fprint(w, `{"access_token":"eyJhbGciOi.broken.x","expires_in":3600,"token_type":"Bearer"}`)
 			}
 		}, []string{TokMalformed}, nil},
-		{"server clock 5 minutes ahead", func(f *fakeERP) { f.date = now.Add(5 * time.Minute).UTC().Format(http.TimeFormat) }, []string{TokClockSkew}, nil},
+		{"server clock 5 minutes ahead", func(f erp) { f.dated(now.Add(5 * time.Minute).UTC().Format(http.TimeFormat)) }, []string{TokClockSkew}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFakeERP(t)
+			f := newERP(t)
 			tc.setup(f)
 			opts := fresh()
-			opts.SkipAPI = true
-			rep := Run(context.Background(), f.profile(), f.secret, opts, nil)
+			opts.Mode = NoAPI
+			rep := Run(context.Background(), f.profile(), f.Secret, opts, nil)
 			got := codes(rep, "")
 			for _, c := range tc.want {
 				if !hasCode(rep, c) {
@@ -110,9 +108,9 @@ func TestInspectFindings(t *testing.T) {
 }
 
 func TestClockSkewEvidence(t *testing.T) {
-	f := newFakeERP(t)
-	f.date = time.Now().Add(-3 * time.Minute).UTC().Format(http.TimeFormat)
-	rep := Run(context.Background(), f.profile(), f.secret, Options{Fresh: true, Cache: NewTokenCache(), SkipAPI: true}, nil)
+	f := newERP(t)
+	f.dated(time.Now().Add(-3 * time.Minute).UTC().Format(http.TimeFormat))
+	rep := Run(context.Background(), f.profile(), f.Secret, Options{Fresh: true, Cache: NewTokenCache(), Mode: NoAPI}, nil)
 	fd := finding(rep, TokClockSkew)
 	if fd == nil || !strings.Contains(fd.Message, "behind this computer's") || !strings.HasPrefix(fd.Evidence[EvSkew], "-3m") {
 		t.Fatalf("%+v", fd)
@@ -122,34 +120,34 @@ func TestClockSkewEvidence(t *testing.T) {
 func TestDiscoveryFindings(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		h    func(f *fakeERP) http.HandlerFunc
+		h    func(f erp) http.HandlerFunc
 		want []string
 		skip bool // token step skipped
 	}{
-		{"404", func(f *fakeERP) http.HandlerFunc { return http.NotFound }, []string{DiscNotFound}, false},
-		{"HTML", func(f *fakeERP) http.HandlerFunc {
+		{"404", func(f erp) http.HandlerFunc { return http.NotFound }, []string{DiscNotFound}, false},
+		{"HTML", func(f erp) http.HandlerFunc {
 			return func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "text/html")
 				fmt.Fprint(w, "<html>proxy login</html>")
 			}
 		}, []string{DiscBadDocument}, false},
-		{"issuer, grants, no jwks", func(f *fakeERP) http.HandlerFunc {
+		{"issuer, grants, no jwks", func(f erp) http.HandlerFunc {
 			return func(w http.ResponseWriter, r *http.Request) {
-				fmt.Fprintf(w, `{"issuer":"https://elsewhere/id","token_endpoint":"%s/id/connect/token","grant_types_supported":["authorization_code"]}`, f.srv.URL)
+				fmt.Fprintf(w, `{"issuer":"https://elsewhere/id","token_endpoint":"%s/id/connect/token","grant_types_supported":["authorization_code"]}`, f.URL)
 			}
 		}, []string{DiscIssuerMismatch, DiscNoClientCreds, DiscNoJWKSURI, TokNotVerified, TokIssuerMismatch}, false},
-		{"no token endpoint, jwks 500", func(f *fakeERP) http.HandlerFunc {
+		{"no token endpoint, jwks 500", func(f erp) http.HandlerFunc {
 			return func(w http.ResponseWriter, r *http.Request) {
-				fmt.Fprintf(w, `{"issuer":"%s/id","jwks_uri":"%s/nojwks"}`, f.srv.URL, f.srv.URL)
+				fmt.Fprintf(w, `{"issuer":"%s/id","jwks_uri":"%s/nojwks"}`, f.URL, f.URL)
 			}
 		}, []string{DiscNoTokenEndpoint, DiscJWKSUnavailable}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFakeERP(t)
-			f.discovery = tc.h(f)
+			f := newERP(t)
+			f.OpenIDConfig = tc.h(f)
 			opts := fresh()
-			opts.SkipAPI = true
-			rep := Run(context.Background(), f.profile(), f.secret, opts, nil)
+			opts.Mode = NoAPI
+			rep := Run(context.Background(), f.profile(), f.Secret, opts, nil)
 			for _, c := range tc.want {
 				if !hasCode(rep, c) {
 					t.Errorf("missing %s in %v", c, codes(rep, ""))
@@ -161,18 +159,18 @@ func TestDiscoveryFindings(t *testing.T) {
 		})
 	}
 	// The global IdP is refused outright.
-	f := newFakeERP(t)
+	f := newERP(t)
 	p := f.profile()
 	p.Authority = "https://id.erp.net/id"
-	rep := Run(context.Background(), p, f.secret, fresh(), nil)
+	rep := Run(context.Background(), p, f.Secret, fresh(), nil)
 	if !hasCode(rep, DiscGlobalIdP) || stepOf(rep, StepToken).Verdict != Skipped || !strings.Contains(stepOf(rep, StepToken).Summary, "id.erp.net") {
 		t.Fatalf("global idp: %v", codes(rep, ""))
 	}
 	// Token endpoint override is reported and used.
-	f = newFakeERP(t)
+	f = newERP(t)
 	p = f.profile()
-	p.TokenEndpoint = f.srv.URL + "/id/connect/token?x=1"
-	rep = Run(context.Background(), p, f.secret, Options{Fresh: true, Cache: NewTokenCache(), SkipAPI: true}, nil)
+	p.TokenEndpoint = f.URL + "/id/connect/token?x=1"
+	rep = Run(context.Background(), p, f.Secret, Options{Fresh: true, Cache: NewTokenCache(), Mode: NoAPI}, nil)
 	if !hasCode(rep, DiscTokenEndpointOverride) || rep.Access == nil {
 		t.Fatalf("override: %v", codes(rep, ""))
 	}
@@ -182,76 +180,80 @@ func TestDiscoveryFindings(t *testing.T) {
 }
 
 func TestReachabilityFindings(t *testing.T) {
-	f := newFakeERP(t)
+	f := newERP(t)
 	// Auto-discovery pointing at another OData root: used, and reported.
 	p := f.profile()
 	p.Calls = nil
 	p.ODataRoot = ""
-	rep := Run(context.Background(), p, f.secret, fresh(), nil)
+	rep := Run(context.Background(), p, f.Secret, fresh(), nil)
 	if hasCode(rep, ReachODataRootDiffers) || hasCode(rep, ReachAutoDiscMissing) {
 		t.Fatalf("healthy: %v", codes(rep, StepReachability))
 	}
-	p.ODataRoot = f.srv.URL + "/custom/odata"
-	rep = Run(context.Background(), onlyCall(p, "/api/domain/odata/Crm_Sales_Customers?$top=5"), f.secret, fresh(), nil)
+	p.ODataRoot = f.URL + "/custom/odata"
+	rep = Run(context.Background(), onlyCall(p, "/api/domain/odata/Crm_Sales_Customers?$top=5"), f.Secret, fresh(), nil)
 	fd := finding(rep, ReachODataRootDiffers)
 	if fd == nil || !strings.Contains(fd.Message, "the profile's root is used") {
 		t.Fatalf("override differs: %v", codes(rep, ""))
 	}
-	if u := stepOf(rep, StepAPI).Exchanges[0].URL; u != f.srv.URL+"/custom/odata/Crm_Sales_Customers?$top=5" {
+	if u := stepOf(rep, StepAPI).Exchanges[0].URL; u != f.URL+"/custom/odata/Crm_Sales_Customers?$top=5" {
 		t.Errorf("call resolved to %s", u)
 	}
 	// A server that is not ERP.net: not_erpnet and no auto-discovery.
-	plain := newFakeERP(t)
-	plain.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		fmt.Fprint(w, "<html>hello</html>")
-	})
-	rep = Run(context.Background(), plain.profile(), "s", fresh(), nil)
+	}))
+	defer plain.Close()
+	p = f.profile()
+	p.InstanceURL = plain.URL
+	rep = Run(context.Background(), p, "s", fresh(), nil)
 	if !hasCode(rep, ReachNotERPNet) || !hasCode(rep, ReachAutoDiscMissing) || !hasCode(rep, DiscBadDocument) {
 		t.Fatalf("not erp: %v", codes(rep, ""))
 	}
-	plain.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) })
-	rep = Run(context.Background(), plain.profile(), "s", fresh(), nil)
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) }))
+	defer down.Close()
+	p.InstanceURL = down.URL
+	rep = Run(context.Background(), p, "s", fresh(), nil)
 	if !hasCode(rep, ReachHTTPError) {
 		t.Fatalf("503: %v", codes(rep, ""))
 	}
 	// http:// to a non-loopback host warns (refused quickly through a dead proxy).
-	rep = Run(context.Background(), onlyCall(f.profile(), "/x"), f.secret, fresh(), nil)
+	rep = Run(context.Background(), onlyCall(f.profile(), "/x"), f.Secret, fresh(), nil)
 	if hasCode(rep, NetInsecureHTTP) {
 		t.Error("loopback http must not warn")
 	}
 }
 
 func TestSiteNotWorking(t *testing.T) {
-	f := newFakeERP(t)
-	mux := http.NewServeMux()
-	mux.HandleFunc("/tools/auto-discovery", http.NotFound)
-	mux.HandleFunc("/sys/auto-discovery", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, `{"WebSites":[{"Type":"DomainAPI","Status":"Working","AdditionalProperties":{"ODataServiceRoot":"%s/odata2/"}},{"Type":"TableAPI","Status":"NotWorking","StatusDescription":"stopped"}]}`, f.srv.URL)
-	})
-	orig := f.srv.Config.Handler
-	mux.Handle("/", orig)
-	f.srv.Config.Handler = mux
-	rep := Run(context.Background(), onlyCall(f.profile(), "/api/domain/odata/X"), f.secret, fresh(), nil)
+	f := newERP(t)
+	f.AutoDiscovery = http.NotFound
+	f.Other = func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/sys/auto-discovery" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprintf(w, `{"WebSites":[{"Type":"DomainAPI","Status":"Working","AdditionalProperties":{"ODataServiceRoot":"%s/odata2/"}},{"Type":"TableAPI","Status":"NotWorking","StatusDescription":"stopped"}]}`, f.URL)
+	}
+	rep := Run(context.Background(), onlyCall(f.profile(), "/api/domain/odata/X"), f.Secret, fresh(), nil)
 	if fd := finding(rep, ReachSiteNotWorking); fd == nil || !strings.Contains(fd.Message, "TableAPI site as NotWorking (stopped)") {
 		t.Fatalf("%v", codes(rep, ""))
 	}
 	if fd := finding(rep, ReachODataRootDiffers); fd == nil || !strings.Contains(fd.Message, "the discovered root is used") {
 		t.Fatalf("%v", codes(rep, ""))
 	}
-	if u := stepOf(rep, StepAPI).Exchanges[0].URL; u != f.srv.URL+"/odata2/X" {
+	if u := stepOf(rep, StepAPI).Exchanges[0].URL; u != f.URL+"/odata2/X" {
 		t.Errorf("discovered root not used: %s", u)
 	}
 }
 
 func TestCallConsole(t *testing.T) {
-	f := newFakeERP(t)
-	rep := Run(context.Background(), f.profile(), f.secret, Options{Fresh: true, Cache: NewTokenCache(), SkipAPI: true}, nil)
+	f := newERP(t)
+	rep := Run(context.Background(), f.profile(), f.Secret, Options{Fresh: true, Cache: NewTokenCache(), Mode: NoAPI}, nil)
 	st := Call(context.Background(), f.profile(), rep.Access, onlyCall(f.profile(), "/api/domain/odata/Y").Calls[0], Options{})
 	if st.Kind != StepAPI || st.Verdict != Pass || len(st.Exchanges) != 1 || !hasCode(Report{Steps: []Step{st}}, APIOK) {
 		t.Fatalf("%+v", st)
 	}
-	f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+	f.API = func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope"`)
 		w.WriteHeader(403)
 	}

@@ -339,7 +339,7 @@ func TestInteropZitadelKeyRotation(t *testing.T) {
 	s.storage.mu.Lock()
 	s.storage.keys = []opKey{s.keyA}
 	s.storage.mu.Unlock()
-	rep := Run(context.Background(), s.profile("svc-post", profiles.AuthPost, "read"), "post-secret", Options{Fresh: true, Cache: NewTokenCache(), SkipAPI: true}, nil)
+	rep := Run(context.Background(), s.profile("svc-post", profiles.AuthPost, "read"), "post-secret", Options{Fresh: true, Cache: NewTokenCache(), Mode: NoAPI}, nil)
 	if f := finding(rep, TokUnknownKid); f == nil || f.Evidence[EvKid] != "key-B" {
 		t.Fatalf("unknown kid: %v", codes(rep, ""))
 	}
@@ -347,7 +347,7 @@ func TestInteropZitadelKeyRotation(t *testing.T) {
 	s.storage.mu.Lock()
 	s.storage.keys = []opKey{s.keyA, s.keyB}
 	s.storage.mu.Unlock()
-	rep = Run(context.Background(), s.profile("svc-post", profiles.AuthPost, "read"), "post-secret", Options{Fresh: true, Cache: NewTokenCache(), SkipAPI: true}, nil)
+	rep = Run(context.Background(), s.profile("svc-post", profiles.AuthPost, "read"), "post-secret", Options{Fresh: true, Cache: NewTokenCache(), Mode: NoAPI}, nil)
 	if rep.Claims == nil || !rep.Claims.Verified() {
 		t.Fatalf("rotation: %v", codes(rep, ""))
 	}

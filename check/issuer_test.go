@@ -8,26 +8,29 @@ import (
 
 func TestIssuerDiff(t *testing.T) {
 	for _, tc := range []struct {
+		name     string
 		a, b     string
 		sameHost bool
 		parts    string
 	}{
-		{"https://acme.my.erp.net/id", "https://acme.my.erp.net/id", true, ""},
-		{"https://acme.my.erp.net/id", "https://acme.my.erp.net/id/", true, "trailing slash"},
-		{"https://acme.my.erp.net/id", "http://acme.my.erp.net/id", true, "scheme (https vs http)"},
-		{"https://acme.my.erp.net/id", "https://ACME.my.erp.net/id", true, "host case (acme.my.erp.net vs ACME.my.erp.net)"},
-		{"https://acme.my.erp.net/id", "https://acme.my.erp.net:443/id", true, "port (none vs 443)"},
-		{"https://acme.my.erp.net/id", "https://acme.my.erp.net/ID/", true, "path (/id vs /ID), trailing slash"},
-		{"https://acme.my.erp.net/id", "https://acme.my.erp.net/identity", true, "path (/id vs /identity)"},
-		{"https://acme.my.erp.net/id", "https://acme.my.erp.net:8443/id", false, ""},
-		{"https://acme.my.erp.net/id", "https://other.my.erp.net/id", false, ""},
-		{"https://acme.my.erp.net/id", "", false, ""},
-		{"https://acme.my.erp.net/id", "not a url", false, ""},
+		{"identical", "https://acme.my.erp.net/id", "https://acme.my.erp.net/id", true, ""},
+		{"trailing slash", "https://acme.my.erp.net/id", "https://acme.my.erp.net/id/", true, "trailing slash"},
+		{"scheme", "https://acme.my.erp.net/id", "http://acme.my.erp.net/id", true, "scheme (https vs http)"},
+		{"host case", "https://acme.my.erp.net/id", "https://ACME.my.erp.net/id", true, "host case (acme.my.erp.net vs ACME.my.erp.net)"},
+		{"default port named", "https://acme.my.erp.net/id", "https://acme.my.erp.net:443/id", true, "port (none vs 443)"},
+		{"path case and trailing slash", "https://acme.my.erp.net/id", "https://acme.my.erp.net/ID/", true, "path (/id vs /ID), trailing slash"},
+		{"another path", "https://acme.my.erp.net/id", "https://acme.my.erp.net/identity", true, "path (/id vs /identity)"},
+		{"another port", "https://acme.my.erp.net/id", "https://acme.my.erp.net:8443/id", false, ""},
+		{"another host", "https://acme.my.erp.net/id", "https://other.my.erp.net/id", false, ""},
+		{"empty", "https://acme.my.erp.net/id", "", false, ""},
+		{"not a URL", "https://acme.my.erp.net/id", "not a url", false, ""},
 	} {
-		same, sameHost, parts := issuerDiff(tc.a, tc.b)
-		if same != (tc.a == tc.b) || sameHost != tc.sameHost || strings.Join(parts, ", ") != tc.parts {
-			t.Errorf("issuerDiff(%q, %q) = %v %v %q", tc.a, tc.b, same, sameHost, parts)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			same, sameHost, parts := issuerDiff(tc.a, tc.b)
+			if same != (tc.a == tc.b) || sameHost != tc.sameHost || strings.Join(parts, ", ") != tc.parts {
+				t.Errorf("issuerDiff(%q, %q) = %v %v %q", tc.a, tc.b, same, sameHost, parts)
+			}
+		})
 	}
 }
 
@@ -37,34 +40,34 @@ func TestIssuerDiff(t *testing.T) {
 func TestIssuerExactness(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
-		issuer    func(f *fakeERP) string // discovery issuer
-		iss       func(f *fakeERP) string // token iss
-		instance  func(f *fakeERP) string // profile instance URL ("" = the server's)
+		issuer    func(f erp) string // discovery issuer
+		iss       func(f erp) string // token iss
+		instance  func(f erp) string // profile instance URL ("" = the server's)
 		code      string
 		differs   string
 		clients   []string
 		notClient string
 	}{
-		{"trailing slash in discovery", func(f *fakeERP) string { return f.srv.URL + "/id/" }, func(f *fakeERP) string { return f.srv.URL + "/id/" }, nil,
+		{"trailing slash in discovery", func(f erp) string { return f.URL + "/id/" }, func(f erp) string { return f.URL + "/id/" }, nil,
 			DiscIssuerInexact, "trailing slash", []string{"coreos/go-oidc", "IdentityModel ignores a trailing slash"}, "Issuer name does not match authority"},
-		{"scheme in discovery", func(f *fakeERP) string { return strings.Replace(f.srv.URL, "http://", "https://", 1) + "/id" },
-			func(f *fakeERP) string { return strings.Replace(f.srv.URL, "http://", "https://", 1) + "/id" }, nil,
+		{"scheme in discovery", func(f erp) string { return strings.Replace(f.URL, "http://", "https://", 1) + "/id" },
+			func(f erp) string { return strings.Replace(f.URL, "http://", "https://", 1) + "/id" }, nil,
 			DiscIssuerInexact, "scheme (http vs https)", []string{`"Issuer name does not match authority"`, "coreos/go-oidc"}, ""},
-		{"host case in discovery", func(f *fakeERP) string { return strings.Replace(f.srv.URL, "127.0.0.1", "LocalHost", 1) + "/id" },
-			func(f *fakeERP) string { return strings.Replace(f.srv.URL, "127.0.0.1", "LocalHost", 1) + "/id" },
-			func(f *fakeERP) string { return strings.Replace(f.srv.URL, "127.0.0.1", "localhost", 1) },
+		{"host case in discovery", func(f erp) string { return strings.Replace(f.URL, "127.0.0.1", "LocalHost", 1) + "/id" },
+			func(f erp) string { return strings.Replace(f.URL, "127.0.0.1", "LocalHost", 1) + "/id" },
+			func(f erp) string { return strings.Replace(f.URL, "127.0.0.1", "localhost", 1) },
 			DiscIssuerInexact, "host case (localhost vs LocalHost)", []string{"IdentityModel's discovery policy"}, ""},
-		{"path in discovery", func(f *fakeERP) string { return f.srv.URL + "/Id" }, func(f *fakeERP) string { return f.srv.URL + "/Id" }, nil,
+		{"path in discovery", func(f erp) string { return f.URL + "/Id" }, func(f erp) string { return f.URL + "/Id" }, nil,
 			DiscIssuerInexact, "path (/id vs /Id)", []string{"IdentityModel's discovery policy"}, ""},
-		{"trailing slash in the token", func(f *fakeERP) string { return f.srv.URL + "/id" }, func(f *fakeERP) string { return f.srv.URL + "/id/" }, nil,
+		{"trailing slash in the token", func(f erp) string { return f.URL + "/id" }, func(f erp) string { return f.URL + "/id/" }, nil,
 			TokIssuerInexact, "trailing slash", []string{"IDX10205: Issuer validation failed"}, ""},
-		{"scheme in the token", func(f *fakeERP) string { return f.srv.URL + "/id" }, func(f *fakeERP) string { return strings.Replace(f.srv.URL, "http://", "https://", 1) + "/id" }, nil,
+		{"scheme in the token", func(f erp) string { return f.URL + "/id" }, func(f erp) string { return strings.Replace(f.URL, "http://", "https://", 1) + "/id" }, nil,
 			TokIssuerInexact, "scheme (http vs https)", []string{"ASP.NET Core JwtBearer"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFakeERP(t)
+			f := newERP(t)
 			issuer, iss := tc.issuer(f), tc.iss(f)
-			f.discovery = discoveryDoc(f, func(m map[string]any) {
+			f.OpenIDConfig = discoveryDoc(f, func(m map[string]any) {
 				m["issuer"] = issuer
 				if strings.Contains(issuer, "LocalHost") {
 					// A server spells its endpoints as it spells its issuer; the token
@@ -81,7 +84,7 @@ func TestIssuerExactness(t *testing.T) {
 			if tc.instance != nil {
 				p.InstanceURL = tc.instance(f)
 			}
-			rep := Run(context.Background(), p, f.secret, fresh(), nil)
+			rep := Run(context.Background(), p, f.Secret, fresh(), nil)
 			fd := finding(rep, tc.code)
 			if fd == nil {
 				t.Fatalf("no %s; codes %v", tc.code, codes(rep, ""))
@@ -109,8 +112,8 @@ func TestIssuerExactness(t *testing.T) {
 
 // An exact issuer everywhere (the sandbox) raises nothing.
 func TestIssuerExactEverywhere(t *testing.T) {
-	f := newFakeERP(t)
-	rep := Run(context.Background(), f.profile(), f.secret, fresh(), nil)
+	f := newERP(t)
+	rep := Run(context.Background(), f.profile(), f.Secret, fresh(), nil)
 	for _, c := range []string{DiscIssuerInexact, TokIssuerInexact, DiscIssuerMismatch, TokIssuerMismatch} {
 		if hasCode(rep, c) {
 			t.Errorf("%s on an exact issuer", c)

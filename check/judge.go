@@ -1,6 +1,9 @@
 package check
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Judgment: a finding never contradicts what the later steps proved. Each step judges
 // its own evidence as it runs; when the run ends, judge revisits the findings whose
@@ -161,7 +164,7 @@ func (r *run) judgeFinding(kind StepKind, f *Finding, o outcome) bool {
 			return adjust(f, SevInfo, "Every API call succeeded anyway, so this instance does not enforce scopes on these calls.")
 		}
 	case TokScopeUnknown:
-		if s := f.Evidence[EvScope]; s != "" && contains(r.grantedScope, s) {
+		if s := f.Evidence[EvScope]; s != "" && slices.Contains(r.grantedScope, s) {
 			return adjust(f, SevInfo, "The server granted it, so this instance knows the scope.")
 		}
 	case TokNotBearer:
@@ -233,7 +236,7 @@ func rank(s Severity) int {
 func intersect(a, b []string) []string {
 	var out []string
 	for _, x := range a {
-		if contains(b, x) && !contains(out, x) {
+		if slices.Contains(b, x) && !slices.Contains(out, x) {
 			out = append(out, x)
 		}
 	}

@@ -43,11 +43,11 @@ func htmlPage(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprint(w, "<!DOCTYPE html><html><body>Welcome</body></html>")
 }
 
-func discoveryDoc(f *fakeERP, edit func(m map[string]any)) http.HandlerFunc {
+func discoveryDoc(f erp, edit func(m map[string]any)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		m := map[string]any{
-			"issuer": f.srv.URL + "/id", "token_endpoint": f.srv.URL + "/id/connect/token",
-			"jwks_uri": f.srv.URL + "/id/.well-known/openid-configuration/jwks", "grant_types_supported": []string{"authorization_code", "client_credentials"},
+			"issuer": f.URL + "/id", "token_endpoint": f.URL + "/id/connect/token",
+			"jwks_uri": f.URL + "/id/.well-known/openid-configuration/jwks", "grant_types_supported": []string{"authorization_code", "client_credentials"},
 		}
 		edit(m)
 		w.Header().Set("Content-Type", "application/json")
@@ -57,7 +57,7 @@ func discoveryDoc(f *fakeERP, edit func(m map[string]any)) http.HandlerFunc {
 
 type judgeCase struct {
 	name  string
-	setup func(f *fakeERP, p *profiles.Profile)
+	setup func(f erp, p *profiles.Profile)
 	code  string
 	want  Severity
 	// moved is true when later evidence changed the default severity (and the finding
@@ -70,10 +70,10 @@ func runJudgeCases(t *testing.T, cases []judgeCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFakeERP(t)
+			f := newERP(t)
 			p := f.profile()
 			tc.setup(f, &p)
-			rep := Run(context.Background(), p, f.secret, fresh(), nil)
+			rep := Run(context.Background(), p, f.Secret, fresh(), nil)
 			fd := finding(rep, tc.code)
 			if fd == nil {
 				t.Fatalf("no %s; codes %v", tc.code, codes(rep, ""))
@@ -106,32 +106,32 @@ func runJudgeCases(t *testing.T, cases []judgeCase) {
 
 func TestJudgeReachability(t *testing.T) {
 	runJudgeCases(t, []judgeCase{
-		{"probe cut off, API works", func(f *fakeERP, p *profiles.Profile) { f.stdModel = closeConn },
+		{"probe cut off, API works", func(f erp, p *profiles.Profile) { f.StandardModel = closeConn },
 			NetReset, SevWarn, true, "only this anonymous probe failed"},
-		{"probe cut off, API refuses", func(f *fakeERP, p *profiles.Profile) {
-			f.stdModel = closeConn
-			f.apiHandler = refuseAll("The token expired")
+		{"probe cut off, API refuses", func(f erp, p *profiles.Profile) {
+			f.StandardModel = closeConn
+			f.API = refuseAll("The token expired")
 		}, NetReset, SevFail, false, "closed the connection"},
-		{"probes 404, API works", func(f *fakeERP, p *profiles.Profile) {
-			f.ver, f.stdModel = http.NotFound, http.NotFound
+		{"probes 404, API works", func(f erp, p *profiles.Profile) {
+			f.Ver, f.StandardModel = http.NotFound, http.NotFound
 		}, ReachHTTPError, SevWarn, true, "only the anonymous probes are refused"},
-		{"probes 404, API 404 too", func(f *fakeERP, p *profiles.Profile) {
-			f.ver, f.stdModel, f.apiHandler = http.NotFound, http.NotFound, http.NotFound
+		{"probes 404, API 404 too", func(f erp, p *profiles.Profile) {
+			f.Ver, f.StandardModel, f.API = http.NotFound, http.NotFound, http.NotFound
 		}, ReachHTTPError, SevFail, false, "answers with errors"},
-		{"probes look foreign, token and API work", func(f *fakeERP, p *profiles.Profile) {
-			f.ver = func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "hello") }
-			f.stdModel = htmlPage
+		{"probes look foreign, token and API work", func(f erp, p *profiles.Profile) {
+			f.Ver = func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "hello") }
+			f.StandardModel = htmlPage
 		}, ReachNotERPNet, SevInfo, true, "a working instance"},
-		{"probes look foreign, API refuses", func(f *fakeERP, p *profiles.Profile) {
-			f.ver = func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "hello") }
-			f.stdModel = htmlPage
-			f.apiHandler = refuseAll("The signature is invalid")
+		{"probes look foreign, API refuses", func(f erp, p *profiles.Profile) {
+			f.Ver = func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "hello") }
+			f.StandardModel = htmlPage
+			f.API = refuseAll("The signature is invalid")
 		}, ReachNotERPNet, SevWarn, false, "looks like ERP.net"},
-		{"no auto-discovery, every call works", func(f *fakeERP, p *profiles.Profile) { f.autoDisc = http.NotFound },
+		{"no auto-discovery, every call works", func(f erp, p *profiles.Profile) { f.AutoDiscovery = http.NotFound },
 			ReachAutoDiscMissing, SevInfo, true, "the standard layout is right"},
-		{"no auto-discovery, a call fails", func(f *fakeERP, p *profiles.Profile) {
-			f.autoDisc = http.NotFound
-			f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+		{"no auto-discovery, a call fails", func(f erp, p *profiles.Profile) {
+			f.AutoDiscovery = http.NotFound
+			f.API = func(w http.ResponseWriter, r *http.Request) {
 				if strings.Contains(r.URL.Path, "Customers") {
 					http.NotFound(w, r)
 					return
@@ -139,76 +139,76 @@ func TestJudgeReachability(t *testing.T) {
 				acceptAll(w, r)
 			}
 		}, ReachAutoDiscMissing, SevWarn, false, "could not be confirmed"},
-		{"profile's OData root differs and 404s", func(f *fakeERP, p *profiles.Profile) {
-			p.ODataRoot = f.srv.URL + "/api/other/odata/"
+		{"profile's OData root differs and 404s", func(f erp, p *profiles.Profile) {
+			p.ODataRoot = f.URL + "/api/other/odata/"
 		}, ReachODataRootDiffers, SevFail, true, "The profile's own OData root was used and an API call answered 404"},
-		{"profile's OData root differs and works", func(f *fakeERP, p *profiles.Profile) {
-			p.ODataRoot = f.srv.URL + "/api/domain/odata2/"
+		{"profile's OData root differs and works", func(f erp, p *profiles.Profile) {
+			p.ODataRoot = f.URL + "/api/domain/odata2/"
 		}, ReachODataRootDiffers, SevWarn, false, "the profile's root is used"},
-		{"site NotWorking but answers", func(f *fakeERP, p *profiles.Profile) {
-			f.autoDisc = func(w http.ResponseWriter, r *http.Request) {
-				fmt.Fprintf(w, `{"WebSites":[{"Type":"DomainAPI","Status":"NotWorking","Url":"%s/api","AdditionalProperties":{"ODataServiceRoot":"%s/api/domain/odata/"}}]}`, f.srv.URL, f.srv.URL)
+		{"site NotWorking but answers", func(f erp, p *profiles.Profile) {
+			f.AutoDiscovery = func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprintf(w, `{"WebSites":[{"Type":"DomainAPI","Status":"NotWorking","Url":"%s/api","AdditionalProperties":{"ODataServiceRoot":"%s/api/domain/odata/"}}]}`, f.URL, f.URL)
 			}
 		}, ReachSiteNotWorking, SevInfo, true, "the status is out of date"},
-		{"site NotWorking and failing", func(f *fakeERP, p *profiles.Profile) {
-			f.autoDisc = func(w http.ResponseWriter, r *http.Request) {
-				fmt.Fprintf(w, `{"WebSites":[{"Type":"DomainAPI","Status":"NotWorking","Url":"%s/api","AdditionalProperties":{"ODataServiceRoot":"%s/api/domain/odata/"}}]}`, f.srv.URL, f.srv.URL)
+		{"site NotWorking and failing", func(f erp, p *profiles.Profile) {
+			f.AutoDiscovery = func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprintf(w, `{"WebSites":[{"Type":"DomainAPI","Status":"NotWorking","Url":"%s/api","AdditionalProperties":{"ODataServiceRoot":"%s/api/domain/odata/"}}]}`, f.URL, f.URL)
 			}
-			f.apiHandler = func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) }
+			f.API = func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) }
 		}, ReachSiteNotWorking, SevWarn, false, "NotWorking"},
 	})
 }
 
 func TestJudgeDiscovery(t *testing.T) {
 	runJudgeCases(t, []judgeCase{
-		{"no document, standard token endpoint works", func(f *fakeERP, p *profiles.Profile) { f.discovery = http.NotFound },
+		{"no document, standard token endpoint works", func(f erp, p *profiles.Profile) { f.OpenIDConfig = http.NotFound },
 			DiscNotFound, SevWarn, true, "integrations that configure themselves from discovery"},
-		{"no document, token refused", func(f *fakeERP, p *profiles.Profile) {
-			f.discovery = http.NotFound
-			f.tokenHandler = func(w http.ResponseWriter, r *http.Request) {
+		{"no document, token refused", func(f erp, p *profiles.Profile) {
+			f.OpenIDConfig = http.NotFound
+			f.Token = func(w http.ResponseWriter, r *http.Request) {
 				w.WriteHeader(400)
 				fmt.Fprint(w, `{"error":"invalid_client"}`)
 			}
 		}, DiscNotFound, SevFail, false, "(404)"},
-		{"HTML document, token and API work", func(f *fakeERP, p *profiles.Profile) { f.discovery = htmlPage },
+		{"HTML document, token and API work", func(f erp, p *profiles.Profile) { f.OpenIDConfig = htmlPage },
 			DiscBadDocument, SevWarn, true, "this app works"},
-		{"issuer on another host, API accepts", func(f *fakeERP, p *profiles.Profile) {
-			f.discovery = discoveryDoc(f, func(m map[string]any) { m["issuer"] = "https://elsewhere.example/id" })
+		{"issuer on another host, API accepts", func(f erp, p *profiles.Profile) {
+			f.OpenIDConfig = discoveryDoc(f, func(m map[string]any) { m["issuer"] = "https://elsewhere.example/id" })
 		}, DiscIssuerMismatch, SevWarn, true, "accepted this run's token anyway"},
-		{"issuer on another host, API refuses", func(f *fakeERP, p *profiles.Profile) {
-			f.discovery = discoveryDoc(f, func(m map[string]any) { m["issuer"] = "https://elsewhere.example/id" })
-			f.apiHandler = refuseAll("The issuer is invalid")
+		{"issuer on another host, API refuses", func(f erp, p *profiles.Profile) {
+			f.OpenIDConfig = discoveryDoc(f, func(m map[string]any) { m["issuer"] = "https://elsewhere.example/id" })
+			f.API = refuseAll("The issuer is invalid")
 		}, DiscIssuerMismatch, SevFail, false, "tokens will not be accepted"},
-		{"grant not listed, token issued", func(f *fakeERP, p *profiles.Profile) {
-			f.discovery = discoveryDoc(f, func(m map[string]any) { m["grant_types_supported"] = []string{"authorization_code"} })
+		{"grant not listed, token issued", func(f erp, p *profiles.Profile) {
+			f.OpenIDConfig = discoveryDoc(f, func(m map[string]any) { m["grant_types_supported"] = []string{"authorization_code"} })
 		}, DiscNoClientCreds, SevWarn, true, "worked anyway"},
-		{"grant not listed, token refused", func(f *fakeERP, p *profiles.Profile) {
-			f.discovery = discoveryDoc(f, func(m map[string]any) { m["grant_types_supported"] = []string{"authorization_code"} })
-			f.tokenHandler = func(w http.ResponseWriter, r *http.Request) {
+		{"grant not listed, token refused", func(f erp, p *profiles.Profile) {
+			f.OpenIDConfig = discoveryDoc(f, func(m map[string]any) { m["grant_types_supported"] = []string{"authorization_code"} })
+			f.Token = func(w http.ResponseWriter, r *http.Request) {
 				w.WriteHeader(400)
 				fmt.Fprint(w, `{"error":"unsupported_grant_type"}`)
 			}
 		}, DiscNoClientCreds, SevFail, false, "does not offer"},
-		{"no token_endpoint, fallback works", func(f *fakeERP, p *profiles.Profile) {
-			f.discovery = discoveryDoc(f, func(m map[string]any) { delete(m, "token_endpoint") })
+		{"no token_endpoint, fallback works", func(f erp, p *profiles.Profile) {
+			f.OpenIDConfig = discoveryDoc(f, func(m map[string]any) { delete(m, "token_endpoint") })
 		}, DiscNoTokenEndpoint, SevWarn, true, "issued a token"},
-		{"override fails", func(f *fakeERP, p *profiles.Profile) { p.TokenEndpoint = f.srv.URL + "/id/connect/token2" },
+		{"override fails", func(f erp, p *profiles.Profile) { p.TokenEndpoint = f.URL + "/id/connect/token2" },
 			DiscTokenEndpointOverride, SevWarn, true, "The token request to this override failed"},
-		{"override works", func(f *fakeERP, p *profiles.Profile) {
-			p.TokenEndpoint = f.srv.URL + "/id/connect/token?x=1"
+		{"override works", func(f erp, p *profiles.Profile) {
+			p.TokenEndpoint = f.URL + "/id/connect/token?x=1"
 		}, DiscTokenEndpointOverride, SevInfo, false, "overrides the discovered"},
 	})
 }
 
 func TestJudgeTokenAndScopes(t *testing.T) {
-	narrowed := func(f *fakeERP, p *profiles.Profile) {
+	narrowed := func(f erp, p *profiles.Profile) {
 		f.withClaims(func(c map[string]any) { c["scope"] = []string{"read"} })
 	}
 	runJudgeCases(t, []judgeCase{
-		{"narrowed and a write refused", func(f *fakeERP, p *profiles.Profile) {
+		{"narrowed and a write refused", func(f erp, p *profiles.Profile) {
 			narrowed(f, p)
 			p.Calls = []profiles.APICall{{Method: "GET", Path: "/api/domain/odata/X"}, {Method: "PATCH", Path: "/api/domain/odata/X(1)", Body: `{}`}}
-			f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+			f.API = func(w http.ResponseWriter, r *http.Request) {
 				if r.Method == "PATCH" {
 					w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="update"`)
 					w.WriteHeader(403)
@@ -218,95 +218,95 @@ func TestJudgeTokenAndScopes(t *testing.T) {
 			}
 		}, TokScopeNarrowed, SevFail, true, "An API call was refused because the token lacks \"update\""},
 		{"narrowed, reads only", narrowed, TokScopeNarrowed, SevWarn, false, "but not \"update\""},
-		{"no scopes, calls work anyway", func(f *fakeERP, p *profiles.Profile) {
-			f.appScope, p.Scopes = nil, nil
+		{"no scopes, calls work anyway", func(f erp, p *profiles.Profile) {
+			f.AppScope, p.Scopes = nil, nil
 		}, TokNoScopes, SevInfo, true, "does not enforce scopes"},
-		{"no scopes, calls refused", func(f *fakeERP, p *profiles.Profile) {
-			f.appScope, p.Scopes = nil, nil
-			f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+		{"no scopes, calls refused", func(f erp, p *profiles.Profile) {
+			f.AppScope, p.Scopes = nil, nil
+			f.API = func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="read"`)
 				w.WriteHeader(403)
 			}
 		}, TokNoScopes, SevFail, true, "refused for lack of a scope"},
-		{"unknown scope granted", func(f *fakeERP, p *profiles.Profile) {
-			f.appScope = []string{"read", "update", "Custom.Reports"}
+		{"unknown scope granted", func(f erp, p *profiles.Profile) {
+			f.AppScope = []string{"read", "update", "Custom.Reports"}
 			p.Scopes = []string{"read", "Custom.Reports"}
 		}, TokScopeUnknown, SevInfo, true, "this instance knows the scope"},
-		{"not Bearer but accepted", func(f *fakeERP, p *profiles.Profile) {
-			tok := testKey.Sign(tokentest.ERPNetClaims(f.srv.URL+"/id", time.Now().Unix()))
-			f.tokenHandler = func(w http.ResponseWriter, r *http.Request) {
+		{"not Bearer but accepted", func(f erp, p *profiles.Profile) {
+			tok := testKey.Sign(tokentest.ERPNetClaims(f.URL+"/id", time.Now().Unix()))
+			f.Token = func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
 				fmt.Fprintf(w, `{"access_token":%q,"expires_in":3600,"token_type":"N_A","scope":"read update"}`, tok)
 			}
 		}, TokNotBearer, SevInfo, true, "accepted it as a Bearer token"},
-		{"DomainApi on 20.1", func(f *fakeERP, p *profiles.Profile) {
-			f.ver = func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "20.1.7.12") }
-			f.appScope = []string{"read", "update", "DomainApi"}
+		{"DomainApi on 20.1", func(f erp, p *profiles.Profile) {
+			f.Ver = func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "20.1.7.12") }
+			f.AppScope = []string{"read", "update", "DomainApi"}
 			p.Scopes = []string{"read", "DomainApi"}
 		}, TokScopeLegacy, SevInfo, false, "servers of version 20.1 need it"},
-		{"DomainApi on 26.2", func(f *fakeERP, p *profiles.Profile) {
-			f.appScope = []string{"read", "update", "DomainApi"}
+		{"DomainApi on 26.2", func(f erp, p *profiles.Profile) {
+			f.AppScope = []string{"read", "update", "DomainApi"}
 			p.Scopes = []string{"read", "DomainApi"}
 		}, TokScopeLegacy, SevWarn, false, "obsolete on this instance's version 26.2.0.76"},
 	})
 }
 
 func TestJudgeInspect(t *testing.T) {
-	past := func(f *fakeERP, p *profiles.Profile) {
+	past := func(f erp, p *profiles.Profile) {
 		f.withClaims(func(c map[string]any) {
 			now := time.Now().Unix()
 			c["iat"], c["nbf"], c["exp"] = now-7200, now-7200, now-3600
 		})
 	}
-	future := func(f *fakeERP, p *profiles.Profile) {
+	future := func(f erp, p *profiles.Profile) {
 		f.withClaims(func(c map[string]any) {
 			now := time.Now().Unix()
 			c["iat"], c["nbf"], c["exp"] = now+600, now+600, now+4200
 		})
 	}
-	signedBy := func(k *tokentest.Key) func(f *fakeERP, p *profiles.Profile) {
-		return func(f *fakeERP, p *profiles.Profile) {
-			f.issue(k.Sign(tokentest.ERPNetClaims(f.srv.URL+"/id", time.Now().Unix())))
+	signedBy := func(k *tokentest.Key) func(f erp, p *profiles.Profile) {
+		return func(f erp, p *profiles.Profile) {
+			f.issue(k.Sign(tokentest.ERPNetClaims(f.URL+"/id", time.Now().Unix())))
 		}
 	}
-	foreignIss := func(f *fakeERP, p *profiles.Profile) {
+	foreignIss := func(f erp, p *profiles.Profile) {
 		f.withClaims(func(c map[string]any) { c["iss"] = "https://elsewhere.example/id" })
 	}
 	runJudgeCases(t, []judgeCase{
 		{"expired but accepted", past, TokExpired, SevWarn, true, "this computer's clock is probably wrong"},
-		{"expired and refused", func(f *fakeERP, p *profiles.Profile) { past(f, p); f.apiHandler = refuseAll("The token expired") },
+		{"expired and refused", func(f erp, p *profiles.Profile) { past(f, p); f.API = refuseAll("The token expired") },
 			TokExpired, SevFail, false, "expired at"},
 		{"not yet valid but accepted", future, TokNotYetValid, SevWarn, true, "clock is probably wrong"},
-		{"bad signature but accepted", signedBy(tokentest.NewRSA("K1")), TokSignatureInvalid, SevWarn, true, "the fetched JWKS does not match"},
-		{"bad signature and refused", func(f *fakeERP, p *profiles.Profile) {
-			signedBy(tokentest.NewRSA("K1"))(f, p)
-			f.apiHandler = refuseAll("The signature is invalid")
+		{"bad signature but accepted", signedBy(tokentest.NewRSA(testKey.Kid)), TokSignatureInvalid, SevWarn, true, "the fetched JWKS does not match"},
+		{"bad signature and refused", func(f erp, p *profiles.Profile) {
+			signedBy(tokentest.NewRSA(testKey.Kid))(f, p)
+			f.API = refuseAll("The signature is invalid")
 		}, TokSignatureInvalid, SevFail, false, ""},
 		{"unknown key but accepted", signedBy(tokentest.NewRSA("K9")), TokUnknownKid, SevWarn, true, "keys rotated since"},
-		{"HS256 accepted", func(f *fakeERP, p *profiles.Profile) {
-			f.issue(tokentest.Unsigned("HS256", "K1", tokentest.ERPNetClaims(f.srv.URL+"/id", time.Now().Unix())))
+		{"HS256 accepted", func(f erp, p *profiles.Profile) {
+			f.issue(tokentest.Unsigned("HS256", testKey.Kid, tokentest.ERPNetClaims(f.URL+"/id", time.Now().Unix())))
 		}, TokAlgNotAllowed, SevWarn, true, "clients that allow only RS256"},
-		{"alg none stays a failure", func(f *fakeERP, p *profiles.Profile) {
-			f.issue(tokentest.Unsigned("none", "", tokentest.ERPNetClaims(f.srv.URL+"/id", time.Now().Unix())))
+		{"alg none stays a failure", func(f erp, p *profiles.Profile) {
+			f.issue(tokentest.Unsigned("none", "", tokentest.ERPNetClaims(f.URL+"/id", time.Now().Unix())))
 		}, TokAlgNotAllowed, SevFail, false, ""},
 		{"foreign iss but accepted", foreignIss, TokIssuerMismatch, SevWarn, true, "clients that validate the issuer"},
-		{"foreign iss and refused", func(f *fakeERP, p *profiles.Profile) {
+		{"foreign iss and refused", func(f erp, p *profiles.Profile) {
 			foreignIss(f, p)
-			f.apiHandler = refuseAll("The issuer is invalid")
+			f.API = refuseAll("The issuer is invalid")
 		},
 			TokIssuerMismatch, SevFail, false, "the API will refuse it"},
-		{"other audience but accepted", func(f *fakeERP, p *profiles.Profile) {
+		{"other audience but accepted", func(f erp, p *profiles.Profile) {
 			f.withClaims(func(c map[string]any) { c["aud"] = []string{"Billing"} })
 		}, TokAudienceMismatch, SevInfo, true, "accepted the token"},
 		// The issue's own example.
-		{"no client_system_user but every call accepted", func(f *fakeERP, p *profiles.Profile) {
+		{"no client_system_user but every call accepted", func(f erp, p *profiles.Profile) {
 			f.withClaims(func(c map[string]any) { delete(c, "client_system_user") })
 		}, TokNoSystemUser, SevWarn, true, "It works: every API call that reached the instance accepted the token. But it does not look like an ERP.net client-credentials token (no client_system_user)"},
-		{"no client_system_user and refused", func(f *fakeERP, p *profiles.Profile) {
+		{"no client_system_user and refused", func(f erp, p *profiles.Profile) {
 			f.withClaims(func(c map[string]any) { delete(c, "client_system_user") })
-			f.apiHandler = refuseAll("The user is not allowed")
+			f.API = refuseAll("The user is not allowed")
 		}, TokNoSystemUser, SevFail, false, "API calls have no identity"},
-		{"undecodable JWT but accepted", func(f *fakeERP, p *profiles.Profile) { f.issue("eyJhbGciOiJSUzI1NiJ9.%%%.sig") },
+		{"undecodable JWT but accepted", func(f erp, p *profiles.Profile) { f.issue("eyJhbGciOiJSUzI1NiJ9.%%%.sig") },
 			TokMalformed, SevWarn, true, "a token format this tool cannot decode"},
 	})
 }

@@ -30,13 +30,13 @@ func TestTokenErrorCodesFromTheWire(t *testing.T) {
 			[]string{"invalid_request", "Missing client_secret"}},
 	} {
 		t.Run(tc.code, func(t *testing.T) {
-			f := newFakeERP(t)
-			f.tokenHandler = func(w http.ResponseWriter, r *http.Request) {
+			f := newERP(t)
+			f.Token = func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(400)
 				fmt.Fprint(w, tc.body)
 			}
-			rep := Run(context.Background(), f.profile(), f.secret, fresh(), nil)
+			rep := Run(context.Background(), f.profile(), f.Secret, fresh(), nil)
 			fd := finding(rep, tc.code)
 			if fd == nil || rep.Verdict != Fail {
 				t.Fatalf("want %s and a failed run, got %v (%s)", tc.code, codes(rep, StepToken), rep.Verdict)
@@ -80,14 +80,14 @@ func TestMissingSecretAgainstTheSandbox(t *testing.T) {
 // A token whose header names an algorithm outside the allow-list (HS256, a symmetric
 // key) is refused before any key is looked at.
 func TestAlgorithmNotAllowed(t *testing.T) {
-	f := newFakeERP(t)
-	f.tokenHandler = func(w http.ResponseWriter, r *http.Request) {
+	f := newERP(t)
+	f.Token = func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		tok := tokentest.Unsigned("HS256", "K1", tokentest.ERPNetClaims(f.srv.URL+"/id", time.Now().Unix()))
+		tok := tokentest.Unsigned("HS256", testKey.Kid, tokentest.ERPNetClaims(f.URL+"/id", time.Now().Unix()))
 		fmt.Fprintf(w, `{"access_token":%q,"expires_in":3600,"token_type":"Bearer","scope":"read update"}`, tok)
 	}
 	p := f.profile()
-	rep := Run(context.Background(), p, f.secret, Options{Fresh: true, Cache: NewTokenCache(), SkipAPI: true}, nil)
+	rep := Run(context.Background(), p, f.Secret, Options{Fresh: true, Cache: NewTokenCache(), Mode: NoAPI}, nil)
 	fd := finding(rep, TokAlgNotAllowed)
 	if fd == nil {
 		t.Fatalf("want token.alg_not_allowed, got %v", codes(rep, StepInspect))

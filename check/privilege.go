@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -75,19 +76,19 @@ func LeastPrivilege(in PrivilegeInput) []Finding {
 	if OnlyReads(calls) {
 		ev := map[string]string{EvScope: "update", EvCalls: fmt.Sprint(len(calls)), EvGranted: strings.Join(in.Granted, " ")}
 		switch {
-		case contains(in.Granted, "update"):
+		case slices.Contains(in.Granted, "update"):
 			ev[EvSource] = "token"
 			add(PrivUpdateUnused, fmt.Sprintf("The token was granted update, but every API call this profile makes only reads (%s): request read only, and remove update from the Trusted App's Scope field unless another part of the integration writes.", plural(len(calls), "call")), ev)
-		case contains(recScope, "update"):
+		case slices.Contains(recScope, "update"):
 			ev[EvSource] = "record"
 			add(PrivUpdateUnused, fmt.Sprintf("The Trusted App's Scope field allows update, but every API call this profile makes only reads (%s): remove update from Scope unless another part of the integration writes.", plural(len(calls), "call")), ev)
 		}
 	}
 	// sec.
 	switch {
-	case contains(in.Granted, "sec"):
+	case slices.Contains(in.Granted, "sec"):
 		add(PrivSecScope, "The token carries sec, the scope of the security namespace (users, roles, Trusted Apps), which ERP.net reserves for internal use: stop requesting it and remove it from the Trusted App's Scope field.", map[string]string{EvScope: "sec", EvSource: "token"})
-	case contains(recScope, "sec"):
+	case slices.Contains(recScope, "sec"):
 		add(PrivSecScope, "The Trusted App's Scope field lists sec, the scope of the security namespace, which ERP.net reserves for internal use: remove it.", map[string]string{EvScope: "sec", EvSource: "record"})
 	}
 

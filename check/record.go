@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -328,7 +329,7 @@ func RecordChecklist(p profiles.Profile, rec *TrustedAppRecord, systemUser strin
 			if s == "openid" || s == "profile" || s == "offline_access" {
 				continue // never granted to a service app; the token step explains it
 			}
-			if !contains(have, s) {
+			if !slices.Contains(have, s) {
 				missing = append(missing, s)
 			}
 		}

@@ -77,17 +77,18 @@ func TestReadRecordFromSandbox(t *testing.T) {
 		{"no-system-user", "SystemUser", RecordBad, "Assign a System User"},
 		{"reference-tokens", "ReferenceTokens", RecordWarn, "Reference tokens are on"},
 	} {
-		sc, _ := s.Scenario(tc.scenario)
-		p := profileFor(s, sc)
-		res := ReadRecord(context.Background(), p, rep.Access, p.ClientID, fresh())
-		if res.Record == nil {
-			t.Errorf("%s: %s", tc.scenario, res.Problem)
-			continue
-		}
-		r := checklistRow(RecordChecklist(p, res.Record, ""), tc.field)
-		if r.State != tc.state || !strings.Contains(r.Note, tc.note) {
-			t.Errorf("%s: %s row %+v", tc.scenario, tc.field, r)
-		}
+		t.Run(tc.scenario, func(t *testing.T) {
+			sc, _ := s.Scenario(tc.scenario)
+			p := profileFor(s, sc)
+			res := ReadRecord(context.Background(), p, rep.Access, p.ClientID, fresh())
+			if res.Record == nil {
+				t.Fatalf("%s: %s", tc.scenario, res.Problem)
+			}
+			r := checklistRow(RecordChecklist(p, res.Record, ""), tc.field)
+			if r.State != tc.state || !strings.Contains(r.Note, tc.note) {
+				t.Errorf("%s: %s row %+v", tc.scenario, tc.field, r)
+			}
+		})
 	}
 
 	// A client_id with no record, and one that differs only in case.
@@ -165,40 +166,43 @@ func TestRecordShapes(t *testing.T) {
 // Answers that are not a record: 403 (the System User may not read records), 404 (no
 // such entity set), 200 with something that is not an OData list.
 func TestReadRecordRefusals(t *testing.T) {
-	f := newFakeERP(t)
+	f := newERP(t)
 	var status int
 	var body string
-	f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+	f.API = func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		io.WriteString(w, body)
 	}
 	tok := NewAccessToken("a.b.c")
 	for _, tc := range []struct {
+		name   string
 		status int
 		body   string
 		want   string
 	}{
-		{403, `{"error":{"message":"Access denied"}}`, "may not read Trusted Application records (HTTP 403)"},
-		{404, `{"error":{"message":"Unknown set"}}`, "has no Systems_Security_TrustedApplications entity set"},
-		{200, `<html>login</html>`, "not with an OData list of records"},
-		{500, `{"error":{"code":2029,"message":"Boom"}}`, "The record could not be read:"},
+		{"forbidden", 403, `{"error":{"message":"Access denied"}}`, "may not read Trusted Application records (HTTP 403)"},
+		{"no such entity set", 404, `{"error":{"message":"Unknown set"}}`, "has no Systems_Security_TrustedApplications entity set"},
+		{"a page, not records", 200, `<html>login</html>`, "not with an OData list of records"},
+		{"server error", 500, `{"error":{"code":2029,"message":"Boom"}}`, "The record could not be read:"},
 	} {
-		status, body = tc.status, tc.body
-		res := ReadRecord(context.Background(), f.profile(), tok, "com.acme/nightly", fresh())
-		if res.Record != nil || !strings.Contains(res.Problem, tc.want) {
-			t.Errorf("%d: %q", tc.status, res.Problem)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			status, body = tc.status, tc.body
+			res := ReadRecord(context.Background(), f.profile(), tok, "com.acme/nightly", fresh())
+			if res.Record != nil || !strings.Contains(res.Problem, tc.want) {
+				t.Errorf("%d: %q", tc.status, res.Problem)
+			}
+		})
 	}
 }
 
 // An instance that will not expand SystemUser: the record is read again without the
 // expansion, and the SystemUser row asks to be checked by hand.
 func TestReadRecordWithoutExpand(t *testing.T) {
-	f := newFakeERP(t)
+	f := newERP(t)
 	var paths []string
 	id := f.profile().ClientID
-	f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+	f.API = func(w http.ResponseWriter, r *http.Request) {
 		paths = append(paths, r.URL.RawQuery)
 		w.Header().Set("Content-Type", "application/json")
 		if r.URL.Query().Get("$expand") != "" {
@@ -226,10 +230,10 @@ func TestReadRecordWithoutExpand(t *testing.T) {
 // Active (an older version, or a reader without that permission): the login is read
 // with the narrower expansion, and the least-privilege facts stay unknown.
 func TestReadRecordNarrowerExpand(t *testing.T) {
-	f := newFakeERP(t)
+	f := newERP(t)
 	var paths []string
 	id := f.profile().ClientID
-	f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+	f.API = func(w http.ResponseWriter, r *http.Request) {
 		paths = append(paths, r.URL.RawQuery)
 		w.Header().Set("Content-Type", "application/json")
 		if strings.Contains(r.URL.Query().Get("$expand"), "IsAdmin") {

@@ -170,11 +170,8 @@ func (r Report) HasFinding(code string) bool {
 type Options struct {
 	// Fresh bypasses the token cache.
 	Fresh bool
-	// SkipAPI stops after the inspect step.
-	SkipAPI bool
-	// TokenOnly runs discovery, the token request and inspection only: no
-	// reachability step, no API calls (the CLI's token command).
-	TokenOnly bool
+	// Mode says which steps run; the zero value runs them all.
+	Mode Mode
 	// Leeway is the clock-skew tolerance for exp/nbf/iat (default 60 s).
 	Leeway time.Duration
 	// BodyCap caps captured response bodies (default 1 MiB).
@@ -193,10 +190,6 @@ type Options struct {
 	// verifies it against the instance's keys and runs the API calls with it. It is
 	// never cached.
 	Supplied *AccessToken
-	// SkipAPIBecause, when set, skips the API calls like SkipAPI but reports each as a
-	// skipped step with this reason (check --all: another profile of the same Trusted
-	// App already holds this run's session).
-	SkipAPIBecause string
 	// Slow sets when a step's time is a finding (zero values: DefaultSlow).
 	Slow SlowLimits
 }

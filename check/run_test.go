@@ -5,15 +5,19 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"trustedapp-tester/internal/hostile"
 )
 
 func TestRunHealthy(t *testing.T) {
-	f := newFakeERP(t)
+	f := newERP(t)
 	var streamed []Step
-	rep := Run(context.Background(), f.profile(), f.secret, fresh(), func(s Step) { streamed = append(streamed, s) })
+	rep := Run(context.Background(), f.profile(), f.Secret, fresh(), func(s Step) { streamed = append(streamed, s) })
 	if rep.Verdict != Pass {
 		t.Fatalf("verdict %s: %v", rep.Verdict, codes(rep, ""))
 	}
@@ -43,12 +47,12 @@ func TestRunHealthy(t *testing.T) {
 	}
 	// No secret and no whole token anywhere in the marshalled report.
 	b, _ := json.Marshal(rep)
-	if strings.Contains(string(b), f.secret) || strings.Contains(string(b), rep.Access.Reveal()) {
+	if strings.Contains(string(b), f.Secret) || strings.Contains(string(b), rep.Access.Reveal()) {
 		t.Fatal("secret or token leaked into the report JSON")
 	}
 	tokStep := stepOf(rep, StepToken)
 	x := tokStep.Exchanges[0]
-	if !strings.Contains(x.RequestBody, "client_secret=[redacted]") || !strings.Contains(x.RequestBody, "client_id=PK") {
+	if !strings.Contains(x.RequestBody, "client_secret=[redacted]") || !strings.Contains(x.RequestBody, "client_id="+url.QueryEscape(hostile.ClientID)) {
 		t.Errorf("token request body not redacted as expected: %s", x.RequestBody)
 	}
 	if !strings.Contains(x.ResponseBody, `"access_token":"…`+rep.Access.Last6()+` (sha256 `+rep.Token.Fingerprint[:12]+`)"`) {
@@ -64,10 +68,10 @@ func TestRunHealthy(t *testing.T) {
 }
 
 func TestRunBasicAuth(t *testing.T) {
-	f := newFakeERP(t)
-	f.basicOnly = true
+	f := newERP(t)
+	f.BasicOnly = true
 	p := f.profile()
-	rep := Run(context.Background(), p, f.secret, fresh(), nil)
+	rep := Run(context.Background(), p, f.Secret, fresh(), nil)
 	fd := finding(rep, TokInvalidClient)
 	if fd == nil || rep.Verdict != Fail || !strings.Contains(fd.Message, "as form fields (client_secret_post)") || !strings.Contains(fd.Message, "--auth basic") || fd.Evidence[EvAuthMethod] != "post" {
 		t.Fatalf("post to a Basic-only server: %+v", fd)
@@ -80,21 +84,26 @@ func TestRunBasicAuth(t *testing.T) {
 	if f.calls() != 1 {
 		t.Errorf("one failed login must be one request, got %d (no auto-detect)", f.calls())
 	}
+	var auth atomic.Value
+	f.Token = func(w http.ResponseWriter, r *http.Request) {
+		auth.Store(r.Header.Get("Authorization"))
+		f.GrantToken(w, r)
+	}
 	p.AuthMethod = "basic"
-	rep = Run(context.Background(), p, f.secret, fresh(), nil)
+	rep = Run(context.Background(), p, f.Secret, fresh(), nil)
 	if rep.Verdict != Pass {
 		t.Fatalf("basic: %v", codes(rep, ""))
 	}
 	if got := stepOf(rep, StepToken).Exchanges[0].RequestHeaders.Get("Authorization"); got != "Basic [redacted]" {
 		t.Errorf("basic header captured as %q", got)
 	}
-	if !strings.HasPrefix(f.lastAuth, "Basic ") {
+	if got, _ := auth.Load().(string); !strings.HasPrefix(got, "Basic ") {
 		t.Error("server did not get Basic")
 	}
 }
 
 func TestRunBasicEncodingHint(t *testing.T) {
-	f := newFakeERP(t)
+	f := newERP(t)
 	p := f.profile()
 	p.AuthMethod = "basic"
 	rep := Run(context.Background(), p, "wrong:secret with space", fresh(), nil)
@@ -104,22 +113,22 @@ func TestRunBasicEncodingHint(t *testing.T) {
 }
 
 func TestRunScopes(t *testing.T) {
-	f := newFakeERP(t)
-	f.appScope = []string{"read"}
+	f := newERP(t)
+	f.AppScope = []string{"read"}
 	p := f.profile()
-	rep := Run(context.Background(), p, f.secret, fresh(), nil)
+	rep := Run(context.Background(), p, f.Secret, fresh(), nil)
 	fd := finding(rep, TokInvalidScope)
-	if fd == nil || !strings.Contains(fd.Message, `"read update"`) || fd.Evidence[EvDescription] != "scope not allowed" {
+	if fd == nil || !strings.Contains(fd.Message, `"read update"`) || fd.Evidence[EvDescription] != "Invalid scope: update" || fd.Evidence[EvScope] != "update" {
 		t.Fatalf("invalid_scope: %+v", fd)
 	}
 	// Server narrows silently.
-	f.tokenHandler = nil
-	f.appScope = []string{"read", "update"}
-	f.claims = func(iss string, _ []string) map[string]any {
+	f.Token = nil
+	f.AppScope = []string{"read", "update"}
+	f.replaceClaims(func(iss string, _ []string) map[string]any {
 		c := map[string]any{"iss": iss, "aud": "DomainApi", "client_system_user": "svc", "client_id": "PK", "iat": time.Now().Unix(), "exp": time.Now().Unix() + 3600, "scope": "read"}
 		return c
-	}
-	rep = Run(context.Background(), p, f.secret, fresh(), nil)
+	})
+	rep = Run(context.Background(), p, f.Secret, fresh(), nil)
 	fd = finding(rep, TokScopeNarrowed)
 	if fd == nil || fd.Message != `The server granted "read" but not "update".` || fd.Evidence[EvMissing] != "update" || fd.Evidence[EvGranted] != "read" || fd.Evidence[EvRequested] != "read update" {
 		t.Fatalf("narrowed: %+v (%v)", fd, codes(rep, ""))
@@ -129,13 +138,13 @@ func TestRunScopes(t *testing.T) {
 	}
 	// No scope requested: the whole field granted; odd scope names flagged.
 	p.Scopes = nil
-	rep = Run(context.Background(), p, f.secret, fresh(), nil)
+	rep = Run(context.Background(), p, f.Secret, fresh(), nil)
 	if !hasCode(rep, TokScopeAllGranted) {
 		t.Errorf("all granted: %v", codes(rep, ""))
 	}
 	p.Scopes = []string{"DomainApi", "openid", "sec", "Read"}
-	f.appScope = p.Scopes
-	rep = Run(context.Background(), p, f.secret, fresh(), nil)
+	f.AppScope = p.Scopes
+	rep = Run(context.Background(), p, f.Secret, fresh(), nil)
 	for _, c := range []string{TokScopeLegacy, TokScopeUserOnly, TokScopeInternal, TokScopeUnknown} {
 		if !hasCode(rep, c) {
 			t.Errorf("missing %s in %v", c, codes(rep, StepToken))
@@ -144,14 +153,14 @@ func TestRunScopes(t *testing.T) {
 }
 
 func TestRunCache(t *testing.T) {
-	f := newFakeERP(t)
+	f := newERP(t)
 	cache := NewTokenCache()
 	now := time.Now()
 	clock := func() time.Time { return now }
-	opts := Options{Cache: cache, Now: clock, SkipAPI: true}
+	opts := Options{Cache: cache, Now: clock, Mode: NoAPI}
 	p := f.profile()
-	r1 := Run(context.Background(), p, f.secret, opts, nil)
-	r2 := Run(context.Background(), p, f.secret, opts, nil)
+	r1 := Run(context.Background(), p, f.Secret, opts, nil)
+	r2 := Run(context.Background(), p, f.Secret, opts, nil)
 	if f.calls() != 1 || !hasCode(r2, TokFromCache) || !r2.Token.FromCache || r2.Access.Reveal() != r1.Access.Reveal() {
 		t.Fatalf("second run should reuse: calls %d codes %v", f.calls(), codes(r2, StepToken))
 	}
@@ -162,33 +171,33 @@ func TestRunCache(t *testing.T) {
 	Run(context.Background(), p, "other-secret", opts, nil)
 	p2 := p
 	p2.Scopes = []string{"read"}
-	Run(context.Background(), p2, f.secret, opts, nil)
+	Run(context.Background(), p2, f.Secret, opts, nil)
 	if f.calls() != 3 {
 		t.Errorf("secret and scope changes must bypass the cache: %d calls", f.calls())
 	}
 	// Fresh bypasses; expiry within 60 s drops.
 	opts.Fresh = true
-	Run(context.Background(), p, f.secret, opts, nil)
+	Run(context.Background(), p, f.Secret, opts, nil)
 	opts.Fresh = false
 	now = now.Add(time.Hour - 59*time.Second)
-	r := Run(context.Background(), p, f.secret, opts, nil)
+	r := Run(context.Background(), p, f.Secret, opts, nil)
 	if f.calls() != 5 || hasCode(r, TokFromCache) {
 		t.Errorf("fresh/expiry: %d calls", f.calls())
 	}
 	if cache.Len() == 0 {
 		t.Error("cache empty")
 	}
-	cache.DropClient("PK")
+	cache.DropClient(hostile.ClientID)
 	if cache.Len() != 0 {
 		t.Error("DropClient")
 	}
 }
 
 func TestRunDefaultCache(t *testing.T) {
-	f := newFakeERP(t)
+	f := newERP(t)
 	DefaultCache().Clear()
-	Run(context.Background(), f.profile(), f.secret, Options{SkipAPI: true}, nil)
-	Run(context.Background(), f.profile(), f.secret, Options{SkipAPI: true}, nil)
+	Run(context.Background(), f.profile(), f.Secret, Options{Mode: NoAPI}, nil)
+	Run(context.Background(), f.profile(), f.Secret, Options{Mode: NoAPI}, nil)
 	if f.calls() != 1 {
 		t.Errorf("nil Options.Cache must use the default cache: %d calls", f.calls())
 	}
@@ -232,9 +241,9 @@ func TestRunTokenErrors(t *testing.T) {
 		}, TokBadResponse, "cannot parse json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFakeERP(t)
-			f.tokenHandler = tc.handler
-			rep := Run(context.Background(), f.profile(), f.secret, fresh(), nil)
+			f := newERP(t)
+			f.Token = tc.handler
+			rep := Run(context.Background(), f.profile(), f.Secret, fresh(), nil)
 			fd := finding(rep, tc.code)
 			if fd == nil || !strings.Contains(fd.Message, tc.msg) || rep.Verdict != Fail {
 				t.Fatalf("want %s with %q, got %v / %+v", tc.code, tc.msg, codes(rep, StepToken), fd)
@@ -247,8 +256,8 @@ func TestRunTokenErrors(t *testing.T) {
 }
 
 func TestRunTokenOnly(t *testing.T) {
-	f := newFakeERP(t)
-	rep := Run(context.Background(), f.profile(), f.secret, Options{TokenOnly: true, Fresh: true, Cache: NewTokenCache()}, nil)
+	f := newERP(t)
+	rep := Run(context.Background(), f.profile(), f.Secret, Options{Mode: TokenOnly, Fresh: true, Cache: NewTokenCache()}, nil)
 	var kinds []string
 	for _, s := range rep.Steps {
 		kinds = append(kinds, string(s.Kind))
@@ -256,8 +265,11 @@ func TestRunTokenOnly(t *testing.T) {
 	if strings.Join(kinds, ",") != "discovery,token,inspect" || rep.Access == nil || rep.Verdict != Pass {
 		t.Fatalf("%v %s", kinds, rep.Verdict)
 	}
-	f.secret = "changed"
-	rep = Run(context.Background(), f.profile(), "wrong", Options{TokenOnly: true, Fresh: true, Cache: NewTokenCache()}, nil)
+	if rep.Session.State != SessionNone || !strings.Contains(rep.Session.Summary, "asked for a token only and made no API call") {
+		t.Errorf("token-only session: %+v", rep.Session)
+	}
+	f.Secret = "changed"
+	rep = Run(context.Background(), f.profile(), "wrong", Options{Mode: TokenOnly, Fresh: true, Cache: NewTokenCache()}, nil)
 	kinds = nil
 	for _, s := range rep.Steps {
 		kinds = append(kinds, string(s.Kind)+"="+string(s.Verdict))
@@ -268,23 +280,23 @@ func TestRunTokenOnly(t *testing.T) {
 }
 
 func TestRejectedTokenLeavesTheCache(t *testing.T) {
-	f := newFakeERP(t)
+	f := newERP(t)
 	cache := NewTokenCache()
 	opts := Options{Cache: cache}
 	p := onlyCall(f.profile(), "/api/domain/odata/X")
-	Run(context.Background(), p, f.secret, opts, nil)
+	Run(context.Background(), p, f.Secret, opts, nil)
 	if cache.Len() != 1 {
 		t.Fatal("token not cached")
 	}
-	f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+	f.API = func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="The token expired"`)
 		w.WriteHeader(401)
 	}
-	rep := Run(context.Background(), p, f.secret, opts, nil)
+	rep := Run(context.Background(), p, f.Secret, opts, nil)
 	if !hasCode(rep, TokFromCache) || !hasCode(rep, APITokenExpired) || cache.Len() != 0 {
 		t.Fatalf("%v, %d cached", codes(rep, ""), cache.Len())
 	}
-	Run(context.Background(), p, f.secret, opts, nil)
+	Run(context.Background(), p, f.Secret, opts, nil)
 	if f.calls() != 2 {
 		t.Errorf("after a refused token the next run must ask for a new one: %d token calls", f.calls())
 	}

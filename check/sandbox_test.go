@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -111,7 +112,7 @@ func TestSandboxScenarios(t *testing.T) {
 			if c == nil || c.ClientID != sc.ClientID || c.SystemUser != sc.SystemUser || c.Issuer != sc.Authority || !c.Verified() || c.Database == "" {
 				t.Fatalf("claims %+v", c)
 			}
-			if !contains(c.Audiences, "DomainAPI") {
+			if !slices.Contains(c.Audiences, "DomainAPI") {
 				t.Errorf("audiences %v", c.Audiences)
 			}
 		})

@@ -117,14 +117,15 @@ func TestCompareSecretHashAgainstRealTools(t *testing.T) {
 		}
 	}
 	const secret = "Real-Tool-Secret-42"
-	sh := func(script string) string {
+	sh := func(t *testing.T, script string) string {
+		t.Helper()
 		out, err := exec.Command("sh", "-c", script).Output()
 		if err != nil {
 			t.Fatalf("%s: %v", script, err)
 		}
 		return strings.TrimSpace(string(out))
 	}
-	if got := sh("printf %s '" + secret + "' | openssl dgst -sha256 -binary | base64"); CompareSecretHash(secret, got).State != SecretHashMatch {
+	if got := sh(t, "printf %s '"+secret+"' | openssl dgst -sha256 -binary | base64"); CompareSecretHash(secret, got).State != SecretHashMatch {
 		t.Fatalf("the documented command does not match: %s", got)
 	}
 	for _, tc := range []struct{ script, code string }{
@@ -134,10 +135,12 @@ func TestCompareSecretHashAgainstRealTools(t *testing.T) {
 		{"echo '" + secret + "' | sha256sum | cut -d' ' -f1", "hex_trailing_newline"},
 		{"printf %s '" + secret + "' | openssl dgst -sha256 | base64 -w0", "base64_of_hex"},
 	} {
-		stored := sh(tc.script)
-		if c := CompareSecretHash(secret, stored); c.Slip == nil || c.Slip.Code != tc.code {
-			t.Errorf("%s -> %q: %+v, want %s", tc.script, stored, c, tc.code)
-		}
+		t.Run(tc.code, func(t *testing.T) {
+			stored := sh(t, tc.script)
+			if c := CompareSecretHash(secret, stored); c.Slip == nil || c.Slip.Code != tc.code {
+				t.Errorf("%s -> %q: %+v, want %s", tc.script, stored, c, tc.code)
+			}
+		})
 	}
 }
 
@@ -171,7 +174,8 @@ func TestNewClientSecret(t *testing.T) {
 // healthy app's token names its slip; the rotated secret is "another secret".
 func TestSecretHashRowFromSandbox(t *testing.T) {
 	s, hp, rep := healthyToken(t)
-	read := func(name string) (*TrustedAppRecord, string) {
+	read := func(t *testing.T, name string) (*TrustedAppRecord, string) {
+		t.Helper()
 		sc, ok := s.Scenario(name)
 		if !ok {
 			t.Fatalf("no scenario %s", name)
@@ -195,23 +199,24 @@ func TestSecretHashRowFromSandbox(t *testing.T) {
 		{"secret-hex", RecordBad, "hex", "hex instead of base64"},
 		{"rotated-secret", RecordBad, "", "the secret was rotated"},
 	} {
-		rec, secret := read(tc.scenario)
-		row, cmp := SecretHashRow(rec, secret)
-		if row.Field != "ApplicationSecretHash" || row.State != tc.state || cmp == nil || !strings.Contains(row.Note, tc.note) || row.Want != ApplicationSecretHash(secret) {
-			t.Errorf("%s: row %+v, comparison %+v", tc.scenario, row, cmp)
-			continue
-		}
-		if got := ""; cmp.Slip != nil {
-			got = cmp.Slip.Code
-			if got != tc.code {
-				t.Errorf("%s: slip %s, want %s", tc.scenario, got, tc.code)
+		t.Run(tc.scenario, func(t *testing.T) {
+			rec, secret := read(t, tc.scenario)
+			row, cmp := SecretHashRow(rec, secret)
+			if row.Field != "ApplicationSecretHash" || row.State != tc.state || cmp == nil || !strings.Contains(row.Note, tc.note) || row.Want != ApplicationSecretHash(secret) {
+				t.Fatalf("%s: row %+v, comparison %+v", tc.scenario, row, cmp)
 			}
-		} else if tc.code != "" {
-			t.Errorf("%s: no slip named, want %s", tc.scenario, tc.code)
-		}
-		if strings.Contains(row.Actual+row.Want+row.Note, secret) {
-			t.Errorf("%s: the secret is in the row: %+v", tc.scenario, row)
-		}
+			if got := ""; cmp.Slip != nil {
+				got = cmp.Slip.Code
+				if got != tc.code {
+					t.Errorf("%s: slip %s, want %s", tc.scenario, got, tc.code)
+				}
+			} else if tc.code != "" {
+				t.Errorf("%s: no slip named, want %s", tc.scenario, tc.code)
+			}
+			if strings.Contains(row.Actual+row.Want+row.Note, secret) {
+				t.Errorf("%s: the secret is in the row: %+v", tc.scenario, row)
+			}
+		})
 	}
 
 	// Not read: the row shows the hash the record must hold, ready to copy.
@@ -220,7 +225,7 @@ func TestSecretHashRowFromSandbox(t *testing.T) {
 		t.Errorf("unread row %+v", row)
 	}
 	// No secret known: nothing to compare, and nothing pretends to be a hash.
-	rec, _ := read("healthy")
+	rec, _ := read(t, "healthy")
 	row, cmp = SecretHashRow(rec, "")
 	if row.State != RecordUnknown || cmp != nil || row.Actual != *rec.ApplicationSecretHash || !strings.Contains(row.Note, "holds no secret") {
 		t.Errorf("no-secret row %+v", row)

@@ -125,8 +125,11 @@ func (sc *SessionCost) summary(o Options) string {
 	switch sc.State {
 	case SessionNone:
 		s = "No ERP.net session was opened: no API call reached the instance, so no licence slot was used."
-		if o.SkipAPI {
+		switch o.Mode {
+		case NoAPI:
 			s = "No ERP.net session was opened: the run made no API call (--no-api), so it used no licence slot."
+		case TokenOnly:
+			s = "No ERP.net session was opened: the run asked for a token only and made no API call, so it used no licence slot."
 		}
 	case SessionOpened:
 		s = fmt.Sprintf("This run opened a new ERP.net session at %s (the token's first API call); it may hold one licence slot until %s (20 minutes after its last call), and at most until %s (1 hour after it opened).",

@@ -12,17 +12,20 @@ func TestNarrowestScope(t *testing.T) {
 	patch := profiles.APICall{Method: "patch", Path: "/api/domain/odata/Crm_Sales_Customers(1)"}
 	post := profiles.APICall{Method: "POST", Path: "/api/domain/odata/Crm_Sales_Customers"}
 	for _, tc := range []struct {
+		name  string
 		calls []profiles.APICall
 		scope string
 	}{
-		{nil, "read"},
-		{[]profiles.APICall{get, {Method: "HEAD", Path: "/x"}}, "read"},
-		{[]profiles.APICall{patch, post}, "update"},
-		{[]profiles.APICall{get, patch}, "read update"},
+		{"no calls", nil, "read"},
+		{"reads only", []profiles.APICall{get, {Method: "HEAD", Path: "/x"}}, "read"},
+		{"writes only", []profiles.APICall{patch, post}, "update"},
+		{"reads and writes", []profiles.APICall{get, patch}, "read update"},
 	} {
-		if got, why := NarrowestScope(tc.calls); got != tc.scope || why == "" {
-			t.Errorf("%v: %q (%s), want %q", tc.calls, got, why, tc.scope)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if got, why := NarrowestScope(tc.calls); got != tc.scope || why == "" {
+				t.Errorf("%v: %q (%s), want %q", tc.calls, got, why, tc.scope)
+			}
+		})
 	}
 }
 

@@ -11,14 +11,14 @@ import (
 // TestSlowTokenEndpoint: a token endpoint over its limit is a warning that states the
 // time and the limit, on the token step, with the other steps untouched.
 func TestSlowTokenEndpoint(t *testing.T) {
-	f := newFakeERP(t)
-	f.tokenHandler = func(w http.ResponseWriter, r *http.Request) {
+	f := newERP(t)
+	f.Token = func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(300 * time.Millisecond)
-		f.defaultToken(w, r)
+		f.GrantToken(w, r)
 	}
 	opts := fresh()
 	opts.Slow = SlowLimits{Identity: 200 * time.Millisecond, API: 10 * time.Second}
-	rep := Run(context.Background(), f.profile(), f.secret, opts, nil)
+	rep := Run(context.Background(), f.profile(), f.Secret, opts, nil)
 	st := stepOf(rep, StepToken)
 	fd := finding(rep, NetSlow)
 	if fd == nil || st.Verdict != Warn || rep.Verdict != Warn {
@@ -38,8 +38,8 @@ func TestSlowTokenEndpoint(t *testing.T) {
 // TestSlowShareOfTimeout: an API call that takes more than half of the per-call
 // timeout is slow even under the API limit.
 func TestSlowShareOfTimeout(t *testing.T) {
-	f := newFakeERP(t)
-	f.apiHandler = func(w http.ResponseWriter, r *http.Request) {
+	f := newERP(t)
+	f.API = func(w http.ResponseWriter, r *http.Request) {
 		if strings.Contains(r.URL.Path, "Customers") {
 			time.Sleep(650 * time.Millisecond)
 		}
@@ -48,7 +48,7 @@ func TestSlowShareOfTimeout(t *testing.T) {
 	opts := fresh()
 	opts.Timeout = time.Second
 	opts.Slow = SlowLimits{Identity: 10 * time.Second, API: 10 * time.Second}
-	rep := Run(context.Background(), f.profile(), f.secret, opts, nil)
+	rep := Run(context.Background(), f.profile(), f.Secret, opts, nil)
 	var slow []string
 	for _, s := range rep.Steps {
 		if hasCodeIn(s, NetSlow) {
@@ -68,8 +68,8 @@ func TestSlowShareOfTimeout(t *testing.T) {
 // A request that got no answer in time is net.timeout, never also net.slow; a fast
 // run has no slow finding at all.
 func TestSlowNotForTimeoutsOrFastRuns(t *testing.T) {
-	f := newFakeERP(t)
-	f.tokenHandler = func(w http.ResponseWriter, r *http.Request) {
+	f := newERP(t)
+	f.Token = func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-time.After(3 * time.Second):
 		case <-r.Context().Done():
@@ -77,12 +77,12 @@ func TestSlowNotForTimeoutsOrFastRuns(t *testing.T) {
 	}
 	opts := fresh()
 	opts.Timeout = 300 * time.Millisecond
-	rep := Run(context.Background(), f.profile(), f.secret, opts, nil)
+	rep := Run(context.Background(), f.profile(), f.Secret, opts, nil)
 	if !hasCode(rep, NetTimeout) || hasCode(rep, NetSlow) {
 		t.Errorf("timed-out token request: %v", codes(rep, ""))
 	}
-	g := newFakeERP(t)
-	if rep := Run(context.Background(), g.profile(), g.secret, fresh(), nil); hasCode(rep, NetSlow) {
+	g := newERP(t)
+	if rep := Run(context.Background(), g.profile(), g.Secret, fresh(), nil); hasCode(rep, NetSlow) {
 		t.Errorf("a fast run: %v", codes(rep, ""))
 	}
 }

@@ -211,7 +211,7 @@ func (d *Desk) readerToken(ctx context.Context, r *Run, opts check.Options) stri
 	case err != nil:
 		return "The keychain did not give the secret of “" + name + "” (" + err.Error() + "): unlock it and read again."
 	}
-	opts.TokenOnly = true
+	opts.Mode = check.TokenOnly
 	rep := d.deps.Run(ctx, r.Profile, secret, opts, func(check.Step) {})
 	secret = ""
 	if d.deps.History != nil {

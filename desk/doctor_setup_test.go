@@ -145,7 +145,7 @@ func TestReadRecordWith(t *testing.T) {
 	now := t0
 	runs := func(_ context.Context, p profiles.Profile, s string, o check.Options, on func(check.Step)) check.Report {
 		mu.Lock()
-		if o.TokenOnly {
+		if o.Mode == check.TokenOnly {
 			tokenOnly = append(tokenOnly, p.Name+":"+s)
 		}
 		mu.Unlock()

@@ -12,6 +12,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -260,3 +261,13 @@ func (s *syncBuffer) String() string {
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func newLogger(w io.Writer) *log.Logger { return log.New(w, "", 0) }
+
+func bearerDesc(r apiResult) string { return r.header.Get("WWW-Authenticate") }
+
+func strconvInts(a []int) string {
+	var s []string
+	for _, n := range a {
+		s = append(s, strconv.Itoa(n))
+	}
+	return strings.Join(s, " ")
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"trustedapp-tester/check"
 	"trustedapp-tester/internal/version"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
@@ -302,14 +303,14 @@ func TestCommandsParseIntoOptions(t *testing.T) {
 	if err != nil || len(c.names) != 1 || c.names[0] != "Acme" || !c.noAPI || c.callTimeout.String() != "1.5s" || c.store != "/nonexistent/p.json" {
 		t.Errorf("check: %v %+v", err, c)
 	}
-	if opts := c.runOptions(upToToken); !opts.SkipAPI || opts.TokenOnly || opts.Timeout != c.callTimeout {
+	if opts := c.runOptions(upToToken); opts.Mode != check.NoAPI || opts.Timeout != c.callTimeout {
 		t.Errorf("check --no-api runs with %+v", opts)
 	}
 	tk, err := parseToken(e("--instance", "https://a.example", "--client-id", "x", "--fresh"))
 	if err != nil || !tk.set["instance"] || !tk.fresh || len(tk.names) != 0 {
 		t.Errorf("token: %v %+v", err, tk)
 	}
-	if opts := tk.runOptions(tokenOnly); !opts.TokenOnly || opts.SkipAPI || !opts.Fresh {
+	if opts := tk.runOptions(tokenOnly); opts.Mode != check.TokenOnly || !opts.Fresh {
 		t.Errorf("token runs with %+v", opts)
 	}
 	rm, err := parseRm(e("--sandbox"))

@@ -91,16 +91,19 @@ func (o *targetOptions) runOptions(r reach) check.Options {
 	opts := check.Options{Fresh: o.fresh, Timeout: o.callTimeout, Cache: newTokenCache()}
 	switch r {
 	case upToToken:
-		opts.SkipAPI = true
+		opts.Mode = check.NoAPI
 	case tokenOnly:
-		opts.TokenOnly = true
+		opts.Mode = check.TokenOnly
 	}
 	return opts
 }
 
-// skipCalls makes a run skip its API calls, each reported as a skipped step for why.
+// skipCalls makes a run skip its API calls, each reported as a skipped step for why;
+// a run that leaves its calls out already (--no-api) stays as it is.
 func skipCalls(opts check.Options, why string) check.Options {
-	opts.SkipAPIBecause = why
+	if opts.Mode == check.AllSteps {
+		opts.Mode = check.CallsSkipped(why)
+	}
 	return opts
 }
 

@@ -1,8 +1,9 @@
-// Package hostile holds the servers the test suites attack our own code with: an
-// ERP.net look-alike whose every answer a test can turn hostile (echoing the secret in
-// every encoding, naming a token endpoint on another host, redirecting, writing
-// terminal escapes into its error texts, sending more than the body cap), and a thief
-// that records what reached it. They bind to 127.0.0.1 only and are for tests: no
+// Package hostile holds the servers the test suites run our own code against: the
+// one ERP.net look-alike of the tests (the engine's, the CLI's, the app's), whose every
+// answer a test can change or turn hostile (echoing the secret in every encoding,
+// naming a token endpoint on another host, redirecting, writing terminal escapes into
+// its error texts, sending more than the body cap), a thief that records what reached
+// it, and a tunnelling proxy. They bind to 127.0.0.1 only and are for tests: no
 // program of ours imports this package.
 package hostile
 
@@ -25,6 +26,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -44,22 +46,43 @@ const ClientID = "com.hostile/app"
 
 var key = tokentest.NewRSA("H1")
 
+// SigningKey is the key every Instance signs its tokens with and publishes in its
+// JWKS: a test signs a token of its own with it to have one that verifies.
+func SigningKey() *tokentest.Key { return key }
+
 // Instance is an ERP.net look-alike: /tools/ver, standardmodel, auto-discovery, the
 // OpenID configuration with its JWKS, the token endpoint (client_secret_post and
 // client_secret_basic) and the Domain API. Each part answers like ERP.net until a test
-// sets its hook. Set hooks before the first request.
+// sets its hook. Set hooks and settings while no request is in flight (before a run,
+// or between two).
 type Instance struct {
 	URL    string // the instance root
 	Secret string // the client secret the token endpoint accepts
+	// AppScope is the Trusted App's Scope field (New sets read update): a token
+	// request without a scope gets all of it, one asking for any other scope gets
+	// invalid_scope, as ERP.net answers.
+	AppScope []string
+	// BasicOnly makes the token endpoint accept the credentials only in a Basic header
+	// (client_secret_basic); sent as form fields they get invalid_client.
+	BasicOnly bool
 
 	// Hooks: nil means the ERP.net answer.
-	AutoDiscovery http.HandlerFunc
-	Discovery     func(root string) map[string]any // the OpenID configuration document
-	JWKS          http.HandlerFunc
-	Token         http.HandlerFunc            // the whole token endpoint
-	Claims        func(claims map[string]any) // changes the claims of issued tokens
-	TokenExtra    map[string]any              // extra fields in a token response
-	API           http.HandlerFunc            // everything under /api/domain/ except standardmodel
+	Ver           http.HandlerFunc // /tools/ver
+	StandardModel http.HandlerFunc // /api/domain/standardmodel
+	AutoDiscovery http.HandlerFunc // /tools/auto-discovery
+	// OpenIDConfig is the whole OpenID configuration endpoint (an answer that is not
+	// a document: a 404, an HTML page, a redirect); Discovery changes only the
+	// document.
+	OpenIDConfig http.HandlerFunc
+	Discovery    func(root string) map[string]any // the OpenID configuration document
+	JWKS         http.HandlerFunc
+	Token        http.HandlerFunc            // the whole token endpoint
+	Claims       func(claims map[string]any) // changes the claims of issued tokens
+	TokenExtra   map[string]any              // extra fields in a token response
+	API          http.HandlerFunc            // everything under /api/domain/ except standardmodel
+	// Other answers every path the instance does not serve (an older instance's
+	// /sys/auto-discovery, a site of its own); nil: 404.
+	Other http.HandlerFunc
 
 	srv    *httptest.Server
 	caFile string
@@ -150,7 +173,7 @@ func NewTLSFor(t testing.TB, secret string, dnsNames ...string) *Instance {
 
 func start(t testing.TB, secret string, useTLS bool, cert *tls.Certificate) *Instance {
 	t.Helper()
-	in := &Instance{Secret: secret}
+	in := &Instance{Secret: secret, AppScope: []string{"read", "update"}}
 	var tc *tls.Config
 	if cert != nil {
 		tc = &tls.Config{Certificates: []tls.Certificate{*cert}}
@@ -210,57 +233,56 @@ func DefaultDiscovery(root string) map[string]any {
 	}
 }
 
-func (in *Instance) mux() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/tools/ver", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "26.2.0.76") })
-	mux.HandleFunc("/api/domain/standardmodel", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"EntitySets":[]}`)
-	})
-	mux.HandleFunc("/tools/auto-discovery", func(w http.ResponseWriter, r *http.Request) {
-		if in.AutoDiscovery != nil {
-			in.AutoDiscovery(w, r)
+// hooked serves with the hook *hook when a test has set it, else with def. It reads
+// the hook on each request, so a test may set it between runs.
+func hooked(hook *http.HandlerFunc, def http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if h := *hook; h != nil {
+			h(w, r)
 			return
 		}
+		def(w, r)
+	}
+}
+
+func (in *Instance) mux() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", hooked(&in.Other, http.NotFound))
+	mux.HandleFunc("/tools/ver", hooked(&in.Ver, func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "26.2.0.76") }))
+	mux.HandleFunc("/api/domain/standardmodel", hooked(&in.StandardModel, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"EntitySets":[]}`)
+	}))
+	mux.HandleFunc("/tools/auto-discovery", hooked(&in.AutoDiscovery, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, AutoDiscoveryDoc(in.URL, "Working", ""))
-	})
-	mux.HandleFunc("/id/.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+	}))
+	mux.HandleFunc("/id/.well-known/openid-configuration", hooked(&in.OpenIDConfig, func(w http.ResponseWriter, r *http.Request) {
 		doc := DefaultDiscovery(in.URL)
 		if in.Discovery != nil {
 			doc = in.Discovery(in.URL)
 		}
 		writeJSON(w, 200, doc)
-	})
-	mux.HandleFunc("/id/.well-known/openid-configuration/jwks", func(w http.ResponseWriter, r *http.Request) {
-		if in.JWKS != nil {
-			in.JWKS(w, r)
-			return
-		}
+	}))
+	mux.HandleFunc("/id/.well-known/openid-configuration/jwks", hooked(&in.JWKS, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(tokentest.JWKS(key))
-	})
+	}))
+	token := hooked(&in.Token, in.GrantToken)
 	mux.HandleFunc("/id/connect/token", func(w http.ResponseWriter, r *http.Request) {
 		in.mu.Lock()
 		in.tokens++
 		in.mu.Unlock()
-		if in.Token != nil {
-			in.Token(w, r)
-			return
-		}
-		in.GrantToken(w, r)
+		token(w, r)
 	})
-	mux.HandleFunc("/api/domain/", func(w http.ResponseWriter, r *http.Request) {
-		if in.API != nil {
-			in.API(w, r)
-			return
-		}
-		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+	mux.HandleFunc("/api/domain/", hooked(&in.API, func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ey") {
+			// ERP.net's tokens are JWTs: no other bearer token is accepted.
 			w.Header().Set("WWW-Authenticate", "Bearer")
 			w.WriteHeader(401)
 			return
 		}
 		writeJSON(w, 200, map[string]any{"value": []any{}})
-	})
+	}))
 	return mux
 }
 
@@ -284,21 +306,33 @@ func Credentials(r *http.Request) (id, secret string) {
 	return r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 }
 
-// GrantToken is the ERP.net token endpoint: invalid_client for wrong credentials, else
-// a signed one-hour token for ClientID's System User with the requested scopes.
+// GrantToken is the ERP.net token endpoint: invalid_client for wrong credentials (or
+// form fields to a BasicOnly app), invalid_scope for a scope outside AppScope, else a
+// signed one-hour token for ClientID's System User with the requested scopes (all of
+// AppScope when none is requested). Every token differs (its jti).
 func (in *Instance) GrantToken(w http.ResponseWriter, r *http.Request) {
 	id, sec := Credentials(r)
-	if id != ClientID || sec != in.Secret {
+	_, _, basic := r.BasicAuth()
+	if id != ClientID || sec != in.Secret || in.BasicOnly && !basic {
 		writeJSON(w, 400, map[string]any{"error": "invalid_client"})
 		return
 	}
 	scope := strings.Fields(r.PostForm.Get("scope"))
 	if len(scope) == 0 {
-		scope = []string{"read", "update"}
+		scope = append([]string{}, in.AppScope...)
+	}
+	for _, s := range scope {
+		if !slices.Contains(in.AppScope, s) {
+			writeJSON(w, 400, map[string]any{"error": "invalid_scope", "error_description": "Invalid scope: " + s})
+			return
+		}
 	}
 	c := tokentest.ERPNetClaims(in.Authority(), time.Now().Unix())
 	c["client_id"] = ClientID
 	c["scope"] = scope
+	in.mu.Lock()
+	c["jti"] = fmt.Sprintf("%032X", in.tokens)
+	in.mu.Unlock()
 	if in.Claims != nil {
 		in.Claims(c)
 	}
