@@ -175,37 +175,6 @@ func TestCustomCallCancels(t *testing.T) {
 	}
 }
 
-// A record read can be cancelled the same way; selecting another profile cancels it
-// too, since its answer would be for a screen no longer shown.
-func TestRecordReadCancels(t *testing.T) {
-	srv := stalling(t)
-	d, _ := newDesk(t, Deps{Run: tokenRun(t0.Add(time.Hour))}, profile("A", srv.URL), profile("B", srv.URL))
-	d.Select("A")
-	run(t, d)
-	srcs := d.RecordSources("A")
-	if len(srcs) != 1 || !srcs[0].Own {
-		t.Fatalf("sources %+v", srcs)
-	}
-	for _, how := range []string{"cancel", "select another profile"} {
-		var op *Op
-		got := make(chan RecordRead, 1)
-		d.ReadRecord("A", d.RunOf("A"), srcs[0], func(o *Op) { op = o }, func(res RecordRead) { got <- res })
-		if op == nil {
-			t.Fatal("no read started")
-		}
-		if how == "cancel" {
-			op.Cancel()
-		} else {
-			d.Select("B")
-		}
-		if res := await(t, got); !res.Cancelled || res.Op != op.ID {
-			t.Errorf("%s: result %+v", how, res)
-		}
-		d.Select("A")
-	}
-	settle(d)
-}
-
 // A new run of the profile cancels what used the old run's token, and says whose
 // result it is: the run's ID, which the screens compare with the run they show.
 func TestNewRunCancelsTheOldRunsCall(t *testing.T) {

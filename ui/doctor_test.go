@@ -180,7 +180,7 @@ func TestRecordHashToCopyWithoutARecord(t *testing.T) {
 }
 
 // The Record tab with fakes: an answer to a comparison the tab moved on from is
-// dropped; Guidance's reader is chosen in "Read with" and read with ReadRecordWith.
+// dropped; Guidance's reader is chosen in "Read with" and read with.
 func TestRecordTabHashAndReaders(t *testing.T) {
 	test.NewTempApp(t)
 	sh := &fakeShell{}
@@ -219,7 +219,7 @@ func TestRecordTabHashAndReaders(t *testing.T) {
 	}
 	hash := check.ApplicationSecretHash("old")
 	readerRun := finishedRun(7, profiles.Profile{Name: "Reader two"})
-	dk.done(desk.RecordRead{Op: desk.OpID(dk.reads), Source: desk.RecordSource{Run: readerRun},
+	dk.done(desk.RecordRead{Op: desk.OpID(dk.reads), Reader: desk.RecordReader{Name: "Reader two", Run: readerRun},
 		Result:     check.RecordResult{Record: &check.TrustedAppRecord{ApplicationURI: other.ClientID, ApplicationSecretHash: &hash}},
 		SecretHash: desk.SecretHash{Name: "Other", Hash: "H=", Row: check.RecordCheck{Field: "ApplicationSecretHash", Actual: hash, Want: "H=", State: check.RecordBad, Note: "another secret"}}})
 	if rt.checks[0].Field != "ApplicationSecretHash" || !strings.Contains(sh.status, "the token of “Reader two” (System User svc-import)") {
@@ -270,7 +270,9 @@ func (f *fakeGuidanceDesk) LeastPrivilege(p profiles.Profile, r check.Report, re
 // window to read with it.
 func TestGuidanceReadOffer(t *testing.T) {
 	test.NewTempApp(t)
-	sh, dk := &fakeGuidanceShell{}, &fakeGuidanceDesk{}
+	// The profile's own token is no offer: it is the one refused.
+	own := desk.RecordReader{Name: "Nightly import", Own: true, Run: finishedRun(2, acme())}
+	sh, dk := &fakeGuidanceShell{}, &fakeGuidanceDesk{readers: []desk.RecordReader{own}}
 	g := newGuidanceTab(sh, dk)
 	g.set(acme(), invalidClientReport())
 	got := texts(g.list)
@@ -282,7 +284,7 @@ func TestGuidanceReadOffer(t *testing.T) {
 		t.Errorf("tabs %v", sh.tabs)
 	}
 
-	dk.readers = []desk.RecordReader{{Name: "Inspector", Run: finishedRun(3, profiles.Profile{Name: "Inspector"})}, {Name: "Untested"}}
+	dk.readers = []desk.RecordReader{own, {Name: "Inspector", Run: finishedRun(3, profiles.Profile{Name: "Inspector"})}, {Name: "Untested"}}
 	g.set(acme(), invalidClientReport())
 	test.Tap(findButton(t, g.list, "Read the record with “Inspector”"))
 	sel := find(g.list, func(o fyne.CanvasObject) bool { _, ok := o.(*widget.Select); return ok }).(*widget.Select)

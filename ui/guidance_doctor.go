@@ -23,7 +23,12 @@ import (
 // tab.
 func (g *guidanceTab) readOffer() fyne.CanvasObject {
 	icon := widget.NewIcon(theme.SearchIcon())
-	readers := g.desk.RecordReaders(g.p.Name)
+	var readers []desk.RecordReader
+	for _, r := range g.desk.RecordReaders(g.p.Name) {
+		if !r.Own {
+			readers = append(readers, r)
+		}
+	}
 	if len(readers) == 0 {
 		text := wrapLabel("Which field is wrong? ERP.net's answer cannot tell, the Trusted App record can. No other profile on " + g.p.Host() +
 			" has a token to read it with: add or test a profile whose System User may read Trusted Applications, then read the record in the Record tab. " +
