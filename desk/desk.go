@@ -136,8 +136,10 @@ func (d *Desk) Explain(code string, evidence map[string]string) guide.Explanatio
 	return d.deps.Explain(code, evidence)
 }
 
-// Secrets is the keychain the session uses (where the editor says secrets are kept).
-func (d *Desk) Secrets() *Secrets { return d.deps.Secrets }
+// Keychain is where the session keeps client secrets, for the screens to say so (the
+// editor, About, the dialogs of a secret that could not be read). The keychain itself
+// stays in the desk.
+func (d *Desk) Keychain() KeychainState { return d.deps.Secrets.State() }
 
 // Wait blocks until every background operation started so far has finished (tests,
 // shutdown).

@@ -133,7 +133,7 @@ func profile(name, url string) profiles.Profile {
 // run tests the selected profile and waits for it.
 func run(t *testing.T, d *Desk) *Run {
 	t.Helper()
-	if d.StartRun(false, nil) != Started {
+	if d.StartRun(false, nil, nil) != Started {
 		t.Fatal("the run did not start")
 	}
 	settle(d)
@@ -236,9 +236,69 @@ func TestRunWithoutASecret(t *testing.T) {
 	if err := d.deps.Secrets.Delete("A"); err != nil {
 		t.Fatal(err)
 	}
-	d.StartRun(false, nil)
+	d.StartRun(false, nil, nil)
 	settle(d)
 	if len(v.finished) != 1 || v.finished[0].NotStarted != ErrNoSecret || d.Report("A") != nil || d.Running() {
 		t.Fatalf("finished %+v", v.finished)
+	}
+}
+
+// StartRun decides alone whether a run starts and says so: nothing with no profile
+// selected or a run in flight (CanStart says the same beforehand), else began hears
+// what starts before any work does, a sandbox profile from an earlier session
+// starting its sandbox first.
+func TestStartRunAnswers(t *testing.T) {
+	stale := profile("Sandbox: healthy", "http://127.0.0.1:1")
+	stale.Sandbox = true
+	moved := stale
+	moved.InstanceURL = "http://127.0.0.1:2"
+	d, v := newDesk(t, Deps{
+		Run: func(ctx context.Context, p profiles.Profile, s string, o check.Options, on func(check.Step)) check.Report {
+			if p.Name == "A" {
+				<-ctx.Done() // runs until cancelled
+			}
+			return tokenRun(t0.Add(time.Hour))(ctx, p, s, o, on)
+		},
+		Sandbox: func(context.Context) ([]SandboxProfile, error) {
+			return []SandboxProfile{{Profile: moved, Secret: "scenario secret"}}, nil
+		},
+	}, profile("A", "https://acme.my.erp.net"), stale)
+	var heard []Start
+	began := func(s Start) {
+		heard = append(heard, s)
+		if len(v.started) != 0 {
+			t.Errorf("began heard %v after the run started", s)
+		}
+	}
+
+	d.Select("")
+	if c, s := d.CanStart(), d.StartRun(false, nil, began); c != NoProfile || s != NoProfile || len(heard) != 0 || len(v.started) != 0 {
+		t.Fatalf("nothing selected: can %v, start %v, heard %v", c, s, heard)
+	}
+	d.Select("A")
+	if c := d.CanStart(); c != Started {
+		t.Fatalf("can %v", c)
+	}
+	if s := d.StartRun(false, nil, began); s != Started || len(heard) != 1 || heard[0] != Started || len(v.started) != 1 {
+		t.Fatalf("start %v, heard %v, started %v", s, heard, v.started)
+	}
+	if c, s := d.CanStart(), d.StartRun(true, nil, began); c != AlreadyRunning || s != AlreadyRunning || !s.Refused() || len(heard) != 1 || len(v.started) != 1 {
+		t.Fatalf("while running: can %v, start %v, heard %v", c, s, heard)
+	}
+	d.CancelRun()
+	settle(d)
+
+	heard, v.started = nil, nil
+	d.Select("Sandbox: healthy")
+	if c := d.CanStart(); c != StartingSandbox {
+		t.Fatalf("stale sandbox profile: can %v", c)
+	}
+	if s := d.StartRun(false, nil, began); s != StartingSandbox || len(heard) != 1 || heard[0] != StartingSandbox {
+		t.Fatalf("stale sandbox profile: start %v, heard %v", s, heard)
+	}
+	settle(d)
+	r := d.RunOf("Sandbox: healthy")
+	if len(v.setups) != 1 || len(v.started) != 1 || r == nil || r.Profile.InstanceURL != moved.InstanceURL || len(heard) != 1 {
+		t.Fatalf("after the sandbox started: setups %v, runs started %v, run %+v, heard %v", v.setups, v.started, r, heard)
 	}
 }

@@ -262,7 +262,7 @@ func TestProfileExportImportRoundTrip(t *testing.T) {
 	if got, _ := f.store.Get("Nightly import"); got.Notes == "local edit" {
 		t.Error("Replace kept the local profile")
 	}
-	if sec, _ := f.u.desk.Secrets().Get("Nightly import"); sec != "kept-secret" {
+	if sec, _ := f.keychain.Get("Nightly import"); sec != "kept-secret" {
 		t.Errorf("Replace lost the secret: %q", sec)
 	}
 }
@@ -343,7 +343,7 @@ func TestDuplicateRenameDelete(t *testing.T) {
 	if !cp.SecretSetAt.Equal(fixedNow) || cp.ClientID != acme().ClientID {
 		t.Errorf("duplicate = %+v", cp)
 	}
-	if s, _ := u.desk.Secrets().Get(cp.Name); s != "seed-secret-Nightly import" {
+	if s, _ := e.keychain.Get(cp.Name); s != "seed-secret-Nightly import" {
 		t.Errorf("the duplicate's secret = %q, want the original's", s)
 	}
 	if u.desk.Selected() != cp.Name || !strings.Contains(u.status.Text, "Duplicated as “Nightly import copy” with its client secret.") {
@@ -383,10 +383,10 @@ func TestDuplicateRenameDelete(t *testing.T) {
 	if _, err := e.store.Get("Nightly import"); err == nil {
 		t.Error("the old name is still stored")
 	}
-	if s, _ := u.desk.Secrets().Get("Nightly import (Prod)"); s != "seed-secret-Nightly import" {
+	if s, _ := e.keychain.Get("Nightly import (Prod)"); s != "seed-secret-Nightly import" {
 		t.Errorf("secret after rename = %q", s)
 	}
-	if s, _ := u.desk.Secrets().Get("Nightly import"); s != "" {
+	if s, _ := e.keychain.Get("Nightly import"); s != "" {
 		t.Error("the secret stayed under the old name")
 	}
 	if u.desk.Selected() != "Nightly import (Prod)" {
@@ -410,7 +410,7 @@ func TestDuplicateRenameDelete(t *testing.T) {
 	if _, err := e.store.Get("Nightly import (Prod)"); err == nil {
 		t.Fatal("Delete kept the profile")
 	}
-	if s, _ := u.desk.Secrets().Get("Nightly import (Prod)"); s != "" {
+	if s, _ := e.keychain.Get("Nightly import (Prod)"); s != "" {
 		t.Error("Delete kept the secret")
 	}
 	if !strings.Contains(u.status.Text, "Deleted “Nightly import (Prod)”") || u.desk.Selected() == "Nightly import (Prod)" {

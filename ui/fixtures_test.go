@@ -120,6 +120,8 @@ type env struct {
 	u       *UI
 	store   *profiles.Store
 	secrets *profiles.Secrets
+	// keychain is the desk's keychain over secrets (or the one the test gave).
+	keychain *desk.Secrets
 }
 
 func newEnv(t testing.TB, deps Deps, seed ...profiles.Profile) *env {
@@ -157,7 +159,7 @@ func newEnv(t testing.TB, deps Deps, seed ...profiles.Profile) *env {
 	u := New(a, deps)
 	u.Wait()
 	t.Cleanup(func() { u.CancelRun(); u.Wait(); u.Window().Close() })
-	return &env{t: t, app: a, u: u, store: store, secrets: sec}
+	return &env{t: t, app: a, u: u, store: store, secrets: sec, keychain: deps.Secrets}
 }
 
 // userScopes is acme() asking for scopes a service app never gets.

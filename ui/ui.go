@@ -194,10 +194,14 @@ func (u *UI) StartRun() {
 // Production it first says what that costs and asks: the new token's first API call
 // opens a new ERP.net session, which holds one of production's licence slots.
 func (u *UI) StartFreshRun() {
-	p, ok := u.desk.Current()
-	if !ok || u.desk.Running() || u.tool() != nil {
+	if u.tool() != nil {
 		return
 	}
+	if s := u.desk.CanStart(); s.Refused() {
+		u.notStarted(s)
+		return
+	}
+	p, _ := u.desk.Current()
 	if !profiles.IsProduction(p.Environment) {
 		u.startRun(true, nil)
 		return
@@ -227,16 +231,32 @@ func (u *UI) InspectToken(raw string) {
 	u.startRun(false, check.NewAccessToken(raw))
 }
 
+// startRun asks the desk to test the selected profile, unless the editor or a tool
+// screen is open; the desk decides whether a run starts, and the status line says
+// when one cannot.
 func (u *UI) startRun(fresh bool, supplied *check.AccessToken) {
-	p, ok := u.desk.Current()
-	if !ok || u.desk.Running() || u.showing(u.editor.content) || u.tool() != nil {
+	if u.showing(u.editor.content) || u.tool() != nil {
 		return
 	}
-	if u.desk.SandboxGone(p) {
-		// Said before the desk starts it: its goroutines may report back at once.
-		u.setStatus("Starting the sandbox for “" + p.Name + "”…")
+	name := u.desk.Selected()
+	started := u.desk.StartRun(fresh, supplied, func(s desk.Start) {
+		if s == desk.StartingSandbox {
+			// Said before the desk starts it: its goroutines may report back at once.
+			u.setStatus("Starting the sandbox for “" + name + "”…")
+		}
+	})
+	u.notStarted(started)
+}
+
+// notStarted says in the status line why the desk started no run (nothing when s
+// started one).
+func (u *UI) notStarted(s desk.Start) {
+	switch s {
+	case desk.NoProfile:
+		u.setStatus("Select a profile on the left to test it, or add one with New.")
+	case desk.AlreadyRunning:
+		u.setStatus("A test is running: wait for it, or press Cancel (Esc).")
 	}
-	u.desk.StartRun(fresh, supplied)
 }
 
 // CancelRun cancels the run in flight, if any.
@@ -305,7 +325,7 @@ func (u *UI) RunFinished(r *desk.Run) {
 		if errors.Is(err, desk.ErrNoSecret) {
 			u.showMessage("No client secret stored", "The profile “"+r.Profile.Name+"” has no client secret yet. Press Edit, paste the secret the Trusted App was created with, and Save.")
 		} else {
-			u.showError("Could not read the client secret", err, u.desk.Secrets().Fix())
+			u.showError("Could not read the client secret", err, u.desk.Keychain().Fix)
 		}
 		return
 	}
