@@ -49,9 +49,9 @@ import (
 // View is what the Desk tells the window about the session. Every method is called on
 // the UI goroutine.
 type View interface {
-	// ProfilesRead shows the profile list as read from the store and the profile to
-	// show ("" for none: the welcome panel).
-	ProfilesRead(list []profiles.Profile, selected string)
+	// ProfilesRead shows the profile list as read from the store (Desk.Profiles) and
+	// the selected profile (Desk.Current; none: the welcome panel).
+	ProfilesRead()
 	// RunStarted says a run began (its report is empty so far).
 	RunStarted(r *Run)
 	// RunStep shows one finished step of run r.
@@ -259,7 +259,7 @@ func (d *Desk) setProfiles(list []profiles.Profile, want string) {
 		}
 	}
 	d.Select(want)
-	d.view.ProfilesRead(d.profiles, d.selected)
+	d.view.ProfilesRead()
 }
 
 func (d *Desk) tick() { fyne.Do(func() { d.view.Tick(d.deps.Now()) }) }

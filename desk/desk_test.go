@@ -64,10 +64,10 @@ type view struct {
 	setups   []SandboxSetup
 }
 
-func (v *view) ProfilesRead([]profiles.Profile, string) { v.mu.Lock(); v.read++; v.mu.Unlock() }
-func (v *view) RunStarted(r *Run)                       { v.mu.Lock(); v.started = append(v.started, r.ID); v.mu.Unlock() }
-func (v *view) RunStep(*Run, check.Step)                { v.mu.Lock(); v.steps++; v.mu.Unlock() }
-func (v *view) RunFinished(r *Run)                      { v.mu.Lock(); v.finished = append(v.finished, r); v.mu.Unlock() }
+func (v *view) ProfilesRead()            { v.mu.Lock(); v.read++; v.mu.Unlock() }
+func (v *view) RunStarted(r *Run)        { v.mu.Lock(); v.started = append(v.started, r.ID); v.mu.Unlock() }
+func (v *view) RunStep(*Run, check.Step) { v.mu.Lock(); v.steps++; v.mu.Unlock() }
+func (v *view) RunFinished(r *Run)       { v.mu.Lock(); v.finished = append(v.finished, r); v.mu.Unlock() }
 func (v *view) SandboxReady(s SandboxSetup) {
 	v.mu.Lock()
 	v.setups = append(v.setups, s)

@@ -16,6 +16,7 @@ import (
 	"trustedapp-tester/check"
 	"trustedapp-tester/compare"
 	"trustedapp-tester/desk"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
 )
@@ -329,7 +330,7 @@ func (c *compareScreen) update() {
 	}
 	a, b := c.side(0), c.side(1)
 	if err := c.problem(); err != nil {
-		c.cost.SetText(capitalize(err.Error()) + ".")
+		c.cost.SetText(sentence.Capitalize(err.Error()) + ".")
 		c.start.Disable()
 		return
 	}
@@ -362,13 +363,6 @@ func costText(cost desk.CompareCost) string {
 		s += " Both are tagged Production: you are asked first."
 	}
 	return s
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // primary is Compare, or Cancel while fresh runs go (the button and Ctrl+Enter).

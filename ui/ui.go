@@ -12,6 +12,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -44,6 +45,7 @@ type UI struct {
 	right   *fyne.Container // the run view, the editor, the welcome panel or a tool screen
 	content fyne.CanvasObject
 	status  *widget.Label
+	notices []string // the start-up notices so far (Notify)
 
 	// The tool screens (tools.go) and the screen a tool screen replaced.
 	compare   *compareScreen
@@ -276,14 +278,18 @@ func (u *UI) Running() bool { return u.desk.Running() }
 // StartTicker moves the token's expiry countdown every second until ctx ends.
 func (u *UI) StartTicker(ctx context.Context) { u.desk.StartTicker(ctx) }
 
-// Notify shows a start-up notice (a restored store, a missing keychain) in the status
-// line.
-func (u *UI) Notify(s string) { u.setStatus(s) }
+// Notify shows a start-up notice (a restored store, a missing keychain, a history log
+// that could not be opened) in the status line, after the notices before it: none
+// hides another.
+func (u *UI) Notify(s string) {
+	u.notices = append(u.notices, s)
+	u.setStatus(strings.Join(u.notices, "  "))
+}
 
 // The desk.View: what the desk tells the window.
 
 // ProfilesRead implements desk.View.
-func (u *UI) ProfilesRead(list []profiles.Profile, selected string) {
+func (u *UI) ProfilesRead() {
 	u.sidebar.refresh()
 	if u.tool() != nil {
 		return // a tool screen stays; closing it shows the selection as it is then

@@ -38,3 +38,17 @@ func TestStartRunRefusalsSaid(t *testing.T) {
 	u.CancelRun()
 	u.Wait()
 }
+
+// Start-up notices follow each other in the status line: the second does not hide the
+// first.
+func TestStartUpNoticesCombine(t *testing.T) {
+	e := newEnv(t, Deps{})
+	u := e.u
+	first := "The profile store was restored from its backup."
+	second := "The history log could not be opened (permission denied): runs are not logged this session."
+	u.Notify(first)
+	u.Notify(second)
+	if u.status.Text != first+"  "+second {
+		t.Errorf("status %q, want both notices", u.status.Text)
+	}
+}
