@@ -36,7 +36,7 @@ type Run struct {
 	d      *Desk
 	cancel context.CancelFunc
 	// secretHash compares the secret the run used with nothing yet: the hash the record
-	// must hold (doctor_setup.go). Its Name is "" for an inspection (no secret).
+	// must hold (secrethash.go). Its Name is "" for an inspection (no secret).
 	secretHash SecretHash
 	// then, when set, is called once with the finished run (a custom call waiting for
 	// a renewed token).
