@@ -1,7 +1,7 @@
 # Trusted App Tester. The README's two commands are `./run demo` and `./run test`;
 # ./run installs the system packages and then calls these targets.
 GO      ?= go
-TAGS    := migrated_fynedo
+TAGS    := migrated_fynedo no_emoji
 APP     := bin/trustedapp-tester
 CLI     := bin/trustedapp-check
 VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
@@ -14,7 +14,7 @@ export LANG := en_US.UTF-8
 build: app cli
 
 app:
-	$(GO) build -tags $(TAGS) -trimpath -ldflags "$(LDFLAGS)" -o $(APP) .
+	$(GO) build -tags "$(TAGS)" -trimpath -ldflags "$(LDFLAGS)" -o $(APP) .
 
 cli:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(CLI) ./cmd/trustedapp-check
@@ -40,7 +40,7 @@ test-windows-in-ci:
 lint:
 	@files=$$(git ls-files '*.go' 2>/dev/null); [ -n "$$files" ] || files=$$(find . -name '*.go' -not -path './.git/*'); \
 	 bad=$$(gofmt -l $$files); if [ -n "$$bad" ]; then echo "gofmt would change:"; echo "$$bad"; exit 1; fi
-	$(GO) vet -tags $(TAGS) ./...
+	$(GO) vet -tags "$(TAGS)" ./...
 	@# make test-windows runs these packages' tests under Wine, where t.TempDir's cleanup fails.
 	@bad=$$(grep -rln --include='*.go' '\bt\.TempDir()' . | grep -v '^\./ui/' || true); \
 	 if [ -n "$$bad" ]; then echo "use testdir.New(t) (internal/testdir), not t.TempDir(): its cleanup fails under Wine (make test-windows):"; echo "$$bad"; exit 1; fi

@@ -94,6 +94,7 @@ func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	a.Lifecycle().SetOnStarted(func() {
+		releaseStartupMemory()
 		u.StartTicker(ctx)
 		for _, n := range notices {
 			u.Notify(n)

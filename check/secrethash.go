@@ -13,6 +13,8 @@ import (
 	"math/big"
 	"strings"
 	"unicode/utf16"
+
+	"trustedapp-tester/internal/sentence"
 )
 
 // The Trusted App's secret: ERP.net keeps only ApplicationSecretHash, base64 (standard,
@@ -86,7 +88,7 @@ func CompareSecretHash(secret, stored string) SecretHashComparison {
 		if s.Code == "plain_secret" {
 			c.Stored = "" // never echo a secret
 		}
-		c.Message = upperFirst(s.Name) + ". " + s.Fix
+		c.Message = sentence.Capitalize(s.Name) + ". " + s.Fix
 		return c
 	}
 	c.State = SecretHashDifferent
@@ -103,13 +105,6 @@ func CompareSecretHash(secret, stored string) SecretHashComparison {
 func looksLikeSecretHash(s string) bool {
 	b, err := base64.StdEncoding.DecodeString(s)
 	return err == nil && len(b) == sha256.Size && len(s) == 44
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // slipFix is the fix shared by every slip in how the hash was made.

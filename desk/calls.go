@@ -22,11 +22,6 @@ type CallResult struct {
 	NoToken bool
 }
 
-// Renewal says that a custom call waits for a new token: the old one expired Ago ago.
-type Renewal struct {
-	Ago time.Duration
-}
-
 // TokenExpired reports whether run's token has passed its expiry, and how long ago.
 func (d *Desk) TokenExpired(run *Run) (time.Duration, bool) {
 	if run == nil || run.Access() == nil {
@@ -63,14 +58,14 @@ func (d *Desk) SendCall(run *Run, call profiles.APICall, began func(op *Op, rene
 	// No question even on Production (the app asks before a fresh-token test there):
 	// the expired token cannot be reused anyway.
 	name := run.Profile.Name
-	started := d.startRun(true, nil, func(r *Run) {
+	started := d.startRun(true, nil, nil, func(r *Run) {
 		if op.ctx.Err() != nil || r.Access() == nil || d.selected != name {
 			finish(op, done, CallResult{Op: op.ID, Run: r.ID, NoToken: true, Cancelled: op.ctx.Err() != nil})
 			return
 		}
 		d.sendCall(op, r, call, done)
 	})
-	if started == NotStarted {
+	if started.Refused() {
 		finish(op, done, CallResult{Op: op.ID, Run: run.ID, NoToken: true})
 	}
 }

@@ -1,30 +1,33 @@
 // Package desk is the desktop app's application layer: the one thing its screens
-// (package ui) talk to. It owns what the app does, so that the screens only show it:
+// (package ui) talk to. It owns what the app does, so that the screens only show it.
+// Its files follow its concerns:
 //
-//   - the session the screens watch: the profile list, the selected profile, the last
-//     run of each profile (its report, its token and when that expires), the live
-//     countdown (Desk.StartTicker);
-//   - every background operation, each of which the screens can cancel and recognise by
-//     its ID: a test run (Desk.StartRun and Desk.CancelRun, a RunID; the renewal of an
-//     expired token is one), and, each with an Op, a custom API call (Desk.SendCall), a
-//     record read (Desk.ReadRecord), an import (Desk.ReadImport, Desk.Import), an export
-//     (Desk.ExportProfiles, Desk.ExportHistory, Desk.SaveReport), the sandbox's setup
-//     (Desk.TrySandbox), History's runs (Desk.ReadRuns), a comparison of two runs
-//     (Desk.Compare, doctor_compare.go) and the explanation of a pasted error
-//     (Desk.ExplainText, Desk.SaveExplanation, doctor_explain.go);
-//   - the doctor's operations on a Trusted App's secret and record (doctor_setup.go):
-//     the ApplicationSecretHash row and the stored secret's hash (Desk.SecretHash: the
-//     secret stays in the desk), reading a record with another profile's token
-//     (Desk.RecordReaders, Desk.ReadRecordWith), a new Trusted App's secret and record
-//     values (Desk.NewTrustedApp, Desk.ExportSetup) and the least-privilege advice
-//     (Desk.LeastPrivilege);
-//   - the profile operations with their secrets, which it hands to package profiles
-//     (the same code the trustedapp-check command uses): save (Desk.SaveProfile),
-//     rename (Desk.RenameProfile), duplicate (Desk.DuplicateProfile), delete
-//     (Desk.DeleteProfiles: "delete a profile" happens there, then in
-//     profiles.DeleteProfile), import and recovery (Desk.Import, Desk.Recover);
-//   - the adapters to the profile store and the OS keychain (Store, OpenSecrets), the
-//     history log (HistoryLog) and the in-process sandbox (Sandbox).
+//   - desk.go: the session the screens watch (the profile list, the selected profile,
+//     the live countdown, Desk.StartTicker) and the View that hears of it;
+//   - run.go: test runs (Desk.StartRun, which alone decides whether one starts,
+//     Desk.CanStart, Desk.CancelRun; a Run is the last run of a profile, its report,
+//     its token and when that expires); ops.go: every other background operation, each
+//     with an Op the screen can cancel and an ID it recognises its result by;
+//   - calls.go: custom API calls (Desk.SendCall renews an expired token first);
+//   - record.go: reading a Trusted App record (Desk.RecordReaders, the profile's own
+//     token and other profiles' on its instance; Desk.ReadRecord);
+//   - secrethash.go: the ApplicationSecretHash of the stored secret against the record
+//     (Desk.SecretHash, Desk.KnownSecretHash: the secret stays in the desk);
+//   - newapp.go: a new Trusted App's secret and record values (Desk.NewTrustedApp,
+//     Desk.ExportSetup); privilege.go: the least-privilege advice;
+//   - compare.go: comparing two runs (Desk.Compare); explain.go: explaining a pasted
+//     error (Desk.ExplainText, Desk.SaveExplanation);
+//   - history.go: the history log's requests and runs (Desk.ReadHistory,
+//     Desk.ExportHistory, Desk.ReadRuns);
+//   - profileops.go: the profile operations with their secrets, handed to package
+//     profiles (the same code the trustedapp-check command uses): save, rename,
+//     duplicate, delete ("delete a profile" happens in Desk.DeleteProfiles, then in
+//     profiles.DeleteProfile); import.go: importing a bundle and recovering a damaged
+//     store (Desk.ReadImport, Desk.Import, Desk.Recover);
+//   - files.go: writing a file the user chose (reports, exports);
+//   - the adapters: store.go (the profile store shared with other windows and the
+//     CLI), secrets.go (the OS keychain, falling back to this session's memory; screens
+//     see only its state, Desk.Keychain), sandbox.go (the in-process sandbox).
 //
 // The screens call the Desk on the UI goroutine. Background work runs on goroutines
 // and comes back to the UI goroutine in one place per kind of result, the small
@@ -49,9 +52,9 @@ import (
 // View is what the Desk tells the window about the session. Every method is called on
 // the UI goroutine.
 type View interface {
-	// ProfilesRead shows the profile list as read from the store and the profile to
-	// show ("" for none: the welcome panel).
-	ProfilesRead(list []profiles.Profile, selected string)
+	// ProfilesRead shows the profile list as read from the store (Desk.Profiles) and
+	// the selected profile (Desk.Current; none: the welcome panel).
+	ProfilesRead()
 	// RunStarted says a run began (its report is empty so far).
 	RunStarted(r *Run)
 	// RunStep shows one finished step of run r.
@@ -136,8 +139,10 @@ func (d *Desk) Explain(code string, evidence map[string]string) guide.Explanatio
 	return d.deps.Explain(code, evidence)
 }
 
-// Secrets is the keychain the session uses (where the editor says secrets are kept).
-func (d *Desk) Secrets() *Secrets { return d.deps.Secrets }
+// Keychain is where the session keeps client secrets, for the screens to say so (the
+// editor, About, the dialogs of a secret that could not be read). The keychain itself
+// stays in the desk.
+func (d *Desk) Keychain() KeychainState { return d.deps.Secrets.State() }
 
 // Wait blocks until every background operation started so far has finished (tests,
 // shutdown).
@@ -257,7 +262,7 @@ func (d *Desk) setProfiles(list []profiles.Profile, want string) {
 		}
 	}
 	d.Select(want)
-	d.view.ProfilesRead(d.profiles, d.selected)
+	d.view.ProfilesRead()
 }
 
 func (d *Desk) tick() { fyne.Do(func() { d.view.Tick(d.deps.Now()) }) }

@@ -64,10 +64,10 @@ type view struct {
 	setups   []SandboxSetup
 }
 
-func (v *view) ProfilesRead([]profiles.Profile, string) { v.mu.Lock(); v.read++; v.mu.Unlock() }
-func (v *view) RunStarted(r *Run)                       { v.mu.Lock(); v.started = append(v.started, r.ID); v.mu.Unlock() }
-func (v *view) RunStep(*Run, check.Step)                { v.mu.Lock(); v.steps++; v.mu.Unlock() }
-func (v *view) RunFinished(r *Run)                      { v.mu.Lock(); v.finished = append(v.finished, r); v.mu.Unlock() }
+func (v *view) ProfilesRead()            { v.mu.Lock(); v.read++; v.mu.Unlock() }
+func (v *view) RunStarted(r *Run)        { v.mu.Lock(); v.started = append(v.started, r.ID); v.mu.Unlock() }
+func (v *view) RunStep(*Run, check.Step) { v.mu.Lock(); v.steps++; v.mu.Unlock() }
+func (v *view) RunFinished(r *Run)       { v.mu.Lock(); v.finished = append(v.finished, r); v.mu.Unlock() }
 func (v *view) SandboxReady(s SandboxSetup) {
 	v.mu.Lock()
 	v.setups = append(v.setups, s)
@@ -133,7 +133,7 @@ func profile(name, url string) profiles.Profile {
 // run tests the selected profile and waits for it.
 func run(t *testing.T, d *Desk) *Run {
 	t.Helper()
-	if d.StartRun(false, nil) != Started {
+	if d.StartRun(false, nil, nil) != Started {
 		t.Fatal("the run did not start")
 	}
 	settle(d)
@@ -173,37 +173,6 @@ func TestCustomCallCancels(t *testing.T) {
 	if d.InFlight(op.ID) {
 		t.Error("the operation is still listed")
 	}
-}
-
-// A record read can be cancelled the same way; selecting another profile cancels it
-// too, since its answer would be for a screen no longer shown.
-func TestRecordReadCancels(t *testing.T) {
-	srv := stalling(t)
-	d, _ := newDesk(t, Deps{Run: tokenRun(t0.Add(time.Hour))}, profile("A", srv.URL), profile("B", srv.URL))
-	d.Select("A")
-	run(t, d)
-	srcs := d.RecordSources("A")
-	if len(srcs) != 1 || !srcs[0].Own {
-		t.Fatalf("sources %+v", srcs)
-	}
-	for _, how := range []string{"cancel", "select another profile"} {
-		var op *Op
-		got := make(chan RecordRead, 1)
-		d.ReadRecord("A", d.RunOf("A"), srcs[0], func(o *Op) { op = o }, func(res RecordRead) { got <- res })
-		if op == nil {
-			t.Fatal("no read started")
-		}
-		if how == "cancel" {
-			op.Cancel()
-		} else {
-			d.Select("B")
-		}
-		if res := await(t, got); !res.Cancelled || res.Op != op.ID {
-			t.Errorf("%s: result %+v", how, res)
-		}
-		d.Select("A")
-	}
-	settle(d)
 }
 
 // A new run of the profile cancels what used the old run's token, and says whose
@@ -267,9 +236,69 @@ func TestRunWithoutASecret(t *testing.T) {
 	if err := d.deps.Secrets.Delete("A"); err != nil {
 		t.Fatal(err)
 	}
-	d.StartRun(false, nil)
+	d.StartRun(false, nil, nil)
 	settle(d)
 	if len(v.finished) != 1 || v.finished[0].NotStarted != ErrNoSecret || d.Report("A") != nil || d.Running() {
 		t.Fatalf("finished %+v", v.finished)
+	}
+}
+
+// StartRun decides alone whether a run starts and says so: nothing with no profile
+// selected or a run in flight (CanStart says the same beforehand), else began hears
+// what starts before any work does, a sandbox profile from an earlier session
+// starting its sandbox first.
+func TestStartRunAnswers(t *testing.T) {
+	stale := profile("Sandbox: healthy", "http://127.0.0.1:1")
+	stale.Sandbox = true
+	moved := stale
+	moved.InstanceURL = "http://127.0.0.1:2"
+	d, v := newDesk(t, Deps{
+		Run: func(ctx context.Context, p profiles.Profile, s string, o check.Options, on func(check.Step)) check.Report {
+			if p.Name == "A" {
+				<-ctx.Done() // runs until cancelled
+			}
+			return tokenRun(t0.Add(time.Hour))(ctx, p, s, o, on)
+		},
+		Sandbox: func(context.Context) ([]SandboxProfile, error) {
+			return []SandboxProfile{{Profile: moved, Secret: "scenario secret"}}, nil
+		},
+	}, profile("A", "https://acme.my.erp.net"), stale)
+	var heard []Start
+	began := func(s Start) {
+		heard = append(heard, s)
+		if len(v.started) != 0 {
+			t.Errorf("began heard %v after the run started", s)
+		}
+	}
+
+	d.Select("")
+	if c, s := d.CanStart(), d.StartRun(false, nil, began); c != NoProfile || s != NoProfile || len(heard) != 0 || len(v.started) != 0 {
+		t.Fatalf("nothing selected: can %v, start %v, heard %v", c, s, heard)
+	}
+	d.Select("A")
+	if c := d.CanStart(); c != Started {
+		t.Fatalf("can %v", c)
+	}
+	if s := d.StartRun(false, nil, began); s != Started || len(heard) != 1 || heard[0] != Started || len(v.started) != 1 {
+		t.Fatalf("start %v, heard %v, started %v", s, heard, v.started)
+	}
+	if c, s := d.CanStart(), d.StartRun(true, nil, began); c != AlreadyRunning || s != AlreadyRunning || !s.Refused() || len(heard) != 1 || len(v.started) != 1 {
+		t.Fatalf("while running: can %v, start %v, heard %v", c, s, heard)
+	}
+	d.CancelRun()
+	settle(d)
+
+	heard, v.started = nil, nil
+	d.Select("Sandbox: healthy")
+	if c := d.CanStart(); c != StartingSandbox {
+		t.Fatalf("stale sandbox profile: can %v", c)
+	}
+	if s := d.StartRun(false, nil, began); s != StartingSandbox || len(heard) != 1 || heard[0] != StartingSandbox {
+		t.Fatalf("stale sandbox profile: start %v, heard %v", s, heard)
+	}
+	settle(d)
+	r := d.RunOf("Sandbox: healthy")
+	if len(v.setups) != 1 || len(v.started) != 1 || r == nil || r.Profile.InstanceURL != moved.InstanceURL || len(heard) != 1 {
+		t.Fatalf("after the sandbox started: setups %v, runs started %v, run %+v, heard %v", v.setups, v.started, r, heard)
 	}
 }

@@ -6,11 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 
 	"fyne.io/fyne/v2"
 
-	"trustedapp-tester/audit"
 	"trustedapp-tester/check"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/report"
@@ -80,101 +78,6 @@ func Markdown(p profiles.Profile, r check.Report) ([]byte, error) {
 // ExportProfiles writes the named profiles as a bundle (never their secrets) to wc.
 func (d *Desk) ExportProfiles(wc fyne.URIWriteCloser, names []string, done func(Written)) *Op {
 	return d.write(wc, func(w io.Writer) error { return d.deps.Store.Export(w, names) }, done)
-}
-
-// HistoryAvailable reports whether this session has a history log.
-func (d *Desk) HistoryAvailable() bool { return d.deps.History != nil }
-
-// History is the result of reading the history log.
-type History struct {
-	Op      OpID
-	Entries []audit.Entry // newest first
-	Err     error
-}
-
-// ReadHistory reads the entries matching f on a goroutine, newest first.
-func (d *Desk) ReadHistory(f audit.Filter, done func(History)) *Op {
-	if d.deps.History == nil {
-		return nil
-	}
-	op := d.startOp("")
-	d.background(func() {
-		list, err := d.deps.History.Entries(f)
-		slices.Reverse(list)
-		finish(op, done, History{Op: op.ID, Entries: list, Err: err})
-	})
-	return op
-}
-
-// ExportHistory writes the entries matching f as JSON lines to wc.
-func (d *Desk) ExportHistory(wc fyne.URIWriteCloser, f audit.Filter, done func(Written)) *Op {
-	if d.deps.History == nil {
-		return nil
-	}
-	return d.write(wc, func(w io.Writer) error { return d.deps.History.Export(w, f) }, done)
-}
-
-// ImportFile is a bundle file read for import: its bytes, and the security-relevant
-// settings its profiles carry, for the user to see before anything is saved.
-type ImportFile struct {
-	Op     OpID
-	Name   string // the file's name, as the file chose it (escape it before showing)
-	Data   []byte
-	Review []profiles.Review
-	Err    error
-}
-
-// ReadImport reads the bundle rc (a file dialog's choice) on a goroutine and closes
-// it; nothing is saved.
-func (d *Desk) ReadImport(rc fyne.URIReadCloser, done func(ImportFile)) *Op {
-	op := d.startOp("")
-	name := rc.URI().Name()
-	d.background(func() {
-		data, err := profiles.ReadBundleBytes(rc)
-		rc.Close()
-		var review []profiles.Review
-		if err == nil {
-			var ps []profiles.Profile
-			if ps, err = profiles.ReadBundle(bytes.NewReader(data)); err == nil {
-				review = profiles.ReviewProfiles(ps)
-			}
-		}
-		finish(op, done, ImportFile{Op: op.ID, Name: name, Data: data, Review: review, Err: err})
-	})
-	return op
-}
-
-// Imported is what an import or a recovery did.
-type Imported struct {
-	Op     OpID
-	Result profiles.ImportResult
-	Err    error
-}
-
-// Import imports the bundle data in one write on a goroutine (profiles.ImportBundle),
-// asking decide about each name that already exists (decide runs on that goroutine).
-func (d *Desk) Import(data []byte, decide func(name string) profiles.ConflictAction, done func(Imported)) *Op {
-	op := d.startOp("")
-	d.background(func() {
-		var res profiles.ImportResult
-		err := d.deps.Store.change(func() error {
-			var err error
-			res, err = profiles.ImportBundle(d.deps.Store.Profiles(), bytes.NewReader(data), decide)
-			return err
-		})
-		finish(op, done, Imported{Op: op.ID, Result: res, Err: err})
-	})
-	return op
-}
-
-// Recover brings back what still parses in the damaged store file on a goroutine.
-func (d *Desk) Recover(damaged string, done func(Imported)) *Op {
-	op := d.startOp("")
-	d.background(func() {
-		res, err := d.deps.Store.Recover(damaged)
-		finish(op, done, Imported{Op: op.ID, Result: res, Err: err})
-	})
-	return op
 }
 
 // private makes a file the dialog just created readable and writable by its owner

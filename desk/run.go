@@ -36,7 +36,7 @@ type Run struct {
 	d      *Desk
 	cancel context.CancelFunc
 	// secretHash compares the secret the run used with nothing yet: the hash the record
-	// must hold (doctor_setup.go). Its Name is "" for an inspection (no secret).
+	// must hold (secrethash.go). Its Name is "" for an inspection (no secret).
 	secretHash SecretHash
 	// then, when set, is called once with the finished run (a custom call waiting for
 	// a renewed token).
@@ -87,39 +87,67 @@ func (d *Desk) Report(name string) *check.Report {
 	return nil
 }
 
-// Start says what StartRun did.
+// Start says what StartRun does (or, from CanStart, would do) with the selected
+// profile.
 type Start int
 
 const (
-	// NotStarted: no profile is selected, or a run is in flight.
-	NotStarted Start = iota
+	// NoProfile: no profile is selected; nothing starts.
+	NoProfile Start = iota
+	// AlreadyRunning: a run is in flight (Desk.RunOf names its profile); nothing starts.
+	AlreadyRunning
 	// Started: the run is under way.
 	Started
 	// StartingSandbox: the profile's sandbox is gone; it starts first, then the run.
 	StartingSandbox
 )
 
-// StartRun tests the selected profile on a goroutine, streaming its steps to the view.
-// fresh asks the identity server for a new token instead of reusing one; supplied, when
-// not nil, is a token to inspect instead of requesting one. A sandbox profile from an
-// earlier session starts the sandbox first.
-func (d *Desk) StartRun(fresh bool, supplied *check.AccessToken) Start {
-	return d.startRun(fresh, supplied, nil)
+// Refused reports whether nothing starts.
+func (s Start) Refused() bool { return s == NoProfile || s == AlreadyRunning }
+
+// CanStart is what StartRun would do now: the one place that decides whether a run
+// starts (a screen asks before it asks the user anything, as the fresh-token question
+// on Production).
+func (d *Desk) CanStart() Start {
+	p, ok := d.Current()
+	switch {
+	case !ok:
+		return NoProfile
+	case d.active != nil:
+		return AlreadyRunning
+	case d.sandboxGone(p):
+		return StartingSandbox
+	}
+	return Started
 }
 
-func (d *Desk) startRun(fresh bool, supplied *check.AccessToken, then func(*Run)) Start {
-	p, ok := d.Current()
-	if !ok || d.active != nil {
-		return NotStarted
+// StartRun tests the selected profile on a goroutine, streaming its steps to the view,
+// and says what it did. fresh asks the identity server for a new token instead of
+// reusing one; supplied, when not nil, is a token to inspect instead of requesting one.
+// A sandbox profile from an earlier session starts the sandbox first. began, when not
+// nil, hears what starts (Started or StartingSandbox) before any work does; a refusal
+// is only the answer.
+func (d *Desk) StartRun(fresh bool, supplied *check.AccessToken, began func(Start)) Start {
+	return d.startRun(fresh, supplied, began, nil)
+}
+
+func (d *Desk) startRun(fresh bool, supplied *check.AccessToken, began func(Start), then func(*Run)) Start {
+	how := d.CanStart()
+	if how.Refused() {
+		return how
 	}
-	if d.SandboxGone(p) {
+	if began != nil {
+		began(how)
+	}
+	p, _ := d.Current()
+	if how == StartingSandbox {
 		// A sandbox profile from an earlier session points at a sandbox that is gone:
 		// start it (which moves the sandbox profiles to its address), then run.
 		name := p.Name
 		d.startSandbox(name, func(err error) {
 			if err == nil && d.SandboxRunning() {
 				d.Select(name)
-				d.startRun(fresh, supplied, then)
+				d.startRun(fresh, supplied, nil, then)
 			}
 		})
 		return StartingSandbox

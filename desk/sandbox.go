@@ -96,9 +96,9 @@ type SandboxSetup struct {
 // CanStartSandbox reports whether this app has a sandbox to start.
 func (d *Desk) CanStartSandbox() bool { return d.deps.Sandbox != nil }
 
-// SandboxGone reports whether p is a sandbox profile from an earlier session, whose
+// sandboxGone reports whether p is a sandbox profile from an earlier session, whose
 // sandbox is gone: running it starts the sandbox first.
-func (d *Desk) SandboxGone(p profiles.Profile) bool {
+func (d *Desk) sandboxGone(p profiles.Profile) bool {
 	return p.Sandbox && !d.SandboxRunning() && d.deps.Sandbox != nil
 }
 

@@ -10,7 +10,7 @@ import (
 
 // SecurityNote is one security-relevant value a profile carries: where the client
 // secret or the token may go, what protects them on the way, and calls that change
-// data. An import shows them before the profile is saved (issue 11, item 5).
+// data. An import shows them before the profile is saved.
 type SecurityNote struct {
 	Field   string `json:"field"`   // the JSON field: "tls.insecure_skip_verify", "proxy", "calls[2]", ...
 	Message string `json:"message"` // one line; values from the profile are escaped (safetext.Line)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process measurements for docs/benchmarks.md (run by `make bench`, never by the
 # test suite): the CLI's full check and token commands against the sandbox compared with
-# a bare curl token request, and the desktop app's resident memory after start-up.
+# a bare curl token request, and the desktop app's start-up beside a bare Fyne window.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLI=bin/trustedapp-check APP=bin/trustedapp-tester N=${N:-20}
@@ -24,8 +24,7 @@ timeit "trustedapp-check check (7 steps, JSON)" "$CLI" check --instance "$inst" 
 timeit "trustedapp-check token" "$CLI" token --instance "$inst" --client-id "$cid" --scope "read update"
 timeit "curl token request (no checks at all)" curl -s -d grant_type=client_credentials -d "client_id=$cid" -d "client_secret=$secret" -d "scope=read update" "$inst/id/connect/token"
 
-# The desktop app: resident memory 4 s after start with the sandbox and 17 profiles.
-rss=$(LANG=en_US.UTF-8 xvfb-run -a -s '-screen 0 1280x800x24' bash -c '
-  "$0" --sandbox >/dev/null 2>&1 & pid=$!; sleep 4
-  awk "/VmRSS/ {print \$2}" /proc/$pid/status; kill $pid' "$APP")
-echo "desktop app RSS after start (--sandbox):      $((rss / 1024)) MiB"
+# The desktop app beside a bare Fyne window: time to the window and resident memory
+# (scripts/bench/startup.sh, under one Xvfb display).
+"${GO:-go}" build -o bin/bare-window scripts/bench/barewindow.go
+LANG=en_US.UTF-8 xvfb-run -a -s '-screen 0 1280x800x24' scripts/bench/startup.sh "$APP" bin/bare-window "$tmp"

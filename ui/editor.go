@@ -77,7 +77,7 @@ type editorDesk interface {
 	Profiles() []profiles.Profile
 	Running() bool
 	Now() time.Time
-	Secrets() *desk.Secrets
+	Keychain() desk.KeychainState
 	SaveProfile(orig string, p profiles.Profile, secret string, done func(error)) *desk.Op
 	SecretHash(name string, rec *check.TrustedAppRecord, began func(*desk.Op), done func(desk.SecretHash)) *desk.Op
 	KnownSecretHash(name string) (desk.SecretHash, bool)
@@ -264,7 +264,7 @@ func (e *editor) askStoredHash() {
 		case h.NoSecret:
 			e.sh.setStatus("“" + name + "” has no client secret stored: paste it above, and its hash shows as you type.")
 		case h.Err != nil:
-			e.sh.showError("Could not read the client secret of “"+name+"”", h.Err, e.desk.Secrets().Fix())
+			e.sh.showError("Could not read the client secret of “"+name+"”", h.Err, e.desk.Keychain().Fix)
 		}
 		e.storedHash = h.Hash
 		e.showHash()
@@ -308,9 +308,9 @@ func (e *editor) copyHash() {
 
 func (e *editor) secretStatus(p profiles.Profile) string {
 	where := "saved in the system keychain, never in the profile file"
-	if sec := e.desk.Secrets(); !sec.Persistent() {
+	if kc := e.desk.Keychain(); !kc.Persistent {
 		where = "kept in memory for this session only, never in the profile file"
-		if n := sec.Unavailable(); n != "" {
+		if n := kc.Unavailable; n != "" {
 			// The keyring's own one-sentence fix follows on its own line.
 			return e.secretStatusWith(p, where) + "\n" + n
 		}
@@ -458,14 +458,14 @@ func (e *editor) saved(p profiles.Profile, withSecret bool, err error) {
 		e.sh.showError("Saved “"+p.Name+"”, but not everything", err, "Open Edit and paste the secret again.")
 		return
 	case err != nil && withSecret && isSecretError(err):
-		e.sh.showError("Could not store the client secret", err, e.desk.Secrets().Fix()+" Nothing was saved.")
+		e.sh.showError("Could not store the client secret", err, e.desk.Keychain().Fix+" Nothing was saved.")
 		return
 	case err != nil:
 		e.sh.showError("Could not save “"+p.Name+"”", err, "Check the fields; if another window changed the profiles, the list reloads: try again.")
 		return
 	}
 	saved := "Saved “" + p.Name + "”."
-	if n := e.desk.Secrets().Notice(); n != "" && withSecret {
+	if n := e.desk.Keychain().Notice; n != "" && withSecret {
 		saved += " " + n
 	}
 	e.sh.setStatus(saved)

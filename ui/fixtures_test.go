@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/zalando/go-keyring"
 
 	"trustedapp-tester/check"
@@ -120,6 +122,8 @@ type env struct {
 	u       *UI
 	store   *profiles.Store
 	secrets *profiles.Secrets
+	// keychain is the desk's keychain over secrets (or the one the test gave).
+	keychain *desk.Secrets
 }
 
 func newEnv(t testing.TB, deps Deps, seed ...profiles.Profile) *env {
@@ -157,7 +161,7 @@ func newEnv(t testing.TB, deps Deps, seed ...profiles.Profile) *env {
 	u := New(a, deps)
 	u.Wait()
 	t.Cleanup(func() { u.CancelRun(); u.Wait(); u.Window().Close() })
-	return &env{t: t, app: a, u: u, store: store, secrets: sec}
+	return &env{t: t, app: a, u: u, store: store, secrets: sec, keychain: deps.Secrets}
 }
 
 // userScopes is acme() asking for scopes a service app never gets.
@@ -196,4 +200,63 @@ func userScopesReport() check.Report {
 	r.Steps = steps
 	r.Verdict = check.Warn
 	return r
+}
+
+// invalidClientReport is a hand-made run whose token request gets invalid_client.
+func invalidClientReport() check.Report {
+	r := healthyReport()
+	steps := append([]check.Step(nil), r.Steps[:2]...)
+	steps = append(steps, check.Step{Kind: check.StepToken, Name: "Token", Verdict: check.Fail, Summary: "400 invalid_client", Duration: 61 * time.Millisecond,
+		Findings: []check.Finding{{Code: check.TokInvalidClient, Severity: check.SevFail,
+			Message:  "The token endpoint refused the client (invalid_client).",
+			Evidence: map[string]string{check.EvError: "invalid_client", check.EvClientID: "com.acme/nightly", check.EvAuthMethod: "post"}}},
+		Exchanges: []check.Exchange{ex("POST", "https://acme.my.erp.net/id/connect/token", 400, `{"error":"invalid_client"}`, 61*time.Millisecond)}})
+	steps = append(steps, check.Step{Kind: check.StepInspect, Name: "Signature", Verdict: check.Skipped, Summary: "no token"})
+	return check.Report{Profile: "Nightly import", Started: r.Started, Finished: r.Started.Add(140 * time.Millisecond), Verdict: check.Fail, Steps: steps}
+}
+
+// fileWriter opens path for writing the way a file-save dialog hands it over.
+func fileWriter(t *testing.T, path string) fyne.URIWriteCloser {
+	t.Helper()
+	wc, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatalf("writer %s: %v", path, err)
+	}
+	return wc
+}
+
+// fileReader opens path the way a file-open dialog hands it over.
+func fileReader(t *testing.T, path string) fyne.URIReadCloser {
+	t.Helper()
+	rc, err := storage.Reader(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatalf("reader %s: %v", path, err)
+	}
+	return rc
+}
+
+// topDialog is the text of the topmost overlay (a dialog), "" when none shows.
+func topDialog(u *UI) string {
+	o := u.win.Canvas().Overlays().Top()
+	if o == nil {
+		return ""
+	}
+	return texts(o)
+}
+
+// closeDialogs hides every overlay.
+func closeDialogs(u *UI) {
+	for o := u.win.Canvas().Overlays().Top(); o != nil; o = u.win.Canvas().Overlays().Top() {
+		u.win.Canvas().Overlays().Remove(o)
+	}
+}
+
+// findEntry finds the first entry under o.
+func findEntry(t *testing.T, o fyne.CanvasObject) *widget.Entry {
+	t.Helper()
+	f := find(o, func(c fyne.CanvasObject) bool { _, ok := c.(*widget.Entry); return ok })
+	if f == nil {
+		t.Fatal("no entry")
+	}
+	return f.(*widget.Entry)
 }

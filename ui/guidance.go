@@ -27,7 +27,7 @@ type guidanceTab struct {
 	r       check.Report
 	content fyne.CanvasObject
 	// rec is the Trusted App record read for the run shown (nil: not read); advice the
-	// least-privilege advice shown (guidance_doctor.go).
+	// least-privilege advice shown (guidance_advice.go).
 	rec    *check.TrustedAppRecord
 	advice []check.Finding
 }

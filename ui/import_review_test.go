@@ -24,7 +24,7 @@ const riskyBundle = `{"kind":"trustedapp-tester/profiles","schema":1,"profiles":
   "tls":{"insecure_skip_verify":true},"calls":[{"method":"DELETE","path":"/api/domain/odata/Crm_Sales_Customers(1)"}]}]}`
 
 // A bundle with security-relevant settings is shown to the user before anything is
-// saved: Cancel saves nothing, "Import them" imports (issue 11, item 5).
+// saved: Cancel saves nothing, "Import them" imports.
 func TestImportAsksBeforeSavingRiskySettings(t *testing.T) {
 	e := newEnv(t, Deps{}, acme())
 	u := e.u
@@ -72,7 +72,7 @@ func TestImportAsksBeforeSavingRiskySettings(t *testing.T) {
 }
 
 // Names from an import file are shown escaped in every message: a name cannot carry
-// invisible or direction-changing characters onto the screen (issue 11, item 7).
+// invisible or direction-changing characters onto the screen.
 func TestImportShowsNamesEscaped(t *testing.T) {
 	e := newEnv(t, Deps{}, acme())
 	u := e.u
@@ -93,7 +93,7 @@ func TestImportShowsNamesEscaped(t *testing.T) {
 }
 
 // A store damaged at start: the app says what it restored and from where, and offers
-// to recover the profile the backup lacked (issue 11, item 2).
+// to recover the profile the backup lacked.
 func TestStoreDamageOffersRecovery(t *testing.T) {
 	p := acme()
 	e := newEnv(t, Deps{}, p)
@@ -142,7 +142,8 @@ func TestStoreDamageOffersRecovery(t *testing.T) {
 	}
 }
 
-// Image snapshots of the two dialogs issue 11 added, at the smallest supported size.
+// Image snapshots of the import review and the store damage dialogs, at the smallest
+// supported size.
 func TestDialogSnapshots(t *testing.T) {
 	for _, tc := range []struct {
 		file string

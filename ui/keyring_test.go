@@ -23,7 +23,7 @@ func TestKeyringUnavailableAtStart(t *testing.T) {
 	keyring.MockInitWithError(noDBus)
 	t.Cleanup(keyring.MockInit)
 	store, notice := desk.OpenSecrets()
-	if store.Persistent() {
+	if store.State().Persistent {
 		t.Fatal("secrets claim to be persistent without a keyring")
 	}
 	if notice != "Client secrets are kept in memory for this session only. "+dbusFix {
@@ -65,7 +65,7 @@ func TestKeyringFailsOnSave(t *testing.T) {
 	sec := desk.NewSecrets(profiles.NewSecrets())
 	e := newEnv(t, Deps{Secrets: sec})
 	u := e.u
-	if !sec.Persistent() || sec.Notice() != "" {
+	if st := sec.State(); !st.Persistent || st.Notice != "" {
 		t.Fatal("a working keyring should be persistent with no notice")
 	}
 	keyring.MockInitWithError(noDBus)
@@ -81,7 +81,7 @@ func TestKeyringFailsOnSave(t *testing.T) {
 	if _, err := e.store.Get("Fallback"); err != nil {
 		t.Fatalf("profile not saved: %v (status %q)", err, u.status.Text)
 	}
-	if sec.Persistent() {
+	if sec.State().Persistent {
 		t.Error("after the fallback secrets still claim to be persistent")
 	}
 	if got, _ := sec.Get("Fallback"); got != "another-secret" {

@@ -97,7 +97,7 @@ func (u *UI) showAbout() {
 		v += " (" + c + ")"
 	}
 	where := "Client secrets are kept in the system keychain"
-	if !u.desk.Secrets().Persistent() {
+	if !u.desk.Keychain().Persistent {
 		where = "No system keychain is available: client secrets are kept in memory for this session only"
 	}
 	body := wrapLabel(version.Name + " " + v + "\n\nTests ERP.net Trusted Applications that sign in with OAuth2 client credentials. " +

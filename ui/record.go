@@ -33,13 +33,11 @@ type recordTab struct {
 	problem *widget.Label
 	rows    *fyne.Container
 	checks  []check.RecordCheck
-	readFor string   // the token fingerprint the shown record was read with
+	readFor string   // this run's token's fingerprint once the record was read with it
 	pending *desk.Op // the read in flight (nil: none)
 	content fyne.CanvasObject
-	// sources maps the selector's labels to the tokens they name; readers maps the
-	// labels of other profiles' tokens (which the desk renews or gets first) to those
-	// profiles.
-	sources map[string]desk.RecordSource
+	// readers maps the labels of the "Read with" list to the profiles whose token they
+	// name (the desk renews a token, or gets one first, when needed).
 	readers map[string]string
 	// hash is the ApplicationSecretHash row of the profile shown (its Name is "" until
 	// the desk answered); hashOp the comparison asked for.
@@ -61,10 +59,8 @@ type recordShell interface {
 
 // recordDesk is what the Record tab asks of the desk.
 type recordDesk interface {
-	RecordSources(name string) []desk.RecordSource
 	RecordReaders(name string) []desk.RecordReader
-	ReadRecord(name string, run *desk.Run, source desk.RecordSource, began func(*desk.Op), done func(desk.RecordRead))
-	ReadRecordWith(name, reader string, run *desk.Run, began func(*desk.Op), done func(desk.RecordRead))
+	ReadRecord(name, reader string, run *desk.Run, began func(*desk.Op), done func(desk.RecordRead)) *desk.Op
 	SecretHash(name string, rec *check.TrustedAppRecord, began func(*desk.Op), done func(desk.SecretHash)) *desk.Op
 	KnownSecretHash(name string) (desk.SecretHash, bool)
 }
@@ -72,7 +68,7 @@ type recordDesk interface {
 const ownTokenLabel = "this run's token"
 
 func newRecordTab(sh recordShell, d recordDesk) *recordTab {
-	t := &recordTab{sh: sh, desk: d, sources: map[string]desk.RecordSource{}, readers: map[string]string{}}
+	t := &recordTab{sh: sh, desk: d, readers: map[string]string{}}
 	t.intro = wrapLabel("")
 	t.source = widget.NewSelect(nil, nil)
 	t.source.PlaceHolder = "no token to read with"
@@ -104,7 +100,7 @@ func (t *recordTab) set(p profiles.Profile, r *desk.Run) {
 	}
 	t.readFor = ""
 	t.problem.Hide()
-	t.refreshSources()
+	t.refreshReaders()
 	t.showRead()
 	host := p.Host()
 	switch {
@@ -145,19 +141,12 @@ func systemUserOf(r check.Report) string {
 	return ""
 }
 
-// refreshSources offers this run's token, then the tokens of other profiles on the
-// same instance: those tested this session first, then those that get a token when
-// asked to read.
-func (t *recordTab) refreshSources() {
-	t.sources = map[string]desk.RecordSource{}
+// refreshReaders offers the desk's readers in its order: this run's token, then the
+// tokens of other profiles on the same instance, those tested this session first, then
+// those that get a token when asked to read.
+func (t *recordTab) refreshReaders() {
 	t.readers = map[string]string{}
 	var opts []string
-	for _, src := range t.desk.RecordSources(t.p.Name) {
-		if src.Own {
-			opts = append(opts, ownTokenLabel)
-			t.sources[ownTokenLabel] = src
-		}
-	}
 	for _, rd := range t.desk.RecordReaders(t.p.Name) {
 		label := readerLabel(rd)
 		opts = append(opts, label)
@@ -171,8 +160,11 @@ func (t *recordTab) refreshSources() {
 	t.source.Refresh()
 }
 
-// readerLabel names another profile's token in the "Read with" list.
+// readerLabel names a reader's token in the "Read with" list.
 func readerLabel(rd desk.RecordReader) string {
+	if rd.Own {
+		return ownTokenLabel
+	}
 	if rd.Run == nil {
 		return "the token of “" + rd.Name + "” (requested first)"
 	}
@@ -193,7 +185,7 @@ func (t *recordTab) showRead() {
 	}
 	t.read.SetText(readLabel)
 	t.read.SetIcon(theme.DownloadIcon())
-	if len(t.sources)+len(t.readers) > 0 {
+	if len(t.readers) > 0 {
 		t.read.Enable()
 	} else {
 		t.read.Disable()
@@ -207,7 +199,7 @@ func (t *recordTab) opened() {
 		t.readWith(reader)
 		return
 	}
-	t.refreshSourcesKeep()
+	t.refreshReadersKeep()
 	// Starting an operation is the last thing done here: its answer may come at once.
 	switch {
 	case t.pending != nil:
@@ -218,14 +210,12 @@ func (t *recordTab) opened() {
 	}
 }
 
-// refreshSourcesKeep refreshes the token list and keeps the user's choice if it is
+// refreshReadersKeep refreshes the token list and keeps the user's choice if it is
 // still there (another profile may have been run since).
-func (t *recordTab) refreshSourcesKeep() {
+func (t *recordTab) refreshReadersKeep() {
 	keep := t.source.Selected
-	t.refreshSources()
-	_, src := t.sources[keep]
-	_, rd := t.readers[keep]
-	if src || rd {
+	t.refreshReaders()
+	if _, ok := t.readers[keep]; ok {
 		t.source.SetSelected(keep)
 	}
 	t.showRead()
@@ -238,7 +228,7 @@ func (t *recordTab) readWith(reader string) {
 		t.sh.setStatus("A read of the Trusted App record is in flight: wait for it, or press Cancel and read again.")
 		return
 	}
-	t.refreshSources()
+	t.refreshReaders()
 	for label, n := range t.readers {
 		if n == reader {
 			t.source.SetSelected(label)
@@ -262,24 +252,22 @@ func (t *recordTab) readOrCancel() {
 // another profile's (the desk renews it, or gets one first, when needed).
 func (t *recordTab) readRecord() {
 	who := t.source.Selected
+	reader, ok := t.readers[who]
+	if !ok {
+		return
+	}
 	began := func(op *desk.Op) {
 		t.pending = op
 		t.showRead()
 		t.sh.setStatus("Reading the Trusted App record of " + t.p.ClientID + " with " + who + "…")
 	}
-	done := func(res desk.RecordRead) { t.recordRead(res, who) }
-	if src, ok := t.sources[who]; ok {
-		t.desk.ReadRecord(t.p.Name, t.run, src, began, done)
-		return
-	}
-	if reader, ok := t.readers[who]; ok {
-		t.desk.ReadRecordWith(t.p.Name, reader, t.run, began, done)
+	if t.desk.ReadRecord(t.p.Name, reader, t.run, began, t.recordRead) == nil {
+		t.sh.setStatus("“" + reader + "” cannot read this record any more: choose another token in “Read with”.")
 	}
 }
 
-// recordRead shows a record read with the token labelled who, when the tab still
-// shows the run it was read for.
-func (t *recordTab) recordRead(res desk.RecordRead, who string) {
+// recordRead shows a record read, when the tab still shows the run it was read for.
+func (t *recordTab) recordRead(res desk.RecordRead) {
 	if t.pending != nil && res.Op == t.pending.ID {
 		t.pending = nil
 		t.showRead()
@@ -297,16 +285,18 @@ func (t *recordTab) recordRead(res desk.RecordRead, who string) {
 	}
 	p := t.p
 	rr := res.Result
-	if res.Source.Run != nil {
-		t.readFor = res.Source.Run.Access().Fingerprint()
+	rd := res.Reader
+	if rd.Own && t.r.Access != nil {
+		t.readFor = t.r.Access.Fingerprint() // read for this run: opening the tab again does not read again
 	}
-	if rr.Status == 401 && !res.Source.Own && res.Source.Run != nil {
-		name := res.Source.Run.Profile.Name
-		rr.Problem = "The instance refused the token of “" + name + "” (HTTP 401): it may have expired. Test “" + name + "” again for a fresh token, then read again."
+	if rr.Status == 401 && !rd.Own {
+		rr.Problem = "The instance refused the token of “" + rd.Name + "” (HTTP 401): it may have expired. Test “" + rd.Name + "” again for a fresh token, then read again."
 	}
-	if !res.Source.Own && res.Source.Run != nil && res.Source.Run.Access() != nil {
-		// The label of a token got for this read names its System User from now on.
-		who = readerLabel(desk.RecordReader{Name: res.Source.Run.Profile.Name, Run: res.Source.Run})
+	// The label names the token as the read used it: another profile's with its System
+	// User once it has a token.
+	who := readerLabel(rd)
+	if rd.Own && rd.Run != nil && t.run != nil && rd.Run.ID != t.run.ID {
+		who = "a new token of “" + rd.Name + "” (this run's was about to expire)"
 	}
 	if rr.Record != nil {
 		t.intro.SetText(fmt.Sprintf("The Trusted App record of %s as the instance holds it, read with %s: the fields client credentials depends on, fields to fix first.", p.ClientID, who))

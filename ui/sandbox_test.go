@@ -349,10 +349,10 @@ func TestRemoveSandboxProfiles(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].Name != own.Name {
 		t.Fatalf("after removal the store holds %v (%v)", list, err)
 	}
-	if s, _ := u.desk.Secrets().Get("Sandbox: healthy"); s != "" {
+	if s, _ := e.keychain.Get("Sandbox: healthy"); s != "" {
 		t.Error("a sandbox secret stayed in the keychain")
 	}
-	if s, _ := u.desk.Secrets().Get(own.Name); s != "own-secret" {
+	if s, _ := e.keychain.Get(own.Name); s != "own-secret" {
 		t.Errorf("the user's own secret = %q", s)
 	}
 	if u.desk.Selected() != own.Name || !strings.Contains(u.status.Text, fmt.Sprintf("Removed %d sandbox profiles.", n)) {
@@ -383,7 +383,7 @@ func TestRemoveSandboxProfilesUnwritableStore(t *testing.T) {
 	if d := all; !strings.Contains(d, fmt.Sprintf("Removed 0 of %d sandbox profiles", n)) || !strings.Contains(d, "Check that the store file is writable") {
 		t.Errorf("unwritable store message = %q", d)
 	}
-	if s, _ := u.desk.Secrets().Get("Sandbox: healthy"); s == "" {
+	if s, _ := e.keychain.Get("Sandbox: healthy"); s == "" {
 		t.Error("the secret of a profile that stayed was removed")
 	}
 }
@@ -425,7 +425,7 @@ func TestInspectPastedToken(t *testing.T) {
 	tok := u.desk.Report("Sandbox: healthy").Access.Reveal()
 
 	u.selectProfile("Sandbox: scope-not-allowed")
-	if err := u.desk.Secrets().Delete("Sandbox: scope-not-allowed"); err != nil {
+	if err := e.keychain.Delete("Sandbox: scope-not-allowed"); err != nil {
 		t.Fatal(err)
 	}
 	u.run.header.askToken()

@@ -136,8 +136,8 @@ func TestCallsTabCancel(t *testing.T) {
 
 // fakeRecordDesk answers record reads when the test says so.
 type fakeRecordDesk struct {
-	sources  []desk.RecordSource
 	readers  []desk.RecordReader
+	refuse   bool // ReadRecord starts nothing
 	done     func(desk.RecordRead)
 	reads    int
 	readWith []string
@@ -146,17 +146,21 @@ type fakeRecordDesk struct {
 	known    desk.SecretHash
 }
 
-func (f *fakeRecordDesk) RecordSources(string) []desk.RecordSource { return f.sources }
 func (f *fakeRecordDesk) RecordReaders(string) []desk.RecordReader { return f.readers }
 func (f *fakeRecordDesk) KnownSecretHash(string) (desk.SecretHash, bool) {
 	return f.known, f.known.Name != ""
 }
 
-func (f *fakeRecordDesk) ReadRecordWith(name, reader string, _ *desk.Run, began func(*desk.Op), done func(desk.RecordRead)) {
+func (f *fakeRecordDesk) ReadRecord(name, reader string, _ *desk.Run, began func(*desk.Op), done func(desk.RecordRead)) *desk.Op {
+	if f.refuse {
+		return nil
+	}
 	f.reads++
 	f.readWith = append(f.readWith, reader)
 	f.done = done
-	began(&desk.Op{ID: desk.OpID(f.reads)})
+	op := &desk.Op{ID: desk.OpID(f.reads)}
+	began(op)
+	return op
 }
 
 func (f *fakeRecordDesk) SecretHash(name string, rec *check.TrustedAppRecord, began func(*desk.Op), done func(desk.SecretHash)) *desk.Op {
@@ -170,19 +174,13 @@ func (f *fakeRecordDesk) SecretHash(name string, rec *check.TrustedAppRecord, be
 	return op
 }
 
-func (f *fakeRecordDesk) ReadRecord(_ string, _ *desk.Run, _ desk.RecordSource, began func(*desk.Op), done func(desk.RecordRead)) {
-	f.reads++
-	f.done = done
-	began(&desk.Op{ID: desk.OpID(f.reads)})
-}
-
 // A record read for a run the tab no longer shows is dropped, by the run's ID.
 func TestRecordTabDropsReadsForAnotherRun(t *testing.T) {
 	test.NewTempApp(t)
 	sh := &fakeShell{}
 	p := acme()
 	first, second := finishedRun(1, p), finishedRun(2, p)
-	dk := &fakeRecordDesk{sources: []desk.RecordSource{{Run: first, Own: true}}}
+	dk := &fakeRecordDesk{readers: []desk.RecordReader{{Name: p.Name, Own: true, Run: first}}}
 	rt := newRecordTab(sh, dk)
 	rt.set(p, first)
 	rt.opened() // reads with this run's token at once
@@ -190,17 +188,34 @@ func TestRecordTabDropsReadsForAnotherRun(t *testing.T) {
 		t.Fatalf("reads %d, button %q", dk.reads, rt.read.Text)
 	}
 	late := dk.done
-	dk.sources = []desk.RecordSource{{Run: second, Own: true}}
+	dk.readers = []desk.RecordReader{{Name: p.Name, Own: true, Run: second}}
 	rt.set(p, second)
 	rec := &check.TrustedAppRecord{ApplicationURI: p.ClientID}
-	late(desk.RecordRead{Op: 1, Run: first.ID, Source: desk.RecordSource{Run: first, Own: true}, Result: check.RecordResult{Record: rec, Problem: "late"}})
+	late(desk.RecordRead{Op: 1, Run: first.ID, Reader: dk.readers[0], Result: check.RecordResult{Record: rec, Problem: "late"}})
 	if rt.problem.Visible() || strings.HasPrefix(sh.status, "Trusted App record of") {
 		t.Fatalf("a late read was shown: problem %q, status %q", rt.problem.Text, sh.status)
 	}
 	rt.opened()
-	dk.done(desk.RecordRead{Op: 2, Run: second.ID, Source: desk.RecordSource{Run: second, Own: true}, Result: check.RecordResult{Status: 403, Problem: "may not read"}})
+	dk.done(desk.RecordRead{Op: 2, Run: second.ID, Reader: dk.readers[0], Result: check.RecordResult{Status: 403, Problem: "may not read"}})
 	if !rt.problem.Visible() || rt.problem.Text != "may not read" || rt.read.Text != readLabel {
 		t.Errorf("problem %q (visible %v), button %q", rt.problem.Text, rt.problem.Visible(), rt.read.Text)
+	}
+	if dk.readWith[0] != p.Name || dk.readWith[1] != p.Name {
+		t.Errorf("read with %v, want the profile's own token", dk.readWith)
+	}
+}
+
+// A reader the desk no longer accepts (deleted, moved to another instance) starts no
+// read: the tab says so and stays ready to read with another token.
+func TestRecordTabReaderRefused(t *testing.T) {
+	test.NewTempApp(t)
+	sh := &fakeShell{}
+	dk := &fakeRecordDesk{readers: []desk.RecordReader{{Name: "Price sync"}}, refuse: true}
+	rt := newRecordTab(sh, dk)
+	rt.set(acme(), nil)
+	test.Tap(rt.read)
+	if rt.read.Text != readLabel || rt.pending != nil || sh.status != "“Price sync” cannot read this record any more: choose another token in “Read with”." {
+		t.Errorf("button %q, pending %v, status %q", rt.read.Text, rt.pending, sh.status)
 	}
 }
 

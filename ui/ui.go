@@ -12,6 +12,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -44,6 +45,7 @@ type UI struct {
 	right   *fyne.Container // the run view, the editor, the welcome panel or a tool screen
 	content fyne.CanvasObject
 	status  *widget.Label
+	notices []string // the start-up notices so far (Notify)
 
 	// The tool screens (tools.go) and the screen a tool screen replaced.
 	compare   *compareScreen
@@ -194,10 +196,14 @@ func (u *UI) StartRun() {
 // Production it first says what that costs and asks: the new token's first API call
 // opens a new ERP.net session, which holds one of production's licence slots.
 func (u *UI) StartFreshRun() {
-	p, ok := u.desk.Current()
-	if !ok || u.desk.Running() || u.tool() != nil {
+	if u.tool() != nil {
 		return
 	}
+	if s := u.desk.CanStart(); s.Refused() {
+		u.notStarted(s)
+		return
+	}
+	p, _ := u.desk.Current()
 	if !profiles.IsProduction(p.Environment) {
 		u.startRun(true, nil)
 		return
@@ -227,16 +233,32 @@ func (u *UI) InspectToken(raw string) {
 	u.startRun(false, check.NewAccessToken(raw))
 }
 
+// startRun asks the desk to test the selected profile, unless the editor or a tool
+// screen is open; the desk decides whether a run starts, and the status line says
+// when one cannot.
 func (u *UI) startRun(fresh bool, supplied *check.AccessToken) {
-	p, ok := u.desk.Current()
-	if !ok || u.desk.Running() || u.showing(u.editor.content) || u.tool() != nil {
+	if u.showing(u.editor.content) || u.tool() != nil {
 		return
 	}
-	if u.desk.SandboxGone(p) {
-		// Said before the desk starts it: its goroutines may report back at once.
-		u.setStatus("Starting the sandbox for “" + p.Name + "”…")
+	name := u.desk.Selected()
+	started := u.desk.StartRun(fresh, supplied, func(s desk.Start) {
+		if s == desk.StartingSandbox {
+			// Said before the desk starts it: its goroutines may report back at once.
+			u.setStatus("Starting the sandbox for “" + name + "”…")
+		}
+	})
+	u.notStarted(started)
+}
+
+// notStarted says in the status line why the desk started no run (nothing when s
+// started one).
+func (u *UI) notStarted(s desk.Start) {
+	switch s {
+	case desk.NoProfile:
+		u.setStatus("Select a profile on the left to test it, or add one with New.")
+	case desk.AlreadyRunning:
+		u.setStatus("A test is running: wait for it, or press Cancel (Esc).")
 	}
-	u.desk.StartRun(fresh, supplied)
 }
 
 // CancelRun cancels the run in flight, if any.
@@ -256,14 +278,18 @@ func (u *UI) Running() bool { return u.desk.Running() }
 // StartTicker moves the token's expiry countdown every second until ctx ends.
 func (u *UI) StartTicker(ctx context.Context) { u.desk.StartTicker(ctx) }
 
-// Notify shows a start-up notice (a restored store, a missing keychain) in the status
-// line.
-func (u *UI) Notify(s string) { u.setStatus(s) }
+// Notify shows a start-up notice (a restored store, a missing keychain, a history log
+// that could not be opened) in the status line, after the notices before it: none
+// hides another.
+func (u *UI) Notify(s string) {
+	u.notices = append(u.notices, s)
+	u.setStatus(strings.Join(u.notices, "  "))
+}
 
 // The desk.View: what the desk tells the window.
 
 // ProfilesRead implements desk.View.
-func (u *UI) ProfilesRead(list []profiles.Profile, selected string) {
+func (u *UI) ProfilesRead() {
 	u.sidebar.refresh()
 	if u.tool() != nil {
 		return // a tool screen stays; closing it shows the selection as it is then
@@ -305,7 +331,7 @@ func (u *UI) RunFinished(r *desk.Run) {
 		if errors.Is(err, desk.ErrNoSecret) {
 			u.showMessage("No client secret stored", "The profile “"+r.Profile.Name+"” has no client secret yet. Press Edit, paste the secret the Trusted App was created with, and Save.")
 		} else {
-			u.showError("Could not read the client secret", err, u.desk.Secrets().Fix())
+			u.showError("Could not read the client secret", err, u.desk.Keychain().Fix)
 		}
 		return
 	}

@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
 
-	"trustedapp-tester/audit"
 	"trustedapp-tester/check"
 	"trustedapp-tester/compare"
 	"trustedapp-tester/profiles"
@@ -20,44 +18,6 @@ import (
 // read with that token) or a run from History (audit.Log.Runs). compare.Runs does the
 // comparing; the desk gathers the sides, runs the fresh ones and keeps them in History
 // like any check.
-
-// RunHistory is the part of the history log that keeps one summary per run, for
-// comparing runs later (audit.Log satisfies it). A HistoryLog without it offers no
-// runs to compare, and fresh runs go to History as requests only.
-type RunHistory interface {
-	Runs(f audit.Filter) ([]check.RunSummary, error)
-	AppendReportSummary(r check.Report, sum check.RunSummary) error
-}
-
-func (d *Desk) runHistory() RunHistory {
-	rh, _ := d.deps.History.(RunHistory)
-	return rh
-}
-
-// RunsAvailable reports whether History keeps runs this session can compare.
-func (d *Desk) RunsAvailable() bool { return d.runHistory() != nil }
-
-// Runs is the result of reading History's runs.
-type Runs struct {
-	Op   OpID
-	Runs []check.RunSummary // newest first
-	Err  error
-}
-
-// ReadRuns reads History's runs matching f on a goroutine, newest first.
-func (d *Desk) ReadRuns(f audit.Filter, done func(Runs)) *Op {
-	rh := d.runHistory()
-	if rh == nil {
-		return nil
-	}
-	op := d.startOp("")
-	d.background(func() {
-		list, err := rh.Runs(f)
-		slices.Reverse(list)
-		finish(op, done, Runs{Op: op.ID, Runs: list, Err: err})
-	})
-	return op
-}
 
 // CompareSide is one side of a comparison: a fresh run of the profile called Profile,
 // made now, or (Run set) a run from History.
@@ -143,7 +103,7 @@ func (d *Desk) Compare(a, b CompareSide, readRecord bool, began func(*Op), progr
 	}
 	sides := [2]CompareSide{a, b}
 	for _, s := range sides {
-		if p, ok := d.Find(s.Profile); ok && s.Fresh() && d.SandboxGone(p) {
+		if p, ok := d.Find(s.Profile); ok && s.Fresh() && d.sandboxGone(p) {
 			d.startSandbox(d.selected, func(err error) {
 				if err == nil && !d.SandboxRunning() {
 					err = errors.New("the sandbox did not start")
