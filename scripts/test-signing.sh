@@ -26,13 +26,13 @@ start=$(date +%s%N)
 
 # A CA and a code-signing certificate it issued, valid for a day.
 ca() { # NAME: a self-signed CA key and certificate, NAME.key and NAME.crt
-	openssl req -x509 -newkey rsa:3072 -sha256 -days 1 -nodes -keyout "$tmp/$1.key" -out "$tmp/$1.crt" \
+	openssl req -x509 -newkey rsa:2048 -sha256 -days 1 -nodes -keyout "$tmp/$1.key" -out "$tmp/$1.crt" \
 		-subj "/CN=Trusted App Tester test CA $1" \
 		-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
 }
 ca testca
 ca otherca
-openssl req -newkey rsa:3072 -sha256 -nodes -keyout "$tmp/signer.key" -out "$tmp/signer.csr" \
+openssl req -newkey rsa:2048 -sha256 -nodes -keyout "$tmp/signer.key" -out "$tmp/signer.csr" \
 	-subj "/CN=Trusted App Tester test signer" 2>/dev/null
 printf '%s\n' basicConstraints=CA:FALSE keyUsage=critical,digitalSignature extendedKeyUsage=codeSigning >"$tmp/ext"
 openssl x509 -req -in "$tmp/signer.csr" -CA "$tmp/testca.crt" -CAkey "$tmp/testca.key" -CAcreateserial \
@@ -85,6 +85,10 @@ for f in "$@"; do
 	esac
 	cmp -s "$s" "$tmp/tampered" && fail "$name: the tampering changed nothing"
 	if "$sign" verify "$tmp/testca.crt" "$tmp/tampered" >"$tmp/out" 2>&1; then fail "$name: a changed file still verifies"; fi
+	# ... and for the right reason: the file's digest no longer matches the signed one.
+	why=$(osslsigncode verify -CAfile "$tmp/testca.crt" -in "$tmp/tampered" 2>&1 || true)
+	grep -q 'MISMATCH' <<<"$why" ||
+		fail "$name: the changed file fails, but not on its digest: $(cat "$tmp/out")"
 	if [ -n "$keep" ]; then mkdir -p "$keep" && cp "$s" "$keep/$name"; fi
 	n=$((n + 1))
 	echo "ok   $name: signed, verified against the test CA; refused against another CA and once changed"
