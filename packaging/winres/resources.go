@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"debug/pe"
 	"encoding/binary"
 	"errors"
@@ -311,6 +310,3 @@ func Check(r *Resources, w Want) []string {
 	}
 	return bad
 }
-
-// readBytes is Read for a byte slice.
-func readBytes(b []byte) (*Resources, error) { return Read(bytes.NewReader(b)) }

@@ -183,7 +183,10 @@ func goodResources(strs map[string]string) []res {
 	}
 }
 
-func TestReadsWhatWindresWrites(t *testing.T) {
+// readBytes is Read for a byte slice.
+func readBytes(b []byte) (*Resources, error) { return Read(bytes.NewReader(b)) }
+
+func TestReadsIconsVersionAndManifest(t *testing.T) {
 	r, err := readBytes(peFile(".rsrc", rsrcSection(goodResources(goodStrings()))))
 	if err != nil {
 		t.Fatal(err)
