@@ -140,7 +140,8 @@ windows-toolchain:
 
 # Windows under Wine: the cgo-free packages' tests, the Windows CLI against the sandbox,
 # the resources of both .exe files, Authenticode on both .exe files and both MSIs with a
-# throwaway CA, and each MSI (per-user, per-machine) installed silently, checked (files,
+# throwaway CA and the release's packaging signed with it, and each signed MSI
+# (per-user, per-machine) installed silently, checked (files,
 # Apps entry, PATH), run (the healthy scenario in the per-user one), upgraded and
 # uninstalled.
 test-windows: dist-windows

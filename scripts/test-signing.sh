@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Proves the Authenticode step end to end with a throwaway certificate:
-#   scripts/test-signing.sh [-o OUTDIR] FILE...      (.exe and .msi files)
+#   scripts/test-signing.sh [-k KEEPDIR] FILE...      (.exe and .msi files)
 # Makes a test CA and a code-signing certificate issued by it (openssl), signs a copy of
 # each FILE with scripts/sign-windows.sh (the script the release workflow runs with the
 # real certificate), verifies each signature against the test CA, and checks that
 # verification fails where it must: against another CA, and after the signed file was
 # changed. Also the signing script's own errors: a wrong password, no certificate, a
-# file that is not there. -o OUTDIR keeps the signed copies (make test-windows installs
-# the signed MSIs). `make test` runs it on the Windows CLI (a few seconds).
+# file that is not there. -k KEEPDIR keeps the test CA (testca.crt) and the signing
+# certificate (signer.pfx, its password in password), so make test-windows can run the
+# release's packaging with them. `make test` runs it on the Windows CLI (a few seconds).
 set -euo pipefail
 keep=""
-if [ "${1:-}" = -o ]; then keep=${2:?-o needs a folder}; shift 2; fi
-[ $# -ge 1 ] || { echo "usage: scripts/test-signing.sh [-o OUTDIR] FILE..." >&2; exit 2; }
+if [ "${1:-}" = -k ]; then keep=${2:?-k needs a folder}; shift 2; fi
+[ $# -ge 1 ] || { echo "usage: scripts/test-signing.sh [-k KEEPDIR] FILE..." >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
 sign=$here/sign-windows.sh
 tools="openssl osslsigncode"
@@ -89,9 +90,13 @@ for f in "$@"; do
 	why=$(osslsigncode verify -CAfile "$tmp/testca.crt" -in "$tmp/tampered" 2>&1 || true)
 	grep -q 'MISMATCH' <<<"$why" ||
 		fail "$name: the changed file fails, but not on its digest: $(cat "$tmp/out")"
-	if [ -n "$keep" ]; then mkdir -p "$keep" && cp "$s" "$keep/$name"; fi
 	n=$((n + 1))
 	echo "ok   $name: signed, verified against the test CA; refused against another CA and once changed"
 done
+if [ -n "$keep" ]; then
+	mkdir -p "$keep"
+	cp "$tmp/testca.crt" "$tmp/signer.pfx" "$keep/"
+	printf %s "$pass" >"$keep/password"
+fi
 ms=$((($(date +%s%N) - start) / 1000000))
 echo "test-signing: $n passed, 0 failed ($((ms / 1000)).$((ms % 1000 / 100)) s)"

@@ -9,7 +9,9 @@
 #    Credential Manager, Windows quoting and paths in what it prints;
 # 3. the resources of both .exe files (icon, manifest, version) and Authenticode: both
 #    .exe files and both MSIs signed with a throwaway CA and verified, a changed copy
-#    refused (scripts/test-signing.sh); the signed MSIs are the ones installed next;
+#    refused (scripts/test-signing.sh); then the release's packaging with that
+#    certificate (package-windows.sh: signed .exe files inside signed MSIs, the winget
+#    manifest); those MSIs are the ones installed next;
 # 4. each MSI, per-user then per-machine: installed silently (Wine's msiexec runs as an
 #    administrator, as Intune and SCCM do), its files, Start-menu shortcut, Apps entry
 #    (InstallLocation, EstimatedSize) and PATH entry (the user's, the system's) checked,
@@ -124,9 +126,29 @@ $go run ./packaging/winres -name trustedapp-check -version "$version" -identity 
 	-description "Trusted App Tester command-line checks" "$wincli" >"$out/winres-cli.txt" 2>&1 || fail "the CLI's resources: $(cat "$out/winres-cli.txt")"
 step "Authenticode with a throwaway CA: both .exe files and both MSIs"
 start=$(date +%s)
-scripts/test-signing.sh -o "$work/signed" "$winapp" "$wincli" "$msi" "$msi_machine" >"$out/signing.txt" 2>&1 || fail "signing: $(cat "$out/signing.txt")"
+scripts/test-signing.sh -k "$work/ca" "$winapp" "$wincli" "$msi" "$msi_machine" >"$out/signing.txt" 2>&1 || fail "signing: $(cat "$out/signing.txt")"
 sed 's/^/  /' "$out/signing.txt"
-step "signing took $(($(date +%s) - start)) s; the signed MSIs are the ones installed below"
+# The release's own path with that certificate: package-windows.sh signs the .exe files,
+# packs them into both MSIs, signs the MSIs and writes the winget manifest. Those MSIs,
+# and the signed .exe files inside them, are what is installed below.
+SIGN_PFX=$work/ca/signer.pfx SIGN_PASSWORD_FILE=$work/ca/password SIGN_CAFILE=$work/ca/testca.crt \
+	WINGET_URL_BASE=https://example.test/download/v$version \
+	scripts/package-windows.sh "$version" "$winapp" "$wincli" "$work/release" >"$out/package-signed.txt" 2>&1 ||
+	fail "package-windows.sh with a certificate: $(cat "$out/package-signed.txt")"
+signed_user=$work/release/$(basename "$msi") signed_machine=$work/release/$(basename "$msi_machine")
+for m in "$signed_user" "$signed_machine"; do
+	scripts/sign-windows.sh verify "$work/ca/testca.crt" "$m" >/dev/null || fail "$m: the release's MSI is not signed"
+	rm -rf "$work/extract" && mkdir -p "$work/extract"
+	(cd "$work/extract" && msiextract "$m" >/dev/null) || fail "msiextract $m"
+	n=0
+	while IFS= read -r exe; do
+		scripts/sign-windows.sh verify "$work/ca/testca.crt" "$exe" >/dev/null || fail "$m: $(basename "$exe") inside it is not signed"
+		n=$((n + 1))
+	done < <(find "$work/extract" -name '*.exe')
+	[ "$n" = 2 ] || fail "$m holds $n .exe files, want 2"
+done
+$go run ./packaging/winget -check "$work/release/winget" >/dev/null || fail "the release's winget manifest does not validate"
+step "signing took $(($(date +%s) - start)) s: both MSIs from package-windows.sh signed, with both .exe files inside signed; these are installed below"
 
 # ------------------------------------------------------ 4. the installers
 winuser=${winhome##*/}
@@ -277,8 +299,8 @@ test_installer() { # SCOPE SIGNED.msi
 	step "$scope: uninstalled: files, shortcut, Apps entry, PATH entry and registry keys gone; profile and secret kept"
 }
 
-test_installer user "$work/signed/$(basename "$msi")"
-test_installer machine "$work/signed/$(basename "$msi_machine")"
+test_installer user "$signed_user"
+test_installer machine "$signed_machine"
 
 for f in "$msi" "$msi_machine"; do
 	if [ -s "$(dirname "$f")/SHA256SUMS" ]; then
