@@ -26,8 +26,8 @@ demo: app
 # The whole suite: formatting, vet, unit/interop/UI/fuzz-seed tests with the race
 # detector against a real gnome-keyring, then the real binary under Xvfb, then the
 # Linux tarball, .deb and .rpm built and checked as installers, then Windows under
-# Wine without the installer (test-windows-cli: the cgo-free packages' tests and the
-# Windows CLI). The full `make test-windows` (the app's cross-build and the MSI
+# Wine without the installer (test-windows-cli: the Windows CLI's resources and its
+# signature with a throwaway CA, the cgo-free packages' tests and the Windows CLI). The full `make test-windows` (the app's cross-build and the MSI
 # installed, run, upgraded, uninstalled) stays a separate target: it does not fit
 # CI's 35 minutes (docs/decisions.md has the times).
 test: lint lint-workflows unit e2e dist-linux test-windows-in-ci
@@ -76,6 +76,7 @@ WIN_APP    := $(REL)/windows-amd64/trustedapp-tester.exe
 WIN_CLI    := $(REL)/cli/windows-amd64/trustedapp-check.exe
 WIN_SYSO   := rsrc_windows_amd64.syso
 MSI        := dist/trusted-app-tester-$(VERSION)-windows-amd64.msi
+MSI_MACHINE := dist/trusted-app-tester-$(VERSION)-windows-amd64-machine.msi
 REL_TAGS   := $(TAGS) release
 
 # Pinned build tools, installed into bin/ for this machine (never with a target's GOOS).
@@ -89,7 +90,8 @@ $(NFPM):
 $(ACTIONLINT):
 	GOBIN=$(CURDIR)/bin GOOS= GOARCH= $(GO) install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
-# Everything in dist/: Windows MSI, Linux tarball + .deb + .rpm, six CLI archives, SHA256SUMS.
+# Everything in dist/: the two Windows MSIs (per-user, per-machine) and their winget
+# manifest (dist/winget/), Linux tarball + .deb + .rpm, six CLI archives, SHA256SUMS.
 # Every target that writes into dist/ writes SHA256SUMS anew over all of it, so a later
 # `make test` or `make test-windows` (which rebuild their packages) never leaves it stale.
 dist: clean-dist dist-cli dist-linux dist-windows
@@ -97,15 +99,17 @@ dist: clean-dist dist-cli dist-linux dist-windows
 clean-dist:
 	rm -rf dist
 
+# windres links the Windows CLI's icon, manifest and version resource (scripts/build-cli.sh).
 dist-cli:
+	scripts/install-deps.sh --windows-resources
 	scripts/dist-cli.sh $(VERSION) "$(LDFLAGS)" dist
 	scripts/sha256sums.sh dist
 
 # The CLI for one platform, bin/release/cli/OS-ARCH/: always rebuilt (go build's cache
-# makes that cheap): a stale binary once hid a change.
+# makes that cheap): a stale binary once hid a change. The Windows one carries the
+# app's icon, manifest and version resource (scripts/build-cli.sh, windres).
 $(LINUX_CLI) $(WIN_CLI): FORCE
-	mkdir -p $(@D)
-	p=$(notdir $(@D)); CGO_ENABLED=0 GOOS=$${p%-*} GOARCH=$${p#*-} $(GO) build -trimpath -ldflags "$(LDFLAGS) -s -w" -o $@ ./cmd/trustedapp-check
+	p=$(notdir $(@D)); scripts/build-cli.sh $(VERSION) $${p%-*} $${p#*-} "$(LDFLAGS) -s -w" $@
 
 release-linux-app:
 	$(GO) build -tags "$(REL_TAGS)" -trimpath -ldflags "$(LDFLAGS) -s -w" -o $(LINUX_APP) .
@@ -124,9 +128,10 @@ release-windows-app: windows-toolchain
 	  $(GO) build -tags "$(REL_TAGS)" -trimpath -ldflags "$(LDFLAGS) -s -w -H windowsgui" -o $(WIN_APP) . \
 	  ; s=$$?; rm -f $(WIN_SYSO); exit $$s
 
-# The per-user MSI (wixl).
+# The per-user and the per-machine MSI (wixl) and their winget manifest; signed when
+# SIGN_PFX names a code-signing certificate (scripts/package-windows.sh, sign-windows.sh).
 dist-windows: release-windows-app $(WIN_CLI)
-	scripts/build-msi.sh $(VERSION) $(WIN_APP) $(WIN_CLI) $(MSI)
+	scripts/package-windows.sh $(VERSION) $(WIN_APP) $(WIN_CLI) dist
 	scripts/sha256sums.sh dist
 
 # MinGW, wixl, Wine and xdotool: installed only for the Windows targets.
@@ -134,14 +139,22 @@ windows-toolchain:
 	scripts/install-deps.sh --windows
 
 # Windows under Wine: the cgo-free packages' tests, the Windows CLI against the sandbox,
-# and the MSI installed, run (healthy scenario), upgraded and uninstalled.
+# the resources of both .exe files, Authenticode on both .exe files and both MSIs with a
+# throwaway CA and the release's packaging signed with it, and each signed MSI
+# (per-user, per-machine) installed silently, checked (files,
+# Apps entry, PATH), run (the healthy scenario in the per-user one), upgraded and
+# uninstalled.
 test-windows: dist-windows
-	scripts/test-windows.sh $(VERSION) $(MSI) $(WIN_CLI)
+	scripts/test-windows.sh $(VERSION) $(MSI) $(MSI_MACHINE) $(WIN_CLI) $(WIN_APP)
 
 # The same without the desktop app's cross-build and the installer phase: the
-# cgo-free packages' tests and the Windows CLI under Wine (minutes, not a quarter hour).
+# cgo-free packages' tests and the Windows CLI under Wine (minutes, not a quarter hour);
+# before them the Windows CLI's resources and its Authenticode signature (seconds).
 test-windows-cli: windows-toolchain $(WIN_CLI)
-	SKIP_INSTALLER=1 scripts/test-windows.sh $(VERSION) none $(WIN_CLI)
+	$(GO) run ./packaging/winres -name trustedapp-check -version $(VERSION) -identity net.trustedapptester.check \
+	  -description "Trusted App Tester command-line checks" $(WIN_CLI)
+	scripts/test-signing.sh $(WIN_CLI)
+	SKIP_INSTALLER=1 scripts/test-windows.sh $(VERSION) none none $(WIN_CLI)
 
 # The Debian package alone (kept for `make dist-deb` users) and its check.
 dist-deb deb: dist-linux

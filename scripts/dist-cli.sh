@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The CLI archives: trustedapp-check for linux, windows and darwin on amd64 and arm64
-# (CGO_ENABLED=0), each with the README and its own third-party notices.
+# (CGO_ENABLED=0, scripts/build-cli.sh: the windows/amd64 one with its icon, manifest
+# and version resource), each with the README and its own third-party notices.
 #   scripts/dist-cli.sh VERSION LDFLAGS OUTDIR
 # Writes OUTDIR/trustedapp-check-VERSION-OS-ARCH.tar.gz (.zip for Windows) and keeps
 # the binaries in bin/release/cli/OS-ARCH/ (the Windows installer takes its CLI there).
@@ -16,7 +17,7 @@ for target in linux/amd64 linux/arm64 windows/amd64 windows/arm64 darwin/amd64 d
   dir=bin/release/cli/$os-$arch
   name=trustedapp-check-$version-$os-$arch
   rm -rf "$dir" && mkdir -p "$dir/$name"
-  CGO_ENABLED=0 GOOS=$os GOARCH=$arch $go build -trimpath -ldflags "$ldflags -s -w" -o "$dir/$exe" ./cmd/trustedapp-check
+  scripts/build-cli.sh "$version" "$os" "$arch" "$ldflags -s -w" "$dir/$exe"
   cp "$dir/$exe" "$dir/$name/$exe"
   cp README.md "$dir/$name/README.md"
   $go run ./packaging/notices -o "$dir/$name/THIRD-PARTY-NOTICES.txt" "$dir/$exe"

@@ -26,8 +26,9 @@ PACKAGES=(
   desktop-file-utils appstream xz-utils zip
 )
 case "${1:-}" in
-  --windows) # MinGW (cgo cross-build, windres), wixl (MSI), Wine + xdotool (make test-windows)
-    PACKAGES+=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wixl wine64 xdotool) ;;
+  --windows) # MinGW (cgo cross-build, windres), wixl + msitools (MSI), Wine + xdotool (make
+    # test-windows), osslsigncode + openssl (Authenticode, and its test with a throwaway CA)
+    PACKAGES+=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wixl msitools wine64 xdotool osslsigncode openssl) ;;
   --windows-resources)
     PACKAGES+=(binutils-mingw-w64-x86-64) ;;
   "") ;;
