@@ -60,9 +60,10 @@ func New(app fyne.App, deps desk.Deps) *UI {
 	u.desk = desk.New(deps, u)
 	u.win = app.NewWindow(Title)
 	u.build()
-	// Tooltips (fyne-tooltip) draw into a layer over the content.
-	u.win.SetContent(fynetooltip.AddWindowToolTipLayer(u.content, u.win.Canvas()))
-	u.win.Resize(fyne.NewSize(1280, 800))
+	// Tooltips (fyne-tooltip) draw into a layer over the content. The content scrolls
+	// when the window is smaller than it (a small screen at 200%): main sizes the window
+	// to the screen's work area (internal/winfit), and the window never grows past it.
+	u.win.SetContent(fynetooltip.AddWindowToolTipLayer(fitScreen(u.content), u.win.Canvas()))
 	u.installCommands()
 	u.Reload("")
 	return u
@@ -82,6 +83,30 @@ func (u *UI) build() {
 	split := container.NewHSplit(u.sidebar.content, container.NewBorder(nil, u.status, nil, nil, u.right))
 	split.Offset = 0.2
 	u.content = split
+}
+
+// smallestWindow is the smallest window (in Fyne units) the user can shrink the main
+// window to; below the content's own minimum the content scrolls.
+var smallestWindow = fyne.NewSize(480, 320)
+
+// fitScreen lets the window be smaller than content's minimum size: content fills the
+// window where it fits and scrolls where it does not.
+func fitScreen(content fyne.CanvasObject) fyne.CanvasObject {
+	return container.New(floorLayout{}, container.NewScroll(content))
+}
+
+// floorLayout gives its one object the whole space and asks for no more than
+// smallestWindow.
+type floorLayout struct{}
+
+func (floorLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(size)
+}
+
+func (floorLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	inner := objs[0].(*container.Scroll).Content.MinSize()
+	return fyne.NewSize(min(inner.Width, smallestWindow.Width), min(inner.Height, smallestWindow.Height))
 }
 
 // Window is the main window.
