@@ -26,7 +26,9 @@ func (e *graphicsError) Error() string { return e.detail }
 // Fyne asks for, then closes both, before Fyne tries: where either fails, Fyne logs the
 // error and then dies with a Go panic ("failed to initialise GLFW … panic:
 // NotInitialized"), or quits without a word on Windows (a GUI program has no console).
-// It costs one context creation at start (measured in docs/decisions.md).
+// It costs one context creation at start (measured in docs/decisions.md). On Windows
+// and macOS GLFW stays initialised for Fyne (whose own Init is then a no-op); on Linux
+// it is shut down again, since Fyne chooses between X11 and Wayland with init hints.
 func probeGraphics() (err error) {
 	if os.Getenv("FYNE_PLATFORM") == "x11" {
 		glfw.InitHint(glfw.PlatformHint, int(glfw.PlatformX11)) // as Fyne does
@@ -41,7 +43,12 @@ func probeGraphics() (err error) {
 	if ierr := glfw.Init(); ierr != nil {
 		return &graphicsError{noDisplay: true, detail: ierr.Error()}
 	}
-	defer glfw.Terminate()
+	keep := false
+	defer func() {
+		if !keep {
+			glfw.Terminate()
+		}
+	}()
 	_ = glfw.GetPlatform() // panics (recovered above) when Init failed with a platform error
 	glfw.DefaultWindowHints()
 	defer glfw.DefaultWindowHints()
@@ -57,6 +64,7 @@ func probeGraphics() (err error) {
 		return &graphicsError{detail: detail}
 	}
 	w.Destroy()
+	keep = runtime.GOOS == "windows" || runtime.GOOS == "darwin"
 	return nil
 }
 

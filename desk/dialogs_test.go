@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"trustedapp-tester/check"
 	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/internal/userfile"
 )
@@ -126,4 +127,38 @@ func written(t *testing.T, d *Desk, start func(func(Written)) *Op) Written {
 	ch := make(chan Written, 1)
 	start(func(w Written) { ch <- w })
 	return await(t, ch)
+}
+
+// The report of a profile named "Nightly | Prod?" saves under the name the app
+// suggests, on every OS (make test-windows runs this under Wine); on Windows the name
+// as it was is refused with the path the Windows way, one full stop and the right hint.
+func TestSaveReportWindowsNames(t *testing.T) {
+	d, _ := newDesk(t, Deps{})
+	dir := testdir.New(t)
+	p := profile("Nightly | Prod?", "https://acme.my.erp.net")
+	target := filepath.Join(dir, userfile.WithSuffix(p.Name, "-report.md"))
+	c := choose(t, d, func(f func(Chosen)) *Op { return d.CreateFile(target, f) })
+	if c.Err != nil {
+		t.Fatalf("the suggested name %q cannot be created: %v", filepath.Base(target), c.Err)
+	}
+	w := written(t, d, func(f func(Written)) *Op { return d.SaveReport(c.Writer, p, check.Report{Profile: p.Name}, f) })
+	if w.Err != nil || w.Path != target {
+		t.Fatalf("saved %+v", w)
+	}
+	if raw, err := os.ReadFile(target); err != nil || !strings.Contains(string(raw), "Nightly") {
+		t.Fatalf("report %q, %v", raw, err)
+	}
+	if runtime.GOOS != "windows" {
+		return
+	}
+	bad := filepath.Join(dir, "Nightly | Prod?-report.md")
+	c = choose(t, d, func(f func(Chosen)) *Op { return d.CreateFile(filepath.ToSlash(bad), f) })
+	var fe *userfile.Error
+	if !errors.As(c.Err, &fe) || fe.Kind != userfile.BadName {
+		t.Fatalf("the raw name gave %+v", c)
+	}
+	msg := "Could not create the file: " + c.Err.Error() + "."
+	if !strings.Contains(msg, bad) || strings.Contains(msg, "/") || strings.Contains(msg, "..") {
+		t.Errorf("message %q", msg)
+	}
 }

@@ -22,6 +22,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
+	"trustedapp-tester/internal/winfit"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
 )
@@ -64,6 +65,8 @@ func New(app fyne.App, deps desk.Deps) *UI {
 	// when the window is smaller than it (a small screen at 200%): main sizes the window
 	// to the screen's work area (internal/winfit), and the window never grows past it.
 	u.win.SetContent(fynetooltip.AddWindowToolTipLayer(fitScreen(u.content), u.win.Canvas()))
+	// The size the window asks for; main fits it to the screen (internal/winfit).
+	u.win.Resize(fyne.NewSize(winfit.Preferred.W, winfit.Preferred.H))
 	u.installCommands()
 	u.Reload("")
 	return u
@@ -89,25 +92,62 @@ func (u *UI) build() {
 // window to; below the content's own minimum the content scrolls.
 var smallestWindow = fyne.NewSize(480, 320)
 
-// fitScreen lets the window be smaller than content's minimum size: content fills the
-// window where it fits and scrolls where it does not.
+// fitScreen lets the window be smaller than content's minimum size (a small screen at
+// 200%: main sizes the window to the screen's work area): content fills the window
+// where it fits, as it is, and scrolls only where it does not.
 func fitScreen(content fyne.CanvasObject) fyne.CanvasObject {
-	return container.New(floorLayout{}, container.NewScroll(content))
+	f := &fitBox{content: content, scroll: container.NewScroll(nil)}
+	f.ExtendBaseWidget(f)
+	return f
 }
 
-// floorLayout gives its one object the whole space and asks for no more than
-// smallestWindow.
-type floorLayout struct{}
-
-func (floorLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	objs[0].Move(fyne.NewPos(0, 0))
-	objs[0].Resize(size)
+// fitBox shows its content directly when the space holds the content's minimum size,
+// else inside a scroll container, and asks for no more than smallestWindow.
+type fitBox struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	scroll  *container.Scroll
 }
 
-func (floorLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	inner := objs[0].(*container.Scroll).Content.MinSize()
-	return fyne.NewSize(min(inner.Width, smallestWindow.Width), min(inner.Height, smallestWindow.Height))
+func (f *fitBox) CreateRenderer() fyne.WidgetRenderer { return &fitRenderer{f: f} }
+
+type fitRenderer struct {
+	f    *fitBox
+	objs []fyne.CanvasObject
 }
+
+func (r *fitRenderer) Layout(size fyne.Size) {
+	min := r.f.content.MinSize()
+	if size.Width >= min.Width && size.Height >= min.Height {
+		r.f.scroll.Content = nil
+		r.objs = []fyne.CanvasObject{r.f.content}
+		r.f.content.Move(fyne.NewPos(0, 0))
+		r.f.content.Resize(size)
+		return
+	}
+	if r.f.scroll.Content != r.f.content {
+		r.f.scroll.Content = r.f.content
+		r.f.scroll.Refresh()
+	}
+	r.objs = []fyne.CanvasObject{r.f.scroll}
+	r.f.scroll.Move(fyne.NewPos(0, 0))
+	r.f.scroll.Resize(size)
+}
+
+func (r *fitRenderer) MinSize() fyne.Size {
+	min := r.f.content.MinSize()
+	return fyne.NewSize(fyne.Min(min.Width, smallestWindow.Width), fyne.Min(min.Height, smallestWindow.Height))
+}
+
+func (r *fitRenderer) Objects() []fyne.CanvasObject {
+	if r.objs == nil {
+		return []fyne.CanvasObject{r.f.content}
+	}
+	return r.objs
+}
+
+func (r *fitRenderer) Refresh() { r.Layout(r.f.Size()) }
+func (r *fitRenderer) Destroy() {}
 
 // Window is the main window.
 func (u *UI) Window() fyne.Window { return u.win }

@@ -28,6 +28,8 @@ func osKind(err error) Kind {
 		return TooLong
 	case windows.ERROR_SHARING_VIOLATION, windows.ERROR_LOCK_VIOLATION:
 		return InUse
+	case syscall.EISDIR: // Go's own, for a folder opened to write
+		return IsFolder
 	}
 	return Other
 }

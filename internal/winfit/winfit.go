@@ -42,7 +42,7 @@ type Place struct {
 
 var (
 	// Preferred is the size the window asks for where the screen has room.
-	Preferred = Size{W: 1200, H: 760}
+	Preferred = Size{W: 1280, H: 800}
 	// Smallest is the smallest size a placement chooses, unless the screen is smaller.
 	Smallest = Size{W: 480, H: 320}
 )

@@ -23,7 +23,7 @@ func TestFirstWindowFits(t *testing.T) {
 		// Xvfb, no window manager: no frame, no panel.
 		{"1024x640 Linux", screen(0, 0, 1024, 640, 0, 1), Frame{}, Size{}, Size{962, 601}},
 		{"1024x640 Linux with a WM and a panel", screen(0, 0, 1024, 640, 32, 1), EstimateFrame("linux", 1), Size{}, Size{960, 535}},
-		{"1366x768 Windows 100%", screen(0, 0, 1366, 768, 40, 1), EstimateFrame("windows", 1), Size{}, Size{1200, 647}},
+		{"1366x768 Windows 100%", screen(0, 0, 1366, 768, 40, 1), EstimateFrame("windows", 1), Size{}, Size{1269, 647}},
 		{"1920x1080 Windows 150%", screen(0, 0, 1920, 1080, 72, 1.5), EstimateFrame("windows", 1.5), Size{}, Size{1188, 594}},
 		{"1920x1080 Windows 200%", screen(0, 0, 1920, 1080, 96, 2), EstimateFrame("windows", 2), Size{}, Size{887, 425}},
 		{"1920x1080 Linux FYNE_SCALE=2", screen(0, 0, 1920, 1080, 0, 2), Frame{}, Size{}, Size{902, 507}},
