@@ -106,6 +106,10 @@ func main() {
 	w.SetIcon(assets.Icon)
 	w.SetMaster()
 	place := placeWindow(a, w, u.Content()) // from the screen's work area, or where the user left it
+	place.OnTight = u.ScrollWhenSmall       // where the screen cannot hold the content's minimum size
+	if place.tight {
+		u.ScrollWhenSmall()
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

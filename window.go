@@ -35,7 +35,12 @@ type placer struct {
 	mons    []winfit.Monitor
 	primary int
 	place   winfit.Place
-	noPos   bool   // Wayland: windows cannot learn or choose their position
+	noPos   bool // Wayland: windows cannot learn or choose their position
+	tight   bool // the window is smaller than its content's minimum size
+	need    fyne.Size
+	// OnTight lets the content scroll when the window turns out smaller than the
+	// content's minimum once shown (ui.ScrollWhenSmall).
+	OnTight func()
 	last    string // the preference as last written
 }
 
@@ -60,7 +65,9 @@ func placeWindow(a fyne.App, w fyne.Window, content fyne.CanvasObject) *placer {
 	if runtime.GOOS != "darwin" {
 		need.Height += menuBarHeight
 	}
+	p.need = need
 	p.place = winfit.Fit(p.mons, p.primary, saved, winfit.EstimateFrame(runtime.GOOS, scale), winfit.Size{W: need.Width, H: need.Height})
+	p.tight = p.place.Size.W < need.Width || p.place.Size.H < need.Height
 	w.Resize(fyne.NewSize(p.place.Size.W, p.place.Size.H))
 	switch {
 	case p.place.Monitor < 0:
@@ -91,6 +98,10 @@ func (p *placer) started(stop <-chan struct{}) {
 	now := winfit.Place{X: x, Y: y, Size: winfit.Size{W: sz.Width, H: sz.Height}, Monitor: m}
 	if !winfit.Inside(winfit.Outer(now, p.mons[m].Scale, frame), p.mons[m].Work) {
 		fit := winfit.Fit(p.mons, m, winfit.Saved{X: x, Y: y, Size: now.Size}, frame, winfit.Size{})
+		if (fit.Size.W < p.need.Width || fit.Size.H < p.need.Height) && !p.tight && p.OnTight != nil {
+			p.tight = true
+			p.OnTight()
+		}
 		p.w.Resize(fyne.NewSize(fit.Size.W, fit.Size.H))
 		p.gw.SetPos(fit.X, fit.Y)
 	}

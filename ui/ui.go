@@ -44,6 +44,7 @@ type UI struct {
 	welcome fyne.CanvasObject
 	right   *fyne.Container // the run view, the editor, the welcome panel or a tool screen
 	content fyne.CanvasObject
+	fit     *fitBox // the content, scrolling where the screen is too small for it
 	status  *widget.Label
 
 	// The tool screens (tools.go) and the screen a tool screen replaced.
@@ -61,10 +62,10 @@ func New(app fyne.App, deps desk.Deps) *UI {
 	u.desk = desk.New(deps, u)
 	u.win = app.NewWindow(Title)
 	u.build()
-	// Tooltips (fyne-tooltip) draw into a layer over the content. The content scrolls
-	// when the window is smaller than it (a small screen at 200%): main sizes the window
-	// to the screen's work area (internal/winfit), and the window never grows past it.
-	u.win.SetContent(fynetooltip.AddWindowToolTipLayer(fitScreen(u.content), u.win.Canvas()))
+	// Tooltips (fyne-tooltip) draw into a layer over the content. The content may scroll
+	// where the screen is smaller than it (ScrollWhenSmall).
+	u.fit = fitScreen(u.content)
+	u.win.SetContent(fynetooltip.AddWindowToolTipLayer(u.fit, u.win.Canvas()))
 	// The size the window asks for; main fits it to the screen (internal/winfit).
 	u.win.Resize(fyne.NewSize(winfit.Preferred.W, winfit.Preferred.H))
 	u.installCommands()
@@ -89,24 +90,34 @@ func (u *UI) build() {
 }
 
 // smallestWindow is the smallest window (in Fyne units) the user can shrink the main
-// window to; below the content's own minimum the content scrolls.
+// window to once the content may scroll (ScrollWhenSmall).
 var smallestWindow = fyne.NewSize(480, 320)
 
-// fitScreen lets the window be smaller than content's minimum size (a small screen at
-// 200%: main sizes the window to the screen's work area): content fills the window
-// where it fits, as it is, and scrolls only where it does not.
-func fitScreen(content fyne.CanvasObject) fyne.CanvasObject {
+// fitScreen holds the window's content: as it is, or, once ScrollWhenSmall was called,
+// inside a scroll container whenever the window is smaller than the content's minimum.
+func fitScreen(content fyne.CanvasObject) *fitBox {
 	f := &fitBox{content: content, scroll: container.NewScroll(nil)}
 	f.ExtendBaseWidget(f)
 	return f
 }
 
-// fitBox shows its content directly when the space holds the content's minimum size,
-// else inside a scroll container, and asks for no more than smallestWindow.
+// fitBox shows its content directly, or (when scrolling is on and the space is smaller
+// than the content's minimum) inside a scroll container, asking for no more than
+// smallestWindow.
 type fitBox struct {
 	widget.BaseWidget
 	content fyne.CanvasObject
 	scroll  *container.Scroll
+	on      bool
+}
+
+// ScrollWhenSmall lets the window be smaller than its content's minimum size, the
+// content scrolling then: main calls it when the screen's work area cannot hold that
+// minimum (a small screen at 200%), so that the window fits the screen. Otherwise the
+// window keeps Fyne's rule (never smaller than its content).
+func (u *UI) ScrollWhenSmall() {
+	u.fit.on = true
+	u.fit.Refresh()
 }
 
 func (f *fitBox) CreateRenderer() fyne.WidgetRenderer { return &fitRenderer{f: f} }
@@ -118,7 +129,7 @@ type fitRenderer struct {
 
 func (r *fitRenderer) Layout(size fyne.Size) {
 	min := r.f.content.MinSize()
-	if size.Width >= min.Width && size.Height >= min.Height {
+	if !r.f.on || size.Width >= min.Width && size.Height >= min.Height {
 		r.f.scroll.Content = nil
 		r.objs = []fyne.CanvasObject{r.f.content}
 		r.f.content.Move(fyne.NewPos(0, 0))
@@ -136,6 +147,9 @@ func (r *fitRenderer) Layout(size fyne.Size) {
 
 func (r *fitRenderer) MinSize() fyne.Size {
 	min := r.f.content.MinSize()
+	if !r.f.on {
+		return min
+	}
 	return fyne.NewSize(fyne.Min(min.Width, smallestWindow.Width), fyne.Min(min.Height, smallestWindow.Height))
 }
 
