@@ -160,7 +160,12 @@ func (r *fitRenderer) Objects() []fyne.CanvasObject {
 	return r.objs
 }
 
-func (r *fitRenderer) Refresh() { r.Layout(r.f.Size()) }
+// Refresh lays the content out again and refreshes it, as a container does (a
+// word-wrapped label measures itself at the width of its last layout).
+func (r *fitRenderer) Refresh() {
+	r.Layout(r.f.Size())
+	r.Objects()[0].Refresh()
+}
 func (r *fitRenderer) Destroy() {}
 
 // Window is the main window.
