@@ -88,8 +88,8 @@ func noGraphicsMessage(e *graphicsError, goos string) (title, body string) {
 	if goos == "windows" {
 		cli = "trustedapp-check.exe"
 	}
-	body = what + "\n\n" + fix + "\n\nMeanwhile the command-line tool needs no graphics and runs the same tests: " +
-		cli + " check --help.\n\n(GLFW said: " + strings.TrimSpace(e.detail) + ")"
+	body = what + "\n\n" + fix + "\n\nMeanwhile the command-line tool, " + cli + ", needs no graphics and runs the same tests (\"" +
+		cli + " help\" lists its commands).\n\n(GLFW said: " + strings.TrimSpace(e.detail) + ")"
 	return title, body
 }
 

@@ -35,7 +35,7 @@ set -e
 [ "$status" -eq 4 ] || { cat "$WORK/nodisplay.out" >&2; fail "without a display the app exited $status, want 4"; }
 grep -q "cannot open its window" "$WORK/nodisplay.out" || fail "no message without a display"
 grep -q "no display to open a window on" "$WORK/nodisplay.out" || fail "the message does not say what is missing"
-grep -q "trustedapp-check check --help" "$WORK/nodisplay.out" || fail "the message does not offer the CLI"
+grep -q "trustedapp-check help" "$WORK/nodisplay.out" || fail "the message does not offer the CLI"
 if grep -Eq "panic|goroutine [0-9]" "$WORK/nodisplay.out"; then
 	cat "$WORK/nodisplay.out" >&2
 	fail "a Go panic without a display"

@@ -126,6 +126,9 @@ done
 [ "$(arp | wc -l)" = 1 ] || fail "want one Add/Remove Programs entry, got: $(arp)"
 a=$("$wine" "$installdir/trustedapp-tester.exe" --version | tr -d '\r')
 [[ $a == *" $version" ]] || fail "the installed app says '$a', want $version"
+# Typed in cmd, as an admin would: the GUI program prints into cmd's console.
+a=$(cd "$installdir" && "$wine" cmd /c trustedapp-tester.exe --version </dev/null | tr -d '\r')
+[[ $a == *" $version" ]] || fail "trustedapp-tester.exe --version in cmd says '$a', want $version"
 
 step "starting the installed app with --sandbox under Xvfb"
 display=""
