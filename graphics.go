@@ -100,3 +100,16 @@ func reportNoGraphics(e *graphicsError) {
 	fmt.Fprintf(os.Stderr, "trustedapp-tester: %s.\n\n%s\n", title, body)
 	messageBox(title, body)
 }
+
+// glfwStarted checks that Fyne's own start of GLFW (in app.NewWindow) worked too: the
+// display can go away between the probe and Fyne (a remote session ending, an X server
+// restarting), and go-gl/glfw then only logs the error and panics at the next call.
+func glfwStarted() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &graphicsError{noDisplay: true, detail: fmt.Sprint(r)}
+		}
+	}()
+	_ = glfw.GetPlatform()
+	return nil
+}

@@ -105,6 +105,10 @@ func main() {
 	win = w
 	w.SetIcon(assets.Icon)
 	w.SetMaster()
+	if err := glfwStarted(); err != nil {
+		reportNoGraphics(err.(*graphicsError))
+		os.Exit(exitNoGraphics)
+	}
 	place := placeWindow(a, w, u.Content()) // from the screen's work area, or where the user left it
 	place.OnTight = u.ScrollWhenSmall       // where the screen cannot hold the content's minimum size
 	if place.tight {
