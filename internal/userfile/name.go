@@ -29,9 +29,14 @@ const reserved = `<>:"/\|?*`
 func Name(name string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range name {
+	rs := []rune(name)
+	for i, r := range rs {
 		if r == utf8.RuneError || unicode.IsControl(r) || strings.ContainsRune(reserved, r) {
 			if !dash {
+				// "Sandbox: healthy" reads "Sandbox - healthy", not "Sandbox- healthy".
+				if i > 0 && rs[i-1] != ' ' && i+1 < len(rs) && rs[i+1] == ' ' {
+					b.WriteByte(' ')
+				}
 				b.WriteByte('-')
 			}
 			dash = true

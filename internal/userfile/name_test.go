@@ -13,6 +13,8 @@ import (
 func TestName(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"Nightly | Prod?-report.md", "Nightly - Prod--report.md"},
+		{"Sandbox: healthy-report.md", "Sandbox - healthy-report.md"},
+		{"a:b", "a-b"},
 		{`a\b/c:d*e"f<g>h`, "a-b-c-d-e-f-g-h"},
 		{"tab\tand\x00nul", "tab-and-nul"},
 		{"ends with dots...", "ends with dots"},
