@@ -107,6 +107,7 @@ func (p *placer) started(stop <-chan struct{}) {
 	}
 	p.w.SetCloseIntercept(func() {
 		p.remember()
+		p.gw = nil // the window goes now: a later tick must not touch it
 		p.w.Close()
 	})
 	go func() {

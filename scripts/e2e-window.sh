@@ -6,7 +6,7 @@
 #   2. under Xvfb at 1024x640, and at 1920x1080 with FYNE_SCALE=2: the whole window
 #      (measured with xwininfo) lies on the screen;
 #   3. the size and place it was left at are remembered, and a window remembered on a
-#      bigger screen is brought back onto a smaller one.
+#      bigger screen is brought back onto a smaller one (800x600).
 #
 #   scripts/e2e-window.sh [BINARY]
 #
@@ -83,5 +83,6 @@ home=small run 1024x640 1024x640 FYNE_SCALE=1
 home=scaled run 1920x1080-scale2 1920x1080 FYNE_SCALE=2
 pref=$WORK/scaled/.config/fyne/net.trustedapptester.app/preferences.json
 grep -q '"mainWindow"' "$pref" || fail "the window's place was not remembered ($pref)"
-# Remembered on the big screen, opened on the small one: back on the screen.
-home=scaled run remembered-on-1024x768 1024x768 FYNE_SCALE=1
+# Remembered on the big screen (937x508 units at scale 2), opened on a smaller one at
+# scale 1: moved and shrunk onto it.
+home=scaled run remembered-on-800x600 800x600 FYNE_SCALE=1
