@@ -52,6 +52,7 @@ unit:
 
 e2e: app cli
 	scripts/e2e-smoke.sh $(APP)
+	scripts/e2e-window.sh $(APP)
 
 # Speed and memory targets live here, never in the pass/fail suite (docs/benchmarks.md).
 # FYNE_CACHE=2s: Fyne drops the renderers of discarded widgets after 2 s instead of a

@@ -247,6 +247,9 @@ check_installed() { # APPS-ENTRY-VERSION (the upgrade MSI packs the same binarie
 	[[ $v == *" $version" ]] || fail "$scope: trustedapp-check from the PATH says '$v', want $version"
 	a=$("$wine" "$installdir/trustedapp-tester.exe" --version | tr -d '\r')
 	[[ $a == *" $version" ]] || fail "$scope: the installed app says '$a', want $version"
+	# Typed in cmd, as an admin would: the GUI program prints into cmd's console.
+	a=$(cd "$installdir" && "$wine" cmd /c trustedapp-tester.exe --version </dev/null | tr -d '\r')
+	[[ $a == *" $version" ]] || fail "$scope: trustedapp-tester.exe --version in cmd says '$a', want $version"
 	step "$scope: files, shortcut, Apps entry ($want, InstallLocation $loc, EstimatedSize $((size)) KB), PATH, trustedapp-check from the PATH: OK"
 }
 
