@@ -85,6 +85,14 @@ func shortProxy(raw string) string {
 	return raw
 }
 
+// proxyText is a proxy URL for people and reports: any login in it redacted.
+func proxyText(u *url.URL) string {
+	if u.User != nil {
+		return u.Scheme + "://" + redact.Redacted + "@" + u.Host
+	}
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host}).String()
+}
+
 // proxyDecision is the choice for one scheme and host.
 type proxyDecision struct {
 	proxy *url.URL // nil: direct
@@ -161,7 +169,7 @@ func (r *proxyRoute) choose(ctx context.Context, target *url.URL) *proxyDecision
 	use := ProxyUse{Host: target.Host}
 	with := func(u *url.URL) *proxyDecision {
 		if u != nil {
-			use.Proxy = redact.URL(u.String())
+			use.Proxy = proxyText(u)
 		}
 		return &proxyDecision{proxy: u, use: use}
 	}

@@ -111,8 +111,13 @@ type ntlmAuth struct {
 }
 
 func (a *ntlmAuth) scheme() string { return a.name }
-func (a *ntlmAuth) how() string    { return a.name + " (NTLM) with the login in the proxy URL" }
-func (a *ntlmAuth) close()         {}
+func (a *ntlmAuth) how() string {
+	if a.name == "NTLM" {
+		return "NTLM with the login in the proxy URL"
+	}
+	return a.name + " (NTLM) with the login in the proxy URL"
+}
+func (a *ntlmAuth) close() {}
 
 func (a *ntlmAuth) step(challenge []byte) ([]byte, error) {
 	if challenge == nil {
