@@ -181,7 +181,7 @@ func (r *proxyRoute) choose(ctx context.Context, target *url.URL) *proxyDecision
 		use.Source = ProxyFromEnvironment
 		u, err := r.env.ProxyFunc()(target)
 		if err != nil {
-			use.Notes = append(use.Notes, "the environment's proxy cannot be used: "+err.Error())
+			use.Notes = append(use.Notes, "the environment's proxy cannot be used: "+redact.Text(sysproxy.RedactLogins(err.Error())))
 			u = nil
 		}
 		use.By = r.envBy(target, u)
@@ -190,12 +190,12 @@ func (r *proxyRoute) choose(ctx context.Context, target *url.URL) *proxyDecision
 	r.sysOnce.Do(func() { r.sys, r.sysErr = r.system() })
 	if r.sysErr != nil {
 		use.Source = ProxyFromNone
-		use.Notes = append(use.Notes, r.sysErr.Error())
+		use.Notes = append(use.Notes, redact.Text(sysproxy.RedactLogins(r.sysErr.Error())))
 		return with(nil)
 	}
 	c := r.sys.For(ctx, target)
 	for _, n := range c.Notes {
-		use.Notes = append(use.Notes, redact.Text(n))
+		use.Notes = append(use.Notes, redact.Text(sysproxy.RedactLogins(n)))
 	}
 	if kind, at, ok := strings.Cut(c.By, " "); ok && (kind == "PAC" || kind == "WPAD") {
 		c.By = kind + " " + redact.URL(at)

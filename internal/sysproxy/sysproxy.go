@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -342,3 +343,10 @@ func New() (*Resolver, error) {
 
 // errNoDetect is Detect's error where the system's evaluator cannot detect PAC files.
 var errNoDetect = errors.New("this program cannot detect PAC files (WPAD) on this system")
+
+// loginRE is the login part of a URL written in text: scheme://user:password@.
+var loginRE = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@`)
+
+// RedactLogins replaces the login of every URL in s with "[redacted]": a proxy or
+// PAC address with a user name and password in it, as it may appear in a note.
+func RedactLogins(s string) string { return loginRE.ReplaceAllString(s, "${1}[redacted]@") }

@@ -230,3 +230,15 @@ func TestScutilOutput(t *testing.T) {
 		t.Errorf("no proxy: %+v", s)
 	}
 }
+
+func TestRedactLogins(t *testing.T) {
+	for in, want := range map[string]string{
+		"the PAC file http://u:pw@wpad/p.pac could not be used": "the PAC file http://[redacted]@wpad/p.pac could not be used",
+		"http://CORP%5Calice:Pa55@proxy:8080 and https://x@y/":  "http://[redacted]@proxy:8080 and https://[redacted]@y/",
+		"mail alice@corp.example, http://proxy:8080/a@b":        "mail alice@corp.example, http://proxy:8080/a@b",
+	} {
+		if got := RedactLogins(in); got != want {
+			t.Errorf("RedactLogins(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
