@@ -25,7 +25,8 @@ import (
 //     direct (Go's and curl's rules; localhost and loopback addresses always direct);
 //  3. the system's settings (internal/sysproxy): on Windows the Internet Options with
 //     their PAC file or WPAD, per URL, through WinHTTP; on macOS the network
-//     settings; none on Linux.
+//     settings; none on Linux. NO_PROXY set without a proxy variable still sends its
+//     hosts direct.
 //
 // Nothing set anywhere is a direct connection ("none").
 
@@ -187,6 +188,12 @@ func (r *proxyRoute) choose(ctx context.Context, target *url.URL) *proxyDecision
 		use.By = r.envBy(target, u)
 		return with(u)
 	}
+	if r.noProxy(target) {
+		// NO_PROXY alone (no proxy variable set) still says "never through a proxy"
+		// for its hosts, the system's proxy included.
+		use.Source, use.By = ProxyFromEnvironment, "NO_PROXY"
+		return with(nil)
+	}
 	r.sysOnce.Do(func() { r.sys, r.sysErr = r.system() })
 	if r.sysErr != nil {
 		use.Source = ProxyFromNone
@@ -206,6 +213,21 @@ func (r *proxyRoute) choose(ctx context.Context, target *url.URL) *proxyDecision
 	}
 	use.Source, use.By = ProxyFromSystem, c.By
 	return with(c.Proxy)
+}
+
+// noProxy reports target among the hosts NO_PROXY (or no_proxy) names, with Go's
+// rules; loopback addresses are left to the system's rules (<-loopback>).
+func (r *proxyRoute) noProxy(target *url.URL) bool {
+	np := r.getenv("NO_PROXY")
+	if np == "" {
+		np = r.getenv("no_proxy")
+	}
+	if np == "" || isLoopback(strings.Trim(target.Hostname(), "[]")) {
+		return false
+	}
+	cfg := httpproxy.Config{HTTPProxy: "http://proxy.invalid", HTTPSProxy: "http://proxy.invalid", NoProxy: np}
+	u, err := cfg.ProxyFunc()(target)
+	return err == nil && u == nil
 }
 
 // envBy names the variable that decided for target: the proxy's, NO_PROXY, or why

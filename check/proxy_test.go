@@ -66,6 +66,15 @@ func TestProxyOrder(t *testing.T) {
 		t.Errorf("PAC DIRECT: %q", got)
 	}
 
+	// NO_PROXY alone sends its hosts direct past the system's proxy too.
+	t.Setenv("NO_PROXY", "intranet.example,.my.erp.example")
+	if got := decideFor(t, profiles.Profile{}, "https://acme.my.erp.example/").Route(); got != "environment NO_PROXY → direct" {
+		t.Errorf("NO_PROXY before the system: %q", got)
+	}
+	if got := decideFor(t, profiles.Profile{}, "https://other.example/").Route(); got != "system PAC http://wpad/proxy.pac → direct" {
+		t.Errorf("NO_PROXY not matching: %q", got)
+	}
+
 	t.Setenv("HTTPS_PROXY", "http://env-proxy.example:3128")
 	t.Setenv("NO_PROXY", "intranet.example")
 	n := *reads

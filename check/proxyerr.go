@@ -33,12 +33,6 @@ type ProxyError struct {
 	answer *http.Response
 }
 
-// Evidence of a net.proxy finding beside EvProxy.
-const (
-	EvProxyRoute = "proxy_route" // where the proxy was chosen: "environment HTTPS_PROXY → proxy:3128"
-	EvProxyAuth  = "proxy_auth"  // what became of the sign-in the proxy asked for
-)
-
 // finding is the net.proxy finding of a request to host that the proxy did not pass.
 func (e *ProxyError) finding(ev map[string]string, host string) Finding {
 	ev[EvProxy] = e.Proxy
