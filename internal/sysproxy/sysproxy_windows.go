@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -143,7 +145,34 @@ func system() (Settings, PAC, error) {
 // winHTTP evaluates PAC files with WinHTTP.
 type winHTTP struct{}
 
-func (winHTTP) Detect(ctx context.Context) (string, error) {
+// detected is the last WPAD detection, kept for detectTTL: each run asks again only
+// after that (Windows' own WinHTTP service keeps such results too).
+var detected struct {
+	sync.Mutex
+	at  time.Time
+	url string
+	err error
+}
+
+const detectTTL = 5 * time.Minute
+
+func (w winHTTP) Detect(ctx context.Context) (string, error) {
+	detected.Lock()
+	if !detected.at.IsZero() && time.Since(detected.at) < detectTTL {
+		defer detected.Unlock()
+		return detected.url, detected.err
+	}
+	detected.Unlock()
+	u, err := w.detect(ctx)
+	if ctx.Err() == nil {
+		detected.Lock()
+		detected.at, detected.url, detected.err = time.Now(), u, err
+		detected.Unlock()
+	}
+	return u, err
+}
+
+func (winHTTP) detect(ctx context.Context) (string, error) {
 	return inBackground(ctx, func() (string, error) {
 		var p *uint16
 		r, _, err := procDetectAutoProxyConfigURL.Call(autoDetectTypeDHCP|autoDetectTypeDNSA, uintptr(unsafe.Pointer(&p)))

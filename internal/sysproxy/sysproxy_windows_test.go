@@ -50,3 +50,20 @@ func TestWinHTTPPACUnreachableFallsBack(t *testing.T) {
 	}
 	t.Logf("note: %s", c.Notes[0])
 }
+
+// WPAD detection (slow where the network has no WPAD) runs once per detectTTL, not
+// once per run.
+func TestWPADDetectionIsKept(t *testing.T) {
+	ctx := context.Background()
+	u1, err1 := winHTTP{}.Detect(ctx)
+	detected.Lock()
+	at := detected.at
+	detected.Unlock()
+	u2, err2 := winHTTP{}.Detect(ctx)
+	detected.Lock()
+	again := detected.at
+	detected.Unlock()
+	if at.IsZero() || !again.Equal(at) || u1 != u2 || (err1 == nil) != (err2 == nil) {
+		t.Errorf("first %q %v at %v; second %q %v at %v", u1, err1, at, u2, err2, again)
+	}
+}
