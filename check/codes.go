@@ -158,6 +158,8 @@ const (
 	EvCap             = "cap"
 	EvTimeout         = "timeout"
 	EvProxy           = "proxy"
+	EvProxyRoute      = "proxy_route" // where the proxy was chosen: "environment HTTPS_PROXY → proxy:3128"
+	EvProxyAuth       = "proxy_auth"  // what became of the sign-in the proxy asked for
 	EvCertSubject     = "cert_subject"
 	EvCertExpiry      = "cert_expiry"
 	EvLifetime        = "lifetime"

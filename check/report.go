@@ -143,6 +143,9 @@ type Report struct {
 	Steps    []Step    `json:"steps"`
 	// Cancelled is true when the context was cancelled before the run ended.
 	Cancelled bool `json:"cancelled,omitempty"`
+	// Proxies say, host by host, which proxy the run's requests went through and
+	// where that choice came from (proxy.go); nil when a test transport was used.
+	Proxies []ProxyUse `json:"proxies,omitempty"`
 	// Convenience copies of the token and inspect steps' results.
 	Token  *TokenInfo           `json:"token,omitempty"`
 	Claims *tokenview.Claims    `json:"claims,omitempty"`

@@ -35,6 +35,8 @@
 //	                                changes the verdict
 //	session{state,opened_at,last_call,holds_until,idle_until,latest_until,token_reuse,
 //	        token_reuse_note,summary}   the run's ERP.net session and licence cost
+//	proxies[]                       host by host, the way the run took:
+//	  host, route, proxy, source ("profile"|"environment"|"system"|"none"), by, auth, notes[]
 //
 // Every string in every output passes through internal/redact, a second line of
 // defence after check's own redaction at capture time.
@@ -81,6 +83,9 @@ type Document struct {
 	// Session is the run's ERP.net session: opened, reused or none, and until when it
 	// may hold a licence slot.
 	Session *check.SessionCost `json:"session,omitempty"`
+	// Proxies say, host by host, which proxy the run went through and where that
+	// choice came from (the profile, the environment, the system, or none).
+	Proxies []Proxy `json:"proxies,omitempty"`
 
 	// known are the exact credentials of this run (the issued token, the secrets the
 	// caller names with Forget), replaced in every encoding wherever they appear in any
@@ -107,7 +112,8 @@ type Profile struct {
 	ScopesRequested []string `json:"scopes_requested,omitempty"`
 	// TokenEndpoint is the profile's own token endpoint ("" when discovery decides).
 	TokenEndpoint string `json:"token_endpoint,omitempty"`
-	// Proxy is the profile's explicit proxy ("" for the environment's).
+	// Proxy is the profile's explicit proxy ("" when the environment or the system
+	// decides; Document.Proxies says what was used).
 	Proxy string `json:"proxy,omitempty"`
 	// InsecureSkipVerify is true when certificate checks were turned off for the run.
 	InsecureSkipVerify bool `json:"insecure_skip_verify,omitempty"`
@@ -213,6 +219,7 @@ func Build(r check.Report, p profiles.Profile) Document {
 		s.Summary, s.TokenReuseNote = Scrub(s.Summary), Scrub(s.TokenReuseNote)
 		d.Session = &s
 	}
+	d.Proxies = buildProxies(r.Proxies)
 	d.known = redact.NewSecrets()
 	d.Forget(r.Access.Reveal())
 	return d

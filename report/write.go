@@ -57,6 +57,7 @@ func WriteText(w io.Writer, d Document) error {
 			fmt.Fprintf(&b, "Token endpoint (set in the profile): %s\n", line(p.TokenEndpoint))
 		}
 	}
+	writeProxyText(&b, d.Proxies)
 	width := 0
 	for _, s := range d.Steps {
 		if n := len([]rune(line(s.Name))); n > width {
@@ -226,6 +227,8 @@ func WriteMarkdown(w io.Writer, d Document) error {
 			row("TLS verification", "on")
 		}
 	}
+
+	writeProxyMarkdown(&b, d.Proxies)
 
 	if s := d.Session; s != nil && s.Summary != "" {
 		b.WriteString("\n## ERP.net session and licence\n\n" + mdText(s.Summary) + "\n")
