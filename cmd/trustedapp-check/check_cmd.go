@@ -49,7 +49,11 @@ Flags:
                             schedule often, or to run against production)
   --all                     check every stored profile; profiles of the same Trusted
                             App (client_id on one instance) share one session: only
-                            the first makes API calls, the others are skipped there
+                            the first makes API calls, the others are skipped there;
+                            each report ends with a "Drift:" line, what changed since
+                            the profile's last passing run in History (the verdict,
+                            System User, database, granted scopes, token lifetime,
+                            instance version, record fields; "drift" in --json)
   --parallel N              with --all: profiles checked at once (default 4); never
                             more than one at a time per host (ERP.net rate limits)
   --secret-stdin            read the client secret from stdin
@@ -175,6 +179,16 @@ func checkRun(o *checkOptions) error {
 		fo.OnStep = func(k int, s check.Step) { outMu.Lock(); progOf(k).step(s); outMu.Unlock() }
 	}
 	journal := newHistoryWriter(e)
+	// check --all: each profile's new run against its last passing run in History.
+	var base map[string]*check.RunSummary
+	withDrift := false
+	if f.all {
+		names := make([]string, len(batch))
+		for k, t := range batch {
+			names[k] = t.Profile.Name
+		}
+		base, withDrift = baselines(e, names)
+	}
 	// At most --parallel checks at once, one at a time per host (ERP.net's
 	// per-session rate limits), one session per Trusted App (package fleet).
 	notRun := false
@@ -190,8 +204,13 @@ func checkRun(o *checkOptions) error {
 			progOf(k).revised(&rep)
 			outMu.Unlock()
 		}
-		journal.appendRun(t.p, rep)
+		sum := check.Summarize(rep)
+		sum.Profile, sum.ClientID = t.p.Name, t.p.ClientID
+		journal.appendSummary(rep, sum)
 		d := report.Build(rep, t.p)
+		if withDrift && !rep.Cancelled {
+			d.Drift = driftOf(base, t.p.Name, sum)
+		}
 		d.Forget(t.secret, supplied)
 		if !f.json && f.reportFile == "" {
 			for s := range d.Steps {
