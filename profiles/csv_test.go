@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -223,6 +224,36 @@ func FuzzReadCSV(f *testing.F) {
 		ps, err := ReadCSV(strings.NewReader(string(data)))
 		if err == nil && len(ps) == 0 {
 			t.Fatal("no error and no profiles")
+		}
+	})
+}
+
+// A list of 500 customer instances read and imported into an empty store.
+func BenchmarkImportCSV500(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("name;instance;client_id;scopes;env;tags\r\n")
+	for i := 0; i < 500; i++ {
+		fmt.Fprintf(&sb, "Customer %d;https://c%d.my.erp.net;com.partner/sync;read update;Production;\"customer-%d;eu\"\r\n", i, i%50, i)
+	}
+	text := sb.String()
+	b.Run("read", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if ps, err := ReadCSV(strings.NewReader(text)); err != nil || len(ps) != 500 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("import", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			s, err := Open(filepath.Join(b.TempDir(), "profiles.json"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if res, err := ImportCSV(s, strings.NewReader(text), nil); err != nil || len(res.Added) != 500 {
+				b.Fatal(err)
+			}
 		}
 	})
 }
