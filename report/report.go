@@ -53,6 +53,7 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/compare"
 	"trustedapp-tester/guide"
 	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/internal/version"
@@ -86,6 +87,9 @@ type Document struct {
 	// Proxies say, host by host, which proxy the run went through and where that
 	// choice came from (the profile, the environment, the system, or none).
 	Proxies []Proxy `json:"proxies,omitempty"`
+	// Drift is what changed since the profile's last passing run in History (check
+	// --all sets it); nil when it was not looked at.
+	Drift *compare.Drift `json:"drift,omitempty"`
 
 	// known are the exact credentials of this run (the issued token, the secrets the
 	// caller names with Forget), replaced in every encoding wherever they appear in any
