@@ -25,12 +25,13 @@ demo: app
 
 # The whole suite: formatting, vet, unit/interop/UI/fuzz-seed tests with the race
 # detector against a real gnome-keyring, then the real binary under Xvfb, then the
-# Linux tarball, .deb and .rpm built and checked as installers, then Windows under
-# Wine without the installer (test-windows-cli: the Windows CLI's resources and its
-# signature with a throwaway CA, the cgo-free packages' tests and the Windows CLI). The full `make test-windows` (the app's cross-build and the MSI
-# installed, run, upgraded, uninstalled) stays a separate target: it does not fit
-# CI's 35 minutes (docs/decisions.md has the times).
-test: lint lint-workflows unit e2e dist-linux test-windows-in-ci
+# Linux tarball, .deb and .rpm built and checked as installers, then a real Prometheus
+# scraping `watch` (test-prometheus), then Windows under Wine without the installer
+# (test-windows-cli: the Windows CLI's resources and its signature with a throwaway CA,
+# the cgo-free packages' tests and the Windows CLI). The full `make test-windows` (the
+# app's cross-build and both MSIs installed, run, upgraded, uninstalled) stays a
+# separate target: it does not fit CI's 35 minutes (docs/decisions.md has the times).
+test: lint lint-workflows unit e2e dist-linux test-prometheus test-windows-in-ci
 
 # Wine runs Windows x86-64 programs only on an x86-64 machine.
 test-windows-in-ci:
