@@ -47,8 +47,8 @@ func TestPastedWrappedTokens(t *testing.T) {
 	dot := strings.Index(rs, ".")
 	for _, tc := range []struct {
 		name, text, token string
-		keep             []string
-		refToken         bool
+		keep              []string
+		refToken          bool
 	}{
 		{"terminal at 80 columns", wrap("Authorization: Bearer ", rs, 80, "", "\n") + "\nnext line", rs, []string{"Authorization: Bearer", "next line"}, false},
 		{"CRLF at 76 columns", wrap("token=", rs, 76, "", "\r\n") + "\r\nHTTP/1.1 401", rs, []string{"HTTP/1.1 401", "\r\n"}, false},
