@@ -3,6 +3,7 @@ package redact
 import (
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"strings"
 )
 
@@ -25,6 +26,14 @@ import (
 // maxWrappedLines bounds the lines one token may span (a 4096-bit RSA token at 40
 // columns).
 const maxWrappedLines = 64
+
+// The longest header and token followed across lines: ERP.net's header is under 100
+// characters and its token under 1,000; these bounds keep text made to look like
+// endless token beginnings from costing more than a few milliseconds.
+const (
+	maxWrappedHeader = 1 << 10
+	maxWrappedToken  = 16 << 10
+)
 
 // continued marks a continuation piece of a redacted token; the first piece becomes
 // "[redacted JWT]" or "enrt_[redacted]", so the token counts once.
@@ -72,12 +81,15 @@ func wrappedTokens(s string) [][]span {
 		for start > ln.start && isTokenByte(s[start-1]) {
 			start--
 		}
-		head := s[start:ln.end]
-		kind := tokenKind(head)
-		if kind == "" || complete(kind, head) { // whole on its line: the one-line rules have it
+		kind := tokenKind(s[start:ln.end])
+		if kind == "" {
 			continue
 		}
-		rest, ok := follow(s, lines, i+1, kind, head, 1)
+		head, ok := partial{kind: kind}.add(s[start:ln.end])
+		if !ok || head.complete() { // whole on its line: the one-line rules have it
+			continue
+		}
+		rest, ok := follow(s, lines, i+1, head, 1)
 		if !ok {
 			continue
 		}
@@ -113,25 +125,25 @@ func lineSpans(s string) []span {
 	return out
 }
 
-// follow looks for the rest of a token whose beginning is sofar, from line i on (the
-// depth-th line after its first): the pieces that complete it, or false.
-func follow(s string, lines []span, i int, kind, sofar string, depth int) ([]span, bool) {
+// follow looks for the rest of a token begun as sofar, from line i on (the depth-th
+// line after its first): the pieces that complete it, or false.
+func follow(s string, lines []span, i int, sofar partial, depth int) ([]span, bool) {
 	if i >= len(lines) || depth > maxWrappedLines {
 		return nil, false
 	}
 	ln := lines[i]
 	runs := tokenRuns(s, ln)
 	for k, r := range runs {
-		joined := sofar + s[r.start:r.end]
-		if !consistent(kind, joined) {
+		joined, ok := sofar.add(s[r.start:r.end])
+		if !ok {
 			continue
 		}
-		if complete(kind, joined) {
+		if joined.complete() {
 			return []span{r}, true
 		}
 		// Only the run that ends the line can go on in the next one.
 		if k == len(runs)-1 && r.end == ln.end {
-			if rest, ok := follow(s, lines, i+1, kind, joined, depth+1); ok {
+			if rest, ok := follow(s, lines, i+1, joined, depth+1); ok {
 				return append([]span{r}, rest...), true
 			}
 		}
@@ -172,55 +184,89 @@ func tokenKind(head string) string {
 	return ""
 }
 
-// consistent reports whether t can be the beginning of a token of its kind: a
-// reference token's hex digits, at most 64; a JWT's segments, each one followed by a
-// dot whole (the header a JSON object with an alg, the payload a JSON object), at most
-// three, and a signature no longer than its alg makes them.
-func consistent(kind, t string) bool {
-	if kind == "ref" {
-		digits := t[len("enrt_"):]
-		return len(digits) <= 64 && isHex(digits)
-	}
-	parts := strings.Split(t, ".")
-	switch {
-	case len(parts) > 3:
-		return false
-	case len(parts) > 1 && headerAlg(parts[0]) == "":
-		return false
-	case len(parts) > 2 && !isJSONObject(parts[1]):
-		return false
-	case len(parts) == 3:
-		lens := sigLengths(headerAlg(parts[0]))
-		return lens == nil || len(parts[2]) <= lens[len(lens)-1]
-	}
-	return true
+// partial is a token followed so far, piece by piece, without joining the pieces: a
+// JWT's segments are checked as each one is whole (the header a JSON object with an
+// alg, the payload a JSON object), and its signature only counted.
+type partial struct {
+	kind   string // "jwt" or "ref"
+	n      int    // its length so far
+	dots   int
+	alg    string // once the header is whole
+	seg    string // the header or payload in progress
+	segLen int    // the length of the segment in progress
 }
 
-// complete reports whether t is a whole token: a reference token with its 64 hex
-// digits; a JWT whose header and payload decode and whose signature has a length its
-// alg makes (any, for an alg whose lengths are not known here).
-func complete(kind, t string) bool {
-	if kind == "ref" {
-		return len(t) == len("enrt_")+64 && isHex(t[len("enrt_"):])
+// add returns p with piece after it, or false when a token cannot go on so: a
+// reference token with other than hex digits or more than 64 of them; a JWT with more
+// than three segments, a segment that does not decode, a header or token longer than
+// the bounds, or a signature longer than its alg makes it.
+func (p partial) add(piece string) (partial, bool) {
+	first := p.n == 0
+	p.n += len(piece)
+	if p.kind == "ref" {
+		digits := piece
+		if first {
+			digits = piece[len("enrt_"):]
+		}
+		return p, p.n <= len("enrt_")+64 && isHex(digits)
 	}
-	parts := strings.Split(t, ".")
-	if len(parts) != 3 {
-		return false
+	if p.n > maxWrappedToken {
+		return p, false
 	}
-	alg := headerAlg(parts[0])
-	if alg == "" || !isJSONObject(parts[1]) {
-		return false
+	for {
+		dot := strings.IndexByte(piece, '.')
+		if dot < 0 {
+			break
+		}
+		whole := p.seg + piece[:dot]
+		switch p.dots {
+		case 0:
+			if p.alg = headerAlg(whole); p.alg == "" {
+				return p, false
+			}
+		case 1:
+			if !isJSONObject(whole) {
+				return p, false
+			}
+		default:
+			return p, false
+		}
+		p.dots++
+		p.seg, p.segLen = "", 0
+		piece = piece[dot+1:]
 	}
-	lens := sigLengths(alg)
-	if lens == nil {
-		return parts[2] != "" || alg == "none"
-	}
-	for _, n := range lens {
-		if len(parts[2]) == n {
-			return true
+	p.segLen += len(piece)
+	switch p.dots {
+	case 0:
+		if p.segLen > maxWrappedHeader {
+			return p, false
+		}
+		p.seg += piece
+	case 1:
+		p.seg += piece
+	default:
+		if lens := sigLengths(p.alg); lens != nil && p.segLen > lens[len(lens)-1] {
+			return p, false
 		}
 	}
-	return false
+	return p, true
+}
+
+// complete reports whether p is a whole token: a reference token with its 64 hex
+// digits; a JWT whose header and payload decoded and whose signature has a length its
+// alg makes (any, for an alg whose lengths are not known here).
+func (p partial) complete() bool {
+	if p.kind == "ref" {
+		return p.n == len("enrt_")+64
+	}
+	if p.dots != 2 {
+		return false
+	}
+	lens := sigLengths(p.alg)
+	if lens == nil {
+		return p.segLen > 0 || p.alg == "none"
+	}
+	return slices.Contains(lens, p.segLen)
 }
 
 // sigLengths are the lengths, in base64url characters, of a signature made with alg:

@@ -138,3 +138,14 @@ func TestPastedNotATokenIsLeftAlone(t *testing.T) {
 		}
 	}
 }
+
+// Text made of nothing but token beginnings, the most MaxInput of explain allows,
+// costs little: a benchmark, not a timed test (make bench).
+func BenchmarkPastedTokenBeginnings(b *testing.B) {
+	line := "x eyJ" + strings.Repeat("a", 95) + "\n"
+	text := strings.Repeat(line, (256<<10)/len(line))
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		Pasted(text)
+	}
+}
