@@ -207,7 +207,7 @@ var catalogue = map[string]entry{
 	},
 	"net.body_truncated": {
 		title:   "A response was larger than the capture limit",
-		what:    "The response[[ from {url}]] was[[ {size} bytes||]] larger than the capture limit[[ ({cap} bytes)]]; only the beginning is shown. The check itself is not affected.",
+		what:    "The response[[ from {url}]] was[[ {size} bytes||]] larger than the capture limit[[ ({cap} bytes)]], which its headers and body share; only the beginning is shown, and headers that did not fit are counted, not shown. The check itself is not affected.",
 		fields:  []Field{profileField("calls", "a $top or $select to keep responses small")},
 		steps:   []string{"Add $top or $select to the API call if you need to see the whole body."},
 		confirm: "No action is needed unless you need to read the whole body.",
