@@ -59,18 +59,24 @@ func forms(v string) (out []form) {
 	for _, x := range variants {
 		add(true, MinAnywhere, textForms(x)...)
 	}
-	qe := url.QueryEscape(v)
 	// What a server does to the bytes it received, the secret or the form field that
-	// carried it: hex, base32, base64 of the bytes or of their UTF-16 (.NET's
+	// carried it: hex, base32, base64 of the bytes or of their UTF-16LE (.NET's
 	// Encoding.Unicode, PowerShell's -EncodedCommand).
-	for _, t := range []string{v, qe} {
+	for _, t := range sentAs(v) {
 		add(true, MinAnywhere, hex.EncodeToString([]byte(t)))
 		add(true, minBase32, base32Forms(t)...)
 		add(false, minBase64, base64Forms(t)...)
-		add(false, minBase64, base64Forms(utf16Bytes(t, binary.LittleEndian))...)
-		add(false, minBase64, base64Forms(utf16Bytes(t, binary.BigEndian))...)
+		add(false, minBase64, base64Forms(utf16LE(t))...)
 	}
 	return out
+}
+
+// sentAs are v and, when it differs, v as the form field that carried it.
+func sentAs(v string) []string {
+	if qe := url.QueryEscape(v); qe != v {
+		return []string{v, qe}
+	}
+	return []string{v}
 }
 
 // textForms are x's text encodings: raw; URL query and path escaping, once and twice,
@@ -83,7 +89,7 @@ func textForms(x string) []string {
 	out := []string{x, qe, pe, all,
 		url.QueryEscape(qe), url.PathEscape(pe), url.PathEscape(qe), url.QueryEscape(pe), url.QueryEscape(all)}
 	// The secret as sent, or as the form field that carried it, inside other text.
-	for _, t := range []string{x, qe} {
+	for _, t := range sentAs(x) {
 		out = append(out, jsonString(t, true), jsonString(t, false), dotnetJSON(t),
 			jsonString(jsonString(t, true), true), jsonString(jsonString(t, false), false),
 			goQuoted(t, false), goQuoted(t, true),
@@ -101,11 +107,11 @@ func percentAll(v string) string {
 	return b.String()
 }
 
-func utf16Bytes(t string, order binary.ByteOrder) string {
+func utf16LE(t string) string {
 	u := utf16.Encode([]rune(t))
 	b := make([]byte, 2*len(u))
 	for i, c := range u {
-		order.PutUint16(b[2*i:], c)
+		binary.LittleEndian.PutUint16(b[2*i:], c)
 	}
 	return string(b)
 }
@@ -129,13 +135,17 @@ func asciiLower(s string) string {
 	if i == len(s) {
 		return s
 	}
-	b := []byte(s)
-	for ; i < len(b); i++ {
-		if c := b[i]; c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
 		}
+		b.WriteByte(c)
 	}
-	return string(b)
+	return b.String()
 }
 
 // jsonString is v as the inside of a JSON string (without the quotes).

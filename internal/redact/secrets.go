@@ -9,6 +9,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Secrets are the exact credentials of one run (the client secret, the issued token):
@@ -19,7 +20,7 @@ import (
 // every byte as %XX; JSON string escaping (Go's, with and without HTML escapes, .NET's
 // \uXXXX style, and JSON inside JSON); Go %q quoting (UTF-8 and ASCII); HTML and XML
 // entities; Markdown backslash escapes; hex; base32; base64 in the standard and URL
-// alphabets, of the bytes and of their UTF-16 (little and big endian), at every byte
+// alphabets, of the bytes and of their UTF-16LE (.NET's Encoding.Unicode), at every byte
 // alignment (so the secret is found inside a longer encoded value, such as a Basic
 // header echoed back); and the Basic credential itself when the client_id is known.
 // The text and hex encodings and base32 are found whatever the case of their letters
@@ -34,10 +35,11 @@ import (
 type Secrets struct {
 	mu     sync.RWMutex
 	values map[string]bool
-	long   []form // forms replaced wherever they occur
-	short  []form // forms replaced only where they stand alone, longest first
-	exact  *strings.Replacer
-	folded *strings.Replacer // on ASCII-lowered text, each form to as many NULs
+	long   []form            // forms replaced wherever they occur
+	short  []form            // forms replaced only where they stand alone, longest first
+	exact  *strings.Replacer // each form to its mark
+	folded *strings.Replacer // the same, on text with its ASCII letters lowered
+	nul    string            // the marks are slices of it
 	dirty  bool              // forms were added since the replacers were built
 }
 
@@ -109,12 +111,19 @@ func (s *Secrets) rebuild() {
 	s.dirty = false
 	s.long = dedupLongestFirst(s.long)
 	s.short = dedupLongestFirst(s.short)
+	longest := 0
+	for _, f := range s.long {
+		longest = max(longest, len(f.s))
+	}
+	// Every form is replaced by a mark, a slice of one string: the replacers' output
+	// is never built, only where the marks fall is noted (marks).
+	s.nul = strings.Repeat("\x00", longest)
 	var exact, folded []string
 	for _, f := range s.long {
 		if f.fold {
-			folded = append(folded, f.s, strings.Repeat("\x00", len(f.s)))
+			folded = append(folded, f.s, s.nul[:len(f.s)])
 		} else {
-			exact = append(exact, f.s, Redacted)
+			exact = append(exact, f.s, s.nul[:len(f.s)])
 		}
 	}
 	s.exact, s.folded = nil, nil
@@ -191,45 +200,70 @@ func (s *Secrets) Replace(text string) string {
 	if len(s.values) == 0 {
 		return text
 	}
+	var found []span
 	if s.exact != nil {
-		text = s.exact.Replace(text)
-	}
-	if s.folded != nil {
-		text = replaceFolded(text, s.folded)
-	}
-	if len(s.short) == 0 {
-		return text
+		found = marks(s.exact, text, s.nul, found)
 	}
 	low := asciiLower(text)
+	if s.folded != nil {
+		found = marks(s.folded, low, s.nul, found)
+	}
+	if len(found) > 0 {
+		text = redactSpans(text, found)
+		low = asciiLower(text)
+	}
 	for _, f := range s.short {
 		text, low = replaceAlone(text, low, f)
 	}
 	return text
 }
 
-// replaceFolded replaces, whatever the case of their ASCII letters, the forms r
-// marks: r runs on the lowered text and turns each form into as many NUL bytes, so
-// the marks stand at the forms' places in text; each run of marks becomes Redacted.
-func replaceFolded(text string, r *strings.Replacer) string {
-	low := asciiLower(text)
-	marked := r.Replace(low)
-	if marked == low || len(marked) != len(text) {
-		return text
+// markWriter notes where a replacer writes a mark (a slice of nul) instead of what
+// it read, and nothing else: the replaced text is never built.
+type markWriter struct {
+	nul   string
+	n     int
+	found []span
+}
+
+func (m *markWriter) Write(p []byte) (int, error) { m.n += len(p); return len(p), nil }
+
+func (m *markWriter) WriteString(p string) (int, error) {
+	if len(p) > 0 && len(m.nul) > 0 {
+		at, base := uintptr(unsafe.Pointer(unsafe.StringData(p))), uintptr(unsafe.Pointer(unsafe.StringData(m.nul)))
+		if at >= base && at < base+uintptr(len(m.nul)) {
+			m.found = append(m.found, span{m.n, m.n + len(p)})
+		}
 	}
+	m.n += len(p)
+	return len(p), nil
+}
+
+// marks adds to found the places in text where r finds a form (r replaces each form
+// with a mark of its own length, so places in its output are places in text).
+func marks(r *strings.Replacer, text, nul string, found []span) []span {
+	w := &markWriter{nul: nul, found: found}
+	r.WriteString(w, text)
+	return w.found
+}
+
+// redactSpans replaces each of the places found in text (overlapping or touching
+// ones as one) with Redacted.
+func redactSpans(text string, found []span) string {
+	sort.Slice(found, func(i, j int) bool { return found[i].start < found[j].start })
 	var b strings.Builder
 	b.Grow(len(text))
-	in := false
-	for i := 0; i < len(text); i++ {
-		if marked[i] == 0 && low[i] != 0 {
-			if !in {
-				b.WriteString(Redacted)
-				in = true
-			}
-			continue
+	last := 0
+	for i := 0; i < len(found); {
+		start, end := found[i].start, found[i].end
+		for i++; i < len(found) && found[i].start <= end; i++ {
+			end = max(end, found[i].end)
 		}
-		in = false
-		b.WriteByte(text[i])
+		b.WriteString(text[last:start])
+		b.WriteString(Redacted)
+		last = end
 	}
+	b.WriteString(text[last:])
 	return b.String()
 }
 
