@@ -33,6 +33,7 @@ func TestCheckReportOfHugeHeadersStaysSmall(t *testing.T) {
 	if r.code == exitUsage || r.code == exitEnvironment {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
+	t.Logf("JSON report: %d bytes", len(r.stdout))
 	if len(r.stdout) > 1<<20+64<<10 || !strings.Contains(r.stdout, `"headers_cut": `) {
 		t.Fatalf("the JSON report is %d bytes, or does not name the cut", len(r.stdout))
 	}
