@@ -29,7 +29,7 @@ func TestCheckReportOfHugeHeadersStaysSmall(t *testing.T) {
 	dir := testdir.New(t)
 	md := filepath.Join(dir, "r.md")
 	r := runArgs(t, context.Background(), "", "check", "--json", "--report", md, "--instance", in.URL, "--client-id", hostile.ClientID,
-		"--call", "GET /api/domain/odata/Crm_Sales_Customers")
+		"--timeout", "60", "--call", "GET /api/domain/odata/Crm_Sales_Customers")
 	if r.code == exitUsage || r.code == exitEnvironment {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
