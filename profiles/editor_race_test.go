@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -140,6 +141,12 @@ func editorRace(t *testing.T, writers int, gap time.Duration) (editorLost, write
 func TestEditorRacingSixtyWritersLosesAtMostOne(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts 61 processes per trial")
+	}
+	if runtime.GOOS == "windows" {
+		// Windows refuses to rename over a file another process has open: the editor's
+		// reads fail the writers' renames (and theirs the editor's), each reported,
+		// which is another race than the one measured here.
+		t.Skip("Windows does not rename over an open file")
 	}
 	trials := 2
 	if n, err := strconv.Atoi(os.Getenv("TRUSTEDAPP_EDITOR_TRIALS")); err == nil {
