@@ -211,7 +211,7 @@ var catalogue = map[string]entry{
 	},
 	"net.body_truncated": {
 		title:   "A response was larger than the capture limit",
-		what:    "The response[[ from {url}]] was[[ {size} bytes||]] larger than the capture limit[[ ({cap} bytes)]]; only the beginning is shown. The check itself is not affected.",
+		what:    "The response[[ from {url}]] was[[ {size} bytes||]] larger than the capture limit[[ ({cap} bytes)]], which its headers and body share; only the beginning is shown, and headers that did not fit are counted, not shown. The check itself is not affected.",
 		fields:  []Field{profileField("calls", "a $top or $select to keep responses small")},
 		steps:   []string{"Add $top or $select to the API call if you need to see the whole body."},
 		confirm: "No action is needed unless you need to read the whole body.",
@@ -687,6 +687,24 @@ var catalogue = map[string]entry{
 		fields:  []Field{instanceField("jwks_uri", "reachable, a JSON keys array of a normal size")},
 		steps:   []string{"Fix the Discovery step's finding about the signing keys or the OpenID configuration, then run again."},
 		confirm: "The Inspect step shows the signature as verified.",
+		doc:     docAccessToken,
+	},
+	"token.crit_unsupported": {
+		title:   "The token demands header extensions that are not understood",
+		what:    "The token's header lists parameters as critical (crit). A verifier that does not understand one of them, or finds crit malformed, must reject the token (RFC 7515, section 4.1.11); this tester understands none, so the token was refused whatever its signature. ERP.net's documentation describes the access token's header as alg RS256, kid and typ at+jwt, with no crit.",
+		causes:  []string{"The token was not issued by the instance's Identity Server: another provider, a proxy or a test server.", "Something between the client and the instance rewrites tokens."},
+		fields:  []Field{profileField("authority", "the instance's own (<instance root>/id)"), profileField("token_endpoint", "empty, or the instance's own")},
+		steps:   []string{"Check that the profile's authority and token endpoint belong to the instance, not to another provider.", "Request a fresh token from the instance."},
+		confirm: rerunFresh + " The Inspect step should show the signature as verified.",
+		doc:     docAccessToken,
+	},
+	"token.key_not_for_signing": {
+		title:   "The instance's key[[ {kid}]] is published for another use than signatures",
+		what:    "The key that would check the token's signature is marked in the instance's JWKS for another use: use \"enc\" (encryption), or key_ops without \"verify\" (RFC 7517, sections 4.2 and 4.3). A key published for encryption must not verify signatures, so the token was not accepted. ERP.net's documentation says only that the keys are published at the jwks_uri; it does not describe their use members.",
+		causes:  []string{"The JWKS comes from another server than the instance's Identity Server (a proxy, a test server).", "The Identity Server's signing key is configured with the wrong use."},
+		fields:  []Field{instanceField("jwks_uri", "the instance's own; its signing keys with use \"sig\" or no use")},
+		steps:   []string{"Open the jwks_uri of the Discovery step and look at the key[[ {kid}]]: its use should be \"sig\" (or absent), its key_ops should include \"verify\" (or be absent).", "If the instance publishes it so, report it to the instance's administrators or ERP.net support."},
+		confirm: rerunFresh + " The Inspect step should show the signature as verified.",
 		doc:     docAccessToken,
 	},
 	"token.issuer_mismatch": {

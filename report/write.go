@@ -355,6 +355,9 @@ func writeExchangeMarkdown(b *bytes.Buffer, n int, x check.Exchange) {
 		if x.ResponseBody != "" {
 			resp.WriteString("\n" + safetext.Block(x.ResponseBody) + "\n")
 		}
+		if x.HeadersCut > 0 {
+			fmt.Fprintf(&resp, "\n[%d response headers not kept: the headers came to %d bytes, and headers and body together are held to the capture limit]\n", x.HeadersCut, x.HeaderBytes)
+		}
 		if x.Truncated {
 			fmt.Fprintf(&resp, "\n[body truncated; %d bytes received]\n", x.Size)
 		}
