@@ -24,10 +24,11 @@ const (
 
 	// The credential gate (gate.go): a request refused because of where its credential
 	// would go; nothing was sent.
-	GateForeignHost   = "gate.foreign_host"   // fail: a credential to a host the profile does not name for it
-	GateSecretMoved   = "gate.secret_moved"   // fail: the secret to a host it was not stored for (the profile changed hosts)
-	GateOtherSettings = "gate.other_settings" // fail: a token with the connection settings of another profile than its own
-	GateUndeclared    = "gate.undeclared"     // fail: a request carried a credential its site did not declare (a defect)
+	GateSecretForeignHost = "gate.secret_foreign_host" // fail: the client secret to a host the profile does not name for it
+	GateTokenForeignHost  = "gate.token_foreign_host"  // fail: a token (or password) to a host the profile does not name or confirm
+	GateSecretMoved       = "gate.secret_moved"        // fail: the secret to a host it was not stored for (the profile changed hosts)
+	GateOtherSettings     = "gate.other_settings"      // fail: a token with the connection settings of another profile than its own
+	GateUndeclared        = "gate.undeclared"          // fail: a request carried a credential its site did not declare (a defect)
 
 	// Configuration (the profile itself).
 	ConfigInvalid = "config.invalid" // fail: a profile setting cannot be used (instance URL, CA file, proxy)
@@ -205,8 +206,8 @@ var Codes = map[string]Severity{
 	NetTLSUnknownAuth: SevFail, NetTLSHostname: SevFail, NetTLSExpired: SevFail, NetTLSOther: SevFail,
 	NetTLSInsecure: SevWarn, NetProxy: SevFail, NetCancelled: SevFail, NetOther: SevFail,
 	NetInsecureHTTP: SevWarn, NetRedirectCrossHost: SevWarn, NetBodyTruncated: SevInfo, NetSlow: SevWarn,
-	ConfigInvalid:   SevFail,
-	GateForeignHost: SevFail, GateSecretMoved: SevFail, GateOtherSettings: SevFail, GateUndeclared: SevFail,
+	ConfigInvalid:         SevFail,
+	GateSecretForeignHost: SevFail, GateTokenForeignHost: SevFail, GateSecretMoved: SevFail, GateOtherSettings: SevFail, GateUndeclared: SevFail,
 	ReachAPIHostForeign: SevWarn, ReachAPIHostConfirmed: SevInfo,
 
 	ReachOK: SevInfo, ReachNotERPNet: SevWarn, ReachAutoDiscMissing: SevWarn,

@@ -294,7 +294,7 @@ func (g *gate) judge(c carry, found carried, dest origin.Origin, destErr error, 
 		return nil // nothing on it (an anonymous request; a token request without a secret)
 	}
 	if destErr != nil {
-		e := refuse(GateForeignHost)
+		e := refuse(foreignHost(c.what))
 		e.To = req.URL.Host
 		e.Named = g.named(c.what)
 		return e
@@ -303,7 +303,7 @@ func (g *gate) judge(c carry, found carried, dest origin.Origin, destErr error, 
 	switch c.what {
 	case CarriesSecret:
 		if !slices.Contains(g.b.secretTo, to) {
-			e := refuse(GateForeignHost)
+			e := refuse(GateSecretForeignHost)
 			e.Named = g.b.secretTo
 			return e
 		}
@@ -314,7 +314,7 @@ func (g *gate) judge(c carry, found carried, dest origin.Origin, destErr error, 
 		}
 	case CarriesToken, CarriesPassword:
 		if !slices.Contains(g.b.tokenTo, to) {
-			e := refuse(GateForeignHost)
+			e := refuse(GateTokenForeignHost)
 			e.Named = g.b.tokenTo
 			return e
 		}
@@ -329,6 +329,13 @@ func (g *gate) judge(c carry, found carried, dest origin.Origin, destErr error, 
 	return nil
 }
 
+func foreignHost(what Carries) string {
+	if what == CarriesSecret {
+		return GateSecretForeignHost
+	}
+	return GateTokenForeignHost
+}
+
 func (g *gate) named(what Carries) []string {
 	if what == CarriesSecret {
 		return g.b.secretTo
@@ -338,8 +345,8 @@ func (g *gate) named(what Carries) []string {
 
 // RefusedError is a request the credential gate did not let through.
 type RefusedError struct {
-	// Code is the finding's: GateForeignHost, GateSecretMoved, GateOtherSettings or
-	// GateUndeclared.
+	// Code is the finding's: GateSecretForeignHost, GateTokenForeignHost,
+	// GateSecretMoved, GateOtherSettings or GateUndeclared.
 	Code string
 	What Carries
 	URL  string // redacted
@@ -382,12 +389,10 @@ func (e *RefusedError) finding() Finding {
 	}
 	var msg string
 	switch e.Code {
-	case GateForeignHost:
-		if e.What == CarriesSecret {
-			msg = fmt.Sprintf("The client secret was not sent to %s: it is not a host named for it in this profile (%s).", e.To, strings.Join(e.Named, ", "))
-		} else {
-			msg = fmt.Sprintf("The %s was not sent to %s: it is not a host you named for this profile (%s). If it really serves this instance's API, confirm it for the profile.", strings.TrimPrefix(e.What.String(), "the "), e.To, strings.Join(e.Named, ", "))
-		}
+	case GateSecretForeignHost:
+		msg = fmt.Sprintf("The client secret was not sent to %s: it is not a host named for it in this profile (%s).", e.To, strings.Join(e.Named, ", "))
+	case GateTokenForeignHost:
+		msg = fmt.Sprintf("The %s was not sent to %s: it is not a host you named for this profile (%s). If it really serves this instance's API, confirm it for the profile.", strings.TrimPrefix(e.What.String(), "the "), e.To, strings.Join(e.Named, ", "))
 	case GateSecretMoved:
 		msg = fmt.Sprintf("The client secret was not sent to %s: it was stored for %s, and the profile has changed hosts since. Move the secret to the new host (profiles edit --move-secrets, or the editor), or set it again.", e.To, strings.Join(e.Named, ", "))
 	case GateOtherSettings:

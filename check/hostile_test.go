@@ -152,8 +152,8 @@ func TestDiscoveredTokenEndpointElsewhereGetsNoSecret(t *testing.T) {
 					t.Errorf("evidence %+v", fd.Evidence)
 				}
 				tok := stepOf(rep, StepToken)
-				g := finding(rep, GateForeignHost)
-				if tok.Verdict != Fail || g == nil || !hasCodeIn(*tok, GateForeignHost) {
+				g := finding(rep, GateSecretForeignHost)
+				if tok.Verdict != Fail || g == nil || !hasCodeIn(*tok, GateSecretForeignHost) {
 					t.Fatalf("token step %s %q %v", tok.Verdict, tok.Summary, codes(rep, StepToken))
 				}
 				refused, _ := url.Parse(endpoint)
