@@ -194,7 +194,8 @@ func (d *Desk) ReadRecordWith(name, reader string, run *Run, began func(*Op), do
 		}
 		ctx, cancel := context.WithTimeout(op.ctx, p.Timeout())
 		defer cancel()
-		res := d.deps.ReadRecord(ctx, p, src.Access(), p.ClientID, opts)
+		// The reader's token reads with the reader's own settings (its run's profile).
+		res := d.deps.ReadRecord(ctx, src.Profile, src.Access(), p.ClientID, opts)
 		finish(op, done, RecordRead{Op: op.ID, Run: shown, Source: RecordSource{Run: src}, Result: res,
 			SecretHash: d.secretHashOf(name, res.Record), Cancelled: op.ctx.Err() != nil})
 	})

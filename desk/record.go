@@ -91,7 +91,9 @@ func (d *Desk) ReadRecord(name string, run *Run, source RecordSource, began func
 	d.background(func() {
 		ctx, cancel := context.WithTimeout(op.ctx, p.Timeout())
 		defer cancel()
-		res := d.deps.ReadRecord(ctx, p, tok, p.ClientID, opts)
+		// The token reads with the settings of the profile it was issued for (its
+		// run's), never the record's profile's: the credential gate refuses those.
+		res := d.deps.ReadRecord(ctx, source.Run.Profile, tok, p.ClientID, opts)
 		finish(op, done, RecordRead{Op: op.ID, Run: shown, Source: source, Result: res,
 			SecretHash: d.secretHashOf(name, res.Record), Cancelled: op.ctx.Err() != nil})
 	})

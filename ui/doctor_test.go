@@ -241,6 +241,7 @@ type fakeGuidanceShell struct {
 	tabs    []string
 	readers []string
 	urls    []string
+	trusted []string
 }
 
 func (f *fakeGuidanceShell) openURL(s string)                           { f.urls = append(f.urls, s) }
@@ -248,6 +249,9 @@ func (f *fakeGuidanceShell) openTab(name string)                        { f.tabs
 func (f *fakeGuidanceShell) saveFile(string, func(fyne.URIWriteCloser)) {}
 func (f *fakeGuidanceShell) readRecordWith(reader string)               { f.readers = append(f.readers, reader) }
 func (f *fakeGuidanceShell) ExplainError()                              {}
+func (f *fakeGuidanceShell) trustHost(profile, host string) {
+	f.trusted = append(f.trusted, profile+" "+host)
+}
 
 // fakeGuidanceDesk explains with the real catalogue and advises with the real engine.
 type fakeGuidanceDesk struct {
