@@ -194,7 +194,17 @@ func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
 	if p.Refused != nil {
 		return nil, p.Refused
 	}
-	return g.next.RoundTrip(req)
+	return g.next.RoundTrip(req.WithContext(context.WithValue(req.Context(), passedKey{}, p.Seq)))
+}
+
+// passedKey marks a request the gate let through with its Passage's Seq, for the
+// layers below (tests check that nothing reaches the wire without it).
+type passedKey struct{}
+
+// passedSeq is the Seq of the gate's Passage of req, 0 when req did not pass the gate.
+func passedSeq(req *http.Request) int64 {
+	n, _ := req.Context().Value(passedKey{}).(int64)
+	return n
 }
 
 // What a request carries, by its shape.

@@ -170,6 +170,9 @@ func (r *run) apiSite(typ, siteURL string, props map[string]any, adURL string) (
 			return Finding{}, false
 		}
 		r.tableRoot = disc
+		if !slices.ContainsFunc(r.p.EffectiveCalls(), func(c profiles.APICall) bool { return isTableAPIPath(strings.TrimSpace(c.Path)) }) {
+			return Finding{}, false // where it is matters only to a profile that calls it
+		}
 	default:
 		return Finding{}, false
 	}

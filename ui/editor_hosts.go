@@ -75,3 +75,23 @@ func (e *editor) askSecretMove(p profiles.Profile, from, to []string) {
 	d.SetConfirmImportance(widget.WarningImportance)
 	d.Show()
 }
+
+// confirmedText is what the header's summary line adds for the hosts confirmed for the
+// profile's token: " (+ tableapi.acme.example, confirmed)", "" for none.
+func confirmedText(p profiles.Profile) string {
+	if len(p.ConfirmedHosts) == 0 {
+		return ""
+	}
+	return " (+ " + strings.Join(p.ConfirmedHosts, ", ") + ", confirmed by you)"
+}
+
+// secretElsewhereNote is the header's note when the stored secret belongs to other
+// hosts than the profile names (it is then not sent), "" otherwise.
+func secretElsewhereNote(p profiles.Profile) string {
+	from, to, moved := profiles.SecretMoved(p)
+	if !moved {
+		return ""
+	}
+	return "The client secret was stored for " + strings.Join(from, ", ") + " and is not sent to " + strings.Join(to, ", ") +
+		", which this profile now names. Press Edit and save to let it follow (the editor asks), or paste the secret again."
+}
