@@ -215,9 +215,9 @@ func ChangeNotes(held, p Profile, moved bool) []SecurityNote {
 	}
 	if from, to := SecretBinding(held, Profile{}), SecretOrigins(p); len(from) > 0 && !subset(to, from) {
 		if moved {
-			note("client secret", "the secret stored for %s follows the profile to %s (--move-secrets)", strings.Join(from, ", "), strings.Join(to, ", "))
+			note("client secret", "the secret stored for %s follows the profile to %s, as asked", strings.Join(from, ", "), strings.Join(to, ", "))
 		} else {
-			note("client secret", "the secret stored for %s stays with it: it is not sent to %s (import again with --move-secrets to let it follow, or set the secret again)", strings.Join(from, ", "), strings.Join(to, ", "))
+			note("client secret", "the secret stored for %s stays with it: it is not sent to %s unless you let it follow (--move-secrets, or the app's question) or set it again", strings.Join(from, ", "), strings.Join(to, ", "))
 		}
 	}
 	return out

@@ -175,7 +175,7 @@ func newEditor(sh editorShell, d editorDesk) *editor {
 		&widget.FormItem{Text: "Timeout (s)", Widget: e.timeout, HintText: "per network call"},
 		&widget.FormItem{Text: "Notes", Widget: e.notes},
 	)
-	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced: overrides, TLS, proxy, confirmed hosts, timeout, notes", adv))
+	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced: overrides, hosts, TLS, proxy, timeout, notes", adv))
 	e.title = widget.NewLabelWithStyle("New profile", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	e.title.SizeName = theme.SizeNameHeadingText
 	e.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.submit)

@@ -14,7 +14,7 @@ import (
 // token (Advanced, "Confirmed hosts"), and the question when a save would send the
 // stored client secret to other hosts than it was stored for.
 
-const confirmedHostsHint = "besides the instance, hosts the access token may go to (the instance's own Domain or Table API sites elsewhere); one a line"
+const confirmedHostsHint = "this instance's API sites on other hosts; its token may go there; one a line"
 
 func newConfirmedHostsEntry() *widget.Entry {
 	e := widget.NewMultiLineEntry()
