@@ -122,6 +122,8 @@ func TestImportThatMovesAStoredSecret(t *testing.T) {
 		`The client secret of "Acme" was stored for ` + home.URL + ` and stays with it: it is not sent to ` + other.URL,
 		"instance_url: changes from " + home.URL + " to " + other.URL}, nil)
 
+	r = runArgs(t, context.Background(), "", "profiles", "show", "Acme", "--store", store)
+	expect(t, r, exitOK, []string{"Secret host:", "stored for " + home.URL + "; not sent to " + other.URL}, nil)
 	r = runArgs(t, context.Background(), "", "check", "Acme", "--store", store)
 	expect(t, r, exitFailed, []string{"gate.secret_moved: The client secret was not sent to " + other.URL + ": it was stored for " + home.URL}, nil)
 	if other.TokenRequests() != 0 || home.TokenRequests() != 0 {
