@@ -80,6 +80,9 @@ type RecordResult struct {
 	Step Step
 	// Status is the HTTP status of the last answer (0 when none came).
 	Status int
+	// Form is set when the values were copied from the Trusted App's form
+	// (ReadRecordForm) rather than read through the API; Step is then empty.
+	Form *RecordForm
 }
 
 // RecordQuery is the OData request for the record of clientID: an absolute URL
@@ -124,7 +127,7 @@ func ReadRecord(ctx context.Context, p profiles.Profile, tok *AccessToken, clien
 		res.Problem = "The instance refused the token (HTTP 401): run the test again for a fresh token."
 		return res
 	case status == 403:
-		res.Problem = "The System User behind this token may not read Trusted Application records (HTTP 403). Check the fields below in the instance by hand, or read the record with a profile whose System User may."
+		res.Problem = recordRefused(st)
 		return res
 	case status == 404:
 		res.Problem = "The instance has no Systems_Security_TrustedApplications entity set at " + p.ODataRootURL() + " (HTTP 404): check the OData root, or check the fields below by hand."
