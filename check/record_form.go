@@ -304,9 +304,10 @@ var recordFormLabels = map[string]string{
 	"name": "Name",
 }
 
-// bgLabelWords map a Bulgarian label to a field by the words it holds, most specific
-// first. ERP.net's docs do not publish the form's Bulgarian labels: these are the
-// words such a label is likely to hold, matched loosely.
+// bgLabelWords map a Bulgarian label (one with Cyrillic letters) to a field by the
+// words it holds, most specific first. ERP.net's docs do not publish the form's
+// Bulgarian labels: these are the words such a label is likely to hold, matched
+// loosely.
 var bgLabelWords = []struct {
 	words []string // every one must be in the label (lower case, a stem)
 	field string
@@ -337,6 +338,9 @@ func formFieldOf(label string) string {
 	if f, ok := recordFormLabels[n]; ok {
 		return f
 	}
+	if !hasCyrillic(label) {
+		return ""
+	}
 	low := strings.ToLower(label)
 	for _, w := range bgLabelWords {
 		all := true
@@ -351,6 +355,15 @@ func formFieldOf(label string) string {
 		}
 	}
 	return ""
+}
+
+func hasCyrillic(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Cyrillic, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // secretLabel reports whether a label names the secret itself (never the hash).

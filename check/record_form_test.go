@@ -190,3 +190,15 @@ func TestRecordRefusedNamesBothCauses(t *testing.T) {
 		t.Errorf("sec named: %s", sec)
 	}
 }
+
+// English labels never match by the Bulgarian words: "Favourite" holds "uri".
+func TestRecordFormEnglishLabelsAreExact(t *testing.T) {
+	for _, l := range []string{"Favourite colour", "Security", "Named range"} {
+		if f := formFieldOf(l); f != "" {
+			t.Errorf("%q read as %s", l, f)
+		}
+	}
+	if f := formFieldOf("URI на приложението"); f != "ApplicationUri" {
+		t.Errorf("a Bulgarian label: %q", f)
+	}
+}
