@@ -28,6 +28,9 @@ type RecordReader struct {
 	// nil when the reader gets a token first. In a RecordRead, the run whose token
 	// read (a token-only test when one was got for the read).
 	Run *Run
+	// Form is true for the values copied from the Trusted App's form (ReadRecordForm):
+	// no token reads, Name is the profile whose record it is.
+	Form bool
 }
 
 // SystemUser is the System User the reader's token acts as ("" when not known yet).
@@ -142,20 +145,31 @@ func (d *Desk) ReadRecord(name, reader string, run *Run, began func(*Op), done f
 		rp, _ := d.Find(rd.Name)
 		fresh = &Run{ID: RunID(d.newID()), Profile: rp, Done: true, d: d}
 	}
+	opts := d.options()
+	return d.recordOp(name, shown, began, done, func(ctx context.Context) (RecordReader, check.RecordResult) {
+		var res check.RecordResult
+		if fresh != nil {
+			rd.Run = fresh
+			res.Problem = d.readerToken(ctx, fresh, opts)
+		}
+		if res.Problem == "" {
+			res = d.readRecordWith(ctx, p, rd, opts)
+		}
+		return rd, res
+	})
+}
+
+// recordOp runs read, one source of the record of the profile called name (a
+// reader's token, or the form's values), on a goroutine and gives done its result
+// with the ApplicationSecretHash row, through the one hop back. shown is the run the
+// screen shows.
+func (d *Desk) recordOp(name string, shown RunID, began func(*Op), done func(RecordRead), read func(context.Context) (RecordReader, check.RecordResult)) *Op {
 	op := d.startOp(name)
 	if began != nil {
 		began(op)
 	}
-	opts := d.options()
 	d.background(func() {
-		var res check.RecordResult
-		if fresh != nil {
-			rd.Run = fresh
-			res.Problem = d.readerToken(op.ctx, fresh, opts)
-		}
-		if res.Problem == "" {
-			res = d.readRecordWith(op.ctx, p, rd, opts)
-		}
+		rd, res := read(op.ctx)
 		finish(op, done, RecordRead{Op: op.ID, Run: shown, Reader: rd, Result: res,
 			SecretHash: d.secretHashOf(name, res.Record), Cancelled: op.ctx.Err() != nil})
 	})
