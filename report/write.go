@@ -93,6 +93,7 @@ func WriteText(w io.Writer, d Document) error {
 	if d.Session != nil && d.Session.Summary != "" {
 		fmt.Fprintf(&b, "\nSession:   %s\n", d.Session.Summary)
 	}
+	writeHoldersText(&b, d.Session)
 	verdict := mark(d.Verdict)
 	if d.Cancelled {
 		verdict += " (cancelled)"
@@ -229,6 +230,7 @@ func WriteMarkdown(w io.Writer, d Document) error {
 
 	if s := d.Session; s != nil && s.Summary != "" {
 		b.WriteString("\n## ERP.net session and licence\n\n" + mdText(s.Summary) + "\n")
+		writeHoldersMarkdown(&b, s)
 	}
 
 	b.WriteString("\n## Summary\n\n| Step | Result | Time | Summary |\n|---|---|---|---|\n")
