@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"trustedapp-tester/internal/sentence"
 )
 
 // The Trusted App record as the administrator sees it on the record's form in ERP.net,
@@ -506,16 +508,16 @@ func recordRefused(st Step) string {
 			scope = f.Evidence[EvScope]
 		}
 	}
-	instead := "Copy the values shown on the Trusted App's form in ERP.net into this tool instead (the record command's --from-form, or “" + FormReaderLabel + "” in the Record tab's “Read with”): the same checklist runs on them, the ApplicationSecretHash comparison included."
+	instead := "copy the values shown on the Trusted App's form in ERP.net into this tool instead (the record command's --from-form, or “" + FormReaderLabel + "” in the Record tab's “Read with”): the same checklist runs on them, the ApplicationSecretHash comparison included."
 	secQuote := "ERP.net's docs say sec “grants access to security namespace APIs (roles, permissions, etc.)” and is “reserved for ERP.net internal use only” (scopes.md), and that the Domain API route to Trusted Apps will go away because of it (register-trusted-app.md)"
 	switch scope {
 	case "sec":
-		return "The instance refused to show the record (HTTP 403): reading Systems_Security_TrustedApplications needs the sec scope, which no ordinary token can get: " + secQuote + ". " + instead
+		return "The instance refused to show the record (HTTP 403): reading Systems_Security_TrustedApplications needs the sec scope, which no ordinary token can get: " + secQuote + ". " + sentence.Capitalize(instead)
 	case "":
 	default:
-		return fmt.Sprintf("The instance refused to show the record (HTTP 403): the token lacks the %q scope it asks for. Request it, read with a profile whose token has it, or: %s", scope, instead)
+		return fmt.Sprintf("The instance refused to show the record (HTTP 403): the token lacks the %q scope it asks for. Request it, read with a profile whose token has it, or %s", scope, instead)
 	}
-	return "The instance refused to show the record (HTTP 403). Two causes are possible, and the answer does not say which: the System User behind this token may not read Trusted Application records (its roles and permissions), or the instance asks for the sec scope for them, which no ordinary token can get: " + secQuote + ". Read the record with a profile whose System User may, or: " + instead
+	return "The instance refused to show the record (HTTP 403). Two causes are possible, and the answer does not say which: the System User behind this token may not read Trusted Application records (its roles and permissions), or the instance asks for the sec scope for them, which no ordinary token can get: " + secQuote + ". Read the record with a profile whose System User may, or " + instead
 }
 
 // FormReaderLabel names the form as a source of the record, as the app's Record tab

@@ -181,7 +181,7 @@ func TestReadRecordRefusals(t *testing.T) {
 		body   string
 		want   string
 	}{
-		{"forbidden", 403, `{"error":{"message":"Access denied"}}`, "may not read Trusted Application records (HTTP 403)"},
+		{"forbidden", 403, `{"error":{"message":"Access denied"}}`, "Two causes are possible"},
 		{"no such entity set", 404, `{"error":{"message":"Unknown set"}}`, "has no Systems_Security_TrustedApplications entity set"},
 		{"a page, not records", 200, `<html>login</html>`, "not with an OData list of records"},
 		{"server error", 500, `{"error":{"code":2029,"message":"Boom"}}`, "The record could not be read:"},

@@ -190,7 +190,7 @@ func TestScopeNarrowedByAppScope(t *testing.T) {
 		"requested": "read update", "granted": "read", "missing": "update",
 	})
 	text := e.What + " " + strings.Join(e.Steps, " ")
-	for _, want := range []string{"Calls that need update will be refused", "add it to the Scope field"} {
+	for _, want := range []string{"Calls that need update are likely to be refused", "how they refuse, ERP.net's docs do not say", "add it to the Scope field"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("explanation lacks %q:\n%s", want, text)
 		}
