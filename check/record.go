@@ -154,10 +154,10 @@ func ReadRecord(ctx context.Context, p profiles.Profile, tok *AccessToken, clien
 	}
 	switch len(rows) {
 	case 0:
-		res.Problem = fmt.Sprintf("No Trusted App record has ApplicationUri %q on this instance: the client_id must match a record's ApplicationUri exactly (case matters), and each instance needs its own record.", clientID)
+		res.Problem = fmt.Sprintf("No Trusted App record has ApplicationUri %q on this instance: the client_id must match a record's ApplicationUri, copied exactly, and each instance needs its own record.", clientID)
 		for _, v := range page.Value {
 			if s, _ := v["ApplicationUri"].(string); strings.EqualFold(s, clientID) {
-				res.Problem = fmt.Sprintf("No record has ApplicationUri %q, but %q differs only in case: use it exactly as the client_id.", clientID, s)
+				res.Problem = fmt.Sprintf("No record has ApplicationUri %q, but %q differs only in case: use it exactly as the client_id (whether ERP.net's sign-in ignores case, its docs do not say).", clientID, s)
 			}
 		}
 		return res
@@ -265,7 +265,7 @@ func RecordChecklist(p profiles.Profile, rec *TrustedAppRecord, systemUser strin
 
 	// ApplicationUri
 	if rec == nil {
-		out = append(out, unknown("ApplicationUri", p.ClientID, "Must equal the profile's client_id exactly (case matters)."))
+		out = append(out, unknown("ApplicationUri", p.ClientID, "Must equal the profile's client_id: copy it exactly (whether ERP.net ignores case, its docs do not say)."))
 	} else {
 		c := RecordCheck{Field: "ApplicationUri", Actual: rec.ApplicationURI, Want: p.ClientID, State: RecordOK}
 		if rec.ApplicationURI != p.ClientID {
@@ -310,7 +310,7 @@ func RecordChecklist(p profiles.Profile, rec *TrustedAppRecord, systemUser strin
 		}
 		out = append(out, unknown("SystemUser", want, "Without one the token request gets unauthorized_client; its permissions decide what API calls may do."))
 	case !rec.SystemUserSet:
-		out = append(out, RecordCheck{Field: "SystemUser", Actual: "none", Want: "a user the integration may act as", State: RecordBad, Note: "Assign a System User (an active user, typically of type ApplicationUserNoLogin)."})
+		out = append(out, RecordCheck{Field: "SystemUser", Actual: "none", Want: "a user the integration may act as", State: RecordBad, Note: "Assign a valid System User (the docs' word; an existing, Active user), best of type ApplicationUserNoLogin, the type meant for integrations."})
 	case systemUser != "" && rec.SystemUser != "" && !rec.SystemUserRef && !strings.EqualFold(rec.SystemUser, systemUser):
 		out = append(out, RecordCheck{Field: "SystemUser", Actual: rec.SystemUser, Want: systemUser, State: RecordWarn, Note: "The record names another user than the token: the record changed after the token was issued, or the instance maps users differently."})
 	default:

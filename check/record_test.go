@@ -74,7 +74,7 @@ func TestReadRecordFromSandbox(t *testing.T) {
 		{"disabled", "IsEnabled", RecordBad, "Tick IsEnabled"},
 		{"public-client", "ClientType", RecordBad, "Change ClientType to Confidential"},
 		{"system-user-not-allowed", "SystemUserAllowed", RecordBad, "Tick SystemUserAllowed"},
-		{"no-system-user", "SystemUser", RecordBad, "Assign a System User"},
+		{"no-system-user", "SystemUser", RecordBad, "Assign a valid System User"},
 		{"reference-tokens", "ReferenceTokens", RecordWarn, "Reference tokens are on"},
 	} {
 		t.Run(tc.scenario, func(t *testing.T) {

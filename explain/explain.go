@@ -113,13 +113,13 @@ func likelyChecks() []Check {
 	return []Check{
 		{Title: "The Trusted App accepts the credentials (invalid_client)",
 			Why: "The most common failure: the token request names an app the instance does not accept, or sends a secret whose hash is not in the record.",
-			Fields: []guide.Field{ta("ApplicationUri", "exactly the client_id (case matters)"), ta("IsEnabled", "true"), ta("ClientType", "Confidential"),
+			Fields: []guide.Field{ta("ApplicationUri", "exactly the client_id, copied as it is"), ta("IsEnabled", "true"), ta("ClientType", "Confidential"),
 				ta("ApplicationSecretHash", "base64(SHA-256(secret)): trustedapp-check secret hash")}},
 		{Title: "The app may sign in as its System User (unauthorized_client)",
-			Why:    "Client credentials signs in as the System User; without one that is allowed and active, no token is issued.",
+			Why:    "Client credentials signs in as the System User; without a valid one that the app may use (SystemUserAllowed), no token is issued.",
 			Fields: []guide.Field{ta("SystemUserAllowed", "true"), ta("SystemUser", "set"), {Where: "System User", Name: "Active", Expect: "true"}}},
 		{Title: "The scopes fit (invalid_scope, or 403 on writes)",
-			Why:    "A requested scope missing from the Scope field refuses the token; a token without update is refused on every write.",
+			Why:    "A requested scope missing from the Scope field refuses the token; writes need update (how ERP.net refuses a write without it, its docs do not say).",
 			Fields: []guide.Field{ta("Scope", "every scope the integration requests, e.g. read update"), {Where: "Profile", Name: "scopes", Expect: "only scopes the app's Scope field lists"}}},
 	}
 }
