@@ -184,7 +184,7 @@ var catalogue = map[string]entry{
 		fields:  []Field{profileField("timeout_seconds", "")},
 		steps:   []string{"Run the check again and let it finish."},
 		confirm: "Run the check again; every step should show a result.",
-		doc:     docCCOverview,
+		doc:     noDoc,
 	},
 	"net.other": {
 		title:   "A network error stopped the request",
