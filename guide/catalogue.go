@@ -865,7 +865,7 @@ var catalogue = map[string]entry{
 		what:    "[[{method} {path}||The call]] failed with MaximumLicenseCountExceeded[[: {error_description}]]. The token is valid, but the first API call opens a session that needs a licence slot and all are taken.",
 		causes:  []string{"Other users or integrations hold all slots.", "Idle sessions not yet released (they free after 20 minutes).", "One integration opening many sessions (one token per process)."},
 		fields:  []Field{instanceField("licences", "a free slot or a reserved seat for the System User"), trustedAppField("SystemUser", "a user with its own licence")},
-		steps:   []string{"Wait for idle sessions to close (20 minutes) and retry.", "Reserve a licence seat for the System User, or add licences.", "Reuse the token, and with it its session, across runs instead of requesting a new one each time (this tool keeps it in the system keychain); a check with --no-api uses no licence at all."},
+		steps:   []string{"See who holds the slots: Systems_Monitoring_CurrentSessions lists the sessions (this tool reads it after the refusal and shows it under “Who holds the licences”), and Instance Manager shows them.", "Wait for idle sessions to close (20 minutes) and retry.", "Reserve a licence seat for the System User, or add licences.", "Reuse the token, and with it its session, across runs instead of requesting a new one each time (this tool keeps it in the system keychain); a check with --no-api uses no licence at all."},
 		confirm: "Run the check again; the API steps should pass.",
 		doc:     docLicense,
 	},

@@ -10,7 +10,7 @@ var entryClaims = map[string][]string{
 	"api.forbidden":                            {"api.403"},
 	"api.forbidden_scope":                      {"scope.checked", "scope.refusal", "scope.sec", "app.where"},
 	"api.foreign_issuer":                       {"addr.authority", "app.per-instance", "api.401"},
-	"api.license_exhausted":                    {"lic.session", "lic.exhausted", "lic.instance-wide"},
+	"api.license_exhausted":                    {"lic.session", "lic.exhausted", "lic.instance-wide", "lic.holders"},
 	"api.login_page":                           {"api.odata-root", "api.success"},
 	"api.method_not_allowed":                   {"api.methods"},
 	"api.not_found":                            {"api.odata-root"},
