@@ -31,6 +31,9 @@ import (
 // MaxRecordForm is the most text ReadRecordForm reads.
 const MaxRecordForm = 64 << 10
 
+// maxFormNotes is how many notes on ignored lines are kept; the rest are counted.
+const maxFormNotes = 10
+
 // FormSource names the values' origin in a RecordResult read from the form.
 const FormSource = "the values copied from the Trusted App's form"
 
@@ -135,6 +138,9 @@ func parseRecordForm(text string) (*TrustedAppRecord, RecordForm, error) {
 			continue
 		}
 		form.Given[field] = true
+	}
+	if n := len(form.Notes); n > maxFormNotes {
+		form.Notes = append(form.Notes[:maxFormNotes], fmt.Sprintf("%d more lines were ignored or not understood.", n-maxFormNotes))
 	}
 	if len(form.Given) == 0 || (len(form.Given) == 1 && form.Given["Name"]) {
 		return nil, form, formError("No Trusted App field was recognised in the pasted text: write one \"Field: value\" a line, e.g. \"IsEnabled: true\", with the names ApplicationUri, IsEnabled, ClientType, ApplicationSecretHash, SystemUserAllowed, SystemUser, Scope, ReferenceTokens, BasicAuthenticationAllowed.")

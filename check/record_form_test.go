@@ -149,6 +149,12 @@ func TestRecordFormRefusals(t *testing.T) {
 		})
 	}
 
+	// A whole page copied with the form: ten notes, then a count.
+	long := ReadRecordForm(strings.Repeat("Notes\tcopied with the form\n", 40) + "IsEnabled: true\n")
+	if len(long.Form.Notes) != maxFormNotes+1 || long.Form.Notes[maxFormNotes] != "30 more lines were ignored or not understood." {
+		t.Errorf("notes %q", long.Form.Notes)
+	}
+
 	// A checkbox copied without its state, and a value that is no boolean: noted, and
 	// the field is to check by hand.
 	rows, _, res := formChecklist(t, "ApplicationUri: com.acme/import\nIsEnabled\nSystemUserAllowed: maybe\n", "")
@@ -200,5 +206,20 @@ func TestRecordFormEnglishLabelsAreExact(t *testing.T) {
 	}
 	if f := formFieldOf("URI на приложението"); f != "ApplicationUri" {
 		t.Errorf("a Bulgarian label: %q", f)
+	}
+}
+
+// BenchmarkReadRecordForm reads the largest text the form path takes: a whole web form
+// copied with its noise, up to MaxRecordForm.
+func BenchmarkReadRecordForm(b *testing.B) {
+	form := "Application Uri\tcom.acme/import\nIs Enabled\tYes\nClient Type\tConfidential\nApplication Secret Hash\t" + ApplicationSecretHash(formSecret) +
+		"\nSystem User Allowed\tYes\nSystem User\tsvc-import\nScope\tread update\n"
+	noise := strings.Repeat("Notes\tsome text copied with the form\n", (MaxRecordForm-len(form))/40)
+	text := noise + form
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if res := ReadRecordForm(text); res.Record == nil || len(res.Form.Notes) != maxFormNotes+1 {
+			b.Fatal(res.Problem, len(res.Form.Notes))
+		}
 	}
 }
