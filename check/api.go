@@ -161,13 +161,15 @@ func (r *run) classifyAPI(method string, resp *http.Response, b []byte, ev map[s
 			desc = oe.Description
 			e[EvError], e[EvDescription] = oe.Error, oe.Description
 		}
+		// The description's words, in English (ASP.NET's) or Bulgarian (a localised
+		// instance; real-shaped, the docs publish none): the code says only invalid_token.
 		ld := strings.ToLower(desc)
 		switch {
-		case strings.Contains(ld, "expired"):
+		case mentions(ld, "expired", "изтек"):
 			return []Finding{newFinding(APITokenExpired, "The API refused the token because it has expired; get a fresh token and retry.", e)}
-		case strings.Contains(ld, "issuer"):
+		case mentions(ld, "issuer", "издател"):
 			return []Finding{newFinding(APIForeignIssuer, "The API refused the token because another instance's identity server issued it; use this instance's authority.", e)}
-		case strings.Contains(ld, "signature") || strings.Contains(ld, "key"):
+		case mentions(ld, "signature", "key", "подпис", "ключ"):
 			return []Finding{newFinding(APIBadSignature, "The API refused the token's signature: it was changed, or signed by a key this instance does not use.", e)}
 		}
 		msg := "The API refused the token (401 Unauthorized)"
@@ -226,6 +228,16 @@ func (r *run) classifyAPI(method string, resp *http.Response, b []byte, ev map[s
 		return []Finding{newFinding(APIServerError, fmt.Sprintf("%s failed with a server error (HTTP %d) and no ERP.net error body.", path, status), ev)}
 	}
 	return []Finding{newFinding(APIClientError, fmt.Sprintf("%s was refused with HTTP %d.", path, status), ev)}
+}
+
+// mentions reports whether lower holds one of words.
+func mentions(lower string, words ...string) bool {
+	for _, w := range words {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func isLoginLocation(loc string) bool {

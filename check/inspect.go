@@ -54,7 +54,7 @@ func (r *run) inspect() (st Step) {
 		ev := map[string]string{EvRequested: strings.Join(d.Requested, " "), EvGranted: strings.Join(d.Granted, " "), EvMissing: strings.Join(d.Missing, " ")}
 		switch {
 		case len(d.Granted) == 0:
-			st.Findings = append(st.Findings, newFinding(TokNoScopes, "The token carries no scopes, so every API call will be refused; set the Trusted App's Scope field (e.g. read update).", ev))
+			st.Findings = append(st.Findings, newFinding(TokNoScopes, "The token carries no scopes, so API calls are likely to be refused (ERP.net's APIs check scopes on every request); set the Trusted App's Scope field (e.g. read update).", ev))
 		case len(d.Missing) > 0:
 			st.Findings = append(st.Findings, newFinding(TokScopeNarrowed, fmt.Sprintf("The server granted %s but not %s.", quoteList(d.Granted), quoteList(d.Missing)), ev))
 		case d.RequestedAll:

@@ -97,6 +97,7 @@ func (r *run) judge() {
 			st.Verdict = StepVerdict(st.Findings)
 		}
 	}
+	r.reconcileAdvice()
 }
 
 // judgeFinding raises or lowers one finding; it reports whether it changed it.

@@ -108,7 +108,7 @@ func LeastPrivilege(in PrivilegeInput) []Finding {
 		if user == "" && !rec.SystemUserRef {
 			user = rec.SystemUser
 		}
-		add(PrivAdminUser, fmt.Sprintf("The System User%s is an administrator (IsAdmin): every call the integration makes may do anything in the instance. Use a dedicated user with only the roles the integration needs.", nameOf(user)),
+		add(PrivAdminUser, fmt.Sprintf("The System User%s is an administrator (IsAdmin): within its token's scopes, which ERP.net checks on every request, every call the integration makes may do anything in the instance. Use a dedicated user with only the roles the integration needs.", nameOf(user)),
 			map[string]string{EvSystemUser: user, EvSource: "record"})
 	}
 

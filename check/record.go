@@ -80,6 +80,9 @@ type RecordResult struct {
 	Step Step
 	// Status is the HTTP status of the last answer (0 when none came).
 	Status int
+	// Form is set when the values were copied from the Trusted App's form
+	// (ReadRecordForm) rather than read through the API; Step is then empty.
+	Form *RecordForm
 }
 
 // RecordQuery is the OData request for the record of clientID: an absolute URL
@@ -133,7 +136,7 @@ func ReadRecord(ctx context.Context, reader profiles.Profile, tok *AccessToken, 
 		res.Problem = "The instance refused the token (HTTP 401): run the test again for a fresh token."
 		return res
 	case status == 403:
-		res.Problem = "The System User behind this token may not read Trusted Application records (HTTP 403). Check the fields below in the instance by hand, or read the record with a profile whose System User may."
+		res.Problem = recordRefused(st)
 		return res
 	case status == 404:
 		res.Problem = "The instance has no Systems_Security_TrustedApplications entity set at " + root + " (HTTP 404): check the OData root, or check the fields below by hand."
@@ -160,10 +163,10 @@ func ReadRecord(ctx context.Context, reader profiles.Profile, tok *AccessToken, 
 	}
 	switch len(rows) {
 	case 0:
-		res.Problem = fmt.Sprintf("No Trusted App record has ApplicationUri %q on this instance: the client_id must match a record's ApplicationUri exactly (case matters), and each instance needs its own record.", clientID)
+		res.Problem = fmt.Sprintf("No Trusted App record has ApplicationUri %q on this instance: the client_id must match a record's ApplicationUri, copied exactly, and each instance needs its own record.", clientID)
 		for _, v := range page.Value {
 			if s, _ := v["ApplicationUri"].(string); strings.EqualFold(s, clientID) {
-				res.Problem = fmt.Sprintf("No record has ApplicationUri %q, but %q differs only in case: use it exactly as the client_id.", clientID, s)
+				res.Problem = fmt.Sprintf("No record has ApplicationUri %q, but %q differs only in case: use it exactly as the client_id (whether ERP.net's sign-in ignores case, its docs do not say).", clientID, s)
 			}
 		}
 		return res
@@ -271,7 +274,7 @@ func RecordChecklist(p profiles.Profile, rec *TrustedAppRecord, systemUser strin
 
 	// ApplicationUri
 	if rec == nil {
-		out = append(out, unknown("ApplicationUri", p.ClientID, "Must equal the profile's client_id exactly (case matters)."))
+		out = append(out, unknown("ApplicationUri", p.ClientID, "Must equal the profile's client_id: copy it exactly (whether ERP.net ignores case, its docs do not say)."))
 	} else {
 		c := RecordCheck{Field: "ApplicationUri", Actual: rec.ApplicationURI, Want: p.ClientID, State: RecordOK}
 		if rec.ApplicationURI != p.ClientID {
@@ -316,7 +319,7 @@ func RecordChecklist(p profiles.Profile, rec *TrustedAppRecord, systemUser strin
 		}
 		out = append(out, unknown("SystemUser", want, "Without one the token request gets unauthorized_client; its permissions decide what API calls may do."))
 	case !rec.SystemUserSet:
-		out = append(out, RecordCheck{Field: "SystemUser", Actual: "none", Want: "a user the integration may act as", State: RecordBad, Note: "Assign a System User (an active user, typically of type ApplicationUserNoLogin)."})
+		out = append(out, RecordCheck{Field: "SystemUser", Actual: "none", Want: "a user the integration may act as", State: RecordBad, Note: "Assign a valid System User (the docs' word; an existing, Active user), best of type ApplicationUserNoLogin, the type meant for integrations."})
 	case systemUser != "" && rec.SystemUser != "" && !rec.SystemUserRef && !strings.EqualFold(rec.SystemUser, systemUser):
 		out = append(out, RecordCheck{Field: "SystemUser", Actual: rec.SystemUser, Want: systemUser, State: RecordWarn, Note: "The record names another user than the token: the record changed after the token was issued, or the instance maps users differently."})
 	default:

@@ -74,7 +74,7 @@ func TestReadRecordFromSandbox(t *testing.T) {
 		{"disabled", "IsEnabled", RecordBad, "Tick IsEnabled"},
 		{"public-client", "ClientType", RecordBad, "Change ClientType to Confidential"},
 		{"system-user-not-allowed", "SystemUserAllowed", RecordBad, "Tick SystemUserAllowed"},
-		{"no-system-user", "SystemUser", RecordBad, "Assign a System User"},
+		{"no-system-user", "SystemUser", RecordBad, "Assign a valid System User"},
 		{"reference-tokens", "ReferenceTokens", RecordWarn, "Reference tokens are on"},
 	} {
 		t.Run(tc.scenario, func(t *testing.T) {
@@ -188,7 +188,7 @@ func TestReadRecordRefusals(t *testing.T) {
 		body   string
 		want   string
 	}{
-		{"forbidden", 403, `{"error":{"message":"Access denied"}}`, "may not read Trusted Application records (HTTP 403)"},
+		{"forbidden", 403, `{"error":{"message":"Access denied"}}`, "Two causes are possible"},
 		{"no such entity set", 404, `{"error":{"message":"Unknown set"}}`, "has no Systems_Security_TrustedApplications entity set"},
 		{"a page, not records", 200, `<html>login</html>`, "not with an OData list of records"},
 		{"server error", 500, `{"error":{"code":2029,"message":"Boom"}}`, "The record could not be read:"},

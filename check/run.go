@@ -53,6 +53,7 @@ type run struct {
 	cached       *CachedToken // the token came from the cache
 	keptWhere    string       // where the token is kept for reuse (KeptIn*)
 	keptWhy      string       // why it is kept in memory only, or not at all
+	holders      *Holders     // who holds the licences, once a call was refused for want of one
 }
 
 // Run tests one profile's Trusted App with its secret and streams each finished Step
@@ -132,6 +133,7 @@ func Run(ctx context.Context, p profiles.Profile, secret string, opts Options, o
 			continue
 		}
 		st := r.apiCall(c, r.access, r.grantedScope)
+		r.readHoldersInRun(&st)
 		r.emit(st)
 		if rejectsToken(st) {
 			// The API refused this token: never hand it out from the cache again.

@@ -42,6 +42,14 @@ type SessionCost struct {
 	TokenReuseNote string `json:"token_reuse_note,omitempty"`
 	// Summary says all of it in one or two sentences.
 	Summary string `json:"summary"`
+	// Holders are the instance's sessions (who holds its licence slots), read after a
+	// call was refused with MaximumLicenseCountExceeded (session_holders.go), soonest
+	// to free first; HoldersState is "read", "refused" or "failed" ("" when not
+	// tried), HoldersNote says what was read or why not, Licences the licences in use.
+	Holders      []LicenceHolder `json:"holders,omitempty"`
+	HoldersState string          `json:"holders_state,omitempty"`
+	HoldersNote  string          `json:"holders_note,omitempty"`
+	Licences     []LicenceCount  `json:"licences,omitempty"`
 }
 
 // sessionCodes are the API answers that show the call was authenticated and ran in
@@ -62,6 +70,13 @@ func (r *run) sessionCost() *SessionCost {
 		sc.TokenReuse, sc.TokenReuseNote = KeptNowhere, "a supplied token is never cached"
 	}
 	var first, last time.Time
+	if h := r.holders; h != nil {
+		sc.SetHolders(*h)
+		if !h.OpenedAt.IsZero() {
+			// A slot freed before the holders were read: the read opened this run's session.
+			first, last = h.OpenedAt, h.OpenedAt
+		}
+	}
 	for _, s := range r.rep.Steps {
 		if s.Kind != StepAPI || !stepHasAny(s, sessionCodes) {
 			continue

@@ -92,7 +92,7 @@ func NewAppSetup(p profiles.Profile, secretHash string) AppSetup {
 		Scope: scope, ScopeReason: why, SystemUser: suggestedLogin(p.Name),
 	}
 	name, uri := p.Name, p.ClientID
-	uriNote := "the profile's client_id, exactly (case matters); each instance needs its own record"
+	uriNote := "the profile's client_id, copied exactly; each instance needs its own record"
 	if uri == "" {
 		uri = "com.yourcompany/your-integration"
 		uriNote = "a unique id in reverse host name style; it becomes the client_id of every token request"

@@ -259,7 +259,7 @@ func (r *run) retrieveErrorFinding(re *oauth2.RetrieveError, base map[string]str
 	case "unauthorized_client":
 		// ERP.net answers unauthorized_client when SystemUserAllowed is false or no valid
 		// System User is assigned; a disabled or Public app gets invalid_client instead.
-		return newFinding(TokUnauthorizedClient, "The Trusted App may not use the client credentials grant (unauthorized_client): it needs SystemUserAllowed = true and a valid, active System User assigned."+desc, ev)
+		return newFinding(TokUnauthorizedClient, "The Trusted App may not use the client credentials grant (unauthorized_client): it needs SystemUserAllowed = true and a valid System User assigned."+desc, ev)
 	case "invalid_scope":
 		// ERP.net names the refused scope: "Invalid scope: update".
 		if rest, ok := strings.CutPrefix(strings.TrimSpace(re.ErrorDescription), "Invalid scope:"); ok && strings.TrimSpace(rest) != "" {

@@ -85,7 +85,9 @@ type Deps struct {
 	Explain func(code string, evidence map[string]string) guide.Explanation
 	// ReadRecord reads a Trusted App record with a token (check.ReadRecord).
 	ReadRecord func(ctx context.Context, p profiles.Profile, tok *check.AccessToken, clientID string, opts check.Options) check.RecordResult
-	Now        func() time.Time
+	// ReadHolders reads who holds the instance's licences with a token (check.ReadHolders).
+	ReadHolders func(ctx context.Context, p profiles.Profile, tok *check.AccessToken, opts check.Options) check.Holders
+	Now         func() time.Time
 	// Options are the base options of every run and call.
 	Options check.Options
 
@@ -126,6 +128,9 @@ func New(deps Deps, view View) *Desk {
 	}
 	if deps.ReadRecord == nil {
 		deps.ReadRecord = check.ReadRecord
+	}
+	if deps.ReadHolders == nil {
+		deps.ReadHolders = check.ReadHolders
 	}
 	if deps.Now == nil {
 		deps.Now = time.Now

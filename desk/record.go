@@ -28,6 +28,9 @@ type RecordReader struct {
 	// nil when the reader gets a token first. In a RecordRead, the run whose token
 	// read (a token-only test when one was got for the read).
 	Run *Run
+	// Form is true for the values copied from the Trusted App's form (ReadRecordForm):
+	// no token reads, Name is the profile whose record it is.
+	Form bool
 }
 
 // SystemUser is the System User the reader's token acts as ("" when not known yet).
@@ -126,7 +129,7 @@ type RecordRead struct {
 // The answer is nil, and nothing starts, when reader cannot read name's record.
 func (d *Desk) ReadRecord(name, reader string, run *Run, began func(*Op), done func(RecordRead)) *Op {
 	p, _ := d.Find(name)
-	rd, ok := d.recordReader(name, reader)
+	rd, fresh, ok := d.readerFor(name, reader)
 	if !ok {
 		return nil
 	}
@@ -134,28 +137,56 @@ func (d *Desk) ReadRecord(name, reader string, run *Run, began func(*Op), done f
 	if run != nil {
 		shown = run.ID
 	}
+	opts := d.options()
+	return d.recordOp(name, shown, began, done, func(ctx context.Context) (RecordReader, check.RecordResult) {
+		var res check.RecordResult
+		rd, res.Problem = d.readerReady(ctx, rd, fresh, opts)
+		if res.Problem == "" {
+			res = d.readRecordWith(ctx, p, rd, opts)
+		}
+		return rd, res
+	})
+}
+
+// readerFor is the profile called reader as a reader on name's instance (see
+// recordReader), with the run that gets it a token first when it has none valid for
+// another minute (fresh, nil when its token is used as it is). ok is false when reader
+// cannot read there.
+func (d *Desk) readerFor(name, reader string) (rd RecordReader, fresh *Run, ok bool) {
+	if rd, ok = d.recordReader(name, reader); !ok {
+		return rd, nil, false
+	}
 	if exp := rd.Run.Expires(); !exp.IsZero() && exp.Sub(d.deps.Now()) < time.Minute {
 		rd.Run = nil // about to expire: a new token first
 	}
-	var fresh *Run
 	if rd.Run == nil {
 		rp, _ := d.Find(rd.Name)
 		fresh = &Run{ID: RunID(d.newID()), Profile: rp, Done: true, d: d}
 	}
+	return rd, fresh, true
+}
+
+// readerReady gets rd a token through fresh when it needs one (goroutine) and returns
+// the reader as it reads, or why it got no token.
+func (d *Desk) readerReady(ctx context.Context, rd RecordReader, fresh *Run, opts check.Options) (RecordReader, string) {
+	if fresh == nil {
+		return rd, ""
+	}
+	rd.Run = fresh
+	return rd, d.readerToken(ctx, fresh, opts)
+}
+
+// recordOp runs read, one source of the record of the profile called name (a
+// reader's token, or the form's values), on a goroutine and gives done its result
+// with the ApplicationSecretHash row, through the one hop back. shown is the run the
+// screen shows.
+func (d *Desk) recordOp(name string, shown RunID, began func(*Op), done func(RecordRead), read func(context.Context) (RecordReader, check.RecordResult)) *Op {
 	op := d.startOp(name)
 	if began != nil {
 		began(op)
 	}
-	opts := d.options()
 	d.background(func() {
-		var res check.RecordResult
-		if fresh != nil {
-			rd.Run = fresh
-			res.Problem = d.readerToken(op.ctx, fresh, opts)
-		}
-		if res.Problem == "" {
-			res = d.readRecordWith(op.ctx, p, rd, opts)
-		}
+		rd, res := read(op.ctx)
 		finish(op, done, RecordRead{Op: op.ID, Run: shown, Reader: rd, Result: res,
 			SecretHash: d.secretHashOf(name, res.Record), Cancelled: op.ctx.Err() != nil})
 	})

@@ -113,13 +113,13 @@ func likelyChecks() []Check {
 	return []Check{
 		{Title: "The Trusted App accepts the credentials (invalid_client)",
 			Why: "The most common failure: the token request names an app the instance does not accept, or sends a secret whose hash is not in the record.",
-			Fields: []guide.Field{ta("ApplicationUri", "exactly the client_id (case matters)"), ta("IsEnabled", "true"), ta("ClientType", "Confidential"),
+			Fields: []guide.Field{ta("ApplicationUri", "exactly the client_id, copied as it is"), ta("IsEnabled", "true"), ta("ClientType", "Confidential"),
 				ta("ApplicationSecretHash", "base64(SHA-256(secret)): trustedapp-check secret hash")}},
 		{Title: "The app may sign in as its System User (unauthorized_client)",
-			Why:    "Client credentials signs in as the System User; without one that is allowed and active, no token is issued.",
+			Why:    "Client credentials signs in as the System User; without a valid one that the app may use (SystemUserAllowed), no token is issued.",
 			Fields: []guide.Field{ta("SystemUserAllowed", "true"), ta("SystemUser", "set"), {Where: "System User", Name: "Active", Expect: "true"}}},
 		{Title: "The scopes fit (invalid_scope, or 403 on writes)",
-			Why:    "A requested scope missing from the Scope field refuses the token; a token without update is refused on every write.",
+			Why:    "A requested scope missing from the Scope field refuses the token; writes need update (how ERP.net refuses a write without it, its docs do not say).",
 			Fields: []guide.Field{ta("Scope", "every scope the integration requests, e.g. read update"), {Where: "Profile", Name: "scopes", Expect: "only scopes the app's Scope field lists"}}},
 	}
 }
@@ -139,8 +139,15 @@ var (
 	bearerStartRE = regexp.MustCompile(`^\s*(?:[Bb]earer|BEARER)\s+\w+\s*=`)
 	retryHeaderRE = regexp.MustCompile(`(?im)^\s*retry-after\s*:\s*(\S+)`)
 	contentTypeRE = regexp.MustCompile(`(?im)^\s*content-type\s*:\s*(\S+)`)
-	licenceRE     = regexp.MustCompile(`(?i)licen[cs]e.{0,60}(exceed|maximum|no free|slot|available|limit)|(exceed|maximum|no free).{0,60}licen[cs]e`)
-	rateLimitRE   = regexp.MustCompile(`(?i)too many requests|rate[- ]?limit`)
+	// The licence and rate-limit messages in English and, as a customer on an instance
+	// set to Bulgarian pastes them, in Bulgarian (ERP.net localises its messages:
+	// dev:domain-api/common-tasks/change-language.md). The docs publish no Bulgarian
+	// wording of these two: the words matched are the ones such a message holds.
+	licenceRE   = regexp.MustCompile(`(?i)licen[cs]e.{0,60}(exceed|maximum|no free|slot|available|limit)|(exceed|maximum|no free).{0,60}licen[cs]e|лиценз.{0,60}(превиш|максимал|свободн|изчерпан|заети)|(превиш|максимал|няма свободн|всички).{0,60}лиценз`)
+	rateLimitRE = regexp.MustCompile(`(?i)too many requests|rate[- ]?limit|твърде много заявки|ограничение на (?:броя на )?заявките`)
+	// statusReasonRE is an HTTP status with its reason phrase, "403 (Forbidden)", as a
+	// client's exception gives it in any language (the phrase is the server's).
+	statusReasonRE = regexp.MustCompile(`\b([1-5]\d\d) \(([A-Z][A-Za-z ]+)\)`)
 )
 
 // read recognises the text: the first reading that yields findings wins, most
@@ -181,8 +188,19 @@ func read(t string) (kind, readAs string, fs []check.Finding) {
 		f := check.ClassifyTokenAnswer(tokStatus, header, b)
 		return KindOAuthError, "an OAuth error from the token endpoint (" + code + ")", []check.Finding{f}
 	}
+	// The body's own code counts: an OData error pasted without its status line, whose
+	// code is an HTTP status ("403") or its name ("Forbidden"), is that answer, not a
+	// business error.
+	statusFromBody := false
+	if status == 0 && body != nil {
+		if od, ok := check.ParseODataError(body); ok {
+			if st := codeStatus(od.Code); st != 0 {
+				status, statusFromBody = st, true
+			}
+		}
+	}
 	// 2. A licence message, with or without an OData body.
-	if strings.Contains(t, "MaximumLicenseCountExceeded") || (strings.Contains(lower, "licen") && licenceRE.MatchString(t)) {
+	if strings.Contains(t, "MaximumLicenseCountExceeded") || (mayMatch(lower, ks("licen", "лиценз")) && licenceRE.MatchString(t)) {
 		b := body
 		if !strings.Contains(string(b), "MaximumLicenseCountExceeded") {
 			b = []byte("MaximumLicenseCountExceeded: " + t)
@@ -208,7 +226,10 @@ func read(t string) (kind, readAs string, fs []check.Finding) {
 		if od, ok := check.ParseODataError(body); ok {
 			fs := check.ClassifyAPIAnswer(method, path, orStatus(status, 500), header, body)
 			what := "an ERP.net OData error"
-			if od.Code != "" {
+			switch {
+			case statusFromBody:
+				what += fmt.Sprintf(" whose code gives the HTTP status %d %s", status, http.StatusText(status))
+			case od.Code != "":
 				what += " (code " + od.Code + ")"
 			}
 			return KindODataError, what, fs
@@ -219,7 +240,7 @@ func read(t string) (kind, readAs string, fs []check.Finding) {
 		return KindDotNet, what, []check.Finding{f}
 	}
 	// 6. Rate limiting.
-	if status == http.StatusTooManyRequests || (mayMatch(lower, ks("too many", "rate")) && rateLimitRE.MatchString(t)) {
+	if status == http.StatusTooManyRequests || (mayMatch(lower, ks("too many", "rate", "твърде", "ограничение")) && rateLimitRE.MatchString(t)) {
 		return KindRateLimit, "a rate-limit answer (429 Too Many Requests)", check.ClassifyAPIAnswer(method, path, http.StatusTooManyRequests, header, body)
 	}
 	// 7. Network, TLS and proxy errors of .NET, Go, curl and Python clients.
@@ -247,7 +268,9 @@ func orStatus(s, def int) int {
 	return s
 }
 
-// statusOf finds an HTTP status code in the text (0 when none).
+// statusOf finds an HTTP status code in the text (0 when none): a status line, a
+// client's English words for it, or a status with its reason phrase in a message in
+// any language.
 func statusOf(t, lower string) int {
 	for _, re := range []*regexp.Regexp{statusLineRE, statusTextRE, statusBareRE} {
 		if re == statusTextRE && !mayMatch(lower, ks("success", "returned an error", "status")) {
@@ -257,6 +280,30 @@ func statusOf(t, lower string) int {
 			if n, err := strconv.Atoi(m[1]); err == nil && n >= 100 && n <= 599 {
 				return n
 			}
+		}
+	}
+	for _, m := range statusReasonRE.FindAllStringSubmatch(t, 4) {
+		if n, err := strconv.Atoi(m[1]); err == nil && strings.EqualFold(http.StatusText(n), m[2]) {
+			return n
+		}
+	}
+	return 0
+}
+
+// codeStatus is the HTTP status an OData error's code names (0 when it names none):
+// the status itself ("403"), or its name as the sandbox and ASP.NET spell it
+// ("Forbidden", "TooManyRequests"). ERP.net's business errors carry numbers outside
+// 400-599 (2029, 2129).
+func codeStatus(code string) int {
+	if n, err := strconv.Atoi(code); err == nil {
+		if n >= 400 && n <= 599 {
+			return n
+		}
+		return 0
+	}
+	for n := 400; n <= 599; n++ {
+		if txt := http.StatusText(n); txt != "" && strings.EqualFold(strings.ReplaceAll(txt, " ", ""), code) {
+			return n
 		}
 	}
 	return 0

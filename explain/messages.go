@@ -11,7 +11,9 @@ import (
 // The exception and error messages other clients log, in their own words (.NET's
 // System.Net.Http and Microsoft.IdentityModel, IdentityModel's discovery client,
 // ERP.net's ErpNet.Api.Client, Go, curl and Python), mapped to the finding code a
-// live check gives for the same condition. The explanation comes from guide.
+// live check gives for the same condition. The explanation comes from guide. A few
+// network messages also match as a Bulgarian Windows words them: the words matched
+// are the ones such a message holds, not a copy of Microsoft's translation.
 
 // pattern is one recognised message: re matches it, code is the finding, msg the
 // sentence, and ev adds evidence from the match (may be nil).
@@ -161,9 +163,9 @@ func dotNet(t, lower string) (check.Finding, string, bool) {
 var networkPatterns = []pattern{
 	{ks("proxy"), regexp.MustCompile(`(?i)proxy tunnel request to proxy '([^']+)' failed|407 Proxy Authentication Required|proxyconnect|proxy error`), check.NetProxy,
 		"The proxy between the client and the instance refused or could not pass the request.", group(1, check.EvProxy)},
-	{ks("no such host", "name or service", "nodename", "name resolution", "resolve", "getaddrinfo", "nameresolution"), regexp.MustCompile(`(?i)no such host is known|name or service not known|nodename nor servname provided|temporary failure in name resolution|could not resolve host|no such host|getaddrinfo failed|NameResolutionError|failed to resolve`), check.NetDNS,
+	{ks("no such host", "name or service", "nodename", "name resolution", "resolve", "getaddrinfo", "nameresolution", "хост"), regexp.MustCompile(`(?i)no such host is known|name or service not known|nodename nor servname provided|temporary failure in name resolution|could not resolve host|no such host|getaddrinfo failed|NameResolutionError|failed to resolve|(?:не е |не)известен(?: такъв)? хост|хост(?:ът)? не е известен`), check.NetDNS,
 		"The client could not look up the instance's host name (DNS): check the instance URL for typos and the client's network.", nil},
-	{ks("refused"), regexp.MustCompile(`(?i)actively refused|connection refused|ECONNREFUSED|ConnectionRefusedError`), check.NetRefused,
+	{ks("refused", "отказа"), regexp.MustCompile(`(?i)actively refused|connection refused|ECONNREFUSED|ConnectionRefusedError|активно отказа|отказа връзката`), check.NetRefused,
 		"The instance's host refused the connection: nothing listens on that port, or a firewall rejects it.", nil},
 	{ks("namemismatch", "valid for", "doesn't match", "does not match", "alternative certificate"), regexp.MustCompile(`(?i)RemoteCertificateNameMismatch|certificate is valid for|hostname .{0,80} doesn't match|does not match (?:the )?target host name|no alternative certificate subject name matches`), check.NetTLSHostname,
 		"The TLS certificate the client saw is for another host name.", nil},
@@ -173,7 +175,7 @@ var networkPatterns = []pattern{
 		"The client does not trust the TLS certificate it was shown: a TLS-inspecting proxy, or an internal CA the client does not know.", nil},
 	{ks("ssl", "tls", "handshake", "secure channel"), regexp.MustCompile(`(?i)SSL connection could not be established|tls: handshake|SSL routines|handshake failure|Could not create SSL/TLS secure channel`), check.NetTLSOther,
 		"The TLS handshake between the client and the instance failed.", nil},
-	{ks("timeout", "canceled", "timed out", "period of time", "deadline"), regexp.MustCompile(`(?i)HttpClient\.Timeout|A task was canceled|operation has timed out|timed out|did not properly respond after a period of time|context deadline exceeded|Client\.Timeout exceeded|Read ?Timeout|Connect ?Timeout`), check.NetTimeout,
+	{ks("timeout", "canceled", "timed out", "period of time", "deadline", "изтече", "изчакване"), regexp.MustCompile(`(?i)HttpClient\.Timeout|A task was canceled|operation has timed out|timed out|did not properly respond after a period of time|context deadline exceeded|Client\.Timeout exceeded|Read ?Timeout|Connect ?Timeout|времето за изчакване|изтече времето`), check.NetTimeout,
 		"The client gave up waiting for the instance to answer (a timeout).", nil},
 	{ks("forcibly closed", "reset", "ended prematurely", "unexpected eof", "aborted", "remotedisconnected"), regexp.MustCompile(`(?i)forcibly closed by the remote host|connection reset|response ended prematurely|unexpected EOF|ECONNRESET|Connection aborted|RemoteDisconnected`), check.NetReset,
 		"The connection was closed before the whole answer arrived.", nil},

@@ -57,7 +57,7 @@ func TestWriteNotRecognised(t *testing.T) {
 		t.Errorf("text:\n%s", txt.String())
 	}
 	if !strings.Contains(md.String(), "## Not recognised") || !strings.Contains(md.String(), "\n3. **The scopes fit") ||
-		!strings.Contains(md.String(), "   - Trusted App ApplicationUri: exactly the client\\_id (case matters)") {
+		!strings.Contains(md.String(), "   - Trusted App ApplicationUri: exactly the client\\_id, copied as it is") {
 		t.Errorf("Markdown:\n%s", md.String())
 	}
 }

@@ -27,6 +27,12 @@ const (
 	docURLParts    = "https://docs.erp.net/dev/domain-api/querying-data/url-components.html"
 	docDiscover    = "https://docs.erp.net/dev/domain-api/common-tasks/discover-model.html"
 	docTableAPI    = "https://docs.erp.net/tech/advanced/web-sites/types/table-api.html"
+	docUpdate      = "https://docs.erp.net/dev/domain-api/data-manipulation/update.html"
+	docQueryOpts   = "https://docs.erp.net/dev/domain-api/querying-data/query-options/index.html"
+	docIssuing     = "https://docs.erp.net/dev/auth/tokens/issuing-reference-tokens.html"
+	// noDoc marks an entry no ERP.net page speaks to (a network failure on this
+	// computer's side): better no link than a page that does not say it.
+	noDoc = ""
 )
 
 // The fields an explanation names, by where the administrator finds them.
@@ -59,7 +65,9 @@ func networkField(name, expect string) Field {
 
 // Recurring sentences.
 const (
-	whereToFix   = "Open the Trusted App in Instance Manager -> Security -> Trusted Apps (on the hosted service without Instance Manager access, open a ticket at support.erp.net)."
+	whereToFix = "Open the Trusted App in Instance Manager -> Security -> Trusted Apps (on the hosted service without Instance Manager access, open a ticket at support.erp.net)."
+	// notSaid marks a guess where the user reads it.
+	notSaid      = "ERP.net's docs do not say"
 	rotateSecret = "If the secret is unknown or was rotated, make a new one (this tool's New Trusted App…, or trustedapp-check secret new, shows it once with its hash), or compute base64(SHA-256(secret)) locally (this tool's profile editor shows the hash of the secret typed or stored; never paste the secret into a web page), and put the hash in ApplicationSecretHash; on the hosted service send only that hash in the support ticket."
 	rerunFresh   = "Run the check again with a fresh token (trustedapp-check check PROFILE --fresh, or Run in the app); the Token step should pass."
 	rerunCheck   = "Run the check again; this finding should be gone."
@@ -162,7 +170,7 @@ var catalogue = map[string]entry{
 		fields:  []Field{profileField("timeout_seconds", "30 or more"), profileField("proxy", ""), networkField("Firewall", "")},
 		steps:   []string{"Open the instance URL in a browser on the same machine.", "If the instance is only slow, raise the profile's timeout (timeout_seconds).", "Check the proxy (profile proxy field or HTTPS_PROXY) and the firewall."},
 		confirm: "Run the check again; every step should finish within the timeout.",
-		doc:     docAPIPractice,
+		doc:     noDoc,
 	},
 	"net.reset": {
 		title:   "The connection was closed mid-way",
@@ -171,7 +179,7 @@ var catalogue = map[string]entry{
 		fields:  []Field{profileField("proxy", ""), networkField("Firewall / TLS inspection", "")},
 		steps:   []string{"Run the check again to see whether it repeats.", "Try from another network or without the proxy.", "If it repeats for one request only, send the diagnostics report to support."},
 		confirm: rerunCheck,
-		doc:     docAPIPractice,
+		doc:     noDoc,
 	},
 	"net.tls_unknown_authority": {
 		title:   "The server's certificate is not trusted",
@@ -231,7 +239,7 @@ var catalogue = map[string]entry{
 			"If the proxy asks for a sign-in (HTTP 407): on Windows this tool signs in as you, so ask the network team whether your account may use the proxy; elsewhere put the login in HTTPS_PROXY (http://DOMAIN%5Cuser:password@proxy:port) in the environment that starts this tool; never in the profile, which is saved as plain text.",
 			"Ask the network team whether the instance host is allowed through the proxy."},
 		confirm: "Run the check again; the Reachability step should pass.",
-		doc:     docAPIPractice,
+		doc:     noDoc,
 	},
 	"net.cancelled": {
 		title:   "The run was cancelled",
@@ -239,7 +247,7 @@ var catalogue = map[string]entry{
 		fields:  []Field{profileField("timeout_seconds", "")},
 		steps:   []string{"Run the check again and let it finish."},
 		confirm: "Run the check again; every step should show a result.",
-		doc:     docCCOverview,
+		doc:     noDoc,
 	},
 	"net.other": {
 		title:   "A network error stopped the request",
@@ -248,7 +256,7 @@ var catalogue = map[string]entry{
 		fields:  []Field{profileField("instance_url", ""), profileField("proxy", "")},
 		steps:   []string{"Open the instance URL in a browser on the same machine.", "Check the proxy settings and firewall.", "Send the diagnostics report to your network team if it persists."},
 		confirm: rerunCheck,
-		doc:     docAPIPractice,
+		doc:     noDoc,
 	},
 	"net.insecure_http": {
 		title:   "The connection is not encrypted (http://)",
@@ -280,7 +288,7 @@ var catalogue = map[string]entry{
 	"net.slow": {
 		title:  "A step was slow[[: {elapsed}]]",
 		what:   "[[{url}||A request]] took[[ {elapsed}||a long time]][[ ({share} of the profile's {timeout} timeout)]]; this kind of request normally needs less than[[ {threshold}||a couple of seconds]].[[ Integrations with a shorter time budget would time out: {clients}.]][[ It takes more than half the time budget of {at_risk}.]] The step succeeded; the time is the problem.",
-		causes: []string{"The instance or its identity server is overloaded, starting up, or queueing requests (the Domain API runs one request per session at a time).", "A slow hop on the way: a proxy, VPN, DNS resolver or TLS inspection.", "A large answer: an API call without $top or $select."},
+		causes: []string{"The instance or its identity server is overloaded, starting up, or queueing requests (by default the Domain API runs one request per session at a time; a site's settings may allow more).", "A slow hop on the way: a proxy, VPN, DNS resolver or TLS inspection.", "A large answer: an API call without $top or $select."},
 		fields: []Field{networkField("Latency to the instance", "well under[[ {threshold}||2 s]]"), profileField("timeout_seconds", "at least twice the slowest step"), profileField("calls", "$top and $select to keep answers small")},
 		steps: []string{"Run the check again to see whether the time repeats.",
 			"Compare with a run from another network (without the proxy or VPN) to find the slow hop.",
@@ -311,7 +319,7 @@ var catalogue = map[string]entry{
 	"reach.autodiscovery_missing": {
 		title:   "Site auto-discovery did not answer",
 		what:    "Neither /tools/auto-discovery nor /sys/auto-discovery[[ at {url}]] answered, so the tool assumed the standard layout (<instance root>/id and /api/domain/odata/).",
-		causes:  []string{"An older or newer server version exposing only one of the paths, or neither.", "A proxy that blocks those paths."},
+		causes:  []string{"A server version exposing only one of the paths, or neither: the docs show both, and which versions have which " + notSaid + ".", "A proxy that blocks those paths."},
 		fields:  []Field{profileField("odata_root", "set it explicitly if the API lives elsewhere"), profileField("authority", "")},
 		steps:   []string{"If later steps pass, nothing needs fixing.", "If they fail with 404, set the profile's OData root and authority explicitly."},
 		confirm: "Run the check again; the API calls should succeed.",
@@ -498,7 +506,7 @@ var catalogue = map[string]entry{
 		what:  "The token endpoint answered invalid_client[[ ({error_description})]][[ for client_id {client_id}]]. ERP.net says this when the Trusted App is not found, is disabled, the secret is wrong (or was rotated or deleted), or the app is not Confidential.[[ {auth_hint}]]",
 		causes: []string{
 			"The client secret is wrong, or the secret was rotated or deleted in ApplicationSecretHash.",
-			"client_id does not equal the Trusted App's ApplicationUri exactly (it is case-sensitive, and each instance needs its own record).",
+			"client_id does not equal the Trusted App's ApplicationUri exactly (copy it as it is: whether ERP.net compares it ignoring case, its docs do not say; each instance needs its own record).",
 			"The Trusted App is disabled (IsEnabled = false).",
 			"ClientType is Public or None; a Public app that sends a secret is also refused.",
 			"[[The credentials were sent as {auth_name} and the server expects {auth_other_name}.||The server expects the credentials in the other style (form body vs HTTP Basic).]]",
@@ -519,10 +527,10 @@ var catalogue = map[string]entry{
 	},
 	"token.unauthorized_client": {
 		title:   "The Trusted App may not use the client credentials flow (unauthorized_client)",
-		what:    "The token endpoint answered unauthorized_client[[ ({error_description})]]. For client credentials ERP.net requires SystemUserAllowed = true and a valid, active System User on the Trusted App.",
-		causes:  []string{"SystemUserAllowed is false.", "No SystemUser is assigned, or the assigned user is not Active."},
-		fields:  []Field{trustedAppField("SystemUserAllowed", "true"), trustedAppField("SystemUser", "a least-privilege user"), systemUserField("Active", "true")},
-		steps:   []string{whereToFix, "Set SystemUserAllowed = true.", "Assign a SystemUser (a dedicated, least-privilege user) and make sure that user is Active."},
+		what:    "The token endpoint answered unauthorized_client[[ ({error_description})]]. For client credentials ERP.net requires SystemUserAllowed = true and a valid System User on the Trusted App.",
+		causes:  []string{"SystemUserAllowed is false.", "No SystemUser is assigned, or the assigned user is not a valid one: ERP.net's docs ask for a \"valid SystemUser\"; whether an inactive user (Active = false) counts as invalid, they do not say."},
+		fields:  []Field{trustedAppField("SystemUserAllowed", "true"), trustedAppField("SystemUser", "a valid, least-privilege user"), systemUserField("Active", "true (the docs say \"valid\"; an active user is the safe reading)")},
+		steps:   []string{whereToFix, "Set SystemUserAllowed = true.", "Assign a SystemUser (a dedicated, least-privilege user) that is a valid user: existing and Active."},
 		confirm: rerunFresh + " The Inspect step then shows the System User the app acts as.",
 		doc:     docErrors,
 	},
@@ -531,9 +539,11 @@ var catalogue = map[string]entry{
 		what:  "The token endpoint refused the scope request[[ \"{requested}\"]][[ ({error_description})]]. ERP.net only grants scopes listed in the Trusted App's Scope field, which is case-sensitive.[[ The scope named in the error is \"{scope}\".]]",
 		causes: []string{"[[\"{signin_refused}\" is a sign-in scope, and this instance refuses sign-in scopes in a client-credentials request (others drop them from the grant); no entry in the Scope field changes that.]]",
 			"[[\"{grantable_refused}\" is not in the Trusted App's Scope field.]]", "[[A difference in case: the Scope field must spell \"{grantable_refused}\" exactly as requested (read, not Read).]]",
+			"[[\"{stop_refused}\" must not be requested: {stop_why}.]]",
 			"[[{requested_sec} requested: it is for ERP.net internal use only.]]", "[[{requested_legacy} requested: the legacy scope is obsolete and usually no longer in the Scope field.]]"},
-		fields: []Field{trustedAppField("Scope", "[[contains {grantable_refused}||unchanged: sign-in scopes need no entry]]"), profileField("scopes", "[[without {signin_refused}||only scopes listed in the app's Scope field]]")},
+		fields: []Field{trustedAppField("Scope", "[[{scope_field_expect}||the scopes the integration needs]]"), profileField("scopes", "[[{profile_scopes_expect}||only scopes listed in the app's Scope field]]")},
 		steps: []string{"[[Remove \"{signin_refused}\" and the other sign-in scopes (openid, profile, offline_access) from the profile's scopes and from your integration's token request: a service app's token never carries them.]]",
+			"[[Remove \"{stop_refused}\" from the profile's scopes and from your integration's token request, and leave it out of the Trusted App's Scope field: {stop_why}.]]",
 			"[[{fix_where}]]", "[[Either add \"{grantable_refused}\" to the Trusted App's Scope field (space-delimited, exact case), or remove it from the profile's scopes.]]",
 			"Request only what the integration needs (usually read, plus update if it writes)."},
 		confirm: rerunFresh + " The granted scopes should then include what you asked for.",
@@ -550,7 +560,7 @@ var catalogue = map[string]entry{
 	},
 	"token.unsupported_grant_type": {
 		title:   "The server does not accept this grant type (unsupported_grant_type)",
-		what:    "The token endpoint answered unsupported_grant_type[[ ({error_description})]]. Service apps must send grant_type=client_credentials; IdentityServer also answers this when grant_type is missing.",
+		what:    "The token endpoint answered unsupported_grant_type[[ ({error_description})]]. Service apps must send grant_type=client_credentials. IdentityServer4, which ERP.net's identity server appears to be built on (an inference: the docs do not say), also answers this when grant_type is missing.",
 		causes:  []string{"The body did not reach the server intact (a proxy rewriting it, or a wrong Content-Type).", "A token endpoint override pointing at a different product."},
 		fields:  []Field{profileField("token_endpoint", "empty, or <instance root>/id/connect/token"), profileField("proxy", "")},
 		steps:   []string{"Clear any token endpoint override.", "Check no proxy rewrites POST bodies."},
@@ -559,7 +569,7 @@ var catalogue = map[string]entry{
 	},
 	"token.invalid_request": {
 		title:   "The token request is missing something (invalid_request)",
-		what:    "The token endpoint answered invalid_request[[ ({error_description})]]. ERP.net says this when client_id or client_secret is missing; IdentityServer also says it for a wrong method or Content-Type.",
+		what:    "The token endpoint answered invalid_request[[ ({error_description})]]. ERP.net says this when client_id or client_secret is missing; IdentityServer4, which ERP.net's identity server appears to be built on (an inference: the docs do not say), also says it for a wrong method or Content-Type.",
 		causes:  []string{"An empty client_id or secret.", "[[Credentials sent as {auth_name} where the server reads only {auth_other_name}.||Credentials sent in a style the server does not read.]]", "A proxy changing the request."},
 		fields:  []Field{profileField("client_id", "set"), profileField("secret", "set"), profileField("auth_method", "post (form body)")},
 		steps:   []string{"Check the profile's client_id and that a secret is stored.", "Use auth method post (client_id and client_secret in the POST body) as the docs show."},
@@ -578,7 +588,7 @@ var catalogue = map[string]entry{
 	"token.http_error": {
 		title:   "The token endpoint answered[[ {status_text}||with an HTTP error]] without an OAuth error",
 		what:    "[[{url}||The token endpoint]] answered[[ {status_text}||with an error status]] but no OAuth \"error\" body[[ (WWW-Authenticate: {www_authenticate})]]. [[{auth_hint}]]",
-		causes:  []string{"A bare 401 often means HTTP Basic credentials were not accepted (e.g. a secret with characters Basic URL-encodes).", "5xx: the Identity Server or a proxy in front of it is failing.", "404: a wrong token endpoint."},
+		causes:  []string{"A bare 401 often means HTTP Basic credentials were not accepted (e.g. a secret with characters Basic URL-encodes): IdentityServer's way; the status of ERP.net's token errors its docs do not say.", "5xx: the Identity Server or a proxy in front of it is failing.", "404: a wrong token endpoint."},
 		fields:  []Field{profileField("auth_method", "post (form body)"), profileField("token_endpoint", "empty or <instance root>/id/connect/token")},
 		steps:   []string{"[[If you use {auth_name}, try {auth_other_name}.||Try the other auth method (post vs basic).]]", "Clear any token endpoint override.", "For 5xx, wait and retry; if it persists, send the diagnostics report to support."},
 		confirm: rerunFresh,
@@ -613,14 +623,16 @@ var catalogue = map[string]entry{
 	},
 	"token.scope_narrowed": {
 		title: "Fewer scopes were granted than requested",
-		what:  "The app asked for[[ \"{requested}\"||some scopes]] but the token carries[[ \"{granted}\"||fewer]].[[ Missing: {missing_derived}.]][[ {missing_user_only}: sign-in scopes, which ERP.net never grants to a service app; they need no entry in the Trusted App.]][[ Calls that need {missing_grantable} will be refused (for example writes without update get 403).]]",
+		what:  "The app asked for[[ \"{requested}\"||some scopes]] but the token carries[[ \"{granted}\"||fewer]].[[ Missing: {missing_derived}.]][[ {missing_user_only}: sign-in scopes, which ERP.net never grants to a service app; they need no entry in the Trusted App.]][[ {missing_stop} must not be requested: {missing_stop_why}.]][[ Calls that need {missing_grantable} are likely to be refused: APIs check scopes on every request (scopes.md); how they refuse, ERP.net's docs do not say.]]",
 		causes: []string{
 			"[[\"{missing_grantable}\" is not in the Trusted App's Scope field (which is case-sensitive), or the server narrowed the request.]]",
 			"[[{missing_user_only} requested: sign-in scopes are never granted with client credentials.]]",
+			"[[{missing_stop} requested: {missing_stop_why}.]]",
 		},
 		fields: []Field{profileField("scopes", "[[without {missing_user_only}||only scopes the app's Scope field lists]]"), trustedAppField("Scope", "[[contains {missing_grantable}||the scopes the integration needs]]")},
 		steps: []string{
 			"[[Remove {missing_user_only} from the profile's scopes and from the integration's token request.||Decide which of the missing scopes the integration really needs.]]",
+			"[[Remove {missing_stop} from the profile's scopes and from the integration's token request.]]",
 			"[[If the integration needs {missing_grantable}: open the Trusted App in Instance Manager -> Security -> Trusted Apps and add it to the Scope field (exact case); otherwise stop requesting it.||Nothing needs to change in the Trusted App.]]",
 		},
 		confirm: rerunFresh + " Requested and granted scopes should then match.",
@@ -668,7 +680,7 @@ var catalogue = map[string]entry{
 	},
 	"token.no_scopes": {
 		title:   "The token carries no scopes",
-		what:    "The token was issued without any scope, so API calls are likely to be refused. This happens when the Trusted App's Scope field is empty and the request sent no scope.",
+		what:    "The token was issued without any scope, so API calls are likely to be refused: ERP.net's APIs check scopes on every request. An empty Scope field with no scope requested is the likely cause; what such a field gives, ERP.net's docs do not say (the sandbox issues a token without scopes).",
 		fields:  []Field{trustedAppField("Scope", "e.g. read update"), profileField("scopes", "read")},
 		steps:   []string{whereToFix, "Fill the Trusted App's Scope field (e.g. read, or read update).", "Request the needed scopes in the profile."},
 		confirm: rerunFresh + " The Inspect step should then list the granted scopes.",
@@ -692,9 +704,9 @@ var catalogue = map[string]entry{
 	},
 	"token.from_cache": {
 		title:   "A cached token was reused",
-		what:    "This run reused a token obtained earlier[[ (it expires {expires})]][[ and kept in the {cache_place}]] instead of asking the Identity Server again, as ERP.net recommends: reusing the token reuses its session, so the run takes no new licence slot. Changes to the Trusted App are not visible until a new token is requested.",
+		what:    "This run reused a token obtained earlier[[ (it expires {expires})]][[ and kept in the {cache_place}]] instead of asking the Identity Server again, as ERP.net recommends. Its calls run in the token's session while that session is open: it closes 20 minutes after the last call, and a client-credentials session an hour after it opened at the latest; after that the next call opens a new session, which takes a licence slot (the run's session cost says which happened). The token was issued before any change to the Trusted App since: IsEnabled is an immediate kill switch, but whether a token already issued follows other changes (Scope, SystemUser), ERP.net's docs do not say.",
 		fields:  []Field{profileField("--fresh", "to force a new token")},
-		steps:   []string{"Run with --fresh (or Run fresh in the app) after changing the Trusted App."},
+		steps:   []string{"Run with --fresh (or Run fresh in the app) after changing the Trusted App, to test the sign-in as it is now."},
 		confirm: "A fresh run shows the Token step talking to the token endpoint.",
 		doc:     docLifetime,
 	},
@@ -809,8 +821,8 @@ var catalogue = map[string]entry{
 		title:   "The token does not say which System User the app acts as",
 		what:    "The token has no client_system_user claim. ERP.net client-credentials tokens always act as the Trusted App's System User; without it, API calls cannot run as anyone.",
 		causes:  []string{"No SystemUser assigned, or SystemUserAllowed is false.", "The token is not a client-credentials token from an ERP.net instance."},
-		fields:  []Field{trustedAppField("SystemUserAllowed", "true"), trustedAppField("SystemUser", "a least-privilege user"), systemUserField("Active", "true")},
-		steps:   []string{whereToFix, "Set SystemUserAllowed = true and assign an Active SystemUser."},
+		fields:  []Field{trustedAppField("SystemUserAllowed", "true"), trustedAppField("SystemUser", "a valid, least-privilege user")},
+		steps:   []string{whereToFix, "Set SystemUserAllowed = true and assign a valid SystemUser."},
 		confirm: rerunFresh + " The Inspect step should show \"acts as\" with the user's login.",
 		doc:     docCCOverview,
 	},
@@ -877,9 +889,9 @@ var catalogue = map[string]entry{
 	"api.unauthorized": {
 		title:   "The API refused the token (401)",
 		what:    "[[{method} {path}||The call]] answered 401 Unauthorized[[ (WWW-Authenticate: {www_authenticate})]]. ERP.net says this for an expired, missing or badly signed token, or one issued by another instance.",
-		causes:  []string{"The token expired (one hour).", "The token comes from another instance.", "The System User is not Active or cannot sign in."},
-		fields:  []Field{profileField("authority", "the same instance as the API"), systemUserField("Active", "true")},
-		steps:   []string{"Request a fresh token and retry.", "Check the profile's authority and instance URL are the same instance.", "Check the System User is Active."},
+		causes:  []string{"The token expired (one hour).", "The token comes from another instance.", "The token is missing or badly signed."},
+		fields:  []Field{profileField("authority", "the same instance as the API")},
+		steps:   []string{"Request a fresh token and retry.", "Check the profile's authority and instance URL are the same instance."},
 		confirm: rerunFresh + " The API steps should pass.",
 		doc:     docStepByStep,
 	},
@@ -908,12 +920,12 @@ var catalogue = map[string]entry{
 		doc:     docAccessToken,
 	},
 	"api.forbidden_scope": {
-		title:   "Writing needs the update scope (403)",
-		what:    "[[{method} {path}||The write]] answered 403 Forbidden: the token[[ (scopes: {granted})]] lacks update, which ERP.net requires to create, modify or delete data.",
-		causes:  []string{"update is not in the Trusted App's Scope field.", "update was not requested in the profile."},
-		fields:  []Field{trustedAppField("Scope", "contains update"), profileField("scopes", "read update")},
-		steps:   []string{whereToFix, "Add update to the Trusted App's Scope field.", "Add update to the profile's scopes (or leave scopes empty to get the whole Scope field)."},
-		confirm: rerunFresh + " The write call should then pass.",
+		title:   "The call needs the[[ {scope}||]] scope, which the token lacks (403)",
+		what:    "[[{method} {path}||The call]] answered 403 Forbidden: the token[[ (scopes: {granted})]] lacks[[ {scope}||a scope the call needs]]. ERP.net's docs say writes (create, modify, delete) need update and that the APIs check scopes on every request (scopes.md); they do not say which status refuses a call without its scope: this tool reads a 403 that names the scope (insufficient_scope), or a 403 on a write without update, as the missing scope.[[ \"{stop_refused}\" must not be requested: {stop_why}.]]",
+		causes:  []string{"[[{grantable_refused} is not in the Trusted App's Scope field.||The Trusted App's Scope field lacks the scope the call needs (update for writes).]]", "[[{grantable_refused} was not requested in the profile.||The profile does not request it.]]", "[[The call needs {stop_refused}, which no integration can get.]]"},
+		fields:  []Field{trustedAppField("Scope", "[[{scope_field_expect}||contains the scope the call needs]]"), profileField("scopes", "[[{profile_scopes_expect}||the scopes the call needs, e.g. read update]]")},
+		steps:   []string{"[[{fix_where}]]", "[[Add {grantable_refused} to the Trusted App's Scope field (exact case).||Add the scope the call needs (update for writes) to the Trusted App's Scope field (exact case).]]", "[[Add {grantable_refused} to the profile's scopes (or leave scopes empty to get the whole Scope field).]]", "[[Leave this call out: {stop_refused} must not be requested ({stop_why}).]]"},
+		confirm: rerunFresh + " The call should then pass.",
 		doc:     docScopes,
 	},
 	"api.forbidden": {
@@ -927,7 +939,7 @@ var catalogue = map[string]entry{
 	},
 	"api.not_found": {
 		title:   "The API path was not found (404)",
-		what:    "[[{method} {url}||The call]] answered 404.[[ {root_hint}]] ERP.net's Domain API lives at <instance root>/api/domain/odata/ and entity sets look like Crm_Sales_Customers.",
+		what:    "[[{method} {url}||The call]] answered 404.[[ {root_hint}]] By default ERP.net's Domain API lives at <instance root>/api/domain/odata/ (a site may have its own address; auto-discovery publishes it), and entity sets look like Crm_Sales_Customers.",
 		causes:  []string{"A wrong OData root (override or auto-discovery).", "A misspelt entity set.", "A model not installed on this instance."},
 		fields:  []Field{profileField("odata_root", "<instance root>/api/domain/odata/"), profileField("calls", "valid entity set names")},
 		steps:   []string{"Check the profile's OData root override.", "Check the entity set name in $metadata."},
@@ -940,14 +952,14 @@ var catalogue = map[string]entry{
 		fields:  []Field{profileField("calls", "method and path")},
 		steps:   []string{"Use GET for queries, POST to create, PATCH to modify, DELETE to remove, on the right path."},
 		confirm: rerunCheck,
-		doc:     docURLParts,
+		doc:     docUpdate,
 	},
 	"api.rate_limited": {
 		title:   "Too many requests (429)",
-		what:    "[[{method} {path}||The call]] answered 429 Too Many Requests.[[ The server asks to wait {retry_after} seconds (Retry-After).]][[ This is the Table API, whose one limit is {limit}: {limit_default} requests at once across all sessions of the instance by default (an administrator may set it up to 4, or the number of processor cores if that is lower).||]] By default the Domain API allows 600 requests a minute and one concurrent request per session (a queue of 5), and the Table API 2 concurrent requests in all.",
+		what:    "[[{method} {path}||The call]] answered 429 Too Many Requests.[[ The server asks to wait {retry_after} seconds (Retry-After).]][[ This is the Table API, whose one limit is {limit}: {limit_default} requests at once across all sessions of the instance by default (an administrator may set it up to 4, or the number of processor cores if that is lower).||]] ERP.net's rate limits are per site and its defaults can be changed in the site's settings: by default the Domain API allows 600 requests a minute (SessionRpm) and one request at a time (SessionConcurrentRequests) per session, with a queue of 5; the Table API allows 2 requests at a time across all sessions (GlobalConcurrentRequests), also with a queue of 5.",
 		causes:  []string{"Parallel requests with one token/session.", "A loop without backoff.", "Several processes sharing one token.", "On the Table API: other clients (BI refreshes) using its concurrent requests at the same time."},
 		fields:  []Field{profileField("--parallel", "1 per host")},
-		steps:   []string{"Wait[[ {retry_after} seconds||]] and retry.", "Send requests one at a time per session and back off exponentially on 429."},
+		steps:   []string{"Wait[[ {retry_after} seconds||]] and retry.", "Send requests one at a time per session (the Domain API's default) and back off exponentially on 429.", "If the limits are not the defaults, the site's RateLimits setting in Instance Manager says what they are."},
 		confirm: "Run the check again after the wait; the API steps should pass.",
 		doc:     docRateLimits,
 	},
@@ -956,7 +968,7 @@ var catalogue = map[string]entry{
 		what:    "[[{method} {path}||The call]] failed with MaximumLicenseCountExceeded[[: {error_description}]]. The token is valid, but the first API call opens a session that needs a licence slot and all are taken.",
 		causes:  []string{"Other users or integrations hold all slots.", "Idle sessions not yet released (they free after 20 minutes).", "One integration opening many sessions (one token per process)."},
 		fields:  []Field{instanceField("licences", "a free slot or a reserved seat for the System User"), trustedAppField("SystemUser", "a user with its own licence")},
-		steps:   []string{"Wait for idle sessions to close (20 minutes) and retry.", "Reserve a licence seat for the System User, or add licences.", "Reuse the token, and with it its session, across runs instead of requesting a new one each time (this tool keeps it in the system keychain); a check with --no-api uses no licence at all."},
+		steps:   []string{"See who holds the slots: Systems_Monitoring_CurrentSessions lists the sessions (this tool reads it after the refusal and shows it under “Who holds the licences”), and Instance Manager shows them.", "Wait for idle sessions to close (20 minutes) and retry.", "Reserve a licence seat for the System User, or add licences.", "Reuse the token, and with it its session, across runs instead of requesting a new one each time (this tool keeps it in the system keychain); a check with --no-api uses no licence at all."},
 		confirm: "Run the check again; the API steps should pass.",
 		doc:     docLicense,
 	},
@@ -1008,6 +1020,6 @@ var catalogue = map[string]entry{
 		fields:  []Field{profileField("calls", "method, path and body")},
 		steps:   []string{"Check the query syntax ($filter, $select, $top) and the body.", "Read the response body in the exchange view."},
 		confirm: rerunCheck,
-		doc:     docURLParts,
+		doc:     docQueryOpts,
 	},
 }

@@ -144,6 +144,40 @@ var derivedKeys = map[string]bool{
 	"status_text": true, "root_hint": true, "missing_grantable": true, "missing_user_only": true,
 	"requested_sec": true, "requested_legacy": true, "domainapi_advice": true, "domainapi_keep": true,
 	"domainapi_step": true, "cache_place": true, "signin_refused": true, "grantable_refused": true, "fix_where": true,
+	"stop_refused": true, "stop_why": true, "missing_stop": true, "missing_stop_why": true, "scope_field_expect": true, "profile_scopes_expect": true,
+}
+
+// stopScope reports whether a service app must never request scope on an instance of
+// version ("" when unknown), and why: sec, DomainApi after 20.1, the sign-in scopes.
+// check.MustNotRequest is the same rule (advice_test.go keeps them together): no
+// explanation advises adding such a scope to the Scope field, whichever finding it
+// explains.
+func stopScope(scope, version string) (bool, string) {
+	switch {
+	case scope == "sec":
+		return true, "ERP.net reserves sec for its internal use (“Reserved for ERP.net internal use only”)"
+	case scope == "DomainApi" && !strings.HasPrefix(version, "20.1."):
+		return true, "DomainApi is obsolete (“Legacy scope. Obsolete and must not be used.”); only servers of version 20.1 needed it"
+	case userOnlyScopes[scope]:
+		return true, scope + " is a sign-in scope, never granted with client credentials"
+	}
+	return false, ""
+}
+
+// splitStops splits scopes into those that may be added to the Scope field and those
+// that must not be requested (with why), leaving out the sign-in scopes when skipSignIn.
+func splitStops(scopes []string, version string, skipSignIn bool) (grantable, stops, whys []string) {
+	for _, s := range scopes {
+		stop, why := stopScope(s, version)
+		switch {
+		case !stop:
+			grantable = append(grantable, s)
+		case userOnlyScopes[s] && skipSignIn:
+		default:
+			stops, whys = append(stops, s), append(whys, why)
+		}
+	}
+	return grantable, stops, whys
 }
 
 // userOnlyScopes are sign-in scopes that ERP.net never grants to a service app.
@@ -180,16 +214,18 @@ func derive(in map[string]string) map[string]string {
 	}
 	// Split the missing scopes: sign-in scopes are never granted to a service app (the
 	// fix is to stop requesting them); any other missing scope needs the Scope field.
-	var grantable, userOnly []string
+	var userOnly []string
 	for _, s := range strings.Fields(ev["missing_derived"]) {
 		if userOnlyScopes[s] {
 			userOnly = append(userOnly, s)
-		} else {
-			grantable = append(grantable, s)
 		}
 	}
+	grantable, stops, whys := splitStops(strings.Fields(ev["missing_derived"]), ev["version"], true)
 	if len(grantable) > 0 {
 		ev["missing_grantable"] = strings.Join(grantable, " ")
+	}
+	if len(stops) > 0 {
+		ev["missing_stop"], ev["missing_stop_why"] = strings.Join(stops, " "), strings.Join(whys, "; ")
 	}
 	if len(userOnly) > 0 {
 		ev["missing_user_only"] = strings.Join(userOnly, " ")
@@ -222,11 +258,26 @@ func derive(in map[string]string) map[string]string {
 	}
 	// invalid_scope: a refused sign-in scope needs another fix than a scope the app's
 	// Scope field lacks.
+	// A scope that must not be requested (sec, DomainApi after 20.1) is never advised
+	// to be added to the Scope field.
 	if userOnlyScopes[ev["scope"]] {
 		ev["signin_refused"] = ev["scope"]
+		ev["scope_field_expect"] = "unchanged: sign-in scopes need no entry"
+		ev["profile_scopes_expect"] = "without " + ev["scope"]
 	} else if s := first(ev, "scope", "requested"); s != "" {
-		ev["grantable_refused"] = s
-		ev["fix_where"] = whereToFix
+		grantable, stops, whys := splitStops(strings.Fields(s), ev["version"], false)
+		if len(grantable) > 0 {
+			ev["grantable_refused"] = strings.Join(grantable, " ")
+			ev["fix_where"] = whereToFix
+			ev["scope_field_expect"] = "contains " + ev["grantable_refused"]
+		}
+		if len(stops) > 0 {
+			ev["stop_refused"], ev["stop_why"] = strings.Join(stops, " "), strings.Join(whys, "; ")
+			ev["profile_scopes_expect"] = "without " + ev["stop_refused"]
+			if len(grantable) == 0 {
+				ev["scope_field_expect"] = "without " + ev["stop_refused"]
+			}
+		}
 	}
 	if s := ev["scope"]; s != "" {
 		ev["scope_or_requested"] = s

@@ -54,7 +54,7 @@ var privilegeCatalogue = map[string]entry{
 	},
 	"privilege.admin_user": {
 		title:  "The System User[[ {system_user}]] is an administrator",
-		what:   "The app acts as[[ {system_user}||a System User]] with IsAdmin set: whatever the scopes say, every call it makes may read and change anything the instance holds. A stolen secret would give the same power.",
+		what:   "The app acts as[[ {system_user}||a System User]] with IsAdmin set: within the scopes its token carries (ERP.net's APIs check them on every request), every call it makes may read, and with update change, anything the instance holds. A stolen secret would give the same power.",
 		fields: []Field{systemUserField("IsAdmin", "false"), trustedAppField("SystemUser", "a dedicated user with only the roles the integration needs")},
 		steps: []string{
 			"Give the integration its own user (type ApplicationUserNoLogin) that is not an administrator, with only the roles it needs.",

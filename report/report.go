@@ -227,7 +227,7 @@ func Build(r check.Report, p profiles.Profile) Document {
 	}
 	if r.Session != nil {
 		s := *r.Session
-		s.Summary, s.TokenReuseNote = Scrub(s.Summary), Scrub(s.TokenReuseNote)
+		s.Summary, s.TokenReuseNote, s.HoldersNote = Scrub(s.Summary), Scrub(s.TokenReuseNote), Scrub(s.HoldersNote)
 		d.Session = &s
 	}
 	d.Proxies = buildProxies(r.Proxies)

@@ -61,7 +61,7 @@ func leakyReport() check.Report {
 				}},
 				Findings: []check.Finding{{Code: check.APIForbiddenScope, Severity: check.SevFail, Message: "Writing needs the update scope.",
 					Evidence: map[string]string{check.EvMethod: "PATCH", check.EvPath: "/api/domain/odata/Crm_Sales_Customers(1)", check.EvGranted: "read",
-						check.EvWWWAuthenticate: `Bearer error="insufficient_scope"`}}}},
+						check.EvScope: "update", check.EvWWWAuthenticate: `Bearer error="insufficient_scope"`}}}},
 			{Kind: check.StepAPI, Name: "API GET /api/domain/currentmodel", Verdict: check.Skipped},
 		},
 		Token:  &check.TokenInfo{Last6: testJWT[len(testJWT)-6:], Fingerprint: check.Fingerprint(testJWT), Type: "Bearer", ExpiresIn: 3600, ObtainedAt: t0},

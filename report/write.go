@@ -104,6 +104,7 @@ func WriteText(w io.Writer, d Document) error {
 	if d.Drift != nil {
 		fmt.Fprintf(&b, "Drift:     %s\n", line(compare.DriftLine(*d.Drift)))
 	}
+	writeHoldersText(&b, d.Session)
 	verdict := mark(d.Verdict)
 	if d.Cancelled {
 		verdict += " (cancelled)"
@@ -244,6 +245,7 @@ func WriteMarkdown(w io.Writer, d Document) error {
 
 	if s := d.Session; s != nil && s.Summary != "" {
 		b.WriteString("\n## ERP.net session and licence\n\n" + mdText(s.Summary) + "\n")
+		writeHoldersMarkdown(&b, s)
 	}
 
 	b.WriteString("\n## Summary\n\n| Step | Result | Time | Summary |\n|---|---|---|---|\n")

@@ -14,29 +14,36 @@ import (
 	"time"
 )
 
-// OData error "type" values, as ERP.net reports them.
+// typeServerException is the OData error "type" of business errors, as ERP.net's
+// docs show it (dev:domain-api/data-manipulation/error-handling.md). The docs give no
+// type for other refusals; noType leaves the field out of such an answer.
 const (
 	typeServerException = "Aloe.EnterpriseOne.Server.ServerAPI.Exceptions.EnterpriseOneServerException"
-	typeLicense         = "Aloe.EnterpriseOne.Server.ServerAPI.Exceptions.LicenseException"
+	noType              = "-"
 )
 
 // CodeLicenseExhausted is the OData error code of the licence-exhaustion answer
 // (HTTP 500).
 const CodeLicenseExhausted = "MaximumLicenseCountExceeded"
 
-// odataError writes {"error":{"code","message","type","info","messageFormat","parameters"}}.
+// odataError writes {"error":{"code","message","type","info","messageFormat","parameters"}}
+// (without "type" when typ is noType).
 func odataError(w http.ResponseWriter, status int, code, message, typ string) {
 	if typ == "" {
 		typ = typeServerException
 	}
-	writeJSON(w, status, map[string]any{"error": map[string]any{
+	e := map[string]any{
 		"code":          code,
 		"message":       message,
 		"type":          typ,
 		"info":          "",
 		"messageFormat": message,
 		"parameters":    []string{},
-	}})
+	}
+	if typ == noType {
+		delete(e, "type")
+	}
+	writeJSON(w, status, map[string]any{"error": e})
 }
 
 // principal is who an API request acts as.
@@ -161,6 +168,7 @@ type session struct {
 	created  time.Time
 	lastUsed time.Time
 	stamps   []time.Time // accepted requests in the last minute
+	total    int         // accepted requests (Systems_Monitoring_CurrentSessions' TotalRequestsCount)
 	gate                 // SessionConcurrentRequests slots and the SessionQueue
 }
 
@@ -220,13 +228,13 @@ func (in *instance) openSessionLocked(p *principal, now time.Time) (*session, st
 				mine++
 			}
 		}
-		limit, used, scope := in.cfg.LicenseSlots, total, "this instance's"
-		if p.app.LicenseSlots != nil && mine >= *p.app.LicenseSlots {
-			limit, used, scope = *p.app.LicenseSlots, mine, "this Trusted App's"
-		}
-		if used >= limit {
-			return nil, fmt.Sprintf("MaximumLicenseCountExceeded: all %d of %s licence slots are in use by other sessions. A session frees its slot after %d minutes idle or %d minutes after it started.",
-				limit, scope, int(SessionIdle/time.Minute), int(SessionAbsolute/time.Minute))
+		// Licences are the instance's (license-slot.md): a Trusted App's LicenseSlots is
+		// a sandbox knob that makes the instance look full to that app alone (the
+		// licence-exhausted scenario), so its answer is the instance's.
+		full := total >= in.cfg.LicenseSlots || (p.app.LicenseSlots != nil && mine >= *p.app.LicenseSlots)
+		if full {
+			return nil, fmt.Sprintf("MaximumLicenseCountExceeded: every licence slot of the instance is in use (%d concurrent sessions), so no session can open for this token. A session frees its slot after %d minutes idle or %d minutes after it started.",
+				in.cfg.LicenseSlots, int(SessionIdle/time.Minute), int(SessionAbsolute/time.Minute))
 		}
 		s = &session{clientID: p.clientID, created: now, lastUsed: now, gate: gate{run: make(chan struct{}, SessionConcurrentRequests)}}
 		in.sessions[p.sessionKey] = s
@@ -242,7 +250,7 @@ func (in *instance) licenceExhausted(w http.ResponseWriter, r *http.Request, msg
 	if in.cfg.LicenseExhaustedStatus == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", strconv.Itoa(max(retryAfter, 1)))
 	}
-	odataError(w, in.cfg.LicenseExhaustedStatus, CodeLicenseExhausted, msg, typeLicense)
+	odataError(w, in.cfg.LicenseExhaustedStatus, CodeLicenseExhausted, msg, noType)
 }
 
 // firstSlotFreeLocked is the seconds until the first live session closes (20
@@ -311,6 +319,7 @@ func (in *instance) admit(w http.ResponseWriter, r *http.Request, p *principal) 
 	}
 	s.stamps = append(s.stamps, now)
 	s.lastUsed = now
+	s.total++
 	return in.enter(&s.gate, r)
 }
 
@@ -369,11 +378,27 @@ func (in *instance) handleAPI(w http.ResponseWriter, r *http.Request) {
 	if !requireScope(w, r, p) {
 		return
 	}
+	if in.cfg.RecordNeedsSec && needsSec(path) && !contains(p.scopes, "sec") {
+		// A guess at the answer: the docs say only that the Domain API route to Trusted
+		// Apps will go away because of the sec scope (register-trusted-app.md).
+		w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="sec"`)
+		logInfo(r).note = "forbidden: no sec scope"
+		odataError(w, http.StatusForbidden, "Forbidden",
+			fmt.Sprintf("Systems_Security_TrustedApplications needs the 'sec' scope, which is reserved for ERP.net internal use. Granted scopes: %s.", scopeList(p.scopes)), noType)
+		return
+	}
 	if model {
 		in.serveModel(w, r, strings.TrimPrefix(strings.TrimPrefix(path, "/api/domain/currentmodel"), "/"))
 		return
 	}
 	in.handleOData(w, r, strings.TrimPrefix(strings.TrimPrefix(path, "/api/domain/odata"), "/"))
+}
+
+// needsSec reports whether an API path reaches the Trusted App records, which need the
+// sec scope under Config.RecordNeedsSec.
+func needsSec(path string) bool {
+	rest := strings.TrimPrefix(path, "/api/domain/odata/")
+	return rest != path && (rest == "Systems_Security_TrustedApplications" || strings.HasPrefix(rest, "Systems_Security_TrustedApplications("))
 }
 
 func methodNotAllowed(w http.ResponseWriter, allow string) {

@@ -25,6 +25,7 @@ are explanations, not part of the file):
     "LicenseSlots": 10,                      // concurrent API sessions
     "LicenseExhaustedStatus": 500,           // or 503 (then with Retry-After)
     "SignInScopes": "drop",                  // or "refuse": openid/profile/offline_access give invalid_scope
+    "RecordNeedsSec": false,                 // true: Trusted App records need the sec scope (403 otherwise)
     "TrustedApplications": [{
       "Name": "Nightly import",
       "ApplicationUri": "com.acme/import",   // the client_id (required)
@@ -80,6 +81,7 @@ type fileConfig struct {
 	LicenseSlots            int
 	LicenseExhaustedStatus  int
 	SignInScopes            string
+	RecordNeedsSec          bool
 	TrustedApplications     []fileApp
 }
 
@@ -122,6 +124,7 @@ func ParseConfig(data []byte) (Config, error) {
 	cfg.DisabledAppError, cfg.MissingCredentialsError = fc.DisabledAppError, fc.MissingCredentialsError
 	cfg.LicenseSlots = fc.LicenseSlots
 	cfg.LicenseExhaustedStatus, cfg.SignInScopes = fc.LicenseExhaustedStatus, fc.SignInScopes
+	cfg.RecordNeedsSec = fc.RecordNeedsSec
 	if cfg.TokenLifetime, err = parseDur("TokenLifetime", fc.TokenLifetime); err != nil {
 		return Config{}, err
 	}

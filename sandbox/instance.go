@@ -38,8 +38,11 @@ type instance struct {
 	appIDs    map[string]string // client_id -> stable GUID of the record
 	refTokens map[string]refToken
 	sessions  map[string]*session
-	sets      map[string]*entitySet
-	tables    map[string]*entitySet // Table API tables: read-only, never change after start
+	// others are sessions of other people, listed in Systems_Monitoring_CurrentSessions
+	// (the licence-exhausted scenario's occupants; monitoring.go).
+	others []otherSession
+	sets   map[string]*entitySet
+	tables map[string]*entitySet // Table API tables: read-only, never change after start
 	// table is the Table API's TableAPIConcurrentRequests slots and TableAPIQueue.
 	// tableHold, when set (tests only), runs while a request holds its slot; it is
 	// guarded by mu.

@@ -257,7 +257,7 @@ func checkModelEndpoints(t *testing.T, s *Server, tok, base string) {
 	t.Helper()
 	r := call(t, "GET", s.URL()+base, tok, "")
 	var compact []map[string]any
-	if err := json.Unmarshal(r.body, &compact); r.status != 200 || err != nil || len(compact) != 3 {
+	if err := json.Unmarshal(r.body, &compact); r.status != 200 || err != nil || len(compact) != len(setNames) {
 		t.Fatalf("%s: %d %v %s", base, r.status, err, r.body)
 	}
 	for _, repo := range compact {
@@ -270,7 +270,7 @@ func checkModelEndpoints(t *testing.T, s *Server, tok, base string) {
 	}
 	r = call(t, "GET", s.URL()+base+"?details=true", tok, "")
 	var detailed []map[string]any
-	if err := json.Unmarshal(r.body, &detailed); err != nil || len(detailed) != 3 || detailed[0]["Attributes"] == nil {
+	if err := json.Unmarshal(r.body, &detailed); err != nil || len(detailed) != len(setNames) || detailed[0]["Attributes"] == nil {
 		t.Fatalf("%s?details=true: %v %s", base, err, r.body)
 	}
 	if v, has := detailed[0]["AggregateParent"]; !has || v != nil {

@@ -17,7 +17,8 @@ import (
 // required on create (a guess that keeps the sandbox small).
 
 // setNames is the stable order of the served entity sets.
-var setNames = []string{"Crm_Sales_Customers", "General_Products_Products", "Systems_Security_TrustedApplications"}
+var setNames = []string{"Crm_Sales_Customers", "General_Products_Products", "Systems_Security_TrustedApplications",
+	"Systems_Monitoring_CurrentSessions", "Systems_Monitoring_Licenses"}
 
 // CustomerID returns the Id of the i-th seeded customer (0-based; 12 exist), for
 // scenario calls and tests such as PATCH Crm_Sales_Customers(<id>).
@@ -169,7 +170,11 @@ func seedData() map[string]*entitySet {
 			props: []prop{{name: "Id", kind: kGUID}, {name: "Login", kind: kString}, {name: "UserType", kind: kString}, {name: "Active", kind: kBool},
 				{name: "IsAdmin", kind: kBool}}}},
 	}
-	return map[string]*entitySet{customers.name: customers, products.name: products, apps.name: apps}
+	sets := map[string]*entitySet{customers.name: customers, products.name: products, apps.name: apps}
+	for _, m := range monitoringSets() {
+		sets[m.name] = m
+	}
+	return sets
 }
 
 // ---- /api/domain/standardmodel and /currentmodel ---------------------------------
@@ -181,7 +186,7 @@ func (s *entitySet) modelRepository(detailed bool) map[string]any {
 	m := map[string]any{
 		"Name": s.name, "TableName": s.table, "RepositoryName": s.entity, "LocalizedName": s.title,
 		"LocalizedDescription": s.desc, "IsAggregateRoot": true, "AggregateParent": nil, "AggregateRoot": s.name,
-		"ObjectType": "Erp." + s.typeName, "Category": "Definitions", "UIVisibility": "ShownByDefault",
+		"ObjectType": "Erp." + s.typeName, "Category": s.categoryName(), "UIVisibility": "ShownByDefault",
 	}
 	if !detailed {
 		for k, v := range m {
@@ -237,6 +242,14 @@ func (s *entitySet) modelRepository(detailed bool) map[string]any {
 	m["Attributes"], m["References"] = attrs, refs
 	m["ChildCollections"], m["Methods"] = []any{}, []any{}
 	return m
+}
+
+// categoryName is the model's Category of the set.
+func (s *entitySet) categoryName() string {
+	if s.category == "" {
+		return "Definitions"
+	}
+	return s.category
 }
 
 // serveModel answers the model endpoints: rest is "" for the collection (compact, or

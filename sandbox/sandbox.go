@@ -31,9 +31,18 @@
 // GUESSES (the docs are silent):
 //
 //   - The HTTP status of MaximumLicenseCountExceeded: 500 with an OData error body
-//     whose code is "MaximumLicenseCountExceeded", like other server-side refusals.
-//     Config.LicenseExhaustedStatus 503 answers 503 with Retry-After instead (an
-//     unpublished page in the tech repository's history says so).
+//     whose code is "MaximumLicenseCountExceeded" and no "type" (the docs name none),
+//     like other server-side refusals. Config.LicenseExhaustedStatus 503 answers 503
+//     with Retry-After instead (an unpublished page in the tech repository's history
+//     says so). Licences are the instance's; a Trusted App's LicenseSlots is a sandbox
+//     knob that makes the instance look full to that app alone.
+//   - The monitoring views Systems_Monitoring_CurrentSessions and _Licenses
+//     (monitoring.go): their attributes are the model's; what Device and Applications
+//     hold for a service session, the licence codes, that a write is refused, and that
+//     reading them needs a session (a licence slot) like any call are guesses.
+//   - Config.RecordNeedsSec: the Trusted App records need the sec scope, answered
+//     with 403 and insufficient_scope naming sec. The docs say only that the Domain
+//     API route to Trusted Apps will go away because of sec (register-trusted-app.md).
 //   - Retry-After: on 429 it is the whole seconds until the request would be accepted
 //     (1 for the concurrency limits); on 503 the seconds until the first session
 //     frees its slot. The rate-limit docs name only the 429 status.
@@ -155,6 +164,12 @@ type Config struct {
 	// with the seconds until the first session frees its slot. ERP.net's published
 	// docs give neither (see the package comment).
 	LicenseExhaustedStatus int
+	// RecordNeedsSec makes reads and changes of Systems_Security_TrustedApplications
+	// need the sec scope (403 with insufficient_scope otherwise), as the docs say the
+	// Domain API route to Trusted Apps will (register-trusted-app.md): ERP.net reserves
+	// sec for itself, so an ordinary token is refused and the record must be checked
+	// from the values on its form. An app whose Scope field lists sec still gets it.
+	RecordNeedsSec bool
 	// SignInScopes is what the token endpoint does with openid, profile and
 	// offline_access in a client-credentials request: "drop" (default) grants the
 	// token without them, "refuse" answers invalid_scope naming the first one. The

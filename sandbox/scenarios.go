@@ -160,7 +160,7 @@ func (s *Server) addScenarios() error {
 		}
 		sc := Scenario{
 			Name:         d.name,
-			Description:  d.description,
+			Description:  withBasis(d.name, d.description),
 			Expect:       d.expect,
 			Instance:     s.main.root,
 			Authority:    target.issuer,
@@ -175,6 +175,11 @@ func (s *Server) addScenarios() error {
 		}
 		if a.SystemUser != nil {
 			sc.SystemUser = a.SystemUser.Login
+		}
+		if d.name == "licence-exhausted" {
+			target.mu.Lock()
+			target.others = licenceOccupants
+			target.mu.Unlock()
 		}
 		s.scenarios = append(s.scenarios, sc)
 	}

@@ -76,7 +76,7 @@ func TestSessionsAndLicences(t *testing.T) {
 		t.Fatalf("A: %d", r.status)
 	}
 	r := call(t, "GET", u, b, "")
-	if code, msg := r.odataError(); r.status != 500 || code != CodeLicenseExhausted || !strings.Contains(msg, "all 1 of this instance's licence slots") {
+	if code, msg := r.odataError(); r.status != 500 || code != CodeLicenseExhausted || !strings.Contains(msg, "every licence slot of the instance is in use (1 concurrent sessions)") {
 		t.Fatalf("B while A holds the slot: %d %s", r.status, r.body)
 	}
 	// Getting a token uses no licence; B can still get one.
@@ -110,7 +110,7 @@ func TestSessionsAndLicences(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := tokenFor(t, Scenario{Authority: s.Authority(), ClientID: "com.test/capped", ClientSecret: "s"})
-	if r := call(t, "GET", u, c, ""); !strings.Contains(string(r.body), "this Trusted App's licence slots") {
+	if r := call(t, "GET", u, c, ""); !strings.Contains(string(r.body), "every licence slot of the instance is in use") {
 		t.Errorf("per-app cap: %d %s", r.status, r.body)
 	}
 }

@@ -174,6 +174,7 @@ func (in *instance) admitTable(w http.ResponseWriter, r *http.Request, p *princi
 		return nil, false
 	}
 	s.lastUsed = now
+	s.total++
 	release, ok = in.enter(&in.table, r)
 	if !ok {
 		return nil, false

@@ -54,7 +54,7 @@ var claimTips = map[string]string{
 	"jti":                     "Token id: unique per token, useful to find it in the instance's logs.",
 	"client_id":               "The Trusted App the token was issued to (its Application URI).",
 	"client_system_user":      "Login of the System User the app acts as; API calls run with its permissions.",
-	"client_system_user_type": "The System User's UserType (a service app usually has ApplicationUserNoLogin).",
+	"client_system_user_type": "The System User's UserType (ApplicationUserNoLogin is the type meant for integrations).",
 	"client_system_user_id":   "Id of the System User record (Systems_Security_Users).",
 	"client_db":               "The ERP.net database the token works in.",
 	"scope":                   "Granted scopes: read allows reading, update allows changes.",

@@ -51,6 +51,7 @@ type guidanceDesk interface {
 	SaveReport(wc fyne.URIWriteCloser, p profiles.Profile, r check.Report, done func(desk.Written)) *desk.Op
 	RecordReaders(name string) []desk.RecordReader
 	LeastPrivilege(p profiles.Profile, r check.Report, rec *check.TrustedAppRecord) []check.Finding
+	ReadHolders(name, reader string, began func(*desk.Op), done func(desk.HoldersRead)) *desk.Op
 }
 
 func newGuidanceTab(sh guidanceShell, d guidanceDesk) *guidanceTab {
@@ -156,8 +157,11 @@ func (g *guidanceTab) render() {
 // there is more than one.
 func (g *guidanceTab) findingView(f check.Finding, steps []string) fyne.CanvasObject {
 	var offer fyne.CanvasObject
-	if f.Code == check.TokInvalidClient {
+	switch f.Code {
+	case check.TokInvalidClient:
 		offer = g.readOffer() // the one action that tells which field is wrong
+	case check.APILicenseExhausted:
+		offer = g.holdersView() // support's next question: who holds them?
 	}
 	if host := refusedHost(f); host != "" && g.p.Name != "" {
 		offer = g.trustOffer(host) // guidance_trust.go

@@ -28,8 +28,8 @@ func (g *guidanceTab) readOffer() fyne.CanvasObject {
 	}
 	if len(readers) == 0 {
 		text := wrapLabel("Which field is wrong? ERP.net's answer cannot tell, the Trusted App record can. No other profile on " + g.p.Host() +
-			" has a token to read it with: add or test a profile whose System User may read Trusted Applications, then read the record in the Record tab. " +
-			"Meanwhile the Record tab shows the ApplicationSecretHash the record must hold, to compare by hand or put in a ticket.")
+			" has a token to read it with: add or test a profile whose System User may read Trusted Applications, then read the record in the Record tab, " +
+			"or paste the values shown on the Trusted App's form in ERP.net there (“" + formLabel + "”). Meanwhile the Record tab shows the ApplicationSecretHash the record must hold, to compare by hand or put in a ticket.")
 		open := widget.NewButtonWithIcon("Open the Record tab", theme.ListIcon(), func() { g.sh.openTab("Record") })
 		return container.NewBorder(nil, nil, container.NewVBox(icon), nil, container.NewVBox(text, container.NewHBox(open)))
 	}

@@ -55,6 +55,10 @@ func (f *fakeGuidanceDesk) SaveReport(fyne.URIWriteCloser, profiles.Profile, che
 
 func (f *fakeGuidanceDesk) RecordReaders(string) []desk.RecordReader { return f.readers }
 
+func (f *fakeGuidanceDesk) ReadHolders(string, string, func(*desk.Op), func(desk.HoldersRead)) *desk.Op {
+	return nil
+}
+
 func (f *fakeGuidanceDesk) LeastPrivilege(p profiles.Profile, r check.Report, rec *check.TrustedAppRecord) []check.Finding {
 	return check.LeastPrivilege(check.PrivilegeInputFor(p, r, rec))
 }

@@ -46,6 +46,13 @@ type recordTab struct {
 	// nextReader, when set, is the profile whose token the tab reads with when it is
 	// opened next (Guidance's offer), instead of this run's.
 	nextReader string
+	// The form's values as a source (record_form.go): the paste box, shown when
+	// "Read with" names the form, and what the last read from it gave (nil: the rows
+	// shown are not from the form).
+	form       *widget.Entry
+	formBox    *fyne.Container
+	formRead   *check.RecordForm
+	formFolded bool // the box is folded away while the form's checklist is shown
 }
 
 // recordShell is what the Record tab needs of the window.
@@ -61,6 +68,7 @@ type recordShell interface {
 type recordDesk interface {
 	RecordReaders(name string) []desk.RecordReader
 	ReadRecord(name, reader string, run *desk.Run, began func(*desk.Op), done func(desk.RecordRead)) *desk.Op
+	ReadRecordForm(name, text string, run *desk.Run, began func(*desk.Op), done func(desk.RecordRead)) *desk.Op
 	SecretHash(name string, rec *check.TrustedAppRecord, began func(*desk.Op), done func(desk.SecretHash)) *desk.Op
 	KnownSecretHash(name string) (desk.SecretHash, bool)
 }
@@ -77,7 +85,9 @@ func newRecordTab(sh recordShell, d recordDesk) *recordTab {
 	t.problem.Importance = widget.WarningImportance
 	t.problem.Hide()
 	t.rows = container.NewVBox()
-	top := container.NewVBox(t.intro, container.NewBorder(nil, nil, widget.NewLabel("Read with"), t.read, t.source), t.problem, widget.NewSeparator())
+	t.newForm()
+	t.source.OnChanged = t.sourceChanged
+	top := container.NewVBox(t.intro, container.NewBorder(nil, nil, widget.NewLabel("Read with"), t.read, t.source), t.formBox, t.problem, widget.NewSeparator())
 	t.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(t.rows))
 	t.set(profiles.Profile{}, nil)
 	return t
@@ -90,6 +100,10 @@ func (t *recordTab) set(p profiles.Profile, r *desk.Run) {
 	if t.run == nil || r == nil || t.run.ID != r.ID {
 		t.pending = nil // a read for another run: its answer is dropped
 	}
+	if p.Name != t.p.Name {
+		t.form.SetText("") // another app's values
+	}
+	t.formRead, t.formFolded = nil, false
 	t.p, t.run, t.hashOp = p, r, 0
 	// The hash the record must hold: known from the profile's run, else asked for when
 	// the tab is opened (opened), never while the screen is being filled.
@@ -109,7 +123,7 @@ func (t *recordTab) set(p profiles.Profile, r *desk.Run) {
 	case t.r.Access != nil:
 		t.intro.SetText(fmt.Sprintf("The Trusted App record of %s on %s, read with a token: the fields client credentials depends on, what the instance holds and what they must hold.", p.ClientID, host))
 	default:
-		t.intro.SetText(fmt.Sprintf("The fields of the Trusted App record %s on %s that client credentials depends on. This run has no token to read them with: check them by hand in the instance, or read them with another profile's token on this instance (its System User must be allowed to read Trusted Applications).", p.ClientID, host))
+		t.intro.SetText(fmt.Sprintf("The fields of the Trusted App record %s on %s that client credentials depends on. This run has no token to read them with: read them with another profile's token on this instance (its System User must be allowed to read Trusted Applications), or paste the values shown on the Trusted App's form in ERP.net (“%s” in Read with).", p.ClientID, host, formLabel))
 	}
 	t.show(check.RecordChecklist(p, nil, systemUserOf(t.r)))
 }
@@ -152,12 +166,16 @@ func (t *recordTab) refreshReaders() {
 		opts = append(opts, label)
 		t.readers[label] = rd.Name
 	}
+	if t.p.Name != "" {
+		opts = append(opts, formLabel) // always there: it needs no token
+	}
 	t.source.Options = opts
 	t.source.ClearSelected()
 	if len(opts) > 0 {
 		t.source.SetSelected(opts[0])
 	}
 	t.source.Refresh()
+	t.sourceChanged(t.source.Selected)
 }
 
 // readerLabel names a reader's token in the "Read with" list.
@@ -185,7 +203,15 @@ func (t *recordTab) showRead() {
 	}
 	t.read.SetText(readLabel)
 	t.read.SetIcon(theme.DownloadIcon())
-	if len(t.readers) > 0 {
+	if t.formChosen() {
+		t.read.SetText(formReadLabel)
+		t.read.SetIcon(theme.ConfirmIcon())
+		if t.formFolded {
+			t.read.SetText(formEditLabel)
+			t.read.SetIcon(theme.DocumentCreateIcon())
+		}
+	}
+	if len(t.readers) > 0 || t.formChosen() {
 		t.read.Enable()
 	} else {
 		t.read.Disable()
@@ -215,7 +241,7 @@ func (t *recordTab) opened() {
 func (t *recordTab) refreshReadersKeep() {
 	keep := t.source.Selected
 	t.refreshReaders()
-	if _, ok := t.readers[keep]; ok {
+	if _, ok := t.readers[keep]; ok || keep == formLabel {
 		t.source.SetSelected(keep)
 	}
 	t.showRead()
@@ -252,6 +278,10 @@ func (t *recordTab) readOrCancel() {
 // another profile's (the desk renews it, or gets one first, when needed).
 func (t *recordTab) readRecord() {
 	who := t.source.Selected
+	if who == formLabel {
+		t.readForm()
+		return
+	}
 	reader, ok := t.readers[who]
 	if !ok {
 		return
@@ -286,6 +316,11 @@ func (t *recordTab) recordRead(res desk.RecordRead) {
 	p := t.p
 	rr := res.Result
 	rd := res.Reader
+	if rd.Form {
+		t.formShown(res)
+		return
+	}
+	t.formRead = nil
 	if rd.Own && t.r.Access != nil {
 		t.readFor = t.r.Access.Fingerprint() // read for this run: opening the tab again does not read again
 	}
@@ -306,6 +341,9 @@ func (t *recordTab) recordRead(res desk.RecordRead) {
 		t.problem.Show()
 	} else {
 		t.problem.Hide()
+	}
+	if rr.Status == 403 {
+		t.chooseForm() // the API will not show it: offer the form's values
 	}
 	if res.SecretHash.Name == p.Name {
 		t.hash = res.SecretHash
@@ -349,6 +387,9 @@ func (t *recordTab) show(checks []check.RecordCheck) {
 	} else if t.p.ClientID != "" {
 		rows = check.WithSecretHashRow(rows, check.RecordCheck{Field: hashField, State: check.RecordUnknown, Actual: "not compared",
 			Want: "base64(SHA-256(the app's secret))", Note: "Open this tab again, test the profile or read the record to see the hash the record must hold (the profile editor shows it too)."})
+	}
+	if t.formRead != nil {
+		rows = t.formRead.Mark(rows)
 	}
 	check.SortRecordChecks(rows)
 	t.checks = rows

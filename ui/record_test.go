@@ -36,7 +36,7 @@ func TestRecordTab(t *testing.T) {
 	// Before any token: the checklist to check by hand (ApplicationSecretHash too); the
 	// other sandbox profiles can read it, each getting a token first.
 	u.selectProfile("Sandbox: scope-not-allowed")
-	if rt.read.Disabled() || len(rt.checks) != 7 || !strings.Contains(rt.intro.Text, "check them by hand") || !strings.HasSuffix(rt.source.Selected, "(requested first)") {
+	if rt.read.Disabled() || len(rt.checks) != 7 || !strings.Contains(rt.intro.Text, "paste the values shown on the Trusted App's form") || !strings.HasSuffix(rt.source.Selected, "(requested first)") {
 		t.Fatalf("no token: read disabled %v, %d rows, intro %q, source %q", rt.read.Disabled(), len(rt.checks), rt.intro.Text, rt.source.Selected)
 	}
 	for f, s := range recordStates(rt) {
@@ -352,7 +352,7 @@ func TestRecordTabHashAndReaders(t *testing.T) {
 	if dk.hashes != 0 {
 		t.Fatal("the keychain was asked while the screen was filled")
 	}
-	if got := rt.source.Options; len(got) != 2 || got[0] != "the token of “Price sync” (requested first)" || rt.read.Disabled() {
+	if got := rt.source.Options; len(got) != 3 || got[0] != "the token of “Price sync” (requested first)" || got[2] != formLabel || rt.read.Disabled() {
 		t.Fatalf("sources %q, read disabled %v", got, rt.read.Disabled())
 	}
 	rt.opened()

@@ -129,7 +129,13 @@ func TestEditorProfileAgainstHealthySandbox(t *testing.T) {
 
 func sandboxEnv(t *testing.T, deps Deps) *env {
 	t.Helper()
-	sb := desk.NewSandbox(sandbox.Config{})
+	return sandboxEnvWith(t, deps, sandbox.Config{})
+}
+
+// sandboxEnvWith is sandboxEnv with the sandbox's configuration.
+func sandboxEnvWith(t *testing.T, deps Deps, cfg sandbox.Config) *env {
+	t.Helper()
+	sb := desk.NewSandbox(cfg)
 	t.Cleanup(sb.Stop)
 	deps.Sandbox = sb.Start
 	if deps.Now == nil {

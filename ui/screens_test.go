@@ -163,6 +163,15 @@ func (f *fakeRecordDesk) ReadRecord(name, reader string, _ *desk.Run, began func
 	return op
 }
 
+func (f *fakeRecordDesk) ReadRecordForm(name, text string, _ *desk.Run, began func(*desk.Op), done func(desk.RecordRead)) *desk.Op {
+	f.reads++
+	f.readWith = append(f.readWith, "form:"+text)
+	f.done = done
+	op := &desk.Op{ID: desk.OpID(f.reads)}
+	began(op)
+	return op
+}
+
 func (f *fakeRecordDesk) SecretHash(name string, rec *check.TrustedAppRecord, began func(*desk.Op), done func(desk.SecretHash)) *desk.Op {
 	f.hashes++
 	op := &desk.Op{ID: desk.OpID(1000 + f.hashes)}
@@ -197,7 +206,8 @@ func TestRecordTabDropsReadsForAnotherRun(t *testing.T) {
 	}
 	rt.opened()
 	dk.done(desk.RecordRead{Op: 2, Run: second.ID, Reader: dk.readers[0], Result: check.RecordResult{Status: 403, Problem: "may not read"}})
-	if !rt.problem.Visible() || rt.problem.Text != "may not read" || rt.read.Text != readLabel {
+	// Refused (403): the form's values are offered in its place.
+	if !rt.problem.Visible() || rt.problem.Text != "may not read" || rt.read.Text != formReadLabel || rt.source.Selected != formLabel || !rt.formBox.Visible() {
 		t.Errorf("problem %q (visible %v), button %q", rt.problem.Text, rt.problem.Visible(), rt.read.Text)
 	}
 	if dk.readWith[0] != p.Name || dk.readWith[1] != p.Name {

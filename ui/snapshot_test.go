@@ -62,6 +62,11 @@ func screen(t *testing.T, name string, th fyne.Theme, size fyne.Size) image.Imag
 		if name == "record-slip" {
 			test.Tap(findButton(t, e.u.run.guidance.list, "Read the record with “Inspector”"))
 		}
+	case "record-form":
+		e = recordFormEnv(t)
+	case "guidance-holders":
+		e = holdersEnv(t)
+		test.Tap(findButton(t, e.u.run.guidance.list, "Read them with “Inspector”"))
 	case "guidance-advice":
 		e = newEnv(t, Deps{Run: replayRun(healthyReport())}, acme())
 		e.u.StartRun()
@@ -103,6 +108,8 @@ func TestSnapshots(t *testing.T) {
 		{"guidance-offer", themeVariant(theme.VariantLight), "guidance_offer_light.png"},
 		{"record-slip", themeVariant(theme.VariantLight), "record_slip_light.png"},
 		{"guidance-advice", themeVariant(theme.VariantLight), "guidance_advice_light.png"},
+		{"record-form", themeVariant(theme.VariantLight), "record_form_light.png"},
+		{"guidance-holders", themeVariant(theme.VariantLight), "guidance_holders_light.png"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			// Under heavy load the test driver has (rarely) captured a window with its

@@ -77,6 +77,12 @@ func failureCases() []failureCase {
 			stderr: "trustedapp-check record: name a stored PROFILE, or give --instance URL --client-id ID (or --all)\n\n" + recordUsage},
 		{name: "record with and instance", args: []string{"record", "--with", "r", "--instance", "https://a.example"}, code: exitUsage,
 			stderr: "trustedapp-check record: --with reads on READER's instance: give PROFILE or --client-id, not --instance\n\n" + recordUsage},
+		{name: "record from form without a subject", args: []string{"record", "--from-form", "-"}, code: exitUsage,
+			stderr: "trustedapp-check record: name the PROFILE whose record the form shows, or give --client-id ID\n\n" + recordUsage},
+		{name: "record from form with a reader", args: []string{"record", "--from-form", "f.txt", "--with", "r", "--client-id", "c"}, code: exitUsage,
+			stderr: "trustedapp-check record: --from-form checks the values copied from the form: no token reads them, so give no --with\n\n" + recordUsage},
+		{name: "record from form and secret on stdin", args: []string{"record", "--from-form", "-", "--secret-stdin", "--client-id", "c"}, code: exitUsage,
+			stderr: "trustedapp-check record: --from-form - and --secret-stdin both read stdin: put the form's values in a file\n\n" + recordUsage},
 		{name: "record unknown reader", args: []string{"record", "--with", "nobody", "--client-id", "c", "--store", "{store}"}, code: exitEnvironment,
 			stderr: "trustedapp-check record: no profile named \"nobody\": check the name (list the profiles to see them) (see 'trustedapp-check profiles list', or check without a profile: --instance URL --client-id ID)\n"},
 

@@ -17,6 +17,7 @@ const recordUsage = `Usage:
   trustedapp-check record PROFILE [--with READER] [flags]
   trustedapp-check record --with READER --client-id ID [flags]
   trustedapp-check record --instance URL --client-id ID [flags]
+  trustedapp-check record PROFILE --from-form FILE|- [flags]
 
 Reads a Trusted App record (Systems_Security_TrustedApplications, by ApplicationUri
 = client_id) with a token and checks the fields client credentials depends on:
@@ -35,11 +36,38 @@ way to inspect an app that gets no token at all. READER's token is sent only wit
 READER's own settings (its OData root, proxy and TLS options), never PROFILE's.
 Fields that cannot be read are listed with what they must hold, to check by hand.
 
+When the API refuses to show the record (HTTP 403: the System User may not read
+Trusted Applications, or the instance asks for the sec scope, which ERP.net's docs
+reserve "for ERP.net internal use only"), copy the values shown on the Trusted App's
+form in ERP.net into a file and give it with --from-form FILE (- reads stdin): the
+same checklist runs, the ApplicationSecretHash comparison with the stored secret and
+the slip detector included, with no token and no network. One "Field: value" a line
+(also Field<TAB>value as a copy of the web form gives, or the label on one line and
+its value on the next), or a JSON object:
+
+  ApplicationUri: com.acme/nightly
+  IsEnabled: Yes
+  ClientType: Confidential
+  ApplicationSecretHash: T/AGymuI51LwjLeIFxRQXOs9IHnupDKs/ajhWODR2C4=
+  SystemUserAllowed: Yes
+  SystemUser: svc-nightly
+  Scope: read update
+  ReferenceTokens: None
+  BasicAuthenticationAllowed: No
+
+Names as the model spells them or spaced (Application Uri); yes/no, true/false,
+1/0 or да/не; a form shown in Bulgarian is matched by the words its labels hold
+(ERP.net's docs do not publish the form's labels). Fields left out are listed to
+check by hand. Never paste the secret: the form does not show it, and a line named
+client_secret or secret is refused.
+
 Flags: the profile and secret flags of 'check' (--store, --instance, --client-id,
 --scope, --auth, --authority, --token-endpoint, --odata-root, --confirm-host,
 --ca-file, --insecure-skip-verify, --proxy, --timeout, --secret-stdin), plus
   --with READER  read with this stored profile's token (its secret from the
                  keychain, TRUSTEDAPP_SECRET or --secret-stdin)
+  --from-form FILE  check the values copied from the Trusted App's form (- for
+                 stdin) instead of reading the record: no token is requested
   --json         print the checklist as JSON
   --fresh        always request a new token
 
@@ -50,12 +78,17 @@ not be read, 2 usage error, 3 store, profile, secret or keychain problem,
 
 // recordOutput is what record --json prints.
 type recordOutput struct {
-	ClientID string        `json:"client_id"`
-	Instance string        `json:"instance"`
+	ClientID string `json:"client_id"`
+	Instance string `json:"instance"`
+	// Source is where the values came from: "api" (read with a token) or "form"
+	// (copied from the Trusted App's form, --from-form).
+	Source   string        `json:"source"`
 	ReadWith string        `json:"read_with,omitempty"`
 	Read     bool          `json:"read"`
 	Problem  string        `json:"problem,omitempty"`
 	Checks   []recordCheck `json:"checks"`
+	// FormNotes say what of the form's text was ignored or not understood.
+	FormNotes []string `json:"form_notes,omitempty"`
 	// SecretHash compares the record's ApplicationSecretHash with the hash of the
 	// app's secret (absent when no comparison was made: see the checklist row).
 	SecretHash *check.SecretHashComparison `json:"secret_hash,omitempty"`
@@ -75,13 +108,15 @@ type recordCheck struct {
 // recordOptions is what record parses its command line into.
 type recordOptions struct {
 	targetOptions
-	with string // --with READER
+	with     string // --with READER
+	fromForm string // --from-form FILE ("-": stdin)
 }
 
 func parseRecord(e env) (*recordOptions, error) {
 	o := &recordOptions{targetOptions: targetOptions{env: e, checkFlags: checkFlags{parallel: 1}}}
 	fs := newCheckFlagSet("record", &o.checkFlags, false)
 	fs.StringVar(&o.with, "with", "", "")
+	fs.StringVar(&o.fromForm, "from-form", "", "")
 	if err := o.parse(fs, recordUsage, ""); err != nil {
 		return nil, err
 	}
@@ -89,6 +124,9 @@ func parseRecord(e env) (*recordOptions, error) {
 }
 
 func recordRun(o *recordOptions) error {
+	if o.set["from-form"] {
+		return recordFormRun(o)
+	}
 	e, f := o.env, &o.checkFlags
 	subject, reader, subjectSecret, err := o.subjectAndReader()
 	if err != nil {
@@ -100,7 +138,7 @@ func recordRun(o *recordOptions) error {
 	if rep.Cancelled {
 		return errInterrupted
 	}
-	out := recordOutput{ClientID: subject.ClientID, Instance: subject.Root(), host: subject.Host()}
+	out := recordOutput{ClientID: subject.ClientID, Instance: subject.Root(), Source: "api", host: subject.Host()}
 	systemUser := ""
 	var res check.RecordResult
 	if rep.Access == nil {
@@ -124,16 +162,27 @@ func recordRun(o *recordOptions) error {
 		out.Read = res.Record != nil
 		out.Problem = res.Problem
 	}
-	bad := 0
-	rows := check.RecordChecklist(subject, res.Record, systemUser)
-	hashRow, cmp := check.SecretHashRow(res.Record, subjectSecret)
-	rows = check.WithSecretHashRow(rows, hashRow)
-	out.SecretHash = cmp
 	// The advice: from the record, and from the token when it is the app's own.
 	adviceIn := check.PrivilegeInput{Profile: subject, Record: res.Record, Now: time.Now()}
 	if reader.p.Name == subject.Name {
 		adviceIn = check.PrivilegeInputFor(subject, rep, res.Record)
 	}
+	return writeRecord(e, f.json, &out, subject, res, systemUser, subjectSecret, adviceIn)
+}
+
+// writeRecord judges the record res (read, or copied from the form) against subject
+// and prints the checklist, with the advice from adviceIn; the exit code says whether
+// a field must be fixed or the record was not read.
+func writeRecord(e env, asJSON bool, out *recordOutput, subject profiles.Profile, res check.RecordResult, systemUser, subjectSecret string, adviceIn check.PrivilegeInput) error {
+	bad := 0
+	rows := check.RecordChecklist(subject, res.Record, systemUser)
+	hashRow, cmp := check.SecretHashRow(res.Record, subjectSecret)
+	rows = check.WithSecretHashRow(rows, hashRow)
+	if res.Form != nil {
+		rows = res.Form.Mark(rows)
+		out.FormNotes = res.Form.Notes
+	}
+	out.SecretHash = cmp
 	out.LeastPrivilege = report.Findings(check.LeastPrivilege(adviceIn))
 	check.SortRecordChecks(rows)
 	for _, c := range rows {
@@ -142,11 +191,11 @@ func recordRun(o *recordOptions) error {
 			bad++
 		}
 	}
-	if f.json {
+	if asJSON {
 		b, _ := json.MarshalIndent(out, "", "  ")
 		fmt.Fprintf(e.stdout, "%s\n", b)
 	} else {
-		writeRecordText(e, out, bad)
+		writeRecordText(e, *out, bad)
 	}
 	if !out.Read || bad > 0 {
 		return exitWith(exitFailed)
@@ -212,13 +261,22 @@ var recordStateText = map[string]string{"ok": "OK", "bad": "FIX", "warn": "WARN"
 // the System User) is shown with control characters escaped, so it cannot forge lines.
 func writeRecordText(e env, out recordOutput, bad int) {
 	l := safetext.Line
-	fmt.Fprintf(e.stdout, "Trusted App record %s on %s", l(out.ClientID), l(out.host))
-	if out.ReadWith != "" {
+	fmt.Fprintf(e.stdout, "Trusted App record %s", l(out.ClientID))
+	if out.host != "" {
+		fmt.Fprintf(e.stdout, " on %s", l(out.host))
+	}
+	switch {
+	case out.Source == "form":
+		fmt.Fprintf(e.stdout, ", from %s", check.FormSource)
+	case out.ReadWith != "":
 		fmt.Fprintf(e.stdout, ", read with %s", l(out.ReadWith))
 	}
 	fmt.Fprintln(e.stdout)
 	if out.Problem != "" {
 		fmt.Fprintf(e.stdout, "  %s\n", l(out.Problem))
+	}
+	for _, n := range out.FormNotes {
+		fmt.Fprintf(e.stdout, "  note: %s\n", l(n))
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	unknown := 0
@@ -234,6 +292,8 @@ func writeRecordText(e env, out recordOutput, bad int) {
 	}
 	tw.Flush()
 	switch {
+	case !out.Read && out.Source == "form":
+		fmt.Fprintln(e.stdout, "The form's values could not be read: CHECK rows say what each field must hold.")
 	case !out.Read:
 		fmt.Fprintln(e.stdout, "The record was not read: CHECK rows say what each field must hold.")
 	case bad == 0 && unknown > 0:

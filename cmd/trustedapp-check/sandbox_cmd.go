@@ -32,7 +32,23 @@ Flags:
                          localhost:0: another host name than the instance's), as
                          auto-discovery then lists it; profiles calling it need
                          that host confirmed (--confirm-host)
+  --record-needs-sec     Trusted App records (Systems_Security_TrustedApplications)
+                         need the sec scope, which ERP.net reserves for itself: the
+                         API read is refused (403), and the record is checked from
+                         its form's values (trustedapp-check record --from-form)
   --quiet                no request log
+
+What is ERP.net's and what is the sandbox's: every scenario ends with what of it
+is documented (the page it follows) and what is a guess. Documented: the token
+request and its error codes with the docs' typical messages, the token's claims,
+sessions (20 minutes idle, 1 hour for a service session, one licence slot each),
+MaximumLicenseCountExceeded, the default rate limits and 429, auto-discovery, the
+tools, the model's entity sets. Guesses, where the docs are silent: HTTP statuses
+and bodies of token errors (400, IdentityServer4's shape), of a write without
+update (403), of MaximumLicenseCountExceeded (500; 503 with --config) and of a
+record read without sec (403); Retry-After values; 401 wording; what an inactive
+System User, an empty Scope field or dropped sign-in scopes give; HTTP Basic at the
+token endpoint; who holds the licences in the licence-exhausted scenario.
 
 Exit codes: 0 stopped cleanly, 2 bad flags, 3 bad --config file or cannot listen.
 
@@ -58,6 +74,7 @@ func parseSandbox(e env) (*sandboxOptions, error) {
 	slots := fs.Int("licence-slots", 0, "")
 	fs.BoolVar(&o.quiet, "quiet", false, "")
 	fs.StringVar(&o.cfg.TableAPIAddr, "tableapi-addr", "", "")
+	needsSec := fs.Bool("record-needs-sec", false, "")
 	// Flags only, so the first argument that is none ends them.
 	if err := fs.Parse(e.args); err != nil {
 		return nil, flagErr(err, sandboxUsage+sandbox.ConfigFileHelp+"\n", sandboxUsage)
@@ -88,6 +105,9 @@ func parseSandbox(e env) (*sandboxOptions, error) {
 		o.cfg.LicenseSlots = *slots
 	}
 	o.cfg.Addr, o.cfg.TLS = *addr, *useTLS
+	if *needsSec {
+		o.cfg.RecordNeedsSec = true
+	}
 	return o, nil
 }
 

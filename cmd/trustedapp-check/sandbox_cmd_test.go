@@ -307,3 +307,43 @@ func TestSandboxTableAPISite(t *testing.T) {
 		t.Fatalf("exit %d", c)
 	}
 }
+
+// --record-needs-sec: a token without sec is refused the Trusted App records, and the
+// help says what is documented and what is a guess.
+func TestSandboxRecordNeedsSecFlag(t *testing.T) {
+	out, stderr, cancel, code := runServing(t, "--json", "--record-needs-sec")
+	scs, _ := readScenarios(t, out, stderr)
+	h := scs[0]
+	resp, err := http.PostForm(h.Authority+"/connect/token", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {h.ClientID}, "client_secret": {h.ClientSecret}, "scope": {h.Scope}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tr map[string]any
+	json.NewDecoder(resp.Body).Decode(&tr)
+	resp.Body.Close()
+	req, _ := http.NewRequest("GET", h.Instance+"/api/domain/odata/Systems_Security_TrustedApplications?$top=1", nil)
+	req.Header.Set("Authorization", "Bearer "+tr["access_token"].(string))
+	r, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != 403 || !strings.Contains(r.Header.Get("WWW-Authenticate"), `scope="sec"`) {
+		t.Errorf("record read under --record-needs-sec: %d %v", r.StatusCode, r.Header)
+	}
+	for _, sc := range scs {
+		if !strings.Contains(sc.Description, "Documented:") && !strings.Contains(sc.Description, "A guess:") && !strings.Contains(sc.Description, "own setting") {
+			t.Errorf("scenario %s does not say what is documented: %s", sc.Name, sc.Description)
+		}
+	}
+	cancel()
+	<-code
+
+	help := runArgs(t, context.Background(), "", "sandbox", "--help")
+	for _, want := range []string{"--record-needs-sec", "What is ERP.net's and what is the sandbox's", "Guesses, where the docs are silent"} {
+		if !strings.Contains(help.stdout+help.stderr, want) {
+			t.Errorf("sandbox --help lacks %q", want)
+		}
+	}
+}

@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/desk"
+)
+
+// Guidance and who holds the licences: under MaximumLicenseCountExceeded's explanation,
+// the instance's sessions the run read (session.holders), or why they could not be read
+// and the offer to read them with another profile's token. Reading them needs a
+// session too: the offer says what it costs.
+
+// holdersView is the box under the licence refusal's explanation.
+func (g *guidanceTab) holdersView() fyne.CanvasObject {
+	sc := g.r.Session
+	box := container.NewVBox(keyLabel("WHO HOLDS THE LICENCES"))
+	if sc == nil || sc.HoldersState == "" {
+		box.Add(wrapLabel("This run did not ask the instance who holds them."))
+	} else {
+		box.Add(wrapLabel(sc.HoldersNote))
+	}
+	if sc != nil && len(sc.Holders) > 0 {
+		var lines []string
+		for _, h := range sc.Holders {
+			lines = append(lines, holderLine(h))
+		}
+		box.Add(wrapLabel(strings.Join(lines, "\n")))
+		var lic []string
+		for _, l := range sc.Licences {
+			s := fmt.Sprintf("%s: %d in use", l.Code, l.Count)
+			if l.Description != "" {
+				s += " (" + l.Description + ")"
+			}
+			lic = append(lic, s)
+		}
+		if len(lic) > 0 {
+			box.Add(wrapLabel("Licences: " + strings.Join(lic, "; ") + "."))
+		}
+	}
+	if sc != nil && sc.HoldersState == check.HoldersRead {
+		return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.AccountIcon())), nil, box)
+	}
+	box.Add(g.holdersOffer())
+	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.AccountIcon())), nil, box)
+}
+
+// holderLine is one session in words, its times in the local zone.
+func holderLine(h check.LicenceHolder) string {
+	at := func(t time.Time) string { return t.Local().Format("15:04") }
+	who := h.Login
+	if who == "" {
+		who = "(no login)"
+	}
+	s := "•  " + who
+	if h.Device != "" {
+		s += " on " + h.Device
+	} else if !h.Expiry.IsZero() {
+		s += ", a service session"
+	}
+	if h.Applications != "" {
+		s += " (" + h.Applications + ")"
+	}
+	var parts []string
+	if !h.LastRequest.IsZero() {
+		parts = append(parts, "last request "+at(h.LastRequest))
+	}
+	if !h.FreesBy.IsZero() {
+		parts = append(parts, "frees its slot by "+at(h.FreesBy)+" if idle")
+	}
+	if len(parts) > 0 {
+		s += ": " + strings.Join(parts, ", ")
+	}
+	return s
+}
+
+// holdersOffer offers to read the holders with another profile's token on the
+// instance, saying what it costs.
+func (g *guidanceTab) holdersOffer() fyne.CanvasObject {
+	var names []string
+	for _, r := range g.desk.RecordReaders(g.p.Name) {
+		if !r.Own {
+			names = append(names, r.Name)
+		}
+	}
+	cost := "Reading them opens a session for that token unless its session is still open: a licence slot, held for up to 20 minutes after its last call. " +
+		"On a full instance only a token with an open session, or one whose System User has a reserved seat, gets one."
+	if len(names) == 0 {
+		return wrapLabel("No other profile on " + g.p.Host() + " has a token to read them with. Instance Manager shows the sessions too (“Monitor session counts and license usage in the Instance Manager”, api-best-practices).")
+	}
+	note := wrapLabel(cost)
+	note.SizeName = theme.SizeNameCaptionText
+	chosen := names[0]
+	btn := widget.NewButtonWithIcon("", theme.SearchIcon(), nil)
+	label := func() { btn.SetText("Read them with “" + chosen + "”") }
+	label()
+	btn.OnTapped = func() { g.readHolders(chosen) }
+	var row fyne.CanvasObject = container.NewHBox(btn)
+	if len(names) > 1 {
+		pick := widget.NewSelect(names, func(s string) { chosen = s; label() })
+		pick.SetSelected(chosen)
+		row = container.NewBorder(nil, nil, widget.NewLabel("Read with"), btn, pick)
+	}
+	return container.NewVBox(note, row)
+}
+
+// readHolders asks the desk to read the holders with reader's token; the answer goes
+// into the run's report, and Guidance shows it when it still shows that profile.
+func (g *guidanceTab) readHolders(reader string) {
+	name := g.p.Name
+	began := func(*desk.Op) {
+		g.sh.setStatus("Reading who holds the licences of " + g.p.Host() + " with the token of “" + reader + "”…")
+	}
+	op := g.desk.ReadHolders(name, reader, began, func(res desk.HoldersRead) {
+		if res.Cancelled {
+			g.sh.setStatus("Reading who holds the licences was cancelled.")
+			return
+		}
+		g.sh.setStatus("Who holds the licences: " + res.Holders.Note)
+		if g.p.Name == name {
+			g.render()
+		}
+	})
+	if op == nil {
+		g.sh.setStatus("“" + reader + "” cannot read them any more, or “" + name + "” has no run: test it again.")
+	}
+}

@@ -1,0 +1,158 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/check"
+	"trustedapp-tester/desk"
+)
+
+// The Record tab's third source of the record, beside this run's token and other
+// profiles' tokens: the values shown on the Trusted App's form in ERP.net, pasted into
+// a box. It is always in "Read with", and chosen for the user when the API refuses to
+// show the record (403: the System User's permissions, or the sec scope ERP.net
+// reserves for itself). The same checklist runs on it through the desk
+// (ReadRecordForm), the ApplicationSecretHash comparison with the stored secret
+// included; fields not pasted are left to check by hand.
+
+// formLabel names the form in "Read with".
+const formLabel = check.FormReaderLabel
+
+// formReadLabel is the button's text when the form is chosen; formEditLabel once
+// its checklist is shown and the box is folded away to give the rows the room.
+const (
+	formReadLabel = "Check the pasted values"
+	formEditLabel = "Edit the pasted values"
+)
+
+// newForm builds the paste box (hidden until the form is chosen).
+func (t *recordTab) newForm() {
+	t.form = widget.NewMultiLineEntry()
+	t.form.Wrapping = fyne.TextWrapOff
+	t.form.SetMinRowsVisible(6)
+	t.form.SetPlaceHolder("ApplicationUri: com.acme/nightly\nIsEnabled: Yes\nClientType: Confidential\nApplicationSecretHash: T/AGymuI51LwjLeIFxRQXOs9IHnupDKs/ajhWODR2C4=\n" +
+		"SystemUserAllowed: Yes\nSystemUser: svc-nightly\nScope: read update\nReferenceTokens: None\nBasicAuthenticationAllowed: No")
+	help := wrapLabel("Open the Trusted App in ERP.net and copy the values its form shows, one “Field: value” a line (a copy of the whole form works too, as does the record's JSON). " +
+		"Never the secret: the form does not show it, and the stored secret is only hashed here to compare with ApplicationSecretHash.")
+	help.SizeName = theme.SizeNameCaptionText
+	t.formBox = container.NewVBox(help, t.form)
+	t.formBox.Hide()
+}
+
+// formChosen reports whether "Read with" names the form.
+func (t *recordTab) formChosen() bool { return t.source.Selected == formLabel }
+
+// sourceChanged shows the paste box while the form is chosen.
+func (t *recordTab) sourceChanged(string) {
+	if t.formBox == nil {
+		return
+	}
+	t.formFolded = false
+	if t.formChosen() {
+		t.formBox.Show()
+	} else {
+		t.formBox.Hide()
+	}
+	if t.read != nil {
+		t.showRead()
+	}
+}
+
+// unfoldForm shows the paste box again after its checklist was shown.
+func (t *recordTab) unfoldForm() {
+	t.formFolded = false
+	t.formBox.Show()
+	t.showRead()
+	t.sh.setStatus("Change the pasted values, then press “" + formReadLabel + "”.")
+}
+
+// chooseForm chooses the form in "Read with" (a read was refused).
+func (t *recordTab) chooseForm() {
+	if t.p.Name != "" {
+		t.source.SetSelected(formLabel)
+	}
+}
+
+// readForm checks the pasted values through the desk.
+func (t *recordTab) readForm() {
+	if t.formFolded {
+		t.unfoldForm()
+		return
+	}
+	if strings.TrimSpace(t.form.Text) == "" {
+		t.sh.setStatus("Paste the values shown on the Trusted App's form first, one “Field: value” a line.")
+		return
+	}
+	began := func(op *desk.Op) {
+		t.pending = op
+		t.showRead()
+		t.sh.setStatus("Checking the values pasted from the Trusted App's form of " + t.p.ClientID + "…")
+	}
+	if t.desk.ReadRecordForm(t.p.Name, t.form.Text, t.run, began, t.recordRead) == nil {
+		t.sh.setStatus("“" + t.p.Name + "” is no longer a profile: choose another.")
+	}
+}
+
+// formShown shows the checklist of a read from the form's values (recordRead has
+// checked it belongs to the run shown).
+func (t *recordTab) formShown(res desk.RecordRead) {
+	rr := res.Result
+	t.formRead = rr.Form
+	var lines []string
+	if rr.Problem != "" {
+		lines = append(lines, rr.Problem)
+	}
+	if rr.Form != nil {
+		lines = append(lines, rr.Form.Notes...)
+	}
+	if len(lines) > 0 {
+		t.problem.SetText(strings.Join(lines, "\n"))
+		t.problem.Show()
+	} else {
+		t.problem.Hide()
+	}
+	if res.SecretHash.Name == t.p.Name {
+		t.hash = res.SecretHash
+		t.hashOp = 0
+	}
+	if rr.Record == nil {
+		t.formRead = nil
+		t.sh.setStatus("The pasted values could not be read: see the Record tab.")
+		return
+	}
+	t.intro.SetText(fmt.Sprintf("The Trusted App record of %s from %s: the fields client credentials depends on, fields to fix first; the fields not pasted are left to check by hand.", t.p.ClientID, check.FormSource))
+	// The rows need the room: the box folds away until the user edits the values again.
+	t.formFolded = true
+	t.formBox.Hide()
+	t.showRead()
+	t.show(check.RecordChecklist(t.p, rr.Record, systemUserOf(t.r)))
+	t.sh.recordReadFor(res.Run, rr.Record)
+	var bad, unknown []string
+	for _, c := range t.checks {
+		switch c.State {
+		case check.RecordBad:
+			bad = append(bad, c.Field)
+		case check.RecordUnknown:
+			unknown = append(unknown, c.Field)
+		}
+	}
+	msg := "Trusted App record of " + t.p.ClientID + " (from its form): "
+	switch len(bad) {
+	case 0:
+		msg += "no field pasted needs fixing"
+	case 1:
+		msg += "1 field to fix: " + bad[0]
+	default:
+		msg += fmt.Sprintf("%d fields to fix: %s", len(bad), strings.Join(bad, ", "))
+	}
+	if len(unknown) > 0 {
+		msg += "; not pasted: " + strings.Join(unknown, ", ")
+	}
+	t.sh.setStatus(msg + ".")
+}
