@@ -24,6 +24,9 @@ func classifyNetErr(parent context.Context, err error, target string, timeout ti
 	if u, perr := url.Parse(target); perr == nil && u.Host != "" {
 		host = u.Host
 	}
+	if re, ok := refusal(err); ok {
+		return re.finding() // the credential gate's: nothing was sent
+	}
 	ev := map[string]string{EvURL: redact.URL(target), EvHost: host, EvError: err.Error()}
 	f := func(code, msg string) Finding { return newFinding(code, msg, ev) }
 

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/net/http/httpproxy"
@@ -22,10 +23,12 @@ import (
 // The run's HTTP client and the helpers every step uses to send a request and read
 // its answer: the per-call timeout, the body cap, and the redirect policy.
 
-// do performs one request with the run's per-call timeout, recording into col. The
-// response body is read (capped by the capturing transport) and returned.
-func (r *run) do(col *collector, method, target string, body io.Reader, hdr http.Header) (*http.Response, []byte, error) {
-	ctx, cancel := context.WithTimeout(withCollector(r.ctx, col), r.timeout())
+// do performs one request with the run's per-call timeout, recording into col. It
+// declares what the request carries (c) for the credential gate (gate.go), which lets
+// it through or refuses it. The response body is read (capped by the capturing
+// transport) and returned.
+func (r *run) do(col *collector, c carry, method, target string, body io.Reader, hdr http.Header) (*http.Response, []byte, error) {
+	ctx, cancel := context.WithTimeout(declare(withCollector(r.ctx, col), c), r.timeout())
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, target, body)
 	if err != nil {
@@ -129,9 +132,9 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 
 // newClient builds the run's HTTP client: the base transport (Options.Transport, or
 // one built from the profile's proxy and TLS options and the timeout) under the
-// transport chain (transport.go), and the redirect policy. It returns the function
-// that closes the base transport's idle connections.
-func newClient(p profiles.Profile, opts Options, known *redact.Secrets) (*http.Client, func(), error) {
+// transport chain (transport.go) with p's credential gate, and the redirect policy.
+// It returns the function that closes the base transport's idle connections.
+func newClient(p profiles.Profile, opts Options, known *redact.Secrets, raw *rawCredentials) (*http.Client, func(), error) {
 	base := opts.Transport
 	closeIdle := func() {}
 	var proxyFor func(*http.Request) (*url.URL, error)
@@ -148,8 +151,9 @@ func newClient(p profiles.Profile, opts Options, known *redact.Secrets) (*http.C
 	if now == nil {
 		now = time.Now
 	}
+	g := &gate{b: boundaryOf(p), raw: raw, watch: opts.Watch, seq: new(atomic.Int64)}
 	hc := &http.Client{
-		Transport:     chain(base, proxyFor, opts.bodyCap(), now, known),
+		Transport:     chain(base, proxyFor, opts.bodyCap(), now, known, g),
 		CheckRedirect: sameHostRedirects,
 	}
 	return hc, closeIdle, nil

@@ -192,4 +192,7 @@ type Options struct {
 	Supplied *AccessToken
 	// Slow sets when a step's time is a finding (zero values: DefaultSlow).
 	Slow SlowLimits
+	// Watch, when set, hears of every request as the credential gate saw it: what its
+	// site declared, where it went, what it carried and whether it passed (tests).
+	Watch func(Passage)
 }

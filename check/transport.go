@@ -24,10 +24,10 @@ const DefaultBodyCap int64 = 1 << 20
 //
 //	capture      records the redacted Exchange with its timings (timing.go), caps and
 //	             redacts the response body
-//	             <- the credential gate's place: every request reaches it as it will be
-//	                sent, credentials on it, after capture copied the redacted record
-//	                and before it leaves; what it refuses, capture records as the
-//	                exchange's error, and no layer below sees the request
+//	gate         the credential gate (gate.go): every request reaches it as it will be
+//	             sent, credentials on it, after capture copied the redacted record and
+//	             before it leaves; what it refuses, capture records as the exchange's
+//	             error, and no layer below sees the request
 //	proxyErrors  names the proxy in the failures it caused (proxyerr.go); only when
 //	             the base transport is ours (proxyFor set)
 //	base         net/http's transport (client.go: proxy, TLS, timeouts) or
@@ -35,12 +35,13 @@ const DefaultBodyCap int64 = 1 << 20
 //
 // A new layer is one more wrap here. Below capture, a request's body is a copy
 // capture has read (bytes in memory), so a layer may read it and put it back.
-func chain(base http.RoundTripper, proxyFor func(*http.Request) (*url.URL, error), bodyCap int64, now func() time.Time, known *redact.Secrets) http.RoundTripper {
+func chain(base http.RoundTripper, proxyFor func(*http.Request) (*url.URL, error), bodyCap int64, now func() time.Time, known *redact.Secrets, g *gate) http.RoundTripper {
 	next := base
 	if proxyFor != nil {
 		next = &proxyErrors{next: next, proxyFor: proxyFor}
 	}
-	return &capture{next: next, cap: bodyCap, now: now, known: known}
+	g.next = next
+	return &capture{next: g, cap: bodyCap, now: now, known: known}
 }
 
 // collector gathers the exchanges of one step; it travels in the request context.

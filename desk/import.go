@@ -18,7 +18,10 @@ type ImportFile struct {
 	Name   string // the file's name, as the file chose it (escape it before showing)
 	Data   []byte
 	Review []profiles.Review
-	Err    error
+	// Moves are the stored profiles with a secret that replacing them with the
+	// bundle's would send elsewhere: the user decides whether the secrets follow.
+	Moves []profiles.SecretMove
+	Err   error
 }
 
 // ReadImport reads the bundle rc (a file dialog's choice) on a goroutine and closes
@@ -30,13 +33,14 @@ func (d *Desk) ReadImport(rc fyne.URIReadCloser, done func(ImportFile)) *Op {
 		data, err := profiles.ReadBundleBytes(rc)
 		rc.Close()
 		var review []profiles.Review
+		var moves []profiles.SecretMove
 		if err == nil {
-			var ps []profiles.Profile
-			if ps, err = profiles.ReadBundle(bytes.NewReader(data)); err == nil {
-				review = profiles.ReviewProfiles(ps)
+			held := d.deps.Store.Profiles().List()
+			if review, err = profiles.ReviewBundle(data, held); err == nil {
+				moves, err = profiles.SecretMoves(data, held)
 			}
 		}
-		finish(op, done, ImportFile{Op: op.ID, Name: name, Data: data, Review: review, Err: err})
+		finish(op, done, ImportFile{Op: op.ID, Name: name, Data: data, Review: review, Moves: moves, Err: err})
 	})
 	return op
 }

@@ -26,6 +26,7 @@ const (
 	docEndpoints   = "https://docs.erp.net/dev/building-apps/concepts/application-server-endpoints.html"
 	docURLParts    = "https://docs.erp.net/dev/domain-api/querying-data/url-components.html"
 	docDiscover    = "https://docs.erp.net/dev/domain-api/common-tasks/discover-model.html"
+	docTableAPI    = "https://docs.erp.net/tech/advanced/web-sites/types/table-api.html"
 )
 
 // The fields an explanation names, by where the administrator finds them.
@@ -75,6 +76,64 @@ var catalogue = map[string]entry{
 		steps:   []string{"Edit the profile and correct[[ {field}||the setting named in the message]].", "The instance URL is the instance root (https://<instance>.my.erp.net); client_id is the Trusted App's ApplicationUri."},
 		confirm: "Run the check again; the first step should now run.",
 		doc:     docStepByStep,
+	},
+
+	// ------------------------------------------------------- the credential gate
+	"gate.secret_foreign_host": {
+		title: "The client secret was not sent to a host you did not name",
+		what:  "The client secret was not sent to[[ {refused_host}||a host]]: the profile names[[ {named_hosts}||other hosts]] for it (its authority, and its own token endpoint when it sets one), and a secret goes nowhere else. Nothing was sent there.",
+		causes: []string{"The OpenID configuration names a token endpoint on another host, port or scheme (a reverse proxy that advertises another address, or a server that was tampered with).",
+			"A redirect pointed the token request elsewhere."},
+		fields: []Field{profileField("authority", "the instance's own identity server (the instance URL followed by /id)"), profileField("token_endpoint", "empty, or an address you set yourself on purpose")},
+		steps: []string{"Open the authority's /.well-known/openid-configuration and compare token_endpoint with the authority.",
+			"If the instance really issues tokens at[[ {refused_host}||that host]], ask its administrator why, then set that exact address as the profile's token endpoint yourself: every report then says so.",
+			"If nobody can explain the host, treat it as an attack: do not set it; rotate the secret if an older version of this tool may have sent it there."},
+		confirm: "Run the check again: the Token step requests a token from a host the profile names.",
+		doc:     docSecurity,
+	},
+	"gate.token_foreign_host": {
+		title: "The access token was not sent to a host you did not name",
+		what:  "The[[ {credential}||access token]] was not sent to[[ {refused_host}||a host]]: the profile names[[ {named_hosts}||other hosts]] for it (the instance, its own OData root, the hosts you confirmed), and a token goes nowhere else. Nothing was sent there.",
+		causes: []string{"The instance's auto-discovery names an API site on another host (ERP.net may run the Domain or Table API as a site of its own; a reverse proxy may advertise another address; or the server was tampered with).",
+			"An API call of the profile is a full URL to another host.",
+			"A redirect pointed a request elsewhere."},
+		fields: []Field{profileField("confirmed_hosts", "the hosts, besides the instance, where this profile's access token may go (only those you know serve this instance's API)")},
+		steps: []string{"Check with the instance's administrator whether[[ {refused_host}||that host]] really serves this instance.",
+			"If it does, confirm it for this profile: Guidance's \"Trust this host for this profile…\", the editor's Confirmed hosts, or trustedapp-check profiles edit NAME --confirm-host[[ {refused_host}||HOST]]. Every report then lists it as your setting.",
+			"If nobody can explain the host, treat it as an attack: do not confirm it."},
+		confirm: "Run the check again: the request goes to a host the profile names, or stays refused until you confirm it.",
+		doc:     docSecurity,
+	},
+	"gate.secret_moved": {
+		title: "The client secret belongs to another host",
+		what:  "The client secret was stored for[[ {named_hosts}||other hosts]], and the profile now sends it to[[ {refused_host}||another host]]. A secret stays with the host it was stored for, so it was not sent.",
+		causes: []string{"An import replaced the profile with one naming another instance, authority or token endpoint.",
+			"The profile was edited (in the app, with profiles edit, or in the file) to point elsewhere without moving the secret."},
+		fields: []Field{profileField("instance_url / authority / token_endpoint", "the host the secret was stored for, unless you mean to move it")},
+		steps: []string{"If the new address is a mistake or came from a file you do not trust, put the old one back (or import the original again).",
+			"If you moved the instance, let the secret follow: trustedapp-check profiles edit NAME --move-secrets, or edit the profile in the app and answer its question; or set the secret again (set-secret, or paste it in the editor)."},
+		confirm: "Run the check again: the Token step sends the secret and gets a token.",
+		doc:     docSecurity,
+	},
+	"gate.other_settings": {
+		title: "A token was not used with another profile's settings",
+		what:  "The access token of[[ {token_profile}||another profile]] was not sent to[[ {refused_host}||this host]]: a token is used only with the addresses, proxy and TLS settings of the profile it was issued for, never with another profile's.",
+		causes: []string{"Reading a Trusted App record with another profile's token (record --with, the Record tab's reader) while the record's profile has its own OData root, proxy or TLS settings.",
+			"The profile was edited after its token was issued."},
+		fields: []Field{profileField("odata_root, proxy, tls", "the reader's own; the reader's token reads with them")},
+		steps: []string{"Read the record with the reader's own settings (this tool does so by itself; an older script may not).",
+			"After editing a profile, test it again for a token issued under its new settings."},
+		confirm: "Read the record again, or run the check again.",
+		doc:     docSecurity,
+	},
+	"gate.undeclared": {
+		title:   "A request carried a credential it did not declare",
+		what:    "A request to[[ {refused_host}||a host]] carried a credential its part of this tool did not declare, so the credential gate refused it. Nothing was sent. This is a defect of Trusted App Tester.",
+		causes:  []string{"A defect in this version of the tool.", "A URL with a user name and password in it (they become a Basic Authorization header)."},
+		fields:  []Field{profileField("instance_url / odata_root / calls", "addresses without user names, passwords or secrets in them")},
+		steps:   []string{"Check the profile's addresses and API calls for user names, passwords or tokens, and remove them.", "Report the run (without the secret: the report never holds it) to the tool's maintainers."},
+		confirm: rerunCheck,
+		doc:     docSecurity,
 	},
 
 	// ---------------------------------------------------------------- network
@@ -262,6 +321,28 @@ var catalogue = map[string]entry{
 		steps:   []string{"Clear the profile's OData root override, or set it to the value auto-discovery reports."},
 		confirm: rerunCheck,
 		doc:     docIDServer,
+	},
+	"reach.api_host_foreign": {
+		title: "Auto-discovery names an API on another host",
+		what:  "The instance's auto-discovery lists[[ the {site} site at {actual}||an API site]][[ on {host}]], not on the instance's own host[[ ({expected})]]. The access token goes there only if you confirm that host for this profile; until then its calls are refused before anything is sent.",
+		causes: []string{"ERP.net runs the Domain or Table API as a site of its own, on another host (the Table API docs show one at its own address).",
+			"A reverse proxy or a changed site definition that advertises an internal address, or plain http://.",
+			"A server that was tampered with, sending clients' tokens elsewhere."},
+		fields: []Field{profileField("confirmed_hosts", "[[{host}||the API's host]], once you know it serves this instance"), instanceField("auto-discovery (/tools/auto-discovery)", "the sites' real public addresses, over https")},
+		steps: []string{"Ask the instance's administrator (or Instance Manager -> Web Sites) whether[[ {host}||that host]] is this instance's site.",
+			"If it is, confirm it once for this profile: Guidance's \"Trust this host for this profile…\", the editor's Confirmed hosts, or trustedapp-check profiles edit NAME --confirm-host[[ {host}||HOST]].",
+			"If it is not, do not confirm it: report the instance's auto-discovery to its administrator."},
+		confirm: "Run the check again: this becomes a note that the host is yours, and the API calls go there.",
+		doc:     docEndpoints,
+	},
+	"reach.api_host_confirmed": {
+		title:   "An API site runs on a host you confirmed",
+		what:    "Auto-discovery lists[[ the {site} site at {actual}||an API site]][[ on {host}]], a host you confirmed for this profile, so the access token is sent there. Every report lists it as your setting.",
+		causes:  []string{"The instance runs this API as a site on another host, and you confirmed it."},
+		fields:  []Field{profileField("confirmed_hosts", "only hosts that serve this instance")},
+		steps:   []string{"Nothing to do. To stop sending the token there, remove the host from the profile's Confirmed hosts (profiles edit NAME --unconfirm-host HOST)."},
+		confirm: rerunCheck,
+		doc:     docEndpoints,
 	},
 	"reach.site_not_working": {
 		title:   "A site of the instance reports NotWorking",
@@ -841,8 +922,8 @@ var catalogue = map[string]entry{
 	},
 	"api.rate_limited": {
 		title:   "Too many requests (429)",
-		what:    "[[{method} {path}||The call]] answered 429 Too Many Requests.[[ The server asks to wait {retry_after} seconds (Retry-After).]] The Domain API allows 600 requests a minute and one concurrent request per session (a queue of 5).",
-		causes:  []string{"Parallel requests with one token/session.", "A loop without backoff.", "Several processes sharing one token."},
+		what:    "[[{method} {path}||The call]] answered 429 Too Many Requests.[[ The server asks to wait {retry_after} seconds (Retry-After).]][[ This is the Table API, whose one limit is {limit}: {limit_default} requests at once across all sessions of the instance by default (an administrator may set it up to 4, or the number of processor cores if that is lower).||]] By default the Domain API allows 600 requests a minute and one concurrent request per session (a queue of 5), and the Table API 2 concurrent requests in all.",
+		causes:  []string{"Parallel requests with one token/session.", "A loop without backoff.", "Several processes sharing one token.", "On the Table API: other clients (BI refreshes) using its concurrent requests at the same time."},
 		fields:  []Field{profileField("--parallel", "1 per host")},
 		steps:   []string{"Wait[[ {retry_after} seconds||]] and retry.", "Send requests one at a time per session and back off exponentially on 429."},
 		confirm: "Run the check again after the wait; the API steps should pass.",

@@ -17,6 +17,7 @@ var knownKeys = map[string]bool{
 	"calls": true, "system_user": true, "user_type": true, "age_days": true, "since": true, "rotation_days": true, "source": true,
 	"elapsed": true, "threshold": true, "share": true, "clients": true,
 	"at_risk": true, "differs": true, "adjusted": true,
+	"credential": true, "refused_host": true, "named_hosts": true, "token_profile": true, "site": true, "limit": true, "limit_default": true,
 }
 
 var placeholder = regexp.MustCompile(`\{([^{}]*)\}`)

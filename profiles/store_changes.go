@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"slices"
 	"time"
 )
 
@@ -79,6 +80,8 @@ func cloneProfile(p Profile) Profile {
 	if p.Calls != nil {
 		p.Calls = append([]APICall{}, p.Calls...)
 	}
+	p.ConfirmedHosts = slices.Clone(p.ConfirmedHosts)
+	p.SecretFor = slices.Clone(p.SecretFor)
 	return p
 }
 
@@ -142,7 +145,7 @@ func (s *Store) Add(p Profile) error {
 		if err := checkValid(p, c.ps, indexNames(c.ps), -1, true); err != nil {
 			return err
 		}
-		p.Created, p.Updated, p.SecretSetAt = c.now, c.now, time.Time{}
+		p.Created, p.Updated, p.SecretSetAt, p.SecretFor = c.now, c.now, time.Time{}, nil
 		c.ps = append(c.ps, p)
 		return nil
 	})
@@ -170,6 +173,7 @@ func (s *Store) Update(oldName string, p Profile) error {
 			return err
 		}
 		keepUnknown(c.ps[i], &p)
+		p.SecretFor = SecretBinding(c.ps[i], p)
 		p.Created, p.SecretSetAt, p.Updated = c.ps[i].Created, c.ps[i].SecretSetAt, c.now
 		c.ps[i] = p
 		return nil
@@ -211,7 +215,7 @@ func (s *Store) Duplicate(name, newName string) (Profile, error) {
 		if err := checkValid(p, c.ps, idx, -1, false); err != nil {
 			return err
 		}
-		p.Created, p.Updated, p.SecretSetAt = c.now, c.now, time.Time{}
+		p.Created, p.Updated, p.SecretSetAt, p.SecretFor = c.now, c.now, time.Time{}, nil
 		out = p
 		c.ps = append(c.ps, p)
 		return nil
@@ -219,9 +223,35 @@ func (s *Store) Duplicate(name, newName string) (Profile, error) {
 	return out, err
 }
 
-// MarkSecretSet records when the profile's secret was last set (zero: not set).
-// Call it after Secrets.Set succeeded; the store never sees the secret itself.
+// MarkSecretSet records when the profile's secret was last set (zero: not set) and
+// the origins it was set for (SecretOrigins of the profile as it is now; none when
+// not set). Call it after Secrets.Set succeeded; the store never sees the secret itself.
 func (s *Store) MarkSecretSet(name string, at time.Time) error {
+	return s.markSecret(name, at, nil)
+}
+
+// MoveSecret lets the profile's stored secret go to the origins the profile names now
+// (after its instance, authority or token endpoint changed): the user's explicit
+// choice (--move-secrets, the editor's question). Its date is kept. It reports the
+// origins the secret belonged to before.
+func (s *Store) MoveSecret(name string) (from []string, err error) {
+	err = s.mutate(func(c *change) error {
+		i := indexNames(c.ps).find(name)
+		if i < 0 {
+			return &NotFoundError{Name: name}
+		}
+		from = c.ps[i].SecretFor
+		if !c.ps[i].SecretSetAt.IsZero() {
+			c.ps[i].SecretFor = SecretOrigins(c.ps[i])
+		}
+		return nil
+	})
+	return from, err
+}
+
+// markSecret records the date the secret was set and the origins it belongs to:
+// bound, or when nil the profile's own (SecretOrigins).
+func (s *Store) markSecret(name string, at time.Time, bound []string) error {
 	return s.mutate(func(c *change) error {
 		i := indexNames(c.ps).find(name)
 		if i < 0 {
@@ -231,6 +261,14 @@ func (s *Store) MarkSecretSet(name string, at time.Time) error {
 			at = at.UTC().Truncate(time.Second)
 		}
 		c.ps[i].SecretSetAt = at
+		switch {
+		case at.IsZero():
+			c.ps[i].SecretFor = nil
+		case bound != nil:
+			c.ps[i].SecretFor = slices.Clone(bound)
+		default:
+			c.ps[i].SecretFor = SecretOrigins(c.ps[i])
+		}
 		return nil
 	})
 }

@@ -11,7 +11,7 @@
 //	tool{name,version,os,arch}      the program that wrote the document
 //	generated_at                    RFC 3339 time the document was written
 //	profile{name,environment,instance,authority,client_id,auth_method,scopes_requested,
-//	        token_endpoint,proxy,insecure_skip_verify}
+//	        token_endpoint,odata_root,confirmed_hosts[],proxy,insecure_skip_verify}
 //	                                the profile as run; never its secret
 //	verdict                         "pass" | "warn" | "fail" | "skipped"
 //	cancelled                       true when the run was interrupted
@@ -107,6 +107,11 @@ type Profile struct {
 	ScopesRequested []string `json:"scopes_requested,omitempty"`
 	// TokenEndpoint is the profile's own token endpoint ("" when discovery decides).
 	TokenEndpoint string `json:"token_endpoint,omitempty"`
+	// ODataRoot is the profile's own OData root ("" when derived or discovered).
+	ODataRoot string `json:"odata_root,omitempty"`
+	// ConfirmedHosts are the hosts besides the instance the user confirmed for the
+	// access token: the user's own setting, listed so every report shows it.
+	ConfirmedHosts []string `json:"confirmed_hosts,omitempty"`
 	// Proxy is the profile's explicit proxy ("" for the environment's).
 	Proxy string `json:"proxy,omitempty"`
 	// InsecureSkipVerify is true when certificate checks were turned off for the run.
@@ -191,6 +196,8 @@ func Build(r check.Report, p profiles.Profile) Document {
 			AuthMethod:      string(p.Method()),
 			ScopesRequested: append([]string(nil), p.Scopes...),
 			TokenEndpoint:   ScrubURL(p.TokenURL()),
+			ODataRoot:       ScrubURL(strings.TrimSpace(p.ODataRoot)),
+			ConfirmedHosts:  scrubAll(p.ConfirmedHosts),
 			Proxy:           ScrubURL(strings.TrimSpace(p.Proxy)),
 			// A run that reported certificate checks off counts too (a profile built
 			// from the report alone).
@@ -356,5 +363,14 @@ func sortedKeys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// scrubAll is ScrubURL of each URL, nil for none.
+func scrubAll(urls []string) []string {
+	var out []string
+	for _, u := range urls {
+		out = append(out, ScrubURL(u))
+	}
 	return out
 }

@@ -56,6 +56,12 @@ func WriteText(w io.Writer, d Document) error {
 		if p.TokenEndpoint != "" {
 			fmt.Fprintf(&b, "Token endpoint (set in the profile): %s\n", line(p.TokenEndpoint))
 		}
+		if p.ODataRoot != "" {
+			fmt.Fprintf(&b, "OData root (set in the profile): %s\n", line(p.ODataRoot))
+		}
+		if len(p.ConfirmedHosts) > 0 {
+			fmt.Fprintf(&b, "Hosts you confirmed for the access token: %s\n", line(strings.Join(p.ConfirmedHosts, ", ")))
+		}
 	}
 	width := 0
 	for _, s := range d.Steps {
@@ -219,6 +225,8 @@ func WriteMarkdown(w io.Writer, d Document) error {
 		row("Auth method", p.AuthMethod)
 		row("Scopes requested", scopeList(p.ScopesRequested, "(none: the app's whole Scope field)"))
 		row("Token endpoint", p.TokenEndpoint)
+		row("OData root (set in the profile)", p.ODataRoot)
+		row("Hosts you confirmed for the access token", strings.Join(p.ConfirmedHosts, ", "))
 		row("Proxy", p.Proxy)
 		if p.InsecureSkipVerify {
 			row("TLS verification", tlsOff)
@@ -504,6 +512,9 @@ func WriteJUnit(w io.Writer, docs []Document) error {
 		s.Props = &junitProps{Props: []junitProp{{"tool", d.Tool.Name + " " + d.Tool.Version}, {"verdict", string(d.Verdict)}}}
 		if d.Profile != nil {
 			s.Props.Props = append(s.Props.Props, junitProp{"instance", d.Profile.Instance}, junitProp{"client_id", d.Profile.ClientID})
+			if len(d.Profile.ConfirmedHosts) > 0 {
+				s.Props.Props = append(s.Props.Props, junitProp{"confirmed_hosts", strings.Join(d.Profile.ConfirmedHosts, " ")})
+			}
 		}
 		if d.Session != nil {
 			s.Props.Props = append(s.Props.Props, junitProp{"session", d.Session.State}, junitProp{"session_summary", d.Session.Summary})

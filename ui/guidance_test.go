@@ -23,6 +23,11 @@ type fakeGuidanceShell struct {
 	tabs    []string
 	readers []string
 	urls    []string
+	trusted []string
+}
+
+func (f *fakeGuidanceShell) trustHost(profile, host string) {
+	f.trusted = append(f.trusted, profile+" "+host)
 }
 
 func (f *fakeGuidanceShell) openURL(s string) { f.urls = append(f.urls, s) }

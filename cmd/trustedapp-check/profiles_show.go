@@ -210,6 +210,9 @@ func writeShowText(stdout io.Writer, out showJSON) {
 		row("TLS", "system roots")
 	}
 	row("Proxy", map[bool]string{true: "from the environment", false: p.Proxy}[p.Proxy == ""])
+	if len(p.ConfirmedHosts) > 0 {
+		row("Confirmed hosts", strings.Join(p.ConfirmedHosts, ", ")+" (the access token may go there too)")
+	}
 	row("Timeout", out.Timeout)
 	if p.Notes != "" {
 		row("Notes", p.Notes)
@@ -225,6 +228,9 @@ func writeShowText(stdout io.Writer, out showJSON) {
 		secretLine += " (set it: trustedapp-check profiles set-secret " + shellquote.Quote(p.Name) + ")"
 	}
 	row("Secret", secretLine)
+	if from, to, moved := profiles.SecretMoved(p); moved {
+		row("Secret host", "stored for "+strings.Join(from, ", ")+"; not sent to "+strings.Join(to, ", ")+" (profiles edit "+shellquote.Quote(p.Name)+" --move-secrets to let it follow)")
+	}
 	w.Flush()
 	if sj.Detail != "" {
 		fmt.Fprintln(stdout, sj.Detail)
