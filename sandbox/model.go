@@ -17,7 +17,7 @@ import (
 // required on create (a guess that keeps the sandbox small).
 
 // setNames is the stable order of the served entity sets.
-var setNames = []string{"Crm_Sales_Customers", "General_Products_Products", "Systems_Security_TrustedApplications"}
+var setNames = []string{"Crm_Sales_Customers", "General_Products_Products", "Systems_Security_TrustedApplications", accessTokensSet}
 
 // CustomerID returns the Id of the i-th seeded customer (0-based; 12 exist), for
 // scenario calls and tests such as PATCH Crm_Sales_Customers(<id>).
@@ -169,7 +169,8 @@ func seedData() map[string]*entitySet {
 			props: []prop{{name: "Id", kind: kGUID}, {name: "Login", kind: kString}, {name: "UserType", kind: kString}, {name: "Active", kind: kBool},
 				{name: "IsAdmin", kind: kBool}}}},
 	}
-	return map[string]*entitySet{customers.name: customers, products.name: products, apps.name: apps}
+	tokens := accessTokensModel()
+	return map[string]*entitySet{customers.name: customers, products.name: products, apps.name: apps, tokens.name: tokens}
 }
 
 // ---- /api/domain/standardmodel and /currentmodel ---------------------------------
@@ -181,7 +182,7 @@ func (s *entitySet) modelRepository(detailed bool) map[string]any {
 	m := map[string]any{
 		"Name": s.name, "TableName": s.table, "RepositoryName": s.entity, "LocalizedName": s.title,
 		"LocalizedDescription": s.desc, "IsAggregateRoot": true, "AggregateParent": nil, "AggregateRoot": s.name,
-		"ObjectType": "Erp." + s.typeName, "Category": "Definitions", "UIVisibility": "ShownByDefault",
+		"ObjectType": "Erp." + s.typeName, "Category": cmpOr(s.category, "Definitions"), "UIVisibility": "ShownByDefault",
 	}
 	if !detailed {
 		for k, v := range m {

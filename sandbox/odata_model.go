@@ -88,6 +88,8 @@ type entitySet struct {
 	// only what each attribute's Supported Filters allow. The Table API's raw tables
 	// are not described that way and allow every operator.
 	model bool
+	// category is the model's Category ("" is Definitions; AccessTokens is SystemData).
+	category string
 	// navs are single-valued navigation properties: a row holds the target as a
 	// row (or nil) under the nav's name, sent only when $expand asks for it.
 	navs []nav
@@ -141,6 +143,10 @@ func (in *instance) setSnapshot(name string) (*entitySet, bool) {
 	}
 	cp := *s
 	cp.rows = nil
+	if name == accessTokensSet {
+		cp.rows = in.accessTokenRowsLocked()
+		return &cp, true
+	}
 	if name == "Systems_Security_TrustedApplications" {
 		for _, id := range in.appOrder {
 			a := in.apps[id]

@@ -176,7 +176,8 @@ func (s *Server) addScenarios() error {
 		if a.SystemUser != nil {
 			sc.SystemUser = a.SystemUser.Login
 		}
+		sc.Kind = KindClientCredentials
 		s.scenarios = append(s.scenarios, sc)
 	}
-	return nil
+	return s.addKindScenarios()
 }
