@@ -392,7 +392,9 @@ func TestReferenceTokenModes(t *testing.T) {
 // reference tokens on purpose, and then checks it for that use; so does the least
 // privilege advice.
 func TestReferenceTokensRowWhenIntended(t *testing.T) {
-	rec := func(v string) *TrustedAppRecord { return &TrustedAppRecord{ApplicationURI: "com.acme/x", ReferenceTokens: v} }
+	rec := func(v string) *TrustedAppRecord {
+		return &TrustedAppRecord{ApplicationURI: "com.acme/x", ReferenceTokens: v}
+	}
 	row := func(p profiles.Profile, r *TrustedAppRecord) *RecordCheck {
 		for _, c := range RecordChecklist(p, r, "") {
 			if c.Field == "ReferenceTokens" {
