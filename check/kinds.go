@@ -221,3 +221,23 @@ func referenceTokensRow(p profiles.Profile, rec *TrustedAppRecord) (RecordCheck,
 	}
 	return RecordCheck{Field: field, Actual: rec.ReferenceTokens, Want: want, State: RecordOK, Note: "Only administrators make PATs or SATs for this app."}, true
 }
+
+// summarizeKind fills a run summary's kind and whom a reference token or Basic sign-in
+// acted as, which no claim says.
+func summarizeKind(s *RunSummary, r Report) {
+	s.Kind = r.Kind
+	if ref := r.Reference; ref != nil {
+		switch {
+		case ref.User != "":
+			s.SystemUser, s.SystemUserType = ref.User, ref.UserType
+		case ref.Record != nil && ref.Record.Actor != "":
+			s.SystemUser = ref.Record.Actor
+		}
+		if ref.Record != nil && ref.Record.Client != "" {
+			s.ClientID = ref.Record.Client
+		}
+	}
+	if b := r.Basic; b != nil {
+		s.SystemUser, s.ClientID = b.User, b.App
+	}
+}

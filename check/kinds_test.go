@@ -433,3 +433,19 @@ func TestReferenceTokensRowWhenIntended(t *testing.T) {
 		}
 	}
 }
+
+// History's summary of a reference-token or basic run names its kind and whom it acted
+// as.
+func TestSummaryOfKinds(t *testing.T) {
+	s := startSandbox(t, sandbox.Config{})
+	for name, want := range map[string][3]string{
+		"reference-token-pat": {"reference-token", "maria.ivanova", "com.sandbox/personal-tokens"},
+		"basic":               {"basic", "bi-reader", profiles.BasicAuthApp},
+	} {
+		sc, _ := s.Scenario(name)
+		sum := Summarize(Run(context.Background(), profileFor(s, sc), sc.ClientSecret, fresh(), nil))
+		if sum.Kind != want[0] || sum.SystemUser != want[1] || sum.ClientID != want[2] {
+			t.Errorf("%s: %+v", name, sum)
+		}
+	}
+}

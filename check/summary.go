@@ -30,6 +30,9 @@ type RunSummary struct {
 	Database        string   `json:"database,omitempty"`
 	Issuer          string   `json:"issuer,omitempty"`
 	TokenKind       string   `json:"token_kind,omitempty"` // jwt | reference | opaque
+	// Kind is how the profile signed in when not with client credentials
+	// ("reference-token", "basic"); SystemUser is then whom it acted as.
+	Kind string `json:"kind,omitempty"`
 	ScopesRequested []string `json:"scopes_requested"`
 	ScopesGranted   []string `json:"scopes_granted"`
 
@@ -95,6 +98,7 @@ func Summarize(r Report) RunSummary {
 			s.ScopesGranted = sorted(sd.Granted)
 		}
 	}
+	summarizeKind(&s, r)
 	for _, st := range r.Steps {
 		ss := StepSummary{Kind: st.Kind, Name: st.Name, Verdict: st.Verdict, DurationMS: st.Duration.Milliseconds()}
 		if n := len(st.Exchanges); n > 0 {

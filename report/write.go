@@ -62,6 +62,7 @@ func WriteText(w io.Writer, d Document) error {
 		if len(p.ConfirmedHosts) > 0 {
 			fmt.Fprintf(&b, "Hosts you confirmed for the access token: %s\n", line(strings.Join(p.ConfirmedHosts, ", ")))
 		}
+		writeKindHeaderText(&b, d)
 	}
 	width := 0
 	for _, s := range d.Steps {
@@ -94,7 +95,10 @@ func WriteText(w io.Writer, d Document) error {
 			}
 		}
 	}
-	writeIdentityText(&b, d)
+	if !writeKindIdentityText(&b, d) {
+		writeIdentityText(&b, d)
+	}
+	writeMigrationText(&b, d)
 	writeAdviceText(&b, d.LeastPrivilege)
 	if d.Session != nil && d.Session.Summary != "" {
 		fmt.Fprintf(&b, "\nSession:   %s\n", d.Session.Summary)
@@ -235,6 +239,7 @@ func WriteMarkdown(w io.Writer, d Document) error {
 		}
 	}
 
+	writeKindMarkdown(&b, d, row)
 	if s := d.Session; s != nil && s.Summary != "" {
 		b.WriteString("\n## ERP.net session and licence\n\n" + mdText(s.Summary) + "\n")
 	}
@@ -519,6 +524,7 @@ func WriteJUnit(w io.Writer, docs []Document) error {
 		if d.Session != nil {
 			s.Props.Props = append(s.Props.Props, junitProp{"session", d.Session.State}, junitProp{"session_summary", d.Session.Summary})
 		}
+		s.Props.Props = append(s.Props.Props, kindProps(d)...)
 		if d.Profile != nil && d.Profile.InsecureSkipVerify {
 			// Certificate checks off is a failure for CI, whatever the steps say.
 			s.Tests++
