@@ -25,14 +25,14 @@ type RunSummary struct {
 	Verdict    Verdict   `json:"verdict"`
 	Cancelled  bool      `json:"cancelled,omitempty"`
 
-	SystemUser      string   `json:"system_user,omitempty"`
-	SystemUserType  string   `json:"system_user_type,omitempty"`
-	Database        string   `json:"database,omitempty"`
-	Issuer          string   `json:"issuer,omitempty"`
-	TokenKind       string   `json:"token_kind,omitempty"` // jwt | reference | opaque
+	SystemUser     string `json:"system_user,omitempty"`
+	SystemUserType string `json:"system_user_type,omitempty"`
+	Database       string `json:"database,omitempty"`
+	Issuer         string `json:"issuer,omitempty"`
+	TokenKind      string `json:"token_kind,omitempty"` // jwt | reference | opaque
 	// Kind is how the profile signed in when not with client credentials
 	// ("reference-token", "basic"); SystemUser is then whom it acted as.
-	Kind string `json:"kind,omitempty"`
+	Kind            string   `json:"kind,omitempty"`
 	ScopesRequested []string `json:"scopes_requested"`
 	ScopesGranted   []string `json:"scopes_granted"`
 
