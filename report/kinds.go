@@ -27,9 +27,9 @@ func buildKind(d *Document, r check.Report, p profiles.Profile) {
 	}
 	if d.Profile != nil {
 		d.Profile.Kind = kind
+		d.Profile.AuthMethod = "" // no token request
 		if kind == string(profiles.KindBasic) {
 			d.Profile.User = Scrub(p.User)
-			d.Profile.AuthMethod = "" // no token request
 		}
 	}
 	if kind == string(profiles.KindReferenceToken) {
@@ -192,4 +192,19 @@ func timeText(t time.Time, zero string) string {
 		return zero
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// profileIDText is what the text report's header says of the profile's Trusted App:
+// its client_id and auth method, or for the other kinds what they use of it.
+func profileIDText(p Profile) string {
+	switch p.Kind {
+	case string(profiles.KindReferenceToken):
+		if p.ClientID == "" {
+			return "reference token"
+		}
+		return "reference token for " + line(p.ClientID)
+	case string(profiles.KindBasic):
+		return "Basic as " + line(p.User)
+	}
+	return fmt.Sprintf("client_id %s, auth %s", line(p.ClientID), line(p.AuthMethod))
 }

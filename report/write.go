@@ -49,7 +49,7 @@ func ms(d int64) string {
 func WriteText(w io.Writer, d Document) error {
 	var b bytes.Buffer
 	if p := d.Profile; p != nil {
-		fmt.Fprintf(&b, "Profile %s: %s (client_id %s, auth %s)\n", line(p.Name), line(p.Instance), line(p.ClientID), line(p.AuthMethod))
+		fmt.Fprintf(&b, "Profile %s: %s (%s)\n", line(p.Name), line(p.Instance), profileIDText(*p))
 		if p.InsecureSkipVerify {
 			fmt.Fprintf(&b, "%s\n", tlsOffText)
 		}
