@@ -86,8 +86,8 @@ func (d *Desk) RecordReaders(name string) []RecordReader {
 func (d *Desk) recordReader(name, reader string) (RecordReader, bool) {
 	p, ok := d.Find(name)
 	q, qok := d.Find(reader)
-	if !ok || !qok || !strings.EqualFold(q.Root(), p.Root()) {
-		return RecordReader{}, false
+	if !ok || !qok || !strings.EqualFold(q.Root(), p.Root()) || q.KindOf() == profiles.KindBasic {
+		return RecordReader{}, false // a basic profile has no token to read with
 	}
 	r := d.runs[reader]
 	if r.Access() == nil {
@@ -157,7 +157,7 @@ func (d *Desk) ReadRecord(name, reader string, run *Run, began func(*Op), done f
 			res = d.readRecordWith(op.ctx, p, rd, opts)
 		}
 		finish(op, done, RecordRead{Op: op.ID, Run: shown, Reader: rd, Result: res,
-			SecretHash: d.secretHashOf(name, res.Record), Cancelled: op.ctx.Err() != nil})
+			SecretHash: d.secretHashOf(name, p.KindOf(), res.Record), Cancelled: op.ctx.Err() != nil})
 	})
 	return op
 }
