@@ -94,7 +94,7 @@ func (r *run) apiCallWith(c profiles.APICall, cred credential, granted []string)
 	if last != nil && last.Truncated {
 		cap := r.bodyCap()
 		st.Findings = append(st.Findings, newFinding(NetBodyTruncated,
-			fmt.Sprintf("The response was larger than the %s, so only the first %d bytes were kept.", capText(cap), cap),
+			fmt.Sprintf("The response's headers and body together were larger than the %s, so only the first %d bytes of its body were kept.", capText(cap), len(b)),
 			map[string]string{EvURL: target, EvCap: fmt.Sprint(cap), EvSize: resp.Header.Get("Content-Length")}))
 	}
 	st.Findings = append(st.Findings, r.classifyAPI(method, resp, b, ev, granted, last != nil && last.Truncated)...)

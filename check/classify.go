@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"runtime"
 	"strings"
@@ -35,21 +34,7 @@ func classifyNetErr(parent context.Context, err error, target string, timeout ti
 	}
 	var pe *ProxyError
 	if errors.As(err, &pe) {
-		ev[EvProxy] = pe.Proxy
-		ev[EvError] = pe.Err.Error()
-		if pe.Unreachable {
-			why := "it refused the connection or did not answer"
-			var dnsErr *net.DNSError
-			if errors.As(pe.Err, &dnsErr) {
-				why = fmt.Sprintf("its host name %q does not resolve", dnsErr.Name)
-			}
-			return f(NetProxy, fmt.Sprintf("The proxy %s could not be reached (%s), so nothing was sent to %s.", pe.Proxy, why, host))
-		}
-		msg := fmt.Sprintf("The proxy %s did not pass the request on to %s; it answered %q.", pe.Proxy, host, pe.Err.Error())
-		if strings.EqualFold(pe.Err.Error(), http.StatusText(http.StatusProxyAuthRequired)) {
-			msg += " It wants credentials (HTTP 407) that this tool does not send."
-		}
-		return f(NetProxy, msg)
+		return pe.finding(ev, host)
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "proxyconnect" {

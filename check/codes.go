@@ -97,6 +97,12 @@ const (
 	TokUnknownKid       = "token.unknown_kid"
 	TokAlgNotAllowed    = "token.alg_not_allowed"
 	TokNotVerified      = "token.not_verified" // fail: no usable JWKS, signature not checked
+	// fail: the header's crit names extensions the verifier does not understand, or is
+	// malformed (RFC 7515 section 4.1.11): the token is refused, signed or not.
+	TokCritUnsupported = "token.crit_unsupported"
+	// fail: the key that would check the signature is published for another use (use
+	// "enc", or key_ops without "verify").
+	TokKeyNotForSigning = "token.key_not_for_signing"
 	TokIssuerMismatch   = "token.issuer_mismatch"
 	TokAudienceMismatch = "token.audience_mismatch" // warn: no ERP.net API audience
 	TokNoSystemUser     = "token.no_system_user"    // fail: no client_system_user claim
@@ -189,6 +195,8 @@ const (
 	EvCap             = "cap"
 	EvTimeout         = "timeout"
 	EvProxy           = "proxy"
+	EvProxyRoute      = "proxy_route" // where the proxy was chosen: "environment HTTPS_PROXY → proxy:3128"
+	EvProxyAuth       = "proxy_auth"  // what became of the sign-in the proxy asked for
 	EvCertSubject     = "cert_subject"
 	EvCertExpiry      = "cert_expiry"
 	EvLifetime        = "lifetime"
@@ -250,6 +258,7 @@ var Codes = map[string]Severity{
 
 	TokExpired: SevFail, TokNotYetValid: SevFail, TokClockSkew: SevWarn, TokSignatureInvalid: SevFail,
 	TokUnknownKid: SevFail, TokAlgNotAllowed: SevFail, TokNotVerified: SevFail, TokIssuerMismatch: SevFail,
+	TokCritUnsupported: SevFail, TokKeyNotForSigning: SevFail,
 	TokAudienceMismatch: SevWarn, TokNoSystemUser: SevFail, TokUserToken: SevWarn, TokReference: SevInfo,
 	TokOpaque: SevWarn, TokMalformed: SevFail, TokLifetimeUnusual: SevInfo, TokIssuerInexact: SevWarn,
 

@@ -96,8 +96,8 @@ type Passage struct {
 	URL      string // redacted
 	Origin   string // scheme://host[:port], the host in DNS form
 	Declared Carries
-	// Found says what credential the request carries by its shape ("a Bearer header",
-	// "client_secret in the form"), "" when none.
+	// Found says what credentials the request carries by its shape ("a Bearer
+	// Authorization header", "a credential field in the form"), "" when none.
 	Found   string
 	Refused *RefusedError
 }
@@ -105,7 +105,6 @@ type Passage struct {
 // boundary is where one profile's credentials may go.
 type boundary struct {
 	profile   string
-	instance  string
 	secretTo  []string // profiles.SecretOrigins
 	secretFor []string // Profile.SecretFor, nil when not recorded
 	tokenTo   []string // profiles.TokenOrigins
@@ -118,11 +117,8 @@ type boundary struct {
 func boundaryOf(p profiles.Profile) *boundary {
 	b := &boundary{profile: p.Name, secretTo: profiles.SecretOrigins(p), tokenTo: profiles.TokenOrigins(p), conn: connKey(p),
 		storedToAPI: p.KindOf() != profiles.KindClientCredentials}
-	if o, err := origin.Parse(p.Root()); err == nil {
-		b.instance = o.String()
-	}
 	if !p.SecretSetAt.IsZero() && len(p.SecretFor) > 0 {
-		b.secretFor, _, _ = profiles.SecretMoved(p)
+		b.secretFor = profiles.SecretBinding(p, profiles.Profile{}) // the origins it was stored for
 	}
 	return b
 }

@@ -229,3 +229,35 @@ func TestRedirectHopsGoThroughTheGate(t *testing.T) {
 		}
 	}
 }
+
+// The older auto-discovery path, asked when the newer one is missing, passes the gate
+// too (anonymous).
+func TestOlderAutoDiscoveryGoesThroughTheGate(t *testing.T) {
+	f := newERP(t)
+	f.AutoDiscovery = http.NotFound
+	f.Other = func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/sys/auto-discovery" {
+			hostile.WriteJSON(w, 200, hostile.AutoDiscoveryDoc(f.URL, "Working", ""))
+			return
+		}
+		http.NotFound(w, r)
+	}
+	w, ps := &wire{next: http.DefaultTransport}, &passages{}
+	o := fresh()
+	o.Transport, o.Watch = w, ps.watch
+	Run(context.Background(), f.profile(), f.Secret, o, nil)
+	found := false
+	for _, p := range ps.all() {
+		if strings.HasSuffix(p.URL, "/sys/auto-discovery") && p.Declared == CarriesNothing && p.Refused == nil {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the older auto-discovery path did not pass the gate")
+	}
+	for _, r := range w.requests() {
+		if r.seq == 0 {
+			t.Errorf("%s %s reached the wire without passing the gate", r.method, r.url)
+		}
+	}
+}

@@ -45,6 +45,8 @@ var knownRequestSites = []string{
 	"check/transport.go:RoundTrip:.RoundTrip",             // capture -> gate
 	"check/gate.go:RoundTrip:.RoundTrip",                  // gate -> the proxy layer / base, after the decision
 	"check/proxyerr.go:RoundTrip:.RoundTrip",              // below the gate
+	"check/proxytunnel.go:newProxyTransport:net.Dialer",   // the base transport's own CONNECT to a proxy, below the gate
+	"check/proxytunnel.go:RoundTrip:.RoundTrip",           // the base transport (proxy sign-in), below the gate
 }
 
 func TestEveryRequestGoesThroughTheGatedClient(t *testing.T) {
@@ -100,6 +102,11 @@ func requestUses(t *testing.T, path, rel string) []string {
 	for _, im := range f.Imports {
 		p, _ := strconv.Unquote(im.Path.Value)
 		name := p[strings.LastIndex(p, "/")+1:]
+		if len(name) > 1 && name[0] == 'v' && strings.Trim(name[1:], "0123456789") == "" && strings.Contains(p, "/") {
+			// A major version (fyne.io/fyne/v2): the package is named by the element before.
+			q := p[:strings.LastIndex(p, "/")]
+			name = q[strings.LastIndex(q, "/")+1:]
+		}
 		if im.Name != nil {
 			name = im.Name.Name
 		}

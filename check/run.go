@@ -21,6 +21,7 @@ type run struct {
 	secret string
 	opts   Options
 	hc     *http.Client
+	route  *proxyRoute // the client's proxy choices (nil with Options.Transport)
 	now    func() time.Time
 	onStep func(Step)
 	rep    *Report
@@ -198,7 +199,9 @@ func (r *run) configure() (*http.Client, func(), error) {
 		return nil, nil, &ConfigError{Field: "authority", Err: fmt.Errorf("%q is not an http(s) URL; leave it empty to use {instance}/id", r.p.AuthorityURL())}
 	}
 	r.odataRoot = r.p.ODataRootURL()
-	return newClient(r.p, r.opts, r.known, r.raw)
+	hc, closeIdle, route, err := newClient(r.p, r.opts, r.known, r.raw)
+	r.route = route
+	return hc, closeIdle, err
 }
 
 func (r *run) configFailure(err error) {
@@ -288,6 +291,7 @@ func (r *run) finish() Report {
 		rep.Verdict = Fail
 	}
 	rep.Access = r.access.issuedTo(r.p, r.odataRoot, r.tableRoot)
+	rep.Proxies = r.route.used()
 	rep.Token = r.info
 	rep.Claims = r.claims
 	for _, s := range rep.Steps {

@@ -77,6 +77,8 @@ type Deps struct {
 	History HistoryLog
 	// Sandbox starts the in-process sandbox on first use (nil: no sandbox).
 	Sandbox SandboxStarter
+	// Files shows the OS's file dialogs (nil: the screens show Fyne's).
+	Files FileDialogs
 
 	Run     func(ctx context.Context, p profiles.Profile, secret string, opts check.Options, onStep func(check.Step)) check.Report
 	Call    func(ctx context.Context, p profiles.Profile, tok *check.AccessToken, c profiles.APICall, opts check.Options) check.Step

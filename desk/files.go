@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/userfile"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/report"
 )
@@ -19,7 +20,9 @@ type Written struct {
 	Op OpID
 	// Path is where the file went, in the platform's form (C:\Users\... on Windows).
 	Path string
-	Err  error
+	// Err is why it failed: for the file's own failure a *userfile.Error (the path the
+	// OS's way, the OS's reason, a hint).
+	Err error
 }
 
 // write fills wc on a goroutine with what produce writes, closes it, and gives done the
@@ -28,22 +31,27 @@ type Written struct {
 func (d *Desk) write(wc fyne.URIWriteCloser, produce func(io.Writer) error, done func(Written)) *Op {
 	op := d.startOp("")
 	d.background(func() {
+		// The URI's path has forward slashes; say C:\Users\... on Windows.
+		path := filepath.FromSlash(wc.URI().Path())
 		var buf bytes.Buffer
 		err := produce(&buf)
 		if err == nil {
 			err = op.ctx.Err()
 		}
+		var ferr error // the file's own failure, said the OS's way
 		if err == nil {
-			err = private(wc.URI())
+			ferr = private(wc.URI())
 		}
-		if err == nil {
-			_, err = io.Copy(wc, &buf)
+		if err == nil && ferr == nil {
+			_, ferr = io.Copy(wc, &buf)
 		}
-		if cerr := wc.Close(); err == nil {
-			err = cerr
+		if cerr := wc.Close(); err == nil && ferr == nil {
+			ferr = cerr
 		}
-		// The URI's path has forward slashes; say C:\Users\... on Windows.
-		finish(op, done, Written{Op: op.ID, Path: filepath.FromSlash(wc.URI().Path()), Err: err})
+		if ferr != nil {
+			err = userfile.Explain(ferr, path)
+		}
+		finish(op, done, Written{Op: op.ID, Path: path, Err: err})
 	})
 	return op
 }

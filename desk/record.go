@@ -163,12 +163,12 @@ func (d *Desk) ReadRecord(name, reader string, run *Run, began func(*Op), done f
 }
 
 // readRecordWith reads p's record with the token of rd.Run (goroutine), within p's
-// timeout. It is the one place a reader's token is sent. The token reads with the
-// settings of the profile it was issued for (its run's), never the record's
-// profile's: the credential gate refuses those.
+// timeout. It is the one place a reader's token is sent.
 func (d *Desk) readRecordWith(ctx context.Context, p profiles.Profile, rd RecordReader, opts check.Options) check.RecordResult {
 	ctx, cancel := context.WithTimeout(ctx, p.Timeout())
 	defer cancel()
+	// The token reads with the settings of the profile it was issued for (the reader's
+	// own run's), never p's: the credential gate refuses those.
 	return d.deps.ReadRecord(ctx, rd.Run.Profile, rd.Run.Access(), p.ClientID, opts)
 }
 

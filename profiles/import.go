@@ -179,8 +179,20 @@ func (s *Store) Import(r io.Reader, onConflict func(p Profile) (ConflictAction, 
 	if err != nil {
 		return ImportResult{}, err
 	}
+	return s.importProfiles(incoming, flaws, onConflict)
+}
+
+// ImportProfiles is Import of profiles already read (ReadBundle, ReadCSV): the same
+// validation, conflict choices, review and one write.
+func (s *Store) ImportProfiles(incoming []Profile, onConflict func(p Profile) (ConflictAction, string)) (ImportResult, error) {
+	return s.importProfiles(incoming, nil, onConflict)
+}
+
+// importProfiles imports incoming; flaws are the bundle's member names spelled twice
+// or in another case, by profile index (none for profiles read from CSV).
+func (s *Store) importProfiles(incoming []Profile, flaws map[int]keyFlaws, onConflict func(p Profile) (ConflictAction, string)) (ImportResult, error) {
 	var res ImportResult
-	err = s.mutate(func(c *change) error {
+	err := s.mutate(func(c *change) error {
 		res = ImportResult{}
 		idx := indexNames(c.ps)
 		reject := func(name string, err error) {

@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"errors"
 	"slices"
 	"time"
 )
@@ -49,7 +50,14 @@ func findProfile(ps []Profile, name string) (Profile, bool) {
 	return Profile{}, false
 }
 
-// mutate runs f as one read-modify-write under the store's inter-process lock.
+// saveAttempts is how many times a change is made again on top of another program's
+// save (one that takes no lock: a text editor) before it is given up.
+const saveAttempts = 8
+
+// mutate runs f as one read-modify-write under the store's inter-process lock. When a
+// program that takes no lock replaced the file between the read and the save, f runs
+// again on what that program saved (so f must start from c alone each time), and a
+// change to a profile that program changed is refused like any other writer's.
 func (s *Store) mutate(f func(c *change) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -59,18 +67,26 @@ func (s *Store) mutate(f func(c *change) error) error {
 	}
 	defer l.Unlock()
 	before := s.profiles
-	old, changed, err := s.syncLocked()
-	if err != nil {
-		return err
+	for attempt := 1; ; attempt++ {
+		old, changed, err := s.syncLocked()
+		if err != nil {
+			return err
+		}
+		c := &change{ps: cloneAll(s.profiles), now: s.now().UTC().Truncate(time.Second)}
+		if changed {
+			c.seen, c.fresh = before, s.profiles
+		}
+		if err := f(c); err != nil {
+			return err
+		}
+		err = s.saveLocked(old, c.ps)
+		if !errors.Is(err, errReplaced) {
+			return err
+		}
+		if attempt == saveAttempts {
+			return &ReplacedError{Path: s.path, Attempts: attempt}
+		}
 	}
-	c := &change{ps: cloneAll(s.profiles), now: s.now().UTC().Truncate(time.Second)}
-	if changed {
-		c.seen, c.fresh = before, s.profiles
-	}
-	if err := f(c); err != nil {
-		return err
-	}
-	return s.saveLocked(old, c.ps)
 }
 
 func cloneProfile(p Profile) Profile {
@@ -80,6 +96,7 @@ func cloneProfile(p Profile) Profile {
 	if p.Calls != nil {
 		p.Calls = append([]APICall{}, p.Calls...)
 	}
+	p.Tags = slices.Clone(p.Tags)
 	p.ConfirmedHosts = slices.Clone(p.ConfirmedHosts)
 	p.SecretFor = slices.Clone(p.SecretFor)
 	return p

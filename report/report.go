@@ -42,6 +42,8 @@
 //	                                whom a reference token acts as and when it expires
 //	basic{user,app}                 a Basic sign-in and the Trusted App governing it
 //	move_to_client_credentials[]    a basic run's migration steps (ERP.net's migration page)
+//	proxies[]                       host by host, the way the run took:
+//	  host, route, proxy, source ("profile"|"environment"|"system"|"none"), by, auth, notes[]
 //
 // Every string in every output passes through internal/redact, a second line of
 // defence after check's own redaction at capture time.
@@ -58,6 +60,7 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/compare"
 	"trustedapp-tester/guide"
 	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/internal/version"
@@ -93,6 +96,12 @@ type Document struct {
 	ReferenceToken          *check.ReferenceInfo `json:"reference_token,omitempty"`
 	Basic                   *check.BasicInfo     `json:"basic,omitempty"`
 	MoveToClientCredentials []string             `json:"move_to_client_credentials,omitempty"`
+	// Proxies say, host by host, which proxy the run went through and where that
+	// choice came from (the profile, the environment, the system, or none).
+	Proxies []Proxy `json:"proxies,omitempty"`
+	// Drift is what changed since the profile's last passing run in History (check
+	// --all sets it); nil when it was not looked at.
+	Drift *compare.Drift `json:"drift,omitempty"`
 
 	// known are the exact credentials of this run (the issued token, the secrets the
 	// caller names with Forget), replaced in every encoding wherever they appear in any
@@ -124,7 +133,8 @@ type Profile struct {
 	// ConfirmedHosts are the hosts besides the instance the user confirmed for the
 	// access token: the user's own setting, listed so every report shows it.
 	ConfirmedHosts []string `json:"confirmed_hosts,omitempty"`
-	// Proxy is the profile's explicit proxy ("" for the environment's).
+	// Proxy is the profile's explicit proxy ("" when the environment or the system
+	// decides; Document.Proxies says what was used).
 	Proxy string `json:"proxy,omitempty"`
 	// InsecureSkipVerify is true when certificate checks were turned off for the run.
 	InsecureSkipVerify bool `json:"insecure_skip_verify,omitempty"`
@@ -237,6 +247,7 @@ func Build(r check.Report, p profiles.Profile) Document {
 		d.Session = &s
 	}
 	buildKind(&d, r, p)
+	d.Proxies = buildProxies(r.Proxies)
 	d.known = redact.NewSecrets()
 	d.Forget(r.Access.Reveal())
 	return d

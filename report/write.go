@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/compare"
 	"trustedapp-tester/guide"
 	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/internal/safetext"
@@ -64,6 +65,7 @@ func WriteText(w io.Writer, d Document) error {
 		}
 		writeKindHeaderText(&b, d)
 	}
+	writeProxyText(&b, d.Proxies)
 	width := 0
 	for _, s := range d.Steps {
 		if n := len([]rune(line(s.Name))); n > width {
@@ -102,6 +104,9 @@ func WriteText(w io.Writer, d Document) error {
 	writeAdviceText(&b, d.LeastPrivilege)
 	if d.Session != nil && d.Session.Summary != "" {
 		fmt.Fprintf(&b, "\nSession:   %s\n", d.Session.Summary)
+	}
+	if d.Drift != nil {
+		fmt.Fprintf(&b, "Drift:     %s\n", line(compare.DriftLine(*d.Drift)))
 	}
 	verdict := mark(d.Verdict)
 	if d.Cancelled {
@@ -240,6 +245,8 @@ func WriteMarkdown(w io.Writer, d Document) error {
 	}
 
 	writeKindMarkdown(&b, d, row)
+	writeProxyMarkdown(&b, d.Proxies)
+
 	if s := d.Session; s != nil && s.Summary != "" {
 		b.WriteString("\n## ERP.net session and licence\n\n" + mdText(s.Summary) + "\n")
 	}
@@ -360,6 +367,9 @@ func writeExchangeMarkdown(b *bytes.Buffer, n int, x check.Exchange) {
 		writeHeaders(&resp, x.ResponseHeaders)
 		if x.ResponseBody != "" {
 			resp.WriteString("\n" + safetext.Block(x.ResponseBody) + "\n")
+		}
+		if x.HeadersCut > 0 {
+			fmt.Fprintf(&resp, "\n[%d response headers not kept: the headers came to %d bytes, and headers and body together are held to the capture limit]\n", x.HeadersCut, x.HeaderBytes)
 		}
 		if x.Truncated {
 			fmt.Fprintf(&resp, "\n[body truncated; %d bytes received]\n", x.Size)

@@ -7,6 +7,8 @@
 #                                                and Wine test tools (about 600 MB; only
 #                                                make dist-windows / test-windows use them)
 #   scripts/install-deps.sh --windows-resources  also MinGW's windres alone
+#   scripts/install-deps.sh --prometheus         also Prometheus and promtool (only make
+#                                                test-prometheus uses them)
 set -euo pipefail
 
 # What each group is for:
@@ -31,8 +33,12 @@ case "${1:-}" in
     PACKAGES+=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wixl msitools wine64 xdotool osslsigncode openssl) ;;
   --windows-resources)
     PACKAGES+=(binutils-mingw-w64-x86-64) ;;
+  --prometheus) # Debian's prometheus (2.42, with promtool): make test-prometheus, where a
+    # real server scrapes `watch --listen` and promtool checks the metrics and the alert
+    # rules; about 25 s to install, 96 MB
+    PACKAGES+=(prometheus) ;;
   "") ;;
-  *) echo "install-deps: unknown option $1 (use --windows or --windows-resources)" >&2; exit 2 ;;
+  *) echo "install-deps: unknown option $1 (use --windows, --windows-resources or --prometheus)" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -74,4 +80,13 @@ minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
 if [ "${minor:-0}" -lt 21 ] 2>/dev/null; then
   echo "install-deps: $(go env GOVERSION) is too old to fetch the toolchain this project needs; install Go 1.21 or newer from https://go.dev/dl." >&2
   exit 3
+fi
+
+# Debian's prometheus package enables and starts a server on port 9090 of every
+# interface where systemd runs. The tests start their own on the loopback: when this
+# script installed the package, the system service is stopped and disabled again.
+if [[ " ${missing[*]:-} " == *" prometheus "* ]] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO systemctl disable --now prometheus.service >/dev/null 2>&1 \
+    && echo "install-deps: stopped and disabled the prometheus service the package started (the tests run their own)"
 fi

@@ -12,6 +12,7 @@ import (
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
 	"trustedapp-tester/guide"
+	"trustedapp-tester/internal/userfile"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
 )
@@ -248,20 +249,7 @@ func (g *guidanceTab) copyReport() {
 }
 
 func (g *guidanceTab) saveReport() {
-	g.sh.saveFile(safeFileName(g.p.Name)+"-report.md", g.saveTo)
-}
-
-func safeFileName(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r == ':' || r < ' ' {
-			return '-'
-		}
-		return r
-	}, s)
-	if s == "" {
-		return "trustedapp"
-	}
-	return s
+	g.sh.saveFile(userfile.WithSuffix(g.p.Name, "-report.md"), g.saveTo)
 }
 
 // saveTo writes the Markdown report to wc and closes it (the file dialog's callback;

@@ -26,11 +26,11 @@ type fakeGuidanceShell struct {
 	trusted []string
 }
 
+func (f *fakeGuidanceShell) openURL(s string) { f.urls = append(f.urls, s) }
+
 func (f *fakeGuidanceShell) trustHost(profile, host string) {
 	f.trusted = append(f.trusted, profile+" "+host)
 }
-
-func (f *fakeGuidanceShell) openURL(s string) { f.urls = append(f.urls, s) }
 
 func (f *fakeGuidanceShell) openTab(name string) { f.tabs = append(f.tabs, name) }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/url"
+	"runtime"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -23,8 +24,50 @@ type command struct {
 	do    func()
 }
 
-func (c command) shortcut() *desktop.CustomShortcut {
-	return &desktop.CustomShortcut{KeyName: c.key, Modifier: c.mod}
+func (c command) shortcut() fyne.KeyboardShortcut {
+	sc := &desktop.CustomShortcut{KeyName: c.key, Modifier: c.mod}
+	if c.key == fyne.KeyReturn {
+		return enterShortcut{sc}
+	}
+	return sc
+}
+
+// enterShortcut is Ctrl+Return as the menu shows it: "Ctrl+Enter", the word the
+// buttons, the tooltips and Windows use (Fyne would write "Ctrl+Return"). The main
+// menu matches shortcuts by name, so the Return key still triggers it.
+type enterShortcut struct{ *desktop.CustomShortcut }
+
+// Key is what the menu writes.
+func (enterShortcut) Key() fyne.KeyName { return fyne.KeyEnter }
+
+// quitLabel is the last item of the first menu: Windows calls it Exit.
+func quitLabel(goos string) string {
+	if goos == "windows" {
+		return "Exit"
+	}
+	return "Quit"
+}
+
+// menuToggler is a window canvas with a menu bar drawn in the window (Fyne's driver on
+// Windows and Linux; not the test driver, not macOS's native menu bar).
+type menuToggler interface{ ToggleMenu() }
+
+// openMenu opens the i-th menu of the menu bar from the keyboard (F10, Alt+P: Profile;
+// Alt+H: Help), as plain Alt does in Fyne: the arrows move through it, Enter chooses,
+// Esc closes. It reports whether the window has such a menu bar.
+func (u *UI) openMenu(i int) bool {
+	t, ok := u.win.Canvas().(menuToggler)
+	if !ok {
+		return false
+	}
+	t.ToggleMenu()
+	for ; i > 0; i-- {
+		// The open menu's title has the focus: Right moves to the next menu.
+		if f := u.win.Canvas().Focused(); f != nil {
+			f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
+		}
+	}
+	return true
 }
 
 // commands are the app's keyboard actions, in menu order (nil entries separate).
@@ -68,16 +111,42 @@ func (u *UI) installCommands() {
 	ctrl := fyne.KeyModifierShortcutDefault
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: ctrl}, func(fyne.Shortcut) { u.StartRun() })
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: ctrl | fyne.KeyModifierShift}, func(fyne.Shortcut) { u.StartFreshRun() })
-	// Esc (no modifier: never a shortcut to a real driver) comes as a typed key nothing
-	// focused took (UI.typedKey); dialogs that close on Esc chain in front of it
+	// Esc and F10 (no modifier: never a shortcut to a real driver) come as typed keys
+	// nothing focused took (UI.typedKey); dialogs that close on Esc chain in front of it
 	// (escapeCloses).
-	u.win.Canvas().SetOnTypedKey(u.typedKey)
+	u.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyF10 && u.openMenu(0) {
+			return
+		}
+		u.typedKey(ev)
+	})
+	// Alt+P and Alt+H open the Profile and Help menus (Fyne has no mnemonics; plain Alt
+	// opens the first menu wherever the focus is).
+	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierAlt}, func(fyne.Shortcut) { u.openMenu(0) })
+	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyH, Modifier: fyne.KeyModifierAlt}, func(fyne.Shortcut) { u.openMenu(1) })
+
+	// Quit (Exit on Windows) closes the window the way its close button does, so that
+	// main remembers where it was (Fyne gives an IsQuit item without an action that).
+	quit := fyne.NewMenuItem(quitLabel(runtime.GOOS), nil)
+	quit.IsQuit = true
+	items = append(items, fyne.NewMenuItemSeparator(), quit)
 
 	help := fyne.NewMenu("Help",
 		fyne.NewMenuItem("ERP.net docs: client credentials", func() { u.openURL(guide.OverviewURL) }),
+		fyne.NewMenuItem("Keyboard: the menus", u.showMenuKeys),
 		fyne.NewMenuItem("About "+version.Name, u.showAbout),
 	)
 	u.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Profile", items...), help))
+}
+
+// menuKeys says how to reach the menus without a mouse.
+const menuKeys = "Press and release Alt, or press F10, to open the Profile menu; Alt+P opens Profile and Alt+H opens Help. " +
+	"Then the arrow keys move through the menus, Enter chooses and Esc closes them.\n\n" +
+	"While the cursor is in a text field, that field takes F10, Alt+P and Alt+H: use Alt alone there, or the shortcuts shown in the menus."
+
+// showMenuKeys explains the menu keys (macOS has its own menu bar: Ctrl+F2).
+func (u *UI) showMenuKeys() {
+	u.showMessage("Keyboard: the menus", menuKeys)
 }
 
 func (u *UI) openURL(s string) {

@@ -13,6 +13,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
+	"trustedapp-tester/internal/userfile"
 	"trustedapp-tester/profiles"
 )
 
@@ -291,14 +292,13 @@ func (n *newApp) show(res desk.NewApp) {
 // saveSetup asks where to save the record values, without the secret.
 func (n *newApp) saveSetup(asJSON bool) {
 	s := n.setup
-	file := safeFileName(s.Profile) + "-trusted-app"
-	if s.Profile == "" {
-		file = "trusted-app"
-	}
+	ext := ".txt"
 	if asJSON {
-		file += ".json"
-	} else {
-		file += ".txt"
+		ext = ".json"
+	}
+	file := "trusted-app" + ext
+	if s.Profile != "" {
+		file = userfile.WithSuffix(s.Profile, "-trusted-app"+ext)
 	}
 	n.sh.saveFile(file, func(wc fyne.URIWriteCloser) { n.saveTo(wc, asJSON) })
 }

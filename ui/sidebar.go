@@ -39,6 +39,7 @@ type sidebarShell interface {
 	NewProfile()
 	Reload(name string)
 	saveFile(name string, write func(fyne.URIWriteCloser))
+	openFile(read func(fyne.URIReadCloser))
 	// escape is the window's Esc (cancel the run, close a tool screen): the search box
 	// and the list keep the keyboard after a click and pass Esc on to it.
 	escape()
@@ -144,17 +145,7 @@ func (s *sidebar) markSelected(name string) {
 
 // importProfiles asks for a bundle file and imports it on a goroutine.
 func (s *sidebar) importProfiles() {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			s.sh.showError("Could not open the file", err, "Choose a profile bundle exported by this app or by trustedapp-check profiles export.")
-			return
-		}
-		if rc == nil {
-			return
-		}
-		s.importFrom(rc)
-	}, s.sh.window())
-	d.Show()
+	s.sh.openFile(s.importFrom)
 }
 
 // exportProfiles saves names (all profiles when nil) as a bundle, without secrets.

@@ -23,6 +23,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
+	"trustedapp-tester/internal/winfit"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
 )
@@ -44,6 +45,7 @@ type UI struct {
 	welcome fyne.CanvasObject
 	right   *fyne.Container // the run view, the editor, the welcome panel or a tool screen
 	content fyne.CanvasObject
+	fit     *fitBox // the content, scrolling where the screen is too small for it
 	status  *widget.Label
 	notices []string // the start-up notices so far (Notify)
 
@@ -62,9 +64,12 @@ func New(app fyne.App, deps desk.Deps) *UI {
 	u.desk = desk.New(deps, u)
 	u.win = app.NewWindow(Title)
 	u.build()
-	// Tooltips (fyne-tooltip) draw into a layer over the content.
-	u.win.SetContent(fynetooltip.AddWindowToolTipLayer(u.content, u.win.Canvas()))
-	u.win.Resize(fyne.NewSize(1280, 800))
+	// Tooltips (fyne-tooltip) draw into a layer over the content. The content may scroll
+	// where the screen is smaller than it (ScrollWhenSmall).
+	u.fit = fitScreen(u.content)
+	u.win.SetContent(fynetooltip.AddWindowToolTipLayer(u.fit, u.win.Canvas()))
+	// The size the window asks for; main fits it to the screen (internal/winfit).
+	u.win.Resize(fyne.NewSize(winfit.Preferred.W, winfit.Preferred.H))
 	u.installCommands()
 	u.Reload("")
 	return u
@@ -85,6 +90,85 @@ func (u *UI) build() {
 	split.Offset = 0.2
 	u.content = split
 }
+
+// smallestWindow is the smallest window (in Fyne units) the user can shrink the main
+// window to once the content may scroll (ScrollWhenSmall).
+var smallestWindow = fyne.NewSize(480, 320)
+
+// fitScreen holds the window's content: as it is, or, once ScrollWhenSmall was called,
+// inside a scroll container whenever the window is smaller than the content's minimum.
+func fitScreen(content fyne.CanvasObject) *fitBox {
+	f := &fitBox{content: content, scroll: container.NewScroll(nil)}
+	f.ExtendBaseWidget(f)
+	return f
+}
+
+// fitBox shows its content directly, or (when scrolling is on and the space is smaller
+// than the content's minimum) inside a scroll container, asking for no more than
+// smallestWindow.
+type fitBox struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	scroll  *container.Scroll
+	on      bool
+}
+
+// ScrollWhenSmall lets the window be smaller than its content's minimum size, the
+// content scrolling then: main calls it when the screen's work area cannot hold that
+// minimum (a small screen at 200%), so that the window fits the screen. Otherwise the
+// window keeps Fyne's rule (never smaller than its content).
+func (u *UI) ScrollWhenSmall() {
+	u.fit.on = true
+	u.fit.Refresh()
+}
+
+func (f *fitBox) CreateRenderer() fyne.WidgetRenderer { return &fitRenderer{f: f} }
+
+type fitRenderer struct {
+	f    *fitBox
+	objs []fyne.CanvasObject
+}
+
+func (r *fitRenderer) Layout(size fyne.Size) {
+	min := r.f.content.MinSize()
+	if !r.f.on || size.Width >= min.Width && size.Height >= min.Height {
+		r.f.scroll.Content = nil
+		r.objs = []fyne.CanvasObject{r.f.content}
+		r.f.content.Move(fyne.NewPos(0, 0))
+		r.f.content.Resize(size)
+		return
+	}
+	if r.f.scroll.Content != r.f.content {
+		r.f.scroll.Content = r.f.content
+		r.f.scroll.Refresh()
+	}
+	r.objs = []fyne.CanvasObject{r.f.scroll}
+	r.f.scroll.Move(fyne.NewPos(0, 0))
+	r.f.scroll.Resize(size)
+}
+
+func (r *fitRenderer) MinSize() fyne.Size {
+	min := r.f.content.MinSize()
+	if !r.f.on {
+		return min
+	}
+	return fyne.NewSize(fyne.Min(min.Width, smallestWindow.Width), fyne.Min(min.Height, smallestWindow.Height))
+}
+
+func (r *fitRenderer) Objects() []fyne.CanvasObject {
+	if r.objs == nil {
+		return []fyne.CanvasObject{r.f.content}
+	}
+	return r.objs
+}
+
+// Refresh lays the content out again and refreshes it, as a container does (a
+// word-wrapped label measures itself at the width of its last layout).
+func (r *fitRenderer) Refresh() {
+	r.Layout(r.f.Size())
+	r.Objects()[0].Refresh()
+}
+func (r *fitRenderer) Destroy() {}
 
 // Window is the main window.
 func (u *UI) Window() fyne.Window { return u.win }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"trustedapp-tester/audit"
 	"trustedapp-tester/internal/hostile"
 	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
@@ -167,5 +168,36 @@ func absent(t *testing.T, out, s string) {
 	t.Helper()
 	if strings.Contains(out, s) {
 		t.Errorf("the output has %q:\n%s", s, out)
+	}
+}
+
+// diff's fresh runs (and their record reads) go through the gate like a check: an
+// instance whose auto-discovery names its OData root elsewhere gets no token there.
+func TestDiffSendsNoTokenToADiscoveredHost(t *testing.T) {
+	t.Setenv(audit.EnvPath, filepath.Join(testdir.New(t), "audit.jsonl"))
+	t.Setenv(SecretEnv, "")
+	const secret = "s3cret-of-both"
+	in := hostile.New(t, secret)
+	th := hostile.NewThief(t, false)
+	in.AutoDiscovery = func(w http.ResponseWriter, r *http.Request) {
+		doc := hostile.AutoDiscoveryDoc(in.URL, "Working", "")
+		doc["WebSites"].([]any)[0].(map[string]any)["AdditionalProperties"] = map[string]any{"ODataServiceRoot": th.URL + "/api/domain/odata/"}
+		hostile.WriteJSON(w, 200, doc)
+	}
+	keyring.MockInit()
+	store := storeOf(t,
+		profiles.Profile{Name: "A", InstanceURL: in.URL, ClientID: hostile.ClientID},
+		profiles.Profile{Name: "B", InstanceURL: in.URL, ClientID: hostile.ClientID, Scopes: []string{"read"}})
+	for _, n := range []string{"A", "B"} {
+		if err := newSecrets().Set(n, secret); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := runArgs(t, context.Background(), "", "diff", "A", "B", "--all", "--store", store)
+	if th.Requests() != 0 {
+		t.Fatalf("diff sent %d requests to the discovered host", th.Requests())
+	}
+	if !strings.Contains(r.stdout, "gate.token_foreign_host") {
+		t.Errorf("the refusal is not among the compared findings:\n%s", r.stdout)
 	}
 }
