@@ -449,3 +449,22 @@ func TestSummaryOfKinds(t *testing.T) {
 		}
 	}
 }
+
+// A server that echoes the Basic credential and the password back (in a header, the
+// body, an error) never gets them into the report: the capture knows them as secrets.
+func TestBasicPasswordIsRedactedWhereverItIsEchoed(t *testing.T) {
+	const pass = "Echo-Me-p@ss:word"
+	f := newERP(t)
+	f.Other = func(w http.ResponseWriter, r *http.Request) {
+		_, pw, _ := r.BasicAuth()
+		w.Header().Set("X-Echo", r.Header.Get("Authorization"))
+		hostile.WriteJSON(w, 200, map[string]any{"value": []any{}, "you_sent": r.Header.Get("Authorization"), "password_was": pw})
+	}
+	p := profiles.Profile{Name: "bi", Kind: profiles.KindBasic, User: "bi", InstanceURL: f.URL, TimeoutSeconds: 5}
+	rep := Run(context.Background(), p, pass, fresh(), nil)
+	if rep.Verdict == Fail {
+		t.Fatalf("%v", codes(rep, ""))
+	}
+	noneContains(t, rep, pass)
+	noneContains(t, rep, "Ymk6RWNoby1NZS1wQHNzOndvcmQ") // base64("bi:"+pass), unpadded
+}

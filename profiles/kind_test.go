@@ -143,3 +143,27 @@ func TestStoredCredentialKeepsItsKind(t *testing.T) {
 		t.Errorf("saved: %+v", p)
 	}
 }
+
+// An export keeps the kind and the user (never the credential), and an import brings
+// them back.
+func TestExportKeepsTheKind(t *testing.T) {
+	s := storeWithSecret(t)
+	if err := s.Add(Profile{Name: "BI", Kind: KindBasic, User: "bi-reader", InstanceURL: "https://acme.my.erp.net"}); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := s.Export([]string{"BI"}, &b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"kind": "basic"`) || !strings.Contains(b.String(), `"user": "bi-reader"`) || strings.Contains(b.String(), "secret_kind") {
+		t.Fatalf("export:\n%s", b.String())
+	}
+	other := storeWithSecret(t)
+	res, err := other.Import(strings.NewReader(b.String()), nil)
+	if err != nil || len(res.Added) != 1 {
+		t.Fatalf("import %+v %v", res, err)
+	}
+	if p, _ := other.Get("BI"); p.KindOf() != KindBasic || p.User != "bi-reader" || !p.SecretSetAt.IsZero() {
+		t.Errorf("imported %+v", p)
+	}
+}
