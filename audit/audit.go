@@ -190,7 +190,7 @@ func (l *Log) AppendReportSummary(r check.Report, sum check.RunSummary) error {
 		switch s.Kind {
 		case check.StepToken:
 			kind = "token"
-		case check.StepAPI:
+		case check.StepAPI, check.StepIdentity: // a reference token's identity reads are API calls
 			kind = "api"
 		default:
 			continue

@@ -43,7 +43,19 @@ func (r *run) resolveCall(c profiles.APICall) string {
 
 // apiCall sends one call with tok and judges the answer; granted are the token's
 // scopes, to tell a missing scope from a missing permission.
-func (r *run) apiCall(c profiles.APICall, tok *AccessToken, granted []string) (st Step) {
+func (r *run) apiCall(c profiles.APICall, tok *AccessToken, granted []string) Step {
+	return r.apiCallWith(c, credential{authorization: "Bearer " + tok.Reveal(), carry: carry{what: CarriesToken, token: tok}}, granted)
+}
+
+// credential is what an API call authenticates with: its Authorization header and
+// what the request site declares to the credential gate.
+type credential struct {
+	authorization string
+	carry         carry
+}
+
+// apiCallWith sends one call with cred (a token, or a Basic login: basicauth.go).
+func (r *run) apiCallWith(c profiles.APICall, cred credential, granted []string) (st Step) {
 	start := time.Now()
 	st = Step{Kind: StepAPI, Name: callName(c)}
 	col := &collector{}
@@ -54,7 +66,7 @@ func (r *run) apiCall(c profiles.APICall, tok *AccessToken, granted []string) (s
 	}
 	target := r.resolveCall(c)
 	ev := map[string]string{EvMethod: method, EvPath: c.Path, EvURL: target}
-	hdr := http.Header{"Accept": {"application/json"}, "Authorization": {"Bearer " + tok.Reveal()}}
+	hdr := http.Header{"Accept": {"application/json"}, "Authorization": {cred.authorization}}
 	var body *strings.Reader
 	if c.Body != "" {
 		body = strings.NewReader(c.Body)
@@ -63,11 +75,10 @@ func (r *run) apiCall(c profiles.APICall, tok *AccessToken, granted []string) (s
 	var resp *http.Response
 	var b []byte
 	var err error
-	bearer := carry{what: CarriesToken, token: tok}
 	if body != nil {
-		resp, b, err = r.do(col, bearer, method, target, body, hdr)
+		resp, b, err = r.do(col, cred.carry, method, target, body, hdr)
 	} else {
-		resp, b, err = r.do(col, bearer, method, target, nil, hdr)
+		resp, b, err = r.do(col, cred.carry, method, target, nil, hdr)
 	}
 	if err != nil {
 		f := classifyNetErr(r.ctx, err, target, r.timeout())

@@ -132,6 +132,24 @@ const (
 	APINotJSON          = "api.not_json"           // 2xx but not JSON where JSON was expected
 	APIClientError      = "api.client_error"       // other 4xx
 
+	// Reference tokens (PAT, SAT) and legacy Basic authentication: the profile kinds
+	// that send their credential to the API as it is (kinds.go, reftoken.go, basicauth.go).
+	ConfigSecretKind   = "config.secret_kind"      // fail: the stored credential was set for another kind
+	RefNotReference    = "reftoken.not_reference"  // fail: the credential is not an enrt_ token
+	RefShape           = "reftoken.shape"          // warn: enrt_ but not 64 hex digits
+	RefRefused         = "reftoken.refused"        // fail: an API answered 401 to the reference token
+	RefExpired         = "reftoken.expired"        // fail: an API said the reference token expired
+	RefActsAs          = "reftoken.acts_as"        // info: whom the token acts as (PAT: /me; SAT: the System User)
+	RefExpires         = "reftoken.expires"        // info: when it expires and was last used (Systems_Security_AccessTokens)
+	RefExpiresSoon     = "reftoken.expires_soon"   // warn: it expires within RefExpiresSoonWithin
+	RefExpiryUnknown   = "reftoken.expiry_unknown" // info: its row could not be read or told apart
+	BasicRefused       = "basic.refused"           // fail: 401 to a Basic sign-in (the three switches, the password)
+	BasicAppMissing    = "basic.app_missing"       // fail: no DomainApiBasicAuthentication Trusted App
+	BasicAppDisabled   = "basic.app_disabled"      // fail: DomainApiBasicAuthentication is not enabled
+	BasicAppNotAllowed = "basic.app_not_allowed"   // fail: DomainApiBasicAuthentication does not allow Basic
+	BasicOtherUser     = "basic.other_user"        // fail: DomainApiBasicAuthentication's System User is another user
+	BasicLegacy        = "basic.legacy"            // info: Basic works; the move to client credentials, step by step
+
 	// Least privilege: advice about what to narrow. Never part of a step, never
 	// changes a verdict (not even with --strict); see check/privilege.go.
 	PrivUpdateUnused    = "privilege.update_unused"    // update granted (or in Scope) while every call only reads
@@ -206,6 +224,11 @@ const (
 	EvSite            = "site"          // an auto-discovery site type: DomainAPI, TableAPI
 	EvLimit           = "limit"         // the rate limit a 429 is about (a config key)
 	EvLimitDefault    = "limit_default" // that limit's documented default
+	EvLastUsed        = "last_used"     // when a reference token was last used (RFC 3339)
+	EvTokenType       = "token_type"    // a reference token's type: PAT or SAT
+	EvUser            = "user"          // the login a Basic sign-in or a PAT acts as
+	EvApp             = "app"           // the Trusted App a finding is about (an ApplicationUri)
+	EvRows            = "rows"          // how many records a read returned
 )
 
 // Codes lists every finding code with its default severity.
@@ -244,6 +267,10 @@ var Codes = map[string]Severity{
 	APIMethodNotAllowed: SevFail, APIRateLimited: SevWarn, APILicenseExhausted: SevFail,
 	APIODataError: SevFail, APIServerError: SevFail, APILoginPage: SevFail, APIRedirect: SevFail,
 	APINotJSON: SevWarn, APIClientError: SevFail,
+
+	ConfigSecretKind: SevFail, RefNotReference: SevFail, RefShape: SevWarn, RefRefused: SevFail, RefExpired: SevFail,
+	RefActsAs: SevInfo, RefExpires: SevInfo, RefExpiresSoon: SevWarn, RefExpiryUnknown: SevInfo,
+	BasicRefused: SevFail, BasicAppMissing: SevFail, BasicAppDisabled: SevFail, BasicAppNotAllowed: SevFail, BasicOtherUser: SevFail, BasicLegacy: SevInfo,
 
 	PrivUpdateUnused: SevInfo, PrivSecScope: SevInfo, PrivInteractiveUser: SevInfo, PrivAdminUser: SevInfo,
 	PrivReferenceTokens: SevInfo, PrivBasicAuth: SevInfo, PrivSecretOld: SevInfo,

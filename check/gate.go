@@ -109,10 +109,14 @@ type boundary struct {
 	secretFor []string // Profile.SecretFor, nil when not recorded
 	tokenTo   []string // profiles.TokenOrigins
 	conn      string   // connKey
+	// storedToAPI: the profile's stored credential goes to the APIs (a reference token,
+	// a Basic password: profiles.Kind), so secretFor binds tokens and passwords too.
+	storedToAPI bool
 }
 
 func boundaryOf(p profiles.Profile) *boundary {
-	b := &boundary{profile: p.Name, secretTo: profiles.SecretOrigins(p), tokenTo: profiles.TokenOrigins(p), conn: connKey(p)}
+	b := &boundary{profile: p.Name, secretTo: profiles.SecretOrigins(p), tokenTo: profiles.TokenOrigins(p), conn: connKey(p),
+		storedToAPI: p.KindOf() != profiles.KindClientCredentials}
 	if !p.SecretSetAt.IsZero() && len(p.SecretFor) > 0 {
 		b.secretFor = profiles.SecretBinding(p, profiles.Profile{}) // the origins it was stored for
 	}
@@ -324,6 +328,11 @@ func (g *gate) judge(c carry, found carried, dest origin.Origin, destErr error, 
 			e.Named = g.b.tokenTo
 			return e
 		}
+		if g.b.storedToAPI && g.b.secretFor != nil && !slices.Contains(g.b.secretFor, to) {
+			e := refuse(GateSecretMoved) // the stored reference token or password
+			e.Named = g.b.secretFor
+			return e
+		}
 		if t := c.token; t != nil && t.issued != nil && t.issued.conn != g.b.conn {
 			e := refuse(GateOtherSettings)
 			e.Named = g.b.tokenTo
@@ -374,7 +383,7 @@ func (e *RefusedError) sentence() string {
 	named := strings.Join(e.Named, ", ")
 	switch e.Code {
 	case GateSecretMoved:
-		return fmt.Sprintf("the client secret was not sent to %s: it was stored for %s, and the profile now sends it to %s", e.To, named, e.To)
+		return fmt.Sprintf("%s was not sent to %s: it was stored for %s, and the profile now sends it to %s", e.What, e.To, named, e.To)
 	case GateOtherSettings:
 		return fmt.Sprintf("the access token of %q was not sent to %s: a token is used only with the connection settings of the profile it was issued for (%q, instance %s), not with those of %q", e.TokenProfile, e.To, e.TokenProfile, e.TokenInstance, e.Profile)
 	case GateUndeclared:
@@ -400,7 +409,7 @@ func (e *RefusedError) finding() Finding {
 	case GateTokenForeignHost:
 		msg = fmt.Sprintf("The %s was not sent to %s: it is not a host you named for this profile (%s). If it really serves this instance's API, confirm it for the profile.", strings.TrimPrefix(e.What.String(), "the "), e.To, strings.Join(e.Named, ", "))
 	case GateSecretMoved:
-		msg = fmt.Sprintf("The client secret was not sent to %s: it was stored for %s, and the profile has changed hosts since. Move the secret to the new host (profiles edit --move-secrets, or the editor), or set it again.", e.To, strings.Join(e.Named, ", "))
+		msg = fmt.Sprintf("The %s was not sent to %s: it was stored for %s, and the profile has changed hosts since. Move it to the new host (profiles edit --move-secrets, or the editor), or set it again.", strings.TrimPrefix(e.What.String(), "the "), e.To, strings.Join(e.Named, ", "))
 	case GateOtherSettings:
 		msg = fmt.Sprintf("The access token of %q was not sent to %s: a token is used only with the connection settings (addresses, proxy, TLS) of the profile it was issued for, and this request used those of %q.", e.TokenProfile, e.To, e.Profile)
 	default:

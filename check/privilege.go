@@ -113,7 +113,7 @@ func LeastPrivilege(in PrivilegeInput) []Finding {
 	}
 
 	// Record settings.
-	if rec != nil && rec.ReferenceTokens != "" && !strings.EqualFold(rec.ReferenceTokens, "None") {
+	if rec != nil && rec.ReferenceTokens != "" && !strings.EqualFold(rec.ReferenceTokens, "None") && !in.Profile.ReferenceTokensIntended() {
 		add(PrivReferenceTokens, fmt.Sprintf("ReferenceTokens is %s: long-lived reference tokens (enrt_…) can be issued for this app, and each works until it expires or is revoked. Set it to None unless someone needs them.", rec.ReferenceTokens),
 			map[string]string{EvActual: rec.ReferenceTokens, EvSource: "record"})
 	}

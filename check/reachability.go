@@ -121,6 +121,9 @@ func (r *run) reachability() (st Step) {
 			if f, ok := r.apiSite(s.Type, s.URL, s.AdditionalProperties, adURL); ok {
 				st.Findings = append(st.Findings, f)
 			}
+			if strings.EqualFold(s.Type, "UserProfile") && strings.TrimSpace(s.URL) != "" {
+				r.profileSite = strings.TrimRight(strings.TrimSpace(s.URL), "/") // whom a PAT acts as (reftoken.go)
+			}
 		}
 	}
 	sum := "Reachable"

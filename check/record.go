@@ -358,9 +358,10 @@ func RecordChecklist(p profiles.Profile, rec *TrustedAppRecord, systemUser strin
 		out = append(out, c)
 	}
 
-	// ReferenceTokens and Basic authentication: informational.
-	if rec != nil && rec.ReferenceTokens != "" && !strings.EqualFold(rec.ReferenceTokens, "None") {
-		out = append(out, RecordCheck{Field: "ReferenceTokens", Actual: rec.ReferenceTokens, Want: "None unless needed", State: RecordWarn, Note: "Reference tokens are on (ReferenceTokens; the dev docs call it AccessTokens); leave it None unless someone needs them."})
+	// ReferenceTokens and Basic authentication: informational, unless the profile says
+	// the app issues reference tokens on purpose (referenceTokensRow, kinds.go).
+	if row, ok := referenceTokensRow(p, rec); ok {
+		out = append(out, row)
 	}
 	if rec != nil && rec.BasicAuthAllowed != nil && *rec.BasicAuthAllowed {
 		out = append(out, RecordCheck{Field: "BasicAuthenticationAllowed", Actual: "true", Want: "false", State: RecordWarn, Note: "Legacy Basic authentication is on; turn it off unless an old client needs it."})

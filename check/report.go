@@ -30,7 +30,7 @@ const (
 	SevFail Severity = "fail"
 )
 
-// StepKind names the five kinds of step, in the order they run.
+// StepKind names the kinds of step, in the order they run.
 type StepKind string
 
 const (
@@ -39,6 +39,9 @@ const (
 	StepToken        StepKind = "token"
 	StepInspect      StepKind = "inspect"
 	StepAPI          StepKind = "api"
+	// StepIdentity, after the API calls of a reference-token run: whom the token acts
+	// as and when it expires (reftoken.go).
+	StepIdentity StepKind = "identity"
 )
 
 // Finding is one observation with a stable code (see codes.go) and the evidence
@@ -112,11 +115,20 @@ type TokenInfo struct {
 	// Supplied is true for a token given to inspect, not requested by this run.
 	Supplied   bool `json:"supplied,omitempty"`
 	HasRefresh bool `json:"has_refresh_token,omitempty"`
+	// Reference is true for a reference-token profile's token (enrt_…): the profile's
+	// credential, never requested and never cached. ReferenceExpires is when it
+	// expires as its Systems_Security_AccessTokens row says (zero: not known).
+	Reference        bool      `json:"reference,omitempty"`
+	ReferenceExpires time.Time `json:"reference_expires,omitzero"`
 }
 
 // ExpiresAt is when the token response said the token ends (ObtainedAt plus
-// expires_in); zero when the response gave no lifetime.
+// expires_in), or a reference token's expiry when its record was read; zero when
+// neither is known.
 func (i TokenInfo) ExpiresAt() time.Time {
+	if !i.ReferenceExpires.IsZero() {
+		return i.ReferenceExpires
+	}
 	if i.ExpiresIn <= 0 || i.ObtainedAt.IsZero() {
 		return time.Time{}
 	}
@@ -161,6 +173,11 @@ type Report struct {
 	// Session is what the run cost in ERP.net licence terms: whether its API calls
 	// opened a new session or reused one, and until when it may hold a licence slot.
 	Session *SessionCost `json:"session,omitempty"`
+	// Kind is the profile's kind when it is not client credentials
+	// ("reference-token", "basic"); Reference and Basic what such a run learnt.
+	Kind      string         `json:"kind,omitempty"`
+	Reference *ReferenceInfo `json:"reference_token,omitempty"`
+	Basic     *BasicInfo     `json:"basic,omitempty"`
 }
 
 // HasFinding reports whether any step of r has a finding with code.

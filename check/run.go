@@ -36,6 +36,7 @@ type run struct {
 	// Results carried between steps.
 	odataRoot    string // effective OData root (profile override, discovered, or default)
 	tableRoot    string // the Table API's site from auto-discovery ("": the instance root)
+	profileSite  string // the Profile site (UserProfile) from auto-discovery ("": {root}/profile)
 	version      string // the instance's version from /tools/ver, when it answered
 	rootDown     bool   // reachability failed at the transport level
 	tokenURL     string
@@ -85,6 +86,13 @@ func Run(ctx context.Context, p profiles.Profile, secret string, opts Options, o
 	}
 	defer closeIdle()
 	r.hc = hc
+	if opts.Supplied == nil && r.staleSecret() {
+		return r.finish()
+	}
+	if k := p.KindOf(); k != profiles.KindClientCredentials && opts.Supplied == nil {
+		r.runKind(k) // kinds.go: a reference token or Basic
+		return r.finish()
+	}
 
 	if r.opts.Mode.reachability() {
 		r.emit(r.reachability())

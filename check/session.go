@@ -3,6 +3,8 @@ package check
 import (
 	"fmt"
 	"time"
+
+	"trustedapp-tester/profiles"
 )
 
 // ERP.net sessions (dev:auth/sessions/overview.md, license-slot.md,
@@ -120,6 +122,9 @@ func (r *run) sessionCost() *SessionCost {
 		}
 	}
 	sc.Summary = sc.summary(r.opts)
+	if r.p.KindOf() != profiles.KindClientCredentials && r.opts.Supplied == nil {
+		r.kindSessionCost(sc)
+	}
 	return sc
 }
 

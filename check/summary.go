@@ -25,11 +25,14 @@ type RunSummary struct {
 	Verdict    Verdict   `json:"verdict"`
 	Cancelled  bool      `json:"cancelled,omitempty"`
 
-	SystemUser      string   `json:"system_user,omitempty"`
-	SystemUserType  string   `json:"system_user_type,omitempty"`
-	Database        string   `json:"database,omitempty"`
-	Issuer          string   `json:"issuer,omitempty"`
-	TokenKind       string   `json:"token_kind,omitempty"` // jwt | reference | opaque
+	SystemUser     string `json:"system_user,omitempty"`
+	SystemUserType string `json:"system_user_type,omitempty"`
+	Database       string `json:"database,omitempty"`
+	Issuer         string `json:"issuer,omitempty"`
+	TokenKind      string `json:"token_kind,omitempty"` // jwt | reference | opaque
+	// Kind is how the profile signed in when not with client credentials
+	// ("reference-token", "basic"); SystemUser is then whom it acted as.
+	Kind            string   `json:"kind,omitempty"`
 	ScopesRequested []string `json:"scopes_requested"`
 	ScopesGranted   []string `json:"scopes_granted"`
 	// TokenLifetimeS is the token's lifetime as the token response gave it
@@ -103,6 +106,7 @@ func Summarize(r Report) RunSummary {
 	if t := r.Token; t != nil && !t.Supplied {
 		s.TokenLifetimeS = t.ExpiresIn
 	}
+	summarizeKind(&s, r)
 	for _, st := range r.Steps {
 		if st.Kind == StepReachability {
 			for _, f := range st.Findings {

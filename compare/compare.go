@@ -78,6 +78,7 @@ func Runs(a, b check.RunSummary, labelA, labelB string) Comparison {
 
 	eq(GroupVerdict, "Verdict", string(a.Verdict), string(b.Verdict))
 
+	eq(GroupIdentity, "Signs in with", signsInWith(a), signsInWith(b))
 	eq(GroupIdentity, "Instance", orNone(a.Instance), orNone(b.Instance))
 	eq(GroupIdentity, "client_id", orNone(a.ClientID), orNone(b.ClientID))
 	eq(GroupIdentity, "System User", user(a), user(b))
@@ -159,6 +160,17 @@ func recordRead(rs []check.RecordField) bool {
 		}
 	}
 	return false
+}
+
+// signsInWith is how a run signed in: its profile's kind.
+func signsInWith(s check.RunSummary) string {
+	switch s.Kind {
+	case "reference-token":
+		return "a reference token"
+	case "basic":
+		return "Basic (legacy)"
+	}
+	return "client credentials"
 }
 
 func orNone(s string) string {

@@ -89,8 +89,8 @@ func (d *Desk) RecordReaders(name string) []RecordReader {
 func (d *Desk) recordReader(name, reader string) (RecordReader, bool) {
 	p, ok := d.Find(name)
 	q, qok := d.Find(reader)
-	if !ok || !qok || !strings.EqualFold(q.Root(), p.Root()) {
-		return RecordReader{}, false
+	if !ok || !qok || !strings.EqualFold(q.Root(), p.Root()) || q.KindOf() == profiles.KindBasic {
+		return RecordReader{}, false // a basic profile has no token to read with
 	}
 	r := d.runs[reader]
 	if r.Access() == nil {
@@ -185,10 +185,11 @@ func (d *Desk) recordOp(name string, shown RunID, began func(*Op), done func(Rec
 	if began != nil {
 		began(op)
 	}
+	p, _ := d.Find(name)
 	d.background(func() {
 		rd, res := read(op.ctx)
 		finish(op, done, RecordRead{Op: op.ID, Run: shown, Reader: rd, Result: res,
-			SecretHash: d.secretHashOf(name, res.Record), Cancelled: op.ctx.Err() != nil})
+			SecretHash: d.secretHashOf(name, p.KindOf(), res.Record), Cancelled: op.ctx.Err() != nil})
 	})
 	return op
 }

@@ -178,8 +178,8 @@ func (d *Desk) startRun(fresh bool, supplied *check.AccessToken, began func(Star
 		}
 		rep := d.deps.Run(ctx, p, secret, opts, r.step)
 		var hash SecretHash
-		if supplied == nil {
-			hash = secretHashFrom(p.Name, secret, nil)
+		if supplied == nil && p.KindOf() == profiles.KindClientCredentials {
+			hash = secretHashFrom(p.Name, secret, nil) // only a client secret has an ApplicationSecretHash
 		}
 		secret = ""
 		var histErr error

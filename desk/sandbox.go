@@ -73,6 +73,11 @@ func ScenarioProfiles(list []sandbox.Scenario, caFile string) []SandboxProfile {
 		if p.AuthMethod == "" {
 			p.AuthMethod = profiles.AuthPost
 		}
+		if sc.Kind != "" && sc.Kind != sandbox.KindClientCredentials {
+			// A reference token or Basic: no token request, so no authority, scopes or
+			// auth method; the secret is the token or the password.
+			p.Kind, p.User, p.AuthMethod, p.Authority, p.Scopes = profiles.Kind(sc.Kind), sc.User, "", "", nil
+		}
 		p.TLS.CAFile = caFile
 		for _, c := range sc.Calls {
 			p.Calls = append(p.Calls, profiles.APICall{Method: c.Method, Path: c.Path, Body: c.Body})

@@ -42,8 +42,9 @@ func (d *Desk) SecretHash(name string, rec *check.TrustedAppRecord, began func(*
 	if began != nil {
 		began(op)
 	}
+	p, _ := d.Find(name)
 	d.background(func() {
-		h := d.secretHashOf(name, rec)
+		h := d.secretHashOf(name, p.KindOf(), rec)
 		h.Op = op.ID
 		finish(op, done, h)
 	})
@@ -51,8 +52,16 @@ func (d *Desk) SecretHash(name string, rec *check.TrustedAppRecord, began func(*
 }
 
 // secretHashOf reads name's secret and compares it with rec (goroutine). The secret
-// goes no further than this function.
-func (d *Desk) secretHashOf(name string, rec *check.TrustedAppRecord) SecretHash {
+// goes no further than this function. kind is the profile's: only a client secret is
+// hashed.
+func (d *Desk) secretHashOf(name string, kind profiles.Kind, rec *check.TrustedAppRecord) SecretHash {
+	if kind != profiles.KindClientCredentials {
+		// Its keychain holds a reference token or a password, never hashed here.
+		h := SecretHash{Name: name, NoSecret: true}
+		h.Row, _ = check.SecretHashRow(rec, "")
+		h.Row.Note = "This profile holds a " + kind.SecretName() + ", not the Trusted App's client secret, so the hash is not compared."
+		return h
+	}
 	secret, err := d.deps.Secrets.Get(name)
 	switch {
 	case errors.Is(err, profiles.ErrSecretNotSet):

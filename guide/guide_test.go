@@ -31,6 +31,7 @@ var fullEvidence = map[string]string{
 	check.EvAtRisk: "AWS API Gateway integrations (29s)", check.EvDiffers: "scheme (https vs http)", check.EvAdjusted: "lowered to warn: the API accepted it",
 	check.EvCredential: "access token", check.EvRefusedHost: "https://api.other.example", check.EvNamedHosts: "https://acme.my.erp.net",
 	check.EvTokenProfile: "Reader", check.EvSite: "TableAPI", check.EvLimit: "GlobalConcurrentRequests", check.EvLimitDefault: "2",
+	check.EvLastUsed: "2026-11-30T08:00:00Z", check.EvTokenType: "PAT", check.EvUser: "maria.ivanova", check.EvApp: "DomainApiBasicAuthentication", check.EvRows: "2",
 }
 
 var badText = regexp.MustCompile(`\{|\}|\[\[|\]\]|<no value>|\(not recorded\)|""|  |\(\)|%!`)

@@ -18,6 +18,7 @@ var knownKeys = map[string]bool{
 	"elapsed": true, "threshold": true, "share": true, "clients": true,
 	"at_risk": true, "differs": true, "adjusted": true,
 	"credential": true, "refused_host": true, "named_hosts": true, "token_profile": true, "site": true, "limit": true, "limit_default": true,
+	"last_used": true, "token_type": true, "user": true, "app": true, "rows": true,
 }
 
 var placeholder = regexp.MustCompile(`\{([^{}]*)\}`)

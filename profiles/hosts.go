@@ -18,8 +18,12 @@ import (
 
 // SecretOrigins are the origins p sends its client secret to: its authority's and, when
 // it sets one, its own token endpoint's. Sorted, each once; an address that does not
-// parse is left out.
+// parse is left out. The keychain's credential of a reference-token or basic profile
+// (the token, the password) goes to the APIs instead: its origins are TokenOrigins.
 func SecretOrigins(p Profile) []string {
+	if p.KindOf() != KindClientCredentials {
+		return TokenOrigins(p)
+	}
 	return originList(p.AuthorityURL(), p.TokenURL())
 }
 

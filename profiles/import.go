@@ -53,7 +53,7 @@ func (s *Store) Export(names []string, w io.Writer) error {
 	}
 	SortByName(out)
 	for i := range out {
-		out[i].SecretSetAt, out[i].SecretFor = time.Time{}, nil
+		out[i].SecretSetAt, out[i].SecretFor, out[i].SecretKind = time.Time{}, nil, ""
 	}
 	if out == nil {
 		out = []Profile{}
@@ -205,7 +205,7 @@ func (s *Store) importProfiles(incoming []Profile, flaws map[int]keyFlaws, onCon
 		for n, p := range incoming {
 			p = cloneProfile(p)
 			p.Name = NormalizeName(p.Name)
-			p.SecretSetAt, p.SecretFor = time.Time{}, nil
+			p.SecretSetAt, p.SecretFor, p.SecretKind = time.Time{}, nil, ""
 			if p.Created.IsZero() {
 				p.Created = c.now
 			}
@@ -242,7 +242,7 @@ func (s *Store) importProfiles(incoming []Profile, flaws map[int]keyFlaws, onCon
 				// case or accent form): its secret is kept under that name, and
 				// belongs to the hosts it was stored for unless it is moved.
 				p.Name = held.Name
-				p.SecretSetAt = held.SecretSetAt
+				p.SecretSetAt, p.SecretKind = held.SecretSetAt, held.SecretKind
 				p.SecretFor = SecretBinding(held, Profile{})
 				if from, to := p.SecretFor, SecretOrigins(p); len(from) > 0 && !subset(to, from) {
 					if move {

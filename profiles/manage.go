@@ -298,13 +298,13 @@ func DuplicateProfile(s *Store, sec SecretStore, name, newName string, now time.
 	}
 	// The copy's secret belongs where the original's does, moved or not.
 	bound := SecretBinding(src, src)
-	if err := s.markSecret(p.Name, now, bound); err != nil {
+	if err := s.markSecret(p.Name, now, bound, src.StoredKind()); err != nil {
 		if rerr := held.restore(sec); rerr != nil {
 			err = rollbackFailed(err, "removing the copied secret", rerr)
 		}
 		return undo(err)
 	}
-	p.SecretSetAt, p.SecretFor = now.UTC().Truncate(time.Second), bound
+	p.SecretSetAt, p.SecretFor, p.SecretKind = now.UTC().Truncate(time.Second), bound, src.StoredKind()
 	return p, true, nil
 }
 

@@ -71,6 +71,18 @@ type Profile struct {
 	TokenEndpoint string `json:"token_endpoint,omitempty"`
 	ODataRoot     string `json:"odata_root,omitempty"`
 
+	// Kind is how the profile signs in (kind.go): a Trusted App's client credentials
+	// (the default, "" in the file), a reference token (PAT or SAT) or legacy Basic
+	// authentication. The keychain holds its one credential, whichever it is.
+	Kind Kind `json:"kind,omitempty"`
+	// User is the ERP.net login a basic profile signs in as (KindBasic only).
+	User string `json:"user,omitempty"`
+	// UsesReferenceTokens says the Trusted App issues reference tokens (PATs or SATs)
+	// on purpose, so its ReferenceTokens setting is meant: the record checklist then
+	// checks it for that use instead of advising None. A reference-token profile
+	// implies it.
+	UsesReferenceTokens bool `json:"uses_reference_tokens,omitempty"`
+
 	ClientID   string     `json:"client_id"`
 	AuthMethod AuthMethod `json:"auth_method,omitempty"`
 	// Scopes requested; empty means the token request carries no scope parameter.
@@ -105,6 +117,10 @@ type Profile struct {
 	// was set): it is sent nowhere else, whatever the profile names later, until it is
 	// moved (MoveSecret) or set again. Empty for a secret stored before it was recorded.
 	SecretFor []string `json:"secret_for,omitempty"`
+	// SecretKind is the kind the stored credential was set for (kind.go): a client
+	// secret is never sent as a reference token or a password after the kind changes.
+	// Empty for a secret stored before it was recorded (a client secret then).
+	SecretKind Kind `json:"secret_kind,omitempty"`
 
 	unknown unknownFields // members a newer version added (unknown.go)
 }
@@ -170,10 +186,14 @@ func (p Profile) Timeout() time.Duration {
 	return DefaultTimeout
 }
 
-// EffectiveCalls is the profile's calls, or DefaultCalls when none are set.
+// EffectiveCalls is the profile's calls, or its kind's default calls when none are
+// set (DefaultCalls; a basic profile's are DefaultBasicCalls).
 func (p Profile) EffectiveCalls() []APICall {
 	if len(p.Calls) > 0 {
 		return p.Calls
+	}
+	if p.KindOf() == KindBasic {
+		return DefaultBasicCalls()
 	}
 	return DefaultCalls()
 }

@@ -83,6 +83,7 @@ func SecurityNotes(p Profile) []SecurityNote {
 		}
 		out = append(out, SecurityNote{Field: field, Message: fmt.Sprintf(format, args...)})
 	}
+	kindNotes(note, p)
 	inst, instErr := origin.Parse(p.InstanceURL)
 	if instErr == nil {
 		if u := parseHTTP(p.InstanceURL); u != nil && plainHTTP(u) {
@@ -199,6 +200,7 @@ func ChangeNotes(held, p Profile, moved bool) []SecurityNote {
 			note(f.field, "changes from %s to %s: %s", displayOf(f.was), displayOf(f.will), f.what)
 		}
 	}
+	kindChangeNotes(note, held, p)
 	if strings.TrimSpace(held.Proxy) != strings.TrimSpace(p.Proxy) {
 		note("proxy", "changes from %s to %s: every request goes through it", orNone(held.Proxy), orNone(p.Proxy))
 	}

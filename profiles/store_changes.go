@@ -162,7 +162,7 @@ func (s *Store) Add(p Profile) error {
 		if err := checkValid(p, c.ps, indexNames(c.ps), -1, true); err != nil {
 			return err
 		}
-		p.Created, p.Updated, p.SecretSetAt, p.SecretFor = c.now, c.now, time.Time{}, nil
+		p.Created, p.Updated, p.SecretSetAt, p.SecretFor, p.SecretKind = c.now, c.now, time.Time{}, nil, ""
 		c.ps = append(c.ps, p)
 		return nil
 	})
@@ -191,7 +191,7 @@ func (s *Store) Update(oldName string, p Profile) error {
 		}
 		keepUnknown(c.ps[i], &p)
 		p.SecretFor = SecretBinding(c.ps[i], p)
-		p.Created, p.SecretSetAt, p.Updated = c.ps[i].Created, c.ps[i].SecretSetAt, c.now
+		p.Created, p.SecretSetAt, p.SecretKind, p.Updated = c.ps[i].Created, c.ps[i].SecretSetAt, c.ps[i].SecretKind, c.now
 		c.ps[i] = p
 		return nil
 	})
@@ -232,7 +232,7 @@ func (s *Store) Duplicate(name, newName string) (Profile, error) {
 		if err := checkValid(p, c.ps, idx, -1, false); err != nil {
 			return err
 		}
-		p.Created, p.Updated, p.SecretSetAt, p.SecretFor = c.now, c.now, time.Time{}, nil
+		p.Created, p.Updated, p.SecretSetAt, p.SecretFor, p.SecretKind = c.now, c.now, time.Time{}, nil, ""
 		out = p
 		c.ps = append(c.ps, p)
 		return nil
@@ -244,7 +244,7 @@ func (s *Store) Duplicate(name, newName string) (Profile, error) {
 // the origins it was set for (SecretOrigins of the profile as it is now; none when
 // not set). Call it after Secrets.Set succeeded; the store never sees the secret itself.
 func (s *Store) MarkSecretSet(name string, at time.Time) error {
-	return s.markSecret(name, at, nil)
+	return s.markSecret(name, at, nil, "")
 }
 
 // MoveSecret lets the profile's stored secret go to the origins the profile names now
@@ -266,9 +266,10 @@ func (s *Store) MoveSecret(name string) (from []string, err error) {
 	return from, err
 }
 
-// markSecret records the date the secret was set and the origins it belongs to:
-// bound, or when nil the profile's own (SecretOrigins).
-func (s *Store) markSecret(name string, at time.Time, bound []string) error {
+// markSecret records the date the secret was set, the origins it belongs to (bound, or
+// when nil the profile's own: SecretOrigins) and its kind (kind, or when "" the
+// profile's own).
+func (s *Store) markSecret(name string, at time.Time, bound []string, kind Kind) error {
 	return s.mutate(func(c *change) error {
 		i := indexNames(c.ps).find(name)
 		if i < 0 {
@@ -278,6 +279,10 @@ func (s *Store) markSecret(name string, at time.Time, bound []string) error {
 			at = at.UTC().Truncate(time.Second)
 		}
 		c.ps[i].SecretSetAt = at
+		c.ps[i].SecretKind = ""
+		if !at.IsZero() {
+			c.ps[i].SecretKind = cmpOr(kind, c.ps[i].KindOf())
+		}
 		switch {
 		case at.IsZero():
 			c.ps[i].SecretFor = nil

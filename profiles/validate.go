@@ -153,7 +153,7 @@ func (c *checker) warnf(field, format string, args ...any) {
 // fieldChecks are the profile's rules, one function per field, in the order their
 // problems are listed.
 var fieldChecks = []func(c *checker){
-	checkName, checkInstanceURL, checkOverrides, checkClientID, checkAuthMethod,
+	checkName, checkInstanceURL, checkOverrides, checkKind, checkClientID, checkAuthMethod,
 	checkScopes, checkCalls, checkCAFile, checkInsecure, checkProxy, checkTimeout, checkTags, checkConfirmedHosts,
 }
 
@@ -263,6 +263,8 @@ func checkOverrides(c *checker) {
 func checkClientID(c *checker) {
 	id := c.p.ClientID
 	switch {
+	case strings.TrimSpace(id) == "" && c.p.KindOf() != KindClientCredentials:
+		// Optional for the other kinds: the Trusted App whose record to read (kind.go).
 	case strings.TrimSpace(id) == "":
 		c.errorf("client_id", "is empty: enter the Trusted App's ApplicationUri")
 	case safetext.Contains(strings.TrimSpace(id)):
@@ -281,6 +283,9 @@ func checkAuthMethod(c *checker) {
 }
 
 func checkScopes(c *checker) {
+	if c.p.KindOf() != KindClientCredentials {
+		return // checkKind says scopes have no place here
+	}
 	known := map[string]Scope{}
 	for _, s := range KnownScopes() {
 		known[s.Name] = s

@@ -35,6 +35,13 @@
 //	                                changes the verdict
 //	session{state,opened_at,last_call,holds_until,idle_until,latest_until,token_reuse,
 //	        token_reuse_note,summary}   the run's ERP.net session and licence cost
+//	profile.kind, profile.user      "reference-token" | "basic" (absent: client credentials);
+//	                                a basic profile's login
+//	reference_token{type,acts_as,user,user_name,user_type,is_admin,record{actor,client,
+//	        description,scopes[],created,expires,last_used},matched,rows,unknown[]}
+//	                                whom a reference token acts as and when it expires
+//	basic{user,app}                 a Basic sign-in and the Trusted App governing it
+//	move_to_client_credentials[]    a basic run's migration steps (ERP.net's migration page)
 //	proxies[]                       host by host, the way the run took:
 //	  host, route, proxy, source ("profile"|"environment"|"system"|"none"), by, auth, notes[]
 //
@@ -84,6 +91,11 @@ type Document struct {
 	// Session is the run's ERP.net session: opened, reused or none, and until when it
 	// may hold a licence slot.
 	Session *check.SessionCost `json:"session,omitempty"`
+	// ReferenceToken, Basic and MoveToClientCredentials are what a reference-token or
+	// basic run learnt, and a basic run's migration steps (kinds.go).
+	ReferenceToken          *check.ReferenceInfo `json:"reference_token,omitempty"`
+	Basic                   *check.BasicInfo     `json:"basic,omitempty"`
+	MoveToClientCredentials []string             `json:"move_to_client_credentials,omitempty"`
 	// Proxies say, host by host, which proxy the run went through and where that
 	// choice came from (the profile, the environment, the system, or none).
 	Proxies []Proxy `json:"proxies,omitempty"`
@@ -126,6 +138,10 @@ type Profile struct {
 	Proxy string `json:"proxy,omitempty"`
 	// InsecureSkipVerify is true when certificate checks were turned off for the run.
 	InsecureSkipVerify bool `json:"insecure_skip_verify,omitempty"`
+	// Kind is how the profile signs in when not with client credentials
+	// ("reference-token", "basic"); User is a basic profile's login.
+	Kind string `json:"kind,omitempty"`
+	User string `json:"user,omitempty"`
 }
 
 // Step is one step with its findings (each with its explanation) and exchanges.
@@ -230,6 +246,7 @@ func Build(r check.Report, p profiles.Profile) Document {
 		s.Summary, s.TokenReuseNote, s.HoldersNote = Scrub(s.Summary), Scrub(s.TokenReuseNote), Scrub(s.HoldersNote)
 		d.Session = &s
 	}
+	buildKind(&d, r, p)
 	d.Proxies = buildProxies(r.Proxies)
 	d.known = redact.NewSecrets()
 	d.Forget(r.Access.Reveal())

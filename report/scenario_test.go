@@ -30,6 +30,9 @@ func profileFor(sc sandbox.Scenario) profiles.Profile {
 	for _, c := range sc.Calls {
 		p.Calls = append(p.Calls, profiles.APICall{Method: c.Method, Path: c.Path, Body: c.Body})
 	}
+	if sc.Kind != sandbox.KindClientCredentials {
+		p.Kind, p.User, p.AuthMethod, p.Authority = profiles.Kind(sc.Kind), sc.User, "", ""
+	}
 	return p
 }
 

@@ -50,7 +50,7 @@ func ms(d int64) string {
 func WriteText(w io.Writer, d Document) error {
 	var b bytes.Buffer
 	if p := d.Profile; p != nil {
-		fmt.Fprintf(&b, "Profile %s: %s (client_id %s, auth %s)\n", line(p.Name), line(p.Instance), line(p.ClientID), line(p.AuthMethod))
+		fmt.Fprintf(&b, "Profile %s: %s (%s)\n", line(p.Name), line(p.Instance), profileIDText(*p))
 		if p.InsecureSkipVerify {
 			fmt.Fprintf(&b, "%s\n", tlsOffText)
 		}
@@ -63,6 +63,7 @@ func WriteText(w io.Writer, d Document) error {
 		if len(p.ConfirmedHosts) > 0 {
 			fmt.Fprintf(&b, "Hosts you confirmed for the access token: %s\n", line(strings.Join(p.ConfirmedHosts, ", ")))
 		}
+		writeKindHeaderText(&b, d)
 	}
 	writeProxyText(&b, d.Proxies)
 	width := 0
@@ -96,7 +97,10 @@ func WriteText(w io.Writer, d Document) error {
 			}
 		}
 	}
-	writeIdentityText(&b, d)
+	if !writeKindIdentityText(&b, d) {
+		writeIdentityText(&b, d)
+	}
+	writeMigrationText(&b, d)
 	writeAdviceText(&b, d.LeastPrivilege)
 	if d.Session != nil && d.Session.Summary != "" {
 		fmt.Fprintf(&b, "\nSession:   %s\n", d.Session.Summary)
@@ -149,40 +153,6 @@ func fieldText(f guide.Field) string {
 		s += ": " + f.Expect
 	}
 	return s
-}
-
-func writeIdentityText(b *bytes.Buffer, d Document) {
-	c := d.Claims
-	if c == nil {
-		return
-	}
-	b.WriteByte('\n')
-	if c.SystemUser.Login != "" {
-		who := line(c.SystemUser.Login)
-		if c.SystemUser.Type != "" {
-			who += " (" + line(c.SystemUser.Type) + ")"
-		}
-		fmt.Fprintf(b, "Acts as:   %s\n", who)
-	} else if c.Kind == "jwt" {
-		fmt.Fprintf(b, "Acts as:   (no System User claim)\n")
-	}
-	if c.Database != "" {
-		fmt.Fprintf(b, "Database:  %s\n", line(c.Database))
-	}
-	if c.ClientID != "" {
-		fmt.Fprintf(b, "Client:    %s\n", line(c.ClientID))
-	}
-	if c.Issuer != "" {
-		fmt.Fprintf(b, "Issuer:    %s\n", line(c.Issuer))
-	}
-	fmt.Fprintf(b, "Scopes:    requested %s; granted %s\n", line(scopeList(c.ScopesRequested, "(none: the app's whole Scope field)")), line(scopeList(c.ScopesGranted, "(none)")))
-	if c.ExpiresAt != nil {
-		fmt.Fprintf(b, "Expires:   %s\n", c.ExpiresAt.UTC().Format(time.RFC3339))
-	}
-	fmt.Fprintf(b, "Signature: %s\n", line(c.Signature))
-	if d.Token != nil && d.Token.Fingerprint != "" {
-		fmt.Fprintf(b, "Token:     …%s (sha256 %s)\n", line(d.Token.Last6), line(d.Token.Fingerprint))
-	}
 }
 
 func scopeList(s []string, empty string) string {
@@ -241,6 +211,7 @@ func WriteMarkdown(w io.Writer, d Document) error {
 		}
 	}
 
+	writeKindMarkdown(&b, d, row)
 	writeProxyMarkdown(&b, d.Proxies)
 
 	if s := d.Session; s != nil && s.Summary != "" {
@@ -531,6 +502,7 @@ func WriteJUnit(w io.Writer, docs []Document) error {
 		if d.Session != nil {
 			s.Props.Props = append(s.Props.Props, junitProp{"session", d.Session.State}, junitProp{"session_summary", d.Session.Summary})
 		}
+		s.Props.Props = append(s.Props.Props, kindProps(d)...)
 		if d.Profile != nil && d.Profile.InsecureSkipVerify {
 			// Certificate checks off is a failure for CI, whatever the steps say.
 			s.Tests++

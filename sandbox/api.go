@@ -1,8 +1,6 @@
 package sandbox
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -52,6 +50,11 @@ type principal struct {
 	scopes     []string
 	sessionKey string
 	app        TrustedApp
+	// user is whom a reference token or a Basic sign-in acts as (a PAT's maker, a
+	// SAT's System User, the Basic user); nil for a JWT (its app's System User).
+	user      *User
+	tokenType string // PAT or SAT for a reference token
+	basic     bool   // signed in with Basic
 }
 
 // challenge401 answers 401 with a WWW-Authenticate header; an empty description
@@ -77,8 +80,9 @@ var (
 	tableAPI  = apiSite{audience: "TableAPI", name: "the Table API"}
 )
 
-// authenticate reads the token from Authorization: Bearer or an API-key header and
-// validates it for the site. It writes the error answer itself and returns nil then.
+// authenticate reads the token from Authorization: Bearer or an API-key header, or the
+// user and password from Authorization: Basic (basic.go), and validates them for the
+// site. It writes the error answer itself and returns nil then.
 func (in *instance) authenticate(w http.ResponseWriter, r *http.Request, site apiSite) *principal {
 	authz := r.Header.Values("Authorization")
 	keys := append(r.Header.Values("X-Api-Key"), r.Header.Values("Api-Key")...) // X-API-KEY is the same header
@@ -95,11 +99,14 @@ func (in *instance) authenticate(w http.ResponseWriter, r *http.Request, site ap
 		tok, viaKey = strings.TrimSpace(keys[0]), true
 	case len(authz) == 1:
 		scheme, rest, _ := strings.Cut(authz[0], " ")
+		if strings.EqualFold(scheme, "Basic") {
+			return in.authenticateBasic(w, r, rest)
+		}
 		if !strings.EqualFold(scheme, "Bearer") {
 			w.Header().Set("WWW-Authenticate", "Bearer")
 			logInfo(r).note = "scheme=" + scheme
 			odataError(w, http.StatusUnauthorized, "Unauthorized",
-				fmt.Sprintf("The Authorization scheme %q is not accepted here: send Authorization: Bearer <access token>", scheme), "")
+				fmt.Sprintf("The Authorization scheme %q is not accepted here: send Authorization: Bearer <access token> (or legacy Basic)", scheme), "")
 			return nil
 		}
 		tok = strings.TrimSpace(rest)
@@ -130,36 +137,6 @@ func (in *instance) authenticate(w http.ResponseWriter, r *http.Request, site ap
 	l.clientID = c.ClientID
 	app, _ := in.app(c.ClientID)
 	return &principal{clientID: c.ClientID, scopes: c.Scope, sessionKey: "jwt:" + c.Jti, app: app}
-}
-
-var refTokenRE = func(s string) bool {
-	if len(s) != 5+64 {
-		return false
-	}
-	_, err := hex.DecodeString(s[5:])
-	return err == nil
-}
-
-func (in *instance) authenticateReference(w http.ResponseWriter, r *http.Request, tok string) *principal {
-	if !refTokenRE(tok) {
-		challenge401(w, r, "The reference token is malformed: expected enrt_ followed by 64 hex characters")
-		return nil
-	}
-	in.mu.Lock()
-	rt, ok := in.refTokens[tok]
-	in.mu.Unlock()
-	if !ok {
-		challenge401(w, r, "The reference token is unknown or has been revoked")
-		return nil
-	}
-	app, ok := in.app(rt.clientID)
-	logInfo(r).clientID = rt.clientID
-	if !ok || !app.IsEnabled || app.ReferenceTokens == "None" {
-		challenge401(w, r, "The reference token's Trusted App is disabled or no longer allows reference tokens")
-		return nil
-	}
-	sum := sha256.Sum256([]byte(tok))
-	return &principal{clientID: rt.clientID, scopes: rt.scopes, sessionKey: "ref:" + hex.EncodeToString(sum[:8]), app: app}
 }
 
 // session is one API session holding a licence slot.
@@ -452,6 +429,8 @@ func (in *instance) handleAutoDiscovery(w http.ResponseWriter, r *http.Request) 
 			site("DomainAPI", in.root+"/api", false, map[string]string{"ODataServiceRoot": in.odataRoot()}),
 			// The Table API's Url is the site root: clients call {Url}/tableapi/odata/{Table}.
 			site("TableAPI", in.tableSiteRoot(), false, nil),
+			// The Profile site, whose /me says whom a PAT acts as.
+			site("UserProfile", in.root+"/profile", false, nil),
 		},
 	})
 }

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/base64"
 	"net/url"
 	"strings"
 	"testing"
@@ -39,10 +40,22 @@ func TestScenarioOutcomes(t *testing.T) {
 				}
 				return
 			}
-			tok := tokenFor(t, sc)
+			var tok string
+			var auth []string
+			switch sc.Kind {
+			case KindReferenceToken:
+				tok = sc.ClientSecret // the token itself
+			case KindBasic:
+				auth = []string{"Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte(sc.User+":"+sc.ClientSecret))}
+				if len(sc.Calls) == 0 { // what Power BI's OData feed asks the Table API
+					calls = []Call{{Method: "GET", Path: "/tableapi/odata/"}, {Method: "GET", Path: "/tableapi/odata/$metadata"}, {Method: "GET", Path: "/tableapi/odata/Gen_Documents?$top=5"}}
+				}
+			default:
+				tok = tokenFor(t, sc)
+			}
 			var results []apiResult
 			for _, c := range calls {
-				results = append(results, call(t, c.Method, sc.Instance+c.Path, tok, c.Body))
+				results = append(results, call(t, c.Method, sc.Instance+c.Path, tok, c.Body, auth...))
 			}
 			last := results[len(results)-1]
 			switch sc.Expect {
@@ -74,6 +87,14 @@ func TestScenarioOutcomes(t *testing.T) {
 				if last.status != 429 || last.header.Get("Retry-After") == "" {
 					t.Errorf("last call %d Retry-After %q", last.status, last.header.Get("Retry-After"))
 				}
+			case "reftoken.expired":
+				if results[0].status != 401 || !strings.Contains(results[0].header.Get("WWW-Authenticate"), "expired") {
+					t.Errorf("%d %s", results[0].status, results[0].header.Get("WWW-Authenticate"))
+				}
+			case "basic.refused":
+				if _, msg := results[0].odataError(); results[0].status != 401 || results[0].header.Get("WWW-Authenticate") != `Basic realm="ERP.net"` || !strings.HasPrefix(msg, "Authentication failed for user '"+sc.User+"'.") {
+					t.Errorf("%d %s", results[0].status, results[0].body)
+				}
 			case "api.foreign_issuer":
 				if results[0].status != 401 || !strings.Contains(results[0].header.Get("WWW-Authenticate"), "issuer") {
 					t.Errorf("%d %s", results[0].status, results[0].header.Get("WWW-Authenticate"))
@@ -85,7 +106,7 @@ func TestScenarioOutcomes(t *testing.T) {
 	}
 	for _, n := range []string{"healthy", "scope-not-allowed", "user-scopes", "read-only-write", "disabled", "public-client",
 		"rotated-secret", "system-user-not-allowed", "no-system-user", "short-lived", "licence-exhausted", "rate-limited",
-		"slow-identity", "basic-auth"} {
+		"slow-identity", "basic-auth", "reference-token", "reference-token-pat", "reference-token-expired", "basic", "basic-user-not-allowed"} {
 		if !names[n] {
 			t.Errorf("scenario %q missing", n)
 		}
@@ -140,7 +161,8 @@ func TestBearerValidation(t *testing.T) {
 		{"audience as a single string accepted", stringAud, nil, 200, ""},
 		{"not yet valid", signed(func(c *jwtClaims, h *jwtHeader) { c.Nbf += 120 }), nil, 401, "is not valid before"},
 		{"no exp", signed(func(c *jwtClaims, h *jwtHeader) { c.Exp = 0 }), nil, 401, "no expiration time"},
-		{"Basic scheme", "", []string{"Authorization", "Basic dTpw"}, 401, "Bearer"},
+		{"Basic for an unknown user", "", []string{"Authorization", "Basic dTpw"}, 401, `Basic realm="ERP.net"`},
+		{"another scheme", "", []string{"Authorization", "Digest dTpw"}, 401, "Bearer"},
 		{"JWT in X-Api-Key", "", []string{"X-Api-Key", tok}, 401, "accepts only reference tokens"},
 	}
 	for _, tc := range tests {

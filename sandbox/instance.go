@@ -36,7 +36,8 @@ type instance struct {
 	apps      map[string]*TrustedApp
 	appOrder  []string
 	appIDs    map[string]string // client_id -> stable GUID of the record
-	refTokens map[string]refToken
+	refTokens map[string]*refToken
+	users     map[string]*User // by lower-case login: Config.Users, the scenarios' people, System Users
 	sessions  map[string]*session
 	// others are sessions of other people, listed in Systems_Monitoring_CurrentSessions
 	// (the licence-exhausted scenario's occupants; monitoring.go).
@@ -55,11 +56,6 @@ type instance struct {
 	done      chan struct{}
 }
 
-type refToken struct {
-	clientID string
-	scopes   []string
-}
-
 func newInstance(cfg Config, addr string, tlsCfg *tls.Config, name string) (*instance, error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -76,7 +72,8 @@ func newInstance(cfg Config, addr string, tlsCfg *tls.Config, name string) (*ins
 		kid:       keyID(&key.PublicKey),
 		apps:      map[string]*TrustedApp{},
 		appIDs:    map[string]string{},
-		refTokens: map[string]refToken{},
+		refTokens: map[string]*refToken{},
+		users:     map[string]*User{},
 		sessions:  map[string]*session{},
 		sets:      seedData(),
 		tables:    seedTables(),
@@ -153,6 +150,7 @@ func (in *instance) routes() http.Handler {
 	mux.HandleFunc("/api/domain/standardmodel/", in.handleStandardModel)
 	mux.HandleFunc("/api/", in.handleAPI)
 	mux.HandleFunc("/tableapi/", in.handleTableAPIHere)
+	mux.HandleFunc("/profile/me", in.handleProfileMe)
 	mux.HandleFunc("/{$}", in.handleRoot)
 	return mux
 }
@@ -319,7 +317,40 @@ func (in *instance) addApp(a TrustedApp) error {
 	in.apps[a.ApplicationURI] = &a
 	in.appOrder = append(in.appOrder, a.ApplicationURI)
 	in.appIDs[a.ApplicationURI] = stableGUID("app:" + a.ApplicationURI)
+	if u := a.SystemUser; u != nil && in.users[strings.ToLower(u.Login)] == nil {
+		cp := *u
+		in.users[strings.ToLower(u.Login)] = &cp
+	}
 	return nil
+}
+
+// addUser registers a user (a PAT's maker, a Basic user); an existing login is
+// replaced.
+func (in *instance) addUser(u User) error {
+	if strings.TrimSpace(u.Login) == "" || strings.Contains(u.Login, ":") {
+		return fmt.Errorf("sandbox: user %q: a login is required, without ':'", u.Login)
+	}
+	if u.Type == "" {
+		u.Type = "InternalUser"
+	}
+	if u.ID == "" {
+		u.ID = stableGUID("user:" + strings.ToLower(u.Login))
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.users[strings.ToLower(u.Login)] = &u
+	return nil
+}
+
+// user returns a copy of the user with that login (compared ignoring case), or false.
+func (in *instance) user(login string) (User, bool) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	u, ok := in.users[strings.ToLower(login)]
+	if !ok {
+		return User{}, false
+	}
+	return *u, true
 }
 
 // app returns a copy of the record, or false.
@@ -331,34 +362,6 @@ func (in *instance) app(clientID string) (TrustedApp, bool) {
 		return TrustedApp{}, false
 	}
 	return *a, true
-}
-
-func (in *instance) issueReferenceToken(clientID string, scopes []string) (string, error) {
-	a, ok := in.app(clientID)
-	if !ok {
-		return "", fmt.Errorf("sandbox: no Trusted App with ApplicationURI %q", clientID)
-	}
-	if a.ReferenceTokens == "None" {
-		return "", fmt.Errorf("sandbox: Trusted App %s does not allow reference tokens: set ReferenceTokens to AdministratorsOnly or AuthenticatedUsers", clientID)
-	}
-	if a.SystemUser == nil || !a.SystemUserAllowed {
-		return "", fmt.Errorf("sandbox: Trusted App %s needs SystemUserAllowed and a System User for reference tokens", clientID)
-	}
-	allowed := splitScopes(a.Scope)
-	for _, sc := range scopes {
-		if !contains(allowed, sc) {
-			return "", fmt.Errorf("sandbox: scope %q is not in Trusted App %s's Scope field %q", sc, clientID, a.Scope)
-		}
-	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	tok := "enrt_" + hex.EncodeToString(b)
-	in.mu.Lock()
-	in.refTokens[tok] = refToken{clientID: clientID, scopes: append([]string(nil), scopes...)}
-	in.mu.Unlock()
-	return tok, nil
 }
 
 // stableGUID derives a deterministic GUID-shaped id from a seed.

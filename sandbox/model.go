@@ -18,7 +18,7 @@ import (
 
 // setNames is the stable order of the served entity sets.
 var setNames = []string{"Crm_Sales_Customers", "General_Products_Products", "Systems_Security_TrustedApplications",
-	"Systems_Monitoring_CurrentSessions", "Systems_Monitoring_Licenses"}
+	"Systems_Monitoring_CurrentSessions", "Systems_Monitoring_Licenses", accessTokensSet}
 
 // CustomerID returns the Id of the i-th seeded customer (0-based; 12 exist), for
 // scenario calls and tests such as PATCH Crm_Sales_Customers(<id>).
@@ -170,7 +170,8 @@ func seedData() map[string]*entitySet {
 			props: []prop{{name: "Id", kind: kGUID}, {name: "Login", kind: kString}, {name: "UserType", kind: kString}, {name: "Active", kind: kBool},
 				{name: "IsAdmin", kind: kBool}}}},
 	}
-	sets := map[string]*entitySet{customers.name: customers, products.name: products, apps.name: apps}
+	tokens := accessTokensModel()
+	sets := map[string]*entitySet{customers.name: customers, products.name: products, apps.name: apps, tokens.name: tokens}
 	for _, m := range monitoringSets() {
 		sets[m.name] = m
 	}

@@ -83,7 +83,7 @@ type entitySet struct {
 	props    []prop
 	rows     []row
 	readOnly bool   // writes are a business error
-	category string // the model's Category; "" means Definitions
+	category string // the model's Category; "" means Definitions (AccessTokens: SystemData)
 	key      string // key property; "" means "Id"
 	// model marks a Domain API set described by ErpNetDocs/model: $filter may use
 	// only what each attribute's Supported Filters allow. The Table API's raw tables
@@ -144,6 +144,10 @@ func (in *instance) setSnapshot(name string) (*entitySet, bool) {
 	cp.rows = nil
 	if rows, ok := in.monitoringRowsLocked(name, in.now()); ok {
 		cp.rows = rows
+		return &cp, true
+	}
+	if name == accessTokensSet {
+		cp.rows = in.accessTokenRowsLocked()
 		return &cp, true
 	}
 	if name == "Systems_Security_TrustedApplications" {

@@ -75,10 +75,11 @@
 //     signature so a foreign token is reported as such rather than as an unknown key.
 //   - No clock skew: exp and nbf are enforced to the second, so a 30 s token visibly
 //     expires in a demo.
-//   - A session is one per token (a JWT's jti, a reference token's value) and shared by
-//     the Domain API and the Table API; a token whose session closed opens a new one on
-//     its next call (the docs' re-activation). Reference tokens act as the app's System
-//     User and need one.
+//   - A session is one per token (a JWT's jti, a reference token's value, a Basic
+//     user's login) and shared by the Domain API and the Table API; a token whose
+//     session closed opens a new one on its next call (the docs' re-activation).
+//   - Reference tokens (reftokens.go) and legacy Basic authentication (basic.go) follow
+//     the docs where they speak; what those files list as guesses is not documented.
 //   - The Table API validates tokens like the Domain API but needs 'TableAPI' in aud;
 //     the Domain API's per-session limits do not apply to it; it is read-only (a write
 //     is 405 before the scope is looked at). Auto-discovery lists it with Url = the
@@ -185,19 +186,33 @@ type Config struct {
 	TableAPIAddr string
 	// NoScenarios leaves out the built-in scenario apps (Scenarios() is then empty).
 	NoScenarios bool
+	// Users are extra users (Systems_Security_Users) besides the System Users of the
+	// apps: the makers of PATs and the users of Basic authentication (with their
+	// Password). They are registered on the main instance.
+	Users []User
+	// AllowBasicAuthForAllUsers is the AllowBasicAuthForAllUsers config key set to "1":
+	// every user may use Basic authentication, whatever their own
+	// BasicAuthenticationAllowed says (the Trusted App's switch still applies).
+	AllowBasicAuthForAllUsers bool
 }
 
 // Scenario is one built-in Trusted App set-up: the values to paste into a profile and
 // what a check against it demonstrates. It is the JSON printed by
 // `trustedapp-check sandbox --json`.
 type Scenario struct {
-	Name         string `json:"name"`
-	Description  string `json:"description"` // what it demonstrates, one or two sentences
-	Expect       string `json:"expect"`      // the outcome as a finding code, e.g. "token.invalid_client"; "api.ok" when everything passes
-	Instance     string `json:"instance"`
-	Authority    string `json:"authority"`
-	ClientID     string `json:"client_id"`
-	ClientSecret string `json:"client_secret"` // sandbox demo secret (public, fine to print)
+	Name        string `json:"name"`
+	Description string `json:"description"` // what it demonstrates, one or two sentences
+	Expect      string `json:"expect"`      // the outcome as a finding code, e.g. "token.invalid_client"; "api.ok" when everything passes
+	// Kind is how a profile signs in: "client-credentials" (client_id and
+	// client_secret), "reference-token" (client_secret holds the enrt_ token) or
+	// "basic" (User, and client_secret holds the password).
+	Kind      string `json:"kind"`
+	Instance  string `json:"instance"`
+	Authority string `json:"authority"`
+	ClientID  string `json:"client_id"`
+	// ClientSecret is the sandbox demo credential of the kind (public, fine to print).
+	ClientSecret string `json:"client_secret"`
+	User         string `json:"user,omitempty"` // a basic scenario's login
 	SystemUser   string `json:"system_user,omitempty"`
 	Scope        string `json:"scope"`                 // what a profile should REQUEST (space-delimited; "" = send none)
 	AuthMethod   string `json:"auth_method,omitempty"` // "post" (default) or "basic"
@@ -255,7 +270,7 @@ type TrustedApp struct {
 	SessionRPM int
 }
 
-// User is a System User (Systems_Security_Users).
+// User is a user (Systems_Security_Users): a System User, a PAT's maker, a Basic user.
 type User struct {
 	Login  string
 	Type   string // e.g. "InternalUser", "ApplicationUserNoLogin"
@@ -263,6 +278,12 @@ type User struct {
 	Active bool
 	// IsAdmin marks an administrator (Systems_Security_Users.IsAdmin).
 	IsAdmin bool
+	// Name and Email are what the Profile site's /me shows.
+	Name, Email string
+	// Password is what Basic authentication checks ("" = none: Basic always fails).
+	Password string
+	// BasicAuthenticationAllowed is the user's own switch (23.1.1.35+).
+	BasicAuthenticationAllowed bool
 }
 
 // Server is a running sandbox: the main instance plus, for the foreign-issuer
@@ -396,6 +417,12 @@ func Start(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	for _, u := range cfg.Users {
+		if err := s.main.addUser(u); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	s.main.serve()
 	if s.foreign != nil {
 		s.foreign.serve()
@@ -437,14 +464,6 @@ func (s *Server) Scenario(name string) (Scenario, bool) {
 // record is invalid or its ApplicationURI is taken.
 func (s *Server) AddApp(app TrustedApp) error {
 	return s.main.addApp(app)
-}
-
-// IssueReferenceToken makes a reference token ("enrt_" + 64 hex) for the app, as
-// Instance Manager does; the token acts as the app's System User with the given
-// scopes (which must be in the app's Scope field) and never expires. The app's
-// ReferenceTokens policy must allow it and a System User must be assigned.
-func (s *Server) IssueReferenceToken(clientID string, scopes []string) (string, error) {
-	return s.main.issueReferenceToken(clientID, scopes)
 }
 
 // Close stops serving and removes the CA file.

@@ -181,7 +181,8 @@ func (s *Server) addScenarios() error {
 			target.others = licenceOccupants
 			target.mu.Unlock()
 		}
+		sc.Kind = KindClientCredentials
 		s.scenarios = append(s.scenarios, sc)
 	}
-	return nil
+	return s.addKindScenarios()
 }

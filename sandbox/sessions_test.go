@@ -16,7 +16,7 @@ func TestReferenceTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ref) != 69 || !strings.HasPrefix(ref, "enrt_") || !refTokenRE(ref) {
+	if len(ref) != 69 || !strings.HasPrefix(ref, "enrt_") || !refTokenShape(ref) {
 		t.Fatalf("reference token shape %q...", ref[:8])
 	}
 	u := s.URL() + "/api/domain/odata/Crm_Sales_Customers?$top=1"
@@ -33,7 +33,7 @@ func TestReferenceTokens(t *testing.T) {
 		{"Api-Key", "", []string{"Api-Key", ref}, 200, ""},
 		{"Bearer and X-Api-Key", ref, []string{"X-Api-Key", ref}, 400, "never both"},
 		{"two key headers", "", []string{"Api-Key", ref, "X-Api-Key", ref}, 400, "never both"},
-		{"unknown", "enrt_" + strings.Repeat("ab", 32), nil, 401, "unknown or has been revoked"},
+		{"unknown", "enrt_" + strings.Repeat("ab", 32), nil, 401, "unknown on this instance"},
 		{"malformed", "enrt_xyz", nil, 401, "64 hex"},
 	}
 	for _, tc := range tests {

@@ -25,6 +25,8 @@ type callList struct {
 	add      *widget.Button
 	defaults *widget.Button
 	content  fyne.CanvasObject
+	// defaultCalls run when the list has none (the profile kind's: editor_kind.go).
+	defaultCalls []profiles.APICall
 }
 
 type callRow struct {
@@ -37,7 +39,7 @@ type callRow struct {
 }
 
 func newCallList() *callList {
-	l := &callList{box: container.NewVBox()}
+	l := &callList{box: container.NewVBox(), defaultCalls: profiles.DefaultCalls()}
 	var defs []string
 	for _, c := range profiles.DefaultCalls() {
 		defs = append(defs, c.Method+" "+c.Path)
@@ -52,7 +54,7 @@ func newCallList() *callList {
 		}
 	})
 	l.defaults = widget.NewButtonWithIcon("Start from the defaults", theme.ContentCopyIcon(), func() {
-		for _, c := range profiles.DefaultCalls() {
+		for _, c := range l.defaultCalls {
 			l.addRow(c)
 		}
 	})

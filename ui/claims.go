@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -244,6 +245,14 @@ func (c *claimsTab) showToken() {
 	}
 	c.reveal.Enable()
 	c.copyBtn.Enable()
+	if strings.HasPrefix(raw, "enrt_") {
+		// A reference token is a long-lived credential kept in the keychain: never
+		// shown or copied from here (the profile's editor replaces it).
+		c.token.SetText(maskToken(raw))
+		c.reveal.Disable()
+		c.copyBtn.Disable()
+		return
+	}
 	if c.revealed {
 		c.token.SetText(raw)
 		c.reveal.SetText("Hide")

@@ -53,6 +53,7 @@ type editor struct {
 	confirmed   *widget.Entry // confirmed hosts, one a line (editor_hosts.go)
 	timeout     *widget.Entry
 	notes       *widget.Entry
+	kind        kindFields // how the profile signs in (editor_kind.go)
 	warn        *widget.Label
 	title       *widget.Label
 	save        *widget.Button
@@ -154,16 +155,8 @@ func newEditor(sh editorShell, d editorDesk) *editor {
 	e.warn.Importance = widget.WarningImportance
 	e.warn.Hide()
 
-	form := widget.NewForm(
-		&widget.FormItem{Text: "Name", Widget: e.name, HintText: "unique; shown in the list"},
-		&widget.FormItem{Text: "Environment", Widget: e.env, HintText: "a colour tag so production stands out"},
-		&widget.FormItem{Text: "Instance", Widget: e.instance, HintText: "the instance root; the authority is {instance}/id"},
-		&widget.FormItem{Text: "Client ID", Widget: e.clientID, HintText: "the Trusted App’s Application URI (the OAuth client_id)"},
-		&widget.FormItem{Text: "Client secret", Widget: container.NewVBox(e.secret, e.hashRow, container.NewHBox(e.hashAsk), e.secretSt)},
-		&widget.FormItem{Text: "Authentication", Widget: e.auth, HintText: "how client_id and secret reach the token endpoint; never guessed"},
-		&widget.FormItem{Text: "Scopes", Widget: e.scopes.content, HintText: "none chosen sends no scope: the token gets all of the Trusted App's Scope field"},
-		&widget.FormItem{Text: "API calls", Widget: e.calls.content, HintText: "run in this order with the token after it is issued; paths are from the instance root"},
-	)
+	e.newKindFields(container.NewVBox(e.secret, e.hashRow, container.NewHBox(e.hashAsk), e.secretSt))
+	form := e.kind.form
 	adv := widget.NewForm(
 		&widget.FormItem{Text: "Authority", Widget: e.author, HintText: "the identity server; never the global id.erp.net"},
 		&widget.FormItem{Text: "Token endpoint", Widget: e.tokenEP},
@@ -232,6 +225,7 @@ func (e *editor) open(p *profiles.Profile) {
 		e.timeout.SetText("")
 	}
 	e.notes.SetText(q.Notes)
+	e.setKind(q)
 	e.secretSt.SetText(e.secretStatus(q))
 	e.storedHash, e.hashOp = "", 0
 	if p != nil {
@@ -240,11 +234,7 @@ func (e *editor) open(p *profiles.Profile) {
 		}
 	}
 	e.showHash()
-	if q.SecretSetAt.IsZero() {
-		e.secret.SetPlaceHolder("paste the client secret shown when the Trusted App was created")
-	} else {
-		e.secret.SetPlaceHolder("stored; type a new one to replace it")
-	}
+	e.secretPlaceholder()
 	e.checkWarnings()
 	e.sh.showScreen(e.content)
 	e.sh.focus(e.name)
@@ -282,6 +272,10 @@ func (e *editor) showHash() {
 	typed := e.secret.Text
 	e.hashAsk.Hide()
 	switch {
+	case e.kindOf() != profiles.KindClientCredentials:
+		e.hashValue.SetText("") // only a client secret has an ApplicationSecretHash
+		e.hashRow.Hide()
+		return
 	case typed != "":
 		caption := "ApplicationSecretHash of the secret typed: the Trusted App record must hold exactly this (it is not the secret)."
 		if strings.TrimSpace(typed) != typed {
@@ -324,15 +318,22 @@ func (e *editor) secretStatus(p profiles.Profile) string {
 }
 
 func (e *editor) secretStatusWith(p profiles.Profile, where string) string {
+	what := e.kindOf().SecretName()
+	if e.kindOf() == profiles.KindClientCredentials {
+		what = "secret"
+	}
+	if stored := p.StoredKind(); stored != "" && stored != e.kindOf() {
+		return "The keychain holds a " + stored.SecretName() + " for this profile, which is not sent as its " + what + ": paste the " + what + ". It will be " + where + "."
+	}
 	if p.SecretSetAt.IsZero() {
-		return "No secret stored yet. It will be " + where + "."
+		return "No " + what + " stored yet. It will be " + where + "."
 	}
 	age := e.desk.Now().Sub(p.SecretSetAt)
-	s := "Secret " + where + "; set " + roughAge(age) + " ago"
+	s := strings.ToUpper(what[:1]) + what[1:] + " " + where + "; set " + roughAge(age) + " ago"
 	if age < 2*time.Minute {
-		s = "Secret " + where + "; set just now"
+		s = strings.ToUpper(what[:1]) + what[1:] + " " + where + "; set just now"
 	}
-	if age > rotationAge {
+	if age > rotationAge && e.kindOf() == profiles.KindClientCredentials {
 		s += ". Consider rotating it: create a new secret on the Trusted App, paste it here, then remove the old one"
 	}
 	return s + "."
@@ -354,6 +355,9 @@ func (e *editor) selectedScopes() []string {
 func (e *editor) checkWarnings() {
 	var w []string
 	for _, s := range e.selectedScopes() {
+		if e.kindOf() != profiles.KindClientCredentials {
+			break // no scopes are requested
+		}
 		switch s {
 		case "DomainApi":
 			w = append(w, "DomainApi is a legacy scope that current ERP.net versions no longer need: use read (and update to write).")
@@ -417,6 +421,7 @@ func (e *editor) profile() (profiles.Profile, error) {
 		p.TimeoutSeconds, _ = strconv.Atoi(t)
 	}
 	p.Notes = e.notes.Text
+	e.kindProfile(&p)
 	return p, nil
 }
 
@@ -428,6 +433,9 @@ func (e *editor) validate() error {
 		}
 	}
 	if err := e.calls.Validate(); err != nil {
+		return err
+	}
+	if err := e.kindError(); err != nil {
 		return err
 	}
 	for _, v := range []fyne.Validatable{e.author, e.tokenEP, e.odata, e.proxy, e.confirmed, e.timeout} {

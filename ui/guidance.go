@@ -132,6 +132,8 @@ func (g *guidanceTab) render() {
 		msg := "Everything passed: the Trusted App issues a token, it acts as the System User shown above, and the API calls answer."
 		if supplied {
 			msg = "The supplied token works: it acts as the System User shown above, its signature checks out and the API calls answer. The Trusted App's sign-in was not tested: press “Test this Trusted App” for that."
+		} else if m := kindPassText(r); m != "" { // guidance_kind.go
+			msg = m
 		}
 		if r.Cancelled {
 			msg = "The run was cancelled before anything failed. Press “Test this Trusted App” to run it again."
@@ -145,6 +147,10 @@ func (g *guidanceTab) render() {
 			g.list.Add(widget.NewSeparator())
 			g.list.Add(g.findingView(f, nil))
 		}
+	}
+	for _, f := range kindNotes(r) { // what a reference-token or basic run always tells
+		g.list.Add(widget.NewSeparator())
+		g.list.Add(g.findingView(f, nil))
 	}
 	if a := g.adviceSection(); a != nil {
 		g.list.Add(widget.NewSeparator())

@@ -175,6 +175,9 @@ func authText(m profiles.AuthMethod) string {
 
 // summaryTip names the parts of the summary line.
 func summaryTip(p profiles.Profile) string {
+	if t := kindTip(p); t != "" {
+		return t
+	}
 	how := "form body: client_id and client_secret go in the POST body (ERP.net's documented default)"
 	if p.Method() == profiles.AuthBasic {
 		how = "HTTP Basic: client_id and client_secret go in the Authorization header"
@@ -202,7 +205,7 @@ func (h *header) set(p profiles.Profile) {
 	h.env.Text = env
 	h.env.Custom = widgets.EnvColor(p.Environment)
 	h.env.Refresh()
-	h.line.SetText(strings.Join([]string{p.Root() + confirmedText(p), p.ClientID, authText(p.Method()), scopesText(p.Scopes)}, "  ·  "))
+	h.line.SetText(strings.Join(headerParts(p), "  ·  ")) // header_kind.go
 	h.line.SetToolTip(summaryTip(p))
 	note, short, icon, imp := "", "", theme.InfoIcon(), widget.LowImportance
 	if sb, ok := h.desk.Scenario(p.Name); ok {
@@ -210,8 +213,8 @@ func (h *header) set(p profiles.Profile) {
 		if sb.Expect != "" {
 			note += " Expected: " + sb.Expect
 		}
-	} else if p.SecretSetAt.IsZero() {
-		note, short = "No client secret stored yet: press Edit to add it.", "No client secret yet"
+	} else if p.SecretSetAt.IsZero() || p.StoredKind() != p.KindOf() {
+		note, short = missingCredentialNote(p)
 		icon, imp = theme.WarningIcon(), widget.WarningImportance
 	} else if note = secretElsewhereNote(p); note != "" { // editor_hosts.go
 		short, icon, imp = "Secret stored for another host", theme.WarningIcon(), widget.WarningImportance

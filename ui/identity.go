@@ -137,6 +137,9 @@ func (c *identityCard) setWaiting() {
 
 // set shows r's token identity, or one quiet line when there is none.
 func (c *identityCard) set(p profiles.Profile, r check.Report, now time.Time) {
+	if c.setKind(p, r, now) { // a reference token or Basic (identity_kind.go)
+		return
+	}
 	if r.Claims == nil {
 		switch {
 		case len(r.Steps) == 0 && !r.Cancelled:
@@ -220,7 +223,11 @@ func (c *identityCard) tick(now time.Time) {
 	c.expires.SetText(countdown(left))
 	if left <= 0 && !c.expiredSaid {
 		c.expiredSaid = true
-		c.sh.setStatus("The token has expired. Client credentials gets no refresh token: press “Test this Trusted App” for a new one (a custom call asks for one by itself).")
+		msg := "The token has expired. Client credentials gets no refresh token: press “Test this Trusted App” for a new one (a custom call asks for one by itself)."
+		if c.claims.Kind == tokenview.KindReference {
+			msg = "The reference token has expired: make a new one where it was made (Profile site or Instance Manager) and paste it in the profile."
+		}
+		c.sh.setStatus(msg)
 	}
 	v := float64(left) / float64(maxLifetime)
 	if v < 0 {

@@ -48,6 +48,20 @@ func screen(t *testing.T, name string, th fyne.Theme, size fyne.Size) image.Imag
 		p, _ := e.u.desk.Current()
 		e.u.editor.open(&p)
 		test.Type(e.u.editor.secret, "Q9xv2LmP8rT4wZ6yB1nC3dF5gH7jK0sA2eU4iO6p")
+	case "editor-reference-token":
+		e = newEnv(t, Deps{}, patProfile())
+		p, _ := e.u.desk.Current()
+		e.u.editor.open(&p)
+	case "reference-run":
+		e = newEnv(t, Deps{Run: replayRun(referenceReport())}, patProfile())
+		e.u.StartRun()
+	case "basic-run", "basic-guidance":
+		e = newEnv(t, Deps{Run: replayRun(basicReport())}, biProfile())
+		e.u.StartRun()
+		if name == "basic-guidance" {
+			e.u.Wait()
+			e.u.run.openTab("Guidance")
+		}
 	case "newapp-form":
 		e = newEnv(t, Deps{}, acme())
 		e.u.NewTrustedApp()
@@ -110,6 +124,10 @@ func TestSnapshots(t *testing.T) {
 		{"guidance-advice", themeVariant(theme.VariantLight), "guidance_advice_light.png"},
 		{"record-form", themeVariant(theme.VariantLight), "record_form_light.png"},
 		{"guidance-holders", themeVariant(theme.VariantLight), "guidance_holders_light.png"},
+		{"editor-reference-token", themeVariant(theme.VariantLight), "editor_reference_token_light.png"},
+		{"reference-run", themeVariant(theme.VariantLight), "reference_run_light.png"},
+		{"basic-run", themeVariant(theme.VariantDark), "basic_run_dark.png"},
+		{"basic-guidance", themeVariant(theme.VariantLight), "basic_guidance_light.png"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			// Under heavy load the test driver has (rarely) captured a window with its

@@ -67,6 +67,9 @@ func countdown(left time.Duration) string {
 	if left <= 0 {
 		return "expired " + roughAge(-left) + " ago"
 	}
+	if left >= 48*time.Hour {
+		return "in " + roughAge(left) // a reference token lives for days or months
+	}
 	left = left.Round(time.Second)
 	h, m, s := int(left.Hours()), int(left.Minutes())%60, int(left.Seconds())%60
 	if h > 0 {

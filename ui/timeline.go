@@ -33,6 +33,8 @@ type timeline struct {
 	expected int
 	count    int
 	apiTotal int
+	// reference: a reference-token run, whose fourth slot is the token's identity.
+	reference bool
 	// progress is a thin bar under the slots; the live step and the outcome go to the
 	// window's status line, so the timeline takes one row.
 	progress *widget.ProgressBar
@@ -84,10 +86,14 @@ func (t *timeline) reset(p profiles.Profile) {
 	t.count = 0
 	t.apiTotal = len(p.EffectiveCalls())
 	t.expected = 4 + t.apiTotal
+	t.reference = p.KindOf() == profiles.KindReferenceToken
+	if t.reference {
+		t.expected++ // whom the token acts as, after the calls
+	}
 	for _, k := range timelineKinds {
 		b := t.slots[k.kind]
 		b.SetIcon(widgets.VerdictIcon(""))
-		b.Set(k.label, t.slotDetail(k.kind))
+		b.Set(t.label(k.kind, k.label), t.slotDetail(k.kind))
 	}
 	t.progress.SetValue(0)
 }
@@ -117,6 +123,9 @@ func (t *timeline) slotDetail(kind check.StepKind) string {
 
 // add shows one finished step.
 func (t *timeline) add(s check.Step) {
+	if s.Kind == check.StepIdentity {
+		s.Kind = check.StepInspect // a reference token's slot: its shape, then whom it acts as
+	}
 	t.steps[s.Kind] = append(t.steps[s.Kind], s)
 	t.count++
 	if s.Kind == check.StepAPI && len(t.steps[s.Kind]) > t.apiTotal {
@@ -129,7 +138,7 @@ func (t *timeline) add(s check.Step) {
 		if k.kind == s.Kind {
 			b := t.slots[s.Kind]
 			b.SetIcon(widgets.VerdictIcon(worst(t.steps[s.Kind])))
-			b.Set(k.label, t.slotDetail(s.Kind))
+			b.Set(t.label(k.kind, k.label), t.slotDetail(s.Kind))
 		}
 	}
 	t.progress.SetValue(float64(t.count) / float64(t.expected))

@@ -413,7 +413,7 @@ func (u *UI) RunFinished(r *desk.Run) {
 		u.run.identity.set(r.Profile, check.Report{}, u.desk.Now())
 		u.setStatus("")
 		if errors.Is(err, desk.ErrNoSecret) {
-			u.showMessage("No client secret stored", "The profile “"+r.Profile.Name+"” has no client secret yet. Press Edit, paste the secret the Trusted App was created with, and Save.")
+			u.showMessage(noCredentialMessage(r.Profile))
 		} else {
 			u.showError("Could not read the client secret", err, u.desk.Keychain().Fix)
 		}

@@ -71,6 +71,8 @@ type profileFields struct {
 	insecure                                                             bool
 	calls                                                                repeated
 	confirm                                                              repeated // --confirm-host
+	kind, user                                                           string   // --kind, --user
+	usesRefTokens                                                        bool     // --uses-reference-tokens
 }
 
 // bind registers the flags on fs; withCalls adds --call.
@@ -90,6 +92,9 @@ func (f *profileFields) bind(fs *flag.FlagSet, withCalls bool) {
 		fs.Var(&f.calls, "call", "API call \"METHOD PATH [BODY]\" (repeatable)")
 	}
 	fs.Var(&f.confirm, "confirm-host", "a host besides the instance the access token may go to (repeatable)")
+	fs.StringVar(&f.kind, "kind", "", "how the profile signs in: client-credentials, reference-token or basic")
+	fs.StringVar(&f.user, "user", "", "the login a basic profile signs in as")
+	fs.BoolVar(&f.usesRefTokens, "uses-reference-tokens", false, "the Trusted App issues reference tokens (PATs, SATs) on purpose")
 }
 
 var scopeSplit = regexp.MustCompile(`[\s,]+`)
@@ -97,6 +102,26 @@ var scopeSplit = regexp.MustCompile(`[\s,]+`)
 // apply copies onto p the fields whose flags were given (set). --timeout is left to
 // the caller: a profile keeps whole seconds, a run takes any duration (timeoutFlag).
 func (f *profileFields) apply(p *profiles.Profile, set map[string]bool) error {
+	if set["kind"] {
+		k, err := profiles.ParseKind(f.kind)
+		if err != nil {
+			return usageErr("--kind: %v", err)
+		}
+		if k != p.KindOf() && k != profiles.KindClientCredentials {
+			// What only a token request uses has no place in the new kind.
+			p.Scopes, p.AuthMethod = nil, ""
+		}
+		p.Kind = k
+		if k == profiles.KindClientCredentials {
+			p.Kind, p.User = "", ""
+		}
+	}
+	if set["user"] {
+		p.User = strings.TrimSpace(f.user)
+	}
+	if set["uses-reference-tokens"] {
+		p.UsesReferenceTokens = f.usesRefTokens
+	}
 	if set["instance"] {
 		p.InstanceURL = strings.TrimSpace(f.instance)
 	}

@@ -32,16 +32,28 @@ Subcommands:
   recover [FILE]            bring back the profiles that still parse in a damaged
                             store file set aside (default: the newest beside the store)
   export [NAME...]          export profiles (all when no name) [-o FILE]; never secrets
-  set-secret NAME           store the client secret in the system keychain, read
-                            from stdin or a no-echo prompt (never an argument)
-  rm-secret NAME            remove the client secret from the keychain
+  set-secret NAME           store the profile's credential in the system keychain
+                            (the client secret, the reference token or the password,
+                            by kind), read from stdin or a no-echo prompt (never an
+                            argument)
+  rm-secret NAME            remove the credential from the keychain
 
 Every subcommand takes --store FILE (default: $TRUSTEDAPP_STORE, else the user
 config directory, shared with the desktop app).
 
 Profile flags (add, edit):
+  --kind KIND               how the profile signs in: client-credentials (a Trusted
+                            App's client_id and secret, the default), reference-token
+                            (a PAT or SAT, enrt_...: no token request) or basic (legacy
+                            Basic authentication with --user and a password; tests the
+                            Table API as Power BI's OData feed reads it)
+  --user LOGIN              the ERP.net login a basic profile signs in as
+  --uses-reference-tokens   the Trusted App issues reference tokens on purpose: the
+                            record checklist then checks ReferenceTokens for that use
   --instance URL            instance root, e.g. https://acme.my.erp.net
-  --client-id ID            the Trusted App's ApplicationUri
+  --client-id ID            the Trusted App's ApplicationUri (a reference token's app,
+                            to read its record and its tokens; a basic profile's
+                            default is DomainApiBasicAuthentication)
   --scope "read update"     requested scopes (space or comma separated; "" for none)
   --auth post|basic         client authentication: form body (default) or HTTP Basic
   --env TEXT                environment label: Production, Test, Sandbox, ...

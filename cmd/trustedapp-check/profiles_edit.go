@@ -121,7 +121,7 @@ func addRun(o *editOptions) error {
 	if err := s.Add(p); err != nil {
 		return storeErr(err)
 	}
-	fmt.Fprintf(o.stdout, "Added profile %q to %s.\nSet its secret: trustedapp-check profiles set-secret %s\n", p.Name, s.Path(), shellquote.Quote(p.Name))
+	fmt.Fprintf(o.stdout, "Added profile %q to %s.\nSet its %s: trustedapp-check profiles set-secret %s\n", p.Name, s.Path(), p.KindOf().SecretName(), shellquote.Quote(p.Name))
 	return nil
 }
 
@@ -184,6 +184,10 @@ func editRun(o *editOptions) error {
 		return nil
 	}
 	writeSecretPlace(o.stdout, saved, before, o.fields.moveSecrets)
+	if stored, stale := profiles.StaleSecret(saved); stale {
+		fmt.Fprintf(o.stdout, "The stored %s is not sent as the %s of a %s profile: set it with trustedapp-check profiles set-secret %s\n",
+			stored.SecretName(), saved.KindOf().SecretName(), saved.KindOf(), shellquote.Quote(saved.Name))
+	}
 	return nil
 }
 
@@ -193,17 +197,18 @@ func editRun(o *editOptions) error {
 func writeSecretPlace(w io.Writer, p profiles.Profile, before []string, moved bool) {
 	if p.SecretSetAt.IsZero() {
 		if moved {
-			fmt.Fprintf(w, "%s has no stored client secret: --move-secrets had nothing to move.\n", strconv.Quote(p.Name))
+			fmt.Fprintf(w, "%s has no stored %s: --move-secrets had nothing to move.\n", strconv.Quote(p.Name), p.KindOf().SecretName())
 		}
 		return
 	}
+	what := p.StoredKind().SecretName()
 	if from, to, elsewhere := profiles.SecretMoved(p); elsewhere {
-		fmt.Fprintf(w, "The client secret of %s was stored for %s and stays with it: it is not sent to %s.\nTo let it follow: trustedapp-check profiles edit %s --move-secrets (or set it again: profiles set-secret %s).\n",
-			strconv.Quote(p.Name), strings.Join(from, ", "), strings.Join(to, ", "), shellquote.Quote(p.Name), shellquote.Quote(p.Name))
+		fmt.Fprintf(w, "The %s of %s was stored for %s and stays with it: it is not sent to %s.\nTo let it follow: trustedapp-check profiles edit %s --move-secrets (or set it again: profiles set-secret %s).\n",
+			what, strconv.Quote(p.Name), strings.Join(from, ", "), strings.Join(to, ", "), shellquote.Quote(p.Name), shellquote.Quote(p.Name))
 		return
 	}
 	if moved && len(before) > 0 && !slices.Equal(before, p.SecretFor) {
-		fmt.Fprintf(w, "The client secret of %s now goes to %s (it was stored for %s).\n", strconv.Quote(p.Name), strings.Join(p.SecretFor, ", "), strings.Join(before, ", "))
+		fmt.Fprintf(w, "The %s of %s now goes to %s (it was stored for %s).\n", what, strconv.Quote(p.Name), strings.Join(p.SecretFor, ", "), strings.Join(before, ", "))
 	}
 }
 

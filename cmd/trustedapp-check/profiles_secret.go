@@ -3,8 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"trustedapp-tester/check"
 	"trustedapp-tester/profiles"
 )
 
@@ -23,12 +25,21 @@ func setSecretRun(o *namesOptions) error {
 	if err != nil {
 		return err
 	}
-	secret, err := readSecretInput(o.env, fmt.Sprintf("Client secret for %q (input hidden): ", p.Name), "trustedapp-check profiles set-secret NAME < secret.txt")
+	k := p.KindOf()
+	what := k.SecretName()
+	secret, err := readSecretInput(o.env, fmt.Sprintf("%s for %q (input hidden): ", upperFirst(what), p.Name), "trustedapp-check profiles set-secret NAME < secret.txt")
 	if errors.Is(err, errSecretTooLong) {
 		return usageErr("%v: it was not stored (nor truncated)", err)
 	}
 	if err != nil {
 		return usageErr("%v", err)
+	}
+	if k == profiles.KindReferenceToken {
+		secret = check.TrimBearer(secret)
+		if !strings.HasPrefix(secret, "enrt_") {
+			secret = ""
+			return usageErr("a reference-token profile keeps an ERP.net reference token, which starts with enrt_ (as ERP.net showed it once when it was made): it was not stored")
+		}
 	}
 	err = profiles.SetProfileSecret(s, newSecrets(), p.Name, secret, time.Now())
 	secret = ""
@@ -40,8 +51,16 @@ func setSecretRun(o *namesOptions) error {
 	if err != nil {
 		return storeErr(err)
 	}
-	fmt.Fprintf(o.stdout, "Stored the client secret for %q in the system keychain (service %q).\n", p.Name, profiles.KeyringService)
+	fmt.Fprintf(o.stdout, "Stored the %s for %q in the system keychain (service %q).\n", what, p.Name, profiles.KeyringService)
 	return nil
+}
+
+// upperFirst is s with its first letter in upper case.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func rmSecretRun(o *namesOptions) error {
@@ -49,6 +68,6 @@ func rmSecretRun(o *namesOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(o.stdout, "Removed the client secret for %q from the system keychain.\n", p.Name)
+	fmt.Fprintf(o.stdout, "Removed the %s for %q from the system keychain.\n", p.StoredKind().SecretName(), p.Name)
 	return nil
 }

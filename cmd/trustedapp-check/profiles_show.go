@@ -50,7 +50,12 @@ func listRun(o *viewOptions) error {
 	now := time.Now()
 	for _, p := range ps {
 		scopes := strings.Join(p.Scopes, " ")
-		if scopes == "" {
+		switch {
+		case p.KindOf() == profiles.KindReferenceToken:
+			scopes = "(reference token)"
+		case p.KindOf() == profiles.KindBasic:
+			scopes = "(basic as " + p.User + ")"
+		case scopes == "":
 			scopes = "(none)"
 		}
 		secret := "not set"
@@ -90,7 +95,11 @@ type secretJSON struct {
 
 // showJSON is what show --json prints, and what its text shows.
 type showJSON struct {
-	Profile      profiles.Profile   `json:"profile"`
+	Profile profiles.Profile `json:"profile"`
+	// Kind is how the profile signs in (client-credentials when the file leaves it
+	// out); Credential what its keychain entry holds for that kind.
+	Kind         profiles.Kind      `json:"kind"`
+	Credential   string             `json:"credential"`
 	AuthorityURL string             `json:"authority_url"`
 	TokenURL     string             `json:"token_url,omitempty"`
 	ODataRootURL string             `json:"odata_root_url"`
@@ -129,7 +138,7 @@ func showRun(o *viewOptions) error {
 	if problems == nil {
 		problems = []profiles.Problem{}
 	}
-	out := showJSON{Profile: p, AuthorityURL: p.AuthorityURL(), TokenURL: p.TokenURL(), ODataRootURL: p.ODataRootURL(),
+	out := showJSON{Profile: p, Kind: p.KindOf(), Credential: p.KindOf().SecretName(), AuthorityURL: p.AuthorityURL(), TokenURL: p.TokenURL(), ODataRootURL: p.ODataRootURL(),
 		Calls: p.EffectiveCalls(), Timeout: p.Timeout().String(), Secret: secretOf(p), Problems: problems}
 	out.ProxyRoute, out.ProxyError = proxyRouteOf(p)
 	if o.json {
@@ -189,28 +198,21 @@ func writeShowText(stdout io.Writer, out showJSON) {
 	}
 	row("Name", p.Name)
 	row("Environment", dash(p.Environment))
+	row("Kind", string(out.Kind)+": "+out.Kind.Label())
 	if len(p.Tags) > 0 {
 		row("Tags", strings.Join(p.Tags, ", "))
 	}
 	row("Instance", p.InstanceURL)
-	row("Authority", derived(p.Authority, p.AuthorityURL()))
-	if p.TokenURL() != "" {
-		row("Token endpoint", p.TokenURL())
-	} else {
-		row("Token endpoint", "(from discovery)")
+	if out.Kind == profiles.KindClientCredentials {
+		row("Authority", derived(p.Authority, p.AuthorityURL()))
+		if p.TokenURL() != "" {
+			row("Token endpoint", p.TokenURL())
+		} else {
+			row("Token endpoint", "(from discovery)")
+		}
 	}
 	row("OData root", derived(p.ODataRoot, p.ODataRootURL()))
-	row("Client ID", p.ClientID)
-	if p.Method() == profiles.AuthBasic {
-		row("Auth method", "basic (HTTP Basic header)")
-	} else {
-		row("Auth method", "post (client_secret in the form body)")
-	}
-	if len(p.Scopes) == 0 {
-		row("Scopes", "(none: the token request sends no scope parameter)")
-	} else {
-		row("Scopes", strings.Join(p.Scopes, " "))
-	}
+	writeKindRows(row, p, out.Kind)
 	for i, call := range out.Calls {
 		k := ""
 		if i == 0 {
@@ -259,9 +261,17 @@ func writeShowText(stdout io.Writer, out showJSON) {
 	if sj.Status == "not_set" {
 		secretLine += " (set it: trustedapp-check profiles set-secret " + shellquote.Quote(p.Name) + ")"
 	}
-	row("Secret", secretLine)
+	if stored, stale := profiles.StaleSecret(p); stale {
+		secretLine = "the keychain holds a " + stored.SecretName() + " set for a " + string(stored) + " profile, not sent as this profile's " + out.Credential +
+			" (set it: trustedapp-check profiles set-secret " + shellquote.Quote(p.Name) + ")"
+	}
+	label := "Secret"
+	if out.Kind != profiles.KindClientCredentials {
+		label = upperFirst(out.Credential) // Reference token, Password
+	}
+	row(label, secretLine)
 	if from, to, moved := profiles.SecretMoved(p); moved {
-		row("Secret host", "stored for "+strings.Join(from, ", ")+"; not sent to "+strings.Join(to, ", ")+" (profiles edit "+shellquote.Quote(p.Name)+" --move-secrets to let it follow)")
+		row(label+" host", "stored for "+strings.Join(from, ", ")+"; not sent to "+strings.Join(to, ", ")+" (profiles edit "+shellquote.Quote(p.Name)+" --move-secrets to let it follow)")
 	}
 	w.Flush()
 	if sj.Detail != "" {
@@ -280,4 +290,44 @@ func fmtTime(t time.Time) string {
 		return "-"
 	}
 	return t.Local().Format("2006-01-02 15:04:05 MST")
+}
+
+// writeKindRows are show's rows of how the profile signs in: the client_id, auth
+// method and scopes of client credentials; a reference token's app; a basic
+// profile's user and the Trusted App that governs Basic.
+func writeKindRows(row func(k, v string), p profiles.Profile, k profiles.Kind) {
+	switch k {
+	case profiles.KindReferenceToken:
+		row("Client ID", dashOr(p.ClientID, "(none: the Trusted App the token was made for, to read its record and its tokens)"))
+		row("Record checklist", "ReferenceTokens is checked for reference tokens issued on purpose")
+	case profiles.KindBasic:
+		row("User", p.User)
+		if strings.TrimSpace(p.ClientID) == "" {
+			row("Basic app", profiles.BasicAuthApp+" (the documented default)")
+		} else {
+			row("Basic app", p.ClientID)
+		}
+	default:
+		row("Client ID", p.ClientID)
+		if p.Method() == profiles.AuthBasic {
+			row("Auth method", "basic (HTTP Basic header)")
+		} else {
+			row("Auth method", "post (client_secret in the form body)")
+		}
+		if len(p.Scopes) == 0 {
+			row("Scopes", "(none: the token request sends no scope parameter)")
+		} else {
+			row("Scopes", strings.Join(p.Scopes, " "))
+		}
+		if p.UsesReferenceTokens {
+			row("Reference tokens", "issued on purpose for this Trusted App (the record checklist checks ReferenceTokens for it)")
+		}
+	}
+}
+
+func dashOr(s, or string) string {
+	if strings.TrimSpace(s) == "" {
+		return or
+	}
+	return s
 }

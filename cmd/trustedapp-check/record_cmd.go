@@ -132,6 +132,12 @@ func recordRun(o *recordOptions) error {
 	if err != nil {
 		return err
 	}
+	if reader.p.KindOf() == profiles.KindBasic {
+		return usageErr("%q is a basic profile: it has no token to read a record with; read with a client-credentials or reference-token profile (--with READER)", reader.p.Name)
+	}
+	if subject.KindOf() != profiles.KindClientCredentials {
+		subjectSecret = "" // its stored credential is no client secret: nothing to hash
+	}
 	ctx := ctxOrBackground(e.ctx)
 	rep := check.Run(ctx, reader.p, reader.secret, o.runOptions(tokenOnly), nil)
 	newHistoryWriter(e).appendRun(reader.p, rep)

@@ -18,6 +18,9 @@ Runs a local ERP.net instance emulator (identity server + Domain API) with one
 Trusted App per scenario, prints for every scenario the values to paste into a
 profile and what it demonstrates, then serves until Ctrl-C (SIGINT) or SIGTERM.
 The request log goes to stderr (never secrets or whole tokens).
+Besides the client-credentials scenarios, the reference-token scenarios give an
+enrt_ token (a SAT, a PAT, an expired one) and the basic ones a user and password
+(kind, user and client_secret in --json), for profiles of those kinds.
 
 Flags:
   --addr HOST:PORT       listen address (default 127.0.0.1:0, a free port)
@@ -161,7 +164,17 @@ func printScenarios(w io.Writer, srv *sandbox.Server, extra []sandbox.TrustedApp
 				fmt.Fprintf(w, "  %-14s %s\n", k, v)
 			}
 		}
+		row("kind", sc.Kind)
 		row("instance", sc.Instance)
+		if sc.Kind != sandbox.KindClientCredentials {
+			// A reference token or Basic: the identity server is not asked.
+			row("client_id", sc.ClientID)
+			row("user", sc.User)
+			row(map[string]string{sandbox.KindReferenceToken: "token", sandbox.KindBasic: "password"}[sc.Kind], sc.ClientSecret)
+			row("acts as", sc.SystemUser)
+			row("expect", sc.Expect)
+			continue
+		}
 		row("authority", sc.Authority)
 		row("client_id", sc.ClientID)
 		row("client_secret", sc.ClientSecret)

@@ -183,7 +183,7 @@ func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 		}
 	case f.set["instance"]:
 		p.Name = "ad-hoc"
-		if !f.set["client-id"] || strings.TrimSpace(f.clientID) == "" {
+		if k, _ := profiles.ParseKind(f.kind); (!f.set["client-id"] || strings.TrimSpace(f.clientID) == "") && k == profiles.KindClientCredentials {
 			return nil, usageErr("--client-id is required with --instance: the Trusted App's ApplicationUri")
 		}
 		if u, err := url.Parse(strings.TrimSpace(f.instance)); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -207,10 +207,11 @@ func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 			return nil, err
 		}
 		secret = s
-		p.SecretFor = nil // given now for this profile as it is, not the keychain's
+		// given now for this profile as it is, not the keychain's: its hosts and kind
+		p.SecretFor, p.SecretKind = nil, p.KindOf()
 	case os.Getenv(SecretEnv) != "":
 		secret = os.Getenv(SecretEnv)
-		p.SecretFor = nil
+		p.SecretFor, p.SecretKind = nil, p.KindOf()
 	case len(pos) == 1:
 		s, err := newSecrets().Get(p.Name)
 		if err != nil {
@@ -218,7 +219,7 @@ func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 		}
 		secret = s
 	default:
-		return nil, usageErr("no client secret: set %s or pipe it with --secret-stdin (never as an argument)", SecretEnv)
+		return nil, usageErr("no %s: set %s or pipe it with --secret-stdin (never as an argument)", p.KindOf().SecretName(), SecretEnv)
 	}
 	return []target{{p: p, secret: secret}}, nil
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/profiles"
 	"trustedapp-tester/report"
 )
 
@@ -57,6 +59,12 @@ func tokenRun(o *tokenOptions) error {
 		return err
 	}
 	t := targets[0]
+	switch t.p.KindOf() {
+	case profiles.KindReferenceToken:
+		return usageErr("%q is a reference-token profile: its token is the credential kept in the keychain, which this tool never prints; check it with 'trustedapp-check check %s'", t.p.Name, shellquote.Quote(t.p.Name))
+	case profiles.KindBasic:
+		return usageErr("%q is a basic profile: Basic authentication sends a login and password with every call and has no token", t.p.Name)
+	}
 	rep := check.Run(ctxOrBackground(o.ctx), t.p, t.secret, o.runOptions(tokenOnly), nil)
 	newHistoryWriter(o.env).appendRun(t.p, rep)
 	if rep.Cancelled {

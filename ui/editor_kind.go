@@ -1,0 +1,197 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/profiles"
+)
+
+// The editor's kind picker: how the profile signs in (client credentials, a reference
+// token, legacy Basic). Each kind shows the fields it uses: client credentials its
+// client secret, authentication and scopes; a reference token the enrt_ token; Basic
+// the user and password. One form holds the items of the kind chosen.
+
+// kindFields are the editor's widgets and form items that depend on the kind.
+type kindFields struct {
+	picker  *widget.Select
+	user    *widget.Entry
+	usesRef *widget.Check // client credentials: the app issues reference tokens on purpose
+	form    *widget.Form
+	items   map[profiles.Kind][]*widget.FormItem
+}
+
+// kindLabels are the picker's options, in profiles.Kinds order.
+func kindLabels() []string {
+	var out []string
+	for _, k := range profiles.Kinds() {
+		out = append(out, k.Label())
+	}
+	return out
+}
+
+// kindOfLabel is the kind a picker label names.
+func kindOfLabel(label string) profiles.Kind {
+	for _, k := range profiles.Kinds() {
+		if k.Label() == label {
+			return k
+		}
+	}
+	return profiles.KindClientCredentials
+}
+
+// newKindFields builds the kind picker and the form of each kind around the editor's
+// shared widgets (name, instance, secret, calls...).
+func (e *editor) newKindFields(secretBox fyne.CanvasObject) {
+	k := &e.kind
+	k.picker = widget.NewSelect(kindLabels(), func(string) { e.applyKind() })
+	k.user = widget.NewEntry()
+	k.user.SetPlaceHolder("the ERP.net login, e.g. bi-reader")
+	k.usesRef = widget.NewCheck("This Trusted App also issues reference tokens (PATs or SATs) on purpose", nil)
+	name := &widget.FormItem{Text: "Name", Widget: e.name, HintText: "unique; shown in the list"}
+	env := &widget.FormItem{Text: "Environment", Widget: e.env, HintText: "a colour tag so production stands out"}
+	kind := &widget.FormItem{Text: "Signs in with", Widget: k.picker, HintText: "a Trusted App's client credentials, a reference token, or legacy Basic"}
+	inst := &widget.FormItem{Text: "Instance", Widget: e.instance, HintText: "the instance root; the authority is {instance}/id"}
+	calls := &widget.FormItem{Text: "API calls", Widget: e.calls.content, HintText: "run in this order after sign-in; paths are from the instance root"}
+	k.items = map[profiles.Kind][]*widget.FormItem{
+		profiles.KindClientCredentials: {name, env, kind, inst,
+			{Text: "Client ID", Widget: e.clientID, HintText: "the Trusted App’s Application URI (the OAuth client_id)"},
+			{Text: "Client secret", Widget: secretBox},
+			{Text: "Authentication", Widget: e.auth, HintText: "how client_id and secret reach the token endpoint; never guessed"},
+			{Text: "Scopes", Widget: e.scopes.content, HintText: "none chosen sends no scope: the token gets all of the Trusted App's Scope field"},
+			{Text: "Reference tokens", Widget: k.usesRef, HintText: "then the record checklist checks ReferenceTokens for that use"},
+			calls},
+		profiles.KindReferenceToken: {name, env, kind, inst,
+			{Text: "Reference token", Widget: secretBox, HintText: "enrt_… as ERP.net showed it once: a PAT from the Profile site (Security > Tokens), a SAT from Instance Manager"},
+			{Text: "Trusted App", Widget: e.clientID, HintText: "optional: the Application URI the token was made for, to read its record and its tokens"},
+			calls},
+		profiles.KindBasic: {name, env, kind, inst,
+			{Text: "User", Widget: k.user, HintText: "legacy Basic authentication: the login the integration signs in with"},
+			{Text: "Password", Widget: secretBox},
+			{Text: "Basic app", Widget: e.clientID, HintText: "empty: DomainApiBasicAuthentication, the Trusted App Basic to the APIs needs"},
+			calls},
+	}
+	k.form = widget.NewForm(k.items[profiles.KindClientCredentials]...)
+}
+
+// kindOf is the kind chosen.
+func (e *editor) kindOf() profiles.Kind { return kindOfLabel(e.kind.picker.Selected) }
+
+// setKind shows p's kind and its fields.
+func (e *editor) setKind(p profiles.Profile) {
+	e.kind.user.SetText(p.User)
+	e.kind.usesRef.SetChecked(p.UsesReferenceTokens)
+	e.kind.picker.SetSelected(p.KindOf().Label()) // applyKind
+	e.applyKind()
+}
+
+// applyKind shows the form items of the kind chosen and words the secret for it.
+func (e *editor) applyKind() {
+	k := e.kindOf()
+	e.kind.form.Items = e.kind.items[k]
+	e.kind.form.Refresh()
+	switch k {
+	case profiles.KindClientCredentials:
+		e.clientID.SetPlaceHolder("the Trusted App's ApplicationUri, e.g. com.acme/nightly")
+		e.clientID.Validator = clientIDError
+		e.calls.useDefaults(profiles.DefaultCalls())
+	case profiles.KindReferenceToken:
+		e.clientID.SetPlaceHolder("optional, e.g. com.acme/reports")
+		e.clientID.Validator = optionalClientIDError
+		e.calls.useDefaults(profiles.DefaultCalls())
+	case profiles.KindBasic:
+		e.clientID.SetPlaceHolder(profiles.BasicAuthApp)
+		e.clientID.Validator = optionalClientIDError
+		e.calls.useDefaults(profiles.DefaultBasicCalls())
+	}
+	e.secretPlaceholder()
+	e.showHash()
+	if e.orig != nil {
+		e.secretSt.SetText(e.secretStatus(*e.orig))
+	}
+}
+
+// secretPlaceholder words the secret entry for the kind and whether one is stored.
+func (e *editor) secretPlaceholder() {
+	k := e.kindOf()
+	stored := e.orig != nil && e.orig.StoredKind() == k
+	switch {
+	case stored:
+		e.secret.SetPlaceHolder("stored; type a new one to replace it")
+	case k == profiles.KindReferenceToken:
+		e.secret.SetPlaceHolder("paste the enrt_… token")
+	case k == profiles.KindBasic:
+		e.secret.SetPlaceHolder("the user's password")
+	default:
+		e.secret.SetPlaceHolder("paste the client secret shown when the Trusted App was created")
+	}
+}
+
+// kindProfile sets the kind's fields of p from the form: a reference token or Basic
+// requests no token, so it keeps no scopes or auth method.
+func (e *editor) kindProfile(p *profiles.Profile) {
+	k := e.kindOf()
+	p.Kind, p.User, p.UsesReferenceTokens = k, "", false
+	switch k {
+	case profiles.KindClientCredentials:
+		p.Kind = "" // the default, as the file writes it
+		p.UsesReferenceTokens = e.kind.usesRef.Checked
+	case profiles.KindBasic:
+		p.User = strings.TrimSpace(e.kind.user.Text)
+		fallthrough
+	default:
+		p.Scopes, p.AuthMethod, p.Authority, p.TokenEndpoint = nil, "", "", ""
+	}
+}
+
+// kindError is what stops saving the kind's own fields, nil when nothing does.
+func (e *editor) kindError() error {
+	switch e.kindOf() {
+	case profiles.KindBasic:
+		u := strings.TrimSpace(e.kind.user.Text)
+		if u == "" {
+			return errors.New("enter the user: the ERP.net login Basic signs in with")
+		}
+		if strings.Contains(u, ":") {
+			return errors.New("the user has ':', which HTTP Basic cannot carry in a user name")
+		}
+	case profiles.KindReferenceToken:
+		if t := strings.TrimSpace(e.secret.Text); t != "" && !strings.HasPrefix(strings.TrimPrefix(t, "Bearer "), "enrt_") {
+			return errors.New("a reference token starts with enrt_: paste it as ERP.net showed it when it was made")
+		}
+	}
+	return nil
+}
+
+// optionalClientIDError checks a client_id that may be empty.
+func optionalClientIDError(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	return clientIDError(s)
+}
+
+// noCredentialMessage is the title and text when a run of p found no credential stored.
+func noCredentialMessage(p profiles.Profile) (string, string) {
+	switch p.KindOf() {
+	case profiles.KindReferenceToken:
+		return "No reference token stored", "The profile “" + p.Name + "” has no reference token yet. Press Edit, paste the enrt_… token ERP.net showed when it was made, and Save."
+	case profiles.KindBasic:
+		return "No password stored", "The profile “" + p.Name + "” has no password yet. Press Edit, type the password of " + p.User + ", and Save."
+	}
+	return "No client secret stored", "The profile “" + p.Name + "” has no client secret yet. Press Edit, paste the secret the Trusted App was created with, and Save."
+}
+
+// useDefaults makes calls the list's defaults: what runs when it has no calls of its
+// own, and what "Start from the defaults" adds.
+func (l *callList) useDefaults(calls []profiles.APICall) {
+	l.defaultCalls = calls
+	var defs []string
+	for _, c := range calls {
+		defs = append(defs, c.Method+" "+c.Path)
+	}
+	l.empty.SetText("No calls of its own: the defaults run (" + strings.Join(defs, ", ") + ").")
+}
