@@ -976,7 +976,7 @@ var catalogue = map[string]entry{
 		causes: []string{"A wrong login or password, or an inactive user.",
 			"The Trusted App DomainApiBasicAuthentication, which Basic to the Domain API and the Table API needs, is missing, disabled, or does not allow basic authentication.",
 			"The user's own BasicAuthenticationAllowed (Systems_Security_Users, version 23.1.1.35 and later) is off, and the AllowBasicAuthForAllUsers config key is not 1.",
-			"DomainApiBasicAuthentication names another System User: Basic is then allowed only for that user; and since version 22, an app whose System User is the built-in <SYSTEM> account does not allow Basic at all."},
+			"DomainApiBasicAuthentication names another System User: Basic is then allowed only for that user; and since version 22, an app whose System User is the built-in <SYSTEM> account does not allow Basic at all (ERP.net's support notes on version 22 say so; the developer docs do not say it)."},
 		fields: []Field{trustedAppField("DomainApiBasicAuthentication: IsEnabled, BasicAuthenticationAllowed", "true"),
 			trustedAppField("DomainApiBasicAuthentication: SystemUser", "empty, or this user (never <SYSTEM>)"),
 			systemUserField("BasicAuthenticationAllowed, Active", "true"), instanceField("AllowBasicAuthForAllUsers (config key)", "1 only if every user may use Basic"),

@@ -33,6 +33,15 @@ var scenarioBasis = map[string]string{
 	"secret-crlf":          "Documented: ApplicationSecretHash holds base64(SHA-256(secret)) (trusted-apps-access.md); the slip is made on purpose.",
 	"secret-spaces":        "Documented: ApplicationSecretHash holds base64(SHA-256(secret)) (trusted-apps-access.md); the slip is made on purpose.",
 	"secret-hex":           "Documented: ApplicationSecretHash holds base64(SHA-256(secret)) (trusted-apps-access.md); the slip is made on purpose.",
+	"reference-token": "Documented: a SAT (enrt_) is issued for a Trusted App whose ReferenceTokens is AdministratorsOnly and acts as its System User; it expires, records its last use and can be revoked at once (reference-access-tokens.md, issuing-reference-tokens.md, the model's Systems_Security_AccessTokens). " +
+		"A guess: the 401's wording for an expired, revoked or unknown token, and that every token may read Systems_Security_AccessTokens.",
+	"reference-token-pat": "Documented: a PAT is made in the Profile site -> Security -> Tokens and acts as the user who made it; the Profile site's /me names that user (issuing-reference-tokens.md, profile-site-endpoints.md). " +
+		"A guess: the 401's wording, and who may read Systems_Security_AccessTokens.",
+	"reference-token-expired": "Documented: a reference token expires at the lifetime its maker chose (reference-access-tokens.md, token-lifetime.md). A guess: the 401's wording for an expired one.",
+	"basic": "Documented: during the coexistence period HTTP Basic still works, the Table API takes it and Power BI's OData feed supports only Basic; DomainApiBasicAuthentication, the user's BasicAuthenticationAllowed (23.1.1.35+) and AllowBasicAuthForAllUsers govern it (migrating-from-legacy-auth.md, table-api/index.md, the model, the config options reference). " +
+		"A guess: the status and challenge of a refusal.",
+	"basic-user-not-allowed": "Documented: a user whose BasicAuthenticationAllowed is off (and AllowBasicAuthForAllUsers not set) is refused Basic (Systems.Security.Users in the model, migrating-from-legacy-auth.md). " +
+		"A guess: the 401's status, challenge and wording.",
 }
 
 // withBasis ends a scenario's description with its basis.

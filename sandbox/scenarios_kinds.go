@@ -62,28 +62,26 @@ func (s *Server) addKindScenarios() error {
 		return err
 	}
 	ref := func(name, desc, expect, client, token, acts string) Scenario {
-		return Scenario{Name: name, Description: desc, Expect: expect, Kind: KindReferenceToken, Instance: in.root, Authority: in.issuer,
+		return Scenario{Name: name, Description: withBasis(name, desc), Expect: expect, Kind: KindReferenceToken, Instance: in.root, Authority: in.issuer,
 			ClientID: client, ClientSecret: token, SystemUser: acts}
 	}
 	basic := func(name, desc, expect string, u User) Scenario {
-		return Scenario{Name: name, Description: desc, Expect: expect, Kind: KindBasic, Instance: in.root, Authority: in.issuer,
+		return Scenario{Name: name, Description: withBasis(name, desc), Expect: expect, Kind: KindBasic, Instance: in.root, Authority: in.issuer,
 			ClientID: basicAuthApp, ClientSecret: u.Password, User: u.Login}
 	}
 	s.scenarios = append(s.scenarios,
 		ref("reference-token", "A SAT (Service Access Token) an administrator made in Instance Manager for com.sandbox/reference-tokens (ReferenceTokens AdministratorsOnly): "+
-			"the profile sends it as it is, with no discovery and no token request. Documented: it acts as the Trusted App's System User svc-reports, has an expiration time (90 days here) "+
-			"and a last-used time in Systems_Security_AccessTokens. A guess: the sandbox lets every token read that entity set.",
+			"the profile sends it as it is, with no discovery and no token request; it acts as the System User svc-reports and expires in 90 days.",
 			"api.ok", "com.sandbox/reference-tokens", satOK, "svc-reports"),
-		ref("reference-token-pat", "A PAT (Personal Access Token) maria.ivanova made in the Profile site (Security > Tokens) for com.sandbox/personal-tokens (ReferenceTokens AuthenticatedUsers). "+
-			"Documented: it acts as the user who made it, which the Profile site's /me names; it expires in 30 days.",
+		ref("reference-token-pat", "A PAT (Personal Access Token) maria.ivanova made in the Profile site (Security > Tokens) for com.sandbox/personal-tokens (ReferenceTokens AuthenticatedUsers); it expires in 30 days.",
 			"api.ok", personalTokensApp, pat, ""),
-		ref("reference-token-expired", "A SAT whose expiration time passed yesterday: every API call gets 401. Documented: reference tokens have an expiration time. A guess: the 401's wording.",
+		ref("reference-token-expired", "A SAT whose expiration time passed yesterday: every API call gets 401.",
 			"reftoken.expired", "com.sandbox/reference-tokens", satOld, "svc-reports"),
-		basic("basic", "Legacy Basic authentication as bi-reader, the way Power BI's OData feed reads the Table API (the only method it supports there). Documented: the Trusted App "+
-			"DomainApiBasicAuthentication allows Basic, and bi-reader's own BasicAuthenticationAllowed is on; it works during the coexistence period. The report lists how to move to client credentials.",
+		basic("basic", "Legacy Basic authentication as bi-reader, the way Power BI's OData feed reads the Table API (the only method it supports there): "+
+			"DomainApiBasicAuthentication allows Basic and bi-reader's own BasicAuthenticationAllowed is on. The report lists how to move to client credentials.",
 			"api.ok", biReader),
 		basic("basic-user-not-allowed", "Basic authentication as maria.ivanova, whose own BasicAuthenticationAllowed (Systems_Security_Users, 23.1.1.35+) is off and the AllowBasicAuthForAllUsers config key is not 1: "+
-			"every call gets 401. Documented: the three switches. A guess: the 401's wording for this cause.",
+			"every call gets 401.",
 			"basic.refused", mariaIvanova),
 	)
 	return nil
