@@ -9,7 +9,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
-	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/internal/platform"
 )
 
 // KeyringService is the service name under which secrets are kept in the OS keyring.
@@ -57,7 +57,7 @@ var ErrSecretNotSet = errors.New("no client secret is set for this profile")
 type SecretNotSetError struct{ Name string }
 
 func (e *SecretNotSetError) Error() string {
-	return fmt.Sprintf("no client secret is set for profile %q: set it first (in the app, or with 'trustedapp-check profiles set-secret %s')", e.Name, shellquote.Quote(e.Name))
+	return fmt.Sprintf("no client secret is set for profile %q: set it first (in the app, or with 'trustedapp-check profiles set-secret %s')", e.Name, platform.Current().Quote(e.Name))
 }
 
 // Is makes errors.Is(err, ErrSecretNotSet) work.

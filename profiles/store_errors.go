@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/internal/platform"
 )
 
 // The errors a store's reads and changes return, and how they name profiles and
@@ -103,7 +103,7 @@ func (e *CorruptError) Error() string {
 	switch n := len(e.Recoverable); {
 	case n > 0:
 		fmt.Fprintf(&b, " The damaged file still holds %s that the store now lacks or holds in an older version: %s. To bring %s back, run: trustedapp-check profiles recover %s (the app offers a Recover button).",
-			countNames(e.Recoverable, "profile"), nameList(e.Recoverable), map[bool]string{true: "it", false: "them"}[n == 1], shellquote.Quote(e.MovedTo))
+			countNames(e.Recoverable, "profile"), nameList(e.Recoverable), map[bool]string{true: "it", false: "them"}[n == 1], platform.Current().Quote(e.MovedTo))
 	case e.FromBackup:
 		b.WriteString(" Nothing else could be read from the damaged file.")
 	default:

@@ -12,7 +12,7 @@ import (
 	"trustedapp-tester/check"
 	"trustedapp-tester/fleet"
 	"trustedapp-tester/internal/atomicfile"
-	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/report"
 )
@@ -173,7 +173,7 @@ func checkRun(o *checkOptions) error {
 	fo := fleet.Options{Parallel: f.parallel, Run: opts,
 		SkipWhy: func(p profiles.Profile, holder string) string {
 			return fmt.Sprintf("Skipped: profile %q of the same Trusted App (%s) already holds this run's ERP.net session; one session per Trusted App. Check this profile alone to run its calls: trustedapp-check check %s",
-				holder, p.ClientID, shellquote.Quote(p.Name))
+				holder, p.ClientID, platform.Current().Quote(p.Name))
 		}}
 	if tty {
 		fo.OnStep = func(k int, s check.Step) { outMu.Lock(); progOf(k).step(s); outMu.Unlock() }

@@ -12,8 +12,8 @@ import (
 	"trustedapp-tester/audit"
 	"trustedapp-tester/check"
 	"trustedapp-tester/compare"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/safetext"
-	"trustedapp-tester/internal/shellquote"
 	"trustedapp-tester/profiles"
 )
 
@@ -213,7 +213,7 @@ func resolveOperand(arg, storePath string, st *profiles.Store, history *audit.Lo
 			return nil, st, envErr("%v", err)
 		}
 		if n > len(runs) {
-			return nil, st, usageErr("%q: History has %d run(s) of %q; 'trustedapp-check diff --runs %s' lists them", arg, len(runs), p.Name, shellquote.Quote(p.Name))
+			return nil, st, usageErr("%q: History has %d run(s) of %q; 'trustedapp-check diff --runs %s' lists them", arg, len(runs), p.Name, platform.Current().Quote(p.Name))
 		}
 		op.run = runs[len(runs)-n]
 		return op, st, nil

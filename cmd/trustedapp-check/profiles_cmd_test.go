@@ -13,7 +13,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
-	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 )
@@ -69,7 +69,7 @@ func TestProfilesCLILifecycle(t *testing.T) {
 	}
 
 	do(nil, 0, []string{"No profiles in " + store, "profiles add NAME"}, nil, "list")
-	do(nil, 0, []string{`Added profile "Acme Test"`, "set-secret " + shellquote.Quote("Acme Test")}, nil,
+	do(nil, 0, []string{`Added profile "Acme Test"`, "set-secret " + platform.Current().Quote("Acme Test")}, nil,
 		"add", "Acme Test", "--instance", "https://acme.my.erp.net", "--client-id", "app://checker",
 		"--scope", "read update", "--env", "Test", "--timeout", "45s", "--call", "GET /api/domain/odata/X?$top=1", "--call", "POST /api/domain/odata/Y {\"a\":1}")
 	// a warning does not block
@@ -96,7 +96,7 @@ func TestProfilesCLILifecycle(t *testing.T) {
 		t.Fatalf("list --json: %v %+v", err, listed)
 	}
 	do(nil, 0, []string{"Authority:", "https://acme.my.erp.net/id (derived)", "Token endpoint:", "(from discovery)", "Auth method:", "post (client_secret in the form body)",
-		"POST /api/domain/odata/Y  (with body)", "Timeout:", "45s", "Secret:", "not set (set it: trustedapp-check profiles set-secret " + shellquote.Quote("Acme Test") + ")"}, nil, "show", "acme test")
+		"POST /api/domain/odata/Y  (with body)", "Timeout:", "45s", "Secret:", "not set (set it: trustedapp-check profiles set-secret " + platform.Current().Quote("Acme Test") + ")"}, nil, "show", "acme test")
 
 	// secrets: never an argument; stdin; too long; then shown as stored
 	do(nil, 2, nil, []string{"never from the command line"}, "set-secret", "Acme Test", secret)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
 )
 
@@ -98,7 +98,7 @@ func addRun(o *editOptions) error {
 	if err := s.Add(p); err != nil {
 		return storeErr(err)
 	}
-	fmt.Fprintf(o.stdout, "Added profile %q to %s.\nSet its secret: trustedapp-check profiles set-secret %s\n", p.Name, s.Path(), shellquote.Quote(p.Name))
+	fmt.Fprintf(o.stdout, "Added profile %q to %s.\nSet its secret: trustedapp-check profiles set-secret %s\n", p.Name, s.Path(), platform.Current().Quote(p.Name))
 	return nil
 }
 

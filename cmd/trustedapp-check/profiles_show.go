@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/safetext"
-	"trustedapp-tester/internal/shellquote"
 	"trustedapp-tester/profiles"
 )
 
@@ -254,7 +254,7 @@ func writeShowText(stdout io.Writer, out showJSON) {
 		secretLine += "; " + sj.Message
 	}
 	if sj.Status == "not_set" {
-		secretLine += " (set it: trustedapp-check profiles set-secret " + shellquote.Quote(p.Name) + ")"
+		secretLine += " (set it: trustedapp-check profiles set-secret " + platform.Current().Quote(p.Name) + ")"
 	}
 	row("Secret", secretLine)
 	w.Flush()

@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"trustedapp-tester/internal/atomicfile"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/safetext"
-	"trustedapp-tester/internal/shellquote"
 	"trustedapp-tester/profiles"
 )
 
@@ -163,7 +163,7 @@ func writeNeedSecret(out io.Writer, res profiles.ImportResult) {
 	}
 	fmt.Fprintf(out, "\n%d of the imported profiles still need a client secret (typed or piped, never an argument):\n", len(need))
 	for _, n := range need {
-		fmt.Fprintf(out, "  trustedapp-check profiles set-secret %s\n", safetext.Line(shellquote.Quote(n)))
+		fmt.Fprintf(out, "  trustedapp-check profiles set-secret %s\n", safetext.Line(platform.Current().Quote(n)))
 	}
 }
 
