@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/internal/testdir"
 )
 
@@ -174,4 +176,16 @@ func dotnetHash(s string) string {
 	}
 	sum := sha256.Sum256(b)
 	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// Why a token stays in memory names the keychain once, as the system names it, also
+// for an error that does not name it.
+func TestVaultDownNoteNamesTheKeychainOnce(t *testing.T) {
+	kc := platform.Keychain()
+	if got := vaultDownNote(errors.New("boom")); got != kc+" cannot be used: boom" {
+		t.Errorf("raw error: %q", got)
+	}
+	if got := vaultDownNote(errors.New(sentence.Capitalize(kc) + " is locked: unlock it.")); got != kc+" is locked: unlock it" {
+		t.Errorf("named error: %q", got)
+	}
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/internal/version"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
@@ -35,7 +37,7 @@ type failureCase struct {
 // stream they go to and the exit code. None of them reaches the network.
 func failureCases() []failureCase {
 	mainUsage := mainUsage()
-	const noKeychain = "No system keychain is available (Secret Service is not running): install and unlock gnome-keyring or KeePassXC, or use a session-only secret (kept in memory until the app closes)."
+	noKeychain := sentence.Capitalize(platform.Keychain()) + " is not available (no Secret Service is running): install and unlock GNOME Keyring, KWallet or KeePassXC, or use a session-only secret (kept in memory until the app closes)."
 	return []failureCase{
 		// The dispatcher.
 		{name: "no command", code: exitUsage, stderr: mainUsage},
@@ -58,7 +60,7 @@ func failureCases() []failureCase {
 		{name: "check all of no profiles", args: []string{"check", "--all", "--store", "{dir}{sep}empty.json"}, code: exitEnvironment,
 			stderr: "trustedapp-check check: the profile store {dir}{sep}empty.json has no profiles; add one with 'trustedapp-check profiles add'\n"},
 		{name: "check token-stdin empty", args: []string{"check", "--instance", "https://127.0.0.1:9", "--client-id", "c", "--token-stdin"}, code: exitUsage,
-			stderr: "trustedapp-check check: --token-stdin: stdin was empty; pipe the access token in, e.g. --token-stdin < token.txt\nRun 'trustedapp-check check --help' for the flags.\n"},
+			stderr: "trustedapp-check check: --token-stdin: stdin was empty; pipe the access token in, e.g. " + platform.Current().Pipe("token.txt", "trustedapp-check check PROFILE --token-stdin") + "\nRun 'trustedapp-check check --help' for the flags.\n"},
 
 		// token: the whole usage after a flag, nothing after other usage errors.
 		{name: "token bad flag", args: []string{"token", "--bogus"}, code: exitUsage,
@@ -116,7 +118,7 @@ func failureCases() []failureCase {
 		{name: "explain argument", args: []string{"explain", "invalid_client"}, code: exitUsage,
 			stderr: "trustedapp-check explain: unexpected argument \"invalid_client\": pipe the text in on stdin (an argument would stay in shell history with any secret in it)\n\n" + explainUsage},
 		{name: "explain empty stdin", args: []string{"explain"}, code: exitUsage,
-			stderr: "trustedapp-check explain: stdin was empty; pipe the error in, e.g. trustedapp-check explain < error.txt\n"},
+			stderr: "trustedapp-check explain: stdin was empty; pipe the error in, e.g. " + platform.Current().Pipe("error.txt", "trustedapp-check explain") + "\n"},
 		{name: "explain help", args: []string{"explain", "--help"}, code: exitOK, stdout: explainUsage},
 
 		// watch: the whole usage after a flag that does not parse, else a pointer to --help.

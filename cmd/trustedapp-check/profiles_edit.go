@@ -250,11 +250,11 @@ func secretsLeft(names []string, why error) error {
 		what, them = "the secret of this deleted sandbox profile", "it"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Remove %s by hand once the keychain works (service %q):\n", them, profiles.KeyringService)
+	fmt.Fprintf(&b, "Remove %s by hand from %s once it works (service %q):\n", them, platform.Keychain(), profiles.KeyringService)
 	for _, n := range names {
 		fmt.Fprintf(&b, "  account %q\n", n)
 	}
-	return &cliError{code: exitEnvironment, msg: fmt.Sprintf("the keychain could not be used, so %s may still be in it: %v", what, why), detail: b.String()}
+	return &cliError{code: exitEnvironment, msg: fmt.Sprintf("%s could not be used, so %s may still be in it: %v", platform.Keychain(), what, why), detail: b.String()}
 }
 
 func renameRun(o *namesOptions) error {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
 )
 
@@ -23,7 +24,7 @@ func setSecretRun(o *namesOptions) error {
 	if err != nil {
 		return err
 	}
-	secret, err := readSecretInput(o.env, fmt.Sprintf("Client secret for %q (input hidden): ", p.Name), "trustedapp-check profiles set-secret NAME < secret.txt")
+	secret, err := readSecretInput(o.env, fmt.Sprintf("Client secret for %q (input hidden): ", p.Name), platform.Current().Pipe("secret.txt", "trustedapp-check profiles set-secret NAME"))
 	if errors.Is(err, errSecretTooLong) {
 		return usageErr("%v: it was not stored (nor truncated)", err)
 	}
@@ -40,7 +41,7 @@ func setSecretRun(o *namesOptions) error {
 	if err != nil {
 		return storeErr(err)
 	}
-	fmt.Fprintf(o.stdout, "Stored the client secret for %q in the system keychain (service %q).\n", p.Name, profiles.KeyringService)
+	fmt.Fprintf(o.stdout, "Stored the client secret for %q in %s (service %q).\n", p.Name, platform.Keychain(), profiles.KeyringService)
 	return nil
 }
 
@@ -49,6 +50,6 @@ func rmSecretRun(o *namesOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(o.stdout, "Removed the client secret for %q from the system keychain.\n", p.Name)
+	fmt.Fprintf(o.stdout, "Removed the client secret for %q from %s.\n", p.Name, platform.Keychain())
 	return nil
 }

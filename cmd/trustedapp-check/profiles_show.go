@@ -248,8 +248,8 @@ func writeShowText(stdout io.Writer, out showJSON) {
 	}
 	row("Created", fmtTime(p.Created))
 	row("Updated", fmtTime(p.Updated))
-	secretLine := map[string]string{"keychain": "stored in the system keychain", "session": "session only", "not_set": "not set",
-		"keychain_unavailable": "keychain unavailable"}[sj.Status]
+	secretLine := map[string]string{"keychain": "stored in " + platform.Keychain(), "session": "session only", "not_set": "not set",
+		"keychain_unavailable": platform.Keychain() + " unavailable"}[sj.Status]
 	if sj.Set {
 		secretLine += "; " + sj.Message
 	}

@@ -12,6 +12,7 @@ import (
 	"trustedapp-tester/internal/atomicfile"
 	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/safetext"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/profiles"
 )
 
@@ -154,7 +155,7 @@ func writeNeedSecret(out io.Writer, res profiles.ImportResult) {
 		case profiles.SecretNotSet:
 			need = append(need, n)
 		case profiles.SecretKeychainUnavailable:
-			fmt.Fprintln(out, "\nThe keychain does not answer, so which profiles still need a secret is unknown: set each with 'trustedapp-check profiles set-secret NAME'.")
+			fmt.Fprintln(out, "\n"+sentence.Capitalize(platform.Keychain())+" does not answer, so which profiles still need a secret is unknown: set each with 'trustedapp-check profiles set-secret NAME'.")
 			return
 		}
 	}
@@ -186,8 +187,8 @@ func recoverRun(o *namesOptions) error {
 	}
 	fmt.Fprintf(o.stdout, "From %s:\n", file)
 	writeResult(o.stdout, res, "recovered %s (it was missing)\n", "kept      %s (the store has it as it was, or edited since)\n")
-	fmt.Fprintf(o.stdout, "%d recovered, %d replaced by the damaged file's newer version, %d kept. Their secrets stayed in the keychain.\n",
-		len(res.Added), len(res.Replaced), len(res.Skipped))
+	fmt.Fprintf(o.stdout, "%d recovered, %d replaced by the damaged file's newer version, %d kept. Their secrets stayed in %s.\n",
+		len(res.Added), len(res.Replaced), len(res.Skipped), platform.Keychain())
 	return nil
 }
 

@@ -10,12 +10,12 @@ import (
 	"trustedapp-tester/report"
 )
 
-const tokenUsage = `Usage:
+var tokenUsage = helpFor(`Usage:
   trustedapp-check token PROFILE [flags]
   trustedapp-check token --instance URL --client-id ID [flags]
 
 Prints only the access token on stdout, for scripts:
-  curl -H "Authorization: Bearer $(trustedapp-check token prod)" ...
+  {bearer:trustedapp-check token prod}
 With --json, prints the token response instead (access_token, token_type,
 expires_in, expires_at, scope). This command exists to print a token: treat its
 output as a credential. When no token is issued, the reasons go to stderr.
@@ -27,8 +27,8 @@ Flags: the same profile and secret flags as 'check' (--store, --instance,
   --fresh    always request a new token
 
 Exit codes: 0 token printed, 1 no token was issued, 2 usage error,
-3 store, profile, secret or keychain problem, 4 interrupted.
-`
+3 store, profile, secret or {keychain} problem, 4 interrupted.
+`)
 
 // tokenResponse is what token --json prints.
 type tokenResponse struct {
