@@ -40,7 +40,7 @@ type SecretSlip struct {
 	// plain_secret, hash_as_secret.
 	Code string `json:"code"`
 	// Name says what happened, e.g. "the hash was made from the secret plus a
-	// trailing newline (echo instead of printf)".
+	// trailing newline (echo adds one)".
 	Name string `json:"name"`
 	// Fix says what to do, in one or two sentences.
 	Fix string `json:"fix"`
@@ -114,15 +114,15 @@ func looksLikeSecretHash(s string) bool {
 	return err == nil && len(b) == sha256.Size && len(s) == 44
 }
 
-// slipFix is the fix shared by every slip in how the hash was made, with the
+// slipFix is the fix shared by every slip in how the hash was made, ending with the
 // one-liner of sys's shell that makes the hash right (in PowerShell, Get-FileHash
-// cannot: it hashes files, in hex).
+// cannot: it hashes files, in hex), so the line copies whole with nothing after it.
 func slipFix(sys platform.System, want string) string {
-	how := sys.HashCommand("SECRET")
+	shell := "a shell"
 	if sys.PowerShell() {
-		how = "in PowerShell: " + how
+		shell = "PowerShell"
 	}
-	return "Put " + want + " in ApplicationSecretHash (this tool computes it: trustedapp-check secret hash, or " + how + ")."
+	return "Put " + want + " in ApplicationSecretHash. This tool computes it (trustedapp-check secret hash), and so does this line in " + shell + ", with the secret in place of SECRET: " + sys.HashCommand("SECRET")
 }
 
 // findSlip tries the usual slips, most likely first, and returns the first that
@@ -149,7 +149,7 @@ func findSlip(secret, stored, fix string) *SecretSlip {
 		input string
 		slip  SecretSlip
 	}{
-		{secret + "\n", SecretSlip{Code: "trailing_newline", Name: "the hash was made from the secret plus a trailing newline (echo instead of printf)"}},
+		{secret + "\n", SecretSlip{Code: "trailing_newline", Name: "the hash was made from the secret plus a trailing newline (echo adds one)"}},
 		{secret + "\r\n", SecretSlip{Code: "crlf", Name: "the hash was made from the secret plus a Windows line break (CRLF: a file saved in Notepad, or PowerShell output)"}},
 		{secret + " ", SecretSlip{Code: "spaces", Name: "the hash was made from the secret plus a trailing space (copied with the space after it)"}},
 		{" " + secret, SecretSlip{Code: "spaces", Name: "the hash was made from the secret with a leading space (copied with the space before it)"}},

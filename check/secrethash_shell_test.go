@@ -24,13 +24,13 @@ func TestSlipFixInTheUsersShell(t *testing.T) {
 	const secret = "Tr1cky-Secret_2025"
 	echoed := ApplicationSecretHash(secret + "\n")
 	win := compareSecretHash(platform.Of("windows"), secret, echoed)
-	if win.Slip == nil || !strings.Contains(win.Slip.Fix, "in PowerShell: [Convert]::ToBase64String([Security.Cryptography.SHA256]::Create().ComputeHash([Text.Encoding]::UTF8.GetBytes('SECRET')))") ||
+	if win.Slip == nil || !strings.HasSuffix(win.Slip.Fix, "in PowerShell, with the secret in place of SECRET: [Convert]::ToBase64String([Security.Cryptography.SHA256]::Create().ComputeHash([Text.Encoding]::UTF8.GetBytes('SECRET')))") ||
 		strings.Contains(win.Slip.Fix, "printf") || strings.Contains(win.Slip.Fix, "openssl") {
 		t.Errorf("windows: %+v", win)
 	}
 	for _, goos := range []string{"linux", "darwin"} {
 		c := compareSecretHash(platform.Of(goos), secret, echoed)
-		if c.Slip == nil || !strings.Contains(c.Slip.Fix, "printf %s 'SECRET' | openssl dgst -sha256 -binary | base64") || strings.Contains(c.Message, "[Convert]") {
+		if c.Slip == nil || !strings.HasSuffix(c.Slip.Fix, "in a shell, with the secret in place of SECRET: printf %s 'SECRET' | openssl dgst -sha256 -binary | base64") || strings.Contains(c.Message, "[Convert]") {
 			t.Errorf("%s: %+v", goos, c)
 		}
 	}
