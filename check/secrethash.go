@@ -14,6 +14,7 @@ import (
 	"strings"
 	"unicode/utf16"
 
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/sentence"
 )
 
@@ -39,7 +40,7 @@ type SecretSlip struct {
 	// plain_secret, hash_as_secret.
 	Code string `json:"code"`
 	// Name says what happened, e.g. "the hash was made from the secret plus a
-	// trailing newline (echo instead of printf)".
+	// trailing newline (echo adds one)".
 	Name string `json:"name"`
 	// Fix says what to do, in one or two sentences.
 	Fix string `json:"fix"`
@@ -70,7 +71,13 @@ type SecretHashComparison struct {
 
 // CompareSecretHash compares the record's ApplicationSecretHash (stored) with the hash
 // of secret and, when they differ, tries the usual slips and names the one that matches.
+// The fix it gives is in the shell of the system it runs on.
 func CompareSecretHash(secret, stored string) SecretHashComparison {
+	return compareSecretHash(platform.Current(), secret, stored)
+}
+
+// compareSecretHash is CompareSecretHash with its fix for sys's shell.
+func compareSecretHash(sys platform.System, secret, stored string) SecretHashComparison {
 	want := ApplicationSecretHash(secret)
 	c := SecretHashComparison{Want: want, Stored: stored}
 	switch {
@@ -83,7 +90,7 @@ func CompareSecretHash(secret, stored string) SecretHashComparison {
 		c.Message = "ApplicationSecretHash holds the hash of the profile's secret."
 		return c
 	}
-	if s := findSlip(secret, stored); s != nil {
+	if s := findSlip(secret, stored, slipFix(sys, want)); s != nil {
 		c.State, c.Slip = SecretHashSlip, s
 		if s.Code == "plain_secret" {
 			c.Stored = "" // never echo a secret
@@ -107,16 +114,22 @@ func looksLikeSecretHash(s string) bool {
 	return err == nil && len(b) == sha256.Size && len(s) == 44
 }
 
-// slipFix is the fix shared by every slip in how the hash was made.
-func slipFix(want string) string {
-	return "Put " + want + " in ApplicationSecretHash (this tool computes it: trustedapp-check secret hash, or printf %s 'SECRET' | openssl dgst -sha256 -binary | base64)."
+// slipFix is the fix shared by every slip in how the hash was made, ending with the
+// one-liner of sys's shell that makes the hash right (in PowerShell, Get-FileHash
+// cannot: it hashes files, in hex), so the line copies whole with nothing after it.
+func slipFix(sys platform.System, want string) string {
+	shell := "a shell"
+	if sys.PowerShell() {
+		shell = "PowerShell"
+	}
+	return "Put " + want + " in ApplicationSecretHash. This tool computes it (trustedapp-check secret hash), and so does this line in " + shell + ", with the secret in place of SECRET: " + sys.HashCommand("SECRET")
 }
 
 // findSlip tries the usual slips, most likely first, and returns the first that
-// explains stored; nil when none does.
-func findSlip(secret, stored string) *SecretSlip {
+// explains stored, with fix as the fix of a hash made the wrong way; nil when none
+// does.
+func findSlip(secret, stored, fix string) *SecretSlip {
 	want := ApplicationSecretHash(secret)
-	fix := slipFix(want)
 	sum := func(s string) []byte { h := sha256.Sum256([]byte(s)); return h[:] }
 	b64 := func(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 	eq := func(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
@@ -136,7 +149,7 @@ func findSlip(secret, stored string) *SecretSlip {
 		input string
 		slip  SecretSlip
 	}{
-		{secret + "\n", SecretSlip{Code: "trailing_newline", Name: "the hash was made from the secret plus a trailing newline (echo instead of printf)"}},
+		{secret + "\n", SecretSlip{Code: "trailing_newline", Name: "the hash was made from the secret plus a trailing newline (echo adds one)"}},
 		{secret + "\r\n", SecretSlip{Code: "crlf", Name: "the hash was made from the secret plus a Windows line break (CRLF: a file saved in Notepad, or PowerShell output)"}},
 		{secret + " ", SecretSlip{Code: "spaces", Name: "the hash was made from the secret plus a trailing space (copied with the space after it)"}},
 		{" " + secret, SecretSlip{Code: "spaces", Name: "the hash was made from the secret with a leading space (copied with the space before it)"}},
@@ -204,6 +217,12 @@ func findSlip(secret, stored string) *SecretSlip {
 	h16 := sha256.Sum256(le)
 	if eq(stored, b64(h16[:])) {
 		return &SecretSlip{Code: "utf16", Name: "the hash was made from the secret's UTF-16 bytes (.NET Encoding.Unicode) instead of UTF-8", Fix: fix}
+	}
+	// Windows PowerShell 5.1's Out-File and > write UTF-16 with a byte-order mark and
+	// a line break; Get-FileHash then prints the hex of that file's hash.
+	file := sum(string(append(append([]byte{0xff, 0xfe}, le...), '\r', 0, '\n', 0)))
+	if eq(stored, b64(file)) || strings.EqualFold(stripped, hex.EncodeToString(file)) {
+		return &SecretSlip{Code: "utf16", Name: "the hash was made from a file Windows PowerShell wrote (Out-File or >: UTF-16 with a byte-order mark and a line break), as Get-FileHash hashes it", Fix: fix}
 	}
 	s1, s512, m5 := sha1.Sum([]byte(secret)), sha512.Sum512([]byte(secret)), md5.Sum([]byte(secret))
 	for _, alg := range []struct {

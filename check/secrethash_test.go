@@ -193,7 +193,7 @@ func TestSecretHashRowFromSandbox(t *testing.T) {
 		note     string
 	}{
 		{"healthy", RecordOK, "", ""},
-		{"secret-newline", RecordBad, "trailing_newline", "echo instead of printf"},
+		{"secret-newline", RecordBad, "trailing_newline", "echo adds one"},
 		{"secret-crlf", RecordBad, "crlf", "CRLF"},
 		{"secret-spaces", RecordBad, "spaces", "spaces around it"},
 		{"secret-hex", RecordBad, "hex", "hex instead of base64"},

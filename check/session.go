@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
 )
 
@@ -168,7 +169,7 @@ func (sc *SessionCost) summary(o Options) string {
 	switch {
 	case sc.State == SessionUnknown:
 	case sc.TokenReuse == KeptInKeychain:
-		s += " The token is kept in the system keychain, so the next runs reuse it and its session instead of opening new ones."
+		s += " The token is kept in " + platform.Keychain() + ", so the next runs reuse it and its session instead of opening new ones."
 	case sc.TokenReuse == KeptInMemory:
 		s += " The token is kept in memory only" + why + ", so another process or a restart requests a new token, whose first API call opens a new session."
 	case sc.TokenReuseNote != "":

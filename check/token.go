@@ -12,6 +12,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/tokenview"
 )
@@ -85,7 +86,7 @@ func (r *run) token() (st Step) {
 			st.Token = &info
 			from := "memory"
 			if c.Where == KeptInKeychain {
-				from = "the system keychain"
+				from = platform.Keychain()
 			}
 			st.Findings = append(st.Findings, newFinding(TokFromCache,
 				fmt.Sprintf("A token obtained at %s was reused from %s (it stays valid until %s); ask for a fresh token to test the sign-in itself.",

@@ -5,8 +5,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/profiles"
 )
 
@@ -88,7 +91,7 @@ func (c *TokenCache) vaultLoadLocked(k CacheKey, now time.Time) (cachedToken, bo
 // the vault, else why it stays in memory only.
 func (c *TokenCache) vaultSaveLocked(k CacheKey, e cachedToken) string {
 	if c.vaultDown != nil {
-		return "no system keychain: " + c.vaultDown.Error()
+		return vaultDownNote(c.vaultDown)
 	}
 	b, err := json.Marshal(vaultEntry{
 		Version: vaultVersion, Endpoint: k.TokenEndpoint, ClientID: k.ClientID, Auth: k.AuthMethod, Scopes: k.Scopes,
@@ -102,13 +105,23 @@ func (c *TokenCache) vaultSaveLocked(k CacheKey, e cachedToken) string {
 	if len(b) > MaxVaultBytes {
 		// An older, smaller token of the same key must not be handed out instead.
 		c.vaultDeleteLocked(k)
-		return fmt.Sprintf("the token is too large for the keychain (%d bytes with its details; the limit is %d bytes, Windows Credential Manager's)", len(b), MaxVaultBytes)
+		return fmt.Sprintf("the token is too large to keep (%d bytes with its details; this tool keeps to %d bytes on every system, Windows Credential Manager's limit)", len(b), MaxVaultBytes)
 	}
 	if err := c.vault.Save(vaultAccount(k), string(b)); err != nil {
 		c.vaultDown = err
-		return "no system keychain: " + err.Error()
+		return vaultDownNote(err)
 	}
 	return ""
+}
+
+// vaultDownNote says why the keychain cannot keep tokens, naming it once as the
+// user's system names it ("the Secret Service keyring is not available (...)").
+func vaultDownNote(err error) string {
+	kc, msg := platform.Keychain(), strings.TrimSuffix(err.Error(), ".")
+	if rest, ok := strings.CutPrefix(msg, sentence.Capitalize(kc)); ok {
+		return kc + rest
+	}
+	return kc + " cannot be used: " + msg
 }
 
 // vaultDeleteLocked removes k's entry; c.mu is held. Failures are ignored: the entry

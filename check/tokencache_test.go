@@ -8,6 +8,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 )
 
 // memVault is a TokenVault in memory that stands in for the OS keychain across "process"
@@ -88,7 +91,7 @@ func TestVaultReuseAcrossProcesses(t *testing.T) {
 	// A second process ten minutes later reuses the token and its session.
 	r2 := process(f, v, t0.Add(10*time.Minute), f.Secret, nil)
 	fd := finding(r2, TokFromCache)
-	if f.calls() != 1 || fd == nil || !strings.Contains(fd.Message, "from the system keychain") || r2.Access.Reveal() != r1.Access.Reveal() {
+	if f.calls() != 1 || fd == nil || !strings.Contains(fd.Message, "from "+platform.Keychain()) || r2.Access.Reveal() != r1.Access.Reveal() {
 		t.Fatalf("second process: calls %d, codes %v", f.calls(), codes(r2, ""))
 	}
 	s := r2.Session
@@ -177,12 +180,13 @@ func TestVaultFreshAndRefusal(t *testing.T) {
 func TestVaultFallsBackToMemory(t *testing.T) {
 	f := newERP(t)
 	v := newMemVault()
-	v.err = errors.New("No system keychain is available (Secret Service is not running)")
+	kc := platform.Keychain()
+	v.err = errors.New(sentence.Capitalize(kc) + " is not available (no Secret Service is running).")
 	c := NewVaultTokenCache(v)
 	opts := Options{Cache: c}
 	r := Run(context.Background(), f.profile(), f.Secret, opts, nil)
-	if r.Verdict != Pass || r.Session.TokenReuse != KeptInMemory || !strings.Contains(r.Session.TokenReuseNote, "no system keychain") ||
-		!strings.Contains(r.Session.Summary, "kept in memory only (no system keychain") || c.VaultProblem() == nil {
+	if r.Verdict != Pass || r.Session.TokenReuse != KeptInMemory || r.Session.TokenReuseNote != kc+" is not available (no Secret Service is running)" ||
+		!strings.Contains(r.Session.Summary, "kept in memory only ("+kc+" is not available") || c.VaultProblem() == nil {
 		t.Fatalf("no keychain: %v %+v", r.Verdict, r.Session)
 	}
 	// The same process still reuses it from memory.
@@ -197,7 +201,7 @@ func TestVaultFallsBackToMemory(t *testing.T) {
 	process(g, w, time.Now(), g.Secret, nil)
 	g.withClaims(func(cl map[string]any) { cl["padding"] = strings.Repeat("x", MaxVaultBytes) })
 	big := process(g, w, time.Now(), g.Secret, func(o *Options) { o.Fresh = true })
-	if big.Session.TokenReuse != KeptInMemory || !strings.Contains(big.Session.TokenReuseNote, "too large for the keychain") ||
+	if big.Session.TokenReuse != KeptInMemory || !strings.Contains(big.Session.TokenReuseNote, "too large to keep") ||
 		!strings.Contains(big.Session.TokenReuseNote, "2560 bytes") || len(w.entries) != 0 {
 		t.Errorf("oversized token: %+v, %d vault entries", big.Session, len(w.entries))
 	}

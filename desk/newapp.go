@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/report"
 )
@@ -61,7 +62,7 @@ func (d *Desk) NewTrustedApp(orig string, p profiles.Profile, replace bool, done
 				finish(op, done, res)
 				return
 			case !errors.Is(err, profiles.ErrSecretNotSet):
-				res.Err = fmt.Errorf("the keychain could not say whether “%s” has a secret (%w); no secret was made", orig, err)
+				res.Err = fmt.Errorf("%s could not say whether “%s” has a secret (%w); no secret was made", platform.Keychain(), orig, err)
 				finish(op, done, res)
 				return
 			}

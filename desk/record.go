@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/profiles"
 )
 
@@ -213,7 +215,7 @@ func (d *Desk) readerToken(ctx context.Context, r *Run, opts check.Options) stri
 	case errors.Is(err, profiles.ErrSecretNotSet):
 		return "“" + name + "” has no client secret stored, so it cannot get a token to read the record with: choose another profile, or press Edit on it and paste its secret."
 	case err != nil:
-		return "The keychain did not give the secret of “" + name + "” (" + err.Error() + "): unlock it and read again."
+		return sentence.Capitalize(platform.Keychain()) + " did not give the secret of “" + name + "” (" + err.Error() + "): unlock it and read again."
 	}
 	opts.Mode = check.TokenOnly
 	rep := d.deps.Run(ctx, r.Profile, secret, opts, func(check.Step) {})

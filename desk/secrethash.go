@@ -4,6 +4,8 @@ import (
 	"errors"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/profiles"
 )
 
@@ -74,7 +76,7 @@ func (d *Desk) secretHashOf(name string, kind profiles.Kind, rec *check.TrustedA
 	case err != nil:
 		h := SecretHash{Name: name, Err: err}
 		h.Row, _ = check.SecretHashRow(rec, "")
-		h.Row.Note = "The keychain did not give the profile's secret (" + err.Error() + "), so the hash was not compared: unlock the keychain and read again."
+		h.Row.Note = sentence.Capitalize(platform.Keychain()) + " did not give the profile's secret (" + err.Error() + "), so the hash was not compared: unlock it and read again."
 		return h
 	}
 	return secretHashFrom(name, secret, rec)

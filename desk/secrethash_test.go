@@ -9,6 +9,8 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 )
 
 // The hash row compares the stored secret with the record and never carries the
@@ -58,7 +60,7 @@ func TestSecretHashRow(t *testing.T) {
 	// A keychain that does not answer: the row says so, with the keychain's reason.
 	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
 	t.Cleanup(keyring.MockInit)
-	if h = ask(nil); h.Err == nil || h.Hash != "" || !strings.Contains(h.Row.Note, "The keychain did not give the profile's secret") || !strings.Contains(h.Row.Note, "Secret Service is not running") {
+	if h = ask(nil); h.Err == nil || h.Hash != "" || !strings.Contains(h.Row.Note, sentence.Capitalize(platform.Keychain())+" did not give the profile's secret") || !strings.Contains(h.Row.Note, "no Secret Service is running") {
 		t.Fatalf("keychain down: %+v", h)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/profiles"
 )
 
@@ -44,7 +46,7 @@ func keyringFix(err error) string {
 	if errors.As(err, &ku) && ku.Message != "" {
 		return ku.Message
 	}
-	return "The system keychain could not be used: check that it is running and unlocked, then restart the app."
+	return sentence.Capitalize(platform.Keychain()) + " could not be used: check that it is running and unlocked, then restart the app."
 }
 
 // KeychainState is where the session keeps client secrets, in the words the screens
@@ -71,7 +73,7 @@ func (a *Secrets) State() KeychainState {
 	reason := a.reason
 	a.mu.Unlock()
 	st := KeychainState{Persistent: persistent,
-		Fix: "Make sure the system keychain (Secret Service, Keychain or Credential Manager) is running and unlocked, then try again."}
+		Fix: "Make sure " + platform.Keychain() + " is running and unlocked, then try again."}
 	if persistent {
 		return st
 	}

@@ -20,6 +20,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/guide"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/report"
@@ -81,6 +82,7 @@ func Text(pasted string) Result {
 	if len(pasted) > MaxInput {
 		pasted, res.Truncated = pasted[:MaxInput], true
 	}
+	pasted = lineBreaks(pasted)
 	clean, n := Redact(pasted)
 	res.Redactions, res.Redacted = n, clean
 	shown := safetext.Block(strings.TrimSpace(clean))
@@ -89,7 +91,7 @@ func Text(pasted string) Result {
 	}
 	res.Text = shown
 	if redact.HoldsToken(pasted) {
-		res.Notes = append(res.Notes, "The text held an access token (removed here). To read its claims and verify its signature against the instance, pipe it in: trustedapp-check check PROFILE --token-stdin < token.txt")
+		res.Notes = append(res.Notes, "The text held an access token (removed here). To read its claims and verify its signature against the instance, pipe it in: "+platform.Current().Pipe("token.txt", "trustedapp-check check PROFILE --token-stdin"))
 	}
 	kind, readAs, fs := read(clean)
 	if len(fs) == 0 {

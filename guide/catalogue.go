@@ -71,7 +71,7 @@ const (
 	whereToFix = "Open the Trusted App in Instance Manager -> Security -> Trusted Apps (on the hosted service without Instance Manager access, open a ticket at support.erp.net)."
 	// notSaid marks a guess where the user reads it.
 	notSaid      = "ERP.net's docs do not say"
-	rotateSecret = "If the secret is unknown or was rotated, make a new one (this tool's New Trusted App…, or trustedapp-check secret new, shows it once with its hash), or compute base64(SHA-256(secret)) locally (this tool's profile editor shows the hash of the secret typed or stored; never paste the secret into a web page), and put the hash in ApplicationSecretHash; on the hosted service send only that hash in the support ticket."
+	rotateSecret = "If the secret is unknown or was rotated, make a new one (this tool's New Trusted App…, or trustedapp-check secret new, shows it once with its hash), or compute base64(SHA-256(secret)) locally (trustedapp-check secret hash, or this tool's profile editor, shows the hash of the secret typed or stored; never paste the secret into a web page), and put the hash in ApplicationSecretHash; on the hosted service send only that hash in the support ticket."
 	rerunFresh   = "Run the check again with a fresh token (trustedapp-check check PROFILE --fresh, or Run in the app); the Token step should pass."
 	rerunCheck   = "Run the check again; this finding should be gone."
 )
@@ -522,7 +522,7 @@ var catalogue = map[string]entry{
 			whereToFix,
 			"Check that ApplicationUri is exactly[[ {client_id}||the profile's client_id]] and that the app lives in this instance.",
 			"Check IsEnabled = true and ClientType = Confidential.",
-			"Compare ApplicationSecretHash with the hash of the profile's secret: this tool's Record tab compares them and names a hash made the wrong way (echo instead of printf, CRLF, spaces, hex), reading the record with another profile's token when this app gets none; the profile editor shows the hash. " + rotateSecret,
+			"Compare ApplicationSecretHash with the hash of the profile's secret: this tool's Record tab compares them and names a hash made the wrong way (a line break added by echo, CRLF, spaces, hex, UTF-16), reading the record with another profile's token when this app gets none; the profile editor shows the hash. " + rotateSecret,
 			"[[If everything above is right, switch the profile's auth method from {auth_method} to {auth_other} and run again.||If everything above is right, try the other auth method (post vs basic) in the profile.]]",
 		},
 		confirm: rerunFresh,
@@ -707,7 +707,7 @@ var catalogue = map[string]entry{
 	},
 	"token.from_cache": {
 		title:   "A cached token was reused",
-		what:    "This run reused a token obtained earlier[[ (it expires {expires})]][[ and kept in the {cache_place}]] instead of asking the Identity Server again, as ERP.net recommends. Its calls run in the token's session while that session is open: it closes 20 minutes after the last call, and a client-credentials session an hour after it opened at the latest; after that the next call opens a new session, which takes a licence slot (the run's session cost says which happened). The token was issued before any change to the Trusted App since: IsEnabled is an immediate kill switch, but whether a token already issued follows other changes (Scope, SystemUser), ERP.net's docs do not say.",
+		what:    "This run reused a token obtained earlier[[ (it expires {expires})]][[ and kept in {cache_place}]] instead of asking the Identity Server again, as ERP.net recommends. Its calls run in the token's session while that session is open: it closes 20 minutes after the last call, and a client-credentials session an hour after it opened at the latest; after that the next call opens a new session, which takes a licence slot (the run's session cost says which happened). The token was issued before any change to the Trusted App since: IsEnabled is an immediate kill switch, but whether a token already issued follows other changes (Scope, SystemUser), ERP.net's docs do not say.",
 		fields:  []Field{profileField("--fresh", "to force a new token")},
 		steps:   []string{"Run with --fresh (or Run fresh in the app) after changing the Trusted App, to test the sign-in as it is now."},
 		confirm: "A fresh run shows the Token step talking to the token endpoint.",
@@ -1127,7 +1127,7 @@ var catalogue = map[string]entry{
 		what:    "[[{method} {path}||The call]] failed with MaximumLicenseCountExceeded[[: {error_description}]]. The token is valid, but the first API call opens a session that needs a licence slot and all are taken.",
 		causes:  []string{"Other users or integrations hold all slots.", "Idle sessions not yet released (they free after 20 minutes).", "One integration opening many sessions (one token per process)."},
 		fields:  []Field{instanceField("licences", "a free slot or a reserved seat for the System User"), trustedAppField("SystemUser", "a user with its own licence")},
-		steps:   []string{"See who holds the slots: Systems_Monitoring_CurrentSessions lists the sessions (this tool reads it after the refusal and shows it under “Who holds the licences”), and Instance Manager shows them.", "Wait for idle sessions to close (20 minutes) and retry.", "Reserve a licence seat for the System User, or add licences.", "Reuse the token, and with it its session, across runs instead of requesting a new one each time (this tool keeps it in the system keychain); a check with --no-api uses no licence at all."},
+		steps:   []string{"See who holds the slots: Systems_Monitoring_CurrentSessions lists the sessions (this tool reads it after the refusal and shows it under “Who holds the licences”), and Instance Manager shows them.", "Wait for idle sessions to close (20 minutes) and retry.", "Reserve a licence seat for the System User, or add licences.", "Reuse the token, and with it its session, across runs instead of requesting a new one each time (this tool keeps it in {keychain}); a check with --no-api uses no licence at all."},
 		confirm: "Run the check again; the API steps should pass.",
 		doc:     docLicense,
 	},

@@ -1,13 +1,15 @@
 // Package guide turns finding codes from check into explanations an administrator can
 // act on: what happened, why, which Trusted App fields or profile settings to check,
 // numbered fix steps, how to confirm the fix and the ERP.net docs page. It imports
-// nothing of ours: codes and evidence keys are plain strings (the contract is
-// check/codes.go).
+// nothing of ours but internal/platform, which names the user's keychain: codes and
+// evidence keys are plain strings (the contract is check/codes.go).
 //
 // The catalogue (catalogue.go) is one data table of text templates. A template weaves
 // the finding's evidence in with two constructs:
 //
-//	{key}              the evidence value under key (see check/codes.go Ev* keys)
+//	{key}              the evidence value under key (see check/codes.go Ev* keys),
+//	                   or a fact derive adds ({keychain}: where this system keeps
+//	                   secrets, as it names it)
 //	[[text||fallback]] text, when every {key} inside it has a value; otherwise
 //	                   fallback (which may be empty: "[[ ... ]]" then drops out);
 //	                   a leading space in text also leads the fallback
@@ -20,6 +22,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"trustedapp-tester/internal/platform"
 )
 
 // Field is one place to look, by its documented name.
@@ -61,9 +65,15 @@ type entry struct {
 // swamp the explanation.
 const maxValue = 300
 
-// Explain returns the explanation for a finding code and its evidence.
+// Explain returns the explanation for a finding code and its evidence, in the words
+// of the system it runs on.
 func Explain(code string, evidence map[string]string) Explanation {
-	ev := derive(evidence)
+	return explainOn(platform.Current(), code, evidence)
+}
+
+// explainOn is Explain for a user of sys.
+func explainOn(sys platform.System, code string, evidence map[string]string) Explanation {
+	ev := derive(sys, evidence)
 	e, ok := catalogue[code]
 	if !ok {
 		return generic(code, ev)
@@ -145,6 +155,7 @@ var derivedKeys = map[string]bool{
 	"requested_sec": true, "requested_legacy": true, "domainapi_advice": true, "domainapi_keep": true,
 	"domainapi_step": true, "cache_place": true, "signin_refused": true, "grantable_refused": true, "fix_where": true,
 	"stop_refused": true, "stop_why": true, "missing_stop": true, "missing_stop_why": true, "scope_field_expect": true, "profile_scopes_expect": true,
+	"keychain": true,
 }
 
 // stopScope reports whether a service app must never request scope on an instance of
@@ -184,8 +195,9 @@ func splitStops(scopes []string, version string, skipSignIn bool) (grantable, st
 var userOnlyScopes = map[string]bool{"openid": true, "profile": true, "offline_access": true}
 
 // derive copies the evidence, cleans values (one line, capped) and adds facts
-// computed from it: the missing scopes, why two issuers differ, the other auth method.
-func derive(in map[string]string) map[string]string {
+// computed from it: the missing scopes, why two issuers differ, the other auth method,
+// and sys's name for its keychain.
+func derive(sys platform.System, in map[string]string) map[string]string {
 	ev := make(map[string]string, len(in)+8)
 	for k, v := range in {
 		if derivedKeys[k] {
@@ -250,11 +262,12 @@ func derive(in map[string]string) map[string]string {
 	default:
 		ev["domainapi_advice"] = "Servers of version 20.1 need it; later versions treat it as obsolete, and ERP.net's docs say not to use it."
 	}
+	ev["keychain"] = sys.Keychain()
 	switch ev["actual"] {
 	case "keychain":
-		ev["cache_place"] = "system keychain"
+		ev["cache_place"] = sys.Keychain()
 	case "memory":
-		ev["cache_place"] = "memory of this process"
+		ev["cache_place"] = "the memory of this process"
 	}
 	// invalid_scope: a refused sign-in scope needs another fix than a scope the app's
 	// Scope field lacks.

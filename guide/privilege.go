@@ -85,10 +85,10 @@ var privilegeCatalogue = map[string]entry{
 		what:  "The secret is[[ at least {age_days} days||]] old[[ (unchanged since {since})]], [[more than the {rotation_days} days after which||older than the age at which]] this tool suggests rotating it. A secret that never changes stays valid wherever it was ever copied.",
 		fields: []Field{
 			trustedAppField("ApplicationSecretHash", "the hash of a new secret"),
-			profileField("secret", "the new secret (in the keychain)"),
+			profileField("secret", "the new secret (in {keychain})"),
 		},
 		steps: []string{
-			"Make a new secret: in the app, More actions (next to Edit) > New secret for this Trusted App…; or trustedapp-check secret new --profile NAME --replace (it is shown once, with its hash, and stored in the keychain).",
+			"Make a new secret: in the app, More actions (next to Edit) > New secret for this Trusted App…; or trustedapp-check secret new --profile NAME --replace (it is shown once, with its hash, and stored in {keychain}).",
 			whereToFix,
 			"Put the new hash in ApplicationSecretHash (on the hosted service, send only the hash in a support ticket).",
 			"Give the new secret to the integration; the old one stops working as soon as the hash changes.",

@@ -76,8 +76,10 @@ func MethodError(name string) error {
 	return nil
 }
 
-// CallSyntax is how the command line writes one API call.
-const CallSyntax = `"METHOD /path [BODY]", e.g. "GET /api/domain/odata/Crm_Sales_Customers?$top=5"`
+// CallSyntax is how the command line writes one API call. The example is in single
+// quotes, which both a POSIX shell and PowerShell read literally: in double quotes
+// both would expand $top (to nothing).
+const CallSyntax = `"METHOD /path [BODY]", e.g. 'GET /api/domain/odata/Crm_Sales_Customers?$top=5'`
 
 // ParseCall reads an API call written as "METHOD /path [BODY]" (the CLI's --call):
 // the method, one space, the path or URL, and optionally a space and the request body.

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/text/encoding/unicode"
 
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/internal/safetext"
 )
@@ -260,7 +261,7 @@ func csvHeader(header []string) (map[string]int, []string) {
 		}
 		key := squash(raw)
 		if secretColumn(raw, key) {
-			problems = append(problems, fmt.Sprintf("line 1: column %d %q looks like a secret: secrets are never imported from a file; remove the column (and delete the file's copies of the secrets), import, then set each profile's secret in the keychain (trustedapp-check profiles set-secret NAME, or the app's editor)", i+1, shown))
+			problems = append(problems, fmt.Sprintf("line 1: column %d %q looks like a secret: secrets are never imported from a file; remove the column (and delete the file's copies of the secrets), import, then set each profile's secret in %s (trustedapp-check profiles set-secret NAME, or the app's editor)", i+1, shown, platform.Keychain()))
 			continue
 		}
 		col, ok := csvAliases[key]

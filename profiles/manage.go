@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"trustedapp-tester/internal/platform"
 )
 
 // The operations on a profile together with its client secret live here, once, for the
@@ -140,7 +142,7 @@ func SaveProfile(s *Store, sec SecretStore, orig string, p Profile, secret strin
 	// A new profile, or an edit with a new secret: the secret goes first.
 	held, err := holdSecretToWrite(sec, p.Name)
 	if err != nil {
-		return fmt.Errorf("the profile was not saved because the keychain could not be read: %w", err)
+		return fmt.Errorf("the profile was not saved because %s could not be read: %w", platform.Keychain(), err)
 	}
 	if err := sec.Set(p.Name, secret); err != nil {
 		return err
@@ -152,14 +154,14 @@ func SaveProfile(s *Store, sec SecretStore, orig string, p Profile, secret strin
 	}
 	if err != nil {
 		if rerr := held.restore(sec); rerr != nil {
-			return rollbackFailed(err, "putting back the keychain entry of "+strconv.Quote(p.Name), rerr)
+			return rollbackFailed(err, "putting back the entry of "+strconv.Quote(p.Name)+" in "+platform.Keychain(), rerr)
 		}
 		return err
 	}
 	var later []error
 	if renamed {
 		if err := sec.Delete(orig); err != nil {
-			later = append(later, fmt.Errorf("the secret of the old name %q could not be removed from the keychain (remove the entry for service %q, account %q by hand): %w", orig, KeyringService, orig, err))
+			later = append(later, fmt.Errorf("the secret of the old name %q could not be removed from %s (remove the entry for service %q, account %q by hand): %w", orig, platform.Keychain(), KeyringService, orig, err))
 		}
 	}
 	if err := s.MarkSecretSet(p.Name, now); err != nil {
@@ -227,10 +229,10 @@ func DeleteProfile(s *Store, sec SecretStore, name string) error {
 	switch {
 	case herr == nil && held.had:
 		if err := sec.Delete(p.Name); err != nil {
-			return fmt.Errorf("profile %q was not deleted, because its secret could not be removed from the keychain: %w", p.Name, err)
+			return fmt.Errorf("profile %q was not deleted, because its secret could not be removed from %s: %w", p.Name, platform.Keychain(), err)
 		}
 	case herr != nil && !errors.As(herr, &ku):
-		return fmt.Errorf("profile %q was not deleted, because the keychain could not be read: %w", p.Name, herr)
+		return fmt.Errorf("profile %q was not deleted, because %s could not be read: %w", p.Name, platform.Keychain(), herr)
 	}
 	if err := s.Delete(p.Name); err != nil {
 		if held.had {
@@ -241,7 +243,7 @@ func DeleteProfile(s *Store, sec SecretStore, name string) error {
 		return err
 	}
 	if herr != nil {
-		return &SavedError{Name: p.Name, Err: fmt.Errorf("profile %q was deleted, but its secret could not be removed from the keychain (remove the entry for service %q, account %q by hand): %w", p.Name, KeyringService, p.Name, herr)}
+		return &SavedError{Name: p.Name, Err: fmt.Errorf("profile %q was deleted, but its secret could not be removed from %s (remove the entry for service %q, account %q by hand): %w", p.Name, platform.Keychain(), KeyringService, p.Name, herr)}
 	}
 	return nil
 }
@@ -270,7 +272,7 @@ func DuplicateProfile(s *Store, sec SecretStore, name, newName string, now time.
 	v, gerr := sec.Get(src.Name)
 	hasSecret := gerr == nil
 	if gerr != nil && !errors.Is(gerr, ErrSecretNotSet) {
-		return Profile{}, false, fmt.Errorf("%q was not duplicated, because its secret could not be read from the keychain: %w", src.Name, gerr)
+		return Profile{}, false, fmt.Errorf("%q was not duplicated, because its secret could not be read from %s: %w", src.Name, platform.Keychain(), gerr)
 	}
 	p, err = s.Duplicate(src.Name, newName)
 	if err != nil {
@@ -414,7 +416,7 @@ func setUpOne(s *Store, sec SecretStore, p Profile, secret string, now time.Time
 	}
 	if err := s.MarkSecretSet(p.Name, now); err != nil {
 		if rerr := held.restore(sec); rerr != nil {
-			err = rollbackFailed(err, "putting the keychain entry back", rerr)
+			err = rollbackFailed(err, "putting the entry in "+platform.Keychain()+" back", rerr)
 		}
 		return undoProfile(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/testdir"
 )
 
@@ -168,7 +169,7 @@ func TestSaveProfileRollsBackTheSecret(t *testing.T) {
 	sec.hook = func() { undo = breakStore(t, s) }
 	err = SaveProfile(s, sec, "", p, "pw-new", t0)
 	undo()
-	if err == nil || !strings.Contains(err.Error(), `putting back the keychain entry of "New one" also failed`) {
+	if err == nil || !strings.Contains(err.Error(), `putting back the entry of "New one" in `+platform.Keychain()+" also failed") {
 		t.Fatalf("failed rollback not reported: %v", err)
 	}
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/testdir"
 )
 
@@ -67,7 +67,7 @@ func TestDamagedStoreSaysWhatWasRestoredAndRecovers(t *testing.T) {
 		"; it was moved aside to " + ce.MovedTo + ". ",
 		"Restored 2 profiles from the backup " + path + ".bak (saved ",
 		`, the version before the last change): "Alpha" and "Beta".`,
-		`The damaged file still holds 1 profile that the store now lacks or holds in an older version: "Newest". To bring it back, run: trustedapp-check profiles recover ` + shellquote.Quote(ce.MovedTo) + " (the app offers a Recover button).",
+		`The damaged file still holds 1 profile that the store now lacks or holds in an older version: "Newest". To bring it back, run: trustedapp-check profiles recover ` + platform.Current().Quote(ce.MovedTo) + " (the app offers a Recover button).",
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message lacks %q:\n%s", want, msg)

@@ -9,7 +9,8 @@ import (
 
 	"github.com/zalando/go-keyring"
 
-	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 )
 
 // KeyringService is the service name under which secrets are kept in the OS keyring.
@@ -57,7 +58,7 @@ var ErrSecretNotSet = errors.New("no client secret is set for this profile")
 type SecretNotSetError struct{ Name string }
 
 func (e *SecretNotSetError) Error() string {
-	return fmt.Sprintf("no client secret is set for profile %q: set it first (in the app, or with 'trustedapp-check profiles set-secret %s')", e.Name, shellquote.Quote(e.Name))
+	return fmt.Sprintf("no client secret is set for profile %q: set it first (in the app, or with 'trustedapp-check profiles set-secret %s')", e.Name, platform.Current().Quote(e.Name))
 }
 
 // Is makes errors.Is(err, ErrSecretNotSet) work.
@@ -67,7 +68,7 @@ func (e *SecretNotSetError) Is(target error) bool { return target == ErrSecretNo
 type SecretTooLargeError struct{ Size int }
 
 func (e *SecretTooLargeError) Error() string {
-	return fmt.Sprintf("the client secret is %d bytes, more than the %d bytes an OS keychain can hold on every platform (Windows' limit): it was not stored (nor truncated); use a shorter secret", e.Size, MaxSecretBytes)
+	return fmt.Sprintf("the client secret is %d bytes, more than the %d bytes this tool stores on every system (Windows Credential Manager's limit): it was not stored (nor truncated); use a shorter secret", e.Size, MaxSecretBytes)
 }
 
 // KeyringUnavailableError says the OS keyring cannot be used. Its message is one
@@ -98,24 +99,26 @@ func classify(err error, name string) error {
 }
 
 // keyringUnavailable says in one sentence why the keychain could not be used and the
-// fix, ending with advice (the secrets' session-only fallback; "" for none).
+// fix, ending with advice (the secrets' session-only fallback; "" for none). The
+// keychain is named as the user's system names it (platform.Keychain).
 func keyringUnavailable(err error, advice string) *KeyringUnavailableError {
 	msg := err.Error()
 	low := strings.ToLower(msg)
+	kc := sentence.Capitalize(platform.Keychain())
 	m, sep := "", ", "
 	switch {
 	case errors.Is(err, keyring.ErrUnsupportedPlatform):
 		m, sep = "This platform has no supported system keychain", ": "
 	case strings.Contains(low, "org.freedesktop.secrets"):
-		m = "No system keychain is available (Secret Service is not running): install and unlock gnome-keyring or KeePassXC"
+		m = kc + " is not available (no Secret Service is running): install and unlock GNOME Keyring, KWallet or KeePassXC"
 	case strings.Contains(low, "dbus-launch"), strings.Contains(low, "dbus_session_bus_address"),
 		strings.Contains(low, "$display"), strings.Contains(low, "autolaunch"), strings.Contains(low, "session bus"),
 		strings.Contains(low, "dial unix"):
-		m = "No system keychain is available (there is no D-Bus session, as on a server or over SSH): run inside a desktop session or dbus-run-session with gnome-keyring or KeePassXC"
+		m = kc + " is not available (there is no D-Bus session, as on a server or over SSH): run inside a desktop session or dbus-run-session with GNOME Keyring or KeePassXC"
 	case strings.Contains(low, "unlock"), strings.Contains(low, "locked"), strings.Contains(low, "prompt"), strings.Contains(low, "dismissed"):
-		m = "The system keychain is locked: unlock it (log in to the desktop session, or unlock the login keyring in your keychain app)"
+		m = kc + " is locked: unlock it (log in to the desktop session, or unlock the login keyring)"
 	default:
-		m = fmt.Sprintf("The system keychain could not be used (%s): check that it is running and unlocked", msg)
+		m = fmt.Sprintf("%s could not be used (%s): check that it is running and unlocked", kc, msg)
 	}
 	if advice != "" {
 		m += sep + advice
@@ -136,11 +139,11 @@ const (
 func (s SecretStatus) String() string {
 	switch s {
 	case SecretInKeychain:
-		return "stored in keychain"
+		return "stored in " + platform.Keychain()
 	case SecretSessionOnly:
 		return "session only (forgotten when the app closes)"
 	case SecretKeychainUnavailable:
-		return "keychain unavailable"
+		return platform.Keychain() + " unavailable"
 	}
 	return "not set"
 }
@@ -177,7 +180,7 @@ func checkSecret(secret string) error {
 // Available checks that the keyring answers (it reads an entry that need not exist).
 func (s *Secrets) Available() error {
 	if s.memOnly {
-		return &KeyringUnavailableError{Message: "Secrets are session-only: the system keychain is not used."}
+		return &KeyringUnavailableError{Message: "Secrets are session-only: " + platform.Keychain() + " is not used."}
 	}
 	_, err := keyring.Get(KeyringService, "trustedapp-tester probe")
 	if err == nil || errors.Is(err, keyring.ErrNotFound) {

@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 )
 
 // This test binary only ever uses go-keyring's mock; the real keyring is tested in
@@ -73,7 +76,7 @@ func TestSecretLimits(t *testing.T) {
 	}
 	err := sec.Set("a", strings.Repeat("y", MaxSecretBytes+1))
 	var tl *SecretTooLargeError
-	if !errors.As(err, &tl) || err.Error() != "the client secret is 2561 bytes, more than the 2560 bytes an OS keychain can hold on every platform (Windows' limit): it was not stored (nor truncated); use a shorter secret" {
+	if !errors.As(err, &tl) || err.Error() != "the client secret is 2561 bytes, more than the 2560 bytes this tool stores on every system (Windows Credential Manager's limit): it was not stored (nor truncated); use a shorter secret" {
 		t.Fatalf("too large: %v", err)
 	}
 	if v, _ := sec.Get("a"); v != strings.Repeat("x", MaxSecretBytes) {
@@ -87,15 +90,16 @@ func TestSecretLimits(t *testing.T) {
 }
 
 func TestKeyringUnavailableMessages(t *testing.T) {
+	kc := sentence.Capitalize(platform.Keychain()) // named as this system names it
 	cases := []struct{ cause, want string }{
 		{`exec: "dbus-launch": executable file not found in $PATH`,
-			"No system keychain is available (there is no D-Bus session, as on a server or over SSH): run inside a desktop session or dbus-run-session with gnome-keyring or KeePassXC, or use a session-only secret (kept in memory until the app closes)."},
+			kc + " is not available (there is no D-Bus session, as on a server or over SSH): run inside a desktop session or dbus-run-session with GNOME Keyring or KeePassXC, or use a session-only secret (kept in memory until the app closes)."},
 		{"The name org.freedesktop.secrets was not provided by any .service files",
-			"No system keychain is available (Secret Service is not running): install and unlock gnome-keyring or KeePassXC, or use a session-only secret (kept in memory until the app closes)."},
+			kc + " is not available (no Secret Service is running): install and unlock GNOME Keyring, KWallet or KeePassXC, or use a session-only secret (kept in memory until the app closes)."},
 		{"failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'",
-			"The system keychain is locked: unlock it (log in to the desktop session, or unlock the login keyring in your keychain app), or use a session-only secret (kept in memory until the app closes)."},
+			kc + " is locked: unlock it (log in to the desktop session, or unlock the login keyring), or use a session-only secret (kept in memory until the app closes)."},
 		{"something odd",
-			"The system keychain could not be used (something odd): check that it is running and unlocked, or use a session-only secret (kept in memory until the app closes)."},
+			kc + " could not be used (something odd): check that it is running and unlocked, or use a session-only secret (kept in memory until the app closes)."},
 	}
 	for _, c := range cases {
 		keyring.MockInitWithError(errors.New(c.cause))
@@ -253,7 +257,7 @@ func TestManageHelpersKeepSecretWithProfile(t *testing.T) {
 	}
 	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
 	err = DeleteProfile(s, sec, "B")
-	if err == nil || !strings.Contains(err.Error(), `profile "B" was deleted, but its secret could not be removed`) || !strings.Contains(err.Error(), "Secret Service is not running") {
+	if err == nil || !strings.Contains(err.Error(), `profile "B" was deleted, but its secret could not be removed`) || !strings.Contains(err.Error(), "no Secret Service is running") {
 		t.Fatalf("delete without keychain: %v", err)
 	}
 	if _, err := s.Get("B"); err == nil {
@@ -336,7 +340,7 @@ func TestFailedRenameKeepsSessionSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ku *KeyringUnavailableError
-	if err := sec.Rename("old", "new"); !errors.As(err, &ku) || !strings.HasPrefix(err.Error(), "The system keychain is locked") {
+	if err := sec.Rename("old", "new"); !errors.As(err, &ku) || !strings.HasPrefix(err.Error(), sentence.Capitalize(platform.Keychain())+" is locked") {
 		t.Fatalf("rename: %v", err)
 	}
 	if v, err := sec.Get("old"); err != nil || v != "mem" || sec.Status("new") == SecretSessionOnly {

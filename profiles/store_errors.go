@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/internal/platform"
 )
 
 // The errors a store's reads and changes return, and how they name profiles and
@@ -84,9 +84,9 @@ type ReadOnlyError struct {
 }
 
 func (e *ReadOnlyError) Error() string {
-	fix := fmt.Sprintf("make it writable (chmod u+w %s)", shellquote.Quote(e.Path))
+	fix := fmt.Sprintf("make it writable (chmod u+w %s)", platform.Current().Quote(e.Path))
 	if runtime.GOOS == "windows" {
-		fix = fmt.Sprintf("clear its read-only attribute (attrib -R %s)", shellquote.Quote(e.Path))
+		fix = fmt.Sprintf("clear its read-only attribute (attrib -R %s)", platform.Current().Quote(e.Path))
 	}
 	return fmt.Sprintf("profile store %s is read-only (mode %04o), so your change was not saved and the file was left as it is: to change profiles, %s, or point %s / --store at another file",
 		e.Path, e.Mode, fix, StoreEnv)
@@ -168,7 +168,7 @@ func (e *CorruptError) Error() string {
 	switch n := len(e.Recoverable); {
 	case n > 0:
 		fmt.Fprintf(&b, " The damaged file still holds %s that the store now lacks or holds in an older version: %s. To bring %s back, run: trustedapp-check profiles recover %s (the app offers a Recover button).",
-			countNames(e.Recoverable, "profile"), nameList(e.Recoverable), map[bool]string{true: "it", false: "them"}[n == 1], shellquote.Quote(e.MovedTo))
+			countNames(e.Recoverable, "profile"), nameList(e.Recoverable), map[bool]string{true: "it", false: "them"}[n == 1], platform.Current().Quote(e.MovedTo))
 	case e.FromBackup:
 		b.WriteString(" Nothing else could be read from the damaged file.")
 	default:

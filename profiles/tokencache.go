@@ -6,6 +6,9 @@ import (
 	"runtime"
 
 	"github.com/zalando/go-keyring"
+
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 )
 
 // TokenKeyringService is the keychain service under which cached access tokens are
@@ -28,7 +31,7 @@ func noSessionBus() error {
 	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" || os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
 		return nil
 	}
-	return &KeyringUnavailableError{Message: "No system keychain is available (there is no D-Bus session, as on a server or over SSH)."}
+	return &KeyringUnavailableError{Message: sentence.Capitalize(platform.Keychain()) + " is not available (there is no D-Bus session, as on a server or over SSH)."}
 }
 
 // Load returns the entry stored under account, or "" when there is none.
@@ -49,7 +52,7 @@ func (TokenKeychain) Load(account string) (string, error) {
 // Save stores value under account.
 func (TokenKeychain) Save(account, value string) error {
 	if len(value) > MaxSecretBytes {
-		return &KeyringUnavailableError{Message: "The token is larger than the keychain's limit on every platform; it is kept in memory only.", Cause: keyring.ErrSetDataTooBig}
+		return &KeyringUnavailableError{Message: "The token is larger than the limit this tool keeps to on every system (Windows Credential Manager's); it is kept in memory only.", Cause: keyring.ErrSetDataTooBig}
 	}
 	if err := noSessionBus(); err != nil {
 		return err
@@ -74,7 +77,7 @@ func (TokenKeychain) Delete(account string) error {
 // tokenKeyringError is a keyring failure in the words the token cache reports.
 func tokenKeyringError(err error) error {
 	if errors.Is(err, keyring.ErrSetDataTooBig) {
-		return &KeyringUnavailableError{Message: "The token is larger than this keychain accepts; it is kept in memory only.", Cause: err}
+		return &KeyringUnavailableError{Message: "The token is larger than " + platform.Keychain() + " accepts; it is kept in memory only.", Cause: err}
 	}
 	// The secrets' advice (a session-only secret) does not apply to tokens.
 	return keyringUnavailable(err, "")

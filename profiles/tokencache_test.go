@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	"github.com/zalando/go-keyring"
+
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 )
 
 func TestTokenKeychain(t *testing.T) {
@@ -57,7 +60,7 @@ func TestTokenKeychainUnavailable(t *testing.T) {
 	var k TokenKeychain
 	_, err := k.Load("token v1 abc")
 	var ku *KeyringUnavailableError
-	if !errors.As(err, &ku) || !strings.HasPrefix(err.Error(), "No system keychain is available") || strings.Contains(err.Error(), "session-only") ||
+	if !errors.As(err, &ku) || !strings.HasPrefix(err.Error(), sentence.Capitalize(platform.Keychain())+" is not available") || strings.Contains(err.Error(), "session-only") ||
 		!strings.HasSuffix(err.Error(), ".") {
 		t.Fatalf("load: %v", err)
 	}
@@ -65,7 +68,7 @@ func TestTokenKeychainUnavailable(t *testing.T) {
 		t.Errorf("save: %v", err)
 	}
 	keyring.MockInitWithError(keyring.ErrSetDataTooBig)
-	if err := k.Save("a", "b"); !errors.As(err, &ku) || !strings.Contains(err.Error(), "larger than this keychain accepts") {
+	if err := k.Save("a", "b"); !errors.As(err, &ku) || !strings.Contains(err.Error(), "larger than "+platform.Keychain()+" accepts") {
 		t.Errorf("too big: %v", err)
 	}
 }

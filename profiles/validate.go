@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/internal/safetext"
 )
@@ -406,7 +407,7 @@ func secretQueryField(u *url.URL) string {
 
 // secretInQuery says why a credential in a URL's query is refused (never its value).
 func secretInQuery(field string) string {
-	return fmt.Sprintf("has a %s in its query, a credential the profile file would keep in plain text (and export): remove it; client secrets belong in the keychain", field)
+	return fmt.Sprintf("has a %s in its query, a credential the profile file would keep in plain text (and export): remove it; client secrets belong in %s", field, platform.Keychain())
 }
 
 func checkCAFile(c *checker) {

@@ -45,9 +45,10 @@ Behaviour knobs per app: TokenDelay slows its token answers, LicenseSlots caps i
 concurrent API sessions (0 = every call fails with MaximumLicenseCountExceeded),
 SessionRPM is its per-session requests per minute (default 600, then 429).
 
-The file holds the secret's hash only, never the secret: base64(SHA-256(secret)), e.g.
-  printf %s 'the-secret' | openssl dgst -sha256 -binary | base64
-The hash above is the one of the secret DEMO.`
+The file holds the secret's hash only, never the secret: base64(SHA-256(secret)), as
+  trustedapp-check secret hash
+prints it (it asks for the secret without echoing it). The hash above is the one of
+the secret DEMO.`
 
 type fileUser struct {
 	Login  string
@@ -106,7 +107,7 @@ func LoadConfigFile(path string) (Config, error) {
 func ParseConfig(data []byte) (Config, error) {
 	for _, k := range forbiddenKeys {
 		if bytes.Contains(data, []byte(k)) {
-			return Config{}, fmt.Errorf("field %s: a secret does not belong in a file; give ApplicationSecretHash, base64(SHA-256(secret)) (e.g. printf %%s SECRET | openssl dgst -sha256 -binary | base64)", strings.Trim(k, `"`))
+			return Config{}, fmt.Errorf("field %s: a secret does not belong in a file; give ApplicationSecretHash, base64(SHA-256(secret)), as trustedapp-check secret hash prints it", strings.Trim(k, `"`))
 		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))

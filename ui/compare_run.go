@@ -10,6 +10,7 @@ import (
 
 	"trustedapp-tester/compare"
 	"trustedapp-tester/desk"
+	"trustedapp-tester/internal/platform"
 )
 
 // The compare view at work: Compare (asking first for Production profiles), the fresh
@@ -144,7 +145,7 @@ func compareFix(err error) string {
 	if strings.Contains(err.Error(), desk.ErrNoSecret.Error()) {
 		return "Select that profile, press Edit, paste the client secret the Trusted App was created with, and Save. Nothing was sent for either side."
 	}
-	return "Check that the system keychain is unlocked and the profile still exists, then compare again. Nothing was sent for either side."
+	return "Check that " + platform.Keychain() + " is unlocked and the profile still exists, then compare again. Nothing was sent for either side."
 }
 
 func differencesText(c compare.Comparison) string {

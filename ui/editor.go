@@ -15,6 +15,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
 )
 
@@ -306,7 +307,7 @@ func (e *editor) copyHash() {
 }
 
 func (e *editor) secretStatus(p profiles.Profile) string {
-	where := "saved in the system keychain, never in the profile file"
+	where := "saved in " + platform.Keychain() + ", never in the profile file"
 	if kc := e.desk.Keychain(); !kc.Persistent {
 		where = "kept in memory for this session only, never in the profile file"
 		if n := kc.Unavailable; n != "" {

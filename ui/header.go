@@ -15,6 +15,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
 )
@@ -306,7 +307,7 @@ func (h *header) deleteCurrent() {
 		return
 	}
 	confirmDanger(h.sh.window(), "Delete “"+p.Name+"”?",
-		"The profile and its client secret in the keychain are removed. The Trusted App on the server is not touched.",
+		"The profile and its client secret in "+platform.Keychain()+" are removed. The Trusted App on the server is not touched.",
 		"Delete", func() {
 			h.desk.DeleteProfiles([]string{p.Name}, func(res desk.Deleted) {
 				if res.Failed != nil {
@@ -322,9 +323,9 @@ func (h *header) deleteCurrent() {
 func deleteFix(res desk.Deleted) string {
 	var saved *profiles.SavedError
 	if errors.As(res.Failed, &saved) {
-		return "The profile is gone; remove its keychain entry by hand, or leave it: a profile made later with this name replaces it when you paste its secret."
+		return "The profile is gone; remove its entry in " + platform.Keychain() + " by hand, or leave it: a profile made later with this name replaces it when you paste its secret."
 	}
-	return "Check that the store file is writable and the keychain unlocked, then try again. Nothing was deleted."
+	return "Check that the store file is writable and " + platform.Keychain() + " unlocked, then try again. Nothing was deleted."
 }
 
 // confirmDanger asks before a destructive action; Keep is the safe default.

@@ -9,13 +9,15 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"trustedapp-tester/desk"
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/profiles"
 )
 
 // The error go-keyring returns on a machine without a D-Bus session.
 var noDBus = errors.New(`exec: "dbus-launch": executable file not found in $PATH`)
 
-const dbusFix = "No system keychain is available (there is no D-Bus session, as on a server or over SSH): run inside a desktop session or dbus-run-session with gnome-keyring or KeePassXC, or use a session-only secret (kept in memory until the app closes)."
+var dbusFix = sentence.Capitalize(platform.Keychain()) + " is not available (there is no D-Bus session, as on a server or over SSH): run inside a desktop session or dbus-run-session with GNOME Keyring or KeePassXC, or use a session-only secret (kept in memory until the app closes)."
 
 // With no keyring at start-up the app keeps secrets in memory and says so with the
 // keyring error's one-sentence fix, never the raw library error.

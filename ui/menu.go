@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"trustedapp-tester/guide"
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/internal/version"
 )
 
@@ -165,9 +167,9 @@ func (u *UI) showAbout() {
 	if c := version.Commit(); c != "" {
 		v += " (" + c + ")"
 	}
-	where := "Client secrets are kept in the system keychain"
+	where := "Client secrets are kept in " + platform.Keychain()
 	if !u.desk.Keychain().Persistent {
-		where = "No system keychain is available: client secrets are kept in memory for this session only"
+		where = sentence.Capitalize(platform.Keychain()) + " is not available: client secrets are kept in memory for this session only"
 	}
 	body := wrapLabel(version.Name + " " + v + "\n\nTests ERP.net Trusted Applications that sign in with OAuth2 client credentials. " +
 		where + "; profiles, reports and the history never hold a secret or a whole token.")

@@ -13,6 +13,8 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/internal/userfile"
 	"trustedapp-tester/profiles"
 )
@@ -102,7 +104,7 @@ func (n *newApp) open(forSelected bool) {
 		&widget.FormItem{Text: "Client ID", Widget: clientID, HintText: "becomes the record's ApplicationUri; unique per app"},
 	)
 	intro := wrapLabel("Makes a strong client secret (40 letters and digits from the system's cryptographic random source), " +
-		"stores it in the system keychain for the profile and shows it once, with its hash. Then it lists the values to enter " +
+		"stores it in " + platform.Keychain() + " for the profile and shows it once, with its hash. Then it lists the values to enter " +
 		"in the Trusted App record: ERP.net keeps only the secret's hash (ApplicationSecretHash).")
 	var who *widget.RadioGroup
 	problem := wrapLabel("")
@@ -188,7 +190,7 @@ func (n *newApp) make(orig string, p profiles.Profile, replace bool) {
 			n.sh.setStatus("")
 			n.askReplace(orig, p)
 		case res.Err != nil && !errors.As(res.Err, &saved):
-			n.sh.showError("Could not make the new secret for “"+p.Name+"”", res.Err, "No secret was stored or shown. Check that the keychain is unlocked and the profile store writable, then try again.")
+			n.sh.showError("Could not make the new secret for “"+p.Name+"”", res.Err, "No secret was stored or shown. Check that "+platform.Keychain()+" is unlocked and the profile store writable, then try again.")
 		default:
 			n.show(res)
 		}
@@ -198,7 +200,7 @@ func (n *newApp) make(orig string, p profiles.Profile, replace bool) {
 // askReplace asks before a new secret replaces the one the profile has.
 func (n *newApp) askReplace(orig string, p profiles.Profile) {
 	d := dialog.NewConfirm("Replace the client secret of “"+p.Name+"”?",
-		"“"+p.Name+"” already has a client secret. A new one replaces it in the keychain, and the old one cannot be shown again. "+
+		"“"+p.Name+"” already has a client secret. A new one replaces it in "+platform.Keychain()+", and the old one cannot be shown again. "+
 			"The Trusted App keeps accepting the old secret until you put the new hash in ApplicationSecretHash; from then on only the new one works, "+
 			"so update the integration at the same time.",
 		func(ok bool) {
@@ -225,9 +227,9 @@ func (n *newApp) show(res desk.NewApp) {
 		})
 		return b
 	}
-	where := "It is stored in the system keychain for “" + name + "”, for this tool's tests."
+	where := "It is stored in " + platform.Keychain() + " for “" + name + "”, for this tool's tests."
 	if res.SessionOnly {
-		where = "No system keychain is available: it is kept in memory for “" + name + "” until the app closes."
+		where = sentence.Capitalize(platform.Keychain()) + " is not available: it is kept in memory for “" + name + "” until the app closes."
 	}
 	warn := wrapLabel("Copy the secret now: it will not be shown again. " + where +
 		" Put it in the integration's configuration; the Trusted App record keeps only its hash.")

@@ -17,6 +17,8 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
 )
@@ -63,7 +65,7 @@ func TestNewTrustedAppAgainstSandbox(t *testing.T) {
 	}
 	item.Action()
 	n := u.newApp
-	if n.form == nil || !strings.Contains(topDialog(u), "stores it in the system keychain for the profile and shows it once") {
+	if n.form == nil || !strings.Contains(topDialog(u), "stores it in "+platform.Keychain()+" for the profile and shows it once") {
 		t.Fatalf("form: %q", topDialog(u))
 	}
 	test.Type(n.name, "Nightly import")
@@ -87,7 +89,7 @@ func TestNewTrustedAppAgainstSandbox(t *testing.T) {
 	}
 	d := topDialog(u)
 	hash := check.ApplicationSecretHash(secret)
-	for _, want := range []string{"it will not be shown again", "stored in the system keychain for “Nightly import”", hash,
+	for _, want := range []string{"it will not be shown again", "stored in " + platform.Keychain() + " for “Nightly import”", hash,
 		"ApplicationUri", "com.acme/nightly-import", "Confidential", "SystemUserAllowed", "ApplicationUserNoLogin", "svc-nightly-import", "Scope"} {
 		if !strings.Contains(d, want) {
 			t.Errorf("the dialog lacks %q:\n%s", want, d)
@@ -268,7 +270,7 @@ func TestNewTrustedAppSessionOnly(t *testing.T) {
 	u := e.u
 	u.newApp.make("", profiles.Profile{Name: "Session", InstanceURL: "https://acme.my.erp.net", ClientID: "com.acme/s", Scopes: []string{"read"}}, false)
 	u.Wait()
-	if d := topDialog(u); !strings.Contains(d, "No system keychain is available: it is kept in memory for “Session” until the app closes") {
+	if d := topDialog(u); !strings.Contains(d, sentence.Capitalize(platform.Keychain())+" is not available: it is kept in memory for “Session” until the app closes") {
 		t.Fatalf("dialog %q", d)
 	}
 	if got, _ := store.Get("Session"); got != "Q9xv2LmP8rT4wZ6yB1nC3dF5gH7jK0sA2eU4iO6p" {

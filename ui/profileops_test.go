@@ -9,6 +9,8 @@ import (
 
 	"fyne.io/fyne/v2/test"
 	"github.com/zalando/go-keyring"
+
+	"trustedapp-tester/internal/platform"
 )
 
 // The app's profile operations are the CLI's (package profiles), so they behave alike.
@@ -57,7 +59,7 @@ func TestDeleteSaysWhenTheSecretStays(t *testing.T) {
 	for _, o := range u.win.Canvas().Overlays().List() {
 		all += texts(o)
 	}
-	if !strings.Contains(all, `profile "Nightly import" was deleted, but its secret could not be removed from the keychain`) || !strings.Contains(all, "remove its keychain entry by hand") {
+	if !strings.Contains(all, `profile "Nightly import" was deleted, but its secret could not be removed from `+platform.Keychain()) || !strings.Contains(all, "remove its entry in "+platform.Keychain()+" by hand") {
 		t.Errorf("dialogs = %q (status %q)", all, u.status.Text)
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
 	"trustedapp-tester/guide"
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/profiles"
 )
 
@@ -228,7 +230,7 @@ func TestInvalidClientPinpointedInTheSandbox(t *testing.T) {
 		want             []string
 	}{
 		{"rotated-secret", "sandbox-old-secret-2024", []string{"ApplicationSecretHash holds the hash of another secret", "the secret was rotated"}},
-		{"secret-newline", "sandbox-newline-secret", []string{"The hash was made from the secret plus a trailing newline (echo instead of printf)", "Put " + check.ApplicationSecretHash("sandbox-newline-secret") + " in ApplicationSecretHash"}},
+		{"secret-newline", "sandbox-newline-secret", []string{"The hash was made from the secret plus a trailing newline (echo adds one)", "Put " + check.ApplicationSecretHash("sandbox-newline-secret") + " in ApplicationSecretHash"}},
 		{"secret-crlf", "sandbox-crlf-secret", []string{"Windows line break (CRLF"}},
 		{"secret-spaces", "sandbox-spaces-secret", []string{"with spaces around it"}},
 		{"secret-hex", "sandbox-hex-secret", []string{"written in hex instead of base64"}},
@@ -329,7 +331,7 @@ func TestRecordHashToCopyWithoutARecord(t *testing.T) {
 	u.run.openTab("Record")
 	u.Wait()
 	row = hashRow(t, rt)
-	if !strings.Contains(row.Note, "The keychain did not give the profile's secret") || find(rt.rows, func(o fyne.CanvasObject) bool {
+	if !strings.Contains(row.Note, sentence.Capitalize(platform.Keychain())+" did not give the profile's secret") || find(rt.rows, func(o fyne.CanvasObject) bool {
 		b, ok := o.(*widget.Button)
 		return ok && b.Text == "Copy hash"
 	}) != nil {

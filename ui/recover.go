@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/desk"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
 )
@@ -100,7 +101,7 @@ func (u *UI) recoverFrom(damaged string) {
 		if len(res.Skipped) > 0 {
 			lines = append(lines, "Already here as they were (or edited since), left alone: "+escapedList(res.Skipped)+".")
 		}
-		lines = append(lines, "Their client secrets stayed in the keychain. The damaged file is kept at "+damaged+".")
+		lines = append(lines, "Their client secrets stayed in "+platform.Keychain()+". The damaged file is kept at "+damaged+".")
 		u.showMessage("Profiles recovered", strings.Join(lines, "\n"))
 		u.Reload(first)
 	})

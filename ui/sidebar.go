@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/desk"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
@@ -276,7 +277,7 @@ func (s *sidebar) askConflicts(name string, data []byte, first profiles.ImportRe
 	replace := widget.NewButton("Replace mine", func() { choose(replaceAction(follow)) })
 	replace.Importance = widget.DangerImportance
 	skip := widget.NewButton("Skip them", func() { choose(profiles.ConflictSkip) })
-	body := wrapLabel(msg + " Copies get a name like “" + safetext.Line(clash[0]) + " (2)”; replacing keeps your client secret in the keychain.")
+	body := wrapLabel(msg + " Copies get a name like “" + safetext.Line(clash[0]) + " (2)”; replacing keeps your client secret in " + platform.Keychain() + ".")
 	d = dialog.NewCustomWithoutButtons("Profiles with the same names", container.NewVBox(body, moves, container.NewHBox(layout.NewSpacer(), skip, replace, copies)), s.sh.window())
 	d.Resize(fyne.NewSize(560, 1)) // its natural height
 	d.Show()
@@ -318,7 +319,7 @@ func importSummary(name string, res profiles.ImportResult) (title, text, first s
 		}
 	}
 	if len(res.Replaced) > 0 {
-		lines = append(lines, "Replaced: "+escapedList(res.Replaced)+" (their client secrets stay in the keychain).")
+		lines = append(lines, "Replaced: "+escapedList(res.Replaced)+" (their client secrets stay in "+platform.Keychain()+").")
 		if first == "" {
 			first = res.Replaced[0]
 		}

@@ -5,6 +5,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/internal/platform"
 )
 
 // welcomeShell is what the welcome panel needs of the window.
@@ -36,7 +38,7 @@ func newWelcome(sh welcomeShell, d welcomeDesk) fyne.CanvasObject {
 	}
 	newBtn := widget.NewButtonWithIcon("New profile", theme.ContentAddIcon(), sh.NewProfile)
 	newApp := widget.NewButtonWithIcon("New Trusted App…", theme.ContentAddIcon(), sh.NewTrustedApp)
-	setup := wrapLabel("Setting up a new Trusted App? “New Trusted App…” makes its client secret, keeps it in the system keychain and lists the record values to enter in ERP.net, each ready to copy.")
+	setup := wrapLabel("Setting up a new Trusted App? “New Trusted App…” makes its client secret, keeps it in " + platform.Keychain() + " and lists the record values to enter in ERP.net, each ready to copy.")
 	explainText := wrapLabel("Only have an error message from a customer's log? Paste it and get the likely causes, the Trusted App fields to check and the fix, without access to the instance.")
 	explainBtn := widget.NewButtonWithIcon("Explain an error…", theme.SearchIcon(), sh.ExplainError)
 	box := container.NewVBox(title, text, container.NewHBox(sandbox, newBtn), widget.NewSeparator(), setup, container.NewHBox(newApp),

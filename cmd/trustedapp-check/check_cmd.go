@@ -12,12 +12,12 @@ import (
 	"trustedapp-tester/check"
 	"trustedapp-tester/fleet"
 	"trustedapp-tester/internal/atomicfile"
-	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/report"
 )
 
-var checkUsage = withMethods(`Usage:
+var checkUsage = withMethods(helpFor(`Usage:
   trustedapp-check check PROFILE [flags]
   trustedapp-check check --instance URL --client-id ID [flags]
   trustedapp-check check --all [--parallel N] [flags]
@@ -27,14 +27,14 @@ calls. A human-readable report goes to stdout (a progress line per step on stder
 when it is a terminal, or with --progress); --json prints the full versioned JSON
 document instead. A step whose verdict the later steps changed gets a second line.
 
-The secret: for a stored profile, from the system keychain (set it with
+The secret: for a stored profile, from {keychain} (set it with
 'trustedapp-check profiles set-secret NAME'); without a profile, from the
 TRUSTEDAPP_SECRET environment variable or --secret-stdin. --secret-stdin and
-TRUSTEDAPP_SECRET also override the keychain for a single stored profile.
+TRUSTEDAPP_SECRET also override the stored secret for a single stored profile.
 A secret is never accepted as an argument.
 
 Flags:
-  --store FILE              profile store (default: $TRUSTEDAPP_STORE or the user config directory)
+  --store FILE              profile store (default: {env:TRUSTEDAPP_STORE} or the user config directory)
   --json                    print the full report as JSON (secrets redacted)
   --report FILE.md          also save the diagnostics report as FILE.md and FILE.json
   --junit FILE              also write JUnit XML (one testsuite per profile)
@@ -87,20 +87,21 @@ Flags may come before or after PROFILE; after -- every argument is a profile nam
 
 Licences: a token's first API call opens an ERP.net session, which holds one
 licence slot until 20 minutes after its last call (at most an hour). So a token is
-reused across runs, kept in the system keychain (never in a file or a report) while
+reused across runs, kept in {keychain} (never in a file or a report) while
 valid for at least another minute, under its instance, client_id, auth style, scopes
 and the secret's fingerprint (a changed secret drops it). Reused, its session is
 too; each report ends with the session it opened or reused and until when it may
-hold a slot. Without a keychain the token is kept for this process only.
+hold a slot. Where {keychain} cannot be used, the token is kept for this
+process only.
 
 Every token request and API call is also appended to the audit log the desktop
 app shows under History (time, profile, endpoint, status, client_id, token
-fingerprint; never a secret or a whole token): $TRUSTEDAPP_AUDIT, or
+fingerprint; never a secret or a whole token): {env:TRUSTEDAPP_AUDIT}, or
 trustedapp-tester/audit.jsonl in the user data directory.
 
 Exit codes: 0 passed (warnings allowed unless --strict), 1 a check failed,
-2 usage error, 3 store, profile, secret or keychain problem, 4 interrupted.
-`)
+2 usage error, 3 store, profile, secret or {keychain} problem, 4 interrupted.
+`))
 
 // checkOptions is what check parses its command line into.
 type checkOptions struct{ targetOptions }
@@ -179,7 +180,7 @@ func checkRun(o *checkOptions) error {
 	fo := fleet.Options{Parallel: f.parallel, Run: opts,
 		SkipWhy: func(p profiles.Profile, holder string) string {
 			return fmt.Sprintf("Skipped: profile %q of the same Trusted App (%s) already holds this run's ERP.net session; one session per Trusted App. Check this profile alone to run its calls: trustedapp-check check %s",
-				holder, p.ClientID, shellquote.Quote(p.Name))
+				holder, p.ClientID, platform.Current().Quote(p.Name))
 		}}
 	if tty {
 		fo.OnStep = func(k int, s check.Step) { outMu.Lock(); progOf(k).step(s); outMu.Unlock() }

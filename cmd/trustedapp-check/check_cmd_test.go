@@ -22,6 +22,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
@@ -386,7 +387,7 @@ func TestCheckHelpAndProgress(t *testing.T) {
 	r := runArgs(t, context.Background(), "", "check", "--help")
 	expect(t, r, exitOK, []string{"--secret-stdin", "TRUSTEDAPP_SECRET", "Exit codes"}, nil)
 	r = runArgs(t, context.Background(), "", "token", "-h")
-	expect(t, r, exitOK, []string{"Authorization: Bearer $(trustedapp-check token prod)"}, nil)
+	expect(t, r, exitOK, []string{platform.Current().BearerCall("trustedapp-check token prod", exampleCall)}, nil)
 	r = runArgs(t, context.Background(), "", "--help")
 	expect(t, r, exitOK, []string{"token", "print a profile's access token"}, nil)
 

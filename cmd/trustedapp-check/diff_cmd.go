@@ -12,12 +12,12 @@ import (
 	"trustedapp-tester/audit"
 	"trustedapp-tester/check"
 	"trustedapp-tester/compare"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/safetext"
-	"trustedapp-tester/internal/shellquote"
 	"trustedapp-tester/profiles"
 )
 
-const diffUsage = `Usage:
+var diffUsage = helpFor(`Usage:
   trustedapp-check diff A B [--all] [--json] [--no-record] [--timeout DUR] [--store FILE]
   trustedapp-check diff --runs [PROFILE] [--limit N] [--json]
 
@@ -31,7 +31,7 @@ A and B are each one of:
   PROFILE      a fresh run of the stored profile now: a new token (never a cached
                one), its API calls, and its Trusted App record read with that token
                (skipped with --no-record; a System User that may not read records
-               leaves the record rows "not read"). Its secret comes from the keychain.
+               leaves the record rows "not read"). Its secret comes from {keychain}.
                The run is kept in History like any check.
   PROFILE@N    the profile's N-th latest run in History (PROFILE@1 is the latest),
                as it was: History keeps each run's summary, never its token
@@ -44,8 +44,8 @@ Timings count as different only when one is more than twice the other and more t
 250 ms apart.
 
 Exit codes: 0 no differences, 1 differences, 2 usage error, 3 store, profile, secret,
-keychain or History problem, 4 interrupted.
-`
+{keychain} or History problem, 4 interrupted.
+`)
 
 // diffOperand is one side: a fresh run of a profile, or a run from History.
 type diffOperand struct {
@@ -213,7 +213,7 @@ func resolveOperand(arg, storePath string, st *profiles.Store, history *audit.Lo
 			return nil, st, envErr("%v", err)
 		}
 		if n > len(runs) {
-			return nil, st, usageErr("%q: History has %d run(s) of %q; 'trustedapp-check diff --runs %s' lists them", arg, len(runs), p.Name, shellquote.Quote(p.Name))
+			return nil, st, usageErr("%q: History has %d run(s) of %q; 'trustedapp-check diff --runs %s' lists them", arg, len(runs), p.Name, platform.Current().Quote(p.Name))
 		}
 		op.run = runs[len(runs)-n]
 		return op, st, nil

@@ -7,10 +7,11 @@ import (
 	"strings"
 
 	"trustedapp-tester/explain"
+	"trustedapp-tester/internal/platform"
 )
 
-const explainUsage = `Usage:
-  trustedapp-check explain [--json] < error.txt
+var explainUsage = helpFor(`Usage:
+  {pipe:error.txt:trustedapp-check explain [--json]}
 
 Explains an error someone pasted (a log line, a response, an exception message) the
 way a live check would: what it means, the likely causes, the Trusted App fields to
@@ -35,7 +36,7 @@ Flags:
   --json   print the result as JSON (see docs/report-format.md)
 
 Exit codes: 0 explained, 1 not recognised, 2 usage error (nothing on stdin).
-`
+`)
 
 // explainOptions is what explain parses its command line into.
 type explainOptions struct {
@@ -69,7 +70,7 @@ func explainRun(o *explainOptions) error {
 		}
 	}
 	if strings.TrimSpace(string(in)) == "" {
-		return usageErr("stdin was empty; pipe the error in, e.g. trustedapp-check explain < error.txt")
+		return usageErr("stdin was empty; pipe the error in, e.g. %s", platform.Current().Pipe("error.txt", "trustedapp-check explain"))
 	}
 	res := explain.Text(string(in))
 	if o.json {

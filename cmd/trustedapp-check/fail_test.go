@@ -13,6 +13,8 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/internal/version"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
@@ -35,7 +37,7 @@ type failureCase struct {
 // stream they go to and the exit code. None of them reaches the network.
 func failureCases() []failureCase {
 	mainUsage := mainUsage()
-	const noKeychain = "No system keychain is available (Secret Service is not running): install and unlock gnome-keyring or KeePassXC, or use a session-only secret (kept in memory until the app closes)."
+	noKeychain := sentence.Capitalize(platform.Keychain()) + " is not available (no Secret Service is running): install and unlock GNOME Keyring, KWallet or KeePassXC, or use a session-only secret (kept in memory until the app closes)."
 	return []failureCase{
 		// The dispatcher.
 		{name: "no command", code: exitUsage, stderr: mainUsage},
@@ -58,7 +60,7 @@ func failureCases() []failureCase {
 		{name: "check all of no profiles", args: []string{"check", "--all", "--store", "{dir}{sep}empty.json"}, code: exitEnvironment,
 			stderr: "trustedapp-check check: the profile store {dir}{sep}empty.json has no profiles; add one with 'trustedapp-check profiles add'\n"},
 		{name: "check token-stdin empty", args: []string{"check", "--instance", "https://127.0.0.1:9", "--client-id", "c", "--token-stdin"}, code: exitUsage,
-			stderr: "trustedapp-check check: --token-stdin: stdin was empty; pipe the access token in, e.g. --token-stdin < token.txt\nRun 'trustedapp-check check --help' for the flags.\n"},
+			stderr: "trustedapp-check check: --token-stdin: stdin was empty; pipe the access token in, e.g. " + platform.Current().Pipe("token.txt", "trustedapp-check check PROFILE --token-stdin") + "\nRun 'trustedapp-check check --help' for the flags.\n"},
 
 		// token: the whole usage after a flag, nothing after other usage errors.
 		{name: "token bad flag", args: []string{"token", "--bogus"}, code: exitUsage,
@@ -97,7 +99,7 @@ func failureCases() []failureCase {
 		{name: "secret argument", args: []string{"secret", "hash", "s3cret"}, code: exitUsage,
 			stderr: "trustedapp-check secret hash: unexpected argument \"s3cret\": name the profile with --profile NAME; a secret is never an argument (it would stay in shell history and the process list)\nRun 'trustedapp-check secret --help' for the usage.\n"},
 		{name: "secret hash empty stdin", args: []string{"secret", "hash"}, code: exitUsage,
-			stderr: "trustedapp-check secret hash: no secret on stdin (it was empty): pipe the secret in, e.g. trustedapp-check secret hash < secret.txt\nRun 'trustedapp-check secret --help' for the usage.\n"},
+			stderr: "trustedapp-check secret hash: no secret on stdin (it was empty): pipe the secret in, e.g. " + platform.Current().Pipe("secret.txt", "trustedapp-check secret hash") + "\nRun 'trustedapp-check secret --help' for the usage.\n"},
 		{name: "secret export unknown profile", args: []string{"secret", "export", "--profile", "nobody", "--store", "{store}"}, code: exitEnvironment,
 			stderr: "trustedapp-check secret export: no profile named \"nobody\": check the name (list the profiles to see them) (see 'trustedapp-check profiles list')\n"},
 
@@ -122,7 +124,7 @@ func failureCases() []failureCase {
 		{name: "explain argument", args: []string{"explain", "invalid_client"}, code: exitUsage,
 			stderr: "trustedapp-check explain: unexpected argument \"invalid_client\": pipe the text in on stdin (an argument would stay in shell history with any secret in it)\n\n" + explainUsage},
 		{name: "explain empty stdin", args: []string{"explain"}, code: exitUsage,
-			stderr: "trustedapp-check explain: stdin was empty; pipe the error in, e.g. trustedapp-check explain < error.txt\n"},
+			stderr: "trustedapp-check explain: stdin was empty; pipe the error in, e.g. " + platform.Current().Pipe("error.txt", "trustedapp-check explain") + "\n"},
 		{name: "explain help", args: []string{"explain", "--help"}, code: exitOK, stdout: explainUsage},
 
 		// watch: the whole usage after a flag that does not parse, else a pointer to --help.
@@ -160,9 +162,9 @@ func failureCases() []failureCase {
 		{name: "profiles unknown", args: []string{"profiles", "frob"}, code: exitUsage,
 			stderr: "trustedapp-check profiles: unknown subcommand \"frob\"\n\n" + profilesUsage},
 		{name: "profiles bad flag", args: []string{"profiles", "list", "--bogus"}, code: exitUsage,
-			stderr: "flag provided but not defined: -bogus\nUsage of profiles list:\n  -json\n    \tprint JSON\n  -store FILE\n    \tprofile store FILE (default: $TRUSTEDAPP_STORE or the user config directory)\n"},
+			stderr: "flag provided but not defined: -bogus\nUsage of profiles list:\n  -json\n    \tprint JSON\n  -store FILE\n    \tprofile store FILE (default: " + platform.Current().Env("TRUSTEDAPP_STORE") + " or the user config directory)\n"},
 		{name: "profiles list help", args: []string{"profiles", "list", "-h"}, code: exitOK,
-			stderr: "Usage of profiles list:\n  -json\n    \tprint JSON\n  -store FILE\n    \tprofile store FILE (default: $TRUSTEDAPP_STORE or the user config directory)\n"},
+			stderr: "Usage of profiles list:\n  -json\n    \tprint JSON\n  -store FILE\n    \tprofile store FILE (default: " + platform.Current().Env("TRUSTEDAPP_STORE") + " or the user config directory)\n"},
 		{name: "profiles show no name", args: []string{"profiles", "show"}, code: exitUsage,
 			stderr: "trustedapp-check profiles: usage: trustedapp-check profiles show NAME [--json] [--store FILE]\n"},
 		{name: "profiles show unknown", args: []string{"profiles", "show", "nobody", "--store", "{store}"}, code: exitEnvironment,
@@ -199,7 +201,7 @@ func failureCases() []failureCase {
 		{name: "profiles set-secret argument", args: []string{"profiles", "set-secret", "Kept", "s3cret", "--store", "{store}"}, code: exitUsage,
 			stderr: "trustedapp-check profiles: set-secret takes only the profile name: the secret is read from stdin or a no-echo prompt, never from the command line (where it would stay in shell history and the process list)\n"},
 		{name: "profiles set-secret empty", args: []string{"profiles", "set-secret", "Kept", "--store", "{store}"}, code: exitUsage,
-			stderr: "trustedapp-check profiles: no secret on stdin (it was empty): pipe the secret in, e.g. trustedapp-check profiles set-secret NAME < secret.txt\n"},
+			stderr: "trustedapp-check profiles: no secret on stdin (it was empty): pipe the secret in, e.g. " + platform.Current().Pipe("secret.txt", "trustedapp-check profiles set-secret NAME") + "\n"},
 		{name: "profiles set-secret no keychain", noKeychain: true, stdin: "s3cret", args: []string{"profiles", "set-secret", "Kept", "--store", "{store}"}, code: exitEnvironment,
 			stderr: "trustedapp-check profiles: " + noKeychain + "\nThe command line cannot keep a session-only secret between commands; the secret was not stored anywhere.\n"},
 		{name: "profiles rm-secret no keychain", noKeychain: true, args: []string{"profiles", "rm-secret", "Kept", "--store", "{store}"}, code: exitEnvironment,

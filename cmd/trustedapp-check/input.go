@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
 )
 
@@ -38,7 +39,7 @@ func readStdinSecret(r io.Reader) (string, error) {
 	}
 	s := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
 	if s == "" {
-		return "", usageErr("--secret-stdin: stdin was empty; pipe the client secret in, e.g. --secret-stdin < secret.txt")
+		return "", usageErr("--secret-stdin: stdin was empty; pipe the client secret in, e.g. %s", platform.Current().Pipe("secret.txt", "trustedapp-check check PROFILE --secret-stdin"))
 	}
 	if len(s) > profiles.MaxSecretBytes {
 		return "", usageErr("--secret-stdin: the secret is longer than %d bytes", profiles.MaxSecretBytes)
@@ -61,13 +62,13 @@ func readStdinToken(r io.Reader) (string, error) {
 	}
 	s := check.TrimBearer(string(b))
 	if s == "" {
-		return "", usageErr("--token-stdin: stdin was empty; pipe the access token in, e.g. --token-stdin < token.txt")
+		return "", usageErr("--token-stdin: stdin was empty; pipe the access token in, e.g. %s", platform.Current().Pipe("token.txt", "trustedapp-check check PROFILE --token-stdin"))
 	}
 	return s, nil
 }
 
 // errSecretTooLong refuses a secret over profiles.MaxSecretBytes on stdin.
-var errSecretTooLong = fmt.Errorf("the secret on stdin is longer than %d bytes, the most an OS keychain holds on every platform", profiles.MaxSecretBytes)
+var errSecretTooLong = fmt.Errorf("the secret on stdin is longer than %d bytes, the most this tool stores on every system (Windows Credential Manager's limit)", profiles.MaxSecretBytes)
 
 // readSecretInput reads a secret from a no-echo prompt when stdin is a terminal, else
 // from stdin (one trailing line break, LF or CRLF, removed). pipeHint shows how to

@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/version"
 )
 
@@ -54,7 +55,7 @@ func commands() []command {
 	return []command{
 		{name: "check", summary: "test a profile's Trusted App: reachability, discovery, token, claims, API calls",
 			run: leaf("check", "Run 'trustedapp-check check --help' for the flags.\n", parseCheck, checkRun)},
-		{name: "token", summary: "print a profile's access token (for scripts: curl -H \"Authorization: Bearer $(...)\")",
+		{name: "token", summary: "print a profile's access token, for scripts (\"Bearer $(trustedapp-check token NAME)\")",
 			run: leaf("token", "", parseToken, tokenRun)},
 		{name: "record", summary: "read a Trusted App record and check the fields client credentials needs",
 			run: leaf("record", "\n"+recordUsage, parseRecord, recordRun)},
@@ -88,7 +89,7 @@ Exit codes:
   0  success (warnings do not fail unless --strict)
   1  a check ran and failed (or warned, with --strict)
   2  usage error
-  3  environment error (store, profile, secret, keyring, server start)
+  3  environment error (store, profile, secret, {keychain}, server start)
   4  interrupted before the command finished
 
 Environment:
@@ -105,7 +106,7 @@ func mainUsage() string {
 	for _, c := range commands() {
 		list += fmt.Sprintf("  %-9s %s\n", c.name, c.summary)
 	}
-	return fmt.Sprintf(usageText, list)
+	return forShell(platform.Current(), fmt.Sprintf(usageText, list))
 }
 
 // run runs the command line in e and returns the exit code.

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
@@ -169,7 +170,7 @@ func TestProcessesReuseOneSession(t *testing.T) {
 		if i == 0 {
 			want = "opened a new ERP.net session"
 		}
-		if !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "kept in the system keychain") {
+		if !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "kept in "+platform.Keychain()) {
 			t.Errorf("process %d:\n%s", i+1, r.stdout)
 		}
 	}
@@ -192,7 +193,7 @@ func TestProcessesWithoutKeychain(t *testing.T) {
 	for i := range 2 {
 		r := runCLIProcess(t, env, args...)
 		if r.code != exitOK || !strings.Contains(r.stdout, "opened a new ERP.net session") ||
-			!strings.Contains(r.stdout, "kept in memory only (no system keychain") {
+			!strings.Contains(r.stdout, "kept in memory only (the Secret Service keyring is not available (there is no D-Bus session") {
 			t.Fatalf("process %d: exit %d\n%s\n%s", i+1, r.code, r.stdout, r.stderr)
 		}
 	}
@@ -300,8 +301,8 @@ func TestProcessRmSandboxWithoutKeychain(t *testing.T) {
 	noBus := []string{"DBUS_SESSION_BUS_ADDRESS=unix:path=" + filepath.Join(testdir.New(t), "no-bus"), "PATH=/nonexistent"}
 	r := runCLIProcess(t, noBus, "profiles", "rm", "--sandbox", "--store", store)
 	want := []string{
-		"trustedapp-check profiles: the keychain could not be used, so the secrets of these deleted sandbox profiles may still be in it: No system keychain is available (there is no D-Bus session",
-		"Remove them by hand once the keychain works (service \"trustedapp-tester\"):\n" +
+		"trustedapp-check profiles: the Secret Service keyring could not be used, so the secrets of these deleted sandbox profiles may still be in it: The Secret Service keyring is not available (there is no D-Bus session",
+		"Remove them by hand from the Secret Service keyring once it works (service \"trustedapp-tester\"):\n" +
 			"  account \"Sandbox: basic-auth\"\n  account \"Sandbox: disabled\"\n  account \"Sandbox: healthy\"\n",
 	}
 	if r.code != exitEnvironment || r.stdout != "Deleted 3 sandbox profiles; your own profiles are unchanged.\n" ||

@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"strings"
 
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
 )
 
-var profilesUsage = withMethods(`Usage: trustedapp-check profiles <subcommand> [flags] [arguments]
+var profilesUsage = withMethods(helpFor(`Usage: trustedapp-check profiles <subcommand> [flags] [arguments]
 
 Subcommands:
   list                      list the profiles (--json for JSON)
@@ -32,13 +33,13 @@ Subcommands:
   recover [FILE]            bring back the profiles that still parse in a damaged
                             store file set aside (default: the newest beside the store)
   export [NAME...]          export profiles (all when no name) [-o FILE]; never secrets
-  set-secret NAME           store the profile's credential in the system keychain
+  set-secret NAME           store the profile's credential in {keychain}
                             (the client secret, the reference token or the password,
                             by kind), read from stdin or a no-echo prompt (never an
                             argument)
-  rm-secret NAME            remove the credential from the keychain
+  rm-secret NAME            remove the credential from {keychain}
 
-Every subcommand takes --store FILE (default: $TRUSTEDAPP_STORE, else the user
+Every subcommand takes --store FILE (default: {env:TRUSTEDAPP_STORE}, else the user
 config directory, shared with the desktop app).
 
 Profile flags (add, edit):
@@ -77,9 +78,9 @@ Profile flags (add, edit):
 
 Flags may come before or after the arguments; after -- every argument is a name.
 
-Exit codes: 0 ok, 2 usage or validation error, 3 store or keychain problem
+Exit codes: 0 ok, 2 usage or validation error, 3 store or {keychain} problem
 (including another window or command holding the store's lock for over 10s).
-`)
+`))
 
 // profilesCommands are the profiles subcommands: list and show (profiles_show.go);
 // add, edit, rm, rename and duplicate (profiles_edit.go); import, export and recover
@@ -129,7 +130,7 @@ type storeOptions struct {
 func (o *storeOptions) flags(name string) *flag.FlagSet {
 	fs := newFlagSet("profiles " + name)
 	fs.SetOutput(o.stderr)
-	fs.StringVar(&o.store, "store", "", "profile store `FILE` (default: $TRUSTEDAPP_STORE or the user config directory)")
+	fs.StringVar(&o.store, "store", "", forShell(platform.Current(), "profile store `FILE` (default: {env:TRUSTEDAPP_STORE} or the user config directory)"))
 	return fs
 }
 

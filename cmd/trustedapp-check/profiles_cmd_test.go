@@ -13,7 +13,8 @@ import (
 
 	"github.com/zalando/go-keyring"
 
-	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 )
@@ -69,7 +70,7 @@ func TestProfilesCLILifecycle(t *testing.T) {
 	}
 
 	do(nil, 0, []string{"No profiles in " + store, "profiles add NAME"}, nil, "list")
-	do(nil, 0, []string{`Added profile "Acme Test"`, "set-secret " + shellquote.Quote("Acme Test")}, nil,
+	do(nil, 0, []string{`Added profile "Acme Test"`, "set-secret " + platform.Current().Quote("Acme Test")}, nil,
 		"add", "Acme Test", "--instance", "https://acme.my.erp.net", "--client-id", "app://checker",
 		"--scope", "read update", "--env", "Test", "--timeout", "45s", "--call", "GET /api/domain/odata/X?$top=1", "--call", "POST /api/domain/odata/Y {\"a\":1}")
 	// a warning does not block
@@ -96,17 +97,17 @@ func TestProfilesCLILifecycle(t *testing.T) {
 		t.Fatalf("list --json: %v %+v", err, listed)
 	}
 	do(nil, 0, []string{"Authority:", "https://acme.my.erp.net/id (derived)", "Token endpoint:", "(from discovery)", "Auth method:", "post (client_secret in the form body)",
-		"POST /api/domain/odata/Y  (with body)", "Timeout:", "45s", "Secret:", "not set (set it: trustedapp-check profiles set-secret " + shellquote.Quote("Acme Test") + ")"}, nil, "show", "acme test")
+		"POST /api/domain/odata/Y  (with body)", "Timeout:", "45s", "Secret:", "not set (set it: trustedapp-check profiles set-secret " + platform.Current().Quote("Acme Test") + ")"}, nil, "show", "acme test")
 
 	// secrets: never an argument; stdin; too long; then shown as stored
 	do(nil, 2, nil, []string{"never from the command line"}, "set-secret", "Acme Test", secret)
 	do(strings.NewReader(strings.Repeat("x", profiles.MaxSecretBytes+1)+"\n"), 2, nil, []string{"longer than 2560 bytes", "not stored (nor truncated)"}, "set-secret", "Acme Test")
 	do(strings.NewReader("\n"), 2, nil, []string{"no secret on stdin (it was empty)"}, "set-secret", "Acme Test")
-	do(strings.NewReader(secret+"\n"), 0, []string{`Stored the client secret for "Acme Test" in the system keychain`}, nil, "set-secret", "acme test")
+	do(strings.NewReader(secret+"\n"), 0, []string{`Stored the client secret for "Acme Test" in ` + platform.Keychain()}, nil, "set-secret", "acme test")
 	if v, _ := keyring.Get(profiles.KeyringService, "Acme Test"); v != secret {
 		t.Fatalf("keyring holds %q", v)
 	}
-	do(nil, 0, []string{"stored in the system keychain; secret set today"}, nil, "show", "Acme Test")
+	do(nil, 0, []string{"stored in " + platform.Keychain() + "; secret set today"}, nil, "show", "Acme Test")
 	r = do(nil, 0, nil, nil, "show", "Acme Test", "--json")
 	var shown struct {
 		Secret struct {
@@ -214,9 +215,9 @@ func TestProfilesCLIKeyringUnavailable(t *testing.T) {
 	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
 	defer keyring.MockInit()
 	expect(t, runCLI(t, store, strings.NewReader("pw"), "set-secret", "K"), 3, nil, []string{
-		"No system keychain is available (Secret Service is not running): install and unlock gnome-keyring or KeePassXC",
+		sentence.Capitalize(platform.Keychain()) + " is not available (no Secret Service is running): install and unlock GNOME Keyring, KWallet or KeePassXC",
 		"the secret was not stored anywhere"})
-	expect(t, runCLI(t, store, nil, "show", "K"), 0, []string{"keychain unavailable", "No system keychain is available (Secret Service is not running)"}, nil)
+	expect(t, runCLI(t, store, nil, "show", "K"), 0, []string{platform.Keychain() + " unavailable", sentence.Capitalize(platform.Keychain()) + " is not available (no Secret Service is running)"}, nil)
 	b, _ := os.ReadFile(store)
 	if strings.Contains(string(b), "secret_set_at") {
 		t.Fatal("a failed set-secret recorded a date")
@@ -300,19 +301,20 @@ func sandboxStore(t *testing.T, sandbox ...string) string {
 // profile all the same, then lists the keychain entries that may be left (exit 3); it
 // used to stop at the first one.
 func TestProfilesRmSandboxWithoutKeychain(t *testing.T) {
-	const refusal = "No system keychain is available (Secret Service is not running): install and unlock gnome-keyring or KeePassXC, or use a session-only secret (kept in memory until the app closes)."
+	kc := platform.Keychain()
+	refusal := sentence.Capitalize(platform.Keychain()) + " is not available (no Secret Service is running): install and unlock GNOME Keyring, KWallet or KeePassXC, or use a session-only secret (kept in memory until the app closes)."
 	for _, tc := range []struct {
 		name, stdout, stderr string
 		sandbox              []string
 	}{
 		{"two", "Deleted 2 sandbox profiles; your own profiles are unchanged.\n",
-			"trustedapp-check profiles: the keychain could not be used, so the secrets of these deleted sandbox profiles may still be in it: " + refusal + "\n" +
-				"Remove them by hand once the keychain works (service \"trustedapp-tester\"):\n" +
+			"trustedapp-check profiles: " + kc + " could not be used, so the secrets of these deleted sandbox profiles may still be in it: " + refusal + "\n" +
+				"Remove them by hand from " + kc + " once it works (service \"trustedapp-tester\"):\n" +
 				"  account \"Sandbox: disabled\"\n  account \"Sandbox: healthy\"\n",
 			[]string{"Sandbox: healthy", "Sandbox: disabled"}},
 		{"one", "Deleted 1 sandbox profiles; your own profiles are unchanged.\n",
-			"trustedapp-check profiles: the keychain could not be used, so the secret of this deleted sandbox profile may still be in it: " + refusal + "\n" +
-				"Remove it by hand once the keychain works (service \"trustedapp-tester\"):\n  account \"Sandbox: healthy\"\n",
+			"trustedapp-check profiles: " + kc + " could not be used, so the secret of this deleted sandbox profile may still be in it: " + refusal + "\n" +
+				"Remove it by hand from " + kc + " once it works (service \"trustedapp-tester\"):\n  account \"Sandbox: healthy\"\n",
 			[]string{"Sandbox: healthy"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

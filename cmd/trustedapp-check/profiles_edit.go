@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
 )
 
@@ -121,7 +121,7 @@ func addRun(o *editOptions) error {
 	if err := s.Add(p); err != nil {
 		return storeErr(err)
 	}
-	fmt.Fprintf(o.stdout, "Added profile %q to %s.\nSet its %s: trustedapp-check profiles set-secret %s\n", p.Name, s.Path(), p.KindOf().SecretName(), shellquote.Quote(p.Name))
+	fmt.Fprintf(o.stdout, "Added profile %q to %s.\nSet its %s: trustedapp-check profiles set-secret %s\n", p.Name, s.Path(), p.KindOf().SecretName(), platform.Current().Quote(p.Name))
 	return nil
 }
 
@@ -186,7 +186,7 @@ func editRun(o *editOptions) error {
 	writeSecretPlace(o.stdout, saved, before, o.fields.moveSecrets)
 	if stored, stale := profiles.StaleSecret(saved); stale {
 		fmt.Fprintf(o.stdout, "The stored %s is not sent as the %s of a %s profile: set it with trustedapp-check profiles set-secret %s\n",
-			stored.SecretName(), saved.KindOf().SecretName(), saved.KindOf(), shellquote.Quote(saved.Name))
+			stored.SecretName(), saved.KindOf().SecretName(), saved.KindOf(), platform.Current().Quote(saved.Name))
 	}
 	return nil
 }
@@ -204,7 +204,7 @@ func writeSecretPlace(w io.Writer, p profiles.Profile, before []string, moved bo
 	what := p.StoredKind().SecretName()
 	if from, to, elsewhere := profiles.SecretMoved(p); elsewhere {
 		fmt.Fprintf(w, "The %s of %s was stored for %s and stays with it: it is not sent to %s.\nTo let it follow: trustedapp-check profiles edit %s --move-secrets (or set it again: profiles set-secret %s).\n",
-			what, strconv.Quote(p.Name), strings.Join(from, ", "), strings.Join(to, ", "), shellquote.Quote(p.Name), shellquote.Quote(p.Name))
+			what, strconv.Quote(p.Name), strings.Join(from, ", "), strings.Join(to, ", "), platform.Current().Quote(p.Name), platform.Current().Quote(p.Name))
 		return
 	}
 	if moved && len(before) > 0 && !slices.Equal(before, p.SecretFor) {
@@ -307,11 +307,11 @@ func secretsLeft(names []string, why error) error {
 		what, them = "the secret of this deleted sandbox profile", "it"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Remove %s by hand once the keychain works (service %q):\n", them, profiles.KeyringService)
+	fmt.Fprintf(&b, "Remove %s by hand from %s once it works (service %q):\n", them, platform.Keychain(), profiles.KeyringService)
 	for _, n := range names {
 		fmt.Fprintf(&b, "  account %q\n", n)
 	}
-	return &cliError{code: exitEnvironment, msg: fmt.Sprintf("the keychain could not be used, so %s may still be in it: %v", what, why), detail: b.String()}
+	return &cliError{code: exitEnvironment, msg: fmt.Sprintf("%s could not be used, so %s may still be in it: %v", platform.Keychain(), what, why), detail: b.String()}
 }
 
 func renameRun(o *namesOptions) error {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
 )
 
@@ -27,7 +28,7 @@ func setSecretRun(o *namesOptions) error {
 	}
 	k := p.KindOf()
 	what := k.SecretName()
-	secret, err := readSecretInput(o.env, fmt.Sprintf("%s for %q (input hidden): ", upperFirst(what), p.Name), "trustedapp-check profiles set-secret NAME < secret.txt")
+	secret, err := readSecretInput(o.env, fmt.Sprintf("%s for %q (input hidden): ", upperFirst(what), p.Name), platform.Current().Pipe("secret.txt", "trustedapp-check profiles set-secret NAME"))
 	if errors.Is(err, errSecretTooLong) {
 		return usageErr("%v: it was not stored (nor truncated)", err)
 	}
@@ -51,7 +52,7 @@ func setSecretRun(o *namesOptions) error {
 	if err != nil {
 		return storeErr(err)
 	}
-	fmt.Fprintf(o.stdout, "Stored the %s for %q in the system keychain (service %q).\n", what, p.Name, profiles.KeyringService)
+	fmt.Fprintf(o.stdout, "Stored the %s for %q in %s (service %q).\n", what, p.Name, platform.Keychain(), profiles.KeyringService)
 	return nil
 }
 
@@ -68,6 +69,6 @@ func rmSecretRun(o *namesOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(o.stdout, "Removed the %s for %q from the system keychain.\n", p.StoredKind().SecretName(), p.Name)
+	fmt.Fprintf(o.stdout, "Removed the %s for %q from %s.\n", p.StoredKind().SecretName(), p.Name, platform.Keychain())
 	return nil
 }

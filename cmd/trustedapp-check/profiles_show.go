@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/safetext"
-	"trustedapp-tester/internal/shellquote"
 	"trustedapp-tester/profiles"
 )
 
@@ -253,17 +253,17 @@ func writeShowText(stdout io.Writer, out showJSON) {
 	}
 	row("Created", fmtTime(p.Created))
 	row("Updated", fmtTime(p.Updated))
-	secretLine := map[string]string{"keychain": "stored in the system keychain", "session": "session only", "not_set": "not set",
-		"keychain_unavailable": "keychain unavailable"}[sj.Status]
+	secretLine := map[string]string{"keychain": "stored in " + platform.Keychain(), "session": "session only", "not_set": "not set",
+		"keychain_unavailable": platform.Keychain() + " unavailable"}[sj.Status]
 	if sj.Set {
 		secretLine += "; " + sj.Message
 	}
 	if sj.Status == "not_set" {
-		secretLine += " (set it: trustedapp-check profiles set-secret " + shellquote.Quote(p.Name) + ")"
+		secretLine += " (set it: trustedapp-check profiles set-secret " + platform.Current().Quote(p.Name) + ")"
 	}
 	if stored, stale := profiles.StaleSecret(p); stale {
 		secretLine = "the keychain holds a " + stored.SecretName() + " set for a " + string(stored) + " profile, not sent as this profile's " + out.Credential +
-			" (set it: trustedapp-check profiles set-secret " + shellquote.Quote(p.Name) + ")"
+			" (set it: trustedapp-check profiles set-secret " + platform.Current().Quote(p.Name) + ")"
 	}
 	label := "Secret"
 	if out.Kind != profiles.KindClientCredentials {
@@ -271,7 +271,7 @@ func writeShowText(stdout io.Writer, out showJSON) {
 	}
 	row(label, secretLine)
 	if from, to, moved := profiles.SecretMoved(p); moved {
-		row(label+" host", "stored for "+strings.Join(from, ", ")+"; not sent to "+strings.Join(to, ", ")+" (profiles edit "+shellquote.Quote(p.Name)+" --move-secrets to let it follow)")
+		row(label+" host", "stored for "+strings.Join(from, ", ")+"; not sent to "+strings.Join(to, ", ")+" (profiles edit "+platform.Current().Quote(p.Name)+" --move-secrets to let it follow)")
 	}
 	w.Flush()
 	if sj.Detail != "" {

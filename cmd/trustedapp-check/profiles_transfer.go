@@ -11,8 +11,9 @@ import (
 	"strings"
 
 	"trustedapp-tester/internal/atomicfile"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/safetext"
-	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/profiles"
 )
 
@@ -143,7 +144,7 @@ func writeSecretFates(out io.Writer, fates []profiles.SecretFate) {
 			continue
 		}
 		fmt.Fprintf(out, "The client secret of %s was stored for %s and stays with it: it is not sent to %s, which the import names.\nIf that is right: trustedapp-check profiles edit %s --move-secrets (or set the secret again).\n",
-			safetext.Line(strconv.Quote(f.Name)), safetext.Line(from), safetext.Line(to), safetext.Line(shellquote.Quote(f.Name)))
+			safetext.Line(strconv.Quote(f.Name)), safetext.Line(from), safetext.Line(to), safetext.Line(platform.Current().Quote(f.Name)))
 	}
 }
 
@@ -177,7 +178,7 @@ func writeNeedSecret(out io.Writer, res profiles.ImportResult) {
 		case profiles.SecretNotSet:
 			need = append(need, n)
 		case profiles.SecretKeychainUnavailable:
-			fmt.Fprintln(out, "\nThe keychain does not answer, so which profiles still need a secret is unknown: set each with 'trustedapp-check profiles set-secret NAME'.")
+			fmt.Fprintln(out, "\n"+sentence.Capitalize(platform.Keychain())+" does not answer, so which profiles still need a secret is unknown: set each with 'trustedapp-check profiles set-secret NAME'.")
 			return
 		}
 	}
@@ -186,7 +187,7 @@ func writeNeedSecret(out io.Writer, res profiles.ImportResult) {
 	}
 	fmt.Fprintf(out, "\n%d of the imported profiles still need a client secret (typed or piped, never an argument):\n", len(need))
 	for _, n := range need {
-		fmt.Fprintf(out, "  trustedapp-check profiles set-secret %s\n", safetext.Line(shellquote.Quote(n)))
+		fmt.Fprintf(out, "  trustedapp-check profiles set-secret %s\n", safetext.Line(platform.Current().Quote(n)))
 	}
 }
 
@@ -209,8 +210,8 @@ func recoverRun(o *namesOptions) error {
 	}
 	fmt.Fprintf(o.stdout, "From %s:\n", file)
 	writeResult(o.stdout, res, "recovered %s (it was missing)\n", "kept      %s (the store has it as it was, or edited since)\n")
-	fmt.Fprintf(o.stdout, "%d recovered, %d replaced by the damaged file's newer version, %d kept. Their secrets stayed in the keychain.\n",
-		len(res.Added), len(res.Replaced), len(res.Skipped))
+	fmt.Fprintf(o.stdout, "%d recovered, %d replaced by the damaged file's newer version, %d kept. Their secrets stayed in %s.\n",
+		len(res.Added), len(res.Replaced), len(res.Skipped), platform.Keychain())
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/testdir"
 )
 
@@ -90,8 +91,8 @@ func TestImportCSV(t *testing.T) {
 		"Review these settings the import brought in",
 		"    instance_url: plain http:// to 10.0.0.7",
 		"2 of the imported profiles still need a client secret (typed or piped, never an argument):\n" +
-			"  trustedapp-check profiles set-secret 'Бета Тест'\n" +
-			"  trustedapp-check profiles set-secret 'O'\\''Neil'\n",
+			"  trustedapp-check profiles set-secret " + platform.Current().Quote("Бета Тест") + "\n" +
+			"  trustedapp-check profiles set-secret " + platform.Current().Quote("O'Neil") + "\n",
 	}, nil)
 	if strings.Contains(r.stdout, "set-secret 'Acme Prod'") {
 		t.Errorf("Acme Prod has its secret:\n%s", r.stdout)

@@ -13,7 +13,7 @@ import (
 	"trustedapp-tester/report"
 )
 
-const recordUsage = `Usage:
+var recordUsage = helpFor(`Usage:
   trustedapp-check record PROFILE [--with READER] [flags]
   trustedapp-check record --with READER --client-id ID [flags]
   trustedapp-check record --instance URL --client-id ID [flags]
@@ -26,8 +26,8 @@ SystemUser, Scope (and warns about ReferenceTokens and Basic authentication).
 
 ApplicationSecretHash is compared with base64(SHA-256(the profile's secret)); the
 secret never leaves this computer. When they differ, the usual slips are tried and
-the one that matches is named (echo instead of printf, CRLF, spaces, hex instead of
-base64, ...). When the record cannot be read, that row shows the hash the record must
+the one that matches is named (a line break added by echo, CRLF, spaces, hex instead
+of base64, UTF-16, ...). When the record cannot be read, that row shows the hash the record must
 hold, ready to copy or to put in a support ticket: it is not the secret.
 
 The token is PROFILE's own, or with --with READER the token of another stored
@@ -64,17 +64,17 @@ client_secret or secret is refused.
 Flags: the profile and secret flags of 'check' (--store, --instance, --client-id,
 --scope, --auth, --authority, --token-endpoint, --odata-root, --confirm-host,
 --ca-file, --insecure-skip-verify, --proxy, --timeout, --secret-stdin), plus
-  --with READER  read with this stored profile's token (its secret from the
-                 keychain, TRUSTEDAPP_SECRET or --secret-stdin)
+  --with READER  read with this stored profile's token (its secret from
+                 {keychain}, TRUSTEDAPP_SECRET or --secret-stdin)
   --from-form FILE  check the values copied from the Trusted App's form (- for
                  stdin) instead of reading the record: no token is requested
   --json         print the checklist as JSON
   --fresh        always request a new token
 
 Exit codes: 0 every field is right, 1 a field must be fixed or the record could
-not be read, 2 usage error, 3 store, profile, secret or keychain problem,
+not be read, 2 usage error, 3 store, profile, secret or {keychain} problem,
 4 interrupted.
-`
+`)
 
 // recordOutput is what record --json prints.
 type recordOutput struct {

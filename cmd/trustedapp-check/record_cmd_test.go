@@ -82,7 +82,7 @@ func TestRecordCommandSecretHash(t *testing.T) {
 
 	// Slips are named.
 	r = runArgs(t, context.Background(), "", "record", "secret-newline", "--with", "healthy", "--store", store)
-	expect(t, r, exitFailed, []string{"FIX   ApplicationSecretHash", "plus a trailing newline (echo instead of printf)"}, nil)
+	expect(t, r, exitFailed, []string{"FIX   ApplicationSecretHash", "plus a trailing newline (echo adds one)"}, nil)
 	r = runArgs(t, context.Background(), "", "record", "secret-hex", "--with", "healthy", "--json", "--store", store)
 	var out recordOutput
 	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || r.code != exitFailed {

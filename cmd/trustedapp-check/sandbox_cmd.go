@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"runtime"
 	"time"
 
-	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/sandbox"
 )
 
@@ -144,6 +143,16 @@ func sandboxRun(o *sandboxOptions) error {
 	return nil
 }
 
+// curlName is how curl is called in the user's shell: curl.exe in PowerShell, where
+// Windows PowerShell 5.1 runs Invoke-WebRequest for "curl" (Windows 10 and later ship
+// curl.exe).
+func curlName(sys platform.System) string {
+	if sys.PowerShell() {
+		return "curl.exe"
+	}
+	return "curl"
+}
+
 func caNote(srv *sandbox.Server) string {
 	if srv.CAFile() == "" {
 		return ""
@@ -154,7 +163,7 @@ func caNote(srv *sandbox.Server) string {
 func printScenarios(w io.Writer, srv *sandbox.Server, extra []sandbox.TrustedApp) {
 	fmt.Fprintf(w, "ERP.net sandbox serving\n  instance   %s\n  authority  %s\n", srv.URL(), srv.Authority())
 	if ca := srv.CAFile(); ca != "" {
-		fmt.Fprintf(w, "  TLS CA     %s\n             trust it in the profile's TLS settings (CA file), or: curl --cacert %s\n", ca, ca)
+		fmt.Fprintf(w, "  TLS CA     %s\n             trust it in the profile's TLS settings (CA file), or: %s --cacert %s\n", ca, curlName(platform.Current()), platform.Current().Quote(ca))
 	}
 	fmt.Fprintf(w, "\nScenarios: paste these values into a profile (the secrets are public sandbox demo secrets).\n")
 	for _, sc := range srv.Scenarios() {
@@ -207,14 +216,11 @@ func printScenarios(w io.Writer, srv *sandbox.Server, extra []sandbox.TrustedApp
 	if sc, ok := srv.Scenario("healthy"); ok {
 		ca := ""
 		if srv.CAFile() != "" {
-			ca = " --cacert " + shellquote.Quote(srv.CAFile())
+			ca = " --cacert " + platform.Current().Quote(srv.CAFile())
 		}
-		curl := "curl"
-		if runtime.GOOS == "windows" {
-			curl = "curl.exe" // Windows PowerShell 5 runs Invoke-WebRequest for "curl"
-		}
+		curl := curlName(platform.Current())
 		fmt.Fprintf(w, "\nTry it:\n  %s -s%s %s/connect/token -d grant_type=client_credentials -d client_id=%s -d client_secret=%s -d %s\n",
-			curl, ca, sc.Authority, shellquote.Quote(sc.ClientID), shellquote.Quote(sc.ClientSecret), shellquote.Quote("scope="+sc.Scope))
+			curl, ca, sc.Authority, platform.Current().Quote(sc.ClientID), platform.Current().Quote(sc.ClientSecret), platform.Current().Quote("scope="+sc.Scope))
 	}
 	fmt.Fprintln(w, "\nCtrl-C stops the sandbox.")
 }

@@ -12,19 +12,20 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/internal/atomicfile"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/report"
 )
 
-const secretUsage = `Usage:
+var secretUsage = helpFor(`Usage:
   trustedapp-check secret new [--profile NAME [--replace]] [--json] [--export FILE]
   trustedapp-check secret hash [--profile NAME] [--json]
   trustedapp-check secret export --profile NAME [--json]
 
 secret new     makes a strong client secret (40 letters and digits from the system's
                cryptographic random source) and shows it once, with its hash. With
-               --profile it is stored in the system keychain for that profile (an
+               --profile it is stored in {keychain} for that profile (an
                existing secret is only replaced with --replace: the old one is lost).
                Then it lists the values to enter in the Trusted App record:
                ApplicationUri, ClientType Confidential, ApplicationSecretHash,
@@ -41,15 +42,15 @@ secret export  prints the record values of a profile (with the hash of its store
                secret, never the secret) for a support ticket.
 
 Flags:
-  --profile NAME   the stored profile (its client_id, calls and keychain entry)
-  --store FILE     profile store (default: $TRUSTEDAPP_STORE or the user config directory)
+  --profile NAME   the stored profile (its client_id, calls and stored secret)
+  --store FILE     profile store (default: {env:TRUSTEDAPP_STORE} or the user config directory)
   --replace        with new --profile: replace the profile's existing secret
   --json           print JSON (new: includes the secret, shown once; export and
                    hash: never the secret)
   --export FILE    with new: also write the record values, without the secret
 
-Exit codes: 0 done, 2 usage error, 3 store, profile, secret or keychain problem.
-`
+Exit codes: 0 done, 2 usage error, 3 store, profile, secret or {keychain} problem.
+`)
 
 const secretHint = "Run 'trustedapp-check secret --help' for the usage.\n"
 
@@ -131,7 +132,7 @@ func secretNew(o *secretOptions) error {
 		_, err = secrets.Get(p.Name)
 		switch {
 		case err == nil && !o.replace:
-			return usageErr("profile %q already has a secret in the keychain; --replace makes a new one and the old one is lost (the Trusted App accepts the old one until its ApplicationSecretHash changes)", p.Name)
+			return usageErr("profile %q already has a secret in %s; --replace makes a new one and the old one is lost (the Trusted App accepts the old one until its ApplicationSecretHash changes)", p.Name, platform.Keychain())
 		case err != nil && !errors.Is(err, profiles.ErrSecretNotSet):
 			return envErr("%v", err)
 		}
@@ -179,7 +180,7 @@ func secretNew(o *secretOptions) error {
 	}
 	var b bytes.Buffer
 	if st != nil {
-		fmt.Fprintf(&b, "New client secret for %q, stored in the system keychain (shown only this once):\n", safetext.Line(p.Name))
+		fmt.Fprintf(&b, "New client secret for %q, stored in %s (shown only this once):\n", safetext.Line(p.Name), platform.Keychain())
 	} else {
 		b.WriteString("New client secret (shown only this once and stored nowhere: copy it now, e.g. into 'trustedapp-check profiles set-secret NAME'):\n")
 	}
@@ -208,7 +209,7 @@ func secretHash(o *secretOptions) error {
 			return envErr("%v", err)
 		}
 	} else {
-		s, err := readSecretInput(o.env, "Secret to hash (input hidden): ", "trustedapp-check secret hash < secret.txt")
+		s, err := readSecretInput(o.env, "Secret to hash (input hidden): ", platform.Current().Pipe("secret.txt", "trustedapp-check secret hash"))
 		if err != nil {
 			return usageErr("%v", err)
 		}

@@ -13,6 +13,8 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
@@ -87,12 +89,12 @@ func TestSecretNewSetsUpATrustedAppThatWorks(t *testing.T) {
 
 	// The profile now has a secret: a second 'new' needs --replace, and nothing changes.
 	r = runArgs(t, context.Background(), "", "secret", "new", "--profile", "Nightly import", "--store", store)
-	expect(t, r, exitUsage, nil, []string{"already has a secret in the keychain", "--replace"})
+	expect(t, r, exitUsage, nil, []string{"already has a secret in " + platform.Keychain(), "--replace"})
 	if got, _ := newSecrets().Get("Nightly import"); got != out.Secret {
 		t.Fatal("a refused 'secret new' changed the keychain")
 	}
 	r = runArgs(t, context.Background(), "", "secret", "new", "--profile", "Nightly import", "--replace", "--store", store)
-	expect(t, r, exitOK, []string{"stored in the system keychain (shown only this once)", "ApplicationSecretHash: ", "Trusted App record values for \"Nightly import\"", "ApplicationUserNoLogin"}, nil)
+	expect(t, r, exitOK, []string{"stored in " + platform.Keychain() + " (shown only this once)", "ApplicationSecretHash: ", "Trusted App record values for \"Nightly import\"", "ApplicationUserNoLogin"}, nil)
 	rotated, _ := newSecrets().Get("Nightly import")
 	if rotated == out.Secret || !strings.Contains(r.stdout, rotated) || !strings.Contains(r.stdout, check.ApplicationSecretHash(rotated)) {
 		t.Fatalf("--replace: keychain %q, output\n%s", rotated, r.stdout)
@@ -196,7 +198,7 @@ func TestSecretNewWithoutProfileAndMistakes(t *testing.T) {
 	t.Cleanup(keyring.MockInit)
 	exportDir := testdir.New(t)
 	r = runArgs(t, context.Background(), "", "secret", "new", "--profile", "bare", "--export", filepath.Join(exportDir, "ticket.txt"), "--store", store)
-	expect(t, r, exitEnvironment, nil, []string{"No system keychain is available"})
+	expect(t, r, exitEnvironment, nil, []string{sentence.Capitalize(platform.Keychain()) + " is not available"})
 	if aSecret.MatchString(r.stdout + r.stderr) {
 		t.Errorf("'secret new' without a keychain showed a secret:\n%s%s", r.stdout, r.stderr)
 	}

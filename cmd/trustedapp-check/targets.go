@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
 )
 
@@ -138,7 +139,7 @@ func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 			return nil, usageErr("--all checks every stored profile: give no PROFILE and no --instance")
 		}
 		if f.secretStdin {
-			return nil, usageErr("--all reads each profile's secret from the keychain; --secret-stdin is for one profile")
+			return nil, usageErr("--all reads each profile's secret from %s; --secret-stdin is for one profile", platform.Keychain())
 		}
 		if f.tokenStdin {
 			return nil, usageErr("--token-stdin inspects one token: give one PROFILE (or --instance), not --all")

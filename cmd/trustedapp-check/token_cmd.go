@@ -7,17 +7,17 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
-	"trustedapp-tester/internal/shellquote"
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/report"
 )
 
-const tokenUsage = `Usage:
+var tokenUsage = helpFor(`Usage:
   trustedapp-check token PROFILE [flags]
   trustedapp-check token --instance URL --client-id ID [flags]
 
 Prints only the access token on stdout, for scripts:
-  curl -H "Authorization: Bearer $(trustedapp-check token prod)" ...
+  {bearer:trustedapp-check token prod}
 With --json, prints the token response instead (access_token, token_type,
 expires_in, expires_at, scope). This command exists to print a token: treat its
 output as a credential. When no token is issued, the reasons go to stderr.
@@ -29,8 +29,8 @@ Flags: the same profile and secret flags as 'check' (--store, --instance,
   --fresh    always request a new token
 
 Exit codes: 0 token printed, 1 no token was issued, 2 usage error,
-3 store, profile, secret or keychain problem, 4 interrupted.
-`
+3 store, profile, secret or {keychain} problem, 4 interrupted.
+`)
 
 // tokenResponse is what token --json prints.
 type tokenResponse struct {
@@ -61,7 +61,7 @@ func tokenRun(o *tokenOptions) error {
 	t := targets[0]
 	switch t.p.KindOf() {
 	case profiles.KindReferenceToken:
-		return usageErr("%q is a reference-token profile: its token is the credential kept in the keychain, which this tool never prints; check it with 'trustedapp-check check %s'", t.p.Name, shellquote.Quote(t.p.Name))
+		return usageErr("%q is a reference-token profile: its token is the credential kept in the keychain, which this tool never prints; check it with 'trustedapp-check check %s'", t.p.Name, platform.Current().Quote(t.p.Name))
 	case profiles.KindBasic:
 		return usageErr("%q is a basic profile: Basic authentication sends a login and password with every call and has no token", t.p.Name)
 	}

@@ -17,7 +17,7 @@ import (
 	"trustedapp-tester/profiles"
 )
 
-const watchUsage = `Usage:
+var watchUsage = helpFor(`Usage:
   trustedapp-check watch PROFILE... | --all [flags]
 
 Checks the profiles every --every (15m) and publishes the results as Prometheus
@@ -27,7 +27,7 @@ listed in the README ("Monitoring with Prometheus"); their labels are the profil
 the instance's host, the client_id and the environment, never a secret or a token.
 
 Each round follows the engine's licence rules: a token is reused while valid
-(kept in the system keychain, as check does), so its ERP.net session is too; two
+(kept in {keychain}, as check does), so its ERP.net session is too; two
 profiles of one Trusted App share one session (the second skips its API calls);
 --no-api stops after the token, using no session and no licence slot. A round
 that overruns its interval is never overlapped: the next starts at the next tick
@@ -56,16 +56,16 @@ Flags:
                         address only on a network you trust: the metrics name
                         your customers' instances and Trusted Apps
   --parallel N          profiles checked at once (default 4; one at a time per host)
-  --store FILE          profile store (default: $TRUSTEDAPP_STORE or the user
+  --store FILE          profile store (default: {env:TRUSTEDAPP_STORE} or the user
                         config directory)
 
-The secret of each profile comes from the system keychain, read each round (a
+The secret of each profile comes from {keychain}, read each round (a
 rotated secret is picked up); with one PROFILE, TRUSTEDAPP_SECRET overrides it.
 
 Exit codes: 0 stopped by SIGINT/SIGTERM (or --once: every check passed), 1 --once:
-a check failed, 2 usage error, 3 store, profile, secret or keychain problem, or
+a check failed, 2 usage error, 3 store, profile, secret or {keychain} problem, or
 the --listen address cannot be bound, 4 --once interrupted.
-`
+`)
 
 // minWatchEvery is the shortest --every (a variable for the tests of overruns).
 var minWatchEvery = 10 * time.Second

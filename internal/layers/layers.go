@@ -105,8 +105,13 @@ var Rules = []Rule{
 	},
 	{
 		Why:       "sandbox, guide and tokenview import nothing of ours (sandbox stays an independent server)",
-		Applies:   is(Module+"/sandbox", Module+"/guide", Module+"/tokenview"),
+		Applies:   is(Module+"/sandbox", Module+"/tokenview"),
 		Forbidden: ours,
+	},
+	{
+		Why:       "sandbox, guide and tokenview import nothing of ours: guide only asks internal/platform for the user's shell and keychain",
+		Applies:   is(Module + "/guide"),
+		Forbidden: func(imp string) bool { return ours(imp) && imp != Module+"/internal/platform" },
 	},
 	{
 		Why: "the engine, the store and the CLI need no Fyne (the CLI builds without cgo)",

@@ -26,6 +26,8 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 )
@@ -176,7 +178,7 @@ func TestNoSessionBus(t *testing.T) {
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, out)
 	}
-	if !strings.Contains(string(out), "MESSAGE: No system keychain is available") || !strings.Contains(string(out), "or use a session-only secret") {
+	if !strings.Contains(string(out), "MESSAGE: "+sentence.Capitalize(platform.Keychain())+" is not available") || !strings.Contains(string(out), "or use a session-only secret") {
 		t.Fatalf("message:\n%s", out)
 	}
 }

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/sandbox"
+)
+
+// allHelp is every help text as written: the commands' (helpFor) and the top level's.
+func allHelp() []string {
+	list := ""
+	for _, c := range commands() {
+		list += fmt.Sprintf("  %-9s %s\n", c.name, c.summary)
+	}
+	return append(append([]string{}, helpSources...), fmt.Sprintf(usageText, list), sandboxUsage+sandbox.ConfigFileHelp)
+}
+
+// A Windows admin reads the help in PowerShell's words and Windows' names; a Linux
+// or macOS user in a POSIX shell's and their keychain's.
+func TestHelpInTheUsersShell(t *testing.T) {
+	if len(helpSources) < 8 {
+		t.Fatalf("only %d help texts are made for the user's shell", len(helpSources))
+	}
+	render := func(goos string) string {
+		var b strings.Builder
+		for _, h := range allHelp() {
+			b.WriteString(forShell(platform.Of(goos), h))
+		}
+		return b.String()
+	}
+	win, linux, mac := render("windows"), render("linux"), render("darwin")
+	for _, want := range []string{
+		`Invoke-RestMethod -Headers @{Authorization = "Bearer $(trustedapp-check token prod)"} 'https://acme.my.erp.net/api/domain/odata/Crm_Sales_Customers?$top=5'`,
+		"(default: $env:TRUSTEDAPP_STORE or the user config directory)", "$env:TRUSTEDAPP_AUDIT",
+		"Get-Content error.txt | trustedapp-check explain [--json]",
+		"from Windows Credential Manager", "secret or Windows Credential Manager problem",
+	} {
+		if !strings.Contains(win, want) {
+			t.Errorf("windows: no %q", want)
+		}
+	}
+	for _, posix := range []string{"curl -H", "$TRUSTEDAPP", "< error.txt", "printf", "openssl", "keychain", "keyring"} {
+		if strings.Contains(strings.ToLower(win), strings.ToLower(posix)) {
+			i := strings.Index(strings.ToLower(win), strings.ToLower(posix))
+			t.Errorf("windows: %q in %q", posix, win[max(0, i-80):min(len(win), i+80)])
+		}
+	}
+	for _, want := range []string{
+		`curl -H "Authorization: Bearer $(trustedapp-check token prod)" 'https://acme.my.erp.net/api/domain/odata/Crm_Sales_Customers?$top=5'`,
+		"(default: $TRUSTEDAPP_STORE or the user config directory)", "$TRUSTEDAPP_AUDIT", "trustedapp-check explain [--json] < error.txt",
+		"from the Secret Service keyring",
+	} {
+		if !strings.Contains(linux, want) {
+			t.Errorf("linux: no %q", want)
+		}
+	}
+	if !strings.Contains(mac, "from the macOS Keychain") || strings.Contains(mac, "Secret Service") {
+		t.Error("macOS: its keychain is not named")
+	}
+	for goos, text := range map[string]string{"windows": win, "linux": linux, "darwin": mac} {
+		for _, never := range []string{"system keychain", "{env:", "{pipe:", "{bearer:", "{keychain}", "{Keychain}"} {
+			if strings.Contains(text, never) {
+				t.Errorf("%s: %q in the help", goos, never)
+			}
+		}
+		if goos != "windows" && (strings.Contains(text, "$env:") || strings.Contains(text, "Invoke-RestMethod") || strings.Contains(text, "Get-Content")) {
+			t.Errorf("%s: PowerShell in the help", goos)
+		}
+	}
+}
+
+// Every command's --help, as the CLI prints it here, has its placeholders filled.
+func TestEveryHelpIsFilledIn(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"check", "--help"}, {"token", "--help"}, {"record", "--help"}, {"secret", "--help"},
+		{"explain", "--help"}, {"diff", "--help"}, {"watch", "--help"}, {"profiles", "--help"}, {"profiles", "list", "-h"}, {"sandbox", "--help"}} {
+		var out, errb bytes.Buffer
+		run(env{ctx: context.Background(), args: args, stdin: strings.NewReader(""), stdout: &out, stderr: &errb})
+		text := out.String() + errb.String()
+		if len(text) < 100 || placeholder.MatchString(text) || strings.Contains(text, "system keychain") {
+			t.Errorf("%v printed %q", args, text)
+		}
+		if !strings.Contains(text, platform.Current().Keychain()) && args[0] != "explain" && args[0] != "sandbox" && len(args) < 3 {
+			t.Errorf("%v does not name %s", args, platform.Current().Keychain())
+		}
+	}
+}
