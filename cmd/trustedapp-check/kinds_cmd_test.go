@@ -10,6 +10,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/testdir"
 )
 
@@ -34,7 +35,7 @@ func TestKindsFromTheCommandLine(t *testing.T) {
 	expect(t, cli("a-client-secret\n", "profiles", "set-secret", "SAT"), exitUsage, nil, []string{"starts with enrt_", "it was not stored"})
 	expect(t, cli("Bearer "+sat.ClientSecret+"\n", "profiles", "set-secret", "SAT"), exitOK, []string{`Stored the reference token for "SAT"`}, nil)
 	r := cli("", "profiles", "show", "SAT")
-	expect(t, r, exitOK, []string{"Kind:", "reference-token: Reference token (PAT or SAT)", "Reference token:", "stored in the system keychain"}, nil)
+	expect(t, r, exitOK, []string{"Kind:", "reference-token: Reference token (PAT or SAT)", "Reference token:", "stored in " + platform.Keychain()}, nil)
 	if strings.Contains(r.stdout, "Authority:") || strings.Contains(r.stdout, "Scopes:") {
 		t.Errorf("show lists what a reference token does not use:\n%s", r.stdout)
 	}
