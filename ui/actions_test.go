@@ -59,11 +59,11 @@ func closeDialogs(u *UI) {
 // findEntry finds the first entry under o.
 func findEntry(t *testing.T, o fyne.CanvasObject) *widget.Entry {
 	t.Helper()
-	f := find(o, func(c fyne.CanvasObject) bool { _, ok := c.(*widget.Entry); return ok })
+	f := find(o, func(c fyne.CanvasObject) bool { return entryOf(c) != nil })
 	if f == nil {
 		t.Fatal("no entry")
 	}
-	return f.(*widget.Entry)
+	return entryOf(f)
 }
 
 // historyEnv is a sandbox env whose runs are logged to a real audit log in a temp dir.

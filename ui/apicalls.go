@@ -34,9 +34,9 @@ type callsTab struct {
 	detail   *fyne.Container
 	method   *widget.Select
 	path     *widget.Entry
-	body     *widget.Entry
-	send     *widget.Button
-	keep     *widget.Button
+	body     *dialogEntry
+	send     *button
+	keep     *button
 	content  fyne.CanvasObject
 }
 
@@ -60,14 +60,14 @@ func newCallsTab(sh callsShell, d callsDesk) *callsTab {
 			l := widget.NewLabel("API GET /api/domain/currentmodel")
 			l.Truncation = fyne.TextTruncateEllipsis
 			badge := widgets.NewChip("200", "")
-			return container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(nil), container.NewCenter(badge)), nil, l)
+			return container.NewBorder(nil, nil, container.NewHBox(widgets.NewVerdict(""), container.NewCenter(badge)), nil, l)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			s := c.steps[id]
 			row := o.(*fyne.Container)
 			row.Objects[0].(*widget.Label).SetText(s.Name)
 			left := row.Objects[1].(*fyne.Container)
-			left.Objects[0].(*widget.Icon).SetResource(widgets.VerdictIcon(s.Verdict))
+			left.Objects[0].(*widgets.Verdict).Set(s.Verdict)
 			badge := left.Objects[1].(*fyne.Container).Objects[0].(*widgets.Chip)
 			badge.Text, badge.Color = statusBadge(s)
 			badge.Refresh()
@@ -80,16 +80,16 @@ func newCallsTab(sh callsShell, d callsDesk) *callsTab {
 	c.method.SetSelected("GET")
 	c.path = widget.NewEntry()
 	c.path.SetPlaceHolder("/api/domain/odata/General_Products_Products?$top=3")
-	c.body = widget.NewMultiLineEntry()
+	c.body = newMultiLineEntry(nil)
 	c.body.SetPlaceHolder("Request body (JSON), for POST, PATCH and PUT")
 	c.body.SetMinRowsVisible(2)
-	c.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.sendOrCancel)
-	c.keep = widget.NewButtonWithIcon("Keep in profile", theme.ContentAddIcon(), c.keepCustom)
+	c.send = newButton("Send", theme.MailSendIcon(), c.sendOrCancel)
+	c.keep = newButton("Keep in profile", theme.ContentAddIcon(), c.keepCustom)
 	custom := container.NewBorder(nil, nil, c.method, container.NewHBox(c.send, c.keep), c.path)
 	form := container.NewVBox(widget.NewSeparator(), keyLabel("CUSTOM CALL WITH THIS TOKEN"), custom, c.body)
-	split := container.NewHSplit(c.list, container.NewVScroll(c.detail))
+	split := widgets.NewHSplit(c.list, widgets.NewVScroll(c.detail))
 	split.Offset = 0.4
-	c.content = container.NewBorder(nil, form, nil, nil, split)
+	c.content = container.NewBorder(nil, form, nil, nil, split.Container)
 	c.set(profiles.Profile{}, nil)
 	return c
 }

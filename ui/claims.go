@@ -20,12 +20,12 @@ type claimsTab struct {
 	rows     []claimRow
 	table    *widget.Table
 	detail   *widget.Label
-	copyVal  *widget.Button
+	copyVal  *button
 	selected int
 	empty    *widget.Label
 	token    *widget.Label
-	reveal   *widget.Button
-	copyBtn  *widget.Button
+	reveal   *button
+	copyBtn  *button
 	access   *check.AccessToken
 	revealed bool
 	content  fyne.CanvasObject
@@ -58,8 +58,8 @@ func newClaimsTab(sh claimsShell) *claimsTab {
 	c := &claimsTab{sh: sh, selected: -1}
 	c.token = monoLabel("")
 	c.token.Selectable = false
-	c.reveal = widget.NewButtonWithIcon("Reveal", theme.VisibilityIcon(), c.toggleReveal)
-	c.copyBtn = widget.NewButtonWithIcon("Copy token…", theme.ContentCopyIcon(), c.copyToken)
+	c.reveal = newButton("Reveal", theme.VisibilityIcon(), c.toggleReveal)
+	c.copyBtn = newButton("Copy token…", theme.ContentCopyIcon(), c.copyToken)
 	tokenRow := container.NewBorder(nil, nil, keyLabel("ACCESS TOKEN"), container.NewHBox(c.reveal, c.copyBtn), c.token)
 	c.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(c.rows), 3 },
@@ -93,7 +93,7 @@ func newClaimsTab(sh claimsShell) *claimsTab {
 	c.detail = widget.NewLabel("")
 	c.detail.Wrapping = fyne.TextWrapBreak
 	c.detail.Selectable = true
-	c.copyVal = widget.NewButtonWithIcon("Copy value", theme.ContentCopyIcon(), c.copyValue)
+	c.copyVal = newButton("Copy value", theme.ContentCopyIcon(), c.copyValue)
 	c.empty = wrapLabel("")
 	detail := container.NewBorder(nil, nil, nil, container.NewVBox(c.copyVal), c.detail)
 	fit := container.New(&fitTableLayout{t: c.table}, c.table)

@@ -85,7 +85,7 @@ func newExchangesTab() *exchangesTab {
 			l.Truncation = fyne.TextTruncateEllipsis
 			d := widget.NewLabel("999 ms")
 			d.Importance = widget.LowImportance
-			return container.NewBorder(nil, nil, widget.NewIcon(nil), d, l)
+			return container.NewBorder(nil, nil, widgets.NewVerdict(""), d, l)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(e.items) {
@@ -94,16 +94,16 @@ func newExchangesTab() *exchangesTab {
 			ex := e.items[id]
 			c := o.(*fyne.Container)
 			c.Objects[0].(*widget.Label).SetText(exchangeTitle(ex, e.host))
-			c.Objects[1].(*widget.Icon).SetResource(widgets.VerdictIcon(e.verdict[id]))
+			c.Objects[1].(*widgets.Verdict).Set(e.verdict[id])
 			c.Objects[2].(*widget.Label).SetText(humanDuration(ex.Timings.Total))
 		})
 	e.list.OnSelected = func(id widget.ListItemID) {
 		e.detail.Objects = []fyne.CanvasObject{exchangeView(e.items[id])}
 		e.detail.Refresh()
 	}
-	split := container.NewHSplit(container.NewBorder(e.hostLbl, nil, nil, nil, e.list), container.NewVScroll(e.detail))
+	split := widgets.NewHSplit(inOrderBorder(e.hostLbl, nil, e.list), widgets.NewVScroll(e.detail))
 	split.Offset = 0.42
-	e.content = split
+	e.content = split.Container
 	return e
 }
 

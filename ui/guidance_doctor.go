@@ -28,7 +28,7 @@ func (g *guidanceTab) readOffer() fyne.CanvasObject {
 		text := wrapLabel("Which field is wrong? ERP.net's answer cannot tell, the Trusted App record can. No other profile on " + g.p.Host() +
 			" has a token to read it with: add or test a profile whose System User may read Trusted Applications, then read the record in the Record tab. " +
 			"Meanwhile the Record tab shows the ApplicationSecretHash the record must hold, to compare by hand or put in a ticket.")
-		open := widget.NewButtonWithIcon("Open the Record tab", theme.ListIcon(), func() { g.sh.openTab("Record") })
+		open := newButton("Open the Record tab", theme.ListIcon(), func() { g.sh.openTab("Record") })
 		return container.NewBorder(nil, nil, container.NewVBox(icon), nil, container.NewVBox(text, container.NewHBox(open)))
 	}
 	names := make([]string, len(readers))
@@ -37,7 +37,7 @@ func (g *guidanceTab) readOffer() fyne.CanvasObject {
 	}
 	text := wrapLabel("Which field is wrong? ERP.net's answer cannot tell, the Trusted App record can. Read it with the token of another profile on " + g.p.Host() +
 		": the Record tab compares every field client credentials depends on, down to the secret's hash (the secret never leaves this computer).")
-	btn := widget.NewButtonWithIcon("", theme.DownloadIcon(), nil)
+	btn := newButton("", theme.DownloadIcon(), nil)
 	btn.Importance = widget.HighImportance
 	chosen := names[0]
 	label := func() {
@@ -135,7 +135,7 @@ func (g *guidanceTab) adviceView(f check.Finding) fyne.CanvasObject {
 	actions := container.NewHBox(code)
 	if ex.DocURL != "" {
 		url := ex.DocURL
-		actions.Add(widget.NewButtonWithIcon("Open the docs", theme.HelpIcon(), func() { g.sh.openURL(url) }))
+		actions.Add(newButton("Open the docs", theme.HelpIcon(), func() { g.sh.openURL(url) }))
 	}
 	box.Add(actions)
 	return box

@@ -31,9 +31,9 @@ type header struct {
 	// description, a missing or old secret); tapping it shows the whole text.
 	note     *widgets.TipButton
 	noteText string
-	test     *widget.Button
+	test     *button
 	// cancel takes the Test button's place while a run is in flight.
-	cancel  *widget.Button
+	cancel  *button
 	edit    *widgets.TipButton
 	more    *widgets.TipButton
 	content fyne.CanvasObject
@@ -99,9 +99,9 @@ func newHeader(sh headerShell, d headerDesk) *header {
 	h.line.Truncation = fyne.TextTruncateEllipsis
 	h.note = widgets.NewTipButton("", theme.InfoIcon(), "", h.showNote)
 	h.note.Importance = widget.LowImportance
-	h.test = widget.NewButtonWithIcon("Test this Trusted App  ("+shortcutHint()+")", theme.MediaPlayIcon(), sh.StartRun)
+	h.test = newButton("Test this Trusted App  ("+shortcutHint()+")", theme.MediaPlayIcon(), sh.StartRun)
 	h.test.Importance = widget.HighImportance
-	h.cancel = widget.NewButtonWithIcon("Cancel  (Esc)", theme.CancelIcon(), sh.CancelRun)
+	h.cancel = newButton("Cancel  (Esc)", theme.CancelIcon(), sh.CancelRun)
 	h.cancel.Hide()
 	h.edit = widgets.NewTipButton("Edit", theme.DocumentCreateIcon(), "Edit this profile ("+keyHint("E")+")", sh.EditCurrent)
 	h.more = widgets.NewTipButton("", theme.MoreVerticalIcon(), "More actions: test with a fresh token, a new secret, compare, duplicate, rename, export, delete", h.showMenu)
@@ -341,7 +341,8 @@ func (h *header) askToken() {
 	if !ok || h.desk.Running() {
 		return
 	}
-	e := widget.NewPasswordEntry()
+	var d *dialog.ConfirmDialog
+	e := newSecretEntry(func() { d.Hide() }) // Esc in the field closes the dialog
 	e.SetPlaceHolder("eyJhbGciOi… or enrt_…")
 	e.Validator = func(s string) error {
 		if check.TrimBearer(s) == "" {
@@ -350,8 +351,7 @@ func (h *header) askToken() {
 		return nil
 	}
 	intro := wrapLabel("Paste an access token (a JWT, or an enrt_ reference token) from a log, a script or a colleague. It is decoded, its signature is checked against " + p.Root() + "'s published keys, and " + p.Name + "'s API calls run with it. Nothing is requested from the identity server; the token stays in memory and is never saved.")
-	var d *dialog.ConfirmDialog
-	d = dialog.NewCustomConfirm("Inspect a token", "Inspect", "Cancel",
+	d = dialog.NewCustomConfirm("Inspect a token", "Inspect", "Cancel  (Esc)",
 		container.NewVBox(intro, keyLabel("ACCESS TOKEN"), e), func(ok bool) {
 			raw := check.TrimBearer(e.Text)
 			e.SetText("")
@@ -365,6 +365,7 @@ func (h *header) askToken() {
 			h.sh.InspectToken(raw)
 		}, h.sh.window())
 	e.OnSubmitted = func(string) { d.Confirm() }
+	d.SetOnClosed(escapeCloses(h.sh.window().Canvas(), d.Hide))
 	d.Resize(fyne.NewSize(620, 280))
 	d.Show()
 	h.sh.focus(e)

@@ -30,7 +30,7 @@ type historyTab struct {
 	// note and buttons in the top row.
 	show        *widget.RadioGroup
 	runs        *historyRuns
-	exportBtn   *widget.Button
+	exportBtn   *button
 	runsButtons fyne.CanvasObject
 	runsBody    fyne.CanvasObject
 	body        *fyne.Container
@@ -73,7 +73,7 @@ func newHistoryTab(sh historyShell, d historyDesk) *historyTab {
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			o.(*widget.Label).SetText(historyCell(h.entries[id.Row], id.Col))
 		})
-	h.exportBtn = widget.NewButtonWithIcon("Export…", theme.UploadIcon(), h.export)
+	h.exportBtn = newButton("Export…", theme.UploadIcon(), h.export)
 	refresh := widgets.NewTipButton("", theme.ViewRefreshIcon(), "Read the history again (runs from the command line appear too)", h.reload)
 	h.runs = newHistoryRuns(sh, d)
 	h.note.Truncation = fyne.TextTruncateEllipsis

@@ -23,8 +23,8 @@ type historyRuns struct {
 	picked []string // the ids ticked, in the order they were ticked (two at most)
 	table  *widget.Table
 	note   *widgets.TipLabel
-	with   *widget.Button
-	both   *widget.Button
+	with   *button
+	both   *button
 	// reads counts the reads asked for: only the last one's answer is shown.
 	reads int
 }
@@ -42,8 +42,8 @@ func newHistoryRuns(sh historyShell, d historyDesk) *historyRuns {
 			return container.NewStack(widget.NewCheck("", nil), l)
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) { h.cell(id, o.(*fyne.Container)) })
-	h.with = widget.NewButtonWithIcon("Compare with…", theme.ViewRestoreIcon(), h.compareWith)
-	h.both = widget.NewButtonWithIcon("Compare the two", theme.ViewRestoreIcon(), h.compareBoth)
+	h.with = newButton("Compare with…", theme.ViewRestoreIcon(), h.compareWith)
+	h.both = newButton("Compare the two", theme.ViewRestoreIcon(), h.compareBoth)
 	h.both.Importance = widget.HighImportance
 	h.buttons()
 	return h

@@ -46,6 +46,10 @@ func (u *UI) commands() []*command {
 		nil,
 		{"Compare…", fyne.KeyD, ctrl, u.Compare},
 		{"Explain an error…", fyne.KeyE, ctrl | fyne.KeyModifierShift, u.ExplainError},
+		nil,
+		// Control on every system (⌘Tab switches applications on macOS).
+		{nextTabLabel, fyne.KeyTab, fyne.KeyModifierControl, u.NextTab},
+		{previousTabLabel, fyne.KeyTab, fyne.KeyModifierControl | fyne.KeyModifierShift, u.PreviousTab},
 	}
 }
 
@@ -62,6 +66,9 @@ func (u *UI) installCommands() {
 			it.Shortcut = c.shortcut()
 			u.win.Canvas().AddShortcut(c.shortcut(), func(fyne.Shortcut) { c.do() })
 		}
+		if also := secondShortcut[c.label]; also != nil {
+			u.win.Canvas().AddShortcut(also, func(fyne.Shortcut) { c.do() })
+		}
 		items = append(items, it)
 	}
 	// The keypad's Enter runs the test too.
@@ -75,6 +82,7 @@ func (u *UI) installCommands() {
 
 	help := fyne.NewMenu("Help",
 		fyne.NewMenuItem("ERP.net docs: client credentials", func() { u.openURL(guide.OverviewURL) }),
+		u.shortcutsItem(),
 		fyne.NewMenuItem("About "+version.Name, u.showAbout),
 	)
 	u.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Profile", items...), help))

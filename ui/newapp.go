@@ -14,6 +14,7 @@ import (
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/ui/widgets"
 )
 
 // newApp is "New Trusted App…": a strong client secret for a new profile or the
@@ -35,7 +36,7 @@ type newApp struct {
 	setup check.AppSetup
 	// The form's fields while it is open.
 	name, instance, clientID *dialogEntry
-	env                      *widget.SelectEntry
+	env                      *escSelectEntry
 	who                      *widget.RadioGroup
 	problem                  *widget.Label
 	submit                   func()
@@ -83,7 +84,7 @@ func (n *newApp) open(forSelected bool) {
 	name := newDialogEntry(closeForm)
 	name.SetPlaceHolder("Nightly import (Production)")
 	name.Validator = func(s string) error { return nameError(n.desk.Profiles(), s, "") }
-	env := widget.NewSelectEntry([]string{profiles.EnvProduction, profiles.EnvTest, profiles.EnvSandbox})
+	env := newEscSelectEntry([]string{profiles.EnvProduction, profiles.EnvTest, profiles.EnvSandbox}, closeForm)
 	env.SetPlaceHolder("Production, Test, Sandbox or your own label")
 	instance := newDialogEntry(closeForm)
 	instance.SetPlaceHolder("https://acme.my.erp.net")
@@ -155,8 +156,8 @@ func (n *newApp) open(forSelected bool) {
 	for _, e := range []*dialogEntry{name, instance, clientID} {
 		e.OnSubmitted = func(string) { submit() }
 	}
-	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), closeForm)
-	ok := widget.NewButtonWithIcon(makeSecretLabel, theme.ConfirmIcon(), submit)
+	cancel := newButton("Cancel", theme.CancelIcon(), closeForm)
+	ok := newButton(makeSecretLabel, theme.ConfirmIcon(), submit)
 	ok.Importance = widget.HighImportance
 	d = dialog.NewCustomWithoutButtons("New Trusted App", container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, body), n.sh.window())
 	restore := escapeCloses(n.sh.window().Canvas(), closeForm)
@@ -217,8 +218,8 @@ func (n *newApp) askReplace(orig string, p profiles.Profile) {
 func (n *newApp) show(res desk.NewApp) {
 	n.setup = res.Setup
 	name := res.Profile.Name
-	copyBtn := func(label, what, value string) *widget.Button {
-		b := widget.NewButtonWithIcon(label, theme.ContentCopyIcon(), func() {
+	copyBtn := func(label, what, value string) *button {
+		b := newButton(label, theme.ContentCopyIcon(), func() {
 			n.sh.clipboard().SetContent(value)
 			n.sh.setStatus("Copied " + what + ".")
 		})
@@ -257,9 +258,9 @@ func (n *newApp) show(res desk.NewApp) {
 			d.Hide()
 		}
 	}
-	saveText := widget.NewButtonWithIcon("Save as text…", theme.DocumentSaveIcon(), func() { n.saveSetup(false) })
-	saveJSON := widget.NewButtonWithIcon("Save as JSON…", theme.DocumentSaveIcon(), func() { n.saveSetup(true) })
-	doneBtn := widget.NewButtonWithIcon("Done", theme.ConfirmIcon(), closeResult)
+	saveText := newButton("Save as text…", theme.DocumentSaveIcon(), func() { n.saveSetup(false) })
+	saveJSON := newButton("Save as JSON…", theme.DocumentSaveIcon(), func() { n.saveSetup(true) })
+	doneBtn := newButton("Done", theme.ConfirmIcon(), closeResult)
 	doneBtn.Importance = widget.HighImportance
 	saveNote := widget.NewLabel("Saved files hold the hash, never the secret.")
 	saveNote.SizeName = theme.SizeNameCaptionText
@@ -269,7 +270,7 @@ func (n *newApp) show(res desk.NewApp) {
 		later.Importance = widget.DangerImportance
 		top.Add(later)
 	}
-	scroll := container.NewVScroll(values)
+	scroll := widgets.NewVScroll(values)
 	scroll.SetMinSize(fyne.NewSize(660, 220))
 	bottom := container.NewHBox(saveText, saveJSON, saveNote, layout.NewSpacer(), doneBtn)
 	d = dialog.NewCustomWithoutButtons("New client secret for “"+name+"”", container.NewBorder(top, bottom, nil, nil, scroll), n.sh.window())
@@ -322,8 +323,11 @@ func clientIDError(s string) error {
 	return nil
 }
 
-// dialogEntry is an entry in a dialog: Esc closes the dialog even while the entry has
-// the keyboard (a focused entry takes every key; Fyne's dialogs do not close on Esc).
+// dialogEntry is an entry whose Esc closes the dialog or screen it is on even while it
+// has the keyboard (a focused entry takes every key; Fyne's dialogs do not close on
+// Esc): onEscape, or the window's Esc when nil. A multi-line one never takes Tab
+// either: Tab moves on, as everywhere else (it typed a tab character, a trap for
+// keyboard users).
 type dialogEntry struct {
 	widget.Entry
 	onEscape func()
@@ -335,8 +339,35 @@ func newDialogEntry(onEscape func()) *dialogEntry {
 	return e
 }
 
+// newMultiLineEntry is a multi-line dialogEntry.
+func newMultiLineEntry(onEscape func()) *dialogEntry {
+	e := newDialogEntry(onEscape)
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	return e
+}
+
 // TypedKey closes the dialog on Esc and types every other key.
-func (e *dialogEntry) TypedKey(k *fyne.KeyEvent) { passEsc(k, e.onEscape, e.Entry.TypedKey) }
+func (e *dialogEntry) TypedKey(k *fyne.KeyEvent) { passEsc(k, e.escape, e.Entry.TypedKey) }
+
+func (e *dialogEntry) escape() {
+	if e.onEscape != nil {
+		e.onEscape()
+		return
+	}
+	widgets.PassKey(e, &fyne.KeyEvent{Name: fyne.KeyEscape})
+}
+
+// TypedShortcut hands the window's second shortcuts (Ctrl+Page Down) to the window and
+// every other shortcut to the entry.
+func (e *dialogEntry) TypedShortcut(s fyne.Shortcut) {
+	if !forwardShortcut(e, s) {
+		e.Entry.TypedShortcut(s)
+	}
+}
+
+// AcceptsTab implements fyne.Tabbable: never (see dialogEntry).
+func (e *dialogEntry) AcceptsTab() bool { return false }
 
 // passEsc is the TypedKey of a focusable widget that hands Esc to onEsc (a focused
 // widget takes every key, so the window's Esc would never see it) and every other key

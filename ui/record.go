@@ -82,7 +82,7 @@ func newRecordTab(sh recordShell, d recordDesk) *recordTab {
 	t.problem.Hide()
 	t.rows = container.NewVBox()
 	top := container.NewVBox(t.intro, container.NewBorder(nil, nil, widget.NewLabel("Read with"), t.read, t.source), t.problem, widget.NewSeparator())
-	t.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(t.rows))
+	t.content = inOrderBorder(top, nil, widgets.NewVScroll(t.rows)) // Tab: "Read" before the rows
 	t.set(profiles.Profile{}, nil)
 	return t
 }
@@ -392,7 +392,9 @@ func recordRow(c check.RecordCheck, copyHash func()) fyne.CanvasObject {
 	case check.RecordWarn:
 		v = check.Warn
 	}
-	icon := widget.NewIcon(widgets.VerdictIcon(v))
+	icon := widgets.NewVerdict(v)
+	icon.Word = map[check.RecordState]string{check.RecordOK: "right", check.RecordBad: "to fix",
+		check.RecordWarn: "warning", check.RecordUnknown: "not known"}[c.State]
 	if c.State == check.RecordUnknown {
 		icon.SetResource(theme.QuestionIcon())
 	}

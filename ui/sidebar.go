@@ -108,10 +108,11 @@ func newSidebar(sh sidebarShell, d sidebarDesk) *sidebar {
 	title.SizeName = theme.SizeNameSubHeadingText
 	newBtn := widgets.NewTipButton("New", theme.ContentAddIcon(), "New profile ("+keyHint("N")+")", sh.NewProfile)
 	newBtn.Importance = widget.HighImportance
-	importBtn := widget.NewButtonWithIcon("Import", theme.DownloadIcon(), s.importProfiles)
-	exportBtn := widget.NewButtonWithIcon("Export", theme.UploadIcon(), func() { s.exportProfiles(nil) })
+	importBtn := newButton("Import", theme.DownloadIcon(), s.importProfiles)
+	exportBtn := newButton("Export", theme.UploadIcon(), func() { s.exportProfiles(nil) })
 	bottom := container.NewGridWithColumns(3, newBtn, importBtn, exportBtn)
-	s.content = container.NewBorder(container.NewVBox(title, s.search), bottom, nil, nil, s.list)
+	// In reading order, so that Tab goes from the search to the list, then the buttons.
+	s.content = inOrderBorder(container.NewVBox(title, s.search), bottom, s.list)
 	return s
 }
 
@@ -203,16 +204,16 @@ func (s *sidebar) askReview(name string, data []byte, review []profiles.Review) 
 	}
 	intro := wrapLabel(fmt.Sprintf("%s holds %s with settings that decide where the client secret and tokens go, or that change data. Nothing is saved yet: import only if you expect every one of them.", safetext.Line(name), plural(len(review), "profile")))
 	var d dialog.Dialog
-	cancel := widget.NewButton("Cancel", func() {
+	cancel := newButton("Cancel", nil, func() {
 		d.Hide()
 		s.sh.setStatus("Import of " + safetext.Line(name) + " cancelled: nothing was saved.")
 	})
-	ok := widget.NewButton("Import them", func() {
+	ok := newButton("Import them", nil, func() {
 		d.Hide()
 		s.importBundle(name, data)
 	})
 	ok.Importance = widget.WarningImportance
-	scroll := container.NewVScroll(list)
+	scroll := widgets.NewVScroll(list)
 	scroll.SetMinSize(fyne.NewSize(560, 200))
 	d = dialog.NewCustomWithoutButtons("Check these settings before importing", container.NewBorder(intro, container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, scroll), s.sh.window())
 	d.Resize(fyne.NewSize(640, 440))
@@ -277,11 +278,11 @@ func (s *sidebar) askConflicts(name string, data []byte, first profiles.ImportRe
 			s.importDone(name, res)
 		})
 	}
-	copies := widget.NewButton("Import as copies", func() { choose(profiles.ConflictRename) })
+	copies := newButton("Import as copies", nil, func() { choose(profiles.ConflictRename) })
 	copies.Importance = widget.HighImportance
-	replace := widget.NewButton("Replace mine", func() { choose(profiles.ConflictReplace) })
+	replace := newButton("Replace mine", nil, func() { choose(profiles.ConflictReplace) })
 	replace.Importance = widget.DangerImportance
-	skip := widget.NewButton("Skip them", func() { choose(profiles.ConflictSkip) })
+	skip := newButton("Skip them", nil, func() { choose(profiles.ConflictSkip) })
 	body := wrapLabel(msg + " Copies get a name like “" + safetext.Line(clash[0]) + " (2)”; replacing keeps your client secret in the keychain.")
 	d = dialog.NewCustomWithoutButtons("Profiles with the same names", container.NewVBox(body, container.NewHBox(layout.NewSpacer(), skip, replace, copies)), s.sh.window())
 	d.Resize(fyne.NewSize(560, 1)) // its natural height
@@ -358,19 +359,3 @@ func (s *sidebar) exportTo(wc fyne.URIWriteCloser, names []string) {
 		return fmt.Sprintf("Exported %d profile(s) to %s (client secrets are never exported).", len(names), path)
 	}))
 }
-
-// escList is a widget.List that passes Esc on (onEscape) instead of swallowing it while
-// it has the keyboard; arrow keys and Space move and select as in any list.
-type escList struct {
-	widget.List
-	onEscape func()
-}
-
-func newEscList(onEscape func(), length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *escList {
-	l := &escList{List: widget.List{Length: length, CreateItem: create, UpdateItem: update}, onEscape: onEscape}
-	l.ExtendBaseWidget(l)
-	return l
-}
-
-// TypedKey passes Esc on and handles every other key as the list does.
-func (l *escList) TypedKey(k *fyne.KeyEvent) { passEsc(k, l.onEscape, l.List.TypedKey) }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/ui/widgets"
 )
 
 // The tool screens ("Compare…" and "Explain an error…") take the place of the run
@@ -33,6 +34,7 @@ type toolScreen interface {
 func (u *UI) openTool(t toolScreen) {
 	if u.tool() == nil {
 		u.toolBack = u.right.Objects[0]
+		u.toolStatus = u.status.Text
 	}
 	u.showScreen(t.screen())
 }
@@ -51,10 +53,12 @@ func (u *UI) closeTool() {
 	u.showSelected()
 }
 
-// leaving tells the tool screen shown that o replaces it.
+// leaving tells the tool screen shown that o replaces it, and puts back the status line
+// it found.
 func (u *UI) leaving(o fyne.CanvasObject) {
 	if t := u.tool(); t != nil && t.screen() != o {
 		t.closed()
+		u.setStatus(u.toolStatus)
 	}
 }
 
@@ -77,14 +81,19 @@ func (u *UI) typedKey(ev *fyne.KeyEvent) {
 }
 
 // escape is Esc when no dialog that closes on Esc is open (escapeCloses chains those
-// in front): it cancels or closes the tool screen shown, else cancels the test run in
-// flight. Under another dialog it does nothing.
+// in front): it cancels or closes the tool screen shown, closes the profile editor
+// without saving (as its Cancel does), else cancels the test run in flight. Under
+// another dialog it does nothing.
 func (u *UI) escape() {
 	if u.win.Canvas().Overlays().Top() != nil {
 		return
 	}
 	if t := u.tool(); t != nil {
 		t.escape()
+		return
+	}
+	if u.showing(u.editor.content) {
+		u.closeEditor()
 		return
 	}
 	u.CancelRun()
@@ -110,7 +119,7 @@ func newEscSelect(changed func(string), onEsc func()) *escSelect {
 }
 
 // TypedKey implements fyne.Focusable.
-func (s *escSelect) TypedKey(ev *fyne.KeyEvent) { passEsc(ev, s.onEsc, s.Select.TypedKey) }
+func (s *escSelect) TypedKey(ev *fyne.KeyEvent) { passEsc(ev, escTo(s, s.onEsc), s.Select.TypedKey) }
 
 // Compare opens the compare view: the selected profile now against its latest run in
 // History (or, with none, a side B to choose).
@@ -137,6 +146,7 @@ func (u *UI) compareRuns(a, b *check.RunSummary) {
 func (u *UI) openCompare(a, b compareChoice, auto bool) {
 	u.openTool(u.compare)
 	u.compare.open(a, b, auto)
+	u.focus(u.compare.prof[0]) // the keyboard goes into the view (its fields hand Esc on)
 }
 
 // ExplainError opens "Explain an error…" with the cursor in its paste box.
@@ -159,11 +169,19 @@ func newEscCheck(label string, onEsc func()) *escCheck {
 }
 
 // TypedKey implements fyne.Focusable.
-func (c *escCheck) TypedKey(ev *fyne.KeyEvent) { passEsc(ev, c.onEsc, c.Check.TypedKey) }
+func (c *escCheck) TypedKey(ev *fyne.KeyEvent) { passEsc(ev, escTo(c, c.onEsc), c.Check.TypedKey) }
+
+// escTo is where Esc goes from o: onEsc, or the window's handler when nil.
+func escTo(o fyne.CanvasObject, onEsc func()) func() {
+	if onEsc != nil {
+		return onEsc
+	}
+	return func() { widgets.PassKey(o, &fyne.KeyEvent{Name: fyne.KeyEscape}) }
+}
 
 // toolHeader is a tool screen's top row: its title, and Close (Esc) on the right.
 func toolHeader(title string, close func()) fyne.CanvasObject {
 	t := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.SizeName = theme.SizeNameHeadingText
-	return container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon("Close  (Esc)", theme.CancelIcon(), close), t)
+	return container.NewBorder(nil, nil, nil, newButton("Close  (Esc)", theme.CancelIcon(), close), t)
 }
