@@ -76,7 +76,7 @@ WIN_APP    := $(REL)/windows-amd64/trustedapp-tester.exe
 WIN_CLI    := $(REL)/cli/windows-amd64/trustedapp-check.exe
 WIN_SYSO   := rsrc_windows_amd64.syso
 MSI        := dist/trusted-app-tester-$(VERSION)-windows-amd64.msi
-REL_TAGS   := $(TAGS) release
+REL_TAGS   := $(TAGS) release accessibility
 
 # Pinned build tools, installed into bin/ for this machine (never with a target's GOOS).
 FYNE       := bin/fyne

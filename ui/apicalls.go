@@ -30,10 +30,10 @@ type callsTab struct {
 	// one the tab moved on from. renewing: it waits for a new token first.
 	pending  *desk.Op
 	renewing bool
-	list     *widget.List
+	list     *escList
 	detail   *fyne.Container
-	method   *widget.Select
-	path     *widget.Entry
+	method   *escSelect
+	path     *dialogEntry
 	body     *dialogEntry
 	send     *button
 	keep     *button
@@ -55,7 +55,7 @@ type callsDesk interface {
 func newCallsTab(sh callsShell, d callsDesk) *callsTab {
 	c := &callsTab{sh: sh, desk: d}
 	c.detail = container.NewVBox()
-	c.list = widget.NewList(func() int { return len(c.steps) },
+	c.list = newEscList(nil, func() int { return len(c.steps) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("API GET /api/domain/currentmodel")
 			l.Truncation = fyne.TextTruncateEllipsis
@@ -72,15 +72,19 @@ func newCallsTab(sh callsShell, d callsDesk) *callsTab {
 			badge.Text, badge.Color = statusBadge(s)
 			badge.Refresh()
 		})
+	c.list.spoken = c.spoken
 	c.list.OnSelected = func(id widget.ListItemID) {
 		c.detail.Objects = []fyne.CanvasObject{stepView(c.steps[id])}
 		c.detail.Refresh()
 	}
-	c.method = widget.NewSelect(profiles.MethodNames(), nil)
+	c.method = newEscSelect(nil, nil)
+	c.method.Options, c.method.name = profiles.MethodNames(), "Method of the custom call"
 	c.method.SetSelected("GET")
-	c.path = widget.NewEntry()
+	c.path = newDialogEntry(nil)
+	c.path.name = "Path of the custom call"
 	c.path.SetPlaceHolder("/api/domain/odata/General_Products_Products?$top=3")
 	c.body = newMultiLineEntry(nil)
+	c.body.name = "Request body"
 	c.body.SetPlaceHolder("Request body (JSON), for POST, PATCH and PUT")
 	c.body.SetMinRowsVisible(2)
 	c.send = newButton("Send", theme.MailSendIcon(), c.sendOrCancel)
@@ -240,4 +244,18 @@ func (c *callsTab) called(res desk.CallResult) {
 	c.list.Refresh()
 	c.list.Select(len(c.steps) - 1)
 	c.sh.setStatus(res.Step.Name + ": " + res.Step.Summary)
+}
+
+// spoken is the calls in words for a screen reader: "API calls: API GET /… passed,
+// 200; …".
+func (c *callsTab) spoken() string {
+	if len(c.steps) == 0 {
+		return "API calls: none yet"
+	}
+	var parts []string
+	for _, s := range c.steps {
+		st, _ := statusBadge(s)
+		parts = append(parts, s.Name+" "+widgets.VerdictWord(s.Verdict)+", "+st)
+	}
+	return "API calls: " + strings.Join(parts, "; ")
 }

@@ -68,7 +68,7 @@ type exchangesTab struct {
 	hostLbl *widget.Label
 	items   []check.Exchange
 	verdict []check.Verdict
-	list    *widget.List
+	list    *escList
 	detail  *fyne.Container
 	content fyne.CanvasObject
 }
@@ -79,7 +79,7 @@ func newExchangesTab() *exchangesTab {
 	e.hostLbl = widget.NewLabel("")
 	e.hostLbl.Truncation = fyne.TextTruncateEllipsis
 	e.hostLbl.SizeName = theme.SizeNameCaptionText
-	e.list = widget.NewList(func() int { return len(e.items) },
+	e.list = newEscList(nil, func() int { return len(e.items) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("GET /path")
 			l.Truncation = fyne.TextTruncateEllipsis
@@ -97,6 +97,13 @@ func newExchangesTab() *exchangesTab {
 			c.Objects[1].(*widgets.Verdict).Set(e.verdict[id])
 			c.Objects[2].(*widget.Label).SetText(humanDuration(ex.Timings.Total))
 		})
+	e.list.spoken = func() string {
+		parts := []string{}
+		for i, ex := range e.items {
+			parts = append(parts, exchangeTitle(ex, e.host)+" "+widgets.VerdictWord(e.verdict[i])+", "+humanDuration(ex.Timings.Total))
+		}
+		return "Requests, " + plural(len(parts), "request") + ": " + strings.Join(parts, "; ")
+	}
 	e.list.OnSelected = func(id widget.ListItemID) {
 		e.detail.Objects = []fyne.CanvasObject{exchangeView(e.items[id])}
 		e.detail.Refresh()

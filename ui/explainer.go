@@ -63,6 +63,7 @@ func newExplainScreen(sh explainShell, d explainDesk) *explainScreen {
 		"an HTTP status line, a .NET exception) for what a live check would say. Secrets are removed first; nothing is sent anywhere.")
 	x.input = newDialogEntry(x.escape)
 	x.input.MultiLine = true
+	x.input.name = "The error, as pasted"
 	x.input.Wrapping = fyne.TextWrapBreak
 	x.input.TextStyle = fyne.TextStyle{Monospace: true}
 	x.input.SetPlaceHolder("HTTP/1.1 400 Bad Request\n{\"error\":\"invalid_client\"}")

@@ -111,6 +111,8 @@ func (r *focusRing) place(c fyne.Canvas, root fyne.CanvasObject, f fyne.Focusabl
 		if r.host == nil {
 			host.Objects = append(host.Objects, r.dialogRing)
 			r.host = host
+			// The canvas draws a new object once it has seen its container change.
+			canvas.Refresh(host)
 		}
 		ring, base = r.dialogRing, host
 		r.ring.Hide()

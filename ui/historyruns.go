@@ -21,7 +21,7 @@ type historyRuns struct {
 	desk   historyDesk
 	runs   []check.RunSummary
 	picked []string // the ids ticked, in the order they were ticked (two at most)
-	table  *widget.Table
+	table  *keyTable
 	note   *widgets.TipLabel
 	with   *button
 	both   *button
@@ -42,6 +42,7 @@ func newHistoryRuns(sh historyShell, d historyDesk) *historyRuns {
 			return container.NewStack(widget.NewCheck("", nil), l)
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) { h.cell(id, o.(*fyne.Container)) })
+	h.table.spoken = func() string { return h.note.Text }
 	h.with = newButton("Compare with…", theme.ViewRestoreIcon(), h.compareWith)
 	h.both = newButton("Compare the two", theme.ViewRestoreIcon(), h.compareBoth)
 	h.both.Importance = widget.HighImportance
@@ -215,8 +216,8 @@ type tableColumn struct {
 
 // newColumnsTable is a table with a bold header row of cols (no header column) and
 // rows rows, each cell made by create and filled by update.
-func newColumnsTable(cols []tableColumn, rows func() int, create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject)) *widget.Table {
-	t := widget.NewTableWithHeaders(func() (int, int) { return rows(), len(cols) }, create, update)
+func newColumnsTable(cols []tableColumn, rows func() int, create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject)) *keyTable {
+	t := newKeyTable(func() (int, int) { return rows(), len(cols) }, create, update)
 	t.ShowHeaderColumn = false
 	t.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

@@ -120,7 +120,7 @@ func newIdentityCard(sh identityShell) *identityCard {
 	right := container.New(layout.NewFormLayout(),
 		keyLabel("DATABASE"), c.database,
 		keyLabel("ISSUER"), c.issuer,
-		keyLabel("EXPIRES"), container.New(layout.NewCustomPaddedVBoxLayout(-6), container.NewBorder(nil, nil, c.expires, nil, c.refresh), container.NewGridWrap(fyne.NewSize(220, 6), c.expiryBar)),
+		keyLabel("EXPIRES"), container.New(layout.NewCustomPaddedVBoxLayout(-6), container.New(layout.NewBorderLayout(nil, nil, c.expires, nil), c.expires, c.refresh), container.NewGridWrap(fyne.NewSize(220, 6), c.expiryBar)),
 		keyLabel("SIGNATURE"), container.NewBorder(nil, nil, c.sigIcon, nil, c.signature),
 	)
 	c.grid = container.NewGridWithColumns(2, left, right)
@@ -201,12 +201,15 @@ func (c *identityCard) set(p profiles.Profile, r check.Report, now time.Time) {
 	switch cl.Signature {
 	case tokenview.SigVerified:
 		c.sigIcon.Set(check.Pass)
+		c.sigIcon.Word = "signature verified"
 		c.signature.Set("verified with key "+shortKid(cl.Kid)+" ("+cl.Alg+")", cl.Kid)
 	case tokenview.SigNotChecked:
 		c.sigIcon.Set(check.Warn)
+		c.sigIcon.Word = "signature not verified"
 		c.signature.Set("not verified: "+orText(cl.SignatureNote, "no signing keys were available"), cl.Kid)
 	default:
 		c.sigIcon.Set(check.Fail)
+		c.sigIcon.Word = "signature refused"
 		c.signature.Set(strings.ReplaceAll(string(cl.Signature), "_", " ")+": "+orText(cl.SignatureNote, "see Guidance"), cl.Kid)
 	}
 	c.tick(now)

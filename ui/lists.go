@@ -51,6 +51,9 @@ type escList struct {
 	widget.List
 	onEscape func()
 	rows     rowTracker[widget.ListItemID]
+	// spoken is what a screen reader says for the list (its rows in words); Fyne's list
+	// exposes nothing.
+	spoken func() string
 }
 
 func newEscList(onEscape func(), length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *escList {
@@ -87,6 +90,17 @@ func (l *escList) Enable() {}
 // Disable implements fyne.Disableable (see Enable).
 func (l *escList) Disable() {}
 
+// AccessibilityLabel implements fyne.Accessible.
+func (l *escList) AccessibilityLabel() string {
+	if l.spoken == nil {
+		return ""
+	}
+	return l.spoken()
+}
+
+// AccessibilityRole implements fyne.Accessible.
+func (l *escList) AccessibilityRole() fyne.AccessibleRole { return fyne.AccessibleRoleText }
+
 // focusedPart is the row that has the list's highlight (the focus ring's target).
 func (l *escList) focusedPart() fyne.CanvasObject {
 	f := highlight(&l.List)
@@ -101,6 +115,8 @@ func (l *escList) focusedPart() fyne.CanvasObject {
 type keyTable struct {
 	widget.Table
 	cells rowTracker[widget.TableCellID]
+	// spoken is what a screen reader says for the table; Fyne's table exposes nothing.
+	spoken func() string
 }
 
 func newKeyTable(length func() (int, int), create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject)) *keyTable {
@@ -134,6 +150,17 @@ func (t *keyTable) Enable() {}
 
 // Disable implements fyne.Disableable (see Enable).
 func (t *keyTable) Disable() {}
+
+// AccessibilityLabel implements fyne.Accessible.
+func (t *keyTable) AccessibilityLabel() string {
+	if t.spoken == nil {
+		return ""
+	}
+	return t.spoken()
+}
+
+// AccessibilityRole implements fyne.Accessible.
+func (t *keyTable) AccessibilityRole() fyne.AccessibleRole { return fyne.AccessibleRoleText }
 
 // focusedPart is the highlighted cell.
 func (t *keyTable) focusedPart() fyne.CanvasObject {

@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"trustedapp-tester/guide"
@@ -62,12 +61,13 @@ func (u *UI) installCommands() {
 			continue
 		}
 		it := fyne.NewMenuItem(c.label, c.do)
+		u.modal(it)
 		if c.key != "" {
 			it.Shortcut = c.shortcut()
-			u.win.Canvas().AddShortcut(c.shortcut(), func(fyne.Shortcut) { c.do() })
+			u.win.Canvas().AddShortcut(c.shortcut(), func(fyne.Shortcut) { it.Action() })
 		}
 		if also := secondShortcut[c.label]; also != nil {
-			u.win.Canvas().AddShortcut(also, func(fyne.Shortcut) { c.do() })
+			u.win.Canvas().AddShortcut(also, func(fyne.Shortcut) { it.Action() })
 		}
 		items = append(items, it)
 	}
@@ -110,7 +110,5 @@ func (u *UI) showAbout() {
 	}
 	body := wrapLabel(version.Name + " " + v + "\n\nTests ERP.net Trusted Applications that sign in with OAuth2 client credentials. " +
 		where + "; profiles, reports and the history never hold a secret or a whole token.")
-	d := dialog.NewCustom("About "+version.Name, "Close", container.NewPadded(body), u.win)
-	d.Resize(fyne.NewSize(520, 240))
-	d.Show()
+	showInfo(u.win, "About "+version.Name, container.NewPadded(body), fyne.NewSize(520, 240))
 }

@@ -197,21 +197,18 @@ func (n *newApp) make(orig string, p profiles.Profile, replace bool) {
 
 // askReplace asks before a new secret replaces the one the profile has.
 func (n *newApp) askReplace(orig string, p profiles.Profile) {
-	d := dialog.NewConfirm("Replace the client secret of “"+p.Name+"”?",
+	askYesNo(n.sh.window(), "Replace the client secret of “"+p.Name+"”?",
 		"“"+p.Name+"” already has a client secret. A new one replaces it in the keychain, and the old one cannot be shown again. "+
 			"The Trusted App keeps accepting the old secret until you put the new hash in ApplicationSecretHash; from then on only the new one works, "+
 			"so update the integration at the same time.",
+		"Keep the old secret", "Replace it", widget.DangerImportance,
 		func(ok bool) {
 			if ok {
 				n.make(orig, p, true)
 				return
 			}
 			n.sh.setStatus("Kept the client secret of “" + p.Name + "”: nothing was changed.")
-		}, n.sh.window())
-	d.SetConfirmText("Replace it")
-	d.SetDismissText("Keep the old secret")
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+		})
 }
 
 // show shows the new secret once, its hash and the record values.
@@ -331,6 +328,9 @@ func clientIDError(s string) error {
 type dialogEntry struct {
 	widget.Entry
 	onEscape func()
+	// name is what a screen reader calls the field ("Search profiles"); the place
+	// holder when empty. Fyne's entry exposes nothing.
+	name string
 }
 
 func newDialogEntry(onEscape func()) *dialogEntry {
@@ -365,6 +365,25 @@ func (e *dialogEntry) TypedShortcut(s fyne.Shortcut) {
 		e.Entry.TypedShortcut(s)
 	}
 }
+
+// AccessibilityLabel implements fyne.Accessible: "Search profiles, edit field: acme",
+// never a password's text.
+func (e *dialogEntry) AccessibilityLabel() string {
+	name := e.name
+	if name == "" {
+		name = e.PlaceHolder
+	}
+	switch {
+	case e.Password && e.Text != "":
+		return name + ", edit field, filled (hidden)"
+	case e.Text == "":
+		return name + ", edit field, empty"
+	}
+	return name + ", edit field: " + e.Text
+}
+
+// AccessibilityRole implements fyne.Accessible (2.8.1 has no role for a field).
+func (e *dialogEntry) AccessibilityRole() fyne.AccessibleRole { return fyne.AccessibleRoleText }
 
 // AcceptsTab implements fyne.Tabbable: never (see dialogEntry).
 func (e *dialogEntry) AcceptsTab() bool { return false }

@@ -28,7 +28,7 @@ type recordTab struct {
 	run     *desk.Run // the run shown (nil: none)
 	r       check.Report
 	intro   *widget.Label
-	source  *widget.Select
+	source  *escSelect
 	read    *widget.Button
 	problem *widget.Label
 	rows    *fyne.Container
@@ -74,7 +74,8 @@ const ownTokenLabel = "this run's token"
 func newRecordTab(sh recordShell, d recordDesk) *recordTab {
 	t := &recordTab{sh: sh, desk: d, sources: map[string]desk.RecordSource{}, readers: map[string]string{}}
 	t.intro = wrapLabel("")
-	t.source = widget.NewSelect(nil, nil)
+	t.source = newEscSelect(nil, nil)
+	t.source.name = "Read with"
 	t.source.PlaceHolder = "no token to read with"
 	t.read = widget.NewButtonWithIcon(readLabel, theme.DownloadIcon(), t.readOrCancel)
 	t.problem = wrapLabel("")

@@ -64,7 +64,7 @@ func (u *UI) ShowStoreDamage(ce *profiles.CorruptError) {
 	}
 	d = dialog.NewCustomWithoutButtons("The profile file was damaged", container.NewBorder(nil, buttons, nil, nil, scroll), u.win)
 	d.Resize(fyne.NewSize(640, 380))
-	d.Show()
+	showWithEsc(u.win, d)
 }
 
 // plural is "1 profile", "2 profiles".

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
@@ -92,9 +91,7 @@ func (u *UI) ShowShortcuts() {
 		grid.Add(keys)
 		grid.Add(wrapLabel(r[0]))
 	}
-	d := dialog.NewCustom(shortcutsLabel, "Close", widgets.NewVScroll(grid), u.win)
-	d.Resize(fyne.NewSize(720, 560))
-	u.showEscapable(d)
+	showInfo(u.win, shortcutsLabel, widgets.NewVScroll(grid), fyne.NewSize(720, 560))
 }
 
 // keyText is a shortcut as the user presses it: "Ctrl+Shift+Enter", or "⇧⌘↩" on macOS.
@@ -149,4 +146,16 @@ func forwardShortcut(o fyne.CanvasObject, s fyne.Shortcut) bool {
 		}
 	}
 	return false
+}
+
+// modal makes the menu item it, and so its shortcut, do nothing while a dialog or a
+// pop-up is open: Fyne runs main-menu shortcuts under a modal dialog (Ctrl+E opened the
+// editor behind "Inspect a token").
+func (u *UI) modal(it *fyne.MenuItem) {
+	do := it.Action
+	it.Action = func() {
+		if u.win.Canvas().Overlays().Top() == nil {
+			do()
+		}
+	}
 }

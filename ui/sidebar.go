@@ -62,6 +62,7 @@ func newSidebar(sh sidebarShell, d sidebarDesk) *sidebar {
 	s.search.SetPlaceHolder("Search profiles (" + keyHint("F") + ")")
 	s.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	s.search.OnChanged = func(string) { s.refresh() }
+	s.search.name = "Search profiles"
 	s.list = newEscList(passEscape,
 		func() int { return len(s.shown) },
 		func() fyne.CanvasObject {
@@ -96,6 +97,7 @@ func newSidebar(sh sidebarShell, d sidebarDesk) *sidebar {
 			dot.Refresh()
 		},
 	)
+	s.list.spoken = s.spoken
 	s.list.OnSelected = func(id widget.ListItemID) {
 		if s.updating || id >= len(s.shown) {
 			return
@@ -136,6 +138,7 @@ func (s *sidebar) markSelected(name string) {
 	for i, p := range s.shown {
 		if p.Name == name {
 			s.list.Select(i)
+			s.list.Highlight(i) // the keyboard starts from the selected profile
 			return
 		}
 	}
@@ -358,4 +361,25 @@ func (s *sidebar) exportTo(wc fyne.URIWriteCloser, names []string) {
 	s.desk.ExportProfiles(wc, names, written(s.sh, "Could not export the profiles", func(path string) string {
 		return fmt.Sprintf("Exported %d profile(s) to %s (client secrets are never exported).", len(names), path)
 	}))
+}
+
+// spoken is the list in words for a screen reader: "Profiles, 2 shown: Nightly import
+// (Production), selected; Price sync (Test)".
+func (s *sidebar) spoken() string {
+	var parts []string
+	sel := s.desk.Selected()
+	for _, p := range s.shown {
+		t := p.Name
+		if p.Environment != "" {
+			t += " (" + p.Environment + ")"
+		}
+		if p.Name == sel {
+			t += ", selected"
+		}
+		parts = append(parts, t)
+	}
+	if len(parts) == 0 {
+		return "Profiles: none"
+	}
+	return "Profiles, " + fmt.Sprint(len(parts)) + " shown: " + strings.Join(parts, "; ")
 }

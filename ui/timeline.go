@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -102,10 +101,11 @@ func (t *timeline) showSlot(kind check.StepKind, label string) {
 	b.SetOpenable(len(steps) > 0)
 	b.Set(label, t.slotDetail(kind))
 	b.Spoken = label + ": " + widgets.VerdictWord(v)
+	detail := strings.TrimPrefix(t.slotDetail(kind), widgets.VerdictWord(v)+" · ")
 	if why := stepReason(steps, v); why != "" {
 		b.Spoken += ", " + why
-	} else if b.Text != label {
-		b.Spoken += ", " + strings.TrimPrefix(b.Text, label+"  ")
+	} else if detail != "" && detail != widgets.VerdictWord(v) {
+		b.Spoken += ", " + detail
 	}
 }
 
@@ -201,9 +201,7 @@ func (t *timeline) open(kind check.StepKind) {
 	for _, s := range steps {
 		box.Add(stepView(s))
 	}
-	d := dialog.NewCustom(steps[0].Name, "Close", widgets.NewVScroll(box), t.sh.window())
-	d.Resize(fyne.NewSize(860, 600))
-	d.Show()
+	showInfo(t.sh.window(), steps[0].Name, widgets.NewVScroll(box), fyne.NewSize(860, 600))
 }
 
 // stepView shows one step: verdict, summary, findings and exchanges.

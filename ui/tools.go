@@ -100,8 +100,12 @@ func (u *UI) escape() {
 }
 
 // showEscapable shows d so that Esc dismisses it (as its dismiss button does).
-func (u *UI) showEscapable(d dialog.Dialog) {
-	d.SetOnClosed(escapeCloses(u.win.Canvas(), d.Hide))
+func (u *UI) showEscapable(d dialog.Dialog) { showWithEsc(u.win, d) }
+
+// showWithEsc shows d over w so that Esc dismisses it (as its dismiss button does; a
+// confirmation answers no).
+func showWithEsc(w fyne.Window, d dialog.Dialog) {
+	d.SetOnClosed(escapeCloses(w.Canvas(), d.Hide))
 	d.Show()
 }
 
@@ -109,7 +113,24 @@ func (u *UI) showEscapable(d dialog.Dialog) {
 type escSelect struct {
 	widget.Select
 	onEsc func()
+	// name is what a screen reader calls the choice; the place holder when empty.
+	name string
 }
+
+// AccessibilityLabel implements fyne.Accessible: "Read with: this run's token".
+func (s *escSelect) AccessibilityLabel() string {
+	name := s.name
+	if name == "" {
+		name = s.PlaceHolder
+	}
+	if s.Selected == "" {
+		return name + ", drop-down list, nothing chosen"
+	}
+	return name + ", drop-down list: " + s.Selected
+}
+
+// AccessibilityRole implements fyne.Accessible (a button that opens the list).
+func (s *escSelect) AccessibilityRole() fyne.AccessibleRole { return fyne.AccessibleRoleButton }
 
 func newEscSelect(changed func(string), onEsc func()) *escSelect {
 	s := &escSelect{onEsc: onEsc}
@@ -160,6 +181,17 @@ type escCheck struct {
 	widget.Check
 	onEsc func()
 }
+
+// AccessibilityLabel implements fyne.Accessible: the label and whether it is ticked.
+func (c *escCheck) AccessibilityLabel() string {
+	if c.Checked {
+		return c.Text + ", check box, ticked"
+	}
+	return c.Text + ", check box, not ticked"
+}
+
+// AccessibilityRole implements fyne.Accessible.
+func (c *escCheck) AccessibilityRole() fyne.AccessibleRole { return fyne.AccessibleRoleButton }
 
 func newEscCheck(label string, onEsc func()) *escCheck {
 	c := &escCheck{onEsc: onEsc}

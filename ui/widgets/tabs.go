@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -40,7 +41,9 @@ func NewTabs(items ...*container.TabItem) *Tabs {
 		row.Add(b)
 		t.stack.Add(it.Content)
 	}
-	t.Container = container.NewBorder(container.NewVBox(row, widget.NewSeparator()), nil, nil, nil, t.stack)
+	top := container.NewVBox(row, widget.NewSeparator())
+	// The row first: Tab and a screen reader meet the tabs before what they show.
+	t.Container = container.New(layout.NewBorderLayout(top, nil, nil, nil), top, t.stack)
 	t.show(0)
 	return t
 }
