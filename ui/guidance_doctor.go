@@ -47,11 +47,10 @@ func (g *guidanceTab) readOffer() fyne.CanvasObject {
 	btn.OnTapped = func() { g.sh.readRecordWith(chosen) }
 	var row fyne.CanvasObject = container.NewHBox(btn)
 	if len(names) > 1 {
-		pick := newEscSelect(func(s string) {
+		pick := widget.NewSelect(names, func(s string) {
 			chosen = s
 			label()
-		}, nil)
-		pick.Options, pick.name = names, "Read with"
+		})
 		pick.SetSelected(chosen)
 		// The choice takes the room between its label and the button: names stay whole.
 		row = container.NewBorder(nil, nil, widget.NewLabel("Read with"), btn, pick)

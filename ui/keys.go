@@ -19,6 +19,17 @@ import (
 // that hands every other key to the window.
 type button struct {
 	widget.Button
+	// spoken is what a screen reader says for an icon-only button ("Copy the
+	// ApplicationUri"); Fyne says the icon's file name.
+	spoken string
+}
+
+// AccessibilityLabel implements fyne.Accessible.
+func (b *button) AccessibilityLabel() string {
+	if b.Text == "" && b.spoken != "" {
+		return b.spoken
+	}
+	return b.Button.AccessibilityLabel()
 }
 
 // newButton is widget.NewButtonWithIcon's button (icon may be nil).
@@ -74,13 +85,14 @@ func newSecretEntry(onEscape func()) *dialogEntry {
 	e.Password = true
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
 	var eye *widgets.TipButton
-	eye = widgets.NewTipButton("", theme.VisibilityIcon(), "Show what was typed", func() {
+	// The icon says what the field does now, as Fyne's own: crossed out while hidden.
+	eye = widgets.NewTipButton("", theme.VisibilityOffIcon(), "Show what was typed", func() {
 		e.Password = !e.Password
 		if e.Password {
-			eye.SetIcon(theme.VisibilityIcon())
+			eye.SetIcon(theme.VisibilityOffIcon())
 			eye.SetToolTip("Show what was typed")
 		} else {
-			eye.SetIcon(theme.VisibilityOffIcon())
+			eye.SetIcon(theme.VisibilityIcon())
 			eye.SetToolTip("Hide what was typed")
 		}
 		e.Refresh()

@@ -244,6 +244,7 @@ func (n *newApp) show(res desk.NewApp) {
 		note.SizeName = theme.SizeNameCaptionText
 		cp := copyBtn("", v.Field+" ("+v.Value+")", v.Value)
 		cp.Importance = widget.LowImportance
+		cp.spoken = "Copy " + v.Field
 		head := container.NewBorder(nil, nil, container.New(&minWidthLayout{width: 210}, field), cp, val)
 		values.Add(container.New(layout.NewCustomPaddedVBoxLayout(-10), head, note))
 	}
