@@ -167,7 +167,6 @@ func (u *UI) compareRuns(a, b *check.RunSummary) {
 func (u *UI) openCompare(a, b compareChoice, auto bool) {
 	u.openTool(u.compare)
 	u.compare.open(a, b, auto)
-	u.focus(u.compare.prof[0]) // the keyboard goes into the view (its fields hand Esc on)
 }
 
 // ExplainError opens "Explain an error…" with the cursor in its paste box.
