@@ -90,7 +90,7 @@ WIN_CLI    := $(REL)/cli/windows-amd64/trustedapp-check.exe
 WIN_SYSO   := rsrc_windows_amd64.syso
 MSI        := dist/trusted-app-tester-$(VERSION)-windows-amd64.msi
 MSI_MACHINE := dist/trusted-app-tester-$(VERSION)-windows-amd64-machine.msi
-REL_TAGS   := $(TAGS) release
+REL_TAGS   := $(TAGS) release accessibility
 
 # Pinned build tools, installed into bin/ for this machine (never with a target's GOOS).
 FYNE       := bin/fyne

@@ -30,13 +30,13 @@ type callsTab struct {
 	// one the tab moved on from. renewing: it waits for a new token first.
 	pending  *desk.Op
 	renewing bool
-	list     *widget.List
+	list     *escList
 	detail   *fyne.Container
-	method   *widget.Select
-	path     *widget.Entry
-	body     *widget.Entry
-	send     *widget.Button
-	keep     *widget.Button
+	method   *escSelect
+	path     *dialogEntry
+	body     *dialogEntry
+	send     *button
+	keep     *button
 	content  fyne.CanvasObject
 }
 
@@ -55,41 +55,45 @@ type callsDesk interface {
 func newCallsTab(sh callsShell, d callsDesk) *callsTab {
 	c := &callsTab{sh: sh, desk: d}
 	c.detail = container.NewVBox()
-	c.list = widget.NewList(func() int { return len(c.steps) },
+	c.list = newEscList(nil, func() int { return len(c.steps) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("API GET /api/domain/currentmodel")
 			l.Truncation = fyne.TextTruncateEllipsis
 			badge := widgets.NewChip("200", "")
-			return container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(nil), container.NewCenter(badge)), nil, l)
+			return container.NewBorder(nil, nil, container.NewHBox(widgets.NewVerdict(""), container.NewCenter(badge)), nil, l)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			s := c.steps[id]
 			row := o.(*fyne.Container)
 			row.Objects[0].(*widget.Label).SetText(s.Name)
 			left := row.Objects[1].(*fyne.Container)
-			left.Objects[0].(*widget.Icon).SetResource(widgets.VerdictIcon(s.Verdict))
+			left.Objects[0].(*widgets.Verdict).Set(s.Verdict)
 			badge := left.Objects[1].(*fyne.Container).Objects[0].(*widgets.Chip)
 			badge.Text, badge.Color = statusBadge(s)
 			badge.Refresh()
 		})
+	c.list.spoken = c.spoken
 	c.list.OnSelected = func(id widget.ListItemID) {
 		c.detail.Objects = []fyne.CanvasObject{stepView(c.steps[id])}
 		c.detail.Refresh()
 	}
-	c.method = widget.NewSelect(profiles.MethodNames(), nil)
+	c.method = newEscSelect(nil, nil)
+	c.method.Options, c.method.name = profiles.MethodNames(), "Method of the custom call"
 	c.method.SetSelected("GET")
-	c.path = widget.NewEntry()
+	c.path = newDialogEntry(nil)
+	c.path.name = "Path of the custom call"
 	c.path.SetPlaceHolder("/api/domain/odata/General_Products_Products?$top=3")
-	c.body = widget.NewMultiLineEntry()
+	c.body = newMultiLineEntry(nil)
+	c.body.name = "Request body"
 	c.body.SetPlaceHolder("Request body (JSON), for POST, PATCH and PUT")
 	c.body.SetMinRowsVisible(2)
-	c.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.sendOrCancel)
-	c.keep = widget.NewButtonWithIcon("Keep in profile", theme.ContentAddIcon(), c.keepCustom)
+	c.send = newButton("Send", theme.MailSendIcon(), c.sendOrCancel)
+	c.keep = newButton("Keep in profile", theme.ContentAddIcon(), c.keepCustom)
 	custom := container.NewBorder(nil, nil, c.method, container.NewHBox(c.send, c.keep), c.path)
 	form := container.NewVBox(widget.NewSeparator(), keyLabel("CUSTOM CALL WITH THIS TOKEN"), custom, c.body)
-	split := container.NewHSplit(c.list, container.NewVScroll(c.detail))
+	split := widgets.NewHSplit(c.list, widgets.NewVScroll(c.detail))
 	split.Offset = 0.4
-	c.content = container.NewBorder(nil, form, nil, nil, split)
+	c.content = container.NewBorder(nil, form, nil, nil, split.Container)
 	c.set(profiles.Profile{}, nil)
 	return c
 }
@@ -240,4 +244,18 @@ func (c *callsTab) called(res desk.CallResult) {
 	c.list.Refresh()
 	c.list.Select(len(c.steps) - 1)
 	c.sh.setStatus(res.Step.Name + ": " + res.Step.Summary)
+}
+
+// spoken is the calls in words for a screen reader: "API calls: API GET /… passed,
+// 200; …".
+func (c *callsTab) spoken() string {
+	if len(c.steps) == 0 {
+		return "API calls: none yet"
+	}
+	var parts []string
+	for _, s := range c.steps {
+		st, _ := statusBadge(s)
+		parts = append(parts, s.Name+" "+widgets.VerdictWord(s.Verdict)+", "+st)
+	}
+	return "API calls: " + strings.Join(parts, "; ")
 }

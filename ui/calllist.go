@@ -22,8 +22,8 @@ type callList struct {
 	rows     []*callRow
 	box      *fyne.Container
 	empty    *widget.Label
-	add      *widget.Button
-	defaults *widget.Button
+	add      *button
+	defaults *button
 	content  fyne.CanvasObject
 	// defaultCalls run when the list has none (the profile kind's: editor_kind.go).
 	defaultCalls []profiles.APICall
@@ -31,9 +31,9 @@ type callList struct {
 
 type callRow struct {
 	name   string // kept from the stored call; not edited here
-	method *widget.Select
-	path   *widget.Entry
-	body   *widget.Entry
+	method *escSelect
+	path   *dialogEntry
+	body   *dialogEntry
 	remove *widgets.TipButton
 	line   *fyne.Container
 }
@@ -47,13 +47,13 @@ func newCallList() *callList {
 	l.empty = widget.NewLabel("No calls of its own: the defaults run (" + strings.Join(defs, ", ") + ").")
 	l.empty.Wrapping = fyne.TextWrapWord
 	l.empty.SizeName = theme.SizeNameCaptionText
-	l.add = widget.NewButtonWithIcon("Add call", theme.ContentAddIcon(), func() {
+	l.add = newButton("Add call", theme.ContentAddIcon(), func() {
 		r := l.addRow(profiles.APICall{Method: "GET"})
 		if c := fyne.CurrentApp().Driver().CanvasForObject(l.box); c != nil {
 			c.Focus(r.path)
 		}
 	})
-	l.defaults = widget.NewButtonWithIcon("Start from the defaults", theme.ContentCopyIcon(), func() {
+	l.defaults = newButton("Start from the defaults", theme.ContentCopyIcon(), func() {
 		for _, c := range l.defaultCalls {
 			l.addRow(c)
 		}
@@ -75,16 +75,17 @@ func (l *callList) set(calls []profiles.APICall) {
 
 func (l *callList) addRow(c profiles.APICall) *callRow {
 	r := &callRow{name: c.Name}
-	r.path = widget.NewEntry()
+	r.path = newDialogEntry(nil)
 	r.path.SetPlaceHolder("/api/domain/odata/Crm_Sales_Customers?$top=5")
 	r.path.SetText(c.Path)
 	r.path.Validator = func(s string) error { return callPathError(l.number(r), s) }
-	r.body = widget.NewMultiLineEntry()
+	r.body = newMultiLineEntry(nil)
 	r.body.SetPlaceHolder(`request body (JSON), e.g. {"Notes":"checked by Trusted App Tester"}`)
 	r.body.SetMinRowsVisible(2)
 	r.body.SetText(c.Body)
 	r.body.Validator = func(s string) error { return callBodyError(l.number(r), s) }
-	r.method = widget.NewSelect(profiles.MethodNames(), func(m string) { r.showBody() })
+	r.method = newEscSelect(func(string) { r.showBody() }, nil)
+	r.method.Options = profiles.MethodNames()
 	m, ok := profiles.LookupMethod(c.Method)
 	if !ok {
 		m, _ = profiles.LookupMethod("GET")

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,14 +18,14 @@ import (
 type claimsTab struct {
 	sh       claimsShell
 	rows     []claimRow
-	table    *widget.Table
+	table    *keyTable
 	detail   *widget.Label
-	copyVal  *widget.Button
+	copyVal  *button
 	selected int
 	empty    *widget.Label
 	token    *widget.Label
-	reveal   *widget.Button
-	copyBtn  *widget.Button
+	reveal   *button
+	copyBtn  *button
 	access   *check.AccessToken
 	revealed bool
 	content  fyne.CanvasObject
@@ -59,10 +58,10 @@ func newClaimsTab(sh claimsShell) *claimsTab {
 	c := &claimsTab{sh: sh, selected: -1}
 	c.token = monoLabel("")
 	c.token.Selectable = false
-	c.reveal = widget.NewButtonWithIcon("Reveal", theme.VisibilityIcon(), c.toggleReveal)
-	c.copyBtn = widget.NewButtonWithIcon("Copy token…", theme.ContentCopyIcon(), c.copyToken)
+	c.reveal = newButton("Reveal", theme.VisibilityIcon(), c.toggleReveal)
+	c.copyBtn = newButton("Copy token…", theme.ContentCopyIcon(), c.copyToken)
 	tokenRow := container.NewBorder(nil, nil, keyLabel("ACCESS TOKEN"), container.NewHBox(c.reveal, c.copyBtn), c.token)
-	c.table = widget.NewTableWithHeaders(
+	c.table = newKeyTable(
 		func() (int, int) { return len(c.rows), 3 },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
@@ -79,6 +78,7 @@ func newClaimsTab(sh claimsShell) *claimsTab {
 			l.SetText(text)
 		})
 	c.table.ShowHeaderColumn = false
+	c.table.spoken = c.spoken
 	c.table.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
@@ -94,7 +94,7 @@ func newClaimsTab(sh claimsShell) *claimsTab {
 	c.detail = widget.NewLabel("")
 	c.detail.Wrapping = fyne.TextWrapBreak
 	c.detail.Selectable = true
-	c.copyVal = widget.NewButtonWithIcon("Copy value", theme.ContentCopyIcon(), c.copyValue)
+	c.copyVal = newButton("Copy value", theme.ContentCopyIcon(), c.copyValue)
 	c.empty = wrapLabel("")
 	detail := container.NewBorder(nil, nil, nil, container.NewVBox(c.copyVal), c.detail)
 	fit := container.New(&fitTableLayout{t: c.table}, c.table)
@@ -106,7 +106,7 @@ func newClaimsTab(sh claimsShell) *claimsTab {
 // fitTableLayout gives the value column whatever width the name and time columns
 // leave, so the table never scrolls sideways.
 type fitTableLayout struct {
-	t     *widget.Table
+	t     *keyTable
 	width float32
 }
 
@@ -273,13 +273,26 @@ func (c *claimsTab) copyToken() {
 	if c.access == nil {
 		return
 	}
-	dialog.ShowConfirm("Copy the access token?",
+	askYesNo(c.sh.window(), "Copy the access token?",
 		"The token is a credential: anyone holding it can call the API as this System User until it expires. Paste it only where you trust, and never into a ticket or chat.",
+		"No", "Yes", widget.HighImportance,
 		func(ok bool) {
 			if !ok {
 				return
 			}
 			c.sh.clipboard().SetContent(c.access.Reveal())
 			c.sh.setStatus("Access token copied. It stays valid until it expires.")
-		}, c.sh.window())
+		})
+}
+
+// spoken is the claims in words for a screen reader: "Claims of the token: alg =
+// "RS256"; kid = …".
+func (c *claimsTab) spoken() string {
+	var parts []string
+	for _, r := range c.rows {
+		if r.section == "" {
+			parts = append(parts, r.claim.Name+" = "+r.claim.Value)
+		}
+	}
+	return "Claims of the token, " + plural(len(parts), "claim") + ": " + strings.Join(parts, "; ")
 }

@@ -128,7 +128,7 @@ func (c *compareScreen) screen() fyne.CanvasObject { return c.content }
 // with auto, it compares at once (two runs from History: nothing is sent). While a
 // comparison runs, the view is shown as it is.
 func (c *compareScreen) open(a, b compareChoice, auto bool) {
-	c.sh.focus(nil) // Esc reaches the view, not the widget that had the focus
+	c.sh.focus(c.prof[0]) // the keyboard goes into the view; its fields hand Esc on
 	if c.pending != nil {
 		return
 	}

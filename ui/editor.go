@@ -17,6 +17,7 @@ import (
 	"trustedapp-tester/desk"
 	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/ui/widgets"
 )
 
 // rotationAge is when the app starts suggesting a secret rotation.
@@ -27,37 +28,37 @@ type editor struct {
 	sh       editorShell
 	desk     editorDesk
 	orig     *profiles.Profile // nil for a new profile
-	name     *widget.Entry
-	env      *widget.SelectEntry
-	instance *widget.Entry
-	clientID *widget.Entry
-	secret   *widget.Entry
+	name     *dialogEntry
+	env      *escSelectEntry
+	instance *dialogEntry
+	clientID *dialogEntry
+	secret   *dialogEntry
 	secretSt *widget.Label
 	// The ApplicationSecretHash of the secret typed, or of the stored one (asked of the
 	// desk: the secret stays there), with a Copy button.
 	hashCaption *widget.Label
 	hashValue   *widget.Label
-	hashCopy    *widget.Button
+	hashCopy    *button
 	hashRow     fyne.CanvasObject
-	hashAsk     *widget.Button // "Show the hash of the stored secret"
+	hashAsk     *button // "Show the hash of the stored secret"
 	storedHash  string
 	hashOp      desk.OpID
 	auth        *widget.RadioGroup
 	scopes      *scopePicker
 	calls       *callList
-	author      *widget.Entry
-	tokenEP     *widget.Entry
-	odata       *widget.Entry
-	caFile      *widget.Entry
-	insecure    *widget.Check
-	proxy       *widget.Entry
+	author      *dialogEntry
+	tokenEP     *dialogEntry
+	odata       *dialogEntry
+	caFile      *dialogEntry
+	insecure    *escCheck
+	proxy       *dialogEntry
 	confirmed   *widget.Entry // confirmed hosts, one a line (editor_hosts.go)
-	timeout     *widget.Entry
-	notes       *widget.Entry
+	timeout     *dialogEntry
+	notes       *dialogEntry
 	kind        kindFields // how the profile signs in (editor_kind.go)
 	warn        *widget.Label
 	title       *widget.Label
-	save        *widget.Button
+	save        *button
 	content     fyne.CanvasObject
 }
 
@@ -89,18 +90,18 @@ type editorDesk interface {
 
 func newEditor(sh editorShell, d editorDesk) *editor {
 	e := &editor{sh: sh, desk: d}
-	e.name = widget.NewEntry()
+	e.name = newDialogEntry(nil)
 	e.name.SetPlaceHolder("Nightly import (Production)")
 	e.name.Validator = func(s string) error { return nameError(d.Profiles(), s, e.origName()) }
-	e.env = widget.NewSelectEntry([]string{profiles.EnvProduction, profiles.EnvTest, profiles.EnvSandbox})
+	e.env = newEscSelectEntry([]string{profiles.EnvProduction, profiles.EnvTest, profiles.EnvSandbox}, nil)
 	e.env.SetPlaceHolder("Production, Test, Sandbox or your own label")
-	e.instance = widget.NewEntry()
+	e.instance = newDialogEntry(nil)
 	e.instance.SetPlaceHolder("https://acme.my.erp.net")
 	e.instance.Validator = instanceError
-	e.clientID = widget.NewEntry()
+	e.clientID = newDialogEntry(nil)
 	e.clientID.SetPlaceHolder("the Trusted App's ApplicationUri, e.g. com.acme/nightly")
 	e.clientID.Validator = clientIDError
-	e.secret = widget.NewPasswordEntry()
+	e.secret = newSecretEntry(nil)
 	e.secret.OnChanged = func(string) { e.showHash() }
 	e.secretSt = widget.NewLabel("")
 	e.secretSt.Wrapping = fyne.TextWrapWord
@@ -110,33 +111,33 @@ func newEditor(sh editorShell, d editorDesk) *editor {
 	e.hashCaption.SizeName = theme.SizeNameCaptionText
 	e.hashValue = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	e.hashValue.Selectable = true
-	e.hashCopy = widget.NewButtonWithIcon("Copy hash", theme.ContentCopyIcon(), e.copyHash)
+	e.hashCopy = newButton("Copy hash", theme.ContentCopyIcon(), e.copyHash)
 	e.hashRow = container.NewVBox(e.hashCaption, container.NewBorder(nil, nil, nil, e.hashCopy, e.hashValue))
 	e.hashRow.Hide()
-	e.hashAsk = widget.NewButtonWithIcon("Show the stored secret's ApplicationSecretHash", theme.VisibilityIcon(), e.askStoredHash)
+	e.hashAsk = newButton("Show the stored secret's ApplicationSecretHash", theme.VisibilityIcon(), e.askStoredHash)
 	e.hashAsk.Importance = widget.LowImportance
 	e.hashAsk.Hide()
 	e.auth = widget.NewRadioGroup([]string{authPostLabel, authBasicLabel}, nil)
 	e.auth.Required = true
 	e.scopes = newScopePicker(func() { e.checkWarnings() })
 	e.calls = newCallList()
-	e.author = widget.NewEntry()
+	e.author = newDialogEntry(nil)
 	e.author.SetPlaceHolder("derived: {instance}/id")
 	e.author.Validator = optionalURLError("Authority", true)
-	e.tokenEP = widget.NewEntry()
+	e.tokenEP = newDialogEntry(nil)
 	e.tokenEP.SetPlaceHolder("from discovery")
 	e.tokenEP.Validator = optionalURLError("Token endpoint", false)
-	e.odata = widget.NewEntry()
+	e.odata = newDialogEntry(nil)
 	e.odata.SetPlaceHolder("derived: {instance}/api/domain/odata/")
 	e.odata.Validator = optionalURLError("OData root", false)
-	e.caFile = widget.NewEntry()
+	e.caFile = newDialogEntry(nil)
 	e.caFile.SetPlaceHolder("extra CA bundle (PEM file path), for a private certificate authority")
-	e.insecure = widget.NewCheck("Skip certificate checks (UNSAFE: anyone on the network can read the secret)", nil)
-	e.proxy = widget.NewEntry()
+	e.insecure = newEscCheck("Skip certificate checks (UNSAFE: anyone on the network can read the secret)", nil)
+	e.proxy = newDialogEntry(nil)
 	e.proxy.SetPlaceHolder("from the environment (HTTPS_PROXY); or http://proxy:3128")
 	e.proxy.Validator = optionalURLError("Proxy", false)
 	e.confirmed = newConfirmedHostsEntry()
-	e.timeout = widget.NewEntry()
+	e.timeout = newDialogEntry(nil)
 	e.timeout.SetPlaceHolder(strconv.Itoa(int(profiles.DefaultTimeout.Seconds())))
 	e.timeout.Validator = func(s string) error {
 		s = strings.TrimSpace(s)
@@ -149,7 +150,7 @@ func newEditor(sh editorShell, d editorDesk) *editor {
 		}
 		return nil
 	}
-	e.notes = widget.NewMultiLineEntry()
+	e.notes = newMultiLineEntry(nil)
 	e.notes.SetMinRowsVisible(2)
 	e.warn = widget.NewLabel("")
 	e.warn.Wrapping = fyne.TextWrapWord
@@ -172,11 +173,11 @@ func newEditor(sh editorShell, d editorDesk) *editor {
 	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced: overrides, hosts, TLS, proxy, timeout, notes", adv))
 	e.title = widget.NewLabelWithStyle("New profile", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	e.title.SizeName = theme.SizeNameHeadingText
-	e.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.submit)
+	e.save = newButton("Save", theme.DocumentSaveIcon(), e.submit)
 	e.save.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), sh.closeEditor)
+	cancel := newButton("Cancel  (Esc)", theme.CancelIcon(), sh.closeEditor)
 	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(cancel, e.save), e.warn)
-	e.content = container.NewBorder(e.title, bottom, nil, nil, container.NewVScroll(container.NewVBox(form, acc)))
+	e.content = container.NewBorder(e.title, bottom, nil, nil, widgets.NewVScroll(container.NewVBox(form, acc)))
 	return e
 }
 

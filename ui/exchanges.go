@@ -71,7 +71,7 @@ type exchangesTab struct {
 	hostLbl *widget.Label
 	items   []check.Exchange
 	verdict []check.Verdict
-	list    *widget.List
+	list    *escList
 	detail  *fyne.Container
 	content fyne.CanvasObject
 }
@@ -82,13 +82,13 @@ func newExchangesTab() *exchangesTab {
 	e.hostLbl = widget.NewLabel("")
 	e.hostLbl.Truncation = fyne.TextTruncateEllipsis
 	e.hostLbl.SizeName = theme.SizeNameCaptionText
-	e.list = widget.NewList(func() int { return len(e.items) },
+	e.list = newEscList(nil, func() int { return len(e.items) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("GET /path")
 			l.Truncation = fyne.TextTruncateEllipsis
 			d := widget.NewLabel("999 ms")
 			d.Importance = widget.LowImportance
-			return container.NewBorder(nil, nil, widget.NewIcon(nil), d, l)
+			return container.NewBorder(nil, nil, widgets.NewVerdict(""), d, l)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(e.items) {
@@ -97,16 +97,23 @@ func newExchangesTab() *exchangesTab {
 			ex := e.items[id]
 			c := o.(*fyne.Container)
 			c.Objects[0].(*widget.Label).SetText(exchangeTitle(ex, e.host))
-			c.Objects[1].(*widget.Icon).SetResource(widgets.VerdictIcon(e.verdict[id]))
+			c.Objects[1].(*widgets.Verdict).Set(e.verdict[id])
 			c.Objects[2].(*widget.Label).SetText(humanDuration(ex.Timings.Total))
 		})
+	e.list.spoken = func() string {
+		parts := []string{}
+		for i, ex := range e.items {
+			parts = append(parts, exchangeTitle(ex, e.host)+" "+widgets.VerdictWord(e.verdict[i])+", "+humanDuration(ex.Timings.Total))
+		}
+		return "Requests, " + plural(len(parts), "request") + ": " + strings.Join(parts, "; ")
+	}
 	e.list.OnSelected = func(id widget.ListItemID) {
 		e.detail.Objects = []fyne.CanvasObject{exchangeView(e.items[id])}
 		e.detail.Refresh()
 	}
-	split := container.NewHSplit(container.NewBorder(e.hostLbl, nil, nil, nil, e.list), container.NewVScroll(e.detail))
+	split := widgets.NewHSplit(inOrderBorder(e.hostLbl, nil, e.list), widgets.NewVScroll(e.detail))
 	split.Offset = 0.42
-	e.content = split
+	e.content = split.Container
 	return e
 }
 

@@ -28,13 +28,13 @@ type explainScreen struct {
 	desk explainDesk
 
 	input    *dialogEntry
-	explain  *widget.Button
-	clear    *widget.Button
+	explain  *button
+	clear    *button
 	removed  *widget.Label // how many credentials were removed
 	list     *fyne.Container
-	copyText *widget.Button
-	copyMD   *widget.Button
-	save     *widget.Button
+	copyText *button
+	copyMD   *button
+	save     *button
 	content  fyne.CanvasObject
 
 	pending desk.OpID       // the explanation waited for (0: none)
@@ -63,25 +63,26 @@ func newExplainScreen(sh explainShell, d explainDesk) *explainScreen {
 		"an HTTP status line, a .NET exception) for what a live check would say. Secrets are removed first; nothing is sent anywhere.")
 	x.input = newDialogEntry(x.escape)
 	x.input.MultiLine = true
+	x.input.name = "The error, as pasted"
 	x.input.Wrapping = fyne.TextWrapBreak
 	x.input.TextStyle = fyne.TextStyle{Monospace: true}
 	x.input.SetPlaceHolder("HTTP/1.1 400 Bad Request\n{\"error\":\"invalid_client\"}")
 	x.input.OnChanged = func(string) { x.inputChanged() }
-	x.explain = widget.NewButtonWithIcon("Explain  ("+shortcutHint()+")", theme.SearchIcon(), x.primary)
+	x.explain = newButton("Explain  ("+shortcutHint()+")", theme.SearchIcon(), x.primary)
 	x.explain.Importance = widget.HighImportance
 	x.explain.Disable()
-	x.clear = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), x.reset)
+	x.clear = newButton("Clear", theme.ContentClearIcon(), x.reset)
 	x.removed = wrapLabel("")
 	x.list = container.NewVBox()
-	x.copyText = widget.NewButtonWithIcon("Copy as text", theme.ContentCopyIcon(), func() { x.copy(false) })
-	x.copyMD = widget.NewButtonWithIcon("Copy as Markdown", theme.ContentCopyIcon(), func() { x.copy(true) })
-	x.save = widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), x.saveAs)
+	x.copyText = newButton("Copy as text", theme.ContentCopyIcon(), func() { x.copy(false) })
+	x.copyMD = newButton("Copy as Markdown", theme.ContentCopyIcon(), func() { x.copy(true) })
+	x.save = newButton("Save…", theme.DocumentSaveIcon(), x.saveAs)
 	left := container.NewBorder(keyLabel("THE ERROR, AS PASTED"), container.NewVBox(x.removed, container.NewHBox(x.explain, x.clear)), nil, nil, x.input)
-	right := container.NewBorder(nil, container.NewHBox(x.copyText, x.copyMD, x.save), nil, nil, container.NewVScroll(x.list))
-	split := container.NewHSplit(left, right)
+	right := container.NewBorder(nil, container.NewHBox(x.copyText, x.copyMD, x.save), nil, nil, widgets.NewVScroll(x.list))
+	split := widgets.NewHSplit(left, right)
 	split.Offset = 0.4
 	top := container.NewVBox(toolHeader("Explain an error", sh.closeTool), intro, widget.NewSeparator())
-	x.content = container.NewBorder(top, nil, nil, nil, split)
+	x.content = inOrderBorder(top, nil, split.Container)
 	x.showEmpty()
 	return x
 }
@@ -211,7 +212,7 @@ func (x *explainScreen) showEmpty() {
 	x.res = nil
 	x.removed.SetText("")
 	x.list.Objects = []fyne.CanvasObject{
-		container.NewBorder(nil, nil, widget.NewIcon(widgets.VerdictIcon(check.Skipped)), nil,
+		container.NewBorder(nil, nil, widgets.NewVerdict(check.Skipped), nil,
 			wrapLabel("Paste the error on the left and press Explain. The whole answer explains best: the HTTP status line, the response body, "+
 				"a WWW-Authenticate header or the exception message. A secret pasted with it is removed first.")),
 	}

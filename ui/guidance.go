@@ -22,8 +22,8 @@ type guidanceTab struct {
 	sh      guidanceShell
 	desk    guidanceDesk
 	list    *fyne.Container
-	copyBtn *widget.Button
-	saveBtn *widget.Button
+	copyBtn *button
+	saveBtn *button
 	p       profiles.Profile
 	r       check.Report
 	content fyne.CanvasObject
@@ -57,9 +57,9 @@ type guidanceDesk interface {
 func newGuidanceTab(sh guidanceShell, d guidanceDesk) *guidanceTab {
 	g := &guidanceTab{sh: sh, desk: d}
 	g.list = container.NewVBox()
-	g.copyBtn = widget.NewButtonWithIcon("Copy report", theme.ContentCopyIcon(), g.copyReport)
-	g.saveBtn = widget.NewButtonWithIcon("Save report…", theme.DocumentSaveIcon(), g.saveReport)
-	g.content = container.NewBorder(nil, container.NewHBox(g.copyBtn, g.saveBtn), nil, nil, container.NewVScroll(g.list))
+	g.copyBtn = newButton("Copy report", theme.ContentCopyIcon(), g.copyReport)
+	g.saveBtn = newButton("Save report…", theme.DocumentSaveIcon(), g.saveReport)
+	g.content = container.NewBorder(nil, container.NewHBox(g.copyBtn, g.saveBtn), nil, nil, widgets.NewVScroll(g.list))
 	g.set(profiles.Profile{}, check.Report{})
 	return g
 }
@@ -92,7 +92,7 @@ func (g *guidanceTab) render() {
 		g.copyBtn.Disable()
 		g.saveBtn.Disable()
 		g.list.Add(wrapLabel("Run a test to see guidance here: every failure or warning comes with what happened, which Trusted App fields to check, and numbered steps to fix it."))
-		g.list.Add(container.NewHBox(widget.NewButtonWithIcon("Explain an error from a log…", theme.SearchIcon(), g.sh.ExplainError)))
+		g.list.Add(container.NewHBox(newButton("Explain an error from a log…", theme.SearchIcon(), g.sh.ExplainError)))
 		g.list.Refresh()
 		return
 	}
@@ -138,7 +138,7 @@ func (g *guidanceTab) render() {
 		if r.Cancelled {
 			msg = "The run was cancelled before anything failed. Press “Test this Trusted App” to run it again."
 		}
-		row := container.NewBorder(nil, nil, widget.NewIcon(widgets.VerdictIcon(check.Pass)), nil, wrapLabel(msg))
+		row := container.NewBorder(nil, nil, widgets.NewVerdict(check.Pass), nil, wrapLabel(msg))
 		g.list.Add(row)
 	}
 	if supplied {
@@ -183,7 +183,7 @@ func explanationView(openURL func(string), f check.Finding, ex guide.Explanation
 	title := widget.NewLabelWithStyle(orText(ex.Title, f.Message), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	title.Wrapping = fyne.TextWrapWord
-	box := container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(widgets.VerdictIcon(severityVerdict(f.Severity))), nil, title))
+	box := container.NewVBox(container.NewBorder(nil, nil, widgets.NewVerdict(severityVerdict(f.Severity)), nil, title))
 	if len(steps) > 1 {
 		seen := widget.NewLabel(fmt.Sprintf("Seen in %d steps: %s.", len(steps), strings.Join(steps, ", ")))
 		seen.Wrapping = fyne.TextWrapWord
@@ -230,11 +230,11 @@ func explanationView(openURL func(string), f check.Finding, ex guide.Explanation
 	code.TextStyle.Monospace = true
 	actions := container.NewHBox(code)
 	if ex.DocURL != "" {
-		actions.Add(widget.NewButtonWithIcon("Open the docs", theme.HelpIcon(), func() { openURL(ex.DocURL) }))
+		actions.Add(newButton("Open the docs", theme.HelpIcon(), func() { openURL(ex.DocURL) }))
 	}
 	for _, fl := range ex.Fields {
 		if fl.Where == "Trusted App" && record != nil {
-			actions.Add(widget.NewButtonWithIcon("Check the Trusted App record", theme.ListIcon(), record))
+			actions.Add(newButton("Check the Trusted App record", theme.ListIcon(), record))
 			break
 		}
 	}

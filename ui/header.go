@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -32,9 +31,9 @@ type header struct {
 	// description, a missing or old secret); tapping it shows the whole text.
 	note     *widgets.TipButton
 	noteText string
-	test     *widget.Button
+	test     *button
 	// cancel takes the Test button's place while a run is in flight.
-	cancel  *widget.Button
+	cancel  *button
 	edit    *widgets.TipButton
 	more    *widgets.TipButton
 	content fyne.CanvasObject
@@ -100,9 +99,9 @@ func newHeader(sh headerShell, d headerDesk) *header {
 	h.line.Truncation = fyne.TextTruncateEllipsis
 	h.note = widgets.NewTipButton("", theme.InfoIcon(), "", h.showNote)
 	h.note.Importance = widget.LowImportance
-	h.test = widget.NewButtonWithIcon("Test this Trusted App  ("+shortcutHint()+")", theme.MediaPlayIcon(), sh.StartRun)
+	h.test = newButton("Test this Trusted App  ("+shortcutHint()+")", theme.MediaPlayIcon(), sh.StartRun)
 	h.test.Importance = widget.HighImportance
-	h.cancel = widget.NewButtonWithIcon("Cancel  (Esc)", theme.CancelIcon(), sh.CancelRun)
+	h.cancel = newButton("Cancel  (Esc)", theme.CancelIcon(), sh.CancelRun)
 	h.cancel.Hide()
 	h.edit = widgets.NewTipButton("Edit", theme.DocumentCreateIcon(), "Edit this profile ("+keyHint("E")+")", sh.EditCurrent)
 	h.more = widgets.NewTipButton("", theme.MoreVerticalIcon(), "More actions: test with a fresh token, a new secret, compare, duplicate, rename, export, delete", h.showMenu)
@@ -280,12 +279,15 @@ func (h *header) renameCurrent() {
 	if !ok {
 		return
 	}
-	e := widget.NewEntry()
+	var k *keyDialog
+	e := newDialogEntry(func() { k.close(-1) })
+	e.name = "New name"
 	e.SetText(p.Name)
 	e.Validator = func(s string) error { return nameError(h.desk.Profiles(), s, p.Name) }
-	dialog.ShowForm("Rename profile", "Rename", "Cancel", []*widget.FormItem{widget.NewFormItem("New name", e)}, func(ok bool) {
+	form := widget.NewForm(widget.NewFormItem("New name", e))
+	k = showKeyDialog(h.sh.window(), "Rename profile", form, fyne.NewSize(480, 1), widget.HighImportance, []string{"Cancel", "Rename"}, func(pressed int) {
 		name := profiles.NormalizeName(strings.TrimSpace(e.Text))
-		if !ok || name == p.Name {
+		if pressed != 1 || name == p.Name {
 			return
 		}
 		h.desk.RenameProfile(p.Name, name, func(err error) {
@@ -297,7 +299,10 @@ func (h *header) renameCurrent() {
 				h.sh.showError("Could not rename “"+p.Name+"”", err, "Choose a name no other profile uses. Nothing was changed.")
 			}
 		})
-	}, h.sh.window())
+	})
+	k.allow = func(pressed int) bool { return pressed != 1 || e.Validate() == nil }
+	e.OnSubmitted = func(string) { k.close(1) }
+	h.sh.focus(e)
 }
 
 // deleteCurrent deletes the selected profile and its secret after a confirmation.
@@ -330,15 +335,11 @@ func deleteFix(res desk.Deleted) string {
 
 // confirmDanger asks before a destructive action; Keep is the safe default.
 func confirmDanger(w fyne.Window, title, msg, action string, do func()) {
-	d := dialog.NewConfirm(title, msg, func(ok bool) {
+	askYesNo(w, title, msg, "Keep", action, widget.DangerImportance, func(ok bool) {
 		if ok {
 			do()
 		}
-	}, w)
-	d.SetConfirmText(action)
-	d.SetDismissText("Keep")
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	})
 }
 
 // askToken asks for an access token to inspect with the current profile's instance.
@@ -347,7 +348,8 @@ func (h *header) askToken() {
 	if !ok || h.desk.Running() {
 		return
 	}
-	e := widget.NewPasswordEntry()
+	var k *keyDialog
+	e := newSecretEntry(func() { k.close(-1) }) // Esc in the field closes the dialog
 	e.SetPlaceHolder("eyJhbGciOi… or enrt_…")
 	e.Validator = func(s string) error {
 		if check.TrimBearer(s) == "" {
@@ -356,12 +358,11 @@ func (h *header) askToken() {
 		return nil
 	}
 	intro := wrapLabel("Paste an access token (a JWT, or an enrt_ reference token) from a log, a script or a colleague. It is decoded, its signature is checked against " + p.Root() + "'s published keys, and " + p.Name + "'s API calls run with it. Nothing is requested from the identity server; the token stays in memory and is never saved.")
-	var d *dialog.ConfirmDialog
-	d = dialog.NewCustomConfirm("Inspect a token", "Inspect", "Cancel",
-		container.NewVBox(intro, keyLabel("ACCESS TOKEN"), e), func(ok bool) {
+	k = showKeyDialog(h.sh.window(), "Inspect a token", container.NewVBox(intro, keyLabel("ACCESS TOKEN"), e), fyne.NewSize(620, 280),
+		widget.HighImportance, []string{"Cancel  (Esc)", "Inspect"}, func(pressed int) {
 			raw := check.TrimBearer(e.Text)
 			e.SetText("")
-			if !ok {
+			if pressed != 1 {
 				return
 			}
 			if raw == "" {
@@ -369,10 +370,8 @@ func (h *header) askToken() {
 				return
 			}
 			h.sh.InspectToken(raw)
-		}, h.sh.window())
-	e.OnSubmitted = func(string) { d.Confirm() }
-	d.Resize(fyne.NewSize(620, 280))
-	d.Show()
+		})
+	e.OnSubmitted = func(string) { k.close(1) }
 	h.sh.focus(e)
 }
 

@@ -21,16 +21,16 @@ const allProfiles = "All profiles"
 type historyTab struct {
 	sh      historyShell
 	desk    historyDesk
-	filter  *widget.Select
+	filter  *escSelect
 	entries []audit.Entry
-	table   *widget.Table
+	table   *keyTable
 	note    *widget.Label
 	content fyne.CanvasObject
 	// show switches between the requests and the runs (historyruns.go); each has its
 	// note and buttons in the top row.
 	show        *widget.RadioGroup
 	runs        *historyRuns
-	exportBtn   *widget.Button
+	exportBtn   *button
 	runsButtons fyne.CanvasObject
 	runsBody    fyne.CanvasObject
 	body        *fyne.Container
@@ -60,7 +60,9 @@ type historyDesk interface {
 
 func newHistoryTab(sh historyShell, d historyDesk) *historyTab {
 	h := &historyTab{sh: sh, desk: d}
-	h.filter = widget.NewSelect([]string{allProfiles}, func(string) { h.reload() })
+	h.filter = newEscSelect(func(string) { h.reload() }, nil)
+	h.filter.Options = []string{allProfiles}
+	h.filter.name = "Profile"
 	h.filter.Selected = allProfiles
 	h.note = widget.NewLabel("")
 	h.note.Importance = widget.LowImportance
@@ -73,7 +75,8 @@ func newHistoryTab(sh historyShell, d historyDesk) *historyTab {
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			o.(*widget.Label).SetText(historyCell(h.entries[id.Row], id.Col))
 		})
-	h.exportBtn = widget.NewButtonWithIcon("Export…", theme.UploadIcon(), h.export)
+	h.table.spoken = func() string { return h.note.Text }
+	h.exportBtn = newButton("Export…", theme.UploadIcon(), h.export)
 	refresh := widgets.NewTipButton("", theme.ViewRefreshIcon(), "Read the history again (runs from the command line appear too)", h.reload)
 	h.runs = newHistoryRuns(sh, d)
 	h.note.Truncation = fyne.TextTruncateEllipsis

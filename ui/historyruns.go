@@ -21,10 +21,10 @@ type historyRuns struct {
 	desk   historyDesk
 	runs   []check.RunSummary
 	picked []string // the ids ticked, in the order they were ticked (two at most)
-	table  *widget.Table
+	table  *keyTable
 	note   *widgets.TipLabel
-	with   *widget.Button
-	both   *widget.Button
+	with   *button
+	both   *button
 	// reads counts the reads asked for: only the last one's answer is shown.
 	reads int
 }
@@ -42,8 +42,9 @@ func newHistoryRuns(sh historyShell, d historyDesk) *historyRuns {
 			return container.NewStack(widget.NewCheck("", nil), l)
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) { h.cell(id, o.(*fyne.Container)) })
-	h.with = widget.NewButtonWithIcon("Compare with…", theme.ViewRestoreIcon(), h.compareWith)
-	h.both = widget.NewButtonWithIcon("Compare the two", theme.ViewRestoreIcon(), h.compareBoth)
+	h.table.spoken = func() string { return h.note.Text }
+	h.with = newButton("Compare with…", theme.ViewRestoreIcon(), h.compareWith)
+	h.both = newButton("Compare the two", theme.ViewRestoreIcon(), h.compareBoth)
 	h.both.Importance = widget.HighImportance
 	h.buttons()
 	return h
@@ -215,8 +216,8 @@ type tableColumn struct {
 
 // newColumnsTable is a table with a bold header row of cols (no header column) and
 // rows rows, each cell made by create and filled by update.
-func newColumnsTable(cols []tableColumn, rows func() int, create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject)) *widget.Table {
-	t := widget.NewTableWithHeaders(func() (int, int) { return rows(), len(cols) }, create, update)
+func newColumnsTable(cols []tableColumn, rows func() int, create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject)) *keyTable {
+	t := newKeyTable(func() (int, int) { return rows(), len(cols) }, create, update)
 	t.ShowHeaderColumn = false
 	t.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

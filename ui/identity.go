@@ -36,7 +36,7 @@ type identityCard struct {
 	expiryBar    *widget.ProgressBar
 	refresh      *widget.Label
 	signature    *widgets.CopyLabel // copies the key id
-	sigIcon      *widget.Icon
+	sigIcon      *widgets.Verdict
 	claims       *tokenview.Claims
 	// expiredSaid is set once the status line has said the token expired.
 	expiredSaid bool
@@ -51,20 +51,25 @@ type identityShell interface {
 	clipboard() fyne.Clipboard
 }
 
-// copyable is a card value that shows its whole text on hover and copies it on a
-// click; what names the value in the status line ("System User id").
+// copyHint ends the status line while a card value shows there whole.
+const copyHint = "(click or Enter to copy)"
+
+// copyable is a card value that shows its whole text on hover or keyboard focus and
+// copies it on a click or Enter; what names the value in the status line ("System
+// User id") and to a screen reader.
 func (c *identityCard) copyable(what string) *widgets.CopyLabel {
 	l := widgets.NewCopyLabel()
+	l.Name = what
 	var saved string
 	hovering := false
 	l.OnHover = func(in bool) {
 		switch {
 		case in && l.CopyValue() != "":
 			saved, hovering = c.sh.statusText(), true
-			c.sh.setStatus(what + ": " + l.CopyValue() + "   (click to copy)")
+			c.sh.setStatus(what + ": " + l.CopyValue() + "   " + copyHint)
 		case !in && hovering:
 			hovering = false
-			if strings.HasSuffix(c.sh.statusText(), "(click to copy)") {
+			if strings.HasSuffix(c.sh.statusText(), copyHint) {
 				c.sh.setStatus(saved)
 			}
 		}
@@ -100,10 +105,10 @@ func newIdentityCard(sh identityShell) *identityCard {
 	c.refresh = widget.NewLabel("")
 	c.refresh.SizeName = theme.SizeNameCaptionText
 	// The note beside the countdown takes the room left and ends in an ellipsis: a
-	// long one ("reused token (⋮ → …)") must never widen the window.
+	// long one ("reused token (More actions → …)") must never widen the window.
 	c.refresh.Truncation = fyne.TextTruncateEllipsis
 	c.signature = c.copyable("signing key id")
-	c.sigIcon = widget.NewIcon(nil)
+	c.sigIcon = widgets.NewVerdict("")
 
 	c.actsAsDetail = c.copyable("System User id")
 	c.actsAsDetail.SizeName = theme.SizeNameCaptionText
@@ -115,7 +120,7 @@ func newIdentityCard(sh identityShell) *identityCard {
 	right := container.New(layout.NewFormLayout(),
 		keyLabel("DATABASE"), c.database,
 		keyLabel("ISSUER"), c.issuer,
-		keyLabel("EXPIRES"), container.New(layout.NewCustomPaddedVBoxLayout(-6), container.NewBorder(nil, nil, c.expires, nil, c.refresh), container.NewGridWrap(fyne.NewSize(220, 6), c.expiryBar)),
+		keyLabel("EXPIRES"), container.New(layout.NewCustomPaddedVBoxLayout(-6), container.New(layout.NewBorderLayout(nil, nil, c.expires, nil), c.expires, c.refresh), container.NewGridWrap(fyne.NewSize(220, 6), c.expiryBar)),
 		keyLabel("SIGNATURE"), container.NewBorder(nil, nil, c.sigIcon, nil, c.signature),
 	)
 	c.grid = container.NewGridWithColumns(2, left, right)
@@ -192,18 +197,22 @@ func (c *identityCard) set(p profiles.Profile, r check.Report, now time.Time) {
 	}
 	if r.Token != nil && r.Token.FromCache {
 		// Say so: a reused token hides a changed Trusted App until it expires.
-		refresh += " · reused token (⋮ → Test with a fresh token)"
+		// In words: no font the app ships has the ⋮ of the button (it showed as �).
+		refresh += " · reused token (More actions → Test with a fresh token)"
 	}
 	c.refresh.SetText(refresh)
 	switch cl.Signature {
 	case tokenview.SigVerified:
-		c.sigIcon.SetResource(widgets.VerdictIcon(check.Pass))
+		c.sigIcon.Set(check.Pass)
+		c.sigIcon.Word = "signature verified"
 		c.signature.Set("verified with key "+shortKid(cl.Kid)+" ("+cl.Alg+")", cl.Kid)
 	case tokenview.SigNotChecked:
-		c.sigIcon.SetResource(widgets.VerdictIcon(check.Warn))
+		c.sigIcon.Set(check.Warn)
+		c.sigIcon.Word = "signature not verified"
 		c.signature.Set("not verified: "+orText(cl.SignatureNote, "no signing keys were available"), cl.Kid)
 	default:
-		c.sigIcon.SetResource(widgets.VerdictIcon(check.Fail))
+		c.sigIcon.Set(check.Fail)
+		c.sigIcon.Word = "signature refused"
 		c.signature.Set(strings.ReplaceAll(string(cl.Signature), "_", " ")+": "+orText(cl.SignatureNote, "see Guidance"), cl.Kid)
 	}
 	c.tick(now)
@@ -301,16 +310,19 @@ func scopeChips(diff *tokenview.ScopeDiff) []fyne.CanvasObject {
 	for _, s := range diff.Granted {
 		ch := widgets.NewIconChip(theme.ConfirmIcon(), s, theme.ColorNameSuccess)
 		ch.SetToolTip(scopeTip(s, "Granted."))
+		ch.Description = "Scope " + s + ": granted"
 		if !diff.RequestedAll && contains(diff.Extra, s) {
 			ch = widgets.NewChip(s+" "+notRequestedText, theme.ColorNamePrimary)
 			ch.Outlined = true
 			ch.SetToolTip(scopeTip(s, "Granted although the profile did not ask for it."))
+			ch.Description = "Scope " + s + ": granted, not requested"
 		}
 		out = append(out, ch)
 	}
 	for _, s := range diff.Missing {
 		ch := widgets.NewIconChip(theme.CancelIcon(), s+" "+notGrantedText, theme.ColorNameError)
 		ch.Strike = s
+		ch.Description = "Scope " + s + ": requested, not granted"
 		ch.SetToolTip(scopeTip(s, "Requested but not granted: add it to the Trusted App's Scope field (exact case), or stop requesting it."))
 		out = append(out, ch)
 	}

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"trustedapp-tester/guide"
@@ -91,6 +90,10 @@ func (u *UI) commands() []*command {
 		nil,
 		{"Compare…", fyne.KeyD, ctrl, u.Compare},
 		{"Explain an error…", fyne.KeyE, ctrl | fyne.KeyModifierShift, u.ExplainError},
+		nil,
+		// Control on every system (⌘Tab switches applications on macOS).
+		{nextTabLabel, fyne.KeyTab, fyne.KeyModifierControl, u.NextTab},
+		{previousTabLabel, fyne.KeyTab, fyne.KeyModifierControl | fyne.KeyModifierShift, u.PreviousTab},
 	}
 }
 
@@ -103,9 +106,13 @@ func (u *UI) installCommands() {
 			continue
 		}
 		it := fyne.NewMenuItem(c.label, c.do)
+		u.modal(it)
 		if c.key != "" {
 			it.Shortcut = c.shortcut()
-			u.win.Canvas().AddShortcut(c.shortcut(), func(fyne.Shortcut) { c.do() })
+			u.win.Canvas().AddShortcut(c.shortcut(), func(fyne.Shortcut) { it.Action() })
+		}
+		if also := secondShortcut[c.label]; also != nil {
+			u.win.Canvas().AddShortcut(also, func(fyne.Shortcut) { it.Action() })
 		}
 		items = append(items, it)
 	}
@@ -135,21 +142,17 @@ func (u *UI) installCommands() {
 
 	help := fyne.NewMenu("Help",
 		fyne.NewMenuItem("ERP.net docs: client credentials", func() { u.openURL(guide.OverviewURL) }),
-		fyne.NewMenuItem("Keyboard: the menus", u.showMenuKeys),
+		u.shortcutsItem(),
 		fyne.NewMenuItem("About "+version.Name, u.showAbout),
 	)
 	u.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Profile", items...), help))
 }
 
-// menuKeys says how to reach the menus without a mouse.
+// menuKeys says how to reach the menus without a mouse (Help > Keyboard shortcuts
+// shows it under the shortcuts; macOS has its own menu bar: Ctrl+F2).
 const menuKeys = "Press and release Alt, or press F10, to open the Profile menu; Alt+P opens Profile and Alt+H opens Help. " +
 	"Then the arrow keys move through the menus, Enter chooses and Esc closes them.\n\n" +
 	"While the cursor is in a text field, that field takes F10, Alt+P and Alt+H: use Alt alone there, or the shortcuts shown in the menus."
-
-// showMenuKeys explains the menu keys (macOS has its own menu bar: Ctrl+F2).
-func (u *UI) showMenuKeys() {
-	u.showMessage("Keyboard: the menus", menuKeys)
-}
 
 func (u *UI) openURL(s string) {
 	p, err := url.Parse(s)
@@ -173,7 +176,5 @@ func (u *UI) showAbout() {
 	}
 	body := wrapLabel(version.Name + " " + v + "\n\nTests ERP.net Trusted Applications that sign in with OAuth2 client credentials. " +
 		where + "; profiles, reports and the history never hold a secret or a whole token.")
-	d := dialog.NewCustom("About "+version.Name, "Close", container.NewPadded(body), u.win)
-	d.Resize(fyne.NewSize(520, 240))
-	d.Show()
+	showInfo(u.win, "About "+version.Name, container.NewPadded(body), fyne.NewSize(520, 240))
 }

@@ -17,6 +17,7 @@ import (
 	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/internal/userfile"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/ui/widgets"
 )
 
 // newApp is "New Trusted App…": a strong client secret for a new profile or the
@@ -38,7 +39,7 @@ type newApp struct {
 	setup check.AppSetup
 	// The form's fields while it is open.
 	name, instance, clientID *dialogEntry
-	env                      *widget.SelectEntry
+	env                      *escSelectEntry
 	who                      *widget.RadioGroup
 	problem                  *widget.Label
 	submit                   func()
@@ -86,7 +87,7 @@ func (n *newApp) open(forSelected bool) {
 	name := newDialogEntry(closeForm)
 	name.SetPlaceHolder("Nightly import (Production)")
 	name.Validator = func(s string) error { return nameError(n.desk.Profiles(), s, "") }
-	env := widget.NewSelectEntry([]string{profiles.EnvProduction, profiles.EnvTest, profiles.EnvSandbox})
+	env := newEscSelectEntry([]string{profiles.EnvProduction, profiles.EnvTest, profiles.EnvSandbox}, closeForm)
 	env.SetPlaceHolder("Production, Test, Sandbox or your own label")
 	instance := newDialogEntry(closeForm)
 	instance.SetPlaceHolder("https://acme.my.erp.net")
@@ -158,8 +159,8 @@ func (n *newApp) open(forSelected bool) {
 	for _, e := range []*dialogEntry{name, instance, clientID} {
 		e.OnSubmitted = func(string) { submit() }
 	}
-	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), closeForm)
-	ok := widget.NewButtonWithIcon(makeSecretLabel, theme.ConfirmIcon(), submit)
+	cancel := newButton("Cancel", theme.CancelIcon(), closeForm)
+	ok := newButton(makeSecretLabel, theme.ConfirmIcon(), submit)
 	ok.Importance = widget.HighImportance
 	d = dialog.NewCustomWithoutButtons("New Trusted App", container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, body), n.sh.window())
 	restore := escapeCloses(n.sh.window().Canvas(), closeForm)
@@ -199,29 +200,26 @@ func (n *newApp) make(orig string, p profiles.Profile, replace bool) {
 
 // askReplace asks before a new secret replaces the one the profile has.
 func (n *newApp) askReplace(orig string, p profiles.Profile) {
-	d := dialog.NewConfirm("Replace the client secret of “"+p.Name+"”?",
+	askYesNo(n.sh.window(), "Replace the client secret of “"+p.Name+"”?",
 		"“"+p.Name+"” already has a client secret. A new one replaces it in "+platform.Keychain()+", and the old one cannot be shown again. "+
 			"The Trusted App keeps accepting the old secret until you put the new hash in ApplicationSecretHash; from then on only the new one works, "+
 			"so update the integration at the same time.",
+		"Keep the old secret", "Replace it", widget.DangerImportance,
 		func(ok bool) {
 			if ok {
 				n.make(orig, p, true)
 				return
 			}
 			n.sh.setStatus("Kept the client secret of “" + p.Name + "”: nothing was changed.")
-		}, n.sh.window())
-	d.SetConfirmText("Replace it")
-	d.SetDismissText("Keep the old secret")
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+		})
 }
 
 // show shows the new secret once, its hash and the record values.
 func (n *newApp) show(res desk.NewApp) {
 	n.setup = res.Setup
 	name := res.Profile.Name
-	copyBtn := func(label, what, value string) *widget.Button {
-		b := widget.NewButtonWithIcon(label, theme.ContentCopyIcon(), func() {
+	copyBtn := func(label, what, value string) *button {
+		b := newButton(label, theme.ContentCopyIcon(), func() {
 			n.sh.clipboard().SetContent(value)
 			n.sh.setStatus("Copied " + what + ".")
 		})
@@ -249,6 +247,7 @@ func (n *newApp) show(res desk.NewApp) {
 		note.SizeName = theme.SizeNameCaptionText
 		cp := copyBtn("", v.Field+" ("+v.Value+")", v.Value)
 		cp.Importance = widget.LowImportance
+		cp.spoken = "Copy " + v.Field
 		head := container.NewBorder(nil, nil, container.New(&minWidthLayout{width: 210}, field), cp, val)
 		values.Add(container.New(layout.NewCustomPaddedVBoxLayout(-10), head, note))
 	}
@@ -260,9 +259,9 @@ func (n *newApp) show(res desk.NewApp) {
 			d.Hide()
 		}
 	}
-	saveText := widget.NewButtonWithIcon("Save as text…", theme.DocumentSaveIcon(), func() { n.saveSetup(false) })
-	saveJSON := widget.NewButtonWithIcon("Save as JSON…", theme.DocumentSaveIcon(), func() { n.saveSetup(true) })
-	doneBtn := widget.NewButtonWithIcon("Done", theme.ConfirmIcon(), closeResult)
+	saveText := newButton("Save as text…", theme.DocumentSaveIcon(), func() { n.saveSetup(false) })
+	saveJSON := newButton("Save as JSON…", theme.DocumentSaveIcon(), func() { n.saveSetup(true) })
+	doneBtn := newButton("Done", theme.ConfirmIcon(), closeResult)
 	doneBtn.Importance = widget.HighImportance
 	saveNote := widget.NewLabel("Saved files hold the hash, never the secret.")
 	saveNote.SizeName = theme.SizeNameCaptionText
@@ -272,7 +271,7 @@ func (n *newApp) show(res desk.NewApp) {
 		later.Importance = widget.DangerImportance
 		top.Add(later)
 	}
-	scroll := container.NewVScroll(values)
+	scroll := widgets.NewVScroll(values)
 	scroll.SetMinSize(fyne.NewSize(660, 220))
 	bottom := container.NewHBox(saveText, saveJSON, saveNote, layout.NewSpacer(), doneBtn)
 	d = dialog.NewCustomWithoutButtons("New client secret for “"+name+"”", container.NewBorder(top, bottom, nil, nil, scroll), n.sh.window())
@@ -324,11 +323,17 @@ func clientIDError(s string) error {
 	return nil
 }
 
-// dialogEntry is an entry in a dialog: Esc closes the dialog even while the entry has
-// the keyboard (a focused entry takes every key; Fyne's dialogs do not close on Esc).
+// dialogEntry is an entry whose Esc closes the dialog or screen it is on even while it
+// has the keyboard (a focused entry takes every key; Fyne's dialogs do not close on
+// Esc): onEscape, or the window's Esc when nil. A multi-line one never takes Tab
+// either: Tab moves on, as everywhere else (it typed a tab character, a trap for
+// keyboard users).
 type dialogEntry struct {
 	widget.Entry
 	onEscape func()
+	// name is what a screen reader calls the field ("Search profiles"); the place
+	// holder when empty. Fyne's entry exposes nothing.
+	name string
 }
 
 func newDialogEntry(onEscape func()) *dialogEntry {
@@ -337,8 +342,54 @@ func newDialogEntry(onEscape func()) *dialogEntry {
 	return e
 }
 
+// newMultiLineEntry is a multi-line dialogEntry.
+func newMultiLineEntry(onEscape func()) *dialogEntry {
+	e := newDialogEntry(onEscape)
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	return e
+}
+
 // TypedKey closes the dialog on Esc and types every other key.
-func (e *dialogEntry) TypedKey(k *fyne.KeyEvent) { passEsc(k, e.onEscape, e.Entry.TypedKey) }
+func (e *dialogEntry) TypedKey(k *fyne.KeyEvent) { passEsc(k, e.escape, e.Entry.TypedKey) }
+
+func (e *dialogEntry) escape() {
+	if e.onEscape != nil {
+		e.onEscape()
+		return
+	}
+	widgets.PassKey(e, &fyne.KeyEvent{Name: fyne.KeyEscape})
+}
+
+// TypedShortcut hands the window's second shortcuts (Ctrl+Page Down) to the window and
+// every other shortcut to the entry.
+func (e *dialogEntry) TypedShortcut(s fyne.Shortcut) {
+	if !forwardShortcut(e, s) {
+		e.Entry.TypedShortcut(s)
+	}
+}
+
+// AccessibilityLabel implements fyne.Accessible: "Search profiles, edit field: acme",
+// never a password's text.
+func (e *dialogEntry) AccessibilityLabel() string {
+	name := e.name
+	if name == "" {
+		name = e.PlaceHolder
+	}
+	switch {
+	case e.Password && e.Text != "":
+		return name + ", edit field, filled (hidden)"
+	case e.Text == "":
+		return name + ", edit field, empty"
+	}
+	return name + ", edit field: " + e.Text
+}
+
+// AccessibilityRole implements fyne.Accessible (2.8.1 has no role for a field).
+func (e *dialogEntry) AccessibilityRole() fyne.AccessibleRole { return fyne.AccessibleRoleText }
+
+// AcceptsTab implements fyne.Tabbable: never (see dialogEntry).
+func (e *dialogEntry) AcceptsTab() bool { return false }
 
 // passEsc is the TypedKey of a focusable widget that hands Esc to onEsc (a focused
 // widget takes every key, so the window's Esc would never see it) and every other key

@@ -28,7 +28,7 @@ type recordTab struct {
 	run     *desk.Run // the run shown (nil: none)
 	r       check.Report
 	intro   *widget.Label
-	source  *widget.Select
+	source  *escSelect
 	read    *widget.Button
 	problem *widget.Label
 	rows    *fyne.Container
@@ -78,7 +78,8 @@ const ownTokenLabel = "this run's token"
 func newRecordTab(sh recordShell, d recordDesk) *recordTab {
 	t := &recordTab{sh: sh, desk: d, readers: map[string]string{}}
 	t.intro = wrapLabel("")
-	t.source = widget.NewSelect(nil, nil)
+	t.source = newEscSelect(nil, nil)
+	t.source.name = "Read with"
 	t.source.PlaceHolder = "no token to read with"
 	t.read = widget.NewButtonWithIcon(readLabel, theme.DownloadIcon(), t.readOrCancel)
 	t.problem = wrapLabel("")
@@ -88,7 +89,7 @@ func newRecordTab(sh recordShell, d recordDesk) *recordTab {
 	t.newForm()
 	t.source.OnChanged = t.sourceChanged
 	top := container.NewVBox(t.intro, container.NewBorder(nil, nil, widget.NewLabel("Read with"), t.read, t.source), t.formBox, t.problem, widget.NewSeparator())
-	t.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(t.rows))
+	t.content = inOrderBorder(top, nil, widgets.NewVScroll(t.rows)) // Tab: "Read" before the rows
 	t.set(profiles.Profile{}, nil)
 	return t
 }
@@ -423,7 +424,9 @@ func recordRow(c check.RecordCheck, copyHash func()) fyne.CanvasObject {
 	case check.RecordWarn:
 		v = check.Warn
 	}
-	icon := widget.NewIcon(widgets.VerdictIcon(v))
+	icon := widgets.NewVerdict(v)
+	icon.Word = map[check.RecordState]string{check.RecordOK: "right", check.RecordBad: "to fix",
+		check.RecordWarn: "warning", check.RecordUnknown: "not known"}[c.State]
 	if c.State == check.RecordUnknown {
 		icon.SetResource(theme.QuestionIcon())
 	}

@@ -14,6 +14,7 @@ import (
 	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/ui/widgets"
 )
 
 // ShowStoreDamage tells the user what happened to a damaged profile store when the app
@@ -48,14 +49,14 @@ func (u *UI) ShowStoreDamage(ce *profiles.CorruptError) {
 	for _, p := range paras {
 		box.Add(wrapLabel(p))
 	}
-	scroll := container.NewVScroll(box)
+	scroll := widgets.NewVScroll(box)
 	scroll.SetMinSize(fyne.NewSize(560, 200))
 	var d dialog.Dialog
-	later := widget.NewButton("Close", func() { d.Hide() })
+	later := newButton("Close", nil, func() { d.Hide() })
 	buttons := container.NewHBox(layout.NewSpacer(), later)
 	if n > 0 && ce.MovedTo != "" {
 		later.SetText("Not now")
-		rec := widget.NewButton("Recover "+plural(n, "profile"), func() {
+		rec := newButton("Recover "+plural(n, "profile"), nil, func() {
 			d.Hide()
 			u.recoverFrom(ce.MovedTo)
 		})
@@ -64,7 +65,7 @@ func (u *UI) ShowStoreDamage(ce *profiles.CorruptError) {
 	}
 	d = dialog.NewCustomWithoutButtons("The profile file was damaged", container.NewBorder(nil, buttons, nil, nil, scroll), u.win)
 	d.Resize(fyne.NewSize(640, 380))
-	d.Show()
+	showWithEsc(u.win, d)
 }
 
 // plural is "1 profile", "2 profiles".

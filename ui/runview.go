@@ -11,6 +11,7 @@ import (
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/ui/widgets"
 )
 
 // runView is the selected profile's screen: the header with the Test button, the
@@ -19,14 +20,14 @@ type runView struct {
 	header    *header
 	timeline  *timeline
 	identity  *identityCard
-	tabs      *container.AppTabs
+	tabs      *widgets.Tabs
 	guidance  *guidanceTab
 	claims    *claimsTab
 	calls     *callsTab
 	exchanges *exchangesTab
 	record    *recordTab
 	history   *historyTab
-	cardSplit *container.Split
+	cardSplit *widgets.Split
 	cardArea  *fyne.Container
 	content   fyne.CanvasObject
 
@@ -57,7 +58,7 @@ func newRunView(sh runViewShell, d *desk.Desk) *runView {
 	v.exchanges = newExchangesTab()
 	v.history = newHistoryTab(sh, d)
 	v.record = newRecordTab(sh, d)
-	v.tabs = container.NewAppTabs(
+	v.tabs = widgets.NewTabs(
 		container.NewTabItem("Guidance", v.guidance.content),
 		container.NewTabItem("Claims", v.claims.content),
 		container.NewTabItem("API calls", v.calls.content),
@@ -77,9 +78,10 @@ func newRunView(sh runViewShell, d *desk.Desk) *runView {
 	// The identity card and the tabs share what is left, split where the card's
 	// natural height ends; dragging the divider up scrolls the card and gives the
 	// evidence more room.
-	v.cardSplit = container.NewVSplit(container.NewVScroll(v.identity.content), v.tabs)
-	v.cardArea = container.New(&cardSplitLayout{split: v.cardSplit, card: v.identity.content}, v.cardSplit)
-	v.content = container.NewBorder(top, nil, nil, nil, v.cardArea)
+	card := newCardPane(v.identity.content)
+	v.cardSplit = widgets.NewVSplit(card.box, v.tabs.Container)
+	v.cardArea = container.New(&cardSplitLayout{split: v.cardSplit, card: v.identity.content}, v.cardSplit.Container)
+	v.content = inOrderBorder(top, nil, v.cardArea) // Tab: the header's buttons first
 	return v
 }
 
@@ -153,7 +155,7 @@ func (v *runView) openTab(name string) {
 // user drags the divider, the card gets its natural height (at most maxCardShare of the
 // room) and the tabs everything else; after a drag, the user's offset stays.
 type cardSplitLayout struct {
-	split *container.Split
+	split *widgets.Split
 	card  fyne.CanvasObject
 	auto  float64 // the offset this layout last set; 0 before the first layout
 	moved bool    // the user dragged the divider
@@ -187,3 +189,39 @@ func (l *cardSplitLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (l *cardSplitLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
+
+// cardPane holds the identity card: whole while it fits, in a scroll pane once the user
+// drags the divider above its bottom. Fyne's screen-reader walker reads the card only
+// while it is not in a pane (it does not go into scroll panes).
+type cardPane struct {
+	card   fyne.CanvasObject
+	scroll *widgets.Scroll
+	box    *fyne.Container
+}
+
+func newCardPane(card fyne.CanvasObject) *cardPane {
+	p := &cardPane{card: card, scroll: widgets.NewVScroll(card)}
+	p.box = container.New(p, card)
+	return p
+}
+
+// Layout shows the card whole when size holds it, else in the pane.
+func (p *cardPane) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	var show fyne.CanvasObject = p.card
+	if size.Height+0.5 < p.card.MinSize().Height {
+		show = p.scroll
+	}
+	if p.box.Objects[0] != show {
+		p.box.Objects[0] = show
+		if show == p.scroll {
+			p.scroll.Refresh()
+		}
+	}
+	show.Move(fyne.NewPos(0, 0))
+	show.Resize(size)
+}
+
+// MinSize lets the divider go above the card's bottom (the pane scrolls it then).
+func (p *cardPane) MinSize([]fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(p.card.MinSize().Width, p.scroll.MinSize().Height)
+}

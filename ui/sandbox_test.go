@@ -450,7 +450,7 @@ func TestInspectPastedToken(t *testing.T) {
 	// Enter in the field inspects, like the button.
 	u.run.header.askToken()
 	dlg = u.win.Canvas().Overlays().Top()
-	entry := find(dlg, func(o fyne.CanvasObject) bool { en, ok := o.(*widget.Entry); return ok && en.Password }).(*widget.Entry)
+	entry := entryOf(find(dlg, func(o fyne.CanvasObject) bool { en := entryOf(o); return en != nil && en.Password }))
 	entry.SetText("Bearer " + tok)
 	// (OnSubmitted is what Return calls; typing Return here would race the run's
 	// goroutine in the test driver, which runs fyne.Do in place.)

@@ -65,7 +65,7 @@ func scopeHint(choices []scopeChoice) string {
 		}
 		names[c.reason] = append(names[c.reason], c.name)
 	}
-	parts := []string{"Tap a scope to add or remove it."}
+	parts := []string{"Click a scope, or Tab to it and press Space, to add or remove it."}
 	for _, r := range order {
 		parts = append(parts, strings.Join(names[r], ", ")+": "+r+".")
 	}
@@ -79,8 +79,8 @@ type scopePicker struct {
 	selected []string // in the order chosen: the order sent in the token request
 	known    *fyne.Container
 	custom   *fyne.Container
-	entry    *widget.Entry
-	add      *widget.Button
+	entry    *dialogEntry
+	add      *button
 	hint     *widget.Label
 	onChange func()
 	content  fyne.CanvasObject
@@ -90,10 +90,10 @@ func newScopePicker(onChange func()) *scopePicker {
 	p := &scopePicker{choices: scopeChoices(), onChange: onChange}
 	p.known = widgets.ChipRow()
 	p.custom = widgets.ChipRow()
-	p.entry = widget.NewEntry()
+	p.entry = newDialogEntry(nil)
 	p.entry.SetPlaceHolder("another scope (case-sensitive), then Enter")
 	p.entry.OnSubmitted = func(string) { p.addTyped() }
-	p.add = widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), p.addTyped)
+	p.add = newButton("Add", theme.ContentAddIcon(), p.addTyped)
 	p.hint = widget.NewLabel("")
 	p.hint.Wrapping = fyne.TextWrapWord
 	p.hint.SizeName = theme.SizeNameCaptionText
@@ -196,8 +196,10 @@ func (p *scopePicker) refresh() {
 		ch.OnTapped = func() { p.toggle(c.name) }
 		if on {
 			ch.SetToolTip(scopeTip(c.name, "Requested; click to stop requesting it."))
+			ch.Description = "Scope " + c.chipLabel() + ": requested; press to stop requesting it"
 		} else {
 			ch.SetToolTip(scopeTip(c.name, "Click to request it."))
+			ch.Description = "Scope " + c.chipLabel() + ": not requested; press to request it"
 		}
 		p.known.Add(ch)
 	}
@@ -211,6 +213,7 @@ func (p *scopePicker) refresh() {
 		ch := widgets.NewChip(s+"  ×", theme.ColorNamePrimary)
 		ch.OnTapped = func() { p.remove(s) }
 		ch.SetToolTip(scopeTip(s, "Requested; click to remove it."))
+		ch.Description = "Scope " + s + ": requested; press to remove it"
 		p.custom.Add(ch)
 	}
 	if len(p.custom.Objects) == 0 {

@@ -65,6 +65,7 @@ func newSidebar(sh sidebarShell, d sidebarDesk) *sidebar {
 	s.search.SetPlaceHolder("Search profiles (" + keyHint("F") + ")")
 	s.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	s.search.OnChanged = func(string) { s.refresh() }
+	s.search.name = "Search profiles"
 	s.list = newEscList(passEscape,
 		func() int { return len(s.shown) },
 		func() fyne.CanvasObject {
@@ -99,6 +100,7 @@ func newSidebar(sh sidebarShell, d sidebarDesk) *sidebar {
 			dot.Refresh()
 		},
 	)
+	s.list.spoken = s.spoken
 	s.list.OnSelected = func(id widget.ListItemID) {
 		if s.updating || id >= len(s.shown) {
 			return
@@ -111,10 +113,11 @@ func newSidebar(sh sidebarShell, d sidebarDesk) *sidebar {
 	title.SizeName = theme.SizeNameSubHeadingText
 	newBtn := widgets.NewTipButton("New", theme.ContentAddIcon(), "New profile ("+keyHint("N")+")", sh.NewProfile)
 	newBtn.Importance = widget.HighImportance
-	importBtn := widget.NewButtonWithIcon("Import", theme.DownloadIcon(), s.importProfiles)
-	exportBtn := widget.NewButtonWithIcon("Export", theme.UploadIcon(), func() { s.exportProfiles(nil) })
+	importBtn := newButton("Import", theme.DownloadIcon(), s.importProfiles)
+	exportBtn := newButton("Export", theme.UploadIcon(), func() { s.exportProfiles(nil) })
 	bottom := container.NewGridWithColumns(3, newBtn, importBtn, exportBtn)
-	s.content = container.NewBorder(container.NewVBox(title, s.search), bottom, nil, nil, s.list)
+	// In reading order, so that Tab goes from the search to the list, then the buttons.
+	s.content = inOrderBorder(container.NewVBox(title, s.search), bottom, s.list)
 	return s
 }
 
@@ -138,6 +141,7 @@ func (s *sidebar) markSelected(name string) {
 	for i, p := range s.shown {
 		if p.Name == name {
 			s.list.Select(i)
+			s.list.Highlight(i) // the keyboard starts from the selected profile
 			return
 		}
 	}
@@ -197,16 +201,16 @@ func (s *sidebar) askReview(name string, data []byte, review []profiles.Review) 
 	}
 	intro := wrapLabel(fmt.Sprintf("%s holds %s with settings that decide where the client secret and tokens go, or that change data. Nothing is saved yet: import only if you expect every one of them.", safetext.Line(name), plural(len(review), "profile")))
 	var d dialog.Dialog
-	cancel := widget.NewButton("Cancel", func() {
+	cancel := newButton("Cancel", nil, func() {
 		d.Hide()
 		s.sh.setStatus("Import of " + safetext.Line(name) + " cancelled: nothing was saved.")
 	})
-	ok := widget.NewButton("Import them", func() {
+	ok := newButton("Import them", nil, func() {
 		d.Hide()
 		s.importBundle(name, data)
 	})
 	ok.Importance = widget.WarningImportance
-	scroll := container.NewVScroll(list)
+	scroll := widgets.NewVScroll(list)
 	scroll.SetMinSize(fyne.NewSize(560, 200))
 	d = dialog.NewCustomWithoutButtons("Check these settings before importing", container.NewBorder(intro, container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, scroll), s.sh.window())
 	d.Resize(fyne.NewSize(640, 440))
@@ -271,12 +275,12 @@ func (s *sidebar) askConflicts(name string, data []byte, first profiles.ImportRe
 			s.importDone(name, res)
 		})
 	}
-	copies := widget.NewButton("Import as copies", func() { choose(profiles.ConflictRename) })
+	copies := newButton("Import as copies", nil, func() { choose(profiles.ConflictRename) })
 	copies.Importance = widget.HighImportance
 	moves, follow := s.secretMovesBox(clash)
-	replace := widget.NewButton("Replace mine", func() { choose(replaceAction(follow)) })
+	replace := newButton("Replace mine", nil, func() { choose(replaceAction(follow)) })
 	replace.Importance = widget.DangerImportance
-	skip := widget.NewButton("Skip them", func() { choose(profiles.ConflictSkip) })
+	skip := newButton("Skip them", nil, func() { choose(profiles.ConflictSkip) })
 	body := wrapLabel(msg + " Copies get a name like “" + safetext.Line(clash[0]) + " (2)”; replacing keeps your client secret in " + platform.Keychain() + ".")
 	d = dialog.NewCustomWithoutButtons("Profiles with the same names", container.NewVBox(body, moves, container.NewHBox(layout.NewSpacer(), skip, replace, copies)), s.sh.window())
 	d.Resize(fyne.NewSize(560, 1)) // its natural height
@@ -355,18 +359,23 @@ func (s *sidebar) exportTo(wc fyne.URIWriteCloser, names []string) {
 	}))
 }
 
-// escList is a widget.List that passes Esc on (onEscape) instead of swallowing it while
-// it has the keyboard; arrow keys and Space move and select as in any list.
-type escList struct {
-	widget.List
-	onEscape func()
+// spoken is the list in words for a screen reader: "Profiles, 2 shown: Nightly import
+// (Production), selected; Price sync (Test)".
+func (s *sidebar) spoken() string {
+	var parts []string
+	sel := s.desk.Selected()
+	for _, p := range s.shown {
+		t := p.Name
+		if p.Environment != "" {
+			t += " (" + p.Environment + ")"
+		}
+		if p.Name == sel {
+			t += ", selected"
+		}
+		parts = append(parts, t)
+	}
+	if len(parts) == 0 {
+		return "Profiles: none"
+	}
+	return "Profiles, " + fmt.Sprint(len(parts)) + " shown: " + strings.Join(parts, "; ")
 }
-
-func newEscList(onEscape func(), length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *escList {
-	l := &escList{List: widget.List{Length: length, CreateItem: create, UpdateItem: update}, onEscape: onEscape}
-	l.ExtendBaseWidget(l)
-	return l
-}
-
-// TypedKey passes Esc on and handles every other key as the list does.
-func (l *escList) TypedKey(k *fyne.KeyEvent) { passEsc(k, l.onEscape, l.List.TypedKey) }

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -33,9 +32,7 @@ func (u *UI) showError(what string, err error, fix string) {
 	u.setStatus(msg)
 	body := widget.NewLabel(msg + "\n\n" + fix)
 	body.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom(what, "Close", container.NewPadded(body), u.win)
-	d.Resize(fyne.NewSize(520, 220))
-	d.Show()
+	showInfo(u.win, what, container.NewPadded(body), fyne.NewSize(520, 220))
 }
 
 // showMessage shows a plain information dialog.
@@ -43,9 +40,7 @@ func (u *UI) showMessage(title, text string) {
 	u.setStatus(text)
 	body := widget.NewLabel(text)
 	body.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom(title, "Close", container.NewPadded(body), u.win)
-	d.Resize(fyne.NewSize(520, 200))
-	d.Show()
+	showInfo(u.win, title, container.NewPadded(body), fyne.NewSize(520, 200))
 }
 
 // humanDuration is "42 ms", "1.3 s" or "2 min 5 s".

@@ -55,6 +55,13 @@ func lowContrast(th fyne.Theme, v fyne.ThemeVariant) []string {
 	for _, bg := range []fyne.ThemeColorName{theme.ColorNameInputBackground, theme.ColorNameBackground} {
 		check(fmt.Sprintf("placeholder on %s", bg), col(theme.ColorNamePlaceHolder), col(bg))
 	}
+	// Fyne draws low-importance labels (notes, finding codes) in the disabled colour, on
+	// every surface; disabled buttons' text too.
+	for _, bg := range []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameInputBackground,
+		theme.ColorNameHeaderBackground, theme.ColorNameMenuBackground, theme.ColorNameOverlayBackground,
+		theme.ColorNameButton, theme.ColorNameDisabledButton} {
+		check(fmt.Sprintf("low-importance (disabled) text on %s", bg), col(theme.ColorNameDisabled), col(bg))
+	}
 	// Status text (warning and danger labels, verdicts, links) on the window and in dialogs.
 	for _, fg := range []fyne.ThemeColorName{theme.ColorNameSuccess, theme.ColorNameWarning, theme.ColorNameError,
 		theme.ColorNamePrimary, theme.ColorNameHyperlink} {
@@ -102,5 +109,62 @@ func TestAppUsesTheAccessibleTheme(t *testing.T) {
 	got := fyne.CurrentApp().Settings().Theme().Color(theme.ColorNameSuccess, theme.VariantLight)
 	if contrast(got, color.White) < 4.5 {
 		t.Fatalf("the app's success colour %v carries white text at %.2f:1", got, contrast(got, color.White))
+	}
+}
+
+// over is fg drawn over the opaque bg (Fyne's translucent hover and selection tints).
+func over(fg, bg color.Color) color.Color {
+	f := color.NRGBAModel.Convert(fg).(color.NRGBA)
+	b := color.NRGBAModel.Convert(bg).(color.NRGBA)
+	a := float64(f.A) / 255
+	mix := func(x, y uint8) uint8 { return uint8(float64(x)*a + float64(y)*(1-a) + 0.5) }
+	return color.NRGBA{R: mix(f.R, b.R), G: mix(f.G, b.G), B: mix(f.B, b.B), A: 0xff}
+}
+
+// weakFocus lists where th's keyboard focus is shown below WCAG 2.2's 3:1 in variant v:
+// the ring (focus.go) against every surface it is drawn on. It sits 3 px outside a
+// control, on the surface the control sits on (the window, a dialog, the header, a
+// menu, a field); around a list row or table cell it sits just inside, on the row's
+// tint: the hover tint of the highlight, or the selection (a focused row that is also
+// selected showed nothing before the ring).
+func weakFocus(th fyne.Theme, v fyne.ThemeVariant) []string {
+	col := func(n fyne.ThemeColorName) color.Color { return th.Color(n, v) }
+	ring := col(colorNameFocusRing)
+	var bad []string
+	check := func(what string, bg color.Color) {
+		if r := contrast(over(ring, bg), bg); r < 3 {
+			bad = append(bad, fmt.Sprintf("ring on %s %.2f:1", what, r))
+		}
+	}
+	for _, bg := range []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameOverlayBackground,
+		theme.ColorNameHeaderBackground, theme.ColorNameMenuBackground, theme.ColorNameInputBackground} {
+		check(string(bg), col(bg))
+	}
+	for _, base := range []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameOverlayBackground} {
+		check("a highlighted row on "+string(base), over(col(theme.ColorNameHover), col(base)))
+		check("a selected row on "+string(base), over(col(theme.ColorNameSelection), col(base)))
+	}
+	return bad
+}
+
+// The focus ring is seen in both themes, where Fyne's own focus tint is not: on the
+// blue primary button it blends the focus colour over the same blue.
+func TestFocusRingContrast(t *testing.T) {
+	test.NewTempApp(t)
+	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
+		th := themeVariant(v)
+		if bad := weakFocus(th, v); len(bad) > 0 {
+			t.Errorf("variant %d: focus below 3:1: %q", v, bad)
+		}
+		// What the ring is for: Fyne's tint on a focused primary button.
+		primary := th.Color(theme.ColorNamePrimary, v)
+		tinted := over(th.Color(theme.ColorNameFocus, v), primary)
+		if r := contrast(tinted, primary); r >= 3 {
+			t.Errorf("variant %d: Fyne's focused primary button changes by %.2f:1; the ring would not be needed", v, r)
+		}
+	}
+	// The check can fail: Fyne's theme has no ring colour (transparent).
+	if bad := weakFocus(theme.DefaultTheme(), theme.VariantLight); len(bad) == 0 {
+		t.Fatal("a theme without a ring passes: the check checks nothing")
 	}
 }

@@ -2,10 +2,10 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -91,15 +91,56 @@ func (t *timeline) reset(p profiles.Profile) {
 		t.expected++ // whom the token acts as, after the calls
 	}
 	for _, k := range timelineKinds {
-		b := t.slots[k.kind]
-		b.SetIcon(widgets.VerdictIcon(""))
-		b.Set(t.label(k.kind, k.label), t.slotDetail(k.kind))
+		t.showSlot(k.kind, t.label(k.kind, k.label))
 	}
 	t.progress.SetValue(0)
 }
 
-// slotDetail is the line under a step's name: its duration, "skipped", or for API
-// calls how many passed.
+// showSlot shows the steps of kind so far in its slot: the verdict's icon, and its word
+// in the detail line and in what a screen reader says ("Token: failed,
+// invalid_client"); a slot with results is a Tab stop that opens them.
+func (t *timeline) showSlot(kind check.StepKind, label string) {
+	b := t.slots[kind]
+	steps := t.steps[kind]
+	v := worst(steps)
+	b.SetIcon(widgets.VerdictIcon(v))
+	b.SetOpenable(len(steps) > 0)
+	b.Set(label, t.slotDetail(kind))
+	b.Spoken = label + ": " + widgets.VerdictWord(v)
+	detail := strings.TrimPrefix(t.slotDetail(kind), widgets.VerdictWord(v)+" · ")
+	if why := stepReason(steps, v); why != "" {
+		b.Spoken += ", " + why
+	} else if detail != "" && detail != widgets.VerdictWord(v) {
+		b.Spoken += ", " + detail
+	}
+}
+
+// stepReason is what made the steps' verdict v, in a word or two: the error ERP.net
+// answered (invalid_client) or the finding's code (api.forbidden_scope); "" for a pass.
+func stepReason(steps []check.Step, v check.Verdict) string {
+	if v != check.Fail && v != check.Warn {
+		return ""
+	}
+	want := check.SevFail
+	if v == check.Warn {
+		want = check.SevWarn
+	}
+	for _, s := range steps {
+		for _, f := range s.Findings {
+			if f.Severity != want {
+				continue
+			}
+			if e := f.Evidence[check.EvError]; e != "" {
+				return e
+			}
+			return f.Code
+		}
+	}
+	return ""
+}
+
+// slotDetail is the line under a step's name: its verdict and duration ("failed ·
+// 88 ms"), "skipped", or for API calls how many passed.
 func (t *timeline) slotDetail(kind check.StepKind) string {
 	steps := t.steps[kind]
 	if kind == check.StepAPI {
@@ -118,7 +159,7 @@ func (t *timeline) slotDetail(kind check.StepKind) string {
 	if s.Verdict == check.Skipped {
 		return "skipped"
 	}
-	return humanDuration(s.Duration)
+	return widgets.VerdictWord(worst(steps)) + " · " + humanDuration(s.Duration)
 }
 
 // add shows one finished step.
@@ -136,9 +177,7 @@ func (t *timeline) add(s check.Step) {
 	}
 	for _, k := range timelineKinds {
 		if k.kind == s.Kind {
-			b := t.slots[s.Kind]
-			b.SetIcon(widgets.VerdictIcon(worst(t.steps[s.Kind])))
-			b.Set(t.label(k.kind, k.label), t.slotDetail(s.Kind))
+			t.showSlot(k.kind, t.label(k.kind, k.label))
 		}
 	}
 	t.progress.SetValue(float64(t.count) / float64(t.expected))
@@ -171,18 +210,16 @@ func (t *timeline) open(kind check.StepKind) {
 	for _, s := range steps {
 		box.Add(stepView(s))
 	}
-	d := dialog.NewCustom(steps[0].Name, "Close", container.NewVScroll(box), t.sh.window())
-	d.Resize(fyne.NewSize(860, 600))
-	d.Show()
+	showInfo(t.sh.window(), steps[0].Name, widgets.NewVScroll(box), fyne.NewSize(860, 600))
 }
 
 // stepView shows one step: verdict, summary, findings and exchanges.
 func stepView(s check.Step) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(s.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	box := container.NewVBox(container.NewHBox(widget.NewIcon(widgets.VerdictIcon(s.Verdict)), title),
+	box := container.NewVBox(container.NewHBox(widgets.NewVerdict(s.Verdict), title),
 		wrapLabel(s.Summary+" ("+humanDuration(s.Duration)+")"))
 	for _, f := range s.Findings {
-		box.Add(container.NewBorder(nil, nil, widget.NewIcon(widgets.VerdictIcon(severityVerdict(f.Severity))), nil,
+		box.Add(container.NewBorder(nil, nil, widgets.NewVerdict(severityVerdict(f.Severity)), nil,
 			wrapLabel(f.Message+"  ["+f.Code+"]")))
 	}
 	for _, ex := range s.Exchanges {

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/ui/widgets"
 )
 
 // The tool screens ("Compare…" and "Explain an error…") take the place of the run
@@ -33,6 +34,7 @@ type toolScreen interface {
 func (u *UI) openTool(t toolScreen) {
 	if u.tool() == nil {
 		u.toolBack = u.right.Objects[0]
+		u.toolStatus = u.status.Text
 	}
 	u.showScreen(t.screen())
 }
@@ -51,10 +53,12 @@ func (u *UI) closeTool() {
 	u.showSelected()
 }
 
-// leaving tells the tool screen shown that o replaces it.
+// leaving tells the tool screen shown that o replaces it, and puts back the status line
+// it found.
 func (u *UI) leaving(o fyne.CanvasObject) {
 	if t := u.tool(); t != nil && t.screen() != o {
 		t.closed()
+		u.setStatus(u.toolStatus)
 	}
 }
 
@@ -77,8 +81,9 @@ func (u *UI) typedKey(ev *fyne.KeyEvent) {
 }
 
 // escape is Esc when no dialog that closes on Esc is open (escapeCloses chains those
-// in front): it cancels or closes the tool screen shown, else cancels the test run in
-// flight. Under another dialog it does nothing.
+// in front): it cancels or closes the tool screen shown, closes the profile editor
+// without saving (as its Cancel does), else cancels the test run in flight. Under
+// another dialog it does nothing.
 func (u *UI) escape() {
 	if u.win.Canvas().Overlays().Top() != nil {
 		return
@@ -87,12 +92,20 @@ func (u *UI) escape() {
 		t.escape()
 		return
 	}
+	if u.showing(u.editor.content) {
+		u.closeEditor()
+		return
+	}
 	u.CancelRun()
 }
 
 // showEscapable shows d so that Esc dismisses it (as its dismiss button does).
-func (u *UI) showEscapable(d dialog.Dialog) {
-	d.SetOnClosed(escapeCloses(u.win.Canvas(), d.Hide))
+func (u *UI) showEscapable(d dialog.Dialog) { showWithEsc(u.win, d) }
+
+// showWithEsc shows d over w so that Esc dismisses it (as its dismiss button does; a
+// confirmation answers no).
+func showWithEsc(w fyne.Window, d dialog.Dialog) {
+	d.SetOnClosed(escapeCloses(w.Canvas(), d.Hide))
 	d.Show()
 }
 
@@ -100,7 +113,24 @@ func (u *UI) showEscapable(d dialog.Dialog) {
 type escSelect struct {
 	widget.Select
 	onEsc func()
+	// name is what a screen reader calls the choice; the place holder when empty.
+	name string
 }
+
+// AccessibilityLabel implements fyne.Accessible: "Read with: this run's token".
+func (s *escSelect) AccessibilityLabel() string {
+	name := s.name
+	if name == "" {
+		name = s.PlaceHolder
+	}
+	if s.Selected == "" {
+		return name + ", drop-down list, nothing chosen"
+	}
+	return name + ", drop-down list: " + s.Selected
+}
+
+// AccessibilityRole implements fyne.Accessible (a button that opens the list).
+func (s *escSelect) AccessibilityRole() fyne.AccessibleRole { return fyne.AccessibleRoleButton }
 
 func newEscSelect(changed func(string), onEsc func()) *escSelect {
 	s := &escSelect{onEsc: onEsc}
@@ -110,7 +140,7 @@ func newEscSelect(changed func(string), onEsc func()) *escSelect {
 }
 
 // TypedKey implements fyne.Focusable.
-func (s *escSelect) TypedKey(ev *fyne.KeyEvent) { passEsc(ev, s.onEsc, s.Select.TypedKey) }
+func (s *escSelect) TypedKey(ev *fyne.KeyEvent) { passEsc(ev, escTo(s, s.onEsc), s.Select.TypedKey) }
 
 // Compare opens the compare view: the selected profile now against its latest run in
 // History (or, with none, a side B to choose).
@@ -151,6 +181,17 @@ type escCheck struct {
 	onEsc func()
 }
 
+// AccessibilityLabel implements fyne.Accessible: the label and whether it is ticked.
+func (c *escCheck) AccessibilityLabel() string {
+	if c.Checked {
+		return c.Text + ", check box, ticked"
+	}
+	return c.Text + ", check box, not ticked"
+}
+
+// AccessibilityRole implements fyne.Accessible.
+func (c *escCheck) AccessibilityRole() fyne.AccessibleRole { return fyne.AccessibleRoleButton }
+
 func newEscCheck(label string, onEsc func()) *escCheck {
 	c := &escCheck{onEsc: onEsc}
 	c.Text = label
@@ -159,11 +200,19 @@ func newEscCheck(label string, onEsc func()) *escCheck {
 }
 
 // TypedKey implements fyne.Focusable.
-func (c *escCheck) TypedKey(ev *fyne.KeyEvent) { passEsc(ev, c.onEsc, c.Check.TypedKey) }
+func (c *escCheck) TypedKey(ev *fyne.KeyEvent) { passEsc(ev, escTo(c, c.onEsc), c.Check.TypedKey) }
+
+// escTo is where Esc goes from o: onEsc, or the window's handler when nil.
+func escTo(o fyne.CanvasObject, onEsc func()) func() {
+	if onEsc != nil {
+		return onEsc
+	}
+	return func() { widgets.PassKey(o, &fyne.KeyEvent{Name: fyne.KeyEscape}) }
+}
 
 // toolHeader is a tool screen's top row: its title, and Close (Esc) on the right.
 func toolHeader(title string, close func()) fyne.CanvasObject {
 	t := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.SizeName = theme.SizeNameHeadingText
-	return container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon("Close  (Esc)", theme.CancelIcon(), close), t)
+	return container.NewBorder(nil, nil, nil, newButton("Close  (Esc)", theme.CancelIcon(), close), t)
 }

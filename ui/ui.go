@@ -48,11 +48,15 @@ type UI struct {
 	fit     *fitBox // the content, scrolling where the screen is too small for it
 	status  *widget.Label
 	notices []string // the start-up notices so far (Notify)
+	ring    *focusRing // the keyboard focus, drawn and kept in view (focus.go)
 
 	// The tool screens (tools.go) and the screen a tool screen replaced.
 	compare   *compareScreen
 	explainer *explainScreen
 	toolBack  fyne.CanvasObject
+	// toolStatus is the status line when the tool screen opened: closing it puts the
+	// line back ("see the explanation on the right" must go with the explanation).
+	toolStatus string
 }
 
 var _ desk.View = (*UI)(nil)
@@ -64,10 +68,11 @@ func New(app fyne.App, deps desk.Deps) *UI {
 	u.desk = desk.New(deps, u)
 	u.win = app.NewWindow(Title)
 	u.build()
-	// Tooltips (fyne-tooltip) draw into a layer over the content. The content may scroll
-	// where the screen is smaller than it (ScrollWhenSmall).
+	// Tooltips (fyne-tooltip) draw into a layer over the content, the focus ring over
+	// them. The content may scroll where the screen is smaller than it (ScrollWhenSmall).
 	u.fit = fitScreen(u.content)
-	u.win.SetContent(fynetooltip.AddWindowToolTipLayer(u.fit, u.win.Canvas()))
+	u.ring = newFocusRing(u.win)
+	u.win.SetContent(container.NewStack(fynetooltip.AddWindowToolTipLayer(u.fit, u.win.Canvas()), u.ring.layer))
 	// The size the window asks for; main fits it to the screen (internal/winfit).
 	u.win.Resize(fyne.NewSize(winfit.Preferred.W, winfit.Preferred.H))
 	u.installCommands()
@@ -86,9 +91,9 @@ func (u *UI) build() {
 	u.explainer = newExplainScreen(u, u.desk)
 	u.newApp = newNewApp(u, u.desk)
 	u.right = container.NewStack(u.welcome)
-	split := container.NewHSplit(u.sidebar.content, container.NewBorder(nil, u.status, nil, nil, u.right))
+	split := widgets.NewHSplit(u.sidebar.content, container.NewBorder(nil, u.status, nil, nil, u.right))
 	split.Offset = 0.2
-	u.content = split
+	u.content = split.Container
 }
 
 // smallestWindow is the smallest window (in Fyne units) the user can shrink the main
@@ -226,10 +231,26 @@ func (u *UI) SaveEditor() {
 	}
 }
 
-// selectProfile shows name's run view (or the welcome panel when name is empty).
+// selectProfile shows name's run view (or the welcome panel when name is empty). The
+// status line then speaks of that profile: its last run this session, or nothing (it
+// went on saying "Passed in 109 ms" of the profile selected before).
 func (u *UI) selectProfile(name string) {
+	changed := name != u.desk.Selected()
 	u.desk.Select(name)
 	u.showSelected()
+	if changed {
+		u.setStatus(u.runStatus())
+	}
+}
+
+// runStatus is the status line's sentence on the selected profile's last run this
+// session, "" when it has none.
+func (u *UI) runStatus() string {
+	r := u.desk.RunOf(u.desk.Selected())
+	if r == nil || !r.Done || r.NotStarted != nil {
+		return ""
+	}
+	return verdictSentence(r.Report) + u.run.guidance.adviceCount()
 }
 
 // showSelected shows the selected profile's run view with its last run, or the
@@ -359,8 +380,12 @@ func (u *UI) CancelRun() {
 // Running reports whether a run is in flight.
 func (u *UI) Running() bool { return u.desk.Running() }
 
-// StartTicker moves the token's expiry countdown every second until ctx ends.
-func (u *UI) StartTicker(ctx context.Context) { u.desk.StartTicker(ctx) }
+// StartTicker moves the token's expiry countdown every second, and has the focus ring
+// follow the keyboard's focus, until ctx ends.
+func (u *UI) StartTicker(ctx context.Context) {
+	u.desk.StartTicker(ctx)
+	go u.ring.watch(ctx)
+}
 
 // Notify shows a start-up notice (a restored store, a missing keychain, a history log
 // that could not be opened) in the status line, after the notices before it: none

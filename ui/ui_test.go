@@ -36,6 +36,8 @@ func texts(o fyne.CanvasObject) string {
 			b.WriteString(w.Text + "\n")
 		case *widget.Button:
 			b.WriteString(w.Text + "\n")
+		case *button:
+			b.WriteString(w.Text + "\n")
 		case *widget.Entry:
 			b.WriteString(w.Text + "\n")
 		case *widget.RichText:
@@ -226,6 +228,8 @@ func findButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 			b = w
 		case *widgets.TipButton: // a button with a tooltip
 			b = &w.Button.Button
+		case *button: // a button that hands Esc on
+			b = &w.Button
 		default:
 			return false
 		}

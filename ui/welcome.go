@@ -31,16 +31,16 @@ func newWelcome(sh welcomeShell, d welcomeDesk) fyne.CanvasObject {
 		"the token acts as and with which scopes, calls the Domain API with it, and explains every failure with the fields to fix.\n\n" +
 		"Start with the built-in sandbox, a local imitation of an ERP.net instance with healthy and broken Trusted Apps, " +
 		"or create a profile for your own instance.")
-	sandbox := widget.NewButtonWithIcon("Try the sandbox", theme.MediaPlayIcon(), sh.TrySandbox)
+	sandbox := newButton("Try the sandbox", theme.MediaPlayIcon(), sh.TrySandbox)
 	sandbox.Importance = widget.HighImportance
 	if !d.CanStartSandbox() {
 		sandbox.Disable()
 	}
-	newBtn := widget.NewButtonWithIcon("New profile", theme.ContentAddIcon(), sh.NewProfile)
-	newApp := widget.NewButtonWithIcon("New Trusted App…", theme.ContentAddIcon(), sh.NewTrustedApp)
+	newBtn := newButton("New profile", theme.ContentAddIcon(), sh.NewProfile)
+	newApp := newButton("New Trusted App…", theme.ContentAddIcon(), sh.NewTrustedApp)
 	setup := wrapLabel("Setting up a new Trusted App? “New Trusted App…” makes its client secret, keeps it in " + platform.Keychain() + " and lists the record values to enter in ERP.net, each ready to copy.")
 	explainText := wrapLabel("Only have an error message from a customer's log? Paste it and get the likely causes, the Trusted App fields to check and the fix, without access to the instance.")
-	explainBtn := widget.NewButtonWithIcon("Explain an error…", theme.SearchIcon(), sh.ExplainError)
+	explainBtn := newButton("Explain an error…", theme.SearchIcon(), sh.ExplainError)
 	box := container.NewVBox(title, text, container.NewHBox(sandbox, newBtn), widget.NewSeparator(), setup, container.NewHBox(newApp),
 		widget.NewSeparator(), explainText, container.NewHBox(explainBtn))
 	return container.NewPadded(container.NewVBox(container.NewGridWrap(fyne.NewSize(640, 0)), box))

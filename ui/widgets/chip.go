@@ -34,8 +34,14 @@ type Chip struct {
 	// Icon, when set, leads the text, drawn in the text's colour (a ✔ or ✖ typed as
 	// text comes from a fallback font in its own colour, dark on any chip).
 	Icon fyne.Resource
-	// OnTapped makes the chip a button (scope toggles, remove chips).
+	// OnTapped makes the chip a button (scope toggles, remove chips): it is then a Tab
+	// stop, and Space or Enter presses it.
 	OnTapped func()
+	// Description is what a screen reader says for the chip ("read: granted"); Text
+	// when empty.
+	Description string
+
+	focused bool
 }
 
 // NewIconChip returns a chip with an icon before its text.
@@ -50,6 +56,52 @@ func (c *Chip) Tapped(*fyne.PointEvent) {
 	if c.OnTapped != nil {
 		c.OnTapped()
 	}
+}
+
+// FocusGained implements fyne.Focusable (a chip with an action).
+func (c *Chip) FocusGained() { c.focused = true; c.Refresh() }
+
+// FocusLost implements fyne.Focusable.
+func (c *Chip) FocusLost() { c.focused = false; c.Refresh() }
+
+// TypedRune implements fyne.Focusable.
+func (c *Chip) TypedRune(rune) {}
+
+// TypedKey presses the chip on Space or Enter and hands every other key to the window
+// (Esc closes the screen the chip is on).
+func (c *Chip) TypedKey(ev *fyne.KeyEvent) {
+	if Activates(ev) && c.OnTapped != nil {
+		c.OnTapped()
+		return
+	}
+	PassKey(c, ev)
+}
+
+// Disabled reports whether the chip has no action: the focus manager then passes over
+// it (a chip that only shows something is not a Tab stop). Enable and Disable do
+// nothing: a chip is pressable exactly when it has OnTapped.
+func (c *Chip) Disabled() bool { return c.OnTapped == nil }
+
+// Enable implements fyne.Disableable (see Disabled).
+func (c *Chip) Enable() {}
+
+// Disable implements fyne.Disableable (see Disabled).
+func (c *Chip) Disable() {}
+
+// AccessibilityLabel implements fyne.Accessible: the description, else the text.
+func (c *Chip) AccessibilityLabel() string {
+	if c.Description != "" {
+		return c.Description
+	}
+	return c.Text
+}
+
+// AccessibilityRole implements fyne.Accessible: a button when it has an action.
+func (c *Chip) AccessibilityRole() fyne.AccessibleRole {
+	if c.OnTapped != nil {
+		return fyne.AccessibleRoleButton
+	}
+	return fyne.AccessibleRoleText
 }
 
 // Cursor shows a pointer over tappable chips.

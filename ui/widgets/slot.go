@@ -12,8 +12,9 @@ import (
 )
 
 // Slot is one step of the run timeline: an icon, the step's name and, under it, a
-// short detail (a duration, "3/3"). It shrinks with an ellipsis instead of pushing the
-// row wider than the window, and is tappable.
+// short detail ("failed · 88 ms", "3/3 passed"). It shrinks with an ellipsis instead of
+// pushing the row wider than the window, and is tappable; once it has something to
+// open (SetOpenable) it is a Tab stop that Space or Enter opens.
 type Slot struct {
 	widget.BaseWidget
 	// The slot explains its step in a tooltip (SetToolTip).
@@ -25,6 +26,11 @@ type Slot struct {
 	icon     fyne.Resource
 	hovered  bool
 	OnTapped func()
+	// Spoken is what a screen reader says for the slot ("Token: failed,
+	// invalid_client"); Text when empty.
+	Spoken   string
+	openable bool
+	focused  bool
 }
 
 // NewSlot returns a slot with a title and icon.
@@ -53,6 +59,48 @@ func (s *Slot) Tapped(*fyne.PointEvent) {
 		s.OnTapped()
 	}
 }
+
+// SetOpenable says whether the slot has results to open: only then is it a Tab stop.
+func (s *Slot) SetOpenable(on bool) { s.openable = on }
+
+// Disabled reports that the slot has nothing to open yet: the focus manager passes over
+// it. It never looks disabled: the icon says the step has not run.
+func (s *Slot) Disabled() bool { return !s.openable }
+
+// Enable implements fyne.Disableable (SetOpenable(true)).
+func (s *Slot) Enable() { s.SetOpenable(true) }
+
+// Disable implements fyne.Disableable (SetOpenable(false)).
+func (s *Slot) Disable() { s.SetOpenable(false) }
+
+// FocusGained implements fyne.Focusable.
+func (s *Slot) FocusGained() { s.focused = true; s.Refresh() }
+
+// FocusLost implements fyne.Focusable.
+func (s *Slot) FocusLost() { s.focused = false; s.Refresh() }
+
+// TypedRune implements fyne.Focusable.
+func (s *Slot) TypedRune(rune) {}
+
+// TypedKey opens the slot on Space or Enter and hands every other key to the window.
+func (s *Slot) TypedKey(ev *fyne.KeyEvent) {
+	if Activates(ev) && s.OnTapped != nil {
+		s.OnTapped()
+		return
+	}
+	PassKey(s, ev)
+}
+
+// AccessibilityLabel implements fyne.Accessible.
+func (s *Slot) AccessibilityLabel() string {
+	if s.Spoken != "" {
+		return s.Spoken
+	}
+	return s.Text
+}
+
+// AccessibilityRole implements fyne.Accessible: a button (it opens the step's details).
+func (s *Slot) AccessibilityRole() fyne.AccessibleRole { return fyne.AccessibleRoleButton }
 
 // Cursor implements desktop.Cursorable.
 func (s *Slot) Cursor() desktop.Cursor { return desktop.PointerCursor }
@@ -121,7 +169,7 @@ func (r *slotRenderer) Refresh() {
 	th := r.s.Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	r.bg.FillColor = th.Color(theme.ColorNameHover, v)
-	if r.s.hovered {
+	if r.s.hovered || r.s.focused {
 		r.bg.Show()
 	} else {
 		r.bg.Hide()

@@ -111,6 +111,27 @@ func NewTipButton(text string, icon fyne.Resource, tip string, tapped func()) *T
 	return b
 }
 
+// TypedKey presses the button on Space or Enter and hands every other key to the
+// window (Fyne's button takes only Space, and swallows Esc).
+func (b *TipButton) TypedKey(ev *fyne.KeyEvent) {
+	if Activates(ev) {
+		if !b.Disabled() && b.OnTapped != nil {
+			b.OnTapped()
+		}
+		return
+	}
+	PassKey(b, ev)
+}
+
+// AccessibilityLabel implements fyne.Accessible: the text, or the tooltip of an
+// icon-only button (Fyne would say the icon's file name).
+func (b *TipButton) AccessibilityLabel() string {
+	if b.Text != "" {
+		return b.Text
+	}
+	return b.ToolTip()
+}
+
 // MouseIn implements desktop.Hoverable.
 func (b *TipButton) MouseIn(e *desktop.MouseEvent) {
 	tipIn(&b.ToolTipWidgetExtend, e)

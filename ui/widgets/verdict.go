@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/profiles"
@@ -55,3 +56,53 @@ func EnvColor(env string) color.Color {
 	}
 	return color.NRGBA{R: 0x54, G: 0x6e, B: 0x7a, A: 0xff}
 }
+
+// VerdictWord is a verdict in words, the text form that goes next to its colour:
+// "passed", "warning", "failed", "skipped", or "not run yet".
+func VerdictWord(v check.Verdict) string {
+	switch v {
+	case check.Pass:
+		return "passed"
+	case check.Warn:
+		return "warning"
+	case check.Fail:
+		return "failed"
+	case check.Skipped:
+		return "skipped"
+	}
+	return "not run yet"
+}
+
+// Verdict is a verdict's icon that a screen reader reads as its word (Fyne's icon
+// says nothing): use it wherever a verdict is shown by its icon.
+type Verdict struct {
+	widget.Icon
+	// Word is what is said ("failed"); Note, when set, follows it ("failed:
+	// ApplicationSecretHash").
+	Word, Note string
+}
+
+// NewVerdict returns the icon of verdict v.
+func NewVerdict(v check.Verdict) *Verdict {
+	i := &Verdict{}
+	i.ExtendBaseWidget(i)
+	i.Set(v)
+	return i
+}
+
+// Set shows verdict v.
+func (i *Verdict) Set(v check.Verdict) {
+	i.Word = VerdictWord(v)
+	i.SetResource(VerdictIcon(v))
+}
+
+// AccessibilityLabel implements fyne.Accessible.
+func (i *Verdict) AccessibilityLabel() string {
+	if i.Note != "" {
+		return i.Word + ": " + i.Note
+	}
+	return i.Word
+}
+
+// AccessibilityRole implements fyne.Accessible.
+func (i *Verdict) AccessibilityRole() fyne.AccessibleRole { return fyne.AccessibleRoleText }
