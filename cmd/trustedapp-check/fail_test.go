@@ -47,8 +47,8 @@ func failureCases() []failureCase {
 		// check: a flag that does not parse is followed by the whole usage, any other
 		// usage error by a pointer to --help.
 		{name: "check bad flag", args: []string{"check", "--bogus"}, code: exitUsage,
-			stderr: "trustedapp-check check: flag provided but not defined: -bogus\n\n" + checkUsage},
-		{name: "check help", args: []string{"check", "--help"}, code: exitOK, stdout: checkUsage},
+			stderr: "trustedapp-check check: flag provided but not defined: -bogus\n\n" + checkUsage()},
+		{name: "check help", args: []string{"check", "--help"}, code: exitOK, stdout: checkUsage()},
 		{name: "check nothing to check", args: []string{"check"}, code: exitUsage,
 			stderr: "trustedapp-check check: name a stored PROFILE, or give --instance URL --client-id ID (or --all)\nRun 'trustedapp-check check --help' for the flags.\n"},
 		{name: "check parallel without all", args: []string{"check", "x", "--parallel", "2"}, code: exitUsage,
@@ -62,8 +62,8 @@ func failureCases() []failureCase {
 
 		// token: the whole usage after a flag, nothing after other usage errors.
 		{name: "token bad flag", args: []string{"token", "--bogus"}, code: exitUsage,
-			stderr: "trustedapp-check token: flag provided but not defined: -bogus\n\n" + tokenUsage},
-		{name: "token help", args: []string{"token", "-h"}, code: exitOK, stdout: tokenUsage},
+			stderr: "trustedapp-check token: flag provided but not defined: -bogus\n\n" + tokenUsage()},
+		{name: "token help", args: []string{"token", "-h"}, code: exitOK, stdout: tokenUsage()},
 		{name: "token nothing", args: []string{"token"}, code: exitUsage,
 			stderr: "trustedapp-check token: name a stored PROFILE, or give --instance URL --client-id ID (or --all)\n"},
 		{name: "token unknown profile", args: []string{"token", "nobody", "--store", "{store}"}, code: exitEnvironment,
@@ -71,19 +71,19 @@ func failureCases() []failureCase {
 
 		// record: the whole usage after every usage error.
 		{name: "record bad flag", args: []string{"record", "--bogus"}, code: exitUsage,
-			stderr: "trustedapp-check record: flag provided but not defined: -bogus\n\n" + recordUsage},
-		{name: "record help", args: []string{"record", "--help"}, code: exitOK, stdout: recordUsage},
+			stderr: "trustedapp-check record: flag provided but not defined: -bogus\n\n" + recordUsage()},
+		{name: "record help", args: []string{"record", "--help"}, code: exitOK, stdout: recordUsage()},
 		{name: "record nothing", args: []string{"record"}, code: exitUsage,
-			stderr: "trustedapp-check record: name a stored PROFILE, or give --instance URL --client-id ID (or --all)\n\n" + recordUsage},
+			stderr: "trustedapp-check record: name a stored PROFILE, or give --instance URL --client-id ID (or --all)\n\n" + recordUsage()},
 		{name: "record with and instance", args: []string{"record", "--with", "r", "--instance", "https://a.example"}, code: exitUsage,
-			stderr: "trustedapp-check record: --with reads on READER's instance: give PROFILE or --client-id, not --instance\n\n" + recordUsage},
+			stderr: "trustedapp-check record: --with reads on READER's instance: give PROFILE or --client-id, not --instance\n\n" + recordUsage()},
 		{name: "record unknown reader", args: []string{"record", "--with", "nobody", "--client-id", "c", "--store", "{store}"}, code: exitEnvironment,
 			stderr: "trustedapp-check record: no profile named \"nobody\": check the name (list the profiles to see them) (see 'trustedapp-check profiles list', or check without a profile: --instance URL --client-id ID)\n"},
 
 		// secret: NAME is "secret SUB"; every usage error points to --help.
-		{name: "secret nothing", args: []string{"secret"}, code: exitUsage, stderr: secretUsage},
-		{name: "secret help", args: []string{"secret", "--help"}, code: exitOK, stdout: secretUsage},
-		{name: "secret new help", args: []string{"secret", "new", "--help"}, code: exitOK, stdout: secretUsage},
+		{name: "secret nothing", args: []string{"secret"}, code: exitUsage, stderr: secretUsage()},
+		{name: "secret help", args: []string{"secret", "--help"}, code: exitOK, stdout: secretUsage()},
+		{name: "secret new help", args: []string{"secret", "new", "--help"}, code: exitOK, stdout: secretUsage()},
 		{name: "secret unknown", args: []string{"secret", "rotate"}, code: exitUsage,
 			stderr: "trustedapp-check secret rotate: unknown subcommand \"rotate\": use new, hash or export\nRun 'trustedapp-check secret --help' for the usage.\n"},
 		{name: "secret bad flag", args: []string{"secret", "new", "--bogus"}, code: exitUsage,
@@ -98,7 +98,7 @@ func failureCases() []failureCase {
 		// diff: every usage error points to --help.
 		{name: "diff bad flag", args: []string{"diff", "--bogus"}, code: exitUsage,
 			stderr: "trustedapp-check diff: flag provided but not defined: -bogus\nRun 'trustedapp-check diff --help' for the usage.\n"},
-		{name: "diff help", args: []string{"diff", "--help"}, code: exitOK, stdout: diffUsage},
+		{name: "diff help", args: []string{"diff", "--help"}, code: exitOK, stdout: diffUsage()},
 		{name: "diff one side", args: []string{"diff", "a"}, code: exitUsage,
 			stderr: "trustedapp-check diff: give two things to compare (PROFILE, PROFILE@N or @RUN); got 1\nRun 'trustedapp-check diff --help' for the usage.\n"},
 		{name: "diff bad timeout", args: []string{"diff", "a", "b", "--timeout", "soon"}, code: exitUsage,
@@ -112,17 +112,17 @@ func failureCases() []failureCase {
 
 		// explain: the whole usage after a command line that does not parse.
 		{name: "explain bad flag", args: []string{"explain", "--bogus"}, code: exitUsage,
-			stderr: "trustedapp-check explain: flag provided but not defined: -bogus\n\n" + explainUsage},
+			stderr: "trustedapp-check explain: flag provided but not defined: -bogus\n\n" + explainUsage()},
 		{name: "explain argument", args: []string{"explain", "invalid_client"}, code: exitUsage,
-			stderr: "trustedapp-check explain: unexpected argument \"invalid_client\": pipe the text in on stdin (an argument would stay in shell history with any secret in it)\n\n" + explainUsage},
+			stderr: "trustedapp-check explain: unexpected argument \"invalid_client\": pipe the text in on stdin (an argument would stay in shell history with any secret in it)\n\n" + explainUsage()},
 		{name: "explain empty stdin", args: []string{"explain"}, code: exitUsage,
 			stderr: "trustedapp-check explain: stdin was empty; pipe the error in, e.g. trustedapp-check explain < error.txt\n"},
-		{name: "explain help", args: []string{"explain", "--help"}, code: exitOK, stdout: explainUsage},
+		{name: "explain help", args: []string{"explain", "--help"}, code: exitOK, stdout: explainUsage()},
 
 		// watch: the whole usage after a flag that does not parse, else a pointer to --help.
 		{name: "watch bad flag", args: []string{"watch", "--bogus"}, code: exitUsage,
-			stderr: "trustedapp-check watch: flag provided but not defined: -bogus\n\n" + watchUsage},
-		{name: "watch help", args: []string{"watch", "--help"}, code: exitOK, stdout: watchUsage},
+			stderr: "trustedapp-check watch: flag provided but not defined: -bogus\n\n" + watchUsage()},
+		{name: "watch help", args: []string{"watch", "--help"}, code: exitOK, stdout: watchUsage()},
 		{name: "watch nothing to watch", args: []string{"watch", "--metrics-file", "{dir}/m.prom"}, code: exitUsage,
 			stderr: "trustedapp-check watch: name the profiles to watch, or give --all\nRun 'trustedapp-check watch --help' for the flags.\n"},
 		{name: "watch nowhere to publish", args: []string{"watch", "--all"}, code: exitUsage,
@@ -139,24 +139,24 @@ func failureCases() []failureCase {
 		// sandbox: the whole usage after a command line that does not parse; its help
 		// adds the --config format.
 		{name: "sandbox bad flag", args: []string{"sandbox", "--bogus"}, code: exitUsage,
-			stderr: "trustedapp-check sandbox: flag provided but not defined: -bogus\n\n" + sandboxUsage},
+			stderr: "trustedapp-check sandbox: flag provided but not defined: -bogus\n\n" + sandboxUsage()},
 		{name: "sandbox argument", args: []string{"sandbox", "extra"}, code: exitUsage,
-			stderr: "trustedapp-check sandbox: unexpected argument \"extra\" (the command takes flags only)\n\n" + sandboxUsage},
+			stderr: "trustedapp-check sandbox: unexpected argument \"extra\" (the command takes flags only)\n\n" + sandboxUsage()},
 		{name: "sandbox bad lifetime", args: []string{"sandbox", "--token-lifetime", "soon"}, code: exitUsage,
 			stderr: "trustedapp-check sandbox: --token-lifetime \"soon\" is not a duration of at least 1s: write e.g. 30s, 5m or 1h\n"},
 		{name: "sandbox bad slots", args: []string{"sandbox", "--licence-slots", "-2"}, code: exitUsage,
 			stderr: "trustedapp-check sandbox: --licence-slots -2: use a number from 1 to 10000\n"},
-		{name: "sandbox help", args: []string{"sandbox", "--help"}, code: exitOK, stdout: sandboxUsage + sandbox.ConfigFileHelp + "\n"},
+		{name: "sandbox help", args: []string{"sandbox", "--help"}, code: exitOK, stdout: sandboxUsage() + sandbox.ConfigFileHelp + "\n"},
 
 		// profiles: NAME is "profiles"; the flag package explains its own errors.
-		{name: "profiles nothing", args: []string{"profiles"}, code: exitUsage, stderr: profilesUsage},
-		{name: "profiles help", args: []string{"profiles", "help"}, code: exitOK, stdout: profilesUsage},
+		{name: "profiles nothing", args: []string{"profiles"}, code: exitUsage, stderr: profilesUsage()},
+		{name: "profiles help", args: []string{"profiles", "help"}, code: exitOK, stdout: profilesUsage()},
 		{name: "profiles unknown", args: []string{"profiles", "frob"}, code: exitUsage,
-			stderr: "trustedapp-check profiles: unknown subcommand \"frob\"\n\n" + profilesUsage},
+			stderr: "trustedapp-check profiles: unknown subcommand \"frob\"\n\n" + profilesUsage()},
 		{name: "profiles bad flag", args: []string{"profiles", "list", "--bogus"}, code: exitUsage,
-			stderr: "flag provided but not defined: -bogus\nUsage of profiles list:\n  -json\n    \tprint JSON\n  -store FILE\n    \tprofile store FILE (default: $TRUSTEDAPP_STORE or the user config directory)\n"},
+			stderr: "flag provided but not defined: -bogus\nUsage of profiles list:\n  -json\n    \tprint JSON\n  -lang LANG\n    \tlanguage: LANG is en or bg (default: the system's)\n  -store FILE\n    \tprofile store FILE (default: $TRUSTEDAPP_STORE or the user config directory)\n"},
 		{name: "profiles list help", args: []string{"profiles", "list", "-h"}, code: exitOK,
-			stderr: "Usage of profiles list:\n  -json\n    \tprint JSON\n  -store FILE\n    \tprofile store FILE (default: $TRUSTEDAPP_STORE or the user config directory)\n"},
+			stderr: "Usage of profiles list:\n  -json\n    \tprint JSON\n  -lang LANG\n    \tlanguage: LANG is en or bg (default: the system's)\n  -store FILE\n    \tprofile store FILE (default: $TRUSTEDAPP_STORE or the user config directory)\n"},
 		{name: "profiles show no name", args: []string{"profiles", "show"}, code: exitUsage,
 			stderr: "trustedapp-check profiles: usage: trustedapp-check profiles show NAME [--json] [--store FILE]\n"},
 		{name: "profiles show unknown", args: []string{"profiles", "show", "nobody", "--store", "{store}"}, code: exitEnvironment,

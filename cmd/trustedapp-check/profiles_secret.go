@@ -11,9 +11,9 @@ import (
 // profiles set-secret and rm-secret: a profile's client secret in the system keychain.
 
 func parseSetSecret(e env) (*namesOptions, error) {
-	o, err := parseNames("set-secret", 1, -1, "set-secret NAME [--store FILE] (the secret comes from stdin or a prompt)")(e)
+	o, err := parseNames("set-secret", 1, -1, lang.X("cli.profiles.set_secret_usage", "set-secret NAME [--store FILE] (the secret comes from stdin or a prompt)"))(e)
 	if err == nil && len(o.names) > 1 {
-		err = usageErr("set-secret takes only the profile name: the secret is read from stdin or a no-echo prompt, never from the command line (where it would stay in shell history and the process list)")
+		err = usageErr("%s", lang.X("cli.profiles_secret.set_secret_takes_only_profile", "set-secret takes only the profile name: the secret is read from stdin or a no-echo prompt, never from the command line (where it would stay in shell history and the process list)"))
 	}
 	return o, err
 }
@@ -23,9 +23,9 @@ func setSecretRun(o *namesOptions) error {
 	if err != nil {
 		return err
 	}
-	secret, err := readSecretInput(o.env, fmt.Sprintf("Client secret for %q (input hidden): ", p.Name), "trustedapp-check profiles set-secret NAME < secret.txt")
+	secret, err := readSecretInput(o.env, fmt.Sprintf(lang.X("cli.profiles_secret.client_secret_input_hidden", "Client secret for %q (input hidden): "), p.Name), "trustedapp-check profiles set-secret NAME < secret.txt")
 	if errors.Is(err, errSecretTooLong) {
-		return usageErr("%v: it was not stored (nor truncated)", err)
+		return usageErr(lang.X("cli.profiles_secret.it_was_not_stored_nor", "%v: it was not stored (nor truncated)"), err)
 	}
 	if err != nil {
 		return usageErr("%v", err)
@@ -35,12 +35,12 @@ func setSecretRun(o *namesOptions) error {
 	var ku *profiles.KeyringUnavailableError
 	if errors.As(err, &ku) {
 		return &cliError{code: exitEnvironment, msg: err.Error(),
-			detail: "The command line cannot keep a session-only secret between commands; the secret was not stored anywhere.\n"}
+			detail: lang.X("cli.profiles_secret.session_only", "The command line cannot keep a session-only secret between commands; the secret was not stored anywhere.\n")}
 	}
 	if err != nil {
 		return storeErr(err)
 	}
-	fmt.Fprintf(o.stdout, "Stored the client secret for %q in the system keychain (service %q).\n", p.Name, profiles.KeyringService)
+	fmt.Fprintf(o.stdout, lang.X("cli.profiles_secret.stored_client_secret_system_keychain", "Stored the client secret for %q in the system keychain (service %q).\n"), p.Name, profiles.KeyringService)
 	return nil
 }
 
@@ -49,6 +49,6 @@ func rmSecretRun(o *namesOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(o.stdout, "Removed the client secret for %q from the system keychain.\n", p.Name)
+	fmt.Fprintf(o.stdout, lang.X("cli.profiles_secret.removed_client_secret_from_system", "Removed the client secret for %q from the system keychain.\n"), p.Name)
 	return nil
 }

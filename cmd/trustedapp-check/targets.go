@@ -131,17 +131,17 @@ func openStore(path string, warn io.Writer) (*profiles.Store, error) {
 // resolveTargets turns the command line into the profiles to check.
 func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 	if len(pos) > 1 {
-		return nil, usageErr("give one profile name (or --all); got %d: %s", len(pos), strings.Join(pos, " "))
+		return nil, usageErr(lang.X("cli.targets.give_one_profile_name_all", "give one profile name (or --all); got %d: %s"), len(pos), strings.Join(pos, " "))
 	}
 	if f.all {
 		if len(pos) > 0 || f.set["instance"] {
-			return nil, usageErr("--all checks every stored profile: give no PROFILE and no --instance")
+			return nil, usageErr("%s", lang.X("cli.targets.all_checks_every_stored_profile", "--all checks every stored profile: give no PROFILE and no --instance"))
 		}
 		if f.secretStdin {
-			return nil, usageErr("--all reads each profile's secret from the keychain; --secret-stdin is for one profile")
+			return nil, usageErr("%s", lang.X("cli.targets.all_reads_each_profile_s", "--all reads each profile's secret from the keychain; --secret-stdin is for one profile"))
 		}
 		if f.tokenStdin {
-			return nil, usageErr("--token-stdin inspects one token: give one PROFILE (or --instance), not --all")
+			return nil, usageErr("%s", lang.X("cli.targets.token_stdin_inspects_one_token", "--token-stdin inspects one token: give one PROFILE (or --instance), not --all"))
 		}
 		s, err := openStore(f.store, nil)
 		if err != nil {
@@ -149,7 +149,7 @@ func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 		}
 		list := s.List()
 		if len(list) == 0 {
-			return nil, envErr("the profile store %s has no profiles; add one with 'trustedapp-check profiles add'", s.Path())
+			return nil, envErr(lang.X("cli.targets.profile_store_has_no_profiles", "the profile store %s has no profiles; add one with 'trustedapp-check profiles add'"), s.Path())
 		}
 		secrets := newSecrets()
 		var out []target
@@ -177,20 +177,20 @@ func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 		p, err = s.Get(pos[0])
 		if err != nil {
 			if errors.Is(err, profiles.ErrNotFound) {
-				return nil, envErr("%v (see 'trustedapp-check profiles list', or check without a profile: --instance URL --client-id ID)", err)
+				return nil, envErr(lang.X("cli.targets.see_trustedapp_check_profiles_list", "%v (see 'trustedapp-check profiles list', or check without a profile: --instance URL --client-id ID)"), err)
 			}
 			return nil, envErr("%v", err)
 		}
 	case f.set["instance"]:
 		p.Name = "ad-hoc"
 		if !f.set["client-id"] || strings.TrimSpace(f.clientID) == "" {
-			return nil, usageErr("--client-id is required with --instance: the Trusted App's ApplicationUri")
+			return nil, usageErr("%s", lang.X("cli.targets.client_id_required_instance_trusted", "--client-id is required with --instance: the Trusted App's ApplicationUri"))
 		}
 		if u, err := url.Parse(strings.TrimSpace(f.instance)); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return nil, usageErr("--instance %q: give the instance root with its scheme, e.g. https://acme.my.erp.net", f.instance)
+			return nil, usageErr(lang.X("cli.targets.instance_give_instance_root_its", "--instance %q: give the instance root with its scheme, e.g. https://acme.my.erp.net"), f.instance)
 		}
 	default:
-		return nil, usageErr("name a stored PROFILE, or give --instance URL --client-id ID (or --all)")
+		return nil, usageErr("%s", lang.X("cli.targets.name_stored_profile_give_instance", "name a stored PROFILE, or give --instance URL --client-id ID (or --all)"))
 	}
 	if err := f.applyFlags(&p); err != nil {
 		return nil, err
@@ -198,7 +198,7 @@ func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 	switch {
 	case f.tokenStdin:
 		if f.secretStdin {
-			return nil, usageErr("--token-stdin and --secret-stdin both read stdin: a supplied token needs no secret")
+			return nil, usageErr("%s", lang.X("cli.targets.token_stdin_secret_stdin_both", "--token-stdin and --secret-stdin both read stdin: a supplied token needs no secret"))
 		}
 		secret = "" // the token is supplied: nothing is requested
 	case f.secretStdin:
@@ -218,7 +218,7 @@ func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 		}
 		secret = s
 	default:
-		return nil, usageErr("no client secret: set %s or pipe it with --secret-stdin (never as an argument)", SecretEnv)
+		return nil, usageErr(lang.X("cli.targets.no_client_secret_set_pipe", "no client secret: set %s or pipe it with --secret-stdin (never as an argument)"), SecretEnv)
 	}
 	return []target{{p: p, secret: secret}}, nil
 }

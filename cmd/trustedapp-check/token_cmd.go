@@ -10,7 +10,8 @@ import (
 	"trustedapp-tester/report"
 )
 
-const tokenUsage = `Usage:
+func tokenUsage() string {
+	return lang.X("cli.usage.token", `Usage:
   trustedapp-check token PROFILE [flags]
   trustedapp-check token --instance URL --client-id ID [flags]
 
@@ -28,7 +29,8 @@ Flags: the same profile and secret flags as 'check' (--store, --instance,
 
 Exit codes: 0 token printed, 1 no token was issued, 2 usage error,
 3 store, profile, secret or keychain problem, 4 interrupted.
-`
+`)
+}
 
 // tokenResponse is what token --json prints.
 type tokenResponse struct {
@@ -45,7 +47,7 @@ type tokenOptions struct{ targetOptions }
 func parseToken(e env) (*tokenOptions, error) {
 	o := &tokenOptions{targetOptions{env: e, checkFlags: checkFlags{parallel: 1}}}
 	fs := newCheckFlagSet("token", &o.checkFlags, false)
-	if err := o.parse(fs, tokenUsage, tokenUsage); err != nil {
+	if err := o.parse(fs, tokenUsage(), tokenUsage()); err != nil {
 		return nil, err
 	}
 	return o, nil
@@ -64,10 +66,11 @@ func tokenRun(o *tokenOptions) error {
 	}
 	if rep.Access == nil {
 		d := report.Build(rep, t.p)
+		d.Localize(lang.Localizer())
 		d.Forget(t.secret)
 		var why bytes.Buffer
 		report.WriteText(&why, d)
-		return &cliError{code: exitFailed, msg: "no token was issued:", detail: why.String()}
+		return &cliError{code: exitFailed, msg: lang.X("cli.token.no_token", "no token was issued:"), detail: why.String()}
 	}
 	if o.json {
 		tr := tokenResponse{AccessToken: rep.Access.Reveal()}
