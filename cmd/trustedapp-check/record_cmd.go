@@ -252,10 +252,8 @@ func writeRecordText(e env, out recordOutput, bad int) {
 		fmt.Fprintln(e.stdout, lang.X("cli.record.no_field_read_needs_fixing", "No field read needs fixing; CHECK rows could not be compared: check them by hand."))
 	case bad == 0:
 		fmt.Fprintln(e.stdout, lang.X("cli.record.every_field_client_credentials_needs", "Every field client credentials needs is right."))
-	case bad == 1:
-		fmt.Fprintln(e.stdout, lang.X("cli.record.1_field_fix", "1 field to fix."))
 	default:
-		fmt.Fprintf(e.stdout, lang.X("cli.record.fields_fix", "%d fields to fix.\n"), bad)
+		fmt.Fprintf(e.stdout, lang.XN("cli.record.fields_to_fix", "%d fields to fix.", bad)+"\n", bad)
 	}
 	report.WriteAdviceTextIn(lang.Localizer(), e.stdout, out.LeastPrivilege)
 }

@@ -141,3 +141,19 @@ var keptName = []*regexp.Regexp{
 	regexp.MustCompile(`(?:^|\s)--[a-z][a-z0-9-]*`),                  // --fresh
 	regexp.MustCompile(`\btrustedapp-check\b|\btrustedapp-tester\b`), // the commands
 }
+
+// sortedKeys lists a message's {word} placeholders (the CLI's {methods}), sorted.
+func sortedKeys(s string) []string {
+	out := guideKeys(s)
+	sort.Strings(out)
+	return out
+}
+
+// layout describes a message's line structure: its leading and trailing white space
+// and how many line breaks and tabs it holds (a table row's columns, a usage text's
+// last line), which a translation keeps.
+func layout(s string) string {
+	lead := len(s) - len(strings.TrimLeft(s, " \t\n"))
+	trail := len(s) - len(strings.TrimRight(s, " \t\n"))
+	return fmt.Sprintf("%q…%q, %d tabs", s[:lead], s[len(s)-trail:], strings.Count(s, "\t"))
+}

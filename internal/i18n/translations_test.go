@@ -204,6 +204,12 @@ func shapeProblems(k string, s source, e i18n.Entry) []string {
 			if a, b := printfVerbs(en), printfVerbs(tr); !slices.Equal(a, b) {
 				out = append(out, fmt.Sprintf("%s: format verbs %v, the English has %v", k, b, a))
 			}
+			if a, b := sortedKeys(en), sortedKeys(tr); !slices.Equal(a, b) {
+				out = append(out, fmt.Sprintf("%s: {placeholders} %v, the English has %v", k, b, a))
+			}
+		}
+		if a, b := layout(en), layout(tr); a != b {
+			out = append(out, fmt.Sprintf("%s: line breaks and tabs %s, the English has %s", k, b, a))
 		}
 		for _, n := range keptNames(en) {
 			if !strings.Contains(tr, n) {
