@@ -65,7 +65,14 @@ func WriteText(w io.Writer, d Document) error {
 			if f.Severity == check.SevInfo {
 				continue
 			}
-			fmt.Fprintf(&b, "      %s %s: %s\n", severityIn(lang, f.Severity), line(f.Code), line(messageIn(lang, f)))
+			msg := messageIn(lang, f)
+			if x := f.Explanation; x != nil && msg == x.Title && !explained[f.Code] {
+				// Said in another language, the message is the explanation's title,
+				// which follows on the next line.
+				fmt.Fprintf(&b, "      %s %s\n", severityIn(lang, f.Severity), line(f.Code))
+			} else {
+				fmt.Fprintf(&b, "      %s %s: %s\n", severityIn(lang, f.Severity), line(f.Code), line(msg))
+			}
 			if x := f.Explanation; x != nil {
 				if explained[f.Code] {
 					fmt.Fprintf(&b, "        %s\n", lang.X("report.text.explained_above", "(explained above)"))
@@ -303,7 +310,10 @@ func WriteMarkdown(w io.Writer, d Document) error {
 			fmt.Fprintf(&b, "%s (%s)\n", mdText(sum), msIn(lang, s.DurationMS))
 		}
 		for _, f := range s.Findings {
-			fmt.Fprintf(&b, "\n#### %s `%s`\n\n%s\n", severityIn(lang, f.Severity), f.Code, mdText(messageIn(lang, f)))
+			fmt.Fprintf(&b, "\n#### %s `%s`\n", severityIn(lang, f.Severity), f.Code)
+			if msg := messageIn(lang, f); f.Explanation == nil || msg != f.Explanation.Title || f.Severity == check.SevInfo {
+				fmt.Fprintf(&b, "\n%s\n", mdText(msg)) // else the explanation's title says it
+			}
 			if len(f.Evidence) > 0 {
 				b.WriteString("\n" + lang.X("report.md.evidence", "Evidence:") + "\n\n")
 				for _, k := range sortedKeys(f.Evidence) {

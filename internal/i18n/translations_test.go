@@ -125,9 +125,37 @@ func checkLanguage(t *testing.T, code string, srcs map[string]source) {
 			tr[k], file[k] = e, name
 		}
 	}
-	var missing, stale, wrong []string
-	toStamp := map[string][]string{} // file -> keys
-	todoOut := map[string]map[string]string{}
+	r := compareTranslations(srcs, tr, file, *stamp)
+	report(t, "no translation in "+code, r.missing)
+	report(t, "stale translations in "+code, r.stale)
+	report(t, "translations that lose a placeholder or a name", r.wrong)
+	report(t, "translations of nothing", r.orphans)
+	if *todo != "" && len(r.todo) > 0 {
+		b, _ := marshal(r.todo)
+		if err := os.WriteFile(*todo, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %d entries to %s", len(r.todo), *todo)
+	}
+	for name, ks := range r.toStamp {
+		stampFile(t, name, ks, srcs)
+	}
+}
+
+// comparison is what compareTranslations finds.
+type comparison struct {
+	missing, stale, wrong, orphans []string
+	toStamp                        map[string][]string          // file -> keys to stamp
+	todo                           map[string]map[string]string // key -> english, other, hash
+}
+
+// compareTranslations compares a language's translations (tr, by key, with the file
+// of each) with the English sources: missing and stale translations, those that lose
+// a placeholder or a name, those of nothing; with stamping, the entries without a hash
+// to stamp.
+func compareTranslations(srcs map[string]source, tr map[string]i18n.Entry, file map[string]string, stamping bool) comparison {
+	var r comparison
+	r.toStamp, r.todo = map[string][]string{}, map[string]map[string]string{}
 	keys := make([]string, 0, len(srcs))
 	for k := range srcs {
 		keys = append(keys, k)
@@ -137,44 +165,30 @@ func checkLanguage(t *testing.T, code string, srcs map[string]source) {
 		s := srcs[k]
 		e, ok := tr[k]
 		if !ok || e.Other == "" {
-			missing = append(missing, fmt.Sprintf("%s (%s): %q", k, s.from, s.other))
-			todoOut[k] = map[string]string{"english": s.other, "other": ""}
+			r.missing = append(r.missing, fmt.Sprintf("%s (%s): %q", k, s.from, s.other))
+			r.todo[k] = map[string]string{"english": s.other, "other": ""}
 			continue
 		}
 		want := i18n.SourceHash(s.other)
 		switch {
-		case e.Hash == "" && *stamp:
-			toStamp[file[k]] = append(toStamp[file[k]], k)
+		case e.Hash == "" && stamping:
+			r.toStamp[file[k]] = append(r.toStamp[file[k]], k)
 		case e.Hash == "":
-			stale = append(stale, fmt.Sprintf("%s (%s): no hash: translate or review it, then run the test with -stamp", k, file[k]))
-			todoOut[k] = map[string]string{"english": s.other, "other": e.Other}
+			r.stale = append(r.stale, fmt.Sprintf("%s (%s): no hash: translate or review it, then run the test with -stamp", k, file[k]))
+			r.todo[k] = map[string]string{"english": s.other, "other": e.Other}
 		case e.Hash != want:
-			stale = append(stale, fmt.Sprintf("%s (%s): the English changed since it was translated; it is now %q", k, file[k], s.other))
-			todoOut[k] = map[string]string{"english": s.other, "other": e.Other, "hash": want}
+			r.stale = append(r.stale, fmt.Sprintf("%s (%s): the English changed since it was translated; it is now %q", k, file[k], s.other))
+			r.todo[k] = map[string]string{"english": s.other, "other": e.Other, "hash": want}
 		}
-		wrong = append(wrong, shapeProblems(k, s, e)...)
+		r.wrong = append(r.wrong, shapeProblems(k, s, e)...)
 	}
-	var orphans []string
 	for k := range tr {
 		if _, ok := srcs[k]; !ok {
-			orphans = append(orphans, fmt.Sprintf("%s (%s): translates nothing the program says any more: remove it", k, file[k]))
+			r.orphans = append(r.orphans, fmt.Sprintf("%s (%s): translates nothing the program says any more: remove it", k, file[k]))
 		}
 	}
-	sort.Strings(orphans)
-	report(t, "no translation in "+code, missing)
-	report(t, "stale translations in "+code, stale)
-	report(t, "translations that lose a placeholder or a name", wrong)
-	report(t, "translations of nothing", orphans)
-	if *todo != "" && len(todoOut) > 0 {
-		b, _ := marshal(todoOut)
-		if err := os.WriteFile(*todo, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("wrote %d entries to %s", len(todoOut), *todo)
-	}
-	for name, ks := range toStamp {
-		stampFile(t, name, ks, srcs)
-	}
+	sort.Strings(r.orphans)
+	return r
 }
 
 // shapeProblems compares a translation's placeholders and kept names with its
