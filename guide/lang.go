@@ -49,7 +49,12 @@ func ExplainIn(tr Translator, code string, evidence map[string]string) Explanati
 		return generic(code, ev, tr)
 	}
 	missing := tr.X(keyNotRecorded, notRecorded)
-	t := func(key, src string) string { return render(tr.X(key, src), ev, missing) }
+	t := func(key, src string) string {
+		if key != "" { // "" is a field name or a value: the same in every language
+			src = tr.X(key, src)
+		}
+		return render(src, ev, missing)
+	}
 	x := Explanation{
 		Code:    code,
 		Title:   t(entryKey(code, "title", e.title), e.title),
