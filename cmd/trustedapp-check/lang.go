@@ -78,7 +78,7 @@ func langFlag(args []string) (value string, ok bool) {
 		}
 		if !hasVal {
 			if i+1 >= len(args) {
-				return "", true // a --lang without a value: the flag package says so
+				break // a --lang without a value: the flag package says so
 			}
 			i++
 			val = args[i]
