@@ -26,7 +26,7 @@ func TestShapeChecksCatchBrokenTranslations(t *testing.T) {
 		{"a field name translated", "cli.x", source{other: "Tick SystemUserAllowed"}, i18n.Entry{Other: "Отметнете РазрешенСистеменПотребител"}, "SystemUserAllowed"},
 		{"a code translated", "guide.x.what", source{other: "answered invalid_client"}, i18n.Entry{Other: "върна невалиден_клиент"}, "invalid_client"},
 		{"a flag translated", "cli.x", source{other: "use --fresh"}, i18n.Entry{Other: "използвайте --нов"}, "--fresh"},
-		{"a URL changed", "cli.x", source{other: "see https://docs.erp.net/dev/a.html"}, i18n.Entry{Other: "вижте https://docs.erp.net/dev/b.html"}, "https://docs.erp.net/dev/a.html"},
+		{"a URL changed", "cli.x", source{other: "see https://example.com/a.html"}, i18n.Entry{Other: "вижте https://example.com/b.html"}, "https://example.com/a.html"},
 		{"a trailing line break lost", "cli.x", source{other: "Saved.\n"}, i18n.Entry{Other: "Записано."}, "line breaks"},
 		{"a column lost", "cli.x", source{other: "NAME\tSECRET"}, i18n.Entry{Other: "ИМЕ ТАЙНА"}, "tabs"},
 		{"a plural without one", "cli.x", source{other: "%d fields", plural: true}, i18n.Entry{Other: "%d полета"}, "one"},
