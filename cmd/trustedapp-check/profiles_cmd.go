@@ -208,7 +208,7 @@ func storeErr(err error) error {
 		return usageErr("%v", err)
 	}
 	if errors.Is(err, profiles.ErrChangedOnDisk) {
-		return &cliError{code: exitEnvironment, msg: err.Error(), detail: "Run the command again: it reads the file afresh.\n"}
+		return &cliError{code: exitEnvironment, msg: err.Error(), detail: lang.X("cli.profiles.run_again", "Run the command again: it reads the file afresh.\n")}
 	}
 	return envErr("%v", err)
 }
