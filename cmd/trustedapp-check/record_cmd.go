@@ -226,7 +226,7 @@ func writeRecordText(e env, out recordOutput, bad int) {
 	}
 	fmt.Fprintln(e.stdout)
 	if out.Problem != "" {
-		fmt.Fprintf(e.stdout, "  %s\n", l(out.Problem))
+		fmt.Fprintf(e.stdout, "  %s\n", l(recordIn(out.Problem)))
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	states, width := recordStates(), 0
@@ -238,11 +238,11 @@ func writeRecordText(e env, out recordOutput, bad int) {
 		if c.State == string(check.RecordUnknown) {
 			unknown++
 		}
-		line := lang.X("cli.record.must_be", "must be: ") + c.Want
+		line := lang.X("cli.record.must_be", "must be: ") + recordIn(c.Want)
 		if c.Note != "" {
-			line += ". " + c.Note
+			line += ". " + recordIn(c.Note)
 		}
-		fmt.Fprintf(tw, "  %s %s\t%s\t%s\n", i18n.Pad(states[c.State], width), l(c.Field), l(c.Actual), l(line))
+		fmt.Fprintf(tw, "  %s %s\t%s\t%s\n", i18n.Pad(states[c.State], width), l(c.Field), l(recordIn(c.Actual)), l(line))
 	}
 	tw.Flush()
 	switch {
