@@ -15,6 +15,7 @@ import (
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/internal/shellquote"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/report"
 )
 
 func diffUsage() string {
@@ -266,7 +267,7 @@ func listRuns(e env, history *audit.Log, pos []string, asJSON bool, limit int) e
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, lang.X("cli.diff.run_started_verdict_system_user", "RUN\tSTARTED\tVERDICT\tSYSTEM USER\tREF"))
 	for _, r := range list {
-		fmt.Fprintf(tw, "@%s\t%s\t%s\t%s\t%s\n", r.ID, r.Started.Local().Format("2006-01-02 15:04:05"), r.Verdict,
+		fmt.Fprintf(tw, "@%s\t%s\t%s\t%s\t%s\n", r.ID, r.Started.Local().Format("2006-01-02 15:04:05"), report.VerdictIn(lang.Localizer(), r.Verdict),
 			safetext.Line(dash(r.SystemUser)), safetext.Line(r.Ref))
 	}
 	tw.Flush()
