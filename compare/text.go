@@ -24,14 +24,7 @@ func writeText(b *bytes.Buffer, c Comparison, all bool) {
 	fmt.Fprintf(b, "A: %s: %s\n", safetext.Line(c.A.Label), strings.ToUpper(string(c.A.Verdict)))
 	fmt.Fprintf(b, "B: %s: %s\n", safetext.Line(c.B.Label), strings.ToUpper(string(c.B.Verdict)))
 	same := len(c.Rows) - c.Differences
-	table := func(rows []Row) {
-		tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  \tFIELD\tA\tB")
-		for _, r := range rows {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", r.Group, safetext.Line(r.Field), safetext.Line(r.A), safetext.Line(r.B))
-		}
-		tw.Flush()
-	}
+	table := func(rows []Row) { writeRows(b, "FIELD", rows) }
 	switch c.Differences {
 	case 0:
 		b.WriteString("\nNo differences.\n")
@@ -63,4 +56,14 @@ func writeText(b *bytes.Buffer, c Comparison, all bool) {
 		}
 		b.WriteString(": a run from History keeps the record only when it was read in that run, and a System User may be barred from reading Trusted Apps.\n")
 	}
+}
+
+// writeRows writes rows as a table under the heads "", field, A and B.
+func writeRows(b *bytes.Buffer, field string, rows []Row) {
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  \t%s\tA\tB\n", field)
+	for _, r := range rows {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", r.Group, safetext.Line(r.Field), safetext.Line(r.A), safetext.Line(r.B))
+	}
+	tw.Flush()
 }

@@ -20,7 +20,6 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/guide"
-	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/report"
@@ -91,13 +90,13 @@ func Text(pasted string) Result {
 	}
 	res.Text = shown
 	if redact.HoldsToken(pasted) {
-		res.Notes = append(res.Notes, "The text held an access token (removed here). To read its claims and verify its signature against the instance, pipe it in: "+platform.Current().Pipe("token.txt", "trustedapp-check check PROFILE --token-stdin"))
+		res.Notes = append(res.Notes, noteToken())
 	}
 	kind, readAs, fs := read(clean)
 	if len(fs) == 0 {
 		res.ReadAs = "not recognised"
 		res.Checks = likelyChecks()
-		res.Notes = append(res.Notes, "This tool did not recognise the text. Paste the whole error: the HTTP status, the response body, a WWW-Authenticate header or the exception message. Or run the live check: trustedapp-check check PROFILE.")
+		res.Notes = append(res.Notes, noteUnrecognised)
 		res.Findings = []report.Finding{}
 		return res
 	}

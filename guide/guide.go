@@ -65,32 +65,10 @@ type entry struct {
 // swamp the explanation.
 const maxValue = 300
 
-// Explain returns the explanation for a finding code and its evidence, in the words
-// of the system it runs on.
+// Explain returns the explanation for a finding code and its evidence, in English and
+// the words of the system it runs on (ExplainIn says it in another language).
 func Explain(code string, evidence map[string]string) Explanation {
-	return explainOn(platform.Current(), code, evidence)
-}
-
-// explainOn is Explain for a user of sys.
-func explainOn(sys platform.System, code string, evidence map[string]string) Explanation {
-	ev := derive(sys, evidence)
-	e, ok := catalogue[code]
-	if !ok {
-		return generic(code, ev)
-	}
-	x := Explanation{
-		Code:    code,
-		Title:   render(e.title, ev),
-		What:    render(e.what, ev),
-		Causes:  renderAll(e.causes, ev),
-		Steps:   renderAll(e.steps, ev),
-		Confirm: render(e.confirm, ev),
-		DocURL:  e.doc,
-	}
-	for _, f := range e.fields {
-		x.Fields = append(x.Fields, Field{Where: f.Where, Name: render(f.Name, ev), Expect: render(f.Expect, ev)})
-	}
-	return x
+	return ExplainIn(nil, code, evidence)
 }
 
 // Has reports whether the catalogue has an entry for code.
@@ -111,7 +89,7 @@ func Codes() []string {
 
 // generic is the fallback for a code the catalogue does not know: it still shows the
 // raw evidence so nothing the engine found is hidden.
-func generic(code string, ev map[string]string) Explanation {
+func generic(code string, ev map[string]string, tr Translator) Explanation {
 	keys := make([]string, 0, len(ev))
 	for k, v := range ev {
 		if v != "" && !derivedKeys[k] {
@@ -119,29 +97,29 @@ func generic(code string, ev map[string]string) Explanation {
 		}
 	}
 	sort.Strings(keys)
-	what := "This tool has no specific explanation for this finding yet."
+	what := keyed(tr, "guide.generic.what", nil)
 	if len(keys) > 0 {
 		parts := make([]string, 0, len(keys))
 		for _, k := range keys {
 			parts = append(parts, k+": "+ev[k])
 		}
-		what += " What it recorded: " + strings.Join(parts, "; ") + "."
+		what += " " + keyed(tr, "guide.generic.recorded", map[string]string{"recorded": strings.Join(parts, "; ")})
 	} else {
-		what += " It recorded no further details."
+		what += " " + keyed(tr, "guide.generic.nothing", nil)
 	}
 	if code == "" {
-		code = "(no code)"
+		code = keyed(tr, "guide.generic.no_code", nil)
 	}
 	return Explanation{
 		Code:  code,
-		Title: "Finding " + code,
+		Title: keyed(tr, "guide.generic.title", map[string]string{"code": code}),
 		What:  what,
 		Steps: []string{
-			"Read the step's request and response in the exchange view: the status, headers and body usually name the problem.",
-			"Compare the profile (instance URL, client_id, scopes, auth method) with the Trusted App record in Instance Manager -> Security -> Trusted Apps.",
-			"If it remains unclear, save a diagnostics report (trustedapp-check check PROFILE --report FILE.md) and attach it to a support ticket; it never contains the secret.",
+			keyed(tr, "guide.generic.step.exchange", nil),
+			keyed(tr, "guide.generic.step.compare", nil),
+			keyed(tr, "guide.generic.step.report", nil),
 		},
-		Confirm: "Run the check again.",
+		Confirm: keyed(tr, "guide.generic.confirm", nil),
 		DocURL:  docErrors,
 		Generic: true,
 	}
@@ -163,23 +141,24 @@ var derivedKeys = map[string]bool{
 // check.MustNotRequest is the same rule (advice_test.go keeps them together): no
 // explanation advises adding such a scope to the Scope field, whichever finding it
 // explains.
-func stopScope(scope, version string) (bool, string) {
+func stopScope(tr Translator, scope, version string) (bool, string) {
 	switch {
 	case scope == "sec":
-		return true, "ERP.net reserves sec for its internal use (“Reserved for ERP.net internal use only”)"
+		return true, keyed(tr, "guide.derived.stop_why.sec", nil)
 	case scope == "DomainApi" && !strings.HasPrefix(version, "20.1."):
-		return true, "DomainApi is obsolete (“Legacy scope. Obsolete and must not be used.”); only servers of version 20.1 needed it"
+		return true, keyed(tr, "guide.derived.stop_why.domainapi", nil)
 	case userOnlyScopes[scope]:
-		return true, scope + " is a sign-in scope, never granted with client credentials"
+		return true, keyed(tr, "guide.derived.stop_why.sign_in", map[string]string{"scope": scope})
 	}
 	return false, ""
 }
 
 // splitStops splits scopes into those that may be added to the Scope field and those
-// that must not be requested (with why), leaving out the sign-in scopes when skipSignIn.
-func splitStops(scopes []string, version string, skipSignIn bool) (grantable, stops, whys []string) {
+// that must not be requested (with why, in tr's language), leaving out the sign-in
+// scopes when skipSignIn.
+func splitStops(tr Translator, scopes []string, version string, skipSignIn bool) (grantable, stops, whys []string) {
 	for _, s := range scopes {
-		stop, why := stopScope(s, version)
+		stop, why := stopScope(tr, s, version)
 		switch {
 		case !stop:
 			grantable = append(grantable, s)
@@ -196,8 +175,8 @@ var userOnlyScopes = map[string]bool{"openid": true, "profile": true, "offline_a
 
 // derive copies the evidence, cleans values (one line, capped) and adds facts
 // computed from it: the missing scopes, why two issuers differ, the other auth method,
-// and sys's name for its keychain.
-func derive(sys platform.System, in map[string]string) map[string]string {
+// and sys's name for its keychain, all in tr's language.
+func derive(sys platform.System, in map[string]string, tr Translator) map[string]string {
 	ev := make(map[string]string, len(in)+8)
 	for k, v := range in {
 		if derivedKeys[k] {
@@ -232,7 +211,7 @@ func derive(sys platform.System, in map[string]string) map[string]string {
 			userOnly = append(userOnly, s)
 		}
 	}
-	grantable, stops, whys := splitStops(strings.Fields(ev["missing_derived"]), ev["version"], true)
+	grantable, stops, whys := splitStops(tr, strings.Fields(ev["missing_derived"]), ev["version"], true)
 	if len(grantable) > 0 {
 		ev["missing_grantable"] = strings.Join(grantable, " ")
 	}
@@ -253,21 +232,21 @@ func derive(sys platform.System, in map[string]string) map[string]string {
 	// DomainApi: servers of version 20.1 need it, later versions treat it as obsolete.
 	switch v := ev["version"]; {
 	case strings.HasPrefix(v, "20.1."):
-		ev["domainapi_advice"] = "This instance runs version " + v + ", and servers of version 20.1 need it: keep it until the instance is upgraded."
-		ev["domainapi_keep"] = "with DomainApi while the instance runs 20.1"
-		ev["domainapi_step"] = "Keep DomainApi while the instance runs version " + v + "; remove it from the profile's scopes and your integration's code after the upgrade."
+		ev["domainapi_advice"] = keyed(tr, "guide.derived.domainapi_advice.v20_1", ev)
+		ev["domainapi_keep"] = keyed(tr, "guide.derived.domainapi_keep.v20_1", ev)
+		ev["domainapi_step"] = keyed(tr, "guide.derived.domainapi_step.v20_1", ev)
 	case v != "":
-		ev["domainapi_advice"] = "This instance runs version " + v + ", which treats it as obsolete (only servers of version 20.1 needed it); ERP.net's docs say not to use it."
-		ev["domainapi_step"] = "Remove DomainApi from the profile's scopes and from your integration's code: version " + v + " does not need it."
+		ev["domainapi_advice"] = keyed(tr, "guide.derived.domainapi_advice.later", ev)
+		ev["domainapi_step"] = keyed(tr, "guide.derived.domainapi_step.later", ev)
 	default:
-		ev["domainapi_advice"] = "Servers of version 20.1 need it; later versions treat it as obsolete, and ERP.net's docs say not to use it."
+		ev["domainapi_advice"] = keyed(tr, "guide.derived.domainapi_advice", ev)
 	}
-	ev["keychain"] = sys.Keychain()
+	ev["keychain"] = KeychainIn(tr, sys)
 	switch ev["actual"] {
 	case "keychain":
-		ev["cache_place"] = sys.Keychain()
+		ev["cache_place"] = ev["keychain"]
 	case "memory":
-		ev["cache_place"] = "the memory of this process"
+		ev["cache_place"] = keyed(tr, "guide.derived.cache_place.memory", ev)
 	}
 	// invalid_scope: a refused sign-in scope needs another fix than a scope the app's
 	// Scope field lacks.
@@ -275,20 +254,20 @@ func derive(sys platform.System, in map[string]string) map[string]string {
 	// to be added to the Scope field.
 	if userOnlyScopes[ev["scope"]] {
 		ev["signin_refused"] = ev["scope"]
-		ev["scope_field_expect"] = "unchanged: sign-in scopes need no entry"
-		ev["profile_scopes_expect"] = "without " + ev["scope"]
+		ev["scope_field_expect"] = keyed(tr, "guide.derived.expect_unchanged_sign_in", nil)
+		ev["profile_scopes_expect"] = keyed(tr, "guide.derived.expect_without", map[string]string{"scopes": ev["scope"]})
 	} else if s := first(ev, "scope", "requested"); s != "" {
-		grantable, stops, whys := splitStops(strings.Fields(s), ev["version"], false)
+		grantable, stops, whys := splitStops(tr, strings.Fields(s), ev["version"], false)
 		if len(grantable) > 0 {
 			ev["grantable_refused"] = strings.Join(grantable, " ")
-			ev["fix_where"] = whereToFix
-			ev["scope_field_expect"] = "contains " + ev["grantable_refused"]
+			ev["fix_where"] = tr.X(sharedKeys[whereToFix], whereToFix)
+			ev["scope_field_expect"] = keyed(tr, "guide.derived.expect_contains", map[string]string{"scopes": ev["grantable_refused"]})
 		}
 		if len(stops) > 0 {
 			ev["stop_refused"], ev["stop_why"] = strings.Join(stops, " "), strings.Join(whys, "; ")
-			ev["profile_scopes_expect"] = "without " + ev["stop_refused"]
+			ev["profile_scopes_expect"] = keyed(tr, "guide.derived.expect_without", map[string]string{"scopes": ev["stop_refused"]})
 			if len(grantable) == 0 {
-				ev["scope_field_expect"] = "without " + ev["stop_refused"]
+				ev["scope_field_expect"] = ev["profile_scopes_expect"]
 			}
 		}
 	}
@@ -297,26 +276,26 @@ func derive(sys platform.System, in map[string]string) map[string]string {
 	} else if s := ev["requested"]; s != "" {
 		ev["scope_or_requested"] = s
 	}
-	if why := issuerWhy(first(ev, "expected", "authority"), first(ev, "actual", "issuer")); why != "" {
+	if why := issuerWhy(first(ev, "expected", "authority"), first(ev, "actual", "issuer"), tr); why != "" {
 		ev["issuer_why"] = why
 	}
 	switch strings.ToLower(ev["auth_method"]) {
 	case "basic":
-		ev["auth_name"] = "HTTP Basic (client_secret_basic)"
+		ev["auth_name"] = keyed(tr, "guide.derived.auth_name.basic", ev)
 		ev["auth_other"] = "post"
-		ev["auth_other_name"] = "form body (client_secret_post)"
-		ev["auth_hint"] = "The request sent client_id and client_secret in an HTTP Basic Authorization header. ERP.net's documentation shows them as form fields in the body; if the instance only accepts the documented style, Basic is refused with this same error."
+		ev["auth_other_name"] = keyed(tr, "guide.derived.auth_name.post", ev)
+		ev["auth_hint"] = keyed(tr, "guide.derived.auth_hint.basic", ev)
 	case "post":
-		ev["auth_name"] = "form body (client_secret_post)"
+		ev["auth_name"] = keyed(tr, "guide.derived.auth_name.post", ev)
 		ev["auth_other"] = "basic"
-		ev["auth_other_name"] = "HTTP Basic (client_secret_basic)"
-		ev["auth_hint"] = "The request sent client_id and client_secret as form fields, the style ERP.net's documentation shows."
+		ev["auth_other_name"] = keyed(tr, "guide.derived.auth_name.basic", ev)
+		ev["auth_hint"] = keyed(tr, "guide.derived.auth_hint.post", ev)
 	}
 	if s := ev["status"]; s != "" {
 		ev["status_text"] = statusText(s)
 	}
 	if u := first(ev, "url", "path"); u != "" && !strings.Contains(u, "/api/domain/odata/") && strings.Contains(u, "/odata") {
-		ev["root_hint"] = "The URL does not use ERP.net's Domain API OData root (/api/domain/odata/)."
+		ev["root_hint"] = keyed(tr, "guide.derived.root_hint", ev)
 	}
 	return ev
 }
@@ -331,12 +310,12 @@ func first(ev map[string]string, keys ...string) string {
 }
 
 // issuerWhy names the difference between the expected authority and the issuer seen.
-func issuerWhy(expected, actual string) string {
+func issuerWhy(expected, actual string, tr Translator) string {
 	if expected == "" || actual == "" || expected == actual {
 		return ""
 	}
 	if strings.TrimRight(expected, "/") == strings.TrimRight(actual, "/") {
-		return "They differ only by a trailing slash; the issuer must match character for character, so remove (or add) the slash in the profile's instance URL or authority."
+		return keyed(tr, "guide.issuer.slash", nil)
 	}
 	eu, err1 := url.Parse(expected)
 	au, err2 := url.Parse(actual)
@@ -344,13 +323,13 @@ func issuerWhy(expected, actual string) string {
 		return ""
 	}
 	if strings.EqualFold(eu.Host, au.Host) && eu.Scheme != au.Scheme {
-		return "They differ in scheme (" + eu.Scheme + " vs " + au.Scheme + "): use https:// in the profile, or, if the instance is behind a proxy that terminates TLS, have its public URL configured as https."
+		return keyed(tr, "guide.issuer.scheme", map[string]string{"expected_scheme": eu.Scheme, "actual_scheme": au.Scheme})
 	}
 	if !strings.EqualFold(eu.Host, au.Host) {
-		return "They name different hosts (" + eu.Host + " vs " + au.Host + "): the profile points at a different instance, an alias or custom URL of it, or a proxy in front of it."
+		return keyed(tr, "guide.issuer.host", map[string]string{"expected_host": eu.Host, "actual_host": au.Host})
 	}
 	if eu.Path != au.Path {
-		return "They differ in path (" + eu.Path + " vs " + au.Path + "): ERP.net's instance authority is the instance root followed by /id."
+		return keyed(tr, "guide.issuer.path", map[string]string{"expected_path": eu.Path, "actual_path": au.Path})
 	}
 	return ""
 }
@@ -390,32 +369,22 @@ func clean(v string) string {
 	return v
 }
 
-func renderAll(ts []string, ev map[string]string) []string {
-	var out []string
-	for _, t := range ts {
-		if s := render(t, ev); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // render expands a template: [[a||b]] segments first, then {key} placeholders. A
-// placeholder outside any segment whose key is missing becomes "(not recorded)"; the
-// catalogue test keeps that from ever happening by using segments.
-func render(t string, ev map[string]string) string {
+// placeholder outside any segment whose key is missing becomes missing ("(not
+// recorded)"); the catalogue test keeps that from ever happening by using segments.
+func render(t string, ev map[string]string, missing string) string {
 	var b strings.Builder
 	for {
 		i := strings.Index(t, "[[")
 		if i < 0 {
-			b.WriteString(subst(t, ev, "(not recorded)"))
+			b.WriteString(subst(t, ev, missing))
 			break
 		}
-		b.WriteString(subst(t[:i], ev, "(not recorded)"))
+		b.WriteString(subst(t[:i], ev, missing))
 		rest := t[i+2:]
 		j := strings.Index(rest, "]]")
 		if j < 0 { // unbalanced: keep literally
-			b.WriteString(subst(rest, ev, "(not recorded)"))
+			b.WriteString(subst(rest, ev, missing))
 			break
 		}
 		seg, fallback, _ := strings.Cut(rest[:j], "||")

@@ -56,7 +56,7 @@ func TestRender(t *testing.T) {
 		"is[[ {a}||other]] now":  "is A now",
 	}
 	for in, want := range cases {
-		if got := render(in, ev); got != want {
+		if got := render(in, ev, notRecorded); got != want {
 			t.Errorf("render(%q) = %q, want %q", in, got, want)
 		}
 	}

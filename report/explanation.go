@@ -25,7 +25,7 @@ func Findings(fs []check.Finding) []Finding {
 // confirm, docs), each line starting with indent.
 func WriteExplanationText(w io.Writer, x guide.Explanation, indent string) error {
 	var b bytes.Buffer
-	writeExplanationText(&b, x, indent)
+	writeExplanationText(&b, x, indent, nil)
 	_, err := w.Write(ScrubBytes(b.Bytes()))
 	return err
 }
@@ -34,7 +34,7 @@ func WriteExplanationText(w io.Writer, x guide.Explanation, indent string) error
 // under a failing step (outside text escaped, so it cannot inject markup).
 func WriteExplanationMarkdown(w io.Writer, x guide.Explanation) error {
 	var b bytes.Buffer
-	writeExplanationMarkdown(&b, x)
+	writeExplanationMarkdown(&b, x, nil)
 	_, err := w.Write(ScrubBytes(b.Bytes()))
 	return err
 }

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
-	"trustedapp-tester/guide"
+	"trustedapp-tester/internal/i18n"
 	"trustedapp-tester/profiles"
 )
 
@@ -59,77 +59,80 @@ func buildKind(d *Document, r check.Report, p profiles.Profile) {
 		if r.Basic != nil {
 			user = r.Basic.User
 		}
-		for _, s := range guide.Explain(check.BasicLegacy, map[string]string{check.EvUser: user}).Steps {
-			d.MoveToClientCredentials = append(d.MoveToClientCredentials, Scrub(s))
-		}
+		d.MoveToClientCredentials = migrationIn(nil, user)
 	}
 }
 
-// kindText is how the run signed in, in words ("" for client credentials).
-func kindText(d Document) string {
+// kindText is how the run signed in, in words ("" for client credentials), in lang.
+func kindText(d Document, lang *i18n.Localizer) string {
 	if d.Profile == nil {
 		return ""
 	}
 	switch d.Profile.Kind {
 	case string(profiles.KindReferenceToken):
-		return "a reference token (PAT or SAT), sent to the API as it is"
+		return lang.X("report.kind.reference_token", "a reference token (PAT or SAT), sent to the API as it is")
 	case string(profiles.KindBasic):
 		app := profiles.BasicAuthApp
 		if d.Basic != nil && d.Basic.App != "" {
 			app = d.Basic.App
 		}
-		return fmt.Sprintf("legacy Basic authentication as %s (Trusted App %s)", line(d.Profile.User), line(app))
+		return fmt.Sprintf(lang.X("report.kind.basic", "legacy Basic authentication as %s (Trusted App %s)"), line(d.Profile.User), line(app))
 	}
 	return ""
 }
 
 // writeKindHeaderText names how the run signed in, under the text report's header.
 func writeKindHeaderText(b *bytes.Buffer, d Document) {
-	if k := kindText(d); k != "" {
-		fmt.Fprintf(b, "Signs in with %s\n", k)
+	if k := kindText(d, d.lang); k != "" {
+		fmt.Fprintf(b, d.lang.X("report.text.signs_in_with", "Signs in with %s")+"\n", k)
 	}
 }
 
 // writeKindIdentityText is the identity block of a reference-token or basic run, and
 // reports whether it wrote one (then the token's claims say nothing more).
-func writeKindIdentityText(b *bytes.Buffer, d Document) bool {
+func writeKindIdentityText(b *bytes.Buffer, d Document, lb identity) bool {
+	lang := d.lang
 	switch {
 	case d.ReferenceToken != nil:
 		ref := d.ReferenceToken
 		b.WriteByte('\n')
-		fmt.Fprintf(b, "Acts as:   %s\n", line(orText(ref.ActsAs, "not known")))
+		fmt.Fprintf(b, "%s%s\n", lb.actsAs, line(orText(ref.ActsAs, notKnown(lang))))
 		if ref.Type != "" {
-			fmt.Fprintf(b, "Kind:      %s\n", line(ref.Type))
+			fmt.Fprintf(b, "%s%s\n", lb.kind, line(ref.Type))
 		}
 		if rec := ref.Record; rec != nil {
-			fmt.Fprintf(b, "Expires:   %s\n", line(timeText(rec.Expires, "not given")))
-			fmt.Fprintf(b, "Last used: %s\n", line(timeText(rec.LastUsed, "never")))
+			fmt.Fprintf(b, "%s%s\n", lb.expires, line(timeText(rec.Expires, notGiven(lang))))
+			fmt.Fprintf(b, "%s%s\n", lb.lastUsed, line(timeText(rec.LastUsed, never(lang))))
 			if len(rec.Scopes) > 0 {
-				fmt.Fprintf(b, "Scopes:    %s\n", line(strings.Join(rec.Scopes, " ")))
+				fmt.Fprintf(b, "%s%s\n", lb.scopes, line(strings.Join(rec.Scopes, " ")))
 			}
 		} else {
-			fmt.Fprintf(b, "Expires:   not known\n")
+			fmt.Fprintf(b, "%s%s\n", lb.expires, notKnown(lang))
 		}
 		for _, u := range ref.Unknown {
-			fmt.Fprintf(b, "Unknown:   %s\n", line(u))
+			fmt.Fprintf(b, "%s%s\n", lb.unknown, line(unknownIn(lang, u)))
 		}
 		if t := d.Token; t != nil && t.Fingerprint != "" {
-			fmt.Fprintf(b, "Token:     …%s (sha256 %s)\n", line(t.Last6), line(t.Fingerprint))
+			fmt.Fprintf(b, "%s…%s (sha256 %s)\n", lb.token, line(t.Last6), line(t.Fingerprint))
 		}
 		return true
 	case d.Basic != nil:
-		fmt.Fprintf(b, "\nSigned in: %s (Basic, Trusted App %s)\n", line(d.Basic.User), line(d.Basic.App))
+		fmt.Fprintf(b, "\n%s"+lang.X("report.text.signed_in_basic", "%s (Basic, Trusted App %s)")+"\n", lb.signedIn, line(d.Basic.User), line(d.Basic.App))
 		return true
 	}
 	return false
 }
+
+func notKnown(lang *i18n.Localizer) string { return lang.X("report.kind.not_known", "not known") }
+func notGiven(lang *i18n.Localizer) string { return lang.X("report.kind.not_given", "not given") }
+func never(lang *i18n.Localizer) string    { return lang.X("report.kind.never", "never") }
 
 // writeMigrationText is the text report's move to client credentials.
 func writeMigrationText(b *bytes.Buffer, d Document) {
 	if len(d.MoveToClientCredentials) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "\nMove this integration to client credentials (ERP.net's migration page):\n")
+	fmt.Fprintf(b, "\n%s\n", d.lang.X("report.text.migration", "Move this integration to client credentials (ERP.net's migration page):"))
 	for i, s := range d.MoveToClientCredentials {
 		fmt.Fprintf(b, "  %d. %s\n", i+1, line(s))
 	}
@@ -137,25 +140,27 @@ func writeMigrationText(b *bytes.Buffer, d Document) {
 
 // writeKindMarkdown is the Markdown report's sign-in, identity and migration sections.
 func writeKindMarkdown(b *bytes.Buffer, d Document, row func(k, v string)) {
-	if k := kindText(d); k != "" {
-		b.WriteString("\n## Sign-in\n\n| | |\n|---|---|\n")
-		row("Signs in with", k)
+	lang := d.lang
+	if k := kindText(d, lang); k != "" {
+		b.WriteString("\n## " + lang.X("report.md.sign_in", "Sign-in") + "\n\n| | |\n|---|---|\n")
+		row(lang.X("report.md.signs_in_with", "Signs in with"), k)
 	}
 	if ref := d.ReferenceToken; ref != nil {
-		row("Acts as", orText(ref.ActsAs, "not known"))
-		row("Reference token kind", ref.Type)
+		row(lang.X("report.md.acts_as_plain", "Acts as"), orText(ref.ActsAs, notKnown(lang)))
+		row(lang.X("report.md.reference_kind", "Reference token kind"), ref.Type)
 		if rec := ref.Record; rec != nil {
-			row("Expires", timeText(rec.Expires, "not given"))
-			row("Last used", timeText(rec.LastUsed, "never"))
-			row("Scopes", strings.Join(rec.Scopes, " "))
-			row("Description", rec.Description)
+			row(lang.X("report.md.expires", "Expires"), timeText(rec.Expires, notGiven(lang)))
+			row(lang.X("report.md.last_used", "Last used"), timeText(rec.LastUsed, never(lang)))
+			row(lang.X("report.md.scopes", "Scopes"), strings.Join(rec.Scopes, " "))
+			row(lang.X("report.md.description", "Description"), rec.Description)
 		}
 		for _, u := range ref.Unknown {
-			row("Not known", u)
+			row(lang.X("report.md.not_known", "Not known"), unknownIn(lang, u))
 		}
 	}
 	if len(d.MoveToClientCredentials) > 0 {
-		b.WriteString("\n## Move this integration to client credentials\n\nFrom ERP.net's migration page (Basic is accepted during the coexistence period only):\n\n")
+		b.WriteString("\n## " + lang.X("report.md.migration", "Move this integration to client credentials") + "\n\n" +
+			lang.X("report.md.migration_lead", "From ERP.net's migration page (Basic is accepted during the coexistence period only):") + "\n\n")
 		for i, s := range d.MoveToClientCredentials {
 			fmt.Fprintf(b, "%d. %s\n", i+1, mdText(s))
 		}
@@ -195,16 +200,16 @@ func timeText(t time.Time, zero string) string {
 }
 
 // profileIDText is what the text report's header says of the profile's Trusted App:
-// its client_id and auth method, or for the other kinds what they use of it.
-func profileIDText(p Profile) string {
+// its client_id and auth method, or for the other kinds what they use of it, in lang.
+func profileIDText(p Profile, lang *i18n.Localizer) string {
 	switch p.Kind {
 	case string(profiles.KindReferenceToken):
 		if p.ClientID == "" {
-			return "reference token"
+			return lang.X("report.profile_id.reference_token", "reference token")
 		}
-		return "reference token for " + line(p.ClientID)
+		return fmt.Sprintf(lang.X("report.profile_id.reference_token_for", "reference token for %s"), line(p.ClientID))
 	case string(profiles.KindBasic):
-		return "Basic as " + line(p.User)
+		return fmt.Sprintf(lang.X("report.profile_id.basic", "Basic as %s"), line(p.User))
 	}
-	return fmt.Sprintf("client_id %s, auth %s", line(p.ClientID), line(p.AuthMethod))
+	return fmt.Sprintf(lang.X("report.profile_id.client", "client_id %s, auth %s"), line(p.ClientID), line(p.AuthMethod))
 }

@@ -27,7 +27,7 @@ var gfm = goldmark.New(goldmark.WithExtensions(extension.GFM))
 // ownHTML is the raw HTML the report writes itself: the <details> around each exchange.
 func ownHTML(s string) bool {
 	s = strings.TrimSpace(s)
-	return strings.HasPrefix(s, "<details><summary>Exchange ") || s == "</details>"
+	return strings.HasPrefix(s, "<details><summary>Exchange ") || strings.HasPrefix(s, "<details><summary>Обмен ") || s == "</details>"
 }
 
 // hostileReport puts s into every field of a run that comes from outside: profile

@@ -3,8 +3,10 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/i18n"
 	"trustedapp-tester/internal/sysproxy"
 )
 
@@ -57,25 +59,63 @@ func oneRoute(ps []Proxy) string {
 	return ps[0].Route
 }
 
-func (p Proxy) routeText() string {
-	s := p.Route
+func (p Proxy) routeText(lang *i18n.Localizer) string {
+	s := p.routeIn(lang)
 	if p.Auth != "" {
-		s += " (signed in: " + p.Auth + ")"
+		s += fmt.Sprintf(lang.X("report.proxy.signed_in", " (signed in: %s)"), p.Auth)
 	}
 	return s
 }
 
+// routeIn is the route in lang: where the choice came from and where it led ("system
+// PAC http://wpad/proxy.pac → proxy.corp:8080"); the names of variables, files and
+// proxies stay as they are.
+func (p Proxy) routeIn(lang *i18n.Localizer) string {
+	if english(lang) {
+		return p.Route
+	}
+	if p.Route == check.ProxyFromNone {
+		return lang.X("report.proxy.none", "none")
+	}
+	from, to, ok := strings.Cut(p.Route, " → ")
+	if !ok {
+		return p.Route
+	}
+	switch p.Source {
+	case check.ProxyFromProfile:
+		if from == "profile proxy" {
+			from = lang.X("report.proxy.profile_proxy", "profile proxy")
+		} else {
+			from = lang.X("report.proxy.profile", "profile") + strings.TrimPrefix(from, "profile")
+		}
+	case check.ProxyFromEnvironment:
+		from = lang.X("report.proxy.environment", "environment") + strings.TrimPrefix(from, "environment")
+	case check.ProxyFromSystem:
+		from = lang.X("report.proxy.system", "system") + strings.TrimPrefix(from, "system")
+	}
+	if to == "direct" {
+		to = lang.X("report.proxy.direct", "direct")
+	}
+	return from + " → " + to
+}
+
+// RouteIn is the way a run of a profile takes to a host (check.ProxyUse.Route), in
+// lang, as the reports say it.
+func RouteIn(lang *i18n.Localizer, u check.ProxyUse) string {
+	return buildProxies([]check.ProxyUse{u})[0].routeIn(lang)
+}
+
 // writeProxyText writes "Proxy: <route>" (or a line per host, when they went
 // different ways) and the notes.
-func writeProxyText(b *bytes.Buffer, ps []Proxy) {
+func writeProxyText(b *bytes.Buffer, ps []Proxy, lang *i18n.Localizer) {
 	if len(ps) == 0 {
 		return
 	}
 	if oneRoute(ps) != "" {
-		fmt.Fprintf(b, "Proxy: %s\n", line(ps[0].routeText()))
+		fmt.Fprintf(b, lang.X("report.proxy.text", "Proxy: %s")+"\n", line(ps[0].routeText(lang)))
 	} else {
 		for _, p := range ps {
-			fmt.Fprintf(b, "Proxy for %s: %s\n", line(p.Host), line(p.routeText()))
+			fmt.Fprintf(b, lang.X("report.proxy.text_host", "Proxy for %s: %s")+"\n", line(p.Host), line(p.routeText(lang)))
 		}
 	}
 	seen := map[string]bool{}
@@ -83,24 +123,26 @@ func writeProxyText(b *bytes.Buffer, ps []Proxy) {
 		for _, n := range p.Notes {
 			if !seen[n] {
 				seen[n] = true
-				fmt.Fprintf(b, "  Proxy note: %s\n", line(n))
+				fmt.Fprintf(b, "  "+lang.X("report.proxy.note", "Proxy note: %s")+"\n", line(n))
 			}
 		}
 	}
 }
 
 // writeProxyMarkdown writes the "Proxy" section: a row per host.
-func writeProxyMarkdown(b *bytes.Buffer, ps []Proxy) {
+func writeProxyMarkdown(b *bytes.Buffer, ps []Proxy, lang *i18n.Localizer) {
 	if len(ps) == 0 {
 		return
 	}
-	b.WriteString("\n## Proxy\n\nIn this order: the profile's proxy, then the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), then the system's settings.\n\n| Host | Route | Sign-in to the proxy |\n|---|---|---|\n")
+	b.WriteString("\n## " + lang.X("report.md.proxy", "Proxy") + "\n\n" +
+		lang.X("report.proxy.md_order", "In this order: the profile's proxy, then the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), then the system's settings.") +
+		"\n\n| " + lang.X("report.proxy.md_columns", "Host | Route | Sign-in to the proxy") + " |\n|---|---|---|\n")
 	for _, p := range ps {
 		auth := p.Auth
 		if auth == "" {
-			auth = "none asked"
+			auth = lang.X("report.proxy.none_asked", "none asked")
 		}
-		fmt.Fprintf(b, "| %s | %s | %s |\n", mdCell(p.Host), mdCell(p.Route), mdCell(auth))
+		fmt.Fprintf(b, "| %s | %s | %s |\n", mdCell(p.Host), mdCell(p.routeIn(lang)), mdCell(auth))
 	}
 	seen := map[string]bool{}
 	for _, p := range ps {

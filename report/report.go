@@ -62,6 +62,7 @@ import (
 	"trustedapp-tester/check"
 	"trustedapp-tester/compare"
 	"trustedapp-tester/guide"
+	"trustedapp-tester/internal/i18n"
 	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/internal/version"
 	"trustedapp-tester/profiles"
@@ -102,6 +103,10 @@ type Document struct {
 	// Drift is what changed since the profile's last passing run in History (check
 	// --all sets it); nil when it was not looked at.
 	Drift *compare.Drift `json:"drift,omitempty"`
+
+	// lang is the language WriteText and WriteMarkdown speak (Localize); nil is
+	// English. Never marshalled.
+	lang *i18n.Localizer
 
 	// known are the exact credentials of this run (the issued token, the secrets the
 	// caller names with Forget), replaced in every encoding wherever they appear in any

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"regexp"
@@ -12,36 +11,18 @@ import (
 	"trustedapp-tester/check"
 	"trustedapp-tester/compare"
 	"trustedapp-tester/guide"
-	"trustedapp-tester/internal/redact"
+	"trustedapp-tester/internal/i18n"
 	"trustedapp-tester/internal/safetext"
 )
 
-// tlsOff says that certificate checks were off, wherever a report names the run; the
-// text report's header line is "TLS verification was " + tlsOff.
-const (
-	tlsOff     = "OFF (insecure_skip_verify): the server's certificate was not checked, so a man in the middle would have gone unnoticed"
-	tlsOffText = "TLS verification was " + tlsOff
-)
-
-func mark(v check.Verdict) string {
-	switch v {
-	case check.Pass:
-		return "PASS"
-	case check.Warn:
-		return "WARN"
-	case check.Fail:
-		return "FAIL"
-	case check.Skipped:
-		return "SKIP"
-	}
-	return strings.ToUpper(string(v))
+// tlsOff says that certificate checks were off, wherever a report names the run;
+// tlsOffText is the text report's header line.
+func tlsOff(lang *i18n.Localizer) string {
+	return lang.X("report.tls_off", "OFF (insecure_skip_verify): the server's certificate was not checked, so a man in the middle would have gone unnoticed")
 }
 
-func ms(d int64) string {
-	if d >= 10000 {
-		return fmt.Sprintf("%.1f s", float64(d)/1000)
-	}
-	return fmt.Sprintf("%d ms", d)
+func tlsOffText(lang *i18n.Localizer) string {
+	return lang.X("report.tls_off_text", "TLS verification was OFF (insecure_skip_verify): the server's certificate was not checked, so a man in the middle would have gone unnoticed")
 }
 
 // WriteText writes the human-readable report: one line per step, and under each
@@ -49,34 +30,33 @@ func ms(d int64) string {
 // acts as.
 func WriteText(w io.Writer, d Document) error {
 	var b bytes.Buffer
+	lang := d.lang
 	if p := d.Profile; p != nil {
-		fmt.Fprintf(&b, "Profile %s: %s (%s)\n", line(p.Name), line(p.Instance), profileIDText(*p))
+		fmt.Fprintf(&b, lang.X("report.text.profile", "Profile %s: %s (%s)")+"\n", line(p.Name), line(p.Instance), profileIDText(*p, lang))
 		if p.InsecureSkipVerify {
-			fmt.Fprintf(&b, "%s\n", tlsOffText)
+			fmt.Fprintf(&b, "%s\n", tlsOffText(lang))
 		}
 		if p.TokenEndpoint != "" {
-			fmt.Fprintf(&b, "Token endpoint (set in the profile): %s\n", line(p.TokenEndpoint))
+			fmt.Fprintf(&b, lang.X("report.text.token_endpoint", "Token endpoint (set in the profile): %s")+"\n", line(p.TokenEndpoint))
 		}
 		if p.ODataRoot != "" {
-			fmt.Fprintf(&b, "OData root (set in the profile): %s\n", line(p.ODataRoot))
+			fmt.Fprintf(&b, lang.X("report.text.odata_root", "OData root (set in the profile): %s")+"\n", line(p.ODataRoot))
 		}
 		if len(p.ConfirmedHosts) > 0 {
-			fmt.Fprintf(&b, "Hosts you confirmed for the access token: %s\n", line(strings.Join(p.ConfirmedHosts, ", ")))
+			fmt.Fprintf(&b, lang.X("report.text.confirmed_hosts", "Hosts you confirmed for the access token: %s")+"\n", line(strings.Join(p.ConfirmedHosts, ", ")))
 		}
 		writeKindHeaderText(&b, d)
 	}
-	writeProxyText(&b, d.Proxies)
-	width := 0
+	writeProxyText(&b, d.Proxies, lang)
+	width, marks := 0, markWidth(lang)
 	for _, s := range d.Steps {
-		if n := len([]rune(line(s.Name))); n > width {
-			width = n
-		}
+		width = max(width, i18n.Width(line(stepName(lang, s))))
 	}
 	explained := map[string]bool{} // each code's explanation is printed once
 	for _, s := range d.Steps {
-		fmt.Fprintf(&b, "%s  %-*s  %8s", mark(s.Verdict), width, line(s.Name), ms(s.DurationMS))
-		if s.Summary != "" {
-			fmt.Fprintf(&b, "  %s", line(s.Summary))
+		fmt.Fprintf(&b, "%s  %s  %8s", i18n.Pad(markIn(lang, s.Verdict), marks), i18n.Pad(line(stepName(lang, s)), width), msIn(lang, s.DurationMS))
+		if sum := summaryIn(lang, s); sum != "" {
+			fmt.Fprintf(&b, "  %s", line(sum))
 		}
 		b.WriteByte('\n')
 		if s.Verdict != check.Fail && s.Verdict != check.Warn {
@@ -86,69 +66,77 @@ func WriteText(w io.Writer, d Document) error {
 			if f.Severity == check.SevInfo {
 				continue
 			}
-			fmt.Fprintf(&b, "      %s %s: %s\n", strings.ToUpper(string(f.Severity)), line(f.Code), line(f.Message))
+			msg := messageIn(lang, f)
+			if x := f.Explanation; x != nil && msg == x.Title && !explained[f.Code] {
+				// Said in another language, the message is the explanation's title,
+				// which follows on the next line.
+				fmt.Fprintf(&b, "      %s %s\n", severityIn(lang, f.Severity), line(f.Code))
+			} else {
+				fmt.Fprintf(&b, "      %s %s: %s\n", severityIn(lang, f.Severity), line(f.Code), line(msg))
+			}
 			if x := f.Explanation; x != nil {
 				if explained[f.Code] {
-					fmt.Fprintf(&b, "        (explained above)\n")
+					fmt.Fprintf(&b, "        %s\n", lang.X("report.text.explained_above", "(explained above)"))
 					continue
 				}
 				explained[f.Code] = true
-				writeExplanationText(&b, *x, "        ")
+				writeExplanationText(&b, *x, "        ", lang)
 			}
 		}
 	}
-	if !writeKindIdentityText(&b, d) {
-		writeIdentityText(&b, d)
+	lb := identityLabels(lang)
+	if !writeKindIdentityText(&b, d, lb) {
+		writeIdentityText(&b, d, lb)
 	}
 	writeMigrationText(&b, d)
-	writeAdviceText(&b, d.LeastPrivilege)
+	writeAdviceText(&b, d.LeastPrivilege, lang)
 	if d.Session != nil && d.Session.Summary != "" {
-		fmt.Fprintf(&b, "\nSession:   %s\n", d.Session.Summary)
+		fmt.Fprintf(&b, "\n%s%s\n", lb.session, sessionIn(lang, d.Session))
 	}
 	if d.Drift != nil {
-		fmt.Fprintf(&b, "Drift:     %s\n", line(compare.DriftLine(*d.Drift)))
+		fmt.Fprintf(&b, "%s%s\n", lb.drift, line(compare.DriftLineIn(lang, *d.Drift)))
 	}
-	writeHoldersText(&b, d.Session)
-	verdict := mark(d.Verdict)
+	writeHoldersText(&b, d.Session, lb, lang)
+	verdict := markIn(lang, d.Verdict)
 	if d.Cancelled {
-		verdict += " (cancelled)"
+		verdict += lang.X("report.cancelled", " (cancelled)")
 	}
-	fmt.Fprintf(&b, "Verdict: %s\n", verdict)
+	fmt.Fprintf(&b, lang.X("report.text.verdict", "Verdict: %s")+"\n", verdict)
 	_, err := w.Write(d.scrubDoc(b.Bytes()))
 	return err
 }
 
-func writeExplanationText(b *bytes.Buffer, x guide.Explanation, ind string) {
+func writeExplanationText(b *bytes.Buffer, x guide.Explanation, ind string, lang *i18n.Localizer) {
 	fmt.Fprintf(b, "%s%s\n", ind, line(x.Title))
 	fmt.Fprintf(b, "%s%s\n", ind, line(x.What))
 	if len(x.Causes) > 0 {
-		fmt.Fprintf(b, "%sLikely causes:\n", ind)
+		fmt.Fprintf(b, "%s%s\n", ind, lang.X("report.likely_causes", "Likely causes:"))
 		for _, c := range x.Causes {
 			fmt.Fprintf(b, "%s  - %s\n", ind, line(c))
 		}
 	}
 	if len(x.Fields) > 0 {
-		fmt.Fprintf(b, "%sCheck:\n", ind)
+		fmt.Fprintf(b, "%s%s\n", ind, lang.X("report.check", "Check:"))
 		for _, f := range x.Fields {
-			fmt.Fprintf(b, "%s  - %s\n", ind, line(fieldText(f)))
+			fmt.Fprintf(b, "%s  - %s\n", ind, line(fieldText(f, lang)))
 		}
 	}
 	if len(x.Steps) > 0 {
-		fmt.Fprintf(b, "%sFix:\n", ind)
+		fmt.Fprintf(b, "%s%s\n", ind, lang.X("report.fix", "Fix:"))
 		for i, s := range x.Steps {
 			fmt.Fprintf(b, "%s  %d. %s\n", ind, i+1, line(s))
 		}
 	}
 	if x.Confirm != "" {
-		fmt.Fprintf(b, "%sConfirm: %s\n", ind, line(x.Confirm))
+		fmt.Fprintf(b, "%s"+lang.X("report.confirm", "Confirm: %s")+"\n", ind, line(x.Confirm))
 	}
 	if x.DocURL != "" {
-		fmt.Fprintf(b, "%sDocs: %s\n", ind, line(x.DocURL))
+		fmt.Fprintf(b, "%s"+lang.X("report.docs", "Docs: %s")+"\n", ind, line(x.DocURL))
 	}
 }
 
-func fieldText(f guide.Field) string {
-	s := f.Where + " " + f.Name
+func fieldText(f guide.Field, lang *i18n.Localizer) string {
+	s := guide.WhereIn(lang, f.Where) + " " + f.Name
 	if f.Expect != "" {
 		s += ": " + f.Expect
 	}
@@ -167,7 +155,8 @@ func scopeList(s []string, empty string) string {
 // explanations and exchanges; the decoded claims.
 func WriteMarkdown(w io.Writer, d Document) error {
 	var b bytes.Buffer
-	title := "Trusted App diagnostics report"
+	lang := d.lang
+	title := lang.X("report.md.title", "Trusted App diagnostics report")
 	if d.Profile != nil && d.Profile.Name != "" {
 		title += ": " + d.Profile.Name
 	}
@@ -178,157 +167,161 @@ func WriteMarkdown(w io.Writer, d Document) error {
 			fmt.Fprintf(&b, "| %s | %s |\n", k, mdCell(v))
 		}
 	}
-	row("Verdict", mark(d.Verdict)+map[bool]string{true: " (cancelled)"}[d.Cancelled])
+	none := lang.X("report.none", "(none)")
+	row(lang.X("report.md.verdict", "Verdict"), markIn(lang, d.Verdict)+map[bool]string{true: lang.X("report.cancelled", " (cancelled)")}[d.Cancelled])
 	if d.Profile != nil && d.Profile.InsecureSkipVerify {
-		row("TLS verification", tlsOff)
+		row(lang.X("report.md.tls", "TLS verification"), tlsOff(lang))
 	}
-	row("Tool", d.Tool.Name+" "+d.Tool.Version)
-	row("OS", d.Tool.OS+"/"+d.Tool.Arch)
-	row("Generated", d.GeneratedAt.UTC().Format(time.RFC3339))
+	row(lang.X("report.md.tool", "Tool"), d.Tool.Name+" "+d.Tool.Version)
+	row(lang.X("report.md.os", "OS"), d.Tool.OS+"/"+d.Tool.Arch)
+	row(lang.X("report.md.generated", "Generated"), d.GeneratedAt.UTC().Format(time.RFC3339))
 	if !d.StartedAt.IsZero() {
-		row("Run started", d.StartedAt.UTC().Format(time.RFC3339))
-		row("Run took", ms(d.DurationMS))
+		row(lang.X("report.md.run_started", "Run started"), d.StartedAt.UTC().Format(time.RFC3339))
+		row(lang.X("report.md.run_took", "Run took"), msIn(lang, d.DurationMS))
 	}
-	b.WriteString("\nThis report contains no client secret. Tokens appear only as their last 6 characters and SHA-256 fingerprint.\n")
+	b.WriteString("\n" + lang.X("report.md.no_secret", "This report contains no client secret. Tokens appear only as their last 6 characters and SHA-256 fingerprint.") + "\n")
 
 	if p := d.Profile; p != nil {
-		b.WriteString("\n## Profile\n\n| | |\n|---|---|\n")
-		row("Name", p.Name)
-		row("Environment", p.Environment)
-		row("Instance", p.Instance)
-		row("Authority", p.Authority)
+		b.WriteString("\n## " + lang.X("report.md.profile", "Profile") + "\n\n| | |\n|---|---|\n")
+		row(lang.X("report.md.name", "Name"), p.Name)
+		row(lang.X("report.md.environment", "Environment"), p.Environment)
+		row(lang.X("report.md.instance", "Instance"), p.Instance)
+		row(lang.X("report.md.authority", "Authority"), p.Authority)
 		row("client_id", p.ClientID)
-		row("Auth method", p.AuthMethod)
-		row("Scopes requested", scopeList(p.ScopesRequested, "(none: the app's whole Scope field)"))
-		row("Token endpoint", p.TokenEndpoint)
-		row("OData root (set in the profile)", p.ODataRoot)
-		row("Hosts you confirmed for the access token", strings.Join(p.ConfirmedHosts, ", "))
-		row("Proxy", p.Proxy)
+		row(lang.X("report.md.auth_method", "Auth method"), p.AuthMethod)
+		row(lang.X("report.md.scopes_requested", "Scopes requested"), scopeList(p.ScopesRequested, noScopesAsked(lang)))
+		row(lang.X("report.md.token_endpoint", "Token endpoint"), p.TokenEndpoint)
+		row(lang.X("report.md.odata_root", "OData root (set in the profile)"), p.ODataRoot)
+		row(lang.X("report.md.confirmed_hosts", "Hosts you confirmed for the access token"), strings.Join(p.ConfirmedHosts, ", "))
+		row(lang.X("report.md.proxy", "Proxy"), p.Proxy)
 		if p.InsecureSkipVerify {
-			row("TLS verification", tlsOff)
+			row(lang.X("report.md.tls", "TLS verification"), tlsOff(lang))
 		} else {
-			row("TLS verification", "on")
+			row(lang.X("report.md.tls", "TLS verification"), lang.X("report.md.tls_on", "on"))
 		}
 	}
 
 	writeKindMarkdown(&b, d, row)
-	writeProxyMarkdown(&b, d.Proxies)
+	writeProxyMarkdown(&b, d.Proxies, lang)
 
 	if s := d.Session; s != nil && s.Summary != "" {
-		b.WriteString("\n## ERP.net session and licence\n\n" + mdText(s.Summary) + "\n")
-		writeHoldersMarkdown(&b, s)
+		b.WriteString("\n## " + lang.X("report.md.session", "ERP.net session and licence") + "\n\n" + mdText(sessionIn(lang, s)) + "\n")
+		writeHoldersMarkdown(&b, s, lang)
 	}
 
-	b.WriteString("\n## Summary\n\n| Step | Result | Time | Summary |\n|---|---|---|---|\n")
+	b.WriteString("\n## " + lang.X("report.md.summary", "Summary") + "\n\n| " + lang.X("report.md.summary_columns", "Step | Result | Time | Summary") + " |\n|---|---|---|---|\n")
 	for _, s := range d.Steps {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdCell(s.Name), mark(s.Verdict), ms(s.DurationMS), mdCell(s.Summary))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdCell(stepName(lang, s)), markIn(lang, s.Verdict), msIn(lang, s.DurationMS), mdCell(summaryIn(lang, s)))
 	}
 
 	if c := d.Claims; c != nil {
-		b.WriteString("\n## Token and claims\n\n| | |\n|---|---|\n")
-		row("Acts as (client_system_user)", c.SystemUser.Login)
-		row("System User type", c.SystemUser.Type)
-		row("System User id", c.SystemUser.ID)
-		row("Database (client_db)", c.Database)
+		b.WriteString("\n## " + lang.X("report.md.token_claims", "Token and claims") + "\n\n| | |\n|---|---|\n")
+		row(lang.X("report.md.acts_as", "Acts as (client_system_user)"), c.SystemUser.Login)
+		row(lang.X("report.md.user_type", "System User type"), c.SystemUser.Type)
+		row(lang.X("report.md.user_id", "System User id"), c.SystemUser.ID)
+		row(lang.X("report.md.database", "Database (client_db)"), c.Database)
 		row("client_id", c.ClientID)
-		row("Issuer", c.Issuer)
-		row("Audiences", strings.Join(c.Audiences, ", "))
-		row("Scopes requested", scopeList(c.ScopesRequested, "(none)"))
-		row("Scopes granted", scopeList(c.ScopesGranted, "(none)"))
+		row(lang.X("report.md.issuer", "Issuer"), c.Issuer)
+		row(lang.X("report.md.audiences", "Audiences"), strings.Join(c.Audiences, ", "))
+		row(lang.X("report.md.scopes_requested", "Scopes requested"), scopeList(c.ScopesRequested, none))
+		row(lang.X("report.md.scopes_granted", "Scopes granted"), scopeList(c.ScopesGranted, none))
 		if c.IssuedAt != nil {
-			row("Issued", c.IssuedAt.UTC().Format(time.RFC3339))
+			row(lang.X("report.md.issued", "Issued"), c.IssuedAt.UTC().Format(time.RFC3339))
 		}
 		if c.ExpiresAt != nil {
-			row("Expires", c.ExpiresAt.UTC().Format(time.RFC3339))
+			row(lang.X("report.md.expires", "Expires"), c.ExpiresAt.UTC().Format(time.RFC3339))
 		}
-		row("Signature", c.Signature)
-		row("Key id", c.Kid)
-		row("Kind", string(c.Kind))
+		row(lang.X("report.md.signature", "Signature"), signatureIn(lang, c.Signature))
+		row(lang.X("report.md.kid", "Key id"), c.Kid)
+		row(lang.X("report.md.kind", "Kind"), string(c.Kind))
 		if t := d.Token; t != nil {
-			row("Token", "…"+t.Last6)
-			row("Token SHA-256", t.Fingerprint)
+			row(lang.X("report.md.token", "Token"), "…"+t.Last6)
+			row(lang.X("report.md.token_sha256", "Token SHA-256"), t.Fingerprint)
 		}
 		if len(c.All) > 0 {
-			b.WriteString("\nAll claims:\n\n| Claim | Value |\n|---|---|\n")
+			b.WriteString("\n" + lang.X("report.md.all_claims", "All claims:") + "\n\n| " + lang.X("report.md.claim_columns", "Claim | Value") + " |\n|---|---|\n")
 			for _, cl := range c.All {
 				fmt.Fprintf(&b, "| %s | %s |\n", mdCell(cl.Name), mdCell(cl.Value))
 			}
 		}
 	} else if t := d.Token; t != nil {
-		b.WriteString("\n## Token\n\n| | |\n|---|---|\n")
-		row("Token", "…"+t.Last6)
-		row("Token SHA-256", t.Fingerprint)
+		b.WriteString("\n## " + lang.X("report.md.token", "Token") + "\n\n| | |\n|---|---|\n")
+		row(lang.X("report.md.token", "Token"), "…"+t.Last6)
+		row(lang.X("report.md.token_sha256", "Token SHA-256"), t.Fingerprint)
 	}
 
-	writeAdviceMarkdown(&b, d.LeastPrivilege)
+	writeAdviceMarkdown(&b, d.LeastPrivilege, lang)
 
-	b.WriteString("\n## Steps\n")
+	b.WriteString("\n## " + lang.X("report.md.steps", "Steps") + "\n")
 	for _, s := range d.Steps {
-		fmt.Fprintf(&b, "\n### %s: %s\n\n", mark(s.Verdict), mdText(s.Name))
-		if s.Summary != "" {
-			fmt.Fprintf(&b, "%s (%s)\n", mdText(s.Summary), ms(s.DurationMS))
+		fmt.Fprintf(&b, "\n### %s: %s\n\n", markIn(lang, s.Verdict), mdText(stepName(lang, s)))
+		if sum := summaryIn(lang, s); sum != "" {
+			fmt.Fprintf(&b, "%s (%s)\n", mdText(sum), msIn(lang, s.DurationMS))
 		}
 		for _, f := range s.Findings {
-			fmt.Fprintf(&b, "\n#### %s `%s`\n\n%s\n", strings.ToUpper(string(f.Severity)), f.Code, mdText(f.Message))
+			fmt.Fprintf(&b, "\n#### %s `%s`\n", severityIn(lang, f.Severity), f.Code)
+			if msg := messageIn(lang, f); f.Explanation == nil || msg != f.Explanation.Title || f.Severity == check.SevInfo {
+				fmt.Fprintf(&b, "\n%s\n", mdText(msg)) // else the explanation's title says it
+			}
 			if len(f.Evidence) > 0 {
-				b.WriteString("\nEvidence:\n\n")
+				b.WriteString("\n" + lang.X("report.md.evidence", "Evidence:") + "\n\n")
 				for _, k := range sortedKeys(f.Evidence) {
 					fmt.Fprintf(&b, "- %s: %s\n", k, mdCode(f.Evidence[k]))
 				}
 			}
 			if x := f.Explanation; x != nil && f.Severity != check.SevInfo {
-				writeExplanationMarkdown(&b, *x)
+				writeExplanationMarkdown(&b, *x, lang)
 			}
 		}
 		for i, x := range s.Exchanges {
-			writeExchangeMarkdown(&b, i+1, x)
+			writeExchangeMarkdown(&b, i+1, x, lang)
 		}
 	}
 	_, err := w.Write(d.scrubDoc(b.Bytes()))
 	return err
 }
 
-func writeExplanationMarkdown(b *bytes.Buffer, x guide.Explanation) {
+func writeExplanationMarkdown(b *bytes.Buffer, x guide.Explanation, lang *i18n.Localizer) {
 	fmt.Fprintf(b, "\n**%s**\n\n%s\n", mdText(x.Title), mdText(x.What))
 	if len(x.Causes) > 0 {
-		b.WriteString("\nLikely causes:\n\n")
+		b.WriteString("\n" + lang.X("report.likely_causes", "Likely causes:") + "\n\n")
 		for _, c := range x.Causes {
 			fmt.Fprintf(b, "- %s\n", mdText(c))
 		}
 	}
 	if len(x.Fields) > 0 {
-		b.WriteString("\nCheck:\n\n")
+		b.WriteString("\n" + lang.X("report.check", "Check:") + "\n\n")
 		for _, f := range x.Fields {
-			fmt.Fprintf(b, "- %s\n", mdText(fieldText(f)))
+			fmt.Fprintf(b, "- %s\n", mdText(fieldText(f, lang)))
 		}
 	}
 	if len(x.Steps) > 0 {
-		b.WriteString("\nFix:\n\n")
+		b.WriteString("\n" + lang.X("report.fix", "Fix:") + "\n\n")
 		for i, s := range x.Steps {
 			fmt.Fprintf(b, "%d. %s\n", i+1, mdText(s))
 		}
 	}
 	if x.Confirm != "" {
-		fmt.Fprintf(b, "\nConfirm: %s\n", mdText(x.Confirm))
+		fmt.Fprintf(b, "\n"+lang.X("report.confirm", "Confirm: %s")+"\n", mdText(x.Confirm))
 	}
 	if x.DocURL != "" {
-		fmt.Fprintf(b, "\nDocs: <%s>\n", x.DocURL)
+		fmt.Fprintf(b, "\n"+lang.X("report.docs", "Docs: %s")+"\n", "<"+x.DocURL+">")
 	}
 }
 
-func writeExchangeMarkdown(b *bytes.Buffer, n int, x check.Exchange) {
-	status := "no response"
+func writeExchangeMarkdown(b *bytes.Buffer, n int, x check.Exchange, lang *i18n.Localizer) {
+	status := lang.X("report.md.no_response", "no response")
 	if x.Status != 0 {
 		status = fmt.Sprintf("%d", x.Status)
 	}
-	fmt.Fprintf(b, "\n<details><summary>Exchange %d: %s %s → %s (%s)</summary>\n\n", n, htmlText(x.Method), htmlText(x.URL), status, x.Timings.Total.Round(time.Millisecond))
+	fmt.Fprintf(b, "\n<details><summary>"+lang.X("report.md.exchange", "Exchange %d: %s %s → %s (%s)")+"</summary>\n\n", n, htmlText(x.Method), htmlText(x.URL), status, x.Timings.Total.Round(time.Millisecond))
 	var req strings.Builder
 	fmt.Fprintf(&req, "%s %s\n", line(x.Method), line(x.URL))
 	writeHeaders(&req, x.RequestHeaders)
 	if x.RequestBody != "" {
 		req.WriteString("\n" + safetext.Block(x.RequestBody) + "\n")
 	}
-	b.WriteString("Request:\n\n" + fence(req.String()))
+	b.WriteString(lang.X("report.md.request", "Request:") + "\n\n" + fence(req.String()))
 	if x.Status != 0 {
 		var resp strings.Builder
 		fmt.Fprintf(&resp, "%d\n", x.Status)
@@ -337,18 +330,18 @@ func writeExchangeMarkdown(b *bytes.Buffer, n int, x check.Exchange) {
 			resp.WriteString("\n" + safetext.Block(x.ResponseBody) + "\n")
 		}
 		if x.HeadersCut > 0 {
-			fmt.Fprintf(&resp, "\n[%d response headers not kept: the headers came to %d bytes, and headers and body together are held to the capture limit]\n", x.HeadersCut, x.HeaderBytes)
+			fmt.Fprintf(&resp, "\n["+lang.X("report.md.headers_cut", "%d response headers not kept: the headers came to %d bytes, and headers and body together are held to the capture limit")+"]\n", x.HeadersCut, x.HeaderBytes)
 		}
 		if x.Truncated {
-			fmt.Fprintf(&resp, "\n[body truncated; %d bytes received]\n", x.Size)
+			fmt.Fprintf(&resp, "\n["+lang.X("report.md.body_truncated", "body truncated; %d bytes received")+"]\n", x.Size)
 		}
-		b.WriteString("\nResponse:\n\n" + fence(resp.String()))
+		b.WriteString("\n" + lang.X("report.md.response", "Response:") + "\n\n" + fence(resp.String()))
 	}
 	if x.Error != "" {
-		fmt.Fprintf(b, "\nError: %s\n", mdCode(x.Error))
+		fmt.Fprintf(b, "\n"+lang.X("report.md.error", "Error: %s")+"\n", mdCode(x.Error))
 	}
 	t := x.Timings
-	fmt.Fprintf(b, "\nTimings: DNS %s, connect %s, TLS %s, first byte %s, total %s\n\n</details>\n",
+	fmt.Fprintf(b, "\n"+lang.X("report.md.timings", "Timings: DNS %s, connect %s, TLS %s, first byte %s, total %s")+"\n\n</details>\n",
 		t.DNS.Round(time.Microsecond), t.Connect.Round(time.Microsecond), t.TLS.Round(time.Microsecond),
 		t.FirstByte.Round(time.Microsecond), t.Total.Round(time.Microsecond))
 }
@@ -432,142 +425,3 @@ func htmlText(s string) string { return htmlEscaper.Replace(line(s)) }
 // with every control, bidi and invisible character as a visible escape, so it can
 // neither move the cursor nor forge a line of the report.
 func line(s string) string { return safetext.Line(s) }
-
-// JUnit XML.
-
-type junitSuites struct {
-	XMLName xml.Name     `xml:"testsuites"`
-	Suites  []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name      string          `xml:"name,attr"`
-	Tests     int             `xml:"tests,attr"`
-	Failures  int             `xml:"failures,attr"`
-	Skipped   int             `xml:"skipped,attr"`
-	Time      string          `xml:"time,attr"`
-	Timestamp string          `xml:"timestamp,attr,omitempty"`
-	Props     *junitProps     `xml:"properties,omitempty"`
-	Cases     []junitTestCase `xml:"testcase"`
-}
-
-type junitProps struct {
-	Props []junitProp `xml:"property"`
-}
-
-type junitProp struct {
-	Name  string `xml:"name,attr"`
-	Value string `xml:"value,attr"`
-}
-
-type junitTestCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitFailure `xml:"failure,omitempty"`
-	Skipped   *struct{}     `xml:"skipped,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
-}
-
-func secs(msec int64) string { return fmt.Sprintf("%.3f", float64(msec)/1000) }
-
-// WriteJUnit writes one testsuite per document, one testcase per step. A failing step
-// is a <failure> carrying its findings' messages (type = the first failing code) and
-// their fix steps; a skipped step is <skipped/>; warnings go to <system-out>. A run
-// with certificate checks off gets a failing "TLS verification" testcase first.
-func WriteJUnit(w io.Writer, docs []Document) error {
-	var out junitSuites
-	for _, d := range docs {
-		name := "trustedapp-check"
-		if d.Profile != nil && d.Profile.Name != "" {
-			name = d.Profile.Name
-		}
-		s := junitSuite{Name: name, Time: secs(d.DurationMS)}
-		if !d.StartedAt.IsZero() {
-			s.Timestamp = d.StartedAt.UTC().Format("2006-01-02T15:04:05")
-		}
-		s.Props = &junitProps{Props: []junitProp{{"tool", d.Tool.Name + " " + d.Tool.Version}, {"verdict", string(d.Verdict)}}}
-		if d.Profile != nil {
-			s.Props.Props = append(s.Props.Props, junitProp{"instance", d.Profile.Instance}, junitProp{"client_id", d.Profile.ClientID})
-			if len(d.Profile.ConfirmedHosts) > 0 {
-				s.Props.Props = append(s.Props.Props, junitProp{"confirmed_hosts", strings.Join(d.Profile.ConfirmedHosts, " ")})
-			}
-		}
-		if d.Session != nil {
-			s.Props.Props = append(s.Props.Props, junitProp{"session", d.Session.State}, junitProp{"session_summary", d.Session.Summary})
-		}
-		s.Props.Props = append(s.Props.Props, kindProps(d)...)
-		if d.Profile != nil && d.Profile.InsecureSkipVerify {
-			// Certificate checks off is a failure for CI, whatever the steps say.
-			s.Tests++
-			s.Failures++
-			x := guide.Explain(check.NetTLSInsecure, nil)
-			s.Cases = append(s.Cases, junitTestCase{Name: "TLS verification", Classname: "trustedapp-check." + name + ".tls", Time: secs(0),
-				Failure: &junitFailure{Message: check.NetTLSInsecure + ": " + tlsOffText, Type: check.NetTLSInsecure, Text: strings.Join(append([]string{x.What}, x.Steps...), "\n")}})
-		}
-		for _, st := range d.Steps {
-			tc := junitTestCase{Name: st.Name, Classname: "trustedapp-check." + name + "." + string(st.Kind), Time: secs(st.DurationMS)}
-			var msgs, details, warns []string
-			typ := ""
-			for _, f := range st.Findings {
-				switch f.Severity {
-				case check.SevFail:
-					if typ == "" {
-						typ = f.Code
-					}
-					msgs = append(msgs, f.Code+": "+f.Message)
-					details = append(details, f.Code+": "+f.Message)
-					if x := f.Explanation; x != nil {
-						details = append(details, "  "+x.What)
-						for i, step := range x.Steps {
-							details = append(details, fmt.Sprintf("  %d. %s", i+1, step))
-						}
-						if x.DocURL != "" {
-							details = append(details, "  Docs: "+x.DocURL)
-						}
-					}
-				case check.SevWarn:
-					warns = append(warns, "WARN "+f.Code+": "+f.Message)
-				}
-			}
-			switch st.Verdict {
-			case check.Fail:
-				s.Failures++
-				if len(msgs) == 0 {
-					msgs = []string{st.Summary}
-					typ = "fail"
-				}
-				tc.Failure = &junitFailure{Message: strings.Join(msgs, "; "), Type: typ, Text: strings.Join(details, "\n")}
-			case check.Skipped:
-				s.Skipped++
-				tc.Skipped = &struct{}{}
-			}
-			if len(warns) > 0 {
-				tc.SystemOut = strings.Join(warns, "\n")
-			}
-			s.Tests++
-			s.Cases = append(s.Cases, tc)
-		}
-		out.Suites = append(out.Suites, s)
-	}
-	var b bytes.Buffer
-	b.WriteString(xml.Header)
-	enc := xml.NewEncoder(&b)
-	enc.Indent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return err
-	}
-	b.WriteByte('\n')
-	sets := make([]*redact.Secrets, 0, len(docs))
-	for _, d := range docs {
-		sets = append(sets, d.known)
-	}
-	_, err := io.WriteString(w, redact.Text(redact.Merge(sets...).Replace(b.String())))
-	return err
-}

@@ -45,7 +45,7 @@ func (a *historyWriter) appendSummary(r check.Report, s check.RunSummary) {
 	}
 	if err != nil {
 		a.warned.Do(func() {
-			fmt.Fprintf(a.e.stderr, "warning: the audit log was not written (%v); set %s to a writable file\n", err, audit.EnvPath)
+			fmt.Fprintf(a.e.stderr, lang.X("cli.audit.warning_audit_log_was_not", "warning: the audit log was not written (%v); set %s to a writable file\n"), err, audit.EnvPath)
 		})
 	}
 }

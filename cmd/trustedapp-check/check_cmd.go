@@ -17,7 +17,8 @@ import (
 	"trustedapp-tester/report"
 )
 
-var checkUsage = withMethods(helpFor(`Usage:
+func checkUsage() string {
+	return withMethods(helpFor(lang.X("cli.usage.check", `Usage:
   trustedapp-check check PROFILE [flags]
   trustedapp-check check --instance URL --client-id ID [flags]
   trustedapp-check check --all [--parallel N] [flags]
@@ -101,7 +102,8 @@ trustedapp-tester/audit.jsonl in the user data directory.
 
 Exit codes: 0 passed (warnings allowed unless --strict), 1 a check failed,
 2 usage error, 3 store, profile, secret or {keychain} problem, 4 interrupted.
-`))
+`)))
+}
 
 // checkOptions is what check parses its command line into.
 type checkOptions struct{ targetOptions }
@@ -109,16 +111,16 @@ type checkOptions struct{ targetOptions }
 func parseCheck(e env) (*checkOptions, error) {
 	o := &checkOptions{targetOptions{env: e}}
 	fs := newCheckFlagSet("check", &o.checkFlags, true)
-	if err := o.parse(fs, checkUsage, checkUsage); err != nil {
+	if err := o.parse(fs, checkUsage(), checkUsage()); err != nil {
 		return nil, err
 	}
 	switch {
 	case o.parallel < 1 || o.parallel > 64:
-		return nil, usageErr("--parallel %d: use 1 to 64", o.parallel)
+		return nil, usageErr(lang.X("cli.check.parallel_use_1_64", "--parallel %d: use 1 to 64"), o.parallel)
 	case o.set["parallel"] && !o.all:
-		return nil, usageErr("--parallel only applies with --all")
+		return nil, usageErr("%s", lang.X("cli.check.parallel_only_applies_all", "--parallel only applies with --all"))
 	case o.reportFile != "" && o.all:
-		return nil, usageErr("--report saves one profile's diagnostics report; with --all use --junit FILE or --json")
+		return nil, usageErr("%s", lang.X("cli.check.report_saves_one_profile_s", "--report saves one profile's diagnostics report; with --all use --junit FILE or --json"))
 	}
 	return o, nil
 }
@@ -159,7 +161,7 @@ func checkRun(o *checkOptions) error {
 	for i, t := range targets {
 		if t.err != nil {
 			envProblem = true
-			fmt.Fprintf(e.stderr, "trustedapp-check check: %v; skipped\n", t.err)
+			fmt.Fprintf(e.stderr, lang.X("cli.check.trustedapp_check_check_skipped", "trustedapp-check check: %v; skipped\n"), t.err)
 			continue
 		}
 		ready = append(ready, i)
@@ -179,7 +181,7 @@ func checkRun(o *checkOptions) error {
 	}
 	fo := fleet.Options{Parallel: f.parallel, Run: opts,
 		SkipWhy: func(p profiles.Profile, holder string) string {
-			return fmt.Sprintf("Skipped: profile %q of the same Trusted App (%s) already holds this run's ERP.net session; one session per Trusted App. Check this profile alone to run its calls: trustedapp-check check %s",
+			return fmt.Sprintf(lang.X("cli.check.skipped_profile_same_trusted_app", "Skipped: profile %q of the same Trusted App (%s) already holds this run's ERP.net session; one session per Trusted App. Check this profile alone to run its calls: trustedapp-check check %s"),
 				holder, p.ClientID, platform.Current().Quote(p.Name))
 		}}
 	if tty {
@@ -215,6 +217,7 @@ func checkRun(o *checkOptions) error {
 		sum.Profile, sum.ClientID = t.p.Name, t.p.ClientID
 		journal.appendSummary(rep, sum)
 		d := report.Build(rep, t.p)
+		d.Localize(lang.Localizer())
 		if withDrift && !rep.Cancelled {
 			d.Drift = driftOf(base, t.p.Name, sum)
 		}
@@ -266,14 +269,14 @@ func writeOutputs(e env, f *checkFlags, docs []report.Document) error {
 			for _, d := range docs {
 				var b bytes.Buffer
 				if err := report.WriteJSON(&b, d); err != nil {
-					return envErr("cannot write JSON: %v", err)
+					return envErr(lang.X("cli.check.cannot_write_json", "cannot write JSON: %v"), err)
 				}
 				parts = append(parts, strings.TrimSpace(b.String()))
 			}
 			fmt.Fprintf(e.stdout, "[%s]\n", strings.Join(parts, ",\n"))
 		} else if len(docs) == 1 {
 			if err := report.WriteJSON(e.stdout, docs[0]); err != nil {
-				return envErr("cannot write JSON: %v", err)
+				return envErr(lang.X("cli.check.cannot_write_json", "cannot write JSON: %v"), err)
 			}
 		}
 	} else {
@@ -282,7 +285,7 @@ func writeOutputs(e env, f *checkFlags, docs []report.Document) error {
 				fmt.Fprintln(e.stdout)
 			}
 			if err := report.WriteText(e.stdout, d); err != nil {
-				return envErr("cannot write the report: %v", err)
+				return envErr(lang.X("cli.check.cannot_write_report", "cannot write the report: %v"), err)
 			}
 		}
 	}
@@ -298,7 +301,7 @@ func writeOutputs(e env, f *checkFlags, docs []report.Document) error {
 		if err := writeFile(js, func(w io.Writer) error { return report.WriteJSON(w, docs[0]) }); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stderr, "Saved the diagnostics report to %s and %s\n", md, js)
+		fmt.Fprintf(e.stderr, lang.X("cli.check.saved_diagnostics_report", "Saved the diagnostics report to %s and %s\n"), md, js)
 	}
 	if f.junitFile != "" {
 		sorted := append([]report.Document(nil), docs...)
@@ -322,7 +325,7 @@ func profName(d report.Document) string {
 // User.
 func writeFile(path string, write func(io.Writer) error) error {
 	if err := atomicfile.Write(path, 0o600, write); err != nil {
-		return envErr("cannot write %s: %v", path, err)
+		return envErr(lang.X("cli.check.cannot_write", "cannot write %s: %v"), path, err)
 	}
 	return nil
 }

@@ -41,6 +41,7 @@ type group struct {
 }
 
 func (g group) run(e env) int {
+	e.args = withoutLeadingLang(e.args)
 	if len(e.args) == 0 {
 		return fail(e, "", "", &cliError{code: exitUsage, detail: g.usage})
 	}
@@ -63,6 +64,7 @@ func (g group) run(e env) int {
 func newFlagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	fs.String("lang", "", lang.X("cli.flag.lang", "language: `LANG` is en or bg (default: the system's)")) // run has read it
 	return fs
 }
 

@@ -15,9 +15,11 @@ import (
 	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/report"
 )
 
-var diffUsage = helpFor(`Usage:
+func diffUsage() string {
+	return helpFor(lang.X("cli.usage.diff", `Usage:
   trustedapp-check diff A B [--all] [--json] [--no-record] [--timeout DUR] [--store FILE]
   trustedapp-check diff --runs [PROFILE] [--limit N] [--json]
 
@@ -45,7 +47,8 @@ Timings count as different only when one is more than twice the other and more t
 
 Exit codes: 0 no differences, 1 differences, 2 usage error, 3 store, profile, secret,
 {keychain} or History problem, 4 interrupted.
-`)
+`))
+}
 
 // diffOperand is one side: a fresh run of a profile, or a run from History.
 type diffOperand struct {
@@ -76,7 +79,7 @@ func parseDiff(e env) (*diffOptions, error) {
 	fs.BoolVar(&o.all, "all", false, "")
 	fs.BoolVar(&o.noRecord, "no-record", false, "")
 	fs.BoolVar(&o.runs, "runs", false, "")
-	names, err := parseArgs(fs, e.args, diffUsage, "")
+	names, err := parseArgs(fs, e.args, diffUsage(), "")
 	if err != nil {
 		return nil, err
 	}
@@ -95,15 +98,15 @@ func diffRun(o *diffOptions) error {
 	}
 	if o.runs {
 		if len(o.names) > 1 {
-			return usageErr("--runs lists the runs of one profile (or of all): give at most one PROFILE")
+			return usageErr("%s", lang.X("cli.diff.runs_lists_runs_one_profile", "--runs lists the runs of one profile (or of all): give at most one PROFILE"))
 		}
 		if o.limit < 0 {
-			return usageErr("--limit %d: give how many runs to list (0 lists them all)", o.limit)
+			return usageErr(lang.X("cli.diff.limit_give_how_many_runs", "--limit %d: give how many runs to list (0 lists them all)"), o.limit)
 		}
 		return listRuns(o.env, history, o.names, o.json, o.limit)
 	}
 	if len(o.names) != 2 {
-		return usageErr("give two things to compare (PROFILE, PROFILE@N or @RUN); got %d", len(o.names))
+		return usageErr(lang.X("cli.diff.give_two_things_compare_profile", "give two things to compare (PROFILE, PROFILE@N or @RUN); got %d"), len(o.names))
 	}
 	var st *profiles.Store
 	ops := make([]*diffOperand, 2)
@@ -115,7 +118,7 @@ func diffRun(o *diffOptions) error {
 		st, ops[i] = s, op
 	}
 	if ops[0].fresh && ops[1].fresh && strings.EqualFold(ops[0].profile.Name, ops[1].profile.Name) {
-		return usageErr("two fresh runs of %q compare nothing but noise: compare it with its last run instead (%s %s@1)", ops[0].profile.Name, o.names[0], o.names[0])
+		return usageErr(lang.X("cli.diff.two_fresh_runs_compare_nothing", "two fresh runs of %q compare nothing but noise: compare it with its last run instead (%s %s@1)"), ops[0].profile.Name, o.names[0], o.names[0])
 	}
 	// Fresh runs last, so PROFILE@1 means the run before this command.
 	ctx := ctxOrBackground(o.ctx)
@@ -143,7 +146,7 @@ func diffRun(o *diffOptions) error {
 		}
 	} else {
 		var b bytes.Buffer
-		compare.WriteText(&b, c, o.all)
+		compare.WriteTextIn(lang.Localizer(), &b, c, o.all)
 		o.stdout.Write(b.Bytes())
 	}
 	if c.Differences > 0 {
@@ -180,7 +183,7 @@ func resolveOperand(arg, storePath string, st *profiles.Store, history *audit.Lo
 		run, err := history.Run(id)
 		if err != nil {
 			if errors.Is(err, audit.ErrRunNotFound) {
-				return nil, st, usageErr("%v; 'trustedapp-check diff --runs' lists them", err)
+				return nil, st, usageErr(lang.X("cli.diff.trustedapp_check_diff_runs_lists", "%v; 'trustedapp-check diff --runs' lists them"), err)
 			}
 			return nil, st, usageErr("%v", err)
 		}
@@ -202,24 +205,24 @@ func resolveOperand(arg, storePath string, st *profiles.Store, history *audit.Lo
 		name, nth := arg[:i], arg[i+1:]
 		n, err := strconv.Atoi(nth)
 		if err != nil || n < 1 {
-			return nil, st, usageErr("%q: after @ give N (1 is the latest run), e.g. %s@1", arg, name)
+			return nil, st, usageErr(lang.X("cli.diff.after_give_n_1_latest", "%q: after @ give N (1 is the latest run), e.g. %s@1"), arg, name)
 		}
 		p, err := st.Get(name)
 		if err != nil {
-			return nil, st, envErr("%v (see 'trustedapp-check profiles list')", err)
+			return nil, st, envErr(lang.X("cli.diff.see_trustedapp_check_profiles_list", "%v (see 'trustedapp-check profiles list')"), err)
 		}
 		runs, err := history.Runs(audit.Filter{Profile: p.Name})
 		if err != nil {
 			return nil, st, envErr("%v", err)
 		}
 		if n > len(runs) {
-			return nil, st, usageErr("%q: History has %d run(s) of %q; 'trustedapp-check diff --runs %s' lists them", arg, len(runs), p.Name, platform.Current().Quote(p.Name))
+			return nil, st, usageErr(lang.X("cli.diff.history_has_run_s_trustedapp", "%q: History has %d run(s) of %q; 'trustedapp-check diff --runs %s' lists them"), arg, len(runs), p.Name, platform.Current().Quote(p.Name))
 		}
 		op.run = runs[len(runs)-n]
 		return op, st, nil
 	}
 	_, err := st.Get(arg)
-	return nil, st, envErr("%v (see 'trustedapp-check profiles list'; History runs are PROFILE@N or @RUN)", err)
+	return nil, st, envErr(lang.X("cli.diff.see_trustedapp_check_profiles_list2", "%v (see 'trustedapp-check profiles list'; History runs are PROFILE@N or @RUN)"), err)
 }
 
 // runListing is one line of diff --runs.
@@ -258,13 +261,13 @@ func listRuns(e env, history *audit.Log, pos []string, asJSON bool, limit int) e
 		return writeJSONOut(e, list)
 	}
 	if len(list) == 0 {
-		fmt.Fprintln(e.stdout, "History holds no runs yet: run 'trustedapp-check check PROFILE' (or test in the app) first.")
+		fmt.Fprintln(e.stdout, lang.X("cli.diff.history_holds_no_runs_yet", "History holds no runs yet: run 'trustedapp-check check PROFILE' (or test in the app) first."))
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "RUN\tSTARTED\tVERDICT\tSYSTEM USER\tREF")
+	fmt.Fprintln(tw, lang.X("cli.diff.run_started_verdict_system_user", "RUN\tSTARTED\tVERDICT\tSYSTEM USER\tREF"))
 	for _, r := range list {
-		fmt.Fprintf(tw, "@%s\t%s\t%s\t%s\t%s\n", r.ID, r.Started.Local().Format("2006-01-02 15:04:05"), r.Verdict,
+		fmt.Fprintf(tw, "@%s\t%s\t%s\t%s\t%s\n", r.ID, r.Started.Local().Format("2006-01-02 15:04:05"), report.VerdictIn(lang.Localizer(), r.Verdict),
 			safetext.Line(dash(r.SystemUser)), safetext.Line(r.Ref))
 	}
 	tw.Flush()

@@ -22,7 +22,7 @@ func baselines(e env, names []string) (base map[string]*check.RunSummary, ok boo
 		latest, err = l.LatestRuns(names...)
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "warning: History cannot be read (%v): no drift since the last passing run is reported\n", err)
+		fmt.Fprintf(e.stderr, lang.X("cli.drift.warning_history_cannot_be_read", "warning: History cannot be read (%v): no drift since the last passing run is reported\n"), err)
 		return nil, false
 	}
 	base = map[string]*check.RunSummary{}

@@ -10,7 +10,8 @@ import (
 	"trustedapp-tester/internal/platform"
 )
 
-var explainUsage = helpFor(`Usage:
+func explainUsage() string {
+	return helpFor(lang.X("cli.usage.explain", `Usage:
   {pipe:error.txt:trustedapp-check explain [--json]}
 
 Explains an error someone pasted (a log line, a response, an exception message) the
@@ -36,7 +37,8 @@ Flags:
   --json   print the result as JSON (see docs/report-format.md)
 
 Exit codes: 0 explained, 1 not recognised, 2 usage error (nothing on stdin).
-`)
+`))
+}
 
 // explainOptions is what explain parses its command line into.
 type explainOptions struct {
@@ -48,29 +50,29 @@ func parseExplain(e env) (*explainOptions, error) {
 	o := &explainOptions{env: e}
 	fs := newFlagSet("explain")
 	fs.BoolVar(&o.json, "json", false, "")
-	pos, err := parseArgs(fs, e.args, explainUsage, explainUsage)
+	pos, err := parseArgs(fs, e.args, explainUsage(), explainUsage())
 	if err != nil {
 		return nil, err
 	}
 	if len(pos) > 0 {
-		return nil, withUsage(explainUsage, fmt.Errorf("unexpected argument %q: pipe the text in on stdin (an argument would stay in shell history with any secret in it)", pos[0]))
+		return nil, withUsage(explainUsage(), fmt.Errorf(lang.X("cli.explain.unexpected_argument_pipe_text_on", "unexpected argument %q: pipe the text in on stdin (an argument would stay in shell history with any secret in it)"), pos[0]))
 	}
 	return o, nil
 }
 
 func explainRun(o *explainOptions) error {
 	if isTerminal(o.stdin) {
-		fmt.Fprintln(o.stderr, "Paste the error, then press Ctrl-D on a line of its own (Ctrl-Z and Enter on Windows):")
+		fmt.Fprintln(o.stderr, lang.X("cli.explain.paste_error_then_press_ctrl", "Paste the error, then press Ctrl-D on a line of its own (Ctrl-Z and Enter on Windows):"))
 	}
 	var in []byte
 	if o.stdin != nil {
 		var err error
 		if in, err = io.ReadAll(io.LimitReader(o.stdin, explain.MaxInput+1)); err != nil {
-			return envErr("cannot read stdin: %v", err)
+			return envErr(lang.X("cli.explain.cannot_read_stdin", "cannot read stdin: %v"), err)
 		}
 	}
 	if strings.TrimSpace(string(in)) == "" {
-		return usageErr("stdin was empty; pipe the error in, e.g. %s", platform.Current().Pipe("error.txt", "trustedapp-check explain"))
+		return usageErr(lang.X("cli.explain.stdin_was_empty_pipe_error", "stdin was empty; pipe the error in, e.g. %s"), platform.Current().Pipe("error.txt", "trustedapp-check explain"))
 	}
 	res := explain.Text(string(in))
 	if o.json {
@@ -79,7 +81,7 @@ func explainRun(o *explainOptions) error {
 		}
 	} else {
 		var b bytes.Buffer
-		explain.WriteText(&b, res)
+		explain.WriteTextIn(lang.Localizer(), &b, res)
 		o.stdout.Write(b.Bytes())
 	}
 	if !res.Recognised {

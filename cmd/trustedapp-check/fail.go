@@ -55,7 +55,8 @@ func exitWith(code int) error {
 	return &cliError{code: code}
 }
 
-// errInterrupted is Ctrl-C (or SIGTERM) before the command finished.
+// errInterrupted is Ctrl-C (or SIGTERM) before the command finished; fail says it in
+// the run's language.
 var errInterrupted error = &cliError{code: exitInterrupted, msg: "interrupted"}
 
 // helpText is what asking for help returns: the text goes to stdout and the exit code
@@ -107,8 +108,12 @@ func fail(e env, label, hint string, err error) int {
 	if label != "" {
 		name += " " + label
 	}
-	if ce.msg != "" {
-		fmt.Fprintf(e.stderr, "%s: %s\n", name, ce.msg)
+	msg := ce.msg
+	if err == errInterrupted {
+		msg = lang.X("cli.interrupted", "interrupted")
+	}
+	if msg != "" {
+		fmt.Fprintf(e.stderr, "%s: %s\n", name, msg)
 	}
 	switch {
 	case ce.detail != "":

@@ -77,24 +77,24 @@ type profileFields struct {
 
 // bind registers the flags on fs; withCalls adds --call.
 func (f *profileFields) bind(fs *flag.FlagSet, withCalls bool) {
-	fs.StringVar(&f.instance, "instance", "", "instance root `URL`")
-	fs.StringVar(&f.clientID, "client-id", "", "the Trusted App's ApplicationUri")
-	fs.StringVar(&f.scope, "scope", "", "requested scopes, e.g. \"read update\"")
-	fs.StringVar(&f.auth, "auth", "", "client authentication: post or basic")
-	fs.StringVar(&f.authority, "authority", "", "authority override `URL`")
-	fs.StringVar(&f.tokenEndpoint, "token-endpoint", "", "token endpoint override `URL`")
-	fs.StringVar(&f.odataRoot, "odata-root", "", "OData root override `URL`")
-	fs.StringVar(&f.caFile, "ca-file", "", "extra CA certificates (PEM `FILE`)")
-	fs.BoolVar(&f.insecure, "insecure-skip-verify", false, "turn certificate verification OFF")
-	fs.StringVar(&f.proxy, "proxy", "", "explicit proxy `URL`")
-	fs.StringVar(&f.timeout, "timeout", "", "per-call timeout, e.g. 30s")
+	fs.StringVar(&f.instance, "instance", "", lang.X("cli.flag.instance", "instance root `URL`"))
+	fs.StringVar(&f.clientID, "client-id", "", lang.X("cli.flag.client_id", "the Trusted App's ApplicationUri"))
+	fs.StringVar(&f.scope, "scope", "", lang.X("cli.flag.scope", "requested scopes, e.g. \"read update\""))
+	fs.StringVar(&f.auth, "auth", "", lang.X("cli.flag.auth", "client authentication: post or basic"))
+	fs.StringVar(&f.authority, "authority", "", lang.X("cli.flag.authority", "authority override `URL`"))
+	fs.StringVar(&f.tokenEndpoint, "token-endpoint", "", lang.X("cli.flag.token_endpoint", "token endpoint override `URL`"))
+	fs.StringVar(&f.odataRoot, "odata-root", "", lang.X("cli.flag.odata_root", "OData root override `URL`"))
+	fs.StringVar(&f.caFile, "ca-file", "", lang.X("cli.flag.ca_file", "extra CA certificates (PEM `FILE`)"))
+	fs.BoolVar(&f.insecure, "insecure-skip-verify", false, lang.X("cli.flag.insecure", "turn certificate verification OFF"))
+	fs.StringVar(&f.proxy, "proxy", "", lang.X("cli.flag.proxy", "explicit proxy `URL`"))
+	fs.StringVar(&f.timeout, "timeout", "", lang.X("cli.flag.timeout", "per-call timeout, e.g. 30s"))
 	if withCalls {
-		fs.Var(&f.calls, "call", "API call \"METHOD PATH [BODY]\" (repeatable)")
+		fs.Var(&f.calls, "call", lang.X("cli.flag.call", "API call \"METHOD PATH [BODY]\" (repeatable)"))
 	}
-	fs.Var(&f.confirm, "confirm-host", "a host besides the instance the access token may go to (repeatable)")
-	fs.StringVar(&f.kind, "kind", "", "how the profile signs in: client-credentials, reference-token or basic")
-	fs.StringVar(&f.user, "user", "", "the login a basic profile signs in as")
-	fs.BoolVar(&f.usesRefTokens, "uses-reference-tokens", false, "the Trusted App issues reference tokens (PATs, SATs) on purpose")
+	fs.Var(&f.confirm, "confirm-host", lang.X("cli.flag.confirm_host", "a host besides the instance the access token may go to (repeatable)"))
+	fs.StringVar(&f.kind, "kind", "", lang.X("cli.flag.kind", "how the profile signs in: client-credentials, reference-token or basic"))
+	fs.StringVar(&f.user, "user", "", lang.X("cli.flag.user", "the login a basic profile signs in as"))
+	fs.BoolVar(&f.usesRefTokens, "uses-reference-tokens", false, lang.X("cli.flag.uses_reference_tokens", "the Trusted App issues reference tokens (PATs, SATs) on purpose"))
 }
 
 var scopeSplit = regexp.MustCompile(`[\s,]+`)
@@ -143,7 +143,7 @@ func (f *profileFields) apply(p *profiles.Profile, set map[string]bool) error {
 		case "basic":
 			p.AuthMethod = profiles.AuthBasic
 		default:
-			return usageErr("--auth %q: use post (form body, the default) or basic (HTTP Basic header)", f.auth)
+			return usageErr(lang.X("cli.flags.auth_use_post_form_body", "--auth %q: use post (form body, the default) or basic (HTTP Basic header)"), f.auth)
 		}
 	}
 	if set["authority"] {

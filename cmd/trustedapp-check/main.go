@@ -19,7 +19,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/i18n"
 	"trustedapp-tester/internal/version"
 )
 
@@ -40,6 +40,9 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// system is the system's language (i18n.System), asked when no --lang is given;
+	// nil (tests) is English.
+	system func() string
 }
 
 // ctxOrBackground keeps tests that build env without ctx working.
@@ -53,30 +56,32 @@ func ctxOrBackground(c context.Context) context.Context {
 // commands are trustedapp-check's commands, in the order its usage lists them.
 func commands() []command {
 	return []command{
-		{name: "check", summary: "test a profile's Trusted App: reachability, discovery, token, claims, API calls",
-			run: leaf("check", "Run 'trustedapp-check check --help' for the flags.\n", parseCheck, checkRun)},
-		{name: "token", summary: "print a profile's access token, for scripts (\"Bearer $(trustedapp-check token NAME)\")",
+		{name: "check", summary: lang.X("cli.summary.check", "test a profile's Trusted App: reachability, discovery, token, claims, API calls"),
+			run: leaf("check", lang.X("cli.hint.check", "Run 'trustedapp-check check --help' for the flags.\n"), parseCheck, checkRun)},
+		{name: "token", summary: lang.X("cli.summary.token", "print a profile's access token, for scripts (\"Bearer $(trustedapp-check token NAME)\")"),
 			run: leaf("token", "", parseToken, tokenRun)},
-		{name: "record", summary: "read a Trusted App record and check the fields client credentials needs",
-			run: leaf("record", "\n"+recordUsage, parseRecord, recordRun)},
-		{name: "secret", summary: "make a new client secret and the record values to enter; hash a secret",
+		{name: "record", summary: lang.X("cli.summary.record", "read a Trusted App record and check the fields client credentials needs"),
+			run: leaf("record", "\n"+recordUsage(), parseRecord, recordRun)},
+		{name: "secret", summary: lang.X("cli.summary.secret", "make a new client secret and the record values to enter; hash a secret"),
 			run: runSecret},
-		{name: "explain", summary: "explain an error someone pasted (stdin): causes, Trusted App fields, fix",
+		{name: "explain", summary: lang.X("cli.summary.explain", "explain an error someone pasted (stdin): causes, Trusted App fields, fix"),
 			run: leaf("explain", "", parseExplain, explainRun)},
-		{name: "diff", summary: "compare two profiles, or two runs of one from History, side by side",
-			run: leaf("diff", "Run 'trustedapp-check diff --help' for the usage.\n", parseDiff, diffRun)},
-		{name: "watch", summary: "check profiles every few minutes and publish Prometheus metrics (or --once, for cron)",
-			run: leaf("watch", "Run 'trustedapp-check watch --help' for the flags.\n", parseWatch, watchRun)},
-		{name: "profiles", summary: "list, show, add, edit, remove, import and export connection profiles",
+		{name: "diff", summary: lang.X("cli.summary.diff", "compare two profiles, or two runs of one from History, side by side"),
+			run: leaf("diff", lang.X("cli.hint.diff", "Run 'trustedapp-check diff --help' for the usage.\n"), parseDiff, diffRun)},
+		{name: "watch", summary: lang.X("cli.summary.watch", "check profiles every few minutes and publish Prometheus metrics (or --once, for cron)"),
+			run: leaf("watch", lang.X("cli.hint.watch", "Run 'trustedapp-check watch --help' for the flags.\n"), parseWatch, watchRun)},
+		{name: "profiles", summary: lang.X("cli.summary.profiles", "list, show, add, edit, remove, import and export connection profiles"),
 			run: runProfiles},
-		{name: "sandbox", summary: "run a local ERP.net instance emulator with Trusted App scenarios",
+		{name: "sandbox", summary: lang.X("cli.summary.sandbox", "run a local ERP.net instance emulator with Trusted App scenarios"),
 			run: leaf("sandbox", "", parseSandbox, sandboxRun)},
-		{name: "version", aliases: []string{"--version", "-version"}, summary: "print the version",
+		{name: "version", aliases: []string{"--version", "-version"}, summary: lang.X("cli.summary.version", "print the version"),
 			run: leaf("version", "", func(e env) (env, error) { return e, nil }, versionRun)},
 	}
 }
 
-const usageText = `trustedapp-check: test ERP.net Trusted Applications (OAuth2 client credentials)
+// usageText is the top-level usage; %s is the list of commands.
+func usageText() string {
+	return lang.X("cli.usage.main", `trustedapp-check: test ERP.net Trusted Applications (OAuth2 client credentials)
 
 Usage:
   trustedapp-check <command> [flags] [arguments]
@@ -98,21 +103,32 @@ Environment:
   TRUSTEDAPP_AUDIT  audit log of token requests and API calls (default: the
                     user data directory); shared with the desktop app
   TRUSTEDAPP_SECRET client secret for an ad-hoc check (never an argument)
-`
+
+Language:
+  --lang LANG       en or bg, on every command (default: the system's language:
+                    LANGUAGE, LC_ALL, LC_MESSAGES or LANG; on Windows the display
+                    language; on macOS the preferred languages)
+`)
+}
 
 // mainUsage is the top-level usage, with the list of commands.
 func mainUsage() string {
 	list := ""
 	for _, c := range commands() {
-		list += fmt.Sprintf("  %-9s %s\n", c.name, c.summary)
+		list += "  " + i18n.Pad(c.name, 9) + " " + c.summary + "\n"
 	}
-	return forShell(platform.Current(), fmt.Sprintf(usageText, list))
+	return helpFor(fmt.Sprintf(usageText(), list))
 }
 
 // run runs the command line in e and returns the exit code.
 func run(e env) int {
+	l, err := chooseLang(e.args, e.system)
+	spoken.Store(l)
+	if err != nil {
+		return fail(e, "", "", err)
+	}
 	return group{usage: mainUsage(), cmds: commands(), unknown: func(e env, name string) int {
-		return fail(e, "", "", withUsage(mainUsage(), fmt.Errorf("unknown command %q", name)))
+		return fail(e, "", "", withUsage(mainUsage(), fmt.Errorf(lang.X("cli.unknown_command", "unknown command %q"), name)))
 	}}.run(e)
 }
 
@@ -127,7 +143,7 @@ func versionRun(e env) error {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(env{ctx: ctx, args: os.Args[1:], stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
+	code := run(env{ctx: ctx, args: os.Args[1:], stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, system: i18n.System})
 	stop()
 	os.Exit(code)
 }

@@ -11,7 +11,8 @@ import (
 	"trustedapp-tester/profiles"
 )
 
-var profilesUsage = withMethods(helpFor(`Usage: trustedapp-check profiles <subcommand> [flags] [arguments]
+func profilesUsage() string {
+	return withMethods(helpFor(lang.X("cli.usage.profiles", `Usage: trustedapp-check profiles <subcommand> [flags] [arguments]
 
 Subcommands:
   list                      list the profiles (--json for JSON)
@@ -80,7 +81,8 @@ Flags may come before or after the arguments; after -- every argument is a name.
 
 Exit codes: 0 ok, 2 usage or validation error, 3 store or {keychain} problem
 (including another window or command holding the store's lock for over 10s).
-`))
+`)))
+}
 
 // profilesCommands are the profiles subcommands: list and show (profiles_show.go);
 // add, edit, rm, rename and duplicate (profiles_edit.go); import, export and recover
@@ -103,8 +105,8 @@ func profilesCommands() []command {
 }
 
 func runProfiles(e env) int {
-	return group{usage: profilesUsage, cmds: profilesCommands(), unknown: func(e env, name string) int {
-		return fail(e, "profiles", "", withUsage(profilesUsage, fmt.Errorf("unknown subcommand %q", name)))
+	return group{usage: profilesUsage(), cmds: profilesCommands(), unknown: func(e env, name string) int {
+		return fail(e, "profiles", "", withUsage(profilesUsage(), fmt.Errorf(lang.X("cli.profiles.unknown_subcommand", "unknown subcommand %q"), name)))
 	}}.run(e)
 }
 
@@ -130,7 +132,7 @@ type storeOptions struct {
 func (o *storeOptions) flags(name string) *flag.FlagSet {
 	fs := newFlagSet("profiles " + name)
 	fs.SetOutput(o.stderr)
-	fs.StringVar(&o.store, "store", "", forShell(platform.Current(), "profile store `FILE` (default: {env:TRUSTEDAPP_STORE} or the user config directory)"))
+	fs.StringVar(&o.store, "store", "", forShell(platform.Current(), lang.X("cli.flag.store", "profile store `FILE` (default: {env:TRUSTEDAPP_STORE} or the user config directory)")))
 	return fs
 }
 
@@ -145,7 +147,7 @@ func (o *storeOptions) parse(fs *flag.FlagSet, min, max int, usage string) ([]st
 	case err != nil:
 		return nil, exitWith(exitUsage) // ... and what was wrong
 	case len(pos) < min || (max >= 0 && len(pos) > max):
-		return nil, usageErr("usage: trustedapp-check profiles %s", usage)
+		return nil, usageErr(lang.X("cli.profiles.usage_trustedapp_check_profiles", "usage: trustedapp-check profiles %s"), usage)
 	}
 	return pos, nil
 }
@@ -219,7 +221,7 @@ func storeErr(err error) error {
 		return usageErr("%v", err)
 	}
 	if errors.Is(err, profiles.ErrChangedOnDisk) {
-		return &cliError{code: exitEnvironment, msg: err.Error(), detail: "Run the command again: it reads the file afresh.\n"}
+		return &cliError{code: exitEnvironment, msg: err.Error(), detail: lang.X("cli.profiles.run_again", "Run the command again: it reads the file afresh.\n")}
 	}
 	return envErr("%v", err)
 }

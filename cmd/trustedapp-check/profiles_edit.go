@@ -30,12 +30,12 @@ type profileFlags struct {
 func bindProfileFlags(fs *flag.FlagSet, edit bool) *profileFlags {
 	f := &profileFlags{fs: fs}
 	f.profileFields.bind(fs, true)
-	fs.StringVar(&f.env, "env", "", "environment label")
+	fs.StringVar(&f.env, "env", "", lang.X("cli.flag.env", "environment label"))
 	fs.StringVar(&f.notes, "notes", "", "notes")
 	if edit {
-		fs.BoolVar(&f.clearCalls, "clear-calls", false, "go back to the default API calls")
-		fs.Var(&f.unconfirm, "unconfirm-host", "stop sending the access token to a confirmed host (repeatable)")
-		fs.BoolVar(&f.moveSecrets, "move-secrets", false, "let the stored client secret follow the profile to the hosts it names now")
+		fs.BoolVar(&f.clearCalls, "clear-calls", false, lang.X("cli.flag.clear_calls", "go back to the default API calls"))
+		fs.Var(&f.unconfirm, "unconfirm-host", lang.X("cli.flag.unconfirm_host", "stop sending the access token to a confirmed host (repeatable)"))
+		fs.BoolVar(&f.moveSecrets, "move-secrets", false, lang.X("cli.flag.move_secrets", "let the stored client secret follow the profile to the hosts it names now"))
 	}
 	return f
 }
@@ -52,7 +52,7 @@ func (f *profileFlags) apply(p *profiles.Profile) error {
 	}
 	if set["timeout"] {
 		if d%time.Second != 0 {
-			return usageErr("--timeout %q: a profile keeps whole seconds: use e.g. %ds", f.timeout, int((d+time.Second-1)/time.Second))
+			return usageErr(lang.X("cli.profiles_edit.timeout_profile_keeps_whole_seconds", "--timeout %q: a profile keeps whole seconds: use e.g. %ds"), f.timeout, int((d+time.Second-1)/time.Second))
 		}
 		p.TimeoutSeconds = int(d / time.Second)
 	}
@@ -71,7 +71,7 @@ func (f *profileFlags) apply(p *profiles.Profile) error {
 			return usageErr("--unconfirm-host %q: %v", h, err)
 		}
 		if !removed {
-			return usageErr("--unconfirm-host %q: the profile does not confirm that host (it confirms: %s)", h, orNoneList(p.ConfirmedHosts))
+			return usageErr(lang.X("cli.profiles_edit.unconfirm_host_profile_does_not", "--unconfirm-host %q: the profile does not confirm that host (it confirms: %s)"), h, orNoneList(p.ConfirmedHosts))
 		}
 	}
 	return nil
@@ -115,13 +115,13 @@ func addRun(o *editOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := validated(o.env, p, s.List(), "The profile was not added."); err != nil {
+	if err := validated(o.env, p, s.List(), lang.X("cli.profiles_edit.not_added", "The profile was not added.")); err != nil {
 		return err
 	}
 	if err := s.Add(p); err != nil {
 		return storeErr(err)
 	}
-	fmt.Fprintf(o.stdout, "Added profile %q to %s.\nSet its %s: trustedapp-check profiles set-secret %s\n", p.Name, s.Path(), p.KindOf().SecretName(), platform.Current().Quote(p.Name))
+	fmt.Fprintf(o.stdout, lang.X("cli.profiles_edit.added_profile_set_its", "Added profile %q to %s.\nSet its %s: trustedapp-check profiles set-secret %s\n"), p.Name, s.Path(), secretName(p.KindOf()), platform.Current().Quote(p.Name))
 	return nil
 }
 
@@ -148,7 +148,7 @@ func parseEdit(e env) (*editOptions, error) {
 		}
 	})
 	if changed == 0 {
-		return nil, usageErr("edit: give at least one profile flag to change, e.g. --scope \"read update\" (see 'trustedapp-check profiles --help')")
+		return nil, usageErr("%s", lang.X("cli.profiles_edit.edit_give_at_least_one", "edit: give at least one profile flag to change, e.g. --scope \"read update\" (see 'trustedapp-check profiles --help')"))
 	}
 	return o, nil
 }
@@ -169,7 +169,7 @@ func editRun(o *editOptions) error {
 			others = append(others, q)
 		}
 	}
-	if err := validated(o.env, p, others, "The profile was not changed."); err != nil {
+	if err := validated(o.env, p, others, lang.X("cli.profiles_edit.not_changed", "The profile was not changed.")); err != nil {
 		return err
 	}
 	if o.fields.moveSecrets && !p.SecretSetAt.IsZero() {
@@ -178,15 +178,15 @@ func editRun(o *editOptions) error {
 	if err := s.Update(old, p); err != nil {
 		return storeErr(err)
 	}
-	fmt.Fprintf(o.stdout, "Updated profile %q.\n", p.Name)
+	fmt.Fprintf(o.stdout, lang.X("cli.profiles_edit.updated_profile", "Updated profile %q.\n"), p.Name)
 	saved, err := s.Get(p.Name)
 	if err != nil {
 		return nil
 	}
 	writeSecretPlace(o.stdout, saved, before, o.fields.moveSecrets)
 	if stored, stale := profiles.StaleSecret(saved); stale {
-		fmt.Fprintf(o.stdout, "The stored %s is not sent as the %s of a %s profile: set it with trustedapp-check profiles set-secret %s\n",
-			stored.SecretName(), saved.KindOf().SecretName(), saved.KindOf(), platform.Current().Quote(saved.Name))
+		fmt.Fprintf(o.stdout, lang.X("cli.profiles_edit.stale_secret", "The stored %s is not sent as the %s of a %s profile: set it with trustedapp-check profiles set-secret %s\n"),
+			secretName(stored), secretName(saved.KindOf()), saved.KindOf(), platform.Current().Quote(saved.Name))
 	}
 	return nil
 }
@@ -197,18 +197,18 @@ func editRun(o *editOptions) error {
 func writeSecretPlace(w io.Writer, p profiles.Profile, before []string, moved bool) {
 	if p.SecretSetAt.IsZero() {
 		if moved {
-			fmt.Fprintf(w, "%s has no stored %s: --move-secrets had nothing to move.\n", strconv.Quote(p.Name), p.KindOf().SecretName())
+			fmt.Fprintf(w, lang.X("cli.profiles_edit.has_no_stored", "%s has no stored %s: --move-secrets had nothing to move.\n"), strconv.Quote(p.Name), secretName(p.KindOf()))
 		}
 		return
 	}
-	what := p.StoredKind().SecretName()
+	what := secretName(p.StoredKind())
 	if from, to, elsewhere := profiles.SecretMoved(p); elsewhere {
-		fmt.Fprintf(w, "The %s of %s was stored for %s and stays with it: it is not sent to %s.\nTo let it follow: trustedapp-check profiles edit %s --move-secrets (or set it again: profiles set-secret %s).\n",
+		fmt.Fprintf(w, lang.X("cli.profiles_edit.was_stored_stays", "The %s of %s was stored for %s and stays with it: it is not sent to %s.\nTo let it follow: trustedapp-check profiles edit %s --move-secrets (or set it again: profiles set-secret %s).\n"),
 			what, strconv.Quote(p.Name), strings.Join(from, ", "), strings.Join(to, ", "), platform.Current().Quote(p.Name), platform.Current().Quote(p.Name))
 		return
 	}
 	if moved && len(before) > 0 && !slices.Equal(before, p.SecretFor) {
-		fmt.Fprintf(w, "The %s of %s now goes to %s (it was stored for %s).\n", what, strconv.Quote(p.Name), strings.Join(p.SecretFor, ", "), strings.Join(before, ", "))
+		fmt.Fprintf(w, lang.X("cli.profiles_edit.now_goes", "The %s of %s now goes to %s (it was stored for %s).\n"), what, strconv.Quote(p.Name), strings.Join(p.SecretFor, ", "), strings.Join(before, ", "))
 	}
 }
 
@@ -222,13 +222,13 @@ type rmOptions struct {
 func parseRm(e env) (*rmOptions, error) {
 	o := &rmOptions{storeOptions: storeOptions{env: e}}
 	fs := o.flags("rm")
-	fs.BoolVar(&o.sandbox, "sandbox", false, "delete every sandbox profile (and its secret) instead of one NAME")
+	fs.BoolVar(&o.sandbox, "sandbox", false, lang.X("cli.flag.rm_sandbox", "delete every sandbox profile (and its secret) instead of one NAME"))
 	pos, err := o.parse(fs, 0, 1, "rm NAME|--sandbox [--store FILE]")
 	if err != nil {
 		return nil, err
 	}
 	if o.sandbox == (len(pos) == 1) {
-		return nil, usageErr("give either one profile NAME or --sandbox (usage: rm NAME|--sandbox [--store FILE])")
+		return nil, usageErr("%s", lang.X("cli.profiles_edit.give_either_one_profile_name", "give either one profile NAME or --sandbox (usage: rm NAME|--sandbox [--store FILE])"))
 	}
 	if len(pos) == 1 {
 		o.name = pos[0]
@@ -244,7 +244,7 @@ func rmRun(o *rmOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(o.stdout, "Deleted profile %q and its secret.\n", p.Name)
+	fmt.Fprintf(o.stdout, lang.X("cli.profiles_edit.deleted_profile_its_secret", "Deleted profile %q and its secret.\n"), p.Name)
 	return nil
 }
 
@@ -284,14 +284,14 @@ func (o *rmOptions) rmSandbox() error {
 	switch {
 	case stop != nil:
 		if removed > 0 {
-			fmt.Fprintf(o.stdout, "Deleted %d sandbox profiles before the error.\n", removed)
+			fmt.Fprintf(o.stdout, lang.X("cli.profiles_edit.deleted_sandbox_profiles_before_error", "Deleted %d sandbox profiles before the error.\n"), removed)
 		}
 	case removed == 0:
-		fmt.Fprintln(o.stdout, "No sandbox profiles to delete.")
+		fmt.Fprintln(o.stdout, lang.X("cli.profiles_edit.no_sandbox_profiles_delete", "No sandbox profiles to delete."))
 	case len(left) > 0:
-		fmt.Fprintf(o.stdout, "Deleted %d sandbox profiles; your own profiles are unchanged.\n", removed)
+		fmt.Fprintf(o.stdout, lang.X("cli.profiles_edit.deleted_sandbox_profiles_your_own", "Deleted %d sandbox profiles; your own profiles are unchanged.\n"), removed)
 	default:
-		fmt.Fprintf(o.stdout, "Deleted %d sandbox profiles and their secrets; your own profiles are unchanged.\n", removed)
+		fmt.Fprintf(o.stdout, lang.X("cli.profiles_edit.deleted_sandbox_profiles_their_secrets", "Deleted %d sandbox profiles and their secrets; your own profiles are unchanged.\n"), removed)
 	}
 	return errors.Join(secretsLeft(left, why), stop)
 }
@@ -302,16 +302,16 @@ func secretsLeft(names []string, why error) error {
 	if len(names) == 0 {
 		return nil
 	}
-	what, them := "the secrets of these deleted sandbox profiles", "them"
+	what, them := lang.X("cli.profiles_edit.secrets_of_deleted", "the secrets of these deleted sandbox profiles"), lang.X("cli.profiles_edit.them", "them")
 	if len(names) == 1 {
-		what, them = "the secret of this deleted sandbox profile", "it"
+		what, them = lang.X("cli.profiles_edit.secret_of_deleted", "the secret of this deleted sandbox profile"), lang.X("cli.profiles_edit.it", "it")
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Remove %s by hand from %s once it works (service %q):\n", them, platform.Keychain(), profiles.KeyringService)
+	fmt.Fprintf(&b, lang.X("cli.profiles_edit.remove_by_hand", "Remove %s by hand from %s once it works (service %q):\n"), them, keychain(), profiles.KeyringService)
 	for _, n := range names {
-		fmt.Fprintf(&b, "  account %q\n", n)
+		fmt.Fprintf(&b, lang.X("cli.profiles_edit.account", "  account %q\n"), n)
 	}
-	return &cliError{code: exitEnvironment, msg: fmt.Sprintf("%s could not be used, so %s may still be in it: %v", platform.Keychain(), what, why), detail: b.String()}
+	return &cliError{code: exitEnvironment, msg: fmt.Sprintf(lang.X("cli.profiles_edit.keychain_not_used", "%s could not be used, so %s may still be in it: %v"), keychain(), what, why), detail: b.String()}
 }
 
 func renameRun(o *namesOptions) error {
@@ -322,7 +322,7 @@ func renameRun(o *namesOptions) error {
 	if err := profiles.RenameProfile(s, newSecrets(), o.names[0], o.names[1]); err != nil {
 		return storeErr(err)
 	}
-	fmt.Fprintf(o.stdout, "Renamed profile %q to %q (its secret moved with it).\n", o.names[0], o.names[1])
+	fmt.Fprintf(o.stdout, lang.X("cli.profiles_edit.renamed_profile_its_secret_moved", "Renamed profile %q to %q (its secret moved with it).\n"), o.names[0], o.names[1])
 	return nil
 }
 
@@ -335,7 +335,7 @@ func duplicateRun(o *namesOptions) error {
 	if err != nil && p.Name == "" {
 		return storeErr(err)
 	}
-	fmt.Fprintf(o.stdout, "Created profile %q as a copy of %q.\n", p.Name, o.names[0])
+	fmt.Fprintf(o.stdout, lang.X("cli.profiles_edit.created_profile_as_copy", "Created profile %q as a copy of %q.\n"), p.Name, o.names[0])
 	if err != nil {
 		return storeErr(err)
 	}

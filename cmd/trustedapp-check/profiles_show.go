@@ -13,6 +13,7 @@ import (
 	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/report"
 )
 
 // profiles list and profiles show.
@@ -27,7 +28,7 @@ type viewOptions struct {
 func parseList(e env) (*viewOptions, error) {
 	o := &viewOptions{storeOptions: storeOptions{env: e}}
 	fs := o.flags("list")
-	fs.BoolVar(&o.json, "json", false, "print JSON")
+	fs.BoolVar(&o.json, "json", false, lang.X("cli.flag.json", "print JSON"))
 	_, err := o.parse(fs, 0, 0, "list [--json] [--store FILE]")
 	return o, err
 }
@@ -42,23 +43,23 @@ func listRun(o *viewOptions) error {
 		return writeIndented(o.stdout, ps)
 	}
 	if len(ps) == 0 {
-		fmt.Fprintf(o.stdout, "No profiles in %s.\nAdd one: trustedapp-check profiles add NAME --instance URL --client-id ID --scope \"read update\"\n", s.Path())
+		fmt.Fprintf(o.stdout, lang.X("cli.profiles_show.no_profiles_add_one_trustedapp", "No profiles in %s.\nAdd one: trustedapp-check profiles add NAME --instance URL --client-id ID --scope \"read update\"\n"), s.Path())
 		return nil
 	}
 	tw := tabwriter.NewWriter(o.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tENVIRONMENT\tINSTANCE\tCLIENT ID\tSCOPES\tSECRET")
+	fmt.Fprintln(tw, lang.X("cli.profiles_show.name_environment_instance_client_id", "NAME\tENVIRONMENT\tINSTANCE\tCLIENT ID\tSCOPES\tSECRET"))
 	now := time.Now()
 	for _, p := range ps {
 		scopes := strings.Join(p.Scopes, " ")
 		switch {
 		case p.KindOf() == profiles.KindReferenceToken:
-			scopes = "(reference token)"
+			scopes = lang.X("cli.profiles_show.reference_token", "(reference token)")
 		case p.KindOf() == profiles.KindBasic:
-			scopes = "(basic as " + p.User + ")"
+			scopes = fmt.Sprintf(lang.X("cli.profiles_show.basic_as", "(basic as %s)"), p.User)
 		case scopes == "":
-			scopes = "(none)"
+			scopes = lang.X("cli.profiles_show.none", "(none)")
 		}
-		secret := "not set"
+		secret := lang.X("cli.profiles_show.not_set", "not set")
 		if a := profiles.SecretAge(p, now); a.Set {
 			secret = strings.TrimPrefix(a.Message, "secret ")
 		}
@@ -117,7 +118,7 @@ type showJSON struct {
 func parseShow(e env) (*viewOptions, error) {
 	o := &viewOptions{storeOptions: storeOptions{env: e}}
 	fs := o.flags("show")
-	fs.BoolVar(&o.json, "json", false, "print JSON")
+	fs.BoolVar(&o.json, "json", false, lang.X("cli.flag.json", "print JSON"))
 	var err error
 	o.name, err = o.parseName(fs, "show NAME [--json] [--store FILE]")
 	return o, err
@@ -192,93 +193,97 @@ func writeShowText(stdout io.Writer, out showJSON) {
 	row := func(k, v string) { fmt.Fprintf(w, "%s:\t%s\n", k, safetext.Line(v)) }
 	derived := func(override, value string) string {
 		if strings.TrimSpace(override) == "" {
-			return value + " (derived)"
+			return value + lang.X("cli.profiles_show.derived", " (derived)")
 		}
 		return value
 	}
-	row("Name", p.Name)
-	row("Environment", dash(p.Environment))
-	row("Kind", string(out.Kind)+": "+out.Kind.Label())
+	row(lang.X("cli.show.name", "Name"), p.Name)
+	row(lang.X("cli.show.environment", "Environment"), dash(p.Environment))
+	row(lang.X("cli.show.kind", "Kind"), string(out.Kind)+": "+kindLabel(out.Kind))
 	if len(p.Tags) > 0 {
-		row("Tags", strings.Join(p.Tags, ", "))
+		row(lang.X("cli.show.tags", "Tags"), strings.Join(p.Tags, ", "))
 	}
-	row("Instance", p.InstanceURL)
+	row(lang.X("cli.show.instance", "Instance"), p.InstanceURL)
 	if out.Kind == profiles.KindClientCredentials {
-		row("Authority", derived(p.Authority, p.AuthorityURL()))
+		row(lang.X("cli.show.authority", "Authority"), derived(p.Authority, p.AuthorityURL()))
 		if p.TokenURL() != "" {
-			row("Token endpoint", p.TokenURL())
+			row(lang.X("cli.show.token_endpoint", "Token endpoint"), p.TokenURL())
 		} else {
-			row("Token endpoint", "(from discovery)")
+			row(lang.X("cli.show.token_endpoint", "Token endpoint"), lang.X("cli.show.from_discovery", "(from discovery)"))
 		}
 	}
-	row("OData root", derived(p.ODataRoot, p.ODataRootURL()))
+	row(lang.X("cli.show.odata_root", "OData root"), derived(p.ODataRoot, p.ODataRootURL()))
 	writeKindRows(row, p, out.Kind)
 	for i, call := range out.Calls {
 		k := ""
 		if i == 0 {
-			k = "API calls"
+			k = lang.X("cli.show.calls", "API calls")
 			if len(p.Calls) == 0 {
-				k = "API calls (default)"
+				k = lang.X("cli.show.calls_default", "API calls (default)")
 			}
 		}
 		v := call.Method + " " + call.Path
 		if call.Body != "" {
-			v += "  (with body)"
+			v += lang.X("cli.show.with_body", "  (with body)")
 		}
 		fmt.Fprintf(w, "%s\t%s\n", strings.TrimSpace(k+":"), safetext.Line(v))
 	}
 	switch {
 	case p.TLS.InsecureSkipVerify:
-		row("TLS", "certificate verification OFF")
+		row("TLS", lang.X("cli.show.tls_off", "certificate verification OFF"))
 	case p.TLS.CAFile != "":
-		row("TLS", "system roots + "+p.TLS.CAFile)
+		row("TLS", lang.X("cli.show.tls_roots_plus", "system roots + ")+p.TLS.CAFile)
 	default:
-		row("TLS", "system roots")
+		row("TLS", lang.X("cli.show.tls_roots", "system roots"))
 	}
 	switch {
 	case out.ProxyRoute != nil:
-		row("Proxy", out.ProxyRoute.Route()+" (now, for "+out.ProxyRoute.Host+")")
+		row(lang.X("cli.show.proxy", "Proxy"), report.RouteIn(lang.Localizer(), *out.ProxyRoute)+fmt.Sprintf(lang.X("cli.show.proxy_now", " (now, for %s)"), out.ProxyRoute.Host))
 		for _, n := range out.ProxyRoute.Notes {
-			row("Proxy note", n)
+			row(lang.X("cli.show.proxy_note", "Proxy note"), n)
 		}
 	case out.ProxyError != "":
-		row("Proxy", "cannot be chosen: "+out.ProxyError)
+		row(lang.X("cli.show.proxy", "Proxy"), lang.X("cli.show.proxy_unusable", "cannot be chosen: ")+out.ProxyError)
 	}
 	if len(p.ConfirmedHosts) > 0 {
-		row("Confirmed hosts", strings.Join(p.ConfirmedHosts, ", ")+" (the access token may go there too)")
+		row(lang.X("cli.show.confirmed_hosts", "Confirmed hosts"), strings.Join(p.ConfirmedHosts, ", ")+lang.X("cli.show.confirmed_hosts_note", " (the access token may go there too)"))
 	}
-	row("Timeout", out.Timeout)
+	row(lang.X("cli.show.timeout", "Timeout"), out.Timeout)
 	if p.Notes != "" {
-		row("Notes", p.Notes)
+		row(lang.X("cli.show.notes", "Notes"), p.Notes)
 	}
-	row("Created", fmtTime(p.Created))
-	row("Updated", fmtTime(p.Updated))
-	secretLine := map[string]string{"keychain": "stored in " + platform.Keychain(), "session": "session only", "not_set": "not set",
-		"keychain_unavailable": platform.Keychain() + " unavailable"}[sj.Status]
+	row(lang.X("cli.show.created", "Created"), fmtTime(p.Created))
+	row(lang.X("cli.show.updated", "Updated"), fmtTime(p.Updated))
+	secretLine := map[string]string{"keychain": fmt.Sprintf(lang.X("cli.show.secret_keychain", "stored in %s"), keychain()), "session": lang.X("cli.show.secret_session", "session only"),
+		"not_set": lang.X("cli.profiles_show.not_set", "not set"), "keychain_unavailable": fmt.Sprintf(lang.X("cli.show.keychain_unavailable", "%s unavailable"), keychain())}[sj.Status]
 	if sj.Set {
 		secretLine += "; " + sj.Message
 	}
 	if sj.Status == "not_set" {
-		secretLine += " (set it: trustedapp-check profiles set-secret " + platform.Current().Quote(p.Name) + ")"
+		secretLine += fmt.Sprintf(lang.X("cli.show.set_it", " (set it: trustedapp-check profiles set-secret %s)"), platform.Current().Quote(p.Name))
 	}
 	if stored, stale := profiles.StaleSecret(p); stale {
-		secretLine = "the keychain holds a " + stored.SecretName() + " set for a " + string(stored) + " profile, not sent as this profile's " + out.Credential +
-			" (set it: trustedapp-check profiles set-secret " + platform.Current().Quote(p.Name) + ")"
+		secretLine = fmt.Sprintf(lang.X("cli.show.stale_secret", "the keychain holds a %s set for a %s profile, not sent as this profile's %s (set it: trustedapp-check profiles set-secret %s)"),
+			secretName(stored), string(stored), secretName(out.Kind), platform.Current().Quote(p.Name))
 	}
-	label := "Secret"
-	if out.Kind != profiles.KindClientCredentials {
-		label = upperFirst(out.Credential) // Reference token, Password
+	label, hostLabel := lang.X("cli.show.secret", "Secret"), lang.X("cli.show.secret_host", "Secret host")
+	switch out.Kind {
+	case profiles.KindReferenceToken:
+		label, hostLabel = lang.X("cli.show.reference_token", "Reference token"), lang.X("cli.show.reference_token_host", "Reference token host")
+	case profiles.KindBasic:
+		label, hostLabel = lang.X("cli.show.password", "Password"), lang.X("cli.show.password_host", "Password host")
 	}
 	row(label, secretLine)
 	if from, to, moved := profiles.SecretMoved(p); moved {
-		row(label+" host", "stored for "+strings.Join(from, ", ")+"; not sent to "+strings.Join(to, ", ")+" (profiles edit "+platform.Current().Quote(p.Name)+" --move-secrets to let it follow)")
+		row(hostLabel, fmt.Sprintf(lang.X("cli.show.secret_moved", "stored for %s; not sent to %s (profiles edit %s --move-secrets to let it follow)"),
+			strings.Join(from, ", "), strings.Join(to, ", "), platform.Current().Quote(p.Name)))
 	}
 	w.Flush()
 	if sj.Detail != "" {
 		fmt.Fprintln(stdout, sj.Detail)
 	}
 	if len(out.Problems) > 0 {
-		fmt.Fprintln(stdout, "\nProblems:")
+		fmt.Fprintln(stdout, lang.X("cli.show.problems", "\nProblems:"))
 		for _, pr := range out.Problems {
 			fmt.Fprintf(stdout, "  %s: %s: %s\n", pr.Severity, pr.Field, safetext.Line(pr.Message))
 		}
@@ -296,31 +301,32 @@ func fmtTime(t time.Time) string {
 // method and scopes of client credentials; a reference token's app; a basic
 // profile's user and the Trusted App that governs Basic.
 func writeKindRows(row func(k, v string), p profiles.Profile, k profiles.Kind) {
+	clientID := lang.X("cli.show.client_id", "Client ID")
 	switch k {
 	case profiles.KindReferenceToken:
-		row("Client ID", dashOr(p.ClientID, "(none: the Trusted App the token was made for, to read its record and its tokens)"))
-		row("Record checklist", "ReferenceTokens is checked for reference tokens issued on purpose")
+		row(clientID, dashOr(p.ClientID, lang.X("cli.show.client_id_none_reference", "(none: the Trusted App the token was made for, to read its record and its tokens)")))
+		row(lang.X("cli.show.record_checklist", "Record checklist"), lang.X("cli.show.record_checklist_reference", "ReferenceTokens is checked for reference tokens issued on purpose"))
 	case profiles.KindBasic:
-		row("User", p.User)
+		row(lang.X("cli.show.user", "User"), p.User)
 		if strings.TrimSpace(p.ClientID) == "" {
-			row("Basic app", profiles.BasicAuthApp+" (the documented default)")
+			row(lang.X("cli.show.basic_app", "Basic app"), fmt.Sprintf(lang.X("cli.show.basic_app_default", "%s (the documented default)"), profiles.BasicAuthApp))
 		} else {
-			row("Basic app", p.ClientID)
+			row(lang.X("cli.show.basic_app", "Basic app"), p.ClientID)
 		}
 	default:
-		row("Client ID", p.ClientID)
+		row(clientID, p.ClientID)
 		if p.Method() == profiles.AuthBasic {
-			row("Auth method", "basic (HTTP Basic header)")
+			row(lang.X("cli.show.auth_method", "Auth method"), lang.X("cli.show.auth_basic", "basic (HTTP Basic header)"))
 		} else {
-			row("Auth method", "post (client_secret in the form body)")
+			row(lang.X("cli.show.auth_method", "Auth method"), lang.X("cli.show.auth_post", "post (client_secret in the form body)"))
 		}
 		if len(p.Scopes) == 0 {
-			row("Scopes", "(none: the token request sends no scope parameter)")
+			row(lang.X("cli.show.scopes", "Scopes"), lang.X("cli.show.no_scopes", "(none: the token request sends no scope parameter)"))
 		} else {
-			row("Scopes", strings.Join(p.Scopes, " "))
+			row(lang.X("cli.show.scopes", "Scopes"), strings.Join(p.Scopes, " "))
 		}
 		if p.UsesReferenceTokens {
-			row("Reference tokens", "issued on purpose for this Trusted App (the record checklist checks ReferenceTokens for it)")
+			row(lang.X("cli.show.reference_tokens", "Reference tokens"), lang.X("cli.show.reference_tokens_on_purpose", "issued on purpose for this Trusted App (the record checklist checks ReferenceTokens for it)"))
 		}
 	}
 }

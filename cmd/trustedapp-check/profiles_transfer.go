@@ -30,9 +30,9 @@ type importOptions struct {
 func parseImport(e env) (*importOptions, error) {
 	o := &importOptions{storeOptions: storeOptions{env: e}}
 	fs := o.flags("import")
-	onConflict := fs.String("on-conflict", "skip", "what to do with a name that exists: skip, rename or replace")
-	fs.BoolVar(&o.csv, "csv", false, "FILE is a CSV file (columns name, instance, client_id, scopes, env, tags)")
-	move := fs.Bool("move-secrets", false, "with --on-conflict replace: let the stored client secrets follow the replaced profiles to the hosts they name")
+	onConflict := fs.String("on-conflict", "skip", lang.X("cli.flag.on_conflict", "what to do with a name that exists: skip, rename or replace"))
+	fs.BoolVar(&o.csv, "csv", false, lang.X("cli.flag.csv", "FILE is a CSV file (columns name, instance, client_id, scopes, env, tags)"))
+	move := fs.Bool("move-secrets", false, lang.X("cli.flag.import_move_secrets", "with --on-conflict replace: let the stored client secrets follow the replaced profiles to the hosts they name"))
 	pos, err := o.parse(fs, 1, 1, "import [--csv] FILE|- [--on-conflict skip|rename|replace [--move-secrets]] [--store FILE]")
 	if err != nil {
 		return nil, err
@@ -48,10 +48,10 @@ func parseImport(e env) (*importOptions, error) {
 			o.onConflict = profiles.ConflictReplaceMovingSecret
 		}
 	default:
-		return nil, usageErr("--on-conflict %q: use skip, rename or replace", *onConflict)
+		return nil, usageErr(lang.X("cli.profiles_transfer.on_conflict_use_skip_rename", "--on-conflict %q: use skip, rename or replace"), *onConflict)
 	}
 	if *move && o.onConflict != profiles.ConflictReplaceMovingSecret {
-		return nil, usageErr("--move-secrets moves the secrets of the profiles an import replaces: use it with --on-conflict replace")
+		return nil, usageErr("%s", lang.X("cli.profiles_transfer.move_secrets_moves_secrets_profiles", "--move-secrets moves the secrets of the profiles an import replaces: use it with --on-conflict replace"))
 	}
 	o.file = pos[0]
 	if strings.EqualFold(filepath.Ext(o.file), ".csv") {
@@ -65,7 +65,7 @@ func importRun(o *importOptions) error {
 	if o.file != "-" {
 		f, err := os.Open(o.file)
 		if err != nil {
-			return envErr("cannot open the import file: %v", err)
+			return envErr(lang.X("cli.profiles_transfer.cannot_open_import_file", "cannot open the import file: %v"), err)
 		}
 		defer f.Close()
 		r = f
@@ -92,12 +92,12 @@ func importRun(o *importOptions) error {
 			for _, p := range ce.Problems {
 				fmt.Fprintf(&b, "  %s\n", safetext.Line(p))
 			}
-			return &cliError{code: exitUsage, msg: fmt.Sprintf("the CSV file cannot be imported (%d problems); nothing was imported:", len(ce.Problems)), detail: b.String()}
+			return &cliError{code: exitUsage, msg: fmt.Sprintf(lang.X("cli.profiles_transfer.csv_file_cannot_be_imported", "the CSV file cannot be imported (%d problems); nothing was imported:"), len(ce.Problems)), detail: b.String()}
 		}
 		return usageErr("%s", safetext.Line(err.Error()))
 	}
-	writeResult(o.stdout, res, "added     %s\n", "skipped   %s (a profile with this name exists; use --on-conflict rename or replace)\n")
-	fmt.Fprintf(o.stdout, "%d added, %d renamed, %d replaced, %d skipped, %d rejected. Secrets are never imported: set them with set-secret.\n",
+	writeResult(o.stdout, res, lang.X("cli.profiles_transfer.added", "added     %s\n"), lang.X("cli.profiles_transfer.skipped", "skipped   %s (a profile with this name exists; use --on-conflict rename or replace)\n"))
+	fmt.Fprintf(o.stdout, lang.X("cli.profiles_transfer.added_renamed_replaced_skipped_rejected", "%d added, %d renamed, %d replaced, %d skipped, %d rejected. Secrets are never imported: set them with set-secret.\n"),
 		len(res.Added), len(res.Renamed), len(res.Replaced), len(res.Skipped), len(res.Rejected))
 	writeSecretFates(o.stdout, res.Secrets)
 	writeReview(o.stdout, res.Review)
@@ -116,16 +116,16 @@ func writeResult(out io.Writer, res profiles.ImportResult, added, skipped string
 		fmt.Fprintf(out, added, safetext.Line(n))
 	}
 	for _, r := range res.Renamed {
-		fmt.Fprintf(out, "renamed   %s -> %s (the name was taken)\n", safetext.Line(r.From), safetext.Line(r.To))
+		fmt.Fprintf(out, lang.X("cli.profiles_transfer.renamed_name_was_taken", "renamed   %s -> %s (the name was taken)\n"), safetext.Line(r.From), safetext.Line(r.To))
 	}
 	for _, n := range res.Replaced {
-		fmt.Fprintf(out, "replaced  %s\n", safetext.Line(n))
+		fmt.Fprintf(out, lang.X("cli.profiles_transfer.replaced", "replaced  %s\n"), safetext.Line(n))
 	}
 	for _, n := range res.Skipped {
 		fmt.Fprintf(out, skipped, safetext.Line(n))
 	}
 	for _, r := range res.Rejected {
-		fmt.Fprintf(out, "rejected  %s\n", safetext.Line(r.Name))
+		fmt.Fprintf(out, lang.X("cli.profiles_transfer.rejected", "rejected  %s\n"), safetext.Line(r.Name))
 		for _, p := range r.Problems {
 			if p.Severity == profiles.SeverityError {
 				fmt.Fprintf(out, "          %s: %s\n", p.Field, safetext.Line(p.Message))
@@ -140,10 +140,10 @@ func writeSecretFates(out io.Writer, fates []profiles.SecretFate) {
 	for _, f := range fates {
 		from, to := strings.Join(f.From, ", "), strings.Join(f.To, ", ")
 		if f.Moved {
-			fmt.Fprintf(out, "The client secret of %s now goes to %s (it was stored for %s; --move-secrets).\n", safetext.Line(strconv.Quote(f.Name)), safetext.Line(to), safetext.Line(from))
+			fmt.Fprintf(out, lang.X("cli.profiles_transfer.client_secret_now_goes_it", "The client secret of %s now goes to %s (it was stored for %s; --move-secrets).\n"), safetext.Line(strconv.Quote(f.Name)), safetext.Line(to), safetext.Line(from))
 			continue
 		}
-		fmt.Fprintf(out, "The client secret of %s was stored for %s and stays with it: it is not sent to %s, which the import names.\nIf that is right: trustedapp-check profiles edit %s --move-secrets (or set the secret again).\n",
+		fmt.Fprintf(out, lang.X("cli.profiles_transfer.client_secret_was_stored_stays", "The client secret of %s was stored for %s and stays with it: it is not sent to %s, which the import names.\nIf that is right: trustedapp-check profiles edit %s --move-secrets (or set the secret again).\n"),
 			safetext.Line(strconv.Quote(f.Name)), safetext.Line(from), safetext.Line(to), safetext.Line(platform.Current().Quote(f.Name)))
 	}
 }
@@ -154,7 +154,7 @@ func writeReview(out io.Writer, rev []profiles.Review) {
 	if len(rev) == 0 {
 		return
 	}
-	fmt.Fprintln(out, "\nReview these settings the import brought in (edit or remove a profile if one is not what you expect):")
+	fmt.Fprintln(out, lang.X("cli.profiles_transfer.review_these_settings_import_brought", "\nReview these settings the import brought in (edit or remove a profile if one is not what you expect):"))
 	for _, r := range rev {
 		fmt.Fprintf(out, "  %s\n", safetext.Line(r.Name))
 		for _, n := range r.Notes {
@@ -178,16 +178,16 @@ func writeNeedSecret(out io.Writer, res profiles.ImportResult) {
 		case profiles.SecretNotSet:
 			need = append(need, n)
 		case profiles.SecretKeychainUnavailable:
-			fmt.Fprintln(out, "\n"+sentence.Capitalize(platform.Keychain())+" does not answer, so which profiles still need a secret is unknown: set each with 'trustedapp-check profiles set-secret NAME'.")
+			fmt.Fprintln(out, "\n"+fmt.Sprintf(lang.X("cli.profiles_transfer.keychain_does_not_answer", "%s does not answer, so which profiles still need a secret is unknown: set each with 'trustedapp-check profiles set-secret NAME'."), sentence.Capitalize(keychain())))
 			return
 		}
 	}
 	if len(need) == 0 {
 		return
 	}
-	fmt.Fprintf(out, "\n%d of the imported profiles still need a client secret (typed or piped, never an argument):\n", len(need))
+	fmt.Fprintf(out, lang.X("cli.profiles_transfer.imported_profiles_still_need_client", "\n%d of the imported profiles still need a client secret (typed or piped, never an argument):\n"), len(need))
 	for _, n := range need {
-		fmt.Fprintf(out, "  trustedapp-check profiles set-secret %s\n", safetext.Line(platform.Current().Quote(n)))
+		fmt.Fprintf(out, lang.X("cli.profiles_transfer.trustedapp_check_profiles_set_secret", "  trustedapp-check profiles set-secret %s\n"), safetext.Line(platform.Current().Quote(n)))
 	}
 }
 
@@ -202,16 +202,16 @@ func recoverRun(o *namesOptions) error {
 	} else if found := s.DamagedFiles(); len(found) > 0 {
 		file = found[0]
 	} else {
-		return usageErr("there is no damaged store file beside %s to recover from (they are named %s.corrupt-TIME): name the file to read", s.Path(), filepath.Base(s.Path()))
+		return usageErr(lang.X("cli.profiles_transfer.there_no_damaged_store_file", "there is no damaged store file beside %s to recover from (they are named %s.corrupt-TIME): name the file to read"), s.Path(), filepath.Base(s.Path()))
 	}
 	res, err := s.Recover(file)
 	if err != nil {
 		return storeErr(err)
 	}
-	fmt.Fprintf(o.stdout, "From %s:\n", file)
-	writeResult(o.stdout, res, "recovered %s (it was missing)\n", "kept      %s (the store has it as it was, or edited since)\n")
-	fmt.Fprintf(o.stdout, "%d recovered, %d replaced by the damaged file's newer version, %d kept. Their secrets stayed in %s.\n",
-		len(res.Added), len(res.Replaced), len(res.Skipped), platform.Keychain())
+	fmt.Fprintf(o.stdout, lang.X("cli.profiles_transfer.from", "From %s:\n"), file)
+	writeResult(o.stdout, res, lang.X("cli.profiles_transfer.recovered", "recovered %s (it was missing)\n"), lang.X("cli.profiles_transfer.kept", "kept      %s (the store has it as it was, or edited since)\n"))
+	fmt.Fprintf(o.stdout, lang.X("cli.profiles_transfer.recovered_replaced_kept", "%d recovered, %d replaced by the damaged file's newer version, %d kept. Their secrets stayed in %s.\n"),
+		len(res.Added), len(res.Replaced), len(res.Skipped), keychain())
 	return nil
 }
 
@@ -225,7 +225,7 @@ type exportOptions struct {
 func parseExport(e env) (*exportOptions, error) {
 	o := &exportOptions{storeOptions: storeOptions{env: e}}
 	fs := o.flags("export")
-	fs.StringVar(&o.out, "o", "", "write to `FILE` instead of stdout")
+	fs.StringVar(&o.out, "o", "", lang.X("cli.flag.export_o", "write to `FILE` instead of stdout"))
 	names, err := o.parse(fs, 0, -1, "export [NAME...] [-o FILE] [--store FILE]")
 	o.names = names
 	return o, err
@@ -245,12 +245,12 @@ func exportRun(o *exportOptions) error {
 		return nil
 	}
 	if err := atomicfile.WriteFile(o.out, buf.Bytes(), 0o600); err != nil {
-		return envErr("cannot write the export: %v", err)
+		return envErr(lang.X("cli.profiles_transfer.cannot_write_export", "cannot write the export: %v"), err)
 	}
 	n := len(o.names)
 	if n == 0 {
 		n = len(s.List())
 	}
-	fmt.Fprintf(o.stderr, "Exported %d profiles to %s (secrets are never exported).\n", n, o.out)
+	fmt.Fprintf(o.stderr, lang.X("cli.profiles_transfer.exported_profiles_secrets_are_never", "Exported %d profiles to %s (secrets are never exported).\n"), n, o.out)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/internal/safetext"
+	"trustedapp-tester/report"
 )
 
 // progressLines prints a line per step as it finishes, and afterwards a line for each
@@ -27,7 +28,8 @@ func newProgress(w io.Writer, name string) *progressLines {
 
 func (p *progressLines) step(s check.Step) {
 	p.shown[s.Name] = append(p.shown[s.Name], s.Verdict)
-	fmt.Fprintf(p.w, "%s[%s] %s  %s\n", safetext.Line(p.prefix), s.Verdict, safetext.Line(s.Name), safetext.Line(s.Summary))
+	verdict, name, summary := report.StepIn(lang.Localizer(), s)
+	fmt.Fprintf(p.w, "%s[%s] %s  %s\n", safetext.Line(p.prefix), verdict, safetext.Line(name), safetext.Line(summary))
 }
 
 // revised prints the steps of the judged report whose verdict differs from the one
@@ -48,7 +50,9 @@ func (p *progressLines) revised(rep *check.Report) {
 				break
 			}
 		}
-		line := fmt.Sprintf("[%s] %s  was [%s] while it ran; the later steps changed it", s.Verdict, s.Name, shown[k])
+		_, name, _ := report.StepIn(lang.Localizer(), s)
+		line := fmt.Sprintf(lang.X("cli.progress.was_while_it_ran_later", "[%s] %s  was [%s] while it ran; the later steps changed it"),
+			report.VerdictIn(lang.Localizer(), s.Verdict), name, report.VerdictIn(lang.Localizer(), shown[k]))
 		if why != "" {
 			line += " (" + why + ")"
 		}

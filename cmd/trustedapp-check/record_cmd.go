@@ -8,12 +8,14 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/i18n"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/report"
 )
 
-var recordUsage = helpFor(`Usage:
+func recordUsage() string {
+	return helpFor(lang.X("cli.usage.record", `Usage:
   trustedapp-check record PROFILE [--with READER] [flags]
   trustedapp-check record --with READER --client-id ID [flags]
   trustedapp-check record --instance URL --client-id ID [flags]
@@ -74,7 +76,8 @@ Flags: the profile and secret flags of 'check' (--store, --instance, --client-id
 Exit codes: 0 every field is right, 1 a field must be fixed or the record could
 not be read, 2 usage error, 3 store, profile, secret or {keychain} problem,
 4 interrupted.
-`)
+`))
+}
 
 // recordOutput is what record --json prints.
 type recordOutput struct {
@@ -117,7 +120,7 @@ func parseRecord(e env) (*recordOptions, error) {
 	fs := newCheckFlagSet("record", &o.checkFlags, false)
 	fs.StringVar(&o.with, "with", "", "")
 	fs.StringVar(&o.fromForm, "from-form", "", "")
-	if err := o.parse(fs, recordUsage, ""); err != nil {
+	if err := o.parse(fs, recordUsage(), ""); err != nil {
 		return nil, err
 	}
 	return o, nil
@@ -133,7 +136,7 @@ func recordRun(o *recordOptions) error {
 		return err
 	}
 	if reader.p.KindOf() == profiles.KindBasic {
-		return usageErr("%q is a basic profile: it has no token to read a record with; read with a client-credentials or reference-token profile (--with READER)", reader.p.Name)
+		return usageErr(lang.X("cli.record.basic_reader", "%q is a basic profile: it has no token to read a record with; read with a client-credentials or reference-token profile (--with READER)"), reader.p.Name)
 	}
 	if subject.KindOf() != profiles.KindClientCredentials {
 		subjectSecret = "" // its stored credential is no client secret: nothing to hash
@@ -149,17 +152,18 @@ func recordRun(o *recordOptions) error {
 	var res check.RecordResult
 	if rep.Access == nil {
 		d := report.Build(rep, reader.p)
+		d.Localize(lang.Localizer())
 		d.Forget(reader.secret)
-		fmt.Fprintf(e.stderr, "trustedapp-check record: %q got no token, so the record cannot be read:\n", reader.p.Name)
+		fmt.Fprintf(e.stderr, lang.X("cli.record.trustedapp_check_record_got_no", "trustedapp-check record: %q got no token, so the record cannot be read:\n"), reader.p.Name)
 		report.WriteText(e.stderr, d)
-		out.Problem = fmt.Sprintf("No token to read the record with (%q got none). Check the fields below by hand, or read them with another profile's token: --with READER.", reader.p.Name)
+		out.Problem = fmt.Sprintf(lang.X("cli.record.no_token_read_record_got", "No token to read the record with (%q got none). Check the fields below by hand, or read them with another profile's token: --with READER."), reader.p.Name)
 	} else {
 		if rep.Claims != nil && reader.p.Name == subject.Name {
 			systemUser = rep.Claims.SystemUser
 		}
-		out.ReadWith = fmt.Sprintf("the token of %q", reader.p.Name)
+		out.ReadWith = fmt.Sprintf(lang.X("cli.record.token", "the token of %q"), reader.p.Name)
 		if rep.Claims != nil && rep.Claims.SystemUser != "" {
-			out.ReadWith += " (System User " + rep.Claims.SystemUser + ")"
+			out.ReadWith += fmt.Sprintf(lang.X("cli.record.system_user", " (System User %s)"), rep.Claims.SystemUser)
 		}
 		// The reader's token reads with the reader's own settings (its OData root,
 		// proxy and TLS), never the subject's: the credential gate refuses a token
@@ -189,7 +193,7 @@ func writeRecord(e env, asJSON bool, out *recordOutput, subject profiles.Profile
 		out.FormNotes = res.Form.Notes
 	}
 	out.SecretHash = cmp
-	out.LeastPrivilege = report.Findings(check.LeastPrivilege(adviceIn))
+	out.LeastPrivilege = report.FindingsIn(lang.Localizer(), check.LeastPrivilege(adviceIn))
 	check.SortRecordChecks(rows)
 	for _, c := range rows {
 		out.Checks = append(out.Checks, recordCheck{Field: c.Field, Actual: c.Actual, Want: c.Want, State: string(c.State), Note: c.Note})
@@ -222,7 +226,7 @@ func (o *recordOptions) subjectAndReader() (subject profiles.Profile, reader tar
 		return targets[0].p, targets[0], targets[0].secret, nil
 	}
 	if f.set["instance"] {
-		return subject, reader, "", usageErr("--with reads on READER's instance: give PROFILE or --client-id, not --instance")
+		return subject, reader, "", usageErr("%s", lang.X("cli.record.reads_on_reader_s_instance", "--with reads on READER's instance: give PROFILE or --client-id, not --instance"))
 	}
 	// --client-id names the subject here; READER keeps its own.
 	subjectID := strings.TrimSpace(f.clientID)
@@ -235,7 +239,7 @@ func (o *recordOptions) subjectAndReader() (subject profiles.Profile, reader tar
 	reader = targets[0]
 	switch {
 	case len(o.names) == 1 && subjectID != "":
-		return subject, reader, "", usageErr("give PROFILE or --client-id, not both")
+		return subject, reader, "", usageErr("%s", lang.X("cli.record.give_profile_client_id_not", "give PROFILE or --client-id, not both"))
 	case len(o.names) == 1:
 		s, err := openStore(f.store, nil)
 		if err != nil {
@@ -245,7 +249,7 @@ func (o *recordOptions) subjectAndReader() (subject profiles.Profile, reader tar
 			return subject, reader, "", envErr("%v", err)
 		}
 		if !strings.EqualFold(subject.Host(), reader.p.Host()) {
-			return subject, reader, "", usageErr("%q is on %s but %q is on %s: a token only reads records of its own instance", subject.Name, subject.Host(), reader.p.Name, reader.p.Host())
+			return subject, reader, "", usageErr(lang.X("cli.record.on_but_on_token_only", "%q is on %s but %q is on %s: a token only reads records of its own instance"), subject.Name, subject.Host(), reader.p.Name, reader.p.Host())
 		}
 		// Its secret is only hashed, to compare with ApplicationSecretHash; without
 		// one the row says so.
@@ -258,58 +262,64 @@ func (o *recordOptions) subjectAndReader() (subject profiles.Profile, reader tar
 		subject.Scopes = nil
 		return subject, reader, "", nil
 	}
-	return subject, reader, "", usageErr("name the PROFILE whose record to read, or give --client-id ID")
+	return subject, reader, "", usageErr("%s", lang.X("cli.record.name_profile_whose_record_read", "name the PROFILE whose record to read, or give --client-id ID"))
 }
 
-var recordStateText = map[string]string{"ok": "OK", "bad": "FIX", "warn": "WARN", "unknown": "CHECK"}
+// recordStates are the checklist's row marks in the run's language, by state.
+func recordStates() map[string]string {
+	return map[string]string{"ok": lang.X("cli.record.state_ok", "OK"), "bad": lang.X("cli.record.state_fix", "FIX"),
+		"warn": lang.X("cli.record.state_warn", "WARN"), "unknown": lang.X("cli.record.state_check", "CHECK")}
+}
 
 // writeRecordText prints the checklist; what the instance sent (the record's values,
 // the System User) is shown with control characters escaped, so it cannot forge lines.
 func writeRecordText(e env, out recordOutput, bad int) {
 	l := safetext.Line
-	fmt.Fprintf(e.stdout, "Trusted App record %s", l(out.ClientID))
+	fmt.Fprintf(e.stdout, lang.X("cli.record.trusted_app_record", "Trusted App record %s"), l(out.ClientID))
 	if out.host != "" {
-		fmt.Fprintf(e.stdout, " on %s", l(out.host))
+		fmt.Fprintf(e.stdout, lang.X("cli.record.on_host", " on %s"), l(out.host))
 	}
 	switch {
 	case out.Source == "form":
-		fmt.Fprintf(e.stdout, ", from %s", check.FormSource)
+		fmt.Fprintf(e.stdout, lang.X("cli.record.from", ", from %s"), formSourceIn(check.FormSource))
 	case out.ReadWith != "":
-		fmt.Fprintf(e.stdout, ", read with %s", l(out.ReadWith))
+		fmt.Fprintf(e.stdout, lang.X("cli.record.read", ", read with %s"), l(out.ReadWith))
 	}
 	fmt.Fprintln(e.stdout)
 	if out.Problem != "" {
-		fmt.Fprintf(e.stdout, "  %s\n", l(out.Problem))
+		fmt.Fprintf(e.stdout, "  %s\n", l(recordIn(out.Problem)))
 	}
 	for _, n := range out.FormNotes {
-		fmt.Fprintf(e.stdout, "  note: %s\n", l(n))
+		fmt.Fprintf(e.stdout, "  "+lang.X("cli.note", "note: %s")+"\n", l(formNoteIn(n)))
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	states, width := recordStates(), 0
+	for _, s := range states {
+		width = max(width, i18n.Width(s))
+	}
 	unknown := 0
 	for _, c := range out.Checks {
 		if c.State == string(check.RecordUnknown) {
 			unknown++
 		}
-		line := "must be: " + c.Want
+		line := lang.X("cli.record.must_be", "must be: ") + recordIn(c.Want)
 		if c.Note != "" {
-			line += ". " + c.Note
+			line += ". " + recordIn(c.Note)
 		}
-		fmt.Fprintf(tw, "  %-5s %s\t%s\t%s\n", recordStateText[c.State], l(c.Field), l(c.Actual), l(line))
+		fmt.Fprintf(tw, "  %s %s\t%s\t%s\n", i18n.Pad(states[c.State], width), l(c.Field), l(recordIn(c.Actual)), l(line))
 	}
 	tw.Flush()
 	switch {
 	case !out.Read && out.Source == "form":
-		fmt.Fprintln(e.stdout, "The form's values could not be read: CHECK rows say what each field must hold.")
+		fmt.Fprintln(e.stdout, lang.X("cli.record.form_not_read", "The form's values could not be read: CHECK rows say what each field must hold."))
 	case !out.Read:
-		fmt.Fprintln(e.stdout, "The record was not read: CHECK rows say what each field must hold.")
+		fmt.Fprintln(e.stdout, lang.X("cli.record.record_was_not_read_check", "The record was not read: CHECK rows say what each field must hold."))
 	case bad == 0 && unknown > 0:
-		fmt.Fprintln(e.stdout, "No field read needs fixing; CHECK rows could not be compared: check them by hand.")
+		fmt.Fprintln(e.stdout, lang.X("cli.record.no_field_read_needs_fixing", "No field read needs fixing; CHECK rows could not be compared: check them by hand."))
 	case bad == 0:
-		fmt.Fprintln(e.stdout, "Every field client credentials needs is right.")
-	case bad == 1:
-		fmt.Fprintln(e.stdout, "1 field to fix.")
+		fmt.Fprintln(e.stdout, lang.X("cli.record.every_field_client_credentials_needs", "Every field client credentials needs is right."))
 	default:
-		fmt.Fprintf(e.stdout, "%d fields to fix.\n", bad)
+		fmt.Fprintf(e.stdout, lang.XN("cli.record.fields_to_fix", "%d fields to fix.", bad)+"\n", bad)
 	}
-	report.WriteAdviceText(e.stdout, out.LeastPrivilege)
+	report.WriteAdviceTextIn(lang.Localizer(), e.stdout, out.LeastPrivilege)
 }

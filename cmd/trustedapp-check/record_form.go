@@ -21,11 +21,11 @@ func recordFormRun(o *recordOptions) error {
 	e, f := o.env, &o.checkFlags
 	switch {
 	case o.with != "":
-		return usageErr("--from-form checks the values copied from the form: no token reads them, so give no --with")
+		return usageErr("%s", lang.X("cli.record_form.no_with", "--from-form checks the values copied from the form: no token reads them, so give no --with"))
 	case strings.TrimSpace(o.fromForm) == "":
-		return usageErr("--from-form needs a FILE holding the values copied from the Trusted App's form, or - for stdin")
+		return usageErr("%s", lang.X("cli.record_form.needs_file", "--from-form needs a FILE holding the values copied from the Trusted App's form, or - for stdin"))
 	case o.fromForm == "-" && f.secretStdin:
-		return usageErr("--from-form - and --secret-stdin both read stdin: put the form's values in a file")
+		return usageErr("%s", lang.X("cli.record_form.both_stdin", "--from-form - and --secret-stdin both read stdin: put the form's values in a file"))
 	}
 	subject, secret, err := o.formSubject()
 	if err != nil {
@@ -51,7 +51,7 @@ func (o *recordOptions) formSubject() (profiles.Profile, string, error) {
 	var p profiles.Profile
 	switch {
 	case len(o.names) > 1:
-		return p, "", usageErr("give one PROFILE; got %d: %s", len(o.names), strings.Join(o.names, " "))
+		return p, "", usageErr(lang.X("cli.record_form.one_profile", "give one PROFILE; got %d: %s"), len(o.names), strings.Join(o.names, " "))
 	case len(o.names) == 1:
 		s, err := openStore(f.store, nil)
 		if err != nil {
@@ -63,7 +63,7 @@ func (o *recordOptions) formSubject() (profiles.Profile, string, error) {
 	case f.set["client-id"] && strings.TrimSpace(f.clientID) != "":
 		p.Name = "ad-hoc"
 	default:
-		return p, "", usageErr("name the PROFILE whose record the form shows, or give --client-id ID")
+		return p, "", usageErr("%s", lang.X("cli.record_form.no_subject", "name the PROFILE whose record the form shows, or give --client-id ID"))
 	}
 	if err := f.applyFlags(&p); err != nil {
 		return p, "", err
@@ -80,7 +80,7 @@ func (o *recordOptions) formSubject() (profiles.Profile, string, error) {
 		case errors.Is(err, profiles.ErrSecretNotSet):
 			return p, "", nil
 		case err != nil:
-			fmt.Fprintf(e.stderr, "warning: the keychain did not give the secret of %q (%v): ApplicationSecretHash is not compared\n", p.Name, err)
+			fmt.Fprintf(e.stderr, lang.X("cli.record_form.no_secret", "warning: %s did not give the secret of %q (%v): ApplicationSecretHash is not compared\n"), keychain(), p.Name, err)
 			return p, "", nil
 		}
 		return p, s, nil
@@ -91,7 +91,7 @@ func (o *recordOptions) formSubject() (profiles.Profile, string, error) {
 // readFormText reads the form's values from file, or stdin for "-".
 func readFormText(stdin io.Reader, file string) (string, error) {
 	if file == "-" {
-		b, err := readStdin(stdin, "--from-form -", "the values copied from the Trusted App's form", check.MaxRecordForm+1)
+		b, err := readStdin(stdin, "--from-form -", lang.X("cli.record_form.what", "the values copied from the Trusted App's form"), check.MaxRecordForm+1)
 		if err != nil {
 			return "", err
 		}
@@ -104,7 +104,7 @@ func readFormText(stdin io.Reader, file string) (string, error) {
 	defer fh.Close()
 	b, err := io.ReadAll(io.LimitReader(fh, check.MaxRecordForm+1))
 	if err != nil {
-		return "", envErr("--from-form: cannot read %s: %v", file, err)
+		return "", envErr(lang.X("cli.record_form.cannot_read", "--from-form: cannot read %s: %v"), file, err)
 	}
 	return string(b), nil
 }

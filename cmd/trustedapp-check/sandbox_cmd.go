@@ -7,11 +7,13 @@ import (
 	"log"
 	"time"
 
+	"trustedapp-tester/internal/i18n"
 	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/sandbox"
 )
 
-const sandboxUsage = `Usage: trustedapp-check sandbox [flags]
+func sandboxUsage() string {
+	return lang.X("cli.usage.sandbox", `Usage: trustedapp-check sandbox [flags]
 
 Runs a local ERP.net instance emulator (identity server + Domain API) with one
 Trusted App per scenario, prints for every scenario the values to paste into a
@@ -54,7 +56,8 @@ token endpoint; who holds the licences in the licence-exhausted scenario.
 
 Exit codes: 0 stopped cleanly, 2 bad flags, 3 bad --config file or cannot listen.
 
-`
+`)
+}
 
 // sandboxOptions is what sandbox parses its command line into: the server's
 // configuration and how to show it.
@@ -79,10 +82,10 @@ func parseSandbox(e env) (*sandboxOptions, error) {
 	needsSec := fs.Bool("record-needs-sec", false, "")
 	// Flags only, so the first argument that is none ends them.
 	if err := fs.Parse(e.args); err != nil {
-		return nil, flagErr(err, sandboxUsage+sandbox.ConfigFileHelp+"\n", sandboxUsage)
+		return nil, flagErr(err, sandboxUsage()+sandbox.ConfigFileHelp+"\n", sandboxUsage())
 	}
 	if fs.NArg() > 0 {
-		return nil, withUsage(sandboxUsage, fmt.Errorf("unexpected argument %q (the command takes flags only)", fs.Arg(0)))
+		return nil, withUsage(sandboxUsage(), fmt.Errorf(lang.X("cli.sandbox.unexpected_argument_command_takes_flags", "unexpected argument %q (the command takes flags only)"), fs.Arg(0)))
 	}
 	if *configFile != "" {
 		c, err := sandbox.LoadConfigFile(*configFile)
@@ -96,12 +99,12 @@ func parseSandbox(e env) (*sandboxOptions, error) {
 	if *lifetime != "" {
 		d, err := time.ParseDuration(*lifetime)
 		if err != nil || d < time.Second {
-			return nil, usageErr("--token-lifetime %q is not a duration of at least 1s: write e.g. 30s, 5m or 1h", *lifetime)
+			return nil, usageErr(lang.X("cli.sandbox.token_lifetime_not_duration_at", "--token-lifetime %q is not a duration of at least 1s: write e.g. 30s, 5m or 1h"), *lifetime)
 		}
 		o.cfg.TokenLifetime = d
 	}
 	if *slots < 0 || *slots > 10000 {
-		return nil, usageErr("--licence-slots %d: use a number from 1 to 10000", *slots)
+		return nil, usageErr(lang.X("cli.sandbox.licence_slots_use_number_from", "--licence-slots %d: use a number from 1 to 10000"), *slots)
 	}
 	if *slots > 0 {
 		o.cfg.LicenseSlots = *slots
@@ -129,17 +132,17 @@ func sandboxRun(o *sandboxOptions) error {
 		enc := json.NewEncoder(o.stdout)
 		enc.SetEscapeHTML(false)
 		if err := enc.Encode(srv.Scenarios()); err != nil {
-			return envErr("cannot write the scenarios: %v", err)
+			return envErr(lang.X("cli.sandbox.cannot_write_scenarios", "cannot write the scenarios: %v"), err)
 		}
-		fmt.Fprintf(o.stderr, "sandbox serving at %s (authority %s)%s; Ctrl-C stops it\n", srv.URL(), srv.Authority(), caNote(srv))
+		fmt.Fprintf(o.stderr, lang.X("cli.sandbox.sandbox_serving_at_authority_ctrl", "sandbox serving at %s (authority %s)%s; Ctrl-C stops it\n"), srv.URL(), srv.Authority(), caNote(srv))
 	} else {
 		printScenarios(o.stdout, srv, cfg.Apps)
 	}
 	<-o.ctx.Done()
 	if err := srv.Close(); err != nil {
-		return envErr("stopping: %v", err)
+		return envErr(lang.X("cli.sandbox.stopping", "stopping: %v"), err)
 	}
-	fmt.Fprintln(o.stderr, "sandbox stopped")
+	fmt.Fprintln(o.stderr, lang.X("cli.sandbox.sandbox_stopped", "sandbox stopped"))
 	return nil
 }
 
@@ -157,20 +160,20 @@ func caNote(srv *sandbox.Server) string {
 	if srv.CAFile() == "" {
 		return ""
 	}
-	return ", TLS CA file " + srv.CAFile()
+	return lang.X("cli.sandbox.tls_ca_file", ", TLS CA file ") + srv.CAFile()
 }
 
 func printScenarios(w io.Writer, srv *sandbox.Server, extra []sandbox.TrustedApp) {
-	fmt.Fprintf(w, "ERP.net sandbox serving\n  instance   %s\n  authority  %s\n", srv.URL(), srv.Authority())
+	fmt.Fprintf(w, lang.X("cli.sandbox.erp_net_sandbox_serving_instance", "ERP.net sandbox serving\n  instance   %s\n  authority  %s\n"), srv.URL(), srv.Authority())
 	if ca := srv.CAFile(); ca != "" {
-		fmt.Fprintf(w, "  TLS CA     %s\n             trust it in the profile's TLS settings (CA file), or: %s --cacert %s\n", ca, curlName(platform.Current()), platform.Current().Quote(ca))
+		fmt.Fprintf(w, lang.X("cli.sandbox.tls_ca", "  TLS CA     %s\n             trust it in the profile's TLS settings (CA file), or: %s --cacert %s\n"), ca, curlName(platform.Current()), platform.Current().Quote(ca))
 	}
-	fmt.Fprintf(w, "\nScenarios: paste these values into a profile (the secrets are public sandbox demo secrets).\n")
+	fmt.Fprint(w, lang.X("cli.sandbox.scenarios_paste_these_values_into", "\nScenarios: paste these values into a profile (the secrets are public sandbox demo secrets).\n"))
 	for _, sc := range srv.Scenarios() {
 		fmt.Fprintf(w, "\n%s: %s\n", sc.Name, sc.Description)
 		row := func(k, v string) {
 			if v != "" {
-				fmt.Fprintf(w, "  %-14s %s\n", k, v)
+				fmt.Fprintf(w, "  %s %s\n", i18n.Pad(k, 14), v)
 			}
 		}
 		row("kind", sc.Kind)
@@ -179,9 +182,9 @@ func printScenarios(w io.Writer, srv *sandbox.Server, extra []sandbox.TrustedApp
 			// A reference token or Basic: the identity server is not asked.
 			row("client_id", sc.ClientID)
 			row("user", sc.User)
-			row(map[string]string{sandbox.KindReferenceToken: "token", sandbox.KindBasic: "password"}[sc.Kind], sc.ClientSecret)
-			row("acts as", sc.SystemUser)
-			row("expect", sc.Expect)
+			row(map[string]string{sandbox.KindReferenceToken: lang.X("cli.sandbox.token", "token"), sandbox.KindBasic: lang.X("cli.sandbox.password", "password")}[sc.Kind], sc.ClientSecret)
+			row(lang.X("cli.sandbox.acts_as", "acts as"), sc.SystemUser)
+			row(lang.X("cli.sandbox.expect", "expect"), sc.Expect)
 			continue
 		}
 		row("authority", sc.Authority)
@@ -189,28 +192,28 @@ func printScenarios(w io.Writer, srv *sandbox.Server, extra []sandbox.TrustedApp
 		row("client_secret", sc.ClientSecret)
 		scope := sc.Scope
 		if scope == "" {
-			scope = "(send none)"
+			scope = lang.X("cli.sandbox.send_none", "(send none)")
 		}
 		row("scope", scope)
-		row("auth method", sc.AuthMethod)
-		row("system user", sc.SystemUser)
-		row("expect", sc.Expect)
+		row(lang.X("cli.sandbox.auth_method", "auth method"), sc.AuthMethod)
+		row(lang.X("cli.sandbox.system_user", "system user"), sc.SystemUser)
+		row(lang.X("cli.sandbox.expect", "expect"), sc.Expect)
 		for i, c := range sc.Calls {
 			k := ""
 			if i == 0 {
-				k = "calls"
+				k = lang.X("cli.sandbox.calls", "calls")
 			}
 			line := c.Method + " " + c.Path
 			if c.Body != "" {
 				line += "  " + c.Body
 			}
-			fmt.Fprintf(w, "  %-14s %s\n", k, line)
+			fmt.Fprintf(w, "  %s %s\n", i18n.Pad(k, 14), line)
 		}
 	}
 	if len(extra) > 0 {
-		fmt.Fprintf(w, "\nTrusted Apps from --config (authority %s; their secrets are the ones you hashed):\n", srv.Authority())
+		fmt.Fprintf(w, lang.X("cli.sandbox.trusted_apps_from_config_authority", "\nTrusted Apps from --config (authority %s; their secrets are the ones you hashed):\n"), srv.Authority())
 		for _, a := range extra {
-			fmt.Fprintf(w, "  %s  scope %q\n", a.ApplicationURI, a.Scope)
+			fmt.Fprintf(w, lang.X("cli.sandbox.config_app", "  %s  scope %q\n"), a.ApplicationURI, a.Scope)
 		}
 	}
 	if sc, ok := srv.Scenario("healthy"); ok {
@@ -219,8 +222,8 @@ func printScenarios(w io.Writer, srv *sandbox.Server, extra []sandbox.TrustedApp
 			ca = " --cacert " + platform.Current().Quote(srv.CAFile())
 		}
 		curl := curlName(platform.Current())
-		fmt.Fprintf(w, "\nTry it:\n  %s -s%s %s/connect/token -d grant_type=client_credentials -d client_id=%s -d client_secret=%s -d %s\n",
+		fmt.Fprintf(w, lang.X("cli.sandbox.try_it_s_connect_token", "\nTry it:\n  %s -s%s %s/connect/token -d grant_type=client_credentials -d client_id=%s -d client_secret=%s -d %s\n"),
 			curl, ca, sc.Authority, platform.Current().Quote(sc.ClientID), platform.Current().Quote(sc.ClientSecret), platform.Current().Quote("scope="+sc.Scope))
 	}
-	fmt.Fprintln(w, "\nCtrl-C stops the sandbox.")
+	fmt.Fprintln(w, lang.X("cli.sandbox.ctrl_c_stops_sandbox", "\nCtrl-C stops the sandbox."))
 }

@@ -18,7 +18,8 @@ import (
 	"trustedapp-tester/report"
 )
 
-var secretUsage = helpFor(`Usage:
+func secretUsage() string {
+	return helpFor(lang.X("cli.usage.secret", `Usage:
   trustedapp-check secret new [--profile NAME [--replace]] [--json] [--export FILE]
   trustedapp-check secret hash [--profile NAME] [--json]
   trustedapp-check secret export --profile NAME [--json]
@@ -50,19 +51,23 @@ Flags:
   --export FILE    with new: also write the record values, without the secret
 
 Exit codes: 0 done, 2 usage error, 3 store, profile, secret or {keychain} problem.
-`)
+`))
+}
 
-const secretHint = "Run 'trustedapp-check secret --help' for the usage.\n"
+// secretHint follows a usage error of a secret subcommand.
+func secretHint() string {
+	return lang.X("cli.hint.secret", "Run 'trustedapp-check secret --help' for the usage.\n")
+}
 
 // runSecret runs secret new, hash or export; each is named "secret SUB" in its
 // messages.
 func runSecret(e env) int {
 	sub := func(name string, run func(*secretOptions) error) command {
-		return command{name: name, run: leaf("secret "+name, secretHint, parseSecret(name), run)}
+		return command{name: name, run: leaf("secret "+name, secretHint(), parseSecret(name), run)}
 	}
-	return group{usage: secretUsage, cmds: []command{sub("new", secretNew), sub("hash", secretHash), sub("export", secretExport)},
+	return group{usage: secretUsage(), cmds: []command{sub("new", secretNew), sub("hash", secretHash), sub("export", secretExport)},
 		unknown: func(e env, name string) int {
-			return fail(e, "secret "+name, secretHint, usageErr("unknown subcommand %q: use new, hash or export", name))
+			return fail(e, "secret "+name, secretHint(), usageErr(lang.X("cli.secret.unknown_subcommand_use_new_hash", "unknown subcommand %q: use new, hash or export"), name))
 		}}.run(e)
 }
 
@@ -86,12 +91,12 @@ func parseSecret(sub string) func(e env) (*secretOptions, error) {
 			fs.BoolVar(&o.replace, "replace", false, "")
 			fs.StringVar(&o.export, "export", "", "")
 		}
-		pos, err := parseArgs(fs, e.args, secretUsage, "")
+		pos, err := parseArgs(fs, e.args, secretUsage(), "")
 		if err != nil {
 			return nil, err
 		}
 		if len(pos) > 0 {
-			return nil, usageErr("unexpected argument %q: name the profile with --profile NAME; a secret is never an argument (it would stay in shell history and the process list)", pos[0])
+			return nil, usageErr(lang.X("cli.secret.unexpected_argument_name_profile_profile", "unexpected argument %q: name the profile with --profile NAME; a secret is never an argument (it would stay in shell history and the process list)"), pos[0])
 		}
 		return o, nil
 	}
@@ -105,7 +110,7 @@ func storedProfile(store, name string) (*profiles.Store, profiles.Profile, error
 	}
 	p, err := s.Get(name)
 	if err != nil {
-		return nil, profiles.Profile{}, envErr("%v (see 'trustedapp-check profiles list')", err)
+		return nil, profiles.Profile{}, envErr(lang.X("cli.diff.see_trustedapp_check_profiles_list", "%v (see 'trustedapp-check profiles list')"), err)
 	}
 	return s, p, nil
 }
@@ -132,12 +137,12 @@ func secretNew(o *secretOptions) error {
 		_, err = secrets.Get(p.Name)
 		switch {
 		case err == nil && !o.replace:
-			return usageErr("profile %q already has a secret in %s; --replace makes a new one and the old one is lost (the Trusted App accepts the old one until its ApplicationSecretHash changes)", p.Name, platform.Keychain())
+			return usageErr(lang.X("cli.secret.profile_already_has_secret", "profile %q already has a secret in %s; --replace makes a new one and the old one is lost (the Trusted App accepts the old one until its ApplicationSecretHash changes)"), p.Name, keychain())
 		case err != nil && !errors.Is(err, profiles.ErrSecretNotSet):
 			return envErr("%v", err)
 		}
 	} else if o.replace {
-		return usageErr("--replace replaces a profile's secret: give --profile NAME")
+		return usageErr("%s", lang.X("cli.secret.replace_replaces_profile_s_secret", "--replace replaces a profile's secret: give --profile NAME"))
 	}
 	secret, err := check.NewClientSecret()
 	if err != nil {
@@ -160,15 +165,15 @@ func secretNew(o *secretOptions) error {
 		}
 		var ku *profiles.KeyringUnavailableError
 		if errors.As(err, &ku) {
-			return envErr("%v The command line cannot keep a session-only secret between commands; no secret was stored or shown.", err)
+			return envErr(lang.X("cli.secret.command_line_cannot_keep_session", "%v The command line cannot keep a session-only secret between commands; no secret was stored or shown."), err)
 		}
 		if err != nil {
-			return envErr("%v (no secret was stored or shown)", err)
+			return envErr(lang.X("cli.secret.no_secret_was_stored_shown", "%v (no secret was stored or shown)"), err)
 		}
 	}
 	if err := commit(); err != nil {
 		// The secret is stored: show it anyway, and say the export is missing.
-		fmt.Fprintf(o.stderr, "warning: %v; the secret was made and is shown below\n", err)
+		fmt.Fprintf(o.stderr, lang.X("cli.secret.warning_secret_was_made_shown", "warning: %v; the secret was made and is shown below\n"), err)
 		export = ""
 	}
 	if o.json {
@@ -180,19 +185,19 @@ func secretNew(o *secretOptions) error {
 	}
 	var b bytes.Buffer
 	if st != nil {
-		fmt.Fprintf(&b, "New client secret for %q, stored in %s (shown only this once):\n", safetext.Line(p.Name), platform.Keychain())
+		fmt.Fprintf(&b, lang.X("cli.secret.new_client_secret_stored", "New client secret for %q, stored in %s (shown only this once):\n"), safetext.Line(p.Name), keychain())
 	} else {
-		b.WriteString("New client secret (shown only this once and stored nowhere: copy it now, e.g. into 'trustedapp-check profiles set-secret NAME'):\n")
+		b.WriteString(lang.X("cli.secret.new_client_secret_shown_only", "New client secret (shown only this once and stored nowhere: copy it now, e.g. into 'trustedapp-check profiles set-secret NAME'):\n"))
 	}
 	fmt.Fprintf(&b, "\n  %s\n\nApplicationSecretHash: %s\n\n", secret, setup.ApplicationSecretHash)
-	report.WriteSetupText(&b, setup)
+	report.WriteSetupTextIn(lang.Localizer(), &b, setup)
 	if export != "" {
-		fmt.Fprintf(&b, "\nWrote these values, without the secret, to %s.\n", export)
+		fmt.Fprintf(&b, lang.X("cli.secret.wrote_these_values_without_secret", "\nWrote these values, without the secret, to %s.\n"), export)
 	}
 	_, err = o.stdout.Write(b.Bytes())
 	secret = ""
 	if err != nil {
-		return envErr("cannot write the output: %v", err)
+		return envErr(lang.X("cli.secret.cannot_write_output", "cannot write the output: %v"), err)
 	}
 	return nil
 }
@@ -209,14 +214,14 @@ func secretHash(o *secretOptions) error {
 			return envErr("%v", err)
 		}
 	} else {
-		s, err := readSecretInput(o.env, "Secret to hash (input hidden): ", platform.Current().Pipe("secret.txt", "trustedapp-check secret hash"))
+		s, err := readSecretInput(o.env, lang.X("cli.secret.hash_prompt", "Secret to hash (input hidden): "), platform.Current().Pipe("secret.txt", "trustedapp-check secret hash"))
 		if err != nil {
 			return usageErr("%v", err)
 		}
 		secret = s
 	}
 	if strings.TrimSpace(secret) != secret {
-		fmt.Fprintln(o.stderr, "warning: the secret starts or ends with a space or line break; the hash includes it. If that is not part of the secret, hash it again without.")
+		fmt.Fprintln(o.stderr, lang.X("cli.secret.warning_secret_starts_ends_space", "warning: the secret starts or ends with a space or line break; the hash includes it. If that is not part of the secret, hash it again without."))
 	}
 	h := check.ApplicationSecretHash(secret)
 	secret = ""
@@ -230,7 +235,7 @@ func secretHash(o *secretOptions) error {
 func secretExport(o *secretOptions) error {
 	name := o.profile
 	if name == "" {
-		return usageErr("name the profile: --profile NAME (its stored secret is hashed; the secret itself is never exported)")
+		return usageErr("%s", lang.X("cli.secret.name_profile_profile_name_its", "name the profile: --profile NAME (its stored secret is hashed; the secret itself is never exported)"))
 	}
 	_, p, err := storedProfile(o.store, name)
 	if err != nil {
@@ -245,8 +250,8 @@ func secretExport(o *secretOptions) error {
 	if o.json {
 		return writeJSONOut(o.env, setup)
 	}
-	if err := report.WriteSetupText(o.stdout, setup); err != nil {
-		return envErr("cannot write the output: %v", err)
+	if err := report.WriteSetupTextIn(lang.Localizer(), o.stdout, setup); err != nil {
+		return envErr(lang.X("cli.secret.cannot_write_output", "cannot write the output: %v"), err)
 	}
 	return nil
 }
@@ -257,7 +262,7 @@ func writeJSONOut(e env, v any) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
-		return envErr("cannot write JSON: %v", err)
+		return envErr(lang.X("cli.check.cannot_write_json", "cannot write JSON: %v"), err)
 	}
 	return nil
 }
@@ -267,17 +272,17 @@ func writeJSONOut(e env, v any) error {
 // like the reports (it names the Trusted App and its System User); commit moves it
 // into place, abort removes it.
 func stageSetupFile(path string, s check.AppSetup) (commit func() error, abort func(), err error) {
-	write := report.WriteSetupText
+	write := func(w io.Writer, s check.AppSetup) error { return report.WriteSetupTextIn(lang.Localizer(), w, s) }
 	if strings.EqualFold(filepath.Ext(path), ".json") {
 		write = report.WriteSetupJSON
 	}
 	st, err := atomicfile.Stage(path, 0o600, func(w io.Writer) error { return write(w, s) })
 	if err != nil {
-		return nil, nil, envErr("cannot write %s: %v (no secret was made)", path, err)
+		return nil, nil, envErr(lang.X("cli.secret.cannot_write_no_secret_was", "cannot write %s: %v (no secret was made)"), path, err)
 	}
 	commit = func() error {
 		if err := st.Commit(); err != nil {
-			return fmt.Errorf("cannot write %s: %v", path, err)
+			return fmt.Errorf(lang.X("cli.check.cannot_write", "cannot write %s: %v"), path, err)
 		}
 		return nil
 	}

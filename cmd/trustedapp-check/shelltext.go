@@ -2,8 +2,11 @@ package main
 
 import (
 	"regexp"
+	"sort"
 	"strings"
+	"sync"
 
+	"trustedapp-tester/guide"
 	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/sentence"
 )
@@ -28,17 +31,37 @@ var placeholder = regexp.MustCompile(`\{(env|pipe|bearer|keychain|Keychain)(?::(
 // exampleCall is the API call the help's examples make.
 const exampleCall = "https://acme.my.erp.net/api/domain/odata/Crm_Sales_Customers?$top=5"
 
-// helpSources are the help texts as written, for the tests that make them for
-// every system.
-var helpSources []string
+// helpWritten are the help texts as written (in each language a run spoke), for the
+// tests that make them for every system: a set, as a usage is made each time it is
+// shown.
+var (
+	helpMu      sync.Mutex
+	helpWritten = map[string]bool{}
+)
 
-// helpFor is a help text as written, made for the system the CLI runs on.
+// helpFor is a help text as written, in the run's language (lang.X, so a translation
+// keeps the placeholders), made for the system the CLI runs on.
 func helpFor(text string) string {
-	helpSources = append(helpSources, text)
+	helpMu.Lock()
+	helpWritten[text] = true
+	helpMu.Unlock()
 	return forShell(platform.Current(), text)
 }
 
-// forShell fills text's placeholders for sys.
+// helpSources lists the help texts made so far, as written.
+func helpSources() []string {
+	helpMu.Lock()
+	defer helpMu.Unlock()
+	out := make([]string, 0, len(helpWritten))
+	for t := range helpWritten {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// forShell fills text's placeholders for sys, naming its keychain in the run's
+// language.
 func forShell(sys platform.System, text string) string {
 	return placeholder.ReplaceAllStringFunc(text, func(m string) string {
 		p := placeholder.FindStringSubmatch(m)
@@ -51,8 +74,8 @@ func forShell(sys platform.System, text string) string {
 		case "bearer":
 			return sys.BearerCall(p[2], exampleCall)
 		case "keychain":
-			return sys.Keychain()
+			return guide.KeychainIn(lang.Localizer(), sys)
 		}
-		return sentence.Capitalize(sys.Keychain())
+		return sentence.Capitalize(guide.KeychainIn(lang.Localizer(), sys))
 	})
 }

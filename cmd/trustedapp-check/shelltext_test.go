@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -11,20 +10,22 @@ import (
 	"trustedapp-tester/sandbox"
 )
 
-// allHelp is every help text as written: the commands' (helpFor) and the top level's.
+// allHelp is every help text as written: the commands' and the top level's (helpFor,
+// each made here in English, and in any language a test ran in before), and the
+// sandbox's.
 func allHelp() []string {
-	list := ""
-	for _, c := range commands() {
-		list += fmt.Sprintf("  %-9s %s\n", c.name, c.summary)
+	spoken.Store(nil)
+	for _, usage := range []func() string{mainUsage, checkUsage, tokenUsage, recordUsage, secretUsage, explainUsage, diffUsage, watchUsage, profilesUsage} {
+		usage()
 	}
-	return append(append([]string{}, helpSources...), fmt.Sprintf(usageText, list), sandboxUsage+sandbox.ConfigFileHelp)
+	return append(helpSources(), sandboxUsage()+sandbox.ConfigFileHelp)
 }
 
 // A Windows admin reads the help in PowerShell's words and Windows' names; a Linux
 // or macOS user in a POSIX shell's and their keychain's.
 func TestHelpInTheUsersShell(t *testing.T) {
-	if len(helpSources) < 8 {
-		t.Fatalf("only %d help texts are made for the user's shell", len(helpSources))
+	if n := len(allHelp()); n < 9 {
+		t.Fatalf("only %d help texts are made for the user's shell", n)
 	}
 	render := func(goos string) string {
 		var b strings.Builder

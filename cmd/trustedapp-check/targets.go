@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
-	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
 )
 
@@ -119,12 +118,12 @@ func openStore(path string, warn io.Writer) (*profiles.Store, error) {
 	switch {
 	case errors.As(err, &ce) && s != nil:
 		if warn != nil {
-			fmt.Fprintf(warn, "warning: %v\n", err)
+			fmt.Fprintf(warn, lang.X("cli.warning", "warning: %v")+"\n", err)
 		}
 	case err != nil:
 		return nil, envErr("%v", err)
 	case s.Notice() != "" && warn != nil:
-		fmt.Fprintf(warn, "note: %s\n", s.Notice())
+		fmt.Fprintf(warn, lang.X("cli.note", "note: %s")+"\n", s.Notice())
 	}
 	return s, nil
 }
@@ -132,17 +131,17 @@ func openStore(path string, warn io.Writer) (*profiles.Store, error) {
 // resolveTargets turns the command line into the profiles to check.
 func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 	if len(pos) > 1 {
-		return nil, usageErr("give one profile name (or --all); got %d: %s", len(pos), strings.Join(pos, " "))
+		return nil, usageErr(lang.X("cli.targets.give_one_profile_name_all", "give one profile name (or --all); got %d: %s"), len(pos), strings.Join(pos, " "))
 	}
 	if f.all {
 		if len(pos) > 0 || f.set["instance"] {
-			return nil, usageErr("--all checks every stored profile: give no PROFILE and no --instance")
+			return nil, usageErr("%s", lang.X("cli.targets.all_checks_every_stored_profile", "--all checks every stored profile: give no PROFILE and no --instance"))
 		}
 		if f.secretStdin {
-			return nil, usageErr("--all reads each profile's secret from %s; --secret-stdin is for one profile", platform.Keychain())
+			return nil, usageErr(lang.X("cli.targets.all_reads_each_profile_s", "--all reads each profile's secret from %s; --secret-stdin is for one profile"), keychain())
 		}
 		if f.tokenStdin {
-			return nil, usageErr("--token-stdin inspects one token: give one PROFILE (or --instance), not --all")
+			return nil, usageErr("%s", lang.X("cli.targets.token_stdin_inspects_one_token", "--token-stdin inspects one token: give one PROFILE (or --instance), not --all"))
 		}
 		s, err := openStore(f.store, nil)
 		if err != nil {
@@ -150,7 +149,7 @@ func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 		}
 		list := s.List()
 		if len(list) == 0 {
-			return nil, envErr("the profile store %s has no profiles; add one with 'trustedapp-check profiles add'", s.Path())
+			return nil, envErr(lang.X("cli.targets.profile_store_has_no_profiles", "the profile store %s has no profiles; add one with 'trustedapp-check profiles add'"), s.Path())
 		}
 		secrets := newSecrets()
 		var out []target
@@ -178,20 +177,20 @@ func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 		p, err = s.Get(pos[0])
 		if err != nil {
 			if errors.Is(err, profiles.ErrNotFound) {
-				return nil, envErr("%v (see 'trustedapp-check profiles list', or check without a profile: --instance URL --client-id ID)", err)
+				return nil, envErr(lang.X("cli.targets.see_trustedapp_check_profiles_list", "%v (see 'trustedapp-check profiles list', or check without a profile: --instance URL --client-id ID)"), err)
 			}
 			return nil, envErr("%v", err)
 		}
 	case f.set["instance"]:
 		p.Name = "ad-hoc"
 		if k, _ := profiles.ParseKind(f.kind); (!f.set["client-id"] || strings.TrimSpace(f.clientID) == "") && k == profiles.KindClientCredentials {
-			return nil, usageErr("--client-id is required with --instance: the Trusted App's ApplicationUri")
+			return nil, usageErr("%s", lang.X("cli.targets.client_id_required_instance_trusted", "--client-id is required with --instance: the Trusted App's ApplicationUri"))
 		}
 		if u, err := url.Parse(strings.TrimSpace(f.instance)); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return nil, usageErr("--instance %q: give the instance root with its scheme, e.g. https://acme.my.erp.net", f.instance)
+			return nil, usageErr(lang.X("cli.targets.instance_give_instance_root_its", "--instance %q: give the instance root with its scheme, e.g. https://acme.my.erp.net"), f.instance)
 		}
 	default:
-		return nil, usageErr("name a stored PROFILE, or give --instance URL --client-id ID (or --all)")
+		return nil, usageErr("%s", lang.X("cli.targets.name_stored_profile_give_instance", "name a stored PROFILE, or give --instance URL --client-id ID (or --all)"))
 	}
 	if err := f.applyFlags(&p); err != nil {
 		return nil, err
@@ -199,7 +198,7 @@ func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 	switch {
 	case f.tokenStdin:
 		if f.secretStdin {
-			return nil, usageErr("--token-stdin and --secret-stdin both read stdin: a supplied token needs no secret")
+			return nil, usageErr("%s", lang.X("cli.targets.token_stdin_secret_stdin_both", "--token-stdin and --secret-stdin both read stdin: a supplied token needs no secret"))
 		}
 		secret = "" // the token is supplied: nothing is requested
 	case f.secretStdin:
@@ -220,7 +219,7 @@ func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 		}
 		secret = s
 	default:
-		return nil, usageErr("no %s: set %s or pipe it with --secret-stdin (never as an argument)", p.KindOf().SecretName(), SecretEnv)
+		return nil, usageErr(lang.X("cli.targets.no_secret_set_pipe", "no %s: set %s or pipe it with --secret-stdin (never as an argument)"), secretName(p.KindOf()), SecretEnv)
 	}
 	return []target{{p: p, secret: secret}}, nil
 }

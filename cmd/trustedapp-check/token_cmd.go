@@ -12,7 +12,8 @@ import (
 	"trustedapp-tester/report"
 )
 
-var tokenUsage = helpFor(`Usage:
+func tokenUsage() string {
+	return helpFor(lang.X("cli.usage.token", `Usage:
   trustedapp-check token PROFILE [flags]
   trustedapp-check token --instance URL --client-id ID [flags]
 
@@ -30,7 +31,8 @@ Flags: the same profile and secret flags as 'check' (--store, --instance,
 
 Exit codes: 0 token printed, 1 no token was issued, 2 usage error,
 3 store, profile, secret or {keychain} problem, 4 interrupted.
-`)
+`))
+}
 
 // tokenResponse is what token --json prints.
 type tokenResponse struct {
@@ -47,7 +49,7 @@ type tokenOptions struct{ targetOptions }
 func parseToken(e env) (*tokenOptions, error) {
 	o := &tokenOptions{targetOptions{env: e, checkFlags: checkFlags{parallel: 1}}}
 	fs := newCheckFlagSet("token", &o.checkFlags, false)
-	if err := o.parse(fs, tokenUsage, tokenUsage); err != nil {
+	if err := o.parse(fs, tokenUsage(), tokenUsage()); err != nil {
 		return nil, err
 	}
 	return o, nil
@@ -61,9 +63,9 @@ func tokenRun(o *tokenOptions) error {
 	t := targets[0]
 	switch t.p.KindOf() {
 	case profiles.KindReferenceToken:
-		return usageErr("%q is a reference-token profile: its token is the credential kept in the keychain, which this tool never prints; check it with 'trustedapp-check check %s'", t.p.Name, platform.Current().Quote(t.p.Name))
+		return usageErr(lang.X("cli.token.reference_profile", "%q is a reference-token profile: its token is the credential kept in %s, which this tool never prints; check it with 'trustedapp-check check %s'"), t.p.Name, keychain(), platform.Current().Quote(t.p.Name))
 	case profiles.KindBasic:
-		return usageErr("%q is a basic profile: Basic authentication sends a login and password with every call and has no token", t.p.Name)
+		return usageErr(lang.X("cli.token.basic_profile", "%q is a basic profile: Basic authentication sends a login and password with every call and has no token"), t.p.Name)
 	}
 	rep := check.Run(ctxOrBackground(o.ctx), t.p, t.secret, o.runOptions(tokenOnly), nil)
 	newHistoryWriter(o.env).appendRun(t.p, rep)
@@ -72,10 +74,11 @@ func tokenRun(o *tokenOptions) error {
 	}
 	if rep.Access == nil {
 		d := report.Build(rep, t.p)
+		d.Localize(lang.Localizer())
 		d.Forget(t.secret)
 		var why bytes.Buffer
 		report.WriteText(&why, d)
-		return &cliError{code: exitFailed, msg: "no token was issued:", detail: why.String()}
+		return &cliError{code: exitFailed, msg: lang.X("cli.token.no_token", "no token was issued:"), detail: why.String()}
 	}
 	if o.json {
 		tr := tokenResponse{AccessToken: rep.Access.Reveal()}

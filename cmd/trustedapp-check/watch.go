@@ -17,7 +17,8 @@ import (
 	"trustedapp-tester/profiles"
 )
 
-var watchUsage = helpFor(`Usage:
+func watchUsage() string {
+	return helpFor(lang.X("cli.usage.watch", `Usage:
   trustedapp-check watch PROFILE... | --all [flags]
 
 Checks the profiles every --every (15m) and publishes the results as Prometheus
@@ -65,7 +66,8 @@ rotated secret is picked up); with one PROFILE, TRUSTEDAPP_SECRET overrides it.
 Exit codes: 0 stopped by SIGINT/SIGTERM (or --once: every check passed), 1 --once:
 a check failed, 2 usage error, 3 store, profile, secret or {keychain} problem, or
 the --listen address cannot be bound, 4 --once interrupted.
-`)
+`))
+}
 
 // minWatchEvery is the shortest --every (a variable for the tests of overruns).
 var minWatchEvery = 10 * time.Second
@@ -94,7 +96,7 @@ func parseWatch(e env) (*watchOptions, error) {
 	fs.StringVar(&o.listen, "listen", "", "")
 	fs.IntVar(&o.parallel, "parallel", fleet.DefaultParallel, "")
 	fs.StringVar(&o.store, "store", "", "")
-	names, err := parseArgs(fs, e.args, watchUsage, watchUsage)
+	names, err := parseArgs(fs, e.args, watchUsage(), watchUsage())
 	if err != nil {
 		return nil, err
 	}
@@ -102,22 +104,22 @@ func parseWatch(e env) (*watchOptions, error) {
 	d, err := time.ParseDuration(*every)
 	switch {
 	case err != nil:
-		return nil, usageErr("--every %q is not a duration: write e.g. 5m, 15m or 1h", *every)
+		return nil, usageErr(lang.X("cli.watch.every_not_duration_write_e", "--every %q is not a duration: write e.g. 5m, 15m or 1h"), *every)
 	case d < minWatchEvery:
-		return nil, usageErr("--every %s: use at least %s (a check takes seconds, and each one is logged)", d, minWatchEvery)
+		return nil, usageErr(lang.X("cli.watch.every_use_at_least_check", "--every %s: use at least %s (a check takes seconds, and each one is logged)"), d, minWatchEvery)
 	}
 	o.every = d
 	switch {
 	case o.all && len(names) > 0:
-		return nil, usageErr("--all watches every stored profile: give no PROFILE with it")
+		return nil, usageErr("%s", lang.X("cli.watch.all_watches_every_stored_profile", "--all watches every stored profile: give no PROFILE with it"))
 	case !o.all && len(names) == 0:
-		return nil, usageErr("name the profiles to watch, or give --all")
+		return nil, usageErr("%s", lang.X("cli.watch.name_profiles_watch_give_all", "name the profiles to watch, or give --all"))
 	case o.parallel < 1 || o.parallel > 64:
-		return nil, usageErr("--parallel %d: use 1 to 64", o.parallel)
+		return nil, usageErr(lang.X("cli.check.parallel_use_1_64", "--parallel %d: use 1 to 64"), o.parallel)
 	case o.metricsFile == "" && o.listen == "":
-		return nil, usageErr("nowhere to publish the metrics: give --metrics-file FILE, --listen ADDR, or both")
+		return nil, usageErr("%s", lang.X("cli.watch.nowhere_publish_metrics_give_metrics", "nowhere to publish the metrics: give --metrics-file FILE, --listen ADDR, or both"))
 	case o.once && o.listen != "":
-		return nil, usageErr("--once exits after one round, so nothing could scrape --listen: use --metrics-file with --once")
+		return nil, usageErr("%s", lang.X("cli.watch.once_exits_after_one_round", "--once exits after one round, so nothing could scrape --listen: use --metrics-file with --once"))
 	}
 	if o.listen != "" {
 		if o.listen, err = listenAddr(o.listen); err != nil {
@@ -135,10 +137,10 @@ func listenAddr(s string) (string, error) {
 	}
 	host, port, err := net.SplitHostPort(s)
 	if err != nil {
-		return "", usageErr("--listen %q: give HOST:PORT, e.g. 127.0.0.1:9464, or a port", s)
+		return "", usageErr(lang.X("cli.watch.listen_give_host_port_e", "--listen %q: give HOST:PORT, e.g. 127.0.0.1:9464, or a port"), s)
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		return "", usageErr("--listen %q: the port must be a number from 0 to 65535", s)
+		return "", usageErr(lang.X("cli.watch.listen_port_must_be_number", "--listen %q: the port must be a number from 0 to 65535"), s)
 	}
 	return net.JoinHostPort(host, port), nil
 }
@@ -156,7 +158,7 @@ func watchRun(o *watchOptions) error {
 			return err
 		}
 		defer srv.Close()
-		fmt.Fprintf(o.stderr, "Serving the metrics at http://%s/metrics\n", addr)
+		fmt.Fprintf(o.stderr, lang.X("cli.watch.serving_metrics_at_http_metrics", "Serving the metrics at http://%s/metrics\n"), addr)
 	}
 	for {
 		start := time.Now()
@@ -165,17 +167,17 @@ func watchRun(o *watchOptions) error {
 		if o.metricsFile != "" && o.ctx.Err() == nil {
 			if err := w.metrics.writeFile(o.metricsFile); err != nil {
 				if o.once {
-					return envErr("cannot write the metrics file: %v", err)
+					return envErr(lang.X("cli.watch.cannot_write_metrics_file", "cannot write the metrics file: %v"), err)
 				}
 				// A full disk may clear: the next round tries again.
-				fmt.Fprintf(o.stderr, "warning: cannot write the metrics file (%v); the next round tries again\n", err)
+				fmt.Fprintf(o.stderr, lang.X("cli.watch.warning_cannot_write_metrics_file", "warning: cannot write the metrics file (%v); the next round tries again\n"), err)
 			}
 		}
 		if o.ctx.Err() != nil {
 			if o.once {
 				return exitWith(exitInterrupted)
 			}
-			fmt.Fprintln(o.stderr, "Stopped.")
+			fmt.Fprintln(o.stderr, lang.X("cli.watch.stopped", "Stopped."))
 			return nil
 		}
 		if o.once {
@@ -186,7 +188,7 @@ func watchRun(o *watchOptions) error {
 		next := start.Add(o.every)
 		if now := time.Now(); !next.After(now) {
 			w.metrics.overrun()
-			fmt.Fprintf(o.stderr, "warning: the round took %s, longer than --every %s: the next starts at the next tick\n", now.Sub(start).Round(time.Second), o.every)
+			fmt.Fprintf(o.stderr, lang.X("cli.watch.warning_round_took_longer_than", "warning: the round took %s, longer than --every %s: the next starts at the next tick\n"), now.Sub(start).Round(time.Second), o.every)
 			for !next.After(now) {
 				next = next.Add(o.every)
 			}
@@ -195,7 +197,7 @@ func watchRun(o *watchOptions) error {
 		select {
 		case <-o.ctx.Done():
 			t.Stop()
-			fmt.Fprintln(o.stderr, "Stopped.")
+			fmt.Fprintln(o.stderr, lang.X("cli.watch.stopped", "Stopped."))
 			return nil
 		case <-t.C:
 		}
@@ -227,7 +229,7 @@ func (w *watcher) targets() ([]fleet.Target, map[string]watchProblem, error) {
 	if w.o.all {
 		ps = s.List()
 		if len(ps) == 0 {
-			return nil, nil, envErr("the profile store %s has no profiles; add one with 'trustedapp-check profiles add'", s.Path())
+			return nil, nil, envErr(lang.X("cli.targets.profile_store_has_no_profiles", "the profile store %s has no profiles; add one with 'trustedapp-check profiles add'"), s.Path())
 		}
 	} else {
 		for _, n := range w.o.names {
@@ -239,7 +241,7 @@ func (w *watcher) targets() ([]fleet.Target, map[string]watchProblem, error) {
 			ps = append(ps, p)
 		}
 		if len(ps) == 0 {
-			return nil, nil, envErr("none of the profiles to watch is in %s (see 'trustedapp-check profiles list')", s.Path())
+			return nil, nil, envErr(lang.X("cli.watch.none_profiles_watch_see_trustedapp", "none of the profiles to watch is in %s (see 'trustedapp-check profiles list')"), s.Path())
 		}
 	}
 	secrets := newSecrets()
@@ -277,7 +279,7 @@ func (w *watcher) seedFromHistory() {
 		latest, err = l.LatestRuns(w.o.names...)
 	}
 	if err != nil {
-		fmt.Fprintf(w.o.stderr, "warning: History cannot be read (%v): the last success time and drift start from this process's runs\n", err)
+		fmt.Fprintf(w.o.stderr, lang.X("cli.watch.warning_history_cannot_be_read", "warning: History cannot be read (%v): the last success time and drift start from this process's runs\n"), err)
 		return
 	}
 	for n, x := range latest {
@@ -294,13 +296,13 @@ func (w *watcher) round(ctx context.Context) int {
 	ts, problems, err := w.targets()
 	if err != nil {
 		// The store went away between rounds: say so, keep the last results.
-		fmt.Fprintf(w.o.stderr, "trustedapp-check watch: %v; the round is skipped\n", err)
+		fmt.Fprintf(w.o.stderr, lang.X("cli.watch.trustedapp_check_watch_round_skipped", "trustedapp-check watch: %v; the round is skipped\n"), err)
 		w.metrics.roundDone(started, 0)
 		return exitEnvironment
 	}
 	failed := false
 	for _, pr := range problems {
-		fmt.Fprintf(w.o.stderr, "trustedapp-check watch: profile %q: %v; not checked\n", safetext.Line(pr.p.Name), pr.err)
+		fmt.Fprintf(w.o.stderr, lang.X("cli.watch.trustedapp_check_watch_profile_not", "trustedapp-check watch: profile %q: %v; not checked\n"), safetext.Line(pr.p.Name), pr.err)
 		w.metrics.couldNotCheck(pr.p, time.Now())
 	}
 	opts := check.Options{Cache: w.cache}

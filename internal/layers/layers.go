@@ -116,12 +116,20 @@ var Rules = []Rule{
 	{
 		Why: "the engine, the store and the CLI need no Fyne (the CLI builds without cgo)",
 		Applies: func(p string) bool {
-			// internal/fyneloop is a test helper for the Fyne code (desk, ui).
-			return p != Module+"/internal/fyneloop" && under(Module+"/cmd", Module+"/check", Module+"/profiles", Module+"/report", Module+"/audit", Module+"/guide", Module+"/tokenview", Module+"/sandbox", Module+"/compare", Module+"/explain", Module+"/fleet", Module+"/internal")(p)
+			// internal/fyneloop is a test helper for the Fyne code (desk, ui);
+			// internal/i18n/fynelang hands the translations to Fyne's lang (the app's).
+			return p != Module+"/internal/fyneloop" && p != Module+"/internal/i18n/fynelang" &&
+				under(Module+"/cmd", Module+"/check", Module+"/profiles", Module+"/report", Module+"/audit", Module+"/guide", Module+"/tokenview",
+					Module+"/sandbox", Module+"/compare", Module+"/explain", Module+"/fleet", Module+"/internal", Module+"/assets/translations")(p)
 		},
 		Forbidden: func(imp string) bool {
 			return fyne(imp) || under(Module+"/desk", Module+"/ui")(imp)
 		},
+	},
+	{
+		Why:       "only the app (main, ui) hands the translations to Fyne: the CLI and the layers below need no Fyne",
+		Applies:   func(p string) bool { return p != Module && !under(Module+"/ui")(p) },
+		Forbidden: is(Module + "/internal/i18n/fynelang"),
 	},
 }
 

@@ -66,7 +66,12 @@ func TestImportRulesCatchViolations(t *testing.T) {
 		{Module + "/tokenview", []string{Module + "/internal/redact"}},
 		{Module + "/cmd/trustedapp-check", []string{Module + "/desk", "fyne.io/fyne/v2"}},
 		{Module + "/fleet", []string{Module + "/desk", "fyne.io/fyne/v2/widget"}},
-		{Module, []string{"fyne.io/fyne/v2/app", Module + "/ui", Module + "/desk"}},
+		{Module, []string{"fyne.io/fyne/v2/app", Module + "/ui", Module + "/desk", Module + "/internal/i18n/fynelang"}},
+		{Module + "/report", []string{Module + "/internal/i18n/fynelang", Module + "/internal/i18n"}},
+		{Module + "/internal/i18n", []string{"fyne.io/fyne/v2/lang", Module + "/assets/translations"}},
+		{Module + "/assets/translations", []string{"fyne.io/fyne/v2"}},
+		{Module + "/internal/i18n/fynelang", []string{"fyne.io/fyne/v2/lang"}},
+		{Module + "/ui", []string{Module + "/internal/i18n/fynelang"}},
 	}
 	got := strings.Join(Check(bad, Rules), "\n")
 	for _, want := range []string{
@@ -84,12 +89,17 @@ func TestImportRulesCatchViolations(t *testing.T) {
 		"cmd/trustedapp-check imports fyne.io/fyne/v2:",
 		"fleet imports " + Module + "/desk",
 		"fleet imports fyne.io/fyne/v2/widget",
+		"report imports " + Module + "/internal/i18n/fynelang: only the app",
+		"internal/i18n imports fyne.io/fyne/v2/lang",
+		"assets/translations imports fyne.io/fyne/v2:",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no complaint %q in:\n%s", want, got)
 		}
 	}
-	for _, allowed := range []string{"guide imports " + Module + "/internal/platform", "ui imports io:", "ui imports net/url", "desk imports fyne.io/fyne/v2:", "desk imports os", "sandbox imports net/http", Module + " imports"} {
+	for _, allowed := range []string{"guide imports " + Module + "/internal/platform", "ui imports io:", "ui imports net/url", "desk imports fyne.io/fyne/v2:", "desk imports os", "sandbox imports net/http", Module + " imports",
+		"report imports " + Module + "/internal/i18n:", "internal/i18n imports " + Module + "/assets/translations", "internal/i18n/fynelang imports",
+		"ui imports " + Module + "/internal/i18n/fynelang"} {
 		if strings.Contains(got, allowed) {
 			t.Errorf("complaint about something allowed (%q):\n%s", allowed, got)
 		}

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"trustedapp-tester/guide"
+	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/profiles"
+)
+
+// Names the CLI's messages weave in, in the run's language: where this system keeps
+// secrets (platform.Keychain in English) and what it keeps for a profile of each kind
+// (profiles.Kind.SecretName in English).
+
+// keychain names this system's keychain in the run's language.
+func keychain() string { return guide.KeychainIn(lang.Localizer(), platform.Current()) }
+
+// secretName is what the keychain holds for a profile of kind k, in the run's language.
+func secretName(k profiles.Kind) string {
+	switch k {
+	case profiles.KindReferenceToken:
+		return lang.X("cli.kind.secret.reference_token", "reference token")
+	case profiles.KindBasic:
+		return lang.X("cli.kind.secret.basic", "password")
+	}
+	return lang.X("cli.kind.secret.client_credentials", "client secret")
+}
+
+// kindLabel names a profile kind in the run's language (profiles.Kind.Label in English).
+func kindLabel(k profiles.Kind) string {
+	switch k {
+	case profiles.KindReferenceToken:
+		return lang.X("cli.kind.label.reference_token", "Reference token (PAT or SAT)")
+	case profiles.KindBasic:
+		return lang.X("cli.kind.label.basic", "Basic (user and password, legacy)")
+	}
+	return lang.X("cli.kind.label.client_credentials", "Client credentials (Trusted App)")
+}
