@@ -242,6 +242,9 @@ func derive(sys platform.System, in map[string]string, tr Translator) map[string
 		ev["domainapi_advice"] = keyed(tr, "guide.derived.domainapi_advice", ev)
 	}
 	ev["keychain"] = KeychainIn(tr, sys)
+	if k, ok := credentialKeys[ev["credential"]]; ok {
+		ev["credential"] = keyed(tr, k, nil) // what the gate refused, in tr's language
+	}
 	switch ev["actual"] {
 	case "keychain":
 		ev["cache_place"] = ev["keychain"]

@@ -195,6 +195,14 @@ func KeychainIn(tr Translator, sys platform.System) string {
 	return keyed(tr, "guide.derived.keychain.other", nil)
 }
 
+// credentialKeys key what the credential gate names as refused (check's
+// Carries.String, evidence "credential"), so a translation says it in its words.
+var credentialKeys = map[string]string{
+	"client secret": "guide.derived.credential.client_secret",
+	"access token":  "guide.derived.credential.access_token",
+	"password":      "guide.derived.credential.password",
+}
+
 // keyed says a sentence of the evidence (sentences) in tr's language, its {key}
 // placeholders filled from ev.
 func keyed(tr Translator, key string, ev map[string]string) string {
@@ -226,6 +234,9 @@ var sentences = map[string]string{
 	"guide.derived.expect_unchanged_sign_in": "unchanged: sign-in scopes need no entry",
 	"guide.derived.expect_without":           "without {scopes}",
 	"guide.derived.expect_contains":          "contains {scopes}",
+	"guide.derived.credential.client_secret": "client secret",
+	"guide.derived.credential.access_token":  "access token",
+	"guide.derived.credential.password":      "password",
 	"guide.derived.cache_place.memory":       "the memory of this process",
 	"guide.derived.auth_name.basic":          "HTTP Basic (client_secret_basic)",
 	"guide.derived.auth_name.post":           "form body (client_secret_post)",

@@ -49,7 +49,8 @@ func richEvidence() map[string]string {
 func TestSourcesCoverEveryKeyExplainInUses(t *testing.T) {
 	r := &recorder{keys: map[string]string{}}
 	evs := []map[string]string{richEvidence(), nil, {"version": "26.2.0.1", "auth_method": "post", "actual": "keychain", "url": "https://x/odata/A"},
-		{"scope": "sec DomainApi openid update", "version": "26.1.0.0"}}
+		{"scope": "sec DomainApi openid update", "version": "26.1.0.0"},
+		{"credential": "client secret"}, {"credential": "access token"}, {"credential": "password"}}
 	for _, code := range append(Codes(), "no.such.code", "") {
 		for _, ev := range evs {
 			ExplainIn(r, code, ev)
