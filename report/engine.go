@@ -125,18 +125,18 @@ var summaries = []summary{
 	pattern(`Acts as: not known; expires (.+)`, func(lang *i18n.Localizer) string {
 		return lang.X("report.summary.acts_unknown_expires", "Acts as: not known; expires %s")
 	}),
-	pattern(`Acts as (.+); expiry not known`, func(lang *i18n.Localizer) string {
+	{re: regexp.MustCompile(`^Acts as (.+); expiry not known$`), say: func(lang *i18n.Localizer) string {
 		return lang.X("report.summary.acts_as_expiry_unknown", "Acts as %s; expiry not known")
-	}),
-	pattern(`Acts as (.+); expires (.+)`, func(lang *i18n.Localizer) string {
+	}, groups: actsAsFirst},
+	{re: regexp.MustCompile(`^Acts as (.+); expires (.+)$`), say: func(lang *i18n.Localizer) string {
 		return lang.X("report.summary.acts_as_expires", "Acts as %s; expires %s")
-	}),
+	}, groups: actsAsFirst},
 	exact("Acts as: not known", func(lang *i18n.Localizer) string {
 		return lang.X("report.summary.acts_unknown", "Acts as: not known")
 	}),
-	pattern(`Acts as (.+)`, func(lang *i18n.Localizer) string {
+	{re: regexp.MustCompile(`^Acts as (.+)$`), say: func(lang *i18n.Localizer) string {
 		return lang.X("report.summary.acts_as", "Acts as %s")
-	}),
+	}, groups: actsAsFirst},
 	exact("Wrong authority (id.erp.net)", func(lang *i18n.Localizer) string {
 		return lang.X("report.summary.global_idp", "Wrong authority (id.erp.net)")
 	}),

@@ -96,7 +96,7 @@ func writeKindIdentityText(b *bytes.Buffer, d Document, lb identity) bool {
 	case d.ReferenceToken != nil:
 		ref := d.ReferenceToken
 		b.WriteByte('\n')
-		fmt.Fprintf(b, "%s%s\n", lb.actsAs, line(orText(ref.ActsAs, notKnown(lang))))
+		fmt.Fprintf(b, "%s%s\n", lb.actsAs, line(orText(actsAsIn(lang, ref.ActsAs), notKnown(lang))))
 		if ref.Type != "" {
 			fmt.Fprintf(b, "%s%s\n", lb.kind, line(ref.Type))
 		}
@@ -146,7 +146,7 @@ func writeKindMarkdown(b *bytes.Buffer, d Document, row func(k, v string)) {
 		row(lang.X("report.md.signs_in_with", "Signs in with"), k)
 	}
 	if ref := d.ReferenceToken; ref != nil {
-		row(lang.X("report.md.acts_as_plain", "Acts as"), orText(ref.ActsAs, notKnown(lang)))
+		row(lang.X("report.md.acts_as_plain", "Acts as"), orText(actsAsIn(lang, ref.ActsAs), notKnown(lang)))
 		row(lang.X("report.md.reference_kind", "Reference token kind"), ref.Type)
 		if rec := ref.Record; rec != nil {
 			row(lang.X("report.md.expires", "Expires"), timeText(rec.Expires, notGiven(lang)))

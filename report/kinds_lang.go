@@ -51,6 +51,33 @@ var unknowns = []summary{
 	}),
 }
 
+var satActsAs = regexp.MustCompile(`^the System User of Trusted App (.+)$`)
+
+// actsAsIn says whom a reference token acts as (check's ReferenceInfo.ActsAs) in
+// lang: a SAT's System User in words; a login stays as it is.
+func actsAsIn(lang *i18n.Localizer, s string) string {
+	if english(lang) {
+		return s
+	}
+	if s == "the Trusted App's System User" {
+		return lang.X("report.acts_as.sat", "the Trusted App's System User")
+	}
+	if m := satActsAs.FindStringSubmatch(s); m != nil {
+		return fmt.Sprintf(lang.X("report.acts_as.sat_of", "the System User of Trusted App %s"), m[1])
+	}
+	return s
+}
+
+// actsAsFirst says the first group, whom a token acts as, in lang.
+func actsAsFirst(lang *i18n.Localizer, g []string) []any {
+	out := make([]any, len(g))
+	for i, s := range g {
+		out[i] = s
+	}
+	out[0] = actsAsIn(lang, g[0])
+	return out
+}
+
 // unknownIn says one of a reference token's unknowns in lang.
 func unknownIn(lang *i18n.Localizer, s string) string {
 	if english(lang) {

@@ -129,7 +129,7 @@ func diffRun(o *diffOptions) error {
 		}
 		secret, err := newSecrets().Get(op.profile.Name)
 		if err != nil {
-			return envErr("%v", err)
+			return envErr("%v", secretErr(op.profile, err))
 		}
 		rep, sum := compare.Fresh(ctx, op.profile, secret, check.Options{Timeout: o.callTimeout}, !o.noRecord)
 		secret = ""

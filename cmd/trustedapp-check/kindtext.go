@@ -1,6 +1,9 @@
 package main
 
 import (
+	"errors"
+	"fmt"
+
 	"trustedapp-tester/guide"
 	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
@@ -34,3 +37,23 @@ func kindLabel(k profiles.Kind) string {
 	}
 	return lang.X("cli.kind.label.client_credentials", "Client credentials (Trusted App)")
 }
+
+// secretErr says err, when it is that p has no stored credential
+// (profiles.ErrSecretNotSet, worded by profiles in English), in the run's language and
+// naming what p's kind keeps; other errors stay as they are. errors.Is still finds
+// ErrSecretNotSet in it.
+func secretErr(p profiles.Profile, err error) error {
+	if !errors.Is(err, profiles.ErrSecretNotSet) {
+		return err
+	}
+	return &notSetError{err: err, msg: fmt.Sprintf(lang.X("cli.secret_not_set", "no %s is set for profile %q: set it first (in the app, or with 'trustedapp-check profiles set-secret %s')"),
+		secretName(p.KindOf()), p.Name, platform.Current().Quote(p.Name))}
+}
+
+type notSetError struct {
+	err error
+	msg string
+}
+
+func (e *notSetError) Error() string { return e.msg }
+func (e *notSetError) Unwrap() error { return e.err }

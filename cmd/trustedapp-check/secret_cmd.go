@@ -211,7 +211,7 @@ func secretHash(o *secretOptions) error {
 			return err
 		}
 		if secret, err = newSecrets().Get(p.Name); err != nil {
-			return envErr("%v", err)
+			return envErr("%v", secretErr(p, err))
 		}
 	} else {
 		s, err := readSecretInput(o.env, lang.X("cli.secret.hash_prompt", "Secret to hash (input hidden): "), platform.Current().Pipe("secret.txt", "trustedapp-check secret hash"))
@@ -243,7 +243,7 @@ func secretExport(o *secretOptions) error {
 	}
 	secret, err := newSecrets().Get(p.Name)
 	if err != nil {
-		return envErr("%v", err)
+		return envErr("%v", secretErr(p, err))
 	}
 	setup := check.NewAppSetup(p, check.ApplicationSecretHash(secret))
 	secret = ""

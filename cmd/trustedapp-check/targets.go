@@ -160,7 +160,7 @@ func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 			sec, err := secrets.Get(p.Name)
 			t := target{p: p, secret: sec}
 			if err != nil {
-				t.err = fmt.Errorf("profile %q: %v", p.Name, err)
+				t.err = fmt.Errorf(lang.X("cli.targets.profile_error", "profile %q: %v"), p.Name, secretErr(p, err))
 			}
 			out = append(out, t)
 		}
@@ -215,7 +215,7 @@ func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 	case len(pos) == 1:
 		s, err := newSecrets().Get(p.Name)
 		if err != nil {
-			return nil, envErr("%v", err)
+			return nil, envErr("%v", secretErr(p, err))
 		}
 		secret = s
 	default:

@@ -251,7 +251,7 @@ func (w *watcher) targets() ([]fleet.Target, map[string]watchProblem, error) {
 		if len(w.o.names) == 1 && os.Getenv(SecretEnv) != "" {
 			sec = os.Getenv(SecretEnv)
 		} else if sec, err = secrets.Get(p.Name); err != nil {
-			problems[p.Name] = watchProblem{p: p, err: err}
+			problems[p.Name] = watchProblem{p: p, err: secretErr(p, err)}
 			continue
 		}
 		out = append(out, fleet.Target{Profile: p, Secret: sec})
