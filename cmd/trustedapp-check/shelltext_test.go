@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"trustedapp-tester/internal/i18n"
 	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/sandbox"
 )
@@ -87,6 +88,55 @@ func TestEveryHelpIsFilledIn(t *testing.T) {
 		}
 		if !strings.Contains(text, platform.Current().Keychain()) && args[0] != "explain" && args[0] != "sandbox" && len(args) < 3 {
 			t.Errorf("%v does not name %s", args, platform.Current().Keychain())
+		}
+	}
+}
+
+// The Bulgarian help is made for the user's shell too: a translation keeps the
+// placeholders, and the keychain is named by its system in Bulgarian.
+func TestBulgarianHelpInTheUsersShell(t *testing.T) {
+	spoken.Store(i18n.For("bg"))
+	defer spoken.Store(nil)
+	for _, usage := range []func() string{mainUsage, checkUsage, tokenUsage, recordUsage, secretUsage, explainUsage, diffUsage, watchUsage, profilesUsage} {
+		usage()
+	}
+	var bg []string
+	for _, h := range helpSources() {
+		if strings.Contains(h, "Използване") {
+			bg = append(bg, h)
+		}
+	}
+	if len(bg) < 9 {
+		t.Fatalf("only %d Bulgarian help texts", len(bg))
+	}
+	render := func(goos string) string {
+		var b strings.Builder
+		for _, h := range bg {
+			b.WriteString(forShell(platform.Of(goos), h))
+		}
+		return b.String()
+	}
+	win, linux, mac := render("windows"), render("linux"), render("darwin")
+	for goos, c := range map[string]struct {
+		text       string
+		want, nots []string
+	}{
+		"windows": {win, []string{"Invoke-RestMethod -Headers", "$env:TRUSTEDAPP_STORE", "$env:TRUSTEDAPP_AUDIT", "Get-Content error.txt | trustedapp-check explain [--json]",
+			"от Windows Credential Manager", "тайната или Windows Credential Manager"}, []string{"curl -H", "$TRUSTEDAPP", "< error.txt", "Secret Service"}},
+		"linux": {linux, []string{`curl -H "Authorization: Bearer $(trustedapp-check token prod)"`, "$TRUSTEDAPP_STORE", "trustedapp-check explain [--json] < error.txt",
+			"от хранилището за пароли Secret Service"}, []string{"$env:", "Invoke-RestMethod", "Get-Content", "Windows Credential Manager"}},
+		"darwin": {mac, []string{"от Keychain на macOS"}, []string{"Secret Service", "$env:"}},
+	} {
+		for _, w := range c.want {
+			if !strings.Contains(c.text, w) {
+				t.Errorf("%s: no %q", goos, w)
+			}
+		}
+		for _, n := range append(c.nots, "{env:", "{pipe:", "{bearer:", "{keychain}", "{Keychain}", "keychain", "the Secret Service keyring") {
+			if strings.Contains(c.text, n) {
+				i := strings.Index(c.text, n)
+				t.Errorf("%s: %q in %q", goos, n, c.text[max(0, i-80):min(len(c.text), i+80)])
+			}
 		}
 	}
 }
