@@ -35,7 +35,7 @@ func TestKindsInBulgarian(t *testing.T) {
 	expect(t, cli(sat.ClientSecret+"\n", "profiles", "set-secret", "SAT"), exitOK, []string{"референтен токен за \"SAT\""}, nil)
 	expect(t, cli("", "profiles", "show", "SAT"), exitOK, []string{"Вид:", "reference-token: Референтен токен (PAT или SAT)", "Проверка на записа:", "Референтен токен:", "съхранено в"}, nil)
 	r := cli("", "check", "SAT")
-	expect(t, r, exitOK, []string{"Влиза с референтен токен (PAT или SAT)", "ПРОПУСК   Откриване", "Пропусната: референтният токен",
+	expect(t, r, exitOK, []string{"Влиза с референтен токен (PAT или SAT)", "ПРОПУСК   Откриване", "Пропуснато: референтният токен",
 		"УСПЕХ     Като кого действа токенът", "Действа като системния потребител на доверено приложение " + sat.ClientID,
 		"Вид:            SAT", "Изтича:         20", "Сесия:          Извикванията на API с референтния токен", "Резултат: УСПЕХ"}, nil)
 	noEnglish(t, r.stdout, "Signs in with", "Skipped", "Whom the token acts as", "the System User of", "Acts as", "Verdict")
@@ -61,7 +61,7 @@ func TestKindsInBulgarian(t *testing.T) {
 	md := filepath.Join(testdir.New(t), "bi.md")
 	r = cli("", "check", "BI", "--report", md)
 	expect(t, r, exitOK, []string{"Профил BI: " + bi.Instance + " (Basic като bi-reader)", "Влиза с остарялото Basic удостоверяване като bi-reader (доверено приложение DomainApiBasicAuthentication)",
-		"Пропусната: Basic удостоверяването не използва сървъра за идентичност.", "УСПЕХ     API GET /tableapi/odata/",
+		"Пропуснато: Basic удостоверяването не използва сървъра за идентичност.", "УСПЕХ     API GET /tableapi/odata/",
 		"Вход:           bi-reader (Basic, доверено приложение DomainApiBasicAuthentication)",
 		"Преминете с тази интеграция към client credentials (страницата на ERP.net за миграция):", "1. Регистрирайте доверено приложение", "сменете паролата на bi-reader"}, nil)
 	noEnglish(t, r.stdout, "Move this integration", "Register a Trusted App", "Signs in with", "Signed in", "Skipped")
