@@ -54,6 +54,15 @@ e2e: app cli
 	scripts/e2e-smoke.sh $(APP)
 	scripts/e2e-window.sh $(APP)
 
+# A real Prometheus (Debian's prometheus 2.42 with promtool; scripts/install-deps.sh
+# installs it) scrapes `trustedapp-check watch --listen` against the sandbox, promtool
+# lints the exposition, and the alert rules pass `promtool check rules` and their unit
+# tests (packaging/prometheus). `make unit` runs the same tests when the tools are
+# installed and skips them, saying so, when not; here a missing tool is a failure.
+.PHONY: test-prometheus
+test-prometheus:
+	TRUSTEDAPP_REQUIRE_PROMETHEUS=1 scripts/with-keyring.sh $(GO) test -count=1 -run 'TestPrometheus' -v ./cmd/trustedapp-check
+
 # Speed and memory targets live here, never in the pass/fail suite (docs/benchmarks.md).
 # FYNE_CACHE=2s: Fyne drops the renderers of discarded widgets after 2 s instead of a
 # minute, so the UI's memory benchmark measures live state (ui/leak_test.go).

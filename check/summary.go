@@ -32,6 +32,11 @@ type RunSummary struct {
 	TokenKind       string   `json:"token_kind,omitempty"` // jwt | reference | opaque
 	ScopesRequested []string `json:"scopes_requested"`
 	ScopesGranted   []string `json:"scopes_granted"`
+	// TokenLifetimeS is the token's lifetime as the token response gave it
+	// (expires_in, seconds); 0 when no token came or it gave none.
+	TokenLifetimeS int `json:"token_lifetime_s,omitempty"`
+	// Version is the instance's version as /tools/ver reported it ("" when unknown).
+	Version string `json:"version,omitempty"`
 
 	Steps    []StepSummary    `json:"steps"`
 	Findings []FindingSummary `json:"findings"`
@@ -95,7 +100,17 @@ func Summarize(r Report) RunSummary {
 			s.ScopesGranted = sorted(sd.Granted)
 		}
 	}
+	if t := r.Token; t != nil && !t.Supplied {
+		s.TokenLifetimeS = t.ExpiresIn
+	}
 	for _, st := range r.Steps {
+		if st.Kind == StepReachability {
+			for _, f := range st.Findings {
+				if v := f.Evidence[EvVersion]; v != "" && s.Version == "" {
+					s.Version = v
+				}
+			}
+		}
 		ss := StepSummary{Kind: st.Kind, Name: st.Name, Verdict: st.Verdict, DurationMS: st.Duration.Milliseconds()}
 		if n := len(st.Exchanges); n > 0 {
 			x := st.Exchanges[n-1]

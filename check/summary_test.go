@@ -19,11 +19,15 @@ func TestSummarize(t *testing.T) {
 		strings.Join(sum.ScopesGranted, " ") != "read update" || strings.Join(sum.ScopesRequested, " ") != "read update" || len(sum.Steps) != len(rep.Steps) {
 		t.Errorf("summary %+v", sum)
 	}
+	// The instance's version (reachability) and the token's lifetime, for drift.
+	if sum.Version == "" || sum.Version != versionOf(rep) || sum.TokenLifetimeS != rep.Token.ExpiresIn || sum.TokenLifetimeS <= 0 {
+		t.Errorf("version %q (reported %q), token lifetime %d (token %d)", sum.Version, versionOf(rep), sum.TokenLifetimeS, rep.Token.ExpiresIn)
+	}
 	// No token: the requested scopes come from the request itself.
 	sc, _ := s.Scenario("scope-not-allowed")
 	bad := Run(context.Background(), profileFor(s, sc), sc.ClientSecret, fresh(), nil)
 	sum = Summarize(bad)
-	if strings.Join(sum.ScopesRequested, " ") != "read update" || len(sum.ScopesGranted) != 0 || sum.Verdict != Fail ||
+	if strings.Join(sum.ScopesRequested, " ") != "read update" || len(sum.ScopesGranted) != 0 || sum.Verdict != Fail || sum.TokenLifetimeS != 0 ||
 		sum.Steps[2].Status != 400 || sum.Findings[len(sum.Findings)-1].Code != TokInvalidScope {
 		t.Errorf("failed run summary %+v", sum)
 	}
@@ -39,6 +43,18 @@ func TestSummarize(t *testing.T) {
 	if sum.Record[0].Value != "matches the profile's secret" || sum.Record[1].Value != "read" || strings.Contains(string(mustJSON(sum)), ApplicationSecretHash("x")) {
 		t.Errorf("record %+v", sum.Record)
 	}
+}
+
+// versionOf is the version the reachability step's reach.ok finding names.
+func versionOf(r Report) string {
+	for _, st := range r.Steps {
+		for _, f := range st.Findings {
+			if f.Code == ReachOK {
+				return f.Evidence[EvVersion]
+			}
+		}
+	}
+	return ""
 }
 
 func mustJSON(v any) []byte { b, _ := json.Marshal(v); return b }

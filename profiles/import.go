@@ -153,8 +153,14 @@ func (s *Store) Import(r io.Reader, onConflict func(p Profile) (ConflictAction, 
 	if err != nil {
 		return ImportResult{}, err
 	}
+	return s.ImportProfiles(incoming, onConflict)
+}
+
+// ImportProfiles is Import of profiles already read (ReadBundle, ReadCSV): the same
+// validation, conflict choices, review and one write.
+func (s *Store) ImportProfiles(incoming []Profile, onConflict func(p Profile) (ConflictAction, string)) (ImportResult, error) {
 	var res ImportResult
-	err = s.mutate(func(c *change) error {
+	err := s.mutate(func(c *change) error {
 		res = ImportResult{}
 		idx := indexNames(c.ps)
 		reject := func(name string, err error) {

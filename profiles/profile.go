@@ -85,6 +85,9 @@ type Profile struct {
 	TimeoutSeconds int `json:"timeout_seconds,omitempty"`
 
 	Notes string `json:"notes,omitempty"`
+	// Tags group profiles (a customer, a region, a contract): the fleet view and
+	// searches filter by them. See NormalizeTags.
+	Tags []string `json:"tags,omitempty"`
 	// Sandbox marks profiles created for the built-in sandbox.
 	Sandbox bool `json:"sandbox,omitempty"`
 

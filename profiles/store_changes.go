@@ -79,6 +79,9 @@ func cloneProfile(p Profile) Profile {
 	if p.Calls != nil {
 		p.Calls = append([]APICall{}, p.Calls...)
 	}
+	if p.Tags != nil {
+		p.Tags = append([]string{}, p.Tags...)
+	}
 	return p
 }
 

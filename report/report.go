@@ -51,6 +51,7 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/compare"
 	"trustedapp-tester/guide"
 	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/internal/version"
@@ -81,6 +82,9 @@ type Document struct {
 	// Session is the run's ERP.net session: opened, reused or none, and until when it
 	// may hold a licence slot.
 	Session *check.SessionCost `json:"session,omitempty"`
+	// Drift is what changed since the profile's last passing run in History (check
+	// --all sets it); nil when it was not looked at.
+	Drift *compare.Drift `json:"drift,omitempty"`
 
 	// known are the exact credentials of this run (the issued token, the secrets the
 	// caller names with Forget), replaced in every encoding wherever they appear in any

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/compare"
 	"trustedapp-tester/guide"
 	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/internal/safetext"
@@ -92,6 +93,9 @@ func WriteText(w io.Writer, d Document) error {
 	writeAdviceText(&b, d.LeastPrivilege)
 	if d.Session != nil && d.Session.Summary != "" {
 		fmt.Fprintf(&b, "\nSession:   %s\n", d.Session.Summary)
+	}
+	if d.Drift != nil {
+		fmt.Fprintf(&b, "Drift:     %s\n", line(compare.DriftLine(*d.Drift)))
 	}
 	verdict := mark(d.Verdict)
 	if d.Cancelled {

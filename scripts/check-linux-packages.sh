@@ -25,6 +25,9 @@ want=(/usr/bin/trustedapp-tester /usr/bin/trustedapp-check
       /usr/share/icons/hicolor/scalable/apps/$id.svg
       $doc/README $doc/copyright $doc/THIRD-PARTY-NOTICES.txt)
 for n in 16 22 24 32 48 64 128 256 512; do want+=("/usr/share/icons/hicolor/${n}x${n}/apps/$id.png"); done
+# The watch's systemd user service and timer (not enabled), and the alert rules.
+units=/usr/lib/systemd/user
+want+=($units/trustedapp-check-watch.service $units/trustedapp-check-watch.timer $doc/prometheus/trustedapp-alerts.yml)
 
 # --- .deb
 info=$(dpkg-deb --info "$deb")
@@ -59,6 +62,23 @@ c=$("$tmp/deb/usr/bin/trustedapp-check" version) || fail "the packaged CLI does 
 grep -qF " $version" <<<"$a" || fail "the packaged app says '$a', the package is $version"
 grep -qF " $version" <<<"$c" || fail "the packaged CLI says '$c', the package is $version"
 
+# The watch's user units: valid for systemd (systemd-analyze verify, where it exists,
+# against the packaged binary), running `watch --once`, and enabled by nothing.
+grep -qx 'ExecStart=/usr/bin/trustedapp-check watch --once .*' "$tmp/deb$units/trustedapp-check-watch.service" || fail "the watch service does not run trustedapp-check watch --once"
+grep -qx 'WantedBy=timers.target' "$tmp/deb$units/trustedapp-check-watch.timer" || fail "the watch timer has no [Install] WantedBy=timers.target"
+if grep -q '\.wants/' <<<"$list"; then fail "the .deb enables a unit (a .wants/ link)"; fi
+if [ -e "$tmp/control/postinst" ] && grep -qE 'systemctl|deb-systemd' "$tmp/control/postinst"; then fail "the .deb's postinst enables units"; fi
+if command -v systemd-analyze >/dev/null 2>&1; then
+  mkdir -p "$tmp/units" "$tmp/xdg" && chmod 700 "$tmp/xdg"
+  sed "s#/usr/bin/trustedapp-check#$tmp/deb/usr/bin/trustedapp-check#" "$tmp/deb$units/trustedapp-check-watch.service" >"$tmp/units/trustedapp-check-watch.service"
+  cp "$tmp/deb$units/trustedapp-check-watch.timer" "$tmp/units/"
+  XDG_RUNTIME_DIR="$tmp/xdg" systemd-analyze --user verify "$tmp/units/trustedapp-check-watch.service" "$tmp/units/trustedapp-check-watch.timer" >"$tmp/verify.log" 2>&1 \
+    || { cat "$tmp/verify.log" >&2; fail "systemd-analyze verify rejects the watch units"; }
+  if [ -s "$tmp/verify.log" ]; then cat "$tmp/verify.log" >&2; fail "systemd-analyze verify warns about the watch units"; fi
+else
+  echo "check-linux-packages: systemd-analyze is not installed: the watch units' syntax is not verified" >&2
+fi
+
 # --- tarball (fyne package)
 mkdir "$tmp/tar"
 tar -C "$tmp/tar" -xJf "$tarball"
@@ -90,4 +110,4 @@ listed=$(awk '{print $2}' "$dist/SHA256SUMS" | LC_ALL=C sort)
 present=$(find "$dist" -maxdepth 1 -type f ! -name SHA256SUMS -printf '%f\n' | LC_ALL=C sort)
 [ "$listed" = "$present" ] || fail "$dist/SHA256SUMS does not list exactly the files in $dist: $(diff <(echo "$listed") <(echo "$present") | grep '^[<>]' | tr '\n' ' ')"
 (cd "$dist" && sha256sum --quiet -c SHA256SUMS) >"$tmp/sums.txt" 2>&1 || fail "$dist/SHA256SUMS is stale: $(grep -v "^sha256sum:" "$tmp/sums.txt" | tr "\n" " ")"
-echo "check-linux-packages: OK: .deb, .rpm and tarball of $version (both programs say $version; md5sums, copyright, changelog, desktop entry, metainfo, icons, notices; SHA256SUMS current)"
+echo "check-linux-packages: OK: .deb, .rpm and tarball of $version (both programs say $version; md5sums, copyright, changelog, desktop entry, metainfo, icons, notices, watch units; SHA256SUMS current)"

@@ -25,6 +25,11 @@ PACKAGES=(
   librsvg2-bin
   desktop-file-utils appstream xz-utils zip
 )
+# monitoring: Debian's prometheus (2.42, with promtool) for the watch command's tests
+# (make test-prometheus: a real server scrapes `watch --listen`; promtool checks the
+# metrics and the alert rules); about 25 s to install, 96 MB. Its service is not
+# started here (no init system in CI); the tests start their own server.
+PACKAGES+=(prometheus)
 case "${1:-}" in
   --windows) # MinGW (cgo cross-build, windres), wixl + msitools (MSI), Wine + xdotool (make
     # test-windows), osslsigncode + openssl (Authenticode, and its test with a throwaway CA)
@@ -74,4 +79,13 @@ minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
 if [ "${minor:-0}" -lt 21 ] 2>/dev/null; then
   echo "install-deps: $(go env GOVERSION) is too old to fetch the toolchain this project needs; install Go 1.21 or newer from https://go.dev/dl." >&2
   exit 3
+fi
+
+# Debian's prometheus package enables and starts a server on port 9090 of every
+# interface where systemd runs. The tests start their own on the loopback: when this
+# script installed the package, the system service is stopped and disabled again.
+if [[ " ${missing[*]:-} " == *" prometheus "* ]] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO systemctl disable --now prometheus.service >/dev/null 2>&1 \
+    && echo "install-deps: stopped and disabled the prometheus service the package started (the tests run their own)"
 fi

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net/url"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/fleet"
 	"trustedapp-tester/internal/atomicfile"
 	"trustedapp-tester/internal/shellquote"
 	"trustedapp-tester/profiles"
@@ -49,7 +49,11 @@ Flags:
                             schedule often, or to run against production)
   --all                     check every stored profile; profiles of the same Trusted
                             App (client_id on one instance) share one session: only
-                            the first makes API calls, the others are skipped there
+                            the first makes API calls, the others are skipped there;
+                            each report ends with a "Drift:" line, what changed since
+                            the profile's last passing run in History (the verdict,
+                            System User, database, granted scopes, token lifetime,
+                            instance version, record fields; "drift" in --json)
   --parallel N              with --all: profiles checked at once (default 4); never
                             more than one at a time per host (ERP.net rate limits)
   --secret-stdin            read the client secret from stdin
@@ -141,9 +145,10 @@ func checkRun(o *checkOptions) error {
 	}
 	docs := make([]report.Document, len(targets))
 	outcomes := make([]outcome, len(targets))
+	started := make([]bool, len(targets))
 	envProblem := false
 	var ready []int
-	var hosts []string
+	var batch []fleet.Target
 	for i, t := range targets {
 		if t.err != nil {
 			envProblem = true
@@ -151,55 +156,61 @@ func checkRun(o *checkOptions) error {
 			continue
 		}
 		ready = append(ready, i)
-		hosts = append(hosts, strings.ToLower(t.p.Host()))
+		batch = append(batch, fleet.Target{Profile: t.p, Secret: t.secret})
 	}
 	var outMu sync.Mutex
-	journal := newHistoryWriter(e)
-	// One session per Trusted App: a later profile of a Trusted App whose session this
-	// run already holds skips its API calls. A Trusted App's profiles share a host, and
-	// a host's profiles run one at a time in store order, so the first one to open or
-	// reuse a session holds it.
-	var holdMu sync.Mutex
-	holder := map[string]string{} // Trusted App -> the profile whose calls hold this run's session
-	// At most --parallel checks at once, and one at a time per host: ERP.net's
-	// per-session rate limits.
-	forEachPerHost(hosts, f.parallel, func(k int) {
-		i := ready[k]
-		t := targets[i]
-		var onStep func(check.Step)
-		var prog *progressLines
-		if tty {
+	progs := map[int]*progressLines{}
+	progOf := func(k int) *progressLines { // under outMu
+		if progs[k] == nil {
 			name := ""
 			if f.all {
-				name = t.p.Name
+				name = batch[k].Profile.Name
 			}
-			prog = newProgress(e.stderr, name)
-			onStep = func(s check.Step) { outMu.Lock(); prog.step(s); outMu.Unlock() }
+			progs[k] = newProgress(e.stderr, name)
 		}
-		runOpts := opts
-		app := trustedAppOf(t.p)
-		holdMu.Lock()
-		first, held := holder[app]
-		holdMu.Unlock()
-		if held && f.all {
-			runOpts = skipCalls(opts, fmt.Sprintf("Skipped: profile %q of the same Trusted App (%s) already holds this run's ERP.net session; one session per Trusted App. Check this profile alone to run its calls: trustedapp-check check %s",
-				first, t.p.ClientID, shellquote.Quote(t.p.Name)))
+		return progs[k]
+	}
+	fo := fleet.Options{Parallel: f.parallel, Run: opts,
+		SkipWhy: func(p profiles.Profile, holder string) string {
+			return fmt.Sprintf("Skipped: profile %q of the same Trusted App (%s) already holds this run's ERP.net session; one session per Trusted App. Check this profile alone to run its calls: trustedapp-check check %s",
+				holder, p.ClientID, shellquote.Quote(p.Name))
+		}}
+	if tty {
+		fo.OnStep = func(k int, s check.Step) { outMu.Lock(); progOf(k).step(s); outMu.Unlock() }
+	}
+	journal := newHistoryWriter(e)
+	// check --all: each profile's new run against its last passing run in History.
+	var base map[string]*check.RunSummary
+	withDrift := false
+	if f.all {
+		names := make([]string, len(batch))
+		for k, t := range batch {
+			names[k] = t.Profile.Name
 		}
-		rep := check.Run(e.ctx, t.p, t.secret, runOpts, onStep)
-		if prog != nil {
+		base, withDrift = baselines(e, names)
+	}
+	// At most --parallel checks at once, one at a time per host (ERP.net's
+	// per-session rate limits), one session per Trusted App (package fleet).
+	notRun := false
+	fleet.Run(e.ctx, batch, fo, func(res fleet.Result) {
+		if !res.Started {
+			notRun = true
+			return
+		}
+		k, rep := res.Index, res.Report
+		i, t := ready[k], targets[ready[k]]
+		if tty {
 			outMu.Lock()
-			prog.revised(&rep)
+			progOf(k).revised(&rep)
 			outMu.Unlock()
 		}
-		if s := rep.Session; s != nil && s.State != check.SessionNone {
-			holdMu.Lock()
-			if _, held := holder[app]; !held {
-				holder[app] = t.p.Name
-			}
-			holdMu.Unlock()
-		}
-		journal.appendRun(t.p, rep)
+		sum := check.Summarize(rep)
+		sum.Profile, sum.ClientID = t.p.Name, t.p.ClientID
+		journal.appendSummary(rep, sum)
 		d := report.Build(rep, t.p)
+		if withDrift && !rep.Cancelled {
+			d.Drift = driftOf(base, t.p.Name, sum)
+		}
 		d.Forget(t.secret, supplied)
 		if !f.json && f.reportFile == "" {
 			for s := range d.Steps {
@@ -207,15 +218,22 @@ func checkRun(o *checkOptions) error {
 			}
 		}
 		docs[i], outcomes[i] = d, outcome{rep.Verdict, rep.Cancelled}
+		started[i] = true
 	})
 	var ran []report.Document
 	var ranOutcomes []outcome
 	for _, i := range ready {
+		if !started[i] {
+			continue
+		}
 		ran = append(ran, docs[i])
 		ranOutcomes = append(ranOutcomes, outcomes[i])
 	}
 	if err := writeOutputs(e, f, ran); err != nil {
 		return err
+	}
+	if notRun {
+		return exitWith(exitInterrupted)
 	}
 	code := exitOK
 	for i, r := range ranOutcomes {
@@ -300,14 +318,4 @@ func writeFile(path string, write func(io.Writer) error) error {
 		return envErr("cannot write %s: %v", path, err)
 	}
 	return nil
-}
-
-// trustedAppOf names the Trusted App a profile tests: its client_id on its identity
-// server (one record per instance).
-func trustedAppOf(p profiles.Profile) string {
-	host := p.Host()
-	if u, err := url.Parse(p.AuthorityURL()); err == nil && u.Host != "" {
-		host = u.Host
-	}
-	return strings.ToLower(host) + " " + p.ClientID
 }

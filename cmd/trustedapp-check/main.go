@@ -64,6 +64,8 @@ func commands() []command {
 			run: leaf("explain", "", parseExplain, explainRun)},
 		{name: "diff", summary: "compare two profiles, or two runs of one from History, side by side",
 			run: leaf("diff", "Run 'trustedapp-check diff --help' for the usage.\n", parseDiff, diffRun)},
+		{name: "watch", summary: "check profiles every few minutes and publish Prometheus metrics (or --once, for cron)",
+			run: leaf("watch", "Run 'trustedapp-check watch --help' for the flags.\n", parseWatch, watchRun)},
 		{name: "profiles", summary: "list, show, add, edit, remove, import and export connection profiles",
 			run: runProfiles},
 		{name: "sandbox", summary: "run a local ERP.net instance emulator with Trusted App scenarios",

@@ -23,6 +23,11 @@ Subcommands:
   duplicate NAME NEW        copy a profile (and its secret)
   import FILE|-             import a bundle [--on-conflict skip|rename|replace];
                             lists the security-relevant settings it brought in
+                            and the profiles that still need a secret
+  import --csv FILE|-       import profiles from a CSV file (a .csv FILE implies
+                            --csv): a header row naming the columns name,
+                            instance, client_id (required), scopes, env, tags;
+                            separated by commas, semicolons or tabs; no secrets
   recover [FILE]            bring back the profiles that still parse in a damaged
                             store file set aside (default: the newest beside the store)
   export [NAME...]          export profiles (all when no name) [-o FILE]; never secrets

@@ -168,6 +168,9 @@ func writeShowText(stdout io.Writer, out showJSON) {
 	}
 	row("Name", p.Name)
 	row("Environment", dash(p.Environment))
+	if len(p.Tags) > 0 {
+		row("Tags", strings.Join(p.Tags, ", "))
+	}
 	row("Instance", p.InstanceURL)
 	row("Authority", derived(p.Authority, p.AuthorityURL()))
 	if p.TokenURL() != "" {

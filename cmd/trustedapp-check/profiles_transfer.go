@@ -7,9 +7,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"trustedapp-tester/internal/atomicfile"
 	"trustedapp-tester/internal/safetext"
+	"trustedapp-tester/internal/shellquote"
 	"trustedapp-tester/profiles"
 )
 
@@ -19,6 +21,7 @@ import (
 type importOptions struct {
 	storeOptions
 	file       string // FILE, or - for stdin
+	csv        bool   // --csv, or a FILE named *.csv: a CSV file, not a bundle
 	onConflict profiles.ConflictAction
 }
 
@@ -26,7 +29,8 @@ func parseImport(e env) (*importOptions, error) {
 	o := &importOptions{storeOptions: storeOptions{env: e}}
 	fs := o.flags("import")
 	onConflict := fs.String("on-conflict", "skip", "what to do with a name that exists: skip, rename or replace")
-	pos, err := o.parse(fs, 1, 1, "import FILE|- [--on-conflict skip|rename|replace] [--store FILE]")
+	fs.BoolVar(&o.csv, "csv", false, "FILE is a CSV file (columns name, instance, client_id, scopes, env, tags)")
+	pos, err := o.parse(fs, 1, 1, "import [--csv] FILE|- [--on-conflict skip|rename|replace] [--store FILE]")
 	if err != nil {
 		return nil, err
 	}
@@ -41,6 +45,9 @@ func parseImport(e env) (*importOptions, error) {
 		return nil, usageErr("--on-conflict %q: use skip, rename or replace", *onConflict)
 	}
 	o.file = pos[0]
+	if strings.EqualFold(filepath.Ext(o.file), ".csv") {
+		o.csv = true
+	}
 	return o, nil
 }
 
@@ -58,10 +65,25 @@ func importRun(o *importOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := profiles.ImportBundle(s, r, func(string) profiles.ConflictAction { return o.onConflict })
+	decide := func(string) profiles.ConflictAction { return o.onConflict }
+	var res profiles.ImportResult
+	if o.csv {
+		res, err = profiles.ImportCSV(s, r, decide)
+	} else {
+		res, err = profiles.ImportBundle(s, r, decide)
+	}
 	if err != nil {
 		if errors.Is(err, profiles.ErrChangedOnDisk) || errors.Is(err, profiles.ErrBusy) {
 			return storeErr(err)
+		}
+		var ce *profiles.CSVError
+		if errors.As(err, &ce) && len(ce.Problems) > 1 {
+			// One line per problem, each naming its line of the file.
+			var b strings.Builder
+			for _, p := range ce.Problems {
+				fmt.Fprintf(&b, "  %s\n", safetext.Line(p))
+			}
+			return &cliError{code: exitUsage, msg: fmt.Sprintf("the CSV file cannot be imported (%d problems); nothing was imported:", len(ce.Problems)), detail: b.String()}
 		}
 		return usageErr("%s", safetext.Line(err.Error()))
 	}
@@ -69,6 +91,7 @@ func importRun(o *importOptions) error {
 	fmt.Fprintf(o.stdout, "%d added, %d renamed, %d replaced, %d skipped, %d rejected. Secrets are never imported: set them with set-secret.\n",
 		len(res.Added), len(res.Renamed), len(res.Replaced), len(res.Skipped), len(res.Rejected))
 	writeReview(o.stdout, res.Review)
+	writeNeedSecret(o.stdout, res)
 	if len(res.Rejected) > 0 {
 		return exitWith(exitUsage)
 	}
@@ -113,6 +136,34 @@ func writeReview(out io.Writer, rev []profiles.Review) {
 		for _, n := range r.Notes {
 			fmt.Fprintf(out, "    %s: %s\n", n.Field, n.Message)
 		}
+	}
+}
+
+// writeNeedSecret lists the profiles an import saved that have no secret in the
+// keychain yet, each with the command that sets it.
+func writeNeedSecret(out io.Writer, res profiles.ImportResult) {
+	names := append([]string{}, res.Added...)
+	for _, r := range res.Renamed {
+		names = append(names, r.To)
+	}
+	names = append(names, res.Replaced...)
+	secrets := newSecrets()
+	var need []string
+	for _, n := range names {
+		switch secrets.Status(n) {
+		case profiles.SecretNotSet:
+			need = append(need, n)
+		case profiles.SecretKeychainUnavailable:
+			fmt.Fprintln(out, "\nThe keychain does not answer, so which profiles still need a secret is unknown: set each with 'trustedapp-check profiles set-secret NAME'.")
+			return
+		}
+	}
+	if len(need) == 0 {
+		return
+	}
+	fmt.Fprintf(out, "\n%d of the imported profiles still need a client secret (typed or piped, never an argument):\n", len(need))
+	for _, n := range need {
+		fmt.Fprintf(out, "  trustedapp-check profiles set-secret %s\n", safetext.Line(shellquote.Quote(n)))
 	}
 }
 

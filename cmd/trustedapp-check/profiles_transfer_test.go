@@ -66,3 +66,56 @@ func TestProfilesRecover(t *testing.T) {
 	expect(t, runCLI(t, clean, nil, "recover"), 2, nil, []string{"there is no damaged store file beside " + clean})
 	expect(t, runCLI(t, store, nil, "recover", filepath.Join(testdir.New(t), "nope")), 3, nil, []string{"cannot open the damaged store file"})
 }
+
+// profiles import --csv: Excel's semicolon file from a European locale comes in
+// through the same review and conflict options as a bundle, and the import lists the
+// profiles that still need a secret with the command for each; one whose secret is
+// already in the keychain (a replaced profile keeps its name and secret) is not listed.
+func TestImportCSV(t *testing.T) {
+	keyring.MockInit()
+	store := filepath.Join(testdir.New(t), "p.json")
+	expect(t, runCLI(t, store, nil, "add", "Acme Prod", "--instance", "https://acme.my.erp.net", "--client-id", "c"), 0, nil, nil)
+	expect(t, runCLI(t, store, strings.NewReader("s3cret-Acme-Prod\n"), "set-secret", "Acme Prod"), 0, nil, nil)
+	file := filepath.Join(testdir.New(t), "customers.txt")
+	os.WriteFile(file, []byte("\ufeffName;Instance;Client ID;Scopes;Env;Tags\r\n"+
+		"Acme Prod;https://acme.my.erp.net;com.acme/sync;read;Production;acme\r\n"+
+		"Бета Тест;http://10.0.0.7;com.beta/sync;read update;Test;\"beta;eu\"\r\n"+
+		"O'Neil;https://oneil.my.erp.net;com.oneil/sync;read;Test;\r\n"), 0o600)
+	r := runCLI(t, store, nil, "import", "--csv", file, "--on-conflict", "replace")
+	expect(t, r, 0, []string{
+		"added     Бета Тест",
+		"added     O'Neil",
+		"replaced  Acme Prod",
+		"2 added, 0 renamed, 1 replaced, 0 skipped, 0 rejected.",
+		"Review these settings the import brought in",
+		"    instance_url: plain http:// to 10.0.0.7",
+		"2 of the imported profiles still need a client secret (typed or piped, never an argument):\n" +
+			"  trustedapp-check profiles set-secret 'Бета Тест'\n" +
+			"  trustedapp-check profiles set-secret 'O'\\''Neil'\n",
+	}, nil)
+	if strings.Contains(r.stdout, "set-secret 'Acme Prod'") {
+		t.Errorf("Acme Prod has its secret:\n%s", r.stdout)
+	}
+	show := runCLI(t, store, nil, "show", "Бета Тест", "--json")
+	if !strings.Contains(show.stdout, `"tags": [`) || !strings.Contains(show.stdout, `"beta"`) {
+		t.Errorf("tags not stored:\n%s", show.stdout)
+	}
+	if show := runCLI(t, store, nil, "show", "Бета Тест"); !strings.Contains(show.stdout, "beta, eu") {
+		t.Errorf("tags not shown:\n%s", show.stdout)
+	}
+	// A .csv name implies --csv; a secret column refuses the whole file, naming no value.
+	bad := filepath.Join(testdir.New(t), "with-secrets.CSV")
+	os.WriteFile(bad, []byte("name,instance,client_id,client_secret\nNew,https://new.example,c,s3cret-in-file\n"), 0o600)
+	r = runCLI(t, store, nil, "import", bad)
+	expect(t, r, 2, nil, []string{`column 4 "client_secret" looks like a secret: secrets are never imported from a file`})
+	if strings.Contains(r.stdout+r.stderr, "s3cret-in-file") || strings.Contains(runCLI(t, store, nil, "list").stdout, "New") {
+		t.Errorf("the refused file leaked or imported:\n%s%s", r.stdout, r.stderr)
+	}
+	// Several problems: one line each, nothing imported.
+	os.WriteFile(bad, []byte("name,instance,client_id\n,https://a.example,c\nB,https://b.example,c,x\n"), 0o600)
+	r = runCLI(t, store, nil, "import", bad)
+	expect(t, r, 2, nil, []string{"the CSV file cannot be imported (2 problems); nothing was imported:\n  line 2 has no name: every row needs one\n  line 3 has 4 cells, the header 3"})
+	// Without --csv and a .txt name, the same file is read as a bundle and refused as one.
+	r = runCLI(t, store, nil, "import", file)
+	expect(t, r, 2, nil, []string{"cannot be used"})
+}

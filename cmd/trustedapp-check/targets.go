@@ -86,7 +86,8 @@ const (
 )
 
 // runOptions are the engine's options for a run of o's. The engine's switches for how
-// far a run goes are set here and in skipCalls, nowhere else.
+// far a run goes are set here, and by package fleet for a profile whose Trusted App's
+// session another profile of the batch holds, nowhere else.
 func (o *targetOptions) runOptions(r reach) check.Options {
 	opts := check.Options{Fresh: o.fresh, Timeout: o.callTimeout, Cache: newTokenCache()}
 	switch r {
@@ -94,15 +95,6 @@ func (o *targetOptions) runOptions(r reach) check.Options {
 		opts.Mode = check.NoAPI
 	case tokenOnly:
 		opts.Mode = check.TokenOnly
-	}
-	return opts
-}
-
-// skipCalls makes a run skip its API calls, each reported as a skipped step for why;
-// a run that leaves its calls out already (--no-api) stays as it is.
-func skipCalls(opts check.Options, why string) check.Options {
-	if opts.Mode == check.AllSteps {
-		opts.Mode = check.CallsSkipped(why)
 	}
 	return opts
 }

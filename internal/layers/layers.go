@@ -112,7 +112,7 @@ var Rules = []Rule{
 		Why: "the engine, the store and the CLI need no Fyne (the CLI builds without cgo)",
 		Applies: func(p string) bool {
 			// internal/fyneloop is a test helper for the Fyne code (desk, ui).
-			return p != Module+"/internal/fyneloop" && under(Module+"/cmd", Module+"/check", Module+"/profiles", Module+"/report", Module+"/audit", Module+"/guide", Module+"/tokenview", Module+"/sandbox", Module+"/compare", Module+"/explain", Module+"/internal")(p)
+			return p != Module+"/internal/fyneloop" && under(Module+"/cmd", Module+"/check", Module+"/profiles", Module+"/report", Module+"/audit", Module+"/guide", Module+"/tokenview", Module+"/sandbox", Module+"/compare", Module+"/explain", Module+"/fleet", Module+"/internal")(p)
 		},
 		Forbidden: func(imp string) bool {
 			return fyne(imp) || under(Module+"/desk", Module+"/ui")(imp)

@@ -65,6 +65,7 @@ func TestImportRulesCatchViolations(t *testing.T) {
 		{Module + "/guide", []string{Module + "/check"}},
 		{Module + "/tokenview", []string{Module + "/internal/redact"}},
 		{Module + "/cmd/trustedapp-check", []string{Module + "/desk", "fyne.io/fyne/v2"}},
+		{Module + "/fleet", []string{Module + "/desk", "fyne.io/fyne/v2/widget"}},
 		{Module, []string{"fyne.io/fyne/v2/app", Module + "/ui", Module + "/desk"}},
 	}
 	got := strings.Join(Check(bad, Rules), "\n")
@@ -81,6 +82,8 @@ func TestImportRulesCatchViolations(t *testing.T) {
 		"tokenview imports " + Module + "/internal/redact",
 		"cmd/trustedapp-check imports " + Module + "/desk",
 		"cmd/trustedapp-check imports fyne.io/fyne/v2:",
+		"fleet imports " + Module + "/desk",
+		"fleet imports fyne.io/fyne/v2/widget",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no complaint %q in:\n%s", want, got)

@@ -1,12 +1,20 @@
-package main
+package fleet
 
-import "sync"
+import (
+	"context"
+	"sync"
+)
 
-// forEachPerHost calls run(i) for every i in 0..len(hosts)-1 on at most parallel
+// ForEachPerHost calls run(i) for every i in 0..len(hosts)-1 on at most parallel
 // goroutines, never for two indexes with the same host at once (ERP.net's documented
 // SessionConcurrentRequests is 1), taking hosts in turn so that many hosts keep every
-// worker busy. Indexes of one host run in order. It returns when every call has.
-func forEachPerHost(hosts []string, parallel int, run func(i int)) {
+// worker busy. Indexes of one host run in order. Once ctx ends no new call starts (the
+// calls in flight are left to notice ctx themselves). It returns when every call
+// started has returned, with whether each index was started.
+//
+// Hosts compare as given: pass them lower-cased (Host does).
+func ForEachPerHost(ctx context.Context, hosts []string, parallel int, run func(i int)) (started []bool) {
+	started = make([]bool, len(hosts))
 	queues := map[string][]int{}
 	var order []string // hosts in first-seen order, for turns
 	for i, h := range hosts {
@@ -22,11 +30,18 @@ func forEachPerHost(hosts []string, parallel int, run func(i int)) {
 		left    = len(hosts)
 		turn    = 0
 	)
-	// next takes the next index of a free host, or -1 when none is left.
+	// A cancelled context wakes the workers waiting for a free host.
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		changed.Broadcast()
+		mu.Unlock()
+	})
+	defer stop()
+	// next takes the next index of a free host, or -1 when none is left (or ctx ended).
 	next := func() (int, string) {
 		mu.Lock()
 		defer mu.Unlock()
-		for left > 0 {
+		for left > 0 && ctx.Err() == nil {
 			for k := 0; k < len(order); k++ {
 				h := order[(turn+k)%len(order)]
 				if q := queues[h]; len(q) > 0 && !busy[h] {
@@ -34,6 +49,7 @@ func forEachPerHost(hosts []string, parallel int, run func(i int)) {
 					busy[h] = true
 					left--
 					turn = (turn + k + 1) % len(order)
+					started[q[0]] = true
 					return q[0], h
 				}
 			}
@@ -64,4 +80,5 @@ func forEachPerHost(hosts []string, parallel int, run func(i int)) {
 		}()
 	}
 	wg.Wait()
+	return started
 }
