@@ -45,6 +45,9 @@ type Options struct {
 	// Run are the engine's options for every check: the token cache, the mode
 	// (check.NoAPI uses no licence), the timeout.
 	Run check.Options
+	// ModeOf, when set, is each target's run mode instead of Run.Mode (the app runs
+	// Production profiles token only, without API calls, and the others in full).
+	ModeOf func(p profiles.Profile) check.Mode
 	// SkipWhy is the skipped calls' summary for a profile whose Trusted App's
 	// session holder holds in this batch (nil: SkippedForHolder's sentence).
 	SkipWhy func(p profiles.Profile, holder string) string
@@ -96,6 +99,9 @@ func Run(ctx context.Context, targets []Target, o Options, onResult func(Result)
 	started := ForEachPerHost(ctx, hosts, parallel, func(i int) {
 		t := targets[i]
 		opts := o.Run
+		if o.ModeOf != nil {
+			opts.Mode = o.ModeOf(t.Profile)
+		}
 		app := TrustedApp(t.Profile)
 		holdMu.Lock()
 		first, held := holder[app]
