@@ -111,6 +111,7 @@ type Desk struct {
 	runs     map[string]*Run           // the last run of each profile
 	active   *Run                      // the run in flight, nil when none
 	ops      map[OpID]*Op              // operations in flight
+	fleet    *fleetBook                // the fleet view's rows and test (fleet.go), made on first use
 }
 
 // New makes the Desk for view. Call Reload to read the profiles.
@@ -206,6 +207,7 @@ func (d *Desk) Select(name string) {
 	if name != d.selected {
 		d.cancelOps(func(o *Op) bool { return o.profile != name })
 	}
+	d.adoptFleetRun(name)
 	d.selected = name
 }
 

@@ -51,6 +51,9 @@ type Options struct {
 	// SkipWhy is the skipped calls' summary for a profile whose Trusted App's
 	// session holder holds in this batch (nil: SkippedForHolder's sentence).
 	SkipWhy func(p profiles.Profile, holder string) string
+	// OnStart, when set, hears that target i's check begins, on the goroutine that runs
+	// it.
+	OnStart func(i int)
 	// OnStep, when set, gets each step of target i as it finishes, on the goroutine
 	// running that check (calls for different targets may come at once).
 	OnStep func(i int, s check.Step)
@@ -118,6 +121,9 @@ func Run(ctx context.Context, targets []Target, o Options, onResult func(Result)
 		var onStep func(check.Step)
 		if o.OnStep != nil {
 			onStep = func(s check.Step) { o.OnStep(i, s) }
+		}
+		if o.OnStart != nil {
+			o.OnStart(i)
 		}
 		rep := check.Run(ctx, t.Profile, t.Secret, opts, onStep)
 		if s := rep.Session; s != nil && s.State != check.SessionNone {

@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"trustedapp-tester/check"
@@ -9,7 +10,7 @@ import (
 	"trustedapp-tester/sandbox"
 )
 
-// ModeOf sets each target's run mode: a Production profile stops after its token
+// OnStart hears each check begin, before its first step; ModeOf sets each target's run mode: a Production profile stops after its token
 // (no API call, no session), the other runs every step; and a token-only profile of a
 // Trusted App never holds its session, so the full one after it makes its calls.
 func TestRunModeOf(t *testing.T) {
@@ -24,7 +25,20 @@ func TestRunModeOf(t *testing.T) {
 			}
 			return check.AllSteps
 		}}
+	var mu sync.Mutex
+	begun := map[int]bool{}
+	o.OnStart = func(i int) { mu.Lock(); begun[i] = true; mu.Unlock() }
+	o.OnStep = func(i int, _ check.Step) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !begun[i] {
+			t.Errorf("a step of target %d before it began", i)
+		}
+	}
 	got := collect(t, context.Background(), []Target{prod, test}, o, nil)
+	if len(begun) != 2 {
+		t.Errorf("began: %v", begun)
+	}
 	calls := func(r check.Report) (n int) {
 		for _, st := range r.Steps {
 			if st.Kind == check.StepAPI && st.Verdict != check.Skipped {
