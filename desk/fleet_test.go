@@ -254,7 +254,7 @@ func TestReadFleetDrift(t *testing.T) {
 	d, _, log, ins := fleetDesk(t, 2, 1)
 	d.Select("")
 	testFleet(t, d, names(d), FleetOptions{})
-	ins[0].AppScope = []string{"read"} // the Trusted App's Scope field lost update
+	ins[0].AppScope = []string{"read"}           // the Trusted App's Scope field lost update
 	d.deps.Options.Cache = check.NewTokenCache() // its token expired meanwhile
 	testFleet(t, d, names(d), FleetOptions{})
 	r := rowOfFleet(t, d, "h00-p00")
@@ -369,7 +369,6 @@ func writeTestFile(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 }
-
 
 // openForImport opens path the way a file-open dialog hands it over.
 func openForImport(t *testing.T, path string) fyne.URIReadCloser {
