@@ -89,6 +89,7 @@ func (u *UI) commands() []*command {
 		nil,
 		{"Compare…", fyne.KeyD, ctrl, u.Compare},
 		{"Explain an error…", fyne.KeyE, ctrl | fyne.KeyModifierShift, u.ExplainError},
+		{"Fleet: every profile…", fyne.KeyF, ctrl | fyne.KeyModifierShift, u.Fleet},
 	}
 }
 

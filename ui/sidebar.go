@@ -36,9 +36,12 @@ type sidebarShell interface {
 	window() fyne.Window
 	selectProfile(name string)
 	NewProfile()
+	Fleet()
 	Reload(name string)
 	saveFile(name string, write func(fyne.URIWriteCloser))
 	openFile(read func(fyne.URIReadCloser))
+	// importFinished says what an import did and offers to set the secrets it lacks.
+	importFinished(file string, res profiles.ImportResult)
 	// escape is the window's Esc (cancel the run, close a tool screen): the search box
 	// and the list keep the keyboard after a click and pass Esc on to it.
 	escape()
@@ -111,7 +114,8 @@ func newSidebar(sh sidebarShell, d sidebarDesk) *sidebar {
 	newBtn.Importance = widget.HighImportance
 	importBtn := widget.NewButtonWithIcon("Import", theme.DownloadIcon(), s.importProfiles)
 	exportBtn := widget.NewButtonWithIcon("Export", theme.UploadIcon(), func() { s.exportProfiles(nil) })
-	bottom := container.NewGridWithColumns(3, newBtn, importBtn, exportBtn)
+	fleetBtn := widgets.NewTipButton("Fleet: every profile", theme.GridIcon(), "Every profile in one table: last verdicts, drift, tests of many at once ("+fleetKey()+")", sh.Fleet)
+	bottom := container.NewVBox(fleetBtn, container.NewGridWithColumns(3, newBtn, importBtn, exportBtn))
 	s.content = container.NewBorder(container.NewVBox(title, s.search), bottom, nil, nil, s.list)
 	return s
 }
@@ -291,9 +295,7 @@ func escapedList(names []string) string {
 // importDone says what an import did and selects the first profile it brought. Every
 // name came from a file and is shown escaped.
 func (s *sidebar) importDone(name string, res profiles.ImportResult) {
-	title, text, first := importSummary(name, res)
-	s.sh.showMessage(title, text)
-	s.sh.Reload(first)
+	s.sh.importFinished(name, res)
 }
 
 // importSummary is the title and text that say what an import did, and the first

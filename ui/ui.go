@@ -52,6 +52,7 @@ type UI struct {
 	// The tool screens (tools.go) and the screen a tool screen replaced.
 	compare   *compareScreen
 	explainer *explainScreen
+	fleet     *fleetScreen
 	toolBack  fyne.CanvasObject
 }
 
@@ -84,6 +85,7 @@ func (u *UI) build() {
 	u.editor = newEditor(u, u.desk)
 	u.compare = newCompareScreen(u, u.desk)
 	u.explainer = newExplainScreen(u, u.desk)
+	u.fleet = newFleetScreen(u, u.desk)
 	u.newApp = newNewApp(u, u.desk)
 	u.right = container.NewStack(u.welcome)
 	split := container.NewHSplit(u.sidebar.content, container.NewBorder(nil, u.status, nil, nil, u.right))
