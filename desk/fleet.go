@@ -80,15 +80,9 @@ func (d *Desk) fleetBook() *fleetBook {
 
 // FleetRows are the fleet view's rows: every listed profile, in the list's order.
 func (d *Desk) FleetRows() []FleetRow {
-	f := d.fleetBook()
 	rows := make([]FleetRow, len(d.profiles))
 	for i, p := range d.profiles {
-		r := FleetRow{Profile: p, State: f.state[p.Name], Problem: f.problem[p.Name]}
-		if e, ok := f.latest[p.Name]; ok {
-			last := e.x.Newest
-			r.Last, r.Drift = &last, e.drift
-		}
-		rows[i] = r
+		rows[i] = d.fleetBook().row(p)
 	}
 	return rows
 }
@@ -194,4 +188,24 @@ func (d *Desk) dropFleetRun(name string) {
 	if d.fleet != nil {
 		delete(d.fleet.held, name)
 	}
+}
+
+// FleetRow is the fleet view's row of the profile called name (ok false when it is not
+// listed).
+func (d *Desk) FleetRow(name string) (FleetRow, bool) {
+	p, ok := d.Find(name)
+	if !ok {
+		return FleetRow{}, false
+	}
+	return d.fleetBook().row(p), true
+}
+
+// row is p's row.
+func (f *fleetBook) row(p profiles.Profile) FleetRow {
+	r := FleetRow{Profile: p, State: f.state[p.Name], Problem: f.problem[p.Name]}
+	if e, ok := f.latest[p.Name]; ok {
+		last := e.x.Newest
+		r.Last, r.Drift = &last, e.drift
+	}
+	return r
 }

@@ -103,6 +103,7 @@ func newFleetScreen(sh fleetShell, d fleetDesk) *fleetScreen {
 	s := &fleetScreen{sh: sh, desk: d, marks: map[string]bool{}, byName: map[string]int{}, sortCol: colName}
 	s.search = newDialogEntry(s.escape)
 	s.search.SetPlaceHolder("Search names, instances, client_ids, tags, System Users")
+	s.search.Wrapping = fyne.TextWrapOff
 	s.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	s.search.OnChanged = func(string) { s.filterChanged() }
 	s.env = newEscSelect(func(string) { s.filterChanged() }, s.escape)
@@ -111,7 +112,7 @@ func newFleetScreen(sh fleetShell, d fleetDesk) *fleetScreen {
 	s.failing.OnChanged = func(bool) { s.filterChanged() }
 	titles := make([]string, 0, fleetCols)
 	for c := colMark; c < fleetCols; c++ {
-		titles = append(titles, columnTitle(c))
+		titles = append(titles, sortChoice(c))
 	}
 	s.sortSel = newEscSelect(func(t string) {
 		if c := slices.Index(titles, t); c >= 0 && c != s.sortCol {
@@ -120,7 +121,7 @@ func newFleetScreen(sh fleetShell, d fleetDesk) *fleetScreen {
 		}
 	}, s.escape)
 	s.sortSel.Options = titles
-	s.sortSel.Selected = columnTitle(colName)
+	s.sortSel.Selected = sortChoice(colName)
 	s.sortDir = widgets.NewTipButton("", theme.MoveUpIcon(), "Sort the other way (or click the column's title again)", func() {
 		s.desc = !s.desc
 		s.resort()
@@ -142,10 +143,14 @@ func newFleetScreen(sh fleetShell, d fleetDesk) *fleetScreen {
 	s.counts.Truncation = fyne.TextTruncateEllipsis
 	s.table = newFleetTable(s, d.Now)
 	s.detail = container.NewVBox()
-	filters := container.NewBorder(nil, nil, nil,
-		container.NewHBox(s.env, s.tag, s.failing, widget.NewLabel("Sort by"), s.sortSel, s.sortDir), s.search)
-	actions := container.NewBorder(nil, nil, container.NewHBox(s.testAll, s.testSel, s.tokenOnly), container.NewHBox(s.secretsBtn, s.exportBtn))
-	top := container.NewVBox(toolHeader("Fleet: every profile", sh.closeTool), filters, actions, s.progressRow, s.counts)
+	// Three rows that fit the narrowest window (1024 wide, the profile list beside).
+	title := widget.NewLabelWithStyle("Fleet: every profile", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(s.secretsBtn, s.exportBtn,
+		widget.NewButtonWithIcon("Close  (Esc)", theme.CancelIcon(), sh.closeTool)), title)
+	filters := container.NewBorder(nil, nil, nil, container.NewHBox(s.env, s.tag, s.failing, s.sortSel, s.sortDir), s.search)
+	actions := container.NewHBox(s.testAll, s.testSel, s.tokenOnly)
+	top := container.NewVBox(header, filters, actions, s.progressRow, s.counts)
 	detail := container.NewVScroll(s.detail)
 	detail.SetMinSize(fyne.NewSize(0, 150))
 	s.content = container.NewBorder(top, container.NewVBox(widget.NewSeparator(), detail), nil, nil, s.table)
@@ -153,6 +158,9 @@ func newFleetScreen(sh fleetShell, d fleetDesk) *fleetScreen {
 }
 
 func (s *fleetScreen) screen() fyne.CanvasObject { return s.content }
+
+// sortChoice is a column as the Sort choice offers it.
+func sortChoice(col int) string { return "Sort: " + columnTitle(col) }
 
 // open shows every profile as the desk knows them, reads History's newest runs on a
 // goroutine and fills them in, and puts the keyboard in the table.
@@ -297,7 +305,7 @@ func (s *fleetScreen) refilter() {
 
 // resort sorts the rows shown by the chosen column and direction.
 func (s *fleetScreen) resort() {
-	s.sortSel.Selected = columnTitle(s.sortCol)
+	s.sortSel.Selected = sortChoice(s.sortCol)
 	s.sortSel.Refresh()
 	if s.desc {
 		s.sortDir.SetIcon(theme.MoveDownIcon())

@@ -23,17 +23,17 @@ const (
 	colMark = iota
 	colName
 	colEnv
-	colInstance
-	colClient
 	colVerdict
 	colWhen
+	colFailure
+	colDrift
 	colUser
 	colScopes
 	colExpires
 	colLicence
-	colFailure
 	colSecret
-	colDrift
+	colInstance
+	colClient
 	colTags
 	fleetCols
 )

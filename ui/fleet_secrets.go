@@ -19,6 +19,9 @@ import (
 // Client secrets one after another: after an import (a bundle or a CSV file never
 // holds one) and from the fleet view, for the profiles that have none.
 
+// csvImportHint is what a CSV file of profiles must look like.
+const csvImportHint = "A CSV file of profiles names its columns in the first row: name, instance and client_id, optionally scopes, env and tags (comma, semicolon or tab separated; saved as CSV UTF-8). It never holds a secret. Nothing was changed."
+
 // secretsDesk is what setting secrets asks of the desk.
 type secretsDesk interface {
 	NeedSecrets(names []string, done func(desk.NeedSecrets)) *desk.Op
@@ -137,7 +140,8 @@ func (u *UI) importFinished(file string, res profiles.ImportResult) {
 		return
 	}
 	u.desk.NeedSecrets(names, func(n desk.NeedSecrets) {
-		u.Reload(first)
+		// The list is read again last: its answer may come at once (Fyne's test driver).
+		defer u.Reload(first)
 		switch {
 		case n.Unknown:
 			u.showMessage(title, text+"\n\nThe keychain does not answer, so which of them need a client secret cannot be told.")

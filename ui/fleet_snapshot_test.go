@@ -13,18 +13,19 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// fleetScreenImage renders the fleet view of the fixture at size with th, the
-// current row on a failure with its detail below.
+// fleetScreenImage renders the fleet view of the fixture at size with th: the worst
+// verdicts first, the current row on a failure with its detail below, one row ticked.
 func fleetScreenImage(t *testing.T, th fyne.Theme, size fyne.Size) image.Image {
 	t.Helper()
 	ps, log := fleetFixture()
 	e := newEnv(t, Deps{History: log}, ps...)
 	e.u.Fleet()
 	e.u.Wait()
-	e.u.fleet.sortBy(colVerdict)
-	e.u.fleet.sortBy(colVerdict) // worst first
-	e.u.fleet.table.Select(widget.TableCellID{Row: 0, Col: colName})
-	e.u.fleet.toggleMark(1)
+	s := e.u.fleet
+	s.sortBy(colVerdict)
+	s.sortBy(colVerdict) // worst first
+	s.table.Select(widget.TableCellID{Row: 2, Col: colName})
+	s.toggleMark(1)
 	test.ApplyTheme(t, th)
 	w := e.u.Window()
 	w.Resize(size)
@@ -32,11 +33,54 @@ func fleetScreenImage(t *testing.T, th fyne.Theme, size fyne.Size) image.Image {
 	return w.Canvas().Capture()
 }
 
-func TestFleetSnapshotDraft(t *testing.T) {
-	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
-		img := fleetScreenImage(t, themeVariant(v), fyne.NewSize(1280, 800))
-		f, _ := os.Create(filepath.Join("/tmp/h20f", "fleet"+string(rune('0'+v))+".png"))
-		png.Encode(f, img)
-		f.Close()
+// Image snapshots of the fleet view in light and dark at the smallest supported size.
+func TestFleetSnapshots(t *testing.T) {
+	for _, tc := range []struct {
+		theme fyne.Theme
+		file  string
+	}{
+		{themeVariant(theme.VariantLight), "fleet_light.png"},
+		{themeVariant(theme.VariantDark), "fleet_dark.png"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			img := fleetScreenImage(t, tc.theme, fyne.NewSize(1024, 700))
+			for try := 1; try < 3 && !samePixels(t, tc.file, img); try++ {
+				img = fleetScreenImage(t, tc.theme, fyne.NewSize(1024, 700))
+			}
+			test.AssertImageMatches(t, tc.file, img)
+		})
+	}
+}
+
+// TestScreenshotsFleet writes the README's fleet screenshots at 1280x800 when
+// TRUSTEDAPP_SCREENSHOTS names a directory (make screenshots runs it with
+// TestScreenshots).
+func TestScreenshotsFleet(t *testing.T) {
+	dir := os.Getenv("TRUSTEDAPP_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set TRUSTEDAPP_SCREENSHOTS=DIR to write the screenshots")
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join("..", dir)
+	}
+	for _, s := range []struct {
+		theme fyne.Theme
+		file  string
+	}{
+		{themeVariant(theme.VariantLight), "screenshot-fleet-light.png"},
+		{themeVariant(theme.VariantDark), "screenshot-fleet-dark.png"},
+	} {
+		img := fleetScreenImage(t, s.theme, fyne.NewSize(1280, 800))
+		f, err := os.Create(filepath.Join(dir, s.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := png.Encode(f, img); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s", filepath.Join(dir, s.file))
 	}
 }

@@ -36,7 +36,6 @@ type sidebarShell interface {
 	window() fyne.Window
 	selectProfile(name string)
 	NewProfile()
-	Fleet()
 	Reload(name string)
 	saveFile(name string, write func(fyne.URIWriteCloser))
 	openFile(read func(fyne.URIReadCloser))
@@ -114,8 +113,7 @@ func newSidebar(sh sidebarShell, d sidebarDesk) *sidebar {
 	newBtn.Importance = widget.HighImportance
 	importBtn := widget.NewButtonWithIcon("Import", theme.DownloadIcon(), s.importProfiles)
 	exportBtn := widget.NewButtonWithIcon("Export", theme.UploadIcon(), func() { s.exportProfiles(nil) })
-	fleetBtn := widgets.NewTipButton("Fleet: every profile", theme.GridIcon(), "Every profile in one table: last verdicts, drift, tests of many at once ("+fleetKey()+")", sh.Fleet)
-	bottom := container.NewVBox(fleetBtn, container.NewGridWithColumns(3, newBtn, importBtn, exportBtn))
+	bottom := container.NewGridWithColumns(3, newBtn, importBtn, exportBtn)
 	s.content = container.NewBorder(container.NewVBox(title, s.search), bottom, nil, nil, s.list)
 	return s
 }
@@ -174,6 +172,8 @@ func (s *sidebar) exportProfiles(names []string) {
 func (s *sidebar) importFrom(rc fyne.URIReadCloser) {
 	s.desk.ReadImport(rc, func(f desk.ImportFile) {
 		switch {
+		case f.Err != nil && f.CSV:
+			s.sh.showError("Could not import "+safetext.Line(f.Name), f.Err, csvImportHint)
 		case f.Err != nil:
 			s.sh.showError("Could not import "+safetext.Line(f.Name), f.Err, "The file must be a profile bundle (JSON) exported by Trusted App Tester. Nothing was changed.")
 		case len(f.Review) > 0:
