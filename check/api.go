@@ -16,7 +16,9 @@ import (
 // token, and what the answer says about the token, its scopes and the System User.
 
 // resolveCall turns a call into an absolute URL: absolute paths as they are, OData
-// paths against the effective OData root, everything else against the instance root.
+// paths against the effective OData root, Table API paths (/tableapi/...) against the
+// Table API's site when auto-discovery named one, everything else against the instance
+// root. Where the token may go is not decided here: the credential gate does.
 func (r *run) resolveCall(c profiles.APICall) string {
 	const odataPrefix = "/api/domain/odata/"
 	path := strings.TrimSpace(c.Path)
@@ -25,6 +27,9 @@ func (r *run) resolveCall(c profiles.APICall) string {
 	}
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path
+	}
+	if r.tableRoot != "" && isTableAPIPath(path) {
+		return r.tableRoot + path
 	}
 	root := r.odataRoot
 	if root == "" {
@@ -58,10 +63,11 @@ func (r *run) apiCall(c profiles.APICall, tok *AccessToken, granted []string) (s
 	var resp *http.Response
 	var b []byte
 	var err error
+	bearer := carry{what: CarriesToken, token: tok}
 	if body != nil {
-		resp, b, err = r.do(col, method, target, body, hdr)
+		resp, b, err = r.do(col, bearer, method, target, body, hdr)
 	} else {
-		resp, b, err = r.do(col, method, target, nil, hdr)
+		resp, b, err = r.do(col, bearer, method, target, nil, hdr)
 	}
 	if err != nil {
 		f := classifyNetErr(r.ctx, err, target, r.timeout())
@@ -77,7 +83,7 @@ func (r *run) apiCall(c profiles.APICall, tok *AccessToken, granted []string) (s
 	if last != nil && last.Truncated {
 		cap := r.bodyCap()
 		st.Findings = append(st.Findings, newFinding(NetBodyTruncated,
-			fmt.Sprintf("The response was larger than the %s, so only the first %d bytes were kept.", capText(cap), cap),
+			fmt.Sprintf("The response's headers and body together were larger than the %s, so only the first %d bytes of its body were kept.", capText(cap), len(b)),
 			map[string]string{EvURL: target, EvCap: fmt.Sprint(cap), EvSize: resp.Header.Get("Content-Length")}))
 	}
 	st.Findings = append(st.Findings, r.classifyAPI(method, resp, b, ev, granted, last != nil && last.Truncated)...)
@@ -198,6 +204,11 @@ func (r *run) classifyAPI(method string, resp *http.Response, b []byte, ev map[s
 		ra := resp.Header.Get("Retry-After")
 		e := withEv(EvRetryAfter, ra)
 		msg := "The API is rate-limiting this client (429): slow down and retry with exponential backoff"
+		if resp.Request != nil && isTableAPIPath(resp.Request.URL.Path) {
+			// The Table API's one limit (tech: web-sites/types/table-api.md).
+			e[EvLimit], e[EvLimitDefault] = "GlobalConcurrentRequests", "2"
+			msg = "The Table API is refusing more requests at once (429): it serves GlobalConcurrentRequests requests at a time across all sessions of the instance (2 by default), so another client's requests count too; send one at a time and retry with exponential backoff"
+		}
 		if d, ok := ParseRetryAfter(ra, r.now()); ok {
 			e[EvRetryAfter] = d.String()
 			msg += fmt.Sprintf("; the server asks to wait %s", d)
@@ -220,4 +231,9 @@ func (r *run) classifyAPI(method string, resp *http.Response, b []byte, ev map[s
 func isLoginLocation(loc string) bool {
 	l := strings.ToLower(loc)
 	return strings.Contains(l, "login") || strings.Contains(l, "signin") || strings.Contains(l, "/connect/authorize") || strings.Contains(l, "/account/")
+}
+
+// isTableAPIPath reports whether path is the Table API's (/tableapi/...).
+func isTableAPIPath(path string) bool {
+	return strings.HasPrefix(strings.ToLower(path), "/tableapi/")
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"runtime"
 	"strings"
@@ -24,6 +23,9 @@ func classifyNetErr(parent context.Context, err error, target string, timeout ti
 	if u, perr := url.Parse(target); perr == nil && u.Host != "" {
 		host = u.Host
 	}
+	if re, ok := refusal(err); ok {
+		return re.finding() // the credential gate's: nothing was sent
+	}
 	ev := map[string]string{EvURL: redact.URL(target), EvHost: host, EvError: err.Error()}
 	f := func(code, msg string) Finding { return newFinding(code, msg, ev) }
 
@@ -32,21 +34,7 @@ func classifyNetErr(parent context.Context, err error, target string, timeout ti
 	}
 	var pe *ProxyError
 	if errors.As(err, &pe) {
-		ev[EvProxy] = pe.Proxy
-		ev[EvError] = pe.Err.Error()
-		if pe.Unreachable {
-			why := "it refused the connection or did not answer"
-			var dnsErr *net.DNSError
-			if errors.As(pe.Err, &dnsErr) {
-				why = fmt.Sprintf("its host name %q does not resolve", dnsErr.Name)
-			}
-			return f(NetProxy, fmt.Sprintf("The proxy %s could not be reached (%s), so nothing was sent to %s.", pe.Proxy, why, host))
-		}
-		msg := fmt.Sprintf("The proxy %s did not pass the request on to %s; it answered %q.", pe.Proxy, host, pe.Err.Error())
-		if strings.EqualFold(pe.Err.Error(), http.StatusText(http.StatusProxyAuthRequired)) {
-			msg += " It wants credentials (HTTP 407) that this tool does not send."
-		}
-		return f(NetProxy, msg)
+		return pe.finding(ev, host)
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "proxyconnect" {

@@ -11,9 +11,8 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
-
-	"golang.org/x/net/http/httpproxy"
 
 	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/profiles"
@@ -22,10 +21,12 @@ import (
 // The run's HTTP client and the helpers every step uses to send a request and read
 // its answer: the per-call timeout, the body cap, and the redirect policy.
 
-// do performs one request with the run's per-call timeout, recording into col. The
-// response body is read (capped by the capturing transport) and returned.
-func (r *run) do(col *collector, method, target string, body io.Reader, hdr http.Header) (*http.Response, []byte, error) {
-	ctx, cancel := context.WithTimeout(withCollector(r.ctx, col), r.timeout())
+// do performs one request with the run's per-call timeout, recording into col. It
+// declares what the request carries (c) for the credential gate (gate.go), which lets
+// it through or refuses it. The response body is read (capped by the capturing
+// transport) and returned.
+func (r *run) do(col *collector, c carry, method, target string, body io.Reader, hdr http.Header) (*http.Response, []byte, error) {
+	ctx, cancel := context.WithTimeout(declare(withCollector(r.ctx, col), c), r.timeout())
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, target, body)
 	if err != nil {
@@ -128,19 +129,22 @@ func (e *ConfigError) Error() string { return e.Field + ": " + e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
 // newClient builds the run's HTTP client: the base transport (Options.Transport, or
-// one built from the profile's proxy and TLS options and the timeout) under the
-// transport chain (transport.go), and the redirect policy. It returns the function
-// that closes the base transport's idle connections.
-func newClient(p profiles.Profile, opts Options, known *redact.Secrets) (*http.Client, func(), error) {
+// one built from the profile's proxy route, TLS options and the timeout) under the
+// transport chain (transport.go) with p's credential gate, and the redirect policy. It
+// returns the function that closes the base transport's idle connections, and the
+// proxy route (nil with Options.Transport), whose choices the report lists.
+func newClient(p profiles.Profile, opts Options, known *redact.Secrets, raw *rawCredentials) (*http.Client, func(), *proxyRoute, error) {
 	base := opts.Transport
 	closeIdle := func() {}
 	var proxyFor func(*http.Request) (*url.URL, error)
+	var route *proxyRoute
 	if base == nil {
 		tr, err := baseTransport(p, opts.callTimeout(p))
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		proxyFor = tr.Proxy
+		route = tr.route
+		proxyFor = route.proxyFor
 		base = tr
 		closeIdle = tr.CloseIdleConnections
 	}
@@ -148,47 +152,32 @@ func newClient(p profiles.Profile, opts Options, known *redact.Secrets) (*http.C
 	if now == nil {
 		now = time.Now
 	}
+	g := &gate{b: boundaryOf(p), raw: raw, watch: opts.Watch, seq: new(atomic.Int64)}
 	hc := &http.Client{
-		Transport:     chain(base, proxyFor, opts.bodyCap(), now, known),
+		Transport:     chain(base, proxyFor, opts.bodyCap(), now, known, g),
 		CheckRedirect: sameHostRedirects,
 	}
-	return hc, closeIdle, nil
+	return hc, closeIdle, route, nil
 }
 
 // baseTransport is net/http's transport for the profile: HTTP/2, the TLS handshake
-// and the response headers within timeout, the proxy (proxyChoice) and the TLS
-// options (tlsConfig).
-func baseTransport(p profiles.Profile, timeout time.Duration) (*http.Transport, error) {
+// and the response headers within timeout, the TLS options (tlsConfig), under the
+// profile's proxy route (proxyChoice, proxy.go; its tunnels, proxytunnel.go).
+func baseTransport(p profiles.Profile, timeout time.Duration) (*proxyTransport, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.ForceAttemptHTTP2 = true
 	tr.TLSHandshakeTimeout = timeout
 	tr.ResponseHeaderTimeout = timeout
-	proxy, err := proxyChoice(p)
+	route, err := proxyChoice(p)
 	if err != nil {
 		return nil, err
 	}
-	tr.Proxy = proxy
 	tc, err := tlsConfig(p)
 	if err != nil {
 		return nil, err
 	}
 	tr.TLSClientConfig = tc
-	return tr, nil
-}
-
-// proxyChoice is the proxy each request goes through: the profile's proxy when it
-// sets one, else the environment's, read for this client (http.ProxyFromEnvironment
-// reads it once per process): same rules, HTTPS_PROXY, HTTP_PROXY, NO_PROXY.
-func proxyChoice(p profiles.Profile) (func(*http.Request) (*url.URL, error), error) {
-	if px := strings.TrimSpace(p.Proxy); px != "" {
-		u, err := url.Parse(px)
-		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "socks5") {
-			return nil, &ConfigError{Field: "proxy", Err: fmt.Errorf("%q is not a proxy URL; use http://host:port", px)}
-		}
-		return http.ProxyURL(u), nil
-	}
-	envProxy := httpproxy.FromEnvironment().ProxyFunc()
-	return func(r *http.Request) (*url.URL, error) { return envProxy(r.URL) }, nil
+	return newProxyTransport(tr, route, timeout), nil
 }
 
 // tlsConfig is TLS 1.2 or later, with the profile's extra CA file added to the

@@ -22,6 +22,14 @@ const (
 	NetBodyTruncated     = "net.body_truncated"      // info: response larger than the cap
 	NetSlow              = "net.slow"                // warn: a step took long (limits in slow.go); says who would time out
 
+	// The credential gate (gate.go): a request refused because of where its credential
+	// would go; nothing was sent.
+	GateSecretForeignHost = "gate.secret_foreign_host" // fail: the client secret to a host the profile does not name for it
+	GateTokenForeignHost  = "gate.token_foreign_host"  // fail: a token (or password) to a host the profile does not name or confirm
+	GateSecretMoved       = "gate.secret_moved"        // fail: the secret to a host it was not stored for (the profile changed hosts)
+	GateOtherSettings     = "gate.other_settings"      // fail: a token with the connection settings of another profile than its own
+	GateUndeclared        = "gate.undeclared"          // fail: a request carried a credential its site did not declare (a defect)
+
 	// Configuration (the profile itself).
 	ConfigInvalid = "config.invalid" // fail: a profile setting cannot be used (instance URL, CA file, proxy)
 
@@ -32,6 +40,11 @@ const (
 	ReachODataRootDiffers = "reach.odata_root_differs"    // warn: auto-discovery's DomainAPI root differs from the profile's
 	ReachSiteNotWorking   = "reach.site_not_working"      // warn: auto-discovery lists a site with Status NotWorking
 	ReachHTTPError        = "reach.http_error"            // fail: instance root answers 4xx/5xx everywhere
+	// warn: auto-discovery names an API site (DomainAPI's OData root, TableAPI) on
+	// another origin than the instance, not confirmed: the token is not sent there.
+	ReachAPIHostForeign = "reach.api_host_foreign"
+	// info: auto-discovery names an API site on a host the user confirmed for the profile.
+	ReachAPIHostConfirmed = "reach.api_host_confirmed"
 
 	// Discovery.
 	DiscGlobalIdP             = "discovery.global_idp"            // fail: authority is id.erp.net
@@ -84,6 +97,12 @@ const (
 	TokUnknownKid       = "token.unknown_kid"
 	TokAlgNotAllowed    = "token.alg_not_allowed"
 	TokNotVerified      = "token.not_verified" // fail: no usable JWKS, signature not checked
+	// fail: the header's crit names extensions the verifier does not understand, or is
+	// malformed (RFC 7515 section 4.1.11): the token is refused, signed or not.
+	TokCritUnsupported = "token.crit_unsupported"
+	// fail: the key that would check the signature is published for another use (use
+	// "enc", or key_ops without "verify").
+	TokKeyNotForSigning = "token.key_not_for_signing"
 	TokIssuerMismatch   = "token.issuer_mismatch"
 	TokAudienceMismatch = "token.audience_mismatch" // warn: no ERP.net API audience
 	TokNoSystemUser     = "token.no_system_user"    // fail: no client_system_user claim
@@ -158,6 +177,8 @@ const (
 	EvCap             = "cap"
 	EvTimeout         = "timeout"
 	EvProxy           = "proxy"
+	EvProxyRoute      = "proxy_route" // where the proxy was chosen: "environment HTTPS_PROXY → proxy:3128"
+	EvProxyAuth       = "proxy_auth"  // what became of the sign-in the proxy asked for
 	EvCertSubject     = "cert_subject"
 	EvCertExpiry      = "cert_expiry"
 	EvLifetime        = "lifetime"
@@ -178,6 +199,13 @@ const (
 	EvAtRisk          = "at_risk"       // integrations whose time budget it uses more than half of
 	EvDiffers         = "differs"       // what differs between two issuer values
 	EvAdjusted        = "adjusted"      // why a finding's severity was changed by later evidence
+	EvCredential      = "credential"    // what the credential gate refused: "client secret", "access token", "password"
+	EvRefusedHost     = "refused_host"  // the origin the gate refused (scheme://host[:port])
+	EvNamedHosts      = "named_hosts"   // the origins the profile names for that credential, space-separated
+	EvTokenProfile    = "token_profile" // the profile a token was issued for
+	EvSite            = "site"          // an auto-discovery site type: DomainAPI, TableAPI
+	EvLimit           = "limit"         // the rate limit a 429 is about (a config key)
+	EvLimitDefault    = "limit_default" // that limit's documented default
 )
 
 // Codes lists every finding code with its default severity.
@@ -186,7 +214,9 @@ var Codes = map[string]Severity{
 	NetTLSUnknownAuth: SevFail, NetTLSHostname: SevFail, NetTLSExpired: SevFail, NetTLSOther: SevFail,
 	NetTLSInsecure: SevWarn, NetProxy: SevFail, NetCancelled: SevFail, NetOther: SevFail,
 	NetInsecureHTTP: SevWarn, NetRedirectCrossHost: SevWarn, NetBodyTruncated: SevInfo, NetSlow: SevWarn,
-	ConfigInvalid: SevFail,
+	ConfigInvalid:         SevFail,
+	GateSecretForeignHost: SevFail, GateTokenForeignHost: SevFail, GateSecretMoved: SevFail, GateOtherSettings: SevFail, GateUndeclared: SevFail,
+	ReachAPIHostForeign: SevWarn, ReachAPIHostConfirmed: SevInfo,
 
 	ReachOK: SevInfo, ReachNotERPNet: SevWarn, ReachAutoDiscMissing: SevWarn,
 	ReachODataRootDiffers: SevWarn, ReachSiteNotWorking: SevWarn, ReachHTTPError: SevFail,
@@ -205,6 +235,7 @@ var Codes = map[string]Severity{
 
 	TokExpired: SevFail, TokNotYetValid: SevFail, TokClockSkew: SevWarn, TokSignatureInvalid: SevFail,
 	TokUnknownKid: SevFail, TokAlgNotAllowed: SevFail, TokNotVerified: SevFail, TokIssuerMismatch: SevFail,
+	TokCritUnsupported: SevFail, TokKeyNotForSigning: SevFail,
 	TokAudienceMismatch: SevWarn, TokNoSystemUser: SevFail, TokUserToken: SevWarn, TokReference: SevInfo,
 	TokOpaque: SevWarn, TokMalformed: SevFail, TokLifetimeUnusual: SevInfo, TokIssuerInexact: SevWarn,
 

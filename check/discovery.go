@@ -54,7 +54,7 @@ func (r *run) discovery() (st Step) {
 	}
 
 	docURL := authority + "/.well-known/openid-configuration"
-	resp, body, err := r.do(col, http.MethodGet, docURL, nil, http.Header{"Accept": {"application/json"}})
+	resp, body, err := r.do(col, anonymous, http.MethodGet, docURL, nil, http.Header{"Accept": {"application/json"}})
 	if err != nil {
 		st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, docURL, r.timeout()))
 		r.jwksProblem = "the identity server could not be reached for its signing keys"
@@ -117,11 +117,10 @@ func (r *run) discovery() (st Step) {
 			"The profile's token endpoint "+r.p.TokenURL()+" overrides the discovered "+doc.TokenEndpoint+".",
 			map[string]string{EvExpected: doc.TokenEndpoint, EvActual: r.p.TokenURL()}))
 	case doc.TokenEndpoint != "" && r.p.TokenURL() == "":
+		// The credential gate decides whether the secret may go there; this says
+		// what the document names, so the refusal has its cause beside it.
 		if f, ok := r.tokenEndpointElsewhere(doc.TokenEndpoint, false); ok {
 			st.Findings = append(st.Findings, f)
-			r.skipToken = "Skipped: the secret was not sent to " + hostOf(doc.TokenEndpoint) + ", the token endpoint the OpenID configuration names."
-			r.tokenURL = ""
-			break
 		}
 		r.tokenURL = doc.TokenEndpoint
 	}
@@ -130,7 +129,7 @@ func (r *run) discovery() (st Step) {
 		st.Findings = append(st.Findings, newFinding(DiscNoJWKSURI,
 			"The OpenID configuration lists no jwks_uri, so token signatures cannot be checked.", map[string]string{EvURL: docURL}))
 	} else if !r.cancelled() {
-		jr, jb, err := r.do(col, http.MethodGet, doc.JWKSURI, nil, http.Header{"Accept": {"application/json"}})
+		jr, jb, err := r.do(col, anonymous, http.MethodGet, doc.JWKSURI, nil, http.Header{"Accept": {"application/json"}})
 		switch {
 		case err != nil:
 			f := classifyNetErr(r.ctx, err, doc.JWKSURI, r.timeout())
@@ -164,8 +163,8 @@ func (r *run) discovery() (st Step) {
 			}
 		}
 	}
-	if r.tokenURL == "" {
-		return finishStep(st, "Token endpoint refused: not the authority's")
+	if slices.ContainsFunc(st.Findings, func(f Finding) bool { return f.Code == DiscTokenEndpointForeign }) {
+		return finishStep(st, "Token endpoint "+r.tokenURL+" is not the authority's")
 	}
 	return finishStep(st, "Token endpoint "+r.tokenURL)
 }

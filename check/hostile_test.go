@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -100,8 +101,9 @@ func TestEchoedSecretNeverLeavesTheEngine(t *testing.T) {
 }
 
 // A discovery document that names a token endpoint on another host, or plain http
-// under an https instance: the secret is not sent, the Discovery step fails naming
-// both hosts, and the token step says why it was skipped.
+// under an https instance: the Discovery step fails naming both hosts, and the
+// credential gate refuses the token request there, naming both too: the secret is
+// never sent.
 func TestDiscoveredTokenEndpointElsewhereGetsNoSecret(t *testing.T) {
 	secret := "s3cret-never-elsewhere"
 	for _, tc := range []struct {
@@ -149,8 +151,15 @@ func TestDiscoveredTokenEndpointElsewhereGetsNoSecret(t *testing.T) {
 				if fd.Evidence[EvURL] != endpoint || fd.Evidence[EvAuthority] != in.Authority() {
 					t.Errorf("evidence %+v", fd.Evidence)
 				}
-				if tok := stepOf(rep, StepToken); tok.Verdict != Skipped || !strings.Contains(tok.Summary, "not sent") {
-					t.Errorf("token step %s %q", tok.Verdict, tok.Summary)
+				tok := stepOf(rep, StepToken)
+				g := finding(rep, GateSecretForeignHost)
+				if tok.Verdict != Fail || g == nil || !hasCodeIn(*tok, GateSecretForeignHost) {
+					t.Fatalf("token step %s %q %v", tok.Verdict, tok.Summary, codes(rep, StepToken))
+				}
+				refused, _ := url.Parse(endpoint)
+				authority, _ := url.Parse(in.Authority())
+				if !strings.Contains(g.Message, refused.Host) || !strings.Contains(g.Message, authority.Host) || g.Evidence[EvCredential] != "client secret" {
+					t.Errorf("the refusal does not name both hosts: %s %v", g.Message, g.Evidence)
 				}
 			}
 		})

@@ -110,6 +110,10 @@ func (r *run) jwtFindings(c tokenview.Claims, now time.Time, leeway time.Duratio
 		fs = append(fs, newFinding(TokSignatureInvalid, c.SignatureNote, ev(EvKid, c.Kid, EvAlg, c.Alg)))
 	case tokenview.SigUnknownKey:
 		fs = append(fs, newFinding(TokUnknownKid, c.SignatureNote+" The keys may have been rotated, or the token comes from another server.", ev(EvKid, c.Kid, EvAlg, c.Alg)))
+	case tokenview.SigCritical:
+		fs = append(fs, newFinding(TokCritUnsupported, c.SignatureNote, ev(EvKid, c.Kid, EvAlg, c.Alg)))
+	case tokenview.SigKeyNotForSigning:
+		fs = append(fs, newFinding(TokKeyNotForSigning, c.SignatureNote, ev(EvKid, c.Kid, EvAlg, c.Alg)))
 	case tokenview.SigAlgorithm:
 		fs = append(fs, newFinding(TokAlgNotAllowed, c.SignatureNote, ev(EvAlg, c.Alg, EvExpected, strings.Join(tokenview.DefaultAlgorithms, " "))))
 	case tokenview.SigNotChecked:

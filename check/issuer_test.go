@@ -2,8 +2,11 @@ package check
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
+
+	"trustedapp-tester/internal/hostile"
 )
 
 func TestIssuerDiff(t *testing.T) {
@@ -79,6 +82,13 @@ func TestIssuerExactness(t *testing.T) {
 					}
 				}
 			})
+			if strings.Contains(issuer, "LocalHost") {
+				// ... and its API sites: localhost is the host the profile names, not
+				// 127.0.0.1, whatever it resolves to.
+				f.AutoDiscovery = func(w http.ResponseWriter, r *http.Request) {
+					hostile.WriteJSON(w, 200, hostile.AutoDiscoveryDoc(strings.Replace(f.URL, "127.0.0.1", "LocalHost", 1), "Working", ""))
+				}
+			}
 			f.withClaims(func(c map[string]any) { c["iss"] = iss })
 			p := f.profile()
 			if tc.instance != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -20,9 +21,47 @@ type ProxyError struct {
 	Proxy       string // host:port of the proxy, as configured
 	Err         error
 	Unreachable bool // no connection to the proxy (DNS, refused, timeout)
+	// Auth says what became of the sign-in to a proxy that asked for one (a 407):
+	// "it refused NTLM as the signed-in Windows user", or why this tool could not
+	// sign in; "" when the proxy asked for none.
+	Auth string
+	// Route is where the proxy was chosen ("system PAC http://wpad/proxy.pac →
+	// proxy.corp:8080"), when the base transport is ours and knew it.
+	Route string
 	// answer is the proxy's own answer (a 407 to a plain http:// request), its body
 	// closed, for the capture to record; nil when it did not answer.
 	answer *http.Response
+}
+
+// finding is the net.proxy finding of a request to host that the proxy did not pass.
+func (e *ProxyError) finding(ev map[string]string, host string) Finding {
+	ev[EvProxy] = e.Proxy
+	ev[EvError] = e.Err.Error()
+	from := ""
+	if e.Route != "" {
+		ev[EvProxyRoute] = e.Route
+		from = " Where the proxy was chosen: " + e.Route + "."
+	}
+	if e.Auth != "" {
+		ev[EvProxyAuth] = e.Auth
+	}
+	if e.Unreachable {
+		why := "it refused the connection or did not answer"
+		var dnsErr *net.DNSError
+		if errors.As(e.Err, &dnsErr) {
+			why = fmt.Sprintf("its host name %q does not resolve", dnsErr.Name)
+		}
+		return newFinding(NetProxy, fmt.Sprintf("The proxy %s could not be reached (%s), so nothing was sent to %s.%s", e.Proxy, why, host, from), ev)
+	}
+	msg := fmt.Sprintf("The proxy %s did not pass the request on to %s; it answered %q.", e.Proxy, host, e.Err.Error())
+	if strings.EqualFold(e.Err.Error(), http.StatusText(http.StatusProxyAuthRequired)) {
+		msg += " It wants credentials (HTTP 407)"
+		if e.Auth != "" {
+			msg += ": " + e.Auth
+		}
+		msg += "."
+	}
+	return newFinding(NetProxy, msg+from, ev)
 }
 
 func (e *ProxyError) Error() string { return "proxy " + e.Proxy + ": " + e.Err.Error() }
@@ -74,7 +113,8 @@ func (p *proxyErrors) RoundTrip(req *http.Request) (*http.Response, error) {
 // timeout, a connection error or the instance's certificate (checked through the
 // tunnel the proxy did open) stays as it is.
 func proxyFailure(px string, err error, connected bool) error {
-	if errors.Is(err, context.Canceled) {
+	var pe *ProxyError
+	if errors.Is(err, context.Canceled) || errors.As(err, &pe) {
 		return err
 	}
 	var op *net.OpError

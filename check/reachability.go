@@ -6,8 +6,12 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
+
+	"trustedapp-tester/internal/origin"
+	"trustedapp-tester/profiles"
 )
 
 // Step 1, reachability: anonymous requests to the instance (/tools/ver,
@@ -45,7 +49,7 @@ func (r *run) reachability() (st Step) {
 	}
 
 	// /tools/ver: plain-text version.
-	verResp, verBody, err := r.do(col, http.MethodGet, root+"/tools/ver", nil, http.Header{"Accept": {"text/plain, */*"}})
+	verResp, verBody, err := r.do(col, anonymous, http.MethodGet, root+"/tools/ver", nil, http.Header{"Accept": {"text/plain, */*"}})
 	if err != nil {
 		r.rootDown = true
 		st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, root+"/tools/ver", r.timeout()))
@@ -58,7 +62,7 @@ func (r *run) reachability() (st Step) {
 		version = ""
 	}
 	r.version = version
-	smResp, smBody, err := r.do(col, http.MethodGet, root+"/api/domain/standardmodel", nil, http.Header{"Accept": {"application/json"}})
+	smResp, smBody, err := r.do(col, anonymous, http.MethodGet, root+"/api/domain/standardmodel", nil, http.Header{"Accept": {"application/json"}})
 	if err != nil {
 		st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, root+"/api/domain/standardmodel", r.timeout()))
 		return finishStep(st, "The instance stopped answering")
@@ -89,7 +93,7 @@ func (r *run) reachability() (st Step) {
 	var ad *autoDiscovery
 	var adURL string
 	for _, path := range []string{"/tools/auto-discovery", "/sys/auto-discovery"} {
-		resp, body, err := r.do(col, http.MethodGet, root+path, nil, http.Header{"Accept": {"application/json"}})
+		resp, body, err := r.do(col, anonymous, http.MethodGet, root+path, nil, http.Header{"Accept": {"application/json"}})
 		if err != nil {
 			if r.cancelled() {
 				st.Findings = append(st.Findings, classifyNetErr(r.ctx, err, root+path, r.timeout()))
@@ -114,21 +118,8 @@ func (r *run) reachability() (st Step) {
 					fmt.Sprintf("Auto-discovery lists the %s site as NotWorking%s.", s.Type, suffix(s.StatusDescription)),
 					map[string]string{EvURL: s.URL, EvActual: s.Type, EvDescription: s.StatusDescription}))
 			}
-			if strings.EqualFold(s.Type, "DomainAPI") {
-				if root, _ := s.AdditionalProperties["ODataServiceRoot"].(string); root != "" {
-					disc := strings.TrimRight(root, "/") + "/"
-					if disc != r.p.ODataRootURL() {
-						use := disc
-						msg := "Auto-discovery gives the OData root " + disc + ", not " + r.p.ODataRootURL() + "; the discovered root is used."
-						if strings.TrimSpace(r.p.ODataRoot) != "" {
-							use = r.p.ODataRootURL()
-							msg = "Auto-discovery gives the OData root " + disc + ", but the profile sets " + use + "; the profile's root is used."
-						}
-						st.Findings = append(st.Findings, newFinding(ReachODataRootDiffers, msg,
-							map[string]string{EvURL: adURL, EvExpected: r.p.ODataRootURL(), EvActual: disc}))
-						r.odataRoot = use
-					}
-				}
+			if f, ok := r.apiSite(s.Type, s.URL, s.AdditionalProperties, adURL); ok {
+				st.Findings = append(st.Findings, f)
 			}
 		}
 	}
@@ -147,4 +138,66 @@ func suffix(desc string) string {
 		return " (" + desc + ")"
 	}
 	return ""
+}
+
+// apiSite takes an API site auto-discovery lists: the Domain API's OData root
+// (DomainAPI's ODataServiceRoot) and the Table API's site (TableAPI's Url, whose
+// tables are at {Url}/tableapi/odata/). The run then sends its calls there. A site on
+// another origin than the instance (host, port or scheme) is used too, but the access
+// token goes there only when the user confirmed that host for the profile: the
+// credential gate refuses it otherwise, and this finding says why. The profile's own
+// OData root wins over the discovered one.
+func (r *run) apiSite(typ, siteURL string, props map[string]any, adURL string) (Finding, bool) {
+	var disc string
+	switch {
+	case strings.EqualFold(typ, "DomainAPI"):
+		root, _ := props["ODataServiceRoot"].(string)
+		if root == "" {
+			return Finding{}, false
+		}
+		disc = strings.TrimRight(root, "/") + "/"
+		if strings.TrimSpace(r.p.ODataRoot) != "" {
+			if disc == r.p.ODataRootURL() {
+				return Finding{}, false
+			}
+			return newFinding(ReachODataRootDiffers, "Auto-discovery gives the OData root "+disc+", but the profile sets "+r.p.ODataRootURL()+"; the profile's root is used.",
+				map[string]string{EvURL: adURL, EvExpected: r.p.ODataRootURL(), EvActual: disc}), true
+		}
+		r.odataRoot = disc
+	case strings.EqualFold(typ, "TableAPI"):
+		disc = strings.TrimRight(strings.TrimSpace(siteURL), "/")
+		if disc == "" || disc == r.p.Root() {
+			return Finding{}, false
+		}
+		r.tableRoot = disc
+		if !slices.ContainsFunc(r.p.EffectiveCalls(), func(c profiles.APICall) bool { return isTableAPIPath(strings.TrimSpace(c.Path)) }) {
+			return Finding{}, false // where it is matters only to a profile that calls it
+		}
+	default:
+		return Finding{}, false
+	}
+	site := "the Table API"
+	if strings.EqualFold(typ, "DomainAPI") {
+		site = "the Domain API's OData root"
+	}
+	inst, ierr := origin.Parse(r.p.Root())
+	at, aerr := origin.Parse(disc)
+	ev := map[string]string{EvURL: adURL, EvSite: typ, EvActual: disc, EvExpected: r.p.Root()}
+	switch {
+	case ierr == nil && aerr == nil && at.Key() == inst.Key():
+		if typ == "DomainAPI" && disc != r.p.ODataRootURL() {
+			ev[EvExpected] = r.p.ODataRootURL()
+			return newFinding(ReachODataRootDiffers, "Auto-discovery gives the OData root "+disc+", not "+r.p.ODataRootURL()+"; the discovered root is used.", ev), true
+		}
+		return Finding{}, false
+	case aerr == nil && slices.Contains(profiles.TokenOrigins(r.p), at.String()):
+		ev[EvHost] = at.String()
+		return newFinding(ReachAPIHostConfirmed, fmt.Sprintf("Auto-discovery gives %s at %s, on %s, a host you confirmed for this profile: the access token is sent there.", site, disc, at.Display()), ev), true
+	}
+	host := disc
+	if aerr == nil {
+		host = at.Display()
+		ev[EvHost] = at.String()
+	}
+	return newFinding(ReachAPIHostForeign, fmt.Sprintf("Auto-discovery gives %s at %s, on %s, not on the instance (%s): the access token is not sent there unless you confirm that host for this profile.", site, disc, host, inst.String()), ev), true
 }

@@ -86,26 +86,35 @@ type RecordResult struct {
 // under the profile's OData root. SystemUser is a navigation property, so its login
 // comes only with $expand.
 func RecordQuery(p profiles.Profile, clientID string) string {
-	return recordQuery(p, clientID, recordExpands[0])
+	return recordQuery(p.ODataRootURL(), clientID, recordExpands[0])
 }
 
 // recordExpands are the $expand values tried in turn: an instance (or a System User)
 // that refuses one with 400 is asked again with the next; the last asks for none.
 var recordExpands = []string{"SystemUser($select=Login,UserType,IsAdmin,Active)", "SystemUser($select=Login)", ""}
 
-func recordQuery(p profiles.Profile, clientID, expand string) string {
+func recordQuery(root, clientID, expand string) string {
 	lit := "'" + strings.ReplaceAll(clientID, "'", "''") + "'"
-	q := p.ODataRootURL() + "Systems_Security_TrustedApplications?$filter=" + url.QueryEscape("ApplicationUri eq "+lit) + "&$top=2"
+	q := root + "Systems_Security_TrustedApplications?$filter=" + url.QueryEscape("ApplicationUri eq "+lit) + "&$top=2"
 	if expand != "" {
 		q += "&$expand=" + url.QueryEscape(expand)
 	}
 	return q
 }
 
-// ReadRecord reads the Trusted App record of clientID with tok, a token of p's
-// instance (p's own, or another profile's whose System User may read the records).
-func ReadRecord(ctx context.Context, p profiles.Profile, tok *AccessToken, clientID string, opts Options) RecordResult {
-	call := profiles.APICall{Name: "Trusted App record", Method: "GET", Path: RecordQuery(p, clientID)}
+// ReadRecord reads the Trusted App record of clientID with tok, the token of the
+// profile reader: the record's app's own, or another profile's on the same instance
+// whose System User may read the records. The read uses reader's connection settings
+// (its OData root as its run found it, its proxy and TLS options): a token is only
+// ever sent with the settings of the profile it was issued for, and the credential
+// gate refuses it with any other profile's.
+func ReadRecord(ctx context.Context, reader profiles.Profile, tok *AccessToken, clientID string, opts Options) RecordResult {
+	p := reader
+	root := p.ODataRootURL()
+	if is := tok.issuedFor(); is != nil && is.conn == connKey(p) && is.odataRoot != "" {
+		root = is.odataRoot
+	}
+	call := profiles.APICall{Name: "Trusted App record", Method: "GET", Path: recordQuery(root, clientID, recordExpands[0])}
 	st := Call(ctx, p, tok, call, opts)
 	status, body := lastAnswer(st)
 	for _, expand := range recordExpands[1:] {
@@ -114,7 +123,7 @@ func ReadRecord(ctx context.Context, p profiles.Profile, tok *AccessToken, clien
 		}
 		// An instance that will not expand (or select) these: ask again with less (at
 		// last without SystemUser; its row then says to check it by hand).
-		call.Path = recordQuery(p, clientID, expand)
+		call.Path = recordQuery(root, clientID, expand)
 		st = Call(ctx, p, tok, call, opts)
 		status, body = lastAnswer(st)
 	}
@@ -127,7 +136,7 @@ func ReadRecord(ctx context.Context, p profiles.Profile, tok *AccessToken, clien
 		res.Problem = "The System User behind this token may not read Trusted Application records (HTTP 403). Check the fields below in the instance by hand, or read the record with a profile whose System User may."
 		return res
 	case status == 404:
-		res.Problem = "The instance has no Systems_Security_TrustedApplications entity set at " + p.ODataRootURL() + " (HTTP 404): check the OData root, or check the fields below by hand."
+		res.Problem = "The instance has no Systems_Security_TrustedApplications entity set at " + root + " (HTTP 404): check the OData root, or check the fields below by hand."
 		return res
 	case status != 200:
 		res.Problem = "The record could not be read: " + st.Summary

@@ -111,7 +111,14 @@ func TestReadRecordFromSandbox(t *testing.T) {
 	if frep.Access == nil {
 		t.Fatalf("foreign-issuer issued no token: %v", codes(frep, ""))
 	}
-	if res := ReadRecord(context.Background(), hp, frep.Access, hp.ClientID, fresh()); res.Record != nil || !strings.Contains(res.Problem, "refused the token (HTTP 401)") {
+	// With another profile's settings, the credential gate does not even send it.
+	res = ReadRecord(context.Background(), hp, frep.Access, hp.ClientID, fresh())
+	if res.Record != nil || !hasCodeIn(res.Step, GateOtherSettings) || len(res.Step.Exchanges) != 1 || res.Step.Exchanges[0].Status != 0 ||
+		!strings.Contains(res.Problem, `"foreign-issuer"`) || !strings.Contains(res.Problem, `"healthy"`) {
+		t.Errorf("another profile's token was used with this one's settings: %+v %v", res.Problem, res.Step.Findings)
+	}
+	// With its own settings it reaches the instance, which refuses it.
+	if res := ReadRecord(context.Background(), fp, frep.Access, hp.ClientID, fresh()); res.Record != nil || !strings.Contains(res.Problem, "refused the token (HTTP 401)") {
 		t.Errorf("foreign token: %+v", res.Problem)
 	}
 }

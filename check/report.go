@@ -76,9 +76,15 @@ type Exchange struct {
 	ResponseBody    string      `json:"response_body,omitempty"`
 	// Size is the response body's size in bytes as received (up to the cap + 1).
 	Size int64 `json:"size"`
-	// Truncated is true when the body exceeded the cap and was cut.
-	Truncated bool    `json:"truncated,omitempty"`
-	Timings   Timings `json:"timings"`
+	// Truncated is true when the body exceeded what the capture limit left it after
+	// the headers, and was cut.
+	Truncated bool `json:"truncated,omitempty"`
+	// HeadersCut counts the response headers left out because the headers alone
+	// passed the capture limit (the largest first), and HeaderBytes is then the size
+	// of all of them as received: headers and body together are held to the limit.
+	HeadersCut  int     `json:"headers_cut,omitempty"`
+	HeaderBytes int64   `json:"header_bytes,omitempty"`
+	Timings     Timings `json:"timings"`
 	// Error is the transport error, if the round trip failed.
 	Error string `json:"error,omitempty"`
 }
@@ -143,6 +149,9 @@ type Report struct {
 	Steps    []Step    `json:"steps"`
 	// Cancelled is true when the context was cancelled before the run ended.
 	Cancelled bool `json:"cancelled,omitempty"`
+	// Proxies say, host by host, which proxy the run's requests went through and
+	// where that choice came from (proxy.go); nil when a test transport was used.
+	Proxies []ProxyUse `json:"proxies,omitempty"`
 	// Convenience copies of the token and inspect steps' results.
 	Token  *TokenInfo           `json:"token,omitempty"`
 	Claims *tokenview.Claims    `json:"claims,omitempty"`
@@ -192,4 +201,7 @@ type Options struct {
 	Supplied *AccessToken
 	// Slow sets when a step's time is a finding (zero values: DefaultSlow).
 	Slow SlowLimits
+	// Watch, when set, hears of every request as the credential gate saw it: what its
+	// site declared, where it went, what it carried and whether it passed (tests).
+	Watch func(Passage)
 }

@@ -21,6 +21,7 @@ type run struct {
 	secret string
 	opts   Options
 	hc     *http.Client
+	route  *proxyRoute // the client's proxy choices (nil with Options.Transport)
 	now    func() time.Time
 	onStep func(Step)
 	rep    *Report
@@ -28,8 +29,13 @@ type run struct {
 	// in every encoding from everything captured and every step emitted.
 	known *redact.Secrets
 
+	// raw are the run's credentials as sent, for the credential gate to find them where
+	// no request declared them.
+	raw *rawCredentials
+
 	// Results carried between steps.
 	odataRoot    string // effective OData root (profile override, discovered, or default)
+	tableRoot    string // the Table API's site from auto-discovery ("": the instance root)
 	version      string // the instance's version from /tools/ver, when it answered
 	rootDown     bool   // reachability failed at the transport level
 	tokenURL     string
@@ -54,9 +60,10 @@ type run struct {
 // cancelling it ends the run promptly with Report.Cancelled set, and every step not
 // run is reported as Skipped.
 func Run(ctx context.Context, p profiles.Profile, secret string, opts Options, onStep func(Step)) Report {
-	r := &run{ctx: ctx, p: p, secret: secret, opts: opts, onStep: onStep, known: redact.NewSecrets()}
+	r := &run{ctx: ctx, p: p, secret: secret, opts: opts, onStep: onStep, known: redact.NewSecrets(), raw: &rawCredentials{}}
 	r.known.AddBasic(p.ClientID, secret)
 	r.known.Add(opts.Supplied.Reveal())
+	r.raw.add(secret, opts.Supplied.Reveal())
 	r.now = opts.Now
 	if r.now == nil {
 		r.now = time.Now
@@ -135,13 +142,20 @@ func Run(ctx context.Context, p profiles.Profile, secret string, opts Options, o
 }
 
 // Call runs one API call with an issued token (the API console's custom calls) and
-// returns it as a Step of kind StepAPI with its exchange and findings.
+// returns it as a Step of kind StepAPI with its exchange and findings. p must be the
+// profile the token was issued for (Report.Access of its run): the credential gate
+// sends a token only with the connection settings it was issued under, and the call
+// goes to the OData root and Table API site that run used.
 func Call(ctx context.Context, p profiles.Profile, tok *AccessToken, c profiles.APICall, opts Options) Step {
-	r := &run{ctx: ctx, p: p, opts: opts, now: opts.Now, known: redact.NewSecrets(tok.Reveal())}
+	r := &run{ctx: ctx, p: p, opts: opts, now: opts.Now, known: redact.NewSecrets(tok.Reveal()), raw: &rawCredentials{}}
+	r.raw.add(tok.Reveal())
 	if r.now == nil {
 		r.now = time.Now
 	}
 	hc, closeIdle, err := r.configure()
+	if is := tok.issuedFor(); is != nil && is.conn == connKey(p) {
+		r.odataRoot, r.tableRoot = is.odataRoot, is.tableRoot
+	}
 	if err != nil {
 		st := Step{Kind: StepAPI, Name: callName(c)}
 		st.Findings = append(st.Findings, classifyNetErr(ctx, err, p.Root(), p.Timeout()))
@@ -177,7 +191,9 @@ func (r *run) configure() (*http.Client, func(), error) {
 		return nil, nil, &ConfigError{Field: "authority", Err: fmt.Errorf("%q is not an http(s) URL; leave it empty to use {instance}/id", r.p.AuthorityURL())}
 	}
 	r.odataRoot = r.p.ODataRootURL()
-	return newClient(r.p, r.opts, r.known)
+	hc, closeIdle, route, err := newClient(r.p, r.opts, r.known, r.raw)
+	r.route = route
+	return hc, closeIdle, err
 }
 
 func (r *run) configFailure(err error) {
@@ -266,7 +282,8 @@ func (r *run) finish() Report {
 	if rep.Cancelled && rep.Verdict != Fail {
 		rep.Verdict = Fail
 	}
-	rep.Access = r.access
+	rep.Access = r.access.issuedTo(r.p, r.odataRoot, r.tableRoot)
+	rep.Proxies = r.route.used()
 	rep.Token = r.info
 	rep.Claims = r.claims
 	for _, s := range rep.Steps {

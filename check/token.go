@@ -99,14 +99,6 @@ func (r *run) token() (st Step) {
 		return finishStep(st, "No client_id")
 	}
 
-	if r.tokenURL != r.p.TokenURL() {
-		// Only the user may send the secret off the authority's host (the profile's
-		// own endpoint); anything else never gets it.
-		if f, ok := r.tokenEndpointElsewhere(r.tokenURL, false); ok {
-			st.Findings = append(st.Findings, f)
-			return finishStep(st, "Not sent: the token endpoint is not the authority's")
-		}
-	}
 	style := oauth2.AuthStyleInParams
 	if r.p.Method() == profiles.AuthBasic {
 		style = oauth2.AuthStyleInHeader
@@ -115,7 +107,9 @@ func (r *run) token() (st Step) {
 		ClientID: r.p.ClientID, ClientSecret: r.secret, TokenURL: r.tokenURL,
 		Scopes: r.p.Scopes, AuthStyle: style,
 	}
-	ctx, cancel := context.WithTimeout(withCollector(r.ctx, col), r.timeout())
+	// The request carries the secret: the credential gate sends it only to the hosts
+	// the profile names for it (and it was stored for).
+	ctx, cancel := context.WithTimeout(declare(withCollector(r.ctx, col), carry{what: CarriesSecret}), r.timeout())
 	defer cancel()
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, r.hc)
 	tok, err := cfg.Token(ctx)
@@ -180,6 +174,7 @@ func (r *run) token() (st Step) {
 	access := NewAccessToken(tok.AccessToken)
 	idToken, _ := tok.Extra("id_token").(string)
 	r.known.Add(tok.AccessToken, tok.RefreshToken, idToken)
+	r.raw.add(tok.AccessToken, tok.RefreshToken, idToken)
 	info := TokenInfo{
 		Last6: access.Last6(), Fingerprint: access.Fingerprint(), Type: tok.TokenType,
 		ExpiresIn: expiresIn(tok), ObtainedAt: r.tokenRecvAt, HasRefresh: tok.RefreshToken != "",

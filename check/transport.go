@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -24,10 +25,10 @@ const DefaultBodyCap int64 = 1 << 20
 //
 //	capture      records the redacted Exchange with its timings (timing.go), caps and
 //	             redacts the response body
-//	             <- the credential gate's place: every request reaches it as it will be
-//	                sent, credentials on it, after capture copied the redacted record
-//	                and before it leaves; what it refuses, capture records as the
-//	                exchange's error, and no layer below sees the request
+//	gate         the credential gate (gate.go): every request reaches it as it will be
+//	             sent, credentials on it, after capture copied the redacted record and
+//	             before it leaves; what it refuses, capture records as the exchange's
+//	             error, and no layer below sees the request
 //	proxyErrors  names the proxy in the failures it caused (proxyerr.go); only when
 //	             the base transport is ours (proxyFor set)
 //	base         net/http's transport (client.go: proxy, TLS, timeouts) or
@@ -35,12 +36,13 @@ const DefaultBodyCap int64 = 1 << 20
 //
 // A new layer is one more wrap here. Below capture, a request's body is a copy
 // capture has read (bytes in memory), so a layer may read it and put it back.
-func chain(base http.RoundTripper, proxyFor func(*http.Request) (*url.URL, error), bodyCap int64, now func() time.Time, known *redact.Secrets) http.RoundTripper {
+func chain(base http.RoundTripper, proxyFor func(*http.Request) (*url.URL, error), bodyCap int64, now func() time.Time, known *redact.Secrets, g *gate) http.RoundTripper {
 	next := base
 	if proxyFor != nil {
 		next = &proxyErrors{next: next, proxyFor: proxyFor}
 	}
-	return &capture{next: next, cap: bodyCap, now: now, known: known}
+	g.next = next
+	return &capture{next: g, cap: bodyCap, now: now, known: known}
 }
 
 // collector gathers the exchanges of one step; it travels in the request context.
@@ -123,20 +125,21 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 		var pe *ProxyError
 		if errors.As(err, &pe) && pe.answer != nil {
 			x.Status = pe.answer.StatusCode
-			x.ResponseHeaders = c.headers(pe.answer.Header)
+			x.ResponseHeaders, _ = c.keepHeaders(&x, pe.answer.Header)
 		}
 		x.Error = c.errText(err)
 		record()
 		return nil, err
 	}
 	x.Status = resp.StatusCode
-	x.ResponseHeaders = c.headers(resp.Header)
-	b, rerr := io.ReadAll(io.LimitReader(resp.Body, c.cap+1))
+	var room int64 // what the headers leave of the capture limit for the body
+	x.ResponseHeaders, room = c.keepHeaders(&x, resp.Header)
+	b, rerr := io.ReadAll(io.LimitReader(resp.Body, room+1))
 	resp.Body.Close()
 	x.Size = int64(len(b))
-	if int64(len(b)) > c.cap {
+	if int64(len(b)) > room {
 		x.Truncated = true
-		b = b[:c.cap]
+		b = b[:room]
 	}
 	if rerr == nil {
 		// An answer that came only as the request's time ran out (a server giving up
@@ -169,6 +172,48 @@ func (c *capture) headers(h http.Header) http.Header {
 		}
 	}
 	return out
+}
+
+// keepHeaders records the response headers h within the capture limit, redacted
+// (headers), and returns them with what they leave of the limit for the body. A
+// header counts its name, each value, ": " and the line end. When they do not all
+// fit, the largest are left out until the rest do, and x says how many and how large
+// they all were.
+func (c *capture) keepHeaders(x *Exchange, h http.Header) (http.Header, int64) {
+	size := func(name string) int64 {
+		n := int64(0)
+		for _, v := range h[name] {
+			n += int64(len(name) + len(v) + 4)
+		}
+		return n
+	}
+	var total int64
+	for name := range h {
+		total += size(name)
+	}
+	if total <= c.cap {
+		return c.headers(h), c.cap - total
+	}
+	names := make([]string, 0, len(h))
+	for name := range h {
+		names = append(names, name)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if si, sj := size(names[i]), size(names[j]); si != sj {
+			return si < sj
+		}
+		return names[i] < names[j]
+	})
+	kept, used := http.Header{}, int64(0)
+	for _, name := range names {
+		if used+size(name) > c.cap {
+			x.HeadersCut++
+			continue
+		}
+		kept[name], used = h[name], used+size(name)
+	}
+	x.HeaderBytes = total
+	return c.headers(kept), c.cap - used
 }
 
 // errText is a transport error as recorded: credentials of a known shape (a URL's

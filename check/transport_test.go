@@ -51,8 +51,8 @@ func TestExchangeTimings(t *testing.T) {
 
 // TestProxyRefusals: a proxy that will not pass the request on, 407 (wants a login)
 // or 502, for an https:// instance (CONNECT refused) and an http:// one (the proxy
-// answers itself), is named in the finding; the proxy's own answer, when it gave one
-// (a 407 to a plain http:// request), is the exchange's status.
+// answers itself), is named in the finding; the proxy's own answer (to the CONNECT
+// or to the plain request) is the exchange's status, its headers the exchange's.
 func TestProxyRefusals(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
@@ -61,9 +61,9 @@ func TestProxyRefusals(t *testing.T) {
 		want       []string
 		wantStatus int // the exchange's recorded status
 	}{
-		{"407 to CONNECT", 407, "https://erp.example.test", []string{`it answered "Proxy Authentication Required"`, "wants credentials (HTTP 407)"}, 0},
+		{"407 to CONNECT", 407, "https://erp.example.test", []string{`it answered "Proxy Authentication Required"`, "wants credentials (HTTP 407)"}, 407},
 		{"407 to a plain request", 407, "http://erp.example.test", []string{`it answered "Proxy Authentication Required"`, "wants credentials (HTTP 407)"}, 407},
-		{"502 to CONNECT", 502, "https://erp.example.test", []string{`it answered "Bad Gateway"`}, 0},
+		{"502 to CONNECT", 502, "https://erp.example.test", []string{`it answered "Bad Gateway"`}, 502},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var seen atomic.Int32

@@ -317,7 +317,7 @@ func Fresh(ctx context.Context, p profiles.Profile, secret string, opts check.Op
 	rep := check.Run(ctx, p, secret, opts, nil)
 	var rows []check.RecordCheck
 	if readRecord && rep.Access != nil && ctx.Err() == nil {
-		res := check.ReadRecord(ctx, p, rep.Access, p.ClientID, check.Options{Timeout: opts.Timeout, Transport: opts.Transport, Now: opts.Now})
+		res := check.ReadRecord(ctx, p, rep.Access, p.ClientID, check.Options{Timeout: opts.Timeout, Transport: opts.Transport, Now: opts.Now, Watch: opts.Watch})
 		st := res.Step
 		st.Name = RecordStepName
 		rep.Steps = append(rep.Steps, st)

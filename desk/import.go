@@ -18,6 +18,9 @@ type ImportFile struct {
 	Name   string // the file's name, as the file chose it (escape it before showing)
 	Data   []byte
 	Review []profiles.Review
+	// Moves are the stored profiles with a secret that replacing them with the
+	// bundle's would send elsewhere: the user decides whether the secrets follow.
+	Moves []profiles.SecretMove
 	// CSV is true for a CSV file (profiles.ReadCSV), false for a bundle.
 	CSV bool
 	Err error
@@ -32,19 +35,20 @@ func (d *Desk) ReadImport(rc fyne.URIReadCloser, done func(ImportFile)) *Op {
 		data, err := profiles.ReadBundleBytes(rc)
 		rc.Close()
 		var review []profiles.Review
+		var moves []profiles.SecretMove
 		isCSV := err == nil && csvData(data)
 		if err == nil {
-			var ps []profiles.Profile
+			held := d.deps.Store.Profiles().List()
 			if isCSV {
-				ps, err = profiles.ReadCSV(bytes.NewReader(data))
-			} else {
-				ps, err = profiles.ReadBundle(bytes.NewReader(data))
-			}
-			if err == nil {
-				review = profiles.ReviewProfiles(ps)
+				var ps []profiles.Profile
+				if ps, err = profiles.ReadCSV(bytes.NewReader(data)); err == nil {
+					review, moves = profiles.ReviewImport(ps, held), profiles.SecretMovesOf(ps, held)
+				}
+			} else if review, err = profiles.ReviewBundle(data, held); err == nil {
+				moves, err = profiles.SecretMoves(data, held)
 			}
 		}
-		finish(op, done, ImportFile{Op: op.ID, Name: name, Data: data, Review: review, CSV: isCSV, Err: err})
+		finish(op, done, ImportFile{Op: op.ID, Name: name, Data: data, Review: review, Moves: moves, CSV: isCSV, Err: err})
 	})
 	return op
 }

@@ -27,6 +27,29 @@ func (d *Desk) SaveProfile(orig string, p profiles.Profile, secret string, done 
 	return op
 }
 
+// ConfirmHost lets the access token of the profile called name go to host (an
+// http(s) origin) besides the instance: the user's answer to Guidance's "Trust this
+// host for this profile…", kept in the profile (profiles.ConfirmHost). done gets the
+// error, nil when the host was confirmed or already was.
+func (d *Desk) ConfirmHost(name, host string, done func(error)) *Op {
+	op := d.startOp("")
+	d.background(func() {
+		err := d.deps.Store.change(func() error {
+			s := d.deps.Store.Profiles()
+			p, err := s.Get(name)
+			if err != nil {
+				return err
+			}
+			if _, added, err := profiles.ConfirmHost(&p, host); err != nil || !added {
+				return err
+			}
+			return s.Update(p.Name, p)
+		})
+		d.profileChanged(op, name, name, err, done)
+	})
+	return op
+}
+
 // RenameProfile renames the profile called from to name and moves its secret
 // (profiles.RenameProfile: the secret first, moved back when the store refuses).
 func (d *Desk) RenameProfile(from, name string, done func(error)) *Op {

@@ -167,7 +167,9 @@ func (d *Desk) ReadRecord(name, reader string, run *Run, began func(*Op), done f
 func (d *Desk) readRecordWith(ctx context.Context, p profiles.Profile, rd RecordReader, opts check.Options) check.RecordResult {
 	ctx, cancel := context.WithTimeout(ctx, p.Timeout())
 	defer cancel()
-	return d.deps.ReadRecord(ctx, p, rd.Run.Access(), p.ClientID, opts)
+	// The token reads with the settings of the profile it was issued for (the reader's
+	// own run's), never p's: the credential gate refuses those.
+	return d.deps.ReadRecord(ctx, rd.Run.Profile, rd.Run.Access(), p.ClientID, opts)
 }
 
 // readerToken gets r.Profile a token to read records with (goroutine): a token-only

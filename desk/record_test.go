@@ -85,7 +85,8 @@ func TestReadRecord(t *testing.T) {
 	rec := "the record"
 	reads := func(_ context.Context, p profiles.Profile, tok *check.AccessToken, id string, _ check.Options) check.RecordResult {
 		mu.Lock()
-		read = append(read, p.Name+" with "+tok.Reveal())
+		// The profile whose settings read (the reader's own), the record read, the token.
+		read = append(read, p.Name+" reads "+id+" with "+tok.Reveal())
 		mu.Unlock()
 		h := check.ApplicationSecretHash("old")
 		return check.RecordResult{Status: 200, Record: &check.TrustedAppRecord{Name: rec, ApplicationURI: id, ApplicationSecretHash: &h}}
@@ -127,13 +128,13 @@ func TestReadRecord(t *testing.T) {
 	r := run(t, d)
 	tokenOnly = nil
 	readWith("Reader")
-	if len(tokenOnly) != 0 || read[len(read)-1] != "Subject with "+r.Access().Reveal() {
+	if len(tokenOnly) != 0 || read[len(read)-1] != "Reader reads com.acme/Subject with "+r.Access().Reveal() {
 		t.Fatalf("with a valid token: token-only runs %v, reads %v", tokenOnly, read)
 	}
 	// Its token about to expire: a new one first.
 	now = t0.Add(time.Hour - 30*time.Second)
 	readWith("Reader")
-	if len(tokenOnly) != 1 || read[len(read)-1] == "Subject with "+r.Access().Reveal() {
+	if len(tokenOnly) != 1 || read[len(read)-1] == "Reader reads com.acme/Subject with "+r.Access().Reveal() || !strings.HasPrefix(read[len(read)-1], "Reader reads com.acme/Subject with ") {
 		t.Fatalf("with an expiring token: token-only runs %v, reads %v", tokenOnly, read)
 	}
 
@@ -166,7 +167,7 @@ func TestReadRecord(t *testing.T) {
 	own := run(t, d)
 	tokenOnly = nil
 	res = readWith("Subject")
-	if !res.Reader.Own || res.Reader.Run != own || len(tokenOnly) != 0 || read[len(read)-1] != "Subject with "+own.Access().Reveal() {
+	if !res.Reader.Own || res.Reader.Run != own || len(tokenOnly) != 0 || read[len(read)-1] != "Subject reads com.acme/Subject with "+own.Access().Reveal() {
 		t.Fatalf("own token: reader %+v, token-only runs %v, reads %v", res.Reader, tokenOnly, read)
 	}
 }

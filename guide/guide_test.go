@@ -29,6 +29,8 @@ var fullEvidence = map[string]string{
 	check.EvSince: "2026-05-01", check.EvRotationDays: "180", check.EvSource: "token",
 	check.EvElapsed: "3.4s", check.EvThreshold: "2s", check.EvShare: "11%", check.EvClients: "AWS Lambda functions with the default timeout (3s)",
 	check.EvAtRisk: "AWS API Gateway integrations (29s)", check.EvDiffers: "scheme (https vs http)", check.EvAdjusted: "lowered to warn: the API accepted it",
+	check.EvCredential: "access token", check.EvRefusedHost: "https://api.other.example", check.EvNamedHosts: "https://acme.my.erp.net",
+	check.EvTokenProfile: "Reader", check.EvSite: "TableAPI", check.EvLimit: "GlobalConcurrentRequests", check.EvLimitDefault: "2",
 }
 
 var badText = regexp.MustCompile(`\{|\}|\[\[|\]\]|<no value>|\(not recorded\)|""|  |\(\)|%!`)

@@ -12,11 +12,12 @@ var knownKeys = map[string]bool{
 	"authority": true, "client_id": true, "auth_method": true, "kid": true, "alg": true, "expires": true,
 	"skew": true, "retry_after": true, "www_authenticate": true, "method": true, "path": true, "version": true,
 	"odata_code": true, "odata_type": true, "location": true, "content_type": true, "size": true, "cap": true,
-	"timeout": true, "proxy": true, "cert_subject": true, "cert_expiry": true, "lifetime": true,
+	"timeout": true, "proxy": true, "proxy_route": true, "proxy_auth": true, "cert_subject": true, "cert_expiry": true, "lifetime": true,
 	"field": true, "kids": true, "date": true,
 	"calls": true, "system_user": true, "user_type": true, "age_days": true, "since": true, "rotation_days": true, "source": true,
 	"elapsed": true, "threshold": true, "share": true, "clients": true,
 	"at_risk": true, "differs": true, "adjusted": true,
+	"credential": true, "refused_host": true, "named_hosts": true, "token_profile": true, "site": true, "limit": true, "limit_default": true,
 }
 
 var placeholder = regexp.MustCompile(`\{([^{}]*)\}`)

@@ -3,7 +3,9 @@ package profiles
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -111,5 +113,45 @@ func BenchmarkImport(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/profile")
 		})
+	}
+}
+
+// BenchmarkOpenTooLargeStore is the refusal of a store over MaxStoreBytes (the 114 MB
+// of the report, a sparse file): it must cost a stat, not a read.
+func BenchmarkOpenTooLargeStore(b *testing.B) {
+	path := filepath.Join(testdir.New(b), "profiles.json")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Truncate(114_000_000); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Open(path); !errors.As(err, new(*TooLargeError)) {
+			b.Fatalf("not refused: %v", err)
+		}
+	}
+}
+
+// BenchmarkOpenAtTheLimit opens the largest store accepted: realistic profiles up to
+// MaxStoreBytes (what the limit lets a user wait for).
+func BenchmarkOpenAtTheLimit(b *testing.B) {
+	one := benchStore(b, 1000)
+	fi, err := os.Stat(one)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := int(int64(MaxStoreBytes) * 1000 / fi.Size() * 98 / 100)
+	path := benchStore(b, n)
+	fi, _ = os.Stat(path)
+	b.Logf("%d profiles, %d bytes (%d bytes a profile)", n, fi.Size(), fi.Size()/int64(n))
+	b.ReportAllocs()
+	for b.Loop() {
+		if s, err := Open(path); err != nil || len(s.List()) != n {
+			b.Fatal(err)
+		}
 	}
 }

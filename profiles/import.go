@@ -53,7 +53,7 @@ func (s *Store) Export(names []string, w io.Writer) error {
 	}
 	SortByName(out)
 	for i := range out {
-		out[i].SecretSetAt = time.Time{}
+		out[i].SecretSetAt, out[i].SecretFor = time.Time{}, nil
 	}
 	if out == nil {
 		out = []Profile{}
@@ -114,8 +114,13 @@ const (
 	// ConflictRename imports the profile under a new name (given, or "Name (2)").
 	ConflictRename
 	// ConflictReplace overwrites the existing profile (its secret date is kept, since
-	// the secret stays in the keychain under the same name).
+	// the secret stays in the keychain under the same name). The secret stays with the
+	// hosts it was stored for: when the imported profile sends it elsewhere, it is not
+	// sent until moved or set again (ImportResult.Secrets says so).
 	ConflictReplace
+	// ConflictReplaceMovingSecret is ConflictReplace whose stored secret follows the
+	// imported profile to the hosts it names (--move-secrets, the app's question).
+	ConflictReplaceMovingSecret
 )
 
 // Renamed is one profile imported under another name.
@@ -140,6 +145,17 @@ type ImportResult struct {
 	Skipped  []string   `json:"skipped"`
 	Rejected []Rejected `json:"rejected"`
 	Review   []Review   `json:"review,omitempty"`
+	// Secrets are the replaced profiles whose stored secret the import would send to
+	// other hosts: Moved when it followed (ConflictReplaceMovingSecret), else it stayed
+	// with the hosts it was stored for and is not sent to the new ones.
+	Secrets []SecretFate `json:"secrets,omitempty"`
+}
+
+// SecretFate is what an import did with the stored secret of a profile it replaced
+// with one naming other hosts.
+type SecretFate struct {
+	SecretMove
+	Moved bool `json:"moved"`
 }
 
 // Import reads a bundle written by Export (a store file is accepted too) and adds its
@@ -148,17 +164,33 @@ type ImportResult struct {
 // Profiles with validation errors are rejected and reported, not imported. A missing
 // CA file is not an error here (it may live elsewhere on this machine). Its time grows
 // linearly with the number of profiles in the bundle and the store.
+//
+// A profile that names a field twice (in any case: JSON readers take the last) is
+// rejected; one that spells a field in another case is noted in the review. A
+// replacement's review also lists what it changes of where the credentials go
+// (ChangeNotes), and the replaced profile's stored secret stays with the hosts it was
+// stored for unless the action is ConflictReplaceMovingSecret.
 func (s *Store) Import(r io.Reader, onConflict func(p Profile) (ConflictAction, string)) (ImportResult, error) {
-	incoming, err := ReadBundle(r)
+	raw, err := ReadBundleBytes(r)
 	if err != nil {
 		return ImportResult{}, err
 	}
-	return s.ImportProfiles(incoming, onConflict)
+	incoming, flaws, err := readBundle(raw)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	return s.importProfiles(incoming, flaws, onConflict)
 }
 
 // ImportProfiles is Import of profiles already read (ReadBundle, ReadCSV): the same
 // validation, conflict choices, review and one write.
 func (s *Store) ImportProfiles(incoming []Profile, onConflict func(p Profile) (ConflictAction, string)) (ImportResult, error) {
+	return s.importProfiles(incoming, nil, onConflict)
+}
+
+// importProfiles imports incoming; flaws are the bundle's member names spelled twice
+// or in another case, by profile index (none for profiles read from CSV).
+func (s *Store) importProfiles(incoming []Profile, flaws map[int]keyFlaws, onConflict func(p Profile) (ConflictAction, string)) (ImportResult, error) {
 	var res ImportResult
 	err := s.mutate(func(c *change) error {
 		res = ImportResult{}
@@ -170,14 +202,19 @@ func (s *Store) ImportProfiles(incoming []Profile, onConflict func(p Profile) (C
 			idx[key(p.Name)] = len(c.ps)
 			c.ps = append(c.ps, p)
 		}
-		for _, p := range incoming {
+		for n, p := range incoming {
 			p = cloneProfile(p)
 			p.Name = NormalizeName(p.Name)
-			p.SecretSetAt = time.Time{}
+			p.SecretSetAt, p.SecretFor = time.Time{}, nil
 			if p.Created.IsZero() {
 				p.Created = c.now
 			}
 			p.Updated = c.now
+			if tw := flaws[n].twice; len(tw) > 0 {
+				res.Rejected = append(res.Rejected, Rejected{Name: p.Name, Problems: tw})
+				continue
+			}
+			spelled := flaws[n].spelled
 			i := idx.find(p.Name)
 			if i < 0 {
 				if err := checkValid(p, c.ps, idx, -1, false); err != nil {
@@ -186,7 +223,7 @@ func (s *Store) ImportProfiles(incoming []Profile, onConflict func(p Profile) (C
 				}
 				add(p)
 				res.Added = append(res.Added, p.Name)
-				res.review(p)
+				res.review(p, spelled)
 				continue
 			}
 			action, newName := ConflictSkip, ""
@@ -194,18 +231,28 @@ func (s *Store) ImportProfiles(incoming []Profile, onConflict func(p Profile) (C
 				action, newName = onConflict(cloneProfile(p))
 			}
 			switch action {
-			case ConflictReplace:
+			case ConflictReplace, ConflictReplaceMovingSecret:
 				if err := checkValid(p, c.ps, idx, i, false); err != nil {
 					reject(p.Name, err)
 					continue
 				}
+				held := c.ps[i]
+				move := action == ConflictReplaceMovingSecret
 				// The profile keeps the name it has here (the bundle's may differ in
-				// case or accent form): its secret is kept under that name.
-				p.Name = c.ps[i].Name
-				p.SecretSetAt = c.ps[i].SecretSetAt
+				// case or accent form): its secret is kept under that name, and
+				// belongs to the hosts it was stored for unless it is moved.
+				p.Name = held.Name
+				p.SecretSetAt = held.SecretSetAt
+				p.SecretFor = SecretBinding(held, Profile{})
+				if from, to := p.SecretFor, SecretOrigins(p); len(from) > 0 && !subset(to, from) {
+					if move {
+						p.SecretFor = to
+					}
+					res.Secrets = append(res.Secrets, SecretFate{SecretMove: SecretMove{Name: p.Name, From: from, To: to}, Moved: move})
+				}
 				c.ps[i] = p
 				res.Replaced = append(res.Replaced, p.Name)
-				res.review(p)
+				res.review(p, append(spelled, ChangeNotes(held, p, move)...))
 			case ConflictRename:
 				from := p.Name
 				if strings.TrimSpace(newName) == "" {
@@ -218,7 +265,7 @@ func (s *Store) ImportProfiles(incoming []Profile, onConflict func(p Profile) (C
 				}
 				add(p)
 				res.Renamed = append(res.Renamed, Renamed{From: from, To: p.Name})
-				res.review(p)
+				res.review(p, spelled)
 			default:
 				res.Skipped = append(res.Skipped, p.Name)
 			}
@@ -228,8 +275,8 @@ func (s *Store) ImportProfiles(incoming []Profile, onConflict func(p Profile) (C
 	return res, err
 }
 
-func (res *ImportResult) review(p Profile) {
-	if notes := SecurityNotes(p); len(notes) > 0 {
+func (res *ImportResult) review(p Profile, first []SecurityNote) {
+	if notes := append(slices.Clip(first), SecurityNotes(p)...); len(notes) > 0 {
 		res.Review = append(res.Review, Review{Name: p.Name, Notes: notes})
 	}
 }

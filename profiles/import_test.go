@@ -41,7 +41,7 @@ func TestImportReviewsSecurityRelevantValues(t *testing.T) {
 		"token_endpoint: on another host than the instance (collector.evil.example, the instance is acme.my.erp.net): the client secret is sent there",
 		"token_endpoint: plain http:// to collector.evil.example: the client secret is sent there unencrypted",
 		"calls[1]: DELETE /api/domain/odata/Crm_Sales_Customers(1) changes data on the instance",
-		"calls[2]: sends the access token to another host than the instance: exfil.evil.example",
+		"calls[2]: calls another host than the instance (https://exfil.evil.example): the access token is not sent there unless that host is confirmed for this profile",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("notes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

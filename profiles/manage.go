@@ -296,13 +296,15 @@ func DuplicateProfile(s *Store, sec SecretStore, name, newName string, now time.
 	if src.SecretSetAt.IsZero() {
 		return p, true, nil
 	}
-	if err := s.MarkSecretSet(p.Name, now); err != nil {
+	// The copy's secret belongs where the original's does, moved or not.
+	bound := SecretBinding(src, src)
+	if err := s.markSecret(p.Name, now, bound); err != nil {
 		if rerr := held.restore(sec); rerr != nil {
 			err = rollbackFailed(err, "removing the copied secret", rerr)
 		}
 		return undo(err)
 	}
-	p.SecretSetAt = now.UTC().Truncate(time.Second)
+	p.SecretSetAt, p.SecretFor = now.UTC().Truncate(time.Second), bound
 	return p, true, nil
 }
 

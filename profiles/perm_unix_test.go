@@ -107,3 +107,31 @@ func rerunAsNobody(t *testing.T, name string) {
 		t.Fatalf("child did not pass:\n%s", got)
 	}
 }
+
+// A store the user made readable by their group (0640) keeps that mode across a
+// change, and its backup stays private; a new store is private.
+func TestStoreKeepsItsMode(t *testing.T) {
+	clock := t0
+	path := filepath.Join(testdir.New(t), "profiles.json")
+	s := openAt(t, path, &clock)
+	if err := s.Add(validProfile()); err != nil {
+		t.Fatal(err)
+	}
+	if m := mode(t, path); m != 0o600 {
+		t.Fatalf("a new store is %v", m)
+	}
+	if err := os.Chmod(path, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	p := validProfile()
+	p.Name = "second"
+	if err := s.Add(p); err != nil {
+		t.Fatal(err)
+	}
+	if m := mode(t, path); m != 0o640 {
+		t.Fatalf("the store's mode became %v", m)
+	}
+	if m := mode(t, s.BackupPath()); m != 0o600 {
+		t.Fatalf("the backup is %v", m)
+	}
+}

@@ -95,6 +95,17 @@ type Profile struct {
 	Updated     time.Time `json:"updated"`
 	SecretSetAt time.Time `json:"secret_set_at,omitzero"`
 
+	// Where the credentials may go besides what the fields above name (hosts.go; the
+	// credential gate in check enforces it).
+	// ConfirmedHosts are origins (https://host[:port]) the user confirmed may receive
+	// this profile's access token besides the instance: where the instance's
+	// auto-discovery names a Domain or Table API on another host.
+	ConfirmedHosts []string `json:"confirmed_hosts,omitempty"`
+	// SecretFor are the origins the client secret was stored for (SecretOrigins when it
+	// was set): it is sent nowhere else, whatever the profile names later, until it is
+	// moved (MoveSecret) or set again. Empty for a secret stored before it was recorded.
+	SecretFor []string `json:"secret_for,omitempty"`
+
 	unknown unknownFields // members a newer version added (unknown.go)
 }
 

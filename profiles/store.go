@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -41,15 +43,55 @@ const DefaultLockTimeout = 10 * time.Second
 // readLockWait is the longest a read waits for a change in progress elsewhere.
 const readLockWait = 2 * time.Second
 
-// stamp identifies the file's content as this Store last read or wrote it.
+// MaxStoreBytes bounds the store file: the bundle limit, so that an export of every
+// profile can be imported again. A profile takes about 800 bytes, so the limit holds
+// over twenty thousand (opened in under a second; docs/benchmarks.md); a bigger file
+// was filled by something else (a script, a mistake), and reading it would cost many
+// seconds and hundreds of megabytes. A larger file is refused from its size, before it
+// is read.
+const MaxStoreBytes = MaxBundleBytes
+
+// stamp identifies the file's content as this Store last read or wrote it, and the
+// file it read (its identity, size, time and mode), to notice another program's save
+// between a read and the rename that replaces the file.
 type stamp struct {
 	exists bool
 	size   int64
 	sum    [32]byte
+	info   os.FileInfo // of the file read; nil after a write of our own, or none
 }
 
 func stampOf(raw []byte) stamp {
 	return stamp{exists: true, size: int64(len(raw)), sum: sha256.Sum256(raw)}
+}
+
+// readStore reads the store file at path: its bytes and what the file was as they
+// were read (nil, nil, nil when there is none). A file larger than MaxStoreBytes is
+// refused from its size, before it is read.
+func readStore(path string) ([]byte, os.FileInfo, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if fi.Size() > MaxStoreBytes {
+		return nil, fi, &TooLargeError{Path: path, Size: fi.Size()}
+	}
+	raw, err := io.ReadAll(io.LimitReader(f, MaxStoreBytes+1))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(raw) > MaxStoreBytes { // it grew while it was read
+		return nil, fi, &TooLargeError{Path: path, Size: int64(len(raw))}
+	}
+	return raw, fi, nil
 }
 
 func (st stamp) matches(raw []byte) bool {
@@ -130,8 +172,12 @@ func (s *Store) Reload() error {
 
 func (s *Store) loadLocked() error {
 	s.notice = ""
-	raw, err := os.ReadFile(s.path)
-	if errors.Is(err, os.ErrNotExist) {
+	raw, fi, err := readStore(s.path)
+	var tl *TooLargeError
+	if errors.As(err, &tl) {
+		return tl
+	}
+	if err == nil && fi == nil {
 		s.disk, s.profiles, s.unknown = stamp{}, []Profile{}, ""
 		if f, saved, ok := s.readBackup(); ok && len(f.Profiles) > 0 {
 			s.profiles, s.unknown = f.Profiles, f.unknown
@@ -145,6 +191,7 @@ func (s *Store) loadLocked() error {
 	f, from, err := decodeStore(raw)
 	if err == nil {
 		s.profiles, s.unknown, s.disk = f.Profiles, f.unknown, stampOf(raw)
+		s.disk.info = fi
 		if from < SchemaVersion {
 			s.notice = fmt.Sprintf("%s uses the older schema %d; it will be saved as schema %d at the next change (the old file is kept as %s)", s.path, from, SchemaVersion, s.BackupPath())
 		}
@@ -184,8 +231,8 @@ func (s *Store) loadLocked() error {
 
 // readBackup loads the backup file, if there is a usable one, and when it was saved.
 func (s *Store) readBackup() (storeFile, time.Time, bool) {
-	bak, err := os.ReadFile(s.BackupPath())
-	if err != nil {
+	bak, fi, err := readStore(s.BackupPath())
+	if err != nil || fi == nil {
 		return storeFile{}, time.Time{}, false
 	}
 	f, _, err := decodeStore(bak)
@@ -251,16 +298,21 @@ func (s *Store) lockForChange() (*filelock.Lock, error) {
 // It returns the file's bytes (nil when there is none) and whether another writer had
 // changed it since this Store last read or wrote it.
 func (s *Store) syncLocked() (raw []byte, changed bool, err error) {
-	raw, err = os.ReadFile(s.path)
+	raw, fi, err := readStore(s.path)
+	var tl *TooLargeError
 	switch {
-	case errors.Is(err, os.ErrNotExist):
+	case errors.As(err, &tl):
+		return nil, false, tl
+	case err != nil:
+		return nil, false, s.writeError(err)
+	case fi == nil:
 		if s.disk.exists {
 			return nil, false, fmt.Errorf("%s was deleted or moved away by something else since it was loaded: %w", s.path, ErrChangedOnDisk)
 		}
+		s.disk = stamp{}
 		return nil, false, nil
-	case err != nil:
-		return nil, false, s.writeError(err)
 	case s.disk.matches(raw):
+		s.disk.info = fi
 		return raw, false, nil
 	}
 	f, _, err := decodeStore(raw)
@@ -268,22 +320,49 @@ func (s *Store) syncLocked() (raw []byte, changed bool, err error) {
 		return nil, false, fmt.Errorf("%s was changed by something else and cannot be read now (%v): %w", s.path, err, ErrChangedOnDisk)
 	}
 	s.profiles, s.unknown, s.disk = f.Profiles, f.unknown, stampOf(raw)
+	s.disk.info = fi
 	return raw, true, nil
 }
 
+// errReplaced is a save given up because the file was no longer the one read.
+var errReplaced = errors.New("the store file was replaced while it was being saved")
+
 // saveLocked writes next to disk (keeping the previous file, old, as the backup) and,
-// only when that succeeded, makes it the in-memory state.
+// only when that succeeded, makes it the in-memory state. Just before its rename it
+// checks that the file is still the one syncLocked read (the same file, size, time and
+// content): a program that takes no lock (a text editor saving by rename-over) may
+// have replaced it meanwhile; then nothing is replaced and errReplaced is returned, for
+// mutate to make the change again on top of that program's save. The file keeps its
+// mode; a file its owner may not write is refused.
 func (s *Store) saveLocked(old []byte, next []Profile) error {
+	perm, err := s.writableMode()
+	if err != nil {
+		return err
+	}
 	data, err := encodeStore(storeFile{Profiles: next, unknown: s.unknown})
 	if err != nil {
 		return fmt.Errorf("cannot encode the profiles: %w", err)
+	}
+	if len(data) > MaxStoreBytes {
+		return &TooLargeError{Path: s.path, Size: int64(len(data)), Change: true}
 	}
 	if old != nil && !bytes.Equal(old, data) {
 		if err := atomicfile.WriteFile(s.BackupPath(), old, 0o600); err != nil {
 			return s.writeError(err)
 		}
 	}
-	if err := atomicfile.WriteFile(s.path, data, 0o600); err != nil {
+	st, err := atomicfile.Stage(s.path, perm, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+	if err != nil {
+		return s.writeError(err)
+	}
+	if !s.stillAsRead() {
+		st.Abort()
+		return errReplaced
+	}
+	if err := st.Commit(); err != nil {
 		return s.writeError(err)
 	}
 	s.disk = stampOf(data)
@@ -291,4 +370,37 @@ func (s *Store) saveLocked(old []byte, next []Profile) error {
 	s.profiles = next
 	s.notice = ""
 	return nil
+}
+
+// stillAsRead reports whether the store file is the one syncLocked read: its content
+// first (a read), then, the last thing before the rename, its identity, size and time.
+func (s *Store) stillAsRead() bool {
+	if !s.disk.exists {
+		_, err := os.Lstat(s.path)
+		return errors.Is(err, os.ErrNotExist)
+	}
+	if raw, _, err := readStore(s.path); err != nil || !s.disk.matches(raw) {
+		return false
+	}
+	fi, err := os.Stat(s.path)
+	was := s.disk.info
+	return err == nil && was != nil && os.SameFile(fi, was) && fi.Size() == was.Size() && fi.ModTime().Equal(was.ModTime())
+}
+
+// writableMode is the mode to write the store with: the file's own (the user may have
+// chosen 0640), or 0600 for a new file. A file its owner may not write (0400, or
+// Windows' read-only attribute) is refused: the user made it read-only.
+func (s *Store) writableMode() (os.FileMode, error) {
+	fi := s.disk.info
+	if fi == nil {
+		return 0o600, nil
+	}
+	mode := fi.Mode().Perm()
+	if mode&0o200 == 0 {
+		return 0, &ReadOnlyError{Path: s.path, Mode: mode}
+	}
+	if runtime.GOOS == "windows" {
+		return 0o600, nil
+	}
+	return mode, nil
 }

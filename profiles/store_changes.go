@@ -1,6 +1,8 @@
 package profiles
 
 import (
+	"errors"
+	"slices"
 	"time"
 )
 
@@ -48,7 +50,14 @@ func findProfile(ps []Profile, name string) (Profile, bool) {
 	return Profile{}, false
 }
 
-// mutate runs f as one read-modify-write under the store's inter-process lock.
+// saveAttempts is how many times a change is made again on top of another program's
+// save (one that takes no lock: a text editor) before it is given up.
+const saveAttempts = 8
+
+// mutate runs f as one read-modify-write under the store's inter-process lock. When a
+// program that takes no lock replaced the file between the read and the save, f runs
+// again on what that program saved (so f must start from c alone each time), and a
+// change to a profile that program changed is refused like any other writer's.
 func (s *Store) mutate(f func(c *change) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -58,18 +67,26 @@ func (s *Store) mutate(f func(c *change) error) error {
 	}
 	defer l.Unlock()
 	before := s.profiles
-	old, changed, err := s.syncLocked()
-	if err != nil {
-		return err
+	for attempt := 1; ; attempt++ {
+		old, changed, err := s.syncLocked()
+		if err != nil {
+			return err
+		}
+		c := &change{ps: cloneAll(s.profiles), now: s.now().UTC().Truncate(time.Second)}
+		if changed {
+			c.seen, c.fresh = before, s.profiles
+		}
+		if err := f(c); err != nil {
+			return err
+		}
+		err = s.saveLocked(old, c.ps)
+		if !errors.Is(err, errReplaced) {
+			return err
+		}
+		if attempt == saveAttempts {
+			return &ReplacedError{Path: s.path, Attempts: attempt}
+		}
 	}
-	c := &change{ps: cloneAll(s.profiles), now: s.now().UTC().Truncate(time.Second)}
-	if changed {
-		c.seen, c.fresh = before, s.profiles
-	}
-	if err := f(c); err != nil {
-		return err
-	}
-	return s.saveLocked(old, c.ps)
 }
 
 func cloneProfile(p Profile) Profile {
@@ -79,9 +96,9 @@ func cloneProfile(p Profile) Profile {
 	if p.Calls != nil {
 		p.Calls = append([]APICall{}, p.Calls...)
 	}
-	if p.Tags != nil {
-		p.Tags = append([]string{}, p.Tags...)
-	}
+	p.Tags = slices.Clone(p.Tags)
+	p.ConfirmedHosts = slices.Clone(p.ConfirmedHosts)
+	p.SecretFor = slices.Clone(p.SecretFor)
 	return p
 }
 
@@ -145,7 +162,7 @@ func (s *Store) Add(p Profile) error {
 		if err := checkValid(p, c.ps, indexNames(c.ps), -1, true); err != nil {
 			return err
 		}
-		p.Created, p.Updated, p.SecretSetAt = c.now, c.now, time.Time{}
+		p.Created, p.Updated, p.SecretSetAt, p.SecretFor = c.now, c.now, time.Time{}, nil
 		c.ps = append(c.ps, p)
 		return nil
 	})
@@ -173,6 +190,7 @@ func (s *Store) Update(oldName string, p Profile) error {
 			return err
 		}
 		keepUnknown(c.ps[i], &p)
+		p.SecretFor = SecretBinding(c.ps[i], p)
 		p.Created, p.SecretSetAt, p.Updated = c.ps[i].Created, c.ps[i].SecretSetAt, c.now
 		c.ps[i] = p
 		return nil
@@ -214,7 +232,7 @@ func (s *Store) Duplicate(name, newName string) (Profile, error) {
 		if err := checkValid(p, c.ps, idx, -1, false); err != nil {
 			return err
 		}
-		p.Created, p.Updated, p.SecretSetAt = c.now, c.now, time.Time{}
+		p.Created, p.Updated, p.SecretSetAt, p.SecretFor = c.now, c.now, time.Time{}, nil
 		out = p
 		c.ps = append(c.ps, p)
 		return nil
@@ -222,9 +240,35 @@ func (s *Store) Duplicate(name, newName string) (Profile, error) {
 	return out, err
 }
 
-// MarkSecretSet records when the profile's secret was last set (zero: not set).
-// Call it after Secrets.Set succeeded; the store never sees the secret itself.
+// MarkSecretSet records when the profile's secret was last set (zero: not set) and
+// the origins it was set for (SecretOrigins of the profile as it is now; none when
+// not set). Call it after Secrets.Set succeeded; the store never sees the secret itself.
 func (s *Store) MarkSecretSet(name string, at time.Time) error {
+	return s.markSecret(name, at, nil)
+}
+
+// MoveSecret lets the profile's stored secret go to the origins the profile names now
+// (after its instance, authority or token endpoint changed): the user's explicit
+// choice (--move-secrets, the editor's question). Its date is kept. It reports the
+// origins the secret belonged to before.
+func (s *Store) MoveSecret(name string) (from []string, err error) {
+	err = s.mutate(func(c *change) error {
+		i := indexNames(c.ps).find(name)
+		if i < 0 {
+			return &NotFoundError{Name: name}
+		}
+		from = c.ps[i].SecretFor
+		if !c.ps[i].SecretSetAt.IsZero() {
+			c.ps[i].SecretFor = SecretOrigins(c.ps[i])
+		}
+		return nil
+	})
+	return from, err
+}
+
+// markSecret records the date the secret was set and the origins it belongs to:
+// bound, or when nil the profile's own (SecretOrigins).
+func (s *Store) markSecret(name string, at time.Time, bound []string) error {
 	return s.mutate(func(c *change) error {
 		i := indexNames(c.ps).find(name)
 		if i < 0 {
@@ -234,6 +278,14 @@ func (s *Store) MarkSecretSet(name string, at time.Time) error {
 			at = at.UTC().Truncate(time.Second)
 		}
 		c.ps[i].SecretSetAt = at
+		switch {
+		case at.IsZero():
+			c.ps[i].SecretFor = nil
+		case bound != nil:
+			c.ps[i].SecretFor = slices.Clone(bound)
+		default:
+			c.ps[i].SecretFor = SecretOrigins(c.ps[i])
+		}
 		return nil
 	})
 }

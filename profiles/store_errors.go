@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -41,6 +42,70 @@ func (e *ConflictError) Is(target error) bool { return target == ErrChangedOnDis
 // ErrBusy is matched (errors.Is) by a change that was refused because another window or
 // command held the store's lock for longer than the Store waits (DefaultLockTimeout).
 var ErrBusy = errors.New("the profile file is busy")
+
+// TooLargeError is a store file over MaxStoreBytes, refused before it was read; or,
+// with Change set, a change that would have made the store that large, refused before
+// anything was written.
+type TooLargeError struct {
+	Path   string
+	Size   int64
+	Change bool
+}
+
+func (e *TooLargeError) Error() string {
+	if e.Change {
+		return fmt.Sprintf("this change would make the profile store %s %s, more than the %s a profile store may hold; nothing was saved: delete profiles you no longer need, or keep these in another store (--store or %s)",
+			e.Path, byteCount(e.Size), byteCount(MaxStoreBytes), StoreEnv)
+	}
+	return fmt.Sprintf("profile store %s is %s, more than the %s a profile store may hold (over twenty thousand profiles), so it was not read; it was left untouched. Something other than Trusted App Tester probably filled it: move it aside and start a new store, or point %s / --store at another file; to keep some of its profiles, copy them into a file of their own with a text editor and import it (trustedapp-check profiles import FILE)",
+		e.Path, byteCount(e.Size), byteCount(MaxStoreBytes), StoreEnv)
+}
+
+// byteCount is n in the unit a person reads: "16 MiB", "114.2 MB" (for sizes that are
+// no round number of MiB), "812 bytes".
+func byteCount(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1_000_000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	case n >= 1000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// ReadOnlyError is a change refused because the store file is read-only for its owner
+// (mode 0400, or Windows' read-only attribute): the user made it so, and it is not
+// replaced behind their back.
+type ReadOnlyError struct {
+	Path string
+	Mode os.FileMode
+}
+
+func (e *ReadOnlyError) Error() string {
+	fix := fmt.Sprintf("make it writable (chmod u+w %s)", shellquote.Quote(e.Path))
+	if runtime.GOOS == "windows" {
+		fix = fmt.Sprintf("clear its read-only attribute (attrib -R %s)", shellquote.Quote(e.Path))
+	}
+	return fmt.Sprintf("profile store %s is read-only (mode %04o), so your change was not saved and the file was left as it is: to change profiles, %s, or point %s / --store at another file",
+		e.Path, e.Mode, fix, StoreEnv)
+}
+
+// ReplacedError is a change given up because another program (one that takes no lock,
+// such as a text editor saving the file) replaced the store file each time the change
+// was about to be saved. It matches ErrChangedOnDisk.
+type ReplacedError struct {
+	Path     string
+	Attempts int
+}
+
+func (e *ReplacedError) Error() string {
+	return fmt.Sprintf("profile store %s was replaced by another program %d times while your change was being saved (a text editor saving it?); your change was not saved, and the other program's version was kept: close the file in the other program, then make the change again", e.Path, e.Attempts)
+}
+
+// Is makes errors.Is(err, ErrChangedOnDisk) work.
+func (e *ReplacedError) Is(target error) bool { return target == ErrChangedOnDisk }
 
 // ErrNotFound is matched (errors.Is) by *NotFoundError.
 var ErrNotFound = errors.New("profile not found")

@@ -154,7 +154,7 @@ func (c *checker) warnf(field, format string, args ...any) {
 // problems are listed.
 var fieldChecks = []func(c *checker){
 	checkName, checkInstanceURL, checkOverrides, checkClientID, checkAuthMethod,
-	checkScopes, checkCalls, checkCAFile, checkInsecure, checkProxy, checkTimeout, checkTags,
+	checkScopes, checkCalls, checkCAFile, checkInsecure, checkProxy, checkTimeout, checkTags, checkConfirmedHosts,
 }
 
 // validate runs every field's check. taken finds another profile by name; checkFiles

@@ -11,7 +11,7 @@
 //	tool{name,version,os,arch}      the program that wrote the document
 //	generated_at                    RFC 3339 time the document was written
 //	profile{name,environment,instance,authority,client_id,auth_method,scopes_requested,
-//	        token_endpoint,proxy,insecure_skip_verify}
+//	        token_endpoint,odata_root,confirmed_hosts[],proxy,insecure_skip_verify}
 //	                                the profile as run; never its secret
 //	verdict                         "pass" | "warn" | "fail" | "skipped"
 //	cancelled                       true when the run was interrupted
@@ -35,6 +35,8 @@
 //	                                changes the verdict
 //	session{state,opened_at,last_call,holds_until,idle_until,latest_until,token_reuse,
 //	        token_reuse_note,summary}   the run's ERP.net session and licence cost
+//	proxies[]                       host by host, the way the run took:
+//	  host, route, proxy, source ("profile"|"environment"|"system"|"none"), by, auth, notes[]
 //
 // Every string in every output passes through internal/redact, a second line of
 // defence after check's own redaction at capture time.
@@ -82,6 +84,9 @@ type Document struct {
 	// Session is the run's ERP.net session: opened, reused or none, and until when it
 	// may hold a licence slot.
 	Session *check.SessionCost `json:"session,omitempty"`
+	// Proxies say, host by host, which proxy the run went through and where that
+	// choice came from (the profile, the environment, the system, or none).
+	Proxies []Proxy `json:"proxies,omitempty"`
 	// Drift is what changed since the profile's last passing run in History (check
 	// --all sets it); nil when it was not looked at.
 	Drift *compare.Drift `json:"drift,omitempty"`
@@ -111,7 +116,13 @@ type Profile struct {
 	ScopesRequested []string `json:"scopes_requested,omitempty"`
 	// TokenEndpoint is the profile's own token endpoint ("" when discovery decides).
 	TokenEndpoint string `json:"token_endpoint,omitempty"`
-	// Proxy is the profile's explicit proxy ("" for the environment's).
+	// ODataRoot is the profile's own OData root ("" when derived or discovered).
+	ODataRoot string `json:"odata_root,omitempty"`
+	// ConfirmedHosts are the hosts besides the instance the user confirmed for the
+	// access token: the user's own setting, listed so every report shows it.
+	ConfirmedHosts []string `json:"confirmed_hosts,omitempty"`
+	// Proxy is the profile's explicit proxy ("" when the environment or the system
+	// decides; Document.Proxies says what was used).
 	Proxy string `json:"proxy,omitempty"`
 	// InsecureSkipVerify is true when certificate checks were turned off for the run.
 	InsecureSkipVerify bool `json:"insecure_skip_verify,omitempty"`
@@ -195,6 +206,8 @@ func Build(r check.Report, p profiles.Profile) Document {
 			AuthMethod:      string(p.Method()),
 			ScopesRequested: append([]string(nil), p.Scopes...),
 			TokenEndpoint:   ScrubURL(p.TokenURL()),
+			ODataRoot:       ScrubURL(strings.TrimSpace(p.ODataRoot)),
+			ConfirmedHosts:  scrubAll(p.ConfirmedHosts),
 			Proxy:           ScrubURL(strings.TrimSpace(p.Proxy)),
 			// A run that reported certificate checks off counts too (a profile built
 			// from the report alone).
@@ -217,6 +230,7 @@ func Build(r check.Report, p profiles.Profile) Document {
 		s.Summary, s.TokenReuseNote = Scrub(s.Summary), Scrub(s.TokenReuseNote)
 		d.Session = &s
 	}
+	d.Proxies = buildProxies(r.Proxies)
 	d.known = redact.NewSecrets()
 	d.Forget(r.Access.Reveal())
 	return d
@@ -360,5 +374,14 @@ func sortedKeys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// scrubAll is ScrubURL of each URL, nil for none.
+func scrubAll(urls []string) []string {
+	var out []string
+	for _, u := range urls {
+		out = append(out, ScrubURL(u))
+	}
 	return out
 }

@@ -57,7 +57,14 @@ func WriteText(w io.Writer, d Document) error {
 		if p.TokenEndpoint != "" {
 			fmt.Fprintf(&b, "Token endpoint (set in the profile): %s\n", line(p.TokenEndpoint))
 		}
+		if p.ODataRoot != "" {
+			fmt.Fprintf(&b, "OData root (set in the profile): %s\n", line(p.ODataRoot))
+		}
+		if len(p.ConfirmedHosts) > 0 {
+			fmt.Fprintf(&b, "Hosts you confirmed for the access token: %s\n", line(strings.Join(p.ConfirmedHosts, ", ")))
+		}
 	}
+	writeProxyText(&b, d.Proxies)
 	width := 0
 	for _, s := range d.Steps {
 		if n := len([]rune(line(s.Name))); n > width {
@@ -223,6 +230,8 @@ func WriteMarkdown(w io.Writer, d Document) error {
 		row("Auth method", p.AuthMethod)
 		row("Scopes requested", scopeList(p.ScopesRequested, "(none: the app's whole Scope field)"))
 		row("Token endpoint", p.TokenEndpoint)
+		row("OData root (set in the profile)", p.ODataRoot)
+		row("Hosts you confirmed for the access token", strings.Join(p.ConfirmedHosts, ", "))
 		row("Proxy", p.Proxy)
 		if p.InsecureSkipVerify {
 			row("TLS verification", tlsOff)
@@ -230,6 +239,8 @@ func WriteMarkdown(w io.Writer, d Document) error {
 			row("TLS verification", "on")
 		}
 	}
+
+	writeProxyMarkdown(&b, d.Proxies)
 
 	if s := d.Session; s != nil && s.Summary != "" {
 		b.WriteString("\n## ERP.net session and licence\n\n" + mdText(s.Summary) + "\n")
@@ -351,6 +362,9 @@ func writeExchangeMarkdown(b *bytes.Buffer, n int, x check.Exchange) {
 		writeHeaders(&resp, x.ResponseHeaders)
 		if x.ResponseBody != "" {
 			resp.WriteString("\n" + safetext.Block(x.ResponseBody) + "\n")
+		}
+		if x.HeadersCut > 0 {
+			fmt.Fprintf(&resp, "\n[%d response headers not kept: the headers came to %d bytes, and headers and body together are held to the capture limit]\n", x.HeadersCut, x.HeaderBytes)
 		}
 		if x.Truncated {
 			fmt.Fprintf(&resp, "\n[body truncated; %d bytes received]\n", x.Size)
@@ -508,6 +522,9 @@ func WriteJUnit(w io.Writer, docs []Document) error {
 		s.Props = &junitProps{Props: []junitProp{{"tool", d.Tool.Name + " " + d.Tool.Version}, {"verdict", string(d.Verdict)}}}
 		if d.Profile != nil {
 			s.Props.Props = append(s.Props.Props, junitProp{"instance", d.Profile.Instance}, junitProp{"client_id", d.Profile.ClientID})
+			if len(d.Profile.ConfirmedHosts) > 0 {
+				s.Props.Props = append(s.Props.Props, junitProp{"confirmed_hosts", strings.Join(d.Profile.ConfirmedHosts, " ")})
+			}
 		}
 		if d.Session != nil {
 			s.Props.Props = append(s.Props.Props, junitProp{"session", d.Session.State}, junitProp{"session_summary", d.Session.Summary})

@@ -426,7 +426,7 @@ func (in *instance) handleAutoDiscovery(w http.ResponseWriter, r *http.Request) 
 			site("ID", in.issuer, true, nil),
 			site("DomainAPI", in.root+"/api", false, map[string]string{"ODataServiceRoot": in.odataRoot()}),
 			// The Table API's Url is the site root: clients call {Url}/tableapi/odata/{Table}.
-			site("TableAPI", in.root, false, nil),
+			site("TableAPI", in.tableSiteRoot(), false, nil),
 		},
 	})
 }

@@ -45,6 +45,9 @@ type instance struct {
 	// guarded by mu.
 	table     gate
 	tableHold func(*http.Request)
+	// tableSite is the Table API's own site (Config.TableAPIAddr), nil when the
+	// instance root serves it (tablesite.go).
+	tableSite *tableSite
 	skipKey   []byte
 	done      chan struct{}
 }
@@ -99,6 +102,9 @@ func newInstance(cfg Config, addr string, tlsCfg *tls.Config, name string) (*ins
 }
 
 func (in *instance) serve() {
+	if in.tableSite != nil {
+		in.tableSite.serve()
+	}
 	go func() {
 		defer close(in.done)
 		in.srv.Serve(in.ln)
@@ -106,6 +112,9 @@ func (in *instance) serve() {
 }
 
 func (in *instance) close() error {
+	if in.tableSite != nil {
+		in.tableSite.close()
+	}
 	err := shutdown(in.srv)
 	in.ln.Close()
 	select {
@@ -140,7 +149,7 @@ func (in *instance) routes() http.Handler {
 	mux.HandleFunc("/api/domain/standardmodel", in.handleStandardModel)
 	mux.HandleFunc("/api/domain/standardmodel/", in.handleStandardModel)
 	mux.HandleFunc("/api/", in.handleAPI)
-	mux.HandleFunc("/tableapi/", in.handleTableAPI)
+	mux.HandleFunc("/tableapi/", in.handleTableAPIHere)
 	mux.HandleFunc("/{$}", in.handleRoot)
 	return mux
 }

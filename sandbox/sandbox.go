@@ -164,6 +164,10 @@ type Config struct {
 	Now          func() time.Time // clock for tests; nil = time.Now
 	// Apps are extra Trusted App records registered at start (as if AddApp was called).
 	Apps []TrustedApp
+	// TableAPIAddr, when set ("localhost:0"), serves the Table API as a site of its own
+	// on that address, under that host name, as auto-discovery then lists it: ERP.net
+	// runs each API as a web site, which may have its own host (tablesite.go).
+	TableAPIAddr string
 	// NoScenarios leaves out the built-in scenario apps (Scenarios() is then empty).
 	NoScenarios bool
 }
@@ -347,6 +351,13 @@ func Start(cfg Config) (*Server, error) {
 	if err != nil {
 		s.cleanup()
 		return nil, err
+	}
+	if cfg.TableAPIAddr != "" {
+		if err := s.main.startTableSite(cfg.TableAPIAddr, tlsCfg); err != nil {
+			s.main.close()
+			s.cleanup()
+			return nil, err
+		}
 	}
 	if !cfg.NoScenarios {
 		// The foreign instance always binds an ephemeral port on the main one's host.

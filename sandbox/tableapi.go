@@ -102,7 +102,7 @@ func seedTables() map[string]*entitySet {
 }
 
 // tableRoot is the Table API's OData root, e.g. "http://127.0.0.1:41234/tableapi/odata/".
-func (in *instance) tableRoot() string { return in.root + "/tableapi/odata/" }
+func (in *instance) tableRoot() string { return in.tableSiteRoot() + "/tableapi/odata/" }
 
 // handleTableAPI serves every /tableapi/ path: the service document, $metadata and
 // the tables. The order of checks follows the Domain API (token, session and limits,

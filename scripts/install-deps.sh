@@ -7,6 +7,8 @@
 #                                                and Wine test tools (about 600 MB; only
 #                                                make dist-windows / test-windows use them)
 #   scripts/install-deps.sh --windows-resources  also MinGW's windres alone
+#   scripts/install-deps.sh --prometheus         also Prometheus and promtool (only make
+#                                                test-prometheus uses them)
 set -euo pipefail
 
 # What each group is for:
@@ -25,19 +27,18 @@ PACKAGES=(
   librsvg2-bin
   desktop-file-utils appstream xz-utils zip
 )
-# monitoring: Debian's prometheus (2.42, with promtool) for the watch command's tests
-# (make test-prometheus: a real server scrapes `watch --listen`; promtool checks the
-# metrics and the alert rules); about 25 s to install, 96 MB. Its service is not
-# started here (no init system in CI); the tests start their own server.
-PACKAGES+=(prometheus)
 case "${1:-}" in
   --windows) # MinGW (cgo cross-build, windres), wixl + msitools (MSI), Wine + xdotool (make
     # test-windows), osslsigncode + openssl (Authenticode, and its test with a throwaway CA)
     PACKAGES+=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wixl msitools wine64 xdotool osslsigncode openssl) ;;
   --windows-resources)
     PACKAGES+=(binutils-mingw-w64-x86-64) ;;
+  --prometheus) # Debian's prometheus (2.42, with promtool): make test-prometheus, where a
+    # real server scrapes `watch --listen` and promtool checks the metrics and the alert
+    # rules; about 25 s to install, 96 MB
+    PACKAGES+=(prometheus) ;;
   "") ;;
-  *) echo "install-deps: unknown option $1 (use --windows or --windows-resources)" >&2; exit 2 ;;
+  *) echo "install-deps: unknown option $1 (use --windows, --windows-resources or --prometheus)" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -6,7 +6,8 @@
 #    Credential Manager with its 2,560-byte limit, reports, the engine against the
 #    sandbox, ...);
 # 2. the Windows CLI against the sandbox: check, token, a profile with its secret in
-#    Credential Manager, Windows quoting and paths in what it prints;
+#    Credential Manager, Windows quoting and paths in what it prints; then (2b) a
+#    proxy set in the Windows registry, taken by the CLI, recorded passing the run;
 # 3. the resources of both .exe files (icon, manifest, version) and Authenticode: both
 #    .exe files and both MSIs signed with a throwaway CA and verified, a changed copy
 #    refused (scripts/test-signing.sh); then the release's packaging with that
@@ -36,9 +37,10 @@ unset TRUSTEDAPP_STORE TRUSTEDAPP_AUDIT TRUSTEDAPP_SECRET TRUSTEDAPP_REQUIRE_KEY
 export WINEPREFIX=$work/prefix # wine.sh sets WINEDEBUG and WINEDLLOVERRIDES
 wine=$repo/scripts/wine/wine.sh
 wineserver="$(dirname "$("$wine" --path)")/wineserver"
-sandbox_pid="" xvfb_pid=""
+sandbox_pid="" xvfb_pid="" recproxy_pid=""
 cleanup() {
 	[ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null
+	[ -n "$recproxy_pid" ] && kill "$recproxy_pid" 2>/dev/null
 	"$wineserver" -k 2>/dev/null || true
 	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
 	rm -rf "$work"
@@ -112,6 +114,110 @@ store=$winhome/AppData/Roaming/trustedapp-tester/profiles.json
 [ -s "$store" ] || fail "no profile store at $store"
 ! grep -qF "$secret" "$store" || fail "the secret reached the profile file"
 step "CLI: check, token, profiles add/set-secret/check with Credential Manager: OK"
+
+# ------------------------------------------- 2b. the system proxy from the registry
+# A proxy set in Windows' Internet Settings (ProxyEnable/ProxyServer, as Internet
+# Options writes them; <-loopback> so the sandbox on 127.0.0.1 goes through it too)
+# is the one the Windows CLI takes when neither the profile nor the environment sets
+# one. A small recording proxy (plain Go, built here) logs every request it passes on.
+step "the Windows CLI through a proxy set in the Windows registry"
+mkdir -p "$work/recproxy"
+cat >"$work/recproxy/main.go" <<'GO'
+// A recording HTTP proxy: CONNECT tunnels and absolute-form requests, each logged.
+package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+)
+
+func main() {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	logf, err := os.Create(os.Args[1])
+	if err != nil {
+		panic(err)
+	}
+	var mu sync.Mutex
+	record := func(s string) { mu.Lock(); fmt.Fprintln(logf, s); logf.Sync(); mu.Unlock() }
+	fmt.Println(l.Addr().String())
+	os.Stdout.Close()
+	tr := &http.Transport{Proxy: nil}
+	http.Serve(l, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		record(r.Method + " " + r.RequestURI)
+		if r.Method == http.MethodConnect {
+			up, err := net.Dial("tcp", r.Host)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadGateway)
+				return
+			}
+			c, buf, _ := w.(http.Hijacker).Hijack()
+			io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
+			go func() { io.Copy(up, buf); up.Close() }()
+			io.Copy(c, up)
+			c.Close()
+			return
+		}
+		if !r.URL.IsAbs() {
+			http.Error(w, "not a proxy request", http.StatusBadRequest)
+			return
+		}
+		r.RequestURI = ""
+		r.Header.Del("Proxy-Connection")
+		resp, err := tr.RoundTrip(r)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		for k, vs := range resp.Header {
+			w.Header()[k] = vs
+		}
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+	}))
+}
+GO
+(cd "$work/recproxy" && CGO_ENABLED=0 GOFLAGS= GO111MODULE=off $go build -o recproxy main.go) || fail "cannot build the recording proxy"
+: >"$work/recproxy/addr"
+"$work/recproxy/recproxy" "$out/registry-proxy.log" >"$work/recproxy/addr" 2>&1 &
+recproxy_pid=$!
+for _ in $(seq 50); do [ -s "$work/recproxy/addr" ] && break; sleep 0.1; done
+pxaddr=$(head -1 "$work/recproxy/addr")
+[[ $pxaddr == 127.0.0.1:* ]] || fail "the recording proxy did not start: $pxaddr"
+inetkey='HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings'
+"$wine" reg add "$inetkey" /v ProxyEnable /t REG_DWORD /d 1 /f >/dev/null
+"$wine" reg add "$inetkey" /v ProxyServer /t REG_SZ /d "$pxaddr" /f >/dev/null
+"$wine" reg add "$inetkey" /v ProxyOverride /t REG_SZ /d '<-loopback>' /f >/dev/null
+noenv=(env -u HTTPS_PROXY -u https_proxy -u HTTP_PROXY -u http_proxy -u NO_PROXY -u no_proxy -u ALL_PROXY -u all_proxy)
+"${noenv[@]}" "$wine" "$work/trustedapp-check.exe" check "Win test" --fresh >"$out/cli-check-registry-proxy.txt" 2>&1 \
+	|| fail "check through the registry's proxy: $(cat "$out/cli-check-registry-proxy.txt")"
+tr -d '\r' <"$out/cli-check-registry-proxy.txt" | grep -qF "Proxy: system Internet Options → $pxaddr" \
+	|| fail "the report does not name the registry's proxy: $(cat "$out/cli-check-registry-proxy.txt")"
+host=${inst#*://}; host=${host%%/*}
+grep -qF " http://$host/" "$out/registry-proxy.log" || fail "the recording proxy saw no request to $host: $(cat "$out/registry-proxy.log")"
+grep -qF " http://$host/id/connect/token" "$out/registry-proxy.log" || fail "the token request did not go through the proxy: $(cat "$out/registry-proxy.log")"
+"${noenv[@]}" "$wine" "$work/trustedapp-check.exe" profiles show "Win test" >"$out/cli-show-registry-proxy.txt" 2>&1 || fail "profiles show"
+tr -d '\r' <"$out/cli-show-registry-proxy.txt" | grep -qF "system Internet Options → $pxaddr (now, for $host)" \
+	|| fail "profiles show does not name the registry's proxy: $(cat "$out/cli-show-registry-proxy.txt")"
+# The proxy gone: the failure names it and where it came from.
+kill "$recproxy_pid" 2>/dev/null; wait "$recproxy_pid" 2>/dev/null || true
+if "${noenv[@]}" "$wine" "$work/trustedapp-check.exe" check "Win test" >"$out/cli-check-registry-proxy-down.txt" 2>&1; then
+	fail "check passed with the registry's proxy down"
+fi
+tr -d '\r' <"$out/cli-check-registry-proxy-down.txt" | grep -qF "net.proxy" || fail "no net.proxy with the proxy down: $(cat "$out/cli-check-registry-proxy-down.txt")"
+tr -d '\r' <"$out/cli-check-registry-proxy-down.txt" | grep -qF "Where the proxy was chosen: system Internet Options → $pxaddr" \
+	|| fail "the failure does not say where the proxy came from: $(cat "$out/cli-check-registry-proxy-down.txt")"
+"$wine" reg add "$inetkey" /v ProxyEnable /t REG_DWORD /d 0 /f >/dev/null
+"$wine" reg delete "$inetkey" /v ProxyServer /f >/dev/null
+"$wine" reg delete "$inetkey" /v ProxyOverride /f >/dev/null
+step "CLI through the registry's proxy: $(grep -c . "$out/registry-proxy.log") requests recorded, the report and profiles show name it, its failure names it: OK"
 if [ "${SKIP_INSTALLER:-}" = 1 ]; then
 	step "the installer phase is skipped (SKIP_INSTALLER=1; make test-windows runs it)"
 	exit 0

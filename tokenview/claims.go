@@ -23,6 +23,12 @@ const (
 	SigUnknownKey Signature = "unknown_kid" // no key with the header's kid in the JWKS
 	SigAlgorithm  Signature = "alg_not_allowed"
 	SigNotChecked Signature = "not_checked" // no JWKS was available
+	// SigCritical: the header's crit names extensions this verifier does not
+	// understand (or crit is malformed); RFC 7515 section 4.1.11 makes the token invalid.
+	SigCritical Signature = "crit_unsupported"
+	// SigKeyNotForSigning: the key that would check the token is published for
+	// another use (use "enc", or key_ops without "verify"), so it verifies nothing.
+	SigKeyNotForSigning Signature = "key_not_for_signing"
 )
 
 // Claim is one claim for the "all claims" table, in token order where possible.

@@ -77,6 +77,11 @@ func Inspect(raw string, opts VerifyOptions) (Claims, error) {
 		c.SignatureNote = fmt.Sprintf("The token is signed with %q, which is not in the allowed list (%s).", c.Alg, strings.Join(algs, ", "))
 		return c, nil
 	}
+	if why := critProblem(raw); why != "" {
+		c.Signature = SigCritical
+		c.SignatureNote = why
+		return c, nil
+	}
 	if len(opts.JWKS) == 0 {
 		c.Signature = SigNotChecked
 		c.SignatureNote = "No JWKS was available, so the signature was not checked."
@@ -87,7 +92,27 @@ func Inspect(raw string, opts VerifyOptions) (Claims, error) {
 		c.SignatureNote = "The instance's JWKS could not be used, so the signature was not checked: " + err.Error()
 		return c, nil
 	}
-	kf, err := keyfunc.NewJWKSetJSON(json.RawMessage(opts.JWKS))
+	var set jwkset.JWKSMarshal
+	store, err := jwkset.Storage(nil), json.Unmarshal(opts.JWKS, &set)
+	if err == nil {
+		store, err = set.ToStorage()
+	}
+	var refused string
+	if err == nil {
+		store, refused, err = signingKeys(store, c.Kid)
+	}
+	if err != nil {
+		c.Signature = SigNotChecked
+		c.SignatureNote = "The instance's JWKS could not be used, so the signature was not checked: " + err.Error()
+		return c, nil
+	}
+	if refused != "" {
+		c.Signature = SigKeyNotForSigning
+		c.SignatureNote = refused
+		return c, nil
+	}
+	// Only the keys that may verify signatures are offered to the library.
+	kf, err := keyfunc.New(keyfunc.Options{Storage: store})
 	if err != nil {
 		c.Signature = SigNotChecked
 		c.SignatureNote = "The instance's JWKS could not be used, so the signature was not checked: " + err.Error()

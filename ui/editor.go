@@ -50,6 +50,7 @@ type editor struct {
 	caFile      *widget.Entry
 	insecure    *widget.Check
 	proxy       *widget.Entry
+	confirmed   *widget.Entry // confirmed hosts, one a line (editor_hosts.go)
 	timeout     *widget.Entry
 	notes       *widget.Entry
 	warn        *widget.Label
@@ -70,6 +71,7 @@ type editorShell interface {
 	showScreen(fyne.CanvasObject)
 	closeEditor()
 	clipboard() fyne.Clipboard
+	window() fyne.Window
 }
 
 // editorDesk is what the editor asks of the desk.
@@ -131,6 +133,7 @@ func newEditor(sh editorShell, d editorDesk) *editor {
 	e.proxy = widget.NewEntry()
 	e.proxy.SetPlaceHolder("from the environment (HTTPS_PROXY); or http://proxy:3128")
 	e.proxy.Validator = optionalURLError("Proxy", false)
+	e.confirmed = newConfirmedHostsEntry()
 	e.timeout = widget.NewEntry()
 	e.timeout.SetPlaceHolder(strconv.Itoa(int(profiles.DefaultTimeout.Seconds())))
 	e.timeout.Validator = func(s string) error {
@@ -168,10 +171,11 @@ func newEditor(sh editorShell, d editorDesk) *editor {
 		&widget.FormItem{Text: "CA file", Widget: e.caFile},
 		&widget.FormItem{Text: "TLS", Widget: e.insecure},
 		&widget.FormItem{Text: "Proxy", Widget: e.proxy},
+		&widget.FormItem{Text: "Confirmed hosts", Widget: e.confirmed, HintText: confirmedHostsHint},
 		&widget.FormItem{Text: "Timeout (s)", Widget: e.timeout, HintText: "per network call"},
 		&widget.FormItem{Text: "Notes", Widget: e.notes},
 	)
-	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced: overrides, TLS, proxy, timeout, notes", adv))
+	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced: overrides, hosts, TLS, proxy, timeout, notes", adv))
 	e.title = widget.NewLabelWithStyle("New profile", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	e.title.SizeName = theme.SizeNameHeadingText
 	e.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.submit)
@@ -221,6 +225,7 @@ func (e *editor) open(p *profiles.Profile) {
 	e.caFile.SetText(q.TLS.CAFile)
 	e.insecure.SetChecked(q.TLS.InsecureSkipVerify)
 	e.proxy.SetText(q.Proxy)
+	e.confirmed.SetText(strings.Join(q.ConfirmedHosts, "\n"))
 	if q.TimeoutSeconds > 0 {
 		e.timeout.SetText(strconv.Itoa(q.TimeoutSeconds))
 	} else {
@@ -401,6 +406,12 @@ func (e *editor) profile() (profiles.Profile, error) {
 	p.TLS.CAFile = strings.TrimSpace(e.caFile.Text)
 	p.TLS.InsecureSkipVerify = e.insecure.Checked
 	p.Proxy = strings.TrimSpace(e.proxy.Text)
+	p.ConfirmedHosts = nil
+	for _, h := range confirmedLines(e.confirmed.Text) {
+		if _, _, err := profiles.ConfirmHost(&p, h); err != nil {
+			return p, err
+		}
+	}
 	p.TimeoutSeconds = 0
 	if t := strings.TrimSpace(e.timeout.Text); t != "" {
 		p.TimeoutSeconds, _ = strconv.Atoi(t)
@@ -419,7 +430,7 @@ func (e *editor) validate() error {
 	if err := e.calls.Validate(); err != nil {
 		return err
 	}
-	for _, v := range []fyne.Validatable{e.author, e.tokenEP, e.odata, e.proxy, e.timeout} {
+	for _, v := range []fyne.Validatable{e.author, e.tokenEP, e.odata, e.proxy, e.confirmed, e.timeout} {
 		if err := v.Validate(); err != nil {
 			return err
 		}
@@ -443,6 +454,17 @@ func (e *editor) submit() {
 		return
 	}
 	secret := e.secret.Text
+	if e.orig != nil && secret == "" {
+		if from, to, moved := secretLeaves(*e.orig, p); moved {
+			e.askSecretMove(p, from, to) // editor_hosts.go: then save
+			return
+		}
+	}
+	e.store(p, secret)
+}
+
+// store saves p (with secret when one was typed) on a goroutine.
+func (e *editor) store(p profiles.Profile, secret string) {
 	orig := e.origName()
 	e.save.Disable()
 	e.sh.setStatus("Saving “" + p.Name + "”…")

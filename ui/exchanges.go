@@ -27,6 +27,9 @@ func exchangeView(ex check.Exchange) fyne.CanvasObject {
 	if ex.Truncated {
 		timing += " (body cut at the size limit)"
 	}
+	if ex.HeadersCut > 0 {
+		timing += fmt.Sprintf(" (%d response headers not kept: %.1f MB of headers, over the size limit)", ex.HeadersCut, float64(ex.HeaderBytes)/1e6)
+	}
 	box := container.NewVBox(line, wrapLabel(timing))
 	if ex.Error != "" {
 		e := wrapLabel("Transport error: " + ex.Error)

@@ -42,6 +42,7 @@ type guidanceShell interface {
 	saveFile(name string, write func(fyne.URIWriteCloser))
 	ExplainError()
 	readRecordWith(reader string)
+	trustHost(profile, host string)
 }
 
 // guidanceDesk is what the Guidance tab asks of the desk.
@@ -157,6 +158,9 @@ func (g *guidanceTab) findingView(f check.Finding, steps []string) fyne.CanvasOb
 	var offer fyne.CanvasObject
 	if f.Code == check.TokInvalidClient {
 		offer = g.readOffer() // the one action that tells which field is wrong
+	}
+	if host := refusedHost(f); host != "" && g.p.Name != "" {
+		offer = g.trustOffer(host) // guidance_trust.go
 	}
 	return explanationView(g.sh.openURL, f, g.desk.Explain(f.Code, f.Evidence), steps, offer, func() { g.sh.openTab("Record") })
 }

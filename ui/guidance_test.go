@@ -23,9 +23,14 @@ type fakeGuidanceShell struct {
 	tabs    []string
 	readers []string
 	urls    []string
+	trusted []string
 }
 
 func (f *fakeGuidanceShell) openURL(s string) { f.urls = append(f.urls, s) }
+
+func (f *fakeGuidanceShell) trustHost(profile, host string) {
+	f.trusted = append(f.trusted, profile+" "+host)
+}
 
 func (f *fakeGuidanceShell) openTab(name string) { f.tabs = append(f.tabs, name) }
 

@@ -202,7 +202,7 @@ func (h *header) set(p profiles.Profile) {
 	h.env.Text = env
 	h.env.Custom = widgets.EnvColor(p.Environment)
 	h.env.Refresh()
-	h.line.SetText(strings.Join([]string{p.Root(), p.ClientID, authText(p.Method()), scopesText(p.Scopes)}, "  ·  "))
+	h.line.SetText(strings.Join([]string{p.Root() + confirmedText(p), p.ClientID, authText(p.Method()), scopesText(p.Scopes)}, "  ·  "))
 	h.line.SetToolTip(summaryTip(p))
 	note, short, icon, imp := "", "", theme.InfoIcon(), widget.LowImportance
 	if sb, ok := h.desk.Scenario(p.Name); ok {
@@ -213,6 +213,8 @@ func (h *header) set(p profiles.Profile) {
 	} else if p.SecretSetAt.IsZero() {
 		note, short = "No client secret stored yet: press Edit to add it.", "No client secret yet"
 		icon, imp = theme.WarningIcon(), widget.WarningImportance
+	} else if note = secretElsewhereNote(p); note != "" { // editor_hosts.go
+		short, icon, imp = "Secret stored for another host", theme.WarningIcon(), widget.WarningImportance
 	} else if age := h.desk.Now().Sub(p.SecretSetAt); age > rotationAge {
 		note, short = "The client secret was set "+roughAge(age)+" ago: consider rotating it.", "Secret set "+roughAge(age)+" ago"
 		icon, imp = theme.WarningIcon(), widget.WarningImportance

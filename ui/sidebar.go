@@ -28,6 +28,7 @@ type sidebar struct {
 	shown    []profiles.Profile
 	content  fyne.CanvasObject
 	updating bool
+	moves    []profiles.SecretMove // of the import in progress (import_moves.go)
 }
 
 // sidebarShell is what the profile list needs of the window.
@@ -171,6 +172,7 @@ func (s *sidebar) exportProfiles(names []string) {
 // the local ones or skip them.
 func (s *sidebar) importFrom(rc fyne.URIReadCloser) {
 	s.desk.ReadImport(rc, func(f desk.ImportFile) {
+		s.moves = f.Moves
 		switch {
 		case f.Err != nil && f.CSV:
 			s.sh.showError("Could not import "+safetext.Line(f.Name), f.Err, csvImportHint)
@@ -274,11 +276,12 @@ func (s *sidebar) askConflicts(name string, data []byte, first profiles.ImportRe
 	}
 	copies := widget.NewButton("Import as copies", func() { choose(profiles.ConflictRename) })
 	copies.Importance = widget.HighImportance
-	replace := widget.NewButton("Replace mine", func() { choose(profiles.ConflictReplace) })
+	moves, follow := s.secretMovesBox(clash)
+	replace := widget.NewButton("Replace mine", func() { choose(replaceAction(follow)) })
 	replace.Importance = widget.DangerImportance
 	skip := widget.NewButton("Skip them", func() { choose(profiles.ConflictSkip) })
 	body := wrapLabel(msg + " Copies get a name like “" + safetext.Line(clash[0]) + " (2)”; replacing keeps your client secret in the keychain.")
-	d = dialog.NewCustomWithoutButtons("Profiles with the same names", container.NewVBox(body, container.NewHBox(layout.NewSpacer(), skip, replace, copies)), s.sh.window())
+	d = dialog.NewCustomWithoutButtons("Profiles with the same names", container.NewVBox(body, moves, container.NewHBox(layout.NewSpacer(), skip, replace, copies)), s.sh.window())
 	d.Resize(fyne.NewSize(560, 1)) // its natural height
 	d.Show()
 }
@@ -322,6 +325,7 @@ func importSummary(name string, res profiles.ImportResult) (title, text, first s
 			first = res.Replaced[0]
 		}
 	}
+	lines = append(lines, secretFateLines(res.Secrets)...)
 	if len(res.Skipped) > 0 {
 		lines = append(lines, "Skipped (you have profiles with these names): "+escapedList(res.Skipped)+".")
 	}

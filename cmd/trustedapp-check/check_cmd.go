@@ -76,6 +76,12 @@ Profile fields (without PROFILE they define the target; with it they override):
   --timeout DUR             per-call timeout, e.g. 10s or 1500ms (default 30s, at most 10m)
   --call "GET /path [BODY]" an API call to run (repeatable; replaces the defaults);
                             methods: {methods}
+  --confirm-host URL        a host besides the instance the access token may go to
+                            for this run (repeatable; profiles edit keeps it)
+
+Credentials go only where you named them: the client secret to the authority (or
+the token endpoint you set), the token to the instance, the OData root you set and
+the hosts you confirmed. A discovered address elsewhere is refused, not used.
 
 Flags may come before or after PROFILE; after -- every argument is a profile name.
 

@@ -3,8 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"trustedapp-tester/internal/testdir"
+	"trustedapp-tester/tokenview/tokentest"
 )
 
 func TestExplainCommand(t *testing.T) {
@@ -43,5 +49,56 @@ func TestExplainCommand(t *testing.T) {
 	expect(t, r, exitOK, []string{"WWW-Authenticate", "IDX10223", "Exit codes"}, nil)
 	if !strings.Contains(r.stdout, "not recognised") {
 		t.Error("help does not say what happens to unknown text")
+	}
+}
+
+// A customer's log file (CRLF line ends, a timestamp and level on every line) whose
+// writer wrapped a real token over several lines: the explain command, run as its own
+// process with the file on stdin, removes the whole token, counts it once and says a
+// token was there; no piece of it reaches the text or the JSON.
+func TestExplainWrappedTokenFromALogFile(t *testing.T) {
+	key := tokentest.NewRSA("5B27920E653DD7AC67D2F64B32A17992")
+	tok := key.Sign(tokentest.ERPNetClaims("https://acme.my.erp.net/id", time.Now().Unix()))
+	var log strings.Builder
+	line := "2026-12-06 10:00:01.123 DEBUG "
+	rest := "GET /api/domain/odata/Crm_Sales_Customers Authorization: Bearer " + tok
+	for len(rest) > 0 {
+		n := min(len(rest), 100)
+		log.WriteString(line + rest[:n] + "\r\n")
+		rest = rest[n:]
+	}
+	log.WriteString("2026-12-06 10:00:01.301 ERROR HTTP/1.1 401 Unauthorized\r\n")
+	log.WriteString(`2026-12-06 10:00:01.302 ERROR WWW-Authenticate: Bearer error="invalid_token", error_description="The token expired at '12/06/2026 09:59:00'"` + "\r\n")
+	file := filepath.Join(testdir.New(t), "customer.log")
+	if err := os.WriteFile(file, []byte(log.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"explain"}, {"explain", "--json"}} {
+		cmd := childCommand(t, "cli", args, nil)
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stdin = f
+		r, err := runChild(cmd)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := r.stdout + r.stderr
+		sig := tok[strings.LastIndex(tok, ".")+1:]
+		for i := 0; i+8 <= len(sig); i++ {
+			if strings.Contains(out, sig[i:i+8]) {
+				t.Fatalf("%v: a piece of the token's signature (%q) is in the output:\n%s", args, sig[i:i+8], out)
+			}
+		}
+		for _, want := range []string{"held an access token", "api.token_expired"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%v: the output does not say %q:\n%s", args, want, out)
+			}
+		}
+		if args[len(args)-1] != "--json" && !strings.Contains(out, "(1 credential removed)") {
+			t.Errorf("the token is not counted once:\n%s", out)
+		}
 	}
 }

@@ -55,8 +55,8 @@ func failureCases() []failureCase {
 			stderr: "trustedapp-check check: --parallel only applies with --all\nRun 'trustedapp-check check --help' for the flags.\n"},
 		{name: "check unknown profile", args: []string{"check", "nobody", "--store", "{store}"}, code: exitEnvironment,
 			stderr: "trustedapp-check check: no profile named \"nobody\": check the name (list the profiles to see them) (see 'trustedapp-check profiles list', or check without a profile: --instance URL --client-id ID)\n"},
-		{name: "check all of no profiles", args: []string{"check", "--all", "--store", "{dir}/empty.json"}, code: exitEnvironment,
-			stderr: "trustedapp-check check: the profile store {dir}/empty.json has no profiles; add one with 'trustedapp-check profiles add'\n"},
+		{name: "check all of no profiles", args: []string{"check", "--all", "--store", "{dir}{sep}empty.json"}, code: exitEnvironment,
+			stderr: "trustedapp-check check: the profile store {dir}{sep}empty.json has no profiles; add one with 'trustedapp-check profiles add'\n"},
 		{name: "check token-stdin empty", args: []string{"check", "--instance", "https://127.0.0.1:9", "--client-id", "c", "--token-stdin"}, code: exitUsage,
 			stderr: "trustedapp-check check: --token-stdin: stdin was empty; pipe the access token in, e.g. --token-stdin < token.txt\nRun 'trustedapp-check check --help' for the flags.\n"},
 
@@ -119,6 +119,23 @@ func failureCases() []failureCase {
 			stderr: "trustedapp-check explain: stdin was empty; pipe the error in, e.g. trustedapp-check explain < error.txt\n"},
 		{name: "explain help", args: []string{"explain", "--help"}, code: exitOK, stdout: explainUsage},
 
+		// watch: the whole usage after a flag that does not parse, else a pointer to --help.
+		{name: "watch bad flag", args: []string{"watch", "--bogus"}, code: exitUsage,
+			stderr: "trustedapp-check watch: flag provided but not defined: -bogus\n\n" + watchUsage},
+		{name: "watch help", args: []string{"watch", "--help"}, code: exitOK, stdout: watchUsage},
+		{name: "watch nothing to watch", args: []string{"watch", "--metrics-file", "{dir}/m.prom"}, code: exitUsage,
+			stderr: "trustedapp-check watch: name the profiles to watch, or give --all\nRun 'trustedapp-check watch --help' for the flags.\n"},
+		{name: "watch nowhere to publish", args: []string{"watch", "--all"}, code: exitUsage,
+			stderr: "trustedapp-check watch: nowhere to publish the metrics: give --metrics-file FILE, --listen ADDR, or both\nRun 'trustedapp-check watch --help' for the flags.\n"},
+		{name: "watch too often", args: []string{"watch", "--all", "--every", "1s", "--metrics-file", "{dir}/m.prom"}, code: exitUsage,
+			stderr: "trustedapp-check watch: --every 1s: use at least 10s (a check takes seconds, and each one is logged)\nRun 'trustedapp-check watch --help' for the flags.\n"},
+		{name: "watch once listening", args: []string{"watch", "--all", "--once", "--listen", "9464"}, code: exitUsage,
+			stderr: "trustedapp-check watch: --once exits after one round, so nothing could scrape --listen: use --metrics-file with --once\nRun 'trustedapp-check watch --help' for the flags.\n"},
+		{name: "watch unknown profile", args: []string{"watch", "nobody", "--once", "--metrics-file", "{dir}/m.prom", "--store", "{store}"}, code: exitEnvironment,
+			stderr: "trustedapp-check watch: none of the profiles to watch is in {store} (see 'trustedapp-check profiles list')\n"},
+		{name: "watch all of no profiles", args: []string{"watch", "--all", "--once", "--metrics-file", "{dir}/m.prom", "--store", "{dir}/empty.json"}, code: exitEnvironment,
+			stderr: "trustedapp-check watch: the profile store {dir}/empty.json has no profiles; add one with 'trustedapp-check profiles add'\n"},
+
 		// sandbox: the whole usage after a command line that does not parse; its help
 		// adds the --config format.
 		{name: "sandbox bad flag", args: []string{"sandbox", "--bogus"}, code: exitUsage,
@@ -165,14 +182,14 @@ func failureCases() []failureCase {
 			stderr: "trustedapp-check profiles: no profile named \"nobody\": check the name (list the profiles to see them)\n"},
 		{name: "profiles import bad conflict", args: []string{"profiles", "import", "-", "--on-conflict", "merge", "--store", "{store}"}, code: exitUsage,
 			stderr: "trustedapp-check profiles: --on-conflict \"merge\": use skip, rename or replace\n"},
-		{name: "profiles import missing file", args: []string{"profiles", "import", "{dir}/nope.json", "--store", "{store}"}, code: exitEnvironment,
-			stderr: "trustedapp-check profiles: cannot open the import file: open {dir}/nope.json: no such file or directory\n"},
+		{name: "profiles import missing file", args: []string{"profiles", "import", "{dir}{sep}nope.json", "--store", "{store}"}, code: exitEnvironment,
+			stderr: "trustedapp-check profiles: cannot open the import file: open {dir}{sep}nope.json: {enoent}\n"},
 		{name: "profiles import not a bundle", stdin: "{\"kind\":\"other\"}", args: []string{"profiles", "import", "-", "--store", "{store}"}, code: exitUsage,
 			stderr: "trustedapp-check profiles: the import file is a \"other\", not a profile bundle (\"trustedapp-tester/profiles\"): export one with 'profiles export'\n"},
 		{name: "profiles recover nothing", args: []string{"profiles", "recover", "--store", "{store}"}, code: exitUsage,
 			stderr: "trustedapp-check profiles: there is no damaged store file beside {store} to recover from (they are named p.json.corrupt-TIME): name the file to read\n"},
-		{name: "profiles export unwritable", args: []string{"profiles", "export", "-o", "{dir}/missing/x.json", "--store", "{store}"}, code: exitEnvironment,
-			stderr: "trustedapp-check profiles: cannot write the export: open {dir}/missing/.x.json.tmp-", prefix: true},
+		{name: "profiles export unwritable", args: []string{"profiles", "export", "-o", "{dir}{sep}missing{sep}x.json", "--store", "{store}"}, code: exitEnvironment,
+			stderr: "trustedapp-check profiles: cannot write the export: open {dir}{sep}missing{sep}.x.json.tmp-", prefix: true},
 		{name: "profiles set-secret argument", args: []string{"profiles", "set-secret", "Kept", "s3cret", "--store", "{store}"}, code: exitUsage,
 			stderr: "trustedapp-check profiles: set-secret takes only the profile name: the secret is read from stdin or a no-echo prompt, never from the command line (where it would stay in shell history and the process list)\n"},
 		{name: "profiles set-secret empty", args: []string{"profiles", "set-secret", "Kept", "--store", "{store}"}, code: exitUsage,
@@ -205,7 +222,11 @@ func TestEveryFailureKeepsItsWordsAndCode(t *testing.T) {
 	t.Setenv(SecretEnv, "")
 	store := storeOf(t, profiles.Profile{Name: "Kept", InstanceURL: "https://acme.my.erp.net", ClientID: "c"})
 	dir := filepath.Dir(store)
-	fill := strings.NewReplacer("{dir}", dir, "{store}", store)
+	// Paths and the OS's words for a missing file as this OS says them (the suite also
+	// runs as a Windows program under Wine: make test-windows).
+	_, missing := os.Open(filepath.Join(dir, "no-such-file"))
+	enoent := missing.(*os.PathError).Err.Error()
+	fill := strings.NewReplacer("{dir}", dir, "{store}", store, "{sep}", string(filepath.Separator), "{enoent}", enoent)
 	for _, tc := range failureCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			args := make([]string, len(tc.args))

@@ -70,6 +70,7 @@ type profileFields struct {
 	caFile, proxy, timeout                                               string
 	insecure                                                             bool
 	calls                                                                repeated
+	confirm                                                              repeated // --confirm-host
 }
 
 // bind registers the flags on fs; withCalls adds --call.
@@ -88,6 +89,7 @@ func (f *profileFields) bind(fs *flag.FlagSet, withCalls bool) {
 	if withCalls {
 		fs.Var(&f.calls, "call", "API call \"METHOD PATH [BODY]\" (repeatable)")
 	}
+	fs.Var(&f.confirm, "confirm-host", "a host besides the instance the access token may go to (repeatable)")
 }
 
 var scopeSplit = regexp.MustCompile(`[\s,]+`)
@@ -141,6 +143,13 @@ func (f *profileFields) apply(p *profiles.Profile, set map[string]bool) error {
 	}
 	if set["proxy"] {
 		p.Proxy = strings.TrimSpace(f.proxy)
+	}
+	if set["confirm-host"] {
+		for _, h := range f.confirm {
+			if _, _, err := profiles.ConfirmHost(p, h); err != nil {
+				return usageErr("--confirm-host %q: %v", h, err)
+			}
+		}
 	}
 	if set["call"] {
 		p.Calls = nil

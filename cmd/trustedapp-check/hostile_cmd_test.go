@@ -87,7 +87,8 @@ func TestCheckTokenEndpointOnAnotherHost(t *testing.T) {
 	t.Setenv(SecretEnv, secret)
 	args := []string{"check", "--instance", in.URL, "--client-id", hostile.ClientID}
 	r := runArgs(t, context.Background(), "", args...)
-	expect(t, r, exitFailed, []string{"FAIL  Discovery", "discovery.token_endpoint_foreign", "another host (localhost:", "than the authority (127.0.0.1:", "the secret was not sent there", "SKIP  Token"}, nil)
+	expect(t, r, exitFailed, []string{"FAIL  Discovery", "discovery.token_endpoint_foreign", "another host (localhost:", "than the authority (127.0.0.1:", "the secret was not sent there",
+		"FAIL  Token", "gate.secret_foreign_host: The client secret was not sent to http://localhost:", "(http://127.0.0.1:"}, nil)
 	if th.Requests() != 0 {
 		t.Fatalf("the thief got %d requests", th.Requests())
 	}

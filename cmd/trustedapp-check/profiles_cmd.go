@@ -21,9 +21,10 @@ Subcommands:
   rm --sandbox              delete every profile made for the built-in sandbox
   rename OLD NEW            rename a profile (its secret moves with it)
   duplicate NAME NEW        copy a profile (and its secret)
-  import FILE|-             import a bundle [--on-conflict skip|rename|replace];
-                            lists the security-relevant settings it brought in
-                            and the profiles that still need a secret
+  import FILE|-             import a bundle [--on-conflict skip|rename|replace
+                            [--move-secrets]]; lists the security-relevant settings
+                            it brought in, what a replacement changes and the
+                            profiles that still need a secret
   import --csv FILE|-       import profiles from a CSV file (a .csv FILE implies
                             --csv): a header row naming the columns name,
                             instance, client_id (required), scopes, env, tags;
@@ -55,6 +56,12 @@ Profile flags (add, edit):
   --call "GET /path [BODY]" an API call to run after the token (repeatable;
                             replaces the list; edit --clear-calls for the defaults);
                             methods: {methods}
+  --confirm-host URL        a host besides the instance the access token may go to,
+                            where the instance runs its Domain or Table API
+                            (repeatable; edit --unconfirm-host URL removes one)
+  --move-secrets            (edit) let the stored client secret follow the profile
+                            to the hosts it names now; without it, a secret stays
+                            with the hosts it was stored for and is not sent elsewhere
 
 Flags may come before or after the arguments; after -- every argument is a name.
 
@@ -210,6 +217,7 @@ var fieldFlags = []struct{ prefix, flag string }{
 	{"token_endpoint", "--token-endpoint"}, {"odata_root", "--odata-root"},
 	{"tls.ca_file", "--ca-file"}, {"tls.insecure_skip_verify", "--insecure-skip-verify"},
 	{"proxy", "--proxy"}, {"timeout_seconds", "--timeout"}, {"calls", "--call"},
+	{"confirmed_hosts", "--confirm-host"},
 }
 
 func flagFor(field string) string {

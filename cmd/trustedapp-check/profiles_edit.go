@@ -4,6 +4,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,9 +20,11 @@ import (
 // stored profile has.
 type profileFlags struct {
 	profileFields
-	fs         *flag.FlagSet
-	env, notes string
-	clearCalls bool
+	fs          *flag.FlagSet
+	env, notes  string
+	clearCalls  bool
+	unconfirm   repeated // --unconfirm-host
+	moveSecrets bool     // --move-secrets
 }
 
 func bindProfileFlags(fs *flag.FlagSet, edit bool) *profileFlags {
@@ -29,6 +34,8 @@ func bindProfileFlags(fs *flag.FlagSet, edit bool) *profileFlags {
 	fs.StringVar(&f.notes, "notes", "", "notes")
 	if edit {
 		fs.BoolVar(&f.clearCalls, "clear-calls", false, "go back to the default API calls")
+		fs.Var(&f.unconfirm, "unconfirm-host", "stop sending the access token to a confirmed host (repeatable)")
+		fs.BoolVar(&f.moveSecrets, "move-secrets", false, "let the stored client secret follow the profile to the hosts it names now")
 	}
 	return f
 }
@@ -58,7 +65,23 @@ func (f *profileFlags) apply(p *profiles.Profile) error {
 	if set["clear-calls"] && f.clearCalls {
 		p.Calls = nil
 	}
+	for _, h := range f.unconfirm {
+		removed, err := profiles.UnconfirmHost(p, h)
+		if err != nil {
+			return usageErr("--unconfirm-host %q: %v", h, err)
+		}
+		if !removed {
+			return usageErr("--unconfirm-host %q: the profile does not confirm that host (it confirms: %s)", h, orNoneList(p.ConfirmedHosts))
+		}
+	}
 	return nil
+}
+
+func orNoneList(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	return strings.Join(list, ", ")
 }
 
 // editOptions is what add and edit parse their command lines into.
@@ -136,6 +159,7 @@ func editRun(o *editOptions) error {
 		return err
 	}
 	old := p.Name
+	before := profiles.SecretBinding(p, profiles.Profile{}) // where its secret goes now
 	if err := o.fields.apply(&p); err != nil {
 		return err
 	}
@@ -148,11 +172,39 @@ func editRun(o *editOptions) error {
 	if err := validated(o.env, p, others, "The profile was not changed."); err != nil {
 		return err
 	}
+	if o.fields.moveSecrets && !p.SecretSetAt.IsZero() {
+		p.SecretFor = profiles.SecretOrigins(p) // the user's explicit choice
+	}
 	if err := s.Update(old, p); err != nil {
 		return storeErr(err)
 	}
 	fmt.Fprintf(o.stdout, "Updated profile %q.\n", p.Name)
+	saved, err := s.Get(p.Name)
+	if err != nil {
+		return nil
+	}
+	writeSecretPlace(o.stdout, saved, before, o.fields.moveSecrets)
 	return nil
+}
+
+// writeSecretPlace says where the client secret of p (as saved) goes after an edit:
+// moved with --move-secrets, or staying with the hosts it was stored for when the
+// profile now names others. before is what it belonged to before the edit.
+func writeSecretPlace(w io.Writer, p profiles.Profile, before []string, moved bool) {
+	if p.SecretSetAt.IsZero() {
+		if moved {
+			fmt.Fprintf(w, "%s has no stored client secret: --move-secrets had nothing to move.\n", strconv.Quote(p.Name))
+		}
+		return
+	}
+	if from, to, elsewhere := profiles.SecretMoved(p); elsewhere {
+		fmt.Fprintf(w, "The client secret of %s was stored for %s and stays with it: it is not sent to %s.\nTo let it follow: trustedapp-check profiles edit %s --move-secrets (or set it again: profiles set-secret %s).\n",
+			strconv.Quote(p.Name), strings.Join(from, ", "), strings.Join(to, ", "), shellquote.Quote(p.Name), shellquote.Quote(p.Name))
+		return
+	}
+	if moved && len(before) > 0 && !slices.Equal(before, p.SecretFor) {
+		fmt.Fprintf(w, "The client secret of %s now goes to %s (it was stored for %s).\n", strconv.Quote(p.Name), strings.Join(p.SecretFor, ", "), strings.Join(before, ", "))
+	}
 }
 
 // rmOptions is what rm parses its command line into: one NAME, or --sandbox.

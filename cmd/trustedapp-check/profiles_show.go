@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"trustedapp-tester/check"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/internal/shellquote"
 	"trustedapp-tester/profiles"
@@ -96,6 +98,11 @@ type showJSON struct {
 	Timeout      string             `json:"timeout"`
 	Secret       secretJSON         `json:"secret"`
 	Problems     []profiles.Problem `json:"problems"`
+	// ProxyRoute is the way a run would take to the instance now: the profile's
+	// proxy, the environment's or the system's (a PAC file evaluated), or none.
+	ProxyRoute *check.ProxyUse `json:"proxy_route,omitempty"`
+	// ProxyError is why no way could be chosen (a proxy URL that cannot be used).
+	ProxyError string `json:"proxy_error,omitempty"`
 }
 
 func parseShow(e env) (*viewOptions, error) {
@@ -124,11 +131,25 @@ func showRun(o *viewOptions) error {
 	}
 	out := showJSON{Profile: p, AuthorityURL: p.AuthorityURL(), TokenURL: p.TokenURL(), ODataRootURL: p.ODataRootURL(),
 		Calls: p.EffectiveCalls(), Timeout: p.Timeout().String(), Secret: secretOf(p), Problems: problems}
+	out.ProxyRoute, out.ProxyError = proxyRouteOf(p)
 	if o.json {
 		return writeIndented(o.stdout, out)
 	}
 	writeShowText(o.stdout, out)
 	return nil
+}
+
+// proxyRouteOf is the proxy a run of p would take to its instance now, or why
+// none can be chosen. A PAC file may be downloaded to evaluate it; nothing is sent
+// to the instance.
+func proxyRouteOf(p profiles.Profile) (*check.ProxyUse, string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	use, err := check.ProxyFor(ctx, p, p.Root())
+	if err != nil {
+		return nil, err.Error()
+	}
+	return &use, ""
 }
 
 // secretOf is where the profile's secret is and how old it is.
@@ -212,7 +233,18 @@ func writeShowText(stdout io.Writer, out showJSON) {
 	default:
 		row("TLS", "system roots")
 	}
-	row("Proxy", map[bool]string{true: "from the environment", false: p.Proxy}[p.Proxy == ""])
+	switch {
+	case out.ProxyRoute != nil:
+		row("Proxy", out.ProxyRoute.Route()+" (now, for "+out.ProxyRoute.Host+")")
+		for _, n := range out.ProxyRoute.Notes {
+			row("Proxy note", n)
+		}
+	case out.ProxyError != "":
+		row("Proxy", "cannot be chosen: "+out.ProxyError)
+	}
+	if len(p.ConfirmedHosts) > 0 {
+		row("Confirmed hosts", strings.Join(p.ConfirmedHosts, ", ")+" (the access token may go there too)")
+	}
 	row("Timeout", out.Timeout)
 	if p.Notes != "" {
 		row("Notes", p.Notes)
@@ -228,6 +260,9 @@ func writeShowText(stdout io.Writer, out showJSON) {
 		secretLine += " (set it: trustedapp-check profiles set-secret " + shellquote.Quote(p.Name) + ")"
 	}
 	row("Secret", secretLine)
+	if from, to, moved := profiles.SecretMoved(p); moved {
+		row("Secret host", "stored for "+strings.Join(from, ", ")+"; not sent to "+strings.Join(to, ", ")+" (profiles edit "+shellquote.Quote(p.Name)+" --move-secrets to let it follow)")
+	}
 	w.Flush()
 	if sj.Detail != "" {
 		fmt.Fprintln(stdout, sj.Detail)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"trustedapp-tester/internal/atomicfile"
@@ -30,7 +31,8 @@ func parseImport(e env) (*importOptions, error) {
 	fs := o.flags("import")
 	onConflict := fs.String("on-conflict", "skip", "what to do with a name that exists: skip, rename or replace")
 	fs.BoolVar(&o.csv, "csv", false, "FILE is a CSV file (columns name, instance, client_id, scopes, env, tags)")
-	pos, err := o.parse(fs, 1, 1, "import [--csv] FILE|- [--on-conflict skip|rename|replace] [--store FILE]")
+	move := fs.Bool("move-secrets", false, "with --on-conflict replace: let the stored client secrets follow the replaced profiles to the hosts they name")
+	pos, err := o.parse(fs, 1, 1, "import [--csv] FILE|- [--on-conflict skip|rename|replace [--move-secrets]] [--store FILE]")
 	if err != nil {
 		return nil, err
 	}
@@ -41,8 +43,14 @@ func parseImport(e env) (*importOptions, error) {
 		o.onConflict = profiles.ConflictRename
 	case "replace":
 		o.onConflict = profiles.ConflictReplace
+		if *move {
+			o.onConflict = profiles.ConflictReplaceMovingSecret
+		}
 	default:
 		return nil, usageErr("--on-conflict %q: use skip, rename or replace", *onConflict)
+	}
+	if *move && o.onConflict != profiles.ConflictReplaceMovingSecret {
+		return nil, usageErr("--move-secrets moves the secrets of the profiles an import replaces: use it with --on-conflict replace")
 	}
 	o.file = pos[0]
 	if strings.EqualFold(filepath.Ext(o.file), ".csv") {
@@ -90,6 +98,7 @@ func importRun(o *importOptions) error {
 	writeResult(o.stdout, res, "added     %s\n", "skipped   %s (a profile with this name exists; use --on-conflict rename or replace)\n")
 	fmt.Fprintf(o.stdout, "%d added, %d renamed, %d replaced, %d skipped, %d rejected. Secrets are never imported: set them with set-secret.\n",
 		len(res.Added), len(res.Renamed), len(res.Replaced), len(res.Skipped), len(res.Rejected))
+	writeSecretFates(o.stdout, res.Secrets)
 	writeReview(o.stdout, res.Review)
 	writeNeedSecret(o.stdout, res)
 	if len(res.Rejected) > 0 {
@@ -121,6 +130,20 @@ func writeResult(out io.Writer, res profiles.ImportResult, added, skipped string
 				fmt.Fprintf(out, "          %s: %s\n", p.Field, safetext.Line(p.Message))
 			}
 		}
+	}
+}
+
+// writeSecretFates says, for each replaced profile whose stored secret the import would
+// send to other hosts, whether it followed (--move-secrets) or stayed.
+func writeSecretFates(out io.Writer, fates []profiles.SecretFate) {
+	for _, f := range fates {
+		from, to := strings.Join(f.From, ", "), strings.Join(f.To, ", ")
+		if f.Moved {
+			fmt.Fprintf(out, "The client secret of %s now goes to %s (it was stored for %s; --move-secrets).\n", safetext.Line(strconv.Quote(f.Name)), safetext.Line(to), safetext.Line(from))
+			continue
+		}
+		fmt.Fprintf(out, "The client secret of %s was stored for %s and stays with it: it is not sent to %s, which the import names.\nIf that is right: trustedapp-check profiles edit %s --move-secrets (or set the secret again).\n",
+			safetext.Line(strconv.Quote(f.Name)), safetext.Line(from), safetext.Line(to), safetext.Line(shellquote.Quote(f.Name)))
 	}
 }
 

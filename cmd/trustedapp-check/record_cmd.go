@@ -31,12 +31,13 @@ hold, ready to copy or to put in a support ticket: it is not the secret.
 
 The token is PROFILE's own, or with --with READER the token of another stored
 profile on the same instance whose System User may read Trusted Applications: the
-way to inspect an app that gets no token at all. Fields that cannot be read are
-listed with what they must hold, to check by hand.
+way to inspect an app that gets no token at all. READER's token is sent only with
+READER's own settings (its OData root, proxy and TLS options), never PROFILE's.
+Fields that cannot be read are listed with what they must hold, to check by hand.
 
 Flags: the profile and secret flags of 'check' (--store, --instance, --client-id,
---scope, --auth, --authority, --token-endpoint, --odata-root, --ca-file,
---insecure-skip-verify, --proxy, --timeout, --secret-stdin), plus
+--scope, --auth, --authority, --token-endpoint, --odata-root, --confirm-host,
+--ca-file, --insecure-skip-verify, --proxy, --timeout, --secret-stdin), plus
   --with READER  read with this stored profile's token (its secret from the
                  keychain, TRUSTEDAPP_SECRET or --secret-stdin)
   --json         print the checklist as JSON
@@ -116,7 +117,10 @@ func recordRun(o *recordOptions) error {
 		if rep.Claims != nil && rep.Claims.SystemUser != "" {
 			out.ReadWith += " (System User " + rep.Claims.SystemUser + ")"
 		}
-		res = check.ReadRecord(ctx, subject, rep.Access, subject.ClientID, check.Options{Timeout: o.callTimeout})
+		// The reader's token reads with the reader's own settings (its OData root,
+		// proxy and TLS), never the subject's: the credential gate refuses a token
+		// with another profile's.
+		res = check.ReadRecord(ctx, reader.p, rep.Access, subject.ClientID, check.Options{Timeout: o.callTimeout})
 		out.Read = res.Record != nil
 		out.Problem = res.Problem
 	}

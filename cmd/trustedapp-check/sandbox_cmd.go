@@ -27,6 +27,11 @@ Flags:
   --token-lifetime DUR   access-token lifetime, e.g. 30s or 1h (default 1h)
   --licence-slots N      concurrent API sessions (licence slots) of the instance
                          (default 10); each token's first API call opens one
+  --tableapi-addr HOST:PORT
+                         serve the Table API as a site of its own there (e.g.
+                         localhost:0: another host name than the instance's), as
+                         auto-discovery then lists it; profiles calling it need
+                         that host confirmed (--confirm-host)
   --quiet                no request log
 
 Exit codes: 0 stopped cleanly, 2 bad flags, 3 bad --config file or cannot listen.
@@ -52,6 +57,7 @@ func parseSandbox(e env) (*sandboxOptions, error) {
 	lifetime := fs.String("token-lifetime", "", "")
 	slots := fs.Int("licence-slots", 0, "")
 	fs.BoolVar(&o.quiet, "quiet", false, "")
+	fs.StringVar(&o.cfg.TableAPIAddr, "tableapi-addr", "", "")
 	// Flags only, so the first argument that is none ends them.
 	if err := fs.Parse(e.args); err != nil {
 		return nil, flagErr(err, sandboxUsage+sandbox.ConfigFileHelp+"\n", sandboxUsage)
@@ -64,7 +70,9 @@ func parseSandbox(e env) (*sandboxOptions, error) {
 		if err != nil {
 			return nil, envErr("%v", err)
 		}
+		table := o.cfg.TableAPIAddr
 		o.cfg = c
+		o.cfg.TableAPIAddr = table
 	}
 	if *lifetime != "" {
 		d, err := time.ParseDuration(*lifetime)

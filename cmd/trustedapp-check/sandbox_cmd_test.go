@@ -280,3 +280,30 @@ func TestSandboxLicenceSlotsFlag(t *testing.T) {
 	cancel()
 	<-code
 }
+
+// --tableapi-addr serves the Table API as a site of its own, under the host name
+// given, and auto-discovery lists it there.
+func TestSandboxTableAPISite(t *testing.T) {
+	out, stderr, cancel, code := runServing(t, "--json", "--quiet", "--tableapi-addr", "localhost:0")
+	scs, _ := readScenarios(t, out, stderr)
+	resp, err := http.Get(scs[0].Instance + "/tools/auto-discovery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct{ WebSites []struct{ Type, Url string } }
+	json.NewDecoder(resp.Body).Decode(&doc)
+	resp.Body.Close()
+	site := ""
+	for _, s := range doc.WebSites {
+		if s.Type == "TableAPI" {
+			site = s.Url
+		}
+	}
+	if !strings.HasPrefix(site, "http://localhost:") {
+		t.Errorf("the TableAPI site is %q", site)
+	}
+	cancel()
+	if c := <-code; c != exitOK {
+		t.Fatalf("exit %d", c)
+	}
+}

@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/atomicfile"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/report"
@@ -261,36 +262,23 @@ func writeJSONOut(e env, v any) error {
 }
 
 // stageSetupFile writes the record values, without the secret, to a temporary file
-// beside path (JSON when path ends in .json, else text); commit moves it into place,
-// abort removes it.
+// beside path (JSON when path ends in .json, else text), readable by its owner only
+// like the reports (it names the Trusted App and its System User); commit moves it
+// into place, abort removes it.
 func stageSetupFile(path string, s check.AppSetup) (commit func() error, abort func(), err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".trustedapp-*.tmp")
-	if err != nil {
-		return nil, nil, envErr("cannot write %s: %v (no secret was made)", path, err)
-	}
-	abort = func() { tmp.Close(); os.Remove(tmp.Name()) }
 	write := report.WriteSetupText
 	if strings.EqualFold(filepath.Ext(path), ".json") {
 		write = report.WriteSetupJSON
 	}
-	if err := write(tmp, s); err != nil {
-		abort()
-		return nil, nil, envErr("cannot write %s: %v (no secret was made)", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		abort()
+	st, err := atomicfile.Stage(path, 0o600, func(w io.Writer) error { return write(w, s) })
+	if err != nil {
 		return nil, nil, envErr("cannot write %s: %v (no secret was made)", path, err)
 	}
 	commit = func() error {
-		if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-			os.Remove(tmp.Name())
-			return fmt.Errorf("cannot write %s: %v", path, err)
-		}
-		if err := os.Rename(tmp.Name(), path); err != nil {
-			os.Remove(tmp.Name())
+		if err := st.Commit(); err != nil {
 			return fmt.Errorf("cannot write %s: %v", path, err)
 		}
 		return nil
 	}
-	return commit, abort, nil
+	return commit, st.Abort, nil
 }

@@ -207,8 +207,10 @@ func resolveTargets(e env, f *checkFlags, pos []string) ([]target, error) {
 			return nil, err
 		}
 		secret = s
+		p.SecretFor = nil // given now for this profile as it is, not the keychain's
 	case os.Getenv(SecretEnv) != "":
 		secret = os.Getenv(SecretEnv)
+		p.SecretFor = nil
 	case len(pos) == 1:
 		s, err := newSecrets().Get(p.Name)
 		if err != nil {

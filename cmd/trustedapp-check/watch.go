@@ -164,7 +164,11 @@ func watchRun(o *watchOptions) error {
 		// A cancelled round leaves the file as the last whole round wrote it.
 		if o.metricsFile != "" && o.ctx.Err() == nil {
 			if err := w.metrics.writeFile(o.metricsFile); err != nil {
-				return envErr("cannot write the metrics file: %v", err)
+				if o.once {
+					return envErr("cannot write the metrics file: %v", err)
+				}
+				// A full disk may clear: the next round tries again.
+				fmt.Fprintf(o.stderr, "warning: cannot write the metrics file (%v); the next round tries again\n", err)
 			}
 		}
 		if o.ctx.Err() != nil {

@@ -377,3 +377,27 @@ func TestWatchOverrunNeverOverlaps(t *testing.T) {
 		t.Errorf("overruns %v %v", v, ok)
 	}
 }
+
+// A metrics file that cannot be written: --once fails with exit 3 naming it; a
+// running watch says so and carries on (the next round tries again).
+func TestWatchMetricsFileUnwritable(t *testing.T) {
+	saved := minWatchEvery
+	minWatchEvery = 10 * time.Millisecond
+	t.Cleanup(func() { minWatchEvery = saved })
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	path := storeOf(t, profiles.Profile{Name: "p", InstanceURL: srv.URL, ClientID: "c"})
+	t.Setenv(SecretEnv, "s3cret-p")
+	file := filepath.Join(testdir.New(t), "missing-dir", "m.prom")
+	r := runArgs(t, context.Background(), "", "watch", "p", "--once", "--store", path, "--metrics-file", file)
+	if r.code != exitEnvironment || !strings.Contains(r.stderr, "trustedapp-check watch: cannot write the metrics file: ") {
+		t.Fatalf("--once: exit %d\n%s", r.code, r.stderr)
+	}
+	stderr, _, stop := startWatch(t, "p", "--store", path, "--metrics-file", file, "--every", "50ms")
+	waitFor(t, 20*time.Second, "two warnings", func() bool {
+		return strings.Count(stderr.String(), "warning: cannot write the metrics file") >= 2
+	})
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d\n%s", code, stderr.String())
+	}
+}

@@ -25,41 +25,80 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 // Write writes what write produces to path atomically. When write or any step fails,
 // path is left as it was and the temporary file is removed.
 func Write(path string, perm os.FileMode, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	st, err := Stage(path, perm, write)
 	if err != nil {
 		return err
 	}
-	name := tmp.Name()
-	done := false
-	defer func() {
-		if !done {
-			tmp.Close()
-			os.Remove(name)
-		}
-	}()
+	return st.Commit()
+}
+
+// Staged is a file written in full and flushed to disk beside its place, not yet
+// moved there: Commit puts it in place, Abort removes it. A caller stages first when
+// something else must succeed (or be checked) before the file may appear, and the
+// moment between the check and the rename must be as short as it can be.
+type Staged struct {
+	path, tmp string
+	done      bool
+}
+
+// Stage writes what write produces to a temporary file in path's folder, with the
+// permissions perm whatever the umask, and flushes it to disk. When write or any step
+// fails, nothing is left behind.
+func Stage(path string, perm os.FileMode, write func(io.Writer) error) (*Staged, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	st := &Staged{path: path, tmp: tmp.Name()}
+	fail := func(err error) (*Staged, error) {
+		tmp.Close()
+		os.Remove(st.tmp)
+		return nil, err
+	}
+	// Chmod, not the mode of the create: the umask applies only to the latter.
 	if err := tmp.Chmod(perm); err != nil && !errors.Is(err, errors.ErrUnsupported) {
-		return err
+		return fail(err)
 	}
 	bw := bufio.NewWriterSize(tmp, 64<<10)
 	if err := write(bw); err != nil {
-		return err
+		return fail(err)
 	}
 	if err := bw.Flush(); err != nil {
-		return err
+		return fail(err)
 	}
 	if err := tmp.Sync(); err != nil {
-		return err
+		return fail(err)
 	}
 	if err := tmp.Close(); err != nil {
+		os.Remove(st.tmp)
+		return nil, err
+	}
+	return st, nil
+}
+
+// Commit renames the staged file over its place and flushes the folder. When the
+// rename fails the staged file is removed and the place is left as it was. Commit and
+// Abort after either has run do nothing.
+func (s *Staged) Commit() error {
+	if s == nil || s.done {
+		return nil
+	}
+	s.done = true
+	if err := os.Rename(s.tmp, s.path); err != nil {
+		os.Remove(s.tmp)
 		return err
 	}
-	if err := os.Rename(name, path); err != nil {
-		return err
-	}
-	done = true
-	SyncDir(dir)
+	SyncDir(filepath.Dir(s.path))
 	return nil
+}
+
+// Abort removes the staged file; its place is left as it was.
+func (s *Staged) Abort() {
+	if s == nil || s.done {
+		return
+	}
+	s.done = true
+	os.Remove(s.tmp)
 }
 
 // SyncDir flushes a folder's entries (a rename into it) to disk. It is best effort:

@@ -78,3 +78,48 @@ func assertNoTemp(t *testing.T, dir string) {
 		}
 	}
 }
+
+// A staged file is whole and flushed beside its place: Abort leaves the place as it
+// was and nothing behind, Commit puts it there; either a second time does nothing.
+func TestStageCommitAbort(t *testing.T) {
+	dir := testdir.New(t)
+	path := filepath.Join(dir, "values.txt")
+	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	write := func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }
+	st, err := Stage(path, 0o600, write)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "old" {
+		t.Fatalf("staging changed the place: %q", got)
+	}
+	st.Abort()
+	st.Abort()
+	if err := st.Commit(); err != nil {
+		t.Fatalf("commit after abort: %v", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "old" {
+		t.Fatalf("abort changed the place: %q", got)
+	}
+	assertNoTemp(t, dir)
+	if st, err = Stage(path, 0o600, write); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	st.Abort()
+	if got, _ := os.ReadFile(path); string(got) != "new" {
+		t.Fatalf("commit: %q", got)
+	}
+	if fi, _ := os.Stat(path); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v", fi.Mode())
+	}
+	assertNoTemp(t, dir)
+	// A folder that does not exist: an error, nothing created.
+	if _, err := Stage(filepath.Join(dir, "missing", "x"), 0o600, write); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("stage into a missing folder: %v", err)
+	}
+}

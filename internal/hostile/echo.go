@@ -2,7 +2,9 @@ package hostile
 
 import (
 	"bytes"
+	"encoding/base32"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -11,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 )
 
 // EchoStyle is one way a server can write back the secret it received.
@@ -79,6 +82,26 @@ func EchoStyles() []EchoStyle {
 		}
 		return b.String()
 	}
+	hexLower := func(s string) string { return hex.EncodeToString([]byte(s)) }
+	hexUpper := func(s string) string { return strings.ToUpper(hex.EncodeToString([]byte(s))) }
+	pctAll := func(format string) func(string) string {
+		return func(s string) string {
+			var b strings.Builder
+			for i := 0; i < len(s); i++ {
+				fmt.Fprintf(&b, format, s[i])
+			}
+			return b.String()
+		}
+	}
+	doubleURL := func(s string) string { return url.QueryEscape(url.QueryEscape(s)) }
+	b32 := func(s string) string { return base32.StdEncoding.EncodeToString([]byte(s)) }
+	utf16b64 := func(s string) string {
+		var b []byte
+		for _, u := range utf16.Encode([]rune(s)) {
+			b = append(b, byte(u), byte(u>>8))
+		}
+		return base64.StdEncoding.EncodeToString(b)
+	}
 	basic := func(s, cid string) string { return base64.StdEncoding.EncodeToString([]byte(cid + ":" + s)) }
 	basicForm := func(s, cid string) string {
 		return base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(cid) + ":" + url.QueryEscape(s)))
@@ -104,6 +127,16 @@ func EchoStyles() []EchoStyle {
 		{"Basic header, form-encoded", func(s, cid string) string { return "Basic " + basicForm(s, cid) }, basicForm},
 		{"base64", same(func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }), same(func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) })},
 		{"base64url, unpadded", same(func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }), same(func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) })},
+		// What a debugging server prints: a hex dump, every byte escaped, the form
+		// body escaped again, the secret shouted, base32, .NET's Encoding.Unicode.
+		{"hex, lower case", func(s, _ string) string { return "bytes: " + hexLower(s) }, same(hexLower)},
+		{"hex, upper case", func(s, _ string) string { return "0x" + hexUpper(s) }, same(hexUpper)},
+		{"%XX for every byte", same(pctAll("%%%02X")), same(pctAll("%%%02X"))},
+		{"%xx for every byte, lower case", same(pctAll("%%%02x")), same(pctAll("%%%02x"))},
+		{"double URL-encoding", func(s, _ string) string { return "client_secret%3D" + doubleURL(s) }, same(doubleURL)},
+		{"upper case", same(strings.ToUpper), same(strings.ToUpper)},
+		{"base32", same(b32), same(func(s string) string { return strings.TrimRight(b32(s), "=") })},
+		{"UTF-16LE base64", same(utf16b64), same(func(s string) string { return strings.TrimRight(utf16b64(s), "=") })},
 		{"base64 at offset 1", same(func(s string) string { return base64.StdEncoding.EncodeToString([]byte("x" + s)) }), same(func(s string) string { return Base64Core(base64.StdEncoding, 1, s) })},
 		{"base64url at offset 2", same(func(s string) string { return base64.URLEncoding.EncodeToString([]byte("xy" + s)) }), same(func(s string) string { return Base64Core(base64.URLEncoding, 2, s) })},
 	}

@@ -358,10 +358,11 @@ func WriteJSON(w http.ResponseWriter, status int, v any) { writeJSON(w, status, 
 // Thief is a server on another host (another port of 127.0.0.1 counts as another
 // host) that records every request and the client secret it carried, if any.
 type Thief struct {
-	URL string
-	mu  sync.Mutex
-	got []string // secrets received
-	n   int
+	URL     string
+	mu      sync.Mutex
+	got     []string // secrets received
+	bearers []string // Authorization headers of any scheme but Basic received
+	n       int
 }
 
 // NewThief starts a Thief (http:// unless useTLS); it stops when the test ends.
@@ -375,6 +376,9 @@ func NewThief(t testing.TB, useTLS bool) *Thief {
 		if sec != "" {
 			th.got = append(th.got, sec)
 		}
+		if a := r.Header.Get("Authorization"); a != "" && !strings.HasPrefix(strings.ToLower(a), "basic ") {
+			th.bearers = append(th.bearers, a)
+		}
 		th.mu.Unlock()
 		writeJSON(w, 400, map[string]any{"error": "invalid_client"})
 	}), useTLS, nil)
@@ -387,6 +391,14 @@ func (th *Thief) Requests() int {
 	th.mu.Lock()
 	defer th.mu.Unlock()
 	return th.n
+}
+
+// Tokens are the Authorization headers (Bearer and others, not Basic) that reached
+// the thief: the access tokens it got.
+func (th *Thief) Tokens() []string {
+	th.mu.Lock()
+	defer th.mu.Unlock()
+	return append([]string(nil), th.bearers...)
 }
 
 // Secrets are the client secrets that reached the thief.

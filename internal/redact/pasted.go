@@ -7,9 +7,10 @@ import (
 
 // Pasted redacts free text someone pasted (a log line, a config file, an exception):
 // the rules of Text, plus what such text holds that our own exchanges do not:
-// Authorization header lines, credentials in URLs, and key=value / key: value pairs of
+// Authorization header lines, credentials in URLs, key=value / key: value pairs of
 // the secret fields under the spellings configuration files use (ClientSecret,
-// client-secret, pwd, passwd, x-api-key, ApplicationSecret).
+// client-secret, pwd, passwd, x-api-key, ApplicationSecret), and tokens split across
+// lines (wrapped.go).
 
 var (
 	// An Authorization header line: keep the scheme, drop the credential.
@@ -27,6 +28,8 @@ var (
 // from pasted text, and returns how many it removed.
 func Pasted(s string) (string, int) {
 	before := len(redactedRE.FindAllStringIndex(s, -1))
+	// First, while each piece of a split token is still there to be joined.
+	s = redactWrapped(s)
 	lower := strings.ToLower(s)
 	if strings.Contains(lower, "authorization") {
 		s = redactAuthHeaders(s)

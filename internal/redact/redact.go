@@ -196,9 +196,10 @@ var (
 )
 
 // HoldsToken reports whether s holds an access token: a JWT, an ERP.net reference
-// token, or Bearer credentials (the patterns the redaction removes).
+// token, or Bearer credentials (the patterns the redaction removes), on one line or
+// split across lines.
 func HoldsToken(s string) bool {
-	return jwtRE.MatchString(s) || refRE.MatchString(s) || bearerRE.MatchString(s)
+	return jwtRE.MatchString(s) || refRE.MatchString(s) || bearerRE.MatchString(s) || len(wrappedTokens(s)) > 0
 }
 
 // Text removes credentials of a recognisable shape from s: the values of secret

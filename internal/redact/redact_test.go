@@ -1,7 +1,10 @@
 package redact
 
 import (
+	"encoding/base32"
 	"encoding/base64"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -83,11 +86,18 @@ func TestSecretsEveryEncoding(t *testing.T) {
 	for _, secret := range []string{"S3cr+t/p@ss w\"rd<&>%:é'\\`x~", "plainlongsecret123", "zQ7!", "k9", "ü"} {
 		k := NewSecrets()
 		k.AddBasic("com.acme/app", secret)
-		texts, b64 := forms(secret)
-		for _, f := range append(texts, b64...) {
-			in := "before " + f + " after"
-			if got := k.Replace(in); strings.Contains(got, f) || !strings.Contains(got, Redacted) {
-				t.Errorf("%q: form %q survived: %q", secret, f, got)
+		for _, f := range forms(secret) {
+			in := "before " + f.s + " after"
+			if got := k.Replace(in); strings.Contains(got, f.s) || !strings.Contains(got, Redacted) {
+				t.Errorf("%q: form %q survived: %q", secret, f.s, got)
+			}
+			if !f.fold {
+				continue
+			}
+			for _, c := range []string{strings.ToUpper(f.s), strings.ToLower(f.s)} {
+				if got := k.Replace("before " + c + " after"); strings.Contains(got, c) {
+					t.Errorf("%q: form %q in another case survived: %q", secret, c, got)
+				}
 			}
 		}
 		for off := 0; off < 3; off++ {
@@ -176,5 +186,105 @@ func TestMerge(t *testing.T) {
 	}
 	if !Merge().Empty() || Merge(a).Empty() {
 		t.Error("Empty")
+	}
+}
+
+// The encodings a debugging server prints that the first list missed: hex in either
+// case, %XX for every byte, double URL-encoding, the secret in upper or lower case
+// (beyond ASCII too), base32 and base64 of its UTF-16, each inside other text. Written
+// here with the standard library, not with the forms Secrets builds.
+func TestSecretsDebuggingEncodings(t *testing.T) {
+	utf16le := func(s string) []byte {
+		var b []byte
+		for _, r := range s { // the secrets below are in the BMP
+			b = append(b, byte(r), byte(r>>8))
+		}
+		return b
+	}
+	pct := func(s string, format string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			b.WriteString(fmt.Sprintf(format, s[i]))
+		}
+		return b.String()
+	}
+	for _, secret := range []string{"S3cr+t/p@ss w\"rd<&>%:é'\\`x~", "plainlongsecret123", "zQ7!"} {
+		k := NewSecrets()
+		k.AddBasic("com.acme/app", secret)
+		echoes := map[string]string{
+			"hex":                       hex.EncodeToString([]byte(secret)),
+			"HEX":                       strings.ToUpper(hex.EncodeToString([]byte(secret))),
+			"%XX every byte":            pct(secret, "%%%02X"),
+			"%xx every byte":            pct(secret, "%%%02x"),
+			"double URL-encoding":       url.QueryEscape(url.QueryEscape(secret)),
+			"double path escape":        url.PathEscape(url.PathEscape(secret)),
+			"double, lower-case hex":    strings.ToLower(url.QueryEscape(url.QueryEscape(secret))),
+			"upper case":                strings.ToUpper(secret),
+			"lower case":                strings.ToLower(secret),
+			"base32":                    base32.StdEncoding.EncodeToString([]byte(secret)),
+			"base32, lower case":        strings.ToLower(base32.StdEncoding.EncodeToString([]byte(secret))),
+			"UTF-16LE base64":           base64.StdEncoding.EncodeToString(utf16le(secret)),
+			"UTF-16LE base64url":        base64.RawURLEncoding.EncodeToString(utf16le(secret)),
+			"UTF-16LE base64 in a blob": base64.StdEncoding.EncodeToString(append(utf16le("Basic x:"), utf16le(secret)...)),
+			"hex of the form field":     hex.EncodeToString([]byte("grant_type=client_credentials&client_secret=" + url.QueryEscape(secret))),
+		}
+		for name, echo := range echoes {
+			leak := echo
+			switch {
+			case strings.HasSuffix(name, "form field"):
+				leak = hex.EncodeToString([]byte(url.QueryEscape(secret)))
+			case strings.HasSuffix(name, "in a blob"):
+				// The characters made of the secret's bits alone: it starts 16 bytes in.
+				leak = echo[(8*16+5)/6 : 8*(16+len(utf16le(secret)))/6]
+			}
+			for _, in := range []string{echo, "the server said: " + echo + " (debug)"} {
+				got := k.Replace(in)
+				if !strings.Contains(got, Redacted) || leftOf(got, leak) {
+					t.Errorf("%q %s: %q -> %q", secret, name, in, got)
+				}
+			}
+		}
+	}
+}
+
+// leftOf reports whether got still holds the encoded secret: its middle third, in
+// any case (an encoding's edges may share characters with what surrounds it).
+func leftOf(got, echo string) bool {
+	if len(echo) < 9 {
+		return strings.Contains(strings.ToLower(got), strings.ToLower(echo))
+	}
+	mid := echo[len(echo)/3 : 2*len(echo)/3]
+	return strings.Contains(got, mid)
+}
+
+// Case folding and the new encodings do not eat ordinary text: a short secret is
+// still redacted only where it stands alone, whatever its case, and its hex is not
+// found inside longer hex.
+func TestSecretsFoldingKeepsOrdinaryText(t *testing.T) {
+	k := NewSecrets("ab1")
+	for in, want := range map[string]string{
+		"AB1 and Ab1":     Redacted + " and " + Redacted,
+		"TAB1E and XAB1":  "TAB1E and XAB1",
+		"616231":          Redacted,
+		"0x6162310a":      "0x6162310a",
+		"%61%62%31":       Redacted,
+		"MFRDC===":        Redacted,
+		"mfrdc":           Redacted,
+		"base32 MFRDCXYZ": "base32 " + Redacted + "XYZ",
+		"MFRD and 6162":   "MFRD and 6162",
+	} {
+		if got := k.Replace(in); got != want {
+			t.Errorf("Replace(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// Text without a secret comes back unchanged, upper case and NUL bytes included.
+	long := NewSecrets("plainlongsecret123")
+	for _, in := range []string{"PLAIN TEXT WITH \x00 NUL", "plainlongsecret12 3", "Ünïcödé"} {
+		if got := long.Replace(in); got != in {
+			t.Errorf("Replace(%q) = %q", in, got)
+		}
+	}
+	if got := long.Replace("a PLAINLONGSECRET123b\x00PlainLongSecret123"); got != "a "+Redacted+"b\x00"+Redacted {
+		t.Errorf("folded: %q", got)
 	}
 }

@@ -1,44 +1,46 @@
 package redact
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
-	"encoding/xml"
-	"fmt"
-	"html"
 	"net/url"
 	"reflect"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Secrets are the exact credentials of one run (the client secret, the issued token):
 // Replace finds each of them in any text in every encoding a server might echo it in,
 // and puts Redacted in its place. It is safe for concurrent use.
 //
-// The encodings: raw; URL query and path escaping (upper- and lower-case hex);
-// JSON string escaping (Go's, with and without HTML escapes, .NET's \uXXXX style, and
-// JSON inside JSON); Go %q quoting (UTF-8 and ASCII); HTML and XML entities; Markdown
-// backslash escapes; base64 in the standard and URL alphabets at all three byte
-// alignments (so the secret is found inside a longer encoded value, such as a Basic
+// The encodings (forms.go): raw; URL query and path escaping, once or twice, and with
+// every byte as %XX; JSON string escaping (Go's, with and without HTML escapes, .NET's
+// \uXXXX style, and JSON inside JSON); Go %q quoting (UTF-8 and ASCII); HTML and XML
+// entities; Markdown backslash escapes; hex; base32; base64 in the standard and URL
+// alphabets, of the bytes and of their UTF-16LE (.NET's Encoding.Unicode), at every byte
+// alignment (so the secret is found inside a longer encoded value, such as a Basic
 // header echoed back); and the Basic credential itself when the client_id is known.
+// The text and hex encodings and base32 are found whatever the case of their letters
+// (a server that prints the secret in upper case, or its hex in either case), in upper
+// and lower case beyond ASCII too; base64, whose case carries the bits, only exactly.
 //
-// Any length is covered. A text form of MinAnywhere bytes or more, and every base64
-// form, is replaced wherever it occurs; a shorter text form only where it stands alone
-// (no letter or digit right before or after it), so a 3-character secret does not eat
-// every word it happens to be part of.
+// Any length is covered. A text form of MinAnywhere bytes or more, every base64 form
+// of 4 characters or more and every base32 form of 5 or more, is replaced wherever it
+// occurs; a shorter form only where it stands alone (no letter or digit right before
+// or after it), so a 3-character secret does not eat every word it happens to be part
+// of. The price: a short secret written next to letters or digits is not found.
 type Secrets struct {
-	mu       sync.RWMutex
-	values   map[string]bool
-	long     []string // forms replaced wherever they occur, longest first
-	short    []string // forms replaced only where they stand alone, longest first
-	replacer *strings.Replacer
-	dirty    bool // forms were added since replacer was built
+	mu     sync.RWMutex
+	values map[string]bool
+	long   []form            // forms replaced wherever they occur
+	short  []form            // forms replaced only where they stand alone, longest first
+	exact  *strings.Replacer // each form to its mark
+	folded *strings.Replacer // the same, on text with its ASCII letters lowered
+	nul    string            // the marks are slices of it
+	dirty  bool              // forms were added since the replacers were built
 }
 
 // MinAnywhere is the length from which a text form of a secret is replaced wherever it
@@ -63,22 +65,14 @@ func (s *Secrets) Add(values ...string) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	changed := false
 	for _, v := range values {
 		if v == "" || s.values[v] {
 			continue
 		}
 		s.values[v] = true
-		text, b64 := forms(v)
-		for _, f := range text {
-			s.addForm(f, len(f) >= MinAnywhere)
+		for _, f := range forms(v) {
+			s.addForm(f)
 		}
-		for _, f := range b64 {
-			s.addForm(f, len(f) >= minBase64)
-		}
-		changed = true
-	}
-	if changed {
 		s.dirty = true
 	}
 }
@@ -93,17 +87,20 @@ func (s *Secrets) AddBasic(clientID, secret string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, pair := range []string{clientID + ":" + secret, url.QueryEscape(clientID) + ":" + url.QueryEscape(secret)} {
-		s.addForm(base64.StdEncoding.EncodeToString([]byte(pair)), true)
-		s.addForm(base64.RawStdEncoding.EncodeToString([]byte(pair)), true)
+		s.addForm(form{s: base64.StdEncoding.EncodeToString([]byte(pair)), anywhere: true})
+		s.addForm(form{s: base64.RawStdEncoding.EncodeToString([]byte(pair)), anywhere: true})
 	}
 	s.dirty = true
 }
 
-func (s *Secrets) addForm(f string, anywhere bool) {
-	if f == "" {
+func (s *Secrets) addForm(f form) {
+	if f.s == "" {
 		return
 	}
-	if anywhere {
+	if f.fold {
+		f.s = asciiLower(f.s)
+	}
+	if f.anywhere {
 		s.long = append(s.long, f)
 	} else {
 		s.short = append(s.short, f)
@@ -114,15 +111,34 @@ func (s *Secrets) rebuild() {
 	s.dirty = false
 	s.long = dedupLongestFirst(s.long)
 	s.short = dedupLongestFirst(s.short)
-	pairs := make([]string, 0, 2*len(s.long))
+	longest := 0
 	for _, f := range s.long {
-		pairs = append(pairs, f, Redacted)
+		longest = max(longest, len(f.s))
 	}
-	s.replacer = strings.NewReplacer(pairs...)
+	// Every form is replaced by a mark, a slice of one string: the replacers' output
+	// is never built, only where the marks fall is noted (marks).
+	s.nul = strings.Repeat("\x00", longest)
+	var exact, folded []string
+	for _, f := range s.long {
+		if f.fold {
+			folded = append(folded, f.s, s.nul[:len(f.s)])
+		} else {
+			exact = append(exact, f.s, s.nul[:len(f.s)])
+		}
+	}
+	s.exact, s.folded = nil, nil
+	if len(exact) > 0 {
+		s.exact = strings.NewReplacer(exact...)
+	}
+	if len(folded) > 0 {
+		s.folded = strings.NewReplacer(folded...)
+	}
 }
 
-func dedupLongestFirst(in []string) []string {
-	seen := map[string]bool{}
+// dedupLongestFirst drops repeated forms and sorts the longest first: at one place
+// in a text, the longest form is the one replaced.
+func dedupLongestFirst(in []form) []form {
+	seen := map[form]bool{}
 	out := in[:0]
 	for _, f := range in {
 		if !seen[f] {
@@ -130,7 +146,7 @@ func dedupLongestFirst(in []string) []string {
 			out = append(out, f)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i].s) > len(out[j].s) })
 	return out
 }
 
@@ -184,31 +200,95 @@ func (s *Secrets) Replace(text string) string {
 	if len(s.values) == 0 {
 		return text
 	}
-	if s.replacer != nil {
-		text = s.replacer.Replace(text)
+	var found []span
+	if s.exact != nil {
+		found = marks(s.exact, text, s.nul, found)
+	}
+	low := asciiLower(text)
+	if s.folded != nil {
+		found = marks(s.folded, low, s.nul, found)
+	}
+	if len(found) > 0 {
+		text = redactSpans(text, found)
+		low = asciiLower(text)
 	}
 	for _, f := range s.short {
-		text = replaceAlone(text, f)
+		text, low = replaceAlone(text, low, f)
 	}
 	return text
 }
 
-// replaceAlone replaces f in text where it stands alone: an edge of f that is a
-// letter or digit must not touch another letter or digit.
-func replaceAlone(text, f string) string {
-	if !strings.Contains(text, f) {
-		return text
+// markWriter notes where a replacer writes a mark (a slice of nul) instead of what
+// it read, and nothing else: the replaced text is never built.
+type markWriter struct {
+	nul   string
+	n     int
+	found []span
+}
+
+func (m *markWriter) Write(p []byte) (int, error) { m.n += len(p); return len(p), nil }
+
+func (m *markWriter) WriteString(p string) (int, error) {
+	if len(p) > 0 && len(m.nul) > 0 {
+		at, base := uintptr(unsafe.Pointer(unsafe.StringData(p))), uintptr(unsafe.Pointer(unsafe.StringData(m.nul)))
+		if at >= base && at < base+uintptr(len(m.nul)) {
+			m.found = append(m.found, span{m.n, m.n + len(p)})
+		}
 	}
-	first, _ := utf8.DecodeRuneInString(f)
-	last, _ := utf8.DecodeLastRuneInString(f)
+	m.n += len(p)
+	return len(p), nil
+}
+
+// marks adds to found the places in text where r finds a form (r replaces each form
+// with a mark of its own length, so places in its output are places in text).
+func marks(r *strings.Replacer, text, nul string, found []span) []span {
+	w := &markWriter{nul: nul, found: found}
+	r.WriteString(w, text)
+	return w.found
+}
+
+// redactSpans replaces each of the places found in text (overlapping or touching
+// ones as one) with Redacted.
+func redactSpans(text string, found []span) string {
+	sort.Slice(found, func(i, j int) bool { return found[i].start < found[j].start })
 	var b strings.Builder
-	i := 0
+	b.Grow(len(text))
+	last := 0
+	for i := 0; i < len(found); {
+		start, end := found[i].start, found[i].end
+		for i++; i < len(found) && found[i].start <= end; i++ {
+			end = max(end, found[i].end)
+		}
+		b.WriteString(text[last:start])
+		b.WriteString(Redacted)
+		last = end
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// replaceAlone replaces f in text where it stands alone: an edge of f that is a
+// letter or digit must not touch another letter or digit. A folded form is looked for
+// in low, text with its ASCII letters lowered; the new text and its lowered form are
+// returned.
+func replaceAlone(text, low string, f form) (string, string) {
+	hay := text
+	if f.fold {
+		hay = low
+	}
+	if !strings.Contains(hay, f.s) {
+		return text, low
+	}
+	first, _ := utf8.DecodeRuneInString(f.s)
+	last, _ := utf8.DecodeLastRuneInString(f.s)
+	var b strings.Builder
+	i, changed := 0, false
 	for {
-		j := strings.Index(text[i:], f)
+		j := strings.Index(hay[i:], f.s)
 		if j < 0 {
 			break
 		}
-		start, end := i+j, i+j+len(f)
+		start, end := i+j, i+j+len(f.s)
 		before, _ := utf8.DecodeLastRuneInString(text[:start])
 		after, _ := utf8.DecodeRuneInString(text[end:])
 		if (start > 0 && isWordRune(first) && isWordRune(before)) || (end < len(text) && isWordRune(last) && isWordRune(after)) {
@@ -218,142 +298,17 @@ func replaceAlone(text, f string) string {
 		}
 		b.WriteString(text[i:start])
 		b.WriteString(Redacted)
-		i = end
+		i, changed = end, true
+	}
+	if !changed {
+		return text, low
 	}
 	b.WriteString(text[i:])
-	return b.String()
+	text = b.String()
+	return text, asciiLower(text)
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-
-// forms are v's text encodings and its base64 forms (see base64Forms).
-func forms(v string) (text, b64 []string) {
-	if v == "" {
-		return nil, nil
-	}
-	add := func(fs ...string) {
-		for _, f := range fs {
-			if f != "" {
-				text = append(text, f)
-			}
-		}
-	}
-	qe, pe := url.QueryEscape(v), url.PathEscape(v)
-	add(v, qe, pe, lowerHex(qe), lowerHex(pe))
-	// The secret as sent, or as the form field that carried it, inside other text.
-	for _, t := range []string{v, qe} {
-		add(jsonString(t, true), jsonString(t, false), dotnetJSON(t))
-		add(jsonString(jsonString(t, true), true), jsonString(jsonString(t, false), false))
-		add(goQuoted(t, false), goQuoted(t, true))
-		add(html.EscapeString(t), xmlEscape(t), markdownEscape(t))
-		b64 = append(b64, base64Forms(t)...)
-	}
-	return text, b64
-}
-
-// lowerHex rewrites %XX escapes with lower-case hex digits.
-func lowerHex(s string) string {
-	if !strings.Contains(s, "%") {
-		return s
-	}
-	b := []byte(s)
-	for i := 0; i+2 < len(b); i++ {
-		if b[i] == '%' {
-			b[i+1] = toLower(b[i+1])
-			b[i+2] = toLower(b[i+2])
-		}
-	}
-	return string(b)
-}
-
-func toLower(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
-// jsonString is v as the inside of a JSON string (without the quotes).
-func jsonString(v string, escapeHTML bool) string {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(escapeHTML)
-	if err := enc.Encode(v); err != nil {
-		return ""
-	}
-	s := strings.TrimSuffix(buf.String(), "\n")
-	return s[1 : len(s)-1]
-}
-
-// dotnetJSON is v as .NET's System.Text.Json writes it by default: ASCII letters,
-// digits and safe punctuation as they are, everything else as \uXXXX (upper case),
-// non-BMP characters as surrogate pairs.
-func dotnetJSON(v string) string {
-	var b strings.Builder
-	for _, r := range v {
-		switch {
-		case r < 0x80 && r >= 0x20 && !strings.ContainsRune("\"&'+<>\\`", r) && r != 0x7f:
-			b.WriteRune(r)
-		case r > 0xffff:
-			r -= 0x10000
-			fmt.Fprintf(&b, `\u%04X\u%04X`, 0xd800+(r>>10), 0xdc00+(r&0x3ff))
-		default:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		}
-	}
-	return b.String()
-}
-
-// goQuoted is v as Go's %q (or %+q) writes it, without the quotes.
-func goQuoted(v string, ascii bool) string {
-	q := strconv.Quote(v)
-	if ascii {
-		q = strconv.QuoteToASCII(v)
-	}
-	return q[1 : len(q)-1]
-}
-
-func xmlEscape(v string) string {
-	var b strings.Builder
-	if err := xml.EscapeText(&b, []byte(v)); err != nil {
-		return ""
-	}
-	return b.String()
-}
-
-// markdownEscape puts a backslash before every ASCII punctuation character, as
-// CommonMark allows.
-func markdownEscape(v string) string {
-	var b strings.Builder
-	for _, r := range v {
-		if r < 0x80 && unicode.IsPunct(r) || strings.ContainsRune("$+<=>^`|~", r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// base64Forms are the parts of base64 encodings of t that depend on t's bytes alone,
-// for t starting at each of the three byte offsets of a 3-byte group, in the standard
-// and URL alphabets, plus the whole padded and unpadded encodings. Parts shorter than
-// 4 characters would say nothing and are left out.
-func base64Forms(t string) []string {
-	var out []string
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
-		out = append(out, enc.EncodeToString([]byte(t)), strings.TrimRight(enc.EncodeToString([]byte(t)), "="))
-		for off := 0; off < 3; off++ {
-			buf := append(make([]byte, off), t...)
-			e := enc.EncodeToString(buf)
-			from := (8*off + 5) / 6           // first character made only of t's bits
-			to := 8 * (off + len(t)) / 6      // one past the last such character
-			if to-from >= 4 && to <= len(e) { // the padding never counts
-				out = append(out, e[from:to])
-			}
-		}
-	}
-	return out
-}
 
 // Strings rewrites, in place, every string reachable through the exported fields of
 // the value ptr points to (structs, pointers, slices, arrays, maps), with f. Unexported

@@ -63,12 +63,25 @@ func JWKS(keys ...*Key) []byte {
 	for _, k := range keys {
 		list = append(list, k.JWK())
 	}
-	b, _ := json.Marshal(map[string]any{"keys": list})
+	return JWKSOf(list...)
+}
+
+// JWKSOf is the JSON key set of these JWKs (from JWK, changed by a test: another
+// "use", key_ops).
+func JWKSOf(jwks ...map[string]any) []byte {
+	if jwks == nil {
+		jwks = []map[string]any{}
+	}
+	b, _ := json.Marshal(map[string]any{"keys": jwks})
 	return b
 }
 
 // Sign signs claims with k, with header kid and typ at+jwt (ERP.net's shape).
-func (k *Key) Sign(claims map[string]any) string {
+func (k *Key) Sign(claims map[string]any) string { return k.SignWithHeader(claims, nil) }
+
+// SignWithHeader is Sign with more header parameters (crit and its extensions, say);
+// a nil value removes a parameter (kid, to sign a token that names no key).
+func (k *Key) SignWithHeader(claims map[string]any, header map[string]any) string {
 	var m jwt.SigningMethod = jwt.SigningMethodRS256
 	if k.Alg == "ES256" {
 		m = jwt.SigningMethodES256
@@ -76,6 +89,13 @@ func (k *Key) Sign(claims map[string]any) string {
 	t := jwt.NewWithClaims(m, jwt.MapClaims(claims))
 	t.Header["kid"] = k.Kid
 	t.Header["typ"] = "at+jwt"
+	for name, v := range header {
+		if v == nil {
+			delete(t.Header, name)
+		} else {
+			t.Header[name] = v
+		}
+	}
 	s, err := t.SignedString(k.Private)
 	if err != nil {
 		panic(err)

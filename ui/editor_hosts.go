@@ -1,0 +1,97 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"trustedapp-tester/profiles"
+)
+
+// The editor's part of the credential boundary: the hosts confirmed for the access
+// token (Advanced, "Confirmed hosts"), and the question when a save would send the
+// stored client secret to other hosts than it was stored for.
+
+const confirmedHostsHint = "this instance's API sites on other hosts; its token may go there; one a line"
+
+func newConfirmedHostsEntry() *widget.Entry {
+	e := widget.NewMultiLineEntry()
+	e.SetMinRowsVisible(2)
+	e.SetPlaceHolder("none; e.g. https://tableapi.acme.example")
+	e.Validator = func(s string) error {
+		var p profiles.Profile
+		for _, h := range confirmedLines(s) {
+			if _, _, err := profiles.ConfirmHost(&p, h); err != nil {
+				return errors.New("confirmed hosts: " + err.Error())
+			}
+		}
+		return nil
+	}
+	return e
+}
+
+// confirmedLines are the non-empty lines of the confirmed-hosts entry.
+func confirmedLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// secretLeaves reports whether saving p over orig (the profile as stored, with a
+// secret) would send the stored client secret to other hosts than it belongs to:
+// from are the hosts it belongs to, to those p names.
+func secretLeaves(orig, p profiles.Profile) (from, to []string, moved bool) {
+	if orig.SecretSetAt.IsZero() {
+		return nil, nil, false
+	}
+	q := p
+	q.SecretSetAt = orig.SecretSetAt
+	q.SecretFor = profiles.SecretBinding(orig, profiles.Profile{})
+	return profiles.SecretMoved(q)
+}
+
+// askSecretMove asks whether the stored secret follows p to its new hosts, then saves:
+// following is the user's explicit choice; keeping it (the safe default, and what
+// closing the question does) leaves it with the hosts it was stored for, where the
+// credential gate keeps it.
+func (e *editor) askSecretMove(p profiles.Profile, from, to []string) {
+	f, t := strings.Join(from, ", "), strings.Join(to, ", ")
+	msg := "The client secret of “" + e.origName() + "” was stored for " + f + ". With these changes the profile sends it to " + t + ".\n\n" +
+		"Let it follow only if that is the same Trusted App at its new address. Otherwise keep it for " + f + ": it is then not sent to " + t + " until you move it here or paste it again."
+	d := dialog.NewConfirm("Send the client secret to "+t+"?", msg, func(follow bool) {
+		if follow {
+			p.SecretFor = to
+		}
+		e.store(p, "")
+	}, e.sh.window())
+	d.SetConfirmText("Let it follow")
+	d.SetDismissText("Keep it for " + strings.TrimPrefix(strings.TrimPrefix(from[0], "https://"), "http://"))
+	d.SetConfirmImportance(widget.WarningImportance)
+	d.Show()
+}
+
+// confirmedText is what the header's summary line adds for the hosts confirmed for the
+// profile's token: " (+ tableapi.acme.example, confirmed)", "" for none.
+func confirmedText(p profiles.Profile) string {
+	if len(p.ConfirmedHosts) == 0 {
+		return ""
+	}
+	return " (+ " + strings.Join(p.ConfirmedHosts, ", ") + ", confirmed by you)"
+}
+
+// secretElsewhereNote is the header's note when the stored secret belongs to other
+// hosts than the profile names (it is then not sent), "" otherwise.
+func secretElsewhereNote(p profiles.Profile) string {
+	from, to, moved := profiles.SecretMoved(p)
+	if !moved {
+		return ""
+	}
+	return "The client secret was stored for " + strings.Join(from, ", ") + " and is not sent to " + strings.Join(to, ", ") +
+		", which this profile now names. Press Edit and save to let it follow (the editor asks), or paste the secret again."
+}
