@@ -55,6 +55,7 @@ type fleetScreen struct {
 	shown   []*fleetLine // what the filters leave, sorted
 	marks   map[string]bool
 	cur     string // the current row's profile ("" for none)
+	curRow  int    // its row among those shown (-1: none), kept by findCurrent
 	sortCol int
 	desc    bool
 	filter  fleetFilter
@@ -100,7 +101,7 @@ const (
 )
 
 func newFleetScreen(sh fleetShell, d fleetDesk) *fleetScreen {
-	s := &fleetScreen{sh: sh, desk: d, marks: map[string]bool{}, byName: map[string]int{}, sortCol: colName}
+	s := &fleetScreen{sh: sh, desk: d, marks: map[string]bool{}, byName: map[string]int{}, sortCol: colName, curRow: -1}
 	s.search = newDialogEntry(s.escape)
 	s.search.SetPlaceHolder("Search names, instances, client_ids, tags, System Users")
 	s.search.Wrapping = fyne.TextWrapOff
@@ -318,15 +319,15 @@ func (s *fleetScreen) resort() {
 
 // showRows redraws the table and what depends on the rows shown.
 func (s *fleetScreen) showRows() {
-	s.table.Refresh()
-	row := s.current()
+	row := s.findCurrent()
 	if row < 0 && len(s.shown) > 0 {
-		s.cur = s.shown[0].row.Profile.Name
+		s.cur, s.curRow = s.shown[0].row.Profile.Name, 0
 		row = 0
 	}
 	if row < 0 {
 		s.cur = ""
 	}
+	s.table.Refresh()
 	s.table.showRow(row)
 	s.showDetail()
 	s.showCounts()
@@ -358,13 +359,18 @@ func (s *fleetScreen) lineAt(row int) *fleetLine {
 
 func (s *fleetScreen) rowCount() int { return len(s.shown) }
 
-func (s *fleetScreen) current() int {
+func (s *fleetScreen) current() int { return s.curRow }
+
+// findCurrent finds the current row among those shown (after a filter or a sort).
+func (s *fleetScreen) findCurrent() int {
+	s.curRow = -1
 	for i, l := range s.shown {
 		if l.row.Profile.Name == s.cur {
-			return i
+			s.curRow = i
+			break
 		}
 	}
-	return -1
+	return s.curRow
 }
 
 // setCurrent makes row the current row (the table's selection tells it).
@@ -373,7 +379,7 @@ func (s *fleetScreen) setCurrent(row int) {
 	if l == nil {
 		return
 	}
-	s.cur = l.row.Profile.Name
+	s.cur, s.curRow = l.row.Profile.Name, row
 	s.table.Refresh() // the current row's background
 	s.showDetail()
 }

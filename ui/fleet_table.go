@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -161,13 +162,14 @@ type fleetCell struct {
 
 func newFleetCell(t *fleetTable) *fleetCell {
 	c := &fleetCell{t: t, bg: canvas.NewRectangle(theme.Color(theme.ColorNameSelection)), icon: widget.NewIcon(nil), label: widget.NewLabel("")}
+	c.bg.Hidden = true
 	c.label.Truncation = fyne.TextTruncateEllipsis
 	c.ExtendBaseWidget(c)
 	return c
 }
 
 func (c *fleetCell) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewStack(c.bg, container.NewBorder(nil, nil, c.icon, nil, c.label)))
+	return newQuietRenderer(container.NewStack(c.bg, container.NewBorder(nil, nil, c.icon, nil, c.label)))
 }
 
 // Tapped selects, marks or opens the cell's row.
@@ -188,19 +190,17 @@ func (c *fleetCell) set(id widget.TableCellID) {
 	if l == nil {
 		return
 	}
-	c.bg.Hidden = id.Row != c.t.host.current()
-	c.bg.FillColor = theme.Color(theme.ColorNameSelection)
 	text, imp := l.cells[id.Col], widget.MediumImportance
 	var icon fyne.Resource
 	switch id.Col {
 	case colMark:
-		icon = theme.CheckButtonIcon()
+		icon = fleetIcons.unticked
 		if l.marked {
-			icon = theme.CheckButtonCheckedIcon()
+			icon = fleetIcons.ticked
 		}
 	case colVerdict:
 		if l.row.Last != nil && l.row.State == desk.FleetIdle && l.row.Problem == "" {
-			icon = widgets.VerdictIcon(l.row.Last.Verdict)
+			icon = fleetIcons.verdicts[l.row.Last.Verdict]
 			switch l.row.Last.Verdict {
 			case check.Fail:
 				imp = widget.DangerImportance
@@ -208,7 +208,7 @@ func (c *fleetCell) set(id widget.TableCellID) {
 				imp = widget.WarningImportance
 			}
 		} else if l.row.Problem != "" {
-			icon, imp = theme.NewWarningThemedResource(theme.WarningIcon()), widget.WarningImportance
+			icon, imp = fleetIcons.warning, widget.WarningImportance
 		}
 	case colFailure:
 		if l.failing {
@@ -216,22 +216,48 @@ func (c *fleetCell) set(id widget.TableCellID) {
 		}
 	case colDrift:
 		if l.drift > 0 {
-			icon, imp = theme.NewWarningThemedResource(theme.WarningIcon()), widget.WarningImportance
+			icon, imp = fleetIcons.warning, widget.WarningImportance
 		}
 	case colSecret:
 		if l.secretAge > profiles.SecretRotationAge {
 			imp = widget.WarningImportance
 		}
 	}
-	c.icon.SetResource(icon)
-	c.icon.Hidden = icon == nil
-	c.label.Importance = imp
-	if c.label.Text != text {
-		c.label.SetText(text)
-	} else {
-		c.label.Refresh()
+	// Only what changed is refreshed: a label's refresh shapes its text again, and
+	// moving the cursor sets every cell on screen.
+	if c.icon.Resource != icon {
+		c.icon.SetResource(icon)
 	}
-	c.bg.Refresh()
+	if hidden := icon == nil; c.icon.Hidden != hidden {
+		c.icon.Hidden = hidden
+		c.icon.Refresh()
+	}
+	if c.label.Text != text || c.label.Importance != imp {
+		c.label.Importance = imp
+		c.label.SetText(text)
+	}
+	if current := id.Row == c.t.host.current(); c.bg.Hidden == current {
+		c.bg.Hidden = !current
+		c.bg.FillColor = theme.Color(theme.ColorNameSelection)
+		c.bg.Refresh()
+	}
+}
+
+// fleetIcons are the cells' icons, made once: a cell compares them to know whether its
+// icon changed.
+var fleetIcons = struct {
+	ticked, unticked, warning fyne.Resource
+	verdicts                  map[check.Verdict]fyne.Resource
+}{
+	ticked: theme.CheckButtonCheckedIcon(), unticked: theme.CheckButtonIcon(),
+	warning:  theme.NewWarningThemedResource(theme.WarningIcon()),
+	verdicts: map[check.Verdict]fyne.Resource{},
+}
+
+func init() {
+	for _, v := range []check.Verdict{check.Pass, check.Warn, check.Fail, check.Skipped} {
+		fleetIcons.verdicts[v] = widgets.VerdictIcon(v)
+	}
 }
 
 // fleetHeader is a column's title: a click sorts by the column (the first column's
@@ -252,19 +278,25 @@ func newFleetHeader(t *fleetTable) *fleetHeader {
 }
 
 func (h *fleetHeader) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, h.icon, nil, h.label))
+	return newQuietRenderer(container.NewBorder(nil, nil, h.icon, nil, h.label))
 }
 
 func (h *fleetHeader) set(col int) {
 	h.col = col
 	if col == colMark {
-		h.icon.SetResource(theme.CheckButtonIcon())
+		if h.icon.Resource == nil {
+			h.icon.SetResource(fleetIcons.unticked)
+		}
 		h.icon.Show()
-		h.label.SetText("")
+		if h.label.Text != "" {
+			h.label.SetText("")
+		}
 		return
 	}
 	h.icon.Hide()
-	h.label.SetText(h.t.host.sortTitle(col))
+	if t := h.t.host.sortTitle(col); h.label.Text != t {
+		h.label.SetText(t)
+	}
 }
 
 // Tapped sorts by the column, or marks every row shown.
@@ -278,3 +310,29 @@ func (h *fleetHeader) Tapped(*fyne.PointEvent) {
 
 // Cursor is a hand: a title is a button.
 func (h *fleetHeader) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+// quietRenderer draws a cell's objects and refreshes them only when the theme changed:
+// the table refreshes every cell on screen whenever it scrolls or its cursor moves,
+// and a label's refresh shapes its text again. The cell's set refreshes what it
+// changed.
+type quietRenderer struct {
+	content fyne.CanvasObject
+	fg      color.Color // the theme's text colour at the last refresh
+}
+
+func newQuietRenderer(content fyne.CanvasObject) *quietRenderer {
+	return &quietRenderer{content: content, fg: theme.Color(theme.ColorNameForeground)}
+}
+
+func (r *quietRenderer) Layout(s fyne.Size)           { r.content.Resize(s) }
+func (r *quietRenderer) MinSize() fyne.Size           { return r.content.MinSize() }
+func (r *quietRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.content} }
+func (r *quietRenderer) Destroy()                     {}
+
+// Refresh redraws the content after a theme change only.
+func (r *quietRenderer) Refresh() {
+	if fg := theme.Color(theme.ColorNameForeground); fg != r.fg {
+		r.fg = fg
+		r.content.Refresh()
+	}
+}
