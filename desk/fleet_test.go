@@ -379,3 +379,26 @@ func openForImport(t *testing.T, path string) fyne.URIReadCloser {
 	}
 	return rc
 }
+
+// A CSV row that would replace a stored profile with a secret and send that secret to
+// another host is listed for the user's decision, as a bundle's is; the review names
+// what the replacement changes.
+func TestImportCSVSecretMoves(t *testing.T) {
+	held := profile("Acme prod", "https://acme.my.erp.net")
+	held.SecretSetAt = t0
+	d, _ := newDesk(t, Deps{}, held)
+	if err := d.deps.Store.Profiles().MarkSecretSet(held.Name, t0); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(testdir.New(t), "moved.csv")
+	writeTestFile(t, path, "name,instance,client_id\nAcme prod,https://acme.evil.example,com.acme/sync\n")
+	got := make(chan ImportFile, 1)
+	d.ReadImport(openForImport(t, path), func(f ImportFile) { got <- f })
+	f := await(t, got)
+	if f.Err != nil || !f.CSV || len(f.Moves) != 1 || f.Moves[0].Name != "Acme prod" || !slices.Contains(f.Moves[0].To, "https://acme.evil.example") {
+		t.Fatalf("read %+v", f)
+	}
+	if len(f.Review) != 1 || !strings.Contains(fmt.Sprint(f.Review[0].Notes), "acme.evil.example") {
+		t.Errorf("review %+v", f.Review)
+	}
+}

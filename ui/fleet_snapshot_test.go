@@ -14,7 +14,8 @@ import (
 )
 
 // fleetScreenImage renders the fleet view of the fixture at size with th: the worst
-// verdicts first, the current row on a failure with its detail below, one row ticked.
+// verdicts first, the current row a drifted one with its changes below, one row
+// ticked.
 func fleetScreenImage(t *testing.T, th fyne.Theme, size fyne.Size) image.Image {
 	t.Helper()
 	ps, log := fleetFixture()
@@ -24,7 +25,7 @@ func fleetScreenImage(t *testing.T, th fyne.Theme, size fyne.Size) image.Image {
 	s := e.u.fleet
 	s.sortBy(colVerdict)
 	s.sortBy(colVerdict) // worst first
-	s.table.Select(widget.TableCellID{Row: 2, Col: colName})
+	s.table.Select(widget.TableCellID{Row: 4, Col: colName}) // drifted: its changes below
 	s.toggleMark(1)
 	test.ApplyTheme(t, th)
 	w := e.u.Window()
