@@ -19,6 +19,7 @@ import (
 	"trustedapp-tester/internal/hostile"
 	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/sandbox"
 )
 
 // fleetDesk is a desk running the real engine with a real history log, its profiles
@@ -400,5 +401,22 @@ func TestImportCSVSecretMoves(t *testing.T) {
 	}
 	if len(f.Review) != 1 || !strings.Contains(fmt.Sprint(f.Review[0].Notes), "acme.evil.example") {
 		t.Errorf("review %+v", f.Review)
+	}
+}
+
+// A sandbox profile from an earlier session points at a sandbox that is gone: the
+// fleet test starts the sandbox first (which moves its profiles to the new address),
+// then tests them there.
+func TestFleetStartsTheSandboxFirst(t *testing.T) {
+	sb := NewSandbox(sandbox.Config{})
+	t.Cleanup(sb.Stop)
+	old := profiles.Profile{Name: "Sandbox: healthy", Environment: profiles.EnvSandbox, InstanceURL: "http://127.0.0.1:9", ClientID: "com.sandbox/healthy",
+		AuthMethod: profiles.AuthPost, Sandbox: true}
+	d, _ := newDesk(t, Deps{Sandbox: sb.Start, Now: time.Now, Options: check.Options{Cache: check.NewTokenCache()}}, old)
+	d.Select("")
+	res, _ := testFleet(t, d, []string{old.Name}, FleetOptions{})
+	r := rowOfFleet(t, d, old.Name)
+	if res.Passed != 1 || r.Last == nil || r.Last.Verdict != check.Pass || r.Profile.InstanceURL == old.InstanceURL {
+		t.Errorf("tested %+v, row %+v", res, r)
 	}
 }

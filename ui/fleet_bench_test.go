@@ -165,7 +165,7 @@ func BenchmarkFleetTestAllResponsive(b *testing.B) {
 			s.run(shownNamesOf(s))
 		}, func() bool { return s.test == nil })
 		took := time.Since(start)
-		if !strings.HasPrefix(s.status, "Tested: ") || len(s.shown) != benchHosts*benchPerHost {
+		if !strings.HasPrefix(s.status, "Fleet test done: ") || len(s.shown) != benchHosts*benchPerHost {
 			b.Fatalf("after the test: %q, %d rows", s.status, len(s.shown))
 		}
 		b.ReportMetric(took.Seconds(), "s-to-test-500")

@@ -106,7 +106,7 @@ func (s *fleetScreen) run(names []string) {
 		msg := fleetTestedText(r)
 		s.say(msg)
 		if !s.sh.fleetShown() {
-			s.sh.setStatus("Fleet test: " + msg + " " + fleetKey() + " shows the table.")
+			s.sh.setStatus(msg + " " + fleetKey() + " shows the table.")
 		}
 	})
 }
@@ -115,9 +115,9 @@ func (s *fleetScreen) run(names []string) {
 func fleetTestedText(r desk.FleetTested) string {
 	var b strings.Builder
 	if r.Cancelled {
-		b.WriteString("Cancelled: ")
+		b.WriteString("Fleet test cancelled: ")
 	} else {
-		b.WriteString("Tested: ")
+		b.WriteString("Fleet test done: ")
 	}
 	fmt.Fprintf(&b, "%d passed, %d with warnings, %d failed", r.Passed, r.Warned, r.Failed)
 	if r.NotTested > 0 {

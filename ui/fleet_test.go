@@ -360,7 +360,7 @@ func TestFleetTestAll(t *testing.T) {
 			t.Errorf("%s: %q", l.row.Profile.Name, l.cells)
 		}
 	}
-	if s.test != nil || s.progressRow.Visible() || !strings.Contains(s.counts.Text, "Tested: 9 passed, 0 with warnings, 0 failed.") || s.testAll.Disabled() {
+	if s.test != nil || s.progressRow.Visible() || !strings.Contains(s.counts.Text, "Fleet test done: 9 passed, 0 with warnings, 0 failed.") || s.testAll.Disabled() {
 		t.Errorf("after the test: counts %q, progress shown %v", s.counts.Text, s.progressRow.Visible())
 	}
 	if n := len(log.runs); n != 10 { // the single run and the nine of the fleet
@@ -441,7 +441,7 @@ func TestFleetCancelWithEsc(t *testing.T) {
 	}
 	u.escape()
 	settleLoop(u, loop)
-	if s.test != nil || !strings.HasPrefix(s.counts.Text, "Cancelled: 0 passed, 0 with warnings, 0 failed, 4 not tested.") || !u.showing(s.content) {
+	if s.test != nil || !strings.HasPrefix(s.counts.Text, "Fleet test cancelled: 0 passed, 0 with warnings, 0 failed, 4 not tested.") || !u.showing(s.content) {
 		t.Errorf("after Esc: %q, shown %v", s.counts.Text, u.showing(s.content))
 	}
 	for _, l := range s.shown {
@@ -473,7 +473,7 @@ func TestFleetGoesOnBehindTheRunView(t *testing.T) {
 	}
 	close(release)
 	settleLoop(u, loop)
-	if !strings.HasPrefix(u.status.Text, "Fleet test: Tested: 2 passed") || !strings.Contains(u.status.Text, "History could not be written") || !strings.Contains(u.status.Text, "Ctrl+Shift+F") {
+	if !strings.HasPrefix(u.status.Text, "Fleet test done: 2 passed") || !strings.Contains(u.status.Text, "History could not be written") || !strings.Contains(u.status.Text, "Ctrl+Shift+F") {
 		t.Errorf("status %q", u.status.Text)
 	}
 }
