@@ -24,7 +24,7 @@ func fleetScreenImage(t *testing.T, th fyne.Theme, size fyne.Size) image.Image {
 	e.u.Wait()
 	s := e.u.fleet
 	s.sortBy(colVerdict)
-	s.sortBy(colVerdict) // worst first
+	s.sortBy(colVerdict)                                     // worst first
 	s.table.Select(widget.TableCellID{Row: 4, Col: colName}) // drifted: its changes below
 	s.toggleMark(1)
 	test.ApplyTheme(t, th)
