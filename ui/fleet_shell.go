@@ -18,3 +18,11 @@ func (u *UI) openFromFleet(name string) {
 
 // fleetShown reports whether the fleet view is on screen.
 func (u *UI) fleetShown() bool { return u.showing(u.fleet.content) }
+
+// profilesRead shows the profiles as read again (an import, secrets set, another
+// window's change), when the fleet view is on screen.
+func (s *fleetScreen) profilesRead() {
+	if s.sh.fleetShown() {
+		s.rebuild()
+	}
+}

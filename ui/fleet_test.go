@@ -615,6 +615,20 @@ func TestImportCSVThenSetSecrets(t *testing.T) {
 		t.Errorf("Set secrets…: %q", s)
 	}
 	test.Tap(findButton(t, u.win.Canvas().Overlays().Top(), "Stop  (Esc)"))
+	// The view shows the profiles as read again: the secret set above has its age.
+	if a := shownLine(t, u.fleet, "Acme prod").cells[colSecret]; a != "Set today" {
+		t.Errorf("secret age after setting it: %q", a)
+	}
+	p, _ := e.store.Get("Gamma test")
+	p.Tags = []string{"added elsewhere"}
+	if err := e.store.Update(p.Name, p); err != nil {
+		t.Fatal(err)
+	}
+	u.Reload("")
+	u.Wait()
+	if tags := shownLine(t, u.fleet, "Gamma test").cells[colTags]; tags != "added elsewhere" {
+		t.Errorf("the fleet view did not show a change read from the store: %q", tags)
+	}
 	// A broken CSV file names its lines and imports nothing.
 	if err := os.WriteFile(path, []byte("name,instance,client_id,secret\r\nx,https://x,y,z\r\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -378,7 +378,8 @@ func (u *UI) Notify(s string) {
 func (u *UI) ProfilesRead() {
 	u.sidebar.refresh()
 	if u.tool() != nil {
-		return // a tool screen stays; closing it shows the selection as it is then
+		u.fleet.profilesRead() // a tool screen stays; closing it shows the selection as it is then
+		return
 	}
 	u.showSelected()
 }
