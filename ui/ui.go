@@ -47,7 +47,7 @@ type UI struct {
 	content fyne.CanvasObject
 	fit     *fitBox // the content, scrolling where the screen is too small for it
 	status  *widget.Label
-	notices []string // the start-up notices so far (Notify)
+	notices []string   // the start-up notices so far (Notify)
 	ring    *focusRing // the keyboard focus, drawn and kept in view (focus.go)
 
 	// The tool screens (tools.go) and the screen a tool screen replaced.
