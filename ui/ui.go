@@ -47,12 +47,13 @@ type UI struct {
 	content fyne.CanvasObject
 	fit     *fitBox // the content, scrolling where the screen is too small for it
 	status  *widget.Label
-	notices []string // the start-up notices so far (Notify)
+	notices []string   // the start-up notices so far (Notify)
 	ring    *focusRing // the keyboard focus, drawn and kept in view (focus.go)
 
 	// The tool screens (tools.go) and the screen a tool screen replaced.
 	compare   *compareScreen
 	explainer *explainScreen
+	fleet     *fleetScreen
 	toolBack  fyne.CanvasObject
 	// toolStatus is the status line when the tool screen opened: closing it puts the
 	// line back ("see the explanation on the right" must go with the explanation).
@@ -89,6 +90,7 @@ func (u *UI) build() {
 	u.editor = newEditor(u, u.desk)
 	u.compare = newCompareScreen(u, u.desk)
 	u.explainer = newExplainScreen(u, u.desk)
+	u.fleet = newFleetScreen(u, u.desk)
 	u.newApp = newNewApp(u, u.desk)
 	u.right = container.NewStack(u.welcome)
 	split := widgets.NewHSplit(u.sidebar.content, container.NewBorder(nil, u.status, nil, nil, u.right))
@@ -401,7 +403,8 @@ func (u *UI) Notify(s string) {
 func (u *UI) ProfilesRead() {
 	u.sidebar.refresh()
 	if u.tool() != nil {
-		return // a tool screen stays; closing it shows the selection as it is then
+		u.fleet.profilesRead() // a tool screen stays; closing it shows the selection as it is then
+		return
 	}
 	u.showSelected()
 }
