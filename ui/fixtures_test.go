@@ -254,9 +254,9 @@ func closeDialogs(u *UI) {
 // findEntry finds the first entry under o.
 func findEntry(t *testing.T, o fyne.CanvasObject) *widget.Entry {
 	t.Helper()
-	f := find(o, func(c fyne.CanvasObject) bool { _, ok := c.(*widget.Entry); return ok })
+	f := find(o, func(c fyne.CanvasObject) bool { return entryOf(c) != nil })
 	if f == nil {
 		t.Fatal("no entry")
 	}
-	return f.(*widget.Entry)
+	return entryOf(f)
 }

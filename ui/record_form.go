@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
@@ -33,8 +32,11 @@ const (
 
 // newForm builds the paste box (hidden until the form is chosen).
 func (t *recordTab) newForm() {
-	t.form = widget.NewMultiLineEntry()
+	// The app's multi-line field: Tab moves on (to the checklist) instead of typing a
+	// tab, Esc goes to the window.
+	t.form = newMultiLineEntry(nil)
 	t.form.Wrapping = fyne.TextWrapOff
+	t.form.name = "Values from the Trusted App's form"
 	t.form.SetMinRowsVisible(6)
 	t.form.SetPlaceHolder("ApplicationUri: com.acme/nightly\nIsEnabled: Yes\nClientType: Confidential\nApplicationSecretHash: T/AGymuI51LwjLeIFxRQXOs9IHnupDKs/ajhWODR2C4=\n" +
 		"SystemUserAllowed: Yes\nSystemUser: svc-nightly\nScope: read update\nReferenceTokens: None\nBasicAuthenticationAllowed: No")
@@ -61,7 +63,22 @@ func (t *recordTab) sourceChanged(string) {
 	}
 	if t.read != nil {
 		t.showRead()
+		t.relayout()
 	}
+}
+
+// relayout lays the box and the rows out again once the box was shown or hidden, the
+// pane at its top. A container lays its objects out when its size changes, and the
+// window does the rest when it next draws: until then the box kept the place and width
+// it had when last shown (at another window size, say), and a focus moved into it
+// before that frame would be ringed and scrolled to where it is not.
+func (t *recordTab) relayout() {
+	if t.pane == nil {
+		return // still being built
+	}
+	t.below.Refresh()
+	t.pane.Refresh()
+	t.pane.ScrollToTop()
 }
 
 // unfoldForm shows the paste box again after its checklist was shown.
@@ -69,6 +86,7 @@ func (t *recordTab) unfoldForm() {
 	t.formFolded = false
 	t.formBox.Show()
 	t.showRead()
+	t.relayout()
 	t.sh.setStatus("Change the pasted values, then press “" + formReadLabel + "”.")
 }
 
@@ -131,6 +149,7 @@ func (t *recordTab) formShown(res desk.RecordRead) {
 	t.formFolded = true
 	t.formBox.Hide()
 	t.showRead()
+	t.relayout()
 	t.show(check.RecordChecklist(t.p, rr.Record, systemUserOf(t.r)))
 	t.sh.recordReadFor(res.Run, rr.Record)
 	var bad, unknown []string

@@ -223,14 +223,7 @@ func findButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	t.Helper()
 	var b *widget.Button
 	find(o, func(c fyne.CanvasObject) bool {
-		switch w := c.(type) {
-		case *widget.Button:
-			b = w
-		case *widgets.TipButton: // a button with a tooltip
-			b = &w.Button.Button
-		case *button: // a button that hands Esc on
-			b = &w.Button
-		default:
+		if b = buttonOf(c); b == nil {
 			return false
 		}
 		if b.Text != text {
