@@ -49,12 +49,12 @@ type recordTab struct {
 	// The form's values as a source (record_form.go): the paste box, shown when
 	// "Read with" names the form, and what the last read from it gave (nil: the rows
 	// shown are not from the form).
-	form       *dialogEntry
-	formBox    *fyne.Container
+	form    *dialogEntry
+	formBox *fyne.Container
 	// pane scrolls the box and the rows below it as one (at the smallest window the box
 	// takes the room of the rows); below holds them.
-	pane  *widgets.Scroll
-	below *fyne.Container
+	pane       *widgets.Scroll
+	below      *fyne.Container
 	formRead   *check.RecordForm
 	formFolded bool // the box is folded away while the form's checklist is shown
 }
