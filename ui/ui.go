@@ -56,6 +56,12 @@ type UI struct {
 	// toolStatus is the status line when the tool screen opened: closing it puts the
 	// line back ("see the explanation on the right" must go with the explanation).
 	toolStatus string
+
+	// drain, in tests, runs the UI calls the desk's goroutines queued with fyne.Do
+	// (internal/fyneloop: Fyne's test driver would run them on those goroutines, in
+	// parallel with the test) and reports whether there were any; nil in the app, whose
+	// driver runs them on its main loop.
+	drain func() bool
 }
 
 var _ desk.View = (*UI)(nil)
@@ -194,8 +200,16 @@ func (u *UI) Content() fyne.CanvasObject { return u.content }
 // Desk is the application layer behind the window.
 func (u *UI) Desk() *desk.Desk { return u.desk }
 
-// Wait blocks until every background operation started so far has finished (tests).
-func (u *UI) Wait() { u.desk.Wait() }
+// Wait blocks until every background operation started so far has finished, and
+// what they handed the window has run (tests).
+func (u *UI) Wait() {
+	for {
+		u.desk.Wait()
+		if u.drain == nil || !u.drain() {
+			return
+		}
+	}
+}
 
 // Reload reads the profile list on a goroutine and then selects name (or keeps the
 // current selection, or picks the first profile).

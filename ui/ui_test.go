@@ -173,9 +173,7 @@ func TestCancelKeepsUIResponsive(t *testing.T) {
 	// The UI goroutine still serves work while the engine waits.
 	done := make(chan struct{})
 	go func() { fyne.DoAndWait(func() { u.sidebar.search.SetText("night") }); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
+	if !waitPumping(u, done, 5*time.Second) {
 		t.Fatal("fyne.Do work did not complete while a run was in flight")
 	}
 	if !strings.Contains(u.run.timeline.slots[check.StepDiscovery].Text, "18 ms") {
