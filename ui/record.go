@@ -120,7 +120,7 @@ func (t *recordTab) set(p profiles.Profile, r *desk.Run) {
 		t.r = r.Report
 	}
 	t.readFor = ""
-	t.problem.Hide()
+	t.setProblem("")
 	t.refreshReaders()
 	t.showRead()
 	host := p.Host()
@@ -343,12 +343,7 @@ func (t *recordTab) recordRead(res desk.RecordRead) {
 	if rr.Record != nil {
 		t.intro.SetText(fmt.Sprintf("The Trusted App record of %s as the instance holds it, read with %s: the fields client credentials depends on, fields to fix first.", p.ClientID, who))
 	}
-	if rr.Problem != "" {
-		t.problem.SetText(rr.Problem)
-		t.problem.Show()
-	} else {
-		t.problem.Hide()
-	}
+	t.setProblem(rr.Problem)
 	if rr.Status == 403 {
 		t.chooseForm() // the API will not show it: offer the form's values
 	}
@@ -413,6 +408,7 @@ func (t *recordTab) show(checks []check.RecordCheck) {
 		t.rows.Add(recordRow(c, copyHash))
 	}
 	t.rows.Refresh()
+	t.layout() // the intro or the problem above may have changed
 }
 
 // hashField is the checklist row the tab adds from the desk's comparison.

@@ -68,17 +68,37 @@ func (t *recordTab) sourceChanged(string) {
 }
 
 // relayout lays the box and the rows out again once the box was shown or hidden, the
-// pane at its top. A container lays its objects out when its size changes, and the
-// window does the rest when it next draws: until then the box kept the place and width
-// it had when last shown (at another window size, say), and a focus moved into it
-// before that frame would be ringed and scrolled to where it is not.
+// pane at its top (see layout).
 func (t *recordTab) relayout() {
 	if t.pane == nil {
 		return // still being built
 	}
 	t.below.Refresh()
-	t.pane.Refresh()
+	t.layout()
 	t.pane.ScrollToTop()
+}
+
+// layout lays the tab out again after something in it was shown, hidden or reworded.
+// A container lays its objects out when its size changes, and Fyne's window only
+// notices a change of minimum size on some frames: a problem shown under "Read with"
+// was drawn over the first rows, and a box shown again kept the place and width of its
+// last showing (a focus moved into it was ringed and scrolled to where it was not).
+func (t *recordTab) layout() {
+	if t.content != nil {
+		t.content.Refresh()
+	}
+}
+
+// setProblem shows text under the choice of source, or hides it when text is "", and
+// lays the tab out for the room it takes or gives back.
+func (t *recordTab) setProblem(text string) {
+	if text == "" {
+		t.problem.Hide()
+	} else {
+		t.problem.SetText(text)
+		t.problem.Show()
+	}
+	t.layout()
 }
 
 // unfoldForm shows the paste box again after its checklist was shown.
@@ -129,12 +149,7 @@ func (t *recordTab) formShown(res desk.RecordRead) {
 	if rr.Form != nil {
 		lines = append(lines, rr.Form.Notes...)
 	}
-	if len(lines) > 0 {
-		t.problem.SetText(strings.Join(lines, "\n"))
-		t.problem.Show()
-	} else {
-		t.problem.Hide()
-	}
+	t.setProblem(strings.Join(lines, "\n"))
 	if res.SecretHash.Name == t.p.Name {
 		t.hash = res.SecretHash
 		t.hashOp = 0
