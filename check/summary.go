@@ -40,6 +40,13 @@ type RunSummary struct {
 	TokenLifetimeS int `json:"token_lifetime_s,omitempty"`
 	// Version is the instance's version as /tools/ver reported it ("" when unknown).
 	Version string `json:"version,omitempty"`
+	// TokenExpires is when the run's token stops working (zero when it got none).
+	TokenExpires time.Time `json:"token_expires,omitzero"`
+	// Session is what the run's API calls cost in licence terms (SessionCost.State:
+	// opened, reused, none, unknown; "" in older History), and SessionHoldsUntil until
+	// when the session may hold its licence slot.
+	Session           string    `json:"session,omitempty"`
+	SessionHoldsUntil time.Time `json:"session_holds_until,omitzero"`
 
 	Steps    []StepSummary    `json:"steps"`
 	Findings []FindingSummary `json:"findings"`
@@ -107,6 +114,15 @@ func Summarize(r Report) RunSummary {
 		s.TokenLifetimeS = t.ExpiresIn
 	}
 	summarizeKind(&s, r)
+	switch {
+	case r.Claims != nil && !r.Claims.Expires.IsZero():
+		s.TokenExpires = r.Claims.Expires.UTC()
+	case r.Token != nil && !r.Token.ExpiresAt().IsZero():
+		s.TokenExpires = r.Token.ExpiresAt().UTC()
+	}
+	if c := r.Session; c != nil {
+		s.Session, s.SessionHoldsUntil = c.State, c.HoldsUntil.UTC()
+	}
 	for _, st := range r.Steps {
 		if st.Kind == StepReachability {
 			for _, f := range st.Findings {

@@ -23,11 +23,18 @@ func TestSummarize(t *testing.T) {
 	if sum.Version == "" || sum.Version != versionOf(rep) || sum.TokenLifetimeS != rep.Token.ExpiresIn || sum.TokenLifetimeS <= 0 {
 		t.Errorf("version %q (reported %q), token lifetime %d (token %d)", sum.Version, versionOf(rep), sum.TokenLifetimeS, rep.Token.ExpiresIn)
 	}
+	// When the token stops working and what the calls cost, for the fleet view.
+	if want := rep.Claims.Expires.UTC(); !sum.TokenExpires.Equal(want) || sum.TokenExpires.IsZero() {
+		t.Errorf("token expires %v, want %v", sum.TokenExpires, want)
+	}
+	if rep.Session == nil || sum.Session != rep.Session.State || sum.Session == "" || !sum.SessionHoldsUntil.Equal(rep.Session.HoldsUntil) {
+		t.Errorf("session %q until %v, report %+v", sum.Session, sum.SessionHoldsUntil, rep.Session)
+	}
 	// No token: the requested scopes come from the request itself.
 	sc, _ := s.Scenario("scope-not-allowed")
 	bad := Run(context.Background(), profileFor(s, sc), sc.ClientSecret, fresh(), nil)
 	sum = Summarize(bad)
-	if strings.Join(sum.ScopesRequested, " ") != "read update" || len(sum.ScopesGranted) != 0 || sum.Verdict != Fail || sum.TokenLifetimeS != 0 ||
+	if strings.Join(sum.ScopesRequested, " ") != "read update" || len(sum.ScopesGranted) != 0 || sum.Verdict != Fail || sum.TokenLifetimeS != 0 || !sum.TokenExpires.IsZero() ||
 		sum.Steps[2].Status != 400 || sum.Findings[len(sum.Findings)-1].Code != TokInvalidScope {
 		t.Errorf("failed run summary %+v", sum)
 	}

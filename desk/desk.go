@@ -22,8 +22,13 @@
 //   - profileops.go: the profile operations with their secrets, handed to package
 //     profiles (the same code the trustedapp-check command uses): save, rename,
 //     duplicate, delete ("delete a profile" happens in Desk.DeleteProfiles, then in
-//     profiles.DeleteProfile); import.go: importing a bundle and recovering a damaged
-//     store (Desk.ReadImport, Desk.Import, Desk.Recover);
+//     profiles.DeleteProfile); import.go: importing a bundle or a CSV file of profiles
+//     and recovering a damaged store (Desk.ReadImport, Desk.Import, Desk.Recover);
+//   - fleet.go: the fleet view's rows (every profile's newest run from History or this
+//     session, its drift since the last pass; Desk.FleetRows, Desk.ReadFleet);
+//     fleet_run.go: testing many profiles by check --all's rules (Desk.TestFleet, its
+//     results batched into one hop); fleet_export.go: the table as CSV or Markdown;
+//     fleet_secrets.go: which profiles lack a secret, setting one (after an import too);
 //   - files.go: writing a file the user chose (reports, exports);
 //   - the adapters: store.go (the profile store shared with other windows and the
 //     CLI), secrets.go (the OS keychain, falling back to this session's memory; screens
@@ -113,6 +118,7 @@ type Desk struct {
 	runs     map[string]*Run           // the last run of each profile
 	active   *Run                      // the run in flight, nil when none
 	ops      map[OpID]*Op              // operations in flight
+	fleet    *fleetBook                // the fleet view's rows and test (fleet.go), made on first use
 }
 
 // New makes the Desk for view. Call Reload to read the profiles.
@@ -211,6 +217,7 @@ func (d *Desk) Select(name string) {
 	if name != d.selected {
 		d.cancelOps(func(o *Op) bool { return o.profile != name })
 	}
+	d.adoptFleetRun(name)
 	d.selected = name
 }
 

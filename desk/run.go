@@ -206,6 +206,7 @@ func (d *Desk) end(r *Run) {
 	r.Done = true
 	if r.NotStarted == nil {
 		d.runs[r.Profile.Name] = r
+		d.dropFleetRun(r.Profile.Name)
 	}
 	d.view.RunFinished(r)
 	if then := r.then; then != nil {

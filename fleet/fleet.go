@@ -45,9 +45,15 @@ type Options struct {
 	// Run are the engine's options for every check: the token cache, the mode
 	// (check.NoAPI uses no licence), the timeout.
 	Run check.Options
+	// ModeOf, when set, is each target's run mode instead of Run.Mode (the app runs
+	// Production profiles token only, without API calls, and the others in full).
+	ModeOf func(p profiles.Profile) check.Mode
 	// SkipWhy is the skipped calls' summary for a profile whose Trusted App's
 	// session holder holds in this batch (nil: SkippedForHolder's sentence).
 	SkipWhy func(p profiles.Profile, holder string) string
+	// OnStart, when set, hears that target i's check begins, on the goroutine that runs
+	// it.
+	OnStart func(i int)
 	// OnStep, when set, gets each step of target i as it finishes, on the goroutine
 	// running that check (calls for different targets may come at once).
 	OnStep func(i int, s check.Step)
@@ -96,6 +102,9 @@ func Run(ctx context.Context, targets []Target, o Options, onResult func(Result)
 	started := ForEachPerHost(ctx, hosts, parallel, func(i int) {
 		t := targets[i]
 		opts := o.Run
+		if o.ModeOf != nil {
+			opts.Mode = o.ModeOf(t.Profile)
+		}
 		app := TrustedApp(t.Profile)
 		holdMu.Lock()
 		first, held := holder[app]
@@ -112,6 +121,9 @@ func Run(ctx context.Context, targets []Target, o Options, onResult func(Result)
 		var onStep func(check.Step)
 		if o.OnStep != nil {
 			onStep = func(s check.Step) { o.OnStep(i, s) }
+		}
+		if o.OnStart != nil {
+			o.OnStart(i)
 		}
 		rep := check.Run(ctx, t.Profile, t.Secret, opts, onStep)
 		if s := rep.Session; s != nil && s.State != check.SessionNone {

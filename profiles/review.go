@@ -47,6 +47,14 @@ func ReviewBundle(data []byte, held []Profile) ([]Review, error) {
 	if err != nil {
 		return nil, err
 	}
+	return reviewImport(ps, flaws, held), nil
+}
+
+// ReviewImport is ReviewBundle of profiles already read (ReadCSV: a CSV file has no
+// member names to spell twice).
+func ReviewImport(ps, held []Profile) []Review { return reviewImport(ps, nil, held) }
+
+func reviewImport(ps []Profile, flaws map[int]keyFlaws, held []Profile) []Review {
 	idx := indexNames(held)
 	var out []Review
 	for i, p := range ps {
@@ -63,7 +71,7 @@ func ReviewBundle(data []byte, held []Profile) ([]Review, error) {
 			out = append(out, Review{Name: p.Name, Notes: notes})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // SecurityNotes lists what in p decides where the client secret and the token go and
@@ -278,6 +286,11 @@ func SecretMoves(data []byte, held []Profile) ([]SecretMove, error) {
 	if err != nil {
 		return nil, err
 	}
+	return SecretMovesOf(ps, held), nil
+}
+
+// SecretMovesOf is SecretMoves of profiles already read (ReadCSV).
+func SecretMovesOf(ps, held []Profile) []SecretMove {
 	idx := indexNames(held)
 	var out []SecretMove
 	for _, p := range ps {
@@ -290,7 +303,7 @@ func SecretMoves(data []byte, held []Profile) ([]SecretMove, error) {
 			out = append(out, SecretMove{Name: held[j].Name, From: from, To: to})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // readBundle reads the profiles of a bundle (ReadBundle) with what their member names

@@ -90,6 +90,7 @@ func (u *UI) commands() []*command {
 		nil,
 		{"Compare…", fyne.KeyD, ctrl, u.Compare},
 		{"Explain an error…", fyne.KeyE, ctrl | fyne.KeyModifierShift, u.ExplainError},
+		{"Fleet: every profile…", fyne.KeyF, ctrl | fyne.KeyModifierShift, u.Fleet},
 		nil,
 		// Control on every system (⌘Tab switches applications on macOS).
 		{nextTabLabel, fyne.KeyTab, fyne.KeyModifierControl, u.NextTab},

@@ -41,6 +41,8 @@ type sidebarShell interface {
 	Reload(name string)
 	saveFile(name string, write func(fyne.URIWriteCloser))
 	openFile(read func(fyne.URIReadCloser))
+	// importFinished says what an import did and offers to set the secrets it lacks.
+	importFinished(file string, res profiles.ImportResult)
 	// escape is the window's Esc (cancel the run, close a tool screen): the search box
 	// and the list keep the keyboard after a click and pass Esc on to it.
 	escape()
@@ -177,6 +179,8 @@ func (s *sidebar) importFrom(rc fyne.URIReadCloser) {
 	s.desk.ReadImport(rc, func(f desk.ImportFile) {
 		s.moves = f.Moves
 		switch {
+		case f.Err != nil && f.CSV:
+			s.sh.showError("Could not import "+safetext.Line(f.Name), f.Err, csvImportHint)
 		case f.Err != nil:
 			s.sh.showError("Could not import "+safetext.Line(f.Name), f.Err, "The file must be a profile bundle (JSON) exported by Trusted App Tester. Nothing was changed.")
 		case len(f.Review) > 0:
@@ -299,9 +303,7 @@ func escapedList(names []string) string {
 // importDone says what an import did and selects the first profile it brought. Every
 // name came from a file and is shown escaped.
 func (s *sidebar) importDone(name string, res profiles.ImportResult) {
-	title, text, first := importSummary(name, res)
-	s.sh.showMessage(title, text)
-	s.sh.Reload(first)
+	s.sh.importFinished(name, res)
 }
 
 // importSummary is the title and text that say what an import did, and the first

@@ -69,6 +69,8 @@ func (u *UI) tool() toolScreen {
 		return u.compare
 	case u.explainer != nil && u.showing(u.explainer.content):
 		return u.explainer
+	case u.fleet != nil && u.showing(u.fleet.content):
+		return u.fleet
 	}
 	return nil
 }

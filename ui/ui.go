@@ -52,6 +52,7 @@ type UI struct {
 	// The tool screens (tools.go) and the screen a tool screen replaced.
 	compare   *compareScreen
 	explainer *explainScreen
+	fleet     *fleetScreen
 	toolBack  fyne.CanvasObject
 	// toolStatus is the status line when the tool screen opened: closing it puts the
 	// line back ("see the explanation on the right" must go with the explanation).
@@ -94,6 +95,7 @@ func (u *UI) build() {
 	u.editor = newEditor(u, u.desk)
 	u.compare = newCompareScreen(u, u.desk)
 	u.explainer = newExplainScreen(u, u.desk)
+	u.fleet = newFleetScreen(u, u.desk)
 	u.newApp = newNewApp(u, u.desk)
 	u.right = container.NewStack(u.welcome)
 	split := widgets.NewHSplit(u.sidebar.content, container.NewBorder(nil, u.status, nil, nil, u.right))
@@ -422,7 +424,8 @@ func (u *UI) Notify(s string) {
 func (u *UI) ProfilesRead() {
 	u.sidebar.refresh()
 	if u.tool() != nil {
-		return // a tool screen stays; closing it shows the selection as it is then
+		u.fleet.profilesRead() // a tool screen stays; closing it shows the selection as it is then
+		return
 	}
 	u.showSelected()
 }

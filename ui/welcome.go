@@ -15,6 +15,7 @@ type welcomeShell interface {
 	NewProfile()
 	NewTrustedApp()
 	ExplainError()
+	Fleet()
 }
 
 // welcomeDesk is what the welcome panel asks of the desk.
@@ -41,8 +42,10 @@ func newWelcome(sh welcomeShell, d welcomeDesk) fyne.CanvasObject {
 	setup := wrapLabel("Setting up a new Trusted App? “New Trusted App…” makes its client secret, keeps it in " + platform.Keychain() + " and lists the record values to enter in ERP.net, each ready to copy.")
 	explainText := wrapLabel("Only have an error message from a customer's log? Paste it and get the likely causes, the Trusted App fields to check and the fix, without access to the instance.")
 	explainBtn := newButton("Explain an error…", theme.SearchIcon(), sh.ExplainError)
+	fleetText := wrapLabel("Looking after many customers' Trusted Apps? Import their list as a CSV file (name, instance, client_id, scopes, env, tags) with Import, then see every profile, its last verdict and what changed, in one table.")
+	fleetBtn := newButton("Fleet: every profile  ("+fleetKey()+")", theme.GridIcon(), sh.Fleet)
 	box := container.NewVBox(title, text, container.NewHBox(sandbox, newBtn), widget.NewSeparator(), setup, container.NewHBox(newApp),
-		widget.NewSeparator(), explainText, container.NewHBox(explainBtn))
+		widget.NewSeparator(), explainText, container.NewHBox(explainBtn), widget.NewSeparator(), fleetText, container.NewHBox(fleetBtn))
 	return container.NewPadded(container.NewVBox(container.NewGridWrap(fyne.NewSize(640, 0)), box))
 }
 

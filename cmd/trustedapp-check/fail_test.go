@@ -131,18 +131,18 @@ func failureCases() []failureCase {
 		{name: "watch bad flag", args: []string{"watch", "--bogus"}, code: exitUsage,
 			stderr: "trustedapp-check watch: flag provided but not defined: -bogus\n\n" + watchUsage},
 		{name: "watch help", args: []string{"watch", "--help"}, code: exitOK, stdout: watchUsage},
-		{name: "watch nothing to watch", args: []string{"watch", "--metrics-file", "{dir}/m.prom"}, code: exitUsage,
+		{name: "watch nothing to watch", args: []string{"watch", "--metrics-file", "{dir}{sep}m.prom"}, code: exitUsage,
 			stderr: "trustedapp-check watch: name the profiles to watch, or give --all\nRun 'trustedapp-check watch --help' for the flags.\n"},
 		{name: "watch nowhere to publish", args: []string{"watch", "--all"}, code: exitUsage,
 			stderr: "trustedapp-check watch: nowhere to publish the metrics: give --metrics-file FILE, --listen ADDR, or both\nRun 'trustedapp-check watch --help' for the flags.\n"},
-		{name: "watch too often", args: []string{"watch", "--all", "--every", "1s", "--metrics-file", "{dir}/m.prom"}, code: exitUsage,
+		{name: "watch too often", args: []string{"watch", "--all", "--every", "1s", "--metrics-file", "{dir}{sep}m.prom"}, code: exitUsage,
 			stderr: "trustedapp-check watch: --every 1s: use at least 10s (a check takes seconds, and each one is logged)\nRun 'trustedapp-check watch --help' for the flags.\n"},
 		{name: "watch once listening", args: []string{"watch", "--all", "--once", "--listen", "9464"}, code: exitUsage,
 			stderr: "trustedapp-check watch: --once exits after one round, so nothing could scrape --listen: use --metrics-file with --once\nRun 'trustedapp-check watch --help' for the flags.\n"},
-		{name: "watch unknown profile", args: []string{"watch", "nobody", "--once", "--metrics-file", "{dir}/m.prom", "--store", "{store}"}, code: exitEnvironment,
+		{name: "watch unknown profile", args: []string{"watch", "nobody", "--once", "--metrics-file", "{dir}{sep}m.prom", "--store", "{store}"}, code: exitEnvironment,
 			stderr: "trustedapp-check watch: none of the profiles to watch is in {store} (see 'trustedapp-check profiles list')\n"},
-		{name: "watch all of no profiles", args: []string{"watch", "--all", "--once", "--metrics-file", "{dir}/m.prom", "--store", "{dir}/empty.json"}, code: exitEnvironment,
-			stderr: "trustedapp-check watch: the profile store {dir}/empty.json has no profiles; add one with 'trustedapp-check profiles add'\n"},
+		{name: "watch all of no profiles", args: []string{"watch", "--all", "--once", "--metrics-file", "{dir}{sep}m.prom", "--store", "{dir}{sep}empty.json"}, code: exitEnvironment,
+			stderr: "trustedapp-check watch: the profile store {dir}{sep}empty.json has no profiles; add one with 'trustedapp-check profiles add'\n"},
 
 		// sandbox: the whole usage after a command line that does not parse; its help
 		// adds the --config format.
