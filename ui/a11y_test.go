@@ -48,10 +48,17 @@ func screenReaderView(root fyne.CanvasObject) (lines, bad []string) {
 				bad = append(bad, describe(o)+" is not exposed (no fyne.Accessible)")
 			}
 		}
-		if c, ok := o.(*fyne.Container); ok {
+		switch c := o.(type) {
+		case *fyne.Container:
 			for _, x := range c.Objects {
 				walk(x)
 			}
+		case *widgets.Scroll:
+			// A pane reads out what the walker would expose in it: a control there that
+			// is not exposed is missing from that text.
+			walk(c.Content)
+		case *windowScroll:
+			walk(c.Content)
 		}
 	}
 	walk(root)

@@ -69,7 +69,7 @@ func TestGuidanceOffersToTrustARefusedHost(t *testing.T) {
 func findAll(o fyne.CanvasObject, text string) []*widget.Button {
 	var out []*widget.Button
 	find(o, func(c fyne.CanvasObject) bool {
-		if b, ok := c.(*widget.Button); ok && b.Text == text {
+		if b := buttonOf(c); b != nil && b.Text == text {
 			out = append(out, b)
 		}
 		return false
@@ -192,7 +192,7 @@ func TestImportAsksWhetherSecretsFollow(t *testing.T) {
 	u.Wait()
 	test.Tap(findButton(t, u.win.Canvas().Overlays().Top(), "Import them"))
 	u.Wait()
-	box := find(u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool { _, ok := o.(*widget.Check); return ok }).(*widget.Check)
+	box := checkOf(find(u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool { return checkOf(o) != nil }))
 	box.SetChecked(true)
 	test.Tap(findButton(t, u.win.Canvas().Overlays().Top(), "Replace mine"))
 	u.Wait()

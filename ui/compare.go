@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -31,8 +30,8 @@ type compareScreen struct {
 	when       [2]*escSelect // now, or one of its runs from History
 	readRecord *escCheck
 	cost       *widget.Label
-	start      *widget.Button // Compare, or Cancel while fresh runs go
-	copyBtn    *widget.Button
+	start      *button // Compare, or Cancel while fresh runs go
+	copyBtn    *button
 	progress   *widget.Label
 	result     *fyne.Container
 	content    fyne.CanvasObject
@@ -63,7 +62,6 @@ type compareShell interface {
 	clipboard() fyne.Clipboard
 	window() fyne.Window
 	closeTool()
-	showEscapable(dialog.Dialog)
 	focus(fyne.Focusable)
 }
 
@@ -105,9 +103,9 @@ func newCompareScreen(sh compareShell, d compareDesk) *compareScreen {
 	c.readRecord.Checked = true
 	c.readRecord.OnChanged = func(bool) { c.update() }
 	c.cost = wrapLabel("")
-	c.start = widget.NewButtonWithIcon(compareLabel(), theme.MediaPlayIcon(), c.primary)
+	c.start = newButton(compareLabel(), theme.MediaPlayIcon(), c.primary)
 	c.start.Importance = widget.HighImportance
-	c.copyBtn = widget.NewButtonWithIcon("Copy as text", theme.ContentCopyIcon(), c.copyText)
+	c.copyBtn = newButton("Copy as text", theme.ContentCopyIcon(), c.copyText)
 	c.copyBtn.Disable()
 	c.progress = wrapLabel("")
 	c.progress.Hide()

@@ -89,14 +89,14 @@ func (c *compareScreen) showResult(res desk.Compared) {
 // only when first shown (a long comparison is mostly identical rows).
 type folded struct {
 	same   []compare.Row
-	toggle *widget.Button
+	toggle *button
 	rows   *fyne.Container
 }
 
 func foldedRows(same []compare.Row) *folded {
 	f := &folded{same: same, rows: container.NewVBox()}
 	f.rows.Hide()
-	f.toggle = widget.NewButtonWithIcon("", theme.MenuExpandIcon(), func() {
+	f.toggle = newButton("", theme.MenuExpandIcon(), func() {
 		if f.rows.Visible() {
 			f.close()
 		} else {

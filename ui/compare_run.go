@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -35,17 +34,14 @@ func (c *compareScreen) primary() {
 	for i, n := range cost.Production {
 		names[i] = "“" + n + "”"
 	}
-	d := dialog.NewConfirm("Compare with fresh tokens?", strings.Join(names, " and ")+" "+map[bool]string{true: "is", false: "are"}[len(names) == 1]+
+	askYesNo(c.sh.window(), "Compare with fresh tokens?", strings.Join(names, " and ")+" "+map[bool]string{true: "is", false: "are"}[len(names) == 1]+
 		" tagged Production. Each fresh token's first API call opens a new ERP.net session, which holds one of production's licence slots for at least 20 minutes (at most an hour), "+
 		"even if nothing else uses it: a real user may be refused meanwhile.\n\nTo compare without that cost, choose one of its runs from History instead of “Now”.",
-		func(ok bool) {
+		"Cancel", "Compare now", widget.HighImportance, func(ok bool) {
 			if ok {
 				c.compare(a, b)
 			}
-		}, c.sh.window())
-	d.SetConfirmText("Compare now")
-	d.SetDismissText("Cancel")
-	c.sh.showEscapable(d)
+		})
 }
 
 // compare starts the comparison of a and b.

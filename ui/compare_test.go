@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
@@ -93,17 +92,12 @@ type fakeCompareShell struct {
 	fakeShell
 	win    fyne.Window
 	closes int
-	shown  []string
 }
 
 func (s *fakeCompareShell) clipboard() fyne.Clipboard { return fyne.CurrentApp().Clipboard() }
 func (s *fakeCompareShell) window() fyne.Window       { return s.win }
 func (s *fakeCompareShell) closeTool()                { s.closes++ }
 func (s *fakeCompareShell) focus(fyne.Focusable)      {}
-func (s *fakeCompareShell) showEscapable(d dialog.Dialog) {
-	s.shown = append(s.shown, "dialog")
-	d.Show()
-}
 
 // sampleComparison is Test now against its run from History: two differences.
 func sampleComparison() compare.Comparison {
@@ -222,8 +216,8 @@ func TestCompareViewAsksCancelsAndExplains(t *testing.T) {
 		t.Error("two fresh runs should read their records")
 	}
 	c.primary()
-	if len(sh.shown) != 1 || len(d.asked) != 0 {
-		t.Fatalf("Production compared without asking (%v, %d)", sh.shown, len(d.asked))
+	if sh.win.Canvas().Overlays().Top() == nil || len(d.asked) != 0 {
+		t.Fatalf("Production compared without asking (%d)", len(d.asked))
 	}
 	top := sh.win.Canvas().Overlays().Top()
 	if top == nil || !strings.Contains(texts(top), "one of production's licence slots") {

@@ -58,6 +58,19 @@ func (k *keyDialog) close(pressed int) {
 	}
 }
 
+// showEscPressing shows d over w so that Esc, from anywhere in it (the app's buttons,
+// fields and check boxes hand it on), presses safe: the answer that changes nothing
+// (Cancel, Skip them). For dialogs whose buttons differ in look, which showKeyDialog
+// does not make.
+func showEscPressing(w fyne.Window, d dialog.Dialog, safe *button) {
+	d.SetOnClosed(escapeCloses(w.Canvas(), func() {
+		if safe.OnTapped != nil {
+			safe.OnTapped()
+		}
+	}))
+	d.Show()
+}
+
 // showInfo shows text (or body) with a Close button.
 func showInfo(w fyne.Window, title string, body fyne.CanvasObject, size fyne.Size) {
 	showKeyDialog(w, title, body, size, widget.MediumImportance, []string{"Close"}, nil)

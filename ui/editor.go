@@ -52,7 +52,7 @@ type editor struct {
 	caFile      *dialogEntry
 	insecure    *escCheck
 	proxy       *dialogEntry
-	confirmed   *widget.Entry // confirmed hosts, one a line (editor_hosts.go)
+	confirmed   *dialogEntry // confirmed hosts, one a line (editor_hosts.go)
 	timeout     *dialogEntry
 	notes       *dialogEntry
 	kind        kindFields // how the profile signs in (editor_kind.go)

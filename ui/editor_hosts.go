@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/profiles"
@@ -16,8 +16,12 @@ import (
 
 const confirmedHostsHint = "this instance's API sites on other hosts; its token may go there; one a line"
 
-func newConfirmedHostsEntry() *widget.Entry {
-	e := widget.NewMultiLineEntry()
+// newConfirmedHostsEntry is the field of the confirmed hosts: the app's multi-line
+// field, which leaves Tab to move on and hands Esc to the window (closing the editor).
+func newConfirmedHostsEntry() *dialogEntry {
+	e := newMultiLineEntry(nil)
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip) // one host a line, as typed
+	e.name = "Confirmed hosts"
 	e.SetMinRowsVisible(2)
 	e.SetPlaceHolder("none; e.g. https://tableapi.acme.example")
 	e.Validator = func(s string) error {
@@ -64,16 +68,13 @@ func (e *editor) askSecretMove(p profiles.Profile, from, to []string) {
 	f, t := strings.Join(from, ", "), strings.Join(to, ", ")
 	msg := "The client secret of “" + e.origName() + "” was stored for " + f + ". With these changes the profile sends it to " + t + ".\n\n" +
 		"Let it follow only if that is the same Trusted App at its new address. Otherwise keep it for " + f + ": it is then not sent to " + t + " until you move it here or paste it again."
-	d := dialog.NewConfirm("Send the client secret to "+t+"?", msg, func(follow bool) {
+	keep := "Keep it for " + strings.TrimPrefix(strings.TrimPrefix(from[0], "https://"), "http://")
+	askYesNo(e.sh.window(), "Send the client secret to "+t+"?", msg, keep, "Let it follow", widget.WarningImportance, func(follow bool) {
 		if follow {
 			p.SecretFor = to
 		}
 		e.store(p, "")
-	}, e.sh.window())
-	d.SetConfirmText("Let it follow")
-	d.SetDismissText("Keep it for " + strings.TrimPrefix(strings.TrimPrefix(from[0], "https://"), "http://"))
-	d.SetConfirmImportance(widget.WarningImportance)
-	d.Show()
+	})
 }
 
 // confirmedText is what the header's summary line adds for the hosts confirmed for the

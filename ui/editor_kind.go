@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/profiles"
@@ -17,9 +18,9 @@ import (
 
 // kindFields are the editor's widgets and form items that depend on the kind.
 type kindFields struct {
-	picker  *widget.Select
-	user    *widget.Entry
-	usesRef *widget.Check // client credentials: the app issues reference tokens on purpose
+	picker  *escSelect
+	user    *dialogEntry
+	usesRef *escCheck // client credentials: the app issues reference tokens on purpose
 	form    *widget.Form
 	items   map[profiles.Kind][]*widget.FormItem
 }
@@ -47,30 +48,42 @@ func kindOfLabel(label string) profiles.Kind {
 // shared widgets (name, instance, secret, calls...).
 func (e *editor) newKindFields(secretBox fyne.CanvasObject) {
 	k := &e.kind
-	k.picker = widget.NewSelect(kindLabels(), func(string) { e.applyKind() })
-	k.user = widget.NewEntry()
+	// The app's select, field and check box hand Esc to the window (it closes the
+	// editor, as from every other field) and say what they are to a screen reader.
+	k.picker = newEscSelect(func(string) { e.applyKind() }, nil)
+	k.picker.Options = kindLabels()
+	k.picker.name = "Signs in with"
+	k.user = newDialogEntry(nil)
 	k.user.SetPlaceHolder("the ERP.net login, e.g. bi-reader")
-	k.usesRef = widget.NewCheck("This Trusted App also issues reference tokens (PATs or SATs) on purpose", nil)
+	k.user.name = "User"
+	k.usesRef = newEscCheck("This Trusted App also issues reference tokens (PATs or SATs) on purpose", nil)
 	name := &widget.FormItem{Text: "Name", Widget: e.name, HintText: "unique; shown in the list"}
 	env := &widget.FormItem{Text: "Environment", Widget: e.env, HintText: "a colour tag so production stands out"}
 	kind := &widget.FormItem{Text: "Signs in with", Widget: k.picker, HintText: "a Trusted App's client credentials, a reference token, or legacy Basic"}
 	inst := &widget.FormItem{Text: "Instance", Widget: e.instance, HintText: "the instance root; the authority is {instance}/id"}
 	calls := &widget.FormItem{Text: "API calls", Widget: e.calls.content, HintText: "run in this order after sign-in; paths are from the instance root"}
+	// The secret's box is in each kind's form, with a hint under it in one and not in
+	// the others. Fyne's form places an item without a hint itself, but never moves the
+	// widget of an item with one (it expects a new widget at 0,0), so the box kept its
+	// place from the other kind's form: after switching from client credentials to a
+	// reference token the token's field sat off to the right, past the window's edge.
+	// Each kind holds the box in a stack of its own, which puts it at 0,0.
+	secret := func() fyne.CanvasObject { return container.NewStack(secretBox) }
 	k.items = map[profiles.Kind][]*widget.FormItem{
 		profiles.KindClientCredentials: {name, env, kind, inst,
 			{Text: "Client ID", Widget: e.clientID, HintText: "the Trusted App’s Application URI (the OAuth client_id)"},
-			{Text: "Client secret", Widget: secretBox},
+			{Text: "Client secret", Widget: secret()},
 			{Text: "Authentication", Widget: e.auth, HintText: "how client_id and secret reach the token endpoint; never guessed"},
 			{Text: "Scopes", Widget: e.scopes.content, HintText: "none chosen sends no scope: the token gets all of the Trusted App's Scope field"},
 			{Text: "Reference tokens", Widget: k.usesRef, HintText: "then the record checklist checks ReferenceTokens for that use"},
 			calls},
 		profiles.KindReferenceToken: {name, env, kind, inst,
-			{Text: "Reference token", Widget: secretBox, HintText: "enrt_… as ERP.net showed it once: a PAT from the Profile site (Security > Tokens), a SAT from Instance Manager"},
+			{Text: "Reference token", Widget: secret(), HintText: "enrt_… as ERP.net showed it once: a PAT from the Profile site (Security > Tokens), a SAT from Instance Manager"},
 			{Text: "Trusted App", Widget: e.clientID, HintText: "optional: the Application URI the token was made for, to read its record and its tokens"},
 			calls},
 		profiles.KindBasic: {name, env, kind, inst,
 			{Text: "User", Widget: k.user, HintText: "legacy Basic authentication: the login the integration signs in with"},
-			{Text: "Password", Widget: secretBox},
+			{Text: "Password", Widget: secret()},
 			{Text: "Basic app", Widget: e.clientID, HintText: "empty: DomainApiBasicAuthentication, the Trusted App Basic to the APIs needs"},
 			calls},
 	}

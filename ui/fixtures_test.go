@@ -15,6 +15,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
+	"trustedapp-tester/internal/fyneloop"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/tokenview"
 )
@@ -158,7 +159,11 @@ func newEnv(t testing.TB, deps Deps, seed ...profiles.Profile) *env {
 	if deps.Now == nil {
 		deps.Now = func() time.Time { return fixedNow }
 	}
+	// The desk's answers run on the test's goroutine, one at a time, as the real
+	// driver runs them on its main loop (u.Wait runs those queued so far).
+	loop := fyneloop.Install(t, a)
 	u := New(a, deps)
+	u.drain = loop.Pump
 	u.Wait()
 	t.Cleanup(func() { u.CancelRun(); u.Wait(); u.Window().Close() })
 	return &env{t: t, app: a, u: u, store: store, secrets: sec, keychain: deps.Secrets}
@@ -254,9 +259,37 @@ func closeDialogs(u *UI) {
 // findEntry finds the first entry under o.
 func findEntry(t *testing.T, o fyne.CanvasObject) *widget.Entry {
 	t.Helper()
-	f := find(o, func(c fyne.CanvasObject) bool { _, ok := c.(*widget.Entry); return ok })
+	f := find(o, func(c fyne.CanvasObject) bool { return entryOf(c) != nil })
 	if f == nil {
 		t.Fatal("no entry")
 	}
-	return f.(*widget.Entry)
+	return entryOf(f)
+}
+
+// applyTheme is test.ApplyTheme for u's window. Fyne's helper insists on its own test
+// app being current, and newEnv put a queue in front of it (fyneloop): the test app is
+// made current again for the rest of the test, which only captures the window (fyne.Do
+// then runs calls at once, as Fyne's test driver does).
+func applyTheme(t *testing.T, u *UI, th fyne.Theme) {
+	t.Helper()
+	u.Wait()
+	fyne.SetCurrentApp(u.app)
+	test.ApplyTheme(t, th)
+}
+
+// waitPumping waits up to d for done, running the UI calls queued meanwhile on this
+// goroutine, as a real driver's main loop runs them; false when d passed first.
+func waitPumping(u *UI, done <-chan struct{}, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		select {
+		case <-done:
+			return true
+		default:
+		}
+		if u.drain == nil || !u.drain() {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	return false
 }

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -44,7 +43,7 @@ type fleetScreen struct {
 	exportBtn   *widgets.TipButton
 	progress    *widget.ProgressBar
 	progressMsg *widget.Label
-	cancelBtn   *widget.Button
+	cancelBtn   *button
 	progressRow *fyne.Container
 	counts      *widget.Label
 	table       *fleetTable
@@ -71,7 +70,6 @@ type fleetShell interface {
 	window() fyne.Window
 	closeTool()
 	focus(fyne.Focusable)
-	showEscapable(dialog.Dialog)
 	saveFile(name string, write func(fyne.URIWriteCloser))
 	// openFromFleet shows the run view of the profile called name.
 	openFromFleet(name string)
@@ -137,7 +135,7 @@ func newFleetScreen(sh fleetShell, d fleetDesk) *fleetScreen {
 	s.progress = widget.NewProgressBar()
 	s.progressMsg = widget.NewLabel("")
 	s.progressMsg.Truncation = fyne.TextTruncateEllipsis
-	s.cancelBtn = widget.NewButtonWithIcon("Cancel  (Esc)", theme.CancelIcon(), s.cancel)
+	s.cancelBtn = newButton("Cancel  (Esc)", theme.CancelIcon(), s.cancel)
 	s.progressRow = container.NewBorder(nil, nil, nil, s.cancelBtn, container.NewGridWithColumns(2, s.progress, s.progressMsg))
 	s.progressRow.Hide()
 	s.counts = widget.NewLabel("")
@@ -148,7 +146,7 @@ func newFleetScreen(sh fleetShell, d fleetDesk) *fleetScreen {
 	title := widget.NewLabelWithStyle("Fleet: every profile", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	header := container.NewBorder(nil, nil, nil, container.NewHBox(s.secretsBtn, s.exportBtn,
-		widget.NewButtonWithIcon("Close  (Esc)", theme.CancelIcon(), sh.closeTool)), title)
+		newButton("Close  (Esc)", theme.CancelIcon(), sh.closeTool)), title)
 	filters := container.NewBorder(nil, nil, nil, container.NewHBox(s.env, s.tag, s.failing, s.sortSel, s.sortDir), s.search)
 	actions := container.NewHBox(s.testAll, s.testSel, s.tokenOnly)
 	top := container.NewVBox(header, filters, actions, s.progressRow, s.counts)
@@ -489,8 +487,8 @@ func fleetDetail(l *fleetLine, now time.Time, open, test func()) fyne.CanvasObje
 	c := l.cells
 	title := widget.NewLabelWithStyle(c[colName]+"  ·  "+c[colVerdict], fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Truncation = fyne.TextTruncateEllipsis
-	openBtn := widget.NewButtonWithIcon("Open its run view  (Enter)", theme.NavigateNextIcon(), open)
-	testBtn := widget.NewButtonWithIcon("Test it", theme.MediaPlayIcon(), test)
+	openBtn := newButton("Open its run view  (Enter)", theme.NavigateNextIcon(), open)
+	testBtn := newButton("Test it", theme.MediaPlayIcon(), test)
 	box := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(testBtn, openBtn), title))
 	line := func(text string) { box.Add(wrapLabel(text)) }
 	if s := l.row.Last; s != nil {

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/desk"
@@ -55,17 +54,13 @@ func (s *fleetScreen) start(names []string) {
 		s.run(names)
 		return
 	}
-	d := dialog.NewConfirm("Make API calls on production?", fmt.Sprintf("%s tagged Production will make their API calls: each Trusted App's first call opens an ERP.net session, "+
+	askYesNo(s.sh.window(), "Make API calls on production?", fmt.Sprintf("%s tagged Production will make their API calls: each Trusted App's first call opens an ERP.net session, "+
 		"which holds one of production's licence slots for at least 20 minutes (at most an hour), and a real user may be refused meanwhile: %s.\n\n"+
-		"With “token only” they get and check their token and make no call, which uses no licence.", plural(len(prod), "profile"), escapedList(prod)),
-		func(ok bool) {
-			if ok {
-				s.run(names)
-			}
-		}, s.sh.window())
-	d.SetConfirmText("Make the calls")
-	d.SetDismissText("Cancel")
-	s.sh.showEscapable(d)
+		"With “token only” they get and check their token and make no call, which uses no licence.", plural(len(prod), "profile"), escapedList(prod)), "Cancel", "Make the calls", widget.HighImportance, func(ok bool) {
+		if ok {
+			s.run(names)
+		}
+	})
 }
 
 // line is the line of the profile called name.
@@ -166,16 +161,17 @@ func (s *fleetScreen) export() {
 			}))
 		})
 	}
-	md := widget.NewButton("Markdown…", nil)
-	csv := widget.NewButton("CSV…", nil)
 	body := wrapLabel("The table as shown (filters and order), every column. Markdown suits a ticket or a wiki page; CSV a spreadsheet (cells that a spreadsheet would run as a formula are saved as text).")
-	var d dialog.Dialog
-	md.OnTapped = func() { d.Hide(); save(true) }
-	csv.OnTapped = func() { d.Hide(); save(false) }
-	md.Importance = widget.HighImportance
-	d = dialog.NewCustom("Export the fleet table", "Cancel", widget.NewForm(widget.NewFormItem("", body), widget.NewFormItem("Save as", container.NewHBox(md, csv))), s.sh.window())
-	d.Resize(fyne.NewSize(520, 1))
-	s.sh.showEscapable(d)
+	// Esc, or Cancel, saves nothing.
+	showKeyDialog(s.sh.window(), "Export the fleet table", container.NewPadded(body), fyne.NewSize(520, 1), widget.HighImportance,
+		[]string{"Cancel", "CSV…", "Markdown…"}, func(pressed int) {
+			switch pressed {
+			case 1:
+				save(false)
+			case 2:
+				save(true)
+			}
+		})
 }
 
 // fleetTable is the table as shown, for a file.

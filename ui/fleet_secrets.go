@@ -32,7 +32,6 @@ type secretsDesk interface {
 type secretsShell interface {
 	notifier
 	window() fyne.Window
-	showEscapable(dialog.Dialog)
 }
 
 // askSecrets asks for the client secret of each profile called names in turn: Save
@@ -52,7 +51,7 @@ func askSecrets(sh secretsShell, d secretsDesk, names []string, done func(set in
 	problem.Importance = widget.DangerImportance
 	problem.Hide()
 	var entry *dialogEntry
-	var save, skip, stop *widget.Button
+	var save, skip, stop *button
 	finish := func() {
 		dlg.Hide()
 		skipped = append(skipped, names[min(i, len(names)):]...)
@@ -108,19 +107,19 @@ func askSecrets(sh secretsShell, d secretsDesk, names []string, done func(set in
 	entry.Password = true
 	entry.SetPlaceHolder("The Trusted App's client secret")
 	entry.OnSubmitted = func(string) { saveOne() }
-	save = widget.NewButtonWithIcon("Save and next  (Enter)", theme.ConfirmIcon(), saveOne)
+	save = newButton("Save and next  (Enter)", theme.ConfirmIcon(), saveOne)
 	save.Importance = widget.HighImportance
-	skip = widget.NewButton("Skip", func() {
+	skip = newButton("Skip", nil, func() {
 		skipped = append(skipped, names[i])
 		i++
 		show()
 	})
-	stop = widget.NewButton("Stop  (Esc)", finish)
+	stop = newButton("Stop  (Esc)", nil, finish)
 	note := wrapLabel("Each secret goes to the system keychain as soon as it is saved (never to a file). Skipped profiles keep no secret and are listed at the end.")
 	body := container.NewVBox(step, name, entry, problem, note, container.NewHBox(layout.NewSpacer(), stop, skip, save))
 	dlg = dialog.NewCustomWithoutButtons("Set client secrets", body, sh.window())
 	dlg.Resize(fyne.NewSize(560, 1))
-	sh.showEscapable(dlg)
+	showEscPressing(sh.window(), dlg, stop)
 	show()
 }
 
@@ -153,8 +152,8 @@ func (u *UI) importFinished(file string, res profiles.ImportResult) {
 		text += fmt.Sprintf("\n\n%s still need a client secret: %s.", plural(len(n.Names), "profile"), escapedList(n.Names))
 		u.setStatus(strings.ReplaceAll(text, "\n", " "))
 		var d dialog.Dialog
-		later := widget.NewButton("Later", func() { d.Hide() })
-		now := widget.NewButtonWithIcon("Set them now…", theme.AccountIcon(), func() {
+		later := newButton("Later", nil, func() { d.Hide() })
+		now := newButton("Set them now…", theme.AccountIcon(), func() {
 			d.Hide()
 			askSecrets(u, u.desk, n.Names, func(set int) {
 				if set > 0 {
@@ -165,6 +164,6 @@ func (u *UI) importFinished(file string, res profiles.ImportResult) {
 		now.Importance = widget.HighImportance
 		d = dialog.NewCustomWithoutButtons(title, container.NewVBox(wrapLabel(text), container.NewHBox(layout.NewSpacer(), later, now)), u.win)
 		d.Resize(fyne.NewSize(560, 1))
-		u.showEscapable(d)
+		showEscPressing(u.win, d, later)
 	})
 }

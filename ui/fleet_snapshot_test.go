@@ -27,7 +27,7 @@ func fleetScreenImage(t *testing.T, th fyne.Theme, size fyne.Size) image.Image {
 	s.sortBy(colVerdict)                                     // worst first
 	s.table.Select(widget.TableCellID{Row: 4, Col: colName}) // drifted: its changes below
 	s.toggleMark(1)
-	test.ApplyTheme(t, th)
+	applyTheme(t, e.u, th)
 	w := e.u.Window()
 	w.Resize(size)
 	w.Canvas().Unfocus()

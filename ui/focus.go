@@ -251,6 +251,8 @@ func asScroll(o fyne.CanvasObject) *container.Scroll {
 		return s
 	case *widgets.Scroll:
 		return &s.Scroll
+	case *windowScroll:
+		return &s.Scroll
 	}
 	return nil
 }

@@ -79,7 +79,7 @@ func (g *guidanceTab) adviceView(f check.Finding) fyne.CanvasObject {
 	actions := container.NewHBox(code)
 	if ex.DocURL != "" {
 		url := ex.DocURL
-		actions.Add(widget.NewButtonWithIcon("Open the docs", theme.HelpIcon(), func() { g.sh.openURL(url) }))
+		actions.Add(newButton("Open the docs", theme.HelpIcon(), func() { g.sh.openURL(url) }))
 	}
 	box.Add(actions)
 	return box

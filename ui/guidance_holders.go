@@ -99,13 +99,15 @@ func (g *guidanceTab) holdersOffer() fyne.CanvasObject {
 	note := wrapLabel(cost)
 	note.SizeName = theme.SizeNameCaptionText
 	chosen := names[0]
-	btn := widget.NewButtonWithIcon("", theme.SearchIcon(), nil)
+	btn := newButton("", theme.SearchIcon(), nil)
 	label := func() { btn.SetText("Read them with “" + chosen + "”") }
 	label()
 	btn.OnTapped = func() { g.readHolders(chosen) }
 	var row fyne.CanvasObject = container.NewHBox(btn)
 	if len(names) > 1 {
-		pick := widget.NewSelect(names, func(s string) { chosen = s; label() })
+		pick := newEscSelect(func(s string) { chosen = s; label() }, nil)
+		pick.name = "Read them with"
+		pick.Options = names
 		pick.SetSelected(chosen)
 		row = container.NewBorder(nil, nil, widget.NewLabel("Read with"), btn, pick)
 	}

@@ -30,7 +30,7 @@ func (g *guidanceTab) readOffer() fyne.CanvasObject {
 		text := wrapLabel("Which field is wrong? ERP.net's answer cannot tell, the Trusted App record can. No other profile on " + g.p.Host() +
 			" has a token to read it with: add or test a profile whose System User may read Trusted Applications, then read the record in the Record tab, " +
 			"or paste the values shown on the Trusted App's form in ERP.net there (“" + formLabel + "”). Meanwhile the Record tab shows the ApplicationSecretHash the record must hold, to compare by hand or put in a ticket.")
-		open := widget.NewButtonWithIcon("Open the Record tab", theme.ListIcon(), func() { g.sh.openTab("Record") })
+		open := newButton("Open the Record tab", theme.ListIcon(), func() { g.sh.openTab("Record") })
 		return container.NewBorder(nil, nil, container.NewVBox(icon), nil, container.NewVBox(text, container.NewHBox(open)))
 	}
 	names := make([]string, len(readers))
@@ -39,7 +39,7 @@ func (g *guidanceTab) readOffer() fyne.CanvasObject {
 	}
 	text := wrapLabel("Which field is wrong? ERP.net's answer cannot tell, the Trusted App record can. Read it with the token of another profile on " + g.p.Host() +
 		": the Record tab compares every field client credentials depends on, down to the secret's hash (the secret never leaves this computer).")
-	btn := widget.NewButtonWithIcon("", theme.DownloadIcon(), nil)
+	btn := newButton("", theme.DownloadIcon(), nil)
 	btn.Importance = widget.HighImportance
 	chosen := names[0]
 	label := func() {
@@ -49,10 +49,12 @@ func (g *guidanceTab) readOffer() fyne.CanvasObject {
 	btn.OnTapped = func() { g.sh.readRecordWith(chosen) }
 	var row fyne.CanvasObject = container.NewHBox(btn)
 	if len(names) > 1 {
-		pick := widget.NewSelect(names, func(s string) {
+		pick := newEscSelect(func(s string) {
 			chosen = s
 			label()
-		})
+		}, nil)
+		pick.name = "Read the record with"
+		pick.Options = names
 		pick.SetSelected(chosen)
 		// The choice takes the room between its label and the button: names stay whole.
 		row = container.NewBorder(nil, nil, widget.NewLabel("Read with"), btn, pick)

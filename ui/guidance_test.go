@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
@@ -85,7 +84,7 @@ func TestGuidanceReadOffer(t *testing.T) {
 	dk.readers = []desk.RecordReader{own, {Name: "Inspector", Run: finishedRun(3, profiles.Profile{Name: "Inspector"})}, {Name: "Untested"}}
 	g.set(acme(), invalidClientReport())
 	test.Tap(findButton(t, g.list, "Read the record with “Inspector”"))
-	sel := find(g.list, func(o fyne.CanvasObject) bool { _, ok := o.(*widget.Select); return ok }).(*widget.Select)
+	sel := selectOf(find(g.list, func(o fyne.CanvasObject) bool { return selectOf(o) != nil }))
 	sel.SetSelected("Untested")
 	test.Tap(findButton(t, g.list, "Read the record with “Untested”"))
 	if strings.Join(sh.readers, ",") != "Inspector,Untested" {

@@ -3,7 +3,6 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -34,7 +33,7 @@ func refusedHost(f check.Finding) string {
 func (g *guidanceTab) trustOffer(host string) fyne.CanvasObject {
 	text := wrapLabel("Only if " + safetext.Line(host) + " really serves this instance (ask its administrator): confirm it once for “" + g.p.Name +
 		"”, and its access token may go there from then on. Nothing is sent until you do.")
-	btn := widget.NewButtonWithIcon("Trust this host for this profile…", theme.ConfirmIcon(), func() { g.sh.trustHost(g.p.Name, host) })
+	btn := newButton("Trust this host for this profile…", theme.ConfirmIcon(), func() { g.sh.trustHost(g.p.Name, host) })
 	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.WarningIcon())), nil, container.NewVBox(text, container.NewHBox(btn)))
 }
 
@@ -45,7 +44,7 @@ func (u *UI) trustHost(name, host string) {
 	msg := "From now on the access token of “" + name + "” may be sent to " + h + ", besides the instance.\n\n" +
 		"Do this only if " + h + " is this instance's own Domain or Table API site: a token sent to another server lets it act as the Trusted App's System User until the token expires.\n\n" +
 		"The host is kept in the profile (Confirmed hosts, in the editor's Advanced section), and every report lists it as your setting."
-	d := dialog.NewConfirm("Trust "+h+" for “"+name+"”?", msg, func(ok bool) {
+	askYesNo(u.win, "Trust "+h+" for “"+name+"”?", msg, "Cancel", "Trust this host", widget.WarningImportance, func(ok bool) {
 		if !ok {
 			u.setStatus("Nothing changed: " + h + " stays refused for “" + name + "”.")
 			return
@@ -57,9 +56,5 @@ func (u *UI) trustHost(name, host string) {
 			}
 			u.setStatus("“" + name + "” now sends its access token to " + h + " too. Test it again to use it.")
 		})
-	}, u.win)
-	d.SetConfirmText("Trust this host")
-	d.SetDismissText("Cancel")
-	d.SetConfirmImportance(widget.WarningImportance)
-	d.Show()
+	})
 }

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
@@ -19,7 +18,7 @@ import (
 // secretMovesBox is the part of the "same names" question about the secrets of the
 // clashing profiles the import would send elsewhere, with the box that lets them
 // follow (unticked); an empty box and nil when there are none.
-func (s *sidebar) secretMovesBox(clash []string) (fyne.CanvasObject, *widget.Check) {
+func (s *sidebar) secretMovesBox(clash []string) (fyne.CanvasObject, *escCheck) {
 	var lines []string
 	for _, m := range s.moves {
 		if slices.Contains(clash, m.Name) {
@@ -30,12 +29,13 @@ func (s *sidebar) secretMovesBox(clash []string) (fyne.CanvasObject, *widget.Che
 		return container.NewVBox(), nil
 	}
 	intro := wrapLabel("Replacing sends these client secrets to other hosts than they were stored for. Unless you tick the box, each stays with its host and is not sent to the new one (move it later in the profile's editor, or paste it again).")
-	follow := widget.NewCheck("Let the client secrets follow to the new hosts", nil)
+	// The app's check box: Esc on it closes the question as from its buttons.
+	follow := newEscCheck("Let the client secrets follow to the new hosts", nil)
 	return container.NewVBox(intro, wrapLabel(strings.Join(lines, "\n")), follow), follow
 }
 
 // replaceAction is "Replace mine", the secrets following when follow is ticked.
-func replaceAction(follow *widget.Check) profiles.ConflictAction {
+func replaceAction(follow *escCheck) profiles.ConflictAction {
 	if follow != nil && follow.Checked {
 		return profiles.ConflictReplaceMovingSecret
 	}

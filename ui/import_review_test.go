@@ -172,7 +172,7 @@ func TestDialogSnapshots(t *testing.T) {
 				e := newEnv(t, Deps{}, acme())
 				tc.show(t, e)
 				e.u.Wait()
-				test.ApplyTheme(t, theme.LightTheme())
+				applyTheme(t, e.u, theme.LightTheme())
 				w := e.u.Window()
 				w.Resize(fyne.NewSize(1024, 700))
 				w.Canvas().Unfocus()

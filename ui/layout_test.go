@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/profiles"
 )
 
 func TestClaimsTable(t *testing.T) {
@@ -176,5 +178,30 @@ func TestHeaderNote(t *testing.T) {
 	e3 := newEnv(t, Deps{}, acme()) // secret set 12 days ago: nothing to say
 	if e3.u.run.header.note.Visible() {
 		t.Errorf("note shown for a fresh secret: %q", e3.u.run.header.note.Text)
+	}
+}
+
+// A refusal shown under "Read with" takes its room at once, the rows below it: the
+// window notices a label shown again only on some frames, and the real app drew the
+// refusal over the first rows.
+func TestRecordTabProblemTakesItsRoom(t *testing.T) {
+	refused := func(context.Context, profiles.Profile, *check.AccessToken, string, check.Options) check.RecordResult {
+		return check.RecordResult{Status: 403, Problem: "The instance refused to show the record (HTTP 403): reading Systems_Security_TrustedApplications needs the sec scope, which no ordinary token can get."}
+	}
+	e := newEnv(t, Deps{Run: replayRun(healthyReport()), ReadRecord: refused}, acme())
+	u := e.u
+	u.win.Resize(fyne.NewSize(1024, 700))
+	u.StartRun()
+	u.Wait()
+	u.run.openTab("Record")
+	u.Wait()
+	rt := u.run.record
+	if !rt.problem.Visible() {
+		t.Fatal("the refusal is not shown")
+	}
+	d := fyne.CurrentApp().Driver()
+	bottom := d.AbsolutePositionForObject(rt.problem).Y + rt.problem.Size().Height
+	if top := d.AbsolutePositionForObject(rt.pane).Y; top < bottom-0.5 || rt.problem.Size().Height < rt.problem.MinSize().Height-0.5 {
+		t.Errorf("the refusal (to y %.0f, %.0f of %.0f px high) is drawn over the rows (from y %.0f)", bottom, rt.problem.Size().Height, rt.problem.MinSize().Height, top)
 	}
 }

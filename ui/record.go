@@ -29,7 +29,7 @@ type recordTab struct {
 	r       check.Report
 	intro   *widget.Label
 	source  *escSelect
-	read    *widget.Button
+	read    *button
 	problem *widget.Label
 	rows    *fyne.Container
 	checks  []check.RecordCheck
@@ -49,8 +49,12 @@ type recordTab struct {
 	// The form's values as a source (record_form.go): the paste box, shown when
 	// "Read with" names the form, and what the last read from it gave (nil: the rows
 	// shown are not from the form).
-	form       *widget.Entry
-	formBox    *fyne.Container
+	form    *dialogEntry
+	formBox *fyne.Container
+	// pane scrolls the box and the rows below it as one (at the smallest window the box
+	// takes the room of the rows); below holds them.
+	pane       *widgets.Scroll
+	below      *fyne.Container
 	formRead   *check.RecordForm
 	formFolded bool // the box is folded away while the form's checklist is shown
 }
@@ -81,15 +85,17 @@ func newRecordTab(sh recordShell, d recordDesk) *recordTab {
 	t.source = newEscSelect(nil, nil)
 	t.source.name = "Read with"
 	t.source.PlaceHolder = "no token to read with"
-	t.read = widget.NewButtonWithIcon(readLabel, theme.DownloadIcon(), t.readOrCancel)
+	t.read = newButton(readLabel, theme.DownloadIcon(), t.readOrCancel)
 	t.problem = wrapLabel("")
 	t.problem.Importance = widget.WarningImportance
 	t.problem.Hide()
 	t.rows = container.NewVBox()
 	t.newForm()
 	t.source.OnChanged = t.sourceChanged
-	top := container.NewVBox(t.intro, container.NewBorder(nil, nil, widget.NewLabel("Read with"), t.read, t.source), t.formBox, t.problem, widget.NewSeparator())
-	t.content = inOrderBorder(top, nil, widgets.NewVScroll(t.rows)) // Tab: "Read" before the rows
+	top := container.NewVBox(t.intro, container.NewBorder(nil, nil, widget.NewLabel("Read with"), t.read, t.source), t.problem, widget.NewSeparator())
+	t.below = container.NewVBox(t.formBox, t.rows)
+	t.pane = widgets.NewVScroll(t.below)
+	t.content = inOrderBorder(top, nil, t.pane) // Tab: "Read" before the box and the rows
 	t.set(profiles.Profile{}, nil)
 	return t
 }
@@ -114,7 +120,7 @@ func (t *recordTab) set(p profiles.Profile, r *desk.Run) {
 		t.r = r.Report
 	}
 	t.readFor = ""
-	t.problem.Hide()
+	t.setProblem("")
 	t.refreshReaders()
 	t.showRead()
 	host := p.Host()
@@ -337,12 +343,7 @@ func (t *recordTab) recordRead(res desk.RecordRead) {
 	if rr.Record != nil {
 		t.intro.SetText(fmt.Sprintf("The Trusted App record of %s as the instance holds it, read with %s: the fields client credentials depends on, fields to fix first.", p.ClientID, who))
 	}
-	if rr.Problem != "" {
-		t.problem.SetText(rr.Problem)
-		t.problem.Show()
-	} else {
-		t.problem.Hide()
-	}
+	t.setProblem(rr.Problem)
 	if rr.Status == 403 {
 		t.chooseForm() // the API will not show it: offer the form's values
 	}
@@ -407,6 +408,7 @@ func (t *recordTab) show(checks []check.RecordCheck) {
 		t.rows.Add(recordRow(c, copyHash))
 	}
 	t.rows.Refresh()
+	t.layout() // the intro or the problem above may have changed
 }
 
 // hashField is the checklist row the tab adds from the desk's comparison.
@@ -443,7 +445,7 @@ func recordRow(c check.RecordCheck, copyHash func()) fyne.CanvasObject {
 	name := container.New(&minWidthLayout{width: 190}, field)
 	var right fyne.CanvasObject
 	if copyHash != nil {
-		b := widget.NewButtonWithIcon("Copy hash", theme.ContentCopyIcon(), copyHash)
+		b := newButton("Copy hash", theme.ContentCopyIcon(), copyHash)
 		b.Importance = widget.LowImportance
 		right = b
 	}

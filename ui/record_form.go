@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
@@ -33,8 +32,11 @@ const (
 
 // newForm builds the paste box (hidden until the form is chosen).
 func (t *recordTab) newForm() {
-	t.form = widget.NewMultiLineEntry()
+	// The app's multi-line field: Tab moves on (to the checklist) instead of typing a
+	// tab, Esc goes to the window.
+	t.form = newMultiLineEntry(nil)
 	t.form.Wrapping = fyne.TextWrapOff
+	t.form.name = "Values from the Trusted App's form"
 	t.form.SetMinRowsVisible(6)
 	t.form.SetPlaceHolder("ApplicationUri: com.acme/nightly\nIsEnabled: Yes\nClientType: Confidential\nApplicationSecretHash: T/AGymuI51LwjLeIFxRQXOs9IHnupDKs/ajhWODR2C4=\n" +
 		"SystemUserAllowed: Yes\nSystemUser: svc-nightly\nScope: read update\nReferenceTokens: None\nBasicAuthenticationAllowed: No")
@@ -61,7 +63,42 @@ func (t *recordTab) sourceChanged(string) {
 	}
 	if t.read != nil {
 		t.showRead()
+		t.relayout()
 	}
+}
+
+// relayout lays the box and the rows out again once the box was shown or hidden, the
+// pane at its top (see layout).
+func (t *recordTab) relayout() {
+	if t.pane == nil {
+		return // still being built
+	}
+	t.below.Refresh()
+	t.layout()
+	t.pane.ScrollToTop()
+}
+
+// layout lays the tab out again after something in it was shown, hidden or reworded.
+// A container lays its objects out when its size changes, and Fyne's window only
+// notices a change of minimum size on some frames: a problem shown under "Read with"
+// was drawn over the first rows, and a box shown again kept the place and width of its
+// last showing (a focus moved into it was ringed and scrolled to where it was not).
+func (t *recordTab) layout() {
+	if t.content != nil {
+		t.content.Refresh()
+	}
+}
+
+// setProblem shows text under the choice of source, or hides it when text is "", and
+// lays the tab out for the room it takes or gives back.
+func (t *recordTab) setProblem(text string) {
+	if text == "" {
+		t.problem.Hide()
+	} else {
+		t.problem.SetText(text)
+		t.problem.Show()
+	}
+	t.layout()
 }
 
 // unfoldForm shows the paste box again after its checklist was shown.
@@ -69,6 +106,7 @@ func (t *recordTab) unfoldForm() {
 	t.formFolded = false
 	t.formBox.Show()
 	t.showRead()
+	t.relayout()
 	t.sh.setStatus("Change the pasted values, then press “" + formReadLabel + "”.")
 }
 
@@ -111,12 +149,7 @@ func (t *recordTab) formShown(res desk.RecordRead) {
 	if rr.Form != nil {
 		lines = append(lines, rr.Form.Notes...)
 	}
-	if len(lines) > 0 {
-		t.problem.SetText(strings.Join(lines, "\n"))
-		t.problem.Show()
-	} else {
-		t.problem.Hide()
-	}
+	t.setProblem(strings.Join(lines, "\n"))
 	if res.SecretHash.Name == t.p.Name {
 		t.hash = res.SecretHash
 		t.hashOp = 0
@@ -131,6 +164,7 @@ func (t *recordTab) formShown(res desk.RecordRead) {
 	t.formFolded = true
 	t.formBox.Hide()
 	t.showRead()
+	t.relayout()
 	t.show(check.RecordChecklist(t.p, rr.Record, systemUserOf(t.r)))
 	t.sh.recordReadFor(res.Run, rr.Record)
 	var bad, unknown []string

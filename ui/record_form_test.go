@@ -78,7 +78,7 @@ func TestRecordTabFormWhenTheAPIRefuses(t *testing.T) {
 	if got["ApplicationSecretHash"] != check.RecordBad || got["IsEnabled"] != check.RecordOK || got["Scope"] != check.RecordUnknown {
 		t.Errorf("states %v", got)
 	}
-	if rows := texts(rt.rows); !strings.Contains(rows, "echo instead of printf") || !strings.Contains(rows, "not in the form") {
+	if rows := texts(rt.rows); !strings.Contains(rows, "the secret plus a trailing newline (echo adds one)") || !strings.Contains(rows, "not in the form") {
 		t.Errorf("rows:\n%s", rows)
 	}
 	if !rt.problem.Visible() || !strings.Contains(rt.problem.Text, `"Colour" is not a field`) {

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 	"github.com/zalando/go-keyring"
 
 	"trustedapp-tester/check"
@@ -332,8 +331,8 @@ func TestRecordHashToCopyWithoutARecord(t *testing.T) {
 	u.Wait()
 	row = hashRow(t, rt)
 	if !strings.Contains(row.Note, sentence.Capitalize(platform.Keychain())+" did not give the profile's secret") || find(rt.rows, func(o fyne.CanvasObject) bool {
-		b, ok := o.(*widget.Button)
-		return ok && b.Text == "Copy hash"
+		b := buttonOf(o)
+		return b != nil && b.Text == "Copy hash"
 	}) != nil {
 		t.Errorf("keychain down: %+v", row)
 	}

@@ -208,9 +208,7 @@ func TestSandboxCancelSlowIdentity(t *testing.T) {
 		fyne.DoAndWait(func() { u.sidebar.search.SetText("slow") })
 		close(done)
 	}()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
+	if !waitPumping(u, done, 5*time.Second) {
 		t.Fatal("UI work did not run while the token request was pending")
 	}
 	if !u.Running() {

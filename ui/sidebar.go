@@ -218,7 +218,7 @@ func (s *sidebar) askReview(name string, data []byte, review []profiles.Review) 
 	scroll.SetMinSize(fyne.NewSize(560, 200))
 	d = dialog.NewCustomWithoutButtons("Check these settings before importing", container.NewBorder(intro, container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, scroll), s.sh.window())
 	d.Resize(fyne.NewSize(640, 440))
-	d.Show()
+	showEscPressing(s.sh.window(), d, cancel)
 }
 
 // importBundle imports data on a goroutine: first everything new, then (when names
@@ -288,7 +288,7 @@ func (s *sidebar) askConflicts(name string, data []byte, first profiles.ImportRe
 	body := wrapLabel(msg + " Copies get a name like “" + safetext.Line(clash[0]) + " (2)”; replacing keeps your client secret in " + platform.Keychain() + ".")
 	d = dialog.NewCustomWithoutButtons("Profiles with the same names", container.NewVBox(body, moves, container.NewHBox(layout.NewSpacer(), skip, replace, copies)), s.sh.window())
 	d.Resize(fyne.NewSize(560, 1)) // its natural height
-	d.Show()
+	showEscPressing(s.sh.window(), d, skip)
 }
 
 // escapedList joins names from a file for display, each escaped (safetext.Line).

@@ -92,7 +92,7 @@ func screen(t *testing.T, name string, th fyne.Theme, size fyne.Size) image.Imag
 	e.u.Wait()
 	// The test app applies a theme on its own goroutine: wait for it, or the capture
 	// can catch the window half refreshed (seen under load).
-	test.ApplyTheme(t, th)
+	applyTheme(t, e.u, th)
 	w := e.u.Window()
 	w.Resize(size)
 	w.Canvas().Unfocus()

@@ -101,9 +101,6 @@ func (u *UI) escape() {
 	u.CancelRun()
 }
 
-// showEscapable shows d so that Esc dismisses it (as its dismiss button does).
-func (u *UI) showEscapable(d dialog.Dialog) { showWithEsc(u.win, d) }
-
 // showWithEsc shows d over w so that Esc dismisses it (as its dismiss button does; a
 // confirmation answers no).
 func showWithEsc(w fyne.Window, d dialog.Dialog) {

@@ -191,7 +191,7 @@ func assertSnapshot(t *testing.T, file string, capture func() image.Image) {
 // captureAt draws u's window at the smallest supported size with th.
 func captureAt(t *testing.T, u *UI, th fyne.Theme) image.Image {
 	t.Helper()
-	test.ApplyTheme(t, th)
+	applyTheme(t, u, th)
 	w := u.Window()
 	w.Resize(fyne.NewSize(1024, 700))
 	// A word-wrapped label is measured at the width of the last layout: lay out

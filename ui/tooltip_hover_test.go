@@ -22,9 +22,13 @@ import (
 	"trustedapp-tester/ui/widgets"
 )
 
-// useMainLoop serialises fyne.Do for the rest of the test (see the file comment).
+// useMainLoop is the queue fyne.Do calls wait in until the test goroutine runs them
+// (see the file comment): newEnv installs it for every test of the window.
 func useMainLoop(t *testing.T) *fyneloop.Loop {
 	t.Helper()
+	if l, ok := fyne.CurrentApp().Driver().(*fyneloop.Loop); ok {
+		return l
+	}
 	return fyneloop.Install(t, fyne.CurrentApp())
 }
 

@@ -17,7 +17,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 	fynetooltip "github.com/dweymouth/fyne-tooltip"
 
@@ -58,6 +57,12 @@ type UI struct {
 	// toolStatus is the status line when the tool screen opened: closing it puts the
 	// line back ("see the explanation on the right" must go with the explanation).
 	toolStatus string
+
+	// drain, in tests, runs the UI calls the desk's goroutines queued with fyne.Do
+	// (internal/fyneloop: Fyne's test driver would run them on those goroutines, in
+	// parallel with the test) and reports whether there were any; nil in the app, whose
+	// driver runs them on its main loop.
+	drain func() bool
 }
 
 var _ desk.View = (*UI)(nil)
@@ -73,7 +78,7 @@ func New(app fyne.App, deps desk.Deps) *UI {
 	// them. The content may scroll where the screen is smaller than it (ScrollWhenSmall).
 	u.fit = fitScreen(u.content)
 	u.ring = newFocusRing(u.win)
-	u.win.SetContent(container.NewStack(fynetooltip.AddWindowToolTipLayer(u.fit, u.win.Canvas()), u.ring.layer))
+	u.win.SetContent(container.NewStack(fynetooltip.AddWindowToolTipLayer(u.fit.box, u.win.Canvas()), u.ring.layer))
 	// The size the window asks for; main fits it to the screen (internal/winfit).
 	u.win.Resize(fyne.NewSize(winfit.Preferred.W, winfit.Preferred.H))
 	u.installCommands()
@@ -103,20 +108,22 @@ func (u *UI) build() {
 var smallestWindow = fyne.NewSize(480, 320)
 
 // fitScreen holds the window's content: as it is, or, once ScrollWhenSmall was called,
-// inside a scroll container whenever the window is smaller than the content's minimum.
+// inside a scroll pane whenever the window is smaller than the content's minimum.
 func fitScreen(content fyne.CanvasObject) *fitBox {
-	f := &fitBox{content: content, scroll: container.NewScroll(nil)}
-	f.ExtendBaseWidget(f)
+	f := &fitBox{content: content, scroll: newWindowScroll()}
+	f.box = container.New(f, content)
 	return f
 }
 
 // fitBox shows its content directly, or (when scrolling is on and the space is smaller
-// than the content's minimum) inside a scroll container, asking for no more than
-// smallestWindow.
+// than the content's minimum) inside a scroll pane, asking for no more than
+// smallestWindow. It is the layout of a plain container (box), never a widget: Fyne's
+// screen-reader walker goes into *fyne.Container objects only, so a widget here hid
+// the whole window from it.
 type fitBox struct {
-	widget.BaseWidget
+	box     *fyne.Container // what the window shows; its one object is content or scroll
 	content fyne.CanvasObject
-	scroll  *container.Scroll
+	scroll  *windowScroll
 	on      bool
 }
 
@@ -126,56 +133,65 @@ type fitBox struct {
 // window keeps Fyne's rule (never smaller than its content).
 func (u *UI) ScrollWhenSmall() {
 	u.fit.on = true
-	u.fit.Refresh()
+	u.fit.box.Refresh()
 }
 
-func (f *fitBox) CreateRenderer() fyne.WidgetRenderer { return &fitRenderer{f: f} }
-
-type fitRenderer struct {
-	f    *fitBox
-	objs []fyne.CanvasObject
-}
-
-func (r *fitRenderer) Layout(size fyne.Size) {
-	min := r.f.content.MinSize()
-	if !r.f.on || size.Width >= min.Width && size.Height >= min.Height {
-		r.f.scroll.Content = nil
-		r.objs = []fyne.CanvasObject{r.f.content}
-		r.f.content.Move(fyne.NewPos(0, 0))
-		r.f.content.Resize(size)
-		return
+// Layout implements fyne.Layout: the content fills the box, or the scroll pane does
+// with the content in it.
+func (f *fitBox) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	min := f.content.MinSize()
+	var show fyne.CanvasObject = f.content
+	if f.on && (size.Width < min.Width || size.Height < min.Height) {
+		show = f.scroll
+		if f.scroll.Content != f.content {
+			f.scroll.Content = f.content
+			f.scroll.Refresh()
+		}
+	} else if f.scroll.Content != nil {
+		f.scroll.Content = nil
 	}
-	if r.f.scroll.Content != r.f.content {
-		r.f.scroll.Content = r.f.content
-		r.f.scroll.Refresh()
+	if len(f.box.Objects) != 1 || f.box.Objects[0] != show {
+		f.box.Objects = []fyne.CanvasObject{show}
 	}
-	r.objs = []fyne.CanvasObject{r.f.scroll}
-	r.f.scroll.Move(fyne.NewPos(0, 0))
-	r.f.scroll.Resize(size)
+	show.Move(fyne.NewPos(0, 0))
+	show.Resize(size)
 }
 
-func (r *fitRenderer) MinSize() fyne.Size {
-	min := r.f.content.MinSize()
-	if !r.f.on {
+// MinSize implements fyne.Layout.
+func (f *fitBox) MinSize([]fyne.CanvasObject) fyne.Size {
+	min := f.content.MinSize()
+	if !f.on {
 		return min
 	}
 	return fyne.NewSize(fyne.Min(min.Width, smallestWindow.Width), fyne.Min(min.Height, smallestWindow.Height))
 }
 
-func (r *fitRenderer) Objects() []fyne.CanvasObject {
-	if r.objs == nil {
-		return []fyne.CanvasObject{r.f.content}
-	}
-	return r.objs
+// windowScroll is the pane the whole window scrolls in on a screen too small for it.
+// The walker stops at panes (they are widgets), so it reads out the window's text as
+// one element, as the app's other panes do (widgets.Scroll), rather than nothing.
+type windowScroll struct{ container.Scroll }
+
+func newWindowScroll() *windowScroll {
+	s := &windowScroll{}
+	s.Direction = container.ScrollBoth
+	s.ExtendBaseWidget(s)
+	return s
 }
 
-// Refresh lays the content out again and refreshes it, as a container does (a
-// word-wrapped label measures itself at the width of its last layout).
-func (r *fitRenderer) Refresh() {
-	r.Layout(r.f.Size())
-	r.Objects()[0].Refresh()
+// AccessibilityLabel implements fyne.Accessible: the text the walker would read in the
+// window were it not in a pane.
+func (s *windowScroll) AccessibilityLabel() string {
+	var parts []string
+	for _, e := range widgets.AccessibleElements(s.Content) {
+		if t := strings.TrimSpace(e.Label); t != "" {
+			parts = append(parts, t)
+		}
+	}
+	return strings.Join(parts, "\n")
 }
-func (r *fitRenderer) Destroy() {}
+
+// AccessibilityRole implements fyne.Accessible.
+func (s *windowScroll) AccessibilityRole() fyne.AccessibleRole { return fyne.AccessibleRoleText }
 
 // Window is the main window.
 func (u *UI) Window() fyne.Window { return u.win }
@@ -186,8 +202,16 @@ func (u *UI) Content() fyne.CanvasObject { return u.content }
 // Desk is the application layer behind the window.
 func (u *UI) Desk() *desk.Desk { return u.desk }
 
-// Wait blocks until every background operation started so far has finished (tests).
-func (u *UI) Wait() { u.desk.Wait() }
+// Wait blocks until every background operation started so far has finished, and
+// what they handed the window has run (tests).
+func (u *UI) Wait() {
+	for {
+		u.desk.Wait()
+		if u.drain == nil || !u.drain() {
+			return
+		}
+	}
+}
 
 // Reload reads the profile list on a goroutine and then selects name (or keeps the
 // current selection, or picks the first profile).
@@ -315,14 +339,11 @@ func (u *UI) StartFreshRun() {
 		u.startRun(true, nil)
 		return
 	}
-	d := dialog.NewConfirm("Test with a fresh token?", freshTokenCost(p.Name), func(ok bool) {
+	askYesNo(u.win, "Test with a fresh token?", freshTokenCost(p.Name), "Cancel", "Test with a fresh token", widget.HighImportance, func(ok bool) {
 		if ok {
 			u.startRun(true, nil)
 		}
-	}, u.win)
-	d.SetConfirmText("Test with a fresh token")
-	d.SetDismissText("Cancel")
-	d.Show()
+	})
 }
 
 // freshTokenCost is what a fresh token costs a production instance.

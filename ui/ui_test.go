@@ -173,9 +173,7 @@ func TestCancelKeepsUIResponsive(t *testing.T) {
 	// The UI goroutine still serves work while the engine waits.
 	done := make(chan struct{})
 	go func() { fyne.DoAndWait(func() { u.sidebar.search.SetText("night") }); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
+	if !waitPumping(u, done, 5*time.Second) {
 		t.Fatal("fyne.Do work did not complete while a run was in flight")
 	}
 	if !strings.Contains(u.run.timeline.slots[check.StepDiscovery].Text, "18 ms") {
@@ -223,14 +221,7 @@ func findButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	t.Helper()
 	var b *widget.Button
 	find(o, func(c fyne.CanvasObject) bool {
-		switch w := c.(type) {
-		case *widget.Button:
-			b = w
-		case *widgets.TipButton: // a button with a tooltip
-			b = &w.Button.Button
-		case *button: // a button that hands Esc on
-			b = &w.Button
-		default:
+		if b = buttonOf(c); b == nil {
 			return false
 		}
 		if b.Text != text {
