@@ -38,12 +38,17 @@ export WINEPREFIX=$work/prefix # wine.sh sets WINEDEBUG and WINEDLLOVERRIDES
 wine=$repo/scripts/wine/wine.sh
 wineserver="$(dirname "$("$wine" --path)")/wineserver"
 sandbox_pid="" xvfb_pid="" recproxy_pid=""
+# cleanup keeps the script's exit status: a process already gone (the proxy stopped by
+# its phase) must not turn a passing run into a failing one under set -e.
 cleanup() {
+	local rc=$?
+	set +e
 	[ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null
 	[ -n "$recproxy_pid" ] && kill "$recproxy_pid" 2>/dev/null
-	"$wineserver" -k 2>/dev/null || true
+	"$wineserver" -k 2>/dev/null
 	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
 	rm -rf "$work"
+	exit "$rc"
 }
 trap cleanup EXIT
 fail() { echo "test-windows: FAIL: $*" >&2; exit 1; }
@@ -207,7 +212,7 @@ grep -qF " http://$host/id/connect/token" "$out/registry-proxy.log" || fail "the
 tr -d '\r' <"$out/cli-show-registry-proxy.txt" | grep -qF "system Internet Options → $pxaddr (now, for $host)" \
 	|| fail "profiles show does not name the registry's proxy: $(cat "$out/cli-show-registry-proxy.txt")"
 # The proxy gone: the failure names it and where it came from.
-kill "$recproxy_pid" 2>/dev/null; wait "$recproxy_pid" 2>/dev/null || true
+kill "$recproxy_pid" 2>/dev/null; wait "$recproxy_pid" 2>/dev/null || true; recproxy_pid=""
 if "${noenv[@]}" "$wine" "$work/trustedapp-check.exe" check "Win test" >"$out/cli-check-registry-proxy-down.txt" 2>&1; then
 	fail "check passed with the registry's proxy down"
 fi
