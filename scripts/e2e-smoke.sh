@@ -22,6 +22,14 @@ mkdir -p "$(dirname "$SHOT")"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
+# --version prints the name and version, one line, and nothing else (Fyne logged an
+# error per theme icon a package made at init, before the app existed).
+ver=$(HOME="$WORK" "$BIN" --version 2>&1) || fail "--version exited $?: $ver"
+[ "$(printf '%s\n' "$ver" | wc -l)" = 1 ] && case $ver in *rror*) false ;; esac ||
+	fail "--version printed more than its version:
+$ver"
+echo "e2e-smoke: --version: $ver"
+
 # The inner script runs inside Xvfb: start the app, poll for its window, screenshot.
 cat >"$WORK/inner.sh" <<'INNER'
 #!/bin/sh

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image/color"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -58,6 +59,7 @@ type fleetTable struct {
 }
 
 func newFleetTable(host fleetTableHost, now func() time.Time) *fleetTable {
+	makeFleetIcons()
 	t := &fleetTable{host: host, now: now, lastTapRow: -1}
 	t.Length = func() (int, int) { return host.rowCount(), fleetCols }
 	t.CreateCell = func() fyne.CanvasObject { t.cellsMade++; return newFleetCell(t) }
@@ -244,21 +246,26 @@ func (c *fleetCell) set(id widget.TableCellID) {
 	}
 }
 
-// fleetIcons are the cells' icons, made once: a cell compares them to know whether its
-// icon changed.
-var fleetIcons = struct {
+// fleetIcons are the cells' icons, made once, when the first table is made: a cell
+// compares them to know whether its icon changed. (Not at package init: Fyne's theme
+// icons ask for the current app, and before it exists Fyne logs an error for each, which
+// `trustedapp-tester --version` printed.)
+var fleetIcons struct {
+	once                      sync.Once
 	ticked, unticked, warning fyne.Resource
 	verdicts                  map[check.Verdict]fyne.Resource
-}{
-	ticked: theme.CheckButtonCheckedIcon(), unticked: theme.CheckButtonIcon(),
-	warning:  theme.NewWarningThemedResource(theme.WarningIcon()),
-	verdicts: map[check.Verdict]fyne.Resource{},
 }
 
-func init() {
-	for _, v := range []check.Verdict{check.Pass, check.Warn, check.Fail, check.Skipped} {
-		fleetIcons.verdicts[v] = widgets.VerdictIcon(v)
-	}
+// makeFleetIcons makes fleetIcons once.
+func makeFleetIcons() {
+	fleetIcons.once.Do(func() {
+		fleetIcons.ticked, fleetIcons.unticked = theme.CheckButtonCheckedIcon(), theme.CheckButtonIcon()
+		fleetIcons.warning = theme.NewWarningThemedResource(theme.WarningIcon())
+		fleetIcons.verdicts = map[check.Verdict]fyne.Resource{}
+		for _, v := range []check.Verdict{check.Pass, check.Warn, check.Fail, check.Skipped} {
+			fleetIcons.verdicts[v] = widgets.VerdictIcon(v)
+		}
+	})
 }
 
 // fleetHeader is a column's title: a click sorts by the column (the first column's
