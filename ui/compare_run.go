@@ -185,6 +185,6 @@ func (c *compareScreen) copyText() {
 	if c.last == nil {
 		return
 	}
-	c.sh.clipboard().SetContent(string(desk.ComparisonText(c.last.Comparison)))
+	c.sh.clipboard().SetContent(string(desk.ComparisonTextIn(lang.Localizer(), c.last.Comparison)))
 	c.sh.setStatus("Comparison copied, every row: paste it into a ticket. It holds no secret and no token.")
 }

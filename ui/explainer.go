@@ -234,7 +234,7 @@ func (x *explainScreen) copy(markdown bool) {
 	if x.res == nil {
 		return
 	}
-	x.sh.clipboard().SetContent(string(desk.ExplanationText(*x.res, markdown)))
+	x.sh.clipboard().SetContent(string(desk.ExplanationTextIn(lang.Localizer(), *x.res, markdown)))
 	what := "text"
 	if markdown {
 		what = "Markdown"

@@ -99,12 +99,12 @@ func newHeader(sh headerShell, d headerDesk) *header {
 	h.line.Truncation = fyne.TextTruncateEllipsis
 	h.note = widgets.NewTipButton("", theme.InfoIcon(), "", h.showNote)
 	h.note.Importance = widget.LowImportance
-	h.test = newButton("Test this Trusted App  ("+shortcutHint()+")", theme.MediaPlayIcon(), sh.StartRun)
+	h.test = newButton(lang.X("app.menu.test", "Test this Trusted App")+"  ("+shortcutHint()+")", theme.MediaPlayIcon(), sh.StartRun)
 	h.test.Importance = widget.HighImportance
-	h.cancel = newButton("Cancel  (Esc)", theme.CancelIcon(), sh.CancelRun)
+	h.cancel = newButton(lang.X("app.cancel_esc", "Cancel  (Esc)"), theme.CancelIcon(), sh.CancelRun)
 	h.cancel.Hide()
-	h.edit = widgets.NewTipButton("Edit", theme.DocumentCreateIcon(), "Edit this profile ("+keyHint("E")+")", sh.EditCurrent)
-	h.more = widgets.NewTipButton("", theme.MoreVerticalIcon(), "More actions: test with a fresh token, a new secret, compare, duplicate, rename, export, delete", h.showMenu)
+	h.edit = widgets.NewTipButton(lang.X("app.header.edit", "Edit"), theme.DocumentCreateIcon(), lang.X("app.header.edit_tip", "Edit this profile")+" ("+keyHint("E")+")", sh.EditCurrent)
+	h.more = widgets.NewTipButton("", theme.MoreVerticalIcon(), lang.X("app.header.more_tip", "More actions: test with a fresh token, a new secret, compare, duplicate, rename, export, delete"), h.showMenu)
 	title := container.New(&nameTagLayout{name: h.name}, h.name, container.NewCenter(h.env))
 	buttons := container.NewHBox(h.edit, h.more, h.test, h.cancel)
 	// The buttons share the name's row; the summary line below gets the full width.
@@ -116,30 +116,30 @@ func newHeader(sh headerShell, d headerDesk) *header {
 
 // showMenu opens the ⋮ menu under its button.
 func (h *header) showMenu() {
-	fresh := fyne.NewMenuItem("Test with a fresh token  ("+freshShortcutHint()+")", h.sh.StartFreshRun)
+	fresh := fyne.NewMenuItem(lang.X("app.menu.test_fresh", "Test with a fresh token")+"  ("+freshShortcutHint()+")", h.sh.StartFreshRun)
 	fresh.Disabled = h.desk.Running()
 	menu := fyne.NewMenu("",
 		fresh,
-		fyne.NewMenuItem("Inspect a token…  ("+keyHint("I")+")", h.askToken),
-		fyne.NewMenuItem("New secret for this Trusted App…", h.sh.NewSecretForCurrent),
-		fyne.NewMenuItem("Compare with…", func() {
+		fyne.NewMenuItem(lang.X("app.menu.inspect", "Inspect a token…")+"  ("+keyHint("I")+")", h.askToken),
+		fyne.NewMenuItem(lang.X("app.header.new_secret", "New secret for this Trusted App…"), h.sh.NewSecretForCurrent),
+		fyne.NewMenuItem(lang.X("app.header.compare_with", "Compare with…"), func() {
 			if p, ok := h.desk.Current(); ok {
 				h.sh.CompareWith(p.Name)
 			}
 		}),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Duplicate", h.duplicateCurrent),
-		fyne.NewMenuItem("Rename…", h.renameCurrent),
-		fyne.NewMenuItem("Export this profile…", func() {
+		fyne.NewMenuItem(lang.X("app.header.duplicate", "Duplicate"), h.duplicateCurrent),
+		fyne.NewMenuItem(lang.X("app.header.rename", "Rename…"), h.renameCurrent),
+		fyne.NewMenuItem(lang.X("app.header.export_this", "Export this profile…"), func() {
 			if p, ok := h.desk.Current(); ok {
 				h.sh.exportProfiles([]string{p.Name})
 			}
 		}),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Delete…", h.deleteCurrent),
+		fyne.NewMenuItem(lang.X("app.header.delete", "Delete…"), h.deleteCurrent),
 	)
 	if n := len(h.desk.SandboxProfiles()); n > 0 {
-		menu.Items = append(menu.Items, fyne.NewMenuItem(fmt.Sprintf("Remove the %d sandbox profiles…", n), h.removeSandboxProfiles))
+		menu.Items = append(menu.Items, fyne.NewMenuItem(lang.XN("app.header.remove_sandbox", "Remove the {{.Count}} sandbox profiles…", n, map[string]any{"Count": n}), h.removeSandboxProfiles))
 	}
 	c := h.sh.window().Canvas()
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(h.more)
@@ -170,7 +170,7 @@ func authText(m profiles.AuthMethod) string {
 	if m == profiles.AuthBasic {
 		return "HTTP Basic"
 	}
-	return "form body"
+	return lang.X("app.header.form_body", "form body")
 }
 
 // summaryTip names the parts of the summary line.
@@ -178,20 +178,20 @@ func summaryTip(p profiles.Profile) string {
 	if t := kindTip(p); t != "" {
 		return t
 	}
-	how := "form body: client_id and client_secret go in the POST body (ERP.net's documented default)"
+	how := lang.X("app.header.tip_form", "form body: client_id and client_secret go in the POST body (ERP.net's documented default)")
 	if p.Method() == profiles.AuthBasic {
-		how = "HTTP Basic: client_id and client_secret go in the Authorization header"
+		how = lang.X("app.header.tip_basic", "HTTP Basic: client_id and client_secret go in the Authorization header")
 	}
-	scopes := "the scopes requested: the instance grants only those listed in the Trusted App's Scope field"
+	scopes := lang.X("app.header.tip_scopes", "the scopes requested: the instance grants only those listed in the Trusted App's Scope field")
 	if len(p.Scopes) == 0 {
-		scopes = "no scope parameter is sent, so the token carries every scope in the Trusted App's Scope field"
+		scopes = lang.X("app.header.tip_no_scope", "no scope parameter is sent, so the token carries every scope in the Trusted App's Scope field")
 	}
-	return "Instance " + p.Root() + " · client_id (the Trusted App's Application URI) · " + how + " · " + scopes + "."
+	return lang.X("app.header.tip", "Instance {{.Root}} · client_id (the Trusted App's Application URI) · {{.How}} · {{.Scopes}}.", map[string]any{"Root": p.Root(), "How": how, "Scopes": scopes})
 }
 
 func scopesText(s []string) string {
 	if len(s) == 0 {
-		return "no scope sent (all of the app's scopes)"
+		return lang.X("app.header.no_scope", "no scope sent (all of the app's scopes)")
 	}
 	return strings.Join(s, " ")
 }
@@ -200,7 +200,7 @@ func (h *header) set(p profiles.Profile) {
 	h.name.SetText(p.Name)
 	env := p.Environment
 	if env == "" {
-		env = "No environment"
+		env = lang.X("app.env.none", "No environment")
 	}
 	h.env.Text = env
 	h.env.Custom = widgets.EnvColor(p.Environment)
@@ -209,17 +209,18 @@ func (h *header) set(p profiles.Profile) {
 	h.line.SetToolTip(summaryTip(p))
 	note, short, icon, imp := "", "", theme.InfoIcon(), widget.LowImportance
 	if sb, ok := h.desk.Scenario(p.Name); ok {
-		note, short = "Sandbox scenario: "+sb.Description, "About this scenario"
+		note, short = lang.X("app.header.scenario", "Sandbox scenario: {{.Description}}", map[string]any{"Description": sb.Description}), lang.X("app.header.about_scenario", "About this scenario")
 		if sb.Expect != "" {
-			note += " Expected: " + sb.Expect
+			note += " " + lang.X("app.header.expected", "Expected: {{.Expect}}", map[string]any{"Expect": sb.Expect})
 		}
 	} else if p.SecretSetAt.IsZero() || p.StoredKind() != p.KindOf() {
 		note, short = missingCredentialNote(p)
 		icon, imp = theme.WarningIcon(), widget.WarningImportance
 	} else if note = secretElsewhereNote(p); note != "" { // editor_hosts.go
-		short, icon, imp = "Secret stored for another host", theme.WarningIcon(), widget.WarningImportance
+		short, icon, imp = lang.X("app.header.secret_elsewhere", "Secret stored for another host"), theme.WarningIcon(), widget.WarningImportance
 	} else if age := h.desk.Now().Sub(p.SecretSetAt); age > rotationAge {
-		note, short = "The client secret was set "+roughAge(age)+" ago: consider rotating it.", "Secret set "+roughAge(age)+" ago"
+		note = lang.X("app.header.rotate", "The client secret was set {{.Age}} ago: consider rotating it.", map[string]any{"Age": roughAge(age)})
+		short = lang.X("app.header.secret_age", "Secret set {{.Age}} ago", map[string]any{"Age": roughAge(age)})
 		icon, imp = theme.WarningIcon(), widget.WarningImportance
 	}
 	h.noteText = note

@@ -48,9 +48,9 @@ func secretFateLines(fates []profiles.SecretFate) []string {
 	for _, f := range fates {
 		from, to := safetext.Line(strings.Join(f.From, ", ")), safetext.Line(strings.Join(f.To, ", "))
 		if f.Moved {
-			out = append(out, "The client secret of “"+safetext.Line(f.Name)+"” now goes to "+to+" (it was stored for "+from+").")
+			out = append(out, lang.X("app.import.secret_moved", "The client secret of “{{.Name}}” now goes to {{.To}} (it was stored for {{.From}}).", map[string]any{"Name": safetext.Line(f.Name), "To": to, "From": from}))
 		} else {
-			out = append(out, "The client secret of “"+safetext.Line(f.Name)+"” stays with "+from+": it is not sent to "+to+" until you move it (Edit) or paste it again.")
+			out = append(out, lang.X("app.import.secret_stays", "The client secret of “{{.Name}}” stays with {{.From}}: it is not sent to {{.To}} until you move it (Edit) or paste it again.", map[string]any{"Name": safetext.Line(f.Name), "To": to, "From": from}))
 		}
 	}
 	return out

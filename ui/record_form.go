@@ -20,8 +20,13 @@ import (
 // (ReadRecordForm), the ApplicationSecretHash comparison with the stored secret
 // included; fields not pasted are left to check by hand.
 
-// formLabel names the form in "Read with".
+// formLabel names the form in "Read with" (the choice's value: check's English).
 const formLabel = check.FormReaderLabel
+
+// formText is formLabel in the language in use, as sentences name the choice.
+func formText() string {
+	return lang.X("app.record.form_label", "the values on the Trusted App's form")
+}
 
 // formReadLabel is the button's text when the form is chosen; formEditLabel once
 // its checklist is shown and the box is folded away to give the rows the room.

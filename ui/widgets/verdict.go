@@ -62,16 +62,32 @@ func EnvColor(env string) color.Color {
 func VerdictWord(v check.Verdict) string {
 	switch v {
 	case check.Pass:
-		return "passed"
+		return lang.X("app.verdict.word.passed", "passed")
 	case check.Warn:
-		return "warning"
+		return lang.X("app.verdict.word.warning", "warning")
 	case check.Fail:
-		return "failed"
+		return lang.X("app.verdict.word.failed", "failed")
 	case check.Skipped:
-		return "skipped"
+		return lang.X("app.verdict.word.skipped", "skipped")
 	}
-	return "not run yet"
+	return lang.X("app.verdict.word.not_run", "not run yet")
 }
+
+// Translator says a message in the app's language (ui's lang).
+type Translator interface {
+	X(key, fallback string, data ...any) string
+}
+
+type english struct{}
+
+func (english) X(_, fallback string, _ ...any) string { return fallback }
+
+// lang is the language the widgets' own words are said in (SetLanguage).
+var lang Translator = english{}
+
+// SetLanguage makes the widgets' own words (a verdict's word) speak tr's language.
+// Call it once, before the widgets are made; tr may change its language later.
+func SetLanguage(tr Translator) { lang = tr }
 
 // Verdict is a verdict's icon that a screen reader reads as its word (Fyne's icon
 // says nothing): use it wherever a verdict is shown by its icon.
