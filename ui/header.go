@@ -99,7 +99,7 @@ func newHeader(sh headerShell, d headerDesk) *header {
 	h.line.Truncation = fyne.TextTruncateEllipsis
 	h.note = widgets.NewTipButton("", theme.InfoIcon(), "", h.showNote)
 	h.note.Importance = widget.LowImportance
-	h.test = newButton(lang.X("app.menu.test", "Test this Trusted App")+"  ("+shortcutHint()+")", theme.MediaPlayIcon(), sh.StartRun)
+	h.test = newButton(lang.X("app.header.test", "Test this Trusted App")+"  ("+shortcutHint()+")", theme.MediaPlayIcon(), sh.StartRun)
 	h.test.Importance = widget.HighImportance
 	h.cancel = newButton(lang.X("app.cancel_esc", "Cancel  (Esc)"), theme.CancelIcon(), sh.CancelRun)
 	h.cancel.Hide()

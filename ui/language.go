@@ -170,3 +170,15 @@ func secretNameOf(k profiles.Kind) string {
 }
 
 func init() { widgets.SetLanguage(lang) }
+
+// kindLabelOf names a profile kind in the language in use (profiles.Kind.Label in
+// English): the editor's "Signs in with" choices.
+func kindLabelOf(k profiles.Kind) string {
+	switch k {
+	case profiles.KindReferenceToken:
+		return lang.X("app.kind.label.reference_token", "Reference token (PAT or SAT)")
+	case profiles.KindBasic:
+		return lang.X("app.kind.label.basic", "Basic (user and password, legacy)")
+	}
+	return lang.X("app.kind.label.client_credentials", "Client credentials (Trusted App)")
+}
