@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"runtime"
 	"strings"
 	"time"
@@ -14,7 +13,6 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
-	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
 )
@@ -261,14 +259,12 @@ func (h *header) duplicateCurrent() {
 	}
 	h.desk.DuplicateProfile(p.Name, func(res desk.Duplicated) {
 		if res.Err != nil {
-			h.sh.showError("Could not duplicate “"+p.Name+"”", res.Err, "Try again; if the store file changed on disk, the app reloads it first.")
+			h.sh.showError(lang.X("app.dup.failed", "Could not duplicate “{{.Name}}”", map[string]any{"Name": p.Name}), res.Err, lang.X("app.dup.failed_fix", "Try again; if the store file changed on disk, the app reloads it first."))
 			return
 		}
-		msg := "Duplicated as “" + res.Copy.Name + "”"
-		if res.SecretCopied {
-			msg += " with its client secret."
-		} else {
-			msg += ". “" + p.Name + "” has no client secret: press Edit to add one."
+		msg := lang.X("app.dup.done_secret", "Duplicated as “{{.Copy}}” with its client secret.", map[string]any{"Copy": res.Copy.Name})
+		if !res.SecretCopied {
+			msg = lang.X("app.dup.done_no_secret", "Duplicated as “{{.Copy}}”. “{{.Name}}” has no client secret: press Edit to add one.", map[string]any{"Copy": res.Copy.Name, "Name": p.Name})
 		}
 		h.sh.setStatus(msg)
 	})
@@ -282,11 +278,11 @@ func (h *header) renameCurrent() {
 	}
 	var k *keyDialog
 	e := newDialogEntry(func() { k.close(-1) })
-	e.name = "New name"
+	e.name = lang.X("app.rename.new_name", "New name")
 	e.SetText(p.Name)
 	e.Validator = func(s string) error { return nameError(h.desk.Profiles(), s, p.Name) }
-	form := widget.NewForm(widget.NewFormItem("New name", e))
-	k = showKeyDialog(h.sh.window(), "Rename profile", form, fyne.NewSize(480, 1), widget.HighImportance, []string{"Cancel", "Rename"}, func(pressed int) {
+	form := widget.NewForm(widget.NewFormItem(lang.X("app.rename.new_name", "New name"), e))
+	k = showKeyDialog(h.sh.window(), lang.X("app.rename.title", "Rename profile"), form, fyne.NewSize(480, 1), widget.HighImportance, []string{lang.X("app.cancel", "Cancel"), lang.X("app.rename.rename", "Rename")}, func(pressed int) {
 		name := profiles.NormalizeName(strings.TrimSpace(e.Text))
 		if pressed != 1 || name == p.Name {
 			return
@@ -295,9 +291,9 @@ func (h *header) renameCurrent() {
 			var saved *profiles.SavedError
 			switch {
 			case errors.As(err, &saved):
-				h.sh.showError("Renamed, but not everything went with it", err, "Open Edit and paste the secret again.")
+				h.sh.showError(lang.X("app.rename.partly", "Renamed, but not everything went with it"), err, lang.X("app.editor.paste_again", "Open Edit and paste the secret again."))
 			case err != nil:
-				h.sh.showError("Could not rename “"+p.Name+"”", err, "Choose a name no other profile uses. Nothing was changed.")
+				h.sh.showError(lang.X("app.rename.failed", "Could not rename “{{.Name}}”", map[string]any{"Name": p.Name}), err, lang.X("app.rename.failed_fix", "Choose a name no other profile uses. Nothing was changed."))
 			}
 		})
 	})
@@ -312,15 +308,16 @@ func (h *header) deleteCurrent() {
 	if !ok {
 		return
 	}
-	confirmDanger(h.sh.window(), "Delete “"+p.Name+"”?",
-		"The profile and its client secret in "+platform.Keychain()+" are removed. The Trusted App on the server is not touched.",
-		"Delete", func() {
+	data := map[string]any{"Name": p.Name, "Keychain": keychainName()}
+	confirmDanger(h.sh.window(), lang.X("app.delete.ask", "Delete “{{.Name}}”?", data),
+		lang.X("app.delete.text", "The profile and its client secret in {{.Keychain}} are removed. The Trusted App on the server is not touched.", data),
+		lang.X("app.delete.delete", "Delete"), func() {
 			h.desk.DeleteProfiles([]string{p.Name}, func(res desk.Deleted) {
 				if res.Failed != nil {
-					h.sh.showError("Could not delete “"+p.Name+"”", res.Failed, deleteFix(res))
+					h.sh.showError(lang.X("app.delete.failed", "Could not delete “{{.Name}}”", data), res.Failed, deleteFix(res))
 					return
 				}
-				h.sh.setStatus("Deleted “" + p.Name + "”.")
+				h.sh.setStatus(lang.X("app.delete.done", "Deleted “{{.Name}}”.", data))
 			})
 		})
 }
@@ -329,14 +326,14 @@ func (h *header) deleteCurrent() {
 func deleteFix(res desk.Deleted) string {
 	var saved *profiles.SavedError
 	if errors.As(res.Failed, &saved) {
-		return "The profile is gone; remove its entry in " + platform.Keychain() + " by hand, or leave it: a profile made later with this name replaces it when you paste its secret."
+		return lang.X("app.delete.fix_saved", "The profile is gone; remove its entry in {{.Keychain}} by hand, or leave it: a profile made later with this name replaces it when you paste its secret.", map[string]any{"Keychain": keychainName()})
 	}
-	return "Check that the store file is writable and " + platform.Keychain() + " unlocked, then try again. Nothing was deleted."
+	return lang.X("app.delete.fix", "Check that the store file is writable and {{.Keychain}} unlocked, then try again. Nothing was deleted.", map[string]any{"Keychain": keychainName()})
 }
 
 // confirmDanger asks before a destructive action; Keep is the safe default.
 func confirmDanger(w fyne.Window, title, msg, action string, do func()) {
-	askYesNo(w, title, msg, "Keep", action, widget.DangerImportance, func(ok bool) {
+	askYesNo(w, title, msg, lang.X("app.keep", "Keep"), action, widget.DangerImportance, func(ok bool) {
 		if ok {
 			do()
 		}
@@ -351,23 +348,24 @@ func (h *header) askToken() {
 	}
 	var k *keyDialog
 	e := newSecretEntry(func() { k.close(-1) }) // Esc in the field closes the dialog
-	e.SetPlaceHolder("eyJhbGciOi… or enrt_…")
+	e.SetPlaceHolder(lang.X("app.inspect.hint", "eyJhbGciOi… or enrt_…"))
 	e.Validator = func(s string) error {
 		if check.TrimBearer(s) == "" {
-			return errors.New("paste the access token")
+			return errors.New(lang.X("app.inspect.paste", "paste the access token"))
 		}
 		return nil
 	}
-	intro := wrapLabel("Paste an access token (a JWT, or an enrt_ reference token) from a log, a script or a colleague. It is decoded, its signature is checked against " + p.Root() + "'s published keys, and " + p.Name + "'s API calls run with it. Nothing is requested from the identity server; the token stays in memory and is never saved.")
-	k = showKeyDialog(h.sh.window(), "Inspect a token", container.NewVBox(intro, keyLabel("ACCESS TOKEN"), e), fyne.NewSize(620, 280),
-		widget.HighImportance, []string{"Cancel  (Esc)", "Inspect"}, func(pressed int) {
+	intro := wrapLabel(lang.X("app.inspect.intro", "Paste an access token (a JWT, or an enrt_ reference token) from a log, a script or a colleague. It is decoded, its signature is checked against {{.Root}}'s published keys, and {{.Name}}'s API calls run with it. Nothing is requested from the identity server; the token stays in memory and is never saved.",
+		map[string]any{"Root": p.Root(), "Name": p.Name}))
+	k = showKeyDialog(h.sh.window(), lang.X("app.inspect.title", "Inspect a token"), container.NewVBox(intro, keyLabel("ACCESS TOKEN"), e), fyne.NewSize(620, 280),
+		widget.HighImportance, []string{lang.X("app.cancel_esc", "Cancel  (Esc)"), lang.X("app.inspect.inspect", "Inspect")}, func(pressed int) {
 			raw := check.TrimBearer(e.Text)
 			e.SetText("")
 			if pressed != 1 {
 				return
 			}
 			if raw == "" {
-				h.sh.showMessage("No token pasted", "Paste the whole access token, then press Inspect.")
+				h.sh.showMessage(lang.X("app.inspect.none", "No token pasted"), lang.X("app.inspect.none_text", "Paste the whole access token, then press Inspect."))
 				return
 			}
 			h.sh.InspectToken(raw)
@@ -383,15 +381,15 @@ func (h *header) removeSandboxProfiles() {
 	if len(names) == 0 {
 		return
 	}
-	confirmDanger(h.sh.window(), fmt.Sprintf("Remove the %d sandbox profiles?", len(names)),
-		"The profiles made for the built-in sandbox and their secrets are removed. Your own profiles stay. “Try the sandbox” brings the scenarios back.",
-		"Remove", func() {
+	confirmDanger(h.sh.window(), lang.XN("app.sandbox.remove_ask", "Remove the {{.Count}} sandbox profiles?", len(names), map[string]any{"Count": len(names)}),
+		lang.X("app.sandbox.remove_text", "The profiles made for the built-in sandbox and their secrets are removed. Your own profiles stay. “Try the sandbox” brings the scenarios back."),
+		lang.X("app.sandbox.remove", "Remove"), func() {
 			h.desk.DeleteProfiles(names, func(res desk.Deleted) {
 				if res.Failed != nil {
-					h.sh.showError(fmt.Sprintf("Removed %d of %d sandbox profiles", len(res.Removed), len(names)), res.Failed, deleteFix(res))
+					h.sh.showError(lang.XN("app.sandbox.removed_some", "Removed {{.Done}} of {{.Count}} sandbox profiles", len(names), map[string]any{"Done": len(res.Removed), "Count": len(names)}), res.Failed, deleteFix(res))
 					return
 				}
-				h.sh.setStatus(fmt.Sprintf("Removed %d sandbox profiles.", len(res.Removed)))
+				h.sh.setStatus(lang.XN("app.sandbox.removed", "Removed {{.Count}} sandbox profiles.", len(res.Removed), map[string]any{"Count": len(res.Removed)}))
 			})
 		})
 }

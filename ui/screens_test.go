@@ -339,10 +339,10 @@ func TestHistoryDropsAnEarlierRead(t *testing.T) {
 	}
 	dk.reads[1](desk.History{Entries: []audit.Entry{{Profile: acme().Name}}})
 	dk.reads[0](desk.History{Entries: []audit.Entry{{Profile: acme().Name}, {Profile: "Other"}}})
-	if len(h.entries) != 1 || !strings.HasPrefix(h.note.Text, "1 requests") {
+	if len(h.entries) != 1 || !strings.HasPrefix(h.note.Text, "1 request logged") {
 		t.Errorf("%d entries shown, note %q", len(h.entries), h.note.Text)
 	}
-	h.show.SetSelected(historyRunsLabel)
+	h.show.SetSelected(historyRunsLabel())
 	h.reload()
 	if len(dk.runs) != 2 {
 		t.Fatalf("%d reads of the runs", len(dk.runs))

@@ -213,5 +213,5 @@ func escTo(o fyne.CanvasObject, onEsc func()) func() {
 func toolHeader(title string, close func()) fyne.CanvasObject {
 	t := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.SizeName = theme.SizeNameHeadingText
-	return container.NewBorder(nil, nil, nil, newButton("Close  (Esc)", theme.CancelIcon(), close), t)
+	return container.NewBorder(nil, nil, nil, newButton(lang.X("app.close_esc", "Close  (Esc)"), theme.CancelIcon(), close), t)
 }
