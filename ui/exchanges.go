@@ -105,7 +105,7 @@ func newExchangesTab() *exchangesTab {
 		for i, ex := range e.items {
 			parts = append(parts, exchangeTitle(ex, e.host)+" "+widgets.VerdictWord(e.verdict[i])+", "+humanDuration(ex.Timings.Total))
 		}
-		return "Requests, " + plural(len(parts), "request") + ": " + strings.Join(parts, "; ")
+		return lang.XN("app.exchange.spoken", "Requests, {{.Count}} requests: {{.List}}", len(parts), map[string]any{"Count": len(parts), "List": strings.Join(parts, "; ")})
 	}
 	e.list.OnSelected = func(id widget.ListItemID) {
 		e.detail.Objects = []fyne.CanvasObject{exchangeView(e.items[id])}

@@ -76,17 +76,17 @@ func scopeTip(s, standing string) string {
 	meaning := ""
 	for _, k := range profiles.KnownScopes() {
 		if k.Name == s {
-			meaning = k.Meaning
+			meaning = scopeMeaning(k)
 			if !k.ServiceApp {
-				meaning += "; never granted to a service app (client credentials)"
+				meaning += "; " + lang.X("app.scope.never_service", "never granted to a service app (client credentials)")
 			}
 		}
 	}
 	if s == "DomainApi" {
-		meaning = "legacy scope, must not be used by new apps"
+		meaning = lang.X("app.scope.domainapi", "legacy scope, must not be used by new apps")
 	}
 	if meaning == "" {
-		meaning = "not a scope ERP.net documents; the Trusted App's Scope field must list it exactly (case matters)"
+		meaning = lang.X("app.scope.undocumented", "not a scope ERP.net documents; the Trusted App's Scope field must list it exactly (case matters)")
 	}
 	out := s + ": " + meaning + "."
 	if standing != "" {
@@ -98,4 +98,24 @@ func scopeTip(s, standing string) string {
 // claimTip is the meaning of a claim, or "" when we have none.
 func claimTip(name string) string {
 	return claimTips()[strings.TrimSpace(name)]
+}
+
+// scopeMeaning is a known scope's meaning (profiles.Scope.Meaning) in the language in
+// use.
+func scopeMeaning(k profiles.Scope) string {
+	switch k.Name {
+	case "read":
+		return lang.X("app.scope.meaning.read", "read-only data access")
+	case "update":
+		return lang.X("app.scope.meaning.update", "create, modify and delete data")
+	case "offline_access":
+		return lang.X("app.scope.meaning.offline_access", "refresh tokens (interactive sign-in only)")
+	case "openid":
+		return lang.X("app.scope.meaning.openid", "OpenID Connect sign-in (interactive only)")
+	case "profile":
+		return lang.X("app.scope.meaning.profile", "basic user info (interactive only)")
+	case "sec":
+		return lang.X("app.scope.meaning.sec", "security-namespace APIs, internal use only")
+	}
+	return k.Meaning
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -12,7 +13,7 @@ import (
 // bulgarianScreen is one screen of the window in Bulgarian: how to open it, and words
 // it must show in Bulgarian.
 type bulgarianScreen struct {
-	name string
+	name string // a name starting "failing" runs the failing scenario
 	open func(e *env)
 	want []string
 }
@@ -30,6 +31,7 @@ func bulgarianScreens() []bulgarianScreen {
 		}
 	}
 	return []bulgarianScreen{
+		{"failing run, Guidance", tab("Guidance"), []string{"ВЕРОЯТНИ ПРИЧИНИ", "ПРОВЕРЕТЕ", "ПОПРАВКА", "Документацията", "Неуспех след"}},
 		{"run view, Guidance", tab("Guidance"), []string{"Тествай", "Редактиране", "Достъпност", "Насоки", "Минимални права", "ДЕЙСТВА КАТО", "Успех за"}},
 		{"run view, Claims", tab("Claims"), []string{"ТОКЕН ЗА ДОСТЪП", "Твърдение", "Показване"}},
 		{"run view, API calls", tab("API calls"), []string{"СОБСТВЕНО ИЗВИКВАНЕ С ТОЗИ ТОКЕН", "Изпращане", "Запазване в профила"}},
@@ -50,7 +52,11 @@ func TestBulgarianOnEveryScreen(t *testing.T) {
 			speakEnglishAfter(t)
 			systemLanguage = func() string { return "bg_BG.UTF-8" }
 			t.Cleanup(func() { systemLanguage = func() string { return "en" } })
-			e := newEnv(t, Deps{Run: replayRun(healthyReport())}, acme())
+			rep := healthyReport()
+			if strings.HasPrefix(sc.name, "failing") {
+				rep = scopeFailReport()
+			}
+			e := newEnv(t, Deps{Run: replayRun(rep)}, acme())
 			sc.open(e)
 			e.u.Wait()
 			e.u.win.Resize(fyne.NewSize(1024, 700))
@@ -88,5 +94,62 @@ func TestBulgarianEditorFitsForEveryKind(t *testing.T) {
 				t.Errorf("the kind is not said in Bulgarian:\n%s", got)
 			}
 		})
+	}
+}
+
+// inBulgarianSystem makes the window's system language Bulgarian for one test.
+func inBulgarianSystem(t *testing.T) {
+	t.Helper()
+	speakEnglishAfter(t)
+	systemLanguage = func() string { return "bg_BG.UTF-8" }
+	t.Cleanup(func() { systemLanguage = func() string { return "en" } })
+}
+
+// TestKeyboardWalkInBulgarian: the keyboard walk of the main window, each evidence tab
+// and the editor holds in Bulgarian too (every control reached, in view, Esc safe).
+func TestKeyboardWalkInBulgarian(t *testing.T) {
+	inBulgarianSystem(t)
+	e := walkEnv(t, Deps{Run: replayRun(scopeFailReport())}, acme())
+	u := e.u
+	u.StartRun()
+	u.Wait()
+	for i, it := range u.run.tabs.Items {
+		u.run.tabs.SelectIndex(i)
+		u.Wait()
+		walkTabs(t, u, "failing, "+it.Text)
+	}
+	u.EditCurrent()
+	walkTabs(t, u, "editor")
+}
+
+// TestScreenReaderLabelsInBulgarian: what a screen reader hears is Bulgarian: the tabs
+// with their place, the steps with their verdict, the header's button.
+func TestScreenReaderLabelsInBulgarian(t *testing.T) {
+	inBulgarianSystem(t)
+	e := newEnv(t, Deps{Run: replayRun(scopeFailReport())}, acme())
+	u := e.u
+	u.StartRun()
+	u.Wait()
+	for i, it := range u.run.tabs.Items {
+		u.run.tabs.SelectIndex(i)
+		u.Wait()
+		lines, bad := screenReaderView(u.win.Canvas().Content())
+		for _, b := range bad {
+			t.Errorf("%s: %s", it.Text, b)
+		}
+		all := strings.Join(lines, "\n")
+		for _, want := range []string{"button: раздел " + it.Text + ", " + fmt.Sprint(i+1) + " от 6, избран", "button: Тествай", "button: Токен: неуспех, invalid_scope"} {
+			if !strings.Contains(all, want) {
+				t.Errorf("%s: the walker does not read %q:\n%s", it.Text, want, all)
+			}
+		}
+	}
+	u.EditCurrent()
+	lines, bad := screenReaderView(u.win.Canvas().Content())
+	for _, b := range bad {
+		t.Errorf("editor: %s", b)
+	}
+	if all := strings.Join(lines, "\n"); !strings.Contains(all, "Запазване") || !strings.Contains(all, "Отказ  (Esc)") {
+		t.Errorf("editor: its buttons are not read in Bulgarian:\n%s", all)
 	}
 }

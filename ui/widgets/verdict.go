@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/i18n"
 	"trustedapp-tester/profiles"
 )
 
@@ -78,12 +79,9 @@ type Translator interface {
 	X(key, fallback string, data ...any) string
 }
 
-type english struct{}
-
-func (english) X(_, fallback string, _ ...any) string { return fallback }
-
-// lang is the language the widgets' own words are said in (SetLanguage).
-var lang Translator = english{}
+// lang is the language the widgets' own words are said in (SetLanguage); English
+// until then.
+var lang Translator = i18n.For("en")
 
 // SetLanguage makes the widgets' own words (a verdict's word) speak tr's language.
 // Call it once, before the widgets are made; tr may change its language later.
