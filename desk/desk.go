@@ -16,7 +16,8 @@
 //   - newapp.go: a new Trusted App's secret and record values (Desk.NewTrustedApp,
 //     Desk.ExportSetup); privilege.go: the least-privilege advice;
 //   - compare.go: comparing two runs (Desk.Compare); explain.go: explaining a pasted
-//     error (Desk.ExplainText, Desk.SaveExplanation);
+//     error (Desk.ExplainText, Desk.SaveExplanation); lang.go: the app's language for
+//     the guide's explanations and what the desk writes for people (Desk.SetLanguage);
 //   - history.go: the history log's requests and runs (Desk.ReadHistory,
 //     Desk.ExportHistory, Desk.ReadRuns);
 //   - profileops.go: the profile operations with their secrets, handed to package
