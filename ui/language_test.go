@@ -74,8 +74,10 @@ func languageItem(t *testing.T, u *UI, label string) *fyne.MenuItem {
 
 func TestLanguageSwitchesAtRunTime(t *testing.T) {
 	speakEnglishAfter(t)
-	e := newEnv(t, Deps{}, acme())
+	e := newEnv(t, Deps{Run: replayRun(healthyReport())}, acme())
 	u := e.u
+	u.StartRun()
+	u.Wait()
 	if got := strings.Join(mainMenuLabels(u), "|"); !strings.Contains(got, "Profile|Test this Trusted App") || !strings.Contains(got, "Language||System (English)|English|Български") {
 		t.Fatalf("English menus: %s", got)
 	}
@@ -102,6 +104,16 @@ func TestLanguageSwitchesAtRunTime(t *testing.T) {
 	}
 	if lang.Code() != "bg" {
 		t.Errorf("the app speaks %q", lang.Code())
+	}
+	// The screens were made again in Bulgarian: the run view with its last run.
+	screen := texts(u.win.Canvas().Content())
+	for _, want := range []string{"Тествай", "Редактиране", "ДЕЙСТВА КАТО", "Достъпност", "Търсене на профили", "Успех за"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("after the switch the window lacks %q:\n%s", want, screen)
+		}
+	}
+	if !strings.HasPrefix(u.statusText(), "Успех за") {
+		t.Errorf("the status line after the switch: %q", u.statusText())
 	}
 
 	languageItem(t, u, "Системният (English)").Action()
