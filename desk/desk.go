@@ -16,7 +16,8 @@
 //   - newapp.go: a new Trusted App's secret and record values (Desk.NewTrustedApp,
 //     Desk.ExportSetup); privilege.go: the least-privilege advice;
 //   - compare.go: comparing two runs (Desk.Compare); explain.go: explaining a pasted
-//     error (Desk.ExplainText, Desk.SaveExplanation);
+//     error (Desk.ExplainText, Desk.SaveExplanation); lang.go: the app's language for
+//     the guide's explanations and what the desk writes for people (Desk.SetLanguage);
 //   - history.go: the history log's requests and runs (Desk.ReadHistory,
 //     Desk.ExportHistory, Desk.ReadRuns);
 //   - profileops.go: the profile operations with their secrets, handed to package
@@ -108,6 +109,9 @@ type SandboxStarter func(ctx context.Context) ([]SandboxProfile, error)
 type Desk struct {
 	deps Deps
 	view View
+	lang deskLang // lang.go
+	// ownExplain: Deps came with an Explain of its own, which is asked as it is.
+	ownExplain bool
 
 	wg     sync.WaitGroup // background work, so tests and shutdown can wait for it
 	nextID uint64         // the last RunID or OpID handed out
@@ -129,6 +133,7 @@ func New(deps Deps, view View) *Desk {
 	if deps.Call == nil {
 		deps.Call = check.Call
 	}
+	ownExplain := deps.Explain != nil
 	if deps.Explain == nil {
 		deps.Explain = guide.Explain
 	}
@@ -141,7 +146,7 @@ func New(deps Deps, view View) *Desk {
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
-	return &Desk{deps: deps, view: view, sandbox: map[string]SandboxProfile{}, runs: map[string]*Run{}, ops: map[OpID]*Op{}}
+	return &Desk{deps: deps, view: view, ownExplain: ownExplain, sandbox: map[string]SandboxProfile{}, runs: map[string]*Run{}, ops: map[OpID]*Op{}}
 }
 
 // Now is the session's clock.
@@ -149,7 +154,7 @@ func (d *Desk) Now() time.Time { return d.deps.Now() }
 
 // Explain is the guide's explanation of a finding code.
 func (d *Desk) Explain(code string, evidence map[string]string) guide.Explanation {
-	return d.deps.Explain(code, evidence)
+	return d.explainIn(code, evidence)
 }
 
 // Keychain is where the session keeps client secrets, for the screens to say so (the

@@ -57,7 +57,7 @@ func ExplanationText(res explain.Result, markdown bool) []byte {
 // dialog chose.
 func (d *Desk) SaveExplanation(wc fyne.URIWriteCloser, res explain.Result, markdown bool, done func(Written)) *Op {
 	return d.write(wc, func(w io.Writer) error {
-		_, err := w.Write(ExplanationText(res, markdown))
+		_, err := w.Write(ExplanationTextIn(d.Language(), res, markdown))
 		return err
 	}, done)
 }

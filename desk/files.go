@@ -65,7 +65,7 @@ func (d *Desk) WriteFile(wc fyne.URIWriteCloser, produce func(io.Writer) error, 
 // SaveReport writes the Markdown report of profile p's run r to wc (no secret, the
 // token as its fingerprint). The report is built on the calling goroutine.
 func (d *Desk) SaveReport(wc fyne.URIWriteCloser, p profiles.Profile, r check.Report, done func(Written)) *Op {
-	md, merr := Markdown(p, r)
+	md, merr := MarkdownIn(d.Language(), p, r)
 	return d.write(wc, func(w io.Writer) error {
 		if merr != nil {
 			return merr

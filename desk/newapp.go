@@ -110,6 +110,6 @@ func (d *Desk) ExportSetup(wc fyne.URIWriteCloser, s check.AppSetup, asJSON bool
 		if asJSON {
 			return report.WriteSetupJSON(w, s)
 		}
-		return report.WriteSetupText(w, s)
+		return report.WriteSetupTextIn(d.Language(), w, s) // in the app's language
 	}, done)
 }

@@ -41,9 +41,9 @@ func TestScreenReaderLabelsNewScreens(t *testing.T) {
 	// The Record tab's form: the source, the paste box with what was pasted, the button.
 	e = recordFormEnv(t)
 	rt := e.u.run.record
-	read("Record tab, the form's checklist", e.u.win.Canvas().Content(), "button: Read with, drop-down list: "+formLabel, "button: "+formEditLabel, "Copy hash")
+	read("Record tab, the form's checklist", e.u.win.Canvas().Content(), "button: Read with, drop-down list: "+formLabel(), "button: "+formEditLabel(), "Copy hash")
 	test.Tap(rt.read)
-	read("Record tab, the form's values", e.u.win.Canvas().Content(), "button: "+formReadLabel, "Values from the Trusted App's form, edit field: Application Uri")
+	read("Record tab, the form's values", e.u.win.Canvas().Content(), "button: "+formReadLabel(), "Values from the Trusted App's form, edit field: Application Uri")
 
 	// The questions (Fyne 2.8.1's walker does not go into dialogs yet: what it will read
 	// there, their controls named).

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -78,17 +77,17 @@ func newCallsTab(sh callsShell, d callsDesk) *callsTab {
 		c.detail.Refresh()
 	}
 	c.method = newEscSelect(nil, nil)
-	c.method.Options, c.method.name = profiles.MethodNames(), "Method of the custom call"
+	c.method.Options, c.method.name = profiles.MethodNames(), lang.X("app.calls.method", "Method of the custom call")
 	c.method.SetSelected("GET")
 	c.path = newDialogEntry(nil)
-	c.path.name = "Path of the custom call"
+	c.path.name = lang.X("app.calls.path", "Path of the custom call")
 	c.path.SetPlaceHolder("/api/domain/odata/General_Products_Products?$top=3")
 	c.body = newMultiLineEntry(nil)
-	c.body.name = "Request body"
-	c.body.SetPlaceHolder("Request body (JSON), for POST, PATCH and PUT")
+	c.body.name = lang.X("app.calls.body", "Request body")
+	c.body.SetPlaceHolder(lang.X("app.calls.body_hint", "Request body (JSON), for POST, PATCH and PUT"))
 	c.body.SetMinRowsVisible(2)
-	c.send = newButton("Send", theme.MailSendIcon(), c.sendOrCancel)
-	c.keep = newButton("Keep in profile", theme.ContentAddIcon(), c.keepCustom)
+	c.send = newButton(lang.X("app.calls.send", "Send"), theme.MailSendIcon(), c.sendOrCancel)
+	c.keep = newButton(lang.X("app.calls.keep", "Keep in profile"), theme.ContentAddIcon(), c.keepCustom)
 	custom := container.NewBorder(nil, nil, c.method, container.NewHBox(c.send, c.keep), c.path)
 	form := container.NewVBox(widget.NewSeparator(), keyLabel("CUSTOM CALL WITH THIS TOKEN"), custom, c.body)
 	split := widgets.NewHSplit(c.list, widgets.NewVScroll(c.detail))
@@ -134,9 +133,9 @@ func (c *callsTab) set(p profiles.Profile, r *desk.Run) {
 	}
 	c.list.UnselectAll()
 	c.list.Refresh()
-	msg := "Select a call to see its request and response."
+	msg := lang.X("app.calls.select", "Select a call to see its request and response.")
 	if len(c.steps) == 0 {
-		msg = "No API calls yet. After a token is issued, the profile's sample calls run here, and you can send your own."
+		msg = lang.X("app.calls.none", "No API calls yet. After a token is issued, the profile's sample calls run here, and you can send your own.")
 	}
 	c.detail.Objects = []fyne.CanvasObject{wrapLabel(msg)}
 	c.detail.Refresh()
@@ -146,12 +145,12 @@ func (c *callsTab) set(p profiles.Profile, r *desk.Run) {
 // showSend shows Send, or Cancel while a custom call is in flight; Send needs a token.
 func (c *callsTab) showSend() {
 	if c.pending != nil {
-		c.send.SetText("Cancel")
+		c.send.SetText(lang.X("app.cancel", "Cancel"))
 		c.send.SetIcon(theme.CancelIcon())
 		c.send.Enable()
 		return
 	}
-	c.send.SetText("Send")
+	c.send.SetText(lang.X("app.calls.send", "Send"))
 	c.send.SetIcon(theme.MailSendIcon())
 	if c.access == nil {
 		c.send.Disable()
@@ -165,25 +164,25 @@ func (c *callsTab) showSend() {
 func (c *callsTab) keepCustom() {
 	path := strings.TrimSpace(c.path.Text)
 	if err := callPathError(1, path); err != nil {
-		c.sh.showMessage("Nothing to keep", "Type the path of the call first, e.g. /api/domain/odata/Crm_Sales_Customers?$top=5.")
+		c.sh.showMessage(lang.X("app.calls.nothing_to_keep", "Nothing to keep"), lang.X("app.calls.type_path_first", "Type the path of the call first, e.g. /api/domain/odata/Crm_Sales_Customers?$top=5."))
 		return
 	}
 	body := strings.TrimSpace(c.body.Text)
 	if err := callBodyError(1, body); err != nil {
-		c.sh.showMessage("The body is not JSON", strings.TrimPrefix(err.Error(), "API call 1: "))
+		c.sh.showMessage(lang.X("app.calls.not_json", "The body is not JSON"), strings.TrimPrefix(err.Error(), "API call 1: "))
 		return
 	}
 	name := c.p.Name
 	call := profiles.APICall{Method: c.method.Selected, Path: path, Body: body}
 	already := c.desk.KeepCall(name, call, func(n int, err error) {
 		if err != nil {
-			c.sh.showError("Could not add the call to “"+name+"”", err, "Check that the store file is writable and try again.")
+			c.sh.showError(lang.X("app.calls.add_failed", "Could not add the call to “{{.Name}}”", map[string]any{"Name": name}), err, lang.X("app.store.writable_retry", "Check that the store file is writable and try again."))
 			return
 		}
-		c.sh.setStatus(fmt.Sprintf("Added %s %s to “%s”: every test now runs its %d calls.", call.Method, path, name, n))
+		c.sh.setStatus(lang.XN("app.calls.added", "Added {{.Method}} {{.Path}} to “{{.Name}}”: every test now runs its {{.Count}} calls.", n, map[string]any{"Method": call.Method, "Path": path, "Name": name, "Count": n}))
 	})
 	if already {
-		c.sh.setStatus(call.Method + " " + path + " is already one of the profile's calls.")
+		c.sh.setStatus(lang.X("app.calls.already", "{{.Method}} {{.Path}} is already one of the profile's calls.", map[string]any{"Method": call.Method, "Path": path}))
 	}
 }
 
@@ -202,11 +201,11 @@ func (c *callsTab) sendOrCancel() {
 func (c *callsTab) runCustom() {
 	path := strings.TrimSpace(c.path.Text)
 	if path == "" {
-		c.sh.showMessage("Path needed", "Type the path to call, e.g. /api/domain/odata/Crm_Sales_Customers?$top=5, or a full URL on this instance.")
+		c.sh.showMessage(lang.X("app.calls.path_needed", "Path needed"), lang.X("app.calls.type_path", "Type the path to call, e.g. /api/domain/odata/Crm_Sales_Customers?$top=5, or a full URL on this instance."))
 		return
 	}
 	if c.access == nil {
-		c.sh.showMessage("No token", "Run the test first: custom calls use the token it obtains.")
+		c.sh.showMessage(lang.X("app.calls.no_token", "No token"), lang.X("app.calls.run_first", "Run the test first: custom calls use the token it obtains."))
 		return
 	}
 	call := profiles.APICall{Name: "Custom", Method: c.method.Selected, Path: path, Body: c.body.Text}
@@ -214,7 +213,7 @@ func (c *callsTab) runCustom() {
 	c.desk.SendCall(c.run, call, func(op *desk.Op, renewing bool) {
 		c.pending, c.renewing = op, renewing
 		if renewing {
-			c.sh.setStatus("The token expired " + roughAge(ago) + " ago: getting a new one, then sending " + call.Method + " " + path + "…")
+			c.sh.setStatus(lang.X("app.calls.renewing", "The token expired {{.Age}} ago: getting a new one, then sending {{.Method}} {{.Path}}…", map[string]any{"Age": roughAge(ago), "Method": call.Method, "Path": path}))
 		} else {
 			c.sh.setStatus("Sending " + call.Method + " " + path + "…")
 		}
@@ -234,10 +233,10 @@ func (c *callsTab) called(res desk.CallResult) {
 	}
 	switch {
 	case res.Cancelled:
-		c.sh.setStatus("Custom call cancelled.")
+		c.sh.setStatus(lang.X("app.calls.cancelled", "Custom call cancelled."))
 		return
 	case res.NoToken:
-		c.sh.setStatus("No new token: the custom call was not sent. See Guidance.")
+		c.sh.setStatus(lang.X("app.calls.no_new_token", "No new token: the custom call was not sent. See Guidance."))
 		return
 	}
 	c.steps = append(c.steps, res.Step)
@@ -250,12 +249,12 @@ func (c *callsTab) called(res desk.CallResult) {
 // 200; …".
 func (c *callsTab) spoken() string {
 	if len(c.steps) == 0 {
-		return "API calls: none yet"
+		return lang.X("app.calls.spoken_none", "API calls: none yet")
 	}
 	var parts []string
 	for _, s := range c.steps {
 		st, _ := statusBadge(s)
 		parts = append(parts, s.Name+" "+widgets.VerdictWord(s.Verdict)+", "+st)
 	}
-	return "API calls: " + strings.Join(parts, "; ")
+	return lang.X("app.calls.spoken", "API calls: {{.List}}", map[string]any{"List": strings.Join(parts, "; ")})
 }

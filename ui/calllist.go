@@ -44,16 +44,16 @@ func newCallList() *callList {
 	for _, c := range profiles.DefaultCalls() {
 		defs = append(defs, c.Method+" "+c.Path)
 	}
-	l.empty = widget.NewLabel("No calls of its own: the defaults run (" + strings.Join(defs, ", ") + ").")
+	l.empty = widget.NewLabel(lang.X("app.calls.defaults_run", "No calls of its own: the defaults run ({{.Calls}}).", map[string]any{"Calls": strings.Join(defs, ", ")}))
 	l.empty.Wrapping = fyne.TextWrapWord
 	l.empty.SizeName = theme.SizeNameCaptionText
-	l.add = newButton("Add call", theme.ContentAddIcon(), func() {
+	l.add = newButton(lang.X("app.calls.add", "Add call"), theme.ContentAddIcon(), func() {
 		r := l.addRow(profiles.APICall{Method: "GET"})
 		if c := fyne.CurrentApp().Driver().CanvasForObject(l.box); c != nil {
 			c.Focus(r.path)
 		}
 	})
-	l.defaults = newButton("Start from the defaults", theme.ContentCopyIcon(), func() {
+	l.defaults = newButton(lang.X("app.calls.start_defaults", "Start from the defaults"), theme.ContentCopyIcon(), func() {
 		for _, c := range l.defaultCalls {
 			l.addRow(c)
 		}
@@ -91,7 +91,7 @@ func (l *callList) addRow(c profiles.APICall) *callRow {
 		m, _ = profiles.LookupMethod("GET")
 	}
 	r.method.SetSelected(m.Name)
-	r.remove = widgets.NewTipButton("", theme.DeleteIcon(), "Remove this call", func() { l.removeRow(r) })
+	r.remove = widgets.NewTipButton("", theme.DeleteIcon(), lang.X("app.calls.remove", "Remove this call"), func() { l.removeRow(r) })
 	r.line = container.NewVBox(container.NewBorder(nil, nil, r.method, r.remove, r.path), r.body)
 	r.showBody()
 	l.rows = append(l.rows, r)
@@ -172,7 +172,7 @@ func (l *callList) calls() ([]profiles.APICall, error) {
 // callPathError explains what is wrong with call n's path, nil when it can be sent.
 func callPathError(n int, s string) error {
 	if err := profiles.CallPathError(strings.TrimSpace(s)); err != nil {
-		return fmt.Errorf("API call %d: %w", n, err)
+		return fmt.Errorf(lang.X("app.calls.err", "API call %d: %w"), n, err)
 	}
 	return nil
 }
@@ -185,7 +185,7 @@ func callBodyError(n int, s string) error {
 	}
 	var se *json.SyntaxError
 	if err := json.Unmarshal([]byte(s), new(any)); errors.As(err, &se) {
-		return fmt.Errorf("API call %d: the body is not JSON (%v at character %d): fix it or clear it", n, se, se.Offset)
+		return fmt.Errorf(lang.X("app.calls.err_json_at", "API call %d: the body is not JSON (%v at character %d): fix it or clear it"), n, se, se.Offset)
 	}
-	return fmt.Errorf("API call %d: the body is not JSON: fix it or clear it", n)
+	return fmt.Errorf(lang.X("app.calls.err_json", "API call %d: the body is not JSON: fix it or clear it"), n)
 }

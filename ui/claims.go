@@ -58,8 +58,8 @@ func newClaimsTab(sh claimsShell) *claimsTab {
 	c := &claimsTab{sh: sh, selected: -1}
 	c.token = monoLabel("")
 	c.token.Selectable = false
-	c.reveal = newButton("Reveal", theme.VisibilityIcon(), c.toggleReveal)
-	c.copyBtn = newButton("Copy token…", theme.ContentCopyIcon(), c.copyToken)
+	c.reveal = newButton(lang.X("app.claims.reveal", "Reveal"), theme.VisibilityIcon(), c.toggleReveal)
+	c.copyBtn = newButton(lang.X("app.claims.copy_token", "Copy token…"), theme.ContentCopyIcon(), c.copyToken)
 	tokenRow := container.NewBorder(nil, nil, keyLabel("ACCESS TOKEN"), container.NewHBox(c.reveal, c.copyBtn), c.token)
 	c.table = newKeyTable(
 		func() (int, int) { return len(c.rows), 3 },
@@ -84,7 +84,7 @@ func newClaimsTab(sh claimsShell) *claimsTab {
 	}
 	c.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Col >= 0 {
-			o.(*widget.Label).SetText([]string{"Claim", "Value", "Local time"}[id.Col])
+			o.(*widget.Label).SetText([]string{lang.X("app.claims.claim", "Claim"), lang.X("app.claims.value", "Value"), lang.X("app.claims.local_time", "Local time")}[id.Col])
 		}
 	}
 	c.table.SetColumnWidth(0, claimNameWidth)
@@ -94,7 +94,7 @@ func newClaimsTab(sh claimsShell) *claimsTab {
 	c.detail = widget.NewLabel("")
 	c.detail.Wrapping = fyne.TextWrapBreak
 	c.detail.Selectable = true
-	c.copyVal = newButton("Copy value", theme.ContentCopyIcon(), c.copyValue)
+	c.copyVal = newButton(lang.X("app.claims.copy_value", "Copy value"), theme.ContentCopyIcon(), c.copyValue)
 	c.empty = wrapLabel("")
 	detail := container.NewBorder(nil, nil, nil, container.NewVBox(c.copyVal), c.detail)
 	fit := container.New(&fitTableLayout{t: c.table}, c.table)
@@ -159,11 +159,11 @@ func (c *claimsTab) set(r check.Report) {
 	c.selected = -1
 	c.table.UnselectAll()
 	c.detail.TextStyle = fyne.TextStyle{}
-	c.detail.SetText("Select a claim to see its whole value here, ready to copy.")
+	c.detail.SetText(lang.X("app.claims.select", "Select a claim to see its whole value here, ready to copy."))
 	c.copyVal.Disable()
 	if r.Claims == nil {
 		c.table.Hide()
-		c.empty.SetText("No token to show. The claims of the issued token appear here after a successful token request.")
+		c.empty.SetText(lang.X("app.claims.no_token", "No token to show. The claims of the issued token appear here after a successful token request."))
 		c.empty.Show()
 		c.table.Refresh()
 		return
@@ -171,16 +171,16 @@ func (c *claimsTab) set(r check.Report) {
 	cl := r.Claims
 	kind := string(cl.Kind)
 	if cl.Kind == tokenview.KindJWT {
-		kind = "JWT (signed token)"
+		kind = lang.X("app.claims.jwt", "JWT (signed token)")
 	}
 	// The token's kind rides on the first section row: no extra line above the table.
 	if len(cl.Header) > 0 {
-		c.rows = append(c.rows, claimRow{section: "Header", note: kind})
+		c.rows = append(c.rows, claimRow{section: lang.X("app.claims.header", "Header"), note: kind})
 		for _, h := range cl.Header {
 			c.rows = append(c.rows, claimRow{claim: h})
 		}
 	}
-	payload := claimRow{section: "Payload"}
+	payload := claimRow{section: lang.X("app.claims.payload", "Payload")}
 	if len(cl.Header) == 0 {
 		payload.note = kind
 	}
@@ -189,7 +189,7 @@ func (c *claimsTab) set(r check.Report) {
 		c.rows = append(c.rows, claimRow{claim: p})
 	}
 	if len(cl.All) == 0 {
-		c.empty.SetText("This token carries no readable claims (a reference or opaque token).")
+		c.empty.SetText(lang.X("app.claims.none", "This token carries no readable claims (a reference or opaque token)."))
 		c.empty.Show()
 		c.table.Hide()
 	} else {
@@ -232,7 +232,7 @@ func (c *claimsTab) copyValue() {
 	}
 	cl := c.rows[c.selected].claim
 	c.sh.clipboard().SetContent(cl.Value)
-	c.sh.setStatus("Copied the value of " + cl.Name + ".")
+	c.sh.setStatus(lang.X("app.claims.copied", "Copied the value of {{.Name}}.", map[string]any{"Name": cl.Name}))
 }
 
 func (c *claimsTab) showToken() {
@@ -255,11 +255,11 @@ func (c *claimsTab) showToken() {
 	}
 	if c.revealed {
 		c.token.SetText(raw)
-		c.reveal.SetText("Hide")
+		c.reveal.SetText(lang.X("app.claims.hide", "Hide"))
 		c.reveal.SetIcon(theme.VisibilityOffIcon())
 	} else {
 		c.token.SetText(maskToken(raw))
-		c.reveal.SetText("Reveal")
+		c.reveal.SetText(lang.X("app.claims.reveal", "Reveal"))
 		c.reveal.SetIcon(theme.VisibilityIcon())
 	}
 }
@@ -273,15 +273,15 @@ func (c *claimsTab) copyToken() {
 	if c.access == nil {
 		return
 	}
-	askYesNo(c.sh.window(), "Copy the access token?",
-		"The token is a credential: anyone holding it can call the API as this System User until it expires. Paste it only where you trust, and never into a ticket or chat.",
-		"No", "Yes", widget.HighImportance,
+	askYesNo(c.sh.window(), lang.X("app.claims.copy_ask", "Copy the access token?"),
+		lang.X("app.claims.copy_warn", "The token is a credential: anyone holding it can call the API as this System User until it expires. Paste it only where you trust, and never into a ticket or chat."),
+		lang.X("app.no", "No"), lang.X("app.yes", "Yes"), widget.HighImportance,
 		func(ok bool) {
 			if !ok {
 				return
 			}
 			c.sh.clipboard().SetContent(c.access.Reveal())
-			c.sh.setStatus("Access token copied. It stays valid until it expires.")
+			c.sh.setStatus(lang.X("app.claims.token_copied", "Access token copied. It stays valid until it expires."))
 		})
 }
 
@@ -294,5 +294,5 @@ func (c *claimsTab) spoken() string {
 			parts = append(parts, r.claim.Name+" = "+r.claim.Value)
 		}
 	}
-	return "Claims of the token, " + plural(len(parts), "claim") + ": " + strings.Join(parts, "; ")
+	return lang.XN("app.claims.spoken", "Claims of the token, {{.Count}} claims: {{.List}}", len(parts), map[string]any{"Count": len(parts), "List": strings.Join(parts, "; ")})
 }

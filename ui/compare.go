@@ -75,43 +75,45 @@ type compareDesk interface {
 	Compare(a, b desk.CompareSide, readRecord bool, began func(*desk.Op), progress func(desk.CompareProgress), done func(desk.Compared)) (*desk.Op, error)
 }
 
-const (
-	nowLabel       = "Now: a fresh run"
-	runsPerProfile = 50 // the newest runs of a profile a side offers
-)
+const runsPerProfile = 50 // the newest runs of a profile a side offers
+
+// nowLabel() is the choice of a fresh run on a side.
+func nowLabel() string { return lang.X("app.compare.now", "Now: a fresh run") }
 
 // compareLabel is the Compare button's text, with its shortcut.
-func compareLabel() string { return "Compare  (" + shortcutHint() + ")" }
+func compareLabel() string {
+	return lang.X("app.compare.compare", "Compare") + "  (" + shortcutHint() + ")"
+}
 
 func newCompareScreen(sh compareShell, d compareDesk) *compareScreen {
 	c := &compareScreen{sh: sh, desk: d}
-	intro := wrapLabel("Two Trusted Apps side by side (a Test and a Production app), or one app now and before a change: " +
-		"System User, database, scopes, each API call, the record's fields, findings and timings. Differences come first.")
+	intro := wrapLabel(lang.X("app.compare.intro", "Two Trusted Apps side by side (a Test and a Production app), or one app now and before a change: "+
+		"System User, database, scopes, each API call, the record's fields, findings and timings. Differences come first."))
 	grid := container.New(&sideLayout{})
 	for i := range c.prof {
 		i := i
 		c.prof[i] = newEscSelect(func(string) { c.profileChosen(i) }, c.escape)
-		c.prof[i].PlaceHolder = "Choose a profile"
+		c.prof[i].PlaceHolder = lang.X("app.compare.choose_profile", "Choose a profile")
 		c.when[i] = newEscSelect(func(string) { c.sidesChanged() }, c.escape)
-		c.when[i].PlaceHolder = "Now, or a run from History"
+		c.when[i].PlaceHolder = lang.X("app.compare.when", "Now, or a run from History")
 		name := widget.NewLabelWithStyle(desk.SideName(i), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 		grid.Add(name)
 		grid.Add(c.prof[i])
 		grid.Add(c.when[i])
 	}
-	c.readRecord = newEscCheck("Read each fresh run's Trusted App record", c.escape)
+	c.readRecord = newEscCheck(lang.X("app.compare.read_record", "Read each fresh run's Trusted App record"), c.escape)
 	c.readRecord.Checked = true
 	c.readRecord.OnChanged = func(bool) { c.update() }
 	c.cost = wrapLabel("")
 	c.start = newButton(compareLabel(), theme.MediaPlayIcon(), c.primary)
 	c.start.Importance = widget.HighImportance
-	c.copyBtn = newButton("Copy as text", theme.ContentCopyIcon(), c.copyText)
+	c.copyBtn = newButton(lang.X("app.copy_text", "Copy as text"), theme.ContentCopyIcon(), c.copyText)
 	c.copyBtn.Disable()
 	c.progress = wrapLabel("")
 	c.progress.Hide()
 	c.result = container.NewVBox()
 	top := container.NewVBox(
-		toolHeader("Compare two runs", sh.closeTool),
+		toolHeader(lang.X("app.compare.title", "Compare two runs"), sh.closeTool),
 		intro, grid,
 		container.NewBorder(nil, nil, nil, container.NewHBox(c.copyBtn, c.start), c.readRecord),
 		c.cost, c.progress, widget.NewSeparator())
@@ -138,7 +140,7 @@ func (c *compareScreen) open(a, b compareChoice, auto bool) {
 		c.fill()
 		return
 	}
-	c.say("Reading History…")
+	c.say(lang.X("app.compare.reading_history", "Reading History…"))
 	c.reads++
 	n := c.reads
 	c.reading = n
@@ -156,7 +158,7 @@ func (c *compareScreen) runsRead(n int, res desk.Runs) {
 	c.runs = res.Runs
 	if res.Err != nil {
 		c.runs = nil
-		c.say("History could not be read (" + res.Err.Error() + "): only fresh runs can be compared. Check the log folder's permissions.")
+		c.say(lang.X("app.compare.history_failed", "History could not be read ({{.Err}}): only fresh runs can be compared. Check the log folder's permissions.", map[string]any{"Err": res.Err.Error()}))
 	}
 	c.fill()
 }
@@ -219,8 +221,8 @@ func (c *compareScreen) profileChosen(i int) {
 		stored = stored || p.Name == name
 	}
 	if stored {
-		opts = append(opts, nowLabel)
-		choices[nowLabel] = nil
+		opts = append(opts, nowLabel())
+		choices[nowLabel()] = nil
 	}
 	n := 0
 	for k := range c.runs {
@@ -285,9 +287,9 @@ func (c *compareScreen) say(s string) {
 
 // runLabel names a run from History in a side's choices.
 func runLabel(r check.RunSummary) string {
-	l := r.Started.Local().Format("2006-01-02 15:04:05") + "  ·  " + string(r.Verdict) + "  ·  run " + r.ID
+	l := r.Started.Local().Format("2006-01-02 15:04:05") + "  ·  " + string(r.Verdict) + "  ·  " + lang.X("app.compare.run_id", "run {{.ID}}", map[string]any{"ID": r.ID})
 	if recordWasRead(r) {
-		return l + "  ·  record read"
+		return l + "  ·  " + lang.X("app.compare.record_read", "record read")
 	}
 	return l
 }
@@ -337,23 +339,23 @@ func costText(cost desk.CompareCost) string {
 	var s string
 	switch len(cost.Fresh) {
 	case 0:
-		return "Costs nothing: both sides are runs from History, so nothing is sent."
+		return lang.X("app.compare.cost_none", "Costs nothing: both sides are runs from History, so nothing is sent.")
 	case 1:
-		s = "Costs one licence slot: " + q(cost.Fresh[0]) + " runs now with a fresh token, whose first API call opens a new ERP.net session " +
-			"(it holds the slot for 20 minutes, at most an hour; the profile's next test reuses it)."
+		s = lang.X("app.compare.cost_one", "Costs one licence slot: {{.A}} runs now with a fresh token, whose first API call opens a new ERP.net session "+
+			"(it holds the slot for 20 minutes, at most an hour; the profile's next test reuses it).", map[string]any{"A": q(cost.Fresh[0])})
 	default:
-		where := "one on each instance"
+		where := lang.X("app.compare.each_instance", "one on each instance")
 		if cost.SameInstance {
-			where = "both on the same instance"
+			where = lang.X("app.compare.same_instance", "both on the same instance")
 		}
-		s = "Costs two licence slots, " + where + ": " + q(cost.Fresh[0]) + " and " + q(cost.Fresh[1]) + " run now, each with a fresh token whose first API call " +
-			"opens a new ERP.net session (each holds its slot for 20 minutes, at most an hour; the profiles' next tests reuse them)."
+		s = lang.X("app.compare.cost_two", "Costs two licence slots, {{.Where}}: {{.A}} and {{.B}} run now, each with a fresh token whose first API call "+
+			"opens a new ERP.net session (each holds its slot for 20 minutes, at most an hour; the profiles' next tests reuse them).", map[string]any{"Where": where, "A": q(cost.Fresh[0]), "B": q(cost.Fresh[1])})
 	}
 	switch len(cost.Production) {
 	case 1:
-		s += " " + q(cost.Production[0]) + " is tagged Production: you are asked first."
+		s += " " + lang.X("app.compare.production_one", "{{.A}} is tagged Production: you are asked first.", map[string]any{"A": q(cost.Production[0])})
 	case 2:
-		s += " Both are tagged Production: you are asked first."
+		s += " " + lang.X("app.compare.production_both", "Both are tagged Production: you are asked first.")
 	}
 	return s
 }

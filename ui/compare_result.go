@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
@@ -20,8 +19,8 @@ import (
 // showEmpty says what the view does before anything is compared.
 func (c *compareScreen) showEmpty() {
 	c.copyBtn.Disable()
-	c.result.Objects = []fyne.CanvasObject{wrapLabel("Choose the two sides above, then press Compare. " +
-		"To compare two runs of one profile, choose it on both sides, with a run from History on one (History keeps the newest runs of every profile, from the app and the command line).")}
+	c.result.Objects = []fyne.CanvasObject{wrapLabel(lang.X("app.compare.empty", "Choose the two sides above, then press Compare. "+
+		"To compare two runs of one profile, choose it on both sides, with a run from History on one (History keeps the newest runs of every profile, from the app and the command line)."))}
 	c.result.Refresh()
 }
 
@@ -42,7 +41,7 @@ func (c *compareScreen) showResult(res desk.Compared) {
 	same := len(cmp.Rows) - cmp.Differences
 	summary := differencesText(cmp)
 	if same > 0 && cmp.Differences > 0 {
-		summary += fmt.Sprintf(" %d identical rows are folded below.", same)
+		summary += " " + lang.XN("app.compare.folded", "{{.Count}} identical rows are folded below.", same, map[string]any{"Count": same})
 	}
 	head := widget.NewLabelWithStyle(summary, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head.Wrapping = fyne.TextWrapWord
@@ -50,7 +49,7 @@ func (c *compareScreen) showResult(res desk.Compared) {
 	if cmp.Differences > 0 {
 		box = append(box, compareRow("", "FIELD", "A", "B", true, true))
 		for _, r := range cmp.Rows[:cmp.Differences] {
-			box = append(box, compareRow(groupNames[r.Group], r.Field, r.A, r.B, true, false))
+			box = append(box, compareRow(groupNames()[r.Group], r.Field, r.A, r.B, true, false))
 		}
 	}
 	if same > 0 {
@@ -63,20 +62,20 @@ func (c *compareScreen) showResult(res desk.Compared) {
 	}
 	var notes []string
 	if !cmp.A.RecordRead || !cmp.B.RecordRead {
-		which := "either side"
+		which := lang.X("app.compare.either_side", "either side")
 		switch {
 		case cmp.A.RecordRead:
 			which = "B"
 		case cmp.B.RecordRead:
 			which = "A"
 		}
-		notes = append(notes, "The Trusted App record was not read for "+which+": a run from History keeps the record only when it was read in that run, and a System User may be barred from reading Trusted Apps.")
+		notes = append(notes, lang.X("app.compare.record_not_read", "The Trusted App record was not read for {{.Which}}: a run from History keeps the record only when it was read in that run, and a System User may be barred from reading Trusted Apps.", map[string]any{"Which": which}))
 	}
 	if s := sidesCost(res); s != "" {
-		notes = append(notes, "Licences. "+s)
+		notes = append(notes, lang.X("app.compare.licences", "Licences.")+" "+s)
 	}
 	if res.HistoryErr != nil {
-		notes = append(notes, "The fresh runs could not be kept in History ("+res.HistoryErr.Error()+"): check the log folder's permissions.")
+		notes = append(notes, lang.X("app.compare.history_not_kept", "The fresh runs could not be kept in History ({{.Err}}): check the log folder's permissions.", map[string]any{"Err": res.HistoryErr.Error()}))
 	}
 	for _, n := range notes {
 		box = append(box, wrapLabel(n))
@@ -113,19 +112,19 @@ func (f *folded) open() {
 	if len(f.rows.Objects) == 0 {
 		rows := []fyne.CanvasObject{compareRow("", "FIELD", "A", "B", false, true)}
 		for _, r := range f.same {
-			rows = append(rows, compareRow(groupNames[r.Group], r.Field, r.A, r.B, false, false))
+			rows = append(rows, compareRow(groupNames()[r.Group], r.Field, r.A, r.B, false, false))
 		}
 		f.rows.Objects = rows
 		f.rows.Refresh()
 	}
 	f.rows.Show()
-	f.toggle.SetText(fmt.Sprintf("Hide the %d identical rows", len(f.same)))
+	f.toggle.SetText(lang.XN("app.compare.hide_rows", "Hide the {{.Count}} identical rows", len(f.same), map[string]any{"Count": len(f.same)}))
 	f.toggle.SetIcon(theme.MenuDropDownIcon())
 }
 
 func (f *folded) close() {
 	f.rows.Hide()
-	f.toggle.SetText(fmt.Sprintf("Show the %d identical rows", len(f.same)))
+	f.toggle.SetText(lang.XN("app.compare.show_rows", "Show the {{.Count}} identical rows", len(f.same), map[string]any{"Count": len(f.same)}))
 	f.toggle.SetIcon(theme.MenuExpandIcon())
 }
 
@@ -181,9 +180,13 @@ func (rowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 }
 
 // groupNames name compare's row groups for people.
-var groupNames = map[string]string{
-	compare.GroupVerdict: "Verdict", compare.GroupIdentity: "Identity", compare.GroupScopes: "Scopes", compare.GroupSteps: "Steps",
-	compare.GroupRecord: "Record", compare.GroupFindings: "Findings", compare.GroupTimings: "Timings",
+func groupNames() map[string]string {
+	return map[string]string{
+		compare.GroupVerdict: lang.X("app.history.col.verdict", "Verdict"), compare.GroupIdentity: lang.X("app.compare.group.identity", "Identity"),
+		compare.GroupScopes: lang.X("app.kind.scopes", "Scopes"), compare.GroupSteps: lang.X("app.compare.group.steps", "Steps"),
+		compare.GroupRecord: lang.X("app.tab.record", "Record"), compare.GroupFindings: lang.X("app.compare.group.findings", "Findings"),
+		compare.GroupTimings: lang.X("app.compare.group.timings", "Timings"),
+	}
 }
 
 // fitsAnyColumn is the longest value that fits every comparison column uncut at the

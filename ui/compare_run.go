@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2/theme"
@@ -9,7 +8,6 @@ import (
 
 	"trustedapp-tester/compare"
 	"trustedapp-tester/desk"
-	"trustedapp-tester/internal/platform"
 )
 
 // The compare view at work: Compare (asking first for Production profiles), the fresh
@@ -34,10 +32,10 @@ func (c *compareScreen) primary() {
 	for i, n := range cost.Production {
 		names[i] = "“" + n + "”"
 	}
-	askYesNo(c.sh.window(), "Compare with fresh tokens?", strings.Join(names, " and ")+" "+map[bool]string{true: "is", false: "are"}[len(names) == 1]+
-		" tagged Production. Each fresh token's first API call opens a new ERP.net session, which holds one of production's licence slots for at least 20 minutes (at most an hour), "+
-		"even if nothing else uses it: a real user may be refused meanwhile.\n\nTo compare without that cost, choose one of its runs from History instead of “Now”.",
-		"Cancel", "Compare now", widget.HighImportance, func(ok bool) {
+	askYesNo(c.sh.window(), lang.X("app.compare.ask", "Compare with fresh tokens?"), lang.XN("app.compare.ask_text", "{{.Names}} are tagged Production. Each fresh token's first API call opens a new ERP.net session, which holds one of production's licence slots for at least 20 minutes (at most an hour), "+
+		"even if nothing else uses it: a real user may be refused meanwhile.\n\nTo compare without that cost, choose one of its runs from History instead of “Now”.", len(names),
+		map[string]any{"Names": strings.Join(names, " "+lang.X("app.and", "and")+" ")}),
+		lang.X("app.cancel", "Cancel"), lang.X("app.compare.now_button", "Compare now"), widget.HighImportance, func(ok bool) {
 			if ok {
 				c.compare(a, b)
 			}
@@ -61,19 +59,19 @@ func (c *compareScreen) compare(a, b desk.CompareSide) {
 		}
 		c.ran++
 		if c.ran < len(fresh) {
-			c.say(fmt.Sprintf("“%s” finished (%s); waiting for the other…  Esc cancels.", p.Profile, p.Verdict))
+			c.say(lang.X("app.compare.one_done", "“{{.Name}}” finished ({{.Verdict}}); waiting for the other…  Esc cancels.", map[string]any{"Name": p.Profile, "Verdict": p.Verdict}))
 		}
 	}, c.compared)
 	if err != nil {
-		c.sh.showError("Could not compare", err, "Choose two different things to compare.")
+		c.sh.showError(lang.X("app.compare.failed", "Could not compare"), err, lang.X("app.compare.choose_two", "Choose two different things to compare."))
 	}
 }
 
 func runningText(fresh []string) string {
 	if len(fresh) == 1 {
-		return "Running “" + fresh[0] + "” with a fresh token…  Esc cancels."
+		return lang.X("app.compare.running_one", "Running “{{.A}}” with a fresh token…  Esc cancels.", map[string]any{"A": fresh[0]})
 	}
-	return "Running “" + fresh[0] + "” and “" + fresh[1] + "” with fresh tokens…  Esc cancels."
+	return lang.X("app.compare.running_two", "Running “{{.A}}” and “{{.B}}” with fresh tokens…  Esc cancels.", map[string]any{"A": fresh[0], "B": fresh[1]})
 }
 
 // running shows Cancel in the Compare button's place while fresh runs go.
@@ -122,12 +120,12 @@ func (c *compareScreen) compared(res desk.Compared) {
 	c.update()
 	switch {
 	case res.Cancelled:
-		c.say("Cancelled: nothing was compared. The runs that got an answer are in History.")
-		c.sh.setStatus("Comparison cancelled.")
+		c.say(lang.X("app.compare.cancelled", "Cancelled: nothing was compared. The runs that got an answer are in History."))
+		c.sh.setStatus(lang.X("app.compare.cancelled_status", "Comparison cancelled."))
 		return
 	case res.Err != nil:
 		c.say("")
-		c.sh.showError("Could not compare", res.Err, compareFix(res.Err))
+		c.sh.showError(lang.X("app.compare.failed", "Could not compare"), res.Err, compareFix(res.Err))
 		return
 	}
 	c.say("")
@@ -139,19 +137,17 @@ func (c *compareScreen) compared(res desk.Compared) {
 // compareFix is what to do when a side could not run.
 func compareFix(err error) string {
 	if strings.Contains(err.Error(), desk.ErrNoSecret.Error()) {
-		return "Select that profile, press Edit, paste the client secret the Trusted App was created with, and Save. Nothing was sent for either side."
+		return lang.X("app.compare.fix_secret", "Select that profile, press Edit, paste the client secret the Trusted App was created with, and Save. Nothing was sent for either side.")
 	}
-	return "Check that " + platform.Keychain() + " is unlocked and the profile still exists, then compare again. Nothing was sent for either side."
+	return lang.X("app.compare.fix_keychain", "Check that {{.Keychain}} is unlocked and the profile still exists, then compare again. Nothing was sent for either side.", map[string]any{"Keychain": keychainName()})
 }
 
 func differencesText(c compare.Comparison) string {
 	switch c.Differences {
 	case 0:
-		return "No differences: the two runs agree on every row."
-	case 1:
-		return "1 difference."
+		return lang.X("app.compare.no_differences", "No differences: the two runs agree on every row.")
 	}
-	return fmt.Sprintf("%d differences.", c.Differences)
+	return lang.XN("app.compare.differences", "{{.Count}} differences.", c.Differences, map[string]any{"Count": c.Differences})
 }
 
 // sidesCost says what each side cost: a new session, a reused one, or nothing (History).
@@ -185,6 +181,6 @@ func (c *compareScreen) copyText() {
 	if c.last == nil {
 		return
 	}
-	c.sh.clipboard().SetContent(string(desk.ComparisonText(c.last.Comparison)))
-	c.sh.setStatus("Comparison copied, every row: paste it into a ticket. It holds no secret and no token.")
+	c.sh.clipboard().SetContent(string(desk.ComparisonTextIn(lang.Localizer(), c.last.Comparison)))
+	c.sh.setStatus(lang.X("app.compare.copied", "Comparison copied, every row: paste it into a ticket. It holds no secret and no token."))
 }

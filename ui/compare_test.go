@@ -133,13 +133,13 @@ func TestCompareViewWithFakeDesk(t *testing.T) {
 	if got := c.prof[0].Options; strings.Join(got, ",") != "Deleted app,Production,Test" {
 		t.Errorf("profiles offered %v (stored ones and those History still knows)", got)
 	}
-	if c.prof[0].Selected != "Test" || c.when[0].Selected != nowLabel {
+	if c.prof[0].Selected != "Test" || c.when[0].Selected != nowLabel() {
 		t.Errorf("side A = %q / %q", c.prof[0].Selected, c.when[0].Selected)
 	}
 	if c.prof[1].Selected != "Test" || !strings.Contains(c.when[1].Selected, "run bbbb2222") {
 		t.Errorf("side B = %q / %q, want Test's latest run", c.prof[1].Selected, c.when[1].Selected)
 	}
-	if got := c.when[1].Options; len(got) != 3 || got[0] != nowLabel || !strings.HasSuffix(got[2], "run aaaa1111  ·  record read") {
+	if got := c.when[1].Options; len(got) != 3 || got[0] != nowLabel() || !strings.HasSuffix(got[2], "run aaaa1111  ·  record read") {
 		t.Errorf("Test's choices %q", got)
 	}
 	// The latest run did not read the record: reading it now would only add "not read" rows.
@@ -208,7 +208,7 @@ func TestCompareViewAsksCancelsAndExplains(t *testing.T) {
 		t.Errorf("same profile twice: %q, Compare disabled %v", c.cost.Text, c.start.Disabled())
 	}
 	c.prof[1].SetSelected("Production")
-	if c.when[1].Selected != nowLabel || !strings.Contains(c.cost.Text, "Costs two licence slots, both on the same instance: “Test” and “Production” run now") ||
+	if c.when[1].Selected != nowLabel() || !strings.Contains(c.cost.Text, "Costs two licence slots, both on the same instance: “Test” and “Production” run now") ||
 		!strings.Contains(c.cost.Text, "“Production” is tagged Production: you are asked first.") {
 		t.Errorf("cost %q", c.cost.Text)
 	}
@@ -329,7 +329,7 @@ func TestCompareThroughTheDeskAgainstTheSandbox(t *testing.T) {
 	u.CompareWith("Sandbox: read-only-write")
 	u.Wait()
 	c.prof[1].SetSelected("Sandbox: healthy")
-	c.when[1].SetSelected(nowLabel)
+	c.when[1].SetSelected(nowLabel())
 	if !c.readRecord.Checked {
 		t.Error("two fresh runs should read their records")
 	}
@@ -350,7 +350,7 @@ func TestCompareThroughTheDeskAgainstTheSandbox(t *testing.T) {
 	u.closeTool()
 	u.run.tabs.SelectIndex(5)
 	u.Wait() // the requests, read on selection
-	u.run.history.show.SetSelected(historyRunsLabel)
+	u.run.history.show.SetSelected(historyRunsLabel())
 	u.Wait()
 	h := u.run.history.runs
 	if len(h.runs) != len(before) || len(before) != 4 {

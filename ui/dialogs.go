@@ -73,7 +73,7 @@ func showEscPressing(w fyne.Window, d dialog.Dialog, safe *button) {
 
 // showInfo shows text (or body) with a Close button.
 func showInfo(w fyne.Window, title string, body fyne.CanvasObject, size fyne.Size) {
-	showKeyDialog(w, title, body, size, widget.MediumImportance, []string{"Close"}, nil)
+	showKeyDialog(w, title, body, size, widget.MediumImportance, []string{lang.X("app.close", "Close")}, nil)
 }
 
 // askYesNo asks a question: yes answers true, no and Esc false.

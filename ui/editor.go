@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -15,7 +14,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
-	"trustedapp-tester/internal/platform"
+	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
 )
@@ -62,10 +61,12 @@ type editor struct {
 	content     fyne.CanvasObject
 }
 
-const (
-	authPostLabel  = "Form body (client_secret_post, the ERP.net default)"
-	authBasicLabel = "HTTP Basic header (client_secret_basic)"
-)
+func authPostLabel() string {
+	return lang.X("app.editor.auth_post", "Form body (client_secret_post, the ERP.net default)")
+}
+func authBasicLabel() string {
+	return lang.X("app.editor.auth_basic", "HTTP Basic header (client_secret_basic)")
+}
 
 // editorShell is what the editor needs of the window.
 type editorShell interface {
@@ -94,12 +95,12 @@ func newEditor(sh editorShell, d editorDesk) *editor {
 	e.name.SetPlaceHolder("Nightly import (Production)")
 	e.name.Validator = func(s string) error { return nameError(d.Profiles(), s, e.origName()) }
 	e.env = newEscSelectEntry([]string{profiles.EnvProduction, profiles.EnvTest, profiles.EnvSandbox}, nil)
-	e.env.SetPlaceHolder("Production, Test, Sandbox or your own label")
+	e.env.SetPlaceHolder(lang.X("app.editor.env_hint", "Production, Test, Sandbox or your own label"))
 	e.instance = newDialogEntry(nil)
 	e.instance.SetPlaceHolder("https://acme.my.erp.net")
 	e.instance.Validator = instanceError
 	e.clientID = newDialogEntry(nil)
-	e.clientID.SetPlaceHolder("the Trusted App's ApplicationUri, e.g. com.acme/nightly")
+	e.clientID.SetPlaceHolder(lang.X("app.editor.client_id_hint", "the Trusted App's ApplicationUri, e.g. com.acme/nightly"))
 	e.clientID.Validator = clientIDError
 	e.secret = newSecretEntry(nil)
 	e.secret.OnChanged = func(string) { e.showHash() }
@@ -111,31 +112,31 @@ func newEditor(sh editorShell, d editorDesk) *editor {
 	e.hashCaption.SizeName = theme.SizeNameCaptionText
 	e.hashValue = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	e.hashValue.Selectable = true
-	e.hashCopy = newButton("Copy hash", theme.ContentCopyIcon(), e.copyHash)
+	e.hashCopy = newButton(lang.X("app.record.copy_hash", "Copy hash"), theme.ContentCopyIcon(), e.copyHash)
 	e.hashRow = container.NewVBox(e.hashCaption, container.NewBorder(nil, nil, nil, e.hashCopy, e.hashValue))
 	e.hashRow.Hide()
-	e.hashAsk = newButton("Show the stored secret's ApplicationSecretHash", theme.VisibilityIcon(), e.askStoredHash)
+	e.hashAsk = newButton(lang.X("app.editor.show_hash", "Show the stored secret's ApplicationSecretHash"), theme.VisibilityIcon(), e.askStoredHash)
 	e.hashAsk.Importance = widget.LowImportance
 	e.hashAsk.Hide()
-	e.auth = widget.NewRadioGroup([]string{authPostLabel, authBasicLabel}, nil)
+	e.auth = widget.NewRadioGroup([]string{authPostLabel(), authBasicLabel()}, nil)
 	e.auth.Required = true
 	e.scopes = newScopePicker(func() { e.checkWarnings() })
 	e.calls = newCallList()
 	e.author = newDialogEntry(nil)
 	e.author.SetPlaceHolder("derived: {instance}/id")
-	e.author.Validator = optionalURLError("Authority", true)
+	e.author.Validator = optionalURLError(lang.X("app.editor.authority", "Authority"), true)
 	e.tokenEP = newDialogEntry(nil)
-	e.tokenEP.SetPlaceHolder("from discovery")
-	e.tokenEP.Validator = optionalURLError("Token endpoint", false)
+	e.tokenEP.SetPlaceHolder(lang.X("app.editor.from_discovery", "from discovery"))
+	e.tokenEP.Validator = optionalURLError(lang.X("app.editor.token_endpoint", "Token endpoint"), false)
 	e.odata = newDialogEntry(nil)
 	e.odata.SetPlaceHolder("derived: {instance}/api/domain/odata/")
-	e.odata.Validator = optionalURLError("OData root", false)
+	e.odata.Validator = optionalURLError(lang.X("app.editor.odata", "OData root"), false)
 	e.caFile = newDialogEntry(nil)
-	e.caFile.SetPlaceHolder("extra CA bundle (PEM file path), for a private certificate authority")
-	e.insecure = newEscCheck("Skip certificate checks (UNSAFE: anyone on the network can read the secret)", nil)
+	e.caFile.SetPlaceHolder(lang.X("app.editor.ca_hint", "extra CA bundle (PEM file path), for a private certificate authority"))
+	e.insecure = newEscCheck(lang.X("app.editor.insecure", "Skip certificate checks (UNSAFE: anyone on the network can read the secret)"), nil)
 	e.proxy = newDialogEntry(nil)
-	e.proxy.SetPlaceHolder("from the environment (HTTPS_PROXY); or http://proxy:3128")
-	e.proxy.Validator = optionalURLError("Proxy", false)
+	e.proxy.SetPlaceHolder(lang.X("app.editor.proxy_hint", "from the environment (HTTPS_PROXY); or http://proxy:3128"))
+	e.proxy.Validator = optionalURLError(lang.X("app.editor.proxy", "Proxy"), false)
 	e.confirmed = newConfirmedHostsEntry()
 	e.timeout = newDialogEntry(nil)
 	e.timeout.SetPlaceHolder(strconv.Itoa(int(profiles.DefaultTimeout.Seconds())))
@@ -146,7 +147,7 @@ func newEditor(sh editorShell, d editorDesk) *editor {
 		}
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 600 {
-			return errors.New("timeout: a whole number of seconds between 1 and 600, or empty for 30")
+			return errors.New(lang.X("app.editor.timeout_error", "timeout: a whole number of seconds between 1 and 600, or empty for 30"))
 		}
 		return nil
 	}
@@ -160,22 +161,22 @@ func newEditor(sh editorShell, d editorDesk) *editor {
 	e.newKindFields(container.NewVBox(e.secret, e.hashRow, container.NewHBox(e.hashAsk), e.secretSt))
 	form := e.kind.form
 	adv := widget.NewForm(
-		&widget.FormItem{Text: "Authority", Widget: e.author, HintText: "the identity server; never the global id.erp.net"},
-		&widget.FormItem{Text: "Token endpoint", Widget: e.tokenEP},
-		&widget.FormItem{Text: "OData root", Widget: e.odata},
-		&widget.FormItem{Text: "CA file", Widget: e.caFile},
+		&widget.FormItem{Text: lang.X("app.editor.authority", "Authority"), Widget: e.author, HintText: lang.X("app.editor.authority_hint", "the identity server; never the global id.erp.net")},
+		&widget.FormItem{Text: lang.X("app.editor.token_endpoint", "Token endpoint"), Widget: e.tokenEP},
+		&widget.FormItem{Text: lang.X("app.editor.odata", "OData root"), Widget: e.odata},
+		&widget.FormItem{Text: lang.X("app.editor.ca_file", "CA file"), Widget: e.caFile},
 		&widget.FormItem{Text: "TLS", Widget: e.insecure},
-		&widget.FormItem{Text: "Proxy", Widget: e.proxy},
-		&widget.FormItem{Text: "Confirmed hosts", Widget: e.confirmed, HintText: confirmedHostsHint},
-		&widget.FormItem{Text: "Timeout (s)", Widget: e.timeout, HintText: "per network call"},
-		&widget.FormItem{Text: "Notes", Widget: e.notes},
+		&widget.FormItem{Text: lang.X("app.editor.proxy", "Proxy"), Widget: e.proxy},
+		&widget.FormItem{Text: lang.X("app.editor.confirmed_hosts", "Confirmed hosts"), Widget: e.confirmed, HintText: confirmedHostsHint()},
+		&widget.FormItem{Text: lang.X("app.editor.timeout", "Timeout (s)"), Widget: e.timeout, HintText: lang.X("app.editor.timeout_hint", "per network call")},
+		&widget.FormItem{Text: lang.X("app.editor.notes", "Notes"), Widget: e.notes},
 	)
-	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced: overrides, hosts, TLS, proxy, timeout, notes", adv))
-	e.title = widget.NewLabelWithStyle("New profile", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	acc := widget.NewAccordion(widget.NewAccordionItem(lang.X("app.editor.advanced", "Advanced: overrides, hosts, TLS, proxy, timeout, notes"), adv))
+	e.title = widget.NewLabelWithStyle(lang.X("app.menu.new_profile", "New profile"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	e.title.SizeName = theme.SizeNameHeadingText
-	e.save = newButton("Save", theme.DocumentSaveIcon(), e.submit)
+	e.save = newButton(lang.X("app.editor.save", "Save"), theme.DocumentSaveIcon(), e.submit)
 	e.save.Importance = widget.HighImportance
-	cancel := newButton("Cancel  (Esc)", theme.CancelIcon(), sh.closeEditor)
+	cancel := newButton(lang.X("app.cancel_esc", "Cancel  (Esc)"), theme.CancelIcon(), sh.closeEditor)
 	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(cancel, e.save), e.warn)
 	e.content = container.NewBorder(e.title, bottom, nil, nil, widgets.NewVScroll(container.NewVBox(form, acc)))
 	return e
@@ -197,10 +198,10 @@ func (e *editor) open(p *profiles.Profile) {
 	var q profiles.Profile
 	if p != nil {
 		q = *p
-		e.title.SetText("Edit “" + p.Name + "”")
+		e.title.SetText(lang.X("app.editor.edit_title", "Edit “{{.Name}}”", map[string]any{"Name": p.Name}))
 	} else {
 		q = profiles.Profile{AuthMethod: profiles.AuthPost, Scopes: []string{"read"}}
-		e.title.SetText("New profile")
+		e.title.SetText(lang.X("app.menu.new_profile", "New profile"))
 	}
 	e.name.SetText(q.Name)
 	e.env.SetText(q.Environment)
@@ -208,9 +209,9 @@ func (e *editor) open(p *profiles.Profile) {
 	e.clientID.SetText(q.ClientID)
 	e.secret.SetText("")
 	if q.Method() == profiles.AuthBasic {
-		e.auth.SetSelected(authBasicLabel)
+		e.auth.SetSelected(authBasicLabel())
 	} else {
-		e.auth.SetSelected(authPostLabel)
+		e.auth.SetSelected(authPostLabel())
 	}
 	e.scopes.set(q.Scopes)
 	e.calls.set(q.Calls)
@@ -259,9 +260,9 @@ func (e *editor) askStoredHash() {
 		e.hashAsk.Enable()
 		switch {
 		case h.NoSecret:
-			e.sh.setStatus("“" + name + "” has no client secret stored: paste it above, and its hash shows as you type.")
+			e.sh.setStatus(lang.X("app.editor.no_secret_stored", "“{{.Name}}” has no client secret stored: paste it above, and its hash shows as you type.", map[string]any{"Name": name}))
 		case h.Err != nil:
-			e.sh.showError("Could not read the client secret of “"+name+"”", h.Err, e.desk.Keychain().Fix)
+			e.sh.showError(lang.X("app.editor.secret_unreadable", "Could not read the client secret of “{{.Name}}”", map[string]any{"Name": name}), h.Err, e.desk.Keychain().Fix)
 		}
 		e.storedHash = h.Hash
 		e.showHash()
@@ -279,14 +280,14 @@ func (e *editor) showHash() {
 		e.hashRow.Hide()
 		return
 	case typed != "":
-		caption := "ApplicationSecretHash of the secret typed: the Trusted App record must hold exactly this (it is not the secret)."
+		caption := lang.X("app.editor.hash_typed", "ApplicationSecretHash of the secret typed: the Trusted App record must hold exactly this (it is not the secret).")
 		if strings.TrimSpace(typed) != typed {
-			caption = "ApplicationSecretHash of the secret typed. It starts or ends with a space or line break, which the hash and every token request include: remove it unless it is part of the secret."
+			caption = lang.X("app.editor.hash_space", "ApplicationSecretHash of the secret typed. It starts or ends with a space or line break, which the hash and every token request include: remove it unless it is part of the secret.")
 		}
 		e.hashCaption.SetText(caption)
 		e.hashValue.SetText(check.ApplicationSecretHash(typed))
 	case e.storedHash != "":
-		e.hashCaption.SetText("ApplicationSecretHash of the stored secret: the Trusted App record must hold exactly this (it is not the secret).")
+		e.hashCaption.SetText(lang.X("app.editor.hash_stored", "ApplicationSecretHash of the stored secret: the Trusted App record must hold exactly this (it is not the secret)."))
 		e.hashValue.SetText(e.storedHash)
 	default:
 		e.hashValue.SetText("")
@@ -303,14 +304,14 @@ func (e *editor) showHash() {
 func (e *editor) copyHash() {
 	if h := e.hashValue.Text; h != "" {
 		e.sh.clipboard().SetContent(h)
-		e.sh.setStatus("Copied ApplicationSecretHash " + h + " (the hash, never the secret): put it in the Trusted App record, or in a support ticket.")
+		e.sh.setStatus(lang.X("app.editor.hash_copied", "Copied ApplicationSecretHash {{.Hash}} (the hash, never the secret): put it in the Trusted App record, or in a support ticket.", map[string]any{"Hash": h}))
 	}
 }
 
 func (e *editor) secretStatus(p profiles.Profile) string {
-	where := "saved in " + platform.Keychain() + ", never in the profile file"
+	where := lang.X("app.editor.where_keychain", "saved in {{.Keychain}}, never in the profile file", map[string]any{"Keychain": keychainName()})
 	if kc := e.desk.Keychain(); !kc.Persistent {
-		where = "kept in memory for this session only, never in the profile file"
+		where = lang.X("app.editor.where_memory", "kept in memory for this session only, never in the profile file")
 		if n := kc.Unavailable; n != "" {
 			// The keyring's own one-sentence fix follows on its own line.
 			return e.secretStatusWith(p, where) + "\n" + n
@@ -320,23 +321,27 @@ func (e *editor) secretStatus(p profiles.Profile) string {
 }
 
 func (e *editor) secretStatusWith(p profiles.Profile, where string) string {
-	what := e.kindOf().SecretName()
+	what := secretNameOf(e.kindOf())
 	if e.kindOf() == profiles.KindClientCredentials {
-		what = "secret"
+		what = lang.X("app.editor.secret_word", "secret")
 	}
+	data := map[string]any{"What": what, "Where": where}
 	if stored := p.StoredKind(); stored != "" && stored != e.kindOf() {
-		return "The keychain holds a " + stored.SecretName() + " for this profile, which is not sent as its " + what + ": paste the " + what + ". It will be " + where + "."
+		data["Stored"] = secretNameOf(stored)
+		return lang.X("app.editor.wrong_kind", "The keychain holds a {{.Stored}} for this profile, which is not sent as its {{.What}}: paste the {{.What}}. It will be {{.Where}}.", data)
 	}
 	if p.SecretSetAt.IsZero() {
-		return "No " + what + " stored yet. It will be " + where + "."
+		return lang.X("app.editor.none_stored", "No {{.What}} stored yet. It will be {{.Where}}.", data)
 	}
 	age := e.desk.Now().Sub(p.SecretSetAt)
-	s := strings.ToUpper(what[:1]) + what[1:] + " " + where + "; set " + roughAge(age) + " ago"
+	data["Age"] = roughAge(age)
+	s := lang.X("app.editor.set_ago", "{{.What}} {{.Where}}; set {{.Age}} ago", data)
 	if age < 2*time.Minute {
-		s = strings.ToUpper(what[:1]) + what[1:] + " " + where + "; set just now"
+		s = lang.X("app.editor.set_now", "{{.What}} {{.Where}}; set just now", data)
 	}
+	s = sentence.Capitalize(s)
 	if age > rotationAge && e.kindOf() == profiles.KindClientCredentials {
-		s += ". Consider rotating it: create a new secret on the Trusted App, paste it here, then remove the old one"
+		s += ". " + lang.X("app.editor.rotate", "Consider rotating it: create a new secret on the Trusted App, paste it here, then remove the old one")
 	}
 	return s + "."
 }
@@ -362,21 +367,21 @@ func (e *editor) checkWarnings() {
 		}
 		switch s {
 		case "DomainApi":
-			w = append(w, "DomainApi is a legacy scope that current ERP.net versions no longer need: use read (and update to write).")
+			w = append(w, lang.X("app.editor.warn_domainapi", "DomainApi is a legacy scope that current ERP.net versions no longer need: use read (and update to write)."))
 		case "sec":
-			w = append(w, "sec is for ERP.net's internal security APIs; a service app rarely needs it.")
+			w = append(w, lang.X("app.editor.warn_sec", "sec is for ERP.net's internal security APIs; a service app rarely needs it."))
 		case "openid", "profile", "offline_access":
-			w = append(w, s+" is only for interactive sign-in: a client-credentials token never gets it.")
+			w = append(w, lang.X("app.editor.warn_signin", "{{.Scope}} is only for interactive sign-in: a client-credentials token never gets it.", map[string]any{"Scope": s}))
 		case "read", "update":
 		default:
-			w = append(w, "“"+s+"” is not a scope ERP.net documents (known: read, update, sec). Scopes are case-sensitive.")
+			w = append(w, lang.X("app.editor.warn_unknown", "“{{.Scope}}” is not a scope ERP.net documents (known: read, update, sec). Scopes are case-sensitive.", map[string]any{"Scope": s}))
 		}
 	}
 	if u, err := url.Parse(strings.TrimSpace(e.instance.Text)); err == nil && u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		w = append(w, "http:// sends the client secret unencrypted: use https:// for anything but a local test server.")
+		w = append(w, lang.X("app.editor.warn_http", "http:// sends the client secret unencrypted: use https:// for anything but a local test server."))
 	}
 	if e.insecure.Checked {
-		w = append(w, "Certificate checks are off: use this only to diagnose, never for production.")
+		w = append(w, lang.X("app.editor.warn_insecure", "Certificate checks are off: use this only to diagnose, never for production."))
 	}
 	if len(w) == 0 {
 		e.warn.Hide()
@@ -397,7 +402,7 @@ func (e *editor) profile() (profiles.Profile, error) {
 	p.InstanceURL = strings.TrimSpace(e.instance.Text)
 	p.ClientID = strings.TrimSpace(e.clientID.Text)
 	p.AuthMethod = profiles.AuthPost
-	if e.auth.Selected == authBasicLabel {
+	if e.auth.Selected == authBasicLabel() {
 		p.AuthMethod = profiles.AuthBasic
 	}
 	p.Scopes = e.selectedScopes()
@@ -451,8 +456,8 @@ func (e *editor) validate() error {
 // submit validates and saves on a goroutine.
 func (e *editor) submit() {
 	if err := e.validate(); err != nil {
-		e.sh.setStatus("Not saved: " + err.Error() + ".")
-		e.warn.SetText("Not saved: " + err.Error() + ".")
+		e.sh.setStatus(lang.X("app.editor.not_saved", "Not saved: {{.Err}}.", map[string]any{"Err": err.Error()}))
+		e.warn.SetText(lang.X("app.editor.not_saved", "Not saved: {{.Err}}.", map[string]any{"Err": err.Error()}))
 		e.warn.Importance = widget.DangerImportance
 		e.warn.Show()
 		e.warn.Refresh()
@@ -487,13 +492,13 @@ func (e *editor) saved(p profiles.Profile, withSecret bool, err error) {
 	var later *profiles.SavedError
 	switch {
 	case errors.As(err, &later):
-		e.sh.showError("Saved “"+p.Name+"”, but not everything", err, "Open Edit and paste the secret again.")
+		e.sh.showError(lang.X("app.editor.saved_partly", "Saved “{{.Name}}”, but not everything", map[string]any{"Name": p.Name}), err, lang.X("app.editor.paste_again", "Open Edit and paste the secret again."))
 		return
 	case err != nil && withSecret && isSecretError(err):
-		e.sh.showError("Could not store the client secret", err, e.desk.Keychain().Fix+" Nothing was saved.")
+		e.sh.showError(lang.X("app.editor.store_failed", "Could not store the client secret"), err, e.desk.Keychain().Fix+" "+lang.X("app.editor.nothing_saved", "Nothing was saved."))
 		return
 	case err != nil:
-		e.sh.showError("Could not save “"+p.Name+"”", err, "Check the fields; if another window changed the profiles, the list reloads: try again.")
+		e.sh.showError(lang.X("app.editor.save_failed", "Could not save “{{.Name}}”", map[string]any{"Name": p.Name}), err, lang.X("app.editor.save_failed_fix", "Check the fields; if another window changed the profiles, the list reloads: try again."))
 		return
 	}
 	saved := "Saved “" + p.Name + "”."
@@ -515,14 +520,14 @@ func isSecretError(err error) bool {
 func nameError(list []profiles.Profile, s, self string) error {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return errors.New("enter a name for this profile, e.g. “Nightly import (Production)”")
+		return errors.New(lang.X("app.editor.err_name", "enter a name for this profile, e.g. “Nightly import (Production)”"))
 	}
 	if s == self {
 		return nil
 	}
 	for _, p := range list {
 		if strings.EqualFold(p.Name, s) {
-			return fmt.Errorf("a profile called “%s” already exists: choose another name", p.Name)
+			return errors.New(lang.X("app.editor.err_exists", "a profile called “{{.Name}}” already exists: choose another name", map[string]any{"Name": p.Name}))
 		}
 	}
 	return nil
@@ -536,17 +541,17 @@ func isLoopback(host string) bool {
 func instanceError(s string) error {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return errors.New("enter the instance address, e.g. https://acme.my.erp.net")
+		return errors.New(lang.X("app.editor.err_instance", "enter the instance address, e.g. https://acme.my.erp.net"))
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return errors.New("instance: a full address starting with https://, e.g. https://acme.my.erp.net")
+		return errors.New(lang.X("app.editor.err_instance_https", "instance: a full address starting with https://, e.g. https://acme.my.erp.net"))
 	}
 	if strings.EqualFold(u.Hostname(), "id.erp.net") {
-		return errors.New("instance: id.erp.net is the global sign-in, not an instance; enter your instance's address")
+		return errors.New(lang.X("app.editor.err_instance_id", "instance: id.erp.net is the global sign-in, not an instance; enter your instance's address"))
 	}
 	if p := strings.Trim(u.Path, "/"); p != "" {
-		return fmt.Errorf("instance: only the root, without /%s (the authority and API paths are derived)", p)
+		return errors.New(lang.X("app.editor.err_instance_root", "instance: only the root, without /{{.Path}} (the authority and API paths are derived)", map[string]any{"Path": p}))
 	}
 	return nil
 }
@@ -559,10 +564,10 @@ func optionalURLError(field string, authority bool) func(string) error {
 		}
 		u, err := url.Parse(s)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return fmt.Errorf("%s: a full address starting with https://, or empty for the default", field)
+			return errors.New(lang.X("app.editor.err_url", "{{.Field}}: a full address starting with https://, or empty for the default", map[string]any{"Field": field}))
 		}
 		if authority && strings.EqualFold(u.Hostname(), "id.erp.net") {
-			return errors.New("authority: id.erp.net is the global identity provider and issues no instance tokens; use {instance}/id or leave it empty")
+			return errors.New(lang.X("app.editor.err_authority_id", "authority: id.erp.net is the global identity provider and issues no instance tokens; use {instance}/id or leave it empty"))
 		}
 		return nil
 	}

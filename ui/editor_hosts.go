@@ -14,21 +14,23 @@ import (
 // token (Advanced, "Confirmed hosts"), and the question when a save would send the
 // stored client secret to other hosts than it was stored for.
 
-const confirmedHostsHint = "this instance's API sites on other hosts; its token may go there; one a line"
+func confirmedHostsHint() string {
+	return lang.X("app.hosts.hint", "this instance's API sites on other hosts; its token may go there; one a line")
+}
 
 // newConfirmedHostsEntry is the field of the confirmed hosts: the app's multi-line
 // field, which leaves Tab to move on and hands Esc to the window (closing the editor).
 func newConfirmedHostsEntry() *dialogEntry {
 	e := newMultiLineEntry(nil)
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip) // one host a line, as typed
-	e.name = "Confirmed hosts"
+	e.name = lang.X("app.editor.confirmed_hosts", "Confirmed hosts")
 	e.SetMinRowsVisible(2)
 	e.SetPlaceHolder("none; e.g. https://tableapi.acme.example")
 	e.Validator = func(s string) error {
 		var p profiles.Profile
 		for _, h := range confirmedLines(s) {
 			if _, _, err := profiles.ConfirmHost(&p, h); err != nil {
-				return errors.New("confirmed hosts: " + err.Error())
+				return errors.New(lang.X("app.hosts.error", "confirmed hosts: {{.Err}}", map[string]any{"Err": err.Error()}))
 			}
 		}
 		return nil
@@ -66,10 +68,11 @@ func secretLeaves(orig, p profiles.Profile) (from, to []string, moved bool) {
 // credential gate keeps it.
 func (e *editor) askSecretMove(p profiles.Profile, from, to []string) {
 	f, t := strings.Join(from, ", "), strings.Join(to, ", ")
-	msg := "The client secret of “" + e.origName() + "” was stored for " + f + ". With these changes the profile sends it to " + t + ".\n\n" +
-		"Let it follow only if that is the same Trusted App at its new address. Otherwise keep it for " + f + ": it is then not sent to " + t + " until you move it here or paste it again."
-	keep := "Keep it for " + strings.TrimPrefix(strings.TrimPrefix(from[0], "https://"), "http://")
-	askYesNo(e.sh.window(), "Send the client secret to "+t+"?", msg, keep, "Let it follow", widget.WarningImportance, func(follow bool) {
+	data := map[string]any{"Name": e.origName(), "From": f, "To": t}
+	msg := lang.X("app.hosts.move", "The client secret of “{{.Name}}” was stored for {{.From}}. With these changes the profile sends it to {{.To}}.\n\n"+
+		"Let it follow only if that is the same Trusted App at its new address. Otherwise keep it for {{.From}}: it is then not sent to {{.To}} until you move it here or paste it again.", data)
+	keep := lang.X("app.hosts.keep", "Keep it for {{.Host}}", map[string]any{"Host": strings.TrimPrefix(strings.TrimPrefix(from[0], "https://"), "http://")})
+	askYesNo(e.sh.window(), lang.X("app.hosts.move_title", "Send the client secret to {{.To}}?", data), msg, keep, lang.X("app.hosts.follow", "Let it follow"), widget.WarningImportance, func(follow bool) {
 		if follow {
 			p.SecretFor = to
 		}
@@ -83,7 +86,7 @@ func confirmedText(p profiles.Profile) string {
 	if len(p.ConfirmedHosts) == 0 {
 		return ""
 	}
-	return " (+ " + strings.Join(p.ConfirmedHosts, ", ") + ", confirmed by you)"
+	return " " + lang.X("app.hosts.confirmed", "(+ {{.Hosts}}, confirmed by you)", map[string]any{"Hosts": strings.Join(p.ConfirmedHosts, ", ")})
 }
 
 // secretElsewhereNote is the header's note when the stored secret belongs to other
@@ -93,6 +96,6 @@ func secretElsewhereNote(p profiles.Profile) string {
 	if !moved {
 		return ""
 	}
-	return "The client secret was stored for " + strings.Join(from, ", ") + " and is not sent to " + strings.Join(to, ", ") +
-		", which this profile now names. Press Edit and save to let it follow (the editor asks), or paste the secret again."
+	return lang.X("app.hosts.elsewhere", "The client secret was stored for {{.From}} and is not sent to {{.To}}, which this profile now names. Press Edit and save to let it follow (the editor asks), or paste the secret again.",
+		map[string]any{"From": strings.Join(from, ", "), "To": strings.Join(to, ", ")})
 }

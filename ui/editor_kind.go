@@ -29,7 +29,7 @@ type kindFields struct {
 func kindLabels() []string {
 	var out []string
 	for _, k := range profiles.Kinds() {
-		out = append(out, k.Label())
+		out = append(out, kindLabelOf(k))
 	}
 	return out
 }
@@ -37,7 +37,7 @@ func kindLabels() []string {
 // kindOfLabel is the kind a picker label names.
 func kindOfLabel(label string) profiles.Kind {
 	for _, k := range profiles.Kinds() {
-		if k.Label() == label {
+		if kindLabelOf(k) == label {
 			return k
 		}
 	}
@@ -52,16 +52,16 @@ func (e *editor) newKindFields(secretBox fyne.CanvasObject) {
 	// editor, as from every other field) and say what they are to a screen reader.
 	k.picker = newEscSelect(func(string) { e.applyKind() }, nil)
 	k.picker.Options = kindLabels()
-	k.picker.name = "Signs in with"
+	k.picker.name = lang.X("app.kind.signs_in_with", "Signs in with")
 	k.user = newDialogEntry(nil)
-	k.user.SetPlaceHolder("the ERP.net login, e.g. bi-reader")
-	k.user.name = "User"
-	k.usesRef = newEscCheck("This Trusted App also issues reference tokens (PATs or SATs) on purpose", nil)
-	name := &widget.FormItem{Text: "Name", Widget: e.name, HintText: "unique; shown in the list"}
-	env := &widget.FormItem{Text: "Environment", Widget: e.env, HintText: "a colour tag so production stands out"}
-	kind := &widget.FormItem{Text: "Signs in with", Widget: k.picker, HintText: "a Trusted App's client credentials, a reference token, or legacy Basic"}
-	inst := &widget.FormItem{Text: "Instance", Widget: e.instance, HintText: "the instance root; the authority is {instance}/id"}
-	calls := &widget.FormItem{Text: "API calls", Widget: e.calls.content, HintText: "run in this order after sign-in; paths are from the instance root"}
+	k.user.SetPlaceHolder(lang.X("app.kind.user_hint", "the ERP.net login, e.g. bi-reader"))
+	k.user.name = lang.X("app.kind.user", "User")
+	k.usesRef = newEscCheck(lang.X("app.kind.uses_ref", "This Trusted App also issues reference tokens (PATs or SATs) on purpose"), nil)
+	name := &widget.FormItem{Text: lang.X("app.kind.name", "Name"), Widget: e.name, HintText: lang.X("app.kind.name_hint", "unique; shown in the list")}
+	env := &widget.FormItem{Text: lang.X("app.kind.env", "Environment"), Widget: e.env, HintText: lang.X("app.kind.env_hint", "a colour tag so production stands out")}
+	kind := &widget.FormItem{Text: lang.X("app.kind.signs_in_with", "Signs in with"), Widget: k.picker, HintText: lang.X("app.kind.picker_hint", "a Trusted App's client credentials, a reference token, or legacy Basic")}
+	inst := &widget.FormItem{Text: lang.X("app.kind.instance", "Instance"), Widget: e.instance, HintText: lang.X("app.kind.instance_hint", "the instance root; the authority is {instance}/id")}
+	calls := &widget.FormItem{Text: lang.X("app.tab.calls", "API calls"), Widget: e.calls.content, HintText: lang.X("app.kind.calls_hint", "run in this order after sign-in; paths are from the instance root")}
 	// The secret's box is in each kind's form, with a hint under it in one and not in
 	// the others. Fyne's form places an item without a hint itself, but never moves the
 	// widget of an item with one (it expects a new widget at 0,0), so the box kept its
@@ -71,20 +71,20 @@ func (e *editor) newKindFields(secretBox fyne.CanvasObject) {
 	secret := func() fyne.CanvasObject { return container.NewStack(secretBox) }
 	k.items = map[profiles.Kind][]*widget.FormItem{
 		profiles.KindClientCredentials: {name, env, kind, inst,
-			{Text: "Client ID", Widget: e.clientID, HintText: "the Trusted App’s Application URI (the OAuth client_id)"},
-			{Text: "Client secret", Widget: secret()},
-			{Text: "Authentication", Widget: e.auth, HintText: "how client_id and secret reach the token endpoint; never guessed"},
-			{Text: "Scopes", Widget: e.scopes.content, HintText: "none chosen sends no scope: the token gets all of the Trusted App's Scope field"},
-			{Text: "Reference tokens", Widget: k.usesRef, HintText: "then the record checklist checks ReferenceTokens for that use"},
+			{Text: "Client ID", Widget: e.clientID, HintText: lang.X("app.kind.client_id_hint", "the Trusted App’s Application URI (the OAuth client_id)")},
+			{Text: lang.X("app.kind.client_secret", "Client secret"), Widget: secret()},
+			{Text: lang.X("app.kind.auth", "Authentication"), Widget: e.auth, HintText: lang.X("app.kind.auth_hint", "how client_id and secret reach the token endpoint; never guessed")},
+			{Text: lang.X("app.kind.scopes", "Scopes"), Widget: e.scopes.content, HintText: lang.X("app.kind.scopes_hint", "none chosen sends no scope: the token gets all of the Trusted App's Scope field")},
+			{Text: lang.X("app.kind.ref_tokens", "Reference tokens"), Widget: k.usesRef, HintText: lang.X("app.kind.ref_tokens_hint", "then the record checklist checks ReferenceTokens for that use")},
 			calls},
 		profiles.KindReferenceToken: {name, env, kind, inst,
-			{Text: "Reference token", Widget: secret(), HintText: "enrt_… as ERP.net showed it once: a PAT from the Profile site (Security > Tokens), a SAT from Instance Manager"},
-			{Text: "Trusted App", Widget: e.clientID, HintText: "optional: the Application URI the token was made for, to read its record and its tokens"},
+			{Text: lang.X("app.kind.ref_token", "Reference token"), Widget: secret(), HintText: lang.X("app.kind.ref_token_hint", "enrt_… as ERP.net showed it once: a PAT from the Profile site (Security > Tokens), a SAT from Instance Manager")},
+			{Text: lang.X("app.kind.trusted_app", "Trusted App"), Widget: e.clientID, HintText: lang.X("app.kind.trusted_app_hint", "optional: the Application URI the token was made for, to read its record and its tokens")},
 			calls},
 		profiles.KindBasic: {name, env, kind, inst,
-			{Text: "User", Widget: k.user, HintText: "legacy Basic authentication: the login the integration signs in with"},
-			{Text: "Password", Widget: secret()},
-			{Text: "Basic app", Widget: e.clientID, HintText: "empty: DomainApiBasicAuthentication, the Trusted App Basic to the APIs needs"},
+			{Text: lang.X("app.kind.user", "User"), Widget: k.user, HintText: lang.X("app.kind.user_form_hint", "legacy Basic authentication: the login the integration signs in with")},
+			{Text: lang.X("app.kind.password", "Password"), Widget: secret()},
+			{Text: lang.X("app.kind.basic_app", "Basic app"), Widget: e.clientID, HintText: lang.X("app.kind.basic_app_hint", "empty: DomainApiBasicAuthentication, the Trusted App Basic to the APIs needs")},
 			calls},
 	}
 	k.form = widget.NewForm(k.items[profiles.KindClientCredentials]...)
@@ -97,7 +97,7 @@ func (e *editor) kindOf() profiles.Kind { return kindOfLabel(e.kind.picker.Selec
 func (e *editor) setKind(p profiles.Profile) {
 	e.kind.user.SetText(p.User)
 	e.kind.usesRef.SetChecked(p.UsesReferenceTokens)
-	e.kind.picker.SetSelected(p.KindOf().Label()) // applyKind
+	e.kind.picker.SetSelected(kindLabelOf(p.KindOf())) // applyKind
 	e.applyKind()
 }
 
@@ -108,7 +108,7 @@ func (e *editor) applyKind() {
 	e.kind.form.Refresh()
 	switch k {
 	case profiles.KindClientCredentials:
-		e.clientID.SetPlaceHolder("the Trusted App's ApplicationUri, e.g. com.acme/nightly")
+		e.clientID.SetPlaceHolder(lang.X("app.editor.client_id_hint", "the Trusted App's ApplicationUri, e.g. com.acme/nightly"))
 		e.clientID.Validator = clientIDError
 		e.calls.useDefaults(profiles.DefaultCalls())
 	case profiles.KindReferenceToken:
@@ -133,13 +133,13 @@ func (e *editor) secretPlaceholder() {
 	stored := e.orig != nil && e.orig.StoredKind() == k
 	switch {
 	case stored:
-		e.secret.SetPlaceHolder("stored; type a new one to replace it")
+		e.secret.SetPlaceHolder(lang.X("app.kind.stored_hint", "stored; type a new one to replace it"))
 	case k == profiles.KindReferenceToken:
-		e.secret.SetPlaceHolder("paste the enrt_… token")
+		e.secret.SetPlaceHolder(lang.X("app.kind.ref_hint", "paste the enrt_… token"))
 	case k == profiles.KindBasic:
-		e.secret.SetPlaceHolder("the user's password")
+		e.secret.SetPlaceHolder(lang.X("app.kind.password_hint", "the user's password"))
 	default:
-		e.secret.SetPlaceHolder("paste the client secret shown when the Trusted App was created")
+		e.secret.SetPlaceHolder(lang.X("app.kind.secret_hint", "paste the client secret shown when the Trusted App was created"))
 	}
 }
 
@@ -166,14 +166,14 @@ func (e *editor) kindError() error {
 	case profiles.KindBasic:
 		u := strings.TrimSpace(e.kind.user.Text)
 		if u == "" {
-			return errors.New("enter the user: the ERP.net login Basic signs in with")
+			return errors.New(lang.X("app.kind.err_user", "enter the user: the ERP.net login Basic signs in with"))
 		}
 		if strings.Contains(u, ":") {
-			return errors.New("the user has ':', which HTTP Basic cannot carry in a user name")
+			return errors.New(lang.X("app.kind.err_colon", "the user has ':', which HTTP Basic cannot carry in a user name"))
 		}
 	case profiles.KindReferenceToken:
 		if t := strings.TrimSpace(e.secret.Text); t != "" && !strings.HasPrefix(strings.TrimPrefix(t, "Bearer "), "enrt_") {
-			return errors.New("a reference token starts with enrt_: paste it as ERP.net showed it when it was made")
+			return errors.New(lang.X("app.kind.err_enrt", "a reference token starts with enrt_: paste it as ERP.net showed it when it was made"))
 		}
 	}
 	return nil
@@ -191,11 +191,11 @@ func optionalClientIDError(s string) error {
 func noCredentialMessage(p profiles.Profile) (string, string) {
 	switch p.KindOf() {
 	case profiles.KindReferenceToken:
-		return "No reference token stored", "The profile “" + p.Name + "” has no reference token yet. Press Edit, paste the enrt_… token ERP.net showed when it was made, and Save."
+		return lang.X("app.kind.no_ref", "No reference token stored"), lang.X("app.kind.no_ref_text", "The profile “{{.Name}}” has no reference token yet. Press Edit, paste the enrt_… token ERP.net showed when it was made, and Save.", map[string]any{"Name": p.Name})
 	case profiles.KindBasic:
-		return "No password stored", "The profile “" + p.Name + "” has no password yet. Press Edit, type the password of " + p.User + ", and Save."
+		return lang.X("app.kind.no_password", "No password stored"), lang.X("app.kind.no_password_text", "The profile “{{.Name}}” has no password yet. Press Edit, type the password of {{.User}}, and Save.", map[string]any{"Name": p.Name, "User": p.User})
 	}
-	return "No client secret stored", "The profile “" + p.Name + "” has no client secret yet. Press Edit, paste the secret the Trusted App was created with, and Save."
+	return lang.X("app.kind.no_secret", "No client secret stored"), lang.X("app.kind.no_secret_text", "The profile “{{.Name}}” has no client secret yet. Press Edit, paste the secret the Trusted App was created with, and Save.", map[string]any{"Name": p.Name})
 }
 
 // useDefaults makes calls the list's defaults: what runs when it has no calls of its
@@ -206,5 +206,5 @@ func (l *callList) useDefaults(calls []profiles.APICall) {
 	for _, c := range calls {
 		defs = append(defs, c.Method+" "+c.Path)
 	}
-	l.empty.SetText("No calls of its own: the defaults run (" + strings.Join(defs, ", ") + ").")
+	l.empty.SetText(lang.X("app.calls.defaults_run", "No calls of its own: the defaults run ({{.Calls}}).", map[string]any{"Calls": strings.Join(defs, ", ")}))
 }

@@ -22,17 +22,17 @@ func exchangeView(ex check.Exchange) fyne.CanvasObject {
 	line.Selectable = true
 	status := ex.StatusLine()
 	t := ex.Timings
-	timing := fmt.Sprintf("%s · %s in total (DNS %s, connect %s, TLS %s, first byte %s) · %d bytes",
-		status, humanDuration(t.Total), humanDuration(t.DNS), humanDuration(t.Connect), humanDuration(t.TLS), humanDuration(t.FirstByte), ex.Size)
+	timing := status + " · " + lang.X("app.exchange.timing", "{{.Total}} in total (DNS {{.DNS}}, connect {{.Connect}}, TLS {{.TLS}}, first byte {{.First}}) · {{.Size}} bytes",
+		map[string]any{"Total": humanDuration(t.Total), "DNS": humanDuration(t.DNS), "Connect": humanDuration(t.Connect), "TLS": humanDuration(t.TLS), "First": humanDuration(t.FirstByte), "Size": ex.Size})
 	if ex.Truncated {
-		timing += " (body cut at the size limit)"
+		timing += " " + lang.X("app.exchange.body_cut", "(body cut at the size limit)")
 	}
 	if ex.HeadersCut > 0 {
-		timing += fmt.Sprintf(" (%d response headers not kept: %.1f MB of headers, over the size limit)", ex.HeadersCut, float64(ex.HeaderBytes)/1e6)
+		timing += " " + decimalComma(fmt.Sprintf(lang.X("app.exchange.headers_cut", "(%d response headers not kept: %.1f MB of headers, over the size limit)"), ex.HeadersCut, float64(ex.HeaderBytes)/1e6))
 	}
 	box := container.NewVBox(line, wrapLabel(timing))
 	if ex.Error != "" {
-		e := wrapLabel("Transport error: " + ex.Error)
+		e := wrapLabel(lang.X("app.exchange.transport_error", "Transport error: {{.Err}}", map[string]any{"Err": ex.Error}))
 		e.Importance = widget.DangerImportance
 		box.Add(e)
 	}
@@ -43,10 +43,10 @@ func exchangeView(ex check.Exchange) fyne.CanvasObject {
 		box.Add(keyLabel(title))
 		box.Add(monoLabel(text))
 	}
-	section("REQUEST HEADERS", headerText(ex.RequestHeaders))
-	section("REQUEST BODY", ex.RequestBody)
-	section("RESPONSE HEADERS", headerText(ex.ResponseHeaders))
-	section("RESPONSE BODY", prettyBody(ex.ResponseBody))
+	section(lang.X("app.exchange.req_headers", "REQUEST HEADERS"), headerText(ex.RequestHeaders))
+	section(lang.X("app.exchange.req_body", "REQUEST BODY"), ex.RequestBody)
+	section(lang.X("app.exchange.resp_headers", "RESPONSE HEADERS"), headerText(ex.ResponseHeaders))
+	section(lang.X("app.exchange.resp_body", "RESPONSE BODY"), prettyBody(ex.ResponseBody))
 	return box
 }
 
@@ -105,7 +105,7 @@ func newExchangesTab() *exchangesTab {
 		for i, ex := range e.items {
 			parts = append(parts, exchangeTitle(ex, e.host)+" "+widgets.VerdictWord(e.verdict[i])+", "+humanDuration(ex.Timings.Total))
 		}
-		return "Requests, " + plural(len(parts), "request") + ": " + strings.Join(parts, "; ")
+		return lang.XN("app.exchange.spoken", "Requests, {{.Count}} requests: {{.List}}", len(parts), map[string]any{"Count": len(parts), "List": strings.Join(parts, "; ")})
 	}
 	e.list.OnSelected = func(id widget.ListItemID) {
 		e.detail.Objects = []fyne.CanvasObject{exchangeView(e.items[id])}
@@ -170,11 +170,9 @@ func hostLine(host string, others int) string {
 	case host == "":
 		return ""
 	case others == 0:
-		return "All requests went to " + host
-	case others == 1:
-		return "Requests went to " + host + " (one went elsewhere: its row shows the whole address)"
+		return lang.X("app.exchange.all_to", "All requests went to {{.Host}}", map[string]any{"Host": host})
 	}
-	return fmt.Sprintf("Requests went to %s (%d went elsewhere: their rows show the whole address)", host, others)
+	return lang.XN("app.exchange.some_elsewhere", "Requests went to {{.Host}} ({{.Count}} went elsewhere: their rows show the whole address)", others, map[string]any{"Host": host, "Count": others})
 }
 
 func (e *exchangesTab) set(r check.Report) {
@@ -195,9 +193,9 @@ func (e *exchangesTab) set(r check.Report) {
 	}
 	e.list.UnselectAll()
 	e.list.Refresh()
-	e.detail.Objects = []fyne.CanvasObject{wrapLabel("Select a request to see it in full: headers, body and timings. Secrets and tokens are redacted.")}
+	e.detail.Objects = []fyne.CanvasObject{wrapLabel(lang.X("app.exchange.select", "Select a request to see it in full: headers, body and timings. Secrets and tokens are redacted."))}
 	if len(e.items) == 0 {
-		e.detail.Objects = []fyne.CanvasObject{wrapLabel("No requests yet. Every HTTP round trip of a run appears here, with secrets and tokens redacted.")}
+		e.detail.Objects = []fyne.CanvasObject{wrapLabel(lang.X("app.exchange.none", "No requests yet. Every HTTP round trip of a run appears here, with secrets and tokens redacted."))}
 	}
 	e.detail.Refresh()
 }

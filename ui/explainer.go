@@ -59,29 +59,29 @@ type explainDesk interface {
 
 func newExplainScreen(sh explainShell, d explainDesk) *explainScreen {
 	x := &explainScreen{sh: sh, desk: d}
-	intro := wrapLabel("Paste an error from a customer's log (an OAuth or OData error body, a WWW-Authenticate header, a licence or rate-limit message, " +
-		"an HTTP status line, a .NET exception) for what a live check would say. Secrets are removed first; nothing is sent anywhere.")
+	intro := wrapLabel(lang.X("app.explain.intro", "Paste an error from a customer's log (an OAuth or OData error body, a WWW-Authenticate header, a licence or rate-limit message, "+
+		"an HTTP status line, a .NET exception) for what a live check would say. Secrets are removed first; nothing is sent anywhere."))
 	x.input = newDialogEntry(x.escape)
 	x.input.MultiLine = true
-	x.input.name = "The error, as pasted"
+	x.input.name = lang.X("app.explain.input", "The error, as pasted")
 	x.input.Wrapping = fyne.TextWrapBreak
 	x.input.TextStyle = fyne.TextStyle{Monospace: true}
 	x.input.SetPlaceHolder("HTTP/1.1 400 Bad Request\n{\"error\":\"invalid_client\"}")
 	x.input.OnChanged = func(string) { x.inputChanged() }
-	x.explain = newButton("Explain  ("+shortcutHint()+")", theme.SearchIcon(), x.primary)
+	x.explain = newButton(lang.X("app.explain.explain", "Explain")+"  ("+shortcutHint()+")", theme.SearchIcon(), x.primary)
 	x.explain.Importance = widget.HighImportance
 	x.explain.Disable()
-	x.clear = newButton("Clear", theme.ContentClearIcon(), x.reset)
+	x.clear = newButton(lang.X("app.explain.clear", "Clear"), theme.ContentClearIcon(), x.reset)
 	x.removed = wrapLabel("")
 	x.list = container.NewVBox()
-	x.copyText = newButton("Copy as text", theme.ContentCopyIcon(), func() { x.copy(false) })
-	x.copyMD = newButton("Copy as Markdown", theme.ContentCopyIcon(), func() { x.copy(true) })
-	x.save = newButton("Save…", theme.DocumentSaveIcon(), x.saveAs)
+	x.copyText = newButton(lang.X("app.copy_text", "Copy as text"), theme.ContentCopyIcon(), func() { x.copy(false) })
+	x.copyMD = newButton(lang.X("app.explain.copy_md", "Copy as Markdown"), theme.ContentCopyIcon(), func() { x.copy(true) })
+	x.save = newButton(lang.X("app.explain.save", "Save…"), theme.DocumentSaveIcon(), x.saveAs)
 	left := container.NewBorder(keyLabel("THE ERROR, AS PASTED"), container.NewVBox(x.removed, container.NewHBox(x.explain, x.clear)), nil, nil, x.input)
 	right := container.NewBorder(nil, container.NewHBox(x.copyText, x.copyMD, x.save), nil, nil, widgets.NewVScroll(x.list))
 	split := widgets.NewHSplit(left, right)
 	split.Offset = 0.4
-	top := container.NewVBox(toolHeader("Explain an error", sh.closeTool), intro, widget.NewSeparator())
+	top := container.NewVBox(toolHeader(lang.X("app.explain.title", "Explain an error"), sh.closeTool), intro, widget.NewSeparator())
 	x.content = inOrderBorder(top, nil, split.Container)
 	x.showEmpty()
 	return x
@@ -130,24 +130,20 @@ func (x *explainScreen) explained(e desk.Explained) {
 	x.removed.Refresh()
 	x.show(res)
 	if res.Recognised {
-		x.sh.setStatus("Read as " + res.ReadAs + ": see the explanation on the right.")
+		x.sh.setStatus(lang.X("app.explain.read_as_status", "Read as {{.What}}: see the explanation on the right.", map[string]any{"What": res.ReadAs}))
 	} else {
-		x.sh.setStatus("Not recognised: the three most likely things to check are on the right.")
+		x.sh.setStatus(lang.X("app.explain.not_recognised_status", "Not recognised: the three most likely things to check are on the right."))
 	}
 }
 
 // removedText says what the redaction took out of the text.
 func removedText(res explain.Result) string {
-	s := "Nothing secret was found in the text."
-	switch res.Redactions {
-	case 0:
-	case 1:
-		s = "1 credential removed (now [redacted]). The log held it: consider rotating it."
-	default:
-		s = fmt.Sprintf("%d credentials removed (now [redacted]). The log held them: consider rotating them.", res.Redactions)
+	s := lang.X("app.explain.nothing_secret", "Nothing secret was found in the text.")
+	if n := res.Redactions; n > 0 {
+		s = lang.XN("app.explain.removed", "{{.Count}} credentials removed (now [redacted]). The log held them: consider rotating them.", n, map[string]any{"Count": n})
 	}
 	if res.Truncated {
-		s += " Long text: only its start was read."
+		s += " " + lang.X("app.explain.truncated", "Long text: only its start was read.")
 	}
 	return s
 }
@@ -157,17 +153,17 @@ func removedText(res explain.Result) string {
 func (x *explainScreen) show(res explain.Result) {
 	x.list.Objects = nil
 	icon := theme.NewSuccessThemedResource(theme.ConfirmIcon())
-	readAs := "Read as " + res.ReadAs + "."
+	readAs := lang.X("app.explain.read_as", "Read as {{.What}}.", map[string]any{"What": res.ReadAs})
 	if !res.Recognised {
 		icon = theme.NewWarningThemedResource(theme.QuestionIcon())
-		readAs = "Not recognised."
+		readAs = lang.X("app.explain.not_recognised", "Not recognised.")
 	}
 	head := widget.NewLabelWithStyle(readAs, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head.Wrapping = fyne.TextWrapWord
 	head.SizeName = theme.SizeNameSubHeadingText
 	x.list.Add(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, head))
 	if !res.Recognised {
-		x.list.Add(wrapLabel("This tool does not know this text. The three most likely things to check, in the order the token endpoint checks them:"))
+		x.list.Add(wrapLabel(lang.X("app.explain.unknown", "This tool does not know this text. The three most likely things to check, in the order the token endpoint checks them:")))
 		for i, c := range res.Checks {
 			x.list.Add(widget.NewSeparator())
 			x.list.Add(checkView(i+1, c))
@@ -198,7 +194,7 @@ func checkView(n int, c explain.Check) fyne.CanvasObject {
 	box := container.NewVBox(title, wrapLabel(c.Why))
 	var fields []string
 	for _, f := range c.Fields {
-		fields = append(fields, "•  "+f.Where+" field “"+f.Name+"”: "+f.Expect)
+		fields = append(fields, "•  "+lang.X("app.guidance.field", "{{.Where}} field “{{.Name}}”", map[string]any{"Where": guide.WhereIn(lang.Localizer(), f.Where), "Name": f.Name})+": "+f.Expect)
 	}
 	if len(fields) > 0 {
 		box.Add(keyLabel("CHECK"))
@@ -213,8 +209,8 @@ func (x *explainScreen) showEmpty() {
 	x.removed.SetText("")
 	x.list.Objects = []fyne.CanvasObject{
 		container.NewBorder(nil, nil, widgets.NewVerdict(check.Skipped), nil,
-			wrapLabel("Paste the error on the left and press Explain. The whole answer explains best: the HTTP status line, the response body, "+
-				"a WWW-Authenticate header or the exception message. A secret pasted with it is removed first.")),
+			wrapLabel(lang.X("app.explain.empty", "Paste the error on the left and press Explain. The whole answer explains best: the HTTP status line, the response body, "+
+				"a WWW-Authenticate header or the exception message. A secret pasted with it is removed first."))),
 	}
 	x.list.Refresh()
 	x.copyText.Disable()
@@ -234,12 +230,12 @@ func (x *explainScreen) copy(markdown bool) {
 	if x.res == nil {
 		return
 	}
-	x.sh.clipboard().SetContent(string(desk.ExplanationText(*x.res, markdown)))
-	what := "text"
+	x.sh.clipboard().SetContent(string(desk.ExplanationTextIn(lang.Localizer(), *x.res, markdown)))
+	what := lang.X("app.explain.as_text", "text")
 	if markdown {
 		what = "Markdown"
 	}
-	x.sh.setStatus("Explanation copied as " + what + ": paste it into the ticket. The pasted text in it is redacted.")
+	x.sh.setStatus(lang.X("app.explain.copied", "Explanation copied as {{.What}}: paste it into the ticket. The pasted text in it is redacted.", map[string]any{"What": what}))
 }
 
 // saveAs asks where to save the explanation: a .md name saves Markdown, any other text.
@@ -256,8 +252,8 @@ func (x *explainScreen) saveAs() {
 func (x *explainScreen) saveTo(wc fyne.URIWriteCloser, res explain.Result) {
 	ext := strings.ToLower(wc.URI().Extension())
 	md := ext == ".md" || ext == ".markdown"
-	x.desk.SaveExplanation(wc, res, md, written(x.sh, "Could not save the explanation", func(path string) string {
-		return "Explanation saved to " + path + "."
+	x.desk.SaveExplanation(wc, res, md, written(x.sh, lang.X("app.explain.save_failed", "Could not save the explanation"), func(path string) string {
+		return lang.X("app.explain.saved", "Explanation saved to {{.Path}}.", map[string]any{"Path": path})
 	}))
 }
 

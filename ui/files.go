@@ -23,12 +23,12 @@ func (u *UI) saveFile(name string, write func(fyne.URIWriteCloser)) {
 		u.fyneSave(name, write)
 		return
 	}
-	u.desk.ChooseSave("Save as", name, func(c desk.Chosen) {
+	u.desk.ChooseSave(lang.X("app.files.save_as", "Save as"), name, func(c desk.Chosen) {
 		switch {
 		case c.Fallback:
 			u.fyneSave(name, write)
 		case c.Err != nil:
-			u.showFileError("Could not create the file", c.Err)
+			u.showFileError(lang.X("app.files.cannot_create", "Could not create the file"), c.Err)
 		case c.Writer != nil:
 			write(c.Writer)
 		}
@@ -40,7 +40,7 @@ func (u *UI) saveFile(name string, write func(fyne.URIWriteCloser)) {
 func (u *UI) openFile(read func(fyne.URIReadCloser)) {
 	chosen := func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
-			u.showFileError("Could not open the file", err)
+			u.showFileError(lang.X("app.files.cannot_open", "Could not open the file"), err)
 			return
 		}
 		if rc != nil {
@@ -58,7 +58,7 @@ func (u *UI) openFile(read func(fyne.URIReadCloser)) {
 		fyneOpen()
 		return
 	}
-	u.desk.ChooseOpen("Import profiles", func(c desk.Chosen) {
+	u.desk.ChooseOpen(lang.X("app.files.import", "Import profiles"), func(c desk.Chosen) {
 		switch {
 		case c.Fallback:
 			fyneOpen()
@@ -103,14 +103,14 @@ func (u *UI) saveChosen(write func(fyne.URIWriteCloser)) func(fyne.URIWriteClose
 			if typed, ok := desk.TypedPath(err); ok {
 				u.desk.CreateFile(typed, func(c desk.Chosen) {
 					if c.Err != nil {
-						u.showFileError("Could not create the file", c.Err)
+						u.showFileError(lang.X("app.files.cannot_create", "Could not create the file"), c.Err)
 						return
 					}
 					write(c.Writer)
 				})
 				return
 			}
-			u.showFileError("Could not create the file", err)
+			u.showFileError(lang.X("app.files.cannot_create", "Could not create the file"), err)
 			return
 		}
 		if wc == nil {
@@ -139,7 +139,7 @@ func (u *UI) writeFile(wc fyne.URIWriteCloser, produce func(io.Writer) error, fa
 func written(sh notifier, failWhat string, ok func(path string) string) func(desk.Written) {
 	return func(w desk.Written) {
 		if w.Err != nil {
-			hint := "Choose another folder or file name and try again."
+			hint := lang.X("app.files.retry", "Choose another folder or file name and try again.")
 			var fe *userfile.Error
 			if errors.As(w.Err, &fe) {
 				hint = fe.Hint()

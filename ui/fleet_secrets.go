@@ -20,7 +20,9 @@ import (
 // holds one) and from the fleet view, for the profiles that have none.
 
 // csvImportHint is what a CSV file of profiles must look like.
-const csvImportHint = "A CSV file of profiles names its columns in the first row: name, instance and client_id, optionally scopes, env and tags (comma, semicolon or tab separated; saved as CSV UTF-8). It never holds a secret. Nothing was changed."
+func csvImportHint() string {
+	return lang.X("app.import.csv_hint", "A CSV file of profiles names its columns in the first row: name, instance and client_id, optionally scopes, env and tags (comma, semicolon or tab separated; saved as CSV UTF-8). It never holds a secret. Nothing was changed.")
+}
 
 // secretsDesk is what setting secrets asks of the desk.
 type secretsDesk interface {

@@ -14,6 +14,7 @@ import (
 	"trustedapp-tester/guide"
 	"trustedapp-tester/internal/userfile"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/report"
 	"trustedapp-tester/ui/widgets"
 )
 
@@ -57,8 +58,8 @@ type guidanceDesk interface {
 func newGuidanceTab(sh guidanceShell, d guidanceDesk) *guidanceTab {
 	g := &guidanceTab{sh: sh, desk: d}
 	g.list = container.NewVBox()
-	g.copyBtn = newButton("Copy report", theme.ContentCopyIcon(), g.copyReport)
-	g.saveBtn = newButton("Save report…", theme.DocumentSaveIcon(), g.saveReport)
+	g.copyBtn = newButton(lang.X("app.guidance.copy_report", "Copy report"), theme.ContentCopyIcon(), g.copyReport)
+	g.saveBtn = newButton(lang.X("app.guidance.save_report", "Save report…"), theme.DocumentSaveIcon(), g.saveReport)
 	g.content = container.NewBorder(nil, container.NewHBox(g.copyBtn, g.saveBtn), nil, nil, widgets.NewVScroll(g.list))
 	g.set(profiles.Profile{}, check.Report{})
 	return g
@@ -91,8 +92,8 @@ func (g *guidanceTab) render() {
 	if len(r.Steps) == 0 {
 		g.copyBtn.Disable()
 		g.saveBtn.Disable()
-		g.list.Add(wrapLabel("Run a test to see guidance here: every failure or warning comes with what happened, which Trusted App fields to check, and numbered steps to fix it."))
-		g.list.Add(container.NewHBox(newButton("Explain an error from a log…", theme.SearchIcon(), g.sh.ExplainError)))
+		g.list.Add(wrapLabel(lang.X("app.guidance.empty", "Run a test to see guidance here: every failure or warning comes with what happened, which Trusted App fields to check, and numbered steps to fix it.")))
+		g.list.Add(container.NewHBox(newButton(lang.X("app.guidance.explain_log", "Explain an error from a log…"), theme.SearchIcon(), g.sh.ExplainError)))
 		g.list.Refresh()
 		return
 	}
@@ -107,15 +108,16 @@ func (g *guidanceTab) render() {
 	var groups []*group
 	byCode := map[string]*group{}
 	for _, s := range r.Steps {
+		_, name, _ := report.StepIn(lang.Localizer(), s)
 		for _, f := range s.Findings {
 			if f.Severity != check.SevFail && f.Severity != check.SevWarn {
 				continue
 			}
 			if gr, ok := byCode[f.Code]; ok {
-				gr.steps = append(gr.steps, s.Name)
+				gr.steps = append(gr.steps, name)
 				continue
 			}
-			gr := &group{f: f, steps: []string{s.Name}}
+			gr := &group{f: f, steps: []string{name}}
 			byCode[f.Code] = gr
 			groups = append(groups, gr)
 		}
@@ -129,14 +131,14 @@ func (g *guidanceTab) render() {
 	}
 	supplied := r.Token != nil && r.Token.Supplied
 	if n == 0 {
-		msg := "Everything passed: the Trusted App issues a token, it acts as the System User shown above, and the API calls answer."
+		msg := lang.X("app.guidance.all_passed", "Everything passed: the Trusted App issues a token, it acts as the System User shown above, and the API calls answer.")
 		if supplied {
-			msg = "The supplied token works: it acts as the System User shown above, its signature checks out and the API calls answer. The Trusted App's sign-in was not tested: press “Test this Trusted App” for that."
+			msg = lang.X("app.guidance.supplied_works", "The supplied token works: it acts as the System User shown above, its signature checks out and the API calls answer. The Trusted App's sign-in was not tested: press “Test this Trusted App” for that.")
 		} else if m := kindPassText(r); m != "" { // guidance_kind.go
 			msg = m
 		}
 		if r.Cancelled {
-			msg = "The run was cancelled before anything failed. Press “Test this Trusted App” to run it again."
+			msg = lang.X("app.guidance.cancelled", "The run was cancelled before anything failed. Press “Test this Trusted App” to run it again.")
 		}
 		row := container.NewBorder(nil, nil, widgets.NewVerdict(check.Pass), nil, wrapLabel(msg))
 		g.list.Add(row)
@@ -185,7 +187,7 @@ func explanationView(openURL func(string), f check.Finding, ex guide.Explanation
 	title.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(container.NewBorder(nil, nil, widgets.NewVerdict(severityVerdict(f.Severity)), nil, title))
 	if len(steps) > 1 {
-		seen := widget.NewLabel(fmt.Sprintf("Seen in %d steps: %s.", len(steps), strings.Join(steps, ", ")))
+		seen := widget.NewLabel(lang.XN("app.guidance.seen_in", "Seen in {{.Count}} steps: {{.Steps}}.", len(steps), map[string]any{"Count": len(steps), "Steps": strings.Join(steps, ", ")}))
 		seen.Wrapping = fyne.TextWrapWord
 		seen.Importance = widget.LowImportance
 		box.Add(seen)
@@ -209,7 +211,7 @@ func explanationView(openURL func(string), f check.Finding, ex guide.Explanation
 		causes = append(causes, "•  "+c)
 	}
 	for _, fl := range ex.Fields {
-		line := "•  " + fl.Where + " field “" + fl.Name + "”"
+		line := "•  " + lang.X("app.guidance.field", "{{.Where}} field “{{.Name}}”", map[string]any{"Where": guide.WhereIn(lang.Localizer(), fl.Where), "Name": fl.Name})
 		if fl.Expect != "" {
 			line += ": " + fl.Expect
 		}
@@ -218,9 +220,9 @@ func explanationView(openURL func(string), f check.Finding, ex guide.Explanation
 	for i, st := range ex.Steps {
 		fix = append(fix, fmt.Sprintf("%d.  %s", i+1, st))
 	}
-	section("LIKELY CAUSES", causes)
-	section("CHECK", fields)
-	section("FIX", fix)
+	section(lang.X("app.guidance.causes", "LIKELY CAUSES"), causes)
+	section(lang.X("app.caption.check", "CHECK"), fields)
+	section(lang.X("app.guidance.fix", "FIX"), fix)
 	if ex.Confirm != "" {
 		box.Add(keyLabel("CONFIRM"))
 		box.Add(wrapLabel(ex.Confirm))
@@ -230,11 +232,11 @@ func explanationView(openURL func(string), f check.Finding, ex guide.Explanation
 	code.TextStyle.Monospace = true
 	actions := container.NewHBox(code)
 	if ex.DocURL != "" {
-		actions.Add(newButton("Open the docs", theme.HelpIcon(), func() { openURL(ex.DocURL) }))
+		actions.Add(newButton(lang.X("app.guidance.docs", "Open the docs"), theme.HelpIcon(), func() { openURL(ex.DocURL) }))
 	}
 	for _, fl := range ex.Fields {
 		if fl.Where == "Trusted App" && record != nil {
-			actions.Add(newButton("Check the Trusted App record", theme.ListIcon(), record))
+			actions.Add(newButton(lang.X("app.guidance.check_record", "Check the Trusted App record"), theme.ListIcon(), record))
 			break
 		}
 	}
@@ -243,13 +245,13 @@ func explanationView(openURL func(string), f check.Finding, ex guide.Explanation
 }
 
 func (g *guidanceTab) copyReport() {
-	md, err := desk.Markdown(g.p, g.r)
+	md, err := desk.MarkdownIn(lang.Localizer(), g.p, g.r)
 	if err != nil {
-		g.sh.showError("Could not build the report", err, "Save it to a file instead, or copy the Exchanges tab.")
+		g.sh.showError(lang.X("app.guidance.report_failed", "Could not build the report"), err, lang.X("app.guidance.report_failed_fix", "Save it to a file instead, or copy the Exchanges tab."))
 		return
 	}
 	g.sh.clipboard().SetContent(string(md))
-	g.sh.setStatus("Report copied: paste it into a support ticket. It holds no secret and no whole token.")
+	g.sh.setStatus(lang.X("app.guidance.copied", "Report copied: paste it into a support ticket. It holds no secret and no whole token."))
 }
 
 func (g *guidanceTab) saveReport() {
@@ -259,5 +261,7 @@ func (g *guidanceTab) saveReport() {
 // saveTo writes the Markdown report to wc and closes it (the file dialog's callback;
 // tests call it with a file writer).
 func (g *guidanceTab) saveTo(wc fyne.URIWriteCloser) {
-	g.desk.SaveReport(wc, g.p, g.r, written(g.sh, "Could not save the report", func(path string) string { return "Report saved to " + path + "." }))
+	g.desk.SaveReport(wc, g.p, g.r, written(g.sh, lang.X("app.guidance.save_failed", "Could not save the report"), func(path string) string {
+		return lang.X("app.guidance.saved", "Report saved to {{.Path}}.", map[string]any{"Path": path})
+	}))
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -10,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/guide"
 )
 
 // The "Least privilege" section of the Guidance tab: advice on what the token, and the
@@ -24,31 +24,31 @@ func (g *guidanceTab) adviceSection() fyne.CanvasObject {
 	}
 	advice := g.desk.LeastPrivilege(g.p, g.r, g.rec)
 	g.advice = advice
-	title := widget.NewLabelWithStyle("Least privilege", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(lang.X("app.advice.title", "Least privilege"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	from := "the token"
+	from := lang.X("app.advice.from_token", "the token")
 	switch {
 	case g.r.Claims == nil:
-		from = "the Trusted App record"
+		from = lang.X("app.advice.from_record", "the Trusted App record")
 	case g.rec != nil:
-		from = "the token and the Trusted App record"
+		from = lang.X("app.advice.from_both", "the token and the Trusted App record")
 	}
 	box := container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, title))
 	if len(advice) == 0 {
-		box.Add(wrapLabel("Nothing to narrow that " + from + " show. (Advice only: it never fails a check.)"))
+		box.Add(wrapLabel(lang.X("app.advice.nothing", "Nothing to narrow that {{.From}} show. (Advice only: it never fails a check.)", map[string]any{"From": from})))
 		if g.rec == nil {
-			box.Add(wrapLabel("Reading the record in the Record tab adds its settings (ReferenceTokens, Basic authentication, an administrator System User) to this advice."))
+			box.Add(wrapLabel(lang.X("app.advice.read_record_long", "Reading the record in the Record tab adds its settings (ReferenceTokens, Basic authentication, an administrator System User) to this advice.")))
 		}
 		return box
 	}
-	note := wrapLabel("Advice on what to narrow, from " + from + ". None of it fails the check or changes the verdict.")
+	note := wrapLabel(lang.X("app.advice.note", "Advice on what to narrow, from {{.From}}. None of it fails the check or changes the verdict.", map[string]any{"From": from}))
 	note.TextStyle.Italic = true
 	box.Add(note)
 	for _, f := range advice {
 		box.Add(g.adviceView(f))
 	}
 	if g.rec == nil {
-		hint := wrapLabel("Reading the record in the Record tab adds its settings to this advice.")
+		hint := wrapLabel(lang.X("app.advice.read_record", "Reading the record in the Record tab adds its settings to this advice."))
 		hint.TextStyle.Italic = true
 		box.Add(hint)
 	}
@@ -60,10 +60,14 @@ func (g *guidanceTab) adviceView(f check.Finding) fyne.CanvasObject {
 	ex := g.desk.Explain(f.Code, f.Evidence)
 	head := widget.NewLabelWithStyle("•  "+orText(ex.Title, f.Code), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head.Wrapping = fyne.TextWrapWord
-	box := container.NewVBox(head, wrapLabel(f.Message))
+	what := f.Message // check's English; the explanation says it in another language
+	if lang.Code() != "en" && ex.What != "" && !ex.Generic {
+		what = ex.What
+	}
+	box := container.NewVBox(head, wrapLabel(what))
 	var fields []string
 	for _, fl := range ex.Fields {
-		line := fl.Where + " field “" + fl.Name + "”"
+		line := lang.X("app.guidance.field", "{{.Where}} field “{{.Name}}”", map[string]any{"Where": guide.WhereIn(lang.Localizer(), fl.Where), "Name": fl.Name})
 		if fl.Expect != "" {
 			line += ": " + fl.Expect
 		}
@@ -79,7 +83,7 @@ func (g *guidanceTab) adviceView(f check.Finding) fyne.CanvasObject {
 	actions := container.NewHBox(code)
 	if ex.DocURL != "" {
 		url := ex.DocURL
-		actions.Add(newButton("Open the docs", theme.HelpIcon(), func() { g.sh.openURL(url) }))
+		actions.Add(newButton(lang.X("app.guidance.docs", "Open the docs"), theme.HelpIcon(), func() { g.sh.openURL(url) }))
 	}
 	box.Add(actions)
 	return box
@@ -91,9 +95,7 @@ func (g *guidanceTab) adviceCount() string {
 	switch n := len(g.advice); n {
 	case 0:
 		return ""
-	case 1:
-		return " Least privilege: 1 suggestion in Guidance."
 	default:
-		return fmt.Sprintf(" Least privilege: %d suggestions in Guidance.", n)
+		return " " + lang.XN("app.advice.count", "Least privilege: {{.Count}} suggestions in Guidance.", n, map[string]any{"Count": n})
 	}
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -24,7 +23,7 @@ func (g *guidanceTab) holdersView() fyne.CanvasObject {
 	sc := g.r.Session
 	box := container.NewVBox(keyLabel("WHO HOLDS THE LICENCES"))
 	if sc == nil || sc.HoldersState == "" {
-		box.Add(wrapLabel("This run did not ask the instance who holds them."))
+		box.Add(wrapLabel(lang.X("app.holders.not_asked", "This run did not ask the instance who holds them.")))
 	} else {
 		box.Add(wrapLabel(sc.HoldersNote))
 	}
@@ -36,14 +35,14 @@ func (g *guidanceTab) holdersView() fyne.CanvasObject {
 		box.Add(wrapLabel(strings.Join(lines, "\n")))
 		var lic []string
 		for _, l := range sc.Licences {
-			s := fmt.Sprintf("%s: %d in use", l.Code, l.Count)
+			s := lang.X("app.holders.in_use", "{{.Code}}: {{.Count}} in use", map[string]any{"Code": l.Code, "Count": l.Count})
 			if l.Description != "" {
 				s += " (" + l.Description + ")"
 			}
 			lic = append(lic, s)
 		}
 		if len(lic) > 0 {
-			box.Add(wrapLabel("Licences: " + strings.Join(lic, "; ") + "."))
+			box.Add(wrapLabel(lang.X("app.holders.licences", "Licences: {{.List}}.", map[string]any{"List": strings.Join(lic, "; ")})))
 		}
 	}
 	if sc != nil && sc.HoldersState == check.HoldersRead {
@@ -58,23 +57,23 @@ func holderLine(h check.LicenceHolder) string {
 	at := func(t time.Time) string { return t.Local().Format("15:04") }
 	who := h.Login
 	if who == "" {
-		who = "(no login)"
+		who = lang.X("app.holders.no_login", "(no login)")
 	}
 	s := "•  " + who
 	if h.Device != "" {
-		s += " on " + h.Device
+		s += " " + lang.X("app.holders.on", "on {{.Device}}", map[string]any{"Device": h.Device})
 	} else if !h.Expiry.IsZero() {
-		s += ", a service session"
+		s += ", " + lang.X("app.holders.service", "a service session")
 	}
 	if h.Applications != "" {
 		s += " (" + h.Applications + ")"
 	}
 	var parts []string
 	if !h.LastRequest.IsZero() {
-		parts = append(parts, "last request "+at(h.LastRequest))
+		parts = append(parts, lang.X("app.holders.last_request", "last request {{.At}}", map[string]any{"At": at(h.LastRequest)}))
 	}
 	if !h.FreesBy.IsZero() {
-		parts = append(parts, "frees its slot by "+at(h.FreesBy)+" if idle")
+		parts = append(parts, lang.X("app.holders.frees", "frees its slot by {{.At}} if idle", map[string]any{"At": at(h.FreesBy)}))
 	}
 	if len(parts) > 0 {
 		s += ": " + strings.Join(parts, ", ")
@@ -91,25 +90,27 @@ func (g *guidanceTab) holdersOffer() fyne.CanvasObject {
 			names = append(names, r.Name)
 		}
 	}
-	cost := "Reading them opens a session for that token unless its session is still open: a licence slot, held for up to 20 minutes after its last call. " +
-		"On a full instance only a token with an open session, or one whose System User has a reserved seat, gets one."
+	cost := lang.X("app.holders.cost", "Reading them opens a session for that token unless its session is still open: a licence slot, held for up to 20 minutes after its last call. "+
+		"On a full instance only a token with an open session, or one whose System User has a reserved seat, gets one.")
 	if len(names) == 0 {
-		return wrapLabel("No other profile on " + g.p.Host() + " has a token to read them with. Instance Manager shows the sessions too (“Monitor session counts and license usage in the Instance Manager”, api-best-practices).")
+		return wrapLabel(lang.X("app.holders.no_reader", "No other profile on {{.Host}} has a token to read them with. Instance Manager shows the sessions too (“Monitor session counts and license usage in the Instance Manager”, api-best-practices).", map[string]any{"Host": g.p.Host()}))
 	}
 	note := wrapLabel(cost)
 	note.SizeName = theme.SizeNameCaptionText
 	chosen := names[0]
 	btn := newButton("", theme.SearchIcon(), nil)
-	label := func() { btn.SetText("Read them with “" + chosen + "”") }
+	label := func() {
+		btn.SetText(lang.X("app.holders.read_with", "Read them with “{{.Name}}”", map[string]any{"Name": chosen}))
+	}
 	label()
 	btn.OnTapped = func() { g.readHolders(chosen) }
 	var row fyne.CanvasObject = container.NewHBox(btn)
 	if len(names) > 1 {
 		pick := newEscSelect(func(s string) { chosen = s; label() }, nil)
-		pick.name = "Read them with"
+		pick.name = lang.X("app.holders.read_them_with", "Read them with")
 		pick.Options = names
 		pick.SetSelected(chosen)
-		row = container.NewBorder(nil, nil, widget.NewLabel("Read with"), btn, pick)
+		row = container.NewBorder(nil, nil, widget.NewLabel(lang.X("app.read_with", "Read with")), btn, pick)
 	}
 	return container.NewVBox(note, row)
 }
@@ -119,19 +120,19 @@ func (g *guidanceTab) holdersOffer() fyne.CanvasObject {
 func (g *guidanceTab) readHolders(reader string) {
 	name := g.p.Name
 	began := func(*desk.Op) {
-		g.sh.setStatus("Reading who holds the licences of " + g.p.Host() + " with the token of “" + reader + "”…")
+		g.sh.setStatus(lang.X("app.holders.reading", "Reading who holds the licences of {{.Host}} with the token of “{{.Name}}”…", map[string]any{"Host": g.p.Host(), "Name": reader}))
 	}
 	op := g.desk.ReadHolders(name, reader, began, func(res desk.HoldersRead) {
 		if res.Cancelled {
-			g.sh.setStatus("Reading who holds the licences was cancelled.")
+			g.sh.setStatus(lang.X("app.holders.cancelled", "Reading who holds the licences was cancelled."))
 			return
 		}
-		g.sh.setStatus("Who holds the licences: " + res.Holders.Note)
+		g.sh.setStatus(lang.X("app.holders.status", "Who holds the licences: {{.Note}}", map[string]any{"Note": res.Holders.Note}))
 		if g.p.Name == name {
 			g.render()
 		}
 	})
 	if op == nil {
-		g.sh.setStatus("“" + reader + "” cannot read them any more, or “" + name + "” has no run: test it again.")
+		g.sh.setStatus(lang.X("app.holders.gone", "“{{.Reader}}” cannot read them any more, or “{{.Name}}” has no run: test it again.", map[string]any{"Reader": reader, "Name": name}))
 	}
 }

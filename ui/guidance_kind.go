@@ -14,9 +14,9 @@ import (
 func kindPassText(r check.Report) string {
 	switch r.Kind {
 	case string(profiles.KindReferenceToken):
-		return "Everything passed: the reference token works, the API calls answer, and the card above shows whom it acts as and when it expires."
+		return lang.X("app.guidance.ref_passed", "Everything passed: the reference token works, the API calls answer, and the card above shows whom it acts as and when it expires.")
 	case string(profiles.KindBasic):
-		return "Everything passed: Basic authentication works and the API calls answer. It is legacy: the steps below move the integration to client credentials."
+		return lang.X("app.guidance.basic_passed", "Everything passed: Basic authentication works and the API calls answer. It is legacy: the steps below move the integration to client credentials.")
 	}
 	return ""
 }

@@ -27,23 +27,24 @@ func (g *guidanceTab) readOffer() fyne.CanvasObject {
 		}
 	}
 	if len(readers) == 0 {
-		text := wrapLabel("Which field is wrong? ERP.net's answer cannot tell, the Trusted App record can. No other profile on " + g.p.Host() +
-			" has a token to read it with: add or test a profile whose System User may read Trusted Applications, then read the record in the Record tab, " +
-			"or paste the values shown on the Trusted App's form in ERP.net there (“" + formLabel + "”). Meanwhile the Record tab shows the ApplicationSecretHash the record must hold, to compare by hand or put in a ticket.")
-		open := newButton("Open the Record tab", theme.ListIcon(), func() { g.sh.openTab("Record") })
+		text := wrapLabel(lang.X("app.offer.no_reader", "Which field is wrong? ERP.net's answer cannot tell, the Trusted App record can. No other profile on {{.Host}}"+
+			" has a token to read it with: add or test a profile whose System User may read Trusted Applications, then read the record in the Record tab, "+
+			"or paste the values shown on the Trusted App's form in ERP.net there (“{{.Form}}”). Meanwhile the Record tab shows the ApplicationSecretHash the record must hold, to compare by hand or put in a ticket.",
+			map[string]any{"Host": g.p.Host(), "Form": formText()}))
+		open := newButton(lang.X("app.offer.open_record", "Open the Record tab"), theme.ListIcon(), func() { g.sh.openTab("Record") })
 		return container.NewBorder(nil, nil, container.NewVBox(icon), nil, container.NewVBox(text, container.NewHBox(open)))
 	}
 	names := make([]string, len(readers))
 	for i, r := range readers {
 		names[i] = r.Name
 	}
-	text := wrapLabel("Which field is wrong? ERP.net's answer cannot tell, the Trusted App record can. Read it with the token of another profile on " + g.p.Host() +
-		": the Record tab compares every field client credentials depends on, down to the secret's hash (the secret never leaves this computer).")
+	text := wrapLabel(lang.X("app.offer.read", "Which field is wrong? ERP.net's answer cannot tell, the Trusted App record can. Read it with the token of another profile on {{.Host}}"+
+		": the Record tab compares every field client credentials depends on, down to the secret's hash (the secret never leaves this computer).", map[string]any{"Host": g.p.Host()}))
 	btn := newButton("", theme.DownloadIcon(), nil)
 	btn.Importance = widget.HighImportance
 	chosen := names[0]
 	label := func() {
-		btn.SetText("Read the record with “" + chosen + "”")
+		btn.SetText(lang.X("app.offer.read_with", "Read the record with “{{.Name}}”", map[string]any{"Name": chosen}))
 	}
 	label()
 	btn.OnTapped = func() { g.sh.readRecordWith(chosen) }
@@ -53,14 +54,14 @@ func (g *guidanceTab) readOffer() fyne.CanvasObject {
 			chosen = s
 			label()
 		}, nil)
-		pick.name = "Read the record with"
+		pick.name = lang.X("app.offer.read_record_with", "Read the record with")
 		pick.Options = names
 		pick.SetSelected(chosen)
 		// The choice takes the room between its label and the button: names stay whole.
-		row = container.NewBorder(nil, nil, widget.NewLabel("Read with"), btn, pick)
+		row = container.NewBorder(nil, nil, widget.NewLabel(lang.X("app.read_with", "Read with")), btn, pick)
 	}
 	if u := readers[0].SystemUser(); u != "" && len(names) == 1 {
-		text.SetText(text.Text + " “" + chosen + "” acts as " + u + ".")
+		text.SetText(text.Text + " " + lang.X("app.offer.acts_as", "“{{.Name}}” acts as {{.User}}.", map[string]any{"Name": chosen, "User": u}))
 	}
 	return container.NewBorder(nil, nil, container.NewVBox(icon), nil, container.NewVBox(text, row))
 }
@@ -86,7 +87,7 @@ func (u *UI) recordReadFor(run desk.RunID, rec *check.TrustedAppRecord) {
 // readRecordWith reads the shown profile's record with the token of the profile
 // called reader and shows it in the Record tab (guidanceShell).
 func (u *UI) readRecordWith(reader string) {
-	if u.run.tabs.Selected().Text == "Record" {
+	if u.run.tabs.Selected().Content == u.run.record.content {
 		u.run.record.readWith(reader)
 		return
 	}

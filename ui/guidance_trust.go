@@ -31,9 +31,9 @@ func refusedHost(f check.Finding) string {
 // trustOffer is the box under such a finding's explanation: "Trust this host for this
 // profile…".
 func (g *guidanceTab) trustOffer(host string) fyne.CanvasObject {
-	text := wrapLabel("Only if " + safetext.Line(host) + " really serves this instance (ask its administrator): confirm it once for “" + g.p.Name +
-		"”, and its access token may go there from then on. Nothing is sent until you do.")
-	btn := newButton("Trust this host for this profile…", theme.ConfirmIcon(), func() { g.sh.trustHost(g.p.Name, host) })
+	text := wrapLabel(lang.X("app.trust.offer", "Only if {{.Host}} really serves this instance (ask its administrator): confirm it once for “{{.Name}}”, and its access token may go there from then on. Nothing is sent until you do.",
+		map[string]any{"Host": safetext.Line(host), "Name": g.p.Name}))
+	btn := newButton(lang.X("app.trust.button", "Trust this host for this profile…"), theme.ConfirmIcon(), func() { g.sh.trustHost(g.p.Name, host) })
 	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.WarningIcon())), nil, container.NewVBox(text, container.NewHBox(btn)))
 }
 
@@ -41,20 +41,21 @@ func (g *guidanceTab) trustOffer(host string) fyne.CanvasObject {
 // and keeps the answer in the profile (guidanceShell).
 func (u *UI) trustHost(name, host string) {
 	h := safetext.Line(host)
-	msg := "From now on the access token of “" + name + "” may be sent to " + h + ", besides the instance.\n\n" +
-		"Do this only if " + h + " is this instance's own Domain or Table API site: a token sent to another server lets it act as the Trusted App's System User until the token expires.\n\n" +
-		"The host is kept in the profile (Confirmed hosts, in the editor's Advanced section), and every report lists it as your setting."
-	askYesNo(u.win, "Trust "+h+" for “"+name+"”?", msg, "Cancel", "Trust this host", widget.WarningImportance, func(ok bool) {
+	data := map[string]any{"Host": h, "Name": name}
+	msg := lang.X("app.trust.ask", "From now on the access token of “{{.Name}}” may be sent to {{.Host}}, besides the instance.\n\n"+
+		"Do this only if {{.Host}} is this instance's own Domain or Table API site: a token sent to another server lets it act as the Trusted App's System User until the token expires.\n\n"+
+		"The host is kept in the profile (Confirmed hosts, in the editor's Advanced section), and every report lists it as your setting.", data)
+	askYesNo(u.win, lang.X("app.trust.title", "Trust {{.Host}} for “{{.Name}}”?", data), msg, lang.X("app.cancel", "Cancel"), lang.X("app.trust.yes", "Trust this host"), widget.WarningImportance, func(ok bool) {
 		if !ok {
-			u.setStatus("Nothing changed: " + h + " stays refused for “" + name + "”.")
+			u.setStatus(lang.X("app.trust.no", "Nothing changed: {{.Host}} stays refused for “{{.Name}}”.", data))
 			return
 		}
 		u.desk.ConfirmHost(name, host, func(err error) {
 			if err != nil {
-				u.showError("Could not confirm "+h+" for “"+name+"”", err, "Add it in the profile's editor (Advanced, Confirmed hosts) instead.")
+				u.showError(lang.X("app.trust.failed", "Could not confirm {{.Host}} for “{{.Name}}”", data), err, lang.X("app.trust.failed_fix", "Add it in the profile's editor (Advanced, Confirmed hosts) instead."))
 				return
 			}
-			u.setStatus("“" + name + "” now sends its access token to " + h + " too. Test it again to use it.")
+			u.setStatus(lang.X("app.trust.done", "“{{.Name}}” now sends its access token to {{.Host}} too. Test it again to use it.", data))
 		})
 	})
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"runtime"
 	"strings"
 	"time"
@@ -14,7 +13,6 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
-	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
 )
@@ -99,12 +97,12 @@ func newHeader(sh headerShell, d headerDesk) *header {
 	h.line.Truncation = fyne.TextTruncateEllipsis
 	h.note = widgets.NewTipButton("", theme.InfoIcon(), "", h.showNote)
 	h.note.Importance = widget.LowImportance
-	h.test = newButton("Test this Trusted App  ("+shortcutHint()+")", theme.MediaPlayIcon(), sh.StartRun)
+	h.test = newButton(lang.X("app.header.test", "Test this Trusted App")+"  ("+shortcutHint()+")", theme.MediaPlayIcon(), sh.StartRun)
 	h.test.Importance = widget.HighImportance
-	h.cancel = newButton("Cancel  (Esc)", theme.CancelIcon(), sh.CancelRun)
+	h.cancel = newButton(lang.X("app.cancel_esc", "Cancel  (Esc)"), theme.CancelIcon(), sh.CancelRun)
 	h.cancel.Hide()
-	h.edit = widgets.NewTipButton("Edit", theme.DocumentCreateIcon(), "Edit this profile ("+keyHint("E")+")", sh.EditCurrent)
-	h.more = widgets.NewTipButton("", theme.MoreVerticalIcon(), "More actions: test with a fresh token, a new secret, compare, duplicate, rename, export, delete", h.showMenu)
+	h.edit = widgets.NewTipButton(lang.X("app.header.edit", "Edit"), theme.DocumentCreateIcon(), lang.X("app.header.edit_tip", "Edit this profile")+" ("+keyHint("E")+")", sh.EditCurrent)
+	h.more = widgets.NewTipButton("", theme.MoreVerticalIcon(), lang.X("app.header.more_tip", "More actions: test with a fresh token, a new secret, compare, duplicate, rename, export, delete"), h.showMenu)
 	title := container.New(&nameTagLayout{name: h.name}, h.name, container.NewCenter(h.env))
 	buttons := container.NewHBox(h.edit, h.more, h.test, h.cancel)
 	// The buttons share the name's row; the summary line below gets the full width.
@@ -116,30 +114,30 @@ func newHeader(sh headerShell, d headerDesk) *header {
 
 // showMenu opens the ⋮ menu under its button.
 func (h *header) showMenu() {
-	fresh := fyne.NewMenuItem("Test with a fresh token  ("+freshShortcutHint()+")", h.sh.StartFreshRun)
+	fresh := fyne.NewMenuItem(lang.X("app.menu.test_fresh", "Test with a fresh token")+"  ("+freshShortcutHint()+")", h.sh.StartFreshRun)
 	fresh.Disabled = h.desk.Running()
 	menu := fyne.NewMenu("",
 		fresh,
-		fyne.NewMenuItem("Inspect a token…  ("+keyHint("I")+")", h.askToken),
-		fyne.NewMenuItem("New secret for this Trusted App…", h.sh.NewSecretForCurrent),
-		fyne.NewMenuItem("Compare with…", func() {
+		fyne.NewMenuItem(lang.X("app.menu.inspect", "Inspect a token…")+"  ("+keyHint("I")+")", h.askToken),
+		fyne.NewMenuItem(lang.X("app.header.new_secret", "New secret for this Trusted App…"), h.sh.NewSecretForCurrent),
+		fyne.NewMenuItem(lang.X("app.header.compare_with", "Compare with…"), func() {
 			if p, ok := h.desk.Current(); ok {
 				h.sh.CompareWith(p.Name)
 			}
 		}),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Duplicate", h.duplicateCurrent),
-		fyne.NewMenuItem("Rename…", h.renameCurrent),
-		fyne.NewMenuItem("Export this profile…", func() {
+		fyne.NewMenuItem(lang.X("app.header.duplicate", "Duplicate"), h.duplicateCurrent),
+		fyne.NewMenuItem(lang.X("app.header.rename", "Rename…"), h.renameCurrent),
+		fyne.NewMenuItem(lang.X("app.header.export_this", "Export this profile…"), func() {
 			if p, ok := h.desk.Current(); ok {
 				h.sh.exportProfiles([]string{p.Name})
 			}
 		}),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Delete…", h.deleteCurrent),
+		fyne.NewMenuItem(lang.X("app.header.delete", "Delete…"), h.deleteCurrent),
 	)
 	if n := len(h.desk.SandboxProfiles()); n > 0 {
-		menu.Items = append(menu.Items, fyne.NewMenuItem(fmt.Sprintf("Remove the %d sandbox profiles…", n), h.removeSandboxProfiles))
+		menu.Items = append(menu.Items, fyne.NewMenuItem(lang.XN("app.header.remove_sandbox", "Remove the {{.Count}} sandbox profiles…", n, map[string]any{"Count": n}), h.removeSandboxProfiles))
 	}
 	c := h.sh.window().Canvas()
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(h.more)
@@ -170,7 +168,7 @@ func authText(m profiles.AuthMethod) string {
 	if m == profiles.AuthBasic {
 		return "HTTP Basic"
 	}
-	return "form body"
+	return lang.X("app.header.form_body", "form body")
 }
 
 // summaryTip names the parts of the summary line.
@@ -178,20 +176,20 @@ func summaryTip(p profiles.Profile) string {
 	if t := kindTip(p); t != "" {
 		return t
 	}
-	how := "form body: client_id and client_secret go in the POST body (ERP.net's documented default)"
+	how := lang.X("app.header.tip_form", "form body: client_id and client_secret go in the POST body (ERP.net's documented default)")
 	if p.Method() == profiles.AuthBasic {
-		how = "HTTP Basic: client_id and client_secret go in the Authorization header"
+		how = lang.X("app.header.tip_basic", "HTTP Basic: client_id and client_secret go in the Authorization header")
 	}
-	scopes := "the scopes requested: the instance grants only those listed in the Trusted App's Scope field"
+	scopes := lang.X("app.header.tip_scopes", "the scopes requested: the instance grants only those listed in the Trusted App's Scope field")
 	if len(p.Scopes) == 0 {
-		scopes = "no scope parameter is sent, so the token carries every scope in the Trusted App's Scope field"
+		scopes = lang.X("app.header.tip_no_scope", "no scope parameter is sent, so the token carries every scope in the Trusted App's Scope field")
 	}
-	return "Instance " + p.Root() + " · client_id (the Trusted App's Application URI) · " + how + " · " + scopes + "."
+	return lang.X("app.header.tip", "Instance {{.Root}} · client_id (the Trusted App's Application URI) · {{.How}} · {{.Scopes}}.", map[string]any{"Root": p.Root(), "How": how, "Scopes": scopes})
 }
 
 func scopesText(s []string) string {
 	if len(s) == 0 {
-		return "no scope sent (all of the app's scopes)"
+		return lang.X("app.header.no_scope", "no scope sent (all of the app's scopes)")
 	}
 	return strings.Join(s, " ")
 }
@@ -200,7 +198,7 @@ func (h *header) set(p profiles.Profile) {
 	h.name.SetText(p.Name)
 	env := p.Environment
 	if env == "" {
-		env = "No environment"
+		env = lang.X("app.env.none", "No environment")
 	}
 	h.env.Text = env
 	h.env.Custom = widgets.EnvColor(p.Environment)
@@ -209,17 +207,18 @@ func (h *header) set(p profiles.Profile) {
 	h.line.SetToolTip(summaryTip(p))
 	note, short, icon, imp := "", "", theme.InfoIcon(), widget.LowImportance
 	if sb, ok := h.desk.Scenario(p.Name); ok {
-		note, short = "Sandbox scenario: "+sb.Description, "About this scenario"
+		note, short = lang.X("app.header.scenario", "Sandbox scenario: {{.Description}}", map[string]any{"Description": sb.Description}), lang.X("app.header.about_scenario", "About this scenario")
 		if sb.Expect != "" {
-			note += " Expected: " + sb.Expect
+			note += " " + lang.X("app.header.expected", "Expected: {{.Expect}}", map[string]any{"Expect": sb.Expect})
 		}
 	} else if p.SecretSetAt.IsZero() || p.StoredKind() != p.KindOf() {
 		note, short = missingCredentialNote(p)
 		icon, imp = theme.WarningIcon(), widget.WarningImportance
 	} else if note = secretElsewhereNote(p); note != "" { // editor_hosts.go
-		short, icon, imp = "Secret stored for another host", theme.WarningIcon(), widget.WarningImportance
+		short, icon, imp = lang.X("app.header.secret_elsewhere", "Secret stored for another host"), theme.WarningIcon(), widget.WarningImportance
 	} else if age := h.desk.Now().Sub(p.SecretSetAt); age > rotationAge {
-		note, short = "The client secret was set "+roughAge(age)+" ago: consider rotating it.", "Secret set "+roughAge(age)+" ago"
+		note = lang.X("app.header.rotate", "The client secret was set {{.Age}} ago: consider rotating it.", map[string]any{"Age": roughAge(age)})
+		short = lang.X("app.header.secret_age", "Secret set {{.Age}} ago", map[string]any{"Age": roughAge(age)})
 		icon, imp = theme.WarningIcon(), widget.WarningImportance
 	}
 	h.noteText = note
@@ -260,14 +259,12 @@ func (h *header) duplicateCurrent() {
 	}
 	h.desk.DuplicateProfile(p.Name, func(res desk.Duplicated) {
 		if res.Err != nil {
-			h.sh.showError("Could not duplicate “"+p.Name+"”", res.Err, "Try again; if the store file changed on disk, the app reloads it first.")
+			h.sh.showError(lang.X("app.dup.failed", "Could not duplicate “{{.Name}}”", map[string]any{"Name": p.Name}), res.Err, lang.X("app.dup.failed_fix", "Try again; if the store file changed on disk, the app reloads it first."))
 			return
 		}
-		msg := "Duplicated as “" + res.Copy.Name + "”"
-		if res.SecretCopied {
-			msg += " with its client secret."
-		} else {
-			msg += ". “" + p.Name + "” has no client secret: press Edit to add one."
+		msg := lang.X("app.dup.done_secret", "Duplicated as “{{.Copy}}” with its client secret.", map[string]any{"Copy": res.Copy.Name})
+		if !res.SecretCopied {
+			msg = lang.X("app.dup.done_no_secret", "Duplicated as “{{.Copy}}”. “{{.Name}}” has no client secret: press Edit to add one.", map[string]any{"Copy": res.Copy.Name, "Name": p.Name})
 		}
 		h.sh.setStatus(msg)
 	})
@@ -281,11 +278,11 @@ func (h *header) renameCurrent() {
 	}
 	var k *keyDialog
 	e := newDialogEntry(func() { k.close(-1) })
-	e.name = "New name"
+	e.name = lang.X("app.rename.new_name", "New name")
 	e.SetText(p.Name)
 	e.Validator = func(s string) error { return nameError(h.desk.Profiles(), s, p.Name) }
-	form := widget.NewForm(widget.NewFormItem("New name", e))
-	k = showKeyDialog(h.sh.window(), "Rename profile", form, fyne.NewSize(480, 1), widget.HighImportance, []string{"Cancel", "Rename"}, func(pressed int) {
+	form := widget.NewForm(widget.NewFormItem(lang.X("app.rename.new_name", "New name"), e))
+	k = showKeyDialog(h.sh.window(), lang.X("app.rename.title", "Rename profile"), form, fyne.NewSize(480, 1), widget.HighImportance, []string{lang.X("app.cancel", "Cancel"), lang.X("app.rename.rename", "Rename")}, func(pressed int) {
 		name := profiles.NormalizeName(strings.TrimSpace(e.Text))
 		if pressed != 1 || name == p.Name {
 			return
@@ -294,9 +291,9 @@ func (h *header) renameCurrent() {
 			var saved *profiles.SavedError
 			switch {
 			case errors.As(err, &saved):
-				h.sh.showError("Renamed, but not everything went with it", err, "Open Edit and paste the secret again.")
+				h.sh.showError(lang.X("app.rename.partly", "Renamed, but not everything went with it"), err, lang.X("app.editor.paste_again", "Open Edit and paste the secret again."))
 			case err != nil:
-				h.sh.showError("Could not rename “"+p.Name+"”", err, "Choose a name no other profile uses. Nothing was changed.")
+				h.sh.showError(lang.X("app.rename.failed", "Could not rename “{{.Name}}”", map[string]any{"Name": p.Name}), err, lang.X("app.rename.failed_fix", "Choose a name no other profile uses. Nothing was changed."))
 			}
 		})
 	})
@@ -311,15 +308,16 @@ func (h *header) deleteCurrent() {
 	if !ok {
 		return
 	}
-	confirmDanger(h.sh.window(), "Delete “"+p.Name+"”?",
-		"The profile and its client secret in "+platform.Keychain()+" are removed. The Trusted App on the server is not touched.",
-		"Delete", func() {
+	data := map[string]any{"Name": p.Name, "Keychain": keychainName()}
+	confirmDanger(h.sh.window(), lang.X("app.delete.ask", "Delete “{{.Name}}”?", data),
+		lang.X("app.delete.text", "The profile and its client secret in {{.Keychain}} are removed. The Trusted App on the server is not touched.", data),
+		lang.X("app.delete.delete", "Delete"), func() {
 			h.desk.DeleteProfiles([]string{p.Name}, func(res desk.Deleted) {
 				if res.Failed != nil {
-					h.sh.showError("Could not delete “"+p.Name+"”", res.Failed, deleteFix(res))
+					h.sh.showError(lang.X("app.delete.failed", "Could not delete “{{.Name}}”", data), res.Failed, deleteFix(res))
 					return
 				}
-				h.sh.setStatus("Deleted “" + p.Name + "”.")
+				h.sh.setStatus(lang.X("app.delete.done", "Deleted “{{.Name}}”.", data))
 			})
 		})
 }
@@ -328,14 +326,14 @@ func (h *header) deleteCurrent() {
 func deleteFix(res desk.Deleted) string {
 	var saved *profiles.SavedError
 	if errors.As(res.Failed, &saved) {
-		return "The profile is gone; remove its entry in " + platform.Keychain() + " by hand, or leave it: a profile made later with this name replaces it when you paste its secret."
+		return lang.X("app.delete.fix_saved", "The profile is gone; remove its entry in {{.Keychain}} by hand, or leave it: a profile made later with this name replaces it when you paste its secret.", map[string]any{"Keychain": keychainName()})
 	}
-	return "Check that the store file is writable and " + platform.Keychain() + " unlocked, then try again. Nothing was deleted."
+	return lang.X("app.delete.fix", "Check that the store file is writable and {{.Keychain}} unlocked, then try again. Nothing was deleted.", map[string]any{"Keychain": keychainName()})
 }
 
 // confirmDanger asks before a destructive action; Keep is the safe default.
 func confirmDanger(w fyne.Window, title, msg, action string, do func()) {
-	askYesNo(w, title, msg, "Keep", action, widget.DangerImportance, func(ok bool) {
+	askYesNo(w, title, msg, lang.X("app.keep", "Keep"), action, widget.DangerImportance, func(ok bool) {
 		if ok {
 			do()
 		}
@@ -350,23 +348,24 @@ func (h *header) askToken() {
 	}
 	var k *keyDialog
 	e := newSecretEntry(func() { k.close(-1) }) // Esc in the field closes the dialog
-	e.SetPlaceHolder("eyJhbGciOi… or enrt_…")
+	e.SetPlaceHolder(lang.X("app.inspect.hint", "eyJhbGciOi… or enrt_…"))
 	e.Validator = func(s string) error {
 		if check.TrimBearer(s) == "" {
-			return errors.New("paste the access token")
+			return errors.New(lang.X("app.inspect.paste", "paste the access token"))
 		}
 		return nil
 	}
-	intro := wrapLabel("Paste an access token (a JWT, or an enrt_ reference token) from a log, a script or a colleague. It is decoded, its signature is checked against " + p.Root() + "'s published keys, and " + p.Name + "'s API calls run with it. Nothing is requested from the identity server; the token stays in memory and is never saved.")
-	k = showKeyDialog(h.sh.window(), "Inspect a token", container.NewVBox(intro, keyLabel("ACCESS TOKEN"), e), fyne.NewSize(620, 280),
-		widget.HighImportance, []string{"Cancel  (Esc)", "Inspect"}, func(pressed int) {
+	intro := wrapLabel(lang.X("app.inspect.intro", "Paste an access token (a JWT, or an enrt_ reference token) from a log, a script or a colleague. It is decoded, its signature is checked against {{.Root}}'s published keys, and {{.Name}}'s API calls run with it. Nothing is requested from the identity server; the token stays in memory and is never saved.",
+		map[string]any{"Root": p.Root(), "Name": p.Name}))
+	k = showKeyDialog(h.sh.window(), lang.X("app.inspect.title", "Inspect a token"), container.NewVBox(intro, keyLabel("ACCESS TOKEN"), e), fyne.NewSize(620, 280),
+		widget.HighImportance, []string{lang.X("app.cancel_esc", "Cancel  (Esc)"), lang.X("app.inspect.inspect", "Inspect")}, func(pressed int) {
 			raw := check.TrimBearer(e.Text)
 			e.SetText("")
 			if pressed != 1 {
 				return
 			}
 			if raw == "" {
-				h.sh.showMessage("No token pasted", "Paste the whole access token, then press Inspect.")
+				h.sh.showMessage(lang.X("app.inspect.none", "No token pasted"), lang.X("app.inspect.none_text", "Paste the whole access token, then press Inspect."))
 				return
 			}
 			h.sh.InspectToken(raw)
@@ -382,15 +381,15 @@ func (h *header) removeSandboxProfiles() {
 	if len(names) == 0 {
 		return
 	}
-	confirmDanger(h.sh.window(), fmt.Sprintf("Remove the %d sandbox profiles?", len(names)),
-		"The profiles made for the built-in sandbox and their secrets are removed. Your own profiles stay. “Try the sandbox” brings the scenarios back.",
-		"Remove", func() {
+	confirmDanger(h.sh.window(), lang.XN("app.sandbox.remove_ask", "Remove the {{.Count}} sandbox profiles?", len(names), map[string]any{"Count": len(names)}),
+		lang.X("app.sandbox.remove_text", "The profiles made for the built-in sandbox and their secrets are removed. Your own profiles stay. “Try the sandbox” brings the scenarios back."),
+		lang.X("app.sandbox.remove", "Remove"), func() {
 			h.desk.DeleteProfiles(names, func(res desk.Deleted) {
 				if res.Failed != nil {
-					h.sh.showError(fmt.Sprintf("Removed %d of %d sandbox profiles", len(res.Removed), len(names)), res.Failed, deleteFix(res))
+					h.sh.showError(lang.XN("app.sandbox.removed_some", "Removed {{.Done}} of {{.Count}} sandbox profiles", len(names), map[string]any{"Done": len(res.Removed), "Count": len(names)}), res.Failed, deleteFix(res))
 					return
 				}
-				h.sh.setStatus(fmt.Sprintf("Removed %d sandbox profiles.", len(res.Removed)))
+				h.sh.setStatus(lang.XN("app.sandbox.removed", "Removed {{.Count}} sandbox profiles.", len(res.Removed), map[string]any{"Count": len(res.Removed)}))
 			})
 		})
 }

@@ -15,7 +15,7 @@ import (
 	"trustedapp-tester/ui/widgets"
 )
 
-const allProfiles = "All profiles"
+func allProfiles() string { return lang.X("app.history.all_profiles", "All profiles") }
 
 // historyTab shows the audit log, filterable by profile and exportable.
 type historyTab struct {
@@ -39,7 +39,10 @@ type historyTab struct {
 	reads int
 }
 
-var historyCols = []tableColumn{{"Time", 170}, {"Profile", 150}, {"Kind", 60}, {"Request", 420}, {"Status", 70}, {"Duration", 80}, {"Token", 110}}
+func historyCols() []tableColumn {
+	return []tableColumn{{lang.X("app.history.col.time", "Time"), 170}, {lang.X("app.menu.profile", "Profile"), 150}, {lang.X("app.history.col.kind", "Kind"), 60},
+		{lang.X("app.history.col.request", "Request"), 420}, {lang.X("app.history.col.status", "Status"), 70}, {lang.X("app.history.col.duration", "Duration"), 80}, {lang.X("app.step.token", "Token"), 110}}
+}
 
 // historyShell is what the History tab needs of the window.
 type historyShell interface {
@@ -61,12 +64,12 @@ type historyDesk interface {
 func newHistoryTab(sh historyShell, d historyDesk) *historyTab {
 	h := &historyTab{sh: sh, desk: d}
 	h.filter = newEscSelect(func(string) { h.reload() }, nil)
-	h.filter.Options = []string{allProfiles}
-	h.filter.name = "Profile"
-	h.filter.Selected = allProfiles
+	h.filter.Options = []string{allProfiles()}
+	h.filter.name = lang.X("app.menu.profile", "Profile")
+	h.filter.Selected = allProfiles()
 	h.note = widget.NewLabel("")
 	h.note.Importance = widget.LowImportance
-	h.table = newColumnsTable(historyCols, func() int { return len(h.entries) },
+	h.table = newColumnsTable(historyCols(), func() int { return len(h.entries) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
@@ -77,17 +80,17 @@ func newHistoryTab(sh historyShell, d historyDesk) *historyTab {
 		})
 	h.table.spoken = func() string { return h.note.Text }
 	h.exportBtn = newButton("Export…", theme.UploadIcon(), h.export)
-	refresh := widgets.NewTipButton("", theme.ViewRefreshIcon(), "Read the history again (runs from the command line appear too)", h.reload)
+	refresh := widgets.NewTipButton("", theme.ViewRefreshIcon(), lang.X("app.history.refresh", "Read the history again (runs from the command line appear too)"), h.reload)
 	h.runs = newHistoryRuns(sh, d)
 	h.note.Truncation = fyne.TextTruncateEllipsis
 	h.runsButtons = container.NewHBox(h.runs.with, h.runs.both)
 	h.runsButtons.Hide()
 	h.runsBody = container.NewBorder(nil, h.runs.note, nil, nil, h.runs.table)
 	h.body = container.NewStack(h.table)
-	h.show = widget.NewRadioGroup([]string{historyRequests, historyRunsLabel}, func(string) { h.switchView() })
+	h.show = widget.NewRadioGroup([]string{historyRequests(), historyRunsLabel()}, func(string) { h.switchView() })
 	h.show.Horizontal = true
 	h.show.Required = true
-	h.show.Selected = historyRequests
+	h.show.Selected = historyRequests()
 	top := container.NewBorder(nil, nil, container.NewHBox(h.filter, h.show), container.NewHBox(refresh, h.exportBtn, h.runsButtons),
 		h.note)
 	h.content = container.NewBorder(top, nil, nil, nil, h.body)
@@ -121,20 +124,18 @@ func historyCell(e audit.Entry, col int) string {
 }
 
 func (h *historyTab) currentFilter() audit.Filter {
-	if h.filter.Selected == allProfiles || h.filter.Selected == "" {
+	if h.filter.Selected == allProfiles() || h.filter.Selected == "" {
 		return audit.Filter{}
 	}
 	return audit.Filter{Profile: h.filter.Selected}
 }
 
-const (
-	historyRequests  = "Requests"
-	historyRunsLabel = "Runs"
-)
+func historyRequests() string  { return lang.X("app.history.requests", "Requests") }
+func historyRunsLabel() string { return lang.X("app.history.runs", "Runs") }
 
 // switchView shows the requests or the runs, read afresh.
 func (h *historyTab) switchView() {
-	if h.show.Selected == historyRunsLabel {
+	if h.show.Selected == historyRunsLabel() {
 		h.runsButtons.Show()
 		h.note.Hide()
 		h.exportBtn.Hide()
@@ -151,17 +152,17 @@ func (h *historyTab) switchView() {
 
 // reload reads the log on a goroutine.
 func (h *historyTab) reload() {
-	opts := []string{allProfiles}
+	opts := []string{allProfiles()}
 	for _, p := range h.desk.Profiles() {
 		opts = append(opts, p.Name)
 	}
 	h.filter.Options = opts
-	if h.show.Selected == historyRunsLabel {
+	if h.show.Selected == historyRunsLabel() {
 		h.runs.reload(h.currentFilter())
 		return
 	}
 	if !h.desk.HistoryAvailable() {
-		h.note.SetText("The history log is not available in this session.")
+		h.note.SetText(lang.X("app.history.unavailable", "The history log is not available in this session."))
 		return
 	}
 	h.desk.ReadHistory(h.currentFilter(), latestOnly(&h.reads, h.read))
@@ -183,11 +184,11 @@ func latestOnly[T any](reads *int, show func(T)) func(T) {
 // read shows what reload read.
 func (h *historyTab) read(res desk.History) {
 	if res.Err != nil {
-		h.note.SetText("Could not read the history log: " + res.Err.Error() + ". Check the log file's permissions.")
+		h.note.SetText(lang.X("app.history.read_failed", "Could not read the history log: {{.Err}}. Check the log file's permissions.", map[string]any{"Err": res.Err.Error()}))
 		return
 	}
 	h.entries = res.Entries
-	h.note.SetText(fmt.Sprintf("%d requests logged (no secrets, tokens as fingerprints)", len(res.Entries)))
+	h.note.SetText(lang.XN("app.history.logged", "{{.Count}} requests logged (no secrets, tokens as fingerprints)", len(res.Entries), map[string]any{"Count": len(res.Entries)}))
 	h.table.Refresh()
 }
 
@@ -202,5 +203,7 @@ func (h *historyTab) export() {
 // exportTo writes the entries matching f as JSON lines to wc on a goroutine and closes
 // it (the file dialog's callback; tests call it with a file writer).
 func (h *historyTab) exportTo(wc fyne.URIWriteCloser, f audit.Filter) {
-	h.desk.ExportHistory(wc, f, written(h.sh, "Could not export the history", func(path string) string { return "History exported to " + path + "." }))
+	h.desk.ExportHistory(wc, f, written(h.sh, lang.X("app.history.export_failed", "Could not export the history"), func(path string) string {
+		return lang.X("app.history.exported", "History exported to {{.Path}}.", map[string]any{"Path": path})
+	}))
 }

@@ -9,6 +9,7 @@ import (
 	"trustedapp-tester/audit"
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
+	"trustedapp-tester/report"
 	"trustedapp-tester/ui/widgets"
 )
 
@@ -29,13 +30,16 @@ type historyRuns struct {
 	reads int
 }
 
-var runCols = []tableColumn{{"", 44}, {"Started", 170}, {"Profile", 200}, {"Verdict", 70}, {"System User", 190}, {"Record", 100}, {"Run", 90}}
+func runCols() []tableColumn {
+	return []tableColumn{{"", 44}, {lang.X("app.history.col.started", "Started"), 170}, {lang.X("app.menu.profile", "Profile"), 200}, {lang.X("app.history.col.verdict", "Verdict"), 70},
+		{lang.X("app.history.col.system_user", "System User"), 190}, {lang.X("app.tab.record", "Record"), 100}, {lang.X("app.history.col.run", "Run"), 90}}
+}
 
 func newHistoryRuns(sh historyShell, d historyDesk) *historyRuns {
 	h := &historyRuns{sh: sh, desk: d}
 	h.note = widgets.NewTipLabel("", fyne.TextStyle{}, "")
 	h.note.Truncation = fyne.TextTruncateEllipsis
-	h.table = newColumnsTable(runCols, func() int { return len(h.runs) },
+	h.table = newColumnsTable(runCols(), func() int { return len(h.runs) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
@@ -43,8 +47,8 @@ func newHistoryRuns(sh historyShell, d historyDesk) *historyRuns {
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) { h.cell(id, o.(*fyne.Container)) })
 	h.table.spoken = func() string { return h.note.Text }
-	h.with = newButton("Compare with…", theme.ViewRestoreIcon(), h.compareWith)
-	h.both = newButton("Compare the two", theme.ViewRestoreIcon(), h.compareBoth)
+	h.with = newButton(lang.X("app.header.compare_with", "Compare with…"), theme.ViewRestoreIcon(), h.compareWith)
+	h.both = newButton(lang.X("app.history.compare_two", "Compare the two"), theme.ViewRestoreIcon(), h.compareBoth)
 	h.both.Importance = widget.HighImportance
 	h.buttons()
 	return h
@@ -77,14 +81,17 @@ func runCell(r check.RunSummary, col int) string {
 	case 2:
 		return r.Profile
 	case 3:
-		return string(r.Verdict)
+		if lang.Code() == "en" {
+			return string(r.Verdict) // History's own word, as the CLI lists it
+		}
+		return report.VerdictIn(lang.Localizer(), r.Verdict)
 	case 4:
 		return r.SystemUser
 	case 5:
 		if recordWasRead(r) {
-			return "read"
+			return lang.X("app.history.read", "read")
 		}
-		return "not read"
+		return lang.X("app.history.not_read", "not read")
 	case 6:
 		return r.ID
 	}
@@ -136,7 +143,7 @@ func (h *historyRuns) buttons() {
 // reload reads the runs matching f on a goroutine.
 func (h *historyRuns) reload(f audit.Filter) {
 	if !h.desk.RunsAvailable() {
-		h.note.SetText("History keeps no runs in this session.")
+		h.note.SetText(lang.X("app.history.no_runs_session", "History keeps no runs in this session."))
 		return
 	}
 	h.desk.ReadRuns(f, latestOnly(&h.reads, h.read))
@@ -145,7 +152,7 @@ func (h *historyRuns) reload(f audit.Filter) {
 // read shows what reload read; ticks on runs no longer listed go.
 func (h *historyRuns) read(res desk.Runs) {
 	if res.Err != nil {
-		h.note.SetText("Could not read History's runs: " + res.Err.Error() + ". Check the log folder's permissions.")
+		h.note.SetText(lang.X("app.history.runs_failed", "Could not read History's runs: {{.Err}}. Check the log folder's permissions.", map[string]any{"Err": res.Err.Error()}))
 		return
 	}
 	h.runs = res.Runs
@@ -168,9 +175,9 @@ func (h *historyRuns) read(res desk.Runs) {
 // runsNote is the line under History's runs ("1 run.", not "1 runs.").
 func runsNote(n int) string {
 	if n == 0 {
-		return "No runs yet: each test (here or on the command line) adds one."
+		return lang.X("app.history.no_runs", "No runs yet: each test (here or on the command line) adds one.")
 	}
-	return plural(n, "run") + ". Tick two to compare them, or one to compare it with another profile now or another run."
+	return lang.XN("app.history.runs_note", "{{.Count}} runs. Tick two to compare them, or one to compare it with another profile now or another run.", n, map[string]any{"Count": n})
 }
 
 // run is the listed run with id.

@@ -12,6 +12,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/report"
 	"trustedapp-tester/tokenview"
 	"trustedapp-tester/ui/widgets"
 )
@@ -52,7 +53,7 @@ type identityShell interface {
 }
 
 // copyHint ends the status line while a card value shows there whole.
-const copyHint = "(click or Enter to copy)"
+func copyHint() string { return lang.X("app.card.copy_hint", "(click or Enter to copy)") }
 
 // copyable is a card value that shows its whole text on hover or keyboard focus and
 // copies it on a click or Enter; what names the value in the status line ("System
@@ -66,10 +67,10 @@ func (c *identityCard) copyable(what string) *widgets.CopyLabel {
 		switch {
 		case in && l.CopyValue() != "":
 			saved, hovering = c.sh.statusText(), true
-			c.sh.setStatus(what + ": " + l.CopyValue() + "   " + copyHint)
+			c.sh.setStatus(what + ": " + l.CopyValue() + "   " + copyHint())
 		case !in && hovering:
 			hovering = false
-			if strings.HasSuffix(c.sh.statusText(), copyHint) {
+			if strings.HasSuffix(c.sh.statusText(), copyHint()) {
 				c.sh.setStatus(saved)
 			}
 		}
@@ -77,7 +78,7 @@ func (c *identityCard) copyable(what string) *widgets.CopyLabel {
 	l.OnCopy = func(v string) {
 		c.sh.clipboard().SetContent(v)
 		hovering = false
-		c.sh.setStatus("Copied the " + what + " to the clipboard: " + v)
+		c.sh.setStatus(lang.X("app.card.copied", "Copied the {{.What}} to the clipboard: {{.Value}}", map[string]any{"What": what, "Value": v}))
 	}
 	return l
 }
@@ -94,10 +95,10 @@ func newIdentityCard(sh identityShell) *identityCard {
 	c.quiet = widget.NewLabel("")
 	c.quiet.Truncation = fyne.TextTruncateEllipsis
 	c.quiet.TextStyle = fyne.TextStyle{Italic: true}
-	c.actsAs = c.bigValue("System User")
-	c.database = c.bigValue("database")
+	c.actsAs = c.bigValue(lang.X("app.card.system_user", "System User"))
+	c.database = c.bigValue(lang.X("app.card.database", "database"))
 	c.client = c.copyable("client_id")
-	c.issuer = c.copyable("issuer")
+	c.issuer = c.copyable(lang.X("app.card.issuer", "issuer"))
 	c.scopes = widgets.ChipRow()
 	c.expires = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	c.expiryBar = widget.NewProgressBar()
@@ -107,10 +108,10 @@ func newIdentityCard(sh identityShell) *identityCard {
 	// The note beside the countdown takes the room left and ends in an ellipsis: a
 	// long one ("reused token (More actions → …)") must never widen the window.
 	c.refresh.Truncation = fyne.TextTruncateEllipsis
-	c.signature = c.copyable("signing key id")
+	c.signature = c.copyable(lang.X("app.card.kid", "signing key id"))
 	c.sigIcon = widgets.NewVerdict("")
 
-	c.actsAsDetail = c.copyable("System User id")
+	c.actsAsDetail = c.copyable(lang.X("app.card.system_user_id", "System User id"))
 	c.actsAsDetail.SizeName = theme.SizeNameCaptionText
 	left := container.New(layout.NewFormLayout(),
 		keyLabel("ACTS AS"), container.New(layout.NewCustomPaddedVBoxLayout(-10), c.actsAs, c.actsAsDetail),
@@ -137,7 +138,7 @@ func (c *identityCard) showQuiet(s string) {
 }
 
 func (c *identityCard) setWaiting() {
-	c.showQuiet("Requesting a token… the identity this Trusted App acts as appears here.")
+	c.showQuiet(lang.X("app.card.requesting", "Requesting a token… the identity this Trusted App acts as appears here."))
 }
 
 // set shows r's token identity, or one quiet line when there is none.
@@ -148,11 +149,11 @@ func (c *identityCard) set(p profiles.Profile, r check.Report, now time.Time) {
 	if r.Claims == nil {
 		switch {
 		case len(r.Steps) == 0 && !r.Cancelled:
-			c.showQuiet("No token yet. Press “Test this Trusted App” to see which System User this app acts as, with which scopes.")
+			c.showQuiet(lang.X("app.card.no_token_yet", "No token yet. Press “Test this Trusted App” to see which System User this app acts as, with which scopes."))
 		case r.Cancelled:
-			c.showQuiet("The run was cancelled before a token was issued.")
+			c.showQuiet(lang.X("app.card.cancelled", "The run was cancelled before a token was issued."))
 		default:
-			c.showQuiet("No token: " + failureReason(r) + " See Guidance for the fix.")
+			c.showQuiet(lang.X("app.card.no_token", "No token: {{.Reason}} See Guidance for the fix.", map[string]any{"Reason": failureReason(r)}))
 		}
 		return
 	}
@@ -166,7 +167,7 @@ func (c *identityCard) set(p profiles.Profile, r check.Report, now time.Time) {
 
 	who := cl.SystemUser
 	if who == "" {
-		who = "no System User"
+		who = lang.X("app.card.no_system_user", "no System User")
 	}
 	c.actsAs.Set(who, cl.SystemUser)
 	var detail []string
@@ -191,29 +192,29 @@ func (c *identityCard) set(p profiles.Profile, r check.Report, now time.Time) {
 	}
 	c.scopes.Refresh()
 
-	refresh := "· no refresh token"
+	refresh := "· " + lang.X("app.card.no_refresh", "no refresh token")
 	if r.Token != nil && r.Token.HasRefresh {
-		refresh = "· has a refresh token"
+		refresh = "· " + lang.X("app.card.has_refresh", "has a refresh token")
 	}
 	if r.Token != nil && r.Token.FromCache {
 		// Say so: a reused token hides a changed Trusted App until it expires.
 		// In words: no font the app ships has the ⋮ of the button (it showed as �).
-		refresh += " · reused token (More actions → Test with a fresh token)"
+		refresh += " · " + lang.X("app.card.reused", "reused token (More actions → Test with a fresh token)")
 	}
 	c.refresh.SetText(refresh)
 	switch cl.Signature {
 	case tokenview.SigVerified:
 		c.sigIcon.Set(check.Pass)
-		c.sigIcon.Word = "signature verified"
-		c.signature.Set("verified with key "+shortKid(cl.Kid)+" ("+cl.Alg+")", cl.Kid)
+		c.sigIcon.Word = lang.X("app.card.sig_verified", "signature verified")
+		c.signature.Set(lang.X("app.card.verified_with", "verified with key {{.Kid}} ({{.Alg}})", map[string]any{"Kid": shortKid(cl.Kid), "Alg": cl.Alg}), cl.Kid)
 	case tokenview.SigNotChecked:
 		c.sigIcon.Set(check.Warn)
-		c.sigIcon.Word = "signature not verified"
-		c.signature.Set("not verified: "+orText(cl.SignatureNote, "no signing keys were available"), cl.Kid)
+		c.sigIcon.Word = lang.X("app.card.sig_not_verified", "signature not verified")
+		c.signature.Set(lang.X("app.card.not_verified", "not verified: {{.Note}}", map[string]any{"Note": orText(cl.SignatureNote, lang.X("app.card.no_keys", "no signing keys were available"))}), cl.Kid)
 	default:
 		c.sigIcon.Set(check.Fail)
-		c.sigIcon.Word = "signature refused"
-		c.signature.Set(strings.ReplaceAll(string(cl.Signature), "_", " ")+": "+orText(cl.SignatureNote, "see Guidance"), cl.Kid)
+		c.sigIcon.Word = lang.X("app.card.sig_refused", "signature refused")
+		c.signature.Set(strings.ReplaceAll(string(cl.Signature), "_", " ")+": "+orText(cl.SignatureNote, lang.X("app.card.see_guidance", "see Guidance")), cl.Kid)
 	}
 	c.tick(now)
 }
@@ -224,7 +225,7 @@ func (c *identityCard) tick(now time.Time) {
 		return
 	}
 	if c.claims.Expires.IsZero() {
-		c.expires.SetText("unknown")
+		c.expires.SetText(lang.X("app.card.unknown", "unknown"))
 		c.expiryBar.SetValue(0)
 		return
 	}
@@ -232,9 +233,9 @@ func (c *identityCard) tick(now time.Time) {
 	c.expires.SetText(countdown(left))
 	if left <= 0 && !c.expiredSaid {
 		c.expiredSaid = true
-		msg := "The token has expired. Client credentials gets no refresh token: press “Test this Trusted App” for a new one (a custom call asks for one by itself)."
+		msg := lang.X("app.card.expired", "The token has expired. Client credentials gets no refresh token: press “Test this Trusted App” for a new one (a custom call asks for one by itself).")
 		if c.claims.Kind == tokenview.KindReference {
-			msg = "The reference token has expired: make a new one where it was made (Profile site or Instance Manager) and paste it in the profile."
+			msg = lang.X("app.card.ref_expired", "The reference token has expired: make a new one where it was made (Profile site or Instance Manager) and paste it in the profile.")
 		}
 		c.sh.setStatus(msg)
 	}
@@ -256,19 +257,21 @@ func failureReason(r check.Report) string {
 		}
 		for _, f := range s.Findings {
 			if f.Severity == check.SevFail && f.Message != "" {
-				return strings.TrimRight(f.Message, ".") + "."
+				msg, _ := report.MessageIn(lang.Localizer(), report.Findings([]check.Finding{f})[0])
+				return strings.TrimRight(msg, ".") + "."
 			}
 		}
 		if s.Summary != "" {
-			return s.Name + " failed (" + s.Summary + ")."
+			_, name, summary := report.StepIn(lang.Localizer(), s)
+			return lang.X("app.card.step_failed", "{{.Step}} failed ({{.Summary}}).", map[string]any{"Step": name, "Summary": summary})
 		}
 	}
-	return "the token request did not succeed."
+	return lang.X("app.card.token_failed", "the token request did not succeed.")
 }
 
 func shortKid(k string) string {
 	if k == "" {
-		return "(no kid)"
+		return lang.X("app.card.no_kid", "(no kid)")
 	}
 	if len(k) > 12 {
 		return k[:8] + "…"
@@ -295,11 +298,13 @@ func contains(list []string, s string) bool {
 }
 
 // Texts of the scope chips that mark a difference between requested and granted.
-const (
-	notGrantedText   = "requested, not granted"
-	notRequestedText = "· granted, not requested"
-	requestedAllText = "all of the app's scopes (no scope requested)"
-)
+func notGrantedText() string { return lang.X("app.scope.not_granted", "requested, not granted") }
+func notRequestedText() string {
+	return "· " + lang.X("app.scope.not_requested", "granted, not requested")
+}
+func requestedAllText() string {
+	return lang.X("app.scope.requested_all", "all of the app's scopes (no scope requested)")
+}
 
 // scopeChips shows granted scopes, and marks each difference from the request: a
 // requested scope the token lacks is red and struck through; a granted scope nobody
@@ -309,32 +314,32 @@ func scopeChips(diff *tokenview.ScopeDiff) []fyne.CanvasObject {
 	var out []fyne.CanvasObject
 	for _, s := range diff.Granted {
 		ch := widgets.NewIconChip(theme.ConfirmIcon(), s, theme.ColorNameSuccess)
-		ch.SetToolTip(scopeTip(s, "Granted."))
-		ch.Description = "Scope " + s + ": granted"
+		ch.SetToolTip(scopeTip(s, lang.X("app.scope.granted_tip", "Granted.")))
+		ch.Description = lang.X("app.scope.granted_desc", "Scope {{.Scope}}: granted", map[string]any{"Scope": s})
 		if !diff.RequestedAll && contains(diff.Extra, s) {
-			ch = widgets.NewChip(s+" "+notRequestedText, theme.ColorNamePrimary)
+			ch = widgets.NewChip(s+" "+notRequestedText(), theme.ColorNamePrimary)
 			ch.Outlined = true
-			ch.SetToolTip(scopeTip(s, "Granted although the profile did not ask for it."))
-			ch.Description = "Scope " + s + ": granted, not requested"
+			ch.SetToolTip(scopeTip(s, lang.X("app.scope.extra_tip", "Granted although the profile did not ask for it.")))
+			ch.Description = lang.X("app.scope.extra_desc", "Scope {{.Scope}}: granted, not requested", map[string]any{"Scope": s})
 		}
 		out = append(out, ch)
 	}
 	for _, s := range diff.Missing {
-		ch := widgets.NewIconChip(theme.CancelIcon(), s+" "+notGrantedText, theme.ColorNameError)
+		ch := widgets.NewIconChip(theme.CancelIcon(), s+" "+notGrantedText(), theme.ColorNameError)
 		ch.Strike = s
-		ch.Description = "Scope " + s + ": requested, not granted"
-		ch.SetToolTip(scopeTip(s, "Requested but not granted: add it to the Trusted App's Scope field (exact case), or stop requesting it."))
+		ch.Description = lang.X("app.scope.missing_desc", "Scope {{.Scope}}: requested, not granted", map[string]any{"Scope": s})
+		ch.SetToolTip(scopeTip(s, lang.X("app.scope.missing_tip", "Requested but not granted: add it to the Trusted App's Scope field (exact case), or stop requesting it.")))
 		out = append(out, ch)
 	}
 	switch {
 	case len(diff.Granted) == 0 && len(diff.Missing) == 0:
-		ch := widgets.NewChip("no scopes", theme.ColorNameWarning)
-		ch.SetToolTip("The token carries no scope: API calls will be refused. Fill the Trusted App's Scope field (e.g. read update).")
+		ch := widgets.NewChip(lang.X("app.scope.none", "no scopes"), theme.ColorNameWarning)
+		ch.SetToolTip(lang.X("app.scope.none_tip", "The token carries no scope: API calls will be refused. Fill the Trusted App's Scope field (e.g. read update)."))
 		out = append(out, ch)
 	case diff.RequestedAll:
-		ch := widgets.NewChip(requestedAllText, "")
+		ch := widgets.NewChip(requestedAllText(), "")
 		ch.Outlined = true
-		ch.SetToolTip("The profile sends no scope parameter, so the instance grants every scope in the Trusted App's Scope field.")
+		ch.SetToolTip(lang.X("app.scope.all_tip", "The profile sends no scope parameter, so the instance grants every scope in the Trusted App's Scope field."))
 		out = append(out, ch)
 	}
 	return out

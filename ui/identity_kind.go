@@ -27,16 +27,16 @@ func (c *identityCard) setKind(p profiles.Profile, r check.Report, now time.Time
 		c.grid.Show()
 		c.claims = nil
 		c.actsAs.Set(r.Basic.User, r.Basic.User)
-		c.actsAsDetail.Set("signed in with Basic (legacy)", "")
+		c.actsAsDetail.Set(lang.X("app.card.basic_signed_in", "signed in with Basic (legacy)"), "")
 		c.client.Set(r.Basic.App, r.Basic.App)
 		c.database.Set("—", "")
-		c.issuer.Set("no token: the password goes with every call", "")
-		c.setChips(widgets.NewChip("no scopes: Basic carries none", ""))
-		c.expires.SetText("no token")
-		c.refresh.SetText("· move to client credentials (see Guidance)")
+		c.issuer.Set(lang.X("app.card.basic_no_token", "no token: the password goes with every call"), "")
+		c.setChips(widgets.NewChip(lang.X("app.card.basic_no_scopes", "no scopes: Basic carries none"), ""))
+		c.expires.SetText(lang.X("app.card.no_token_word", "no token"))
+		c.refresh.SetText("· " + lang.X("app.card.basic_move", "move to client credentials (see Guidance)"))
 		c.expiryBar.SetValue(0)
 		c.sigIcon.SetResource(theme.InfoIcon())
-		c.signature.Set("no token to sign", "")
+		c.signature.Set(lang.X("app.card.basic_no_sign", "no token to sign"), "")
 		return true
 	case r.Kind == string(profiles.KindReferenceToken) && r.Claims != nil:
 		c.quiet.Hide()
@@ -49,16 +49,16 @@ func (c *identityCard) setKind(p profiles.Profile, r check.Report, now time.Time
 		c.claims = &cl
 		who, detail := ref.ActsAs, ref.Type
 		if who == "" {
-			who = "not known"
+			who = lang.X("app.card.not_known", "not known")
 			if r.Reference == nil {
-				who = "asked after the API calls"
+				who = lang.X("app.card.asked_after", "asked after the API calls")
 			}
 		}
 		if ref.UserType != "" {
 			detail += "  ·  " + ref.UserType
 		}
 		if ref.IsAdmin {
-			detail += "  ·  administrator"
+			detail += "  ·  " + lang.X("app.card.administrator", "administrator")
 		}
 		c.actsAs.Set(who, ref.User)
 		c.actsAsDetail.Set(strings.TrimPrefix(detail, "  ·  "), "")
@@ -70,15 +70,15 @@ func (c *identityCard) setKind(p profiles.Profile, r check.Report, now time.Time
 		}
 		c.client.Set(orDash(client), client)
 		c.database.Set("—", "")
-		c.issuer.Set("reference token: the instance checks it on every call", "")
+		c.issuer.Set(lang.X("app.card.ref_issuer", "reference token: the instance checks it on every call"), "")
 		if len(scopes) > 0 {
 			c.setChips(scopeChips(&tokenview.ScopeDiff{Granted: scopes})...)
 		} else {
-			c.setChips(widgets.NewChip("scopes not known", ""))
+			c.setChips(widgets.NewChip(lang.X("app.card.scopes_not_known", "scopes not known"), ""))
 		}
-		c.refresh.SetText("· made by hand, renewed by hand")
+		c.refresh.SetText("· " + lang.X("app.card.ref_by_hand", "made by hand, renewed by hand"))
 		c.sigIcon.SetResource(theme.InfoIcon())
-		c.signature.Set("not a JWT: nothing to verify here", "")
+		c.signature.Set(lang.X("app.card.ref_not_jwt", "not a JWT: nothing to verify here"), "")
 		c.expiredSaid = !cl.Expires.IsZero() && cl.TimeLeft(now) <= 0
 		c.tick(now)
 		return true
@@ -98,7 +98,7 @@ func (c *identityCard) setChips(chips ...fyne.CanvasObject) {
 // and its fourth slot holds whom the token acts as.
 func (t *timeline) label(k check.StepKind, label string) string {
 	if t.reference && k == check.StepInspect {
-		return "Acts as"
+		return lang.X("app.step.acts_as", "Acts as")
 	}
-	return label
+	return stepLabel(label)
 }

@@ -85,7 +85,7 @@ func TestIdentityValuesCopy(t *testing.T) {
 	}
 	before := u.status.Text
 	c.actsAsDetail.MouseIn(nil)
-	if got := u.status.Text; got != "System User id: "+id+"   "+copyHint {
+	if got := u.status.Text; got != "System User id: "+id+"   "+copyHint() {
 		t.Errorf("hover status = %q", got)
 	}
 	c.actsAsDetail.MouseOut()

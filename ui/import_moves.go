@@ -22,15 +22,15 @@ func (s *sidebar) secretMovesBox(clash []string) (fyne.CanvasObject, *escCheck) 
 	var lines []string
 	for _, m := range s.moves {
 		if slices.Contains(clash, m.Name) {
-			lines = append(lines, "•  “"+safetext.Line(m.Name)+"”: stored for "+safetext.Line(strings.Join(m.From, ", "))+"; the file names "+safetext.Line(strings.Join(m.To, ", ")))
+			lines = append(lines, "•  "+lang.X("app.moves.line", "“{{.Name}}”: stored for {{.From}}; the file names {{.To}}", map[string]any{"Name": safetext.Line(m.Name), "From": safetext.Line(strings.Join(m.From, ", ")), "To": safetext.Line(strings.Join(m.To, ", "))}))
 		}
 	}
 	if len(lines) == 0 {
 		return container.NewVBox(), nil
 	}
-	intro := wrapLabel("Replacing sends these client secrets to other hosts than they were stored for. Unless you tick the box, each stays with its host and is not sent to the new one (move it later in the profile's editor, or paste it again).")
+	intro := wrapLabel(lang.X("app.moves.intro", "Replacing sends these client secrets to other hosts than they were stored for. Unless you tick the box, each stays with its host and is not sent to the new one (move it later in the profile's editor, or paste it again)."))
 	// The app's check box: Esc on it closes the question as from its buttons.
-	follow := newEscCheck("Let the client secrets follow to the new hosts", nil)
+	follow := newEscCheck(lang.X("app.moves.follow", "Let the client secrets follow to the new hosts"), nil)
 	return container.NewVBox(intro, wrapLabel(strings.Join(lines, "\n")), follow), follow
 }
 
@@ -48,9 +48,9 @@ func secretFateLines(fates []profiles.SecretFate) []string {
 	for _, f := range fates {
 		from, to := safetext.Line(strings.Join(f.From, ", ")), safetext.Line(strings.Join(f.To, ", "))
 		if f.Moved {
-			out = append(out, "The client secret of “"+safetext.Line(f.Name)+"” now goes to "+to+" (it was stored for "+from+").")
+			out = append(out, lang.X("app.import.secret_moved", "The client secret of “{{.Name}}” now goes to {{.To}} (it was stored for {{.From}}).", map[string]any{"Name": safetext.Line(f.Name), "To": to, "From": from}))
 		} else {
-			out = append(out, "The client secret of “"+safetext.Line(f.Name)+"” stays with "+from+": it is not sent to "+to+" until you move it (Edit) or paste it again.")
+			out = append(out, lang.X("app.import.secret_stays", "The client secret of “{{.Name}}” stays with {{.From}}: it is not sent to {{.To}} until you move it (Edit) or paste it again.", map[string]any{"Name": safetext.Line(f.Name), "To": to, "From": from}))
 		}
 	}
 	return out

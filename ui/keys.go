@@ -86,14 +86,14 @@ func newSecretEntry(onEscape func()) *dialogEntry {
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
 	var eye *widgets.TipButton
 	// The icon says what the field does now, as Fyne's own: crossed out while hidden.
-	eye = widgets.NewTipButton("", theme.VisibilityOffIcon(), "Show what was typed", func() {
+	eye = widgets.NewTipButton("", theme.VisibilityOffIcon(), lang.X("app.keys.show_typed", "Show what was typed"), func() {
 		e.Password = !e.Password
 		if e.Password {
 			eye.SetIcon(theme.VisibilityOffIcon())
-			eye.SetToolTip("Show what was typed")
+			eye.SetToolTip(lang.X("app.keys.show_typed", "Show what was typed"))
 		} else {
 			eye.SetIcon(theme.VisibilityIcon())
-			eye.SetToolTip("Hide what was typed")
+			eye.SetToolTip(lang.X("app.keys.hide_typed", "Hide what was typed"))
 		}
 		e.Refresh()
 	})

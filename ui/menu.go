@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"trustedapp-tester/guide"
-	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/internal/version"
 )
@@ -44,9 +43,9 @@ func (enterShortcut) Key() fyne.KeyName { return fyne.KeyEnter }
 // quitLabel is the last item of the first menu: Windows calls it Exit.
 func quitLabel(goos string) string {
 	if goos == "windows" {
-		return "Exit"
+		return lang.X("app.menu.exit", "Exit")
 	}
-	return "Quit"
+	return lang.X("app.menu.quit", "Quit")
 }
 
 // menuToggler is a window canvas with a menu bar drawn in the window (Fyne's driver on
@@ -75,26 +74,26 @@ func (u *UI) openMenu(i int) bool {
 func (u *UI) commands() []*command {
 	ctrl := fyne.KeyModifierShortcutDefault
 	return []*command{
-		{"Test this Trusted App", fyne.KeyReturn, ctrl, u.StartRun},
-		{"Test with a fresh token", fyne.KeyReturn, ctrl | fyne.KeyModifierShift, u.StartFreshRun},
-		{"Inspect a token…", fyne.KeyI, ctrl, u.run.header.askToken},
+		{lang.X("app.menu.test", "Test this Trusted App"), fyne.KeyReturn, ctrl, u.StartRun},
+		{lang.X("app.menu.test_fresh", "Test with a fresh token"), fyne.KeyReturn, ctrl | fyne.KeyModifierShift, u.StartFreshRun},
+		{lang.X("app.menu.inspect", "Inspect a token…"), fyne.KeyI, ctrl, u.run.header.askToken},
 		nil,
-		{"New profile", fyne.KeyN, ctrl, u.NewProfile},
-		{"New Trusted App…", fyne.KeyN, ctrl | fyne.KeyModifierShift, u.NewTrustedApp},
-		{"Edit profile", fyne.KeyE, ctrl, u.EditCurrent},
-		{"Save profile", fyne.KeyS, ctrl, u.SaveEditor},
-		{"Find a profile", fyne.KeyF, ctrl, u.focusSearch},
+		{lang.X("app.menu.new_profile", "New profile"), fyne.KeyN, ctrl, u.NewProfile},
+		{lang.X("app.menu.new_app", "New Trusted App…"), fyne.KeyN, ctrl | fyne.KeyModifierShift, u.NewTrustedApp},
+		{lang.X("app.menu.edit", "Edit profile"), fyne.KeyE, ctrl, u.EditCurrent},
+		{lang.X("app.menu.save", "Save profile"), fyne.KeyS, ctrl, u.SaveEditor},
+		{lang.X("app.menu.find", "Find a profile"), fyne.KeyF, ctrl, u.focusSearch},
 		nil,
-		{"Import profiles…", "", 0, u.sidebar.importProfiles},
-		{"Export profiles…", "", 0, func() { u.sidebar.exportProfiles(nil) }},
+		{lang.X("app.menu.import", "Import profiles…"), "", 0, u.sidebar.importProfiles},
+		{lang.X("app.menu.export", "Export profiles…"), "", 0, func() { u.sidebar.exportProfiles(nil) }},
 		nil,
-		{"Compare…", fyne.KeyD, ctrl, u.Compare},
-		{"Explain an error…", fyne.KeyE, ctrl | fyne.KeyModifierShift, u.ExplainError},
-		{"Fleet: every profile…", fyne.KeyF, ctrl | fyne.KeyModifierShift, u.Fleet},
+		{lang.X("app.menu.compare", "Compare…"), fyne.KeyD, ctrl, u.Compare},
+		{lang.X("app.menu.explain", "Explain an error…"), fyne.KeyE, ctrl | fyne.KeyModifierShift, u.ExplainError},
+		{lang.X("app.menu.fleet", "Fleet: every profile…"), fyne.KeyF, ctrl | fyne.KeyModifierShift, u.Fleet},
 		nil,
 		// Control on every system (⌘Tab switches applications on macOS).
-		{nextTabLabel, fyne.KeyTab, fyne.KeyModifierControl, u.NextTab},
-		{previousTabLabel, fyne.KeyTab, fyne.KeyModifierControl | fyne.KeyModifierShift, u.PreviousTab},
+		{nextTabLabel(), fyne.KeyTab, fyne.KeyModifierControl, u.NextTab},
+		{previousTabLabel(), fyne.KeyTab, fyne.KeyModifierControl | fyne.KeyModifierShift, u.PreviousTab},
 	}
 }
 
@@ -112,7 +111,7 @@ func (u *UI) installCommands() {
 			it.Shortcut = c.shortcut()
 			u.win.Canvas().AddShortcut(c.shortcut(), func(fyne.Shortcut) { it.Action() })
 		}
-		if also := secondShortcut[c.label]; also != nil {
+		if also := secondShortcuts()[c.label]; also != nil {
 			u.win.Canvas().AddShortcut(also, func(fyne.Shortcut) { it.Action() })
 		}
 		items = append(items, it)
@@ -141,19 +140,22 @@ func (u *UI) installCommands() {
 	quit.IsQuit = true
 	items = append(items, fyne.NewMenuItemSeparator(), quit)
 
-	help := fyne.NewMenu("Help",
-		fyne.NewMenuItem("ERP.net docs: client credentials", func() { u.openURL(guide.OverviewURL) }),
+	help := fyne.NewMenu(lang.X("app.menu.help", "Help"),
+		fyne.NewMenuItem(lang.X("app.menu.docs", "ERP.net docs: client credentials"), func() { u.openURL(guide.OverviewURL) }),
 		u.shortcutsItem(),
-		fyne.NewMenuItem("About "+version.Name, u.showAbout),
+		u.languageMenu(),
+		fyne.NewMenuItem(lang.X("app.menu.about", "About {{.Name}}", map[string]any{"Name": version.Name}), u.showAbout),
 	)
-	u.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Profile", items...), help))
+	u.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(lang.X("app.menu.profile", "Profile"), items...), help))
 }
 
 // menuKeys says how to reach the menus without a mouse (Help > Keyboard shortcuts
 // shows it under the shortcuts; macOS has its own menu bar: Ctrl+F2).
-const menuKeys = "Press and release Alt, or press F10, to open the Profile menu; Alt+P opens Profile and Alt+H opens Help. " +
-	"Then the arrow keys move through the menus, Enter chooses and Esc closes them.\n\n" +
-	"While the cursor is in a text field, that field takes F10, Alt+P and Alt+H: use Alt alone there, or the shortcuts shown in the menus."
+func menuKeys() string {
+	return lang.X("app.shortcuts.menu_keys", "Press and release Alt, or press F10, to open the Profile menu; Alt+P opens Profile and Alt+H opens Help. "+
+		"Then the arrow keys move through the menus, Enter chooses and Esc closes them.\n\n"+
+		"While the cursor is in a text field, that field takes F10, Alt+P and Alt+H: use Alt alone there, or the shortcuts shown in the menus.")
+}
 
 func (u *UI) openURL(s string) {
 	p, err := url.Parse(s)
@@ -161,7 +163,7 @@ func (u *UI) openURL(s string) {
 		err = u.app.OpenURL(p)
 	}
 	if err != nil {
-		u.showError("Could not open the browser", err, "Open "+s+" yourself.")
+		u.showError(lang.X("app.browser.cannot_open", "Could not open the browser"), err, lang.X("app.browser.open_yourself", "Open {{.URL}} yourself.", map[string]any{"URL": s}))
 	}
 }
 
@@ -171,11 +173,11 @@ func (u *UI) showAbout() {
 	if c := version.Commit(); c != "" {
 		v += " (" + c + ")"
 	}
-	where := "Client secrets are kept in " + platform.Keychain()
+	where := lang.X("app.about.kept_in", "Client secrets are kept in {{.Keychain}}", map[string]any{"Keychain": keychainName()})
 	if !u.desk.Keychain().Persistent {
-		where = sentence.Capitalize(platform.Keychain()) + " is not available: client secrets are kept in memory for this session only"
+		where = lang.X("app.about.no_keychain", "{{.Keychain}} is not available: client secrets are kept in memory for this session only", map[string]any{"Keychain": sentence.Capitalize(keychainName())})
 	}
-	body := wrapLabel(version.Name + " " + v + "\n\nTests ERP.net Trusted Applications that sign in with OAuth2 client credentials. " +
-		where + "; profiles, reports and the history never hold a secret or a whole token.")
-	showInfo(u.win, "About "+version.Name, container.NewPadded(body), fyne.NewSize(520, 240))
+	body := wrapLabel(version.Name + " " + v + "\n\n" + lang.X("app.about.tests", "Tests ERP.net Trusted Applications that sign in with OAuth2 client credentials.") + " " +
+		lang.X("app.about.where", "{{.Where}}; profiles, reports and the history never hold a secret or a whole token.", map[string]any{"Where": where}))
+	showInfo(u.win, lang.X("app.menu.about", "About {{.Name}}", map[string]any{"Name": version.Name}), container.NewPadded(body), fyne.NewSize(520, 240))
 }

@@ -13,7 +13,6 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
-	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/sentence"
 	"trustedapp-tester/internal/userfile"
 	"trustedapp-tester/profiles"
@@ -28,6 +27,8 @@ import (
 type newApp struct {
 	sh   newAppShell
 	desk newAppDesk
+	// forNew is the choice "For a new profile" as the open form says it.
+	forNew string
 
 	// form is the open "New Trusted App" dialog (nil when closed); result the dialog
 	// that shows the secret.
@@ -65,12 +66,6 @@ type newAppDesk interface {
 
 func newNewApp(sh newAppShell, d newAppDesk) *newApp { return &newApp{sh: sh, desk: d} }
 
-const (
-	forSelectedLabel = "For the selected profile"
-	forNewLabel      = "For a new profile"
-	makeSecretLabel  = "Make the secret"
-)
-
 // open shows the form: a new profile (name, instance, client_id), or the selected
 // profile when there is one and forSelected is true.
 func (n *newApp) open(forSelected bool) {
@@ -88,7 +83,7 @@ func (n *newApp) open(forSelected bool) {
 	name.SetPlaceHolder("Nightly import (Production)")
 	name.Validator = func(s string) error { return nameError(n.desk.Profiles(), s, "") }
 	env := newEscSelectEntry([]string{profiles.EnvProduction, profiles.EnvTest, profiles.EnvSandbox}, closeForm)
-	env.SetPlaceHolder("Production, Test, Sandbox or your own label")
+	env.SetPlaceHolder(lang.X("app.editor.env_hint", "Production, Test, Sandbox or your own label"))
 	instance := newDialogEntry(closeForm)
 	instance.SetPlaceHolder("https://acme.my.erp.net")
 	instance.Validator = instanceError
@@ -96,26 +91,28 @@ func (n *newApp) open(forSelected bool) {
 		instance.SetText(cur.InstanceURL)
 	}
 	clientID := newDialogEntry(closeForm)
-	clientID.SetPlaceHolder("com.acme/nightly-import: the Trusted App's ApplicationUri")
+	clientID.SetPlaceHolder(lang.X("app.newapp.client_id_hint", "com.acme/nightly-import: the Trusted App's ApplicationUri"))
 	clientID.Validator = clientIDError
 	fields := widget.NewForm(
-		&widget.FormItem{Text: "Name", Widget: name, HintText: "the profile's name in this tool"},
-		&widget.FormItem{Text: "Environment", Widget: env},
-		&widget.FormItem{Text: "Instance", Widget: instance, HintText: "the instance root, e.g. https://acme.my.erp.net"},
-		&widget.FormItem{Text: "Client ID", Widget: clientID, HintText: "becomes the record's ApplicationUri; unique per app"},
+		&widget.FormItem{Text: lang.X("app.kind.name", "Name"), Widget: name, HintText: lang.X("app.newapp.name_hint", "the profile's name in this tool")},
+		&widget.FormItem{Text: lang.X("app.kind.env", "Environment"), Widget: env},
+		&widget.FormItem{Text: lang.X("app.kind.instance", "Instance"), Widget: instance, HintText: lang.X("app.newapp.instance_hint", "the instance root, e.g. https://acme.my.erp.net")},
+		&widget.FormItem{Text: "Client ID", Widget: clientID, HintText: lang.X("app.newapp.client_id_form_hint", "becomes the record's ApplicationUri; unique per app")},
 	)
-	intro := wrapLabel("Makes a strong client secret (40 letters and digits from the system's cryptographic random source), " +
-		"stores it in " + platform.Keychain() + " for the profile and shows it once, with its hash. Then it lists the values to enter " +
-		"in the Trusted App record: ERP.net keeps only the secret's hash (ApplicationSecretHash).")
+	intro := wrapLabel(lang.X("app.newapp.intro", "Makes a strong client secret (40 letters and digits from the system's cryptographic random source), "+
+		"stores it in {{.Keychain}} for the profile and shows it once, with its hash. Then it lists the values to enter "+
+		"in the Trusted App record: ERP.net keeps only the secret's hash (ApplicationSecretHash).", map[string]any{"Keychain": keychainName()}))
 	var who *widget.RadioGroup
 	problem := wrapLabel("")
 	problem.Importance = widget.DangerImportance
 	problem.Hide()
 	body := container.NewVBox(intro)
 	if hasCur {
-		selLabel := forSelectedLabel + " “" + cur.Name + "”"
-		who = widget.NewRadioGroup([]string{selLabel, forNewLabel}, func(s string) {
-			if s == forNewLabel {
+		selLabel := lang.X("app.newapp.for_selected", "For the selected profile “{{.Name}}”", map[string]any{"Name": cur.Name})
+		newLabel := lang.X("app.newapp.for_new", "For a new profile")
+		n.forNew = newLabel
+		who = widget.NewRadioGroup([]string{selLabel, newLabel}, func(s string) {
+			if s == newLabel {
 				fields.Show()
 			} else {
 				fields.Hide()
@@ -127,7 +124,7 @@ func (n *newApp) open(forSelected bool) {
 		if forSelected {
 			who.SetSelected(selLabel)
 		} else {
-			who.SetSelected(forNewLabel)
+			who.SetSelected(newLabel)
 		}
 	}
 	body.Add(fields)
@@ -135,14 +132,14 @@ func (n *newApp) open(forSelected bool) {
 
 	n.name, n.instance, n.clientID, n.env, n.who, n.problem = name, instance, clientID, env, who, problem
 	submit := func() {
-		if who != nil && who.Selected != forNewLabel {
+		if who != nil && who.Selected != n.forNew {
 			closeForm()
 			n.make(cur.Name, cur, false)
 			return
 		}
 		for _, v := range []fyne.Validatable{name, instance, clientID} {
 			if err := v.Validate(); err != nil {
-				problem.SetText("Not made: " + err.Error() + ".")
+				problem.SetText(lang.X("app.newapp.not_made", "Not made: {{.Err}}.", map[string]any{"Err": err.Error()}))
 				problem.Show()
 				return
 			}
@@ -159,10 +156,10 @@ func (n *newApp) open(forSelected bool) {
 	for _, e := range []*dialogEntry{name, instance, clientID} {
 		e.OnSubmitted = func(string) { submit() }
 	}
-	cancel := newButton("Cancel", theme.CancelIcon(), closeForm)
-	ok := newButton(makeSecretLabel, theme.ConfirmIcon(), submit)
+	cancel := newButton(lang.X("app.cancel", "Cancel"), theme.CancelIcon(), closeForm)
+	ok := newButton(lang.X("app.newapp.make", "Make the secret"), theme.ConfirmIcon(), submit)
 	ok.Importance = widget.HighImportance
-	d = dialog.NewCustomWithoutButtons("New Trusted App", container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, body), n.sh.window())
+	d = dialog.NewCustomWithoutButtons(lang.X("app.newapp.title", "New Trusted App"), container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, body), n.sh.window())
 	restore := escapeCloses(n.sh.window().Canvas(), closeForm)
 	d.SetOnClosed(func() {
 		restore()
@@ -171,7 +168,7 @@ func (n *newApp) open(forSelected bool) {
 	n.form = d
 	d.Resize(fyne.NewSize(640, 1))
 	d.Show()
-	if who == nil || who.Selected == forNewLabel {
+	if who == nil || who.Selected == n.forNew {
 		n.sh.focus(name)
 	}
 }
@@ -180,10 +177,10 @@ func (n *newApp) open(forSelected bool) {
 // replacing a secret the profile already has.
 func (n *newApp) make(orig string, p profiles.Profile, replace bool) {
 	if n.desk.Running() {
-		n.sh.showMessage("A test is running", "Wait for the test to finish (or cancel it), then make the new secret.")
+		n.sh.showMessage(lang.X("app.newapp.running", "A test is running"), lang.X("app.newapp.running_text", "Wait for the test to finish (or cancel it), then make the new secret."))
 		return
 	}
-	n.sh.setStatus("Making a new client secret for “" + p.Name + "”…")
+	n.sh.setStatus(lang.X("app.newapp.making", "Making a new client secret for “{{.Name}}”…", map[string]any{"Name": p.Name}))
 	n.desk.NewTrustedApp(orig, p, replace, func(res desk.NewApp) {
 		var saved *profiles.SavedError
 		switch {
@@ -191,7 +188,7 @@ func (n *newApp) make(orig string, p profiles.Profile, replace bool) {
 			n.sh.setStatus("")
 			n.askReplace(orig, p)
 		case res.Err != nil && !errors.As(res.Err, &saved):
-			n.sh.showError("Could not make the new secret for “"+p.Name+"”", res.Err, "No secret was stored or shown. Check that "+platform.Keychain()+" is unlocked and the profile store writable, then try again.")
+			n.sh.showError(lang.X("app.newapp.failed", "Could not make the new secret for “{{.Name}}”", map[string]any{"Name": p.Name}), res.Err, lang.X("app.newapp.failed_fix", "No secret was stored or shown. Check that {{.Keychain}} is unlocked and the profile store writable, then try again.", map[string]any{"Keychain": keychainName()}))
 		default:
 			n.show(res)
 		}
@@ -200,17 +197,17 @@ func (n *newApp) make(orig string, p profiles.Profile, replace bool) {
 
 // askReplace asks before a new secret replaces the one the profile has.
 func (n *newApp) askReplace(orig string, p profiles.Profile) {
-	askYesNo(n.sh.window(), "Replace the client secret of “"+p.Name+"”?",
-		"“"+p.Name+"” already has a client secret. A new one replaces it in "+platform.Keychain()+", and the old one cannot be shown again. "+
+	askYesNo(n.sh.window(), lang.X("app.newapp.replace_ask", "Replace the client secret of “{{.Name}}”?", map[string]any{"Name": p.Name}),
+		lang.X("app.newapp.replace_text", "“{{.Name}}” already has a client secret. A new one replaces it in {{.Keychain}}, and the old one cannot be shown again. "+
 			"The Trusted App keeps accepting the old secret until you put the new hash in ApplicationSecretHash; from then on only the new one works, "+
-			"so update the integration at the same time.",
-		"Keep the old secret", "Replace it", widget.DangerImportance,
+			"so update the integration at the same time.", map[string]any{"Name": p.Name, "Keychain": keychainName()}),
+		lang.X("app.newapp.keep_old", "Keep the old secret"), lang.X("app.newapp.replace", "Replace it"), widget.DangerImportance,
 		func(ok bool) {
 			if ok {
 				n.make(orig, p, true)
 				return
 			}
-			n.sh.setStatus("Kept the client secret of “" + p.Name + "”: nothing was changed.")
+			n.sh.setStatus(lang.X("app.newapp.kept", "Kept the client secret of “{{.Name}}”: nothing was changed.", map[string]any{"Name": p.Name}))
 		})
 }
 
@@ -221,22 +218,22 @@ func (n *newApp) show(res desk.NewApp) {
 	copyBtn := func(label, what, value string) *button {
 		b := newButton(label, theme.ContentCopyIcon(), func() {
 			n.sh.clipboard().SetContent(value)
-			n.sh.setStatus("Copied " + what + ".")
+			n.sh.setStatus(lang.X("app.newapp.copied", "Copied {{.What}}.", map[string]any{"What": what}))
 		})
 		return b
 	}
-	where := "It is stored in " + platform.Keychain() + " for “" + name + "”, for this tool's tests."
+	where := lang.X("app.newapp.stored_in", "It is stored in {{.Keychain}} for “{{.Name}}”, for this tool's tests.", map[string]any{"Keychain": keychainName(), "Name": name})
 	if res.SessionOnly {
-		where = sentence.Capitalize(platform.Keychain()) + " is not available: it is kept in memory for “" + name + "” until the app closes."
+		where = lang.X("app.newapp.in_memory", "{{.Keychain}} is not available: it is kept in memory for “{{.Name}}” until the app closes.", map[string]any{"Keychain": sentence.Capitalize(keychainName()), "Name": name})
 	}
-	warn := wrapLabel("Copy the secret now: it will not be shown again. " + where +
-		" Put it in the integration's configuration; the Trusted App record keeps only its hash.")
+	warn := wrapLabel(lang.X("app.newapp.copy_now", "Copy the secret now: it will not be shown again.") + " " + where + " " +
+		lang.X("app.newapp.put_it", "Put it in the integration's configuration; the Trusted App record keeps only its hash."))
 	warn.Importance = widget.WarningImportance
 	warn.TextStyle.Bold = true
 	n.secret = monoLabel(res.Secret)
-	secretRow := container.NewBorder(nil, nil, nil, copyBtn("Copy secret", "the new client secret", res.Secret), n.secret)
+	secretRow := container.NewBorder(nil, nil, nil, copyBtn(lang.X("app.newapp.copy_secret", "Copy secret"), lang.X("app.newapp.the_secret", "the new client secret"), res.Secret), n.secret)
 	hash := monoLabel(res.Setup.ApplicationSecretHash)
-	hashRow := container.NewBorder(nil, nil, nil, copyBtn("Copy hash", "ApplicationSecretHash (the hash, not the secret)", res.Setup.ApplicationSecretHash), hash)
+	hashRow := container.NewBorder(nil, nil, nil, copyBtn(lang.X("app.record.copy_hash", "Copy hash"), lang.X("app.newapp.the_hash", "ApplicationSecretHash (the hash, not the secret)"), res.Setup.ApplicationSecretHash), hash)
 
 	values := container.NewVBox()
 	for _, v := range res.Setup.Values {
@@ -251,30 +248,30 @@ func (n *newApp) show(res desk.NewApp) {
 		head := container.NewBorder(nil, nil, container.New(&minWidthLayout{width: 210}, field), cp, val)
 		values.Add(container.New(layout.NewCustomPaddedVBoxLayout(-10), head, note))
 	}
-	where2 := wrapLabel("Enter these values in the Trusted App record (Instance Manager > Security > Trusted Apps; on the hosted service, send them in a support ticket). " +
-		"Create the System User first: a dedicated, Active user of type ApplicationUserNoLogin with only the roles the integration needs.")
+	where2 := wrapLabel(lang.X("app.newapp.enter_values", "Enter these values in the Trusted App record (Instance Manager > Security > Trusted Apps; on the hosted service, send them in a support ticket). "+
+		"Create the System User first: a dedicated, Active user of type ApplicationUserNoLogin with only the roles the integration needs."))
 	var d dialog.Dialog
 	closeResult := func() {
 		if d != nil {
 			d.Hide()
 		}
 	}
-	saveText := newButton("Save as text…", theme.DocumentSaveIcon(), func() { n.saveSetup(false) })
-	saveJSON := newButton("Save as JSON…", theme.DocumentSaveIcon(), func() { n.saveSetup(true) })
-	doneBtn := newButton("Done", theme.ConfirmIcon(), closeResult)
+	saveText := newButton(lang.X("app.newapp.save_text", "Save as text…"), theme.DocumentSaveIcon(), func() { n.saveSetup(false) })
+	saveJSON := newButton(lang.X("app.newapp.save_json", "Save as JSON…"), theme.DocumentSaveIcon(), func() { n.saveSetup(true) })
+	doneBtn := newButton(lang.X("app.newapp.done", "Done"), theme.ConfirmIcon(), closeResult)
 	doneBtn.Importance = widget.HighImportance
-	saveNote := widget.NewLabel("Saved files hold the hash, never the secret.")
+	saveNote := widget.NewLabel(lang.X("app.newapp.saved_note", "Saved files hold the hash, never the secret."))
 	saveNote.SizeName = theme.SizeNameCaptionText
 	top := container.NewVBox(warn, keyLabel("CLIENT SECRET"), secretRow, keyLabel("APPLICATIONSECRETHASH"), hashRow, widget.NewSeparator(), where2)
 	if res.Err != nil {
-		later := wrapLabel("The secret is stored, but not everything was saved: " + res.Err.Error())
+		later := wrapLabel(lang.X("app.newapp.partly", "The secret is stored, but not everything was saved: {{.Err}}", map[string]any{"Err": res.Err.Error()}))
 		later.Importance = widget.DangerImportance
 		top.Add(later)
 	}
 	scroll := widgets.NewVScroll(values)
 	scroll.SetMinSize(fyne.NewSize(660, 220))
 	bottom := container.NewHBox(saveText, saveJSON, saveNote, layout.NewSpacer(), doneBtn)
-	d = dialog.NewCustomWithoutButtons("New client secret for “"+name+"”", container.NewBorder(top, bottom, nil, nil, scroll), n.sh.window())
+	d = dialog.NewCustomWithoutButtons(lang.X("app.newapp.result_title", "New client secret for “{{.Name}}”", map[string]any{"Name": name}), container.NewBorder(top, bottom, nil, nil, scroll), n.sh.window())
 	restore := escapeCloses(n.sh.window().Canvas(), closeResult)
 	d.SetOnClosed(func() {
 		restore()
@@ -282,12 +279,12 @@ func (n *newApp) show(res desk.NewApp) {
 		n.secret.SetText("")
 		n.secret = nil
 		n.result = nil
-		n.sh.setStatus("New secret stored for “" + name + "”. Put its hash in the Trusted App's ApplicationSecretHash, then test it.")
+		n.sh.setStatus(lang.X("app.newapp.stored", "New secret stored for “{{.Name}}”. Put its hash in the Trusted App's ApplicationSecretHash, then test it.", map[string]any{"Name": name}))
 	})
 	n.result = d
 	d.Resize(fyne.NewSize(760, 640))
 	d.Show()
-	n.sh.setStatus("Made a new client secret for “" + name + "”: copy it now, it will not be shown again.")
+	n.sh.setStatus(lang.X("app.newapp.made", "Made a new client secret for “{{.Name}}”: copy it now, it will not be shown again.", map[string]any{"Name": name}))
 }
 
 // saveSetup asks where to save the record values, without the secret.
@@ -307,18 +304,18 @@ func (n *newApp) saveSetup(asJSON bool) {
 // saveTo writes the record values to wc (the save dialog's callback; tests call it
 // with a file writer).
 func (n *newApp) saveTo(wc fyne.URIWriteCloser, asJSON bool) {
-	n.desk.ExportSetup(wc, n.setup, asJSON, written(n.sh, "Could not save the record values", func(path string) string {
-		return "Saved the Trusted App record values to " + path + " (the hash, never the secret)."
+	n.desk.ExportSetup(wc, n.setup, asJSON, written(n.sh, lang.X("app.newapp.save_failed", "Could not save the record values"), func(path string) string {
+		return lang.X("app.newapp.saved", "Saved the Trusted App record values to {{.Path}} (the hash, never the secret).", map[string]any{"Path": path})
 	}))
 }
 
 // clientIDError checks a client_id (the Trusted App's ApplicationUri).
 func clientIDError(s string) error {
 	if strings.TrimSpace(s) == "" {
-		return errors.New("enter the client_id: the Trusted App's Application URI")
+		return errors.New(lang.X("app.newapp.err_client_id", "enter the client_id: the Trusted App's Application URI"))
 	}
 	if strings.ContainsAny(strings.TrimSpace(s), " \t") {
-		return errors.New("the client_id has spaces: copy the Application URI exactly")
+		return errors.New(lang.X("app.newapp.err_spaces", "the client_id has spaces: copy the Application URI exactly"))
 	}
 	return nil
 }
@@ -378,11 +375,11 @@ func (e *dialogEntry) AccessibilityLabel() string {
 	}
 	switch {
 	case e.Password && e.Text != "":
-		return name + ", edit field, filled (hidden)"
+		return lang.X("app.a11y.field_hidden", "{{.Name}}, edit field, filled (hidden)", map[string]any{"Name": name})
 	case e.Text == "":
-		return name + ", edit field, empty"
+		return lang.X("app.a11y.field_empty", "{{.Name}}, edit field, empty", map[string]any{"Name": name})
 	}
-	return name + ", edit field: " + e.Text
+	return lang.X("app.a11y.field", "{{.Name}}, edit field: {{.Value}}", map[string]any{"Name": name, "Value": e.Text})
 }
 
 // AccessibilityRole implements fyne.Accessible (2.8.1 has no role for a field).

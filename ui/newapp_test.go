@@ -217,7 +217,7 @@ func TestNewTrustedAppForm(t *testing.T) {
 	u.Reload("Nightly import")
 	u.Wait()
 	u.NewTrustedApp()
-	if n.who == nil || n.who.Selected != forNewLabel || n.instance.Text != "https://acme.my.erp.net" {
+	if n.who == nil || n.who.Selected != "For a new profile" || n.instance.Text != "https://acme.my.erp.net" {
 		t.Fatalf("form with a selected profile: %+v, instance %q", n.who, n.instance.Text)
 	}
 	n.who.SetSelected(n.who.Options[0])

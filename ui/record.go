@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -77,22 +76,22 @@ type recordDesk interface {
 	KnownSecretHash(name string) (desk.SecretHash, bool)
 }
 
-const ownTokenLabel = "this run's token"
+func ownTokenLabel() string { return lang.X("app.record.own_token", "this run's token") }
 
 func newRecordTab(sh recordShell, d recordDesk) *recordTab {
 	t := &recordTab{sh: sh, desk: d, readers: map[string]string{}}
 	t.intro = wrapLabel("")
 	t.source = newEscSelect(nil, nil)
-	t.source.name = "Read with"
-	t.source.PlaceHolder = "no token to read with"
-	t.read = newButton(readLabel, theme.DownloadIcon(), t.readOrCancel)
+	t.source.name = lang.X("app.read_with", "Read with")
+	t.source.PlaceHolder = lang.X("app.record.no_token", "no token to read with")
+	t.read = newButton(readLabel(), theme.DownloadIcon(), t.readOrCancel)
 	t.problem = wrapLabel("")
 	t.problem.Importance = widget.WarningImportance
 	t.problem.Hide()
 	t.rows = container.NewVBox()
 	t.newForm()
 	t.source.OnChanged = t.sourceChanged
-	top := container.NewVBox(t.intro, container.NewBorder(nil, nil, widget.NewLabel("Read with"), t.read, t.source), t.problem, widget.NewSeparator())
+	top := container.NewVBox(t.intro, container.NewBorder(nil, nil, widget.NewLabel(lang.X("app.read_with", "Read with")), t.read, t.source), t.problem, widget.NewSeparator())
 	t.below = container.NewVBox(t.formBox, t.rows)
 	t.pane = widgets.NewVScroll(t.below)
 	t.content = inOrderBorder(top, nil, t.pane) // Tab: "Read" before the box and the rows
@@ -100,7 +99,7 @@ func newRecordTab(sh recordShell, d recordDesk) *recordTab {
 	return t
 }
 
-const readLabel = "Read the record"
+func readLabel() string { return lang.X("app.record.read", "Read the record") }
 
 // set shows the unread checklist for p after its run r (nil: none).
 func (t *recordTab) set(p profiles.Profile, r *desk.Run) {
@@ -126,11 +125,11 @@ func (t *recordTab) set(p profiles.Profile, r *desk.Run) {
 	host := p.Host()
 	switch {
 	case p.ClientID == "":
-		t.intro.SetText("Select a profile to see its Trusted App record.")
+		t.intro.SetText(lang.X("app.record.select", "Select a profile to see its Trusted App record."))
 	case t.r.Access != nil:
-		t.intro.SetText(fmt.Sprintf("The Trusted App record of %s on %s, read with a token: the fields client credentials depends on, what the instance holds and what they must hold.", p.ClientID, host))
+		t.intro.SetText(lang.X("app.record.intro", "The Trusted App record of {{.App}} on {{.Host}}, read with a token: the fields client credentials depends on, what the instance holds and what they must hold.", map[string]any{"App": p.ClientID, "Host": host}))
 	default:
-		t.intro.SetText(fmt.Sprintf("The fields of the Trusted App record %s on %s that client credentials depends on. This run has no token to read them with: read them with another profile's token on this instance (its System User must be allowed to read Trusted Applications), or paste the values shown on the Trusted App's form in ERP.net (“%s” in Read with).", p.ClientID, host, formLabel))
+		t.intro.SetText(lang.X("app.record.intro_no_token", "The fields of the Trusted App record {{.App}} on {{.Host}} that client credentials depends on. This run has no token to read them with: read them with another profile's token on this instance (its System User must be allowed to read Trusted Applications), or paste the values shown on the Trusted App's form in ERP.net (“{{.Form}}” in Read with).", map[string]any{"App": p.ClientID, "Host": host, "Form": formLabel()}))
 	}
 	t.show(check.RecordChecklist(p, nil, systemUserOf(t.r)))
 }
@@ -174,7 +173,7 @@ func (t *recordTab) refreshReaders() {
 		t.readers[label] = rd.Name
 	}
 	if t.p.Name != "" {
-		opts = append(opts, formLabel) // always there: it needs no token
+		opts = append(opts, formLabel()) // always there: it needs no token
 	}
 	t.source.Options = opts
 	t.source.ClearSelected()
@@ -188,33 +187,32 @@ func (t *recordTab) refreshReaders() {
 // readerLabel names a reader's token in the "Read with" list.
 func readerLabel(rd desk.RecordReader) string {
 	if rd.Own {
-		return ownTokenLabel
+		return ownTokenLabel()
 	}
 	if rd.Run == nil {
-		return "the token of “" + rd.Name + "” (requested first)"
+		return lang.X("app.record.token_of_first", "the token of “{{.Name}}” (requested first)", map[string]any{"Name": rd.Name})
 	}
-	label := "the token of “" + rd.Name + "”"
 	if u := rd.SystemUser(); u != "" {
-		label += " (System User " + u + ")"
+		return lang.X("app.record.token_of_user", "the token of “{{.Name}}” (System User {{.User}})", map[string]any{"Name": rd.Name, "User": u})
 	}
-	return label
+	return lang.X("app.record.token_of", "the token of “{{.Name}}”", map[string]any{"Name": rd.Name})
 }
 
 // showRead shows "Read the record", or Cancel while a read is in flight.
 func (t *recordTab) showRead() {
 	if t.pending != nil {
-		t.read.SetText("Cancel")
+		t.read.SetText(lang.X("app.cancel", "Cancel"))
 		t.read.SetIcon(theme.CancelIcon())
 		t.read.Enable()
 		return
 	}
-	t.read.SetText(readLabel)
+	t.read.SetText(readLabel())
 	t.read.SetIcon(theme.DownloadIcon())
 	if t.formChosen() {
-		t.read.SetText(formReadLabel)
+		t.read.SetText(formReadLabel())
 		t.read.SetIcon(theme.ConfirmIcon())
 		if t.formFolded {
-			t.read.SetText(formEditLabel)
+			t.read.SetText(formEditLabel())
 			t.read.SetIcon(theme.DocumentCreateIcon())
 		}
 	}
@@ -236,7 +234,7 @@ func (t *recordTab) opened() {
 	// Starting an operation is the last thing done here: its answer may come at once.
 	switch {
 	case t.pending != nil:
-	case t.r.Access != nil && t.readFor != t.r.Access.Fingerprint() && t.source.Selected == ownTokenLabel:
+	case t.r.Access != nil && t.readFor != t.r.Access.Fingerprint() && t.source.Selected == ownTokenLabel():
 		t.readRecord() // its answer brings the ApplicationSecretHash row too
 	case t.hash.Name == "" && t.hashOp == 0:
 		t.compareHash(nil)
@@ -248,7 +246,7 @@ func (t *recordTab) opened() {
 func (t *recordTab) refreshReadersKeep() {
 	keep := t.source.Selected
 	t.refreshReaders()
-	if _, ok := t.readers[keep]; ok || keep == formLabel {
+	if _, ok := t.readers[keep]; ok || keep == formLabel() {
 		t.source.SetSelected(keep)
 	}
 	t.showRead()
@@ -258,7 +256,7 @@ func (t *recordTab) refreshReadersKeep() {
 // offer after invalid_client): it is chosen in the "Read with" list, and read.
 func (t *recordTab) readWith(reader string) {
 	if t.pending != nil {
-		t.sh.setStatus("A read of the Trusted App record is in flight: wait for it, or press Cancel and read again.")
+		t.sh.setStatus(lang.X("app.record.in_flight", "A read of the Trusted App record is in flight: wait for it, or press Cancel and read again."))
 		return
 	}
 	t.refreshReaders()
@@ -269,7 +267,7 @@ func (t *recordTab) readWith(reader string) {
 			return
 		}
 	}
-	t.sh.setStatus("“" + reader + "” has no token to read the record with any more: choose another profile in “Read with”.")
+	t.sh.setStatus(lang.X("app.record.reader_gone", "“{{.Name}}” has no token to read the record with any more: choose another profile in “Read with”.", map[string]any{"Name": reader}))
 }
 
 // readOrCancel reads the record, or cancels the read in flight.
@@ -285,7 +283,7 @@ func (t *recordTab) readOrCancel() {
 // another profile's (the desk renews it, or gets one first, when needed).
 func (t *recordTab) readRecord() {
 	who := t.source.Selected
-	if who == formLabel {
+	if who == formLabel() {
 		t.readForm()
 		return
 	}
@@ -296,10 +294,10 @@ func (t *recordTab) readRecord() {
 	began := func(op *desk.Op) {
 		t.pending = op
 		t.showRead()
-		t.sh.setStatus("Reading the Trusted App record of " + t.p.ClientID + " with " + who + "…")
+		t.sh.setStatus(lang.X("app.record.reading", "Reading the Trusted App record of {{.App}} with {{.Who}}…", map[string]any{"App": t.p.ClientID, "Who": who}))
 	}
 	if t.desk.ReadRecord(t.p.Name, reader, t.run, began, t.recordRead) == nil {
-		t.sh.setStatus("“" + reader + "” cannot read this record any more: choose another token in “Read with”.")
+		t.sh.setStatus(lang.X("app.record.cannot_read", "“{{.Name}}” cannot read this record any more: choose another token in “Read with”.", map[string]any{"Name": reader}))
 	}
 }
 
@@ -317,7 +315,7 @@ func (t *recordTab) recordRead(res desk.RecordRead) {
 		return // read for a run the tab moved on from
 	}
 	if res.Cancelled {
-		t.sh.setStatus("Reading the Trusted App record was cancelled.")
+		t.sh.setStatus(lang.X("app.record.cancelled", "Reading the Trusted App record was cancelled."))
 		return
 	}
 	p := t.p
@@ -332,16 +330,16 @@ func (t *recordTab) recordRead(res desk.RecordRead) {
 		t.readFor = t.r.Access.Fingerprint() // read for this run: opening the tab again does not read again
 	}
 	if rr.Status == 401 && !rd.Own {
-		rr.Problem = "The instance refused the token of “" + rd.Name + "” (HTTP 401): it may have expired. Test “" + rd.Name + "” again for a fresh token, then read again."
+		rr.Problem = lang.X("app.record.refused_401", "The instance refused the token of “{{.Name}}” (HTTP 401): it may have expired. Test “{{.Name}}” again for a fresh token, then read again.", map[string]any{"Name": rd.Name})
 	}
 	// The label names the token as the read used it: another profile's with its System
 	// User once it has a token.
 	who := readerLabel(rd)
 	if rd.Own && rd.Run != nil && t.run != nil && rd.Run.ID != t.run.ID {
-		who = "a new token of “" + rd.Name + "” (this run's was about to expire)"
+		who = lang.X("app.record.new_token_of", "a new token of “{{.Name}}” (this run's was about to expire)", map[string]any{"Name": rd.Name})
 	}
 	if rr.Record != nil {
-		t.intro.SetText(fmt.Sprintf("The Trusted App record of %s as the instance holds it, read with %s: the fields client credentials depends on, fields to fix first.", p.ClientID, who))
+		t.intro.SetText(lang.X("app.record.intro_read", "The Trusted App record of {{.App}} as the instance holds it, read with {{.Who}}: the fields client credentials depends on, fields to fix first.", map[string]any{"App": p.ClientID, "Who": who}))
 	}
 	t.setProblem(rr.Problem)
 	if rr.Status == 403 {
@@ -354,7 +352,7 @@ func (t *recordTab) recordRead(res desk.RecordRead) {
 	t.show(check.RecordChecklist(p, rr.Record, systemUserOf(t.r)))
 	t.sh.recordReadFor(res.Run, rr.Record)
 	if rr.Record == nil {
-		t.sh.setStatus("The Trusted App record could not be read: see the Record tab.")
+		t.sh.setStatus(lang.X("app.record.not_read", "The Trusted App record could not be read: see the Record tab."))
 		return
 	}
 	var bad []string
@@ -363,16 +361,11 @@ func (t *recordTab) recordRead(res desk.RecordRead) {
 			bad = append(bad, c.Field)
 		}
 	}
-	msg := "Trusted App record of " + p.ClientID + ": "
-	switch len(bad) {
-	case 0:
-		msg += "every field client credentials needs is right"
-	case 1:
-		msg += "1 field to fix: " + bad[0]
-	default:
-		msg += fmt.Sprintf("%d fields to fix: %s", len(bad), strings.Join(bad, ", "))
+	msg := lang.X("app.record.all_right", "every field client credentials needs is right")
+	if len(bad) > 0 {
+		msg = lang.XN("app.record.to_fix", "{{.Count}} fields to fix: {{.Fields}}", len(bad), map[string]any{"Count": len(bad), "Fields": strings.Join(bad, ", ")})
 	}
-	t.sh.setStatus(msg + " (read with " + who + ").")
+	t.sh.setStatus(lang.X("app.record.status", "Trusted App record of {{.App}}: {{.Result}} (read with {{.Who}}).", map[string]any{"App": p.ClientID, "Result": msg, "Who": who}))
 }
 
 // show lays out the checklist rows with the ApplicationSecretHash row after
@@ -402,7 +395,7 @@ func (t *recordTab) show(checks []check.RecordCheck) {
 			h := t.hash.Hash
 			copyHash = func() {
 				t.sh.clipboard().SetContent(h)
-				t.sh.setStatus("Copied the ApplicationSecretHash the record must hold (the hash, never the secret): " + h)
+				t.sh.setStatus(lang.X("app.record.hash_copied", "Copied the ApplicationSecretHash the record must hold (the hash, never the secret): {{.Hash}}", map[string]any{"Hash": h}))
 			}
 		}
 		t.rows.Add(recordRow(c, copyHash))
@@ -427,15 +420,15 @@ func recordRow(c check.RecordCheck, copyHash func()) fyne.CanvasObject {
 		v = check.Warn
 	}
 	icon := widgets.NewVerdict(v)
-	icon.Word = map[check.RecordState]string{check.RecordOK: "right", check.RecordBad: "to fix",
-		check.RecordWarn: "warning", check.RecordUnknown: "not known"}[c.State]
+	icon.Word = map[check.RecordState]string{check.RecordOK: lang.X("app.record.state.ok", "right"), check.RecordBad: lang.X("app.record.state.bad", "to fix"),
+		check.RecordWarn: lang.X("app.record.state.warn", "warning"), check.RecordUnknown: lang.X("app.record.state.unknown", "not known")}[c.State]
 	if c.State == check.RecordUnknown {
 		icon.SetResource(theme.QuestionIcon())
 	}
 	field := widget.NewLabelWithStyle(c.Field, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	actual := widget.NewLabelWithStyle(c.Actual, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	actual.Truncation = fyne.TextTruncateEllipsis
-	detail := "must be: " + c.Want
+	detail := lang.X("app.record.must_be", "must be: {{.Want}}", map[string]any{"Want": c.Want})
 	if c.Note != "" {
 		detail += ". " + c.Note
 	}
@@ -445,7 +438,7 @@ func recordRow(c check.RecordCheck, copyHash func()) fyne.CanvasObject {
 	name := container.New(&minWidthLayout{width: 190}, field)
 	var right fyne.CanvasObject
 	if copyHash != nil {
-		b := newButton("Copy hash", theme.ContentCopyIcon(), copyHash)
+		b := newButton(lang.X("app.record.copy_hash", "Copy hash"), theme.ContentCopyIcon(), copyHash)
 		b.Importance = widget.LowImportance
 		right = b
 	}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -20,15 +19,18 @@ import (
 // (ReadRecordForm), the ApplicationSecretHash comparison with the stored secret
 // included; fields not pasted are left to check by hand.
 
-// formLabel names the form in "Read with".
-const formLabel = check.FormReaderLabel
+// formLabel() names the form in "Read with" (check.FormReaderLabel in English).
+func formLabel() string {
+	return lang.X("app.record.form_label", "the values on the Trusted App's form")
+}
 
-// formReadLabel is the button's text when the form is chosen; formEditLabel once
+// formText is formLabel(), as sentences name the choice.
+func formText() string { return formLabel() }
+
+// formReadLabel() is the button's text when the form is chosen; formEditLabel() once
 // its checklist is shown and the box is folded away to give the rows the room.
-const (
-	formReadLabel = "Check the pasted values"
-	formEditLabel = "Edit the pasted values"
-)
+func formReadLabel() string { return lang.X("app.record.form_check", "Check the pasted values") }
+func formEditLabel() string { return lang.X("app.record.form_edit", "Edit the pasted values") }
 
 // newForm builds the paste box (hidden until the form is chosen).
 func (t *recordTab) newForm() {
@@ -36,19 +38,19 @@ func (t *recordTab) newForm() {
 	// tab, Esc goes to the window.
 	t.form = newMultiLineEntry(nil)
 	t.form.Wrapping = fyne.TextWrapOff
-	t.form.name = "Values from the Trusted App's form"
+	t.form.name = lang.X("app.record.form_name", "Values from the Trusted App's form")
 	t.form.SetMinRowsVisible(6)
 	t.form.SetPlaceHolder("ApplicationUri: com.acme/nightly\nIsEnabled: Yes\nClientType: Confidential\nApplicationSecretHash: T/AGymuI51LwjLeIFxRQXOs9IHnupDKs/ajhWODR2C4=\n" +
 		"SystemUserAllowed: Yes\nSystemUser: svc-nightly\nScope: read update\nReferenceTokens: None\nBasicAuthenticationAllowed: No")
-	help := wrapLabel("Open the Trusted App in ERP.net and copy the values its form shows, one “Field: value” a line (a copy of the whole form works too, as does the record's JSON). " +
-		"Never the secret: the form does not show it, and the stored secret is only hashed here to compare with ApplicationSecretHash.")
+	help := wrapLabel(lang.X("app.record.form_help", "Open the Trusted App in ERP.net and copy the values its form shows, one “Field: value” a line (a copy of the whole form works too, as does the record's JSON). "+
+		"Never the secret: the form does not show it, and the stored secret is only hashed here to compare with ApplicationSecretHash."))
 	help.SizeName = theme.SizeNameCaptionText
 	t.formBox = container.NewVBox(help, t.form)
 	t.formBox.Hide()
 }
 
 // formChosen reports whether "Read with" names the form.
-func (t *recordTab) formChosen() bool { return t.source.Selected == formLabel }
+func (t *recordTab) formChosen() bool { return t.source.Selected == formLabel() }
 
 // sourceChanged shows the paste box while the form is chosen.
 func (t *recordTab) sourceChanged(string) {
@@ -107,13 +109,13 @@ func (t *recordTab) unfoldForm() {
 	t.formBox.Show()
 	t.showRead()
 	t.relayout()
-	t.sh.setStatus("Change the pasted values, then press “" + formReadLabel + "”.")
+	t.sh.setStatus(lang.X("app.record.form_change", "Change the pasted values, then press “{{.Button}}”.", map[string]any{"Button": formReadLabel()}))
 }
 
 // chooseForm chooses the form in "Read with" (a read was refused).
 func (t *recordTab) chooseForm() {
 	if t.p.Name != "" {
-		t.source.SetSelected(formLabel)
+		t.source.SetSelected(formLabel())
 	}
 }
 
@@ -124,16 +126,16 @@ func (t *recordTab) readForm() {
 		return
 	}
 	if strings.TrimSpace(t.form.Text) == "" {
-		t.sh.setStatus("Paste the values shown on the Trusted App's form first, one “Field: value” a line.")
+		t.sh.setStatus(lang.X("app.record.form_paste_first", "Paste the values shown on the Trusted App's form first, one “Field: value” a line."))
 		return
 	}
 	began := func(op *desk.Op) {
 		t.pending = op
 		t.showRead()
-		t.sh.setStatus("Checking the values pasted from the Trusted App's form of " + t.p.ClientID + "…")
+		t.sh.setStatus(lang.X("app.record.form_checking", "Checking the values pasted from the Trusted App's form of {{.App}}…", map[string]any{"App": t.p.ClientID}))
 	}
 	if t.desk.ReadRecordForm(t.p.Name, t.form.Text, t.run, began, t.recordRead) == nil {
-		t.sh.setStatus("“" + t.p.Name + "” is no longer a profile: choose another.")
+		t.sh.setStatus(lang.X("app.record.form_gone", "“{{.Name}}” is no longer a profile: choose another.", map[string]any{"Name": t.p.Name}))
 	}
 }
 
@@ -156,10 +158,10 @@ func (t *recordTab) formShown(res desk.RecordRead) {
 	}
 	if rr.Record == nil {
 		t.formRead = nil
-		t.sh.setStatus("The pasted values could not be read: see the Record tab.")
+		t.sh.setStatus(lang.X("app.record.form_not_read", "The pasted values could not be read: see the Record tab."))
 		return
 	}
-	t.intro.SetText(fmt.Sprintf("The Trusted App record of %s from %s: the fields client credentials depends on, fields to fix first; the fields not pasted are left to check by hand.", t.p.ClientID, check.FormSource))
+	t.intro.SetText(lang.X("app.record.form_intro", "The Trusted App record of {{.App}} from the values copied from the Trusted App's form: the fields client credentials depends on, fields to fix first; the fields not pasted are left to check by hand.", map[string]any{"App": t.p.ClientID}))
 	// The rows need the room: the box folds away until the user edits the values again.
 	t.formFolded = true
 	t.formBox.Hide()
@@ -176,17 +178,12 @@ func (t *recordTab) formShown(res desk.RecordRead) {
 			unknown = append(unknown, c.Field)
 		}
 	}
-	msg := "Trusted App record of " + t.p.ClientID + " (from its form): "
-	switch len(bad) {
-	case 0:
-		msg += "no field pasted needs fixing"
-	case 1:
-		msg += "1 field to fix: " + bad[0]
-	default:
-		msg += fmt.Sprintf("%d fields to fix: %s", len(bad), strings.Join(bad, ", "))
+	msg := lang.X("app.record.form_all_right", "no field pasted needs fixing")
+	if len(bad) > 0 {
+		msg = lang.XN("app.record.to_fix", "{{.Count}} fields to fix: {{.Fields}}", len(bad), map[string]any{"Count": len(bad), "Fields": strings.Join(bad, ", ")})
 	}
 	if len(unknown) > 0 {
-		msg += "; not pasted: " + strings.Join(unknown, ", ")
+		msg += "; " + lang.X("app.record.not_pasted", "not pasted: {{.Fields}}", map[string]any{"Fields": strings.Join(unknown, ", ")})
 	}
-	t.sh.setStatus(msg + ".")
+	t.sh.setStatus(lang.X("app.record.form_status", "Trusted App record of {{.App}} (from its form): {{.Result}}.", map[string]any{"App": t.p.ClientID, "Result": msg}))
 }

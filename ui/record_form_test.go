@@ -28,7 +28,7 @@ func TestRecordTabFormWhenTheAPIRefuses(t *testing.T) {
 	if !rt.problem.Visible() || !strings.Contains(rt.problem.Text, "needs the sec scope") || !strings.Contains(rt.problem.Text, "reserved for ERP.net internal use only") {
 		t.Fatalf("problem %q", rt.problem.Text)
 	}
-	if rt.source.Selected != formLabel || !rt.formBox.Visible() || rt.read.Text != formReadLabel || rt.read.Disabled() {
+	if rt.source.Selected != formLabel() || !rt.formBox.Visible() || rt.read.Text != formReadLabel() || rt.read.Disabled() {
 		t.Fatalf("the form is not offered: source %q, box %v, button %q", rt.source.Selected, rt.formBox.Visible(), rt.read.Text)
 	}
 
@@ -53,11 +53,11 @@ func TestRecordTabFormWhenTheAPIRefuses(t *testing.T) {
 		t.Errorf("intro %q, status %q, problem %q", rt.intro.Text, u.status.Text, rt.problem.Text)
 	}
 	// The box folds away for the rows; the button opens it again.
-	if rt.formBox.Visible() || rt.read.Text != formEditLabel {
+	if rt.formBox.Visible() || rt.read.Text != formEditLabel() {
 		t.Errorf("after the check: box %v, button %q", rt.formBox.Visible(), rt.read.Text)
 	}
 	test.Tap(rt.read)
-	if !rt.formBox.Visible() || rt.read.Text != formReadLabel || !strings.Contains(rt.form.Text, "svc-import") {
+	if !rt.formBox.Visible() || rt.read.Text != formReadLabel() || !strings.Contains(rt.form.Text, "svc-import") {
 		t.Errorf("editing again: box %v, button %q", rt.formBox.Visible(), rt.read.Text)
 	}
 
@@ -69,7 +69,7 @@ func TestRecordTabFormWhenTheAPIRefuses(t *testing.T) {
 	if rt.form.Text != "" {
 		t.Errorf("another app's values stayed in the box: %q", rt.form.Text)
 	}
-	rt.source.SetSelected(formLabel)
+	rt.source.SetSelected(formLabel())
 	nl := scenarioOf(t, e, "secret-newline")
 	test.Type(rt.form, "ApplicationSecretHash: "+check.ApplicationSecretHash(nl.ClientSecret+"\n")+"\nIsEnabled: yes\nColour: blue\n")
 	test.Tap(rt.read)

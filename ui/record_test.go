@@ -353,7 +353,7 @@ func TestRecordTabHashAndReaders(t *testing.T) {
 	if dk.hashes != 0 {
 		t.Fatal("the keychain was asked while the screen was filled")
 	}
-	if got := rt.source.Options; len(got) != 3 || got[0] != "the token of “Price sync” (requested first)" || got[2] != formLabel || rt.read.Disabled() {
+	if got := rt.source.Options; len(got) != 3 || got[0] != "the token of “Price sync” (requested first)" || got[2] != formLabel() || rt.read.Disabled() {
 		t.Fatalf("sources %q, read disabled %v", got, rt.read.Disabled())
 	}
 	rt.opened()

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/desk"
-	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
@@ -22,28 +21,29 @@ import (
 // restored and from which backup. When the damaged file still holds profiles the store
 // lacks or holds in an older version, it offers to bring them back.
 func (u *UI) ShowStoreDamage(ce *profiles.CorruptError) {
-	u.setStatus("The profile file was damaged: " + ce.Error())
-	paras := []string{fmt.Sprintf("Trusted App Tester could not read %s: %s (%s).", ce.Path, ce.Reason, safetext.Line(ce.Detail))}
+	u.setStatus(lang.X("app.damage.status", "The profile file was damaged: {{.Err}}", map[string]any{"Err": ce.Error()}))
+	paras := []string{lang.X("app.damage.could_not_read", "Trusted App Tester could not read {{.Path}}: {{.Reason}} ({{.Detail}}).", map[string]any{"Path": ce.Path, "Reason": ce.Reason, "Detail": safetext.Line(ce.Detail)})}
 	if ce.MovedTo != "" {
-		paras = append(paras, "The damaged file was kept, unchanged, as "+ce.MovedTo+".")
+		paras = append(paras, lang.X("app.damage.kept", "The damaged file was kept, unchanged, as {{.Path}}.", map[string]any{"Path": ce.MovedTo}))
 	}
 	switch {
 	case ce.FromBackup:
-		saved := "at an unknown time"
+		saved := lang.X("app.damage.unknown_time", "at an unknown time")
 		if !ce.BackupSaved.IsZero() {
 			saved = ce.BackupSaved.UTC().Format("2006-01-02 15:04 UTC")
 		}
-		paras = append(paras, fmt.Sprintf("Restored %s from the backup saved %s (the version before the last change): %s.", plural(len(ce.Restored), "profile"), saved, escapedList(ce.Restored)))
+		paras = append(paras, lang.XN("app.damage.restored", "Restored {{.Count}} profiles from the backup saved {{.Saved}} (the version before the last change): {{.Names}}.", len(ce.Restored),
+			map[string]any{"Count": len(ce.Restored), "Saved": saved, "Names": escapedList(ce.Restored)}))
 	case ce.Recovered:
-		paras = append(paras, "There was no usable backup, so the list starts empty.")
+		paras = append(paras, lang.X("app.damage.no_backup", "There was no usable backup, so the list starts empty."))
 	}
 	n := len(ce.Recoverable)
 	switch {
 	case n > 0 && ce.MovedTo != "":
-		paras = append(paras, fmt.Sprintf("The damaged file still holds %s missing here, or newer there than here: %s. Recover %s now, or later on the command line: trustedapp-check profiles recover.",
-			plural(n, "profile"), escapedList(ce.Recoverable), map[bool]string{true: "it", false: "them"}[n == 1]))
+		paras = append(paras, lang.XN("app.damage.recoverable", "The damaged file still holds {{.Count}} profiles missing here, or newer there than here: {{.Names}}. Recover them now, or later on the command line: trustedapp-check profiles recover.", n,
+			map[string]any{"Count": n, "Names": escapedList(ce.Recoverable)}))
 	case ce.Recovered:
-		paras = append(paras, "Nothing else could be read from the damaged file.")
+		paras = append(paras, lang.X("app.damage.nothing_else", "Nothing else could be read from the damaged file."))
 	}
 	box := container.NewVBox()
 	for _, p := range paras {
@@ -52,18 +52,18 @@ func (u *UI) ShowStoreDamage(ce *profiles.CorruptError) {
 	scroll := widgets.NewVScroll(box)
 	scroll.SetMinSize(fyne.NewSize(560, 200))
 	var d dialog.Dialog
-	later := newButton("Close", nil, func() { d.Hide() })
+	later := newButton(lang.X("app.close", "Close"), nil, func() { d.Hide() })
 	buttons := container.NewHBox(layout.NewSpacer(), later)
 	if n > 0 && ce.MovedTo != "" {
-		later.SetText("Not now")
-		rec := newButton("Recover "+plural(n, "profile"), nil, func() {
+		later.SetText(lang.X("app.damage.not_now", "Not now"))
+		rec := newButton(lang.XN("app.damage.recover", "Recover {{.Count}} profiles", n, map[string]any{"Count": n}), nil, func() {
 			d.Hide()
 			u.recoverFrom(ce.MovedTo)
 		})
 		rec.Importance = widget.HighImportance
 		buttons.Add(rec)
 	}
-	d = dialog.NewCustomWithoutButtons("The profile file was damaged", container.NewBorder(nil, buttons, nil, nil, scroll), u.win)
+	d = dialog.NewCustomWithoutButtons(lang.X("app.damage.title", "The profile file was damaged"), container.NewBorder(nil, buttons, nil, nil, scroll), u.win)
 	d.Resize(fyne.NewSize(640, 380))
 	showWithEsc(u.win, d)
 }
@@ -79,10 +79,10 @@ func plural(n int, noun string) string {
 // recoverFrom brings back what still parses in the damaged store file on a goroutine,
 // then says what came back.
 func (u *UI) recoverFrom(damaged string) {
-	u.setStatus("Recovering profiles from " + damaged + "…")
+	u.setStatus(lang.X("app.damage.recovering", "Recovering profiles from {{.Path}}…", map[string]any{"Path": damaged}))
 	u.desk.Recover(damaged, func(r desk.Imported) {
 		if r.Err != nil {
-			u.showError("Could not recover the profiles", r.Err, "The damaged file is kept as it is at "+damaged+"; try again, or on the command line: trustedapp-check profiles recover.")
+			u.showError(lang.X("app.damage.recover_failed", "Could not recover the profiles"), r.Err, lang.X("app.damage.recover_failed_fix", "The damaged file is kept as it is at {{.Path}}; try again, or on the command line: trustedapp-check profiles recover.", map[string]any{"Path": damaged}))
 			u.Reload("")
 			return
 		}
@@ -90,20 +90,20 @@ func (u *UI) recoverFrom(damaged string) {
 		var lines []string
 		first := ""
 		if len(res.Added) > 0 {
-			lines = append(lines, fmt.Sprintf("Recovered %s: %s.", plural(len(res.Added), "profile"), escapedList(res.Added)))
+			lines = append(lines, lang.XN("app.damage.recovered_n", "Recovered {{.Count}} profiles: {{.Names}}.", len(res.Added), map[string]any{"Count": len(res.Added), "Names": escapedList(res.Added)}))
 			first = res.Added[0]
 		}
 		if len(res.Replaced) > 0 {
-			lines = append(lines, "Brought back the newer version of: "+escapedList(res.Replaced)+".")
+			lines = append(lines, lang.X("app.damage.newer", "Brought back the newer version of: {{.Names}}.", map[string]any{"Names": escapedList(res.Replaced)}))
 			if first == "" {
 				first = res.Replaced[0]
 			}
 		}
 		if len(res.Skipped) > 0 {
-			lines = append(lines, "Already here as they were (or edited since), left alone: "+escapedList(res.Skipped)+".")
+			lines = append(lines, lang.X("app.damage.left_alone", "Already here as they were (or edited since), left alone: {{.Names}}.", map[string]any{"Names": escapedList(res.Skipped)}))
 		}
-		lines = append(lines, "Their client secrets stayed in "+platform.Keychain()+". The damaged file is kept at "+damaged+".")
-		u.showMessage("Profiles recovered", strings.Join(lines, "\n"))
+		lines = append(lines, lang.X("app.damage.secrets_stayed", "Their client secrets stayed in {{.Keychain}}. The damaged file is kept at {{.Path}}.", map[string]any{"Keychain": keychainName(), "Path": damaged}))
+		u.showMessage(lang.X("app.damage.recovered", "Profiles recovered"), strings.Join(lines, "\n"))
 		u.Reload(first)
 	})
 }

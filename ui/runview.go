@@ -59,18 +59,18 @@ func newRunView(sh runViewShell, d *desk.Desk) *runView {
 	v.history = newHistoryTab(sh, d)
 	v.record = newRecordTab(sh, d)
 	v.tabs = widgets.NewTabs(
-		container.NewTabItem("Guidance", v.guidance.content),
-		container.NewTabItem("Claims", v.claims.content),
-		container.NewTabItem("API calls", v.calls.content),
-		container.NewTabItem("Exchanges", v.exchanges.content),
-		container.NewTabItem("Record", v.record.content),
-		container.NewTabItem("History", v.history.content),
+		container.NewTabItem(lang.X("app.tab.guidance", "Guidance"), v.guidance.content),
+		container.NewTabItem(lang.X("app.tab.claims", "Claims"), v.claims.content),
+		container.NewTabItem(lang.X("app.tab.calls", "API calls"), v.calls.content),
+		container.NewTabItem(lang.X("app.tab.exchanges", "Exchanges"), v.exchanges.content),
+		container.NewTabItem(lang.X("app.tab.record", "Record"), v.record.content),
+		container.NewTabItem(lang.X("app.tab.history", "History"), v.history.content),
 	)
 	v.tabs.OnSelected = func(t *container.TabItem) {
-		switch t.Text {
-		case "History":
+		switch t.Content {
+		case v.history.content:
 			v.history.reload()
-		case "Record":
+		case v.record.content:
 			v.record.opened()
 		}
 	}
@@ -142,10 +142,13 @@ func (v *runView) fill(p profiles.Profile, r *desk.Run, rep check.Report) {
 	}
 }
 
-// openTab shows the evidence tab called name.
+// tabIDs name the evidence tabs, in order, in English whatever the language.
+var tabIDs = []string{"Guidance", "Claims", "API calls", "Exchanges", "Record", "History"}
+
+// openTab shows the evidence tab called name in English (tabIDs).
 func (v *runView) openTab(name string) {
-	for i, it := range v.tabs.Items {
-		if it.Text == name {
+	for i, id := range tabIDs {
+		if id == name && i < len(v.tabs.Items) {
 			v.tabs.SelectIndex(i)
 		}
 	}

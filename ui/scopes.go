@@ -31,9 +31,9 @@ func scopeChoices() []scopeChoice {
 		c := scopeChoice{name: s.Name}
 		switch {
 		case s.Legacy:
-			c.mark, c.reason = markLegacy, reasonLegacy
+			c.mark, c.reason = markLegacy(), reasonLegacy()
 		case !s.ServiceApp:
-			c.mark, c.reason = markSignIn, reasonSignIn
+			c.mark, c.reason = markSignIn(), reasonSignIn()
 		}
 		out = append(out, c)
 	}
@@ -42,15 +42,17 @@ func scopeChoices() []scopeChoice {
 			return out
 		}
 	}
-	return append(out, scopeChoice{name: legacyDomainAPI, mark: markLegacy, reason: reasonLegacy})
+	return append(out, scopeChoice{name: legacyDomainAPI, mark: markLegacy(), reason: reasonLegacy()})
 }
 
-const (
-	markSignIn   = "sign-in only"
-	reasonSignIn = "interactive sign-in only, a client-credentials token never gets them"
-	markLegacy   = "legacy"
-	reasonLegacy = "legacy, current ERP.net versions use read and update"
-)
+func markSignIn() string { return lang.X("app.scopes.mark_signin", "sign-in only") }
+func reasonSignIn() string {
+	return lang.X("app.scopes.reason_signin", "interactive sign-in only, a client-credentials token never gets them")
+}
+func markLegacy() string { return lang.X("app.header.legacy", "legacy") }
+func reasonLegacy() string {
+	return lang.X("app.scopes.reason_legacy", "legacy, current ERP.net versions use read and update")
+}
 
 // scopeHint explains the marked chips, one sentence per kind of mark.
 func scopeHint(choices []scopeChoice) string {
@@ -65,7 +67,7 @@ func scopeHint(choices []scopeChoice) string {
 		}
 		names[c.reason] = append(names[c.reason], c.name)
 	}
-	parts := []string{"Click a scope, or Tab to it and press Space, to add or remove it."}
+	parts := []string{lang.X("app.scopes.hint", "Click a scope, or Tab to it and press Space, to add or remove it.")}
 	for _, r := range order {
 		parts = append(parts, strings.Join(names[r], ", ")+": "+r+".")
 	}
@@ -91,7 +93,7 @@ func newScopePicker(onChange func()) *scopePicker {
 	p.known = widgets.ChipRow()
 	p.custom = widgets.ChipRow()
 	p.entry = newDialogEntry(nil)
-	p.entry.SetPlaceHolder("another scope (case-sensitive), then Enter")
+	p.entry.SetPlaceHolder(lang.X("app.scopes.another", "another scope (case-sensitive), then Enter"))
 	p.entry.OnSubmitted = func(string) { p.addTyped() }
 	p.add = newButton("Add", theme.ContentAddIcon(), p.addTyped)
 	p.hint = widget.NewLabel("")
@@ -195,11 +197,11 @@ func (p *scopePicker) refresh() {
 		ch.Outlined = !on
 		ch.OnTapped = func() { p.toggle(c.name) }
 		if on {
-			ch.SetToolTip(scopeTip(c.name, "Requested; click to stop requesting it."))
-			ch.Description = "Scope " + c.chipLabel() + ": requested; press to stop requesting it"
+			ch.SetToolTip(scopeTip(c.name, lang.X("app.scopes.requested_tip", "Requested; click to stop requesting it.")))
+			ch.Description = lang.X("app.scopes.requested_desc", "Scope {{.Scope}}: requested; press to stop requesting it", map[string]any{"Scope": c.chipLabel()})
 		} else {
-			ch.SetToolTip(scopeTip(c.name, "Click to request it."))
-			ch.Description = "Scope " + c.chipLabel() + ": not requested; press to request it"
+			ch.SetToolTip(scopeTip(c.name, lang.X("app.scopes.request_tip", "Click to request it.")))
+			ch.Description = lang.X("app.scopes.not_requested_desc", "Scope {{.Scope}}: not requested; press to request it", map[string]any{"Scope": c.chipLabel()})
 		}
 		p.known.Add(ch)
 	}
@@ -212,8 +214,8 @@ func (p *scopePicker) refresh() {
 		s := s
 		ch := widgets.NewChip(s+"  ×", theme.ColorNamePrimary)
 		ch.OnTapped = func() { p.remove(s) }
-		ch.SetToolTip(scopeTip(s, "Requested; click to remove it."))
-		ch.Description = "Scope " + s + ": requested; press to remove it"
+		ch.SetToolTip(scopeTip(s, lang.X("app.scopes.remove_tip", "Requested; click to remove it.")))
+		ch.Description = lang.X("app.scopes.remove_desc", "Scope {{.Scope}}: requested; press to remove it", map[string]any{"Scope": s})
 		p.custom.Add(ch)
 	}
 	if len(p.custom.Objects) == 0 {

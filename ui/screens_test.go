@@ -207,7 +207,7 @@ func TestRecordTabDropsReadsForAnotherRun(t *testing.T) {
 	rt.opened()
 	dk.done(desk.RecordRead{Op: 2, Run: second.ID, Reader: dk.readers[0], Result: check.RecordResult{Status: 403, Problem: "may not read"}})
 	// Refused (403): the form's values are offered in its place.
-	if !rt.problem.Visible() || rt.problem.Text != "may not read" || rt.read.Text != formReadLabel || rt.source.Selected != formLabel || !rt.formBox.Visible() {
+	if !rt.problem.Visible() || rt.problem.Text != "may not read" || rt.read.Text != formReadLabel() || rt.source.Selected != formLabel() || !rt.formBox.Visible() {
 		t.Errorf("problem %q (visible %v), button %q", rt.problem.Text, rt.problem.Visible(), rt.read.Text)
 	}
 	if dk.readWith[0] != p.Name || dk.readWith[1] != p.Name {
@@ -224,7 +224,7 @@ func TestRecordTabReaderRefused(t *testing.T) {
 	rt := newRecordTab(sh, dk)
 	rt.set(acme(), nil)
 	test.Tap(rt.read)
-	if rt.read.Text != readLabel || rt.pending != nil || sh.status != "“Price sync” cannot read this record any more: choose another token in “Read with”." {
+	if rt.read.Text != readLabel() || rt.pending != nil || sh.status != "“Price sync” cannot read this record any more: choose another token in “Read with”." {
 		t.Errorf("button %q, pending %v, status %q", rt.read.Text, rt.pending, sh.status)
 	}
 }
@@ -339,10 +339,10 @@ func TestHistoryDropsAnEarlierRead(t *testing.T) {
 	}
 	dk.reads[1](desk.History{Entries: []audit.Entry{{Profile: acme().Name}}})
 	dk.reads[0](desk.History{Entries: []audit.Entry{{Profile: acme().Name}, {Profile: "Other"}}})
-	if len(h.entries) != 1 || !strings.HasPrefix(h.note.Text, "1 requests") {
+	if len(h.entries) != 1 || !strings.HasPrefix(h.note.Text, "1 request logged") {
 		t.Errorf("%d entries shown, note %q", len(h.entries), h.note.Text)
 	}
-	h.show.SetSelected(historyRunsLabel)
+	h.show.SetSelected(historyRunsLabel())
 	h.reload()
 	if len(dk.runs) != 2 {
 		t.Fatalf("%d reads of the runs", len(dk.runs))

@@ -17,28 +17,30 @@ import (
 // commands (menu.go, the same table the menu is built from) with their keys, then the
 // keys that work everywhere.
 
-const (
-	nextTabLabel     = "Next evidence tab"
-	previousTabLabel = "Previous evidence tab"
-	shortcutsLabel   = "Keyboard shortcuts"
-)
+func nextTabLabel() string     { return lang.X("app.menu.next_tab", "Next evidence tab") }
+func previousTabLabel() string { return lang.X("app.menu.previous_tab", "Previous evidence tab") }
+func shortcutsLabel() string   { return lang.X("app.menu.shortcuts", "Keyboard shortcuts") }
 
 // secondShortcut is a second shortcut of a command (by its label): registered on the
 // canvas and listed, as a menu item shows one only. Fields that take typing forward
 // them (dialogEntry.TypedShortcut), since a focused entry takes every shortcut but the
 // menu's.
-var secondShortcut = map[string]*desktop.CustomShortcut{
-	nextTabLabel:     {KeyName: fyne.KeyPageDown, Modifier: fyne.KeyModifierControl},
-	previousTabLabel: {KeyName: fyne.KeyPageUp, Modifier: fyne.KeyModifierControl},
+func secondShortcuts() map[string]*desktop.CustomShortcut {
+	return map[string]*desktop.CustomShortcut{
+		nextTabLabel():     {KeyName: fyne.KeyPageDown, Modifier: fyne.KeyModifierControl},
+		previousTabLabel(): {KeyName: fyne.KeyPageUp, Modifier: fyne.KeyModifierControl},
+	}
 }
 
 // everywhereKeys are the keys that are no menu command.
-var everywhereKeys = [][2]string{
-	{"Move to the next control, or back", "Tab, Shift+Tab"},
-	{"Press the focused button, tab, scope or step; copy the focused value", "Space or Enter"},
-	{"Move in a list, a table or the row of tabs", "Arrow keys"},
-	{"Scroll the focused pane", "Up, Down, Page Up, Page Down, Home, End"},
-	{"Close a dialog, the editor or a tool screen; cancel a test", "Esc"},
+func everywhereKeys() [][2]string {
+	return [][2]string{
+		{lang.X("app.shortcuts.tab", "Move to the next control, or back"), "Tab, Shift+Tab"},
+		{lang.X("app.shortcuts.press", "Press the focused button, tab, scope or step; copy the focused value"), lang.X("app.shortcuts.space_enter", "Space or Enter")},
+		{lang.X("app.shortcuts.arrows", "Move in a list, a table or the row of tabs"), lang.X("app.shortcuts.arrow_keys", "Arrow keys")},
+		{lang.X("app.shortcuts.scroll", "Scroll the focused pane"), "Up, Down, Page Up, Page Down, Home, End"},
+		{lang.X("app.shortcuts.esc", "Close a dialog, the editor or a tool screen; cancel a test"), "Esc"},
+	}
 }
 
 // NextTab shows the next evidence tab (Ctrl+Tab, Ctrl+Page Down) when the run view is
@@ -58,7 +60,7 @@ func (u *UI) PreviousTab() {
 
 // shortcutsItem is the Help menu's item that lists the shortcuts (Ctrl+/ or ⌘/).
 func (u *UI) shortcutsItem() *fyne.MenuItem {
-	it := fyne.NewMenuItem(shortcutsLabel+"…", u.ShowShortcuts)
+	it := fyne.NewMenuItem(shortcutsLabel()+"…", u.ShowShortcuts)
 	sc := &desktop.CustomShortcut{KeyName: fyne.KeySlash, Modifier: fyne.KeyModifierShortcutDefault}
 	it.Shortcut = sc
 	u.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { u.ShowShortcuts() })
@@ -74,13 +76,13 @@ func (u *UI) shortcutRows() [][2]string {
 			continue
 		}
 		keys := keyText(c.mod, c.key)
-		if also := secondShortcut[c.label]; also != nil {
+		if also := secondShortcuts()[c.label]; also != nil {
 			keys += ", " + keyText(also.Modifier, also.KeyName)
 		}
 		rows = append(rows, [2]string{strings.TrimSuffix(c.label, "…"), keys})
 	}
-	rows = append(rows, [2]string{shortcutsLabel, keyText(fyne.KeyModifierShortcutDefault, fyne.KeySlash)})
-	return append(rows, everywhereKeys...)
+	rows = append(rows, [2]string{shortcutsLabel(), keyText(fyne.KeyModifierShortcutDefault, fyne.KeySlash)})
+	return append(rows, everywhereKeys()...)
 }
 
 // ShowShortcuts lists every shortcut in a dialog.
@@ -93,9 +95,9 @@ func (u *UI) ShowShortcuts() {
 	}
 	content := fyne.CanvasObject(grid)
 	if runtime.GOOS != "darwin" {
-		content = container.NewVBox(grid, widget.NewSeparator(), wrapLabel(menuKeys))
+		content = container.NewVBox(grid, widget.NewSeparator(), wrapLabel(menuKeys()))
 	}
-	showInfo(u.win, shortcutsLabel, widgets.NewVScroll(content), fyne.NewSize(720, 560))
+	showInfo(u.win, shortcutsLabel(), widgets.NewVScroll(content), fyne.NewSize(720, 560))
 }
 
 // keyText is a shortcut as the user presses it: "Ctrl+Shift+Enter", or "⇧⌘↩" on macOS.
@@ -141,7 +143,7 @@ func forwardShortcut(o fyne.CanvasObject, s fyne.Shortcut) bool {
 	if !ok {
 		return false
 	}
-	for _, w := range secondShortcut {
+	for _, w := range secondShortcuts() {
 		if w.ShortcutName() == cs.ShortcutName() {
 			if c, ok := fyne.CurrentApp().Driver().CanvasForObject(o).(interface{ TypedShortcut(fyne.Shortcut) }); ok {
 				c.TypedShortcut(s)

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"image/color"
 	"strings"
 
@@ -14,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/desk"
-	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/ui/widgets"
@@ -64,10 +62,10 @@ func newSidebar(sh sidebarShell, d sidebarDesk) *sidebar {
 		sh.escape()
 	}
 	s.search = newDialogEntry(passEscape)
-	s.search.SetPlaceHolder("Search profiles (" + keyHint("F") + ")")
+	s.search.SetPlaceHolder(lang.X("app.sidebar.search", "Search profiles") + " (" + keyHint("F") + ")")
 	s.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	s.search.OnChanged = func(string) { s.refresh() }
-	s.search.name = "Search profiles"
+	s.search.name = lang.X("app.sidebar.search", "Search profiles")
 	s.list = newEscList(passEscape,
 		func() int { return len(s.shown) },
 		func() fyne.CanvasObject {
@@ -91,10 +89,10 @@ func newSidebar(sh sidebarShell, d sidebarDesk) *sidebar {
 			texts[0].(*widget.Label).SetText(p.Name)
 			env := p.Environment
 			if env == "" {
-				env = "No environment"
+				env = lang.X("app.env.none", "No environment")
 			}
 			if p.Sandbox && !strings.EqualFold(env, profiles.EnvSandbox) {
-				env += " · sandbox"
+				env += " · " + lang.X("app.sidebar.sandbox", "sandbox")
 			}
 			texts[1].(*widget.Label).SetText(env)
 			dot := row.Objects[1].(*fyne.Container).Objects[0].(*fyne.Container).Objects[0].(*canvas.Circle)
@@ -113,10 +111,10 @@ func newSidebar(sh sidebarShell, d sidebarDesk) *sidebar {
 	}
 	title := widget.NewLabelWithStyle(Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	newBtn := widgets.NewTipButton("New", theme.ContentAddIcon(), "New profile ("+keyHint("N")+")", sh.NewProfile)
+	newBtn := widgets.NewTipButton(lang.X("app.sidebar.new", "New"), theme.ContentAddIcon(), lang.X("app.menu.new_profile", "New profile")+" ("+keyHint("N")+")", sh.NewProfile)
 	newBtn.Importance = widget.HighImportance
-	importBtn := newButton("Import", theme.DownloadIcon(), s.importProfiles)
-	exportBtn := newButton("Export", theme.UploadIcon(), func() { s.exportProfiles(nil) })
+	importBtn := newButton(lang.X("app.sidebar.import", "Import"), theme.DownloadIcon(), s.importProfiles)
+	exportBtn := newButton(lang.X("app.sidebar.export", "Export"), theme.UploadIcon(), func() { s.exportProfiles(nil) })
 	bottom := container.NewGridWithColumns(3, newBtn, importBtn, exportBtn)
 	// In reading order, so that Tab goes from the search to the list, then the buttons.
 	s.content = inOrderBorder(container.NewVBox(title, s.search), bottom, s.list)
@@ -163,7 +161,7 @@ func (s *sidebar) exportProfiles(names []string) {
 		}
 	}
 	if len(names) == 0 {
-		s.sh.showMessage("Nothing to export", "There are no profiles yet. Create one with New first.")
+		s.sh.showMessage(lang.X("app.export.nothing", "Nothing to export"), lang.X("app.export.nothing_text", "There are no profiles yet. Create one with New first."))
 		return
 	}
 	s.sh.saveFile("trustedapp-profiles.json", func(wc fyne.URIWriteCloser) { s.exportTo(wc, names) })
@@ -180,9 +178,9 @@ func (s *sidebar) importFrom(rc fyne.URIReadCloser) {
 		s.moves = f.Moves
 		switch {
 		case f.Err != nil && f.CSV:
-			s.sh.showError("Could not import "+safetext.Line(f.Name), f.Err, csvImportHint)
+			s.sh.showError(couldNotImport(f.Name), f.Err, csvImportHint())
 		case f.Err != nil:
-			s.sh.showError("Could not import "+safetext.Line(f.Name), f.Err, "The file must be a profile bundle (JSON) exported by Trusted App Tester. Nothing was changed.")
+			s.sh.showError(couldNotImport(f.Name), f.Err, lang.X("app.import.not_bundle", "The file must be a profile bundle (JSON) exported by Trusted App Tester. Nothing was changed."))
 		case len(f.Review) > 0:
 			s.askReview(f.Name, f.Data, f.Review)
 		default:
@@ -203,20 +201,20 @@ func (s *sidebar) askReview(name string, data []byte, review []profiles.Review) 
 			list.Add(container.NewBorder(nil, nil, indent, nil, wrapLabel("• "+n.Field+": "+n.Message)))
 		}
 	}
-	intro := wrapLabel(fmt.Sprintf("%s holds %s with settings that decide where the client secret and tokens go, or that change data. Nothing is saved yet: import only if you expect every one of them.", safetext.Line(name), plural(len(review), "profile")))
+	intro := wrapLabel(lang.XN("app.import.review", "{{.File}} holds {{.Count}} profiles with settings that decide where the client secret and tokens go, or that change data. Nothing is saved yet: import only if you expect every one of them.", len(review), map[string]any{"File": safetext.Line(name), "Count": len(review)}))
 	var d dialog.Dialog
-	cancel := newButton("Cancel", nil, func() {
+	cancel := newButton(lang.X("app.cancel", "Cancel"), nil, func() {
 		d.Hide()
-		s.sh.setStatus("Import of " + safetext.Line(name) + " cancelled: nothing was saved.")
+		s.sh.setStatus(lang.X("app.import.cancelled", "Import of {{.File}} cancelled: nothing was saved.", map[string]any{"File": safetext.Line(name)}))
 	})
-	ok := newButton("Import them", nil, func() {
+	ok := newButton(lang.X("app.import.them", "Import them"), nil, func() {
 		d.Hide()
 		s.importBundle(name, data)
 	})
 	ok.Importance = widget.WarningImportance
 	scroll := widgets.NewVScroll(list)
 	scroll.SetMinSize(fyne.NewSize(560, 200))
-	d = dialog.NewCustomWithoutButtons("Check these settings before importing", container.NewBorder(intro, container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, scroll), s.sh.window())
+	d = dialog.NewCustomWithoutButtons(lang.X("app.import.review_title", "Check these settings before importing"), container.NewBorder(intro, container.NewHBox(layout.NewSpacer(), cancel, ok), nil, nil, scroll), s.sh.window())
 	d.Resize(fyne.NewSize(640, 440))
 	showEscPressing(s.sh.window(), d, cancel)
 }
@@ -230,7 +228,7 @@ func (s *sidebar) importBundle(name string, data []byte) {
 		return profiles.ConflictSkip
 	}, func(res desk.Imported) {
 		if res.Err != nil {
-			s.sh.showError("Could not import "+safetext.Line(name), res.Err, "The file must be a profile bundle (JSON) exported by Trusted App Tester. Nothing was changed.")
+			s.sh.showError(couldNotImport(name), res.Err, lang.X("app.import.not_bundle", "The file must be a profile bundle (JSON) exported by Trusted App Tester. Nothing was changed."))
 			return
 		}
 		first := res.Result
@@ -245,9 +243,9 @@ func (s *sidebar) importBundle(name string, data []byte) {
 
 // askConflicts asks what to do with the bundle's profiles whose names exist here.
 func (s *sidebar) askConflicts(name string, data []byte, first profiles.ImportResult, clash []string) {
-	msg := fmt.Sprintf("%d profile(s) in %s have the names of profiles you already have: %s.", len(clash), safetext.Line(name), escapedList(clash))
+	msg := lang.XN("app.import.clash", "{{.Count}} profile(s) in {{.File}} have the names of profiles you already have: {{.Names}}.", len(clash), map[string]any{"Count": len(clash), "File": safetext.Line(name), "Names": escapedList(clash)})
 	if n := len(first.Added); n > 0 {
-		msg = fmt.Sprintf("%d new profile(s) were imported. ", n) + msg
+		msg = lang.XN("app.import.new_imported", "{{.Count}} new profile(s) were imported.", n, map[string]any{"Count": n}) + " " + msg
 	}
 	var d dialog.Dialog
 	choose := func(act profiles.ConflictAction) {
@@ -268,7 +266,7 @@ func (s *sidebar) askConflicts(name string, data []byte, first profiles.ImportRe
 			return profiles.ConflictSkip // imported by the first pass
 		}, func(second desk.Imported) {
 			if second.Err != nil {
-				s.sh.showError("Could not import the profiles that clash", second.Err, "Check that the store file is writable and try again.")
+				s.sh.showError(lang.X("app.import.clash_failed", "Could not import the profiles that clash"), second.Err, lang.X("app.store.writable_retry", "Check that the store file is writable and try again."))
 				s.sh.Reload("")
 				return
 			}
@@ -279,14 +277,14 @@ func (s *sidebar) askConflicts(name string, data []byte, first profiles.ImportRe
 			s.importDone(name, res)
 		})
 	}
-	copies := newButton("Import as copies", nil, func() { choose(profiles.ConflictRename) })
+	copies := newButton(lang.X("app.import.copies", "Import as copies"), nil, func() { choose(profiles.ConflictRename) })
 	copies.Importance = widget.HighImportance
 	moves, follow := s.secretMovesBox(clash)
-	replace := newButton("Replace mine", nil, func() { choose(replaceAction(follow)) })
+	replace := newButton(lang.X("app.import.replace", "Replace mine"), nil, func() { choose(replaceAction(follow)) })
 	replace.Importance = widget.DangerImportance
-	skip := newButton("Skip them", nil, func() { choose(profiles.ConflictSkip) })
-	body := wrapLabel(msg + " Copies get a name like “" + safetext.Line(clash[0]) + " (2)”; replacing keeps your client secret in " + platform.Keychain() + ".")
-	d = dialog.NewCustomWithoutButtons("Profiles with the same names", container.NewVBox(body, moves, container.NewHBox(layout.NewSpacer(), skip, replace, copies)), s.sh.window())
+	skip := newButton(lang.X("app.import.skip", "Skip them"), nil, func() { choose(profiles.ConflictSkip) })
+	body := wrapLabel(msg + " " + lang.X("app.import.copies_named", "Copies get a name like “{{.Name}} (2)”; replacing keeps your client secret in {{.Keychain}}.", map[string]any{"Name": safetext.Line(clash[0]), "Keychain": keychainName()}))
+	d = dialog.NewCustomWithoutButtons(lang.X("app.import.clash_title", "Profiles with the same names"), container.NewVBox(body, moves, container.NewHBox(layout.NewSpacer(), skip, replace, copies)), s.sh.window())
 	d.Resize(fyne.NewSize(560, 1)) // its natural height
 	showEscPressing(s.sh.window(), d, skip)
 }
@@ -311,7 +309,7 @@ func (s *sidebar) importDone(name string, res profiles.ImportResult) {
 func importSummary(name string, res profiles.ImportResult) (title, text, first string) {
 	var lines []string
 	if n := len(res.Added); n > 0 {
-		lines = append(lines, fmt.Sprintf("Imported %d profile(s): %s.", n, escapedList(res.Added)))
+		lines = append(lines, lang.XN("app.import.added", "Imported {{.Count}} profile(s): {{.Names}}.", n, map[string]any{"Count": n, "Names": escapedList(res.Added)}))
 		first = res.Added[0]
 	}
 	if len(res.Renamed) > 0 {
@@ -319,45 +317,45 @@ func importSummary(name string, res profiles.ImportResult) (title, text, first s
 		for _, r := range res.Renamed {
 			rn = append(rn, safetext.Line(r.From)+" → "+safetext.Line(r.To))
 		}
-		lines = append(lines, "Imported as copies: "+strings.Join(rn, ", ")+".")
+		lines = append(lines, lang.X("app.import.as_copies", "Imported as copies: {{.Names}}.", map[string]any{"Names": strings.Join(rn, ", ")}))
 		if first == "" {
 			first = res.Renamed[0].To
 		}
 	}
 	if len(res.Replaced) > 0 {
-		lines = append(lines, "Replaced: "+escapedList(res.Replaced)+" (their client secrets stay in "+platform.Keychain()+").")
+		lines = append(lines, lang.X("app.import.replaced", "Replaced: {{.Names}} (their client secrets stay in {{.Keychain}}).", map[string]any{"Names": escapedList(res.Replaced), "Keychain": keychainName()}))
 		if first == "" {
 			first = res.Replaced[0]
 		}
 	}
 	lines = append(lines, secretFateLines(res.Secrets)...)
 	if len(res.Skipped) > 0 {
-		lines = append(lines, "Skipped (you have profiles with these names): "+escapedList(res.Skipped)+".")
+		lines = append(lines, lang.X("app.import.skipped", "Skipped (you have profiles with these names): {{.Names}}.", map[string]any{"Names": escapedList(res.Skipped)}))
 	}
 	for _, rj := range res.Rejected {
 		var ps []string
 		for _, p := range rj.Problems {
 			ps = append(ps, p.Field+" "+safetext.Line(p.Message))
 		}
-		lines = append(lines, fmt.Sprintf("Not imported, invalid: “%s” (%s).", safetext.Line(rj.Name), strings.Join(ps, "; ")))
+		lines = append(lines, lang.X("app.import.invalid", "Not imported, invalid: “{{.Name}}” ({{.Problems}}).", map[string]any{"Name": safetext.Line(rj.Name), "Problems": strings.Join(ps, "; ")}))
 	}
-	title = "Profiles imported"
+	title = lang.X("app.import.done", "Profiles imported")
 	switch {
 	case len(lines) == 0:
-		title = "Nothing imported"
-		lines = append(lines, safetext.Line(name)+" holds no profiles.")
+		title = lang.X("app.import.nothing", "Nothing imported")
+		lines = append(lines, lang.X("app.import.no_profiles", "{{.File}} holds no profiles.", map[string]any{"File": safetext.Line(name)}))
 	case first == "":
-		title = "Nothing imported"
+		title = lang.X("app.import.nothing", "Nothing imported")
 	case len(res.Added)+len(res.Renamed) > 0:
-		lines = append(lines, "Client secrets are never part of an export: open each new profile, press Edit and paste its secret.")
+		lines = append(lines, lang.X("app.import.paste_secrets", "Client secrets are never part of an export: open each new profile, press Edit and paste its secret."))
 	}
 	return title, strings.Join(lines, "\n"), first
 }
 
 // exportTo writes the names' bundle to wc on a goroutine and closes it.
 func (s *sidebar) exportTo(wc fyne.URIWriteCloser, names []string) {
-	s.desk.ExportProfiles(wc, names, written(s.sh, "Could not export the profiles", func(path string) string {
-		return fmt.Sprintf("Exported %d profile(s) to %s (client secrets are never exported).", len(names), path)
+	s.desk.ExportProfiles(wc, names, written(s.sh, lang.X("app.export.failed", "Could not export the profiles"), func(path string) string {
+		return lang.XN("app.export.done", "Exported {{.Count}} profile(s) to {{.Path}} (client secrets are never exported).", len(names), map[string]any{"Count": len(names), "Path": path})
 	}))
 }
 
@@ -372,12 +370,17 @@ func (s *sidebar) spoken() string {
 			t += " (" + p.Environment + ")"
 		}
 		if p.Name == sel {
-			t += ", selected"
+			t += ", " + lang.X("app.sidebar.selected", "selected")
 		}
 		parts = append(parts, t)
 	}
 	if len(parts) == 0 {
-		return "Profiles: none"
+		return lang.X("app.sidebar.spoken_none", "Profiles: none")
 	}
-	return "Profiles, " + fmt.Sprint(len(parts)) + " shown: " + strings.Join(parts, "; ")
+	return lang.XN("app.sidebar.spoken", "Profiles, {{.Count}} shown: {{.List}}", len(parts), map[string]any{"Count": len(parts), "List": strings.Join(parts, "; ")})
+}
+
+// couldNotImport is an import's failure, naming the file.
+func couldNotImport(file string) string {
+	return lang.X("app.import.failed", "Could not import {{.File}}", map[string]any{"File": safetext.Line(file)})
 }

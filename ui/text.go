@@ -49,45 +49,57 @@ func humanDuration(d time.Duration) string {
 	case d < 0:
 		return "0 ms"
 	case d < time.Second:
-		return fmt.Sprintf("%d ms", d.Milliseconds())
+		return fmt.Sprintf(lang.X("app.dur.ms", "%d ms"), d.Milliseconds())
 	case d < time.Minute:
-		return fmt.Sprintf("%.1f s", d.Seconds())
+		return decimalComma(fmt.Sprintf(lang.X("app.dur.s", "%.1f s"), d.Seconds()))
 	}
 	d = d.Round(time.Second)
-	return fmt.Sprintf("%d min %d s", int(d.Minutes()), int(d.Seconds())%60)
+	return fmt.Sprintf(lang.X("app.dur.min_s", "%d min %d s"), int(d.Minutes()), int(d.Seconds())%60)
+}
+
+// decimalComma writes a number's decimal point as the language does (Bulgarian: a
+// comma).
+func decimalComma(s string) string {
+	if lang.Code() == "bg" {
+		return strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }
 
 // countdown is "in 57 min 12 s" or "expired 3 min ago".
 func countdown(left time.Duration) string {
 	if left <= 0 {
-		return "expired " + roughAge(-left) + " ago"
+		return lang.X("app.countdown.expired", "expired {{.Age}} ago", map[string]any{"Age": roughAge(-left)})
 	}
 	if left >= 48*time.Hour {
-		return "in " + roughAge(left) // a reference token lives for days or months
+		return lang.X("app.countdown.in", "in {{.Age}}", map[string]any{"Age": roughAge(left)}) // a reference token lives for days or months
 	}
 	left = left.Round(time.Second)
 	h, m, s := int(left.Hours()), int(left.Minutes())%60, int(left.Seconds())%60
 	if h > 0 {
-		return fmt.Sprintf("in %d h %d min", h, m)
+		return fmt.Sprintf(lang.X("app.countdown.h_min", "in %d h %d min"), h, m)
 	}
-	return fmt.Sprintf("in %d min %02d s", m, s)
+	return fmt.Sprintf(lang.X("app.countdown.min_s", "in %d min %02d s"), m, s)
 }
 
 // roughAge is "3 days", "5 hours", "12 minutes".
 func roughAge(d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour:
-		return fmt.Sprintf("%d days", int(d.Hours()/24))
+		n := int(d.Hours() / 24)
+		return lang.XN("app.age.days", "{{.Count}} days", n, map[string]any{"Count": n})
 	case d >= 24*time.Hour:
-		return "1 day"
+		return lang.X("app.age.day", "1 day")
 	case d >= 2*time.Hour:
-		return fmt.Sprintf("%d hours", int(d.Hours()))
+		n := int(d.Hours())
+		return lang.XN("app.age.hours", "{{.Count}} hours", n, map[string]any{"Count": n})
 	case d >= time.Hour:
-		return "1 hour"
+		return lang.X("app.age.hour", "1 hour")
 	case d >= 2*time.Minute:
-		return fmt.Sprintf("%d minutes", int(d.Minutes()))
+		n := int(d.Minutes())
+		return lang.XN("app.age.minutes", "{{.Count}} minutes", n, map[string]any{"Count": n})
 	}
-	return "a moment"
+	return lang.X("app.age.moment", "a moment")
 }
 
 // prettyBody indents JSON bodies and leaves everything else as it is.
@@ -130,7 +142,45 @@ func wrapLabel(s string) *widget.Label {
 
 // keyLabel is the small bold caption of an identity card row.
 func keyLabel(s string) *widgets.TipLabel {
-	l := widgets.NewTipLabel(s, fyne.TextStyle{Bold: true}, fieldTips[s])
+	l := widgets.NewTipLabel(captionText(s), fyne.TextStyle{Bold: true}, fieldTips()[s])
 	l.SizeName = theme.SizeNameCaptionText
 	return l
+}
+
+// captionText is a caption (keyLabel) in the language in use; s is its English, which
+// also names its tooltip.
+func captionText(s string) string {
+	switch s {
+	case "ACCESS TOKEN":
+		return lang.X("app.caption.access_token", "ACCESS TOKEN")
+	case "ACTS AS":
+		return lang.X("app.caption.acts_as", "ACTS AS")
+	case "CHECK":
+		return lang.X("app.caption.check", "CHECK")
+	case "CLIENT SECRET":
+		return lang.X("app.caption.client_secret", "CLIENT SECRET")
+	case "CLIENT":
+		return lang.X("app.caption.client", "CLIENT")
+	case "CONFIRM":
+		return lang.X("app.caption.confirm", "CONFIRM")
+	case "CUSTOM CALL WITH THIS TOKEN":
+		return lang.X("app.caption.custom_call", "CUSTOM CALL WITH THIS TOKEN")
+	case "DATABASE":
+		return lang.X("app.caption.database", "DATABASE")
+	case "EXPIRES":
+		return lang.X("app.caption.expires", "EXPIRES")
+	case "ISSUER":
+		return lang.X("app.caption.issuer", "ISSUER")
+	case "NARROW":
+		return lang.X("app.caption.narrow", "NARROW")
+	case "SCOPES":
+		return lang.X("app.caption.scopes", "SCOPES")
+	case "SIGNATURE":
+		return lang.X("app.caption.signature", "SIGNATURE")
+	case "THE ERROR, AS PASTED":
+		return lang.X("app.caption.error_pasted", "THE ERROR, AS PASTED")
+	case "WHO HOLDS THE LICENCES":
+		return lang.X("app.caption.holders", "WHO HOLDS THE LICENCES")
+	}
+	return s // a field name (APPLICATIONSECRETHASH) stays as ERP.net spells it
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +10,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/report"
 	"trustedapp-tester/ui/widgets"
 )
 
@@ -53,8 +53,8 @@ func newTimeline(sh timelineShell) *timeline {
 	row := container.NewGridWithColumns(len(timelineKinds))
 	for _, k := range timelineKinds {
 		kind := k.kind
-		b := widgets.NewSlot(k.label, widgets.VerdictIcon(""), func() { t.open(kind) })
-		b.SetToolTip(stepTips[k.label] + " After a run, click for its findings and exchanges.")
+		b := widgets.NewSlot(stepLabel(k.label), widgets.VerdictIcon(""), func() { t.open(kind) })
+		b.SetToolTip(stepTips()[k.label] + " " + lang.X("app.timeline.click", "After a run, click for its findings and exchanges."))
 		t.slots[kind] = b
 		row.Add(b)
 	}
@@ -78,7 +78,27 @@ func (l *thinLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 func (l *thinLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(0, l.height) }
 
 // progressText is the run's progress in words, "3 of 7 steps".
-func (t *timeline) progressText() string { return fmt.Sprintf("%d of %d steps", t.count, t.expected) }
+func (t *timeline) progressText() string {
+	return lang.XN("app.timeline.progress", "{{.Done}} of {{.Count}} steps", t.expected, map[string]any{"Done": t.count, "Count": t.expected})
+}
+
+// stepLabel is a timeline slot's title (its English in timelineKinds) in the language
+// in use.
+func stepLabel(en string) string {
+	switch en {
+	case "Reachability":
+		return lang.X("app.step.reachability", "Reachability")
+	case "Discovery":
+		return lang.X("app.step.discovery", "Discovery")
+	case "Token":
+		return lang.X("app.step.token", "Token")
+	case "Signature":
+		return lang.X("app.step.signature", "Signature")
+	case "API calls":
+		return lang.X("app.step.api_calls", "API calls")
+	}
+	return en
+}
 
 // reset empties the row for a run of p.
 func (t *timeline) reset(p profiles.Profile) {
@@ -150,14 +170,14 @@ func (t *timeline) slotDetail(kind check.StepKind) string {
 				ok++
 			}
 		}
-		return fmt.Sprintf("%d/%d passed", ok, t.apiTotal)
+		return lang.X("app.timeline.calls_passed", "{{.OK}}/{{.Total}} passed", map[string]any{"OK": ok, "Total": t.apiTotal})
 	}
 	if len(steps) == 0 {
 		return ""
 	}
 	s := steps[len(steps)-1]
 	if s.Verdict == check.Skipped {
-		return "skipped"
+		return widgets.VerdictWord(check.Skipped)
 	}
 	return widgets.VerdictWord(worst(steps)) + " · " + humanDuration(s.Duration)
 }
@@ -210,14 +230,16 @@ func (t *timeline) open(kind check.StepKind) {
 	for _, s := range steps {
 		box.Add(stepView(s))
 	}
-	showInfo(t.sh.window(), steps[0].Name, widgets.NewVScroll(box), fyne.NewSize(860, 600))
+	_, name, _ := report.StepIn(lang.Localizer(), steps[0])
+	showInfo(t.sh.window(), name, widgets.NewVScroll(box), fyne.NewSize(860, 600))
 }
 
 // stepView shows one step: verdict, summary, findings and exchanges.
 func stepView(s check.Step) fyne.CanvasObject {
-	title := widget.NewLabelWithStyle(s.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	_, name, summary := report.StepIn(lang.Localizer(), s)
+	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	box := container.NewVBox(container.NewHBox(widgets.NewVerdict(s.Verdict), title),
-		wrapLabel(s.Summary+" ("+humanDuration(s.Duration)+")"))
+		wrapLabel(summary+" ("+humanDuration(s.Duration)+")"))
 	for _, f := range s.Findings {
 		box.Add(container.NewBorder(nil, nil, widgets.NewVerdict(severityVerdict(f.Severity)), nil,
 			wrapLabel(f.Message+"  ["+f.Code+"]")))

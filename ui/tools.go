@@ -123,9 +123,9 @@ func (s *escSelect) AccessibilityLabel() string {
 		name = s.PlaceHolder
 	}
 	if s.Selected == "" {
-		return name + ", drop-down list, nothing chosen"
+		return lang.X("app.a11y.select_empty", "{{.Name}}, drop-down list, nothing chosen", map[string]any{"Name": name})
 	}
-	return name + ", drop-down list: " + s.Selected
+	return lang.X("app.a11y.select", "{{.Name}}, drop-down list: {{.Value}}", map[string]any{"Name": name, "Value": s.Selected})
 }
 
 // AccessibilityRole implements fyne.Accessible (a button that opens the list).
@@ -183,9 +183,9 @@ type escCheck struct {
 // AccessibilityLabel implements fyne.Accessible: the label and whether it is ticked.
 func (c *escCheck) AccessibilityLabel() string {
 	if c.Checked {
-		return c.Text + ", check box, ticked"
+		return lang.X("app.a11y.check_ticked", "{{.Name}}, check box, ticked", map[string]any{"Name": c.Text})
 	}
-	return c.Text + ", check box, not ticked"
+	return lang.X("app.a11y.check_unticked", "{{.Name}}, check box, not ticked", map[string]any{"Name": c.Text})
 }
 
 // AccessibilityRole implements fyne.Accessible.
@@ -213,5 +213,5 @@ func escTo(o fyne.CanvasObject, onEsc func()) func() {
 func toolHeader(title string, close func()) fyne.CanvasObject {
 	t := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.SizeName = theme.SizeNameHeadingText
-	return container.NewBorder(nil, nil, nil, newButton("Close  (Esc)", theme.CancelIcon(), close), t)
+	return container.NewBorder(nil, nil, nil, newButton(lang.X("app.close_esc", "Close  (Esc)"), theme.CancelIcon(), close), t)
 }

@@ -46,7 +46,7 @@ func TestToolScreensMenuAndKeys(t *testing.T) {
 	ctrl := fyne.KeyModifierShortcutDefault
 	c.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyD, Modifier: ctrl})
 	u.Wait()
-	if !u.showing(u.compare.content) || u.compare.prof[0].Selected != "Nightly import" || u.compare.when[0].Selected != nowLabel {
+	if !u.showing(u.compare.content) || u.compare.prof[0].Selected != "Nightly import" || u.compare.when[0].Selected != nowLabel() {
 		t.Fatalf("Ctrl+D: compare shown %v, A = %q / %q", u.showing(u.compare.content), u.compare.prof[0].Selected, u.compare.when[0].Selected)
 	}
 	c.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: ctrl | fyne.KeyModifierShift})
@@ -165,7 +165,7 @@ func TestHistoryRunsSnapshot(t *testing.T) {
 		h := u.run.history
 		h.desk, h.runs.desk = d, d
 		u.run.openTab("History")
-		h.show.SetSelected(historyRunsLabel)
+		h.show.SetSelected(historyRunsLabel())
 		h.runs.pick("aaaa1111", true)
 		h.runs.pick("bbbb2222", true)
 		if h.runs.both.Disabled() || !strings.HasPrefix(h.runs.note.Text, "3 runs.") {

@@ -24,7 +24,7 @@ func TestTooltipsOnTheMainWindow(t *testing.T) {
 		return false
 	})
 	for _, k := range []string{"ACTS AS", "CLIENT", "SCOPES", "DATABASE", "ISSUER", "EXPIRES", "SIGNATURE"} {
-		if labels[k] == "" || labels[k] != fieldTips[k] {
+		if labels[k] == "" || labels[k] != fieldTips()[k] {
 			t.Errorf("identity label %s tooltip = %q", k, labels[k])
 		}
 	}
@@ -32,7 +32,7 @@ func TestTooltipsOnTheMainWindow(t *testing.T) {
 		t.Errorf("ACTS AS tooltip does not name the field to change: %q", labels["ACTS AS"])
 	}
 	for _, k := range timelineKinds {
-		if got := u.run.timeline.slots[k.kind].ToolTip(); !strings.HasPrefix(got, stepTips[k.label]) || stepTips[k.label] == "" {
+		if got := u.run.timeline.slots[k.kind].ToolTip(); !strings.HasPrefix(got, stepTips()[k.label]) || stepTips()[k.label] == "" {
 			t.Errorf("step %s tooltip = %q", k.label, got)
 		}
 	}

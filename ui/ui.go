@@ -24,6 +24,7 @@ import (
 	"trustedapp-tester/desk"
 	"trustedapp-tester/internal/winfit"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/report"
 	"trustedapp-tester/ui/widgets"
 )
 
@@ -57,6 +58,9 @@ type UI struct {
 	// toolStatus is the status line when the tool screen opened: closing it puts the
 	// line back ("see the explanation on the right" must go with the explanation).
 	toolStatus string
+	// pendingLanguage: a language was chosen while the screens could not be rebuilt
+	// (a test running, the editor open); they are rebuilt in it when they can.
+	pendingLanguage bool
 
 	// drain, in tests, runs the UI calls the desk's goroutines queued with fyne.Do
 	// (internal/fyneloop: Fyne's test driver would run them on those goroutines, in
@@ -72,6 +76,7 @@ func New(app fyne.App, deps desk.Deps) *UI {
 	app.Settings().SetTheme(NewTheme())
 	u := &UI{app: app}
 	u.desk = desk.New(deps, u)
+	u.applyLanguage()
 	u.win = app.NewWindow(Title)
 	u.build()
 	// Tooltips (fyne-tooltip) draw into a layer over the content, the focus ring over
@@ -218,7 +223,7 @@ func (u *UI) Wait() {
 func (u *UI) Reload(name string) {
 	u.desk.Reload(name, func(err error) {
 		if err != nil {
-			u.showError("Could not read the profile store", err, "Check that the store file is readable; if it is damaged, the app keeps it aside and starts from the backup.")
+			u.showError(lang.X("app.store.cannot_read", "Could not read the profile store"), err, lang.X("app.store.cannot_read_fix", "Check that the store file is readable; if it is damaged, the app keeps it aside and starts from the backup."))
 		}
 	})
 }
@@ -309,7 +314,10 @@ func (u *UI) showScreen(o fyne.CanvasObject) {
 func (u *UI) showing(o fyne.CanvasObject) bool { return u.right.Objects[0] == o }
 
 // closeEditor shows the selected profile again, or the welcome panel.
-func (u *UI) closeEditor() { u.showSelected() }
+func (u *UI) closeEditor() {
+	u.showSelected()
+	u.applyPendingLanguage()
+}
 
 // StartRun tests the selected profile: the engine runs on a goroutine and streams
 // steps into the timeline. A second call while running is ignored, and so is one while
@@ -339,7 +347,7 @@ func (u *UI) StartFreshRun() {
 		u.startRun(true, nil)
 		return
 	}
-	askYesNo(u.win, "Test with a fresh token?", freshTokenCost(p.Name), "Cancel", "Test with a fresh token", widget.HighImportance, func(ok bool) {
+	askYesNo(u.win, lang.X("app.fresh.ask", "Test with a fresh token?"), freshTokenCost(p.Name), lang.X("app.cancel", "Cancel"), lang.X("app.menu.test_fresh", "Test with a fresh token"), widget.HighImportance, func(ok bool) {
 		if ok {
 			u.startRun(true, nil)
 		}
@@ -348,10 +356,10 @@ func (u *UI) StartFreshRun() {
 
 // freshTokenCost is what a fresh token costs a production instance.
 func freshTokenCost(name string) string {
-	return "“" + name + "” is tagged Production. A fresh token's first API call opens a new ERP.net session, " +
-		"which holds one of production's licence slots for at least 20 minutes (at most an hour), " +
-		"even if nothing else uses it: a real user may be refused meanwhile.\n\n" +
-		"A normal test reuses the current token and its session. Use a fresh token only after changing the Trusted App."
+	return lang.X("app.fresh.cost", "“{{.Name}}” is tagged Production. A fresh token's first API call opens a new ERP.net session, "+
+		"which holds one of production's licence slots for at least 20 minutes (at most an hour), "+
+		"even if nothing else uses it: a real user may be refused meanwhile.\n\n"+
+		"A normal test reuses the current token and its session. Use a fresh token only after changing the Trusted App.", map[string]any{"Name": name})
 }
 
 // InspectToken runs the test on a token the user supplied instead of requesting one:
@@ -372,7 +380,7 @@ func (u *UI) startRun(fresh bool, supplied *check.AccessToken) {
 	started := u.desk.StartRun(fresh, supplied, func(s desk.Start) {
 		if s == desk.StartingSandbox {
 			// Said before the desk starts it: its goroutines may report back at once.
-			u.setStatus("Starting the sandbox for “" + name + "”…")
+			u.setStatus(lang.X("app.status.starting_sandbox_for", "Starting the sandbox for “{{.Name}}”…", map[string]any{"Name": name}))
 		}
 	})
 	u.notStarted(started)
@@ -383,9 +391,9 @@ func (u *UI) startRun(fresh bool, supplied *check.AccessToken) {
 func (u *UI) notStarted(s desk.Start) {
 	switch s {
 	case desk.NoProfile:
-		u.setStatus("Select a profile on the left to test it, or add one with New.")
+		u.setStatus(lang.X("app.status.no_profile", "Select a profile on the left to test it, or add one with New."))
 	case desk.AlreadyRunning:
-		u.setStatus("A test is running: wait for it, or press Cancel (Esc).")
+		u.setStatus(lang.X("app.status.already_running", "A test is running: wait for it, or press Cancel (Esc)."))
 	}
 }
 
@@ -394,7 +402,7 @@ func (u *UI) CancelRun() {
 	if u.desk.Running() {
 		// Update the screen before cancelling: once cancelled, the run's goroutine
 		// finishes and touches widgets too.
-		u.setStatus("Cancelling…")
+		u.setStatus(lang.X("app.status.cancelling", "Cancelling…"))
 		u.run.header.cancelling()
 		u.desk.CancelRun()
 	}
@@ -437,9 +445,9 @@ func (u *UI) RunStarted(r *desk.Run) {
 	}
 	u.run.started(r)
 	if r.Supplied {
-		u.setStatus("Inspecting the supplied token against " + r.Profile.Name + "’s instance…")
+		u.setStatus(lang.X("app.status.inspecting", "Inspecting the supplied token against {{.Name}}’s instance…", map[string]any{"Name": r.Profile.Name}))
 	} else {
-		u.setStatus("Testing " + r.Profile.Name + "…")
+		u.setStatus(lang.X("app.status.testing", "Testing {{.Name}}…", map[string]any{"Name": r.Profile.Name}))
 	}
 }
 
@@ -449,11 +457,13 @@ func (u *UI) RunStep(r *desk.Run, s check.Step) {
 		return
 	}
 	u.run.timeline.add(s)
-	u.setStatus("Testing " + r.Profile.Name + "… " + u.run.timeline.progressText() + "  ·  " + s.Name + ": " + s.Summary)
+	_, name, summary := report.StepIn(lang.Localizer(), s)
+	u.setStatus(lang.X("app.status.testing", "Testing {{.Name}}…", map[string]any{"Name": r.Profile.Name}) + " " + u.run.timeline.progressText() + "  ·  " + name + ": " + summary)
 }
 
 // RunFinished implements desk.View.
 func (u *UI) RunFinished(r *desk.Run) {
+	defer u.applyPendingLanguage() // a language chosen during the run
 	u.run.header.setRunning(false)
 	if r.Profile.Name != u.desk.Selected() {
 		return
@@ -464,14 +474,14 @@ func (u *UI) RunFinished(r *desk.Run) {
 		if errors.Is(err, desk.ErrNoSecret) {
 			u.showMessage(noCredentialMessage(r.Profile))
 		} else {
-			u.showError("Could not read the client secret", err, u.desk.Keychain().Fix)
+			u.showError(lang.X("app.secret.cannot_read", "Could not read the client secret"), err, u.desk.Keychain().Fix)
 		}
 		return
 	}
 	u.run.show(r.Profile, r)
 	u.setStatus(verdictSentence(r.Report) + u.run.guidance.adviceCount())
 	if r.HistoryErr != nil {
-		u.setStatus("The run finished, but the history log could not be written: " + r.HistoryErr.Error() + ". Check the log folder's permissions.")
+		u.setStatus(lang.X("app.status.history_not_written", "The run finished, but the history log could not be written: {{.Err}}. Check the log folder's permissions.", map[string]any{"Err": r.HistoryErr.Error()}))
 	}
 }
 
@@ -479,11 +489,11 @@ func (u *UI) RunFinished(r *desk.Run) {
 func (u *UI) SandboxReady(s desk.SandboxSetup) {
 	switch {
 	case s.Err != nil:
-		u.showError("Could not start the sandbox", s.Err, "Another program may hold the port; close it or restart the app.")
+		u.showError(lang.X("app.sandbox.cannot_start", "Could not start the sandbox"), s.Err, lang.X("app.sandbox.cannot_start_fix", "Another program may hold the port; close it or restart the app."))
 	case s.Failed != nil:
-		u.showError("The sandbox started, but not every scenario could be saved", s.Failed, "Check that the profile store is writable.")
+		u.showError(lang.X("app.sandbox.not_saved", "The sandbox started, but not every scenario could be saved"), s.Failed, lang.X("app.sandbox.not_saved_fix", "Check that the profile store is writable."))
 	default:
-		u.setStatus("The sandbox is running: pick a scenario on the left and press “Test this Trusted App”.")
+		u.setStatus(lang.X("app.status.sandbox_running", "The sandbox is running: pick a scenario on the left and press “Test this Trusted App”."))
 	}
 }
 
@@ -494,13 +504,13 @@ func verdictSentence(r check.Report) string {
 	d := r.Finished.Sub(r.Started)
 	switch {
 	case r.Cancelled:
-		return "Cancelled after " + humanDuration(d) + "."
+		return lang.X("app.verdict.cancelled_after", "Cancelled after {{.Duration}}.", map[string]any{"Duration": humanDuration(d)})
 	case r.Verdict == check.Pass:
-		return "Passed in " + humanDuration(d) + "." + sessionCost(r.Session)
+		return lang.X("app.verdict.passed_in", "Passed in {{.Duration}}.", map[string]any{"Duration": humanDuration(d)}) + sessionCost(r.Session)
 	case r.Verdict == check.Warn:
-		return "Passed with warnings in " + humanDuration(d) + ": see Guidance." + sessionCost(r.Session)
+		return lang.X("app.verdict.warnings_in", "Passed with warnings in {{.Duration}}: see Guidance.", map[string]any{"Duration": humanDuration(d)}) + sessionCost(r.Session)
 	case r.Verdict == check.Fail:
-		return "Failed after " + humanDuration(d) + ": see Guidance for the fix." + sessionCost(r.Session)
+		return lang.X("app.verdict.failed_after", "Failed after {{.Duration}}: see Guidance for the fix.", map[string]any{"Duration": humanDuration(d)}) + sessionCost(r.Session)
 	}
 	return ""
 }
@@ -514,11 +524,11 @@ func sessionCost(s *check.SessionCost) string {
 	hm := func(t time.Time) string { return t.Local().Format("15:04") }
 	switch s.State {
 	case check.SessionOpened:
-		return " New ERP.net session: holds a licence slot until about " + hm(s.HoldsUntil) + " (at most " + hm(s.LatestUntil) + ")."
+		return " " + lang.X("app.session.opened", "New ERP.net session: holds a licence slot until about {{.Until}} (at most {{.Latest}}).", map[string]any{"Until": hm(s.HoldsUntil), "Latest": hm(s.LatestUntil)})
 	case check.SessionReused:
-		return " Reused the ERP.net session opened at " + hm(s.OpenedAt) + ": no new licence slot (held until about " + hm(s.HoldsUntil) + ")."
+		return " " + lang.X("app.session.reused", "Reused the ERP.net session opened at {{.Opened}}: no new licence slot (held until about {{.Until}}).", map[string]any{"Opened": hm(s.OpenedAt), "Until": hm(s.HoldsUntil)})
 	case check.SessionUnknown:
-		return " The token's session holds a licence slot until about " + hm(s.HoldsUntil) + "."
+		return " " + lang.X("app.session.unknown", "The token's session holds a licence slot until about {{.Until}}.", map[string]any{"Until": hm(s.HoldsUntil)})
 	}
-	return " No ERP.net session opened: no licence slot used."
+	return " " + lang.X("app.session.none", "No ERP.net session opened: no licence slot used.")
 }

@@ -1,8 +1,6 @@
 package widgets
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -187,9 +185,9 @@ func (b *tabButton) TypedKey(ev *fyne.KeyEvent) {
 
 // AccessibilityLabel implements fyne.Accessible: "Guidance tab, 1 of 6, selected".
 func (b *tabButton) AccessibilityLabel() string {
-	s := fmt.Sprintf("%s tab, %d of %d", b.item().Text, b.index+1, len(b.tabs.Items))
+	s := lang.X("app.a11y.tab", "{{.Name}} tab, {{.N}} of {{.Count}}", map[string]any{"Name": b.item().Text, "N": b.index + 1, "Count": len(b.tabs.Items)})
 	if b.index == b.tabs.selected {
-		s += ", selected"
+		s += ", " + lang.X("app.sidebar.selected", "selected")
 	}
 	return s
 }

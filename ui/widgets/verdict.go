@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/internal/i18n"
 	"trustedapp-tester/profiles"
 )
 
@@ -62,16 +63,29 @@ func EnvColor(env string) color.Color {
 func VerdictWord(v check.Verdict) string {
 	switch v {
 	case check.Pass:
-		return "passed"
+		return lang.X("app.verdict.word.passed", "passed")
 	case check.Warn:
-		return "warning"
+		return lang.X("app.verdict.word.warning", "warning")
 	case check.Fail:
-		return "failed"
+		return lang.X("app.verdict.word.failed", "failed")
 	case check.Skipped:
-		return "skipped"
+		return lang.X("app.verdict.word.skipped", "skipped")
 	}
-	return "not run yet"
+	return lang.X("app.verdict.word.not_run", "not run yet")
 }
+
+// Translator says a message in the app's language (ui's lang).
+type Translator interface {
+	X(key, fallback string, data ...any) string
+}
+
+// lang is the language the widgets' own words are said in (SetLanguage); English
+// until then.
+var lang Translator = i18n.For("en")
+
+// SetLanguage makes the widgets' own words (a verdict's word) speak tr's language.
+// Call it once, before the widgets are made; tr may change its language later.
+func SetLanguage(tr Translator) { lang = tr }
 
 // Verdict is a verdict's icon that a screen reader reads as its word (Fyne's icon
 // says nothing): use it wherever a verdict is shown by its icon.
