@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"trustedapp-tester/profiles"
 )
@@ -37,6 +38,17 @@ func bulgarianScreens() []bulgarianScreen {
 		{"run view, API calls", tab("API calls"), []string{"СОБСТВЕНО ИЗВИКВАНЕ С ТОЗИ ТОКЕН", "Изпращане", "Запазване в профила"}},
 		{"run view, Exchanges", tab("Exchanges"), []string{"Всички заявки отидоха към"}},
 		{"run view, Record", tab("Record"), []string{"Чети с", "Четене на записа"}},
+		// The checklist's values, expectations and notes are check's, said in the app's
+		// language as the CLI says them (report.RecordIn, FormNoteIn).
+		{"run view, Record from the form", func(e *env) {
+			tab("Record")(e)
+			e.u.Wait()
+			rt := e.u.run.record
+			rt.chooseForm()
+			p, _ := e.u.desk.Current()
+			test.Type(rt.form, "Application Uri\t"+p.ClientID+"\nIs Enabled\tYes\nColour\tblue\nScope\tread\n")
+			test.Tap(rt.read)
+		}, []string{"няма го във формуляра", "Копирайте SystemUser от формуляра на довереното приложение", "Добавете update в Scope", "не е поле"}},
 		{"editor, client credentials", edit, []string{"Редактиране на „Nightly import“", "Влиза с", "Клиентска тайна", "Удостоверяване", "Обхвати", "Запазване", "Отказ  (Esc)"}},
 		{"shortcuts", func(e *env) { e.u.ShowShortcuts() }, []string{"Клавишни комбинации", "Към следващата контрола или обратно"}},
 	}

@@ -12,6 +12,7 @@ import (
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/report"
 	"trustedapp-tester/ui/widgets"
 )
 
@@ -341,7 +342,7 @@ func (t *recordTab) recordRead(res desk.RecordRead) {
 	if rr.Record != nil {
 		t.intro.SetText(lang.X("app.record.intro_read", "The Trusted App record of {{.App}} as the instance holds it, read with {{.Who}}: the fields client credentials depends on, fields to fix first.", map[string]any{"App": p.ClientID, "Who": who}))
 	}
-	t.setProblem(rr.Problem)
+	t.setProblem(report.RecordIn(lang.Localizer(), rr.Problem))
 	if rr.Status == 403 {
 		t.chooseForm() // the API will not show it: offer the form's values
 	}
@@ -426,11 +427,11 @@ func recordRow(c check.RecordCheck, copyHash func()) fyne.CanvasObject {
 		icon.SetResource(theme.QuestionIcon())
 	}
 	field := widget.NewLabelWithStyle(c.Field, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	actual := widget.NewLabelWithStyle(c.Actual, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	actual := widget.NewLabelWithStyle(report.RecordIn(lang.Localizer(), c.Actual), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	actual.Truncation = fyne.TextTruncateEllipsis
-	detail := lang.X("app.record.must_be", "must be: {{.Want}}", map[string]any{"Want": c.Want})
+	detail := lang.X("app.record.must_be", "must be: {{.Want}}", map[string]any{"Want": report.RecordIn(lang.Localizer(), c.Want)})
 	if c.Note != "" {
-		detail += ". " + c.Note
+		detail += ". " + report.RecordIn(lang.Localizer(), c.Note)
 	}
 	note := wrapLabel(detail)
 	note.SizeName = theme.SizeNameCaptionText

@@ -9,6 +9,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/desk"
+	"trustedapp-tester/report"
 )
 
 // The Record tab's third source of the record, beside this run's token and other
@@ -146,10 +147,12 @@ func (t *recordTab) formShown(res desk.RecordRead) {
 	t.formRead = rr.Form
 	var lines []string
 	if rr.Problem != "" {
-		lines = append(lines, rr.Problem)
+		lines = append(lines, report.RecordIn(lang.Localizer(), rr.Problem))
 	}
 	if rr.Form != nil {
-		lines = append(lines, rr.Form.Notes...)
+		for _, n := range rr.Form.Notes {
+			lines = append(lines, report.FormNoteIn(lang.Localizer(), n))
+		}
 	}
 	t.setProblem(strings.Join(lines, "\n"))
 	if res.SecretHash.Name == t.p.Name {
