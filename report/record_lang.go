@@ -137,6 +137,9 @@ func RecordIn(lang *i18n.Localizer, s string) string {
 			return fmt.Sprintf(p.say(), args...)
 		}
 	}
+	if t, ok := secretHashIn(lang, s); ok {
+		return t
+	}
 	return FormNoteIn(lang, s)
 }
 
