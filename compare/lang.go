@@ -22,11 +22,11 @@ func WriteTextIn(lang *i18n.Localizer, w io.Writer, c Comparison, all bool) erro
 	if lang.Code() == "en" {
 		return WriteText(w, c, all)
 	}
-	c.A.Label, c.B.Label = labelIn(lang, c.A.Label), labelIn(lang, c.B.Label)
+	c.A.Label, c.B.Label = LabelIn(lang, c.A.Label), LabelIn(lang, c.B.Label)
 	rows := make([]Row, len(c.Rows))
 	for i, r := range c.Rows {
 		r.Group = groupIn(lang, r.Group)
-		r.Field, r.A, r.B = fieldIn(lang, r.Field), valueIn(lang, r.A), valueIn(lang, r.B)
+		r.Field, r.A, r.B = FieldIn(lang, r.Field), ValueIn(lang, r.A), ValueIn(lang, r.B)
 		rows[i] = r
 	}
 	c.Rows = rows
@@ -72,9 +72,9 @@ func writeTextIn(lang *i18n.Localizer, b *bytes.Buffer, c Comparison, all bool) 
 	}
 }
 
-// fieldIn names a row in lang: the rows this package names, and the engine's four
+// FieldIn names a row in lang: the rows this package names, and the engine's four
 // steps; an API call, a record field and a finding code keep their names.
-func fieldIn(lang *i18n.Localizer, f string) string {
+func FieldIn(lang *i18n.Localizer, f string) string {
 	switch f {
 	case "Verdict":
 		return lang.X("compare.field.verdict", "Verdict")
@@ -124,9 +124,9 @@ var (
 	stateValue = regexp.MustCompile(`^(.*) \((ok|bad|warn|unknown)\)$`)
 )
 
-// valueIn says a value this package made in lang; a value from the runs themselves
+// ValueIn says a value this package made in lang; a value from the runs themselves
 // stays as it is.
-func valueIn(lang *i18n.Localizer, v string) string {
+func ValueIn(lang *i18n.Localizer, v string) string {
 	switch v {
 	case "(none)":
 		return lang.X("report.none", "(none)")
@@ -156,7 +156,7 @@ func valueIn(lang *i18n.Localizer, v string) string {
 		return fmt.Sprintf(lang.X("compare.value.in_steps", "%s in %s steps"), severityWord(lang, m[1]), m[2])
 	}
 	if m := inStep.FindStringSubmatch(v); m != nil && (m[1] == "fail" || m[1] == "warn" || m[1] == "info") {
-		return fmt.Sprintf(lang.X("compare.value.in_step", "%s in %s"), severityWord(lang, m[1]), fieldIn(lang, m[2]))
+		return fmt.Sprintf(lang.X("compare.value.in_step", "%s in %s"), severityWord(lang, m[1]), FieldIn(lang, m[2]))
 	}
 	if m := secondsRE.FindStringSubmatch(v); m != nil {
 		return fmt.Sprintf(lang.X("report.seconds", "%s s"), strings.Replace(m[1], ".", ",", 1))
@@ -202,8 +202,8 @@ var (
 	runLabel     = regexp.MustCompile(`^(".*"), run (\w+) of (.+)$`)
 )
 
-// labelIn says a side's label (FreshLabel, HistoryLabel) in lang.
-func labelIn(lang *i18n.Localizer, l string) string {
+// LabelIn says a side's label (FreshLabel, HistoryLabel) in lang.
+func LabelIn(lang *i18n.Localizer, l string) string {
 	if m := freshLabel.FindStringSubmatch(l); m != nil {
 		return fmt.Sprintf(lang.X("compare.label.fresh", "%s, fresh run %s"), m[1], m[2])
 	}
@@ -230,7 +230,7 @@ func DriftLineIn(lang *i18n.Localizer, d Drift) string {
 	}
 	parts := make([]string, 0, len(d.Changes))
 	for _, c := range d.Changes {
-		parts = append(parts, fmt.Sprintf("%s %s -> %s", fieldIn(lang, c.Field), valueIn(lang, c.Was), valueIn(lang, c.Now)))
+		parts = append(parts, fmt.Sprintf("%s %s -> %s", FieldIn(lang, c.Field), ValueIn(lang, c.Was), ValueIn(lang, c.Now)))
 	}
 	return fmt.Sprintf(lang.X("compare.drift.changed", "changed since last pass (%s): %s"), since, strings.Join(parts, "; "))
 }

@@ -34,7 +34,8 @@ func (c *compareScreen) showResult(res desk.Compared) {
 	// everything in it again, which made a long comparison quadratic.
 	var box []fyne.CanvasObject
 	for i, s := range []compare.Side{cmp.A, cmp.B} {
-		l := widgets.NewTipLabel(desk.SideName(i)+":  "+s.Label, fyne.TextStyle{Bold: true}, s.Label)
+		label := compare.LabelIn(lang.Localizer(), s.Label)
+		l := widgets.NewTipLabel(desk.SideName(i)+":  "+label, fyne.TextStyle{Bold: true}, label)
 		l.Truncation = fyne.TextTruncateEllipsis
 		box = append(box, container.NewBorder(nil, nil, widget.NewIcon(widgets.VerdictIcon(s.Verdict)), nil, l))
 	}
@@ -47,9 +48,9 @@ func (c *compareScreen) showResult(res desk.Compared) {
 	head.Wrapping = fyne.TextWrapWord
 	box = append(box, head)
 	if cmp.Differences > 0 {
-		box = append(box, compareRow("", "FIELD", "A", "B", true, true))
+		box = append(box, compareRow("", lang.X("app.compare.col.field", "FIELD"), "A", "B", true, true))
 		for _, r := range cmp.Rows[:cmp.Differences] {
-			box = append(box, compareRow(groupNames()[r.Group], r.Field, r.A, r.B, true, false))
+			box = append(box, compareRow(groupNames()[r.Group], compare.FieldIn(lang.Localizer(), r.Field), compare.ValueIn(lang.Localizer(), r.A), compare.ValueIn(lang.Localizer(), r.B), true, false))
 		}
 	}
 	if same > 0 {
@@ -110,9 +111,9 @@ func foldedRows(same []compare.Row) *folded {
 
 func (f *folded) open() {
 	if len(f.rows.Objects) == 0 {
-		rows := []fyne.CanvasObject{compareRow("", "FIELD", "A", "B", false, true)}
+		rows := []fyne.CanvasObject{compareRow("", lang.X("app.compare.col.field", "FIELD"), "A", "B", false, true)}
 		for _, r := range f.same {
-			rows = append(rows, compareRow(groupNames()[r.Group], r.Field, r.A, r.B, false, false))
+			rows = append(rows, compareRow(groupNames()[r.Group], compare.FieldIn(lang.Localizer(), r.Field), compare.ValueIn(lang.Localizer(), r.A), compare.ValueIn(lang.Localizer(), r.B), false, false))
 		}
 		f.rows.Objects = rows
 		f.rows.Refresh()

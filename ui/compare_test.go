@@ -18,6 +18,7 @@ import (
 	"trustedapp-tester/check"
 	"trustedapp-tester/compare"
 	"trustedapp-tester/desk"
+	"trustedapp-tester/internal/i18n"
 	"trustedapp-tester/profiles"
 )
 
@@ -465,5 +466,38 @@ func BenchmarkCompareViewRows(b *testing.B) {
 			b.ReportMetric(float64(len(cmp.Rows)), "rows")
 			b.ReportMetric(float64(cmp.Differences), "differences")
 		})
+	}
+}
+
+// In Bulgarian the result's rows, values and sides are said as the CLI's diff says
+// them (compare.FieldIn, ValueIn, LabelIn), not in the engine's English.
+func TestCompareResultInBulgarian(t *testing.T) {
+	speakEnglishAfter(t)
+	c, d, _ := newCompareUnderTest(t)
+	bg := i18n.For("bg")
+	lang.cur.Store(bg)
+	c.open(compareChoice{profile: "Test"}, compareChoice{profile: "Test", latest: true}, false)
+	test.Tap(c.start)
+	cmp := sampleComparison()
+	d.done(desk.Compared{Op: d.op.ID, Comparison: cmp})
+	test.Tap(c.fold.toggle)
+	got := texts(c.result)
+	for _, en := range []string{"Verdict", "Scopes granted", "System User"} {
+		if said := compare.FieldIn(bg, en); said == en || !strings.Contains(got, said) {
+			t.Errorf("the row %q is not said in Bulgarian (%q):\n%s", en, said, got)
+		}
+	}
+	for _, v := range []string{"pass", "fail"} {
+		if said := compare.ValueIn(bg, v); said == v || !strings.Contains(got, said+"\n") {
+			t.Errorf("the value %q is not said in Bulgarian (%q)", v, said)
+		}
+	}
+	if said := compare.LabelIn(bg, cmp.A.Label); said == cmp.A.Label || !strings.Contains(got, said) {
+		t.Errorf("side A's label %q is not said in Bulgarian (%q)", cmp.A.Label, said)
+	}
+	for _, en := range []string{"Scopes granted", "fresh run", "FIELD"} {
+		if strings.Contains(got, en) {
+			t.Errorf("English %q left in the Bulgarian result:\n%s", en, got)
+		}
 	}
 }
