@@ -203,7 +203,7 @@ func TestFleetWithoutASecret(t *testing.T) {
 	if res.Passed != 1 || res.NotTested != 1 {
 		t.Errorf("tested %+v", res)
 	}
-	if r := rowOfFleet(t, d, "h00-p01"); r.Problem != FleetNoSecret || r.Last != nil || r.State != FleetIdle {
+	if r := rowOfFleet(t, d, "h00-p01"); r.Problem != FleetNoSecret(nil) || r.Last != nil || r.State != FleetIdle {
 		t.Errorf("row without a secret: %+v", r)
 	}
 }
@@ -237,9 +237,9 @@ func TestFleetCancel(t *testing.T) {
 		switch {
 		case r.State != FleetIdle:
 			t.Errorf("%s left %v", r.Profile.Name, r.State)
-		case r.Problem == FleetCancelledRun:
+		case r.Problem == FleetCancelledRun(nil):
 			cancelled++
-		case r.Problem == FleetCancelledTurn:
+		case r.Problem == FleetCancelledTurn(nil):
 			notTurn++
 		}
 	}
