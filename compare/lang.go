@@ -72,6 +72,9 @@ func writeTextIn(lang *i18n.Localizer, b *bytes.Buffer, c Comparison, all bool) 
 	}
 }
 
+// FieldIn names a row, or a drift's field, in lang (the fleet view's drift).
+func FieldIn(lang *i18n.Localizer, f string) string { return fieldIn(lang, f) }
+
 // fieldIn names a row in lang: the rows this package names, and the engine's four
 // steps; an API call, a record field and a finding code keep their names.
 func fieldIn(lang *i18n.Localizer, f string) string {

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"trustedapp-tester/compare"
 	"trustedapp-tester/desk"
 	"trustedapp-tester/guide"
 	"trustedapp-tester/internal/safetext"
@@ -553,7 +554,7 @@ func detailDrift(l *fleetLine) string {
 	}
 	parts := make([]string, len(d.Changes))
 	for i, ch := range d.Changes {
-		parts[i] = lang.X("app.fleet.detail.change", "{{.Field}} was {{.Was}}, now {{.Now}}", map[string]any{"Field": safetext.Line(ch.Field), "Was": orNone(safetext.Line(ch.Was)), "Now": orNone(safetext.Line(ch.Now))})
+		parts[i] = lang.X("app.fleet.detail.change", "{{.Field}} was {{.Was}}, now {{.Now}}", map[string]any{"Field": safetext.Line(compare.FieldIn(lang.Localizer(), ch.Field)), "Was": orNone(safetext.Line(ch.Was)), "Now": orNone(safetext.Line(ch.Now))})
 	}
 	return lang.X("app.fleet.detail.changed", "Changed since the last passing run (run {{.ID}} of {{.Time}}): {{.Changes}}.", map[string]any{"ID": d.SinceRunID, "Time": d.SinceStarted.Local().Format("2 Jan 2006 15:04"), "Changes": strings.Join(parts, "; ")})
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/compare"
 	"trustedapp-tester/desk"
 	"trustedapp-tester/guide"
 	"trustedapp-tester/internal/safetext"
@@ -52,7 +53,7 @@ var fleetColumns = [fleetCols]fleetColumn{
 	colInstance: {210, nil},
 	colClient:   {170, nil},
 	colVerdict:  {120, func(a, b *fleetLine) int { return cmp.Compare(a.rank, b.rank) }},
-	colWhen:     {120, func(a, b *fleetLine) int { return a.when.Compare(b.when) }},
+	colWhen:     {145, func(a, b *fleetLine) int { return a.when.Compare(b.when) }},
 	colUser:     {170, nil},
 	colScopes:   {130, nil},
 	colExpires:  {130, func(a, b *fleetLine) int { return a.expires.Compare(b.expires) }},
@@ -293,7 +294,7 @@ func driftText(r desk.FleetRow) string {
 	}
 	fields := make([]string, len(d.Changes))
 	for i, c := range d.Changes {
-		fields[i] = c.Field
+		fields[i] = compare.FieldIn(lang.Localizer(), c.Field)
 	}
 	return lang.X("app.fleet.drift.changed", "Changed: {{.Fields}}", map[string]any{"Fields": strings.Join(fields, ", ")})
 }
