@@ -72,7 +72,7 @@ func askSecrets(sh secretsShell, d secretsDesk, names []string, done func(set in
 			return
 		}
 		step.SetText(lang.X("app.secrets.step", "Client secret {{.N}} of {{.Count}}, for the profile", map[string]any{"N": i + 1, "Count": len(names)}))
-		name.SetText("“" + safetext.Line(names[i]) + "”")
+		name.SetText(lang.X("app.secrets.name", "“{{.Name}}”", map[string]any{"Name": safetext.Line(names[i])}))
 		entry.SetText("")
 		problem.Hide()
 		sh.window().Canvas().Focus(entry)
