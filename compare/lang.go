@@ -72,8 +72,9 @@ func writeTextIn(lang *i18n.Localizer, b *bytes.Buffer, c Comparison, all bool) 
 	}
 }
 
-// FieldIn names a row in lang: the rows this package names, and the engine's four
-// steps; an API call, a record field and a finding code keep their names.
+// FieldIn names a row (or a drift's field, in the fleet view) in lang: the rows this
+// package names, and the engine's four steps; an API call, a record field and a
+// finding code keep their names.
 func FieldIn(lang *i18n.Localizer, f string) string {
 	switch f {
 	case "Verdict":

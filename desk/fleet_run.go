@@ -9,6 +9,7 @@ import (
 
 	"trustedapp-tester/check"
 	"trustedapp-tester/fleet"
+	"trustedapp-tester/internal/i18n"
 	"trustedapp-tester/profiles"
 )
 
@@ -54,12 +55,28 @@ type FleetTested struct {
 	HistoryErr error
 }
 
-// Problems of a profile the fleet test did not test (FleetRow.Problem).
-const (
-	FleetNoSecret      = "No client secret stored: set it with Set secrets… or the editor."
-	FleetCancelledTurn = "Not tested: the fleet test was cancelled before its turn."
-	FleetCancelledRun  = "Cancelled during its test."
-)
+// Problems of a profile the fleet test did not test (FleetRow.Problem), in the
+// language lang (nil: English): the desk's language when the test began.
+
+// FleetNoSecret: the profile has no client secret stored.
+func FleetNoSecret(lang *i18n.Localizer) string {
+	return lang.X("app.fleet.problem.no_secret", "No client secret stored: set it with Set secrets… or the editor.")
+}
+
+// FleetCancelledTurn: the test was cancelled before the profile's turn.
+func FleetCancelledTurn(lang *i18n.Localizer) string {
+	return lang.X("app.fleet.problem.cancelled_turn", "Not tested: the fleet test was cancelled before its turn.")
+}
+
+// FleetCancelledRun: the test was cancelled during the profile's run.
+func FleetCancelledRun(lang *i18n.Localizer) string {
+	return lang.X("app.fleet.problem.cancelled_run", "Cancelled during its test.")
+}
+
+// fleetKeychainProblem: the keychain did not give the profile's secret.
+func fleetKeychainProblem(lang *i18n.Localizer, err error) string {
+	return lang.X("app.fleet.problem.keychain", "The keychain did not give its secret: {{.Err}}", map[string]any{"Err": err.Error()})
+}
 
 // fleetBodyKeep is how much of each response body a fleet run keeps: a run view opened
 // from the fleet view shows the start of a long body (a 1 MiB $metadata times 500
@@ -98,7 +115,7 @@ func (d *Desk) TestFleet(names []string, o FleetOptions, began func(*Op), progre
 		return nil
 	}
 	op := d.startOp("")
-	t := &fleetTest{d: d, op: op, progress: progress, total: len(ps), testing: map[string]bool{}}
+	t := &fleetTest{d: d, op: op, lang: d.Language(), progress: progress, total: len(ps), testing: map[string]bool{}}
 	f.test = t
 	for _, p := range ps {
 		f.state[p.Name] = FleetQueued
@@ -133,15 +150,15 @@ func (d *Desk) runFleet(t *fleetTest, ps []profiles.Profile, o FleetOptions, don
 		var batch []fleet.Target
 		for _, p := range ps {
 			if ctx.Err() != nil {
-				t.post(fleetEvent{name: p.Name, problem: FleetCancelledTurn})
+				t.post(fleetEvent{name: p.Name, problem: FleetCancelledTurn(t.lang)})
 				continue
 			}
 			secret, err := secrets.Get(p.Name)
 			switch {
 			case errors.Is(err, profiles.ErrSecretNotSet):
-				t.post(fleetEvent{name: p.Name, problem: FleetNoSecret})
+				t.post(fleetEvent{name: p.Name, problem: FleetNoSecret(t.lang)})
 			case err != nil:
-				t.post(fleetEvent{name: p.Name, problem: "The keychain did not give its secret: " + err.Error()})
+				t.post(fleetEvent{name: p.Name, problem: fleetKeychainProblem(t.lang, err)})
 			default:
 				batch = append(batch, fleet.Target{Profile: p, Secret: secret})
 			}
@@ -160,7 +177,7 @@ func (d *Desk) runFleet(t *fleetTest, ps []profiles.Profile, o FleetOptions, don
 		fleet.Run(ctx, batch, fo, func(res fleet.Result) {
 			tg := batch[res.Index]
 			if !res.Started {
-				t.post(fleetEvent{name: tg.Profile.Name, problem: FleetCancelledTurn})
+				t.post(fleetEvent{name: tg.Profile.Name, problem: FleetCancelledTurn(t.lang)})
 				return
 			}
 			rep := res.Report
@@ -207,6 +224,7 @@ func keepBodies(rep *check.Report, max int) {
 type fleetTest struct {
 	d        *Desk
 	op       *Op
+	lang     *i18n.Localizer // the problems' language
 	progress func(FleetProgress)
 
 	mu        sync.Mutex   // guards pending and scheduled (any goroutine)
@@ -293,7 +311,7 @@ func (t *fleetTest) fileResult(r *fleetResult) {
 		t.histErr = r.histErr
 	}
 	if r.rep.Cancelled {
-		f.problem[name] = FleetCancelledRun
+		f.problem[name] = FleetCancelledRun(t.lang)
 		t.notTested++
 		return
 	}

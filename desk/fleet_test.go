@@ -17,6 +17,7 @@ import (
 	"trustedapp-tester/check"
 	"trustedapp-tester/compare"
 	"trustedapp-tester/internal/hostile"
+	"trustedapp-tester/internal/i18n"
 	"trustedapp-tester/internal/testdir"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
@@ -203,7 +204,7 @@ func TestFleetWithoutASecret(t *testing.T) {
 	if res.Passed != 1 || res.NotTested != 1 {
 		t.Errorf("tested %+v", res)
 	}
-	if r := rowOfFleet(t, d, "h00-p01"); r.Problem != FleetNoSecret || r.Last != nil || r.State != FleetIdle {
+	if r := rowOfFleet(t, d, "h00-p01"); r.Problem != FleetNoSecret(nil) || r.Last != nil || r.State != FleetIdle {
 		t.Errorf("row without a secret: %+v", r)
 	}
 }
@@ -237,9 +238,9 @@ func TestFleetCancel(t *testing.T) {
 		switch {
 		case r.State != FleetIdle:
 			t.Errorf("%s left %v", r.Profile.Name, r.State)
-		case r.Problem == FleetCancelledRun:
+		case r.Problem == FleetCancelledRun(nil):
 			cancelled++
-		case r.Problem == FleetCancelledTurn:
+		case r.Problem == FleetCancelledTurn(nil):
 			notTurn++
 		}
 	}
@@ -418,5 +419,20 @@ func TestFleetStartsTheSandboxFirst(t *testing.T) {
 	r := rowOfFleet(t, d, old.Name)
 	if res.Passed != 1 || r.Last == nil || r.Last.Verdict != check.Pass || r.Profile.InstanceURL == old.InstanceURL {
 		t.Errorf("tested %+v, row %+v", res, r)
+	}
+}
+
+// The fleet test says why a profile was not tested in the desk's language (the app's),
+// as it was when the test began.
+func TestFleetProblemsInTheDesksLanguage(t *testing.T) {
+	d, _, _, _ := fleetDesk(t, 1, 2)
+	d.SetLanguage(i18n.For("bg"))
+	if err := d.deps.Secrets.Delete("h00-p01"); err != nil {
+		t.Fatal(err)
+	}
+	testFleet(t, d, names(d), FleetOptions{})
+	r := rowOfFleet(t, d, "h00-p01")
+	if r.Problem != FleetNoSecret(i18n.For("bg")) || !strings.Contains(r.Problem, "Няма съхранена клиентска тайна") {
+		t.Errorf("the problem in Bulgarian: %q", r.Problem)
 	}
 }

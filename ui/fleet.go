@@ -2,15 +2,17 @@ package ui
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"trustedapp-tester/compare"
 	"trustedapp-tester/desk"
 	"trustedapp-tester/guide"
 	"trustedapp-tester/internal/safetext"
@@ -91,23 +93,22 @@ type fleetDesk interface {
 	secretsDesk
 }
 
-const (
-	allEnvs  = "All environments"
-	noEnvs   = "No environment"
-	allTags  = "All tags"
-	fleetTip = "Tests every profile the filters show, by the rules of trustedapp-check check --all: one request at a time per host, one ERP.net session per Trusted App"
-)
+// The filters' choices for every environment, none and every tag, in the language in
+// use (the screen is made again when it changes).
+func allEnvs() string { return lang.X("app.fleet.all_envs", "All environments") }
+func noEnvs() string  { return lang.X("app.fleet.no_env", "No environment") }
+func allTags() string { return lang.X("app.fleet.all_tags", "All tags") }
 
 func newFleetScreen(sh fleetShell, d fleetDesk) *fleetScreen {
 	s := &fleetScreen{sh: sh, desk: d, marks: map[string]bool{}, byName: map[string]int{}, sortCol: colName, curRow: -1}
 	s.search = newDialogEntry(s.escape)
-	s.search.SetPlaceHolder("Search names, instances, client_ids, tags, System Users")
+	s.search.SetPlaceHolder(lang.X("app.fleet.search", "Search names, instances, client_ids, tags, System Users"))
 	s.search.Wrapping = fyne.TextWrapOff
 	s.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	s.search.OnChanged = func(string) { s.filterChanged() }
 	s.env = newEscSelect(func(string) { s.filterChanged() }, s.escape)
 	s.tag = newEscSelect(func(string) { s.filterChanged() }, s.escape)
-	s.failing = newEscCheck("Failing only", s.escape)
+	s.failing = newEscCheck(lang.X("app.fleet.failing_only", "Failing only"), s.escape)
 	s.failing.OnChanged = func(bool) { s.filterChanged() }
 	titles := make([]string, 0, fleetCols)
 	for c := colMark; c < fleetCols; c++ {
@@ -121,21 +122,21 @@ func newFleetScreen(sh fleetShell, d fleetDesk) *fleetScreen {
 	}, s.escape)
 	s.sortSel.Options = titles
 	s.sortSel.Selected = sortChoice(colName)
-	s.sortDir = widgets.NewTipButton("", theme.MoveUpIcon(), "Sort the other way (or click the column's title again)", func() {
+	s.sortDir = widgets.NewTipButton("", theme.MoveUpIcon(), lang.X("app.fleet.sort_other_way", "Sort the other way (or click the column's title again)"), func() {
 		s.desc = !s.desc
 		s.resort()
 	})
-	s.testAll = widgets.NewTipButton("Test all shown", theme.MediaPlayIcon(), fleetTip+" ("+shortcutHint()+").", s.testShown)
+	s.testAll = widgets.NewTipButton(lang.X("app.fleet.test_all", "Test all shown"), theme.MediaPlayIcon(), lang.X("app.fleet.test_all_tip", "Tests every profile the filters show, by the rules of trustedapp-check check --all: one request at a time per host, one ERP.net session per Trusted App ({{.Key}}).", map[string]any{"Key": shortcutHint()}), s.testShown)
 	s.testAll.Importance = widget.HighImportance
-	s.testSel = widgets.NewTipButton("Test selected", theme.MediaPlayIcon(), "Tests the rows ticked in the first column (click it, or press Space on a row); with none ticked, the current row.", s.testSelected)
-	s.tokenOnly = newEscCheck("Production: token only (no API call, no licence slot)", s.escape)
+	s.testSel = widgets.NewTipButton(lang.X("app.fleet.test_selected", "Test selected"), theme.MediaPlayIcon(), lang.X("app.fleet.test_selected_tip", "Tests the rows ticked in the first column (click it, or press Space on a row); with none ticked, the current row."), s.testSelected)
+	s.tokenOnly = newEscCheck(lang.X("app.fleet.token_only", "Production: token only (no API call, no licence slot)"), s.escape)
 	s.tokenOnly.Checked = true
-	s.secretsBtn = widgets.NewTipButton("Set secrets…", theme.AccountIcon(), "Set the client secrets of the profiles shown that have none, one after another.", s.setSecrets)
-	s.exportBtn = widgets.NewTipButton("Export…", theme.DocumentSaveIcon(), "Save the table as shown, as Markdown (a ticket, a wiki) or CSV (a spreadsheet).", s.export)
+	s.secretsBtn = widgets.NewTipButton(lang.X("app.fleet.set_secrets", "Set secrets…"), theme.AccountIcon(), lang.X("app.fleet.set_secrets_tip", "Set the client secrets of the profiles shown that have none, one after another."), s.setSecrets)
+	s.exportBtn = widgets.NewTipButton(lang.X("app.fleet.export", "Export…"), theme.DocumentSaveIcon(), lang.X("app.fleet.export_tip", "Save the table as shown, as Markdown (a ticket, a wiki) or CSV (a spreadsheet)."), s.export)
 	s.progress = widget.NewProgressBar()
 	s.progressMsg = widget.NewLabel("")
 	s.progressMsg.Truncation = fyne.TextTruncateEllipsis
-	s.cancelBtn = newButton("Cancel  (Esc)", theme.CancelIcon(), s.cancel)
+	s.cancelBtn = newButton(lang.X("app.cancel_esc", "Cancel  (Esc)"), theme.CancelIcon(), s.cancel)
 	s.progressRow = container.NewBorder(nil, nil, nil, s.cancelBtn, container.NewGridWithColumns(2, s.progress, s.progressMsg))
 	s.progressRow.Hide()
 	s.counts = widget.NewLabel("")
@@ -143,10 +144,10 @@ func newFleetScreen(sh fleetShell, d fleetDesk) *fleetScreen {
 	s.table = newFleetTable(s, d.Now)
 	s.detail = container.NewVBox()
 	// Three rows that fit the narrowest window (1024 wide, the profile list beside).
-	title := widget.NewLabelWithStyle("Fleet: every profile", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(lang.X("app.fleet.title", "Fleet: every profile"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	header := container.NewBorder(nil, nil, nil, container.NewHBox(s.secretsBtn, s.exportBtn,
-		newButton("Close  (Esc)", theme.CancelIcon(), sh.closeTool)), title)
+		newButton(lang.X("app.close_esc", "Close  (Esc)"), theme.CancelIcon(), sh.closeTool)), title)
 	filters := container.NewBorder(nil, nil, nil, container.NewHBox(s.env, s.tag, s.failing, s.sortSel, s.sortDir), s.search)
 	actions := container.NewHBox(s.testAll, s.testSel, s.tokenOnly)
 	top := container.NewVBox(header, filters, actions, s.progressRow, s.counts)
@@ -159,7 +160,9 @@ func newFleetScreen(sh fleetShell, d fleetDesk) *fleetScreen {
 func (s *fleetScreen) screen() fyne.CanvasObject { return s.content }
 
 // sortChoice is a column as the Sort choice offers it.
-func sortChoice(col int) string { return "Sort: " + columnTitle(col) }
+func sortChoice(col int) string {
+	return lang.X("app.fleet.sort_by", "Sort: {{.Column}}", map[string]any{"Column": columnTitle(col)})
+}
 
 // open shows every profile as the desk knows them, reads History's newest runs on a
 // goroutine and fills them in, and puts the keyboard in the table.
@@ -169,14 +172,14 @@ func (s *fleetScreen) open() {
 	// Said in began, before the desk reads: its answer may come at once.
 	s.desk.ReadFleet(func(op *desk.Op) {
 		s.reading = op.ID
-		s.say("Reading History…")
+		s.say(lang.X("app.fleet.reading_history", "Reading History…"))
 	}, func(r desk.FleetRead) {
 		if r.Op != s.reading {
 			return
 		}
 		s.reading = 0
 		if r.Err != nil {
-			s.say("History could not be read (" + r.Err.Error() + "): the table shows this session's tests only.")
+			s.say(lang.X("app.fleet.history_unread", "History could not be read ({{.Err}}): the table shows this session's tests only.", map[string]any{"Err": r.Err.Error()}))
 		} else {
 			s.say("")
 		}
@@ -236,8 +239,8 @@ func (s *fleetScreen) update(names []string) {
 
 // fillChoices offers the environments and tags the profiles have.
 func (s *fleetScreen) fillChoices() {
-	envs, tags := []string{allEnvs}, []string{allTags}
-	s.envs = map[string]string{allEnvs: ""}
+	envs, tags := []string{allEnvs()}, []string{allTags()}
+	s.envs = map[string]string{allEnvs(): ""}
 	seenTag := map[string]bool{}
 	none := false
 	for _, l := range s.all {
@@ -260,15 +263,15 @@ func (s *fleetScreen) fillChoices() {
 	slices.SortFunc(envs[1:], func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
 	slices.SortFunc(tags[1:], func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
 	if none {
-		envs = append(envs, noEnvs)
-		s.envs[noEnvs] = noEnv
+		envs = append(envs, noEnvs())
+		s.envs[noEnvs()] = noEnv
 	}
 	s.env.Options, s.tag.Options = envs, tags
 	if !slices.Contains(envs, s.env.Selected) {
-		s.env.Selected = allEnvs
+		s.env.Selected = allEnvs()
 	}
 	if !slices.Contains(tags, s.tag.Selected) {
-		s.tag.Selected = allTags
+		s.tag.Selected = allTags()
 	}
 	s.env.Refresh()
 	s.tag.Refresh()
@@ -289,7 +292,7 @@ func (s *fleetScreen) filterChanged() {
 // refilter lists the rows the filters leave, in the sort order, and shows them.
 func (s *fleetScreen) refilter() {
 	s.filter = fleetFilter{search: strings.ToLower(strings.TrimSpace(s.search.Text)), env: s.envs[s.env.Selected], failing: s.failing.Checked}
-	if s.tag.Selected != allTags {
+	if s.tag.Selected != allTags() {
 		s.filter.tag = s.tag.Selected
 	}
 	s.shown = s.shown[:0]
@@ -334,8 +337,8 @@ func (s *fleetScreen) showRows() {
 
 // updateButtons says how many rows each test button tests.
 func (s *fleetScreen) updateButtons() {
-	s.testAll.SetText("Test all shown (" + strconv.Itoa(len(s.shown)) + ")")
-	s.testSel.SetText("Test selected (" + strconv.Itoa(max(len(s.marks), min(1, len(s.shown)))) + ")")
+	s.testAll.SetText(lang.X("app.fleet.test_all_n", "Test all shown ({{.Count}})", map[string]any{"Count": len(s.shown)}))
+	s.testSel.SetText(lang.X("app.fleet.test_selected_n", "Test selected ({{.Count}})", map[string]any{"Count": max(len(s.marks), min(1, len(s.shown)))}))
 	running := s.test != nil
 	for _, b := range []*widgets.TipButton{s.testAll, s.testSel} {
 		if running || len(s.shown) == 0 {
@@ -435,7 +438,7 @@ func (s *fleetScreen) sortBy(col int) {
 
 // sortTitle is a column's title, with an arrow on the one the rows sort by.
 func (s *fleetScreen) sortTitle(col int) string {
-	t := fleetColumns[col].title
+	t := columnTitle(col)
 	if col == s.sortCol {
 		if s.desc {
 			return t + " ↓"
@@ -474,7 +477,7 @@ func (s *fleetScreen) showDetail() {
 	s.detail.RemoveAll()
 	l := s.lineAt(s.current())
 	if l == nil {
-		s.detail.Add(wrapLabel("No profile matches the filters."))
+		s.detail.Add(wrapLabel(noMatch()))
 		return
 	}
 	s.detail.Add(fleetDetail(l, s.desk.Now(), func() { s.sh.openFromFleet(l.row.Profile.Name) }, func() {
@@ -487,47 +490,57 @@ func fleetDetail(l *fleetLine, now time.Time, open, test func()) fyne.CanvasObje
 	c := l.cells
 	title := widget.NewLabelWithStyle(c[colName]+"  ·  "+c[colVerdict], fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Truncation = fyne.TextTruncateEllipsis
-	openBtn := newButton("Open its run view  (Enter)", theme.NavigateNextIcon(), open)
-	testBtn := newButton("Test it", theme.MediaPlayIcon(), test)
+	openBtn := newButton(lang.X("app.fleet.open_run", "Open its run view  (Enter)"), theme.NavigateNextIcon(), open)
+	testBtn := newButton(lang.X("app.fleet.test_it", "Test it"), theme.MediaPlayIcon(), test)
 	box := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(testBtn, openBtn), title))
 	line := func(text string) { box.Add(wrapLabel(text)) }
 	if s := l.row.Last; s != nil {
 		line(detailRun(l, now))
 		if c[colFailure] != "" {
-			line("First failure: " + c[colFailure])
+			line(lang.X("app.fleet.detail.first_failure", "First failure: {{.Failure}}", map[string]any{"Failure": c[colFailure]}))
 		}
 		line(detailDrift(l))
 	} else if l.row.Problem == "" {
-		line("Never tested: press Test it, or Test all shown.")
+		line(lang.X("app.fleet.detail.never_tested", "Never tested: press Test it, or Test all shown."))
 	}
 	if l.row.Problem != "" {
 		line(c[colFailure])
 	}
-	line("Secret: " + detailSecret(l.row.Profile, now))
+	line(lang.X("app.fleet.detail.secret", "Secret: {{.Age}}", map[string]any{"Age": detailSecret(l.row.Profile, now)}))
 	return box
 }
 
 // detailRun says when the last run was, as whom its token acted and what it cost.
 func detailRun(l *fleetLine, now time.Time) string {
 	s, c := l.row.Last, l.cells
-	t := "Last run " + s.Started.Local().Format("2 Jan 2006 15:04") + " (" + c[colWhen] + ", run " + s.ID + ")"
+	parts := []string{lang.X("app.fleet.detail.last_run", "Last run {{.Time}} ({{.Ago}}, run {{.ID}})", map[string]any{"Time": s.Started.Local().Format("2 Jan 2006 15:04"), "Ago": c[colWhen], "ID": s.ID})}
 	if s.SystemUser != "" {
-		t += "; acts as " + c[colUser]
+		user := c[colUser]
 		if s.SystemUserType != "" {
-			t += " (" + safetext.Line(s.SystemUserType) + ")"
+			user += " (" + safetext.Line(s.SystemUserType) + ")"
 		}
 		if s.Database != "" {
-			t += " on " + safetext.Line(s.Database)
+			user = lang.X("app.fleet.detail.user_on", "{{.User}} on {{.Database}}", map[string]any{"User": user, "Database": safetext.Line(s.Database)})
 		}
-		t += ", scopes granted: " + orNone(c[colScopes])
+		parts = append(parts, lang.X("app.fleet.detail.acts_as", "acts as {{.User}}, scopes granted: {{.Scopes}}", map[string]any{"User": user, "Scopes": orNone(c[colScopes])}))
 	}
 	if s.Version != "" {
-		t += "; ERP.net " + safetext.Line(s.Version)
+		parts = append(parts, "ERP.net "+safetext.Line(s.Version))
 	}
 	if !s.TokenExpires.IsZero() {
-		t += "; token expires " + s.TokenExpires.Local().Format("15:04") + " (" + strings.ToLower(c[colExpires]) + ")"
+		parts = append(parts, lang.X("app.fleet.detail.token_expires", "token expires {{.Time}} ({{.When}})", map[string]any{"Time": s.TokenExpires.Local().Format("15:04"), "When": strings.ToLower(c[colExpires])}))
 	}
-	return t + "; licence: " + strings.ToLower(c[colLicence][:1]) + c[colLicence][1:] + "."
+	parts = append(parts, lang.X("app.fleet.detail.licence", "licence: {{.Licence}}", map[string]any{"Licence": lowerFirst(c[colLicence])}))
+	return strings.Join(parts, "; ") + "."
+}
+
+// lowerFirst is s with its first letter in lower case (of any alphabet).
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
 }
 
 // detailDrift lists what changed since the last passing run.
@@ -535,30 +548,39 @@ func detailDrift(l *fleetLine) string {
 	d := l.row.Drift
 	switch {
 	case !d.Baseline:
-		return "Drift: History has no passing run before this one to compare with."
+		return lang.X("app.fleet.detail.no_baseline", "Drift: History has no passing run before this one to compare with.")
 	case !d.Changed():
-		return "Drift: nothing changed since the last passing run (run " + d.SinceRunID + " of " + d.SinceStarted.Local().Format("2 Jan 2006 15:04") + ")."
+		return lang.X("app.fleet.detail.no_change", "Drift: nothing changed since the last passing run (run {{.ID}} of {{.Time}}).", map[string]any{"ID": d.SinceRunID, "Time": d.SinceStarted.Local().Format("2 Jan 2006 15:04")})
 	}
 	parts := make([]string, len(d.Changes))
 	for i, ch := range d.Changes {
-		parts[i] = safetext.Line(ch.Field) + " was " + orNone(safetext.Line(ch.Was)) + ", now " + orNone(safetext.Line(ch.Now))
+		parts[i] = lang.X("app.fleet.detail.change", "{{.Field}} was {{.Was}}, now {{.Now}}", map[string]any{"Field": safetext.Line(compare.FieldIn(lang.Localizer(), ch.Field)), "Was": orNone(safetext.Line(ch.Was)), "Now": orNone(safetext.Line(ch.Now))})
 	}
-	return "Changed since the last passing run (run " + d.SinceRunID + " of " + d.SinceStarted.Local().Format("2 Jan 2006 15:04") + "): " + strings.Join(parts, "; ") + "."
+	return lang.X("app.fleet.detail.changed", "Changed since the last passing run (run {{.ID}} of {{.Time}}): {{.Changes}}.", map[string]any{"ID": d.SinceRunID, "Time": d.SinceStarted.Local().Format("2 Jan 2006 15:04"), "Changes": strings.Join(parts, "; ")})
 }
 
 // detailSecret is the secret's age, and that ERP.net keeps no expiry for it.
 func detailSecret(p profiles.Profile, now time.Time) string {
 	a := profiles.SecretAge(p, now)
-	t := "set " + p.SecretSetAt.Local().Format("2 Jan 2006") + ", " + strings.TrimPrefix(a.Message, "secret set ") + "."
 	if !a.Set {
-		t = "no date recorded (set before dates were kept, for this session only, or not at all)."
+		return lang.X("app.fleet.detail.secret_no_date", "no date recorded (set before dates were kept, for this session only, or not at all). ERP.net's Trusted Applications have no expiry field for a secret: this is the age the profile recorded when the secret was set here.")
 	}
-	return t + " ERP.net's Trusted Applications have no expiry field for a secret: this is the age the profile recorded when the secret was set here."
+	age := lang.X("app.fleet.secret_today_lower", "today")
+	if a.Days > 0 {
+		age = lang.XN("app.fleet.detail.days_ago", "{{.Count}} days ago", a.Days, map[string]any{"Count": a.Days})
+	}
+	if a.RotationDue {
+		return lang.X("app.fleet.detail.secret_rotate", "set {{.Date}}, {{.Age}}: rotate it (older than {{.Limit}} days). ERP.net's Trusted Applications have no expiry field for a secret: this is the age the profile recorded when the secret was set here.", map[string]any{"Date": p.SecretSetAt.Local().Format("2 Jan 2006"), "Age": age, "Limit": int(profiles.SecretRotationAge / (24 * time.Hour))})
+	}
+	return lang.X("app.fleet.detail.secret_set", "set {{.Date}}, {{.Age}}. ERP.net's Trusted Applications have no expiry field for a secret: this is the age the profile recorded when the secret was set here.", map[string]any{"Date": p.SecretSetAt.Local().Format("2 Jan 2006"), "Age": age})
 }
 
 func orNone(s string) string {
 	if s == "" {
-		return "(none)"
+		return lang.X("app.fleet.none", "(none)")
 	}
 	return s
 }
+
+// noMatch says that the filters leave no row.
+func noMatch() string { return lang.X("app.fleet.no_match", "No profile matches the filters.") }

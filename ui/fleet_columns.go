@@ -2,16 +2,17 @@ package ui
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"trustedapp-tester/check"
+	"trustedapp-tester/compare"
 	"trustedapp-tester/desk"
 	"trustedapp-tester/guide"
 	"trustedapp-tester/internal/safetext"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/ui/widgets"
 )
 
 // The fleet table's columns: what each shows of a row, in words, and how rows sort by
@@ -38,38 +39,67 @@ const (
 	fleetCols
 )
 
-// fleetColumn is one column: its title, width and order.
+// fleetColumn is one column: its width and order (its title: columnTitle).
 type fleetColumn struct {
-	title string
 	width float32
 	// less orders two lines by the column (nil: by the cell's text).
 	less func(a, b *fleetLine) int
 }
 
 var fleetColumns = [fleetCols]fleetColumn{
-	colMark:     {"", 30, func(a, b *fleetLine) int { return boolCmp(a.marked, b.marked) }},
-	colName:     {"Name", 190, nil},
-	colEnv:      {"Environment", 110, nil},
-	colInstance: {"Instance", 210, nil},
-	colClient:   {"client_id", 170, nil},
-	colVerdict:  {"Last verdict", 120, func(a, b *fleetLine) int { return cmp.Compare(a.rank, b.rank) }},
-	colWhen:     {"When", 120, func(a, b *fleetLine) int { return a.when.Compare(b.when) }},
-	colUser:     {"Acts as (System User)", 170, nil},
-	colScopes:   {"Scopes granted", 130, nil},
-	colExpires:  {"Token expires", 130, func(a, b *fleetLine) int { return a.expires.Compare(b.expires) }},
-	colLicence:  {"Licence", 190, nil},
-	colFailure:  {"First failure", 330, nil},
-	colSecret:   {"Secret age", 120, func(a, b *fleetLine) int { return cmp.Compare(a.secretAge, b.secretAge) }},
-	colDrift:    {"Drift since last pass", 220, func(a, b *fleetLine) int { return cmp.Compare(a.drift, b.drift) }},
-	colTags:     {"Tags", 140, nil},
+	colMark:     {30, func(a, b *fleetLine) int { return boolCmp(a.marked, b.marked) }},
+	colName:     {190, nil},
+	colEnv:      {110, nil},
+	colInstance: {210, nil},
+	colClient:   {170, nil},
+	colVerdict:  {120, func(a, b *fleetLine) int { return cmp.Compare(a.rank, b.rank) }},
+	colWhen:     {145, func(a, b *fleetLine) int { return a.when.Compare(b.when) }},
+	colUser:     {170, nil},
+	colScopes:   {130, nil},
+	colExpires:  {130, func(a, b *fleetLine) int { return a.expires.Compare(b.expires) }},
+	colLicence:  {190, nil},
+	colFailure:  {330, nil},
+	colSecret:   {120, func(a, b *fleetLine) int { return cmp.Compare(a.secretAge, b.secretAge) }},
+	colDrift:    {220, func(a, b *fleetLine) int { return cmp.Compare(a.drift, b.drift) }},
+	colTags:     {140, nil},
 }
 
-// columnTitle is a column's title as the sort choice and the export name it.
+// columnTitle is a column's title in the language in use, as the table's header, the
+// sort choice and the export name it.
 func columnTitle(c int) string {
-	if c == colMark {
-		return "Selected"
+	switch c {
+	case colMark:
+		return lang.X("app.fleet.col.selected", "Selected")
+	case colName:
+		return lang.X("app.fleet.col.name", "Name")
+	case colEnv:
+		return lang.X("app.fleet.col.env", "Environment")
+	case colInstance:
+		return lang.X("app.fleet.col.instance", "Instance")
+	case colClient:
+		return "client_id" // ERP.net's name for it, in every language
+	case colVerdict:
+		return lang.X("app.fleet.col.verdict", "Last verdict")
+	case colWhen:
+		return lang.X("app.fleet.col.when", "When")
+	case colUser:
+		return lang.X("app.fleet.col.user", "Acts as (System User)")
+	case colScopes:
+		return lang.X("app.fleet.col.scopes", "Scopes granted")
+	case colExpires:
+		return lang.X("app.fleet.col.expires", "Token expires")
+	case colLicence:
+		return lang.X("app.fleet.col.licence", "Licence")
+	case colFailure:
+		return lang.X("app.fleet.col.failure", "First failure")
+	case colSecret:
+		return lang.X("app.fleet.col.secret", "Secret age")
+	case colDrift:
+		return lang.X("app.fleet.col.drift", "Drift since last pass")
+	case colTags:
+		return lang.X("app.fleet.col.tags", "Tags")
 	}
-	return fleetColumns[c].title
+	return ""
 }
 
 func boolCmp(a, b bool) int {
@@ -123,7 +153,7 @@ func newLine(r desk.FleetRow, now time.Time, explain func(code string) string) *
 		l.secretAge = s.Age
 		c[colSecret] = secretAgeText(s)
 	} else {
-		c[colSecret] = "Not recorded"
+		c[colSecret] = lang.X("app.fleet.not_recorded", "Not recorded")
 	}
 	if s := r.Last; s != nil {
 		l.when = s.Started
@@ -139,17 +169,17 @@ func newLine(r desk.FleetRow, now time.Time, explain func(code string) string) *
 		c[colDrift] = driftText(r)
 		l.drift = len(r.Drift.Changes)
 	} else {
-		c[colVerdict] = "Never tested"
+		c[colVerdict] = lang.X("app.fleet.never_tested", "Never tested")
 	}
 	switch r.State {
 	case desk.FleetQueued:
-		c[colVerdict] = "Queued"
+		c[colVerdict] = lang.X("app.fleet.queued", "Queued")
 	case desk.FleetTesting:
-		c[colVerdict] = "Testing…"
+		c[colVerdict] = lang.X("app.fleet.testing_one", "Testing…")
 	default:
 		if r.Problem != "" {
 			l.rank, l.failing = rankNotTested, true
-			c[colVerdict], c[colFailure] = "Not tested", r.Problem
+			c[colVerdict], c[colFailure] = lang.X("app.fleet.not_tested", "Not tested"), r.Problem
 		}
 	}
 	for i := range c {
@@ -163,11 +193,11 @@ func newLine(r desk.FleetRow, now time.Time, explain func(code string) string) *
 func verdictText(v check.Verdict) (int, string) {
 	switch v {
 	case check.Pass:
-		return rankPass, "Passed"
+		return rankPass, lang.X("app.fleet.passed", "Passed")
 	case check.Warn:
-		return rankWarn, "Warnings"
+		return rankWarn, lang.X("app.fleet.warnings", "Warnings")
 	case check.Fail:
-		return rankFail, "Failed"
+		return rankFail, lang.X("app.fleet.failed", "Failed")
 	}
 	return rankNone, string(v)
 }
@@ -175,45 +205,47 @@ func verdictText(v check.Verdict) (int, string) {
 // agoText is how long ago something was: "just now", "5 minutes ago", "3 days ago".
 func agoText(d time.Duration) string {
 	if d < 2*time.Minute {
-		return "just now"
+		return lang.X("app.fleet.just_now", "just now")
 	}
-	return roughAge(d) + " ago"
+	return lang.X("app.fleet.ago", "{{.Age}} ago", map[string]any{"Age": roughAge(d)})
 }
 
 // expiresText is when a token stops working, seen from now.
 func expiresText(exp, now time.Time) string {
 	switch left := exp.Sub(now); {
 	case exp.IsZero():
-		return "No token"
+		return lang.X("app.fleet.no_token", "No token")
 	case left <= 0:
-		return "Expired " + roughAge(-left) + " ago"
+		return lang.X("app.fleet.expired_ago", "Expired {{.Age}} ago", map[string]any{"Age": roughAge(-left)})
 	case left < 2*time.Minute:
-		return "In a moment"
+		return lang.X("app.fleet.in_a_moment", "In a moment")
 	default:
-		return "In " + roughAge(left)
+		return lang.X("app.fleet.in", "In {{.Age}}", map[string]any{"Age": roughAge(left)})
 	}
 }
 
 // licenceText is what a run cost in ERP.net licence terms.
 func licenceText(s check.RunSummary) string {
-	until := ""
-	if !s.SessionHoldsUntil.IsZero() {
-		until = " until about " + s.SessionHoldsUntil.Local().Format("15:04")
+	until := func(what string) string {
+		if s.SessionHoldsUntil.IsZero() {
+			return what
+		}
+		return lang.X("app.fleet.licence.until", "{{.What}} until about {{.Time}}", map[string]any{"What": what, "Time": s.SessionHoldsUntil.Local().Format("15:04")})
 	}
 	switch s.Session {
 	case check.SessionOpened:
-		return "New session: a slot" + until
+		return until(lang.X("app.fleet.licence.opened", "New session: a slot"))
 	case check.SessionReused:
-		return "Reused session" + until
+		return until(lang.X("app.fleet.licence.reused", "Reused session"))
 	case check.SessionUnknown:
-		return "The token's session" + until
+		return until(lang.X("app.fleet.licence.unknown", "The token's session"))
 	case check.SessionNone:
 		if calls(s) == 0 {
-			return "None (no API call)"
+			return lang.X("app.fleet.licence.none_no_call", "None (no API call)")
 		}
-		return "None"
+		return lang.X("app.fleet.licence.none", "None")
 	}
-	return "Not recorded"
+	return lang.X("app.fleet.licence.not_recorded", "Not recorded")
 }
 
 // calls counts the API calls a run made.
@@ -242,10 +274,10 @@ func firstProblem(s check.RunSummary, explain func(string) string) string {
 			}
 			for _, f := range s.Findings {
 				if f.Step == st.Name && f.Severity == sev {
-					return st.Name + ": " + explain(f.Code)
+					return stepLabel(st.Name) + ": " + explain(f.Code)
 				}
 			}
-			return st.Name + ": " + string(want)
+			return stepLabel(st.Name) + ": " + widgets.VerdictWord(want)
 		}
 	}
 	return ""
@@ -256,25 +288,25 @@ func driftText(r desk.FleetRow) string {
 	d := r.Drift
 	switch {
 	case !d.Baseline:
-		return "No passing run before"
+		return lang.X("app.fleet.drift.no_baseline", "No passing run before")
 	case !d.Changed():
-		return "No change"
+		return lang.X("app.fleet.drift.none", "No change")
 	}
 	fields := make([]string, len(d.Changes))
 	for i, c := range d.Changes {
-		fields[i] = c.Field
+		fields[i] = compare.FieldIn(lang.Localizer(), c.Field)
 	}
-	return "Changed: " + strings.Join(fields, ", ")
+	return lang.X("app.fleet.drift.changed", "Changed: {{.Fields}}", map[string]any{"Fields": strings.Join(fields, ", ")})
 }
 
 // secretAgeText is the secret's age in a few words, with the rotation reminder.
 func secretAgeText(s profiles.SecretAgeInfo) string {
-	t := plural(s.Days, "day")
+	t := lang.XN("app.fleet.secret_days", "{{.Count}} days", s.Days, map[string]any{"Count": s.Days})
 	if s.Days == 0 {
-		t = "Set today"
+		t = lang.X("app.fleet.secret_today", "Set today")
 	}
 	if s.RotationDue {
-		t += ": rotate it"
+		t = lang.X("app.fleet.secret_rotate", "{{.Age}}: rotate it", map[string]any{"Age": t})
 	}
 	return t
 }
@@ -342,9 +374,9 @@ func fleetCounts(all, shown []*fleetLine) string {
 			changed++
 		}
 	}
-	s := plural(len(all), "profile")
+	s := lang.XN("app.fleet.counts.profiles", "{{.Count}} profiles", len(all), map[string]any{"Count": len(all)})
 	if len(shown) != len(all) {
-		s += fmt.Sprintf(", %d shown", len(shown))
+		s = lang.X("app.fleet.counts.shown", "{{.Profiles}}, {{.Shown}} shown", map[string]any{"Profiles": s, "Shown": len(shown)})
 	}
-	return s + fmt.Sprintf(" · %d failing or not tested · %d changed since their last pass", failing, changed)
+	return lang.X("app.fleet.counts.line", "{{.Profiles}} · {{.Failing}} failing or not tested · {{.Changed}} changed since their last pass", map[string]any{"Profiles": s, "Failing": failing, "Changed": changed})
 }

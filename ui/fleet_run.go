@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -54,9 +53,10 @@ func (s *fleetScreen) start(names []string) {
 		s.run(names)
 		return
 	}
-	askYesNo(s.sh.window(), "Make API calls on production?", fmt.Sprintf("%s tagged Production will make their API calls: each Trusted App's first call opens an ERP.net session, "+
-		"which holds one of production's licence slots for at least 20 minutes (at most an hour), and a real user may be refused meanwhile: %s.\n\n"+
-		"With “token only” they get and check their token and make no call, which uses no licence.", plural(len(prod), "profile"), escapedList(prod)), "Cancel", "Make the calls", widget.HighImportance, func(ok bool) {
+	ask := lang.XN("app.fleet.production_ask", "{{.Count}} profiles tagged Production will make their API calls: each Trusted App's first call opens an ERP.net session, "+
+		"which holds one of production's licence slots for at least 20 minutes (at most an hour), and a real user may be refused meanwhile: {{.Names}}.\n\n"+
+		"With “token only” they get and check their token and make no call, which uses no licence.", len(prod), map[string]any{"Count": len(prod), "Names": escapedList(prod)})
+	askYesNo(s.sh.window(), lang.X("app.fleet.production_title", "Make API calls on production?"), ask, lang.X("app.cancel", "Cancel"), lang.X("app.fleet.production_go", "Make the calls"), widget.HighImportance, func(ok bool) {
 		if ok {
 			s.run(names)
 		}
@@ -79,7 +79,7 @@ func (s *fleetScreen) run(names []string) {
 		// Set before the desk starts: its results may come back at once.
 		s.test = op
 		s.progress.SetValue(0)
-		s.progressMsg.SetText(fmt.Sprintf("Testing %s…", plural(total, "profile")))
+		s.progressMsg.SetText(lang.XN("app.fleet.testing", "Testing {{.Count}} profiles…", total, map[string]any{"Count": total}))
 		s.cancelBtn.Enable()
 		s.progressRow.Show()
 		s.updateButtons()
@@ -90,7 +90,7 @@ func (s *fleetScreen) run(names []string) {
 		}
 		s.update(p.Changed)
 		s.progress.SetValue(float64(p.Finished) / float64(max(p.Total, 1)))
-		s.progressMsg.SetText(fmt.Sprintf("%d of %d done · %d under way · %d failed", p.Finished, p.Total, p.Testing, p.Failed))
+		s.progressMsg.SetText(lang.X("app.fleet.progress", "{{.Done}} of {{.Total}} done · {{.Testing}} under way · {{.Failed}} failed", map[string]any{"Done": p.Finished, "Total": p.Total, "Testing": p.Testing, "Failed": p.Failed}))
 	}, func(r desk.FleetTested) {
 		if s.test == nil || r.Op != s.test.ID {
 			return
@@ -101,28 +101,26 @@ func (s *fleetScreen) run(names []string) {
 		msg := fleetTestedText(r)
 		s.say(msg)
 		if !s.sh.fleetShown() {
-			s.sh.setStatus(msg + " " + fleetKey() + " shows the table.")
+			s.sh.setStatus(lang.X("app.fleet.tested_away", "{{.Result}} {{.Key}} shows the table.", map[string]any{"Result": msg, "Key": fleetKey()}))
 		}
 	})
 }
 
 // fleetTestedText says how a fleet test ended.
 func fleetTestedText(r desk.FleetTested) string {
-	var b strings.Builder
-	if r.Cancelled {
-		b.WriteString("Fleet test cancelled: ")
-	} else {
-		b.WriteString("Fleet test done: ")
-	}
-	fmt.Fprintf(&b, "%d passed, %d with warnings, %d failed", r.Passed, r.Warned, r.Failed)
+	data := map[string]any{"Passed": r.Passed, "Warned": r.Warned, "Failed": r.Failed, "NotTested": r.NotTested}
+	counts := lang.X("app.fleet.tested.counts", "{{.Passed}} passed, {{.Warned}} with warnings, {{.Failed}} failed", data)
 	if r.NotTested > 0 {
-		fmt.Fprintf(&b, ", %d not tested", r.NotTested)
+		counts = lang.X("app.fleet.tested.counts_not_tested", "{{.Passed}} passed, {{.Warned}} with warnings, {{.Failed}} failed, {{.NotTested}} not tested", data)
 	}
-	b.WriteString(".")
+	t := lang.X("app.fleet.tested.done", "Fleet test done: {{.Counts}}.", map[string]any{"Counts": counts})
+	if r.Cancelled {
+		t = lang.X("app.fleet.tested.cancelled", "Fleet test cancelled: {{.Counts}}.", map[string]any{"Counts": counts})
+	}
 	if r.HistoryErr != nil {
-		b.WriteString(" History could not be written (" + r.HistoryErr.Error() + "): check the log folder's permissions.")
+		t += " " + lang.X("app.fleet.tested.history_err", "History could not be written ({{.Err}}): check the log folder's permissions.", map[string]any{"Err": r.HistoryErr.Error()})
 	}
-	return b.String()
+	return t
 }
 
 // fleetKey names the fleet view's shortcut: Ctrl+Shift+F, or ⇧⌘F on macOS.
@@ -138,7 +136,7 @@ func (s *fleetScreen) cancel() {
 	if s.test == nil {
 		return
 	}
-	s.progressMsg.SetText("Cancelling…")
+	s.progressMsg.SetText(lang.X("app.status.cancelling", "Cancelling…"))
 	s.cancelBtn.Disable()
 	s.test.Cancel()
 }
@@ -146,7 +144,7 @@ func (s *fleetScreen) cancel() {
 // export saves the table as shown, as Markdown or CSV.
 func (s *fleetScreen) export() {
 	if len(s.shown) == 0 {
-		s.sh.showMessage("Nothing to export", "No profile matches the filters.")
+		s.sh.showMessage(lang.X("app.fleet.nothing_to_export", "Nothing to export"), noMatch())
 		return
 	}
 	save := func(markdown bool) {
@@ -156,15 +154,15 @@ func (s *fleetScreen) export() {
 		}
 		t := s.fleetTable()
 		s.sh.saveFile(name, func(wc fyne.URIWriteCloser) {
-			s.desk.ExportFleet(wc, t, markdown, written(s.sh, "Could not export the fleet table", func(path string) string {
-				return fmt.Sprintf("Saved the fleet table (%s, %s) to %s: it holds no secret and no token.", what, plural(len(t.Rows), "profile"), path)
+			s.desk.ExportFleet(wc, t, markdown, written(s.sh, lang.X("app.fleet.export_failed", "Could not export the fleet table"), func(path string) string {
+				return lang.XN("app.fleet.exported", "Saved the fleet table ({{.Format}}, {{.Count}} profiles) to {{.Path}}: it holds no secret and no token.", len(t.Rows), map[string]any{"Format": what, "Count": len(t.Rows), "Path": path})
 			}))
 		})
 	}
-	body := wrapLabel("The table as shown (filters and order), every column. Markdown suits a ticket or a wiki page; CSV a spreadsheet (cells that a spreadsheet would run as a formula are saved as text).")
+	body := wrapLabel(lang.X("app.fleet.export_body", "The table as shown (filters and order), every column. Markdown suits a ticket or a wiki page; CSV a spreadsheet (cells that a spreadsheet would run as a formula are saved as text)."))
 	// Esc, or Cancel, saves nothing.
-	showKeyDialog(s.sh.window(), "Export the fleet table", container.NewPadded(body), fyne.NewSize(520, 1), widget.HighImportance,
-		[]string{"Cancel", "CSV…", "Markdown…"}, func(pressed int) {
+	showKeyDialog(s.sh.window(), lang.X("app.fleet.export_title", "Export the fleet table"), container.NewPadded(body), fyne.NewSize(520, 1), widget.HighImportance,
+		[]string{lang.X("app.cancel", "Cancel"), "CSV…", "Markdown…"}, func(pressed int) {
 			switch pressed {
 			case 1:
 				save(false)
@@ -174,30 +172,31 @@ func (s *fleetScreen) export() {
 		})
 }
 
-// fleetTable is the table as shown, for a file.
+// fleetTable is the table as shown, for a file: its title, notes and column titles in
+// the language in use, as the screen shows them (the cells are the screen's too).
 func (s *fleetScreen) fleetTable() desk.FleetTable {
-	t := desk.FleetTable{Title: "Trusted App fleet, " + s.desk.Now().Local().Format("2 Jan 2006 15:04")}
+	t := desk.FleetTable{Title: lang.X("app.fleet.file_title", "Trusted App fleet, {{.Time}}", map[string]any{"Time": s.desk.Now().Local().Format("2 Jan 2006 15:04")})}
 	var f []string
 	if s.filter.search != "" {
-		f = append(f, "search “"+s.search.Text+"”")
+		f = append(f, lang.X("app.fleet.file_search", "search “{{.Text}}”", map[string]any{"Text": s.search.Text}))
 	}
-	if s.env.Selected != allEnvs {
-		f = append(f, "environment "+s.env.Selected)
+	if s.env.Selected != allEnvs() {
+		f = append(f, lang.X("app.fleet.file_env", "environment {{.Env}}", map[string]any{"Env": s.env.Selected}))
 	}
 	if s.filter.tag != "" {
-		f = append(f, "tag "+s.filter.tag)
+		f = append(f, lang.X("app.fleet.file_tag", "tag {{.Tag}}", map[string]any{"Tag": s.filter.tag}))
 	}
 	if s.filter.failing {
-		f = append(f, "failing only")
+		f = append(f, lang.X("app.fleet.file_failing", "failing only"))
 	}
-	shown := fmt.Sprintf("%d of %s", len(s.shown), plural(len(s.all), "profile"))
+	shown := lang.XN("app.fleet.file_shown", "{{.Shown}} of {{.Count}} profiles", len(s.all), map[string]any{"Shown": len(s.shown), "Count": len(s.all)})
 	if len(f) > 0 {
 		shown += ", " + strings.Join(f, ", ")
 	}
-	t.Notes = []string{"Shown: " + shown + "; sorted by " + columnTitle(s.sortCol) + ".",
-		"Secret age is the date the profile recorded when its secret was set: ERP.net's Trusted Applications have no expiry field for a secret. Drift is what changed since the profile's last passing run in History."}
+	t.Notes = []string{lang.X("app.fleet.file_note", "Shown: {{.Shown}}; sorted by {{.Column}}.", map[string]any{"Shown": shown, "Column": columnTitle(s.sortCol)}),
+		lang.X("app.fleet.file_columns", "Secret age is the date the profile recorded when its secret was set: ERP.net's Trusted Applications have no expiry field for a secret. Drift is what changed since the profile's last passing run in History.")}
 	for c := colName; c < fleetCols; c++ {
-		t.Columns = append(t.Columns, fleetColumns[c].title)
+		t.Columns = append(t.Columns, columnTitle(c))
 	}
 	for _, l := range s.shown {
 		t.Rows = append(t.Rows, append([]string(nil), l.cells[colName:]...))
@@ -211,14 +210,14 @@ func (s *fleetScreen) setSecrets() {
 	for i, l := range s.shown {
 		names[i] = l.row.Profile.Name
 	}
-	s.say("Asking the keychain which profiles have no secret…")
+	s.say(lang.X("app.fleet.asking_keychain", "Asking the keychain which profiles have no secret…"))
 	s.desk.NeedSecrets(names, func(n desk.NeedSecrets) {
 		s.say("")
 		switch {
 		case n.Unknown:
-			s.sh.showMessage("The keychain does not answer", "Which profiles need a client secret cannot be told: unlock the system keychain and try again.")
+			s.sh.showMessage(lang.X("app.secrets.no_answer", "The keychain does not answer"), lang.X("app.fleet.secrets_unknown", "Which profiles need a client secret cannot be told: unlock the system keychain and try again."))
 		case len(n.Names) == 0:
-			s.sh.showMessage("Every secret is set", "Each of the "+plural(len(names), "profile")+" shown has a client secret.")
+			s.sh.showMessage(lang.X("app.fleet.secrets_all_set", "Every secret is set"), lang.XN("app.fleet.secrets_all_set_text", "Each of the {{.Count}} profiles shown has a client secret.", len(names), map[string]any{"Count": len(names)}))
 		default:
 			askSecrets(s.sh, s.desk, n.Names, func(set int) {
 				if set > 0 {

@@ -120,7 +120,7 @@ func TestFleetProductionTokenOnly(t *testing.T) {
 	s.tokenOnly.SetChecked(false)
 	s.testShown()
 	d := topDialog(u)
-	if !strings.Contains(d, "1 profile tagged Production will make their API calls") || !strings.Contains(d, "h00-p00") {
+	if !strings.Contains(d, "1 profile tagged Production will make its API calls") || !strings.Contains(d, "h00-p00") {
 		t.Fatalf("no question before calls on production: %q", d)
 	}
 	test.Tap(findButton(t, u.win.Canvas().Overlays().Top(), "Cancel"))

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -57,10 +56,10 @@ func askSecrets(sh secretsShell, d secretsDesk, names []string, done func(set in
 	finish := func() {
 		dlg.Hide()
 		skipped = append(skipped, names[min(i, len(names)):]...)
-		msg := fmt.Sprintf("Set %s in the keychain.", plural(set, "client secret"))
+		msg := lang.XN("app.secrets.set_n", "Set {{.Count}} client secrets in the keychain.", set, map[string]any{"Count": set})
 		if len(skipped) > 0 {
-			msg += fmt.Sprintf(" %s still need one: %s. Set each with the editor (Edit), Set secrets… in the fleet view, or trustedapp-check profiles set-secret NAME.",
-				plural(len(skipped), "profile"), escapedList(skipped))
+			msg += " " + lang.XN("app.secrets.still_need", "{{.Count}} profiles still need one: {{.Names}}. Set each with the editor (Edit), Set secrets… in the fleet view, or trustedapp-check profiles set-secret NAME.",
+				len(skipped), map[string]any{"Count": len(skipped), "Names": escapedList(skipped)})
 		}
 		sh.setStatus(msg)
 		if done != nil {
@@ -72,8 +71,8 @@ func askSecrets(sh secretsShell, d secretsDesk, names []string, done func(set in
 			finish()
 			return
 		}
-		step.SetText(fmt.Sprintf("Client secret %d of %d, for the profile", i+1, len(names)))
-		name.SetText("“" + safetext.Line(names[i]) + "”")
+		step.SetText(lang.X("app.secrets.step", "Client secret {{.N}} of {{.Count}}, for the profile", map[string]any{"N": i + 1, "Count": len(names)}))
+		name.SetText(lang.X("app.secrets.name", "“{{.Name}}”", map[string]any{"Name": safetext.Line(names[i])}))
 		entry.SetText("")
 		problem.Hide()
 		sh.window().Canvas().Focus(entry)
@@ -84,7 +83,7 @@ func askSecrets(sh secretsShell, d secretsDesk, names []string, done func(set in
 			return
 		}
 		if strings.TrimSpace(secret) == "" {
-			problem.SetText("Paste the secret the Trusted App was created with, or press Skip.")
+			problem.SetText(lang.X("app.secrets.empty", "Paste the secret the Trusted App was created with, or press Skip."))
 			problem.Show()
 			return
 		}
@@ -96,7 +95,7 @@ func askSecrets(sh secretsShell, d secretsDesk, names []string, done func(set in
 			save.Enable()
 			skip.Enable()
 			if err != nil {
-				problem.SetText("Not saved: " + err.Error())
+				problem.SetText(lang.X("app.secrets.not_saved", "Not saved: {{.Err}}", map[string]any{"Err": err.Error()}))
 				problem.Show()
 				return
 			}
@@ -107,19 +106,19 @@ func askSecrets(sh secretsShell, d secretsDesk, names []string, done func(set in
 	}
 	entry = newDialogEntry(func() { finish() })
 	entry.Password = true
-	entry.SetPlaceHolder("The Trusted App's client secret")
+	entry.SetPlaceHolder(lang.X("app.secrets.placeholder", "The Trusted App's client secret"))
 	entry.OnSubmitted = func(string) { saveOne() }
-	save = newButton("Save and next  (Enter)", theme.ConfirmIcon(), saveOne)
+	save = newButton(lang.X("app.secrets.save_next", "Save and next  (Enter)"), theme.ConfirmIcon(), saveOne)
 	save.Importance = widget.HighImportance
-	skip = newButton("Skip", nil, func() {
+	skip = newButton(lang.X("app.secrets.skip", "Skip"), nil, func() {
 		skipped = append(skipped, names[i])
 		i++
 		show()
 	})
-	stop = newButton("Stop  (Esc)", nil, finish)
-	note := wrapLabel("Each secret goes to the system keychain as soon as it is saved (never to a file). Skipped profiles keep no secret and are listed at the end.")
+	stop = newButton(lang.X("app.secrets.stop", "Stop  (Esc)"), nil, finish)
+	note := wrapLabel(lang.X("app.secrets.note", "Each secret goes to the system keychain as soon as it is saved (never to a file). Skipped profiles keep no secret and are listed at the end."))
 	body := container.NewVBox(step, name, entry, problem, note, container.NewHBox(layout.NewSpacer(), stop, skip, save))
-	dlg = dialog.NewCustomWithoutButtons("Set client secrets", body, sh.window())
+	dlg = dialog.NewCustomWithoutButtons(lang.X("app.secrets.title", "Set client secrets"), body, sh.window())
 	dlg.Resize(fyne.NewSize(560, 1))
 	showEscPressing(sh.window(), dlg, stop)
 	show()
@@ -145,17 +144,17 @@ func (u *UI) importFinished(file string, res profiles.ImportResult) {
 		defer u.Reload(first)
 		switch {
 		case n.Unknown:
-			u.showMessage(title, text+"\n\nThe keychain does not answer, so which of them need a client secret cannot be told.")
+			u.showMessage(title, text+"\n\n"+lang.X("app.secrets.import_unknown", "The keychain does not answer, so which of them need a client secret cannot be told."))
 			return
 		case len(n.Names) == 0:
 			u.showMessage(title, text)
 			return
 		}
-		text += fmt.Sprintf("\n\n%s still need a client secret: %s.", plural(len(n.Names), "profile"), escapedList(n.Names))
+		text += "\n\n" + lang.XN("app.secrets.import_need", "{{.Count}} profiles still need a client secret: {{.Names}}.", len(n.Names), map[string]any{"Count": len(n.Names), "Names": escapedList(n.Names)})
 		u.setStatus(strings.ReplaceAll(text, "\n", " "))
 		var d dialog.Dialog
-		later := newButton("Later", nil, func() { d.Hide() })
-		now := newButton("Set them now…", theme.AccountIcon(), func() {
+		later := newButton(lang.X("app.secrets.later", "Later"), nil, func() { d.Hide() })
+		now := newButton(lang.X("app.secrets.set_now", "Set them now…"), theme.AccountIcon(), func() {
 			d.Hide()
 			askSecrets(u, u.desk, n.Names, func(set int) {
 				if set > 0 {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"image/color"
 	"sync"
 	"time"
@@ -350,13 +349,13 @@ func (r *quietRenderer) Refresh() {
 // Acme prod, Failed").
 func (t *fleetTable) AccessibilityLabel() string {
 	rows := t.host.rowCount()
-	say := "Fleet table, " + plural(rows, "profile")
+	say := lang.XN("app.fleet.a11y.table", "Fleet table, {{.Count}} profiles", rows, map[string]any{"Count": rows})
 	if r := t.host.current(); r >= 0 && r < rows {
 		if l := t.host.lineAt(r); l != nil {
-			say += fmt.Sprintf("; row %d of %d: %s, %s", r+1, rows, l.cells[colName], l.cells[colVerdict])
+			say += "; " + lang.X("app.fleet.a11y.row", "row {{.N}} of {{.Count}}: {{.Name}}, {{.Verdict}}", map[string]any{"N": r + 1, "Count": rows, "Name": l.cells[colName], "Verdict": l.cells[colVerdict]})
 		}
 	}
-	return say + ". Arrows move, Enter opens, Space marks."
+	return say + ". " + lang.X("app.fleet.a11y.keys", "Arrows move, Enter opens, Space marks.")
 }
 
 // AccessibilityRole implements fyne.Accessible.

@@ -198,23 +198,23 @@ func TestFleetFilters(t *testing.T) {
 		t.Errorf("search svc-bi: %v", n)
 	}
 	s.search.SetText("")
-	if !slices.Equal(s.env.Options, []string{allEnvs, "Production", "Test", noEnvs}) || !slices.Equal(s.tag.Options, []string{allTags, "acme", "beta", "contoso", "eu", "globex", "initech", "us"}) {
+	if !slices.Equal(s.env.Options, []string{allEnvs(), "Production", "Test", noEnvs()}) || !slices.Equal(s.tag.Options, []string{allTags(), "acme", "beta", "contoso", "eu", "globex", "initech", "us"}) {
 		t.Errorf("choices %v / %v", s.env.Options, s.tag.Options)
 	}
 	s.env.SetSelected("Test")
 	if n := shownNames(s); len(n) != 3 {
 		t.Errorf("Test: %v", n)
 	}
-	s.env.SetSelected(noEnvs)
+	s.env.SetSelected(noEnvs())
 	if n := shownNames(s); !slices.Equal(n, []string{"Umbrella · new app"}) {
 		t.Errorf("no environment: %v", n)
 	}
-	s.env.SetSelected(allEnvs)
+	s.env.SetSelected(allEnvs())
 	s.tag.SetSelected("eu")
 	if n := shownNames(s); !slices.Equal(n, []string{"Acme · nightly import", "Acme · reports"}) {
 		t.Errorf("tag eu: %v", n)
 	}
-	s.tag.SetSelected(allTags)
+	s.tag.SetSelected(allTags())
 	s.failing.SetChecked(true)
 	if n := shownNames(s); !slices.Equal(n, []string{"Acme · reports", "Contoso · warehouse"}) {
 		t.Errorf("failing: %v", n)
@@ -343,7 +343,7 @@ func TestImportCSVThenSetSecrets(t *testing.T) {
 	if u.win.Canvas().Overlays().Top() == step {
 		t.Error("the stepper stayed after the last profile")
 	}
-	if !strings.Contains(u.status.Text, "Set 2 client secrets in the keychain. 1 profile still need one: Beta prod.") {
+	if !strings.Contains(u.status.Text, "Set 2 client secrets in the keychain. 1 profile still needs one: Beta prod.") {
 		t.Errorf("status %q", u.status.Text)
 	}
 	for name, want := range map[string]string{"Acme prod": "acme-s3cret", "Gamma test": "gamma-s3cret"} {

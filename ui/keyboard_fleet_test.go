@@ -139,7 +139,7 @@ func TestKeyboardWalkImportSecretsOffer(t *testing.T) {
 	}
 	closeDialogs(u)
 	open()
-	if d := topDialog(u); !strings.Contains(d, "still need a client secret") {
+	if d := topDialog(u); !strings.Contains(d, "1 profile still needs a client secret") {
 		t.Fatalf("no offer: %q", d)
 	}
 	test.Tap(findButton(t, u.win.Canvas().Overlays().Top(), "Set them now…"))

@@ -51,6 +51,7 @@ func bulgarianScreens() []bulgarianScreen {
 		}, []string{"няма го във формуляра", "Копирайте SystemUser от формуляра на довереното приложение", "Добавете update в Scope", "не е поле"}},
 		{"editor, client credentials", edit, []string{"Редактиране на „Nightly import“", "Влиза с", "Клиентска тайна", "Удостоверяване", "Обхвати", "Запазване", "Отказ  (Esc)"}},
 		{"shortcuts", func(e *env) { e.u.ShowShortcuts() }, []string{"Клавишни комбинации", "Към следващата контрола или обратно"}},
+		{"fleet view", func(e *env) { e.u.Fleet() }, []string{"Всички профили", "Тествай видимите (1)", "Тествай избраните (1)", "Всички среди", "Всички етикети", "Ред: Име", "Задаване на тайни…", "Експорт…", "Затваряне  (Esc)", "1 профил · 0 с неуспех или нетествани", "Не е тестван: натиснете „Тествай“"}},
 	}
 }
 
@@ -117,8 +118,8 @@ func inBulgarianSystem(t *testing.T) {
 	t.Cleanup(func() { systemLanguage = func() string { return "en" } })
 }
 
-// TestKeyboardWalkInBulgarian: the keyboard walk of the main window, each evidence tab
-// and the editor holds in Bulgarian too (every control reached, in view, Esc safe).
+// TestKeyboardWalkInBulgarian: the keyboard walk of the main window, each evidence tab,
+// the fleet view and the editor holds in Bulgarian too (every control reached, in view, Esc safe).
 func TestKeyboardWalkInBulgarian(t *testing.T) {
 	inBulgarianSystem(t)
 	e := walkEnv(t, Deps{Run: replayRun(scopeFailReport())}, acme())
@@ -130,6 +131,11 @@ func TestKeyboardWalkInBulgarian(t *testing.T) {
 		u.Wait()
 		walkTabs(t, u, "failing, "+it.Text)
 	}
+	u.Fleet()
+	u.Wait()
+	walkTabs(t, u, "fleet view")
+	u.fleet.escape()
+	u.Wait()
 	u.EditCurrent()
 	walkTabs(t, u, "editor")
 }
