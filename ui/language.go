@@ -10,6 +10,7 @@ import (
 	"trustedapp-tester/internal/i18n/fynelang"
 	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/report"
 	"trustedapp-tester/ui/widgets"
 )
 
@@ -158,27 +159,11 @@ func (u *UI) languageMenu() *fyne.MenuItem {
 }
 
 // secretNameOf names what the keychain holds for a profile of kind k in the language
-// in use (profiles.Kind.SecretName in English).
-func secretNameOf(k profiles.Kind) string {
-	switch k {
-	case profiles.KindReferenceToken:
-		return lang.X("app.kind.secret.reference_token", "reference token")
-	case profiles.KindBasic:
-		return lang.X("app.kind.secret.basic", "password")
-	}
-	return lang.X("app.kind.secret.client_credentials", "client secret")
-}
+// in use.
+func secretNameOf(k profiles.Kind) string { return report.SecretNameIn(lang.get(), k) }
 
 func init() { widgets.SetLanguage(lang) }
 
-// kindLabelOf names a profile kind in the language in use (profiles.Kind.Label in
-// English): the editor's "Signs in with" choices.
-func kindLabelOf(k profiles.Kind) string {
-	switch k {
-	case profiles.KindReferenceToken:
-		return lang.X("app.kind.label.reference_token", "Reference token (PAT or SAT)")
-	case profiles.KindBasic:
-		return lang.X("app.kind.label.basic", "Basic (user and password, legacy)")
-	}
-	return lang.X("app.kind.label.client_credentials", "Client credentials (Trusted App)")
-}
+// kindLabelOf names a profile kind in the language in use: the editor's "Signs in
+// with" choices.
+func kindLabelOf(k profiles.Kind) string { return report.KindLabelIn(lang.get(), k) }

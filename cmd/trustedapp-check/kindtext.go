@@ -7,6 +7,7 @@ import (
 	"trustedapp-tester/guide"
 	"trustedapp-tester/internal/platform"
 	"trustedapp-tester/profiles"
+	"trustedapp-tester/report"
 )
 
 // Names the CLI's messages weave in, in the run's language: where this system keeps
@@ -17,26 +18,10 @@ import (
 func keychain() string { return guide.KeychainIn(lang.Localizer(), platform.Current()) }
 
 // secretName is what the keychain holds for a profile of kind k, in the run's language.
-func secretName(k profiles.Kind) string {
-	switch k {
-	case profiles.KindReferenceToken:
-		return lang.X("cli.kind.secret.reference_token", "reference token")
-	case profiles.KindBasic:
-		return lang.X("cli.kind.secret.basic", "password")
-	}
-	return lang.X("cli.kind.secret.client_credentials", "client secret")
-}
+func secretName(k profiles.Kind) string { return report.SecretNameIn(lang.Localizer(), k) }
 
-// kindLabel names a profile kind in the run's language (profiles.Kind.Label in English).
-func kindLabel(k profiles.Kind) string {
-	switch k {
-	case profiles.KindReferenceToken:
-		return lang.X("cli.kind.label.reference_token", "Reference token (PAT or SAT)")
-	case profiles.KindBasic:
-		return lang.X("cli.kind.label.basic", "Basic (user and password, legacy)")
-	}
-	return lang.X("cli.kind.label.client_credentials", "Client credentials (Trusted App)")
-}
+// kindLabel names a profile kind in the run's language.
+func kindLabel(k profiles.Kind) string { return report.KindLabelIn(lang.Localizer(), k) }
 
 // secretErr says err, when it is that p has no stored credential
 // (profiles.ErrSecretNotSet, worded by profiles in English), in the run's language and
