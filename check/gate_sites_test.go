@@ -47,6 +47,14 @@ var engineSites = []site{
 // gate, or whose declaration does not fit it, and returns the sites seen.
 func checkWire(t *testing.T, what string, w *wire, ps *passages) map[string]bool {
 	t.Helper()
+	return checkSitesOnWire(t, what, w, ps, engineSites, CarriesSecret)
+}
+
+// checkSitesOnWire is checkWire against the site list sites, a Basic header carrying
+// basic (the client's secret in the engine's token request, a password for the basic
+// profile kind).
+func checkSitesOnWire(t *testing.T, what string, w *wire, ps *passages, sites []site, basic Carries) map[string]bool {
+	t.Helper()
 	bySeq := map[int64]Passage{}
 	for _, p := range ps.all() {
 		bySeq[p.Seq] = p
@@ -65,12 +73,14 @@ func checkWire(t *testing.T, what string, w *wire, ps *passages) map[string]bool
 		switch {
 		case strings.HasPrefix(req.auth, "Bearer "):
 			carried = CarriesToken
-		case strings.HasPrefix(req.auth, "Basic ") || strings.Contains(req.body, "client_secret="):
+		case strings.HasPrefix(req.auth, "Basic "):
+			carried = basic
+		case strings.Contains(req.body, "client_secret="):
 			carried = CarriesSecret
 		}
 		u, _ := url.Parse(req.url)
 		known := false
-		for _, s := range engineSites {
+		for _, s := range sites {
 			if s.match(u) {
 				known = true
 				seen[s.name] = true

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"trustedapp-tester/internal/redact"
 	"trustedapp-tester/profiles"
 	"trustedapp-tester/sandbox"
 )
@@ -33,42 +32,7 @@ var kindSites = []site{
 // checkKindWire is checkWire for the kinds' sites: a Basic header is a password here.
 func checkKindWire(t *testing.T, what string, w *wire, ps *passages) map[string]bool {
 	t.Helper()
-	bySeq := map[int64]Passage{}
-	for _, p := range ps.all() {
-		bySeq[p.Seq] = p
-	}
-	seen := map[string]bool{}
-	for _, req := range w.requests() {
-		p, ok := bySeq[req.seq]
-		if req.seq == 0 || !ok || p.Refused != nil {
-			t.Errorf("%s: %s %s reached the wire without passing the gate", what, req.method, req.url)
-			continue
-		}
-		if p.URL != redact.URL(req.url) {
-			t.Errorf("%s: the passage %s is not the request %s", what, p.URL, req.url)
-		}
-		carried := CarriesNothing
-		switch {
-		case strings.HasPrefix(req.auth, "Bearer "):
-			carried = CarriesToken
-		case strings.HasPrefix(req.auth, "Basic "):
-			carried = CarriesPassword
-		}
-		u, _ := url.Parse(req.url)
-		known := false
-		for _, s := range kindSites {
-			if s.match(u) {
-				known, seen[s.name] = true, true
-				if p.Declared != s.declared || carried != s.declared {
-					t.Errorf("%s: %s %s declared %v and carried %v, want %v", what, req.method, req.url, p.Declared, carried, s.declared)
-				}
-			}
-		}
-		if !known {
-			t.Errorf("%s: a request the site list does not know: %s %s", what, req.method, req.url)
-		}
-	}
-	return seen
+	return checkSitesOnWire(t, what, w, ps, kindSites, CarriesPassword)
 }
 
 func TestKindRequestSitesGoThroughTheGate(t *testing.T) {

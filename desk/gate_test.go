@@ -18,23 +18,8 @@ import (
 // (Compare). Each request the gate saw is recorded (check.Options.Watch), and none of
 // them carried a credential it did not declare or was refused.
 func TestDeskOperationsGoThroughTheGate(t *testing.T) {
-	var mu sync.Mutex
-	var seen []check.Passage
-	watch := func(p check.Passage) {
-		mu.Lock()
-		seen = append(seen, p)
-		mu.Unlock()
-	}
-	since := func(n int) []check.Passage {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]check.Passage(nil), seen[n:]...)
-	}
-	count := func() int {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(seen)
-	}
+	g := &gateLog{}
+	watch, since, count := g.watch, g.since, func() int { return len(g.since(0)) }
 	sb := NewSandbox(sandbox.Config{})
 	t.Cleanup(sb.Stop)
 	d, _ := newDesk(t, Deps{Sandbox: sb.Start, Now: time.Now, Options: check.Options{Cache: check.NewTokenCache(), Watch: watch}})
@@ -113,4 +98,23 @@ func TestReadRecordWithKeepsTheReadersSettings(t *testing.T) {
 	if len(rr.Result.Step.Exchanges) == 0 || !strings.HasPrefix(rr.Result.Step.Exchanges[0].URL, in.URL+"/api/domain/odata/") {
 		t.Errorf("read at %+v: %s", rr.Result.Step.Exchanges, rr.Result.Problem)
 	}
+}
+
+// gateLog records what the credential gate saw (check.Options.Watch).
+type gateLog struct {
+	mu   sync.Mutex
+	seen []check.Passage
+}
+
+func (g *gateLog) watch(p check.Passage) {
+	g.mu.Lock()
+	g.seen = append(g.seen, p)
+	g.mu.Unlock()
+}
+
+// since is what the gate saw after its first n passages.
+func (g *gateLog) since(n int) []check.Passage {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]check.Passage(nil), g.seen[n:]...)
 }

@@ -2,7 +2,6 @@ package desk
 
 import (
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,16 +16,10 @@ import (
 // as and when it expires, a basic profile is no record reader, and neither kind's
 // credential is hashed as an ApplicationSecretHash.
 func TestKindsThroughTheDesk(t *testing.T) {
-	var mu sync.Mutex
-	var seen []check.Passage
-	watch := func(p check.Passage) {
-		mu.Lock()
-		seen = append(seen, p)
-		mu.Unlock()
-	}
+	g := &gateLog{}
 	sb := NewSandbox(sandbox.Config{})
 	t.Cleanup(sb.Stop)
-	d, _ := newDesk(t, Deps{Sandbox: sb.Start, Now: time.Now, Options: check.Options{Cache: check.NewTokenCache(), Watch: watch}})
+	d, _ := newDesk(t, Deps{Sandbox: sb.Start, Now: time.Now, Options: check.Options{Cache: check.NewTokenCache(), Watch: g.watch}})
 	d.TrySandbox()
 	settle(d)
 
@@ -55,9 +48,8 @@ func TestKindsThroughTheDesk(t *testing.T) {
 			}
 		}
 	}
-	mu.Lock()
 	var passwords, tokens int
-	for _, p := range seen {
+	for _, p := range g.since(0) {
 		if p.Refused != nil {
 			t.Errorf("the gate refused %s %s: %v", p.Method, p.URL, p.Refused)
 		}
@@ -68,7 +60,6 @@ func TestKindsThroughTheDesk(t *testing.T) {
 			tokens++
 		}
 	}
-	mu.Unlock()
 	if passwords != 3 || tokens != 1 {
 		t.Errorf("the gate saw %d Basic calls and %d /me reads", passwords, tokens)
 	}

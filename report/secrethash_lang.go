@@ -65,15 +65,16 @@ var (
 // secretHashIn says one of check's ApplicationSecretHash messages in lang; ok is false
 // for a text that is not one.
 func secretHashIn(lang *i18n.Localizer, s string) (string, bool) {
-	if t, ok := slipSentences(lang)[s]; ok {
+	sentences := slipSentences(lang)
+	if t, ok := sentences[s]; ok {
 		return t, true
 	}
 	if m := slipOtherSecret.FindStringSubmatch(s); m != nil {
 		out := fmt.Sprintf(lang.X("report.slip.other_secret", "ApplicationSecretHash holds the hash of another secret: the secret was rotated (or deleted and made again), or this profile holds another app's secret. Put the app's current secret in the profile, or, if the profile's secret is the right one, put %s in ApplicationSecretHash."), m[1])
 		switch rest := m[2]; {
 		case rest == "":
-		case slipSentences(lang)[rest] != "":
-			out += slipSentences(lang)[rest]
+		case sentences[rest] != "":
+			out += sentences[rest]
 		case slipNotAHash.MatchString(rest):
 			out += fmt.Sprintf(lang.X("report.slip.not_a_hash", " The field does not even hold a base64 SHA-256 (44 characters ending in '='; it holds %s characters): it was filled in by hand or with another tool."), slipNotAHash.FindStringSubmatch(rest)[1])
 		default:
@@ -84,14 +85,14 @@ func secretHashIn(lang *i18n.Localizer, s string) (string, bool) {
 	// A slip: its name, capitalised, then its fix.
 	for en, said := range slipNames(lang) {
 		if name := sentence.Capitalize(en) + ". "; strings.HasPrefix(s, name) {
-			if fix, ok := slipFixIn(lang, strings.TrimPrefix(s, name)); ok {
+			if fix, ok := slipFixIn(lang, sentences, strings.TrimPrefix(s, name)); ok {
 				return sentence.Capitalize(said) + ". " + fix, true
 			}
 		}
 	}
 	if i := strings.Index(s, ". "); i > 0 {
 		if m := slipOtherAlgorithm.FindStringSubmatch(strings.ToLower(s[:1]) + s[1:i]); m != nil {
-			if fix, ok := slipFixIn(lang, s[i+2:]); ok {
+			if fix, ok := slipFixIn(lang, sentences, s[i+2:]); ok {
 				return sentence.Capitalize(fmt.Sprintf(lang.X("report.slip.other_algorithm", "the hash was made with %s instead of SHA-256"), m[1])) + ". " + fix, true
 			}
 		}
@@ -99,9 +100,9 @@ func secretHashIn(lang *i18n.Localizer, s string) (string, bool) {
 	return s, false
 }
 
-// slipFixIn says a slip's fix in lang.
-func slipFixIn(lang *i18n.Localizer, s string) (string, bool) {
-	if t, ok := slipSentences(lang)[s]; ok {
+// slipFixIn says a slip's fix in lang (sentences: slipSentences(lang)).
+func slipFixIn(lang *i18n.Localizer, sentences map[string]string, s string) (string, bool) {
+	if t, ok := sentences[s]; ok {
 		return t, true
 	}
 	if m := slipPlainFix.FindStringSubmatch(s); m != nil {

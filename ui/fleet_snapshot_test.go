@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -44,11 +43,7 @@ func TestFleetSnapshots(t *testing.T) {
 		{themeVariant(theme.VariantDark), "fleet_dark.png"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			img := fleetScreenImage(t, tc.theme, fyne.NewSize(1024, 700))
-			for try := 1; try < 3 && !samePixels(t, tc.file, img); try++ {
-				img = fleetScreenImage(t, tc.theme, fyne.NewSize(1024, 700))
-			}
-			test.AssertImageMatches(t, tc.file, img)
+			assertSnapshot(t, tc.file, func() image.Image { return fleetScreenImage(t, tc.theme, fyne.NewSize(1024, 700)) })
 		})
 	}
 }

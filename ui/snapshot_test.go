@@ -152,12 +152,7 @@ func TestSnapshots(t *testing.T) {
 			// Under heavy load the test driver has (rarely) captured a window with its
 			// rectangles and icons missing. A real regression differs on every try, so
 			// a capture is taken up to three times before the last one is judged.
-			img := screen(t, tc.screen, tc.theme, size)
-			for try := 1; try < 3 && !samePixels(t, tc.file, img); try++ {
-				t.Logf("%s: capture %d differs from the master; capturing again", tc.file, try)
-				img = screen(t, tc.screen, tc.theme, size)
-			}
-			test.AssertImageMatches(t, tc.file, img)
+			assertSnapshot(t, tc.file, func() image.Image { return screen(t, tc.screen, tc.theme, size) })
 		})
 	}
 }
@@ -183,12 +178,7 @@ func TestBulgarianSnapshots(t *testing.T) {
 		{"bg:guidance-offer", themeVariant(theme.VariantLight), "guidance_offer_bg_light.png"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			img := screen(t, tc.screen, tc.theme, size)
-			for try := 1; try < 3 && !samePixels(t, tc.file, img); try++ {
-				t.Logf("%s: capture %d differs from the master; capturing again", tc.file, try)
-				img = screen(t, tc.screen, tc.theme, size)
-			}
-			test.AssertImageMatches(t, tc.file, img)
+			assertSnapshot(t, tc.file, func() image.Image { return screen(t, tc.screen, tc.theme, size) })
 		})
 	}
 }

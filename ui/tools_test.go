@@ -183,6 +183,7 @@ func assertSnapshot(t *testing.T, file string, capture func() image.Image) {
 	t.Helper()
 	img := capture()
 	for try := 1; try < 3 && !samePixels(t, file, img); try++ {
+		t.Logf("%s: capture %d differs from the master; capturing again", file, try)
 		img = capture()
 	}
 	test.AssertImageMatches(t, file, img)
